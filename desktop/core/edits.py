@@ -1,0 +1,993 @@
+"""Every change to a project as data: ``apply(store, edit) -> inverse``.
+
+An edit is a small frozen dataclass that *plans* its change as a list of :class:`RowChange`
+(table, id, row before, row after) after validating it against the project.  :func:`apply`
+writes the plan in one transaction, checking that every row still is as the plan saw it, records
+it in the ``history`` table (who, when, what, from what to what) and returns the inverse: a
+:class:`ChangeSet` that restores every row, ids included.  Applying that inverse returns a
+ChangeSet that redoes the edit, so undo and redo never renumber anything.
+
+Invalid edits raise :class:`EditError` (a one-line message) and change nothing.
+
+Rules that shape the plans:
+
+* An editor's change to a suggestion (relabel, resize, link, edit) also accepts it and records
+  the annotator: it is the editor's now, and re-running the model leaves it alone.
+* Deleting a model suggestion rejects it instead of removing the row, so re-running the model
+  does not resurrect it; deleting anything else removes the row.
+* The first editor change in a document moves it from ``new`` to ``in_progress``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from desktop.core.model import DOC_STATUSES, LAYERS, QUOTE_TYPES, STATUSES, ImportedDocument
+from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
+
+
+class EditError(ValueError):
+    """An edit that cannot be applied; nothing was changed."""
+
+
+class EditConflictError(EditError):
+    """A row is no longer as the edit expects (e.g. undoing after another process changed it)."""
+
+
+@dataclass(frozen=True)
+class RowChange:
+    table: str
+    id: int
+    before: dict[str, Any] | None  # None: the change inserts the row
+    after: dict[str, Any] | None  # None: the change deletes the row
+
+    def inverse(self) -> RowChange:
+        return RowChange(self.table, self.id, self.after, self.before)
+
+    @property
+    def doc_id(self) -> int | None:
+        row = self.after or self.before or {}
+        return self.id if self.table == "documents" else row.get("doc_id")
+
+
+# Planning context ------------------------------------------------------------------------------
+
+
+class Plan:
+    """What an edit sees while planning: the store, the clock, the annotator, fresh ids."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.now = now_iso()
+        self.annotator = store.annotator
+        self.changes: list[RowChange] = []
+        self._next_ids: dict[str, int] = {}
+        self._rows: dict[tuple[str, int], dict[str, Any] | None] = {}
+
+    # reading (sees the plan's own earlier changes)
+    def row(self, table: str, row_id: int) -> dict[str, Any] | None:
+        key = (table, row_id)
+        if key not in self._rows:
+            self._rows[key] = self.store.row(table, row_id)
+        return None if self._rows[key] is None else dict(self._rows[key])
+
+    def need(self, table: str, row_id: Any) -> dict[str, Any]:
+        if not isinstance(row_id, int) or isinstance(row_id, bool):
+            raise EditError(f"{table[:-1]} id must be an integer, not {row_id!r}")
+        row = self.row(table, row_id)
+        if row is None:
+            raise EditError(f"no {table[:-1]} with id {row_id}")
+        return row
+
+    def new_id(self, table: str) -> int:
+        if table not in self._next_ids:
+            top = self.store.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+            self._next_ids[table] = top + 1
+        value = self._next_ids[table]
+        self._next_ids[table] += 1
+        return value
+
+    # writing (only recorded here; apply() writes)
+    def insert(self, table: str, row: dict[str, Any]) -> int:
+        row_id = row.get("id") or self.new_id(table)
+        row = {**row, "id": row_id}
+        self.changes.append(RowChange(table, row_id, None, row))
+        self._rows[(table, row_id)] = row
+        return row_id
+
+    def update(self, table: str, row_id: int, **values: Any) -> None:
+        before = self.need(table, row_id)
+        after = {**before, **values}
+        if after != before:
+            self.changes.append(RowChange(table, row_id, before, after))
+            self._rows[(table, row_id)] = after
+
+    def delete(self, table: str, row_id: int) -> None:
+        before = self.need(table, row_id)
+        self.changes.append(RowChange(table, row_id, before, None))
+        self._rows[(table, row_id)] = None
+
+    # shared rules
+    def touch(self, table: str, row_id: int, **values: Any) -> None:
+        """An editor's change to an annotation: it becomes accepted and the editor's."""
+        values = {"status": "accepted", "annotator": self.annotator, "updated_at": self.now, **values}
+        self.update(table, row_id, **values)
+        self.start_document(self.row(table, row_id)["doc_id"])
+
+    def start_document(self, doc_id: int) -> None:
+        doc = self.need("documents", doc_id)
+        if doc["status"] == "new":
+            self.update("documents", doc_id, status="in_progress", updated_at=self.now)
+
+    def provenance(self, origin: str = "editor", status: str | None = None, model: str | None = None,
+                   annotator: str | None = None) -> dict[str, Any]:
+        if origin not in ("model", "editor", "import"):
+            raise EditError(f"unknown origin {origin!r}")
+        status = status or ("suggested" if origin == "model" else "accepted")
+        if status not in STATUSES:
+            raise EditError(f"unknown status {status!r}")
+        if annotator is None and origin == "editor":
+            annotator = self.annotator
+        return {"origin": origin, "status": status, "annotator": annotator, "model": model,
+                "created_at": self.now, "updated_at": self.now}
+
+
+# Validation helpers ---------------------------------------------------------------------------------
+
+
+def _text_len(plan: Plan, doc_id: int) -> int:
+    return len(plan.need("documents", doc_id)["text"])
+
+
+def _check_span(plan: Plan, doc_id: int, start: Any, end: Any, what: str = "span") -> None:
+    n = _text_len(plan, doc_id)
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
+        raise EditError(f"{what} offsets must be integers, got {start!r}..{end!r}")
+    if not 0 <= start < end <= n:
+        raise EditError(f"{what} {start}..{end} is not inside document {doc_id} (0..{n}) or is empty")
+
+
+def _check_entity_label(plan: Plan, label: str, *, allow_new: bool = False) -> None:
+    known = plan.store.entity_labels()
+    if label in known:
+        return
+    if allow_new and isinstance(label, str) and label.strip():
+        _add_label_if_missing(plan, "entity", "", label)
+        return
+    raise EditError(f"unknown entity label {label!r}; the project's labels are {', '.join(known)}")
+
+
+def _add_label_if_missing(plan: Plan, layer: str, label_set: str, name: str) -> None:
+    exists = plan.store.conn.execute(
+        "SELECT 1 FROM labels WHERE layer = ? AND label_set = ? AND name = ?", (layer, label_set, name)
+    ).fetchone()
+    pending = any(
+        c.table == "labels" and c.after and (c.after["layer"], c.after["label_set"], c.after["name"]) == (layer, label_set, name)
+        for c in plan.changes
+    )
+    if not exists and not pending:
+        pos = plan.store.conn.execute("SELECT coalesce(max(position), -1) + 1 FROM labels").fetchone()[0]
+        pos += sum(1 for c in plan.changes if c.table == "labels")
+        plan.insert("labels", {"layer": layer, "label_set": label_set, "name": name, "color": "#cccccc",
+                               "hotkey": None, "description": "", "position": pos})
+
+
+def _check_claim_labels(plan: Plan, labels: Any, *, allow_new: bool = False) -> dict[str, str]:
+    if not isinstance(labels, dict):
+        raise EditError(f"claim labels must be a mapping of label set to label, got {labels!r}")
+    sets = plan.store.claim_label_sets()
+    for label_set, value in labels.items():
+        if label_set in sets and value in sets[label_set]:
+            continue
+        if allow_new and isinstance(value, str) and value:
+            _add_label_if_missing(plan, "claim", str(label_set), value)
+            continue
+        if label_set not in sets:
+            raise EditError(f"unknown claim label set {label_set!r}; the project has {', '.join(sets)}")
+        raise EditError(f"unknown label {value!r} in {label_set}; choose one of {', '.join(sets[label_set])}")
+    return dict(labels)
+
+
+def _check_entity_ref(plan: Plan, entity_id: Any) -> None:
+    if entity_id is not None:
+        plan.need("entities", entity_id)
+
+
+def _span_pair(value: Any) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        if isinstance(value, dict):
+            return int(value["start"]), int(value["end"])
+        start, end = value
+        return int(start), int(end)
+    except (KeyError, TypeError, ValueError):
+        raise EditError(f"not a span: {value!r}") from None
+
+
+# Edits ---------------------------------------------------------------------------------------------
+
+
+class Edit:
+    """Base of every edit.  Subclasses are frozen dataclasses with a ``kind`` and ``plan()``."""
+
+    kind: ClassVar[str] = "edit"
+
+    def plan(self, p: Plan) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        return self.kind.replace("_", " ")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, **dataclasses.asdict(self)}
+
+
+_KINDS: dict[str, type[Edit]] = {}
+
+
+def _register(cls: type[Edit]) -> type[Edit]:
+    _KINDS[cls.kind] = cls
+    return cls
+
+
+def edit_from_json(data: dict[str, Any]) -> Edit:
+    data = dict(data)
+    cls = _KINDS.get(data.pop("kind", None))
+    if cls is None:
+        raise EditError(f"unknown edit kind in {data!r}")
+    if cls is ChangeSet:
+        return ChangeSet(tuple(RowChange(**c) for c in data["changes"]), data.get("label", ""))
+    return cls(**data)
+
+
+@_register
+@dataclass(frozen=True)
+class ChangeSet(Edit):
+    """Row changes replayed exactly; what :func:`apply` returns as the inverse of any edit."""
+
+    changes: tuple[RowChange, ...]
+    label: str = ""
+    kind: ClassVar[str] = "changes"
+
+    def plan(self, p: Plan) -> None:
+        p.changes.extend(self.changes)
+
+    def describe(self) -> str:
+        return self.label or "changes"
+
+    def inverse(self, label: str | None = None) -> ChangeSet:
+        return ChangeSet(tuple(c.inverse() for c in reversed(self.changes)), label if label is not None else self.label)
+
+
+# Entity mentions ----------------------------------------------------------------------------------
+
+
+@_register
+@dataclass(frozen=True)
+class AddMention(Edit):
+    doc_id: int
+    start: int
+    end: int
+    label: str
+    entity_id: int | None = None
+    origin: str = "editor"
+    status: str | None = None
+    model: str | None = None
+    kind: ClassVar[str] = "add_mention"
+
+    def plan(self, p: Plan) -> None:
+        p.need("documents", self.doc_id)
+        _check_span(p, self.doc_id, self.start, self.end, "entity span")
+        _check_entity_label(p, self.label, allow_new=self.origin != "editor")
+        _check_entity_ref(p, self.entity_id)
+        p.insert("mentions", {"doc_id": self.doc_id, "start": self.start, "end": self.end, "label": self.label,
+                              "entity_id": self.entity_id, **p.provenance(self.origin, self.status, self.model)})
+        if self.origin == "editor":
+            p.start_document(self.doc_id)
+
+    def describe(self) -> str:
+        return f"add {self.label} entity"
+
+
+def _delete_annotation(p: Plan, table: str, row_id: int) -> None:
+    row = p.need(table, row_id)
+    if row["origin"] == "model":
+        p.touch(table, row_id, status="rejected")
+    else:
+        p.delete(table, row_id)
+        p.start_document(row["doc_id"])
+
+
+@_register
+@dataclass(frozen=True)
+class DeleteMention(Edit):
+    id: int
+    kind: ClassVar[str] = "delete_mention"
+
+    def plan(self, p: Plan) -> None:
+        _delete_annotation(p, "mentions", self.id)
+
+    def describe(self) -> str:
+        return "delete entity"
+
+
+@_register
+@dataclass(frozen=True)
+class RelabelMention(Edit):
+    id: int
+    label: str
+    kind: ClassVar[str] = "relabel_mention"
+
+    def plan(self, p: Plan) -> None:
+        p.need("mentions", self.id)
+        _check_entity_label(p, self.label)
+        p.touch("mentions", self.id, label=self.label)
+
+    def describe(self) -> str:
+        return f"relabel entity as {self.label}"
+
+
+@_register
+@dataclass(frozen=True)
+class ResizeMention(Edit):
+    id: int
+    start: int
+    end: int
+    kind: ClassVar[str] = "resize_mention"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("mentions", self.id)
+        _check_span(p, row["doc_id"], self.start, self.end, "entity span")
+        p.touch("mentions", self.id, start=self.start, end=self.end)
+
+    def describe(self) -> str:
+        return "resize entity"
+
+
+@_register
+@dataclass(frozen=True)
+class LinkMention(Edit):
+    """Link a mention to a canonical entity (or unlink it with ``entity_id=None``)."""
+
+    id: int
+    entity_id: int | None
+    kind: ClassVar[str] = "link_mention"
+
+    def plan(self, p: Plan) -> None:
+        p.need("mentions", self.id)
+        _check_entity_ref(p, self.entity_id)
+        p.touch("mentions", self.id, entity_id=self.entity_id)
+
+    def describe(self) -> str:
+        return "link entity" if self.entity_id is not None else "unlink entity"
+
+
+# Canonical entities --------------------------------------------------------------------------------
+
+
+def _aliases(values: Iterable[str], exclude: str) -> str:
+    seen: list[str] = []
+    for v in values:
+        if v and v != exclude and v not in seen:
+            seen.append(v)
+    return json.dumps(sorted(seen), ensure_ascii=False)
+
+
+@_register
+@dataclass(frozen=True)
+class AddEntity(Edit):
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    kind: ClassVar[str] = "add_entity"
+
+    def plan(self, p: Plan) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise EditError("an entity needs a name")
+        _check_entity_label(p, self.type, allow_new=False)
+        p.insert("entities", {"name": self.name.strip(), "type": self.type,
+                              "aliases": _aliases(self.aliases, self.name.strip()),
+                              "created_at": p.now, "updated_at": p.now})
+
+    def describe(self) -> str:
+        return f"add entity {self.name}"
+
+
+@_register
+@dataclass(frozen=True)
+class RenameEntity(Edit):
+    """Rename a canonical entity; the old name is kept as an alias."""
+
+    id: int
+    name: str
+    type: str | None = None
+    kind: ClassVar[str] = "rename_entity"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("entities", self.id)
+        name = (self.name or "").strip()
+        if not name:
+            raise EditError("an entity needs a name")
+        if self.type is not None:
+            _check_entity_label(p, self.type)
+        aliases = _aliases([*json.loads(row["aliases"]), row["name"]], name)
+        p.update("entities", self.id, name=name, aliases=aliases, type=self.type or row["type"], updated_at=p.now)
+
+    def describe(self) -> str:
+        return f"rename entity to {self.name}"
+
+
+def _repoint_entity(p: Plan, source: int, target: int | None, mention_ids: set[int] | None = None) -> None:
+    """Move references to entity ``source`` onto ``target`` (all, or only those mentions)."""
+    conn = p.store.conn
+    for (mid,) in conn.execute("SELECT id FROM mentions WHERE entity_id = ?", (source,)).fetchall():
+        if mention_ids is None or mid in mention_ids:
+            p.update("mentions", mid, entity_id=target, updated_at=p.now)
+    if mention_ids is None:
+        for (qid,) in conn.execute("SELECT id FROM quotes WHERE speaker_entity_id = ?", (source,)).fetchall():
+            p.update("quotes", qid, speaker_entity_id=target, updated_at=p.now)
+        for (cid,) in conn.execute("SELECT id FROM claims WHERE claimant_entity_id = ?", (source,)).fetchall():
+            p.update("claims", cid, claimant_entity_id=target, updated_at=p.now)
+
+
+@_register
+@dataclass(frozen=True)
+class MergeEntities(Edit):
+    """Merge ``others`` into ``target``: their mentions, quotes and claims point to it, their
+    names become its aliases, and they are removed."""
+
+    target: int
+    others: tuple[int, ...]
+    kind: ClassVar[str] = "merge_entities"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("entities", self.target)
+        others = [o for o in dict.fromkeys(self.others) if o != self.target]
+        if not others:
+            raise EditError("choose at least one other entity to merge")
+        names = json.loads(row["aliases"])
+        for other in others:
+            o = p.need("entities", other)
+            names += [o["name"], *json.loads(o["aliases"])]
+            _repoint_entity(p, other, self.target)
+            p.delete("entities", other)
+        p.update("entities", self.target, aliases=_aliases(names, row["name"]), updated_at=p.now)
+
+    def describe(self) -> str:
+        return f"merge {len(self.others)} entities"
+
+
+@_register
+@dataclass(frozen=True)
+class SplitEntity(Edit):
+    """Move some mentions of an entity to a new entity ``name`` (e.g. two people one surname)."""
+
+    id: int
+    mention_ids: tuple[int, ...]
+    name: str
+    type: str | None = None
+    kind: ClassVar[str] = "split_entity"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("entities", self.id)
+        if not self.mention_ids:
+            raise EditError("choose the mentions that belong to the new entity")
+        for mid in self.mention_ids:
+            if p.need("mentions", mid)["entity_id"] != self.id:
+                raise EditError(f"mention {mid} does not belong to entity {self.id}")
+        if not (self.name or "").strip():
+            raise EditError("the new entity needs a name")
+        new_type = self.type or row["type"]
+        _check_entity_label(p, new_type)
+        new_id = p.insert("entities", {"name": self.name.strip(), "type": new_type, "aliases": "[]",
+                                       "created_at": p.now, "updated_at": p.now})
+        moved = set(self.mention_ids)
+        _repoint_entity(p, self.id, new_id, moved)
+        # Quotes whose speaker is one of the moved mentions follow them.
+        for mid in moved:
+            m = p.row("mentions", mid)
+            for (qid,) in p.store.conn.execute(
+                "SELECT id FROM quotes WHERE doc_id = ? AND speaker_entity_id = ? AND speaker_start = ? AND speaker_end = ?",
+                (m["doc_id"], self.id, m["start"], m["end"]),
+            ).fetchall():
+                p.update("quotes", qid, speaker_entity_id=new_id, updated_at=p.now)
+
+    def describe(self) -> str:
+        return f"split off entity {self.name}"
+
+
+@_register
+@dataclass(frozen=True)
+class DeleteEntity(Edit):
+    """Remove a canonical entity; its mentions stay, unlinked."""
+
+    id: int
+    kind: ClassVar[str] = "delete_entity"
+
+    def plan(self, p: Plan) -> None:
+        p.need("entities", self.id)
+        _repoint_entity(p, self.id, None)
+        p.delete("entities", self.id)
+
+
+# Quotes -----------------------------------------------------------------------------------------------
+
+
+_QUOTE_FIELDS = ("content", "speaker", "speaker_entity_id", "cue", "type")
+
+
+def _quote_values(p: Plan, doc_id: int, fields: dict[str, Any]) -> dict[str, Any]:
+    """Validate quote fields and turn them into column values."""
+    unknown = set(fields) - set(_QUOTE_FIELDS)
+    if unknown:
+        raise EditError(f"unknown quote field(s): {', '.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    if "content" in fields:
+        content = fields["content"]
+        if not isinstance(content, (list, tuple)) or not content:
+            raise EditError("a quote needs at least one content fragment")
+        spans = sorted(_span_pair(c) for c in content)
+        for s, e in spans:
+            _check_span(p, doc_id, s, e, "quote content")
+        out["content"] = json.dumps([list(s) for s in spans])
+    for name in ("speaker", "cue"):
+        if name in fields:
+            pair = _span_pair(fields[name])
+            if pair is not None:
+                _check_span(p, doc_id, *pair, what=f"quote {name}")
+            out[f"{name}_start"], out[f"{name}_end"] = pair if pair else (None, None)
+    if "speaker_entity_id" in fields:
+        _check_entity_ref(p, fields["speaker_entity_id"])
+        out["speaker_entity_id"] = fields["speaker_entity_id"]
+    if "type" in fields:
+        if fields["type"] not in QUOTE_TYPES:
+            raise EditError(f"quote type must be one of {', '.join(QUOTE_TYPES)}, not {fields['type']!r}")
+        out["type"] = fields["type"]
+    return out
+
+
+@_register
+@dataclass(frozen=True)
+class AddQuote(Edit):
+    doc_id: int
+    content: tuple[tuple[int, int], ...]
+    speaker: tuple[int, int] | None = None
+    speaker_entity_id: int | None = None
+    cue: tuple[int, int] | None = None
+    type: str = "direct"
+    origin: str = "editor"
+    status: str | None = None
+    model: str | None = None
+    kind: ClassVar[str] = "add_quote"
+
+    def plan(self, p: Plan) -> None:
+        p.need("documents", self.doc_id)
+        values = _quote_values(p, self.doc_id, {
+            "content": self.content, "speaker": self.speaker, "speaker_entity_id": self.speaker_entity_id,
+            "cue": self.cue, "type": self.type})
+        p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance(self.origin, self.status, self.model)})
+        if self.origin == "editor":
+            p.start_document(self.doc_id)
+
+    def describe(self) -> str:
+        return f"add {self.type} quote"
+
+
+@_register
+@dataclass(frozen=True)
+class EditQuote(Edit):
+    """Change some of a quote's fields: content, speaker, speaker_entity_id, cue, type."""
+
+    id: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    kind: ClassVar[str] = "edit_quote"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("quotes", self.id)
+        if not self.fields:
+            raise EditError("nothing to change in the quote")
+        p.touch("quotes", self.id, **_quote_values(p, row["doc_id"], self.fields))
+
+    def describe(self) -> str:
+        return "edit quote " + ", ".join(sorted(self.fields))
+
+
+@_register
+@dataclass(frozen=True)
+class DeleteQuote(Edit):
+    id: int
+    kind: ClassVar[str] = "delete_quote"
+
+    def plan(self, p: Plan) -> None:
+        _delete_annotation(p, "quotes", self.id)
+
+    def describe(self) -> str:
+        return "delete quote"
+
+
+# Claims ----------------------------------------------------------------------------------------------
+
+_CLAIM_FIELDS = ("start", "end", "claimant", "claimant_entity_id", "labels", "note")
+
+
+def _claim_values(p: Plan, doc_id: int, row: dict[str, Any] | None, fields: dict[str, Any],
+                  allow_new_labels: bool = False) -> dict[str, Any]:
+    unknown = set(fields) - set(_CLAIM_FIELDS)
+    if unknown:
+        raise EditError(f"unknown claim field(s): {', '.join(sorted(unknown))}")
+    out: dict[str, Any] = {}
+    if "start" in fields or "end" in fields or row is None:
+        start = fields.get("start", row["start"] if row else None)
+        end = fields.get("end", row["end"] if row else None)
+        _check_span(p, doc_id, start, end, "claim span")
+        out["start"], out["end"] = start, end
+    if "labels" in fields:
+        labels = {k: v for k, v in (fields["labels"] or {}).items() if v is not None}
+        out["labels"] = json.dumps(_check_claim_labels(p, labels, allow_new=allow_new_labels), ensure_ascii=False,
+                                   sort_keys=True)
+    if "claimant_entity_id" in fields:
+        _check_entity_ref(p, fields["claimant_entity_id"])
+        out["claimant_entity_id"] = fields["claimant_entity_id"]
+    for name in ("claimant", "note"):
+        if name in fields:
+            value = fields[name]
+            if value is not None and not isinstance(value, str):
+                raise EditError(f"claim {name} must be text")
+            out[name] = value or None
+    return out
+
+
+@_register
+@dataclass(frozen=True)
+class AddClaim(Edit):
+    doc_id: int
+    start: int
+    end: int
+    labels: dict[str, str] = field(default_factory=dict)
+    claimant: str | None = None
+    claimant_entity_id: int | None = None
+    note: str | None = None
+    origin: str = "editor"
+    status: str | None = None
+    model: str | None = None
+    kind: ClassVar[str] = "add_claim"
+
+    def plan(self, p: Plan) -> None:
+        p.need("documents", self.doc_id)
+        values = _claim_values(p, self.doc_id, None, {
+            "start": self.start, "end": self.end, "labels": self.labels, "claimant": self.claimant,
+            "claimant_entity_id": self.claimant_entity_id, "note": self.note},
+            allow_new_labels=self.origin != "editor")
+        p.insert("claims", {"doc_id": self.doc_id, **values, **p.provenance(self.origin, self.status, self.model)})
+        if self.origin == "editor":
+            p.start_document(self.doc_id)
+
+    def describe(self) -> str:
+        return "add claim"
+
+
+@_register
+@dataclass(frozen=True)
+class EditClaim(Edit):
+    """Change some of a claim's fields: start, end, labels, claimant, claimant_entity_id, note."""
+
+    id: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    kind: ClassVar[str] = "edit_claim"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("claims", self.id)
+        if not self.fields:
+            raise EditError("nothing to change in the claim")
+        p.touch("claims", self.id, **_claim_values(p, row["doc_id"], row, self.fields))
+
+    def describe(self) -> str:
+        return "edit claim " + ", ".join(sorted(self.fields))
+
+
+@_register
+@dataclass(frozen=True)
+class SetClaimLabel(Edit):
+    """Set (or with ``value=None`` clear) one label set of a claim, keeping the others."""
+
+    id: int
+    label_set: str
+    value: str | None
+    kind: ClassVar[str] = "set_claim_label"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("claims", self.id)
+        labels = json.loads(row["labels"])
+        if self.value is None:
+            labels.pop(self.label_set, None)
+        else:
+            labels[self.label_set] = self.value
+        p.touch("claims", self.id, **_claim_values(p, row["doc_id"], row, {"labels": labels}))
+
+    def describe(self) -> str:
+        return f"label claim {self.label_set}: {self.value}"
+
+
+@_register
+@dataclass(frozen=True)
+class DeleteClaim(Edit):
+    id: int
+    kind: ClassVar[str] = "delete_claim"
+
+    def plan(self, p: Plan) -> None:
+        _delete_annotation(p, "claims", self.id)
+
+    def describe(self) -> str:
+        return "delete claim"
+
+
+# Review ------------------------------------------------------------------------------------------------
+
+
+@_register
+@dataclass(frozen=True)
+class SetStatus(Edit):
+    """Accept or reject annotations of one layer (one or many); ``status='suggested'`` reopens."""
+
+    layer: str
+    ids: tuple[int, ...]
+    status: str
+    kind: ClassVar[str] = "set_status"
+
+    def plan(self, p: Plan) -> None:
+        if self.layer not in LAYERS:
+            raise EditError(f"layer must be one of {', '.join(LAYERS)}, not {self.layer!r}")
+        if self.status not in STATUSES:
+            raise EditError(f"status must be one of {', '.join(STATUSES)}, not {self.status!r}")
+        if not self.ids:
+            raise EditError("nothing selected")
+        for row_id in dict.fromkeys(self.ids):
+            p.touch(self.layer, row_id, status=self.status)
+
+    def describe(self) -> str:
+        verb = {"accepted": "accept", "rejected": "reject", "suggested": "reopen"}.get(self.status, "set status of")
+        return f"{verb} {len(self.ids)} {self.layer[:-1] if len(self.ids) == 1 else self.layer}"
+
+
+@_register
+@dataclass(frozen=True)
+class SetDocumentStatus(Edit):
+    doc_id: int
+    status: str
+    kind: ClassVar[str] = "set_document_status"
+
+    def plan(self, p: Plan) -> None:
+        p.need("documents", self.doc_id)
+        if self.status not in DOC_STATUSES:
+            raise EditError(f"document status must be one of {', '.join(DOC_STATUSES)}, not {self.status!r}")
+        p.update("documents", self.doc_id, status=self.status, updated_at=p.now)
+
+    def describe(self) -> str:
+        return f"mark document {self.status.replace('_', ' ')}"
+
+
+# Documents ---------------------------------------------------------------------------------------------
+
+
+@_register
+@dataclass(frozen=True)
+class AddDocument(Edit):
+    """Add a document with the annotations it came with (an import).  Duplicates are refused."""
+
+    ext_id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    story: str | None = None
+    path: str | None = None
+    entities: tuple[dict[str, Any], ...] = ()
+    quotes: tuple[dict[str, Any], ...] = ()
+    claims: tuple[dict[str, Any], ...] = ()
+    default_origin: str = "import"
+    kind: ClassVar[str] = "add_document"
+
+    @classmethod
+    def from_imported(cls, doc: ImportedDocument, story: str | None = None) -> AddDocument:
+        return cls(ext_id=doc.ext_id, text=doc.text, title=doc.title, source=doc.source, url=doc.url,
+                   published=doc.published, story=story if story is not None else doc.story, path=doc.path,
+                   entities=tuple(doc.entities), quotes=tuple(doc.quotes), claims=tuple(doc.claims),
+                   default_origin=doc.default_origin)
+
+    def plan(self, p: Plan) -> None:
+        if not isinstance(self.text, str) or not self.text.strip():
+            raise EditError(f"{self.ext_id}: empty document")
+        digest = content_hash(self.text)
+        dup = p.store.document_by_hash(digest)
+        if dup is not None:
+            raise DuplicateDocumentError(f"{self.ext_id}: same text as document {dup.ext_id!r} already in the project")
+        ext_id = self.ext_id
+        n = 1
+        while p.store.document_by_ext_id(ext_id) is not None:
+            n += 1
+            ext_id = f"{self.ext_id}~{n}"
+        doc_id = p.insert("documents", {
+            "ext_id": ext_id, "title": self.title, "source": self.source, "url": self.url,
+            "published": self.published, "story": self.story, "path": self.path, "text": self.text,
+            "content_hash": digest, "status": "new", "created_at": p.now, "updated_at": p.now,
+            "annotated_model": None, "annotated_at": None})
+        entity_ids: dict[tuple[str, str], int] = {}
+
+        def entity_for(name: Any, label: str) -> int | None:
+            if not name or not isinstance(name, str):
+                return None
+            key = (name, label)
+            if key not in entity_ids:
+                existing = p.store.entity_by_name(name, label)
+                if existing is not None:
+                    entity_ids[key] = existing.id
+                else:
+                    _check_entity_label(p, label, allow_new=True)
+                    entity_ids[key] = p.insert("entities", {"name": name, "type": label, "aliases": "[]",
+                                                            "created_at": p.now, "updated_at": p.now})
+            return entity_ids[key]
+
+        label_of = {}
+        for ent in self.entities:
+            start, end = _span_pair(ent)
+            _check_span(p, doc_id, start, end, "entity span")
+            label = ent.get("label")
+            if not isinstance(label, str) or not label:
+                raise EditError(f"{self.ext_id}: entity {start}..{end} has no label")
+            _check_entity_label(p, label, allow_new=True)
+            label_of[ent.get("entity")] = label
+            p.insert("mentions", {"doc_id": doc_id, "start": start, "end": end, "label": label,
+                                  "entity_id": entity_for(ent.get("entity"), label),
+                                  **_imported_prov(p, ent, self.default_origin)})
+        for q in self.quotes:
+            speaker_entity = q.get("speaker_entity")
+            values = _quote_values(p, doc_id, {
+                "content": q.get("content") or [], "speaker": q.get("speaker"), "cue": q.get("cue"),
+                "type": q.get("type") or "direct",
+                "speaker_entity_id": entity_for(speaker_entity, label_of.get(speaker_entity, "PERSON"))})
+            p.insert("quotes", {"doc_id": doc_id, **values, **_imported_prov(p, q, self.default_origin)})
+        for c in self.claims:
+            start, end = _span_pair(c)
+            claimant = c.get("claimant")
+            values = _claim_values(p, doc_id, None, {
+                "start": start, "end": end, "labels": c.get("labels") or {}, "claimant": claimant,
+                "note": c.get("note"),
+                "claimant_entity_id": p.store.entity_by_name(claimant).id if claimant and p.store.entity_by_name(claimant) else None,
+            }, allow_new_labels=True)
+            p.insert("claims", {"doc_id": doc_id, **values, **_imported_prov(p, c, self.default_origin)})
+
+    def describe(self) -> str:
+        return f"add document {self.ext_id}"
+
+    def to_json(self) -> dict[str, Any]:
+        # The audit trail keeps the text's hash, not the text (which the document row holds).
+        data = super().to_json()
+        data["text"] = {"sha256": content_hash(self.text), "chars": len(self.text)}
+        return data
+
+
+class DuplicateDocumentError(EditError):
+    """The document's text is already in the project."""
+
+
+def _imported_prov(p: Plan, ann: dict[str, Any], default_origin: str) -> dict[str, Any]:
+    origin = ann.get("origin") or default_origin
+    return p.provenance(origin, ann.get("status"), ann.get("model"), ann.get("annotator"))
+
+
+@_register
+@dataclass(frozen=True)
+class DeleteDocument(Edit):
+    """Remove a document and all its annotations (undo brings all of it back)."""
+
+    id: int
+    kind: ClassVar[str] = "delete_document"
+
+    def plan(self, p: Plan) -> None:
+        p.need("documents", self.id)
+        for table in ("mentions", "quotes", "claims"):
+            for (row_id,) in p.store.conn.execute(f"SELECT id FROM {table} WHERE doc_id = ?", (self.id,)).fetchall():
+                p.delete(table, row_id)
+        p.delete("documents", self.id)
+
+
+# Applying ---------------------------------------------------------------------------------------------
+
+
+def _write(store: Store, change: RowChange) -> None:
+    if change.table not in EDITABLE_TABLES:
+        raise EditError(f"not an editable table: {change.table}")
+    current = store.row(change.table, change.id)
+    if current != change.before:
+        what = f"{change.table[:-1]} {change.id}"
+        raise EditConflictError(f"{what} has changed since; refresh and try again")
+    conn = store.conn
+    if change.after is None:
+        conn.execute(f"DELETE FROM {change.table} WHERE id = ?", (change.id,))
+    elif change.before is None:
+        cols = list(change.after)
+        conn.execute(
+            f"INSERT INTO {change.table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [change.after[c] for c in cols],
+        )
+    else:
+        cols = [c for c in change.after if change.after[c] != change.before.get(c)]
+        if cols:
+            conn.execute(
+                f"UPDATE {change.table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE id = ?",
+                [*(change.after[c] for c in cols), change.id],
+            )
+    store.touched(change.table, change.doc_id)
+
+
+def _q(col: str) -> str:
+    return f'"{col}"'
+
+
+def apply(store: Store, edit: Edit, *, record: bool = True) -> ChangeSet:
+    """Apply ``edit`` in one transaction and return its inverse.
+
+    Raises :class:`EditError` (and changes nothing) when the edit is invalid.
+    """
+    import sqlite3
+
+    try:
+        with store.transaction(edit.describe()):
+            p = Plan(store)
+            edit.plan(p)
+            if not p.changes:
+                raise EditError(f"{edit.describe()}: nothing to change")
+            for change in p.changes:
+                _write(store, change)
+            if record:
+                _record(store, p, edit)
+    except sqlite3.IntegrityError as exc:
+        raise EditError(f"{edit.describe()}: {exc}") from None
+    return ChangeSet(tuple(p.changes), edit.describe()).inverse(f"undo {edit.describe()}")
+
+
+def apply_many(store: Store, edits: Sequence[Edit], label: str) -> ChangeSet:
+    """Apply several edits as one step (one transaction, one undo)."""
+    changes: list[RowChange] = []
+    with store.transaction(label):
+        for edit in edits:
+            inverse = apply(store, edit)
+            changes.extend(inverse.inverse().changes)
+    return ChangeSet(tuple(changes), label).inverse(f"undo {label}")
+
+
+def _audit_row(change: RowChange) -> dict[str, Any]:
+    """What history keeps of a row change: whole rows for inserts and deletes, the changed
+    columns for updates; a document's text is kept as its hash (the row holds the text)."""
+    before, after = change.before, change.after
+    if before is not None and after is not None:
+        cols = [c for c in after if after[c] != before.get(c)]
+        before, after = {c: before.get(c) for c in cols}, {c: after[c] for c in cols}
+
+    def slim(row):
+        if row is None or change.table != "documents" or not isinstance(row.get("text"), str):
+            return row
+        return {**row, "text": {"sha256": content_hash(row["text"]), "chars": len(row["text"])}}
+
+    return {"table": change.table, "id": change.id, "before": slim(before), "after": slim(after)}
+
+
+def _record(store: Store, p: Plan, edit: Edit) -> None:
+    doc_ids = {c.doc_id for c in p.changes if c.doc_id is not None}
+    store.ensure_annotator(p.annotator)
+    edit_json = edit.to_json()
+    if isinstance(edit, ChangeSet):
+        edit_json = {"kind": "changes", "label": edit.label, "rows": len(edit.changes)}
+    store.conn.execute(
+        "INSERT INTO history (at, annotator, kind, summary, doc_id, edit, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (p.now, p.annotator, edit.kind, edit.describe(), doc_ids.pop() if len(doc_ids) == 1 else None,
+         json.dumps(edit_json, ensure_ascii=False, default=list),
+         json.dumps([_audit_row(c) for c in p.changes], ensure_ascii=False)),
+    )
+    store.touched("history")

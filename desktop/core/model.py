@@ -1,0 +1,177 @@
+"""Plain data the rest of Claimdesk passes around.
+
+No Qt, no spaCy, no SQL here: these are the shapes the store returns, the importers produce
+and the exporters consume.  Offsets are always Python string offsets into ``Document.text``,
+end exclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+# Provenance vocabulary ------------------------------------------------------------------------
+
+ORIGINS = ("model", "editor", "import")
+STATUSES = ("suggested", "accepted", "rejected")
+DOC_STATUSES = ("new", "in_progress", "done")
+QUOTE_TYPES = ("direct", "indirect", "mixed")
+
+#: Layers that carry provenance and can be accepted or rejected.
+LAYERS = ("mentions", "quotes", "claims")
+
+
+@dataclass(frozen=True, order=True)
+class Span:
+    start: int
+    end: int
+
+    def text(self, text: str) -> str:
+        return text[self.start : self.end]
+
+    def overlaps(self, other: Span) -> bool:
+        return self.start < other.end and other.start < self.end
+
+    def to_json(self) -> dict[str, int]:
+        return {"start": self.start, "end": self.end}
+
+
+@dataclass(frozen=True)
+class Provenance:
+    origin: str = "editor"
+    status: str = "accepted"
+    annotator: str | None = None
+    model: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    ext_id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    story: str | None = None
+    status: str = "new"
+    content_hash: str = ""
+    path: str | None = None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A canonical, project-wide entity ("Antony Blinken") that mentions link to."""
+
+    id: int
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Mention:
+    """An entity mention: a labelled span in one document, optionally linked to an Entity."""
+
+    id: int
+    doc_id: int
+    start: int
+    end: int
+    label: str
+    entity_id: int | None = None
+    prov: Provenance = field(default_factory=Provenance)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Who said what: content fragment(s), the speaker mention and entity, the cue, the type."""
+
+    id: int
+    doc_id: int
+    content: tuple[Span, ...]
+    speaker: Span | None = None
+    speaker_entity_id: int | None = None
+    cue: Span | None = None
+    type: str = "direct"
+    prov: Provenance = field(default_factory=Provenance)
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    doc_id: int
+    start: int
+    end: int
+    claimant: str | None = None
+    claimant_entity_id: int | None = None
+    labels: dict[str, str] = field(default_factory=dict)
+    note: str | None = None
+    prov: Provenance = field(default_factory=Provenance)
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Label:
+    """One label of the project's schema.
+
+    ``layer`` is ``"entity"`` or ``"claim"``; claim labels belong to a named ``label_set``
+    (e.g. ``checkworthiness`` or ``verdict``), entity labels have ``label_set == ""``.
+    """
+
+    layer: str
+    label_set: str
+    name: str
+    color: str = "#cccccc"
+    hotkey: str | None = None
+    description: str = ""
+
+
+# Import -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedDocument:
+    """A document as an importer read it, before it is stored.
+
+    ``entities``, ``quotes`` and ``claims`` are dicts in the interchange shape of DESIGN.md
+    (``{"start":..,"end":..,"label":..,"entity":..,"origin":..,"status":..}`` and so on), with
+    offsets into ``text``.  ``text`` is kept exactly as the file has it (after decoding).
+    """
+
+    ext_id: str
+    text: str
+    title: str | None = None
+    source: str | None = None
+    url: str | None = None
+    published: str | None = None
+    story: str | None = None
+    path: str | None = None
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    claims: list[dict[str, Any]] = field(default_factory=list)
+    #: The origin given to annotations that do not name their own ("import" by default).
+    default_origin: str = "import"
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    """One file (or one line of a file) that could not be imported, and why."""
+
+    path: str
+    message: str
+    line: int | None = None
+    #: "error" skips the file or line; "warning" imports it with a note (e.g. a duplicate).
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.message}"

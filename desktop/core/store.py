@@ -1,0 +1,851 @@
+"""The project file: one SQLite database (suffix ``.claimdesk``).
+
+* Opened through sqlite-utils on a plain :mod:`sqlite3` connection: WAL journal, foreign keys
+  on, ``synchronous=FULL`` so a committed edit survives a crash or a power cut.
+* ``PRAGMA application_id`` marks the file as Claimdesk's; ``PRAGMA user_version`` is the schema
+  version, advanced by the forward migrations in :data:`MIGRATIONS`.  Before migrating an older
+  file a backup copy is written beside it.
+* Opening checks the file read-only first (is it SQLite, is it ours, is it too new, does
+  ``PRAGMA quick_check`` pass) and refuses with a one-line :class:`ProjectError` without
+  touching the file when any check fails.
+* One process at a time may open a project for writing; the holder is recorded in a lock file
+  beside the project (``NAME.claimdesk.lock``, an OS lock that a crash releases), and a second
+  writer is told who holds it.  Read-only opens need no lock.
+* Every write goes through :meth:`Store.transaction`; when it commits, subscribers get one
+  :class:`ChangeEvent` (the GUI turns it into a Qt signal).
+* Changes to annotations go through :mod:`desktop.core.edits`, which records each in the
+  ``history`` table.
+
+Core code: imports neither Qt nor spaCy.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import getpass
+import hashlib
+import json
+import os
+import shutil
+import socket
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from desktop import __version__
+from desktop.core.model import (
+    Claim,
+    Document,
+    Entity,
+    Label,
+    Mention,
+    Provenance,
+    Quote,
+    Span,
+)
+from desktop.paths import resources_dir
+
+SUFFIX = ".claimdesk"
+#: ``PRAGMA application_id``: the bytes "Clmd".
+APPLICATION_ID = 0x436C6D64
+
+#: Tables whose rows edits change; each has an integer ``id`` primary key.
+EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels")
+
+
+class ProjectError(Exception):
+    """An expected problem with a project file; ``str()`` is a one-line message for the user."""
+
+
+class NotAProjectError(ProjectError):
+    pass
+
+
+class NewerSchemaError(ProjectError):
+    pass
+
+
+class DamagedProjectError(ProjectError):
+    pass
+
+
+class ProjectLockedError(ProjectError):
+    pass
+
+
+def now_iso() -> str:
+    """UTC timestamp with milliseconds, e.g. ``2026-11-23T10:53:01.123Z``."""
+    return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def default_annotator() -> str:
+    try:
+        return os.environ.get("CLAIMDESK_ANNOTATOR") or getpass.getuser()
+    except Exception:  # no user database entry (containers)
+        return "editor"
+
+
+# Schema ------------------------------------------------------------------------------------------
+
+_PROV = """
+    origin TEXT NOT NULL DEFAULT 'editor' CHECK (origin IN ('model', 'editor', 'import')),
+    status TEXT NOT NULL DEFAULT 'accepted' CHECK (status IN ('suggested', 'accepted', 'rejected')),
+    annotator TEXT,
+    model TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+"""
+
+_V1 = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE annotators (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created_at TEXT NOT NULL);
+CREATE TABLE documents (
+    id INTEGER PRIMARY KEY,
+    ext_id TEXT NOT NULL UNIQUE,
+    title TEXT, source TEXT, url TEXT, published TEXT, story TEXT, path TEXT,
+    text TEXT NOT NULL,
+    content_hash TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL DEFAULT 'new' CHECK (status IN ('new', 'in_progress', 'done')),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE entities (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    type TEXT NOT NULL,
+    aliases TEXT NOT NULL DEFAULT '[]',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE labels (
+    id INTEGER PRIMARY KEY,
+    layer TEXT NOT NULL CHECK (layer IN ('entity', 'claim')),
+    label_set TEXT NOT NULL DEFAULT '',
+    name TEXT NOT NULL,
+    color TEXT NOT NULL DEFAULT '#cccccc',
+    hotkey TEXT,
+    description TEXT NOT NULL DEFAULT '',
+    position INTEGER NOT NULL DEFAULT 0,
+    UNIQUE (layer, label_set, name)
+);
+CREATE TABLE mentions (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    label TEXT NOT NULL,
+    entity_id INTEGER REFERENCES entities(id),
+    {_PROV},
+    CHECK (start >= 0 AND start < "end")
+);
+CREATE INDEX mentions_doc ON mentions(doc_id, start);
+CREATE INDEX mentions_entity ON mentions(entity_id);
+CREATE TABLE quotes (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    content TEXT NOT NULL,
+    speaker_start INTEGER, speaker_end INTEGER,
+    speaker_entity_id INTEGER REFERENCES entities(id),
+    cue_start INTEGER, cue_end INTEGER,
+    type TEXT NOT NULL DEFAULT 'direct' CHECK (type IN ('direct', 'indirect', 'mixed')),
+    {_PROV}
+);
+CREATE INDEX quotes_doc ON quotes(doc_id);
+CREATE INDEX quotes_entity ON quotes(speaker_entity_id);
+CREATE TABLE claims (
+    id INTEGER PRIMARY KEY,
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    claimant TEXT,
+    claimant_entity_id INTEGER REFERENCES entities(id),
+    labels TEXT NOT NULL DEFAULT '{{}}',
+    note TEXT,
+    {_PROV},
+    CHECK (start >= 0 AND start < "end")
+);
+CREATE INDEX claims_doc ON claims(doc_id);
+CREATE TABLE history (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    annotator TEXT,
+    kind TEXT NOT NULL,
+    summary TEXT NOT NULL,
+    doc_id INTEGER,
+    edit TEXT NOT NULL,
+    changes TEXT NOT NULL
+);
+CREATE INDEX history_doc ON history(doc_id);
+"""
+
+# v2: project-wide full-text search (FTS5 over title and text, kept in step by triggers) and
+# the record of which model last annotated each document (so `claimdesk annotate` resumes).
+_V2 = """
+ALTER TABLE documents ADD COLUMN annotated_model TEXT;
+ALTER TABLE documents ADD COLUMN annotated_at TEXT;
+CREATE VIRTUAL TABLE documents_fts USING fts5(
+    title, text, content='documents', content_rowid='id', tokenize='unicode61 remove_diacritics 2'
+);
+INSERT INTO documents_fts(rowid, title, text) SELECT id, coalesce(title, ''), text FROM documents;
+CREATE TRIGGER documents_fts_ai AFTER INSERT ON documents BEGIN
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, coalesce(new.title, ''), new.text);
+END;
+CREATE TRIGGER documents_fts_ad AFTER DELETE ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+    VALUES ('delete', old.id, coalesce(old.title, ''), old.text);
+END;
+CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN
+    INSERT INTO documents_fts(documents_fts, rowid, title, text)
+    VALUES ('delete', old.id, coalesce(old.title, ''), old.text);
+    INSERT INTO documents_fts(rowid, title, text) VALUES (new.id, coalesce(new.title, ''), new.text);
+END;
+"""
+
+#: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
+MIGRATIONS: list[str] = [_V1, _V2]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
+    """Run the forward migrations from the file's ``user_version`` up to ``target``, atomically."""
+    current = conn.execute("PRAGMA user_version").fetchone()[0]
+    if current >= target:
+        return current
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for version in range(current, target):
+            for statement in _split_sql(MIGRATIONS[version]):
+                conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {int(target)}")
+        conn.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(target),)
+        )
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return target
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (triggers keep their inner semicolons)."""
+    statements, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                statements.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        statements.append(buf.strip())
+    return statements
+
+
+# Lock ---------------------------------------------------------------------------------------------
+
+
+class _WriterLock:
+    """An OS lock on ``PROJECT.lock`` held while a process has the project open for writing.
+
+    The lock dies with the process, so a crash never leaves a project locked.  Stores in the same
+    process share it (the GUI and its workers each open their own connection).
+    """
+
+    _held: dict[str, tuple[_WriterLock, int]] = {}
+    _guard = threading.Lock()
+
+    def __init__(self, path: Path):
+        self.path = Path(str(path) + ".lock")
+        self._fh = None
+
+    @classmethod
+    def acquire(cls, project: Path) -> _WriterLock:
+        key = str(project.resolve())
+        with cls._guard:
+            if key in cls._held:
+                lock, count = cls._held[key]
+                cls._held[key] = (lock, count + 1)
+                return lock
+            lock = cls(project)
+            lock._lock()
+            cls._held[key] = (lock, 1)
+            return lock
+
+    def release(self, project: Path) -> None:
+        key = str(project.resolve())
+        with self._guard:
+            lock, count = self._held.get(key, (self, 1))
+            if count > 1:
+                self._held[key] = (lock, count - 1)
+                return
+            self._held.pop(key, None)
+            self._unlock()
+
+    def _lock(self) -> None:
+        for _ in range(5):
+            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open while locked
+            if not _try_lock(fh):
+                fh.seek(0)
+                holder = fh.read().strip() or "another process"
+                fh.close()
+                raise ProjectLockedError(
+                    f"{self.path.name[: -len('.lock')]} is already open by {holder}; close it there first"
+                )
+            # The holder we raced with may have unlinked the file after we opened it: retry.
+            try:
+                same = os.path.samestat(os.fstat(fh.fileno()), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                fh.seek(0)
+                fh.truncate()
+                when = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+                fh.write(f"{default_annotator()}@{socket.gethostname()} (pid {os.getpid()}) since {when}")
+                fh.flush()
+                self._fh = fh
+                return
+            fh.close()
+        raise ProjectLockedError(f"could not lock {self.path}")
+
+    def _unlock(self) -> None:
+        if self._fh is None:
+            return
+        try:
+            os.unlink(self.path)
+        except OSError:
+            pass
+        self._fh.close()  # closing releases the OS lock
+        self._fh = None
+
+
+def _try_lock(fh) -> bool:
+    try:
+        import fcntl
+
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            fh.seek(0)
+            msvcrt.locking(fh.fileno(), msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+
+
+# Change events --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    """What one committed transaction changed: which tables and which documents."""
+
+    tables: frozenset[str]
+    doc_ids: frozenset[int]
+    summary: str = ""
+
+
+@dataclass
+class _Pending:
+    tables: set[str] = field(default_factory=set)
+    doc_ids: set[int] = field(default_factory=set)
+    summaries: list[str] = field(default_factory=list)
+
+
+# Row conversion ---------------------------------------------------------------------------------------
+
+
+def _prov(row: sqlite3.Row) -> Provenance:
+    return Provenance(
+        origin=row["origin"],
+        status=row["status"],
+        annotator=row["annotator"],
+        model=row["model"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+def _span(start: int | None, end: int | None) -> Span | None:
+    return None if start is None or end is None else Span(start, end)
+
+
+def row_to_document(row: sqlite3.Row) -> Document:
+    return Document(
+        id=row["id"],
+        ext_id=row["ext_id"],
+        text=row["text"],
+        title=row["title"],
+        source=row["source"],
+        url=row["url"],
+        published=row["published"],
+        story=row["story"],
+        status=row["status"],
+        content_hash=row["content_hash"],
+        path=row["path"],
+    )
+
+
+def row_to_mention(row: sqlite3.Row) -> Mention:
+    return Mention(
+        id=row["id"], doc_id=row["doc_id"], start=row["start"], end=row["end"], label=row["label"],
+        entity_id=row["entity_id"], prov=_prov(row),
+    )
+
+
+def row_to_quote(row: sqlite3.Row) -> Quote:
+    return Quote(
+        id=row["id"],
+        doc_id=row["doc_id"],
+        content=tuple(Span(s, e) for s, e in json.loads(row["content"])),
+        speaker=_span(row["speaker_start"], row["speaker_end"]),
+        speaker_entity_id=row["speaker_entity_id"],
+        cue=_span(row["cue_start"], row["cue_end"]),
+        type=row["type"],
+        prov=_prov(row),
+    )
+
+
+def row_to_claim(row: sqlite3.Row) -> Claim:
+    return Claim(
+        id=row["id"], doc_id=row["doc_id"], start=row["start"], end=row["end"],
+        claimant=row["claimant"], claimant_entity_id=row["claimant_entity_id"],
+        labels=json.loads(row["labels"]), note=row["note"], prov=_prov(row),
+    )
+
+
+def row_to_entity(row: sqlite3.Row) -> Entity:
+    return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(json.loads(row["aliases"])))
+
+
+def row_to_label(row: sqlite3.Row) -> Label:
+    return Label(
+        layer=row["layer"], label_set=row["label_set"], name=row["name"], color=row["color"],
+        hotkey=row["hotkey"], description=row["description"],
+    )
+
+
+# The store ---------------------------------------------------------------------------------------------
+
+
+def _check_file(path: Path) -> None:
+    """Refuse, with a one-line message, anything that is not a healthy Claimdesk project.
+
+    Uses a read-only connection, so the file is never modified.
+    """
+    name = path.name
+    if not path.exists():
+        raise ProjectError(f"{path}: no such project file")
+    if path.is_dir():
+        raise NotAProjectError(f"{path}: is a folder, not a Claimdesk project file")
+    if path.stat().st_size == 0:
+        raise NotAProjectError(f"{name}: empty file, not a Claimdesk project")
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if not header.startswith(b"SQLite format 3\x00"):
+        raise NotAProjectError(f"{name}: not a Claimdesk project (not an SQLite database)")
+    if len(header) < 100:
+        raise DamagedProjectError(f"{name}: damaged project file (truncated header)")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise DamagedProjectError(f"{name}: cannot be opened ({exc})") from None
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if app_id != APPLICATION_ID:
+            raise NotAProjectError(f"{name}: an SQLite database, but not a Claimdesk project")
+        if version > SCHEMA_VERSION:
+            raise NewerSchemaError(
+                f"{name}: made by a newer Claimdesk (project schema {version}, this app reads up to "
+                f"{SCHEMA_VERSION}); update Claimdesk to open it"
+            )
+        result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
+        if result != ["ok"]:
+            raise DamagedProjectError(f"{name}: damaged project file (integrity check: {result[0]})")
+    except sqlite3.DatabaseError as exc:
+        raise DamagedProjectError(f"{name}: damaged project file ({exc})") from None
+    finally:
+        conn.close()
+
+
+class Store:
+    """An open project.  Use :meth:`create` or :meth:`open`; close with :meth:`close` or ``with``."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool, lock: _WriterLock | None,
+                 annotator: str | None = None):
+        self.path = path
+        self.conn = conn
+        self.db = sqlite_utils.Database(conn)
+        self.readonly = readonly
+        self.annotator = annotator or default_annotator()
+        self._lock = lock
+        self._depth = 0
+        self._pending = _Pending()
+        self._subscribers: list[Callable[[ChangeEvent], None]] = []
+        self._labels_cache: list[Label] | None = None
+
+    # Opening and closing -----------------------------------------------------------------------
+
+    @classmethod
+    def create(cls, path: str | os.PathLike, *, annotator: str | None = None) -> Store:
+        path = Path(path)
+        if path.exists():
+            raise ProjectError(f"{path}: already exists; open it, or choose another name")
+        if not path.parent.exists():
+            raise ProjectError(f"{path}: folder {path.parent} does not exist")
+        lock = _WriterLock.acquire(path)
+        try:
+            conn = _connect(path)
+            conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrate(conn)
+            store = cls(path, conn, readonly=False, lock=lock, annotator=annotator)
+            with store.transaction("create project"):
+                store.set_meta("app_version", __version__)
+                store.set_meta("created_at", now_iso())
+                store._install_default_labels()
+        except BaseException:
+            lock.release(path)
+            raise
+        return store
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, *, readonly: bool = False, annotator: str | None = None) -> Store:
+        path = Path(path)
+        _check_file(path)
+        if readonly:
+            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+            conn.row_factory = sqlite3.Row
+            return cls(path, conn, readonly=True, lock=None, annotator=annotator)
+        lock = _WriterLock.acquire(path)
+        try:
+            conn = _connect(path)
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                _backup(conn, path, version)
+                migrate(conn)
+            store = cls(path, conn, readonly=False, lock=lock, annotator=annotator)
+            store.set_meta("app_version", __version__)
+        except BaseException:
+            lock.release(path)
+            raise
+        return store
+
+    def close(self) -> None:
+        if self.conn is None:
+            return
+        if not self.readonly:
+            try:
+                self.conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                pass
+        self.conn.close()
+        self.conn = None
+        if self._lock is not None:
+            self._lock.release(self.path)
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    # Transactions and change events ---------------------------------------------------------------
+
+    @contextmanager
+    def transaction(self, summary: str = "") -> Iterator[sqlite3.Connection]:
+        """One atomic write.  Nested calls join the outer transaction.
+
+        On commit, subscribers receive one :class:`ChangeEvent`; on error nothing is written.
+        """
+        if self.readonly:
+            raise ProjectError(f"{self.path.name}: opened read-only")
+        outer = self._depth == 0
+        if outer:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._pending = _Pending()
+        self._depth += 1
+        if summary:
+            self._pending.summaries.append(summary)
+        try:
+            yield self.conn
+        except BaseException:
+            self._depth -= 1
+            if outer:
+                self.conn.execute("ROLLBACK")
+                self._labels_cache = None
+            raise
+        self._depth -= 1
+        if outer:
+            self.conn.execute("COMMIT")
+            pending = self._pending
+            if "labels" in pending.tables:
+                self._labels_cache = None
+            event = ChangeEvent(frozenset(pending.tables), frozenset(pending.doc_ids), "; ".join(pending.summaries))
+            for callback in list(self._subscribers):
+                callback(event)
+
+    def touched(self, table: str, doc_id: int | None = None) -> None:
+        """Note inside a transaction what it changed, for the change event."""
+        self._pending.tables.add(table)
+        if doc_id is not None:
+            self._pending.doc_ids.add(doc_id)
+
+    def subscribe(self, callback: Callable[[ChangeEvent], None]) -> Callable[[], None]:
+        self._subscribers.append(callback)
+        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    # Meta, annotators -----------------------------------------------------------------------------
+
+    def meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return default if row is None else row[0]
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+            self.touched("meta")
+
+    def ensure_annotator(self, name: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO annotators (name, created_at) VALUES (?, ?)", (name, now_iso())
+        )
+
+    def annotators(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT name FROM annotators ORDER BY id")]
+
+    # Labels -----------------------------------------------------------------------------------------
+
+    def _install_default_labels(self) -> None:
+        schema = json.loads((resources_dir() / "label_schema.json").read_text(encoding="utf-8"))
+        rows = []
+        for pos, item in enumerate(schema["entity"]):
+            rows.append({"layer": "entity", "label_set": "", "position": pos, **_label_fields(item)})
+        for label_set, items in schema["claim"].items():
+            for pos, item in enumerate(items):
+                rows.append({"layer": "claim", "label_set": label_set, "position": pos, **_label_fields(item)})
+        self.db["labels"].insert_all(rows)
+        self.touched("labels")
+
+    def labels(self, layer: str | None = None, label_set: str | None = None) -> list[Label]:
+        if self._labels_cache is None:
+            rows = self.conn.execute("SELECT * FROM labels ORDER BY layer DESC, label_set, position, id")
+            self._labels_cache = [row_to_label(r) for r in rows]
+        return [
+            lab for lab in self._labels_cache
+            if (layer is None or lab.layer == layer) and (label_set is None or lab.label_set == label_set)
+        ]
+
+    def entity_labels(self) -> list[str]:
+        return [lab.name for lab in self.labels("entity")]
+
+    def claim_label_sets(self) -> dict[str, list[str]]:
+        sets: dict[str, list[str]] = {}
+        for lab in self.labels("claim"):
+            sets.setdefault(lab.label_set, []).append(lab.name)
+        return sets
+
+    # Documents --------------------------------------------------------------------------------------
+
+    def documents(self, status: str | None = None, story: str | None = None) -> list[Document]:
+        sql, args = "SELECT * FROM documents", []
+        where = []
+        if status:
+            where.append("status = ?")
+            args.append(status)
+        if story:
+            where.append("story = ?")
+            args.append(story)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [row_to_document(r) for r in self.conn.execute(sql + " ORDER BY id", args)]
+
+    def document_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def document(self, doc_id: int) -> Document:
+        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        return row_to_document(row)
+
+    def document_by_ext_id(self, ext_id: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE ext_id = ?", (ext_id,)).fetchone()
+        return None if row is None else row_to_document(row)
+
+    def document_by_hash(self, digest: str) -> Document | None:
+        row = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
+        return None if row is None else row_to_document(row)
+
+    def document_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    # Annotations ------------------------------------------------------------------------------------
+
+    def mentions(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Mention]:
+        return [row_to_mention(r) for r in self._layer_rows("mentions", doc_id, include_rejected, "start, \"end\", id")]
+
+    def quotes(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Quote]:
+        return [row_to_quote(r) for r in self._layer_rows("quotes", doc_id, include_rejected, "id")]
+
+    def claims(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Claim]:
+        return [row_to_claim(r) for r in self._layer_rows("claims", doc_id, include_rejected, "start, id")]
+
+    def _layer_rows(self, table: str, doc_id: int | None, include_rejected: bool, order: str):
+        where, args = [], []
+        if doc_id is not None:
+            where.append("doc_id = ?")
+            args.append(doc_id)
+        if not include_rejected:
+            where.append("status != 'rejected'")
+        sql = f"SELECT * FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
+        return self.conn.execute(f"{sql} ORDER BY doc_id, {order}", args)
+
+    def mention(self, mention_id: int) -> Mention:
+        return row_to_mention(self._one("mentions", mention_id))
+
+    def quote(self, quote_id: int) -> Quote:
+        return row_to_quote(self._one("quotes", quote_id))
+
+    def claim(self, claim_id: int) -> Claim:
+        return row_to_claim(self._one("claims", claim_id))
+
+    def entity(self, entity_id: int) -> Entity:
+        return row_to_entity(self._one("entities", entity_id))
+
+    def entities(self) -> list[Entity]:
+        return [row_to_entity(r) for r in self.conn.execute("SELECT * FROM entities ORDER BY name, id")]
+
+    def entity_by_name(self, name: str, type_: str | None = None) -> Entity | None:
+        sql, args = "SELECT * FROM entities WHERE name = ?", [name]
+        if type_:
+            sql += " AND type = ?"
+            args.append(type_)
+        row = self.conn.execute(sql + " ORDER BY id LIMIT 1", args).fetchone()
+        return None if row is None else row_to_entity(row)
+
+    def mention_counts(self) -> dict[int, int]:
+        """Mentions per canonical entity (rejected suggestions left out)."""
+        rows = self.conn.execute(
+            "SELECT entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL AND status != 'rejected' "
+            "GROUP BY entity_id"
+        )
+        return dict(rows.fetchall())
+
+    def _one(self, table: str, row_id: int) -> sqlite3.Row:
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        if row is None:
+            raise KeyError(f"no {table[:-1]} {row_id}")
+        return row
+
+    def row(self, table: str, row_id: int) -> dict[str, Any] | None:
+        """The raw stored row as a dict (what edits compare and history records)."""
+        if table not in EDITABLE_TABLES:
+            raise ValueError(f"not an editable table: {table}")
+        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        return None if row is None else dict(row)
+
+    # Summaries ---------------------------------------------------------------------------------------
+
+    def counts(self) -> dict[str, Any]:
+        """Project statistics, as ``claimdesk info --json`` prints them."""
+        q = self.conn.execute
+        by_status = {s: 0 for s in ("new", "in_progress", "done")}
+        by_status.update(dict(q("SELECT status, count(*) FROM documents GROUP BY status").fetchall()))
+        by_label = dict(
+            q("SELECT label, count(*) FROM mentions WHERE status != 'rejected' GROUP BY label ORDER BY label").fetchall()
+        )
+
+        def layer(table: str) -> dict[str, int]:
+            out = {s: 0 for s in ("suggested", "accepted", "rejected")}
+            out.update(dict(q(f"SELECT status, count(*) FROM {table} GROUP BY status").fetchall()))
+            return out
+
+        mention_status, quote_status, claim_status = layer("mentions"), layer("quotes"), layer("claims")
+        return {
+            "documents": sum(by_status.values()),
+            "documents_by_status": by_status,
+            "stories": dict(q("SELECT coalesce(story, ''), count(*) FROM documents GROUP BY story").fetchall()),
+            "entities": mention_status["suggested"] + mention_status["accepted"],
+            "entities_by_label": by_label,
+            "entities_by_status": mention_status,
+            "canonical_entities": q("SELECT count(*) FROM entities").fetchone()[0],
+            "quotes": quote_status["suggested"] + quote_status["accepted"],
+            "quotes_by_status": quote_status,
+            "claims": claim_status["suggested"] + claim_status["accepted"],
+            "claims_by_status": claim_status,
+        }
+
+    def history(self, limit: int = 100, doc_id: int | None = None) -> list[dict[str, Any]]:
+        sql, args = "SELECT * FROM history", []
+        if doc_id is not None:
+            sql += " WHERE doc_id = ?"
+            args.append(doc_id)
+        rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, limit])
+        return [dict(r) for r in rows]
+
+    def search(self, query: str, limit: int = 200) -> list[tuple[int, str]]:
+        """Project-wide full-text search; returns ``(doc_id, snippet)`` best first."""
+        words = [w for w in query.replace('"', " ").split() if w]
+        if not words:
+            return []
+        match = " ".join(f'"{w}"' for w in words)
+        rows = self.conn.execute(
+            "SELECT rowid, snippet(documents_fts, 1, '[', ']', '…', 12) FROM documents_fts "
+            "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
+            (match, limit),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def integrity_check(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
+
+
+def _label_fields(item: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": item["name"],
+        "color": item.get("color") or "#cccccc",
+        "hotkey": item.get("hotkey"),
+        "description": item.get("description", ""),
+    }
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True, timeout=10)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA busy_timeout = 10000")
+    return conn
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+    """Copy an older project aside before migrating it: nothing already saved is ever lost."""
+    target = path.with_name(f"{path.name}.schema{version}.bak")
+    if target.exists():
+        return target
+    tmp = target.with_name(target.name + ".tmp")
+    dest = sqlite3.connect(str(tmp))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    shutil.move(str(tmp), str(target))
+    return target

@@ -1,0 +1,68 @@
+"""Shared fixtures: headless Qt, an isolated data folder, small projects to edit."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+REPO = Path(__file__).resolve().parents[1]
+SEEDS = REPO / "seeds"
+
+SAMPLE = (
+    "U.S. Secretary of State Antony Blinken met Russian Foreign Minister Sergey Lavrov in Geneva. "
+    "“We don’t expect to resolve our differences here today,” Blinken told Lavrov. "
+    "Lavrov said the talks were constructive."
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Settings, the demo project and the annotator name never touch the real user folders."""
+    data = tmp_path_factory.mktemp("data")
+    monkeypatch.setenv("CLAIMDESK_DATA_DIR", str(data))
+    monkeypatch.setenv("CLAIMDESK_ANNOTATOR", "tester")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(data / "config"))
+
+
+@pytest.fixture
+def store(tmp_path):
+    from desktop.core.store import Store
+
+    s = Store.create(tmp_path / "test.claimdesk")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def sample_doc(store):
+    """A project with one document holding a model suggestion, an imported entity and a quote."""
+    return _make_sample(store)
+
+
+def _make_sample(store):
+    from desktop.core import edits
+
+    edits.apply(store, edits.AddDocument(
+        ext_id="sample", text=SAMPLE, title="Sample", source="example.com",
+        entities=(
+            {"start": 24, "end": 38, "label": "PERSON", "entity": "Antony Blinken", "origin": "model",
+             "status": "suggested"},
+            {"start": 85, "end": 91, "label": "GPE", "origin": "import"},
+        ),
+        quotes=({"content": [{"start": 93, "end": 148}], "speaker": {"start": 150, "end": 157},
+                 "cue": {"start": 158, "end": 162}, "type": "direct", "speaker_entity": "Antony Blinken",
+                 "origin": "model", "status": "suggested"},),
+        claims=({"start": 171, "end": 211, "labels": {"checkworthiness": "opinion"}, "claimant": "Sergey Lavrov"},),
+    ))
+    return store.document_by_ext_id("sample")
+
+
+def dump(store) -> dict:
+    """Every row of every table an edit can change (history and meta aside), for comparisons."""
+    from desktop.core.store import EDITABLE_TABLES
+
+    return {t: [dict(r) for r in store.conn.execute(f"SELECT * FROM {t} ORDER BY id")] for t in EDITABLE_TABLES}

@@ -1,0 +1,271 @@
+"""Every edit: apply -> inverse -> identical state; invalid edits change nothing."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from desktop.core import edits as E
+from desktop.core.store import Store
+from tests.conftest import SAMPLE, dump
+
+
+def _ids(store, doc):
+    m_model = next(m for m in store.mentions(doc.id) if m.prov.origin == "model")
+    m_import = next(m for m in store.mentions(doc.id) if m.prov.origin == "import")
+    quote = store.quotes(doc.id)[0]
+    claim = store.claims(doc.id)[0]
+    ent = store.entity_by_name("Antony Blinken")
+    return m_model, m_import, quote, claim, ent
+
+
+def all_edits(store, doc):
+    """One of every edit kind, valid against the sample project."""
+    m_model, m_import, quote, claim, ent = _ids(store, doc)
+    other = E.apply(store, E.AddEntity("Blinken", "PERSON"))  # a second entity to merge/link
+    other_id = other.changes[0].id
+    return [
+        E.AddMention(doc.id, 66, 79, "PERSON"),
+        E.DeleteMention(m_model.id),
+        E.DeleteMention(m_import.id),
+        E.RelabelMention(m_model.id, "ORG"),
+        E.ResizeMention(m_model.id, 31, 38),
+        E.LinkMention(m_import.id, ent.id),
+        E.LinkMention(m_model.id, None),
+        E.AddEntity("Sergey Lavrov", "PERSON", ("Lavrov",)),
+        E.RenameEntity(ent.id, "Anthony Blinken"),
+        E.MergeEntities(ent.id, (other_id,)),
+        E.SplitEntity(ent.id, (m_model.id,), "Another Blinken"),
+        E.DeleteEntity(ent.id),
+        E.AddQuote(doc.id, ((93, 148),), speaker=(150, 157), cue=(158, 162), type="direct"),
+        E.AddQuote(doc.id, ((93, 110), (120, 148)), speaker=None, type="mixed"),
+        E.EditQuote(quote.id, {"speaker": [0, 4], "type": "indirect"}),
+        E.EditQuote(quote.id, {"content": [[93, 120], [121, 148]], "cue": None, "speaker_entity_id": None}),
+        E.DeleteQuote(quote.id),
+        E.AddClaim(doc.id, 0, 91, labels={"checkworthiness": "check-worthy"}, claimant="AP", note="n"),
+        E.EditClaim(claim.id, {"start": 178, "labels": {"verdict": "true"}, "note": "checked"}),
+        E.SetClaimLabel(claim.id, "verdict", "misleading"),
+        E.SetClaimLabel(claim.id, "checkworthiness", None),
+        E.DeleteClaim(claim.id),
+        E.SetStatus("mentions", (m_model.id, m_import.id), "accepted"),
+        E.SetStatus("quotes", (quote.id,), "rejected"),
+        E.SetStatus("claims", (claim.id,), "suggested"),
+        E.SetDocumentStatus(doc.id, "done"),
+        E.AddDocument("another", "A second document about Geneva."),
+        E.DeleteDocument(doc.id),
+    ]
+
+
+def test_every_edit_kind_is_covered(store, sample_doc):
+    covered = {type(e) for e in all_edits(store, sample_doc)}
+    kinds = {cls for cls in E._KINDS.values() if cls is not E.ChangeSet}
+    assert kinds - covered == set()
+
+
+@pytest.mark.parametrize("index", range(28))
+def test_apply_then_inverse_restores_state(store, sample_doc, index):
+    edit = all_edits(store, sample_doc)[index]
+    before = dump(store)
+    inverse = E.apply(store, edit)
+    assert dump(store) != before, f"{edit} changed nothing"
+    after = dump(store)
+    redo = E.apply(store, inverse)
+    assert dump(store) == before
+    E.apply(store, redo)  # redo restores the very same rows, ids included
+    assert dump(store) == after
+
+
+def test_edit_serialises_and_round_trips(store, sample_doc):
+    for edit in all_edits(store, sample_doc):
+        data = json.loads(json.dumps(edit.to_json(), default=list))
+        if isinstance(edit, E.AddDocument):
+            continue  # its audit form keeps the text's hash only
+        again = E.edit_from_json(data)
+        assert again.kind == edit.kind
+
+
+def _invalid(store, doc):
+    m_model, m_import, quote, claim, ent = _ids(store, doc)
+    n = len(SAMPLE)
+    return {
+        "outside text": E.AddMention(doc.id, n - 2, n + 5, "PERSON"),
+        "start == end": E.AddMention(doc.id, 5, 5, "PERSON"),
+        "start > end": E.ResizeMention(m_model.id, 30, 20),
+        "negative": E.AddClaim(doc.id, -1, 10),
+        "unknown label": E.RelabelMention(m_model.id, "PRESIDENT"),
+        "unknown editor label": E.AddMention(doc.id, 0, 4, "NOPE"),
+        "missing mention": E.DeleteMention(9999),
+        "missing document": E.AddMention(9999, 0, 4, "PERSON"),
+        "missing entity": E.LinkMention(m_model.id, 9999),
+        "merge into itself": E.MergeEntities(ent.id, (ent.id,)),
+        "bad quote type": E.EditQuote(quote.id, {"type": "shouted"}),
+        "empty quote": E.AddQuote(doc.id, ()),
+        "quote outside text": E.AddQuote(doc.id, ((0, n + 1),)),
+        "unknown quote field": E.EditQuote(quote.id, {"colour": "red"}),
+        "unknown claim label": E.SetClaimLabel(claim.id, "verdict", "pants on fire"),
+        "unknown claim set": E.EditClaim(claim.id, {"labels": {"mood": "happy"}}),
+        "bad status": E.SetStatus("mentions", (m_model.id,), "maybe"),
+        "bad layer": E.SetStatus("documents", (doc.id,), "accepted"),
+        "bad document status": E.SetDocumentStatus(doc.id, "finished"),
+        "duplicate document": E.AddDocument("copy", SAMPLE),
+        "empty document": E.AddDocument("empty", "   "),
+        "split foreign mention": E.SplitEntity(ent.id, (m_import.id,), "X"),
+        "nameless entity": E.AddEntity(" ", "PERSON"),
+        "string id": E.DeleteClaim("1"),
+    }
+
+
+def test_invalid_edits_raise_and_change_nothing(store, sample_doc):
+    cases = _invalid(store, sample_doc)
+    before = dump(store)
+    history = len(store.history(1000))
+    for name, edit in cases.items():
+        with pytest.raises(E.EditError) as info:
+            E.apply(store, edit)
+        assert str(info.value), name
+        assert dump(store) == before, name
+    assert len(store.history(1000)) == history
+
+
+def test_deleting_a_model_suggestion_rejects_it(store, sample_doc):
+    m_model, m_import, *_ = _ids(store, sample_doc)
+    E.apply(store, E.DeleteMention(m_model.id))
+    kept = store.mention(m_model.id)
+    assert kept.prov.status == "rejected" and kept.prov.annotator == "tester"
+    E.apply(store, E.DeleteMention(m_import.id))
+    with pytest.raises(KeyError):
+        store.mention(m_import.id)
+
+
+def test_editor_change_accepts_suggestion_and_starts_document(store, sample_doc):
+    m_model, *_ = _ids(store, sample_doc)
+    assert store.document(sample_doc.id).status == "new"
+    E.apply(store, E.RelabelMention(m_model.id, "ORG"))
+    m = store.mention(m_model.id)
+    assert (m.label, m.prov.status, m.prov.origin, m.prov.annotator) == ("ORG", "accepted", "model", "tester")
+    assert store.document(sample_doc.id).status == "in_progress"
+
+
+def test_merge_and_split_entities(store, sample_doc):
+    m_model, m_import, quote, claim, ent = _ids(store, sample_doc)
+    lavrov = E.apply(store, E.AddEntity("Lavrov", "PERSON")).changes[0].id
+    E.apply(store, E.LinkMention(m_import.id, lavrov))
+    E.apply(store, E.MergeEntities(ent.id, (lavrov,)))
+    merged = store.entity(ent.id)
+    assert "Lavrov" in merged.aliases
+    assert store.mention(m_import.id).entity_id == ent.id
+    with pytest.raises(KeyError):
+        store.entity(lavrov)
+    E.apply(store, E.SplitEntity(ent.id, (m_import.id,), "Sergey Lavrov"))
+    split = store.entity_by_name("Sergey Lavrov")
+    assert store.mention(m_import.id).entity_id == split.id
+    assert store.mention(m_model.id).entity_id == ent.id
+    assert store.mention_counts() == {ent.id: 1, split.id: 1}
+
+
+def test_rename_keeps_old_name_as_alias(store, sample_doc):
+    *_, ent = _ids(store, sample_doc)
+    E.apply(store, E.RenameEntity(ent.id, "Tony Blinken"))
+    assert store.entity(ent.id).name == "Tony Blinken"
+    assert "Antony Blinken" in store.entity(ent.id).aliases
+
+
+def test_history_records_who_what_when_from_to(store, sample_doc):
+    m_model, *_ = _ids(store, sample_doc)
+    E.apply(store, E.RelabelMention(m_model.id, "ORG"))
+    last = store.history(1)[0]
+    assert last["annotator"] == "tester" and last["kind"] == "relabel_mention" and last["at"]
+    changes = json.loads(last["changes"])
+    row = next(c for c in changes if c["table"] == "mentions")
+    assert row["before"]["label"] == "PERSON" and row["after"]["label"] == "ORG"
+    assert "tester" in store.annotators()
+
+
+def test_stale_undo_is_refused(store, sample_doc):
+    m_model, *_ = _ids(store, sample_doc)
+    undo = E.apply(store, E.RelabelMention(m_model.id, "ORG"))
+    E.apply(store, E.RelabelMention(m_model.id, "GPE"))  # someone else changed it since
+    before = dump(store)
+    with pytest.raises(E.EditConflictError):
+        E.apply(store, undo)
+    assert dump(store) == before
+
+
+def test_apply_many_is_one_step(store, sample_doc):
+    m_model, m_import, *_ = _ids(store, sample_doc)
+    before = dump(store)
+    undo = E.apply_many(store, [E.RelabelMention(m_model.id, "ORG"), E.DeleteMention(m_import.id)], "fix two")
+    E.apply(store, undo)
+    assert dump(store) == before
+
+
+def test_each_edit_emits_one_change_event(store, sample_doc):
+    m_model, *_ = _ids(store, sample_doc)
+    events = []
+    store.subscribe(events.append)
+    E.apply(store, E.RelabelMention(m_model.id, "ORG"))
+    assert len(events) == 1
+    assert "mentions" in events[0].tables and sample_doc.id in events[0].doc_ids
+
+
+def test_import_labels_unknown_to_schema_are_added(store):
+    E.apply(store, E.AddDocument("d", "Geneva talks on Friday.", entities=({"start": 15, "end": 21, "label": "DATE"},)))
+    assert "DATE" in store.entity_labels()
+
+
+# Random sequences ---------------------------------------------------------------------------------------
+
+
+@st.composite
+def edit_specs(draw):
+    return draw(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 10_000), st.integers(0, 10_000),
+                                   st.sampled_from(["PERSON", "ORG", "GPE", "NOPE"])), min_size=1, max_size=12))
+
+
+def _make_edit(store, doc_id, spec):
+    op, a, b, label = spec
+    n = len(SAMPLE)
+    start, end = sorted((a % (n + 2), b % (n + 2)))
+    mentions = [m.id for m in store.mentions(doc_id)]
+    quotes = [q.id for q in store.quotes(doc_id)]
+    claims = [c.id for c in store.claims(doc_id)]
+    entities = [e.id for e in store.entities()]
+    pick = (lambda xs: xs[a % len(xs)] if xs else 9999)
+    return [
+        lambda: E.AddMention(doc_id, start, end, label),
+        lambda: E.DeleteMention(pick(mentions)),
+        lambda: E.RelabelMention(pick(mentions), label),
+        lambda: E.ResizeMention(pick(mentions), start, end),
+        lambda: E.LinkMention(pick(mentions), pick(entities + [None])),
+        lambda: E.AddQuote(doc_id, ((start, end),), speaker=(0, 4), type="indirect"),
+        lambda: E.EditQuote(pick(quotes), {"type": "mixed", "content": [[start, end]]}),
+        lambda: E.AddClaim(doc_id, start, end, labels={"verdict": "true"}),
+        lambda: E.SetStatus("claims", (pick(claims),), "rejected"),
+        lambda: E.MergeEntities(pick(entities), tuple(entities[:2])),
+    ][op]()
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(specs=edit_specs())
+def test_random_edit_sequences_undo_in_reverse(tmp_path_factory, specs):
+    from tests.conftest import _make_sample  # noqa: PLC0415
+
+    path = tmp_path_factory.mktemp("h") / "h.claimdesk"
+    with Store.create(path) as store:
+        doc = _make_sample(store)
+        start = dump(store)
+        states, undos = [start], []
+        for spec in specs:
+            try:
+                undos.append(E.apply(store, _make_edit(store, doc.id, spec)))
+            except E.EditError:
+                assert dump(store) == states[-1]
+                continue
+            states.append(dump(store))
+        for undo, state in zip(reversed(undos), reversed(states[1:])):
+            assert dump(store) == state
+            E.apply(store, undo)
+        assert dump(store) == start
