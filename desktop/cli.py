@@ -1,0 +1,230 @@
+"""Claimdesk's command line: ``claimdesk COMMAND ...`` (also ``python -m desktop``).
+
+Expected problems (a bad project file, a locked project, bad input) print one line and exit 1;
+a traceback means a bug.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from desktop import __version__
+from desktop.core import edits
+from desktop.core.jobs import Job, import_into
+from desktop.core.store import ProjectError, Store
+
+EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+
+
+class CliError(Exception):
+    """A one-line message for the user; exit status 1."""
+
+
+# Terminal progress ----------------------------------------------------------------------------------
+
+
+class TerminalProgress:
+    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
+
+    def __init__(self, what: str, stream=None):
+        self.what = what
+        self.stream = stream or sys.stderr
+        self.tty = self.stream.isatty()
+        self._last = -1
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        if self.tty:
+            width = 30
+            filled = int(width * done / total) if total else width
+            bar = "#" * filled + "-" * (width - filled)
+            self.stream.write(f"\r{self.what} [{bar}] {done}/{total} {message[:40]:<40}")
+            if done >= total:
+                self.stream.write("\n")
+            self.stream.flush()
+        else:
+            step = max(1, total // 10) if total else 1
+            if done == total or done // step != self._last // step:
+                self.stream.write(f"{self.what}: {done}/{total}\n")
+            self._last = done
+
+
+# Commands ---------------------------------------------------------------------------------------------
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    path = _project_path(args.project)
+    Store.create(path).close()
+    print(f"created {path}")
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    missing = [p for p in args.paths if not Path(p).exists()]
+    for p in missing:
+        print(f"{p}: no such file or folder", file=sys.stderr)
+    with Store.open(args.project) as store:
+        report = import_into(store, [p for p in args.paths if p not in missing], story=args.story,
+                             job=Job(on_progress=TerminalProgress("importing")))
+    for problem in report.duplicates:
+        print(f"skipped {problem}", file=sys.stderr)
+    for problem in report.problems:
+        print(f"error: {problem}", file=sys.stderr)
+    print(report.summary())
+    if not report.added and (report.problems or missing):
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    with Store.open(args.project, readonly=True) as store:
+        info = project_info(store)
+    if args.json:
+        print(json.dumps(info, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print(f"{info['project']}  (schema {info['schema_version']}, model {info['model'] or 'none yet'})")
+    st = info["documents_by_status"]
+    print(f"documents: {info['documents']}  (new {st['new']}, in progress {st['in_progress']}, done {st['done']})")
+    labels = ", ".join(f"{k} {v}" for k, v in info["entities_by_label"].items()) or "none"
+    print(f"entities: {info['entities']} ({labels}); canonical entities: {info['canonical_entities']}")
+    print(f"quotes: {info['quotes']}; claims: {info['claims']}")
+    for doc in info["document_list"]:
+        print(f"  [{doc['id']}] {doc['published'] or '----------'}  {doc['source'] or '-':<14}  "
+              f"{doc['status']:<11} {doc['title'] or doc['ext_id']}")
+    return EXIT_OK
+
+
+def project_info(store: Store) -> dict:
+    info = {"project": str(store.path), "schema_version": int(store.meta("schema_version", "0")),
+            "app_version": store.meta("app_version"), "model": store.meta("model")}
+    info.update(store.counts())
+    info["document_list"] = [
+        {"id": d.id, "ext_id": d.ext_id, "title": d.title, "source": d.source, "published": d.published,
+         "url": d.url, "story": d.story, "status": d.status, "chars": len(d.text)}
+        for d in store.documents()
+    ]
+    return info
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with Store.open(args.project) as store:
+        doc = store.document_by_ext_id(args.document)
+        if doc is None and args.document.isdigit():
+            doc = store.document(int(args.document)) if int(args.document) in store.document_ids() else None
+        if doc is None:
+            raise CliError(f"{args.project}: no document {args.document!r}")
+        edits.apply(store, edits.SetDocumentStatus(doc.id, args.status))
+    print(f"{doc.ext_id}: {args.status}")
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    with Store.open(args.project, readonly=True) as store:
+        rows = store.history(limit=args.limit)
+    for row in reversed(rows):
+        doc = f" doc {row['doc_id']}" if row["doc_id"] is not None else ""
+        print(f"{row['at']}  {row['annotator'] or '-':<10} {row['summary']}{doc}")
+    return EXIT_OK
+
+
+def demo_project_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(os.environ.get("CLAIMDESK_DATA_DIR") or user_data_dir("claimdesk", appauthor=False)) / "demo.claimdesk"
+
+
+def build_demo(path: Path, rebuild: bool = False) -> bool:
+    """Build the demo project from the bundled seeds; returns True when it was (re)built."""
+    from desktop.paths import seeds_dir
+
+    if path.exists() and not rebuild:
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if rebuild:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+    with Store.create(path) as store:
+        report = import_into(store, [seeds_dir()], story="Blinken–Lavrov talks, Geneva, 2022-01-21")
+        if report.problems:
+            raise CliError(f"demo project: {report.problems[0]}")
+    return True
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    path = Path(args.project) if args.project else demo_project_path()
+    built = build_demo(path, rebuild=args.rebuild)
+    print(f"demo project: {path}{' (built from the seeds)' if built else ''}")
+    with Store.open(path, readonly=True) as store:
+        info = project_info(store)
+    print(f"{info['documents']} documents, {info['entities']} entities, {info['quotes']} quotes, {info['claims']} claims")
+    return EXIT_OK
+
+
+# Parser ---------------------------------------------------------------------------------------------------
+
+
+def _project_path(value: str) -> Path:
+    path = Path(value)
+    return path if path.suffix else path.with_suffix(".claimdesk")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimdesk",
+        description="Claimdesk: annotate entities, quotes and claims in news articles; one SQLite project file.",
+        epilog="Run 'claimdesk COMMAND --help' for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"claimdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_, description=help_)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("new", cmd_new, "create an empty project file (.claimdesk)")
+    p.add_argument("project", help="path of the new project file")
+
+    p = add("import", cmd_import, "import articles: .txt, .html, interchange .jsonl, brat .txt+.ann (files or folders)")
+    p.add_argument("project", help="project file")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
+    p.add_argument("--story", help="story name for the imported documents (default: the folder's name)")
+
+    p = add("info", cmd_info, "show what a project holds (documents, annotations, progress)")
+    p.add_argument("project", help="project file")
+    p.add_argument("--json", action="store_true", help="print JSON (documents count, counts by status and label, ...)")
+
+    p = add("status", cmd_status, "set a document's status: new, in_progress or done")
+    p.add_argument("project", help="project file")
+    p.add_argument("document", help="document id (as in 'info') or its external id")
+    p.add_argument("status", choices=["new", "in_progress", "done"])
+
+    p = add("history", cmd_history, "show the project's audit trail: who changed what, when")
+    p.add_argument("project", help="project file")
+    p.add_argument("-n", "--limit", type=int, default=50, help="how many recent changes (default 50)")
+
+    p = add("demo", cmd_demo, "build (first time) the demo project from the bundled seed story and show it")
+    p.add_argument("--project", help="where to keep the demo project (default: the user data folder)")
+    p.add_argument("--rebuild", action="store_true", help="rebuild it from the seeds")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except (CliError, ProjectError, edits.EditError) as exc:
+        print(f"claimdesk: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("claimdesk: interrupted; everything committed so far is saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The command line through its entry points: new, import, info, status, history, demo."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, SEEDS
+
+
+def claimdesk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    exe = Path(sys.executable).with_name("claimdesk")
+    cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "desktop"]
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd or REPO, timeout=300,
+                          env={**os.environ})
+
+
+def test_console_script_is_installed():
+    assert Path(sys.executable).with_name("claimdesk").exists() or shutil.which("claimdesk")
+
+
+def test_new_import_info_reports_seeds_with_metadata(tmp_path):
+    project = tmp_path / "p.claimdesk"
+    assert claimdesk("new", str(project)).returncode == 0
+    out = claimdesk("import", str(project), str(SEEDS))
+    assert out.returncode == 0, out.stderr
+    assert "5 documents imported" in out.stdout
+    info = json.loads(claimdesk("info", str(project), "--json").stdout)
+    assert info["documents"] == 5
+    assert info["documents_by_status"] == {"new": 5, "in_progress": 0, "done": 0}
+    docs = {d["ext_id"]: d for d in info["document_list"]}
+    hill = docs["000_4e8e7165941dcf45"]
+    assert hill["title"] == "Blinken Lavrov meet to discuss critical moment amid Ukraine invasion fears"
+    assert hill["published"] == "2022-01-21" and hill["source"] == "thehill.com"
+    assert docs["001_b662277d12457799"]["source"] == "AP"
+    assert docs["002_7aa081e1965c350a"]["title"].startswith("Blinken, Lavrov exchange")
+    assert docs["004_7f7ac94bf29114df"]["title"] == "Blinken and Lavrov Held Talks in Geneva"
+    assert {d["story"] for d in info["document_list"]} == {"seeds"}
+    # text kept exactly as the file has it
+    from desktop.core.store import Store
+
+    with Store.open(project, readonly=True) as store:
+        for doc in store.documents():
+            assert doc.text == (SEEDS / f"{doc.ext_id}.txt").read_text(encoding="utf-8")
+    human = claimdesk("info", str(project))
+    assert "documents: 5" in human.stdout and "thehill.com" in human.stdout
+
+
+def test_importing_the_same_articles_again_skips_duplicates(tmp_path):
+    project = tmp_path / "p.claimdesk"
+    claimdesk("new", str(project))
+    claimdesk("import", str(project), str(SEEDS))
+    out = claimdesk("import", str(project), str(SEEDS / "000_4e8e7165941dcf45.txt"))
+    assert out.returncode == 0
+    assert "0 documents imported, 1 duplicate skipped" in out.stdout
+    assert "000_4e8e7165941dcf45.txt" in out.stderr and "same text" in out.stderr
+
+
+def test_one_bad_file_does_not_stop_the_rest(tmp_path):
+    project = tmp_path / "p.claimdesk"
+    claimdesk("new", str(project))
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("Lavrov said the talks were useful.", encoding="utf-8")
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 4)
+    out = claimdesk("import", str(project), str(folder), str(tmp_path / "missing.txt"))
+    assert out.returncode == 0
+    assert "1 document imported" in out.stdout
+    assert "empty.txt" in out.stderr and "binary.txt" in out.stderr and "missing.txt" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize("args, message", [
+    (["info", "{tmp}/nope.claimdesk"], "no such project"),
+    (["info", "{tmp}/notes.claimdesk"], "not a Claimdesk project"),
+    (["import", "{tmp}/notes.claimdesk", "{tmp}"], "not a Claimdesk project"),
+    (["new", "{tmp}/notes.claimdesk"], "already exists"),
+    (["status", "{tmp}/p.claimdesk", "nope", "done"], "no document"),
+])
+def test_expected_errors_exit_1_with_one_line(tmp_path, args, message):
+    (tmp_path / "notes.claimdesk").write_text("not a project")
+    claimdesk("new", str(tmp_path / "p.claimdesk"))
+    out = claimdesk(*[a.format(tmp=tmp_path) for a in args])
+    assert out.returncode == 1
+    assert message in out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+
+
+def test_status_and_history(tmp_path):
+    project = tmp_path / "p.claimdesk"
+    claimdesk("new", str(project))
+    claimdesk("import", str(project), str(SEEDS / "002_7aa081e1965c350a.txt"))
+    assert claimdesk("status", str(project), "002_7aa081e1965c350a", "done").returncode == 0
+    info = json.loads(claimdesk("info", str(project), "--json").stdout)
+    assert info["documents_by_status"]["done"] == 1
+    history = claimdesk("history", str(project)).stdout
+    assert "add document 002_7aa081e1965c350a" in history and "mark document done" in history
+
+
+def test_python_dash_m_and_help():
+    out = subprocess.run([sys.executable, "-m", "desktop", "--help"], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0
+    for command in ("new", "import", "info", "status", "history", "demo"):
+        assert command in out.stdout
+
+
+def test_demo_builds_once_in_the_data_folder(tmp_path):
+    out = claimdesk("demo")
+    assert out.returncode == 0, out.stderr
+    assert "built from the seeds" in out.stdout
+    path = Path(os.environ["CLAIMDESK_DATA_DIR"]) / "demo.claimdesk"
+    assert str(path) in out.stdout and path.exists()
+    again = claimdesk("demo")
+    assert "built from the seeds" not in again.stdout and "5 documents" in again.stdout
