@@ -991,3 +991,56 @@ def _record(store: Store, p: Plan, edit: Edit) -> None:
          json.dumps([_audit_row(c) for c in p.changes], ensure_ascii=False)),
     )
     store.touched("history")
+
+
+# Project-wide corrections ------------------------------------------------------------------------------
+
+
+def _word_occurrences(text: str, surface: str) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences of ``surface`` in ``text`` that start and end on word boundaries."""
+    import re
+
+    if not surface.strip():
+        return []
+    pattern = re.compile(r"(?<!\w)" + re.escape(surface) + r"(?!\w)")
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def label_all_occurrences(store: Store, surface: str, label: str, entity_id: int | None = None) -> list[Edit]:
+    """Edits that label every occurrence of ``surface`` in the project not yet covered by a mention.
+
+    An occurrence overlapping an existing mention (any status but rejected) is left alone: it has
+    been decided already, or the editor should look at it.
+    """
+    out: list[Edit] = []
+    for doc in store.documents():
+        spans = _word_occurrences(doc.text, surface)
+        if not spans:
+            continue
+        taken = [(m.start, m.end) for m in store.mentions(doc.id) if m.prov.status != "rejected"]
+        for start, end in spans:
+            if not any(s < end and start < e for s, e in taken):
+                out.append(AddMention(doc.id, start, end, label, entity_id=entity_id))
+    return out
+
+
+def apply_to_identical_mentions(store: Store, mention_id: int) -> list[Edit]:
+    """Edits that give every mention with the same text the label and entity of ``mention_id``."""
+    source = store.mention(mention_id)
+    surface = store.document(source.doc_id).text[source.start:source.end]
+    out: list[Edit] = []
+    texts: dict[int, str] = {}
+    for m in store.mentions():
+        if m.id == mention_id or m.prov.status == "rejected":
+            continue
+        if m.doc_id not in texts:
+            texts[m.doc_id] = store.document(m.doc_id).text
+        if texts[m.doc_id][m.start:m.end] != surface:
+            continue
+        if m.label != source.label:
+            out.append(RelabelMention(m.id, source.label))
+        if m.entity_id != source.entity_id:
+            out.append(LinkMention(m.id, source.entity_id))
+        if m.label == source.label and m.entity_id == source.entity_id and m.prov.status == "suggested":
+            out.append(SetStatus("mentions", (m.id,), "accepted"))
+    return out

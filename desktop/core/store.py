@@ -30,7 +30,7 @@ import shutil
 import socket
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -692,6 +692,26 @@ class Store:
     def document_by_hash(self, digest: str) -> Document | None:
         row = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
         return None if row is None else row_to_document(row)
+
+    def document_summaries(self, doc_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+        """Document list rows without the text: metadata, status and suggestions left."""
+        sql = (
+            "SELECT d.id, d.ext_id, d.title, d.source, d.published, d.story, d.status, length(d.text) AS chars, "
+            "coalesce(m.n, 0) + coalesce(q.n, 0) + coalesce(c.n, 0) AS suggested "
+            "FROM documents d "
+            "LEFT JOIN (SELECT doc_id, count(*) AS n FROM mentions WHERE status = 'suggested' GROUP BY doc_id) m "
+            "ON m.doc_id = d.id "
+            "LEFT JOIN (SELECT doc_id, count(*) AS n FROM quotes WHERE status = 'suggested' GROUP BY doc_id) q "
+            "ON q.doc_id = d.id "
+            "LEFT JOIN (SELECT doc_id, count(*) AS n FROM claims WHERE status = 'suggested' GROUP BY doc_id) c "
+            "ON c.doc_id = d.id"
+        )
+        args: list[Any] = []
+        if doc_ids is not None:
+            ids = list(doc_ids)
+            sql += f" WHERE d.id IN ({', '.join('?' * len(ids))})"
+            args = ids
+        return [dict(r) for r in self.conn.execute(sql + " ORDER BY d.id", args)]
 
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]

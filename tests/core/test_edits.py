@@ -233,7 +233,10 @@ def _make_edit(store, doc_id, spec):
     quotes = [q.id for q in store.quotes(doc_id)]
     claims = [c.id for c in store.claims(doc_id)]
     entities = [e.id for e in store.entities()]
-    pick = (lambda xs: xs[a % len(xs)] if xs else 9999)
+
+    def pick(xs):
+        return xs[a % len(xs)] if xs else 9999
+
     return [
         lambda: E.AddMention(doc_id, start, end, label),
         lambda: E.DeleteMention(pick(mentions)),
@@ -265,7 +268,29 @@ def test_random_edit_sequences_undo_in_reverse(tmp_path_factory, specs):
                 assert dump(store) == states[-1]
                 continue
             states.append(dump(store))
-        for undo, state in zip(reversed(undos), reversed(states[1:])):
+        for undo, state in zip(reversed(undos), reversed(states[1:]), strict=True):
             assert dump(store) == state
             E.apply(store, undo)
         assert dump(store) == start
+
+
+def test_label_all_occurrences_in_the_project(store, sample_doc):
+    E.apply(store, E.AddDocument("two", "Lavrov arrived. Later Lavrov left; Lavrovs? no."))
+    found = E.label_all_occurrences(store, "Lavrov", "PERSON")
+    assert {(e.doc_id, e.start, e.end) for e in found} == {
+        (sample_doc.id, 75, 81), (sample_doc.id, 163, 169), (sample_doc.id, 171, 177),
+        (store.document_by_ext_id("two").id, 0, 6), (store.document_by_ext_id("two").id, 22, 28)}
+    undo = E.apply_many(store, found, "label all Lavrov")
+    assert len(store.mentions()) == 7
+    E.apply(store, undo)
+    assert len(store.mentions()) == 2
+
+
+def test_apply_correction_to_identical_mentions(store, sample_doc):
+    E.apply(store, E.AddDocument("two", "Antony Blinken spoke.", entities=(
+        {"start": 0, "end": 14, "label": "ORG", "origin": "model", "status": "suggested"},)))
+    m_model, *_ = _ids(store, sample_doc)
+    fixes = E.apply_to_identical_mentions(store, m_model.id)
+    E.apply_many(store, fixes, "apply to identical")
+    other = store.mentions(store.document_by_ext_id("two").id)[0]
+    assert other.label == "PERSON" and other.entity_id == m_model.entity_id and other.prov.status == "accepted"

@@ -1,0 +1,1261 @@
+r"""Read articles from disk: plain text, HTML, interchange JSONL and brat standoff.
+
+Everything here is plain Python (trafilatura is imported lazily for HTML); nothing is stored.
+The importers produce :class:`~desktop.core.model.ImportedDocument` and
+:class:`~desktop.core.model.ImportProblem` values, and the store decides what to keep.
+
+Public API
+==========
+
+``read_paths(paths, *, cancel=None, progress=None)``
+    Files or folders.  Folders are walked recursively in sorted order; hidden files and folders
+    (name starting with ``.``) are skipped, and so are files with an unknown suffix.  A file named
+    explicitly with an unknown suffix is reported.  One bad file never stops the rest: every
+    failure becomes an ``ImportProblem`` and reading goes on.  ``cancel()`` is checked before each
+    file; ``progress(done, total)`` is called after each one.
+``read_file(path)``
+    The same for one path.
+``count_inputs(paths)``
+    How many inputs ``read_paths`` will look at (a brat ``.txt``/``.ann`` pair counts once).
+``decode_bytes(data)``
+    UTF-8 (a BOM is dropped), UTF-16/UTF-32 with BOM, else cp1252.  Binary data raises ValueError.
+
+Limits: a file larger than ``MAX_FILE_BYTES`` (20 MiB) is reported and skipped.  JSONL files are
+read line by line, so for them the limit applies to each line, not to the whole file; after
+``MAX_PROBLEMS_PER_FILE`` bad lines the rest of a JSONL file is skipped (it is probably not
+JSONL at all).
+
+Formats
+=======
+
+Plain text (``.txt``)
+    The document text is the whole decoded file, exactly (CRLF line ends kept, only a BOM
+    dropped), so offsets refer to the file.  The first lines may carry metadata, in any order: a
+    URL line, a date line (``20220121``, ``2022-01-21``, ``January 21, 2022``, ``21 Jan 2022``,
+    ...), ``Key: value`` lines (title, date/published, url, source, story) and one title line.  A
+    header that has a URL, a date or a ``Key: value`` line is taken as metadata; without one, a
+    short first line with no sentence-final punctuation followed by a blank line is the title.
+    ``source`` comes from a ``Source:`` line, else the URL's host (``www.`` dropped), else a
+    wire-service dateline at the start of the body (``GENEVA (AP) —`` gives ``AP``).
+    ``ext_id`` is the file stem.  A ``.txt`` with a sibling ``.ann`` is a brat document.
+
+HTML (``.html``, ``.htm``)
+    Main text and metadata (title, date, canonical URL, host or site name as ``source``) are
+    extracted with trafilatura from the file's contents.  Nothing is fetched and nothing runs: the
+    document is parsed by lxml with network access off, a DOCTYPE internal subset (where external
+    entities would be declared) is removed first, and scripts, frames and images are not text.
+    Offsets refer to the extracted text, not to the HTML.
+
+Interchange JSONL (``.jsonl``)
+    One document per line as in DESIGN.md: ``id`` and ``text`` required, ``meta`` (title,
+    source, url, published, story) optional, ``entities``/``quotes``/``claims`` kept as given
+    after every span and field has been checked.  A bad line is reported with its line number and
+    skipped; the other lines import.  Blank lines are ignored.  JSONL must be UTF-8 (a BOM is
+    allowed); UTF-16 with BOM is accepted too, but is read whole, so the file limit applies.
+    ``published`` is normalised to ``YYYY-MM-DD`` (left out with a warning when it is not a
+    date); an ``id`` used twice in one file gives a warning (the store decides).
+
+brat standoff (``X.txt`` + ``X.ann``)
+    Claimdesk's conventions, chosen so that an exporter can write them and this importer reads
+    the same annotations back::
+
+        T1	PERSON 0 14	Antony Blinken
+        #1	AnnotatorNotes T1	entity=Antony Blinken
+        A1	Origin T1 model
+        A2	Status T1 suggested
+        T2	Quote 120 150;160 188	first fragment second fragment
+        T3	Speaker 100 107	Blinken
+        T4	Cue 108 112	said
+        R1	Speaker Arg1:T2 Arg2:T3
+        R2	Cue Arg1:T2 Arg2:T4
+        A3	QuoteType T2 direct
+        #2	AnnotatorNotes T2	speaker_entity=Antony Blinken
+        T5	Claim 300 371	...
+        A4	checkworthiness T5 check-worthy
+        A5	verdict T5 mostly%20false
+        #3	AnnotatorNotes T5	claimant=Sergey Lavrov
+        #4	AnnotatorNotes T5	note=Checked against the\nTASS transcript.
+
+    * ``T`` lines: ``Quote``, ``Speaker``, ``Cue`` and ``Claim`` are reserved types; any other type
+      is an entity mention with that label.  Only ``Quote`` may be discontinuous
+      (``start end;start end``, one pair per content fragment, in order).  Offsets are character
+      offsets into the decoded ``.txt`` (BOM dropped, CRLF kept: ``\r`` and ``\n`` count one
+      each).  The text field must match the ``.txt`` at those offsets (fragments joined by a
+      space, as brat writes them); it is compared after collapsing runs of whitespace, because a
+      standoff line cannot hold a line break.
+    * Quotes: a ``Speaker`` relation (``Arg1`` the Quote, ``Arg2`` a ``Speaker`` span or any entity
+      mention) and a ``Cue`` relation (``Arg2`` a ``Cue`` span), at most one of each per quote;
+      ``QuoteType`` attribute ``direct``/``indirect``/``mixed`` (default ``direct``).
+    * Claims: ``Claim`` spans; every attribute other than the reserved ones is a claim label, the
+      attribute name the label set and its value the label (``A4 checkworthiness T5
+      check-worthy``); one value per label set; a value-less attribute means ``"true"``.
+    * Provenance: attributes ``Origin`` (model/editor/import) and ``Status``
+      (suggested/accepted/rejected) on entity, Quote and Claim spans.  Without ``Origin`` the
+      document's default origin (``import``) applies.
+    * ``AnnotatorNotes`` carry one ``key=value`` each: ``entity=`` (entity mentions: canonical
+      name), ``speaker_entity=`` (Quote), ``claimant=`` and ``note=`` (Claim), ``annotator=`` and
+      ``model=`` (any).  Values escape backslash, line feed, carriage return and tab as ``\\``,
+      ``\n``, ``\r``, ``\t``.  A note on a Claim without a known key is the claim's note.
+    * Type names, attribute names and attribute values cannot hold spaces in brat; Claimdesk
+      percent-encodes ``%``, space and tab in them (``%25``, ``%20``, ``%09``) and decodes on import.
+    * Anything else (events, normalizations, other relations or attributes) is ignored with a
+      warning.  Any error (bad syntax, offsets past the ``.txt``, a mismatching text field, a
+      reference to an unknown id) is reported with the ``.ann`` line number and the whole
+      document is skipped: nothing is half-imported.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from desktop.core.model import ORIGINS, QUOTE_TYPES, STATUSES, ImportedDocument, ImportProblem
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_PROBLEMS_PER_FILE",
+    "SUPPORTED_SUFFIXES",
+    "ImportResult",
+    "count_inputs",
+    "decode_bytes",
+    "host_of",
+    "parse_date",
+    "read_file",
+    "read_paths",
+]
+
+#: Files larger than this are reported and skipped (for JSONL: lines larger than this).
+MAX_FILE_BYTES: int = 20 * 1024 * 1024
+#: After this many bad lines the rest of a JSONL file is skipped.
+MAX_PROBLEMS_PER_FILE: int = 200
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl", ".ann")
+
+ImportResult = ImportedDocument | ImportProblem
+PathLike = str | os.PathLike
+
+# Decoding -----------------------------------------------------------------------------------------
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# C0 controls other than tab, LF, VT, FF, CR (and DEL); a few strays are tolerated, NUL never.
+_CONTROL_RE = re.compile("[\x01-\x08\x0e-\x1f\x7f]")
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a text file's bytes: UTF-8 (BOM dropped), UTF-16/32 with BOM, else cp1252.
+
+    Raises ``ValueError`` with a message fit for the user when the data is binary or cannot be
+    decoded.
+    """
+    text: str | None = None
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data[len(bom) :].decode(encoding)
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"starts with a {encoding} byte order mark but is not valid {encoding}"
+                ) from exc
+            break
+    else:
+        if b"\x00" in data:
+            raise ValueError(
+                "looks like binary data (contains NUL bytes); if it is UTF-16 text, save it with a byte order mark"
+            )
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                text = data.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                raise ValueError(
+                    f"cannot be decoded: not UTF-8 and not cp1252 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+                ) from exc
+    _check_textual(text)
+    return text
+
+
+def _check_textual(text: str) -> None:
+    if "\x00" in text:
+        raise ValueError("looks like binary data (contains NUL characters)")
+    controls = len(_CONTROL_RE.findall(text))
+    if controls > 1 + len(text) // 1000:
+        raise ValueError(f"looks like binary data ({controls} control characters)")
+
+
+def _decode_html(data: bytes) -> str:
+    """HTML: BOM, else UTF-8, else the charset the page declares, else cp1252."""
+    if any(data.startswith(bom) for bom, _ in _BOMS) or b"\x00" in data:
+        return decode_bytes(data)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", data[:4096], re.I)
+        text = None
+        if match:
+            try:
+                text = data.decode(match.group(1).decode("ascii"))
+            except (LookupError, UnicodeDecodeError):
+                text = None
+        if text is None:
+            return decode_bytes(data)
+    _check_textual(text)
+    return text
+
+
+# Dates --------------------------------------------------------------------------------------------
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_DATE_FILLERS = {
+    "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur", "thurs",
+    "friday", "fri", "saturday", "sat", "sunday", "sun", "at", "am", "pm", "a", "m", "p", "on", "of",
+    "the", "st", "nd", "rd", "th", "utc", "gmt", "et", "est", "edt", "pt", "pst", "pdt", "ct", "cst",
+    "cdt", "bst", "cet", "cest", "msk", "z", "updated", "published", "posted",
+}  # fmt: skip
+_ISO_DATE_RE = re.compile(
+    r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,4})?)?"
+)
+_DMY_NUMERIC_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
+_DATE_TOKEN_RE = re.compile(r"\d+(?::\d+)+|\d+(?:st|nd|rd|th)?|[^\W\d_]+|\S", re.UNICODE)
+
+
+def _make_date(year: int, month: int, day: int) -> str | None:
+    if not 1000 <= year <= 2999:
+        return None
+    try:
+        return _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def parse_date(value: str) -> str | None:
+    """An ISO ``YYYY-MM-DD`` for a string that is a date and nothing else, else None.
+
+    Strict on purpose, so an ordinary sentence never becomes a date: ``20220121``,
+    ``2022-01-21`` (with an optional time), ``01/21/2022`` (only when unambiguous),
+    ``January 21, 2022``, ``Fri, 21 Jan 2022 10:00 GMT``.  Month and year alone are not a date.
+    """
+    s = value.strip()
+    if not s or len(s) > 64:
+        return None
+    if re.fullmatch(r"\d{8}", s):
+        return _make_date(int(s[:4]), int(s[4:6]), int(s[6:]))
+    if m := _ISO_DATE_RE.fullmatch(s):
+        return _make_date(int(m[1]), int(m[2]), int(m[3]))
+    if m := _DMY_NUMERIC_RE.fullmatch(s):
+        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        if a == b or (a > 12 >= b):
+            return _make_date(year, b, a)
+        if b > 12 >= a:
+            return _make_date(year, a, b)
+        return None  # 01/02/2022: day-first or month-first? Do not guess.
+    month = year = None
+    days: list[int] = []
+    for token in _DATE_TOKEN_RE.findall(s):
+        low = token.lower().rstrip(".")
+        if low in _MONTHS:
+            if month is not None:
+                return None
+            month = _MONTHS[low]
+        elif low in _DATE_FILLERS:
+            continue
+        elif ":" in token and token[0] in "0123456789":
+            continue  # a time of day
+        elif leading := re.match(r"[0-9]+", token):
+            digits = leading[0]
+            if len(digits) == 4 and digits == token:
+                if year is not None:
+                    return None
+                year = int(digits)
+            elif len(digits) <= 2:
+                days.append(int(digits))
+            else:
+                return None
+        elif token in ",.-–—/|()+":
+            continue
+        else:
+            return None
+    if month is None or year is None or len(days) != 1:
+        return None
+    return _make_date(year, month, days[0])
+
+
+# Plain text metadata ------------------------------------------------------------------------------
+
+_URL_LINE_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.I)
+_KEY_VALUE_RE = re.compile(
+    r"(title|headline|date|published|publication date|pubdate|updated|url|link|source|outlet|publisher|story)"
+    r"\s*:\s*(\S.*)",
+    re.I,
+)
+_KEY_FIELDS = {
+    "title": "title",
+    "headline": "title",
+    "date": "published",
+    "published": "published",
+    "publication date": "published",
+    "pubdate": "published",
+    "updated": "published",
+    "url": "url",
+    "link": "url",
+    "source": "source",
+    "outlet": "source",
+    "publisher": "source",
+    "story": "story",
+}
+_LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n")
+_CLOSERS = "\"'”’»)]」』"
+_WIRES = {
+    "ap": "AP",
+    "associated press": "AP",
+    "reuters": "Reuters",
+    "afp": "AFP",
+    "upi": "UPI",
+    "dpa": "dpa",
+    "xinhua": "Xinhua",
+    "bloomberg": "Bloomberg",
+    "tass": "TASS",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "kyodo": "Kyodo",
+    "cnn": "CNN",
+    "pa": "PA",
+}
+# "GENEVA (AP) —", "GENEVA, Jan 21 (Reuters) -", "KYIV, Ukraine (AP) —"
+_DATELINE_RE = re.compile(
+    r"[^\W\d_][\w .,'’/-]{0,60}?\s*\((?P<wire>[A-Za-z][A-Za-z. ]{0,20}?)\)\s*(?:—|–|--|-)\s", re.UNICODE
+)
+_TITLE_MAX_CHARS = 200
+_TITLE_MAX_WORDS = 30
+
+
+def host_of(url: str) -> str | None:
+    """``https://www.thehill.com/x`` -> ``thehill.com``."""
+    if not re.match(r"[a-z][a-z0-9+.-]*://", url, re.I):
+        url = "http://" + url
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    return host[4:] if host.startswith("www.") else host
+
+
+def _wire_source(line: str) -> str | None:
+    match = _DATELINE_RE.match(line)
+    if not match:
+        return None
+    return _WIRES.get(" ".join(match["wire"].lower().replace(".", "").split()))
+
+
+def _title_candidate(line: str) -> str | None:
+    """None (never a title), "plain", or "exclaims" (ends with ? or !)."""
+    if len(line) > _TITLE_MAX_CHARS or len(line.split()) > _TITLE_MAX_WORDS:
+        return None
+    if not any(ch.isalpha() for ch in line):
+        return None
+    last = line.rstrip(_CLOSERS + " ")[-1:]
+    if last in ".,;:…" or not last:
+        return None
+    return "exclaims" if last in "?!" else "plain"
+
+
+def _text_metadata(text: str) -> dict[str, str]:
+    """title / published / url / source / story from a plain text's first lines."""
+    lines = _LINE_SPLIT_RE.split(text[:8192])
+    found: dict[str, str] = {}
+    title: tuple[int, str, str] | None = None  # line index, title, kind
+    confirmed = False
+    index = 0
+    seen = 0
+    while index < len(lines) and seen < 8:
+        line = lines[index].strip()
+        if not line:
+            index += 1
+            continue
+        if _URL_LINE_RE.fullmatch(line):
+            found.setdefault("url", line)
+            confirmed = True
+        elif date := parse_date(line):
+            found.setdefault("published", date)
+            confirmed = True
+        elif (kv := _KEY_VALUE_RE.fullmatch(line)) and (kv[2].strip()):
+            field_name = _KEY_FIELDS[kv[1].lower()]
+            value = kv[2].strip()
+            if field_name == "published":
+                value = parse_date(value) or ""
+            if value:
+                found.setdefault(field_name, value)
+                confirmed = True
+            else:
+                break
+        elif title is None and (kind := _title_candidate(line)):
+            title = (index, line, kind)
+        else:
+            break
+        seen += 1
+        index += 1
+    body_index = index
+    if title is not None:
+        t_index, t_text, kind = title
+        followed_by_blank = t_index + 1 < len(lines) and not lines[t_index + 1].strip()
+        if confirmed or (kind == "plain" and t_index == _first_nonblank(lines) and followed_by_blank):
+            found.setdefault("title", t_text)
+        elif not confirmed:
+            body_index = t_index
+    if not confirmed and "title" not in found:
+        body_index = _first_nonblank(lines)
+    if "source" not in found and found.get("url"):
+        if host := host_of(found["url"]):
+            found["source"] = host
+    if "source" not in found and body_index < len(lines):
+        if wire := _wire_source(lines[body_index].strip()):
+            found["source"] = wire
+    return found
+
+
+def _first_nonblank(lines: list[str]) -> int:
+    for i, line in enumerate(lines):
+        if line.strip():
+            return i
+    return len(lines)
+
+
+# Inputs -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Input:
+    """One unit of work: a file (or a brat pair) and how to read it."""
+
+    path: Path
+    kind: str  # txt | html | jsonl | brat | missing | unsupported | unreadable
+    key: str
+    message: str = ""
+
+
+def _is_hidden(path: Path) -> bool:
+    if path.name.startswith("."):
+        return True
+    try:
+        attributes = getattr(path.stat(), "st_file_attributes", 0)
+    except OSError:
+        return False
+    return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0))
+
+
+def _sibling(path: Path, suffix: str) -> Path | None:
+    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _classify(path: Path, explicit: bool) -> _Input | None:
+    suffix = path.suffix.lower()
+    key = os.path.normcase(os.path.abspath(path))
+    if suffix == ".txt":
+        ann = _sibling(path, ".ann")
+        if ann is not None:
+            return _Input(ann, "brat", os.path.normcase(os.path.abspath(ann)))
+        return _Input(path, "txt", key)
+    if suffix == ".ann":
+        return _Input(path, "brat", key)
+    if suffix in (".html", ".htm"):
+        return _Input(path, "html", key)
+    if suffix == ".jsonl":
+        return _Input(path, "jsonl", key)
+    if explicit:
+        shown = suffix or "(no suffix)"
+        return _Input(
+            path,
+            "unsupported",
+            key,
+            f"unsupported file type {shown}; supported: {', '.join(SUPPORTED_SUFFIXES)}",
+        )
+    return None
+
+
+def _walk(folder: Path) -> Iterator[Path | _Input]:
+    """Files under ``folder`` sorted by relative path, hidden ones left out; unreadable folders
+    reported."""
+    failures: list[OSError] = []
+    found: list[Path] = []
+    for root, dirs, files in os.walk(folder, onerror=failures.append):
+        dirs[:] = [d for d in dirs if not _is_hidden(Path(root, d))]
+        found.extend(path for path in (Path(root, name) for name in files) if not _is_hidden(path))
+
+    def key(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        parts = path.relative_to(folder).parts
+        return tuple(part.casefold() for part in parts), parts
+
+    yield from sorted(found, key=key)
+    for error in failures:
+        where = Path(error.filename or folder)
+        yield _Input(where, "unreadable", str(where), f"folder cannot be read: {error.strerror or error}")
+
+
+def _plan(paths: Iterable[PathLike]) -> Iterator[_Input]:
+    seen: set[str] = set()
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
+    for raw in paths:
+        path = Path(os.fspath(raw))
+        try:
+            is_dir = path.is_dir()
+            exists = is_dir or path.exists()
+        except OSError as exc:
+            yield _Input(path, "unreadable", str(path), f"cannot access: {exc.strerror or exc}")
+            continue
+        if not exists:
+            yield _Input(path, "missing", str(path), "file not found")
+            continue
+        if is_dir:
+            candidates = (p if isinstance(p, _Input) else _classify(p, explicit=False) for p in _walk(path))
+        else:
+            candidates = iter([_classify(path, explicit=True)])
+        for item in candidates:
+            if item is None or item.key in seen:
+                continue
+            seen.add(item.key)
+            yield item
+
+
+def count_inputs(paths: Iterable[PathLike]) -> int:
+    """How many inputs :func:`read_paths` will look at (a brat pair counts once)."""
+    return sum(1 for _ in _plan(paths))
+
+
+def read_paths(
+    paths: Iterable[PathLike],
+    *,
+    cancel: Callable[[], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[ImportResult]:
+    """Read files and folders; yield documents and problems.  Never raises for a bad file."""
+    plan = list(_plan(paths))
+    for done, item in enumerate(plan):
+        if cancel is not None and cancel():
+            return
+        yield from _read_input(item)
+        if progress is not None:
+            progress(done + 1, len(plan))
+
+
+def read_file(path: PathLike) -> Iterator[ImportResult]:
+    """Read one file (a ``.jsonl`` may give many documents); never raises for a bad file."""
+    return read_paths([path])
+
+
+class _Problem(Exception):
+    def __init__(self, message: str, path: Path | None = None, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.line = line
+
+
+def _where(path: Path) -> str:
+    return os.path.abspath(path)
+
+
+def _read_input(item: _Input) -> Iterator[ImportResult]:
+    readers = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "brat": _read_brat}
+    reader = readers.get(item.kind)
+    if reader is None:
+        yield ImportProblem(_where(item.path), item.message)
+        return
+    try:
+        yield from reader(item.path)
+    except _Problem as problem:
+        yield ImportProblem(_where(problem.path or item.path), problem.message, problem.line)
+    except Exception as exc:  # a bad file must never stop the rest
+        yield ImportProblem(_where(item.path), f"could not be read: {type(exc).__name__}: {exc}")
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _Problem(f"file is {_mib(size)}, larger than the {_mib(MAX_FILE_BYTES)} limit", path)
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except FileNotFoundError:
+        raise _Problem("file not found", path) from None
+    except IsADirectoryError:
+        raise _Problem("is a folder, not a file", path) from None
+    except PermissionError:
+        raise _Problem("permission denied", path) from None
+    except OSError as exc:
+        raise _Problem(f"cannot be read: {exc.strerror or exc}", path) from None
+    if len(data) > MAX_FILE_BYTES:
+        raise _Problem(f"file is larger than the {_mib(MAX_FILE_BYTES)} limit", path)
+    return data
+
+
+def _mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB" if size % (1024 * 1024) else f"{size // (1024 * 1024)} MiB"
+
+
+def _read_text(path: Path, decode: Callable[[bytes], str] = decode_bytes) -> str:
+    data = _read_bytes(path)
+    if not data:
+        raise _Problem("file is empty", path)
+    try:
+        text = decode(data)
+    except ValueError as exc:
+        raise _Problem(str(exc), path) from None
+    if not text.strip():
+        raise _Problem("file contains only whitespace", path)
+    return text
+
+
+# Plain text ---------------------------------------------------------------------------------------
+
+
+def _text_document(path: Path, text: str) -> ImportedDocument:
+    meta = _text_metadata(text)
+    return ImportedDocument(
+        ext_id=path.stem,
+        text=text,
+        title=meta.get("title"),
+        source=meta.get("source"),
+        url=meta.get("url"),
+        published=meta.get("published"),
+        story=meta.get("story"),
+        path=_where(path),
+    )
+
+
+def _read_txt(path: Path) -> Iterator[ImportResult]:
+    yield _text_document(path, _read_text(path))
+
+
+# HTML ---------------------------------------------------------------------------------------------
+
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>", re.I)
+_DOCTYPE_RE = re.compile(r"<!DOCTYPE[^>\[]*(?:\[.*?\]\s*)?>", re.I | re.S)
+_ENTITY_DECL_RE = re.compile(r"<!ENTITY[^>]*>", re.I)
+
+
+def _html_tree(html: str) -> Any:
+    import lxml.etree
+    import lxml.html
+
+    html = _XML_DECL_RE.sub("", html, count=1)
+    html = _DOCTYPE_RE.sub("<!DOCTYPE html>", html)
+    html = _ENTITY_DECL_RE.sub("", html)
+    parser = lxml.html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=False)
+    try:
+        return lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError) as exc:
+        raise _Problem(f"not readable as HTML: {exc}") from None
+
+
+def _read_html(path: Path) -> Iterator[ImportResult]:
+    import trafilatura
+
+    html = _read_text(path, _decode_html)
+    tree = _html_tree(html)
+    result = trafilatura.bare_extraction(
+        tree,
+        with_metadata=True,
+        include_comments=False,
+        include_images=False,
+        include_links=False,
+        include_tables=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    text = getattr(result, "text", None) or ""
+    if not text.strip():
+        raise _Problem("no article text found in the HTML")
+    url = getattr(result, "url", None) or None
+    source = (
+        (host_of(url) if url else None)
+        or getattr(result, "hostname", None)
+        or getattr(result, "sitename", None)
+    )
+    published = getattr(result, "date", None)
+    yield ImportedDocument(
+        ext_id=path.stem,
+        text=text,
+        title=getattr(result, "title", None) or None,
+        source=source or None,
+        url=url,
+        published=parse_date(published) if published else None,
+        path=_where(path),
+    )
+
+
+# JSONL --------------------------------------------------------------------------------------------
+
+_META_FIELDS = ("title", "source", "url", "published", "story")
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Checker:
+    """Collects validation errors of one interchange record."""
+
+    def __init__(self, length: int):
+        self.length = length
+        self.errors: list[str] = []
+
+    def span(self, value: Any, where: str) -> bool:
+        if not isinstance(value, dict):
+            self.errors.append(f"{where} must be an object with start and end")
+            return False
+        start, end = value.get("start"), value.get("end")
+        if not (_is_int(start) and _is_int(end)):
+            self.errors.append(f"{where}: start and end must be integers")
+            return False
+        if not 0 <= start < end <= self.length:
+            self.errors.append(
+                f"{where}: span {start}-{end} is empty or outside the text (length {self.length})"
+            )
+            return False
+        return True
+
+    def optional_str(self, item: dict[str, Any], key: str, where: str) -> None:
+        if item.get(key) is not None and not isinstance(item[key], str):
+            self.errors.append(f"{where}.{key} must be a string or null")
+
+    def provenance(self, item: dict[str, Any], where: str) -> None:
+        if "origin" in item and item["origin"] not in ORIGINS:
+            self.errors.append(f"{where}.origin must be one of {', '.join(ORIGINS)}")
+        if "status" in item and item["status"] not in STATUSES:
+            self.errors.append(f"{where}.status must be one of {', '.join(STATUSES)}")
+        for key in ("annotator", "model"):
+            self.optional_str(item, key, where)
+
+    def items(self, record: dict[str, Any], key: str) -> list[dict[str, Any]]:
+        value = record.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.errors.append(f"{key} must be a list")
+            return []
+        good = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                self.errors.append(f"{key}[{i}] must be an object")
+            else:
+                good.append(item)
+        return value if len(good) == len(value) else []
+
+
+def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | None, list[str], list[str]]:
+    """Validate one interchange record: (document or None, errors, warnings)."""
+    if not isinstance(record, dict):
+        return None, [f"a line must be a JSON object, not {type(record).__name__}"], []
+    errors: list[str] = []
+    warnings: list[str] = []
+    doc_id = record.get("id")
+    if doc_id is None:
+        errors.append("missing id")
+    elif not (isinstance(doc_id, str) or _is_int(doc_id)) or not str(doc_id).strip():
+        errors.append("id must be a non-empty string (or an integer)")
+    text = record.get("text")
+    if text is None:
+        errors.append("missing text")
+        return None, errors, warnings
+    if not isinstance(text, str):
+        errors.append("text must be a string")
+        return None, errors, warnings
+    if not text.strip():
+        errors.append("text is empty")
+    if "\x00" in text:
+        errors.append("text contains NUL characters")
+    check = _Checker(len(text))
+
+    meta = record.get("meta")
+    fields: dict[str, str | None] = {}
+    if meta is not None and not isinstance(meta, dict):
+        errors.append("meta must be an object")
+        meta = None
+    for key in _META_FIELDS:
+        value = (meta or {}).get(key)
+        if value is not None and not isinstance(value, str):
+            errors.append(f"meta.{key} must be a string or null")
+            value = None
+        fields[key] = value or None
+    if fields["published"]:
+        iso = parse_date(fields["published"])
+        if iso is None:
+            warnings.append(f"meta.published {fields['published']!r} is not a date; left out")
+        fields["published"] = iso
+
+    entities = check.items(record, "entities")
+    for i, item in enumerate(entities):
+        where = f"entities[{i}]"
+        check.span(item, where)
+        if not isinstance(item.get("label"), str) or not item["label"].strip():
+            check.errors.append(f"{where}.label must be a non-empty string")
+        check.optional_str(item, "entity", where)
+        check.provenance(item, where)
+
+    quotes = check.items(record, "quotes")
+    for i, item in enumerate(quotes):
+        where = f"quotes[{i}]"
+        content = item.get("content")
+        if not isinstance(content, list) or not content:
+            check.errors.append(f"{where}.content must be a non-empty list of spans")
+        else:
+            for j, fragment in enumerate(content):
+                check.span(fragment, f"{where}.content[{j}]")
+        for key in ("speaker", "cue"):
+            if item.get(key) is not None:
+                check.span(item[key], f"{where}.{key}")
+        check.optional_str(item, "speaker_entity", where)
+        if "type" in item and item["type"] not in QUOTE_TYPES:
+            check.errors.append(f"{where}.type must be one of {', '.join(QUOTE_TYPES)}")
+        check.provenance(item, where)
+
+    claims = check.items(record, "claims")
+    for i, item in enumerate(claims):
+        where = f"claims[{i}]"
+        check.span(item, where)
+        for key in ("claimant", "note"):
+            check.optional_str(item, key, where)
+        labels = item.get("labels")
+        if labels is not None and not (
+            isinstance(labels, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items())
+        ):
+            check.errors.append(f"{where}.labels must map label set names to label names (strings)")
+        check.provenance(item, where)
+
+    errors.extend(check.errors)
+    if errors:
+        return None, errors, warnings
+    document = ImportedDocument(
+        ext_id=str(doc_id).strip(),
+        text=text,
+        path=_where(path),
+        entities=[dict(item) for item in entities],
+        quotes=[dict(item) for item in quotes],
+        claims=[dict(item) for item in claims],
+        **fields,
+    )
+    return document, [], warnings
+
+
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
+    """(line number, text or None, problem or None) for each line of a JSONL file."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - closed below
+    except FileNotFoundError:
+        raise _Problem("file not found", path) from None
+    except IsADirectoryError:
+        raise _Problem("is a folder, not a file", path) from None
+    except OSError as exc:
+        raise _Problem(f"cannot be read: {exc.strerror or exc}", path) from None
+    with handle:
+        head = handle.read(8192)
+        if not head:
+            raise _Problem("file is empty", path)
+        handle.seek(0)
+        if any(head.startswith(bom) for bom, enc in _BOMS if enc != "utf-8"):
+            data = _read_bytes(path)
+            try:
+                whole = decode_bytes(data)
+            except ValueError as exc:
+                raise _Problem(str(exc), path) from None
+            for number, line in enumerate(whole.split("\n"), start=1):
+                yield number, line, None
+            return
+        if b"\x00" in head:
+            raise _Problem("looks like binary data (contains NUL bytes), not JSONL", path)
+        number = 0
+        while True:
+            raw = handle.readline(MAX_FILE_BYTES + 1)
+            if not raw:
+                return
+            number += 1
+            if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
+                while raw and not raw.endswith(b"\n"):
+                    raw = handle.readline(1 << 20)
+                yield number, None, f"line is larger than the {_mib(MAX_FILE_BYTES)} limit"
+                continue
+            if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            try:
+                yield number, raw.decode("utf-8"), None
+            except UnicodeDecodeError as exc:
+                yield number, None, f"not valid UTF-8 at byte {exc.start} (JSONL must be UTF-8)"
+
+
+def _read_jsonl(path: Path) -> Iterator[ImportResult]:
+    where = _where(path)
+    problems = 0
+    documents = 0
+    seen_ids: dict[str, int] = {}
+    for number, line, problem in _jsonl_lines(path):
+        if problem is None and line is not None and not line.strip():
+            continue
+        if problems >= MAX_PROBLEMS_PER_FILE:
+            yield ImportProblem(
+                where, f"too many bad lines; the rest of the file from line {number} is skipped", number
+            )
+            return
+        if problem is not None or line is None:
+            problems += 1
+            yield ImportProblem(where, problem or "unreadable line", number)
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems += 1
+            yield ImportProblem(where, f"invalid JSON: {exc.msg} (column {exc.colno})", number)
+            continue
+        except (ValueError, RecursionError) as exc:
+            problems += 1
+            yield ImportProblem(where, f"invalid JSON: {exc}", number)
+            continue
+        document, errors, warnings = _record_to_document(record, path)
+        for warning in warnings:
+            yield ImportProblem(where, warning, number, severity="warning")
+        if document is None:
+            problems += 1
+            shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+            yield ImportProblem(where, shown, number)
+            continue
+        if document.ext_id in seen_ids:
+            yield ImportProblem(
+                where,
+                f"id {document.ext_id!r} already used on line {seen_ids[document.ext_id]}",
+                number,
+                severity="warning",
+            )
+        else:
+            seen_ids[document.ext_id] = number
+        documents += 1
+        yield document
+    if documents == 0 and problems == 0:
+        yield ImportProblem(where, "file contains only whitespace")
+
+
+# brat standoff ------------------------------------------------------------------------------------
+
+_RESERVED_TYPES = ("Quote", "Speaker", "Cue", "Claim")
+_NOTE_KEYS = {
+    "entity": ("entity",),
+    "speaker_entity": ("Quote",),
+    "claimant": ("Claim",),
+    "note": ("Claim",),
+    "annotator": ("entity", "Quote", "Claim"),
+    "model": ("entity", "Quote", "Claim"),
+}
+_T_RE = re.compile(r"(T\S*)\t(\S+) (\d+ \d+(?:;\d+ \d+)*)\t(.*)", re.S)
+_A_RE = re.compile(r"([AM]\S*)\t(\S+) (\S+)(?: (\S+))?")
+_R_RE = re.compile(r"(R\S*)\t(\S+) (\w+):(\S+) (\w+):(\S+)")
+_NOTE_RE = re.compile(r"(#\S*)\t(\S+) (\S+)\t(.*)", re.S)
+_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}
+
+
+def _unescape_note(value: str) -> str:
+    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[0]), value)
+
+
+def _same_text(field_text: str, actual: str) -> bool:
+    return field_text.split() == actual.split()
+
+
+@dataclass
+class _TextBound:
+    id: str
+    label: str
+    spans: list[tuple[int, int]]
+    line: int
+
+    @property
+    def role(self) -> str:
+        return self.label if self.label in _RESERVED_TYPES else "entity"
+
+
+def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
+    txt_path = _sibling(ann_path, ".txt")
+    if txt_path is None:
+        raise _Problem(f"brat annotations without their text: {ann_path.with_suffix('.txt').name} not found")
+    text = _read_text(txt_path)
+    data = _read_bytes(ann_path)
+    try:
+        ann = decode_bytes(data)
+    except ValueError as exc:
+        raise _Problem(str(exc), ann_path) from None
+    where = _where(ann_path)
+    errors: list[tuple[int, str]] = []
+    warnings: list[tuple[int, str]] = []
+
+    bounds: dict[str, _TextBound] = {}
+    attributes: list[tuple[int, str, str, str | None]] = []  # line, name, target, value
+    relations: list[tuple[int, str, dict[str, str]]] = []
+    notes: list[tuple[int, str, str]] = []
+    all_ids: set[str] = set()
+    txt_name = txt_path.name
+
+    for number, raw in enumerate(_LINE_SPLIT_RE.split(ann), start=1):
+        if not raw.strip():
+            continue
+        line_id = raw.split("\t", 1)[0]
+        if line_id in all_ids and not line_id.startswith("#"):
+            errors.append((number, f"id {line_id} is used twice"))
+            continue
+        all_ids.add(line_id)
+        if raw.startswith("T"):
+            match = _T_RE.fullmatch(raw)
+            if not match:
+                errors.append(
+                    (number, "malformed text-bound line (expected 'T1<TAB>Type start end<TAB>text')")
+                )
+                continue
+            tid, label, offsets, field_text = match.groups()
+            spans = [tuple(int(n) for n in pair.split()) for pair in offsets.split(";")]
+            bad = [f"{s}-{e}" for s, e in spans if not 0 <= s < e <= len(text)]
+            if bad:
+                errors.append(
+                    (
+                        number,
+                        f"{tid} offsets {', '.join(bad)} are empty or past the end of {txt_name} (length {len(text)})",
+                    )
+                )
+                continue
+            actual = " ".join(text[s:e] for s, e in spans)
+            if not _same_text(field_text, actual):
+                errors.append(
+                    (
+                        number,
+                        f"{tid} text {field_text[:60]!r} does not match {txt_name} at {offsets}: {actual[:60]!r}",
+                    )
+                )
+                continue
+            label = unquote(label)
+            bound = _TextBound(tid, label, [(s, e) for s, e in spans], number)
+            if len(spans) > 1 and bound.role != "Quote":
+                errors.append((number, f"{tid}: only Quote spans may be discontinuous, not {label}"))
+                continue
+            bounds[tid] = bound
+        elif raw.startswith(("A", "M")):
+            match = _A_RE.fullmatch(raw)
+            if not match:
+                errors.append((number, "malformed attribute line (expected 'A1<TAB>Name T1 [value]')"))
+                continue
+            _, name, target, value = match.groups()
+            attributes.append((number, unquote(name), target, unquote(value) if value is not None else None))
+        elif raw.startswith("R"):
+            match = _R_RE.fullmatch(raw)
+            if not match:
+                errors.append((number, "malformed relation line (expected 'R1<TAB>Type Arg1:T1 Arg2:T2')"))
+                continue
+            _, rtype, role1, arg1, role2, arg2 = match.groups()
+            relations.append((number, rtype, {role1: arg1, role2: arg2}))
+        elif raw.startswith("#"):
+            match = _NOTE_RE.fullmatch(raw)
+            if not match:
+                errors.append((number, "malformed note line (expected '#1<TAB>AnnotatorNotes T1<TAB>text')"))
+                continue
+            _, note_type, target, value = match.groups()
+            if note_type != "AnnotatorNotes":
+                warnings.append((number, f"note type {note_type} ignored"))
+                continue
+            notes.append((number, target, value))
+        elif raw[0] in "EN*":
+            warnings.append(
+                (
+                    number,
+                    f"{'events' if raw[0] == 'E' else 'normalizations' if raw[0] == 'N' else 'equivalences'} are not supported; line ignored",
+                )
+            )
+        else:
+            errors.append((number, f"unknown annotation line {line_id!r}"))
+
+    # Attach attributes, relations and notes to text-bound annotations.
+    provenance: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
+    quote_types: dict[str, str] = {}
+    labels: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
+    for number, name, target, value in attributes:
+        bound = bounds.get(target)
+        if bound is None:
+            if target in all_ids:
+                warnings.append(
+                    (number, f"attribute {name} on {target} ignored (only text-bound spans carry attributes)")
+                )
+            else:
+                errors.append((number, f"attribute {name} refers to unknown annotation {target}"))
+            continue
+        if name in ("Origin", "Status"):
+            allowed = ORIGINS if name == "Origin" else STATUSES
+            if value not in allowed:
+                errors.append((number, f"{name} must be one of {', '.join(allowed)}, not {value!r}"))
+            elif bound.role in ("Speaker", "Cue"):
+                warnings.append((number, f"{name} on a {bound.role} span ignored (it belongs on the Quote)"))
+            else:
+                provenance[target][name.lower()] = value
+        elif name == "QuoteType":
+            if bound.role != "Quote":
+                warnings.append((number, f"QuoteType on {bound.label} span {target} ignored"))
+            elif value not in QUOTE_TYPES:
+                errors.append((number, f"QuoteType must be one of {', '.join(QUOTE_TYPES)}, not {value!r}"))
+            else:
+                quote_types[target] = value
+        elif bound.role == "Claim":
+            if name in labels[target]:
+                errors.append((number, f"{target} has two values for label set {name}"))
+            labels[target][name] = value if value is not None else "true"
+        else:
+            warnings.append((number, f"attribute {name} on {bound.label} span {target} ignored"))
+
+    links: dict[str, dict[str, str]] = {}
+    used: set[str] = set()
+    for number, rtype, args in relations:
+        if rtype not in ("Speaker", "Cue"):
+            warnings.append((number, f"relation {rtype} ignored"))
+            continue
+        quote_id, arg_id = args.get("Arg1"), args.get("Arg2")
+        if quote_id is None or arg_id is None:
+            errors.append((number, f"{rtype} relation needs Arg1 (the Quote) and Arg2"))
+            continue
+        quote, arg = bounds.get(quote_id), bounds.get(arg_id)
+        if quote is None or arg is None:
+            missing = quote_id if quote is None else arg_id
+            errors.append((number, f"{rtype} relation refers to unknown span {missing}"))
+            continue
+        if quote.role != "Quote":
+            errors.append((number, f"{rtype} relation: Arg1 {quote_id} must be a Quote, not {quote.label}"))
+            continue
+        allowed_roles = ("Speaker", "entity") if rtype == "Speaker" else ("Cue",)
+        if arg.role not in allowed_roles:
+            errors.append((number, f"{rtype} relation: Arg2 {arg_id} cannot be a {arg.label} span"))
+            continue
+        slot = links.setdefault(quote_id, {})
+        if rtype in slot:
+            errors.append((number, f"{quote_id} has more than one {rtype}"))
+            continue
+        slot[rtype] = arg_id
+        used.add(arg_id)
+
+    keyed: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
+    for number, target, raw_value in notes:
+        bound = bounds.get(target)
+        if bound is None:
+            if target in all_ids:
+                warnings.append((number, f"note on {target} ignored (only text-bound spans carry notes)"))
+            else:
+                errors.append((number, f"note refers to unknown annotation {target}"))
+            continue
+        key, sep, value = raw_value.partition("=")
+        if not sep or key not in _NOTE_KEYS:
+            if bound.role == "Claim":
+                key, value = "note", raw_value
+            else:
+                warnings.append((number, f"note on {target} ignored (expected key=value with a known key)"))
+                continue
+        if bound.role not in _NOTE_KEYS[key]:
+            warnings.append((number, f"{key}= note on {bound.label} span {target} ignored"))
+            continue
+        value = _unescape_note(value)
+        if key == "note" and key in keyed[target]:
+            keyed[target][key] += "\n" + value
+        elif key in keyed[target] and keyed[target][key] != value:
+            errors.append((number, f"{target} has two different {key}= notes"))
+        else:
+            keyed[target][key] = value
+
+    for tid, bound in bounds.items():
+        if bound.role in ("Speaker", "Cue") and tid not in used:
+            warnings.append((bound.line, f"{bound.role} span {tid} is not linked to a Quote; ignored"))
+
+    for number, message in errors:
+        yield ImportProblem(where, message, number)
+    if errors:
+        yield ImportProblem(where, f"brat document {txt_path.stem} skipped because of the errors above")
+        return
+    for number, message in warnings:
+        yield ImportProblem(where, message, number, severity="warning")
+
+    def span(tid: str | None) -> dict[str, int] | None:
+        if tid is None:
+            return None
+        start, end = bounds[tid].spans[0]
+        return {"start": start, "end": end}
+
+    def extras(tid: str) -> dict[str, str]:
+        out = dict(provenance[tid])
+        for key in ("annotator", "model"):
+            if key in keyed[tid]:
+                out[key] = keyed[tid][key]
+        return out
+
+    document = _text_document(txt_path, text)
+    for tid, bound in bounds.items():
+        start, end = bound.spans[0]
+        if bound.role == "entity":
+            document.entities.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "label": bound.label,
+                    "entity": keyed[tid].get("entity"),
+                    **extras(tid),
+                }
+            )
+        elif bound.role == "Quote":
+            slot = links.get(tid, {})
+            document.quotes.append(
+                {
+                    "content": [{"start": s, "end": e} for s, e in bound.spans],
+                    "speaker": span(slot.get("Speaker")),
+                    "speaker_entity": keyed[tid].get("speaker_entity"),
+                    "cue": span(slot.get("Cue")),
+                    "type": quote_types.get(tid, "direct"),
+                    **extras(tid),
+                }
+            )
+        elif bound.role == "Claim":
+            document.claims.append(
+                {
+                    "start": start,
+                    "end": end,
+                    "claimant": keyed[tid].get("claimant"),
+                    "labels": labels[tid],
+                    "note": keyed[tid].get("note"),
+                    **extras(tid),
+                }
+            )
+    yield document
