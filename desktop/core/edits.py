@@ -94,7 +94,7 @@ class Plan:
     # writing (only recorded here; apply() writes)
     def insert(self, table: str, row: dict[str, Any]) -> int:
         row_id = row.get("id") or self.new_id(table)
-        row = {**row, "id": row_id}
+        row = {**_column_defaults(self.store, table), **row, "id": row_id}
         self.changes.append(RowChange(table, row_id, None, row))
         self._rows[(table, row_id)] = row
         return row_id
@@ -134,6 +134,22 @@ class Plan:
             annotator = self.annotator
         return {"origin": origin, "status": status, "annotator": annotator, "model": model,
                 "created_at": self.now, "updated_at": self.now}
+
+
+_DEFAULTS: dict[str, dict[str, Any]] = {}
+
+
+def _column_defaults(store: Store, table: str) -> dict[str, Any]:
+    """Every column of ``table`` with the value SQLite would give it when left out, so a planned
+    insert describes the whole stored row (what later edits and undos compare against)."""
+    key = table  # every writable store is at the current schema version
+    if key not in _DEFAULTS:
+        defaults = {}
+        for col in store.conn.execute(f"PRAGMA table_info({table})").fetchall():
+            name, default = col[1], col[4]
+            defaults[name] = None if default is None else store.conn.execute(f"SELECT {default}").fetchone()[0]
+        _DEFAULTS[key] = defaults
+    return _DEFAULTS[key]
 
 
 # Validation helpers ---------------------------------------------------------------------------------
@@ -518,7 +534,7 @@ class DeleteEntity(Edit):
 # Quotes -----------------------------------------------------------------------------------------------
 
 
-_QUOTE_FIELDS = ("content", "speaker", "speaker_entity_id", "cue", "type")
+_QUOTE_FIELDS = ("content", "speaker", "speaker_entity_id", "cue", "type", "speaker_resolved")
 
 
 def _quote_values(p: Plan, doc_id: int, fields: dict[str, Any]) -> dict[str, Any]:
@@ -535,12 +551,14 @@ def _quote_values(p: Plan, doc_id: int, fields: dict[str, Any]) -> dict[str, Any
         for s, e in spans:
             _check_span(p, doc_id, s, e, "quote content")
         out["content"] = json.dumps([list(s) for s in spans])
-    for name in ("speaker", "cue"):
+    for name, column in (("speaker", "speaker"), ("cue", "cue"), ("speaker_resolved", "resolved")):
         if name in fields:
             pair = _span_pair(fields[name])
             if pair is not None:
-                _check_span(p, doc_id, *pair, what=f"quote {name}")
-            out[f"{name}_start"], out[f"{name}_end"] = pair if pair else (None, None)
+                _check_span(p, doc_id, *pair, what=f"quote {name.replace('_', ' ')}")
+            out[f"{column}_start"], out[f"{column}_end"] = pair if pair else (None, None)
+    if "speaker" in fields and fields["speaker"] is None and "speaker_resolved" not in fields:
+        out["resolved_start"] = out["resolved_end"] = None
     if "speaker_entity_id" in fields:
         _check_entity_ref(p, fields["speaker_entity_id"])
         out["speaker_entity_id"] = fields["speaker_entity_id"]
@@ -849,7 +867,7 @@ class AddDocument(Edit):
             speaker_entity = q.get("speaker_entity")
             values = _quote_values(p, doc_id, {
                 "content": q.get("content") or [], "speaker": q.get("speaker"), "cue": q.get("cue"),
-                "type": q.get("type") or "direct",
+                "type": q.get("type") or "direct", "speaker_resolved": q.get("speaker_resolved"),
                 "speaker_entity_id": entity_for(speaker_entity, label_of.get(speaker_entity, "PERSON"))})
             p.insert("quotes", {"doc_id": doc_id, **values, **_imported_prov(p, q, self.default_origin)})
         for c in self.claims:

@@ -100,6 +100,8 @@ class Quote:
     cue: Span | None = None
     type: str = "direct"
     prov: Provenance = field(default_factory=Provenance)
+    #: The named mention a pronoun speaker stands for ("he" -> "Antony Blinken"), if any.
+    speaker_resolved: Span | None = None
 
 
 @dataclass(frozen=True)

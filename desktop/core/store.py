@@ -211,8 +211,16 @@ CREATE TRIGGER documents_fts_au AFTER UPDATE OF title, text ON documents BEGIN
 END;
 """
 
+# v3: the name a quote's speaker stands for ("he" -> "Antony Blinken" earlier in the text), so the
+# speaker can be linked to its canonical entity; and an index for per-document review counts.
+_V3 = """
+ALTER TABLE quotes ADD COLUMN resolved_start INTEGER;
+ALTER TABLE quotes ADD COLUMN resolved_end INTEGER;
+CREATE INDEX mentions_doc_status ON mentions(doc_id, status);
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2]
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -416,6 +424,7 @@ def row_to_quote(row: sqlite3.Row) -> Quote:
         speaker=_span(row["speaker_start"], row["speaker_end"]),
         speaker_entity_id=row["speaker_entity_id"],
         cue=_span(row["cue_start"], row["cue_end"]),
+        speaker_resolved=_span(row["resolved_start"], row["resolved_end"]),
         type=row["type"],
         prov=_prov(row),
     )

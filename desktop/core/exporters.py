@@ -1,0 +1,1259 @@
+r"""Write a project's annotations as datasets that other tools read without a converter.
+
+Plain Python (no Qt, no spaCy).  The spaCy ``DocBin`` format lives in
+:mod:`desktop.nlp.spacy_export`, which reuses the machinery here (document selection, splits,
+atomic output, the summary); :mod:`desktop.export_command` dispatches between the two.
+
+Public API
+==========
+
+``export_project(store, fmt, out, *, status="accepted", documents="all", split=None, seed=0,
+model=None, job=None, overwrite=False) -> ExportSummary``
+    Write one of :data:`CORE_FORMATS` to ``out``.  ``"spacy"`` is refused here (core never imports
+    spaCy): use :func:`desktop.export_command.export` which handles every format.
+``ExportSummary.line()``
+    ``exported N documents, E entities, Q quotes, C claims; S spans adjusted`` (+ notes).
+
+What is exported
+================
+
+* ``status="accepted"``: only annotations an editor accepted or made (status ``accepted``);
+  ``status="all"`` adds model suggestions (status ``suggested``), marked as such wherever the
+  format can carry it.  Rejected annotations are never exported.
+* ``documents="done"``: only documents whose status is ``done``; ``"all"``: every document
+  (documents without annotations included).
+* Documents are read one at a time (never all texts at once) in project order (document id) and
+  written as they are read; JSON array formats are streamed (``[``, items, ``]``).
+* Output is deterministic: the same project gives byte-identical files.  Nothing about the export
+  itself (time, user, machine) is written.
+* Atomic: every file is written to a temporary file in the same folder, flushed, fsynced and
+  renamed over ``out`` (``os.replace``); a folder output is built in a temporary folder beside
+  ``out`` and renamed when complete.  An interrupted or failed export leaves no partial output.
+  A non-empty existing output folder is only replaced with ``overwrite=True``; an existing output
+  file is replaced.
+* ``split="80/10/10"`` (two or three parts: train/dev[/test]) with ``seed``: documents are
+  ordered by external id, shuffled with ``random.Random(seed)`` and cut at the rounded cumulative
+  proportions, so the same project, split and seed always give the same parts.  ``out`` becomes
+  a folder with ``train``/``dev``/``test`` parts in the chosen format (``train.jsonl``,
+  ``train.conll``, ``train.json``, ``train.csv`` + ``train_quotes.csv``, brat ``train/``
+  folders; spaCy ``train.spacy``).  ``claimreview`` has no splits (it is a publication format).
+* When ``out`` has no suffix and the output is one file, the format's suffix is added (``.jsonl``,
+  ``.conll``, ``.json``, ``.csv``, ``.spacy``).
+
+Formats
+=======
+
+``jsonl``
+    The interchange JSONL of DESIGN.md, one document a line, every layer with provenance
+    (``origin``, ``status``, ``annotator``, ``model``, ``created_at``, ``updated_at``), canonical
+    names (``entity``, ``speaker_entity``), ``claimant`` (the claimant's text, else its entity's
+    name), ``labels``, ``note`` and ``meta`` (title, source, url, published, story; only fields
+    that are set).  Keys in a fixed order; U+2028, U+2029 and U+0085 are written as ``\u`` escapes
+    so line-based readers never split a record.  ``claimdesk import`` reads it back.
+
+``conll``
+    CoNLL-2003 style, two columns ``TOKEN TAG`` separated by one space, BIO tags (``B-PERSON``,
+    ``I-PERSON``, ``O``), ``-DOCSTART- O`` and a blank line before each document, a blank line
+    after each sentence.  Tokens come from :func:`tokenize`; sentences from :func:`sentences`.
+    BIO cannot hold overlapping entities: a non-overlapping subset is kept by
+    :func:`non_overlapping` and the rest counted as dropped.  Entity labels with whitespace get
+    ``_`` for it.  Only entities are written (quotes and claims have no CoNLL column).
+
+``brat``
+    A folder with ``ID.txt`` (the text exactly, UTF-8, line ends as stored) and ``ID.ann`` per
+    document, in the conventions of :mod:`desktop.core.importers` (entities, ``Quote`` spans with
+    ``Speaker``/``Cue`` spans and relations, ``QuoteType``, ``Claim`` spans with one attribute per
+    label set, ``Origin``/``Status`` attributes, ``AnnotatorNotes`` with ``entity=``,
+    ``speaker_entity=``, ``claimant=``, ``note=``, ``annotator=``, ``model=``), plus an
+    ``annotation.conf`` so a brat server shows them (overlaps allowed).  ``ID`` is the document's
+    external id with characters other than letters, digits, ``.``, ``_``, ``-``, ``~`` replaced by
+    ``_`` (a leading dot too); clashes get ``_2``, ``_3``...  Offsets are character (code point)
+    offsets, ``\r\n`` counting two.  ``claimdesk import`` reads it back.
+
+``prodigy``
+    JSONL, one task per document, as Prodigy's ``ner.manual``/``spans.manual`` recipes and
+    ``db-in`` read it: ``text``, ``tokens`` (``text``, ``start``, ``end``, ``id``, ``ws``),
+    ``spans`` (entity mentions: ``start``, ``end``, ``token_start``, ``token_end`` inclusive,
+    ``label``; overlapping mentions are kept, which ``spans`` recipes read and ``ner`` recipes do
+    not), ``meta``, and ``answer: "accept"`` when every exported annotation of the document is
+    accepted; a document with suggestions has no ``answer`` (a task to review) and its suggested
+    spans carry ``"source"`` (the model, as Prodigy's model-assisted recipes write it).  Quotes
+    and claims travel as extra keys ``quotes`` and ``claims`` (interchange shape plus
+    ``token_start``/``token_end``), which Prodigy keeps.  Tokens come from :func:`tokenize`.
+
+``label-studio``
+    A JSON list of tasks for Label Studio's JSON import, plus the labeling config they need
+    (``OUT`` with suffix ``.xml``; ``labeling_config.xml`` in a split folder, see
+    :func:`label_studio_config`).  ``data`` holds ``text`` and the document's metadata
+    (``doc_id``, ``title``, ``source``, ``url``, ``published``, ``story``).  Accepted annotations
+    go to ``annotations`` (one per task, present when it has results or the document is done),
+    suggestions to ``predictions`` (``model_version`` = the models).  Regions: entity mentions
+    ``from_name="ner"``, quote fragments / speakers / cues / claims ``from_name="parts"``
+    (labels ``Quote``, ``Speaker``, ``Cue``, ``Claim``), all ``to_name="text"``, ``type:
+    "labels"``, ``value`` ``start``/``end``/``text``/``labels``.  A quote's speaker and cue are
+    ``relation`` results (``from_id`` = the quote's first fragment, labels ``speaker``/``cue``;
+    a second fragment is linked with ``continues``); the quote type and each claim label set are
+    per-region ``choices`` (``from_name`` ``quote_type`` or the label set's name); canonical
+    entity, speaker entity, claimant and note are per-region ``textarea`` results.  Region ids
+    are ``e1``, ``q1``, ``q1s``, ``q1c``, ``q1f2``, ``c1`` (per task).  Offsets are code points.
+
+``csv``
+    ``OUT``: one row per claim (document, outlet, date, title, claim, claimant, one column per
+    claim label set of the project, note, status, origin, annotator, start, end), and
+    ``OUT_quotes.csv`` (``OUT``'s stem + ``_quotes``): one row per quote (document, outlet, date,
+    speaker, speaker_entity, cue, type, content with fragments joined by `` … ``, status, origin,
+    annotator, start, end).  UTF-8 with a byte order mark and CRLF row ends (RFC 4180), which
+    Excel, LibreOffice and Numbers all open with accents intact; Python reads it with
+    ``encoding="utf-8-sig", newline=""``.  Cell text is written exactly (no formula escaping).
+
+``claimreview``
+    A JSON-LD list of schema.org ``ClaimReview`` objects, one per exported claim with a
+    ``verdict`` label: ``claimReviewed`` (the claim's text), ``itemReviewed`` (a ``Claim`` with
+    ``author`` — ``Person`` when the claimant's entity is a PERSON or unknown, else
+    ``Organization`` — and ``appearance``, a ``NewsArticle`` with url, headline,
+    datePublished and publisher), ``reviewRating`` (``Rating`` with ``alternateName`` = the
+    verdict), ``datePublished`` (the day the claim annotation last changed), ``author`` (the
+    annotator, a ``Person``), ``reviewBody`` (the note).  A suggested claim (``status="all"``)
+    has ``creativeWorkStatus: "Draft"``.
+
+Tokens and sentences (CoNLL, Prodigy)
+=====================================
+
+:func:`tokenize` is a regular expression: numbers with inner ``.``/``,`` (``100,000``), words
+(letters, digits, combining accents) with inner hyphens, an apostrophe followed by letters
+(``’s``), and any other single non-space character (punctuation, each emoji code point).  Each
+token is then cut at every boundary of the exported spans, so every span starts and ends on
+token boundaries and offsets stay exact.  :func:`sentences` ends a sentence at a line break, or
+after ``.``, ``!``, ``?``, ``…`` (optionally followed by closing quotes or brackets) followed by
+whitespace and a token that starts with an upper-case letter, a digit or an opening quote —
+except after a known abbreviation (Mr., Gen., U.S. ...) or a single letter (initials), and never
+inside an entity mention.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import json
+import os
+import random
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+from xml.sax.saxutils import quoteattr
+
+from desktop.core.jobs import Job
+from desktop.core.model import QUOTE_TYPES, Claim, Document, Mention, Quote, Span
+from desktop.core.store import ProjectError, Store
+
+__all__ = [
+    "CORE_FORMATS",
+    "FORMATS",
+    "SPLIT_NAMES",
+    "AtomicOutput",
+    "ExportDoc",
+    "ExportError",
+    "ExportSource",
+    "ExportSummary",
+    "export_project",
+    "label_studio_config",
+    "non_overlapping",
+    "parse_split",
+    "plan_splits",
+    "run_export",
+    "sentences",
+    "tokenize",
+]
+
+CORE_FORMATS: tuple[str, ...] = ("jsonl", "conll", "brat", "prodigy", "label-studio", "csv", "claimreview")
+FORMATS: tuple[str, ...] = (*CORE_FORMATS, "spacy")
+SPLIT_NAMES: tuple[str, ...] = ("train", "dev", "test")
+STATUS_CHOICES = ("accepted", "all")
+DOCUMENT_CHOICES = ("done", "all")
+
+#: Suffix of the single output file of each format (brat writes a folder).
+SUFFIXES = {
+    "jsonl": ".jsonl", "conll": ".conll", "prodigy": ".jsonl", "label-studio": ".json", "csv": ".csv",
+    "claimreview": ".jsonld", "spacy": ".spacy",
+}
+
+
+class ExportError(ProjectError, ValueError):
+    """An expected problem with an export (bad option, output in the way); one line for the user."""
+
+
+# Summary ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ExportSummary:
+    format: str
+    out: Path
+    documents: int = 0
+    entities: int = 0
+    quotes: int = 0
+    claims: int = 0
+    #: Spans whose offsets were moved to token boundaries (spaCy; CoNLL/Prodigy: trimmed).
+    adjusted: int = 0
+    #: Entity mentions left out of a non-overlapping layer (doc.ents, BIO tags).
+    dropped: int = 0
+    #: Documents per split part (empty without a split).
+    splits: dict[str, int] = field(default_factory=dict)
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def line(self) -> str:
+        text = (
+            f"exported {self.documents} document{'s' if self.documents != 1 else ''}, "
+            f"{self.entities} entities, {self.quotes} quotes, {self.claims} claims; "
+            f"{self.adjusted} spans adjusted"
+        )
+        if self.dropped:
+            text += f"; {self.dropped} overlapping entities left out of {'doc.ents' if self.format == 'spacy' else 'the tags'}"
+        if self.splits:
+            text += " (" + ", ".join(f"{k} {v}" for k, v in self.splits.items()) + ")"
+        return text
+
+
+# Reading the project ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExportDoc:
+    """One document with the annotations selected for export (rejected ones never)."""
+
+    doc: Document
+    mentions: tuple[Mention, ...]
+    quotes: tuple[Quote, ...]
+    claims: tuple[Claim, ...]
+
+    @property
+    def text(self) -> str:
+        return self.doc.text
+
+    @property
+    def has_suggestions(self) -> bool:
+        return any(a.prov.status == "suggested" for a in (*self.mentions, *self.quotes, *self.claims))
+
+    def boundaries(self) -> set[int]:
+        """Every start and end offset of every exported span."""
+        cuts: set[int] = set()
+        for m in self.mentions:
+            cuts.update((m.start, m.end))
+        for q in self.quotes:
+            for s in (*q.content, q.speaker, q.cue):
+                if s is not None:
+                    cuts.update((s.start, s.end))
+        for c in self.claims:
+            cuts.update((c.start, c.end))
+        return cuts
+
+
+class ExportSource:
+    """What an export reads: the selected documents (ids only, texts loaded one at a time), the
+    annotations of the selected statuses, and the canonical entities' names."""
+
+    def __init__(self, store: Store, *, status: str = "accepted", documents: str = "all"):
+        if status not in STATUS_CHOICES:
+            raise ExportError(f"--status must be one of {', '.join(STATUS_CHOICES)}, not {status!r}")
+        if documents not in DOCUMENT_CHOICES:
+            raise ExportError(f"--documents must be one of {', '.join(DOCUMENT_CHOICES)}, not {documents!r}")
+        self.store = store
+        self.status = status
+        self.documents = documents
+        self.statuses = ("accepted",) if status == "accepted" else ("accepted", "suggested")
+        entities = store.entities()
+        self.names: dict[int, str] = {e.id: e.name for e in entities}
+        self.types: dict[int, str] = {e.id: e.type for e in entities}
+        self._type_by_name: dict[str, str] = {}
+        for e in sorted(entities, key=lambda e: e.id):
+            self._type_by_name.setdefault(e.name, e.type)
+
+    def doc_ids(self) -> list[tuple[int, str]]:
+        """``(id, ext_id)`` of the selected documents, in project order."""
+        sql = "SELECT id, ext_id FROM documents"
+        if self.documents == "done":
+            sql += " WHERE status = 'done'"
+        return [(r[0], r[1]) for r in self.store.conn.execute(sql + " ORDER BY id")]
+
+    def load(self, doc_id: int) -> ExportDoc:
+        keep = self.statuses
+        return ExportDoc(
+            doc=self.store.document(doc_id),
+            mentions=tuple(m for m in self.store.mentions(doc_id) if m.prov.status in keep),
+            quotes=tuple(q for q in self.store.quotes(doc_id) if q.prov.status in keep),
+            claims=tuple(c for c in self.store.claims(doc_id) if c.prov.status in keep),
+        )
+
+    def name(self, entity_id: int | None) -> str | None:
+        return None if entity_id is None else self.names.get(entity_id)
+
+    def claimant(self, claim: Claim) -> str | None:
+        return claim.claimant or self.name(claim.claimant_entity_id)
+
+    def claimant_type(self, claim: Claim) -> str | None:
+        if claim.claimant_entity_id is not None:
+            return self.types.get(claim.claimant_entity_id)
+        return self._type_by_name.get(claim.claimant or "")
+
+    def label_sets(self) -> list[str]:
+        return list(self.store.claim_label_sets())
+
+
+# Splits -------------------------------------------------------------------------------------------
+
+
+def parse_split(value: str | Sequence[float] | None) -> tuple[float, ...] | None:
+    """``"80/10/10"`` -> ``(0.8, 0.1, 0.1)``; two or three non-negative parts with a positive sum."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            parts = [float(p) for p in re.split(r"[/,:]", value.strip())]
+        except ValueError:
+            raise ExportError(f"--split must look like 80/10/10 or 80/20, not {value!r}") from None
+    else:
+        parts = [float(p) for p in value]
+    if len(parts) not in (2, 3) or any(p < 0 or p != p for p in parts) or sum(parts) <= 0:
+        raise ExportError(f"--split needs two or three non-negative parts (train/dev[/test]), not {value!r}")
+    total = sum(parts)
+    return tuple(p / total for p in parts)
+
+
+def plan_splits(docs: Sequence[tuple[int, str]], ratios: Sequence[float], seed: int = 0) -> dict[str, list[int]]:
+    """Assign documents to train/dev[/test]: order by external id, shuffle with ``seed``, cut at
+    the rounded cumulative proportions.  Each part lists document ids in project order."""
+    ordered = sorted(docs, key=lambda d: (d[1], d[0]))
+    random.Random(seed).shuffle(ordered)
+    n = len(ordered)
+    cuts, acc = [0], 0.0
+    for ratio in ratios:
+        acc += ratio
+        cuts.append(min(n, round(n * acc)))
+    cuts[-1] = n
+    parts = {}
+    for i, name in enumerate(SPLIT_NAMES[: len(ratios)]):
+        parts[name] = sorted(doc_id for doc_id, _ in ordered[cuts[i] : cuts[i + 1]])
+    return parts
+
+
+# Atomic output ------------------------------------------------------------------------------------
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:  # Windows cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+class AtomicOutput:
+    """Files that appear complete or not at all.
+
+    ``open(path)`` gives a handle on a temporary file beside ``path``; leaving the ``with`` block
+    flushes, fsyncs and closes it.  :meth:`commit` renames every finished file into place;
+    :meth:`abort` (or any exception inside :func:`atomic_output`) deletes the temporary files.
+    """
+
+    def __init__(self) -> None:
+        self._done: list[tuple[Path, Path]] = []
+        self._open: list[tuple[Path, IO]] = []
+
+    @contextmanager
+    def open(self, path: Path, *, binary: bool = False, encoding: str = "utf-8",
+             newline: str = "") -> Iterator[IO]:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        tmp_path = Path(tmp)
+        handle: IO = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)
+        entry = (tmp_path, handle)
+        self._open.append(entry)
+        try:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        except BaseException:
+            handle.close()
+            self._open.remove(entry)
+            tmp_path.unlink(missing_ok=True)
+            raise
+        handle.close()
+        self._open.remove(entry)
+        self._done.append((tmp_path, path))
+
+    def write_bytes(self, path: Path, data: bytes) -> None:
+        with self.open(path, binary=True) as fh:
+            fh.write(data)
+
+    def pending(self) -> list[Path]:
+        """The final paths of the files written so far (not yet committed)."""
+        return sorted({final for _, final in self._done})
+
+    def commit(self) -> None:
+        for tmp, final in self._done:
+            os.replace(tmp, final)
+        for folder in {final.parent for _, final in self._done}:
+            _fsync_dir(folder)
+        self._done.clear()
+
+    def abort(self) -> None:
+        for tmp, handle in self._open:
+            handle.close()
+            tmp.unlink(missing_ok=True)
+        for tmp, _ in self._done:
+            tmp.unlink(missing_ok=True)
+        self._open.clear()
+        self._done.clear()
+
+
+@contextmanager
+def atomic_output(out: Path, *, folder: bool, overwrite: bool = False) -> Iterator[tuple[AtomicOutput, Path]]:
+    """Yield ``(files, root)``: write under ``root`` (a temporary folder when ``folder``, else the
+    real paths); on success everything lands at once, on error nothing is left behind."""
+    out = Path(out)
+    if folder:
+        if out.exists() and not out.is_dir():
+            raise ExportError(f"{out} is a file; this export writes a folder")
+        if out.is_dir() and any(out.iterdir()) and not overwrite:
+            raise ExportError(f"{out} is a folder that is not empty; choose another -o or replace it (--force)")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp_root = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part"))
+        files = AtomicOutput()
+        try:
+            yield files, tmp_root
+            files.commit()
+            _fsync_dir(tmp_root)
+            old = None
+            if out.exists():
+                old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".old"))
+                os.replace(out, old / "previous")
+            os.replace(tmp_root, out)
+            _fsync_dir(out.parent)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            files.abort()
+            shutil.rmtree(tmp_root, ignore_errors=True)
+            raise
+    else:
+        if out.is_dir():
+            raise ExportError(f"{out} is a folder; give a file name for this export (or use --split)")
+        files = AtomicOutput()
+        try:
+            yield files, out
+            files.commit()
+        except BaseException:
+            files.abort()
+            raise
+
+
+# Spans, tokens, sentences -------------------------------------------------------------------------
+
+
+def non_overlapping(mentions: Iterable[Mention], spans: Callable[[Mention], tuple[int, int]] | None = None
+                    ) -> tuple[list[Mention], list[Mention]]:
+    """Split mentions into a non-overlapping subset to keep and the rest.
+
+    Greedy, in this order of preference: accepted before suggested, longer before shorter,
+    earlier start, then label and id.  ``spans`` maps a mention to the offsets to compare (e.g. the
+    token-expanded ones); by default its own.  Returns ``(kept in text order, dropped)``.
+    """
+    get = spans or (lambda m: (m.start, m.end))
+    items = list(mentions)
+    order = sorted(items, key=lambda m: (m.prov.status != "accepted", -(get(m)[1] - get(m)[0]), get(m)[0],
+                                         m.label, m.id))
+    kept: list[Mention] = []
+    taken: list[tuple[int, int]] = []  # sorted, disjoint
+    dropped: list[Mention] = []
+    for m in order:
+        s, e = get(m)
+        i = bisect.bisect_left(taken, (s, e))
+        clash = (i > 0 and taken[i - 1][1] > s) or (i < len(taken) and taken[i][0] < e)
+        if clash:
+            dropped.append(m)
+        else:
+            taken.insert(i, (s, e))
+            kept.append(m)
+    kept.sort(key=lambda m: (get(m), m.id))
+    dropped.sort(key=lambda m: (get(m), m.id))
+    return kept, dropped
+
+
+_TOKEN_RE = re.compile(
+    r"\d+(?:[.,]\d+)*"  # 100,000 / 3.5
+    r"|[\w\u0300-\u036f]+(?:[-\u2010\u2011][\w\u0300-\u036f]+)*"  # words, with inner hyphens
+    r"|['\u2019][\w\u0300-\u036f]+"  # ’s, ’t
+    r"|\S"  # anything else, one character at a time
+)
+
+
+def tokenize(text: str, boundaries: Iterable[int] = ()) -> list[tuple[int, int]]:
+    """``(start, end)`` code point offsets of the tokens of ``text``, each cut at ``boundaries``."""
+    cuts = sorted(set(boundaries))
+    tokens: list[tuple[int, int]] = []
+    for match in _TOKEN_RE.finditer(text):
+        start, end = match.span()
+        i = bisect.bisect_right(cuts, start)
+        while i < len(cuts) and cuts[i] < end:
+            tokens.append((start, cuts[i]))
+            start = cuts[i]
+            i += 1
+        tokens.append((start, end))
+    return tokens
+
+
+_TERMINATORS = {".", "!", "?", "…"}
+_CLOSERS = {"”", '"', "’", "'", ")", "]", "»", "›"}
+_OPENERS = {"“", '"', "‘", "'", "(", "[", "«", "‹"}
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "mx", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "cmdr",
+    "adm", "maj", "pres", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb",
+    "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "fig",
+}
+
+
+def sentences(text: str, tokens: Sequence[tuple[int, int]], protected: Iterable[tuple[int, int]] = ()
+              ) -> list[tuple[int, int]]:
+    """Split ``tokens`` into sentences: ``(first token index, end token index)`` pairs.
+
+    Rule-based (see the module docstring); a boundary inside a ``protected`` span never splits.
+    """
+    n = len(tokens)
+    if n == 0:
+        return []
+    inside = [False] * (n + 1)  # inside[i]: a protected span covers the gap before token i
+    starts = [t[0] for t in tokens]
+    for s, e in protected:
+        i = bisect.bisect_right(starts, s)
+        j = bisect.bisect_left(starts, e)
+        for k in range(max(i, 1), j):
+            inside[k] = True
+    out = []
+    first = 0
+    for i in range(n - 1):
+        end_i, next_start = tokens[i][1], tokens[i + 1][0]
+        gap = text[end_i:next_start]
+        if inside[i + 1]:
+            continue
+        if "\n" in gap or "\r" in gap:
+            out.append((first, i + 1))
+            first = i + 1
+            continue
+        if not gap:
+            continue
+        tok = text[tokens[i][0] : end_i]
+        j = i
+        if tok in _CLOSERS:
+            while j > first and text[tokens[j][0] : tokens[j][1]] in _CLOSERS and tokens[j - 1][1] == tokens[j][0]:
+                j -= 1
+            tok = text[tokens[j][0] : tokens[j][1]]
+        if tok not in _TERMINATORS:
+            continue
+        nxt = text[next_start : tokens[i + 1][1]]
+        if not (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in _OPENERS):
+            continue
+        if tok == "." and j > first:
+            prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
+            # the word before the period, with any "U.S"-style dotted run before it
+            k, word = j - 1, prev
+            while k > first and tokens[k - 1][1] == tokens[k][0]:
+                k -= 1
+                word = text[tokens[k][0] : tokens[k][1]] + word
+            adjacent = tokens[j - 1][1] == tokens[j][0]
+            if adjacent and (word.lower() in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha())):
+                continue
+        out.append((first, i + 1))
+        first = i + 1
+    out.append((first, n))
+    return out
+
+
+def _token_range(starts: list[int], ends: list[int], s: int, e: int) -> tuple[int, int] | None:
+    """Inclusive token indices of the tokens inside ``[s, e)``, or None when none is."""
+    i = bisect.bisect_left(starts, s)
+    j = bisect.bisect_right(ends, e) - 1
+    if i > j:
+        return None
+    return i, j
+
+
+# Shared helpers --------------------------------------------------------------------------------------
+
+
+def _prov_json(prov) -> dict[str, Any]:
+    return {"origin": prov.origin, "status": prov.status, "annotator": prov.annotator, "model": prov.model,
+            "created_at": prov.created_at, "updated_at": prov.updated_at}
+
+
+def _meta(doc: Document) -> dict[str, str]:
+    fields = (("title", doc.title), ("source", doc.source), ("url", doc.url), ("published", doc.published),
+              ("story", doc.story))
+    return {k: v for k, v in fields if v is not None}
+
+
+_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
+
+
+def _json_line(record: Any) -> str:
+    line = json.dumps(record, ensure_ascii=False)
+    for raw, escaped in _LINE_BREAKS.items():
+        if raw in line:
+            line = line.replace(raw, escaped)
+    return line + "\n"
+
+
+def _count(summary: ExportSummary, item: ExportDoc) -> None:
+    summary.documents += 1
+    summary.entities += len(item.mentions)
+    summary.quotes += len(item.quotes)
+    summary.claims += len(item.claims)
+
+
+def _items(source: ExportSource, doc_ids: Sequence[int], job: Job, progress: list[int], total: int
+           ) -> Iterator[ExportDoc]:
+    for doc_id in doc_ids:
+        job.check()
+        item = source.load(doc_id)
+        yield item
+        progress[0] += 1
+        job.progress(progress[0], total, item.doc.ext_id)
+
+
+@dataclass
+class PartContext:
+    """What a format writer gets for one output part (the whole export, or one split)."""
+
+    source: ExportSource
+    files: AtomicOutput
+    path: Path  # the part's file (or folder, for brat)
+    docs: Iterable[ExportDoc]
+    summary: ExportSummary
+
+
+# JSONL -----------------------------------------------------------------------------------------------
+
+
+def jsonl_record(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
+    """The interchange record of one document (DESIGN.md), with provenance."""
+    doc = item.doc
+    record: dict[str, Any] = {"id": doc.ext_id, "text": doc.text, "meta": _meta(doc)}
+    record["entities"] = [
+        {"start": m.start, "end": m.end, "label": m.label, "entity": source.name(m.entity_id), **_prov_json(m.prov)}
+        for m in item.mentions
+    ]
+    record["quotes"] = [
+        {"content": [s.to_json() for s in q.content],
+         "speaker": q.speaker.to_json() if q.speaker else None,
+         "speaker_entity": source.name(q.speaker_entity_id),
+         "cue": q.cue.to_json() if q.cue else None,
+         "type": q.type, **_prov_json(q.prov)}
+        for q in item.quotes
+    ]
+    record["claims"] = [
+        {"start": c.start, "end": c.end, "claimant": source.claimant(c), "labels": dict(sorted(c.labels.items())),
+         "note": c.note, **_prov_json(c.prov)}
+        for c in item.claims
+    ]
+    return record
+
+
+def write_jsonl(ctx: PartContext) -> None:
+    with ctx.files.open(ctx.path) as fh:
+        for item in ctx.docs:
+            fh.write(_json_line(jsonl_record(item, ctx.source)))
+            _count(ctx.summary, item)
+
+
+# CoNLL -----------------------------------------------------------------------------------------------
+
+
+def _tag_label(label: str) -> str:
+    return re.sub(r"\s+", "_", label)
+
+
+def conll_lines(item: ExportDoc, summary: ExportSummary) -> Iterator[str]:
+    text = item.text
+    kept, dropped = non_overlapping(item.mentions)
+    summary.dropped += len(dropped)
+    tokens = tokenize(text, item.boundaries())
+    starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
+    tags = ["O"] * len(tokens)
+    protected = []
+    for m in kept:
+        rng = _token_range(starts, ends, m.start, m.end)
+        if rng is None:
+            summary.dropped += 1
+            continue
+        i, j = rng
+        if (starts[i], ends[j]) != (m.start, m.end):
+            summary.adjusted += 1  # leading/trailing whitespace trimmed
+        label = _tag_label(m.label)
+        tags[i] = f"B-{label}"
+        for k in range(i + 1, j + 1):
+            tags[k] = f"I-{label}"
+        protected.append((starts[i], ends[j]))
+    yield "-DOCSTART- O\n"
+    yield "\n"
+    for first, end in sentences(text, tokens, protected):
+        for k in range(first, end):
+            yield f"{text[starts[k]:ends[k]]} {tags[k]}\n"
+        yield "\n"
+
+
+def write_conll(ctx: PartContext) -> None:
+    with ctx.files.open(ctx.path) as fh:
+        for item in ctx.docs:
+            fh.writelines(conll_lines(item, ctx.summary))
+            _count(ctx.summary, item)
+
+
+# brat ------------------------------------------------------------------------------------------------
+
+
+def _brat_name(value: str) -> str:
+    """Type / attribute names and values cannot hold whitespace: percent-encode it (and ``%``)."""
+    return "".join(
+        "".join(f"%{b:02X}" for b in ch.encode("utf-8")) if ch == "%" or ch.isspace() else ch for ch in value
+    )
+
+
+def _brat_note(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+
+
+def _brat_text(text: str, spans: Sequence[Span]) -> str:
+    return " ".join(" ".join(text[s.start : s.end].split()) for s in spans)
+
+
+_UNSAFE_FILE_CHARS = re.compile(r"[^\w.~-]")
+
+
+def brat_file_stem(ext_id: str) -> str:
+    stem = _UNSAFE_FILE_CHARS.sub("_", ext_id) or "document"
+    if stem.startswith("."):
+        stem = "_" + stem[1:]
+    return stem
+
+
+def brat_ann(item: ExportDoc, source: ExportSource) -> str:
+    """The ``.ann`` of one document, in the conventions of :mod:`desktop.core.importers`."""
+    text = item.text
+    lines: list[str] = []
+    n = {"T": 0, "A": 0, "R": 0, "#": 0}
+
+    def next_id(kind: str) -> str:
+        n[kind] += 1
+        return f"{kind}{n[kind]}"
+
+    def bound(label: str, spans: Sequence[Span]) -> str:
+        tid = next_id("T")
+        offsets = ";".join(f"{s.start} {s.end}" for s in spans)
+        lines.append(f"{tid}\t{_brat_name(label)} {offsets}\t{_brat_text(text, spans)}")
+        return tid
+
+    def attribute(name: str, target: str, value: str) -> None:
+        lines.append(f"{next_id('A')}\t{_brat_name(name)} {target} {_brat_name(value)}")
+
+    def note(target: str, key: str, value: str | None) -> None:
+        if value is not None:
+            lines.append(f"{next_id('#')}\tAnnotatorNotes {target}\t{key}={_brat_note(value)}")
+
+    def provenance(target: str, prov) -> None:
+        attribute("Origin", target, prov.origin)
+        attribute("Status", target, prov.status)
+        note(target, "annotator", prov.annotator)
+        note(target, "model", prov.model)
+
+    for m in item.mentions:
+        tid = bound(m.label, [m.span])
+        provenance(tid, m.prov)
+        note(tid, "entity", source.name(m.entity_id))
+    for q in item.quotes:
+        tid = bound("Quote", q.content)
+        if q.speaker is not None:
+            sid = bound("Speaker", [q.speaker])
+            lines.append(f"{next_id('R')}\tSpeaker Arg1:{tid} Arg2:{sid}")
+        if q.cue is not None:
+            cid = bound("Cue", [q.cue])
+            lines.append(f"{next_id('R')}\tCue Arg1:{tid} Arg2:{cid}")
+        attribute("QuoteType", tid, q.type)
+        provenance(tid, q.prov)
+        note(tid, "speaker_entity", source.name(q.speaker_entity_id))
+    for c in item.claims:
+        tid = bound("Claim", [c.span])
+        for label_set, value in sorted(c.labels.items()):
+            attribute(label_set, tid, value)
+        provenance(tid, c.prov)
+        note(tid, "claimant", source.claimant(c))
+        note(tid, "note", c.note)
+    return "".join(line + "\n" for line in lines)
+
+
+def brat_conf(source: ExportSource) -> str:
+    """``annotation.conf`` for a brat server: the project's labels, quotes, claims, overlaps."""
+    store = source.store
+    entity_labels = list(store.entity_labels())
+    used = {r[0] for r in store.conn.execute("SELECT DISTINCT label FROM mentions")}
+    entity_labels += sorted(used - set(entity_labels))
+    names = [_brat_name(x) for x in entity_labels]
+    out = ["[entities]", *names, "Quote", "Speaker", "Cue", "Claim", "", "[relations]",
+           f"Speaker\tArg1:Quote, Arg2:{'|'.join(['Speaker', *names])}",
+           "Cue\tArg1:Quote, Arg2:Cue",
+           "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
+           "", "[events]", "", "[attributes]",
+           f"Origin\tArg:<ENTITY>, Value:{'|'.join(('model', 'editor', 'import'))}",
+           f"Status\tArg:<ENTITY>, Value:{'|'.join(('suggested', 'accepted', 'rejected'))}",
+           f"QuoteType\tArg:Quote, Value:{'|'.join(QUOTE_TYPES)}"]
+    for label_set, values in store.claim_label_sets().items():
+        out.append(f"{_brat_name(label_set)}\tArg:Claim, Value:{'|'.join(_brat_name(v) for v in values)}")
+    return "\n".join(out) + "\n"
+
+
+def write_brat(ctx: PartContext) -> None:
+    folder = ctx.path
+    folder.mkdir(parents=True, exist_ok=True)
+    taken: set[str] = set()
+    with ctx.files.open(folder / "annotation.conf") as fh:
+        fh.write(brat_conf(ctx.source))
+    for item in ctx.docs:
+        stem = base = brat_file_stem(item.doc.ext_id)
+        k = 1
+        while stem.casefold() in taken or stem.casefold() == "annotation":
+            k += 1
+            stem = f"{base}_{k}"
+        taken.add(stem.casefold())
+        with ctx.files.open(folder / f"{stem}.txt") as fh:
+            fh.write(item.text)
+        with ctx.files.open(folder / f"{stem}.ann") as fh:
+            fh.write(brat_ann(item, ctx.source))
+        _count(ctx.summary, item)
+
+
+# Prodigy ---------------------------------------------------------------------------------------------
+
+
+def prodigy_task(item: ExportDoc, source: ExportSource, summary: ExportSummary | None = None) -> dict[str, Any]:
+    text = item.text
+    tokens = tokenize(text, item.boundaries())
+    starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
+
+    def token_span(s: int, e: int) -> dict[str, int] | None:
+        rng = _token_range(starts, ends, s, e)
+        if rng is None:
+            return None
+        if summary is not None and (starts[rng[0]], ends[rng[1]]) != (s, e):
+            summary.adjusted += 1
+        return {"start": s, "end": e, "token_start": rng[0], "token_end": rng[1]}
+
+    spans = []
+    for m in item.mentions:
+        span = token_span(m.start, m.end)
+        if span is None:
+            if summary is not None:
+                summary.dropped += 1
+            continue
+        span["label"] = m.label
+        if m.prov.status == "suggested":
+            span["source"] = m.prov.model or "model"
+        spans.append(span)
+    quotes = []
+    for q in item.quotes:
+        quotes.append({
+            "content": [token_span(s.start, s.end) for s in q.content],
+            "speaker": token_span(q.speaker.start, q.speaker.end) if q.speaker else None,
+            "speaker_entity": source.name(q.speaker_entity_id),
+            "cue": token_span(q.cue.start, q.cue.end) if q.cue else None,
+            "type": q.type, "origin": q.prov.origin, "status": q.prov.status,
+        })
+    claims = []
+    for c in item.claims:
+        claims.append({**(token_span(c.start, c.end) or {"start": c.start, "end": c.end}),
+                       "claimant": source.claimant(c), "labels": dict(sorted(c.labels.items())), "note": c.note,
+                       "origin": c.prov.origin, "status": c.prov.status})
+    task: dict[str, Any] = {
+        "text": text,
+        "tokens": [
+            {"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < len(text) and text[e].isspace()}
+            for i, (s, e) in enumerate(tokens)
+        ],
+        "spans": spans,
+        "quotes": quotes,
+        "claims": claims,
+        "meta": {"id": item.doc.ext_id, **_meta(item.doc)},
+    }
+    if not item.has_suggestions:
+        task["answer"] = "accept"
+    return task
+
+
+def write_prodigy(ctx: PartContext) -> None:
+    with ctx.files.open(ctx.path) as fh:
+        for item in ctx.docs:
+            fh.write(_json_line(prodigy_task(item, ctx.source, ctx.summary)))
+            _count(ctx.summary, item)
+
+
+# Label Studio ----------------------------------------------------------------------------------------
+
+_LS_PARTS = ("Quote", "Speaker", "Cue", "Claim")
+_LS_PART_COLORS = {"Quote": "#ffd166", "Speaker": "#06d6a0", "Cue": "#118ab2", "Claim": "#ef476f"}
+
+
+def _ls_safe_name(name: str) -> str:
+    return re.sub(r"[^\w-]", "_", name)
+
+
+def label_studio_config(source: ExportSource) -> str:
+    """The labeling config (``<View>``) the exported tasks need; paste it into the project's
+    Settings > Labeling Interface before importing the tasks."""
+    store = source.store
+    labels = store.labels("entity")
+    known = {lab.name for lab in labels}
+    extra = sorted({r[0] for r in store.conn.execute("SELECT DISTINCT label FROM mentions")} - known)
+    a = quoteattr
+    out = ["<View>",
+           '  <Labels name="ner" toName="text">']
+    for lab in labels:
+        out.append(f"    <Label value={a(lab.name)} background={a(lab.color)}/>")
+    for name in extra:
+        out.append(f"    <Label value={a(name)}/>")
+    out.append("  </Labels>")
+    out.append('  <Labels name="parts" toName="text">')
+    for part in _LS_PARTS:
+        out.append(f"    <Label value={a(part)} background={a(_LS_PART_COLORS[part])}/>")
+    out += ["  </Labels>",
+            '  <Text name="text" value="$text"/>',
+            "  <Relations>",
+            '    <Relation value="speaker"/>',
+            '    <Relation value="cue"/>',
+            '    <Relation value="continues"/>',
+            "  </Relations>",
+            '  <View visibleWhen="region-selected" whenTagName="ner">',
+            '    <Header value="Canonical entity"/>',
+            '    <TextArea name="entity" toName="text" perRegion="true" maxSubmissions="1"/>',
+            "  </View>",
+            '  <View visibleWhen="region-selected" whenLabelValue="Quote">',
+            '    <Choices name="quote_type" toName="text" perRegion="true" choice="single">']
+    for qt in QUOTE_TYPES:
+        out.append(f"      <Choice value={a(qt)}/>")
+    out += ["    </Choices>",
+            '    <Header value="Speaker entity"/>',
+            '    <TextArea name="speaker_entity" toName="text" perRegion="true" maxSubmissions="1"/>',
+            "  </View>",
+            '  <View visibleWhen="region-selected" whenLabelValue="Claim">']
+    for label_set, values in store.claim_label_sets().items():
+        out.append(f"    <Header value={a(label_set)}/>")
+        out.append(f'    <Choices name={a(_ls_safe_name(label_set))} toName="text" perRegion="true" choice="single">')
+        for v in values:
+            out.append(f"      <Choice value={a(v)}/>")
+        out.append("    </Choices>")
+    out += ['    <Header value="Claimant"/>',
+            '    <TextArea name="claimant" toName="text" perRegion="true" maxSubmissions="1"/>',
+            '    <Header value="Note"/>',
+            '    <TextArea name="note" toName="text" perRegion="true" maxSubmissions="1"/>',
+            "  </View>",
+            "</View>"]
+    return "<!-- Claimdesk labeling config for Label Studio (Settings > Labeling Interface > Code) -->\n" + \
+        "\n".join(out) + "\n"
+
+
+def label_studio_task(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
+    text = item.text
+    accepted: list[dict[str, Any]] = []
+    suggested: list[dict[str, Any]] = []
+    models: set[str] = set()
+
+    def bucket(prov) -> list[dict[str, Any]]:
+        if prov.status == "suggested":
+            models.add(prov.model or "model")
+            return suggested
+        return accepted
+
+    def region(rid: str, from_name: str, span: Span, label: str) -> dict[str, Any]:
+        return {"id": rid, "from_name": from_name, "to_name": "text", "type": "labels",
+                "value": {"start": span.start, "end": span.end, "text": text[span.start : span.end],
+                          "labels": [label]}}
+
+    def per_region(rid: str, from_name: str, span: Span, kind: str, values: list[str]) -> dict[str, Any]:
+        key = "choices" if kind == "choices" else "text"
+        return {"id": rid, "from_name": from_name, "to_name": "text", "type": kind,
+                "value": {"start": span.start, "end": span.end, key: values}}
+
+    def relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
+        return {"type": "relation", "from_id": from_id, "to_id": to_id, "direction": "right", "labels": [label]}
+
+    for i, m in enumerate(item.mentions, start=1):
+        out = bucket(m.prov)
+        rid = f"e{i}"
+        out.append(region(rid, "ner", m.span, m.label))
+        name = source.name(m.entity_id)
+        if name:
+            out.append(per_region(rid, "entity", m.span, "textarea", [name]))
+    for i, q in enumerate(item.quotes, start=1):
+        out = bucket(q.prov)
+        rid = f"q{i}"
+        first = q.content[0]
+        out.append(region(rid, "parts", first, "Quote"))
+        out.append(per_region(rid, "quote_type", first, "choices", [q.type]))
+        name = source.name(q.speaker_entity_id)
+        if name:
+            out.append(per_region(rid, "speaker_entity", first, "textarea", [name]))
+        for k, frag in enumerate(q.content[1:], start=2):
+            out.append(region(f"{rid}f{k}", "parts", frag, "Quote"))
+            out.append(relation(rid, f"{rid}f{k}", "continues"))
+        if q.speaker is not None:
+            out.append(region(f"{rid}s", "parts", q.speaker, "Speaker"))
+            out.append(relation(rid, f"{rid}s", "speaker"))
+        if q.cue is not None:
+            out.append(region(f"{rid}c", "parts", q.cue, "Cue"))
+            out.append(relation(rid, f"{rid}c", "cue"))
+    for i, c in enumerate(item.claims, start=1):
+        out = bucket(c.prov)
+        rid = f"c{i}"
+        out.append(region(rid, "parts", c.span, "Claim"))
+        for label_set, value in sorted(c.labels.items()):
+            out.append(per_region(rid, _ls_safe_name(label_set), c.span, "choices", [value]))
+        claimant = source.claimant(c)
+        if claimant:
+            out.append(per_region(rid, "claimant", c.span, "textarea", [claimant]))
+        if c.note:
+            out.append(per_region(rid, "note", c.span, "textarea", [c.note]))
+    doc = item.doc
+    task: dict[str, Any] = {"data": {"text": text, "doc_id": doc.ext_id, **_meta(doc)}}
+    if accepted or doc.status == "done":
+        task["annotations"] = [{"result": accepted, "ground_truth": False}]
+    if suggested:
+        task["predictions"] = [{"model_version": "; ".join(sorted(models)), "result": suggested}]
+    return task
+
+
+def _json_array(fh: IO, records: Iterable[Any]) -> None:
+    fh.write("[")
+    first = True
+    for record in records:
+        fh.write("\n" if first else ",\n")
+        fh.write(json.dumps(record, ensure_ascii=False))
+        first = False
+    fh.write("\n]\n" if not first else "]\n")
+
+
+def write_label_studio(ctx: PartContext) -> None:
+    def records() -> Iterator[dict[str, Any]]:
+        for item in ctx.docs:
+            yield label_studio_task(item, ctx.source)
+            _count(ctx.summary, item)
+
+    with ctx.files.open(ctx.path) as fh:
+        _json_array(fh, records())
+
+
+def _label_studio_config_path(out: Path) -> Path:
+    path = out.with_suffix(".xml")
+    return path if path != out else out.with_name(out.stem + ".config.xml")
+
+
+# CSV -------------------------------------------------------------------------------------------------
+
+CLAIM_COLUMNS_HEAD = ("document", "outlet", "date", "title", "claim", "claimant")
+CLAIM_COLUMNS_TAIL = ("note", "status", "origin", "annotator", "start", "end")
+QUOTE_COLUMNS = ("document", "outlet", "date", "speaker", "speaker_entity", "cue", "type", "content", "status",
+                 "origin", "annotator", "start", "end")
+FRAGMENT_JOINER = " … "
+
+
+def csv_quotes_path(path: Path) -> Path:
+    return path.with_name(f"{path.stem}_quotes{path.suffix or '.csv'}")
+
+
+def write_csv(ctx: PartContext) -> None:
+    label_sets = ctx.source.label_sets()
+    with ctx.files.open(ctx.path, encoding="utf-8-sig") as claims_fh, \
+            ctx.files.open(csv_quotes_path(ctx.path), encoding="utf-8-sig") as quotes_fh:
+        claims_out = csv.writer(claims_fh, lineterminator="\r\n")
+        quotes_out = csv.writer(quotes_fh, lineterminator="\r\n")
+        claims_out.writerow([*CLAIM_COLUMNS_HEAD, *label_sets, *CLAIM_COLUMNS_TAIL])
+        quotes_out.writerow(QUOTE_COLUMNS)
+        for item in ctx.docs:
+            doc, text = item.doc, item.text
+            for c in item.claims:
+                claims_out.writerow([
+                    doc.ext_id, doc.source or "", doc.published or "", doc.title or "", text[c.start : c.end],
+                    ctx.source.claimant(c) or "", *(c.labels.get(s, "") for s in label_sets), c.note or "",
+                    c.prov.status, c.prov.origin, c.prov.annotator or "", c.start, c.end])
+            for q in item.quotes:
+                quotes_out.writerow([
+                    doc.ext_id, doc.source or "", doc.published or "",
+                    q.speaker.text(text) if q.speaker else "", ctx.source.name(q.speaker_entity_id) or "",
+                    q.cue.text(text) if q.cue else "", q.type,
+                    FRAGMENT_JOINER.join(s.text(text) for s in q.content),
+                    q.prov.status, q.prov.origin, q.prov.annotator or "", q.content[0].start, q.content[-1].end])
+            _count(ctx.summary, item)
+
+
+# ClaimReview -----------------------------------------------------------------------------------------
+
+VERDICT_SET = "verdict"
+_PERSON_TYPES = {"PERSON", "PER"}
+
+
+def claim_reviews(item: ExportDoc, source: ExportSource) -> list[dict[str, Any]]:
+    doc, text = item.doc, item.text
+    out = []
+    for c in item.claims:
+        verdict = c.labels.get(VERDICT_SET)
+        if not verdict:
+            continue
+        appearance: dict[str, Any] = {"@type": "NewsArticle" if (doc.url or doc.title) else "CreativeWork"}
+        if doc.url:
+            appearance["url"] = doc.url
+        if doc.title:
+            appearance["headline"] = doc.title
+        if doc.published:
+            appearance["datePublished"] = doc.published
+        if doc.source:
+            appearance["publisher"] = {"@type": "Organization", "name": doc.source}
+        claim: dict[str, Any] = {"@type": "Claim"}
+        claimant = source.claimant(c)
+        if claimant:
+            kind = source.claimant_type(c)
+            person = kind is None or kind in _PERSON_TYPES
+            claim["author"] = {"@type": "Person" if person else "Organization", "name": claimant}
+        claim["appearance"] = appearance
+        review: dict[str, Any] = {
+            "@context": "https://schema.org",
+            "@type": "ClaimReview",
+            "claimReviewed": text[c.start : c.end],
+            "itemReviewed": claim,
+            "reviewRating": {"@type": "Rating", "alternateName": verdict},
+        }
+        if c.prov.updated_at:
+            review["datePublished"] = c.prov.updated_at[:10]
+        if c.prov.annotator:
+            review["author"] = {"@type": "Person", "name": c.prov.annotator}
+        if c.note:
+            review["reviewBody"] = c.note
+        if c.prov.status == "suggested":
+            review["creativeWorkStatus"] = "Draft"
+        out.append(review)
+    return out
+
+
+def write_claimreview(ctx: PartContext) -> None:
+    def records() -> Iterator[dict[str, Any]]:
+        for item in ctx.docs:
+            ctx.summary.documents += 1
+            ctx.summary.entities += len(item.mentions)
+            ctx.summary.quotes += len(item.quotes)
+            reviews = claim_reviews(item, ctx.source)
+            ctx.summary.claims += len(reviews)
+            yield from reviews
+
+    with ctx.files.open(ctx.path) as fh:
+        _json_array(fh, records())
+
+
+# Driving an export -------------------------------------------------------------------------------------
+
+PartWriter = Callable[[PartContext], None]
+
+_WRITERS: dict[str, PartWriter] = {
+    "jsonl": write_jsonl,
+    "conll": write_conll,
+    "brat": write_brat,
+    "prodigy": write_prodigy,
+    "label-studio": write_label_studio,
+    "csv": write_csv,
+    "claimreview": write_claimreview,
+}
+
+
+def output_path(fmt: str, out: str | os.PathLike, split: bool) -> Path:
+    """Where an export goes: ``out`` itself, with the format's suffix added to a bare file name."""
+    out = Path(out)
+    if split or fmt == "brat" or out.suffix:
+        return out
+    return out.with_name(out.name + SUFFIXES[fmt])
+
+
+def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartWriter, *,
+               status: str = "accepted", documents: str = "all", split: str | Sequence[float] | None = None,
+               seed: int = 0, job: Job | None = None, overwrite: bool = False,
+               finish: Callable[[AtomicOutput, Path, bool, ExportSource], None] | None = None,
+               summary: ExportSummary | None = None) -> ExportSummary:
+    """Select, split and write: the frame every format shares (``write_part`` does one part).
+
+    ``finish(files, root, split, source)`` may add files (a config) before the output is committed.
+    """
+    job = job or Job()
+    source = ExportSource(store, status=status, documents=documents)
+    ratios = parse_split(split)
+    if ratios is not None and fmt == "claimreview":
+        raise ExportError("claimreview is a publication format; --split does not apply to it")
+    target = output_path(fmt, out, ratios is not None)
+    summary = summary or ExportSummary(fmt, target)
+    summary.out = target
+    selected = source.doc_ids()
+    total = len(selected)
+    progress = [0]
+    job.progress(0, total, "")
+    folder = ratios is not None or fmt == "brat"
+    with atomic_output(target, folder=folder, overwrite=overwrite) as (files, root):
+        if ratios is None:
+            docs = _items(source, [d for d, _ in selected], job, progress, total)
+            write_part(PartContext(source, files, root, docs, summary))
+        else:
+            parts = plan_splits(selected, ratios, seed)
+            for name, doc_ids in parts.items():
+                part_path = root / name if fmt == "brat" else root / f"{name}{SUFFIXES[fmt]}"
+                docs = _items(source, doc_ids, job, progress, total)
+                write_part(PartContext(source, files, part_path, docs, summary))
+                summary.splits[name] = len(doc_ids)
+        if finish is not None:
+            finish(files, root, ratios is not None, source)
+        job.check()
+        summary.files = files.pending()
+    if folder:
+        summary.files = [target / p.relative_to(root) for p in summary.files]
+    return summary
+
+
+def _finish_label_studio(files: AtomicOutput, root: Path, split: bool, source: ExportSource) -> None:
+    path = root / "labeling_config.xml" if split else _label_studio_config_path(root)
+    with files.open(path) as fh:
+        fh.write(label_studio_config(source))
+
+
+def export_project(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted",
+                   documents: str = "all", split: str | Sequence[float] | None = None, seed: int = 0,
+                   model: str | None = None, job: Job | None = None, overwrite: bool = False) -> ExportSummary:
+    """Write ``store``'s annotations to ``out`` in format ``fmt`` (one of :data:`CORE_FORMATS`).
+
+    ``model`` is accepted for a uniform signature and ignored (tokenisation here is the core
+    tokenizer); the ``spacy`` format is written by :mod:`desktop.nlp.spacy_export`.
+    """
+    if fmt == "spacy":
+        raise ExportError("the spacy format is written by desktop.nlp.spacy_export (use desktop.export_command.export)")
+    if fmt not in _WRITERS:
+        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    finish = _finish_label_studio if fmt == "label-studio" else None
+    return run_export(store, fmt, out, _WRITERS[fmt], status=status, documents=documents, split=split, seed=seed,
+                      job=job, overwrite=overwrite, finish=finish)
+
+
+def read_jsonl_records(path: str | os.PathLike) -> list[dict[str, Any]]:
+    """Read an exported JSONL file back (tests, tools)."""
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
