@@ -1062,3 +1062,142 @@ def apply_to_identical_mentions(store: Store, mention_id: int) -> list[Edit]:
         if m.label == source.label and m.entity_id == source.entity_id and m.prov.status == "suggested":
             out.append(SetStatus("mentions", (m.id,), "accepted"))
     return out
+
+
+# Model suggestions ---------------------------------------------------------------------------------------
+
+
+def _untouched(row: dict[str, Any]) -> bool:
+    """A model suggestion nobody has looked at: the model may replace it."""
+    return row["origin"] == "model" and row["status"] == "suggested" and row["annotator"] is None
+
+
+def _quote_spans(row: dict[str, Any]) -> list[tuple[int, int]]:
+    return [tuple(s) for s in json.loads(row["content"])]
+
+
+@_register
+@dataclass(frozen=True)
+class ReplaceSuggestions(Edit):
+    """Put a model's suggestions for one document in place of its earlier, untouched ones.
+
+    Never touches what an editor created, changed, accepted or rejected: a suggestion overlapping
+    a kept annotation of its layer is dropped, and one identical to a rejected annotation is not
+    resurrected.  Records which model annotated the document (so annotate can resume).
+    """
+
+    doc_id: int
+    model: str
+    entities: tuple[dict[str, Any], ...] = ()
+    quotes: tuple[dict[str, Any], ...] = ()
+    kind: ClassVar[str] = "replace_suggestions"
+
+    def plan(self, p: Plan) -> None:
+        p.need("documents", self.doc_id)
+        conn = p.store.conn
+        kept: list[tuple[int, int]] = []
+        rejected: set[tuple[int, int]] = set()
+        for row in conn.execute("SELECT * FROM mentions WHERE doc_id = ?", (self.doc_id,)).fetchall():
+            row = dict(row)
+            if _untouched(row):
+                p.delete("mentions", row["id"])
+            elif row["status"] == "rejected":
+                rejected.add((row["start"], row["end"]))
+            else:
+                kept.append((row["start"], row["end"]))
+        for ent in self.entities:
+            start, end = _span_pair(ent)
+            if (start, end) in rejected or any(s < end and start < e for s, e in kept):
+                continue
+            _check_span(p, self.doc_id, start, end, "entity span")
+            _check_entity_label(p, ent["label"], allow_new=True)
+            kept.append((start, end))
+            p.insert("mentions", {"doc_id": self.doc_id, "start": start, "end": end, "label": ent["label"],
+                                  "entity_id": None, **p.provenance("model", "suggested", self.model)})
+        kept_q: list[tuple[int, int]] = []
+        rejected_q: set[tuple[tuple[int, int], ...]] = set()
+        for row in conn.execute("SELECT * FROM quotes WHERE doc_id = ?", (self.doc_id,)).fetchall():
+            row = dict(row)
+            if _untouched(row):
+                p.delete("quotes", row["id"])
+            elif row["status"] == "rejected":
+                rejected_q.add(tuple(_quote_spans(row)))
+            else:
+                kept_q.extend(_quote_spans(row))
+        for q in self.quotes:
+            content = tuple(sorted(_span_pair(c) for c in q.get("content") or []))
+            if not content or content in rejected_q:
+                continue
+            if any(s < e2 and s2 < e for s, e in content for s2, e2 in kept_q):
+                continue
+            values = _quote_values(p, self.doc_id, {
+                "content": content, "speaker": q.get("speaker"), "cue": q.get("cue"),
+                "type": q.get("type") or "direct", "speaker_resolved": q.get("speaker_resolved")})
+            kept_q.extend(content)
+            p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance("model", "suggested", self.model)})
+        p.update("documents", self.doc_id, annotated_model=self.model, annotated_at=p.now)
+
+    def describe(self) -> str:
+        return "pre-annotate document"
+
+
+@_register
+@dataclass(frozen=True)
+class LinkEntities(Edit):
+    """Link untouched suggestions to project-wide canonical entities.
+
+    ``clusters`` are ``{"name", "type", "aliases", "mention_ids"}``.  A cluster whose mentions an
+    editor already linked keeps that entity (its name is the editor's); otherwise an entity of
+    the same name and type is reused or created.  Untouched suggestions get the cluster's entity
+    and type (the project-wide majority label); untouched quotes get the entity of the mention
+    their speaker (or the name it stands for) overlaps.
+    """
+
+    clusters: tuple[dict[str, Any], ...]
+    kind: ClassVar[str] = "link_entities"
+
+    def plan(self, p: Plan) -> None:
+        conn = p.store.conn
+        rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
+        by_name = {(r["name"], r["type"]): r["id"] for r in conn.execute("SELECT id, name, type FROM entities")}
+        mention_entity: dict[int, int] = {}
+        for cluster in self.clusters:
+            members = [rows[m] for m in cluster["mention_ids"] if m in rows]
+            if not members:
+                continue
+            editor_links = [m["entity_id"] for m in members if not _untouched(m) and m["entity_id"] is not None]
+            if editor_links:
+                entity_id = max(set(editor_links), key=lambda e: (editor_links.count(e), -e))
+            else:
+                key = (cluster["name"], cluster["type"])
+                if key not in by_name:
+                    _check_entity_label(p, cluster["type"], allow_new=True)
+                    by_name[key] = p.insert("entities", {"name": cluster["name"], "type": cluster["type"],
+                                                         "aliases": _aliases(cluster.get("aliases", ()), cluster["name"]),
+                                                         "created_at": p.now, "updated_at": p.now})
+                entity_id = by_name[key]
+            for m in members:
+                mention_entity[m["id"]] = entity_id
+                if _untouched(m) and (m["entity_id"] != entity_id or m["label"] != cluster["type"]):
+                    _check_entity_label(p, cluster["type"], allow_new=True)
+                    p.update("mentions", m["id"], entity_id=entity_id, label=cluster["type"])
+        by_doc: dict[int, list[dict[str, Any]]] = {}
+        for m in rows.values():
+            by_doc.setdefault(m["doc_id"], []).append(m)
+        for q in conn.execute("SELECT * FROM quotes WHERE status = 'suggested' AND annotator IS NULL AND origin = 'model'"):
+            q = dict(q)
+            start, end = (q["resolved_start"], q["resolved_end"]) if q["resolved_start"] is not None else (
+                q["speaker_start"], q["speaker_end"])
+            if start is None:
+                continue
+            hits = [m for m in by_doc.get(q["doc_id"], []) if m["start"] < end and start < m["end"]
+                    and (mention_entity.get(m["id"]) or m["entity_id"]) is not None]
+            if not hits:
+                continue
+            best = min(hits, key=lambda m: (m["label"] != "PERSON", abs(m["start"] - start)))
+            entity_id = mention_entity.get(best["id"]) or best["entity_id"]
+            if q["speaker_entity_id"] != entity_id:
+                p.update("quotes", q["id"], speaker_entity_id=entity_id)
+
+    def describe(self) -> str:
+        return "link canonical entities"

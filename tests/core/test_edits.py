@@ -56,6 +56,11 @@ def all_edits(store, doc):
         E.SetDocumentStatus(doc.id, "done"),
         E.AddDocument("another", "A second document about Geneva."),
         E.DeleteDocument(doc.id),
+        E.ReplaceSuggestions(doc.id, "test-model 1", entities=({"start": 66, "end": 79, "label": "PERSON"},),
+                             quotes=({"content": [{"start": 93, "end": 148}], "speaker": {"start": 150, "end": 157},
+                                      "type": "direct"},)),
+        E.LinkEntities(({"name": "Tony Blinken", "type": "PERSON", "aliases": ["Blinken"],
+                         "mention_ids": [m_model.id]},)),
     ]
 
 
@@ -65,7 +70,7 @@ def test_every_edit_kind_is_covered(store, sample_doc):
     assert kinds - covered == set()
 
 
-@pytest.mark.parametrize("index", range(28))
+@pytest.mark.parametrize("index", range(30))
 def test_apply_then_inverse_restores_state(store, sample_doc, index):
     edit = all_edits(store, sample_doc)[index]
     before = dump(store)
@@ -294,3 +299,52 @@ def test_apply_correction_to_identical_mentions(store, sample_doc):
     E.apply_many(store, fixes, "apply to identical")
     other = store.mentions(store.document_by_ext_id("two").id)[0]
     assert other.label == "PERSON" and other.entity_id == m_model.entity_id and other.prov.status == "accepted"
+
+
+def test_replace_suggestions_never_touches_editor_work(store, sample_doc):
+    m_model, m_import, quote, claim, ent = _ids(store, sample_doc)
+    doc = sample_doc.id
+    E.apply(store, E.RelabelMention(m_model.id, "ORG"))  # editor corrected the model's suggestion
+    editor = E.apply(store, E.AddMention(doc, 68, 74, "PERSON")).changes[-1].id  # editor made one
+    E.apply(store, E.DeleteQuote(quote.id))  # editor rejected the model's quote
+    before = {m.id: m for m in store.mentions(doc)}
+    E.apply(store, E.ReplaceSuggestions(doc, "m 2", entities=(
+        {"start": 24, "end": 38, "label": "PERSON"},   # overlaps the corrected one: dropped
+        {"start": 68, "end": 81, "label": "PERSON"},   # overlaps the editor's: dropped
+        {"start": 75, "end": 81, "label": "PERSON"},   # new: suggested
+    ), quotes=(
+        {"content": [{"start": 93, "end": 148}], "type": "direct"},  # the rejected quote: not resurrected
+        {"content": [{"start": 171, "end": 211}], "type": "indirect", "speaker": {"start": 163, "end": 169}},
+    )))
+    after = {m.id: m for m in store.mentions(doc)}
+    for mid in (m_model.id, m_import.id, editor):
+        assert after[mid] == before[mid]
+    new = [m for m in after.values() if m.id not in before]
+    assert [(m.start, m.end, m.prov.status, m.prov.model) for m in new] == [(75, 81, "suggested", "m 2")]
+    quotes = store.quotes(doc)
+    assert store.quote(quote.id).prov.status == "rejected"
+    assert {(q.content[0].start, q.prov.status) for q in quotes} == {(93, "rejected"), (171, "suggested")}
+    assert store.conn.execute("SELECT annotated_model FROM documents WHERE id = ?", (doc,)).fetchone()[0] == "m 2"
+    # again: the untouched suggestions are replaced, not duplicated
+    E.apply(store, E.ReplaceSuggestions(doc, "m 3", entities=({"start": 75, "end": 81, "label": "PERSON"},)))
+    assert len(store.mentions(doc)) == len(after)
+
+
+def test_link_entities_creates_links_and_respects_editor_links(store, sample_doc):
+    m_model, m_import, quote, claim, ent = _ids(store, sample_doc)
+    doc = sample_doc.id
+    inv = E.apply(store, E.ReplaceSuggestions(doc, "m", entities=(
+        {"start": 75, "end": 81, "label": "PERSON"}, {"start": 163, "end": 169, "label": "ORG"}),
+        quotes=({"content": [{"start": 171, "end": 211}], "type": "indirect", "speaker": {"start": 163, "end": 169}},)))
+    new_ids = [c.id for c in inv.changes if c.table == "mentions" and c.before is not None]
+    E.apply(store, E.LinkEntities((
+        {"name": "Sergey Lavrov", "type": "PERSON", "aliases": ["Lavrov"], "mention_ids": new_ids},)))
+    lavrov = store.entity_by_name("Sergey Lavrov", "PERSON")
+    assert {store.mention(i).entity_id for i in new_ids} == {lavrov.id}
+    assert {store.mention(i).label for i in new_ids} == {"PERSON"}  # the cluster's majority label
+    assert store.quotes(doc)[-1].speaker_entity_id == lavrov.id
+    # an editor's link wins over the clustering
+    E.apply(store, E.LinkMention(new_ids[0], ent.id))
+    E.apply(store, E.LinkEntities(({"name": "Sergey Lavrov", "type": "PERSON", "aliases": [],
+                                     "mention_ids": new_ids},)))
+    assert store.mention(new_ids[0]).entity_id == ent.id
