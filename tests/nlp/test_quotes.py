@@ -1,0 +1,360 @@
+"""Quote detection and attribution: one test per documented case (desktop/nlp/quotes.py).
+
+Expectations live in tests/nlp/seed_quotes_gold.py (hand-made for the seed story).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from desktop.nlp.quotes import MarkQuote, extract_quotes, find_mark_quotes, lemma_of
+from tests.nlp.seed_quotes_gold import SEED_CASES, SYNTHETIC_CASES, QuoteCase
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+TRIM = " \t\n\u00a0\"'“”‘’«»„.,;:!?"
+
+
+# --- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from desktop.nlp.pipeline import load_pipeline
+
+    return load_pipeline()
+
+
+@pytest.fixture(scope="module")
+def seed_quotes(nlp):
+    """{seed prefix: (text, quotes)} for the five seed articles, parsed once."""
+    out = {}
+    for path in sorted(SEEDS.glob("*.txt")):
+        text = path.read_text(encoding="utf-8")
+        out[path.name[:3]] = (text, extract_quotes(nlp(text)))
+    return out
+
+
+def _span(text: str, span: dict | None) -> str | None:
+    return None if span is None else text[span["start"]:span["end"]]
+
+
+def _find(text: str, quotes: list[dict], starts: str) -> dict:
+    for q in quotes:
+        first = text[q["content"][0]["start"]:q["content"][0]["end"]].lstrip(TRIM)
+        if first.startswith(starts.lstrip(TRIM)):
+            return q
+    found = [text[q["content"][0]["start"]:q["content"][0]["end"]][:60] for q in quotes]
+    raise AssertionError(f"no quote starting with {starts!r}; found {found}")
+
+
+def check(case: QuoteCase, text: str, quotes: list[dict]) -> dict:
+    """Assert everything the case specifies and return the quote."""
+    q = _find(text, quotes, case.starts)
+    assert set(q) >= {"content", "speaker", "cue", "type"}
+    for frag in q["content"]:
+        assert 0 <= frag["start"] < frag["end"] <= len(text)
+    if case.speaker is None:
+        assert q["speaker"] is None, _span(text, q["speaker"])
+    else:
+        assert _span(text, q["speaker"]) == case.speaker
+    if case.cue is not None:
+        assert _span(text, q["cue"]) == case.cue
+    if case.qtype is not None:
+        assert q["type"] == case.qtype
+    if case.fragments is not None:
+        assert len(q["content"]) == case.fragments, [_span(text, f) for f in q["content"]]
+    if case.ends is not None:
+        last = _span(text, q["content"][-1]).rstrip(TRIM)
+        assert last.endswith(case.ends), last
+    if case.resolved is not None:
+        assert _span(text, q.get("speaker_resolved")) is not None, "pronoun speaker not resolved"
+        assert case.resolved in _span(text, q["speaker_resolved"])
+    return q
+
+
+def seed_case(name: str) -> QuoteCase:
+    return next(c for c in SEED_CASES if c.name == name)
+
+
+def synthetic_case(name: str) -> QuoteCase:
+    return next(c for c in SYNTHETIC_CASES if c.name == name)
+
+
+def run_seed(seed_quotes, name: str) -> dict:
+    case = seed_case(name)
+    text, quotes = seed_quotes[case.seed]
+    return check(case, text, quotes)
+
+
+def run_synthetic(nlp, name: str) -> dict:
+    case = synthetic_case(name)
+    return check(case, case.text, extract_quotes(nlp(case.text)))
+
+
+# --- quotation marks (no model needed) ------------------------------------------------------
+
+
+def _marks(text: str) -> list[str]:
+    paras = []
+    start = 0
+    for line in text.split("\n"):
+        if line.strip():
+            paras.append((start, start + len(line)))
+        start += len(line) + 1
+    return [[text[a:b] for a, b in m.segments] for m in find_mark_quotes(text, paras)]
+
+
+def test_mark_styles_pair():
+    assert _marks("He said “one two three” and «four five» and „six seven“ and ‘eight nine’.") == [
+        ["one two three"], ["four five"], ["six seven"], ["eight nine"]]
+    assert _marks('Then "ten eleven" and \'\'twelve thirteen\'\' came.') == [["ten eleven"], ["twelve thirteen"]]
+
+
+def test_apostrophes_are_not_quotes():
+    assert _marks("Russia’s troops and Ukraine’s border, don’t worry; the ’90s were calm.") == []
+
+
+def test_missing_opening_mark_starts_at_paragraph():
+    assert _marks("Intro line.\nWe have heard it. He repeated that,” Blinken said.") == [
+        ["We have heard it. He repeated that"]]
+
+
+def test_unclosed_quote_runs_over_paragraphs():
+    text = "“First paragraph of the quote.\n“Second paragraph ends it.”\nNarration."
+    assert _marks(text) == [["First paragraph of the quote.", "Second paragraph ends it."]]
+
+
+def test_nested_quotes_stay_inside():
+    assert _marks("“He called it ‘a farce’ and left,” she said.") == [["He called it ‘a farce’ and left"]]
+
+
+def test_markquote_is_plain_data():
+    q = MarkQuote(segments=[(0, 3)], start=0, end=4)
+    assert q.closed and not q.used
+
+
+def test_lemma_of_reporting_verbs():
+    assert lemma_of("said") == "say"
+    assert lemma_of("warned") == "warn"
+    assert lemma_of("described") == "describe"
+    assert lemma_of("according") == ""
+    assert lemma_of("table") == ""
+
+
+# --- seeds: one test per documented case -----------------------------------------------------
+
+
+@pytest.mark.slow
+def test_curly_direct_quote(seed_quotes):
+    run_seed(seed_quotes, "curly_direct")
+
+
+@pytest.mark.slow
+def test_guillemets(seed_quotes):
+    run_seed(seed_quotes, "guillemets")
+
+
+@pytest.mark.slow
+def test_unbalanced_quote_seed_003(seed_quotes):
+    run_seed(seed_quotes, "unbalanced_seed_003")
+
+
+@pytest.mark.slow
+def test_continuation_paragraph(seed_quotes):
+    q = run_seed(seed_quotes, "continuation_paragraph")
+    assert q["cue"] is None
+
+
+@pytest.mark.slow
+def test_interrupted_quote_two_fragments(seed_quotes):
+    text, quotes = seed_quotes["003"]
+    q = run_seed(seed_quotes, "interrupted_two_fragments")
+    # the attribution between the fragments is not content
+    between = text[q["content"][0]["end"]:q["content"][1]["start"]]
+    assert "he said" in between
+
+
+@pytest.mark.slow
+def test_pronoun_resolves(seed_quotes):
+    run_seed(seed_quotes, "pronoun_told_reporters")
+    run_seed(seed_quotes, "interrupted_two_fragments")
+
+
+@pytest.mark.slow
+def test_indirect_said_that(seed_quotes):
+    text, _ = seed_quotes["003"]
+    q = run_seed(seed_quotes, "indirect_said_that")
+    assert not _span(text, q["content"][0]).startswith("that ")
+
+
+@pytest.mark.slow
+def test_according_to(seed_quotes):
+    run_seed(seed_quotes, "according_to_seed_004")
+    run_seed(seed_quotes, "according_to_pronoun")
+    run_seed(seed_quotes, "according_to_after")
+
+
+@pytest.mark.slow
+def test_described_as(seed_quotes):
+    run_seed(seed_quotes, "described_as")
+
+
+@pytest.mark.slow
+def test_called_on_to(seed_quotes):
+    run_seed(seed_quotes, "called_on_to")
+
+
+@pytest.mark.slow
+def test_colon_introduction(nlp):
+    run_synthetic(nlp, "colon_introduction")
+    run_synthetic(nlp, "headline_label")
+
+
+@pytest.mark.slow
+def test_stripped_marks_seed_000(seed_quotes):
+    run_seed(seed_quotes, "stripped_marks_seed_000")
+    run_seed(seed_quotes, "stripped_marks_trailing")
+
+
+@pytest.mark.slow
+def test_passive_speaker(nlp):
+    run_synthetic(nlp, "passive_quoted_as_saying")
+    run_synthetic(nlp, "passive_agent")
+
+
+@pytest.mark.slow
+def test_no_source(seed_quotes, nlp):
+    run_seed(seed_quotes, "no_source_seed_003")
+    run_synthetic(nlp, "no_source_long_quote")
+    # a passive report with no agent names no source: not a quote
+    quotes = extract_quotes(nlp("It is widely believed that the talks will fail."))
+    assert all(q["speaker"] is not None for q in quotes if q["type"] == "indirect")
+
+
+@pytest.mark.slow
+def test_apposition_and_title_in_speaker(seed_quotes):
+    run_seed(seed_quotes, "apposition_title")
+
+
+@pytest.mark.slow
+def test_mixed_quote(seed_quotes):
+    run_seed(seed_quotes, "mixed_partial_quote")
+
+
+@pytest.mark.slow
+def test_straight_quotes(nlp):
+    run_synthetic(nlp, "straight_quotes")
+
+
+@pytest.mark.slow
+def test_low_high_quotes(nlp):
+    run_synthetic(nlp, "low_high_quotes")
+
+
+@pytest.mark.slow
+def test_single_quotes(nlp):
+    run_synthetic(nlp, "single_quotes")
+
+
+@pytest.mark.slow
+def test_multi_paragraph_quote(nlp):
+    case = synthetic_case("multi_paragraph")
+    q = run_synthetic(nlp, "multi_paragraph")
+    # one fragment per paragraph, in two different lines
+    a, b = q["content"]
+    assert "\n" in case.text[a["end"]:b["start"]]
+
+
+@pytest.mark.slow
+def test_warned_indirect(nlp):
+    run_synthetic(nlp, "warned_indirect")
+
+
+@pytest.mark.slow
+def test_dash_attribution(nlp):
+    run_synthetic(nlp, "dash_attribution")
+
+
+@pytest.mark.slow
+def test_scare_quotes_are_not_quotes(nlp):
+    text = "The so-called “peace plan” was published on Friday by a think tank in Vienna."
+    assert extract_quotes(nlp(text)) == []
+
+
+@pytest.mark.slow
+def test_offsets_are_within_text_and_sorted(seed_quotes):
+    for text, quotes in seed_quotes.values():
+        starts = [q["content"][0]["start"] for q in quotes]
+        assert starts == sorted(starts)
+        for q in quotes:
+            assert q["type"] in ("direct", "indirect", "mixed")
+            for key in ("speaker", "cue", "speaker_resolved"):
+                span = q.get(key)
+                if span is not None:
+                    assert 0 <= span["start"] < span["end"] <= len(text)
+            for frag in q["content"]:
+                assert text[frag["start"]:frag["end"]].strip() == text[frag["start"]:frag["end"]]
+
+
+@pytest.mark.slow
+def test_all_seed_cases_pass(seed_quotes):
+    """Every hand-made seed case in one place (a regression net for the gold file)."""
+    failures = []
+    for case in SEED_CASES:
+        text, quotes = seed_quotes[case.seed]
+        try:
+            check(case, text, quotes)
+        except AssertionError as exc:  # collect all, report together
+            failures.append(f"{case.name}: {exc}")
+    assert not failures, "\n".join(failures)
+
+
+# --- robustness --------------------------------------------------------------------------------
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ImportError:  # pragma: no cover - hypothesis is a dev extra
+    given = None
+
+if given is not None:
+    _ALPHABET = st.sampled_from(list("ab ,.:\n\"'“”‘’«»„‹›―—") + ["said", "He", "told", "that", "according to"])
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(_ALPHABET, max_size=60).map("".join))
+    def test_mark_scanner_never_breaks(text):
+        paras, start = [], 0
+        for line in text.split("\n"):
+            if line.strip():
+                paras.append((start, start + len(line)))
+            start += len(line) + 1
+        for q in find_mark_quotes(text, paras):
+            for a, b in q.segments:
+                assert 0 <= a < b <= len(text)
+
+    @pytest.mark.slow
+    @settings(max_examples=40, deadline=None)
+    @given(st.lists(_ALPHABET, max_size=40).map("".join))
+    def test_extract_quotes_never_breaks(nlp, text):
+        for q in extract_quotes(nlp(text)):
+            for frag in q["content"]:
+                assert 0 <= frag["start"] < frag["end"] <= len(text)
+            for key in ("speaker", "cue", "speaker_resolved"):
+                if q.get(key) is not None:
+                    assert 0 <= q[key]["start"] < q[key]["end"] <= len(text)
+
+
+@pytest.mark.slow
+def test_windows_line_endings(nlp):
+    text = "“We will rebuild the bridge before winter,” the mayor said.\r\nThe council agreed.\r\n"
+    quotes = extract_quotes(nlp(text))
+    assert len(quotes) >= 1
+    q = quotes[0]
+    assert text[q["speaker"]["start"]:q["speaker"]["end"]] == "the mayor"
+
+
+@pytest.mark.slow
+def test_empty_and_markless_text(nlp):
+    assert extract_quotes(nlp("")) == []
+    assert extract_quotes(nlp("Prices rose in March.")) == []
