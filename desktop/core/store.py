@@ -705,7 +705,8 @@ class Store:
     def document_summaries(self, doc_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """Document list rows without the text: metadata, status and suggestions left."""
         sql = (
-            "SELECT d.id, d.ext_id, d.title, d.source, d.published, d.story, d.status, length(d.text) AS chars, "
+            "SELECT d.id, d.ext_id, d.title, d.source, d.url, d.published, d.story, d.status, length(d.text) AS chars, "
+            "substr(d.text, 1, 160) AS lead, "
             "coalesce(m.n, 0) + coalesce(q.n, 0) + coalesce(c.n, 0) AS suggested "
             "FROM documents d "
             "LEFT JOIN (SELECT doc_id, count(*) AS n FROM mentions WHERE status = 'suggested' GROUP BY doc_id) m "

@@ -1,0 +1,186 @@
+"""Pre-annotate a project: model suggestions with provenance, never over an editor's work.
+
+:func:`annotate_project` is the long job behind ``claimdesk annotate`` and the window's
+Annotate ▸ Pre-annotate.  It
+
+1. loads the pipeline and teaches it the project's editor-confirmed entities (a gazetteer, so
+   one correction improves every remaining suggestion);
+2. parses every document not yet annotated by this model (``--force``: all of them), streaming
+   texts from the store, and for each puts the cleaned entity suggestions and the quotes in
+   place of its earlier untouched suggestions (:class:`desktop.core.edits.ReplaceSuggestions`),
+   committing every few documents -- so Ctrl-C, a cancel or a crash loses at most the batch in
+   flight, and the next run resumes where this one stopped;
+3. clusters all mentions of the project into canonical entities and links the untouched
+   suggestions and quote speakers to them (:class:`desktop.core.edits.LinkEntities`).
+
+:func:`preannotate_texts` is the same without a project (``claimdesk preannotate``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core import edits
+from desktop.core.jobs import Job
+from desktop.core.store import Store
+from desktop.nlp.entities import (
+    MentionIn,
+    apply_gazetteer,
+    canonicalize_records,
+    clean_mention,
+    cluster_entities,
+    gazetteer_patterns,
+    name_key,
+)
+from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
+from desktop.nlp.preannotate import annotate_doc, preannotate_records
+
+GAZETTEER = "claimdesk_gazetteer"
+COMMIT_EVERY_DOCS = 16
+COMMIT_EVERY_SECONDS = 2.0
+
+
+@dataclass
+class AnnotateReport:
+    model: str = ""
+    annotated: int = 0
+    skipped: int = 0
+    entities: int = 0
+    quotes: int = 0
+    linked: int = 0
+    cancelled: bool = False
+
+    def summary(self) -> str:
+        text = (f"{self.annotated} document{'s' if self.annotated != 1 else ''} annotated with {self.model} "
+                f"({self.entities} entity and {self.quotes} quote suggestions), {self.skipped} already done")
+        if self.cancelled:
+            text += "; cancelled: run again to resume"
+        return text
+
+
+def _editor_entities(store: Store) -> list[tuple[str, str, list[str]]]:
+    """Entities an editor has confirmed (a mention made or accepted by an editor links to them)."""
+    rows = store.conn.execute(
+        "SELECT DISTINCT entity_id FROM mentions WHERE entity_id IS NOT NULL AND status = 'accepted'"
+    ).fetchall()
+    confirmed = {r[0] for r in rows}
+    return [(e.name, e.type, list(e.aliases)) for e in store.entities() if e.id in confirmed]
+
+
+def _texts(store: Store, doc_ids: list[int]) -> Iterator[tuple[str, int]]:
+    for doc_id in doc_ids:
+        text = store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+        yield text, doc_id
+
+
+def annotate_project(store: Store, *, model: str | None = None, processes: int = 1, batch_size: int = 16,
+                     force: bool = False, job: Job | None = None) -> AnnotateReport:
+    job = job or Job()
+    name = resolve_model(model or store.meta("model_name"))
+    nlp = load_pipeline(name)
+    mid = model_id(nlp)
+    report = AnnotateReport(model=mid)
+    labels = set(store.entity_labels())
+    if force:
+        todo = store.document_ids()
+    else:
+        todo = [r[0] for r in store.conn.execute(
+            "SELECT id FROM documents WHERE annotated_model IS NOT ? ORDER BY id", (mid,))]
+    report.skipped = store.document_count() - len(todo)
+    known = {name_key(e.name) for e in store.entities()} | {name_key(a) for e in store.entities() for a in e.aliases}
+    patterns = gazetteer_patterns(_editor_entities(store))
+    if patterns:
+        apply_gazetteer(nlp, patterns, GAZETTEER)
+    try:
+        pending: list[edits.Edit] = []
+        last_commit = time.monotonic()
+
+        def flush() -> None:
+            nonlocal last_commit
+            if pending:
+                edits.apply_many(store, pending, f"pre-annotate {len(pending)} documents")
+                report.annotated += len(pending)
+                pending.clear()
+            last_commit = time.monotonic()
+
+        total = len(todo)
+        job.progress(0, total, "loading")
+        for doc, doc_id in nlp.pipe(_texts(store, todo), as_tuples=True, batch_size=max(1, batch_size),
+                                    n_process=max(1, int(processes))):
+            entities, quotes = annotate_doc(doc)
+            # Names seen in this document count as known ("Russias" -> "Russia" when "Russia" occurs).
+            here = known | {name_key(doc.text[e["start"]:e["end"]]) for e in entities}
+            cleaned = []
+            for ent in entities:
+                if ent["label"] not in labels:
+                    continue
+                span = clean_mention(doc.text, ent["start"], ent["end"], ent["label"], here)
+                if span is not None:
+                    cleaned.append({**ent, "start": span[0], "end": span[1]})
+            report.entities += len(cleaned)
+            report.quotes += len(quotes)
+            pending.append(edits.ReplaceSuggestions(doc_id, mid, tuple(cleaned), tuple(quotes)))
+            if len(pending) >= COMMIT_EVERY_DOCS or time.monotonic() - last_commit > COMMIT_EVERY_SECONDS:
+                flush()
+            job.progress(report.annotated + len(pending), total, str(doc_id))
+            if job.cancelled():
+                report.cancelled = True
+                break
+        flush()
+    finally:
+        if GAZETTEER in nlp.pipe_names:
+            nlp.remove_pipe(GAZETTEER)  # the pipeline is cached: leave it as loaded
+    report.linked = link_entities(store)
+    store.set_meta("model", mid)
+    store.set_meta("model_name", name)
+    job.progress(len(todo) if not report.cancelled else report.annotated, len(todo), "done")
+    return report
+
+
+def link_entities(store: Store) -> int:
+    """Cluster the project's mentions into canonical entities and link untouched suggestions.
+
+    Returns how many rows changed.
+    """
+    names = {e.id: e.name for e in store.entities()}
+    rows = store.conn.execute(
+        "SELECT m.id, m.doc_id, m.start, m.\"end\", m.label, m.entity_id, m.origin, m.status, m.annotator, "
+        "substr(d.text, m.start + 1, m.\"end\" - m.start) AS surface "
+        "FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.status != 'rejected' ORDER BY m.id"
+    ).fetchall()
+    mentions, ids = [], []
+    for r in rows:
+        touched = r["annotator"] is not None or r["origin"] != "model" or r["status"] != "suggested"
+        mentions.append(MentionIn(
+            doc_id=str(r["doc_id"]), start=r["start"], end=r["end"], label=r["label"], text=r["surface"],
+            origin="editor" if touched else "model", status="accepted" if touched else "suggested",
+            entity=names.get(r["entity_id"]) if touched else None))
+        ids.append(r["id"])
+    clusters = cluster_entities(mentions)
+    payload = tuple({"name": c.name, "type": c.type, "aliases": list(c.aliases),
+                     "mention_ids": [ids[i] for i in c.members]} for c in clusters)
+    try:
+        inverse = edits.apply(store, edits.LinkEntities(payload))
+    except edits.EditError as exc:
+        if "nothing to change" in str(exc):
+            return 0
+        raise
+    return len(inverse.changes)
+
+
+def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = None, processes: int = 1,
+                      batch_size: int = 16, job: Job | None = None) -> list[dict[str, Any]]:
+    """Interchange records with entity and quote suggestions, canonical entities filled in.
+
+    Canonical entities are clustered across all the records, so they are kept in memory.
+    """
+    job = job or Job()
+    records = list(records)
+    out = []
+    for rec in preannotate_records(records, model=model, processes=processes, batch_size=batch_size,
+                                   progress=lambda n: job.progress(n, len(records), ""), cancel=job.cancelled):
+        out.append(rec)
+    return canonicalize_records(out)

@@ -1,0 +1,1337 @@
+"""The article view: one article's text with its annotations drawn as highlights.
+
+The view never edits the store and never touches the text.  Highlights are QTextEdit
+ExtraSelections (backgrounds and underlines, drawn by Qt for the visible blocks only) plus a
+small overlay painted over the visible part of the viewport (the selected span's outline, claim
+bars in the left margin and bottom rules, quote -> speaker/cue links).  Mouse and keyboard
+gestures become *requests* (signals) that the main window turns into edits.
+
+Offsets in the public API are Python string offsets (code points) into the text; Qt positions
+are UTF-16 code units, and the view converts between the two (an emoji before a span shifts Qt
+positions by one).
+
+Layers and how they are drawn (paint order: quotes, then claims, then mentions on top):
+
+- entity mention: coloured background by label colour;
+- quote content: a light tint of the quote colour on every content fragment;
+- speaker: solid underline in the quote colour; cue: dotted underline in the quote colour;
+- claim: a bar in the left margin and a rule under each line, in the claim colour;
+- suggestions (``suggested=True``): lighter fill and a dashed/dotted underline (claims: dashed);
+- the selected span: stronger fill and an outline; a selected or hovered quote outlines its
+  speaker and cue and draws a connector from the quote to its speaker.
+
+Key map (the view has focus; also exported as ``KEYMAP`` for the cheat sheet):
+
+==========================  =====================================================================
+1 ... 9                     label the selection / selected span with the schema's n-th hotkey label
+Delete, Backspace           delete the selected span
+Enter, A                    accept the selected suggestion
+X, R                        reject the selected suggestion
+Ctrl+Shift+A                accept all suggestions in the article
+Tab, Shift+Tab              next / previous span
+C                           claim from the selection (or the sentence at the cursor)
+Q                           quote from the selection
+S                           set the speaker of the selected quote (selection or next click)
+U                           set the cue of the selected quote
+Shift+Left, Shift+Right     move the selected span's end by one token
+Shift+Alt+Left/Right        move the selected span's start by one token
+Escape                      clear the selection; cancel a pending pick or an edge drag
+Ctrl+= / Ctrl+- / Ctrl+0    zoom in / out / reset (also Ctrl+wheel)
+Arrows, PageUp, PageDown    scroll
+==========================  =====================================================================
+
+Mouse: click a span to select it (the innermost one when nested); drag to select text (snapped to
+whole tokens on release); double-click selects a word; drag the left or right edge of the
+selected span to resize it (one resize request when the drag ends; Escape cancels the drag).
+
+While the view has focus its keys win over window shortcuts with the same keys (the view accepts
+``ShortcutOverride`` for them), so a menu action bound to "A" or "Delete" does not fire twice:
+the main window acts on the view's request signal instead.
+
+Signals (the main window turns them into edits, then calls ``set_spans``):
+
+- ``sig_span_clicked(key)``: a click landed on a span (innermost when nested);
+- ``sig_span_selected(key | None)``: the selected span changed by a user gesture (click on a span,
+  click off all spans, Escape); ``select_span`` itself emits nothing;
+- ``sig_selection_changed(start, end)``: text selection snapped to tokens, ``(-1, -1)`` cleared;
+- ``sig_label_requested(n)``, ``sig_key_requested(name)``, ``sig_resize_requested(key, s, e)``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import shiboken6
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontDatabase,
+    QFontMetricsF,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPainterPath,
+    QPaintEvent,
+    QPalette,
+    QPen,
+    QTextBlockFormat,
+    QTextCharFormat,
+    QTextCursor,
+    QTextDocument,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
+
+__all__ = [
+    "KEYMAP",
+    "ArticleView",
+    "SpanItem",
+    "snap_to_tokens",
+    "split_sentences",
+    "token_spans",
+]
+
+Key = tuple[str, int]
+
+#: (key, what it does): the view's key map, for the cheat sheet.
+KEYMAP: list[tuple[str, str]] = [
+    ("1 … 9", "Label the selection or selected span with the n-th hotkey label"),
+    ("Delete / Backspace", "Delete the selected span"),
+    ("Enter / A", "Accept the selected suggestion"),
+    ("X / R", "Reject the selected suggestion"),
+    ("Ctrl+Shift+A", "Accept all suggestions in this article"),
+    ("Tab / Shift+Tab", "Next / previous span"),
+    ("C", "Claim from the selection (or the sentence at the cursor)"),
+    ("Q", "Quote from the selection"),
+    ("S", "Speaker of the selected quote (from the selection or the next click)"),
+    ("U", "Cue of the selected quote"),
+    ("Shift+Left / Shift+Right", "Move the selected span's end by one token"),
+    ("Shift+Alt+Left / Shift+Alt+Right", "Move the selected span's start by one token"),
+    ("Escape", "Clear the selection; cancel a pending pick or an edge drag"),
+    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset (also Ctrl+wheel)"),
+    ("Click", "Select the span under the mouse (innermost when nested)"),
+    ("Drag", "Select text (snapped to whole words)"),
+    ("Double-click", "Select a word"),
+    ("Drag a selected span's edge", "Resize the span"),
+]
+
+#: Plain letter keys -> request names (no Ctrl/Alt).
+_LETTER_KEYS: dict[int, str] = {
+    Qt.Key.Key_A: "accept",
+    Qt.Key.Key_X: "reject",
+    Qt.Key.Key_R: "reject",
+    Qt.Key.Key_C: "claim",
+    Qt.Key.Key_Q: "quote",
+    Qt.Key.Key_S: "speaker",
+    Qt.Key.Key_U: "cue",
+}
+
+#: Paint order: lower first (drawn underneath).
+_LAYER_ORDER = {"quote": 0, "claim": 1, "speaker": 2, "cue": 2, "mention": 3}
+#: Tie-break for span_at when two spans have the same length: higher wins.
+_PICK_PRIORITY = {"mention": 4, "speaker": 3, "cue": 3, "claim": 1, "quote": 0}
+
+_KEEP = QTextCursor.MoveMode.KeepAnchor
+_PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
+_ASTRAL_RE = re.compile("[\U00010000-\U0010FFFF]")
+
+BASE_POINT_SIZE = 12.0
+MIN_POINT_SIZE = 7.0
+MAX_POINT_SIZE = 32.0
+LINE_HEIGHT_PERCENT = 140
+DOC_MARGIN = 28
+EDGE_GRAB_PX = 4
+
+
+@dataclass(frozen=True)
+class SpanItem:
+    """One thing to draw: a mention, quote, claim, or a quote's speaker/cue."""
+
+    key: Key
+    start: int
+    end: int
+    color: str
+    suggested: bool
+    label: str = ""
+    fragments: tuple[tuple[int, int], ...] = ()
+    links: tuple[Key, ...] = ()
+
+    @property
+    def layer(self) -> str:
+        return self.key[0]
+
+    def parts(self) -> tuple[tuple[int, int], ...]:
+        """The ranges this span covers (a quote's content fragments, otherwise start..end)."""
+        return self.fragments or ((self.start, self.end),)
+
+    def contains(self, pos: int) -> bool:
+        return any(s <= pos < e for s, e in self.parts())
+
+
+# Tokens and sentences (pure functions, no Qt) ------------------------------------------------------
+
+_TOKEN_RE = re.compile(r"[$€£]?\w+(?:[’'\-.,/&]\w+)*(?:(?<=\b\w)\.)?%?")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st gen sen rep gov lt col sgt capt prof jr sr inc co corp ltd vs etc no jan feb "
+    "mar apr jun jul aug sep sept oct nov dec ft mt rev hon pres maj adm cmdr gens reps sens "
+    "e.g i.e a.m p.m u.s u.k u.n".split()
+)
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """Word tokens of ``text`` as (start, end): "don’t", "100,000", "U.S.", "Blinken-Lavrov"."""
+    out = []
+    for m in _TOKEN_RE.finditer(text):
+        s, e = m.span()
+        if e < len(text) and text[e] == "." and text[s:e].lower() in _ABBREVIATIONS:
+            e += 1
+        out.append((s, e))
+    return out
+
+
+class _Tokens:
+    """Token boundaries of one text with fast lookups."""
+
+    def __init__(self, text: str) -> None:
+        self.spans = token_spans(text)
+        self.starts = [s for s, _ in self.spans]
+        self.ends = [e for _, e in self.spans]
+
+    def snap(self, start: int, end: int) -> tuple[int, int] | None:
+        """Extend to whole tokens, trim surrounding whitespace/punctuation; None when no token."""
+        if end < start:
+            start, end = end, start
+        if start == end:
+            return None
+        i = bisect.bisect_right(self.ends, start)  # first token ending after start
+        j = bisect.bisect_left(self.starts, end) - 1  # last token starting before end
+        if i >= len(self.spans) or j < i:
+            return None
+        return self.starts[i], self.ends[j]
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The token containing ``pos`` (or the one just before it, for a click past a word)."""
+        i = bisect.bisect_right(self.starts, pos) - 1
+        if i >= 0 and pos <= self.ends[i]:
+            return self.spans[i]
+        return None
+
+    def next_end(self, end: int) -> int | None:
+        i = bisect.bisect_right(self.ends, end)
+        return self.ends[i] if i < len(self.ends) else None
+
+    def prev_end(self, end: int) -> int | None:
+        i = bisect.bisect_left(self.ends, end) - 1
+        return self.ends[i] if i >= 0 else None
+
+    def next_start(self, start: int) -> int | None:
+        i = bisect.bisect_right(self.starts, start)
+        return self.starts[i] if i < len(self.starts) else None
+
+    def prev_start(self, start: int) -> int | None:
+        i = bisect.bisect_left(self.starts, start) - 1
+        return self.starts[i] if i >= 0 else None
+
+    def start_near(self, pos: int) -> int:
+        """Token start for a dragged left edge at ``pos``: the start of the token at or after it."""
+        tok = self.at(pos)
+        if tok and tok[0] <= pos < tok[1]:
+            return tok[0]
+        nxt = self.next_start(pos - 1) if pos > 0 else (self.starts[0] if self.starts else None)
+        return nxt if nxt is not None else pos
+
+    def end_near(self, pos: int) -> int:
+        """Token end for a dragged right edge at ``pos``: the end of the token at or before it."""
+        i = bisect.bisect_right(self.starts, pos - 1) - 1 if pos > 0 else -1
+        if i >= 0 and self.starts[i] < pos <= self.ends[i]:
+            return self.ends[i]
+        prev = self.prev_end(pos + 1)
+        return prev if prev is not None else pos
+
+
+def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Snap a selection to whole tokens, trimming whitespace and punctuation around it."""
+    return _Tokens(text).snap(start, end)
+
+
+_SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)")
+_CLOSERS = "\"”’')]"
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    """Is the '.' at ``dot`` part of an abbreviation ("Mr.", "U.S.", an initial "J.")?"""
+    s = dot
+    while s > 0 and (text[s - 1].isalnum() or text[s - 1] == "."):
+        s -= 1
+    word = text[s:dot].lower()
+    if not word:
+        return False
+    if word in _ABBREVIATIONS:
+        return True
+    if re.fullmatch(r"(?:\w\.)*\w", word) and len(word.replace(".", "")) <= 3 and "." in word:
+        return True  # u.s, u.n, e.g
+    return len(word) == 1 and word.isalpha() and text[s].isupper()  # an initial: "John F. Kennedy"
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentences of ``text`` as (start, end), whitespace trimmed.
+
+    Rule-based: a sentence ends at ``. ! ? …`` (with any closing quotes or brackets that follow)
+    before whitespace, unless the period ends an abbreviation ("Mr.", "U.S.", an initial) and the
+    next word does not start a new paragraph; line breaks always end a sentence.
+    """
+    out: list[tuple[int, int]] = []
+
+    def add(s: int, e: int) -> None:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            out.append((s, e))
+
+    for para in re.finditer(r"[^\n\u2029]+", text):
+        ps, pe = para.span()
+        seg = ps
+        for m in _SENT_END_RE.finditer(text, ps, pe):
+            punct_end = m.end()
+            core = m.group().rstrip(_CLOSERS)
+            if core == "." and _is_abbreviation(text, m.start()):
+                # "Mr. Blinken" / "the U.S. and" continue; "in the U.S. The" is ambiguous: keep going
+                continue
+            nxt = punct_end
+            while nxt < pe and text[nxt].isspace():
+                nxt += 1
+            if nxt < pe and text[nxt].islower():
+                continue  # "... said “wait!” he added" - not a sentence start
+            add(seg, punct_end)
+            seg = punct_end
+        add(seg, pe)
+    return out
+
+
+# Colours -----------------------------------------------------------------------------------------
+
+
+def _color(hex_: str, alpha: float | None = None) -> QColor:
+    c = QColor(hex_)
+    if not c.isValid():
+        c = QColor("#888888")
+    if alpha is not None:
+        c.setAlphaF(alpha)
+    return c
+
+
+def _ink(hex_: str, dark: bool) -> QColor:
+    """A line colour from a span colour, readable on the current background."""
+    c = _color(hex_)
+    h, s, v, _ = c.getHsvF()
+    if dark:
+        return QColor.fromHsvF(h, min(s, 0.55), max(v, 0.85))
+    return QColor.fromHsvF(h, max(s, 0.55), min(v, 0.72))
+
+
+def _is_dark(palette: QPalette) -> bool:
+    return palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5
+
+
+# The legend --------------------------------------------------------------------------------------
+
+
+class _Legend(QWidget):
+    """A strip of label swatches with hotkeys and style samples; wraps to the widget width."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._labels: list[tuple[str, str, str]] = []
+        self._height = 0
+        self.setObjectName("articleLegend")
+        self._relayout()
+
+    def set_labels(self, labels: list[tuple[str, str, str]]) -> None:
+        self._labels = list(labels)
+        self._relayout()
+        self.update()
+
+    # (kind, text, colour)
+    def _items(self) -> list[tuple[str, str, str]]:
+        items = [("label", f"{hk} {name}" if hk else name, color) for hk, name, color in self._labels]
+        items += [
+            ("accepted", "accepted", "#4c78a8"),
+            ("suggested", "suggested", "#4c78a8"),
+            ("quote", "“quote”", "#e45756"),
+            ("speaker", "speaker", "#e45756"),
+            ("cue", "cue", "#e45756"),
+            ("claim", "claim", "#b279a2"),
+        ]
+        return items
+
+    def _layout(self, width: int) -> tuple[list[tuple[QRectF, tuple[str, str, str]]], int]:
+        fm = QFontMetricsF(self.font())
+        x, y, row_h, gap = 6.0, 4.0, fm.height() + 6, 6.0
+        out = []
+        for item in self._items():
+            w = fm.horizontalAdvance(item[1]) + 12 + (10 if item[0] == "claim" else 0)
+            if x + w > width - 6 and x > 6:
+                x, y = 6.0, y + row_h + 4
+            out.append((QRectF(x, y, w, row_h), item))
+            x += w + gap
+        return out, int(y + row_h + 4)
+
+    def _relayout(self) -> None:
+        _, h = self._layout(max(self.width(), 200))
+        if h != self._height:
+            self._height = h
+            self.setFixedHeight(h)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        super().resizeEvent(event)
+        self._relayout()
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(600, self._height)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        dark = _is_dark(self.palette())
+        text_color = self.palette().color(QPalette.ColorRole.WindowText)
+        fm = QFontMetricsF(self.font())
+        rects, _ = self._layout(self.width())
+        for rect, (kind, text, color) in rects:
+            tr = rect.adjusted(6, 0, -6, 0)
+            if kind == "claim":
+                p.fillRect(QRectF(rect.x() + 2, rect.y() + 2, 3, rect.height() - 4), _ink(color, dark))
+                tr = rect.adjusted(14, 0, -4, 0)
+            base_y = tr.y() + (tr.height() - fm.height()) / 2 + fm.ascent()
+            under_y = base_y + 2.5
+            text_w = fm.horizontalAdvance(text)
+            if kind in ("label", "accepted"):
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(_color(color, 0.45 if dark else 0.35))
+                p.drawRoundedRect(rect.adjusted(0, 2, 0, -2), 3, 3)
+            elif kind == "suggested":
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(_color(color, 0.2 if dark else 0.13))
+                p.drawRoundedRect(rect.adjusted(0, 2, 0, -2), 3, 3)
+                p.setPen(QPen(_ink(color, dark), 1.2, Qt.PenStyle.DashLine))
+                p.drawLine(QPointF(tr.x(), under_y), QPointF(tr.x() + text_w, under_y))
+            elif kind == "quote":
+                p.setPen(Qt.PenStyle.NoPen)
+                p.setBrush(_color(color, 0.2 if dark else 0.14))
+                p.drawRoundedRect(rect.adjusted(0, 2, 0, -2), 3, 3)
+            elif kind == "speaker":
+                p.setPen(QPen(_ink(color, dark), 1.5))
+                p.drawLine(QPointF(tr.x(), under_y), QPointF(tr.x() + text_w, under_y))
+            elif kind == "cue":
+                p.setPen(QPen(_ink(color, dark), 1.5, Qt.PenStyle.DotLine))
+                p.drawLine(QPointF(tr.x(), under_y), QPointF(tr.x() + text_w, under_y))
+            elif kind == "claim":
+                p.setPen(QPen(_ink(color, dark), 2))
+                p.drawLine(QPointF(tr.x(), under_y + 1), QPointF(tr.x() + text_w, under_y + 1))
+            p.setPen(text_color)
+            p.drawText(QPointF(tr.x(), base_y), text)
+        p.end()
+
+
+# The view ----------------------------------------------------------------------------------------
+
+
+class ArticleView(QTextEdit):
+    """A read-only text view that draws spans and turns gestures into requests."""
+
+    #: Key of the span under a click (innermost/shortest when nested).
+    sig_span_clicked = Signal(object)
+    #: The selected span changed by a user gesture: its key, or None (click off spans, Escape).
+    sig_span_selected = Signal(object)
+    #: Text selection (start, end) snapped to token boundaries; (-1, -1) when cleared.
+    sig_selection_changed = Signal(int, int)
+    #: Keys 1-9: 1-based index into the schema's hotkeys.
+    sig_label_requested = Signal(int)
+    #: Other editor keys: "delete", "accept", "reject", "accept_all", "next", "prev", "claim",
+    #: "quote", "speaker", "cue", "escape" (after the view cleared its own selection).
+    sig_key_requested = Signal(str)
+    #: key, new start, new end: once when an edge drag ends, or per Shift+arrow press.
+    sig_resize_requested = Signal(object, int, int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setReadOnly(True)
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.setUndoRedoEnabled(False)
+        self.setAcceptRichText(False)
+        self.setLineWrapMode(QTextEdit.LineWrapMode.WidgetWidth)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.viewport().setMouseTracking(True)
+        self.setObjectName("articleView")
+
+        self._base_font = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont)
+        self._base_font.setPointSizeF(BASE_POINT_SIZE)
+        self.setFont(self._base_font)
+        self.document().setDocumentMargin(DOC_MARGIN)
+
+        self._text = ""
+        self._tokens_cache: _Tokens | None = None
+        self._astral_py: list[int] = []  # Python offsets of characters outside the BMP
+        self._astral_qt: list[int] = []  # their UTF-16 positions
+        self._spans: list[SpanItem] = []
+        self._by_key: dict[Key, SpanItem] = {}
+        self._linked_from: dict[Key, list[Key]] = {}  # speaker/cue key -> quotes linking to it
+        self._pick: list[tuple[int, int, SpanItem]] = []  # (start, end, span) per part, by start
+        self._pick_starts: list[int] = []
+        self._pick_maxlen = 0
+        self._claims: list[SpanItem] = []
+        self._entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
+        self._entry_starts: list[int] = []
+        self._entry_maxlen = 0
+        self._window: tuple[int, int] | None = None  # Qt range the ExtraSelections cover
+        self._formats: dict[tuple, QTextCharFormat] = {}
+        self._selected: Key | None = None
+        self._hover: Key | None = None
+        self._last_emitted_sel: tuple[int, int] = (-1, -1)
+        self._press_pos: QPoint | None = None
+        self._resize: tuple[Key, str] | None = None  # (key, "start"|"end") while dragging an edge
+        self._preview: tuple[int, int] | None = None  # live range of the span being resized
+        self._dark = _is_dark(self.palette())
+        self._wheel_zoom = 0  # accumulated Ctrl+wheel delta (trackpads send small steps)
+
+        self.legend = _Legend()
+        self.legend.setFont(self._small_font())
+        self.verticalScrollBar().valueChanged.connect(self._refresh_visible)
+
+    # Public API --------------------------------------------------------------------------------
+
+    def set_document(self, text: str, spans: Sequence[SpanItem]) -> None:
+        """Show a new article (resets scroll, selection and the selected span)."""
+        self._text = text
+        self._tokens_cache = None
+        self._astral_py = [m.start() for m in _ASTRAL_RE.finditer(text)] if not text.isascii() else []
+        self._astral_qt = [p + i for i, p in enumerate(self._astral_py)]
+        self._selected = None
+        self._hover = None
+        self._resize = None
+        self._preview = None
+        self._last_emitted_sel = (-1, -1)
+        self.setExtraSelections([])
+        # QTextDocument treats "\r" (and "\r\n") as paragraph breaks: keep offsets one-to-one.
+        shown = text.replace("\r\n", " \n").replace("\r", "\n") if "\r" in text else text
+        # Fill a fresh document before attaching it: no relayout per change, and the block format
+        # (line height, paragraph spacing) is set once and inherited by every paragraph.
+        doc = QTextDocument(self)
+        doc.setUndoRedoEnabled(False)
+        doc.setDefaultFont(self.font())
+        doc.setDocumentMargin(DOC_MARGIN)
+        cur = QTextCursor(doc)
+        cur.setBlockFormat(self._paragraph_format())
+        cur.insertText(shown)
+        old = self.document()
+        self.setDocument(doc)
+        if old is not None and shiboken6.isValid(old) and old.parent() is self:
+            old.deleteLater()
+        self.set_spans(spans)
+        self.verticalScrollBar().setValue(0)
+
+    def set_spans(self, spans: Sequence[SpanItem]) -> None:
+        """Same text, annotations changed: keeps scroll position and text selection."""
+        n = len(self._text)
+
+        def clamp(a: int, b: int) -> tuple[int, int]:
+            return max(0, min(a, n)), max(0, min(b, n))
+
+        clean: list[SpanItem] = []
+        for sp in spans:
+            s, e = clamp(sp.start, sp.end)
+            frags = tuple(f for f in (clamp(*f) for f in sp.fragments) if f[1] > f[0])
+            if e <= s and not frags:
+                continue
+            if (s, e) != (sp.start, sp.end) or frags != sp.fragments:
+                sp = replace(sp, start=s, end=e, fragments=frags)
+            clean.append(sp)
+        self._spans = clean
+        self._by_key = {sp.key: sp for sp in clean}
+        self._linked_from = {}
+        for sp in clean:
+            for k in sp.links:
+                self._linked_from.setdefault(k, []).append(sp.key)
+        pick = [(s, e, sp) for sp in clean for s, e in sp.parts() if e > s]
+        pick.sort(key=lambda t: t[0])
+        self._pick = pick
+        self._pick_starts = [t[0] for t in pick]
+        self._pick_maxlen = max((e - s for s, e, _ in pick), default=0)
+        self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=lambda sp: sp.start)
+        if self._selected not in self._by_key:
+            self._selected = None
+        if self._hover not in self._by_key:
+            self._hover = None
+        self._rebuild_base()
+        self._apply_selections()
+
+    def select_span(self, key: object) -> None:
+        """Mark a span selected, scroll it into view and show its links (None clears)."""
+        key = key if key in self._by_key else None
+        self._selected = key
+        self._preview = None
+        self._apply_selections()
+        if key is not None:
+            self._ensure_visible(self._by_key[key])
+
+    def selected_key(self) -> object | None:
+        return self._selected
+
+    def selection(self) -> tuple[int, int] | None:
+        cur = self.textCursor()
+        if not cur.hasSelection():
+            return None
+        return self._py(cur.selectionStart()), self._py(cur.selectionEnd())
+
+    def set_selection(self, start: int, end: int) -> None:
+        """Select text (Python offsets); an empty range clears the selection.  Emits nothing."""
+        cur = QTextCursor(self.document())
+        if end > start:
+            cur.setPosition(self._qt(start))
+            cur.setPosition(self._qt(end), QTextCursor.MoveMode.KeepAnchor)
+            self._last_emitted_sel = (start, end)
+        else:
+            cur.setPosition(self._qt(max(0, start)))
+            self._last_emitted_sel = (-1, -1)
+        self.setTextCursor(cur)
+
+    def span_at(self, pos: int) -> object | None:
+        """Key of the innermost (shortest) span covering Python offset ``pos``."""
+        sp = self._span_item_at(pos)
+        return sp.key if sp else None
+
+    def sentence_at_cursor(self) -> tuple[int, int]:
+        """The sentence around the text cursor (or the selection start); (-1, -1) if none."""
+        pos = self._py(self.textCursor().selectionStart())
+        sentences = split_sentences(self._text)
+        for s, e in sentences:
+            if s <= pos < e or pos == e:
+                return s, e
+        # between sentences (whitespace): the next one
+        for s, e in sentences:
+            if s >= pos:
+                return s, e
+        return sentences[-1] if sentences else (-1, -1)
+
+    def zoom_in(self) -> None:
+        self._set_point_size(self.font().pointSizeF() + 1)
+
+    def zoom_out(self) -> None:
+        self._set_point_size(self.font().pointSizeF() - 1)
+
+    def zoom_reset(self) -> None:
+        self._set_point_size(BASE_POINT_SIZE)
+
+    def font_point_size(self) -> float:
+        return self.font().pointSizeF()
+
+    def set_hotkey_labels(self, labels: list[tuple[str, str, str]]) -> None:
+        """(hotkey, name, colour) per label, for the legend."""
+        self.legend.set_labels(labels)
+
+    def tooltip_at(self, pos: int) -> str:
+        """Labels of the spans under ``pos``, innermost first, one a line."""
+        return "\n".join(sp.label for sp in self._spans_at(pos) if sp.label)
+
+    def span_rects(self, key: object) -> list[QRectF]:
+        """Viewport rectangles (one per line fragment) a span covers; for tests and overlays."""
+        sp = self._by_key.get(key)  # type: ignore[arg-type]
+        if sp is None:
+            return []
+        rects: list[QRectF] = []
+        for s, e in sp.parts():
+            rects += self._range_rects(self._qt(s), self._qt(e))
+        return rects
+
+    @property
+    def _tokens(self) -> _Tokens:
+        """Token boundaries, computed on first use (snapping, resizing, double-click)."""
+        if self._tokens_cache is None:
+            self._tokens_cache = _Tokens(self._text)
+        return self._tokens_cache
+
+    # Offsets -------------------------------------------------------------------------------------
+
+    def _qt(self, pos: int) -> int:
+        if not self._astral_py:
+            return pos
+        return pos + bisect.bisect_left(self._astral_py, pos)
+
+    def _py(self, pos: int) -> int:
+        if not self._astral_qt:
+            return pos
+        return pos - bisect.bisect_left(self._astral_qt, pos)
+
+    def _pos_at(self, point: QPoint | QPointF) -> int:
+        return self._py(self.cursorForPosition(QPoint(int(point.x()), int(point.y()))).position())
+
+    def _hit_pos(self, point: QPoint | QPointF) -> int | None:
+        """Python offset of the character under ``point`` (not the nearest cursor gap), or None."""
+        p = QPointF(point)
+        qpos = self.cursorForPosition(p.toPoint()).position()
+        for cand in (qpos - 1, qpos):
+            if cand < 0:
+                continue
+            for r in self._range_rects(cand, cand + 1):
+                if r.adjusted(-0.5, 0, 0.5, 0).contains(p):
+                    return self._py(cand)
+        return None
+
+    # Drawing -------------------------------------------------------------------------------------
+
+    def _small_font(self) -> QFont:
+        f = QFont(self._base_font)
+        f.setPointSizeF(max(8.0, BASE_POINT_SIZE - 3))
+        return f
+
+    def _paragraph_format(self) -> QTextBlockFormat:
+        fmt = QTextBlockFormat()
+        fmt.setLineHeight(LINE_HEIGHT_PERCENT, _PROPORTIONAL)
+        fmt.setBottomMargin(round(QFontMetricsF(self.font()).height() * 0.6))
+        return fmt
+
+    def _set_point_size(self, size: float) -> None:
+        size = max(MIN_POINT_SIZE, min(MAX_POINT_SIZE, size))
+        if size == self.font().pointSizeF():
+            return
+        f = QFont(self.font())
+        f.setPointSizeF(size)
+        self.setFont(f)  # QTextEdit passes it on as the document's default font
+        cur = QTextCursor(self.document())
+        cur.select(QTextCursor.SelectionType.Document)
+        cur.mergeBlockFormat(self._paragraph_format())  # paragraph spacing follows the font
+        self._refresh_visible()
+        self.viewport().update()
+
+    def _format(self, layer: str, color: str, suggested: bool, selected: bool) -> QTextCharFormat:
+        ck = (layer, color, suggested, selected, self._dark)
+        fmt = self._formats.get(ck)
+        if fmt is not None:
+            return fmt
+        dark = self._dark
+        fmt = QTextCharFormat()
+        ink = _ink(color, dark)
+        if layer == "mention":
+            alpha = (0.45 if dark else 0.33) if not suggested else (0.22 if dark else 0.14)
+            if selected:
+                alpha = 0.62 if dark else 0.5
+            fmt.setBackground(_color(color, alpha))
+            if suggested:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
+                fmt.setUnderlineColor(ink)
+        elif layer == "quote":
+            alpha = (0.2 if dark else 0.13) if not suggested else (0.12 if dark else 0.09)
+            if selected:
+                alpha = 0.3 if dark else 0.22
+            fmt.setBackground(_color(color, alpha))
+            if suggested:
+                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+                fmt.setUnderlineColor(_color(ink.name(), 0.6))
+        elif layer == "speaker":
+            fmt.setUnderlineStyle(
+                QTextCharFormat.UnderlineStyle.DashUnderline if suggested
+                else QTextCharFormat.UnderlineStyle.SingleUnderline
+            )
+            fmt.setUnderlineColor(ink)
+            if selected:
+                fmt.setBackground(_color(color, 0.3 if dark else 0.2))
+        elif layer == "cue":
+            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
+            fmt.setUnderlineColor(ink)
+            if selected:
+                fmt.setBackground(_color(color, 0.3 if dark else 0.2))
+        elif layer == "claim":
+            # claims are mostly drawn by the overlay (margin bar + rule); a faint wash when selected
+            if selected:
+                fmt.setBackground(_color(color, 0.16 if dark else 0.1))
+        self._formats[ck] = fmt
+        return fmt
+
+    def _rebuild_base(self) -> None:
+        """Paint entries (Qt range, paint order, key, format), sorted by start; built per set_spans.
+
+        ExtraSelections are only made for the entries near the visible part (see
+        ``_apply_selections``): QTextEdit lays out every paragraph an ExtraSelection touches when
+        it is set, so handing it all spans of a long article would lay out the whole article.
+        """
+        entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
+        for sp in self._spans:
+            if sp.layer == "claim":
+                continue  # overlay only
+            fmt = self._format(sp.layer, sp.color, sp.suggested, False)
+            order = _LAYER_ORDER.get(sp.layer, 1)
+            for s, e in sp.parts():
+                if e > s:
+                    entries.append((self._qt(s), self._qt(e), order, sp.key, fmt))
+        entries.sort(key=lambda en: en[0])
+        self._entries = entries
+        self._entry_starts = [en[0] for en in entries]
+        self._entry_maxlen = max((en[1] - en[0] for en in entries), default=0)
+        self._window = None
+
+    def _visible_qt_range(self) -> tuple[int, int]:
+        """Qt positions of the first and last paragraphs in the viewport.
+
+        The top comes from a hit test inside the text margin; the bottom from walking paragraph
+        rectangles down from there (a hit test below the laid-out part can land anywhere while
+        the document is still being laid out lazily).
+        """
+        doc = self.document()
+        layout = doc.documentLayout()
+        m = int(doc.documentMargin()) + 1
+        top = self.cursorForPosition(QPoint(m, 0)).position()
+        y_end = self.verticalScrollBar().value() + self.viewport().height()
+        block = doc.findBlock(top)
+        end = top
+        while block.isValid():
+            end = block.position() + block.length()
+            if layout.blockBoundingRect(block).bottom() >= y_end:
+                break
+            block = block.next()
+        return doc.findBlock(top).position(), end
+
+    def _refresh_visible(self) -> None:
+        """After a scroll or resize: rebuild the ExtraSelections if the view left their window."""
+        if not self._entries and self._selected is None:
+            return
+        va, vb = self._visible_qt_range()
+        if self._window is None or va < self._window[0] or vb > self._window[1]:
+            self._apply_selections()
+
+    def _apply_selections(self) -> None:
+        """Set ExtraSelections for the spans within about a screen of the visible part."""
+        va, vb = self._visible_qt_range()
+        pad = max(vb - va, 1000)
+        lo, hi = max(0, va - pad), vb + pad
+        self._window = (lo, hi)
+        sel_key = self._selected
+        i_lo = bisect.bisect_left(self._entry_starts, lo - self._entry_maxlen)
+        i_hi = bisect.bisect_left(self._entry_starts, hi)
+        chosen = [en for en in self._entries[i_lo:i_hi] if en[1] > lo and en[3] != sel_key]
+        if sel_key is not None:
+            sp = self._by_key[sel_key]
+            fmt = self._format(sp.layer, sp.color, sp.suggested, True)
+            parts = self._shown_parts(sp)
+            order = _LAYER_ORDER.get(sp.layer, 1)
+            # drawn in its layer's slot, so spans nested inside it stay visible
+            chosen += [(self._qt(s), self._qt(e), order, sel_key, fmt) for s, e in parts if e > s]
+        chosen.sort(key=lambda en: (en[2], en[0]))
+        doc = self.document()
+        # Inside an edit block QTextCursor.setPosition skips computing the cursor's x (a layout).
+        guard = QTextCursor(doc)
+        guard.beginEditBlock()
+        sels = []
+        for qa, qb, _, _, fmt in chosen:
+            sel = QTextEdit.ExtraSelection()
+            cur = QTextCursor(doc)
+            cur.setPosition(qa)
+            cur.setPosition(qb, _KEEP)
+            sel.cursor = cur
+            sel.format = fmt
+            sels.append(sel)
+        guard.endEditBlock()
+        self.setExtraSelections(sels)
+        self.viewport().update()
+
+    def extra_selection_ranges(self) -> list[tuple[int, int]]:
+        """The (start, end) Python ranges of the current ExtraSelections, in paint order (tests)."""
+        return [(self._py(s.cursor.selectionStart()), self._py(s.cursor.selectionEnd()))
+                for s in self.extraSelections()]
+
+    def _range_rects(self, qa: int, qb: int) -> list[QRectF]:
+        """Viewport rectangles of the Qt range [qa, qb), one per line fragment."""
+        doc = self.document()
+        layout = doc.documentLayout()
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
+        rects: list[QRectF] = []
+        block = doc.findBlock(qa)
+        while block.isValid() and block.position() < qb:
+            bpos = block.position()
+            tl = block.layout()
+            origin = layout.blockBoundingRect(block).topLeft()
+            a = max(qa, bpos) - bpos
+            b = min(qb, bpos + block.length() - 1) - bpos
+            for i in range(tl.lineCount()):
+                line = tl.lineAt(i)
+                ls = line.textStart()
+                le = ls + line.textLength()
+                if le <= a or ls >= b or b <= a:
+                    continue
+                x1 = line.cursorToX(max(a, ls))[0]
+                end = min(b, le)
+                x2 = line.cursorToX(end)[0]
+                if end == le and end > ls and block.text()[end - 1 : end] == " ":
+                    x2 = line.cursorToX(end - 1)[0]  # not the trailing space of a wrapped line
+                if x2 < x1:
+                    x1, x2 = x2, x1
+                rects.append(
+                    QRectF(origin.x() + x1 + dx, origin.y() + line.y() + dy, max(1.0, x2 - x1), line.height())
+                )
+            block = block.next()
+        return rects
+
+    def _visible_range(self) -> tuple[int, int]:
+        a, b = self._visible_qt_range()
+        return self._py(a), self._py(b)
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        super().paintEvent(event)
+        if not self._spans:
+            return
+        p = QPainter(self.viewport())
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        try:
+            self._paint_claims(p)
+            focus = self._selected or self._hover
+            if focus is not None:
+                self._paint_links(p, focus)
+            if self._selected is not None:
+                self._paint_selected(p, self._by_key[self._selected])
+        finally:
+            p.end()
+
+    def _paint_claims(self, p: QPainter) -> None:
+        if not self._claims:
+            return
+        va, vb = self._visible_range()
+        starts = [c.start for c in self._claims]  # few claims per article; cheap
+        hi = bisect.bisect_left(starts, vb)
+        bar_x = DOC_MARGIN / 2 - 2
+        for sp in self._claims[:hi]:
+            if sp.end <= va:
+                continue
+            s, e = sp.start, sp.end
+            if self._resize and self._resize[0] == sp.key and self._preview:
+                s, e = self._preview
+            rects = self._range_rects(self._qt(s), self._qt(e))
+            if not rects:
+                continue
+            ink = _ink(sp.color, self._dark)
+            selected = sp.key == self._selected
+            style = Qt.PenStyle.DashLine if sp.suggested else Qt.PenStyle.SolidLine
+            if sp.suggested:
+                ink.setAlphaF(0.7)
+            pen = QPen(ink, 2.4 if selected else 1.6, style)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            p.setPen(pen)
+            for r in rects:
+                y = r.bottom() + 2.5
+                p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y))
+            top, bottom = rects[0].top(), rects[-1].bottom() + 3
+            bar_ink = QColor(ink)
+            if sp.suggested:
+                bar_ink.setAlphaF(0.35)
+            bar = QPen(bar_ink, 4 if selected else 3)
+            bar.setCapStyle(Qt.PenCapStyle.FlatCap)
+            p.setPen(bar)
+            p.drawLine(QPointF(bar_x, top), QPointF(bar_x, bottom))
+
+    def _outline(self, p: QPainter, rects: list[QRectF], pen: QPen) -> None:
+        p.setPen(pen)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        for r in rects:
+            p.drawRoundedRect(r.adjusted(-2, -1, 2, 1), 3, 3)
+
+    def _paint_selected(self, p: QPainter, sp: SpanItem) -> None:
+        if sp.layer == "claim":
+            return  # drawn by _paint_claims (thicker) plus the wash
+        parts = self._shown_parts(sp)
+        rects: list[QRectF] = []
+        for s, e in parts:
+            rects += self._range_rects(self._qt(s), self._qt(e))
+        pen = QPen(_ink(sp.color, self._dark), 1.6 if sp.layer == "quote" else 2)
+        self._outline(p, rects, pen)
+        # edge handles show the span can be resized
+        if rects:  # edge handles: the span can be resized by dragging them
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(QBrush(_ink(sp.color, self._dark)))
+            for r, x in ((rects[0], rects[0].left() - 2), (rects[-1], rects[-1].right() + 2)):
+                p.drawRect(QRectF(x - 1.5, r.top() - 1, 3, r.height() + 2))
+
+    def _partners(self, key: Key) -> list[Key]:
+        """Keys linked to ``key`` in either direction (links may be given on either side)."""
+        sp = self._by_key.get(key)
+        out = list(sp.links) if sp else []
+        out += [k for k in self._linked_from.get(key, []) if k not in out]
+        return [k for k in out if k in self._by_key and k != key]
+
+    def _paint_links(self, p: QPainter, key: Key) -> None:
+        """Outline what ``key`` is linked to; for a quote (or its speaker/cue) the quote's parts,
+        plus a connector from the quote to its speaker."""
+        sp = self._by_key.get(key)
+        if sp is None:
+            return
+        if sp.layer == "quote":
+            quotes = [sp]
+        else:
+            quotes = [self._by_key[k] for k in self._partners(key) if k[0] == "quote"]
+            others = [k for k in self._partners(key) if k[0] != "quote"]
+            if others:
+                pen = QPen(_ink(sp.color, self._dark), 1.2, Qt.PenStyle.DashLine)
+                self._outline(p, [r for k in others for r in self.span_rects(k)], pen)
+        for q in quotes:
+            ink = _ink(q.color, self._dark)
+            dashed = QPen(ink, 1.2, Qt.PenStyle.DashLine)
+            q_rects = [r for s, e in q.parts() for r in self._range_rects(self._qt(s), self._qt(e))]
+            if key != q.key:
+                self._outline(p, q_rects, dashed)
+            for lk in self._partners(q.key):
+                l_rects = self.span_rects(lk)
+                if not l_rects:
+                    continue
+                if lk != key:
+                    self._outline(p, l_rects, dashed)
+                if lk[0] == "speaker" and q_rects:
+                    self._connector(p, q_rects, l_rects[0], ink)
+
+    def _connector(self, p: QPainter, quote: list[QRectF], speaker: QRectF, ink: QColor) -> None:
+        """A curve in the line gap from the nearest end of the quote to the speaker."""
+        target = QPointF(speaker.center().x(), speaker.bottom() + 2)
+        candidates = [QPointF(r.left() + 2, r.bottom() + 2) for r in quote]
+        candidates += [QPointF(r.right() - 2, r.bottom() + 2) for r in quote]
+        start = min(candidates, key=lambda c: abs(c.y() - target.y()) * 4 + abs(c.x() - target.x()))
+        dip = 5.0 + min(6.0, abs(target.x() - start.x()) / 40)
+        low = max(start.y(), target.y()) + dip
+        path = QPainterPath(start)
+        path.cubicTo(QPointF(start.x(), low), QPointF(target.x(), low), target)
+        c = QColor(ink)
+        c.setAlphaF(0.85)
+        p.setPen(QPen(c, 1.4))
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        p.drawPath(path)
+        p.setBrush(c)
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(start, 2.2, 2.2)
+        p.drawEllipse(target, 2.2, 2.2)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._refresh_visible()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.StyleChange):
+            dark = _is_dark(self.palette())
+            if dark != self._dark:
+                self._dark = dark
+                self._formats.clear()
+                self._rebuild_base()
+                self._apply_selections()
+            self.legend.setPalette(self.palette())
+
+    # Hit testing ---------------------------------------------------------------------------------
+
+    def _spans_at(self, pos: int) -> list[SpanItem]:
+        """Spans covering ``pos``, innermost (shortest) first."""
+        if pos < 0:
+            return []
+        hi = bisect.bisect_right(self._pick_starts, pos)
+        lo = bisect.bisect_left(self._pick_starts, pos - self._pick_maxlen)
+        found = {sp.key: sp for s, e, sp in self._pick[lo:hi] if s <= pos < e}
+        return sorted(found.values(), key=lambda sp: (sp.end - sp.start, -_PICK_PRIORITY.get(sp.layer, 0)))
+
+    def _span_item_at(self, pos: int) -> SpanItem | None:
+        found = self._spans_at(pos)
+        return found[0] if found else None
+
+    def _shown_parts(self, sp: SpanItem) -> tuple[tuple[int, int], ...]:
+        """The span's parts as drawn: while its edge is dragged, the first/last part follow."""
+        parts = sp.parts()
+        if self._preview is None or sp.key != self._selected:
+            return parts
+        s, e = self._preview
+        if len(parts) == 1:
+            return ((s, e),)
+        first, last = parts[0], parts[-1]
+        mid = parts[1:-1]
+        return tuple(p for p in ((s, first[1]), *mid, (last[0], e)) if p[1] > p[0])
+
+    def _edge_at(self, point: QPointF) -> str | None:
+        """"start"/"end" when ``point`` is within a few pixels of the selected span's edge."""
+        if self._selected is None:
+            return None
+        sp = self._by_key[self._selected]
+        s, e = self._preview or (sp.start, sp.end)
+        for which, pos in (("start", s), ("end", e)):
+            cur = QTextCursor(self.document())
+            cur.setPosition(self._qt(pos))
+            r = self.cursorRect(cur)
+            if abs(point.x() - r.center().x()) <= EDGE_GRAB_PX and r.top() - 2 <= point.y() <= r.bottom() + 2:
+                return which
+        return None
+
+    def _ensure_visible(self, sp: SpanItem) -> None:
+        cur = QTextCursor(self.document())
+        cur.setPosition(self._qt(sp.start))
+        r = self.cursorRect(cur)
+        vp = self.viewport().rect()
+        if r.top() < 0 or r.bottom() > vp.height():
+            bar = self.verticalScrollBar()
+            bar.setValue(bar.value() + r.top() - vp.height() // 3)
+
+    # Mouse ---------------------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            edge = self._edge_at(event.position())
+            if edge is not None and self._selected is not None:
+                sp = self._by_key[self._selected]
+                self._resize = (self._selected, edge)
+                self._preview = (sp.start, sp.end)
+                event.accept()
+                return
+            self._press_pos = event.position().toPoint()
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._resize is not None:
+            key, which = self._resize
+            sp = self._by_key.get(key)
+            if sp is None:
+                self._resize = None
+                return
+            pos = self._pos_at(event.position())
+            s, e = self._preview or (sp.start, sp.end)
+            if which == "start":
+                ns = self._tokens.start_near(pos)
+                if ns < e:
+                    s = ns
+            else:
+                ne = self._tokens.end_near(pos)
+                if ne > s:
+                    e = ne
+            if (s, e) != self._preview:
+                self._preview = (s, e)
+                self._apply_selections()
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+        if not event.buttons():
+            self._update_hover(event.position())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if self._resize is not None and event.button() == Qt.MouseButton.LeftButton:
+            key, _ = self._resize
+            sp = self._by_key.get(key)
+            preview = self._preview
+            self._resize = None
+            self._preview = None
+            self._apply_selections()
+            if sp is not None and preview is not None and preview != (sp.start, sp.end):
+                self.sig_resize_requested.emit(key, preview[0], preview[1])
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        press, self._press_pos = self._press_pos, None
+        cur = self.textCursor()
+        if cur.hasSelection():
+            self._snap_and_emit()
+            return
+        if press is None:
+            return
+        self._emit_selection((-1, -1))
+        hit = self._hit_pos(event.position())
+        key = self.span_at(hit) if hit is not None else None
+        if key is not None:
+            self._selected = key
+            self._preview = None
+            self._apply_selections()
+            self.sig_span_clicked.emit(key)
+            self.sig_span_selected.emit(key)
+        elif self._selected is not None:
+            self._selected = None
+            self._apply_selections()
+            self.sig_span_selected.emit(None)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() != Qt.MouseButton.LeftButton:
+            super().mouseDoubleClickEvent(event)
+            return
+        pos = self._pos_at(event.position())
+        tok = self._tokens.at(pos)
+        if tok is None:
+            tok = self._tokens.at(pos + 1)
+        self._press_pos = None
+        if tok is None:
+            return
+        self.set_selection(*tok)
+        self._last_emitted_sel = (-1, -1)
+        self._emit_selection(tok)
+        event.accept()
+
+    def _snap_and_emit(self) -> None:
+        sel = self.selection()
+        snapped = self._tokens.snap(*sel) if sel else None
+        if snapped is None:
+            cur = self.textCursor()
+            cur.clearSelection()
+            self.setTextCursor(cur)
+            self._emit_selection((-1, -1))
+            return
+        if snapped != sel:
+            prev = self._last_emitted_sel
+            self.set_selection(*snapped)
+            self._last_emitted_sel = prev
+        self._emit_selection(snapped)
+
+    def _emit_selection(self, sel: tuple[int, int]) -> None:
+        if sel != self._last_emitted_sel:
+            self._last_emitted_sel = sel
+            self.sig_selection_changed.emit(sel[0], sel[1])
+
+    def _update_hover(self, point: QPointF) -> None:
+        edge = self._edge_at(point)
+        self.viewport().setCursor(Qt.CursorShape.SizeHorCursor if edge else Qt.CursorShape.IBeamCursor)
+        hit = self._hit_pos(point)
+        sp = self._span_item_at(hit) if hit is not None else None
+        key = sp.key if sp is not None else None
+        # only quotes and their parts draw something on hover
+        if key is not None and not (sp.links or key in self._linked_from):
+            key = None
+        if key != self._hover:
+            self._hover = key
+            self.viewport().update()
+
+    def leaveEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().leaveEvent(event)
+        if self._hover is not None:
+            self._hover = None
+            self.viewport().update()
+
+    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ToolTip:
+            hit = self._hit_pos(QPointF(event.pos()))
+            text = self.tooltip_at(hit) if hit is not None else ""
+            if text:
+                QToolTip.showText(event.globalPos(), text, self.viewport())
+            else:
+                QToolTip.hideText()
+                event.ignore()
+            return True
+        return super().viewportEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._wheel_zoom += event.angleDelta().y()
+            while self._wheel_zoom >= 120:
+                self._wheel_zoom -= 120
+                self.zoom_in()
+            while self._wheel_zoom <= -120:
+                self._wheel_zoom += 120
+                self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    # Keyboard ------------------------------------------------------------------------------------
+
+    def focusNextPrevChild(self, next: bool) -> bool:  # noqa: N802, A002
+        return False  # Tab / Shift+Tab are "next" / "prev" span requests
+
+    def _request_for(self, event: QKeyEvent) -> tuple[str, object] | None:
+        key = event.key()
+        mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
+        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
+        if ctrl and shift and not alt and key == Qt.Key.Key_A:
+            return ("key", "accept_all")
+        if ctrl and not alt:
+            if key in (Qt.Key.Key_Equal, Qt.Key.Key_Plus):
+                return ("zoom", "in")
+            if key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
+                return ("zoom", "out")
+            if key == Qt.Key.Key_0:
+                return ("zoom", "reset")
+            return None
+        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and shift):
+            return ("key", "prev")
+        if key == Qt.Key.Key_Tab and not alt:
+            return ("key", "next")
+        if shift and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            return ("resize", ("start" if alt else "end", -1 if key == Qt.Key.Key_Left else 1))
+        if alt:
+            return None
+        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not shift:
+            return ("label", int(key) - int(Qt.Key.Key_0))
+        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+            return ("key", "delete")
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            return ("key", "accept")
+        if key == Qt.Key.Key_Escape:
+            return ("escape", None)
+        if key in _LETTER_KEYS and not shift:
+            return ("key", _LETTER_KEYS[key])
+        return None
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and self._request_for(event) is not None:
+            event.accept()  # our keys win over window shortcuts while the text has focus
+            return True
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):
+            self.keyPressEvent(event)
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        req = self._request_for(event)
+        if req is None:
+            super().keyPressEvent(event)
+            return
+        kind, arg = req
+        event.accept()
+        if kind == "key":
+            self.sig_key_requested.emit(arg)
+        elif kind == "label":
+            self.sig_label_requested.emit(arg)
+        elif kind == "zoom":
+            {"in": self.zoom_in, "out": self.zoom_out, "reset": self.zoom_reset}[arg]()
+        elif kind == "escape":
+            self._clear_all()
+        elif kind == "resize":
+            self._resize_by_token(*arg)
+
+    def _clear_all(self) -> None:
+        if self._resize is not None:  # Escape during an edge drag cancels it
+            self._resize = None
+            self._preview = None
+            self._apply_selections()
+            return
+        cur = self.textCursor()
+        if cur.hasSelection():
+            cur.clearSelection()
+            self.setTextCursor(cur)
+        self._emit_selection((-1, -1))
+        if self._selected is not None:
+            self._selected = None
+            self._apply_selections()
+            self.sig_span_selected.emit(None)
+        self.sig_key_requested.emit("escape")  # e.g. cancel a pending "click the speaker"
+
+    def _resize_by_token(self, edge: str, step: int) -> None:
+        if self._selected is None:
+            return
+        sp = self._by_key[self._selected]
+        s, e = sp.start, sp.end
+        t = self._tokens
+        if edge == "end":
+            ne = t.next_end(e) if step > 0 else t.prev_end(e)
+            if ne is None or ne <= s:
+                return
+            e = ne
+        else:
+            ns = t.next_start(s) if step > 0 else t.prev_start(s)
+            if ns is None or ns >= e:
+                return
+            s = ns
+        self.sig_resize_requested.emit(sp.key, s, e)

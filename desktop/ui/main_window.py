@@ -1,0 +1,1123 @@
+"""The main window: actions, menus, docks and status bar; wiring, no domain logic.
+
+Gestures in the article view and the inspector panels arrive as requests; each becomes one
+``core.edits`` edit through :class:`~desktop.ui.undo.ProjectSession` (committed at once, undoable),
+and the session's change signal refreshes the views.  Long work (import, pre-annotate, export)
+runs in :class:`~desktop.ui.workers.JobRunner` with a progress bar and Cancel.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QUndoView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core import edits
+from desktop.core.jobs import import_into
+from desktop.core.store import ChangeEvent, ProjectError, Store
+from desktop.paths import resources_dir
+from desktop.ui import actions as A
+from desktop.ui.article_view import KEYMAP, ArticleView, SpanItem
+from desktop.ui.models import (
+    ClaimTableModel,
+    DocumentFilterModel,
+    DocumentTableModel,
+    EntityTableModel,
+    QuoteTableModel,
+)
+from desktop.ui.panels import ClaimsPanel, EntitiesPanel, QuotesPanel, _table, select_id
+from desktop.ui.undo import ProjectSession
+from desktop.ui.workers import JobRunner
+
+ORG_NAME, APP_NAME = "Claimdesk", "Claimdesk"
+MAX_RECENT = 8
+CLAIM_COLOR = "#e63946"
+SPEAKER_PALETTE = ["#4361ee", "#2a9d8f", "#9d4edd", "#e76f51", "#0081a7", "#6a994e", "#bc4749", "#7209b7"]
+LAYER_TABLE = {"mention": "mentions", "quote": "quotes", "claim": "claims"}
+
+
+def speaker_color(name: str | None) -> str:
+    if not name:
+        return "#8d99ae"
+    digest = hashlib.md5(name.encode("utf-8")).digest()
+    return SPEAKER_PALETTE[digest[0] % len(SPEAKER_PALETTE)]
+
+
+def app_icon() -> QIcon:
+    path = resources_dir() / "icons" / "claimdesk.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+class MainWindow(QMainWindow):
+    sig_document_shown = Signal(int)
+
+    def __init__(self, settings: QSettings | None = None):
+        super().__init__()
+        self.settings = settings or QSettings(ORG_NAME, APP_NAME)
+        self.session: ProjectSession | None = None
+        self.doc_id: int | None = None
+        self.text = ""
+        self._spans: list[SpanItem] = []
+        self._pick_speaker_for: int | None = None
+        self.setWindowTitle("Claimdesk")
+        self.setWindowIcon(app_icon())
+        self.resize(1400, 860)
+        self.setDockOptions(QMainWindow.DockOption.AllowTabbedDocks)
+
+        self.jobs = JobRunner(self)
+        self.doc_model = DocumentTableModel()
+        self.doc_proxy = DocumentFilterModel(self)
+        self.doc_proxy.setSourceModel(self.doc_model)
+        self.entity_model = EntityTableModel()
+        self.quote_model = QuoteTableModel()
+        self.claim_model = ClaimTableModel()
+
+        self._build_central()
+        self._build_docks()
+        self._build_actions()
+        self._build_status_bar()
+        self._wire()
+        self._restore_layout()
+        self._update_enabled()
+
+    # Construction ---------------------------------------------------------------------------------
+
+    def _build_central(self) -> None:
+        self.view = ArticleView()
+        self.title_label = QLabel()
+        self.title_label.setObjectName("articleTitle")
+        self.title_label.setWordWrap(True)
+        self.title_label.setStyleSheet("font-size: 15pt; font-weight: 600; padding: 6px 4px 0 4px;")
+        self.meta_label = QLabel()
+        self.meta_label.setStyleSheet("color: palette(placeholder-text); padding: 0 4px 4px 4px;")
+        self.find_bar = QWidget()
+        self.find_edit = QLineEdit(placeholderText="Find in article (Enter: next, Shift+Enter: previous, Esc: close)")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_status = QLabel()
+        fb = QHBoxLayout(self.find_bar)
+        fb.setContentsMargins(4, 2, 4, 2)
+        fb.addWidget(self.find_edit, 1)
+        fb.addWidget(self.find_status)
+        self.find_bar.hide()
+        self.empty_label = QLabel("Open or create a project (File ▸ Open, File ▸ New), then import articles.")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.meta_label)
+        layout.addWidget(self.view.legend)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.find_bar)
+        layout.addWidget(self.empty_label)
+        self.central = central
+        self.setCentralWidget(central)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        # Documents
+        docs = QWidget()
+        self.doc_filter = QLineEdit(placeholderText="Filter by title, outlet, date…")
+        self.doc_filter.setClearButtonEnabled(True)
+        self.doc_status = QComboBox()
+        self.doc_status.addItem("All", None)
+        for value, text in (("new", "New"), ("in_progress", "In progress"), ("done", "Done")):
+            self.doc_status.addItem(text, value)
+        self.doc_table = _table(self.doc_model)
+        self.doc_table.setModel(self.doc_proxy)
+        self.doc_table.setSortingEnabled(True)
+        self.doc_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        header = self.doc_table.horizontalHeader()
+        header.setStretchLastSection(False)
+        for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
+                                       QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
+                                       QHeaderView.ResizeMode.ResizeToContents)):
+            header.setSectionResizeMode(column, mode)
+        self.doc_table.setMinimumWidth(300)
+        row = QHBoxLayout()
+        row.addWidget(self.doc_filter, 1)
+        row.addWidget(self.doc_status)
+        layout = QVBoxLayout(docs)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.doc_table)
+        self.docs_dock = self._dock("Articles", "dock.documents", docs, Qt.DockWidgetArea.LeftDockWidgetArea)
+
+        # Inspectors
+        self.entities_panel = EntitiesPanel(self.entity_model)
+        self.quotes_panel = QuotesPanel(self.quote_model)
+        self.claims_panel = ClaimsPanel(self.claim_model)
+        self.quotes_dock = self._dock("Quotes", "dock.quotes", self.quotes_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.claims_dock = self._dock("Claims", "dock.claims", self.claims_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.entities_dock = self._dock("Entities", "dock.entities", self.entities_panel,
+                                        Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.quotes_dock, self.claims_dock)
+        self.tabifyDockWidget(self.claims_dock, self.entities_dock)
+        self.quotes_dock.raise_()
+
+        # Project search and history
+        search = QWidget()
+        self.search_edit = QLineEdit(placeholderText="Search all articles (Enter)")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_results = QListWidget()
+        sl = QVBoxLayout(search)
+        sl.setContentsMargins(4, 4, 4, 4)
+        sl.addWidget(self.search_edit)
+        sl.addWidget(self.search_results)
+        self.search_dock = self._dock("Search", "dock.search", search, Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.tabifyDockWidget(self.docs_dock, self.search_dock)
+        self.history_view = QUndoView()
+        self.history_view.setEmptyLabel("project opened")
+        self.history_dock = self._dock("History", "dock.history", self.history_view, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.entities_dock, self.history_dock)
+        self.docs_dock.raise_()
+        self.quotes_dock.raise_()
+        self.resizeDocks([self.docs_dock, self.quotes_dock], [440, 430], Qt.Orientation.Horizontal)
+
+    def _build_actions(self) -> None:
+        self.actions_by_id: dict[str, QAction] = {}
+        handlers = {
+            A.NEW: self.new_project, A.OPEN: self.open_project_dialog, A.IMPORT_FILES: self.import_files_dialog,
+            A.IMPORT_FOLDER: self.import_folder_dialog, A.EXPORT: self.export_dialog, A.CLOSE: self.close_project,
+            A.QUIT: self.close, A.UNDO: self.undo, A.REDO: self.redo, A.HISTORY: self.show_history,
+            A.FIND: self.show_find, A.FIND_PROJECT: self.show_project_search,
+            A.ACCEPT: lambda: self.set_status_selected("accepted"), A.REJECT: lambda: self.set_status_selected("rejected"),
+            A.ACCEPT_ALL: self.accept_all, A.DELETE: self.delete_selected, A.NEW_CLAIM: self.new_claim,
+            A.NEW_QUOTE: self.new_quote, A.SET_SPEAKER: self.set_speaker, A.SET_CUE: self.set_cue,
+            A.PREANNOTATE: self.preannotate, A.NEXT_SUGGESTION: lambda: self.step_suggestion(1),
+            A.PREV_SUGGESTION: lambda: self.step_suggestion(-1), A.NEXT_DOC: lambda: self.step_document(1),
+            A.PREV_DOC: lambda: self.step_document(-1), A.MARK_DONE: self.mark_done,
+            A.ZOOM_IN: self.view.zoom_in, A.ZOOM_OUT: self.view.zoom_out, A.ZOOM_RESET: self.view.zoom_reset,
+            A.SHORTCUTS: self.show_shortcuts, A.ABOUT: self.show_about,
+        }
+        # Single keys act only while the article has focus, so typing in a field is safe.
+        article_keys = {A.ACCEPT, A.REJECT, A.DELETE, A.NEW_CLAIM, A.NEW_QUOTE, A.SET_SPEAKER, A.SET_CUE,
+                        A.NEXT_SUGGESTION, A.PREV_SUGGESTION}
+        menubar = self.menuBar()
+        for title, specs in A.MENUS:
+            menu = menubar.addMenu(title)
+            for spec in specs:
+                if spec is None:
+                    menu.addSeparator()
+                    continue
+                action = QAction(spec.text, self)
+                action.setObjectName(spec.id)
+                if spec.shortcut:
+                    action.setShortcut(QKeySequence(spec.shortcut))
+                if spec.tip:
+                    action.setStatusTip(spec.tip)
+                action.triggered.connect(lambda _=False, f=handlers[spec]: f())
+                if spec in article_keys:
+                    action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+                    self.view.addAction(action)
+                else:
+                    self.addAction(action)
+                menu.addAction(action)
+                self.actions_by_id[spec.id] = action
+            if title == "&File":
+                self.recent_menu = menu.addMenu("Open &Recent")
+                menu.insertMenu(self.actions_by_id[A.IMPORT_FILES.id], self.recent_menu)
+                menu.insertSeparator(self.actions_by_id[A.IMPORT_FILES.id])
+            if title == "&Annotate":
+                self.label_menu = menu.addMenu("Entity &Label")
+                self.label_group = QActionGroup(self)
+            if title == "&View":
+                menu.addSeparator()
+                for dock in (self.docs_dock, self.quotes_dock, self.claims_dock, self.entities_dock, self.search_dock,
+                             self.history_dock):
+                    menu.addAction(dock.toggleViewAction())
+        self._update_recent_menu()
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress_label = QLabel()
+        self.job_label = QLabel()
+        self.job_progress = QProgressBar()
+        self.job_progress.setMaximumWidth(220)
+        self.job_progress.setTextVisible(True)
+        self.job_cancel = QPushButton("Cancel")
+        self.job_cancel.clicked.connect(self.jobs.cancel)
+        for w in (self.job_label, self.job_progress, self.job_cancel):
+            w.hide()
+            bar.addPermanentWidget(w)
+        bar.addPermanentWidget(self.progress_label)
+
+    def _wire(self) -> None:
+        v = self.view
+        v.sig_span_clicked.connect(self.on_span_clicked)
+        v.sig_label_requested.connect(self.on_label_key)
+        v.sig_key_requested.connect(self.on_view_key)
+        v.sig_resize_requested.connect(self.on_resize)
+        self.doc_table.selectionModel().currentRowChanged.connect(self._on_doc_row)
+        self.doc_filter.textChanged.connect(self.doc_proxy.set_text_filter)
+        self.doc_status.currentIndexChanged.connect(lambda _i: self.doc_proxy.set_status_filter(self.doc_status.currentData()))
+        self.find_edit.returnPressed.connect(lambda: self.find_next(1))
+        self.search_edit.returnPressed.connect(self.run_project_search)
+        self.search_results.itemActivated.connect(self._open_search_hit)
+        self.search_results.itemClicked.connect(self._open_search_hit)
+        self.quotes_panel.sig_quote_selected.connect(lambda q: self.select_key(("quote", q)))
+        self.quotes_panel.sig_type_requested.connect(lambda q, t: self.do(edits.EditQuote(q, {"type": t})))
+        self.quotes_panel.sig_speaker_entity_requested.connect(
+            lambda q, e: self.do(edits.EditQuote(q, {"speaker_entity_id": e})))
+        self.quotes_panel.sig_pick_speaker_requested.connect(self.start_pick_speaker)
+        self.quotes_panel.sig_speaker_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "speaker"))
+        self.quotes_panel.sig_cue_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "cue"))
+        self.quotes_panel.sig_add_fragment_requested.connect(self.add_fragment)
+        self.quotes_panel.sig_status_requested.connect(lambda q, s: self.do(edits.SetStatus("quotes", (q,), s)))
+        self.claims_panel.sig_claim_selected.connect(lambda c: self.select_key(("claim", c)))
+        self.claims_panel.sig_label_requested.connect(lambda c, s, v: self.do(edits.SetClaimLabel(c, s, v)))
+        self.claims_panel.sig_claimant_requested.connect(self._set_claimant)
+        self.claims_panel.sig_note_requested.connect(lambda c, n: self.do(edits.EditClaim(c, {"note": n})))
+        self.claims_panel.sig_status_requested.connect(lambda c, s: self.do(edits.SetStatus("claims", (c,), s)))
+        self.entities_panel.sig_rename_requested.connect(self.rename_entity)
+        self.entities_panel.sig_merge_requested.connect(self.merge_entities)
+        self.entities_panel.sig_split_requested.connect(self.split_mention)
+        self.entities_panel.sig_label_all_requested.connect(self.label_all_occurrences)
+        self.entities_panel.sig_apply_all_requested.connect(self.apply_to_identical)
+        self.entities_panel.sig_entity_activated.connect(self.show_entity)
+        self.jobs.sig_started.connect(self._job_started)
+        self.jobs.sig_progress.connect(self._job_progress)
+        self.jobs.sig_finished.connect(self._job_finished)
+        self.jobs.sig_failed.connect(self._job_failed)
+        self.setAcceptDrops(True)
+
+    # Project ------------------------------------------------------------------------------------------
+
+    @property
+    def store(self) -> Store | None:
+        return self.session.store if self.session else None
+
+    def open_project(self, path: str | Path) -> bool:
+        try:
+            store = Store.open(path)
+        except ProjectError as exc:
+            self.notify(QMessageBox.Icon.Warning, "Cannot open project", str(exc))
+            return False
+        self._set_session(ProjectSession(store, self))
+        self._remember_recent(str(Path(path).resolve()))
+        return True
+
+    def new_project(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "New project", str(Path.home() / "story.claimdesk"),
+                                              "Claimdesk projects (*.claimdesk)")
+        if not path:
+            return
+        if not path.endswith(".claimdesk"):
+            path += ".claimdesk"
+        try:
+            store = Store.create(path)
+        except ProjectError as exc:
+            self.notify(QMessageBox.Icon.Warning, "Cannot create project", str(exc))
+            return
+        self._set_session(ProjectSession(store, self))
+        self._remember_recent(str(Path(path).resolve()))
+
+    def open_project_dialog(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()), "Claimdesk projects (*.claimdesk)")
+        if path:
+            self.open_project(path)
+
+    def close_project(self) -> None:
+        self._set_session(None)
+
+    def _set_session(self, session: ProjectSession | None) -> None:
+        if self.session is not None:
+            self.jobs.cancel()
+            self.jobs.wait()
+            self.session.close()
+            self.session.deleteLater()
+        self.session = session
+        self.doc_id = None
+        store = session.store if session else None
+        for model in (self.doc_model, self.entity_model, self.quote_model, self.claim_model):
+            model.store = store
+        self.doc_model.reload()
+        self.entity_model.reload()
+        self.quote_model.set_document(None)
+        self.claim_model.set_document(None)
+        if session is not None:
+            session.sig_project_changed.connect(self.on_project_changed)
+            session.sig_edit_failed.connect(lambda m: self.statusBar().showMessage(m, 6000))
+            session.undo_stack.cleanChanged.connect(lambda _c: self._update_enabled())
+            session.undo_stack.indexChanged.connect(lambda _i: self._update_enabled())
+            self.history_view.setStack(session.undo_stack)
+            self.setWindowTitle(f"{session.path.name} — Claimdesk")
+            self._load_schema()
+            self._refresh_entities_lists()
+            if self.doc_proxy.rowCount():
+                self.doc_table.selectRow(0)
+        else:
+            self.history_view.setStack(None)
+            self.setWindowTitle("Claimdesk")
+            self.view.set_document("", [])
+            self.title_label.clear()
+            self.meta_label.clear()
+        self._update_progress()
+        self._update_enabled()
+
+    def _load_schema(self) -> None:
+        labels = self.store.labels("entity")
+        self.label_colors = {lab.name: lab.color for lab in labels}
+        self.hotkey_labels = [lab for lab in labels if lab.hotkey and lab.hotkey.isdigit()]
+        self.hotkey_labels.sort(key=lambda lab: int(lab.hotkey))
+        self.view.set_hotkey_labels([(lab.hotkey, lab.name, lab.color) for lab in self.hotkey_labels])
+        self.label_menu.clear()
+        for lab in labels:
+            act = self.label_menu.addAction(f"{lab.name}" + (f"\t{lab.hotkey}" if lab.hotkey else ""))
+            act.triggered.connect(lambda _=False, name=lab.name: self.apply_label(name))
+        self.claim_hotkeys = [lab for lab in self.store.labels("claim") if lab.hotkey]
+        self.claims_panel.set_label_sets(self.store.claim_label_sets(),
+                                         {(lab.label_set, lab.name): lab.hotkey for lab in self.claim_hotkeys})
+
+    def _refresh_entities_lists(self) -> None:
+        entities = self.store.entities() if self.store else []
+        self.quotes_panel.set_entities([(e.id, f"{e.name} ({e.type})") for e in entities])
+        self.claims_panel.set_claimant_names([e.name for e in entities])
+
+    # Documents ----------------------------------------------------------------------------------------
+
+    def _on_doc_row(self, current, _previous) -> None:
+        if not current.isValid():
+            return
+        source = self.doc_proxy.mapToSource(current)
+        doc_id = self.doc_model.row_id(source.row())
+        if doc_id is not None and doc_id != self.doc_id:
+            self.show_document(doc_id)
+
+    def show_document(self, doc_id: int) -> None:
+        if self.store is None:
+            return
+        doc = self.store.document(doc_id)
+        self.doc_id = doc_id
+        self.text = doc.text
+        self.title_label.setText(doc.title or doc.ext_id)
+        bits = [b for b in (doc.source, doc.published, doc.story, doc.status.replace("_", " ")) if b]
+        self.meta_label.setText(" · ".join(bits))
+        self.quote_model.set_document(doc_id, doc.text)
+        self.claim_model.set_document(doc_id, doc.text)
+        self.quotes_panel.show_quote(None)
+        self.claims_panel.show_claim(None)
+        self._spans = self._build_spans()
+        self.view.set_document(doc.text, self._spans)
+        self.view.setFocus()
+        self._select_doc_row(doc_id)
+        self._update_enabled()
+        self.sig_document_shown.emit(doc_id)
+
+    def _select_doc_row(self, doc_id: int) -> None:
+        row = self.doc_model.row_of(doc_id)
+        if row < 0:
+            return
+        index = self.doc_proxy.mapFromSource(self.doc_model.index(row, 0))
+        if index.isValid() and self.doc_table.currentIndex().row() != index.row():
+            self.doc_table.blockSignals(True)
+            self.doc_table.selectionModel().blockSignals(True)
+            self.doc_table.setCurrentIndex(index)
+            self.doc_table.selectRow(index.row())
+            self.doc_table.selectionModel().blockSignals(False)
+            self.doc_table.blockSignals(False)
+
+    def step_document(self, step: int) -> None:
+        rows = self.doc_proxy.rowCount()
+        if not rows:
+            return
+        current = self.doc_table.currentIndex().row()
+        target = min(max(current + step, 0), rows - 1) if current >= 0 else 0
+        self.doc_table.selectRow(target)
+
+    def mark_done(self) -> None:
+        if self.doc_id is not None:
+            self.do(edits.SetDocumentStatus(self.doc_id, "done"))
+            self.statusBar().showMessage("Article marked done", 3000)
+
+    def _build_spans(self) -> list[SpanItem]:
+        store, doc_id = self.store, self.doc_id
+        names = {e.id: e.name for e in store.entities()}
+        spans: list[SpanItem] = []
+        for q in store.quotes(doc_id, include_rejected=False):
+            speaker_name = names.get(q.speaker_entity_id) or (q.speaker.text(self.text) if q.speaker else None)
+            color = speaker_color(speaker_name)
+            suggested = q.prov.status == "suggested"
+            links = []
+            if q.speaker:
+                links.append(("speaker", q.id))
+                spans.append(SpanItem(("speaker", q.id), q.speaker.start, q.speaker.end, color, suggested,
+                                      f"speaker · {speaker_name or '?'}", links=(("quote", q.id),)))
+            if q.cue:
+                links.append(("cue", q.id))
+                spans.append(SpanItem(("cue", q.id), q.cue.start, q.cue.end, color, suggested, "cue",
+                                      links=(("quote", q.id),)))
+            spans.append(SpanItem(("quote", q.id), q.content[0].start, q.content[-1].end, color, suggested,
+                                  f"{q.type} quote · {speaker_name or 'no speaker'} · {q.prov.status}",
+                                  fragments=tuple((f.start, f.end) for f in q.content), links=tuple(links)))
+        for c in store.claims(doc_id, include_rejected=False):
+            labels = ", ".join(c.labels.values()) or "unlabelled"
+            spans.append(SpanItem(("claim", c.id), c.start, c.end, CLAIM_COLOR, c.prov.status == "suggested",
+                                  f"claim · {labels} · {c.claimant or 'no claimant'} · {c.prov.status}"))
+        for m in store.mentions(doc_id, include_rejected=False):
+            entity = names.get(m.entity_id, "")
+            spans.append(SpanItem(("mention", m.id), m.start, m.end, self.label_colors.get(m.label, "#cccccc"),
+                                  m.prov.status == "suggested",
+                                  " · ".join(b for b in (m.label, entity, m.prov.status) if b)))
+        return spans
+
+    # Change events ---------------------------------------------------------------------------------------
+
+    def on_project_changed(self, event: ChangeEvent) -> None:
+        self.doc_model.on_change(event)
+        self.entity_model.on_change(event)
+        self.quote_model.on_change(event)
+        self.claim_model.on_change(event)
+        if "labels" in event.tables:
+            self._load_schema()
+        if "entities" in event.tables:
+            self._refresh_entities_lists()
+        if self.doc_id is not None and (not event.doc_ids or self.doc_id in event.doc_ids or "entities" in event.tables):
+            try:
+                doc = self.store.document(self.doc_id)
+            except KeyError:  # the document was removed
+                self.doc_id = None
+                self.view.set_document("", [])
+            else:
+                self.meta_label.setText(" · ".join(b for b in (doc.source, doc.published, doc.story,
+                                                               doc.status.replace("_", " ")) if b))
+                self._spans = self._build_spans()
+                self.view.set_spans(self._spans)
+                self.quotes_panel.show_quote(self.quotes_panel.quote_id())
+                self.claims_panel.show_claim(self.claims_panel.claim_id())
+        if self.doc_id is None and self.doc_proxy.rowCount():
+            self.doc_table.selectRow(0)
+        self._update_progress()
+
+    def _update_progress(self) -> None:
+        if self.store is None:
+            self.progress_label.setText("No project")
+            return
+        counts = self.store.counts()["documents_by_status"]
+        total = sum(counts.values())
+        self.progress_label.setText(f"{counts['done']} of {total} articles done")
+
+    def _update_enabled(self) -> None:
+        has_project, has_doc = self.session is not None, self.doc_id is not None
+        for spec in (A.IMPORT_FILES, A.IMPORT_FOLDER, A.EXPORT, A.CLOSE, A.FIND_PROJECT, A.PREANNOTATE):
+            self.actions_by_id[spec.id].setEnabled(has_project)
+        for spec in (A.ACCEPT, A.REJECT, A.ACCEPT_ALL, A.DELETE, A.NEW_CLAIM, A.NEW_QUOTE, A.SET_SPEAKER, A.SET_CUE,
+                     A.NEXT_SUGGESTION, A.PREV_SUGGESTION, A.MARK_DONE, A.FIND):
+            self.actions_by_id[spec.id].setEnabled(has_doc)
+        stack = self.session.undo_stack if self.session else None
+        undo, redo = self.actions_by_id[A.UNDO.id], self.actions_by_id[A.REDO.id]
+        undo.setEnabled(bool(stack and stack.canUndo()))
+        redo.setEnabled(bool(stack and stack.canRedo()))
+        undo.setText(f"&Undo {stack.undoText()}" if stack and stack.canUndo() else "&Undo")
+        redo.setText(f"&Redo {stack.redoText()}" if stack and stack.canRedo() else "&Redo")
+        self.view.setVisible(has_doc)
+        self.view.legend.setVisible(has_doc)
+        self.title_label.setVisible(has_doc)
+        self.meta_label.setVisible(has_doc)
+        self.empty_label.setVisible(not has_doc)
+        if has_project and not has_doc:
+            self.empty_label.setText("Import articles (File ▸ Import, or drop files here) to start.")
+
+    # Edits ---------------------------------------------------------------------------------------------------
+
+    def do(self, edit: edits.Edit) -> bool:
+        return self.session.do(edit) if self.session else False
+
+    def undo(self) -> None:
+        if self.session:
+            self.session.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.session:
+            self.session.undo_stack.redo()
+
+    def selected_key(self):
+        return self.view.selected_key()
+
+    def select_key(self, key) -> None:
+        self.view.select_span(key)
+        self._sync_panels(key)
+
+    def _sync_panels(self, key) -> None:
+        if key is None:
+            return
+        layer, row_id = key
+        if layer in ("quote", "speaker", "cue"):
+            self.quotes_panel.show_quote(row_id)
+            self.quotes_dock.raise_()
+        elif layer == "claim":
+            self.claims_panel.show_claim(row_id)
+            self.claims_dock.raise_()
+        elif layer == "mention" and self.store is not None:
+            entity_id = self.store.mention(row_id).entity_id
+            if entity_id is not None:
+                select_id(self.entities_panel.table, entity_id)
+
+    def on_span_clicked(self, key) -> None:
+        if self._pick_speaker_for is not None and key and key[0] == "mention":
+            quote_id, self._pick_speaker_for = self._pick_speaker_for, None
+            m = self.store.mention(key[1])
+            self.do(edits.EditQuote(quote_id, {"speaker": (m.start, m.end), "speaker_entity_id": m.entity_id}))
+            self.statusBar().showMessage("Speaker set", 3000)
+            self.select_key(("quote", quote_id))
+            return
+        self._sync_panels(key)
+
+    def on_label_key(self, number: int) -> None:
+        key = self.selected_key()
+        if key and key[0] == "claim" and not self.view.selection():
+            label = next((lab for lab in self.claim_hotkeys if lab.hotkey == str(number)), None)
+            if label is not None:
+                self.do(edits.SetClaimLabel(key[1], label.label_set, label.name))
+            return
+        if 1 <= number <= len(self.hotkey_labels):
+            self.apply_label(self.hotkey_labels[number - 1].name)
+
+    def apply_label(self, label: str) -> None:
+        if self.doc_id is None:
+            return
+        selection = self.view.selection()
+        key = self.selected_key()
+        if selection:
+            if self.do(edits.AddMention(self.doc_id, selection[0], selection[1], label)):
+                self.view.set_selection(selection[1], selection[1])
+                mention = self._mention_at(selection[0], selection[1])
+                if mention is not None:
+                    self.view.select_span(("mention", mention))
+        elif key and key[0] == "mention":
+            self.do(edits.RelabelMention(key[1], label))
+
+    def _mention_at(self, start: int, end: int) -> int | None:
+        for m in self.store.mentions(self.doc_id, include_rejected=False):
+            if m.start == start and m.end == end:
+                return m.id
+        return None
+
+    def on_view_key(self, name: str) -> None:
+        handler = {
+            "delete": self.delete_selected, "accept": lambda: self.set_status_selected("accepted"),
+            "reject": lambda: self.set_status_selected("rejected"), "accept_all": self.accept_all,
+            "next": lambda: self.step_suggestion(1), "prev": lambda: self.step_suggestion(-1),
+            "claim": self.new_claim, "quote": self.new_quote, "speaker": self.set_speaker, "cue": self.set_cue,
+        }.get(name)
+        if handler:
+            handler()
+
+    def on_resize(self, key, start: int, end: int) -> None:
+        if key is None:
+            return
+        layer, row_id = key
+        if layer == "mention":
+            self.do(edits.ResizeMention(row_id, start, end))
+        elif layer == "claim":
+            self.do(edits.EditClaim(row_id, {"start": start, "end": end}))
+        elif layer in ("speaker", "cue"):
+            self.do(edits.EditQuote(row_id, {layer: (start, end)}))
+        elif layer == "quote":
+            q = self.store.quote(row_id)
+            frags = [(f.start, f.end) for f in q.content]
+            frags[0] = (start, frags[0][1]) if len(frags) > 1 else (start, end)
+            if len(frags) > 1:
+                frags[-1] = (frags[-1][0], end)
+            self.do(edits.EditQuote(row_id, {"content": frags}))
+        self.view.select_span(key)
+
+    def delete_selected(self) -> None:
+        key = self.selected_key()
+        if key is None:
+            return
+        layer, row_id = key
+        if layer == "mention":
+            self.do(edits.DeleteMention(row_id))
+        elif layer == "quote":
+            self.do(edits.DeleteQuote(row_id))
+        elif layer == "claim":
+            self.do(edits.DeleteClaim(row_id))
+        elif layer in ("speaker", "cue"):
+            fields = {"speaker": None, "speaker_entity_id": None} if layer == "speaker" else {"cue": None}
+            self.do(edits.EditQuote(row_id, fields))
+
+    def set_status_selected(self, status: str) -> None:
+        key = self.selected_key()
+        if key is None:
+            return
+        layer, row_id = key
+        if layer in ("speaker", "cue"):
+            layer = "quote"
+        if self.do(edits.SetStatus(LAYER_TABLE[layer], (row_id,), status)) and status == "accepted":
+            self.step_suggestion(1, quiet=True)
+
+    def accept_all(self) -> None:
+        if self.doc_id is None:
+            return
+        batch = []
+        for table, rows in (("mentions", self.store.mentions(self.doc_id)), ("quotes", self.store.quotes(self.doc_id)),
+                            ("claims", self.store.claims(self.doc_id))):
+            ids = tuple(r.id for r in rows if r.prov.status == "suggested")
+            if ids:
+                batch.append(edits.SetStatus(table, ids, "accepted"))
+        if not batch:
+            self.statusBar().showMessage("No suggestions left in this article", 3000)
+            return
+        self.session.do_many(batch, "accept all suggestions in article")
+
+    def step_suggestion(self, step: int, quiet: bool = False) -> None:
+        suggestions = sorted((s for s in self._spans if s.suggested and s.key[0] in LAYER_TABLE),
+                             key=lambda s: (s.start, s.end))
+        if not suggestions:
+            if not quiet:
+                self.statusBar().showMessage("No suggestions left in this article", 3000)
+            return
+        current = self.selected_key()
+        keys = [s.key for s in suggestions]
+        if current in keys:
+            index = (keys.index(current) + step) % len(keys)
+        else:
+            pos = next((s.start for s in self._spans if s.key == current), -1)
+            after = [i for i, s in enumerate(suggestions) if (s.start > pos if step > 0 else s.start < pos)]
+            index = (after[0] if step > 0 else after[-1]) if after else (0 if step > 0 else len(keys) - 1)
+        self.select_key(keys[index])
+
+    def new_claim(self) -> None:
+        if self.doc_id is None:
+            return
+        selection = self.view.selection() or self.view.sentence_at_cursor()
+        if not selection or selection[0] >= selection[1]:
+            return
+        if self.do(edits.AddClaim(self.doc_id, selection[0], selection[1])):
+            self.view.set_selection(selection[1], selection[1])
+            claim = max((c for c in self.store.claims(self.doc_id)), key=lambda c: c.id)
+            self.select_key(("claim", claim.id))
+            self.claims_dock.raise_()
+
+    def new_quote(self) -> None:
+        selection = self.view.selection()
+        if self.doc_id is None or not selection:
+            self.statusBar().showMessage("Select the quoted words first, then press Q", 4000)
+            return
+        snippet_text = self.text[max(0, selection[0] - 1):selection[1] + 1]
+        quote_type = "direct" if any(ch in snippet_text for ch in "\"“”«»„‘’") else "indirect"
+        if self.do(edits.AddQuote(self.doc_id, (selection,), type=quote_type)):
+            self.view.set_selection(selection[1], selection[1])
+            quote = max(self.store.quotes(self.doc_id), key=lambda q: q.id)
+            self.select_key(("quote", quote.id))
+            self.statusBar().showMessage("Quote added: press S to set its speaker (select it, or click a mention)", 5000)
+
+    def _selected_quote(self) -> int | None:
+        key = self.selected_key()
+        if key and key[0] in ("quote", "speaker", "cue"):
+            return key[1]
+        return self.quotes_panel.quote_id()
+
+    def set_speaker(self) -> None:
+        quote_id = self._selected_quote()
+        if quote_id is None:
+            self.statusBar().showMessage("Select a quote first", 3000)
+            return
+        if self.view.selection():
+            self._quote_part_from_selection(quote_id, "speaker")
+        else:
+            self.start_pick_speaker(quote_id)
+
+    def start_pick_speaker(self, quote_id: int) -> None:
+        self._pick_speaker_for = quote_id
+        self.statusBar().showMessage("Click the mention that is the speaker (Esc to cancel)", 6000)
+        self.view.setFocus()
+
+    def set_cue(self) -> None:
+        quote_id = self._selected_quote()
+        if quote_id is not None:
+            self._quote_part_from_selection(quote_id, "cue")
+
+    def _quote_part_from_selection(self, quote_id: int, part: str) -> None:
+        selection = self.view.selection()
+        if not selection:
+            self.statusBar().showMessage(f"Select the {part} in the text first", 3000)
+            return
+        fields = {part: selection}
+        if part == "speaker":
+            mention = next((m for m in self.store.mentions(self.doc_id, include_rejected=False)
+                            if m.start < selection[1] and selection[0] < m.end and m.entity_id is not None), None)
+            if mention is not None:
+                fields["speaker_entity_id"] = mention.entity_id
+        self.do(edits.EditQuote(quote_id, fields))
+        self.view.set_selection(selection[1], selection[1])
+        self.select_key(("quote", quote_id))
+
+    def add_fragment(self, quote_id: int) -> None:
+        selection = self.view.selection()
+        if not selection:
+            self.statusBar().showMessage("Select the second fragment in the text first", 3000)
+            return
+        q = self.store.quote(quote_id)
+        self.do(edits.EditQuote(quote_id, {"content": [(f.start, f.end) for f in q.content] + [selection]}))
+        self.select_key(("quote", quote_id))
+
+    def _set_claimant(self, claim_id: int, name: str) -> None:
+        entity = self.store.entity_by_name(name) if name else None
+        self.do(edits.EditClaim(claim_id, {"claimant": name or None,
+                                           "claimant_entity_id": entity.id if entity else None}))
+
+    # Entities ----------------------------------------------------------------------------------------------------
+
+    def rename_entity(self, entity_id: int) -> None:
+        entity = self.store.entity(entity_id)
+        name, ok = QInputDialog.getText(self, "Rename entity", "Name:", text=entity.name)
+        if ok and name.strip() and name.strip() != entity.name:
+            self.do(edits.RenameEntity(entity_id, name.strip()))
+
+    def merge_entities(self, ids: list[int]) -> None:
+        if len(ids) < 2:
+            self.statusBar().showMessage("Select two or more entities to merge", 3000)
+            return
+        counts = self.store.mention_counts()
+        target = max(ids, key=lambda e: (counts.get(e, 0), -e))
+        self.do(edits.MergeEntities(target, tuple(e for e in ids if e != target)))
+
+    def split_mention(self) -> None:
+        key = self.selected_key()
+        if not key or key[0] != "mention":
+            self.statusBar().showMessage("Select a mention in the article first", 3000)
+            return
+        mention = self.store.mention(key[1])
+        surface = self.text[mention.start:mention.end]
+        if mention.entity_id is None:
+            self.do(edits.AddEntity(surface, mention.label))
+            entity = max(self.store.entities(), key=lambda e: e.id)
+            self.do(edits.LinkMention(mention.id, entity.id))
+            return
+        name, ok = QInputDialog.getText(self, "Split off mention", "New entity's name:", text=surface)
+        if ok and name.strip():
+            self.do(edits.SplitEntity(mention.entity_id, (mention.id,), name.strip()))
+
+    def label_all_occurrences(self) -> None:
+        selection = self.view.selection()
+        key = self.selected_key()
+        if selection:
+            surface, label, entity_id = self.text[selection[0]:selection[1]], None, None
+        elif key and key[0] == "mention":
+            m = self.store.mention(key[1])
+            surface, label, entity_id = self.text[m.start:m.end], m.label, m.entity_id
+        else:
+            self.statusBar().showMessage("Select text or a mention first", 3000)
+            return
+        if label is None:
+            names = [lab.name for lab in self.store.labels("entity")]
+            label, ok = QInputDialog.getItem(self, "Label all occurrences", f"Label for “{surface}”:", names, 0, False)
+            if not ok:
+                return
+        batch = edits.label_all_occurrences(self.store, surface, label, entity_id)
+        if not batch:
+            self.statusBar().showMessage(f"No unlabelled occurrences of “{surface}”", 3000)
+            return
+        self.session.do_many(batch, f"label {len(batch)} occurrences of {surface}")
+        self.statusBar().showMessage(f"Labelled {len(batch)} occurrences of “{surface}” as {label}", 5000)
+
+    def apply_to_identical(self) -> None:
+        key = self.selected_key()
+        if not key or key[0] != "mention":
+            self.statusBar().showMessage("Select a mention in the article first", 3000)
+            return
+        batch = edits.apply_to_identical_mentions(self.store, key[1])
+        if not batch:
+            self.statusBar().showMessage("Every identical mention already agrees", 3000)
+            return
+        self.session.do_many(batch, "apply correction to identical mentions")
+        self.statusBar().showMessage(f"Applied to {len(batch)} mentions", 4000)
+
+    def show_entity(self, entity_id: int) -> None:
+        mentions = [m for m in self.store.mentions() if m.entity_id == entity_id]
+        if mentions:
+            self.show_document(mentions[0].doc_id)
+            self.select_key(("mention", mentions[0].id))
+
+    # Find ---------------------------------------------------------------------------------------------------
+
+    def show_find(self) -> None:
+        self.find_bar.show()
+        self.find_edit.setFocus()
+        self.find_edit.selectAll()
+
+    def find_next(self, step: int = 1) -> None:
+        needle = self.find_edit.text()
+        if not needle or not self.text:
+            return
+        hay, low = self.text.lower(), needle.lower()
+        selection = self.view.selection()
+        pos = selection[1] if selection and step > 0 else (selection[0] if selection else 0)
+        index = hay.find(low, pos) if step > 0 else hay.rfind(low, 0, max(pos, 0))
+        if index < 0:
+            index = hay.find(low) if step > 0 else hay.rfind(low)
+        if index < 0:
+            self.find_status.setText("not found")
+            return
+        count = hay.count(low)
+        self.find_status.setText(f"{count} match{'es' if count != 1 else ''}")
+        self.view.set_selection(index, index + len(needle))
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() == Qt.Key.Key_Escape:
+            if self.find_bar.isVisible():
+                self.find_bar.hide()
+                self.view.setFocus()
+                return
+            if self._pick_speaker_for is not None:
+                self._pick_speaker_for = None
+                self.statusBar().showMessage("Speaker pick cancelled", 2000)
+                return
+        if self.find_edit.hasFocus() and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.find_next(-1)
+            return
+        super().keyPressEvent(event)
+
+    def show_project_search(self) -> None:
+        self.search_dock.show()
+        self.search_dock.raise_()
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
+
+    def run_project_search(self) -> None:
+        self.search_results.clear()
+        query = self.search_edit.text().strip()
+        if not query or self.store is None:
+            return
+        titles = {r["id"]: r["title"] or r["ext_id"] for r in self.store.document_summaries()}
+        hits = self.store.search(query)
+        for doc_id, snip in hits:
+            item = QListWidgetItem(f"{titles.get(doc_id, doc_id)}\n{' '.join(snip.split())}")
+            item.setData(Qt.ItemDataRole.UserRole, (doc_id, query))
+            self.search_results.addItem(item)
+        if not hits:
+            self.search_results.addItem("No matches")
+
+    def _open_search_hit(self, item: QListWidgetItem) -> None:
+        data = item.data(Qt.ItemDataRole.UserRole)
+        if not data:
+            return
+        doc_id, query = data
+        self.show_document(doc_id)
+        words = query.split()
+        lowered = self.text.lower()
+        for word in words:
+            index = lowered.find(word.lower())
+            if index >= 0:
+                self.view.set_selection(index, index + len(word))
+                break
+
+    # Jobs ------------------------------------------------------------------------------------------------------
+
+    def import_files_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Import articles", str(Path.home()),
+                                                "Articles (*.txt *.html *.htm *.jsonl *.ann);;All files (*)")
+        if paths:
+            self.import_paths(paths)
+
+    def import_folder_dialog(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Import a folder of articles", str(Path.home()))
+        if path:
+            self.import_paths([path])
+
+    def import_paths(self, paths: list[str]) -> bool:
+        if self.session is None:
+            return False
+        project = self.session.path
+        return self.jobs.start("Importing", lambda job: _import_job(project, paths, job))
+
+    def preannotate(self) -> None:
+        if self.session is None:
+            return
+        project = self.session.path
+        try:
+            from desktop.nlp.annotate import annotate_project
+        except ImportError as exc:  # pragma: no cover - the nlp layer is part of the package
+            self.notify(QMessageBox.Icon.Warning, "Pre-annotate", f"The spaCy pipeline is not available: {exc}")
+            return
+
+        def job_fn(job):
+            with Store.open(project) as store:
+                return annotate_project(store, job=job)
+
+        self.jobs.start("Pre-annotating", job_fn)
+
+    def export_dialog(self) -> None:
+        if self.session is None:
+            return
+        try:
+            from desktop.ui.export_dialog import ExportDialog
+        except ImportError:
+            self.notify(QMessageBox.Icon.Information, "Export", "Use 'claimdesk export' on the command line.")
+            return
+        dialog = ExportDialog(self.session.path, self.jobs, self)
+        dialog.exec()
+
+    def _job_started(self, title: str) -> None:
+        self.job_label.setText(title)
+        self.job_progress.setRange(0, 0)
+        for w in (self.job_label, self.job_progress, self.job_cancel):
+            w.show()
+
+    def _job_progress(self, done: int, total: int, message: str) -> None:
+        self.job_progress.setRange(0, max(total, 1))
+        self.job_progress.setValue(done)
+        self.job_progress.setFormat(f"{done}/{total}")
+        if self.session is not None:
+            self.session.refresh()  # results appear as they land
+
+    def _job_finished(self, title: str, result) -> None:
+        for w in (self.job_label, self.job_progress, self.job_cancel):
+            w.hide()
+        if self.session is not None:
+            self.session.refresh()
+        summary = result.summary() if hasattr(result, "summary") else ("cancelled" if result is None else str(result))
+        self.statusBar().showMessage(f"{title}: {summary}", 8000)
+        problems = getattr(result, "problems", None) or []
+        if problems:
+            self.notify(QMessageBox.Icon.Warning, f"{title}: {len(problems)} problem(s)",
+                        "\n".join(str(p) for p in problems[:30]) +
+                        (f"\n… and {len(problems) - 30} more" if len(problems) > 30 else ""))
+
+    def _job_failed(self, title: str, message: str) -> None:
+        for w in (self.job_label, self.job_progress, self.job_cancel):
+            w.hide()
+        self.notify(QMessageBox.Icon.Critical, f"{title} failed", message)
+
+    def notify(self, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
+        """A message that does not block the event loop (results keep landing behind it)."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+        self.last_message = box
+        return box
+
+    # Drag and drop ------------------------------------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls() and self.session is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if len(paths) == 1 and paths[0].endswith(".claimdesk"):
+            self.open_project(paths[0])
+        elif paths:
+            self.import_paths(paths)
+        event.acceptProposedAction()
+
+    # Help ---------------------------------------------------------------------------------------------------
+
+    def show_shortcuts(self) -> None:
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(0, 2)
+        table.setHorizontalHeaderLabels(["Keys", "What it does"])
+        table.verticalHeader().hide()
+        rows = [(spec.shortcut, spec.text.replace("&", "")) for _, specs in A.MENUS for spec in specs
+                if spec and spec.shortcut]
+        rows += [(lab.hotkey, f"label as {lab.name}") for lab in getattr(self, "hotkey_labels", [])]
+        rows += [(lab.hotkey, f"selected claim: {lab.label_set} = {lab.name}") for lab in getattr(self, "claim_hotkeys", [])]
+        rows += list(KEYMAP)
+        for keys, what in rows:
+            r = table.rowCount()
+            table.insertRow(r)
+            table.setItem(r, 0, QTableWidgetItem(QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText) or keys))
+            table.setItem(r, 1, QTableWidgetItem(what))
+        table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(table)
+        dialog.resize(560, 640)
+        self.shortcuts_dialog = dialog
+        dialog.show()
+
+    def show_about(self) -> None:
+        from desktop import __version__
+
+        QMessageBox.about(self, "About Claimdesk", f"<b>Claimdesk {__version__}</b><p>An annotation workbench for "
+                          "news: entities, quotes and claims, one SQLite project file.</p>")
+
+    def show_history(self) -> None:
+        self.history_dock.show()
+        self.history_dock.raise_()
+
+    # Settings -------------------------------------------------------------------------------------------------
+
+    def _recent(self) -> list[str]:
+        value = self.settings.value("recent_projects", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if isinstance(v, str)]
+
+    def _remember_recent(self, path: str) -> None:
+        recent = [path] + [p for p in self._recent() if p != path]
+        self.settings.setValue("recent_projects", recent[:MAX_RECENT])
+        self._update_recent_menu()
+
+    def _update_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        recent = self._recent()
+        for path in recent:
+            act = self.recent_menu.addAction(Path(path).name)
+            act.setToolTip(path)
+            act.triggered.connect(lambda _=False, p=path: self.open_project(p))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        state = self.settings.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
+        self._set_session(None)
+        super().closeEvent(event)
+
+
+def _import_job(project: Path, paths: list[str], job):
+    with Store.open(project) as store:
+        return import_into(store, paths, job=job)
+
+
+def apply_theme(app: QApplication) -> None:
+    """Fusion style with the system's light or dark palette (Qt follows the system scheme)."""
+    app.setStyle("Fusion")
+    qss = resources_dir() / "style.qss"
+    if qss.exists():
+        app.setStyleSheet(qss.read_text(encoding="utf-8"))
+

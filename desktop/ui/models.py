@@ -1,0 +1,258 @@
+"""Qt item models over the store: documents, canonical entities, quotes, claims.
+
+They adapt stored data and keep no state of their own beyond the last query's rows; a change
+event from the session re-reads only what changed (changed documents' rows, or the current
+document's quotes and claims).  Each is checked with pytest-qt's ``qtmodeltester``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+
+from desktop.core.store import ChangeEvent, Store
+
+_Index = QModelIndex | QPersistentModelIndex
+_NO_INDEX = QModelIndex()
+
+STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def snippet(text: str, limit: int = 90) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class _RowsModel(QAbstractTableModel):
+    """A table of dict rows with fixed columns; subclasses say how to fetch and show them."""
+
+    columns: tuple[str, ...] = ()
+
+    def __init__(self, store: Store | None = None, parent=None):
+        super().__init__(parent)
+        self.store = store
+        self._rows: list[dict[str, Any]] = []
+
+    # Qt API
+    def rowCount(self, parent: _Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = _NO_INDEX) -> int:
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
+            return self.columns[section]
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(self.columns):
+            return None
+        row = self._rows[index.row()]
+        if role == ID_ROLE:
+            return row["id"]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return self.display(row, index.column(), role)
+        if role == SORT_ROLE:
+            return self.sort_key(row, index.column())
+        return None
+
+    # subclass hooks
+    def fetch(self) -> list[dict[str, Any]]:
+        return []
+
+    def display(self, row: dict[str, Any], column: int, role: int):
+        return None
+
+    def sort_key(self, row: dict[str, Any], column: int):
+        value = self.display(row, column, Qt.ItemDataRole.DisplayRole)
+        return value if value is not None else ""
+
+    # helpers
+    def reload(self) -> None:
+        self.beginResetModel()
+        self._rows = self.fetch() if self.store is not None else []
+        self.endResetModel()
+
+    def set_store(self, store: Store | None) -> None:
+        self.store = store
+        self.reload()
+
+    def row_id(self, row: int) -> int | None:
+        return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, row_id: int) -> int:
+        for i, row in enumerate(self._rows):
+            if row["id"] == row_id:
+                return i
+        return -1
+
+    def row_dict(self, row: int) -> dict[str, Any] | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+
+class DocumentTableModel(_RowsModel):
+    """The document list: outlet, title, date, status, suggestions left."""
+
+    columns = ("Outlet", "Title", "Date", "Status", "Left")
+
+    def fetch(self):
+        return self.store.document_summaries()
+
+    def display(self, row, column, role):
+        if column == 0:
+            return row["source"] or ""
+        if column == 1:
+            return row["title"] or snippet(row["lead"].strip().splitlines()[0] if row["lead"].strip() else row["ext_id"], 70)
+        if column == 2:
+            return row["published"] or ""
+        if column == 3:
+            return STATUS_TEXT.get(row["status"], row["status"])
+        return row["suggested"]
+
+    def sort_key(self, row, column):
+        if column == 4:
+            return int(row["suggested"])
+        return super().sort_key(row, column).lower() if column != 2 else row["published"] or ""
+
+    def status(self, row: int) -> str | None:
+        r = self.row_dict(row)
+        return r["status"] if r else None
+
+    def on_change(self, event: ChangeEvent) -> None:
+        if self.store is None or not event.tables & {"documents", "mentions", "quotes", "claims"}:
+            return
+        if not event.doc_ids:
+            self.reload()
+            return
+        fresh = {r["id"]: r for r in self.store.document_summaries(event.doc_ids)}
+        known = {r["id"] for r in self._rows}
+        if set(event.doc_ids) - known or len(fresh) != len(event.doc_ids):
+            self.reload()  # documents were added or removed
+            return
+        for i, row in enumerate(self._rows):
+            if row["id"] in fresh:
+                self._rows[i] = fresh[row["id"]]
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+
+
+class DocumentFilterModel(QSortFilterProxyModel):
+    """Sorts by the raw values and filters by status and by text in title or outlet."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._status: str | None = None
+        self._text = ""
+
+    def _refilter(self, change) -> None:
+        if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateRowsFilter()
+
+    def set_status_filter(self, status: str | None) -> None:
+        self._refilter(lambda: setattr(self, "_status", status or None))
+
+    def set_text_filter(self, text: str) -> None:
+        self._refilter(lambda: setattr(self, "_text", text.strip().lower()))
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
+        model = self.sourceModel()
+        row = model.row_dict(source_row) if model is not None else None
+        if row is None:
+            return False
+        if self._status and row["status"] != self._status:
+            return False
+        if self._text:
+            hay = " ".join(str(row.get(k) or "") for k in ("title", "lead", "source", "ext_id", "published", "story")).lower()
+            return self._text in hay
+        return True
+
+
+class EntityTableModel(_RowsModel):
+    """Canonical entities with their mention counts."""
+
+    columns = ("Entity", "Type", "Mentions", "Aliases")
+
+    def fetch(self):
+        counts = self.store.mention_counts()
+        return [{"id": e.id, "name": e.name, "type": e.type, "aliases": ", ".join(e.aliases),
+                 "mentions": counts.get(e.id, 0)} for e in self.store.entities()]
+
+    def display(self, row, column, role):
+        return (row["name"], row["type"], row["mentions"], row["aliases"])[column]
+
+    def sort_key(self, row, column):
+        return row["mentions"] if column == 2 else str(self.display(row, column, 0)).lower()
+
+    def on_change(self, event: ChangeEvent) -> None:
+        if event.tables & {"entities", "mentions"}:
+            self.reload()
+
+
+class _DocumentLayerModel(_RowsModel):
+    """Annotations of one layer in the current document."""
+
+    def __init__(self, store=None, parent=None):
+        super().__init__(store, parent)
+        self.doc_id: int | None = None
+        self.text = ""
+
+    def set_document(self, doc_id: int | None, text: str = "") -> None:
+        self.doc_id, self.text = doc_id, text
+        self.reload()
+
+    def fetch(self):
+        return [] if self.doc_id is None else self.fetch_doc()
+
+    def fetch_doc(self):
+        return []
+
+    def on_change(self, event: ChangeEvent) -> None:
+        if self.doc_id is not None and (self.doc_id in event.doc_ids or not event.doc_ids) and event.tables & self.tables:
+            self.reload()
+
+    tables: frozenset[str] = frozenset()
+
+
+class QuoteTableModel(_DocumentLayerModel):
+    columns = ("Speaker", "Type", "Status", "Quote")
+    tables = frozenset({"quotes", "entities", "mentions"})
+
+    def fetch_doc(self):
+        names = {e.id: e.name for e in self.store.entities()}
+        rows = []
+        for q in self.store.quotes(self.doc_id):
+            speaker = names.get(q.speaker_entity_id) or (q.speaker.text(self.text) if q.speaker else "—")
+            rows.append({"id": q.id, "speaker": speaker, "type": q.type, "status": q.prov.status,
+                         "content": " … ".join(snippet(f.text(self.text), 200) for f in q.content),
+                         "start": q.content[0].start, "quote": q})
+        return sorted(rows, key=lambda r: r["start"])
+
+    def display(self, row, column, role):
+        if column == 3:
+            return row["content"] if role == Qt.ItemDataRole.ToolTipRole else snippet(row["content"], 80)
+        return (row["speaker"], row["type"], row["status"])[column]
+
+
+class ClaimTableModel(_DocumentLayerModel):
+    columns = ("Claim", "Claimant", "Labels", "Status")
+    tables = frozenset({"claims", "entities"})
+
+    def fetch_doc(self):
+        return [{"id": c.id, "text": c.span.text(self.text), "claimant": c.claimant or "",
+                 "labels": ", ".join(f"{v}" for _, v in sorted(c.labels.items())), "status": c.prov.status,
+                 "claim": c} for c in self.store.claims(self.doc_id)]
+
+    def display(self, row, column, role):
+        if column == 0:
+            return row["text"] if role == Qt.ItemDataRole.ToolTipRole else snippet(row["text"], 70)
+        return (None, row["claimant"], row["labels"], row["status"])[column]

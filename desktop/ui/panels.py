@@ -1,0 +1,347 @@
+"""Inspector docks: canonical entities, the document's quotes, the document's claims.
+
+Panels show models and emit *requests*; the main window turns requests into edits.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop.core.model import QUOTE_TYPES
+from desktop.ui.models import ID_ROLE, SORT_ROLE, ClaimTableModel, EntityTableModel, QuoteTableModel
+
+
+def _table(model, *, multi: bool = False, sortable: bool = False) -> QTableView:
+    view = QTableView()
+    if sortable:
+        proxy = QSortFilterProxyModel(view)
+        proxy.setSortRole(SORT_ROLE)
+        proxy.setSourceModel(model)
+        view.setModel(proxy)
+        view.setSortingEnabled(True)
+    else:
+        view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection if multi
+                          else QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    view.verticalHeader().setDefaultSectionSize(24)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    return view
+
+
+def selected_ids(view: QTableView) -> list[int]:
+    rows = sorted({i.row() for i in view.selectionModel().selectedRows()})
+    model = view.model()
+    return [model.index(r, 0).data(ID_ROLE) for r in rows]
+
+
+def select_id(view: QTableView, row_id: int | None) -> None:
+    model = view.model()
+    for r in range(model.rowCount()):
+        if model.index(r, 0).data(ID_ROLE) == row_id:
+            view.selectRow(r)
+            view.scrollTo(model.index(r, 0))
+            return
+    view.clearSelection()
+
+
+class EntitiesPanel(QWidget):
+    """Canonical entities with mention counts: rename, merge, split, label all, apply to all."""
+
+    sig_rename_requested = Signal(int)
+    sig_merge_requested = Signal(list)  # entity ids; the first selected (most mentions) is kept
+    sig_split_requested = Signal()
+    sig_label_all_requested = Signal()
+    sig_apply_all_requested = Signal()
+    sig_entity_activated = Signal(int)
+
+    def __init__(self, model: EntityTableModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.filter = QLineEdit(placeholderText="Filter entities…")
+        self.filter.setClearButtonEnabled(True)
+        self.table = _table(model, multi=True, sortable=True)
+        self.table.model().setFilterKeyColumn(-1)
+        self.table.model().setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.filter.textChanged.connect(self.table.model().setFilterFixedString)
+        self.table.sortByColumn(2, Qt.SortOrder.DescendingOrder)
+        self.table.doubleClicked.connect(lambda ix: self.sig_entity_activated.emit(ix.data(ID_ROLE)))
+        self.rename = QPushButton("Rename…")
+        self.merge = QPushButton("Merge")
+        self.merge.setToolTip("Merge the selected entities into the one with most mentions")
+        self.split = QPushButton("Split mention off…")
+        self.split.setToolTip("Move the mention selected in the article to a new entity")
+        self.label_all = QPushButton("Label all occurrences")
+        self.label_all.setToolTip("Label every occurrence of the selected text in the project like the selected mention")
+        self.apply_all = QPushButton("Apply to identical")
+        self.apply_all.setToolTip("Give every mention with the same text this mention's label and entity")
+        self.rename.clicked.connect(self._rename)
+        self.merge.clicked.connect(lambda: self.sig_merge_requested.emit(selected_ids(self.table)))
+        self.split.clicked.connect(self.sig_split_requested)
+        self.label_all.clicked.connect(self.sig_label_all_requested)
+        self.apply_all.clicked.connect(self.sig_apply_all_requested)
+        buttons = QHBoxLayout()
+        for b in (self.rename, self.merge, self.split):
+            buttons.addWidget(b)
+        buttons2 = QHBoxLayout()
+        for b in (self.label_all, self.apply_all):
+            buttons2.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.table)
+        layout.addLayout(buttons)
+        layout.addLayout(buttons2)
+
+    def _rename(self) -> None:
+        ids = selected_ids(self.table)
+        if ids:
+            self.sig_rename_requested.emit(ids[0])
+
+
+class QuotesPanel(QWidget):
+    """The document's quotes; the selected quote's type, speaker entity, speaker, cue, fragments."""
+
+    sig_quote_selected = Signal(int)
+    sig_type_requested = Signal(int, str)
+    sig_speaker_entity_requested = Signal(int, object)  # quote id, entity id or None
+    sig_pick_speaker_requested = Signal(int)
+    sig_cue_from_selection_requested = Signal(int)
+    sig_speaker_from_selection_requested = Signal(int)
+    sig_add_fragment_requested = Signal(int)
+    sig_status_requested = Signal(int, str)
+
+    def __init__(self, model: QuoteTableModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.table = _table(model)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.type = QComboBox()
+        self.type.addItems(QUOTE_TYPES)
+        self.type.activated.connect(lambda _i: self._emit_type())
+        self.entity = QComboBox()
+        self.entity.setEditable(False)
+        self.entity.activated.connect(lambda _i: self._emit_entity())
+        self.pick = QPushButton("Pick speaker (click a mention)")
+        self.speaker_sel = QPushButton("Speaker ← selection")
+        self.cue_sel = QPushButton("Cue ← selection")
+        self.fragment = QPushButton("Add fragment ← selection")
+        self.accept = QPushButton("Accept")
+        self.reject = QPushButton("Reject")
+        self.pick.clicked.connect(lambda: self._with_id(self.sig_pick_speaker_requested.emit))
+        self.speaker_sel.clicked.connect(lambda: self._with_id(self.sig_speaker_from_selection_requested.emit))
+        self.cue_sel.clicked.connect(lambda: self._with_id(self.sig_cue_from_selection_requested.emit))
+        self.fragment.clicked.connect(lambda: self._with_id(self.sig_add_fragment_requested.emit))
+        self.accept.clicked.connect(lambda: self._with_id(lambda q: self.sig_status_requested.emit(q, "accepted")))
+        self.reject.clicked.connect(lambda: self._with_id(lambda q: self.sig_status_requested.emit(q, "rejected")))
+        form = QFormLayout()
+        form.addRow("Type", self.type)
+        form.addRow("Speaker", self.entity)
+        grid = QHBoxLayout()
+        for b in (self.speaker_sel, self.cue_sel, self.fragment):
+            grid.addWidget(b)
+        grid2 = QHBoxLayout()
+        for b in (self.pick, self.accept, self.reject):
+            grid2.addWidget(b)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addLayout(grid)
+        layout.addLayout(grid2)
+        self._quote_id: int | None = None
+        self._entities: list[tuple[int, str]] = []
+        self._sync()
+
+    def set_entities(self, entities: list[tuple[int, str]]) -> None:
+        self._entities = entities
+        current = self.entity.currentData()
+        self.entity.clear()
+        self.entity.addItem("— no speaker entity —", None)
+        for eid, name in entities:
+            self.entity.addItem(name, eid)
+        self._select_entity(current)
+
+    def _select_entity(self, entity_id) -> None:
+        i = self.entity.findData(entity_id)
+        self.entity.setCurrentIndex(max(i, 0))
+
+    def quote_id(self) -> int | None:
+        return self._quote_id
+
+    def show_quote(self, quote_id: int | None) -> None:
+        self._quote_id = quote_id
+        row = self.model.row_of(quote_id) if quote_id is not None else -1
+        if row >= 0:
+            self.table.blockSignals(True)
+            self.table.selectRow(row)
+            self.table.blockSignals(False)
+        else:
+            self.table.clearSelection()
+        self._sync()
+
+    def _sync(self) -> None:
+        row = self.model.row_dict(self.model.row_of(self._quote_id)) if self._quote_id is not None else None
+        for w in (self.type, self.entity, self.pick, self.speaker_sel, self.cue_sel, self.fragment, self.accept, self.reject):
+            w.setEnabled(row is not None)
+        if row is not None:
+            self.type.setCurrentText(row["type"])
+            self._select_entity(row["quote"].speaker_entity_id)
+
+    def _on_row(self, current, _previous) -> None:
+        quote_id = self.model.row_id(current.row())
+        if quote_id is not None and quote_id != self._quote_id:
+            self._quote_id = quote_id
+            self._sync()
+            self.sig_quote_selected.emit(quote_id)
+
+    def _with_id(self, fn) -> None:
+        if self._quote_id is not None:
+            fn(self._quote_id)
+
+    def _emit_type(self) -> None:
+        self._with_id(lambda q: self.sig_type_requested.emit(q, self.type.currentText()))
+
+    def _emit_entity(self) -> None:
+        self._with_id(lambda q: self.sig_speaker_entity_requested.emit(q, self.entity.currentData()))
+
+
+class ClaimsPanel(QWidget):
+    """The document's claims; the selected claim's labels, claimant and note."""
+
+    sig_claim_selected = Signal(int)
+    sig_label_requested = Signal(int, str, object)  # claim id, label set, value or None
+    sig_claimant_requested = Signal(int, str)
+    sig_note_requested = Signal(int, str)
+    sig_status_requested = Signal(int, str)
+
+    def __init__(self, model: ClaimTableModel, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.table = _table(model)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self.form = QFormLayout()
+        self.combos: dict[str, QComboBox] = {}
+        self.accept = QPushButton("Accept")
+        self.reject = QPushButton("Reject")
+        self.accept.clicked.connect(lambda: self._with_id(lambda c: self.sig_status_requested.emit(c, "accepted")))
+        self.reject.clicked.connect(lambda: self._with_id(lambda c: self.sig_status_requested.emit(c, "rejected")))
+        self.hint = QLabel("C marks the selection (or the sentence at the cursor) as a claim; with a claim "
+                           "selected, the keys in brackets set its labels.")
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: palette(mid);")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.accept)
+        buttons.addWidget(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(self.form)
+        layout.addLayout(buttons)
+        layout.addWidget(self.hint)
+        self._claim_id: int | None = None
+        self.set_label_sets({})
+
+    def set_label_sets(self, sets: dict[str, list[str]], hotkeys: dict[tuple[str, str], str] | None = None) -> None:
+        hotkeys = hotkeys or {}
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        self.combos = {}
+        for name, labels in sets.items():
+            combo = QComboBox()
+            combo.addItem("—", None)
+            for label in labels:
+                key = hotkeys.get((name, label))
+                combo.addItem(f"{label}   [{key}]" if key else label, label)
+            combo.activated.connect(lambda _i, n=name, c=combo: self._with_id(
+                lambda cid: self.sig_label_requested.emit(cid, n, c.currentData())))
+            self.combos[name] = combo
+            self.form.addRow(name.replace("_", " ").capitalize(), combo)
+        self.claimant = QLineEdit(placeholderText="Who makes the claim")
+        self.claimant.editingFinished.connect(self._emit_claimant)
+        self.form.addRow("Claimant", self.claimant)
+        self.note = QPlainTextEdit()
+        self.note.setPlaceholderText("Note (saved when you leave the field)")
+        self.note.setFixedHeight(60)
+        self.note.installEventFilter(self)
+        self.form.addRow("Note", self.note)
+        self._sync()
+
+    def set_claimant_names(self, names: list[str]) -> None:
+        from PySide6.QtWidgets import QCompleter
+
+        completer = QCompleter(names, self.claimant)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.claimant.setCompleter(completer)
+
+    def eventFilter(self, obj, event) -> bool:
+        from PySide6.QtCore import QEvent
+
+        if obj is self.note and event.type() == QEvent.Type.FocusOut:
+            self._with_id(self._emit_note)
+        return super().eventFilter(obj, event)
+
+    def claim_id(self) -> int | None:
+        return self._claim_id
+
+    def show_claim(self, claim_id: int | None) -> None:
+        self._claim_id = claim_id
+        row = self.model.row_of(claim_id) if claim_id is not None else -1
+        if row >= 0:
+            self.table.blockSignals(True)
+            self.table.selectRow(row)
+            self.table.blockSignals(False)
+        else:
+            self.table.clearSelection()
+        self._sync()
+
+    def _sync(self) -> None:
+        row = self.model.row_dict(self.model.row_of(self._claim_id)) if self._claim_id is not None else None
+        for w in (*self.combos.values(), self.claimant, self.note, self.accept, self.reject):
+            w.setEnabled(row is not None)
+        claim = row["claim"] if row else None
+        for name, combo in self.combos.items():
+            combo.setCurrentIndex(max(combo.findData(claim.labels.get(name)) if claim else 0, 0))
+        self.claimant.setText(claim.claimant or "" if claim else "")
+        if not self.note.hasFocus():
+            self.note.setPlainText(claim.note or "" if claim else "")
+
+    def _on_row(self, current, _previous) -> None:
+        claim_id = self.model.row_id(current.row())
+        if claim_id is not None and claim_id != self._claim_id:
+            self._claim_id = claim_id
+            self._sync()
+            self.sig_claim_selected.emit(claim_id)
+
+    def _with_id(self, fn) -> None:
+        if self._claim_id is not None:
+            fn(self._claim_id)
+
+    def _emit_claimant(self) -> None:
+        row = self.model.row_dict(self.model.row_of(self._claim_id)) if self._claim_id is not None else None
+        if row is not None and (row["claim"].claimant or "") != self.claimant.text().strip():
+            self.sig_claimant_requested.emit(self._claim_id, self.claimant.text().strip())
+
+    def _emit_note(self, claim_id: int) -> None:
+        row = self.model.row_dict(self.model.row_of(claim_id))
+        if row is not None and (row["claim"].note or "") != self.note.toPlainText():
+            self.sig_note_requested.emit(claim_id, self.note.toPlainText())

@@ -1,0 +1,308 @@
+"""The editor driven as a person would: selections, keys, clicks; undo, redo; reopen."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QPushButton
+
+from desktop.core import edits as E
+from desktop.core.jobs import import_into
+from desktop.core.store import Store
+from tests.conftest import SEEDS
+
+pytestmark = pytest.mark.gui
+
+HILL = "000_4e8e7165941dcf45"
+
+
+@pytest.fixture
+def project(tmp_path):
+    """The seeds, with a few model suggestions in the first article."""
+    path = tmp_path / "story.claimdesk"
+    with Store.create(path) as store:
+        import_into(store, [SEEDS])
+        doc = store.document_by_ext_id(HILL)
+        text = doc.text
+        blinken = text.index("Antony Blinken")
+        lavrov = text.index("Sergey Lavrov")
+        geneva = text.index("Geneva")
+        E.apply(store, E.ReplaceSuggestions(doc.id, "test-model 1", entities=(
+            {"start": blinken, "end": blinken + 14, "label": "PERSON"},
+            {"start": lavrov, "end": lavrov + 13, "label": "ORG"},  # wrong label, to fix
+            {"start": geneva, "end": geneva + 6, "label": "GPE"},
+        )))
+    return path
+
+
+@pytest.fixture
+def window(qtbot, project, tmp_path):
+    from desktop.ui.main_window import MainWindow
+
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(settings)
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    assert win.open_project(project)
+    win.show()
+    qtbot.waitExposed(win)
+    win.show_document(win.store.document_by_ext_id(HILL).id)
+    return win
+
+
+def offsets(win, needle: str, nth: int = 0) -> tuple[int, int]:
+    start = -1
+    for _ in range(nth + 1):
+        start = win.text.index(needle, start + 1)
+    return start, start + len(needle)
+
+
+def mention_at(win, start: int, end: int):
+    return next((m for m in win.store.mentions(win.doc_id) if (m.start, m.end) == (start, end)), None)
+
+
+def click_span(qtbot, win, key) -> None:
+    win.view.select_span(key)  # scrolls it into view
+    rect = win.view.span_rects(key)[0]
+    qtbot.mouseClick(win.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+
+
+def key(qtbot, win, k, modifier=Qt.KeyboardModifier.NoModifier) -> None:
+    win.view.setFocus()
+    qtbot.keyClick(win.view, k, modifier)
+
+
+def undo(qtbot, win) -> None:
+    qtbot.keyClick(win.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+
+
+def redo(qtbot, win) -> None:
+    qtbot.keyClick(win.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+
+def test_window_shows_documents_and_progress(window):
+    assert window.doc_model.rowCount() == 5
+    assert "0 of 5 articles done" in window.progress_label.text()
+    assert window.title_label.text().startswith("Blinken Lavrov meet")
+
+
+def test_create_relabel_resize_delete_entity_with_keys_and_undo(qtbot, window):
+    start, end = offsets(window, "Lavrov", 0)  # "Blinken told Lavrov" in the first paragraph
+    window.view.set_selection(start, end)
+    key(qtbot, window, Qt.Key.Key_1)  # PERSON
+    m = mention_at(window, start, end)
+    assert m is not None and m.label == "PERSON" and m.prov.origin == "editor"
+    assert window.store.document(window.doc_id).status == "in_progress"
+
+    click_span(qtbot, window, ("mention", m.id))
+    assert window.view.selected_key() == ("mention", m.id)
+    key(qtbot, window, Qt.Key.Key_2)  # ORG
+    assert window.store.mention(m.id).label == "ORG"
+
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # end moves one token right
+    resized = window.store.mention(m.id)
+    assert resized.start == start and resized.end > end
+
+    key(qtbot, window, Qt.Key.Key_Delete)
+    with pytest.raises(KeyError):
+        window.store.mention(m.id)
+
+    for _ in range(4):
+        undo(qtbot, window)
+    assert mention_at(window, start, end) is None
+    for _ in range(4):
+        redo(qtbot, window)
+    with pytest.raises(KeyError):
+        window.store.mention(m.id)
+    undo(qtbot, window)
+    assert window.store.mention(m.id).label == "ORG"
+
+
+def test_consecutive_resizes_are_one_undo_step(qtbot, window):
+    start, end = offsets(window, "Antony Blinken")
+    m = mention_at(window, start, end)
+    click_span(qtbot, window, ("mention", m.id))
+    depth = window.session.undo_stack.count()
+    for _ in range(3):
+        key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    assert window.store.mention(m.id).end > end
+    assert window.session.undo_stack.count() == depth + 1
+    undo(qtbot, window)
+    assert (window.store.mention(m.id).start, window.store.mention(m.id).end) == (start, end)
+
+
+def test_accept_and_reject_suggestions_by_keyboard(qtbot, window):
+    suggested = sorted((m for m in window.store.mentions(window.doc_id) if m.prov.status == "suggested"),
+                       key=lambda m: m.start)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_Tab)
+    assert window.view.selected_key() == ("mention", suggested[0].id)
+    key(qtbot, window, Qt.Key.Key_Return)
+    assert window.store.mention(suggested[0].id).prov.status == "accepted"
+    assert window.view.selected_key() == ("mention", suggested[1].id)  # accepting moves on
+    key(qtbot, window, Qt.Key.Key_X)
+    assert window.store.mention(suggested[1].id).prov.status == "rejected"
+    undo(qtbot, window)
+    assert window.store.mention(suggested[1].id).prov.status == "suggested"
+    qtbot.keyClick(window.view, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert {m.prov.status for m in window.store.mentions(window.doc_id)} == {"accepted"}
+    undo(qtbot, window)
+    assert any(m.prov.status == "suggested" for m in window.store.mentions(window.doc_id))
+
+
+def test_build_quote_and_set_speaker_by_clicking_a_mention(qtbot, window):
+    start, end = offsets(window, "What we expect is concrete answers to our concrete proposals")
+    window.view.set_selection(start, end)
+    key(qtbot, window, Qt.Key.Key_Q)
+    quote = max(window.store.quotes(window.doc_id), key=lambda q: q.id)
+    assert (quote.content[0].start, quote.content[0].end) == (start, end)
+    assert window.view.selected_key() == ("quote", quote.id)
+
+    lavrov = mention_at(window, *offsets(window, "Sergey Lavrov"))
+    E.apply(window.store, E.AddEntity("Sergey Lavrov", "PERSON"))
+    window.do(E.LinkMention(lavrov.id, window.store.entity_by_name("Sergey Lavrov").id))
+    window.select_key(("quote", quote.id))
+    key(qtbot, window, Qt.Key.Key_S)  # no text selected: pick mode
+    click_span(qtbot, window, ("mention", lavrov.id))
+    quote = window.store.quote(quote.id)
+    assert quote.speaker is not None and (quote.speaker.start, quote.speaker.end) == (lavrov.start, lavrov.end)
+    assert quote.speaker_entity_id == window.store.entity_by_name("Sergey Lavrov").id
+    assert window.quote_model.rowCount() >= 1
+
+    cue = offsets(window, "said during the meeting")
+    window.view.set_selection(cue[0], cue[0] + 4)
+    window.select_key(("quote", quote.id))
+    window.view.set_selection(cue[0], cue[0] + 4)
+    key(qtbot, window, Qt.Key.Key_U)
+    assert window.store.quote(quote.id).cue is not None
+    undo(qtbot, window)
+    assert window.store.quote(quote.id).cue is None
+    undo(qtbot, window)
+    assert window.store.quote(quote.id).speaker is None
+
+
+def test_create_and_label_claim_with_keys(qtbot, window):
+    start, _ = offsets(window, "Russia has been amassing")
+    window.view.set_selection(start, start)  # cursor in the sentence, nothing selected
+    key(qtbot, window, Qt.Key.Key_C)
+    claim = max(window.store.claims(window.doc_id), key=lambda c: c.id)
+    assert window.text[claim.start:claim.end].startswith("Russia has been amassing thousands of troops")
+    assert window.view.selected_key() == ("claim", claim.id)
+    key(qtbot, window, Qt.Key.Key_1)  # check-worthy
+    key(qtbot, window, Qt.Key.Key_5)  # verdict: false
+    assert window.store.claim(claim.id).labels == {"checkworthiness": "check-worthy", "verdict": "false"}
+    panel = window.claims_panel
+    assert panel.combos["verdict"].currentData() == "false"
+    panel.claimant.setText("Associated Press")
+    panel.claimant.editingFinished.emit()
+    assert window.store.claim(claim.id).claimant == "Associated Press"
+    undo(qtbot, window)
+    assert window.store.claim(claim.id).claimant is None
+    undo(qtbot, window)
+    assert window.store.claim(claim.id).labels == {"checkworthiness": "check-worthy"}
+
+
+def test_merge_two_entities_in_the_entities_dock(qtbot, window):
+    store = window.store
+    a = E.apply(store, E.AddEntity("Antony Blinken", "PERSON")).changes[0].id
+    b = E.apply(store, E.AddEntity("Blinken", "PERSON")).changes[0].id
+    ms = sorted(store.mentions(window.doc_id), key=lambda m: m.start)
+    window.do(E.LinkMention(ms[0].id, a))
+    window.do(E.LinkMention(ms[1].id, b))
+    window.entities_dock.raise_()
+    table = window.entities_panel.table
+    table.clearSelection()
+    model = table.model()
+    for r in range(model.rowCount()):
+        if model.index(r, 0).data() in ("Antony Blinken", "Blinken"):
+            table.selectionModel().select(model.index(r, 0), table.selectionModel().SelectionFlag.Select |
+                                          table.selectionModel().SelectionFlag.Rows)
+    qtbot.mouseClick(window.entities_panel.merge, Qt.MouseButton.LeftButton)
+    names = [e.name for e in store.entities()]
+    assert names.count("Antony Blinken") + names.count("Blinken") == 1
+    assert store.mention(ms[0].id).entity_id == store.mention(ms[1].id).entity_id
+    undo(qtbot, window)
+    assert {"Antony Blinken", "Blinken"} <= {e.name for e in store.entities()}
+
+
+def test_document_navigation_filter_and_done(qtbot, window):
+    first = window.doc_id
+    qtbot.keyClick(window.view, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
+    assert window.doc_id != first
+    qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert window.store.document(window.doc_id).status == "done"
+    assert "1 of 5 articles done" in window.progress_label.text()
+    window.doc_status.setCurrentIndex(window.doc_status.findData("done"))
+    assert window.doc_proxy.rowCount() == 1
+    window.doc_status.setCurrentIndex(0)
+    window.doc_filter.setText("thehill")
+    assert window.doc_proxy.rowCount() == 1
+
+
+def test_find_in_article_and_project_search(qtbot, window):
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    assert window.find_bar.isVisible()
+    qtbot.keyClicks(window.find_edit, "critical moment")
+    qtbot.keyClick(window.find_edit, Qt.Key.Key_Return)
+    start, end = window.view.selection()
+    assert window.text[start:end].lower() == "critical moment"
+    qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClicks(window.search_edit, "Nastoyashee")
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert window.search_results.count() == 1
+    item = window.search_results.item(0)
+    window.search_results.itemActivated.emit(item)
+    assert window.store.document(window.doc_id).ext_id == "004_7f7ac94bf29114df"
+    s, e = window.view.selection()
+    assert window.text[s:e] == "Nastoyashee"
+
+
+def test_everything_is_there_after_reopening(qtbot, window, project, tmp_path):
+    start, end = offsets(window, "Lavrov", 0)
+    window.view.set_selection(start, end)
+    key(qtbot, window, Qt.Key.Key_1)
+    claim_at = offsets(window, "Russia has been amassing")[0]
+    window.view.set_selection(claim_at, claim_at)
+    key(qtbot, window, Qt.Key.Key_C)
+    key(qtbot, window, Qt.Key.Key_3)  # opinion
+    window.close()  # no save step
+    from desktop.ui.main_window import MainWindow
+
+    again = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(again)
+    assert again.open_project(project)
+    again.show_document(again.store.document_by_ext_id(HILL).id)
+    assert mention_at(again, start, end).label == "PERSON"
+    assert [c.labels for c in again.store.claims(again.doc_id)] == [{"checkworthiness": "opinion"}]
+    assert str(project.resolve()) in again._recent()
+
+
+def test_import_runs_in_the_background(qtbot, window, tmp_path):
+    extra = tmp_path / "more"
+    extra.mkdir()
+    (extra / "new.txt").write_text("Lavrov and Blinken agreed to keep talking.", encoding="utf-8")
+    (extra / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
+    with qtbot.waitSignal(window.jobs.sig_finished, timeout=60_000) as blocker:
+        assert window.import_paths([str(extra)])
+    report = blocker.args[1]
+    assert report.added == ["new"] and len(report.problems) == 1
+    assert window.doc_model.rowCount() == 6
+
+
+def test_shortcut_sheet_lists_keys(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_F1)
+    table = window.shortcuts_dialog.findChild(type(window.shortcuts_dialog.layout().itemAt(0).widget()))
+    texts = {table.item(r, 1).text() for r in range(table.rowCount())}
+    assert any("Accept" in t for t in texts) and any("PERSON" in t for t in texts)
+    window.shortcuts_dialog.close()
+
+
+def test_models_pass_qtmodeltester(qtmodeltester, window):
+    window.select_key(None)
+    for model in (window.doc_model, window.doc_proxy, window.entity_model, window.quote_model, window.claim_model):
+        qtmodeltester.check(model)
+
+
+def test_buttons_exist_for_entity_tools(window):
+    labels = {b.text() for b in window.entities_panel.findChildren(QPushButton)}
+    assert {"Merge", "Rename…", "Label all occurrences", "Apply to identical"} <= labels
