@@ -209,7 +209,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     except ModelNotFoundError as exc:
         raise CliError(str(exc).replace("\n", " ")) from None
     records, problems = [], 0
-    for item in importers.read_paths(args.inputs):
+    for item in importers.read_paths(args.inputs, text_only=True):
         if isinstance(item, ImportProblem):
             if item.severity != "warning":
                 problems += 1

@@ -565,13 +565,18 @@ def read_paths(
     *,
     cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    text_only: bool = False,
 ) -> Iterator[ImportResult]:
-    """Read files and folders; yield documents and problems.  Never raises for a bad file."""
+    """Read files and folders; yield documents and problems.  Never raises for a bad file.
+
+    ``text_only``: JSONL annotations are dropped unread (for pre-annotation, where input lines
+    need only ``id`` and ``text``).
+    """
     plan = list(_plan(paths))
     for done, item in enumerate(plan):
         if cancel is not None and cancel():
             return
-        yield from _read_input(item)
+        yield from _read_input(item, text_only)
         if progress is not None:
             progress(done + 1, len(plan))
 
@@ -593,14 +598,14 @@ def _where(path: Path) -> str:
     return os.path.abspath(path)
 
 
-def _read_input(item: _Input) -> Iterator[ImportResult]:
+def _read_input(item: _Input, text_only: bool = False) -> Iterator[ImportResult]:
     readers = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "brat": _read_brat}
     reader = readers.get(item.kind)
     if reader is None:
         yield ImportProblem(_where(item.path), item.message)
         return
     try:
-        yield from reader(item.path)
+        yield from (_read_jsonl(item.path, text_only=True) if text_only and item.kind == "jsonl" else reader(item.path))
     except _Problem as problem:
         yield ImportProblem(_where(problem.path or item.path), problem.message, problem.line)
     except Exception as exc:  # a bad file must never stop the rest
@@ -921,7 +926,7 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
                 yield number, None, f"not valid UTF-8 at byte {exc.start} (JSONL must be UTF-8)"
 
 
-def _read_jsonl(path: Path) -> Iterator[ImportResult]:
+def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
     where = _where(path)
     problems = 0
     documents = 0
@@ -948,6 +953,8 @@ def _read_jsonl(path: Path) -> Iterator[ImportResult]:
             problems += 1
             yield ImportProblem(where, f"invalid JSON: {exc}", number)
             continue
+        if text_only and isinstance(record, dict):
+            record = {k: v for k, v in record.items() if k not in ("entities", "quotes", "claims")}
         document, errors, warnings = _record_to_document(record, path)
         for warning in warnings:
             yield ImportProblem(where, warning, number, severity="warning")

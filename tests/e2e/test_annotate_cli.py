@@ -49,7 +49,9 @@ def test_every_seed_quote_found_with_canonical_speaker(seeds_out, case):
 
 def test_preannotate_reads_interchange_jsonl_and_reports_bad_lines(tmp_path):
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"id": "a", "text": "“We will win,” Lavrov said."}) + "\n{broken\n", encoding="utf-8")
+    # input annotations (here in another tool's shape) are ignored: only id and text are needed
+    line = {"id": "a", "text": "“We will win,” Lavrov said.", "quotes": [{"speaker": [{"start": 0, "end": 1}]}]}
+    src.write_text(json.dumps(line) + "\n{broken\n", encoding="utf-8")
     out = tmp_path / "out.jsonl"
     res = claimdesk("preannotate", str(src), "-o", str(out))
     assert res.returncode == 0
