@@ -306,3 +306,31 @@ def test_models_pass_qtmodeltester(qtmodeltester, window):
 def test_buttons_exist_for_entity_tools(window):
     labels = {b.text() for b in window.entities_panel.findChildren(QPushButton)}
     assert {"Merge", "Rename…", "Label all occurrences", "Apply to identical"} <= labels
+
+
+@pytest.mark.slow
+def test_preannotate_runs_in_the_background_and_suggestions_appear(qtbot, window):
+    before = len(window.store.mentions())
+    with qtbot.waitSignal(window.jobs.sig_finished, timeout=300_000) as blocker:
+        window.preannotate()
+        assert window.job_cancel.isVisible()
+    report = blocker.args[1]
+    assert report.annotated == 5, report.summary()
+    assert len(window.store.mentions()) > before
+    assert window.quote_model.rowCount() > 0  # the shown article's quotes appeared
+    assert not window.job_cancel.isVisible()
+    assert "annotated" in window.statusBar().currentMessage()
+
+
+def test_cancel_stops_a_background_job(qtbot, window, tmp_path):
+    folder = tmp_path / "many"
+    folder.mkdir()
+    for i in range(60):
+        (folder / f"a{i}.txt").write_text(f"Article {i}: Lavrov met Blinken again, for the {i}th time.", encoding="utf-8")
+    with qtbot.waitSignal(window.jobs.sig_finished, timeout=60_000) as blocker:
+        window.import_paths([str(folder)])
+        window.job_cancel.click()
+    report = blocker.args[1]
+    assert report.cancelled and len(report.added) < 60
+    assert window.store.document_count() == 5 + len(report.added)  # what landed stays
+    assert "cancelled" in window.statusBar().currentMessage()
