@@ -975,13 +975,10 @@ class MainWindow(QMainWindow):
     def export_dialog(self) -> None:
         if self.session is None:
             return
-        try:
-            from desktop.ui.export_dialog import ExportDialog
-        except ImportError:
-            self.notify(QMessageBox.Icon.Information, "Export", "Use 'claimdesk export' on the command line.")
-            return
-        dialog = ExportDialog(self.session.path, self.jobs, self)
-        dialog.exec()
+        from desktop.ui.export_dialog import ExportDialog
+
+        self.export_dialog_widget = ExportDialog(self.session.path, self.jobs, self)
+        self.export_dialog_widget.open()
 
     def _job_started(self, title: str) -> None:
         self.job_label.setText(title)
@@ -1001,7 +998,14 @@ class MainWindow(QMainWindow):
             w.hide()
         if self.session is not None:
             self.session.refresh()
-        summary = result.summary() if hasattr(result, "summary") else ("cancelled" if result is None else str(result))
+        if result is None:
+            summary = "cancelled"
+        elif hasattr(result, "summary"):
+            summary = result.summary()
+        elif hasattr(result, "line"):  # an export summary
+            summary = result.line()
+        else:
+            summary = str(result)
         self.statusBar().showMessage(f"{title}: {summary}", 8000)
         problems = getattr(result, "problems", None) or []
         if problems:
@@ -1044,6 +1048,7 @@ class MainWindow(QMainWindow):
         table = QTableWidget(0, 2)
         table.setHorizontalHeaderLabels(["Keys", "What it does"])
         table.verticalHeader().hide()
+        table.verticalHeader().setMinimumSectionSize(18)
         rows = [(spec.shortcut, spec.text.replace("&", "")) for _, specs in A.MENUS for spec in specs
                 if spec and spec.shortcut]
         rows += [(lab.hotkey, f"label as {lab.name}") for lab in getattr(self, "hotkey_labels", [])]
@@ -1056,6 +1061,11 @@ class MainWindow(QMainWindow):
             table.setItem(r, 1, QTableWidgetItem(what))
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setDefaultSectionSize(22)
+        table.setShowGrid(False)
+        table.setAlternatingRowColors(True)
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setWordWrap(False)
         layout = QVBoxLayout(dialog)
         layout.addWidget(table)
         dialog.resize(560, 640)

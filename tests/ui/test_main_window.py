@@ -334,3 +334,18 @@ def test_cancel_stops_a_background_job(qtbot, window, tmp_path):
     assert report.cancelled and len(report.added) < 60
     assert window.store.document_count() == 5 + len(report.added)  # what landed stays
     assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_export_dialog_exports_in_the_background(qtbot, window, tmp_path):
+    window.export_dialog()
+    dialog = window.export_dialog_widget
+    dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+    dialog.status.setCurrentIndex(dialog.status.findData("all"))
+    out = tmp_path / "out.jsonl"
+    dialog.out.setText(str(out))
+    with qtbot.waitSignal(window.jobs.sig_finished, timeout=120_000) as blocker:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    summary = blocker.args[1]
+    assert summary.documents == 5 and summary.entities == 3
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 5
+    assert "exported 5 documents" in window.statusBar().currentMessage()
