@@ -1127,6 +1127,8 @@ class ArticleView(QTextEdit):
             self._apply_selections()
             if sp is not None and preview is not None and preview != (sp.start, sp.end):
                 self.sig_resize_requested.emit(key, preview[0], preview[1])
+            elif sp is not None:
+                self.sig_span_clicked.emit(key)  # pressed on an edge without dragging: a click
             event.accept()
             return
         super().mouseReleaseEvent(event)
