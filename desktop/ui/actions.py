@@ -32,8 +32,10 @@ REJECT = ActionSpec("annotate.reject", "&Reject Suggestion", "X")
 ACCEPT_ALL = ActionSpec("annotate.accept_all", "Accept &All in Article", "Ctrl+Shift+A")
 DELETE = ActionSpec("annotate.delete", "&Delete Annotation", "Del")
 NEW_CLAIM = ActionSpec("annotate.claim", "Mark &Claim (selection or sentence)", "C")
+CLAIM_SENTENCE = ActionSpec("annotate.claim_sentence", "Mark the &Sentence at the Cursor as Claim", "Shift+C")
 NEW_QUOTE = ActionSpec("annotate.quote", "Mark &Quote from Selection", "Q")
-SET_SPEAKER = ActionSpec("annotate.speaker", "Set &Speaker (selection or click a mention)", "S")
+SET_SPEAKER = ActionSpec("annotate.speaker", "Set &Speaker (in a quote: start; then select or click the speaker)",
+                         "S")
 SET_CUE = ActionSpec("annotate.cue", "Set C&ue from Selection", "U")
 PREANNOTATE = ActionSpec("annotate.run_model", "&Pre-annotate Project with spaCy", "Ctrl+R")
 
@@ -53,7 +55,8 @@ ABOUT = ActionSpec("help.about", "&About Claimdesk")
 MENUS: list[tuple[str, list[ActionSpec | None]]] = [
     ("&File", [NEW, OPEN, None, IMPORT_FILES, IMPORT_FOLDER, EXPORT, None, CLOSE, QUIT]),
     ("&Edit", [UNDO, REDO, HISTORY, None, FIND, FIND_PROJECT]),
-    ("&Annotate", [ACCEPT, REJECT, ACCEPT_ALL, DELETE, None, NEW_CLAIM, NEW_QUOTE, SET_SPEAKER, SET_CUE, None,
+    ("&Annotate", [ACCEPT, REJECT, ACCEPT_ALL, DELETE, None, NEW_CLAIM, CLAIM_SENTENCE, NEW_QUOTE, SET_SPEAKER,
+                   SET_CUE, None,
                    PREANNOTATE]),
     ("&Navigate", [NEXT_SUGGESTION, PREV_SUGGESTION, None, NEXT_DOC, PREV_DOC, MARK_DONE]),
     ("&View", [ZOOM_IN, ZOOM_OUT, ZOOM_RESET]),

@@ -215,6 +215,7 @@ class MainWindow(QMainWindow):
             A.FIND: self.show_find, A.FIND_PROJECT: self.show_project_search,
             A.ACCEPT: lambda: self.set_status_selected("accepted"), A.REJECT: lambda: self.set_status_selected("rejected"),
             A.ACCEPT_ALL: self.accept_all, A.DELETE: self.delete_selected, A.NEW_CLAIM: self.new_claim,
+            A.CLAIM_SENTENCE: lambda: self.new_claim(sentence=True),
             A.NEW_QUOTE: self.new_quote, A.SET_SPEAKER: self.set_speaker, A.SET_CUE: self.set_cue,
             A.PREANNOTATE: self.preannotate, A.NEXT_SUGGESTION: lambda: self.step_suggestion(1),
             A.PREV_SUGGESTION: lambda: self.step_suggestion(-1), A.NEXT_DOC: lambda: self.step_document(1),
@@ -223,7 +224,7 @@ class MainWindow(QMainWindow):
             A.SHORTCUTS: self.show_shortcuts, A.ABOUT: self.show_about,
         }
         # Single keys act only while the article has focus, so typing in a field is safe.
-        article_keys = {A.ACCEPT, A.REJECT, A.DELETE, A.NEW_CLAIM, A.NEW_QUOTE, A.SET_SPEAKER, A.SET_CUE,
+        article_keys = {A.ACCEPT, A.REJECT, A.DELETE, A.NEW_CLAIM, A.CLAIM_SENTENCE, A.NEW_QUOTE, A.SET_SPEAKER, A.SET_CUE,
                         A.NEXT_SUGGESTION, A.PREV_SUGGESTION}
         menubar = self.menuBar()
         for title, specs in A.MENUS:
@@ -533,7 +534,8 @@ class MainWindow(QMainWindow):
         has_project, has_doc = self.session is not None, self.doc_id is not None
         for spec in (A.IMPORT_FILES, A.IMPORT_FOLDER, A.EXPORT, A.CLOSE, A.FIND_PROJECT, A.PREANNOTATE):
             self.actions_by_id[spec.id].setEnabled(has_project)
-        for spec in (A.ACCEPT, A.REJECT, A.ACCEPT_ALL, A.DELETE, A.NEW_CLAIM, A.NEW_QUOTE, A.SET_SPEAKER, A.SET_CUE,
+        for spec in (A.ACCEPT, A.REJECT, A.ACCEPT_ALL, A.DELETE, A.NEW_CLAIM, A.CLAIM_SENTENCE, A.NEW_QUOTE,
+                     A.SET_SPEAKER, A.SET_CUE,
                      A.NEXT_SUGGESTION, A.PREV_SUGGESTION, A.MARK_DONE, A.FIND):
             self.actions_by_id[spec.id].setEnabled(has_doc)
         stack = self.session.undo_stack if self.session else None
@@ -611,6 +613,21 @@ class MainWindow(QMainWindow):
         selection = self.view.selection()
         key = self.selected_key()
         if selection:
+            overlapping = [m for m in self.store.mentions(self.doc_id, include_rejected=False)
+                           if m.start < selection[1] and selection[0] < m.end]
+            if len(overlapping) == 1:  # selecting an existing entity and pressing a label fixes it
+                m = overlapping[0]
+                batch = []
+                if (m.start, m.end) != selection:
+                    batch.append(edits.ResizeMention(m.id, *selection))
+                if m.label != label:
+                    batch.append(edits.RelabelMention(m.id, label))
+                if batch and self.session.do_many(batch, f"correct entity to {label}"):
+                    self.view.set_selection(selection[1], selection[1])
+                    self.view.select_span(("mention", m.id))
+                elif not batch:
+                    self.do(edits.SetStatus("mentions", (m.id,), "accepted"))
+                return
             if self.do(edits.AddMention(self.doc_id, selection[0], selection[1], label)):
                 self.view.set_selection(selection[1], selection[1])
                 mention = self._mention_at(selection[0], selection[1])
@@ -631,6 +648,7 @@ class MainWindow(QMainWindow):
             "reject": lambda: self.set_status_selected("rejected"), "accept_all": self.accept_all,
             "next": lambda: self.step_suggestion(1), "prev": lambda: self.step_suggestion(-1),
             "claim": self.new_claim, "quote": self.new_quote, "speaker": self.set_speaker, "cue": self.set_cue,
+            "escape": self.cancel_pick,
         }.get(name)
         if handler:
             handler()
@@ -710,10 +728,11 @@ class MainWindow(QMainWindow):
             index = (after[0] if step > 0 else after[-1]) if after else (0 if step > 0 else len(keys) - 1)
         self.select_key(keys[index])
 
-    def new_claim(self) -> None:
+    def new_claim(self, sentence: bool = False) -> None:
         if self.doc_id is None:
             return
-        selection = self.view.selection() or self.view.sentence_at_cursor()
+        selection = None if sentence else self.view.selection()
+        selection = selection or self.view.sentence_at_cursor()
         if not selection or selection[0] >= selection[1]:
             return
         if self.do(edits.AddClaim(self.doc_id, selection[0], selection[1])):
@@ -735,26 +754,50 @@ class MainWindow(QMainWindow):
             self.select_key(("quote", quote.id))
             self.statusBar().showMessage("Quote added: press S to set its speaker (select it, or click a mention)", 5000)
 
+    def _quote_at_cursor(self) -> int | None:
+        selection = self.view.selection()
+        pos = selection[0] if selection else self.view.textCursor().position()
+        for q in self.store.quotes(self.doc_id, include_rejected=False):
+            if any(f.start <= pos < f.end for f in q.content):
+                return q.id
+        return None
+
     def _selected_quote(self) -> int | None:
         key = self.selected_key()
         if key and key[0] in ("quote", "speaker", "cue"):
             return key[1]
-        return self.quotes_panel.quote_id()
+        return self._quote_at_cursor() or self.quotes_panel.quote_id()
 
     def set_speaker(self) -> None:
-        quote_id = self._selected_quote()
-        if quote_id is None:
-            self.statusBar().showMessage("Select a quote first", 3000)
+        """S: with a quote chosen (selected, or the cursor in it) start choosing its speaker; the next
+        click on a mention, or a selection outside the quote and S again, sets it."""
+        if self.doc_id is None:
             return
-        if self.view.selection():
+        selection = self.view.selection()
+        quote_id = self._pick_speaker_for or self._selected_quote()
+        if quote_id is None:
+            self.statusBar().showMessage("Put the cursor in a quote (or select one) first", 3000)
+            return
+        inside = selection and any(f.start <= selection[0] and selection[1] <= f.end
+                                   for f in self.store.quote(quote_id).content)
+        if selection and not inside:
+            self._pick_speaker_for = None
             self._quote_part_from_selection(quote_id, "speaker")
         else:
             self.start_pick_speaker(quote_id)
 
     def start_pick_speaker(self, quote_id: int) -> None:
         self._pick_speaker_for = quote_id
-        self.statusBar().showMessage("Click the mention that is the speaker (Esc to cancel)", 6000)
+        self.view.select_span(("quote", quote_id))
+        self.quotes_panel.show_quote(quote_id)
+        self.statusBar().showMessage("Choose the speaker: click a mention, or select the name and press S "
+                                     "(Esc cancels)", 8000)
         self.view.setFocus()
+
+    def cancel_pick(self) -> None:
+        if self._pick_speaker_for is not None:
+            self._pick_speaker_for = None
+            self.statusBar().showMessage("Speaker choice cancelled", 2000)
 
     def set_cue(self) -> None:
         quote_id = self._selected_quote()

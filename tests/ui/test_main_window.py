@@ -349,3 +349,38 @@ def test_export_dialog_exports_in_the_background(qtbot, window, tmp_path):
     assert summary.documents == 5 and summary.entities == 3
     assert len(out.read_text(encoding="utf-8").splitlines()) == 5
     assert "exported 5 documents" in window.statusBar().currentMessage()
+
+
+def test_selecting_an_entity_and_pressing_a_label_corrects_it(qtbot, window):
+    start, end = offsets(window, "Sergey Lavrov")
+    wrong = mention_at(window, start, end)
+    assert wrong.label == "ORG"
+    window.view.set_selection(start + 7, end)  # just "Lavrov": resize and relabel, one step
+    key(qtbot, window, Qt.Key.Key_1)
+    fixed = window.store.mention(wrong.id)
+    assert (fixed.start, fixed.end, fixed.label, fixed.prov.status) == (start + 7, end, "PERSON", "accepted")
+    assert len([m for m in window.store.mentions(window.doc_id) if m.start < end and start < m.end]) == 1
+    undo(qtbot, window)
+    assert window.store.mention(wrong.id) == wrong
+
+
+def test_keyboard_only_speaker_and_sentence_claim(qtbot, window):
+    start, end = offsets(window, "What we expect is concrete answers")
+    window.view.set_selection(start, end)
+    key(qtbot, window, Qt.Key.Key_Q)  # a quote from the selection
+    quote = max(window.store.quotes(window.doc_id), key=lambda q: q.id)
+    window.view.set_selection(start + 3, start + 10)  # a selection inside the quote: S starts choosing
+    window.select_key(None)
+    key(qtbot, window, Qt.Key.Key_S)
+    assert window._pick_speaker_for == quote.id
+    lavrov = offsets(window, "Lavrov said during")[0]
+    window.view.set_selection(lavrov, lavrov + 6)  # the name, outside the quote: S sets it
+    key(qtbot, window, Qt.Key.Key_S)
+    q = window.store.quote(quote.id)
+    assert (q.speaker.start, q.speaker.end) == (lavrov, lavrov + 6) and window._pick_speaker_for is None
+
+    claim_from = offsets(window, "Russia has been amassing")
+    window.view.set_selection(*claim_from)  # a find result: Shift+C takes its whole sentence
+    key(qtbot, window, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
+    claim = max(window.store.claims(window.doc_id), key=lambda c: c.id)
+    assert window.text[claim.start:claim.end].endswith("if they invade.")
