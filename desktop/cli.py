@@ -18,6 +18,7 @@ from desktop import __version__
 from desktop.core import edits
 from desktop.core.jobs import Job, import_into
 from desktop.core.store import ProjectError, Store
+from desktop.export_command import add_export_parser
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 
@@ -316,6 +317,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true",
                    help="re-annotate documents this model already did (replaces untouched suggestions only)")
 
+    add_export_parser(sub)
+
     p = add("open", cmd_open, "open a project in the editor window")
     p.add_argument("project", help="project file")
     p.add_argument("--screenshot", metavar="FILE.png",
@@ -326,6 +329,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild it from the seeds")
     p.add_argument("--open", action="store_true",
                    help="open it in the editor (without a display: say so and run the headless pipeline)")
+    from desktop.bench_command import add_bench_parser
+
+    add_bench_parser(sub)
     return parser
 
 

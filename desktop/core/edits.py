@@ -895,8 +895,14 @@ class DuplicateDocumentError(EditError):
 
 
 def _imported_prov(p: Plan, ann: dict[str, Any], default_origin: str) -> dict[str, Any]:
+    """Provenance an import carries (origin, status, annotator, model, timestamps) is kept, so an
+    exported project imports back exactly."""
     origin = ann.get("origin") or default_origin
-    return p.provenance(origin, ann.get("status"), ann.get("model"), ann.get("annotator"))
+    prov = p.provenance(origin, ann.get("status"), ann.get("model"), ann.get("annotator"))
+    for key in ("created_at", "updated_at"):
+        if isinstance(ann.get(key), str) and ann[key]:
+            prov[key] = ann[key]
+    return prov
 
 
 @_register

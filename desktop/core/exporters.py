@@ -29,8 +29,10 @@ What is exported
 * Atomic: every file is written to a temporary file in the same folder, flushed, fsynced and
   renamed over ``out`` (``os.replace``); a folder output is built in a temporary folder beside
   ``out`` and renamed when complete.  An interrupted or failed export leaves no partial output.
-  A non-empty existing output folder is only replaced with ``overwrite=True``; an existing output
-  file is replaced.
+  An existing output file is replaced; a non-empty output folder only with ``overwrite=True``
+  (``--force``) and only when it holds nothing but what an export writes (files with export
+  suffixes, ``train``/``dev``/``test`` folders).  The project file, and a folder holding it, are
+  never written over.
 * ``split="80/10/10"`` (two or three parts: train/dev[/test]) with ``seed``: documents are
   ordered by external id, shuffled with ``random.Random(seed)`` and cut at the rounded cumulative
   proportions, so the same project, split and seed always give the same parts.  ``out`` becomes
@@ -46,7 +48,8 @@ Formats
 ``jsonl``
     The interchange JSONL of DESIGN.md, one document a line, every layer with provenance
     (``origin``, ``status``, ``annotator``, ``model``, ``created_at``, ``updated_at``), canonical
-    names (``entity``, ``speaker_entity``), ``claimant`` (the claimant's text, else its entity's
+    names (``entity``, ``speaker_entity``), ``speaker_resolved`` (the name a pronoun speaker
+    stands for, a span or null), ``claimant`` (the claimant's text, else its entity's
     name), ``labels``, ``note`` and ``meta`` (title, source, url, published, story; only fields
     that are set).  Keys in a fixed order; U+2028, U+2029 and U+0085 are written as ``\u`` escapes
     so line-based readers never split a record.  ``claimdesk import`` reads it back.
@@ -68,13 +71,15 @@ Formats
     ``annotation.conf`` so a brat server shows them (overlaps allowed).  ``ID`` is the document's
     external id with characters other than letters, digits, ``.``, ``_``, ``-``, ``~`` replaced by
     ``_`` (a leading dot too); clashes get ``_2``, ``_3``...  Offsets are character (code point)
-    offsets, ``\r\n`` counting two.  ``claimdesk import`` reads it back.
+    offsets, ``\r\n`` counting two.  ``claimdesk import`` reads it back.  A quote's
+    ``speaker_resolved`` is not written: the importer's conventions have no place for it.
 
 ``prodigy``
     JSONL, one task per document, as Prodigy's ``ner.manual``/``spans.manual`` recipes and
     ``db-in`` read it: ``text``, ``tokens`` (``text``, ``start``, ``end``, ``id``, ``ws``),
     ``spans`` (entity mentions: ``start``, ``end``, ``token_start``, ``token_end`` inclusive,
-    ``label``; overlapping mentions are kept, which ``spans`` recipes read and ``ner`` recipes do
+    ``label``; a span with whitespace at an edge is trimmed to its tokens and counted as
+    adjusted; overlapping mentions are kept, which ``spans`` recipes read and ``ner`` recipes do
     not), ``meta``, and ``answer: "accept"`` when every exported annotation of the document is
     accepted; a document with suggestions has no ``answer`` (a task to review) and its suggested
     spans carry ``"source"`` (the model, as Prodigy's model-assisted recipes write it).  Quotes
@@ -95,13 +100,16 @@ Formats
     a second fragment is linked with ``continues``); the quote type and each claim label set are
     per-region ``choices`` (``from_name`` ``quote_type`` or the label set's name); canonical
     entity, speaker entity, claimant and note are per-region ``textarea`` results.  Region ids
-    are ``e1``, ``q1``, ``q1s``, ``q1c``, ``q1f2``, ``c1`` (per task).  Offsets are code points.
+    are ``e1``, ``q1``, ``q1s``, ``q1c``, ``q1f2``, ``c1`` (per task).  Offsets are code points,
+    as Label Studio stores them since 1.4 (HumanSignal/label-studio#1008); ``value.text`` is the
+    exact text at the offsets.  To import: create a project, paste the ``.xml`` config in
+    Settings > Labeling Interface > Code, then import the ``.json`` file.
 
 ``csv``
     ``OUT``: one row per claim (document, outlet, date, title, claim, claimant, one column per
     claim label set of the project, note, status, origin, annotator, start, end), and
     ``OUT_quotes.csv`` (``OUT``'s stem + ``_quotes``): one row per quote (document, outlet, date,
-    speaker, speaker_entity, cue, type, content with fragments joined by `` … ``, status, origin,
+    speaker, speaker_resolved (the name a pronoun speaker stands for), speaker_entity, cue, type, content with fragments joined by `` … ``, status, origin,
     annotator, start, end).  UTF-8 with a byte order mark and CRLF row ends (RFC 4180), which
     Excel, LibreOffice and Numbers all open with accents intact; Python reads it with
     ``encoding="utf-8-sig", newline=""``.  Cell text is written exactly (no formula escaping).
@@ -246,7 +254,7 @@ class ExportDoc:
         for m in self.mentions:
             cuts.update((m.start, m.end))
         for q in self.quotes:
-            for s in (*q.content, q.speaker, q.cue):
+            for s in (*q.content, q.speaker, q.cue, q.speaker_resolved):
                 if s is not None:
                     cuts.update((s.start, s.end))
         for c in self.claims:
@@ -418,6 +426,33 @@ class AtomicOutput:
         self._done.clear()
 
 
+_EXPORT_SUFFIXES = {".txt", ".ann", ".conf", ".jsonl", ".conll", ".json", ".xml", ".csv", ".spacy", ".jsonld"}
+
+
+def _looks_like_export(folder: Path) -> bool:
+    """Only what an export writes: files with an export suffix, split folders holding the same."""
+    for entry in folder.iterdir():
+        if entry.is_symlink():
+            return False
+        if entry.is_dir():
+            if entry.name not in SPLIT_NAMES or not _looks_like_export(entry):
+                return False
+        elif entry.suffix.lower() not in _EXPORT_SUFFIXES:
+            return False
+    return True
+
+
+def _check_not_project(store: Store, out: Path) -> None:
+    """Never write over the project file, nor replace a folder that holds it."""
+    project = Path(store.path).resolve()
+    target = out.resolve()
+    related = {project, *(project.with_name(project.name + s) for s in ("-wal", "-shm", ".lock"))}
+    if target in related:
+        raise ExportError(f"{out} is the project file itself; choose another -o")
+    if target in project.parents:
+        raise ExportError(f"{out} holds the project file; choose another -o")
+
+
 @contextmanager
 def atomic_output(out: Path, *, folder: bool, overwrite: bool = False) -> Iterator[tuple[AtomicOutput, Path]]:
     """Yield ``(files, root)``: write under ``root`` (a temporary folder when ``folder``, else the
@@ -426,8 +461,11 @@ def atomic_output(out: Path, *, folder: bool, overwrite: bool = False) -> Iterat
     if folder:
         if out.exists() and not out.is_dir():
             raise ExportError(f"{out} is a file; this export writes a folder")
-        if out.is_dir() and any(out.iterdir()) and not overwrite:
-            raise ExportError(f"{out} is a folder that is not empty; choose another -o or replace it (--force)")
+        if out.is_dir() and any(out.iterdir()):
+            if not overwrite:
+                raise ExportError(f"{out} is a folder that is not empty; choose another -o or replace it (--force)")
+            if not _looks_like_export(out):
+                raise ExportError(f"{out} holds files that are not from an export; not replacing it, choose another -o")
         out.parent.mkdir(parents=True, exist_ok=True)
         tmp_root = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part"))
         files = AtomicOutput()
@@ -656,6 +694,7 @@ def jsonl_record(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
     record["quotes"] = [
         {"content": [s.to_json() for s in q.content],
          "speaker": q.speaker.to_json() if q.speaker else None,
+         "speaker_resolved": q.speaker_resolved.to_json() if q.speaker_resolved else None,
          "speaker_entity": source.name(q.speaker_entity_id),
          "cue": q.cue.to_json() if q.cue else None,
          "type": q.type, **_prov_json(q.prov)}
@@ -853,9 +892,10 @@ def prodigy_task(item: ExportDoc, source: ExportSource, summary: ExportSummary |
         rng = _token_range(starts, ends, s, e)
         if rng is None:
             return None
-        if summary is not None and (starts[rng[0]], ends[rng[1]]) != (s, e):
-            summary.adjusted += 1
-        return {"start": s, "end": e, "token_start": rng[0], "token_end": rng[1]}
+        aligned = (starts[rng[0]], ends[rng[1]])
+        if summary is not None and aligned != (s, e):
+            summary.adjusted += 1  # whitespace at an edge: trimmed to the tokens
+        return {"start": aligned[0], "end": aligned[1], "token_start": rng[0], "token_end": rng[1]}
 
     spans = []
     for m in item.mentions:
@@ -873,6 +913,8 @@ def prodigy_task(item: ExportDoc, source: ExportSource, summary: ExportSummary |
         quotes.append({
             "content": [token_span(s.start, s.end) for s in q.content],
             "speaker": token_span(q.speaker.start, q.speaker.end) if q.speaker else None,
+            "speaker_resolved": (token_span(q.speaker_resolved.start, q.speaker_resolved.end)
+                                 if q.speaker_resolved else None),
             "speaker_entity": source.name(q.speaker_entity_id),
             "cue": token_span(q.cue.start, q.cue.end) if q.cue else None,
             "type": q.type, "origin": q.prov.origin, "status": q.prov.status,
@@ -1068,8 +1110,8 @@ def _label_studio_config_path(out: Path) -> Path:
 
 CLAIM_COLUMNS_HEAD = ("document", "outlet", "date", "title", "claim", "claimant")
 CLAIM_COLUMNS_TAIL = ("note", "status", "origin", "annotator", "start", "end")
-QUOTE_COLUMNS = ("document", "outlet", "date", "speaker", "speaker_entity", "cue", "type", "content", "status",
-                 "origin", "annotator", "start", "end")
+QUOTE_COLUMNS = ("document", "outlet", "date", "speaker", "speaker_resolved", "speaker_entity", "cue", "type",
+                 "content", "status", "origin", "annotator", "start", "end")
 FRAGMENT_JOINER = " … "
 
 
@@ -1095,7 +1137,9 @@ def write_csv(ctx: PartContext) -> None:
             for q in item.quotes:
                 quotes_out.writerow([
                     doc.ext_id, doc.source or "", doc.published or "",
-                    q.speaker.text(text) if q.speaker else "", ctx.source.name(q.speaker_entity_id) or "",
+                    q.speaker.text(text) if q.speaker else "",
+                    q.speaker_resolved.text(text) if q.speaker_resolved else "",
+                    ctx.source.name(q.speaker_entity_id) or "",
                     q.cue.text(text) if q.cue else "", q.type,
                     FRAGMENT_JOINER.join(s.text(text) for s in q.content),
                     q.prov.status, q.prov.origin, q.prov.annotator or "", q.content[0].start, q.content[-1].end])
@@ -1207,9 +1251,10 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
     selected = source.doc_ids()
     total = len(selected)
     progress = [0]
-    job.progress(0, total, "")
     folder = ratios is not None or fmt == "brat"
+    _check_not_project(store, target)
     with atomic_output(target, folder=folder, overwrite=overwrite) as (files, root):
+        job.progress(0, total, "")
         if ratios is None:
             docs = _items(source, [d for d, _ in selected], job, progress, total)
             write_part(PartContext(source, files, root, docs, summary))

@@ -1,0 +1,110 @@
+"""``claimdesk export``: write a project's annotations as a dataset.
+
+``claimdesk export PROJECT --format F -o OUT [--status accepted|all] [--documents done|all]
+[--split 80/10/10 --seed N] [--model M] [--force]``
+
+The formats and their conventions are documented in :mod:`desktop.core.exporters` (jsonl, conll,
+brat, prodigy, label-studio, csv, claimreview) and :mod:`desktop.nlp.spacy_export` (spacy).
+The project is opened read-only, so exporting works while the project is open in the app.
+Prints one summary line (``exported N documents, E entities, Q quotes, C claims; S spans
+adjusted``) and the output path.  Expected problems raise :class:`ExportError` (a
+``ProjectError`` and a ``ValueError``), which ``claimdesk`` prints as one line.
+
+Wiring: ``cli.build_parser`` calls :func:`add_export_parser` with its subparsers; this module can
+also run alone (``python -m desktop.export_command PROJECT ...``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from desktop.core.exporters import FORMATS, ExportError, ExportSummary, export_project
+from desktop.core.jobs import Job
+from desktop.core.store import ProjectError, Store
+
+__all__ = ["ExportError", "add_export_parser", "cmd_export", "export", "main"]
+
+HELP = "export annotations as a dataset: " + ", ".join(FORMATS)
+
+
+def export(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
+           split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
+           job: Job | None = None, overwrite: bool = False) -> ExportSummary:
+    """Every format: core formats via :func:`desktop.core.exporters.export_project`, ``spacy`` via
+    :func:`desktop.nlp.spacy_export.export_spacy` (imported only when asked for)."""
+    if fmt == "spacy":
+        from desktop.nlp.spacy_export import export_spacy
+
+        return export_spacy(store, out, status=status, documents=documents, split=split, seed=seed, model=model,
+                            job=job, overwrite=overwrite)
+    return export_project(store, fmt, out, status=status, documents=documents, split=split, seed=seed,
+                          model=model, job=job, overwrite=overwrite)
+
+
+def add_export_parser(subparsers) -> None:
+    """Register ``export`` on ``subparsers`` (the object ``add_subparsers`` returned)."""
+    p = subparsers.add_parser("export", help=HELP, description=HELP)
+    _add_arguments(p)
+    p.set_defaults(func=cmd_export)
+
+
+def _add_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("project", help="project file")
+    p.add_argument("-f", "--format", required=True, choices=FORMATS, help="output format")
+    p.add_argument("-o", "--out", required=True, metavar="OUT",
+                   help="output file (brat, or any format with --split: a folder); a bare name gets the format's suffix")
+    p.add_argument("--status", choices=("accepted", "all"), default="accepted",
+                   help="accepted (default): only what editors accepted or made; all: model suggestions too "
+                        "(rejected annotations are never exported)")
+    p.add_argument("--documents", choices=("done", "all"), default="all",
+                   help="all (default) or only documents marked done")
+    p.add_argument("--split", metavar="80/10/10",
+                   help="split documents into train/dev[/test] parts by these proportions; OUT becomes a folder")
+    p.add_argument("--seed", type=int, default=0, help="seed of the split's shuffle (default 0)")
+    p.add_argument("--model", help="spacy format: the spaCy pipeline whose tokenizer to use "
+                                   "(default: the project's model if installed, else spaCy's blank English)")
+    p.add_argument("--force", action="store_true", help="replace an output folder that is not empty")
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from desktop.cli import TerminalProgress  # late: cli imports this module
+
+    if getattr(args, "seed", 0) and not getattr(args, "split", None):
+        print("note: --seed only matters with --split", file=sys.stderr)
+    if getattr(args, "model", None) and args.format != "spacy":
+        print("note: --model only matters for the spacy format", file=sys.stderr)
+    project = Path(args.project)
+    if not project.exists() and not project.suffix and project.with_suffix(".claimdesk").exists():
+        project = project.with_suffix(".claimdesk")
+    with Store.open(project, readonly=True) as store:
+        summary = export(store, args.format, args.out, status=args.status, documents=args.documents,
+                         split=args.split, seed=args.seed, model=args.model, overwrite=args.force,
+                         job=Job(on_progress=TerminalProgress("exporting")))
+    print(summary.line())
+    for note in summary.notes:
+        print(note)
+    print(f"wrote {summary.out}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``export`` on its own: ``python -m desktop.export_command PROJECT --format F -o OUT``."""
+    parser = argparse.ArgumentParser(prog="claimdesk export", description=HELP)
+    _add_arguments(parser)
+    args = parser.parse_args(argv)
+    try:
+        return cmd_export(args)
+    except (ProjectError, ValueError) as exc:
+        print(f"claimdesk: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("claimdesk: export interrupted; nothing was written", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

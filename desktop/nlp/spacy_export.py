@@ -1,0 +1,265 @@
+"""Export a project as spaCy training data: ``DocBin`` files (``.spacy``).
+
+Written by :func:`export_spacy` through the shared frame of :mod:`desktop.core.exporters`
+(document selection, ``--status``/``--documents``, deterministic splits, atomic output): one
+``OUT.spacy`` file, or with a split a folder ``OUT/`` with ``train.spacy``, ``dev.spacy`` and
+``test.spacy``.  Each part is one ``DocBin(store_user_data=True)``; a DocBin holds its documents
+in compact arrays until it is written, so memory grows with one part's annotations, not with
+parsed documents.  spaCy's ``debug data`` and ``train`` read the files directly
+(``--paths.train OUT/train.spacy --paths.dev OUT/dev.spacy``).
+
+Tokens
+    The text is tokenised (tokenizer only, nothing else runs) by: the ``model`` given
+    (``--model``, resolved by :func:`desktop.nlp.pipeline.resolve_model`; an error when it is not
+    installed); else the project's recorded model (meta ``model``) when that is installed; else
+    ``spacy.blank("en")`` (spaCy's English tokenizer rules, the same ones the ``en_core_web_*``
+    pipelines use).  The text is kept exactly (``doc.text == document text``).
+
+Spans
+    Whitespace at either edge of a span is trimmed first (spaCy's ``debug data`` rejects entities
+    that start or end with whitespace), then the span is made with ``doc.char_span(start, end,
+    alignment_mode="expand")``: a span that does not start and end on token boundaries grows to
+    the tokens it touches.  Both count in the summary's "spans adjusted".  A span that covers no
+    token (only whitespace) is left out and counted as dropped.
+
+``doc.ents``
+    Entity mentions (label = entity label, ``kb_id_`` = canonical entity name, if any).  spaCy's
+    entities cannot overlap: the non-overlapping subset is chosen by
+    :func:`desktop.core.exporters.non_overlapping` on the token-expanded offsets (accepted before
+    suggested, then longest, then earliest); the others are counted ("overlapping entities left
+    out of doc.ents").  Tokens outside every entity are ``O`` (annotated as "no entity").
+
+Span groups (``doc.spans``; every span's ``id_`` links it to its annotation)
+    ``entities``  every entity mention, overlapping ones included (label, ``kb_id_`` as above,
+                  ``id_`` ``e1``, ``e2``...).
+    ``quotes``    each content fragment of each quote; label = quote type (direct / indirect /
+                  mixed); ``id_`` = the quote's id (``q1``...), shared by its fragments, speaker
+                  and cue; ``kb_id_`` = the speaker entity's name.
+    ``speakers``  each quote's speaker span; label ``SPEAKER``; ``id_`` = the quote's id;
+                  ``kb_id_`` = the speaker entity's name.
+    ``cues``      each quote's cue span; label ``CUE``; ``id_`` = the quote's id.
+    ``claims``    claim spans; label ``CLAIM``; ``id_`` = the claim's id (``c1``...);
+                  ``kb_id_`` = the claimant.
+    ``claims_<label set>``  (e.g. ``claims_checkworthiness``, ``claims_verdict``) the claims that
+                  carry a label of that set, with the label as span label: ready for a
+                  ``spancat`` component.
+
+``doc.cats`` (document-level view of the claim labels)
+    For each claim label set and label, ``"<set>:<label>"`` is 1.0 when at least one exported
+    claim of the document carries that label and 0.0 otherwise.  Set only for documents that
+    have exported claims or whose status is ``done`` (so an unannotated document is not a
+    negative example); otherwise ``doc.cats`` is empty.
+
+``doc.user_data`` (kept by ``DocBin(store_user_data=True)``; plain msgpack values)
+    ``"claimdesk"``: ``{"id": ext_id, "status": document status, "meta": {title, source, url,
+    published, story}, "entities": [...], "quotes": [...], "claims": [...]}`` where each
+    annotation has its id (as in ``id_``), character offsets as stored (``start``/``end``; quotes:
+    ``content`` list, ``speaker``, ``speaker_resolved`` (the name a pronoun speaker stands for),
+    ``cue`` as ``[start, end]`` or None), and its fields:
+    ``label``/``entity`` (entities), ``type``/``speaker_entity`` (quotes), ``labels`` (a mapping
+    label set -> label), ``claimant``, ``note`` (claims), and provenance ``origin``, ``status``,
+    ``annotator``, ``model``.  This is where claim labels are carried as span attributes, without
+    registering ``Span`` extensions.
+
+Never imports Qt.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from desktop.core.exporters import (
+    ExportDoc,
+    ExportError,
+    ExportSource,
+    ExportSummary,
+    PartContext,
+    non_overlapping,
+    run_export,
+)
+from desktop.core.jobs import Job
+from desktop.core.store import Store
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["doc_from_export", "export_spacy", "tokenizer_for"]
+
+
+def tokenizer_for(store: Store | None, model: str | None = None) -> tuple[Language, str]:
+    """The pipeline whose tokenizer the export uses, and a description of it."""
+    import spacy
+
+    from desktop.nlp import pipeline
+
+    if model:
+        try:
+            name = pipeline.resolve_model(model)
+        except pipeline.ModelNotFoundError as exc:
+            raise ExportError(str(exc)) from None
+        return _tokenizer_only(name), name
+    recorded = store.meta("model") if store is not None else None
+    if recorded:
+        package = recorded.split()[0]
+        try:
+            name = pipeline.resolve_model(package)
+        except pipeline.ModelNotFoundError:
+            name = None
+        if name:
+            return _tokenizer_only(name), name
+    return spacy.blank("en"), 'spacy.blank("en")'
+
+
+def _tokenizer_only(name: str) -> Language:
+    """A pipeline with the package's vocab and tokenizer, no components loaded."""
+    import spacy
+
+    from desktop.nlp import pipeline
+
+    cached = getattr(pipeline, "_cache", {}).get(name)
+    if cached is not None:
+        return cached
+    return spacy.load(name, exclude=["tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer", "ner",
+                                     "senter", "textcat", "textcat_multilabel", "morphologizer", "spancat"])
+
+
+def _pair(span) -> list[int] | None:
+    return None if span is None else [span.start, span.end]
+
+
+def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summary: ExportSummary,
+                    label_sets: Sequence[str] = ()) -> Doc:
+    """One project document as a spaCy ``Doc`` with entities, span groups, cats and user data."""
+    from spacy.tokens import Span as SpacySpan
+
+    doc = nlp.make_doc(item.text)
+
+    def char_span(start: int, end: int, label: str, kb_id: str | None = None, span_id: str | None = None):
+        s, e = start, end
+        while s < e and item.text[s].isspace():
+            s += 1
+        while e > s and item.text[e - 1].isspace():
+            e -= 1
+        span = doc.char_span(s, e, alignment_mode="expand") if s < e else None
+        if span is None or len(span) == 0:
+            summary.dropped += 1
+            return None
+        if (span.start_char, span.end_char) != (start, end):
+            summary.adjusted += 1
+        return SpacySpan(doc, span.start, span.end, label=label, kb_id=kb_id or "", span_id=span_id or "")
+
+    entity_spans = {}
+    group = []
+    for i, m in enumerate(item.mentions, start=1):
+        span = char_span(m.start, m.end, m.label, source.name(m.entity_id), f"e{i}")
+        if span is not None:
+            entity_spans[m.id] = span
+            group.append(span)
+    doc.spans["entities"] = group
+    kept, dropped = non_overlapping(
+        [m for m in item.mentions if m.id in entity_spans],
+        spans=lambda m: (entity_spans[m.id].start, entity_spans[m.id].end),
+    )
+    summary.dropped += len(dropped)
+    doc.set_ents([entity_spans[m.id] for m in kept], default="outside")
+
+    quotes, speakers, cues = [], [], []
+    for i, q in enumerate(item.quotes, start=1):
+        qid, speaker_entity = f"q{i}", source.name(q.speaker_entity_id)
+        for frag in q.content:
+            span = char_span(frag.start, frag.end, q.type, speaker_entity, qid)
+            if span is not None:
+                quotes.append(span)
+        if q.speaker is not None:
+            span = char_span(q.speaker.start, q.speaker.end, "SPEAKER", speaker_entity, qid)
+            if span is not None:
+                speakers.append(span)
+        if q.cue is not None:
+            span = char_span(q.cue.start, q.cue.end, "CUE", None, qid)
+            if span is not None:
+                cues.append(span)
+    doc.spans["quotes"] = quotes
+    doc.spans["speakers"] = speakers
+    doc.spans["cues"] = cues
+
+    claims = []
+    by_set: dict[str, list] = {name: [] for name in label_sets}
+    for i, c in enumerate(item.claims, start=1):
+        cid = f"c{i}"
+        span = char_span(c.start, c.end, "CLAIM", source.claimant(c), cid)
+        if span is None:
+            continue
+        claims.append(span)
+        for label_set, value in sorted(c.labels.items()):
+            by_set.setdefault(label_set, []).append(
+                SpacySpan(doc, span.start, span.end, label=value, kb_id=source.claimant(c) or "", span_id=cid))
+    doc.spans["claims"] = claims
+    for label_set, spans in by_set.items():
+        doc.spans[f"claims_{label_set}"] = spans
+
+    if item.claims or item.doc.status == "done":
+        sets = source.store.claim_label_sets()
+        for c in item.claims:
+            for label_set, value in c.labels.items():
+                values = sets.setdefault(label_set, [])
+                if value not in values:
+                    values.append(value)
+        present = {(s, v) for c in item.claims for s, v in c.labels.items()}
+        doc.cats = {f"{s}:{v}": 1.0 if (s, v) in present else 0.0 for s, values in sets.items() for v in values}
+
+    d = item.doc
+
+    def prov(p) -> dict[str, Any]:
+        return {"origin": p.origin, "status": p.status, "annotator": p.annotator, "model": p.model}
+
+    doc.user_data["claimdesk"] = {
+        "id": d.ext_id,
+        "status": d.status,
+        "meta": {"title": d.title, "source": d.source, "url": d.url, "published": d.published, "story": d.story},
+        "entities": [
+            {"id": f"e{i}", "start": m.start, "end": m.end, "label": m.label, "entity": source.name(m.entity_id),
+             **prov(m.prov)}
+            for i, m in enumerate(item.mentions, start=1)
+        ],
+        "quotes": [
+            {"id": f"q{i}", "content": [[s.start, s.end] for s in q.content], "speaker": _pair(q.speaker),
+             "speaker_resolved": _pair(q.speaker_resolved),
+             "cue": _pair(q.cue), "type": q.type, "speaker_entity": source.name(q.speaker_entity_id), **prov(q.prov)}
+            for i, q in enumerate(item.quotes, start=1)
+        ],
+        "claims": [
+            {"id": f"c{i}", "start": c.start, "end": c.end, "labels": dict(sorted(c.labels.items())),
+             "claimant": source.claimant(c), "note": c.note, **prov(c.prov)}
+            for i, c in enumerate(item.claims, start=1)
+        ],
+    }
+    return doc
+
+
+def export_spacy(store: Store, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
+                 split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
+                 job: Job | None = None, overwrite: bool = False) -> ExportSummary:
+    """Write ``OUT.spacy`` (or ``OUT/train.spacy``, ``dev.spacy``, ``test.spacy`` with a split)."""
+    from spacy.tokens import DocBin
+
+    nlp, described = tokenizer_for(store, model)
+    label_sets = list(store.claim_label_sets())
+
+    def write_part(ctx: PartContext) -> None:
+        doc_bin = DocBin(store_user_data=True)
+        for item in ctx.docs:
+            doc_bin.add(doc_from_export(nlp, item, ctx.source, ctx.summary, label_sets))
+            ctx.summary.documents += 1
+            ctx.summary.entities += len(item.mentions)
+            ctx.summary.quotes += len(item.quotes)
+            ctx.summary.claims += len(item.claims)
+        ctx.files.write_bytes(ctx.path, doc_bin.to_bytes())
+
+    summary = ExportSummary("spacy", Path(out))
+    summary.notes.append(f"tokenizer: {described}")
+    return run_export(store, "spacy", out, write_part, status=status, documents=documents, split=split, seed=seed,
+                      job=job, overwrite=overwrite, summary=summary)

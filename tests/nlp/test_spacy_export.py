@@ -1,0 +1,167 @@
+"""spaCy DocBin export: entities, span groups, cats, user data; spaCy's own tools read it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from desktop.core import edits
+from desktop.core.exporters import ExportError
+from desktop.core.store import Store
+from desktop.export_command import export
+from tests.core.test_exporters import RICH, at, build_rich_project
+
+spacy = pytest.importorskip("spacy")
+from spacy.tokens import DocBin  # noqa: E402
+
+
+def load(path: Path) -> list:
+    nlp = spacy.blank("en")
+    return list(DocBin().from_disk(path).get_docs(nlp.vocab))
+
+
+@pytest.fixture
+def rich(store):
+    build_rich_project(store)
+    return store
+
+
+def test_docbin_holds_entities_span_groups_cats_and_metadata(rich, tmp_path):
+    summary = export(rich, "spacy", tmp_path / "out", status="all")
+    assert summary.out == tmp_path / "out.spacy" and summary.out.exists()
+    docs = load(summary.out)
+    assert [d.user_data["claimdesk"]["id"] for d in docs] == ["rich/01", "plain", "suggested"]
+    doc = docs[0]
+    assert doc.text == RICH
+    ents = {(e.text, e.label_) for e in doc.ents}
+    assert ("U.S. Treasury", "ORG") in ents and ("U.S.", "GPE") not in ents  # overlap: the longer one kept
+    assert ("Zoë Ångström", "PERSON") in ents and ("Genève", "GPE") in ents
+    assert {e.kb_id_ for e in doc.ents if e.text == "Sergey Lavrov"} == {"Sergey Lavrov"}
+    group = {(s.text, s.label_) for s in doc.spans["entities"]}
+    assert ("U.S.", "GPE") in group and ("U.S. Treasury", "ORG") in group
+    assert summary.dropped == 1
+    quotes = doc.spans["quotes"]
+    two = [s for s in quotes if s.id_ == "q2"]
+    assert [s.text for s in two] == ["“We will not,”", "“accept this.”"] and {s.label_ for s in two} == {"direct"}
+    assert [(s.text, s.kb_id_) for s in doc.spans["speakers"] if s.id_ == "q2"] == [("Lavrov", "Sergey Lavrov")]
+    assert [s.text for s in doc.spans["cues"] if s.id_ == "q2"] == ["said"]
+    claims = {s.id_: s for s in doc.spans["claims"]}
+    assert claims["c1"].text == "Prices rose 5% 🙂 this year." and claims["c1"].kb_id_ == "Zoë Ångström"
+    assert {(s.text, s.label_) for s in doc.spans["claims_verdict"]} == {
+        ("Prices rose 5% 🙂 this year.", "false"), ("We will not", "misleading")}
+    assert doc.cats["verdict:false"] == 1.0 and doc.cats["checkworthiness:opinion"] == 0.0
+    data = doc.user_data["claimdesk"]
+    assert data["status"] == "done" and data["meta"]["source"] == "example.org"
+    c1 = [c for c in data["claims"] if c["id"] == "c1"][0]
+    assert c1["labels"] == {"checkworthiness": "check-worthy", "verdict": "false"}
+    assert c1["note"] == "Checked\twith the\r\nstats \\ office" and c1["status"] == "accepted"
+    assert [q["status"] for q in data["quotes"]] == ["accepted", "suggested"]
+    # a document with nothing annotated and not done has no document-level view
+    assert docs[1].cats == {} and len(docs[1].ents) == 0
+
+
+def test_spans_off_token_boundaries_are_expanded_and_counted(store, tmp_path):
+    text = "Ångström’s report on Genève was late."
+    edits.apply(store, edits.AddDocument(ext_id="x", text=text, entities=(
+        {"start": 0, "end": 4, "label": "PERSON", "origin": "editor"},  # "Ångs": inside a token
+        {**at(text, "Genève"), "label": "GPE", "origin": "editor"},
+    )))
+    summary = export(store, "spacy", tmp_path / "x.spacy")
+    assert summary.adjusted == 1
+    (doc,) = load(tmp_path / "x.spacy")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Ångström", "PERSON"), ("Genève", "GPE")]
+    assert "1 spans adjusted" in summary.line()
+
+
+def test_whitespace_at_span_edges_is_trimmed(store, tmp_path):
+    text = "They met in Geneva\n\nHome of talks."
+    edits.apply(store, edits.AddDocument(ext_id="w", text=text, entities=(
+        {"start": 12, "end": 20, "label": "GPE", "origin": "editor"},)))  # "Geneva\n\n"
+    summary = export(store, "spacy", tmp_path / "w.spacy")
+    (doc,) = load(tmp_path / "w.spacy")
+    assert [(e.text, e.label_) for e in doc.ents] == [("Geneva", "GPE")] and summary.adjusted == 1
+
+
+def test_spacy_export_is_deterministic_and_splits(rich, tmp_path):
+    a = export(rich, "spacy", tmp_path / "a.spacy", status="all")
+    b = export(rich, "spacy", tmp_path / "b.spacy", status="all")
+    assert a.out.read_bytes() == b.out.read_bytes()
+    s = export(rich, "spacy", tmp_path / "corpus", split="60/40", seed=3)
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == ["dev.spacy", "train.spacy"]
+    ids = [d.user_data["claimdesk"]["id"] for name in ("train", "dev") for d in load(tmp_path / "corpus" / f"{name}.spacy")]
+    assert sorted(ids) == ["plain", "rich/01", "suggested"] and s.splits == {"train": 2, "dev": 1}
+
+
+def test_status_accepted_keeps_suggestions_out(rich, tmp_path):
+    export(rich, "spacy", tmp_path / "acc.spacy")
+    doc = load(tmp_path / "acc.spacy")[0]
+    assert all(q["status"] == "accepted" for q in doc.user_data["claimdesk"]["quotes"])
+    assert "Lavrov" not in {e.text for e in doc.ents}  # the first "Lavrov" was only suggested
+
+
+def test_a_missing_model_is_a_one_line_error(rich, tmp_path):
+    with pytest.raises(ExportError, match="not installed"):
+        export(rich, "spacy", tmp_path / "m.spacy", model="xx_no_such_pipeline")
+    assert not (tmp_path / "m.spacy").exists()
+
+
+def test_the_installed_pipeline_tokenizer_can_be_used(rich, tmp_path):
+    from desktop.nlp.pipeline import ModelNotFoundError, resolve_model
+
+    try:
+        name = resolve_model(None)
+    except ModelNotFoundError:
+        pytest.skip("no spaCy pipeline installed")
+    summary = export(rich, "spacy", tmp_path / "m.spacy", model=name)
+    assert f"tokenizer: {name}" in summary.notes
+    assert load(tmp_path / "m.spacy")[0].text == RICH
+
+
+SENTENCES = [
+    ("Antony Blinken met Sergey Lavrov in Geneva on Friday.", [("Antony Blinken", "PERSON"),
+                                                               ("Sergey Lavrov", "PERSON"), ("Geneva", "GPE")]),
+    ("NATO and Russia disagreed in Brussels.", [("NATO", "ORG"), ("Russia", "GPE"), ("Brussels", "GPE")]),
+    ("Joe Biden spoke to Vladimir Putin about Ukraine.", [("Joe Biden", "PERSON"), ("Vladimir Putin", "PERSON"),
+                                                          ("Ukraine", "GPE")]),
+    ("The Kremlin said Moscow wants guarantees from Washington.", [("Kremlin", "ORG"), ("Moscow", "GPE"),
+                                                                   ("Washington", "GPE")]),
+]
+
+
+@pytest.mark.slow
+def test_spacy_debug_data_and_train_read_the_export(store, tmp_path):
+    # spaCy's debug data calls fewer than 100 training documents an error for a new pipeline
+    for i in range(130):
+        text, ents = SENTENCES[i % len(SENTENCES)]
+        text = f"{text} Story {i}."
+        edits.apply(store, edits.AddDocument(ext_id=f"d{i}", text=text, entities=tuple(
+            {**at(text, t), "label": label, "origin": "editor"} for t, label in ents)))
+    summary = export(store, "spacy", tmp_path / "corpus", split="80/20", seed=1)
+    assert summary.splits == {"train": 104, "dev": 26}
+    train, dev = tmp_path / "corpus" / "train.spacy", tmp_path / "corpus" / "dev.spacy"
+    config = tmp_path / "config.cfg"
+    run = [sys.executable, "-m", "spacy"]
+    out = subprocess.run([*run, "init", "config", str(config), "-l", "en", "-p", "ner", "--force"],
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    paths = ["--paths.train", str(train), "--paths.dev", str(dev)]
+    out = subprocess.run([*run, "debug", "data", str(config), *paths], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "Corpus is loadable" in out.stdout
+    out = subprocess.run([*run, "train", str(config), *paths, "--output", str(tmp_path / "model"),
+                          "--training.max_steps", "5", "--training.eval_frequency", "5",
+                          "--nlp.batch_size", "8", "--training.max_epochs", "2"],
+                         capture_output=True, text=True, timeout=180)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert (tmp_path / "model" / "model-last").is_dir()
+    nlp = spacy.load(tmp_path / "model" / "model-last")
+    assert "ner" in nlp.pipe_names and set(nlp.get_pipe("ner").labels) == {"PERSON", "GPE", "ORG"}
+
+
+def test_core_does_not_import_spacy_for_the_spacy_format(store: Store):
+    import desktop.core.exporters as core
+
+    assert "spacy" not in core.__dict__
