@@ -530,6 +530,9 @@ class ArticleView(QTextEdit):
         cur = QTextCursor(doc)
         cur.setBlockFormat(self._paragraph_format())
         cur.insertText(shown)
+        # The old article's highlights must not be applied to the new text while the scroll bar
+        # adjusts to it (setDocument emits scroll changes before set_spans runs).
+        self._spans, self._entries, self._entry_starts, self._entry_maxlen, self._window = [], [], [], 0, None
         old = self.document()
         self.setDocument(doc)
         if old is not None and shiboken6.isValid(old) and old.parent() is self:

@@ -384,3 +384,17 @@ def test_keyboard_only_speaker_and_sentence_claim(qtbot, window):
     key(qtbot, window, Qt.Key.Key_C, Qt.KeyboardModifier.ShiftModifier)
     claim = max(window.store.claims(window.doc_id), key=lambda c: c.id)
     assert window.text[claim.start:claim.end].endswith("if they invade.")
+
+
+def test_switching_articles_keeps_qt_quiet(qtbot, window, qtlog):
+    """A long article's highlights must never be applied to a shorter one (Qt warns then)."""
+    longest = max(window.store.documents(), key=lambda d: len(d.text))
+    E.apply(window.store, E.ReplaceSuggestions(longest.id, "m", entities=tuple(
+        {"start": m.start(), "end": m.end(), "label": "GPE"} for m in __import__("re").finditer("Russia", longest.text))))
+    window.show_document(longest.id)
+    window.view.verticalScrollBar().setValue(window.view.verticalScrollBar().maximum())
+    for _ in range(3):
+        for doc_id in window.store.document_ids():
+            window.show_document(doc_id)
+            qtbot.wait(5)
+    assert not [r for r in qtlog.records if "out of range" in r.message]
