@@ -101,6 +101,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_actions()
         self._build_status_bar()
+        self._arrange_docks()
         self._wire()
         self._restore_layout()
         self._update_enabled()
@@ -183,9 +184,6 @@ class MainWindow(QMainWindow):
         self.claims_dock = self._dock("Claims", "dock.claims", self.claims_panel, Qt.DockWidgetArea.RightDockWidgetArea)
         self.entities_dock = self._dock("Entities", "dock.entities", self.entities_panel,
                                         Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.quotes_dock, self.claims_dock)
-        self.tabifyDockWidget(self.claims_dock, self.entities_dock)
-        self.quotes_dock.raise_()
 
         # Project search and history
         search = QWidget()
@@ -197,12 +195,17 @@ class MainWindow(QMainWindow):
         sl.addWidget(self.search_edit)
         sl.addWidget(self.search_results)
         self.search_dock = self._dock("Search", "dock.search", search, Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.tabifyDockWidget(self.docs_dock, self.search_dock)
         self.history_view = QUndoView()
         self.history_view.setEmptyLabel("project opened")
         self.history_dock = self._dock("History", "dock.history", self.history_view, Qt.DockWidgetArea.RightDockWidgetArea)
+
+    def _arrange_docks(self) -> None:
+        """Tab the inspectors together; search stays a separate, hidden dock (tabbing it with the
+        article list left a stale second tab bar drawn under the list)."""
+        self.tabifyDockWidget(self.quotes_dock, self.claims_dock)
+        self.tabifyDockWidget(self.claims_dock, self.entities_dock)
         self.tabifyDockWidget(self.entities_dock, self.history_dock)
-        self.docs_dock.raise_()
+        self.search_dock.hide()  # shown below the articles by Ctrl+Shift+F
         self.quotes_dock.raise_()
         self.resizeDocks([self.docs_dock, self.quotes_dock], [440, 430], Qt.Orientation.Horizontal)
 
