@@ -19,22 +19,9 @@ SUMMARY = re.compile(r"^exported (\d+) documents?, (\d+) entities, (\d+) quotes,
                      re.M)
 
 
-def _cli_has_export() -> bool:
-    from desktop.cli import build_parser
-
-    parser = build_parser()
-    for action in parser._actions:
-        if getattr(action, "choices", None) and "export" in action.choices:
-            return True
-    return False
-
-
 def claimdesk(*args: str) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("claimdesk")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "desktop"]
-    if args and args[0] == "export" and not _cli_has_export():
-        # until cli.py registers the subcommand, run the export command module on its own
-        cmd, args = [sys.executable, "-m", "desktop.export_command"], args[1:]
     return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=REPO, timeout=300, env={**os.environ})
 
 
