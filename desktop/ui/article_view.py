@@ -672,6 +672,11 @@ class ArticleView(QTextEdit):
             return pos
         return pos - bisect.bisect_left(self._astral_qt, pos)
 
+    def span_key_at_point(self, point: QPoint | QPointF) -> object | None:
+        """Key of the span under a viewport point (for context menus), or None."""
+        pos = self._hit_pos(point)
+        return self.span_at(pos) if pos is not None else None
+
     def _pos_at(self, point: QPoint | QPointF) -> int:
         return self._py(self.cursorForPosition(QPoint(int(point.x()), int(point.y()))).position())
 

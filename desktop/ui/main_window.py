@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QActionGroup, QIcon, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QIcon, QKeySequence, QPalette
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QProgressBar,
     QPushButton,
@@ -242,6 +243,8 @@ class MainWindow(QMainWindow):
                     action.setShortcut(QKeySequence(spec.shortcut))
                 if spec.tip:
                     action.setStatusTip(spec.tip)
+                if spec.icon:
+                    action.setIcon(icon(spec.icon))
                 action.triggered.connect(lambda _=False, f=handlers[spec]: f())
                 if spec in article_keys:
                     action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
@@ -259,10 +262,36 @@ class MainWindow(QMainWindow):
                 self.label_group = QActionGroup(self)
             if title == "&View":
                 menu.addSeparator()
+                theme_menu = menu.addMenu("&Theme")
+                group = QActionGroup(self)
+                current = self.settings.value("theme", "system")
+                for value, text in (("system", "Follow the &System"), ("light", "&Light"), ("dark", "&Dark")):
+                    act = theme_menu.addAction(text)
+                    act.setCheckable(True)
+                    act.setChecked(value == current)
+                    act.setObjectName(f"view.theme.{value}")
+                    group.addAction(act)
+                    act.triggered.connect(lambda _=False, v=value: self.set_theme(v))
+                menu.addSeparator()
                 for dock in (self.docs_dock, self.quotes_dock, self.claims_dock, self.entities_dock, self.search_dock,
                              self.history_dock):
                     menu.addAction(dock.toggleViewAction())
         self._update_recent_menu()
+        toolbar = self.addToolBar("Main")
+        toolbar.setObjectName("toolbar.main")
+        toolbar.setMovable(False)
+        toolbar.setIconSize(QSize(20, 20))
+        for spec in A.TOOLBAR:
+            if spec is None:
+                toolbar.addSeparator()
+            else:
+                toolbar.addAction(self.actions_by_id[spec.id])
+        self.toolbar = toolbar
+
+    def set_theme(self, value: str) -> None:
+        """Light, dark, or the system's scheme (the default); remembered."""
+        self.settings.setValue("theme", value)
+        apply_color_scheme(value)
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -307,6 +336,10 @@ class MainWindow(QMainWindow):
         self.claims_panel.sig_status_requested.connect(lambda c, s: self.do(edits.SetStatus("claims", (c,), s)))
         self.entities_panel.sig_rename_requested.connect(self.rename_entity)
         self.entities_panel.sig_merge_requested.connect(self.merge_entities)
+        self.entity_model.sig_merge_dropped.connect(
+            lambda target, others: self.do(edits.MergeEntities(target, tuple(others))))
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self.show_context_menu)
         self.entities_panel.sig_split_requested.connect(self.split_mention)
         self.entities_panel.sig_label_all_requested.connect(self.label_all_occurrences)
         self.entities_panel.sig_apply_all_requested.connect(self.apply_to_identical)
@@ -909,6 +942,69 @@ class MainWindow(QMainWindow):
             self.show_document(mentions[0].doc_id)
             self.select_key(("mention", mentions[0].id))
 
+    # Context menu ------------------------------------------------------------------------------------------
+
+    def build_context_menu(self, point) -> QMenu:
+        """What a right-click offers: labels for the selection, actions for the span under it."""
+        menu = QMenu(self)
+        if self.doc_id is None:
+            return menu
+        key = self.view.span_key_at_point(point)
+        selection = self.view.selection()
+        if key is not None and not (selection and selection[0] <= self.view_span_start(key) < selection[1]):
+            self.select_key(key)
+        else:
+            key = self.selected_key() if not selection else None
+        if selection:
+            labels = menu.addMenu("Label as")
+            for lab in self.store.labels("entity"):
+                act = labels.addAction(f"{lab.name}" + (f"\t{lab.hotkey}" if lab.hotkey else ""))
+                act.triggered.connect(lambda _=False, n=lab.name: self.apply_label(n))
+            menu.addAction("Mark as claim\tC", self.new_claim)
+            menu.addAction("Mark as quote\tQ", self.new_quote)
+            quote = self._pick_speaker_for or self._selected_quote()
+            if quote is not None:
+                menu.addAction("Set as the quote's speaker", lambda: self._quote_part_from_selection(quote, "speaker"))
+                menu.addAction("Set as the quote's cue\tU", lambda: self._quote_part_from_selection(quote, "cue"))
+                menu.addAction("Add as a quote fragment", lambda: self.add_fragment(quote))
+            menu.addAction("Label all occurrences in the project…", self.label_all_occurrences)
+        elif key is not None:
+            layer, row_id = key
+            menu.addAction(icon("accept"), "Accept\tEnter", lambda: self.set_status_selected("accepted"))
+            menu.addAction(icon("reject"), "Reject\tX", lambda: self.set_status_selected("rejected"))
+            menu.addAction("Delete\tDel", self.delete_selected)
+            if layer == "mention":
+                relabel = menu.addMenu("Relabel as")
+                for lab in self.store.labels("entity"):
+                    act = relabel.addAction(f"{lab.name}" + (f"\t{lab.hotkey}" if lab.hotkey else ""))
+                    act.triggered.connect(lambda _=False, n=lab.name, m=row_id: self.do(edits.RelabelMention(m, n)))
+                menu.addSeparator()
+                menu.addAction("Split off into a new entity…", self.split_mention)
+                menu.addAction("Apply to identical mentions", self.apply_to_identical)
+                menu.addAction("Label all occurrences in the project", self.label_all_occurrences)
+            elif layer in ("quote", "speaker", "cue"):
+                menu.addAction("Choose the speaker…\tS", lambda: self.start_pick_speaker(row_id))
+                types = menu.addMenu("Type")
+                for t in ("direct", "indirect", "mixed"):
+                    types.addAction(t, lambda t=t: self.do(edits.EditQuote(row_id, {"type": t})))
+            elif layer == "claim":
+                for label_set, names in self.store.claim_label_sets().items():
+                    sub = menu.addMenu(label_set.capitalize())
+                    for name in names:
+                        sub.addAction(name, lambda s=label_set, n=name: self.do(edits.SetClaimLabel(row_id, s, n)))
+        if selection:
+            menu.addSeparator()
+            menu.addAction("Copy", self.view.copy)
+        return menu
+
+    def view_span_start(self, key) -> int:
+        return next((s.start for s in self._spans if s.key == key), -1)
+
+    def show_context_menu(self, point) -> None:
+        menu = self.build_context_menu(point)
+        if not menu.isEmpty():
+            menu.exec(self.view.viewport().mapToGlobal(point))
+
     # Find ---------------------------------------------------------------------------------------------------
 
     def show_find(self) -> None:
@@ -1170,10 +1266,60 @@ def _import_job(project: Path, paths: list[str], job):
         return import_into(store, paths, job=job)
 
 
-def apply_theme(app: QApplication) -> None:
-    """Fusion style with the system's light or dark palette (Qt follows the system scheme)."""
+def icon(name: str) -> QIcon:
+    path = resources_dir() / "icons" / f"{name}.svg"
+    return QIcon(str(path)) if path.exists() else QIcon()
+
+
+def dark_palette() -> QPalette:
+    """Fusion's colours for a dark scheme, for platforms whose theme cannot switch on request."""
+    pal = QPalette()
+    colors = {
+        QPalette.ColorRole.Window: "#2b2d30", QPalette.ColorRole.WindowText: "#e6e6e6",
+        QPalette.ColorRole.Base: "#1e1f22", QPalette.ColorRole.AlternateBase: "#27292c",
+        QPalette.ColorRole.ToolTipBase: "#3c3f41", QPalette.ColorRole.ToolTipText: "#e6e6e6",
+        QPalette.ColorRole.PlaceholderText: "#8c8f94", QPalette.ColorRole.Text: "#e6e6e6",
+        QPalette.ColorRole.Button: "#36383b", QPalette.ColorRole.ButtonText: "#e6e6e6",
+        QPalette.ColorRole.BrightText: "#ff6b6b", QPalette.ColorRole.Highlight: "#3d6bc4",
+        QPalette.ColorRole.HighlightedText: "#ffffff", QPalette.ColorRole.Link: "#6ea8fe",
+        QPalette.ColorRole.Light: "#4a4d51", QPalette.ColorRole.Midlight: "#3c3f42",
+        QPalette.ColorRole.Mid: "#2f3134", QPalette.ColorRole.Dark: "#1a1b1d", QPalette.ColorRole.Shadow: "#000000",
+    }
+    for role, value in colors.items():
+        pal.setColor(role, QColor(value))
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        pal.setColor(QPalette.ColorGroup.Disabled, role, QColor("#7a7d82"))
+    return pal
+
+
+def apply_color_scheme(value: str) -> None:
+    """``system`` follows the desktop's light or dark setting; ``light``/``dark`` force one.
+
+    Qt >= 6.8 asks the platform theme to switch; where it cannot (no desktop theme, offscreen),
+    a dark or the standard palette is set instead.
+    """
+    app = QApplication.instance()
+    hints = QGuiApplication.styleHints()
+    wanted = {"light": Qt.ColorScheme.Light, "dark": Qt.ColorScheme.Dark}.get(value, Qt.ColorScheme.Unknown)
+    if hasattr(hints, "setColorScheme"):
+        if wanted == Qt.ColorScheme.Unknown and hasattr(hints, "unsetColorScheme"):
+            hints.unsetColorScheme()
+        else:
+            hints.setColorScheme(wanted)
+    if app is None:
+        return
+    if wanted == Qt.ColorScheme.Dark and hints.colorScheme() != Qt.ColorScheme.Dark:
+        app.setPalette(dark_palette())
+    elif wanted != Qt.ColorScheme.Dark:
+        app.setPalette(app.style().standardPalette())
+
+
+def apply_theme(app: QApplication, settings: QSettings | None = None) -> None:
+    """Fusion style with the system's light or dark palette (or the one chosen in View ▸ Theme)."""
     app.setStyle("Fusion")
     qss = resources_dir() / "style.qss"
     if qss.exists():
         app.setStyleSheet(qss.read_text(encoding="utf-8"))
+    settings = settings or QSettings(ORG_NAME, APP_NAME)
+    apply_color_scheme(str(settings.value("theme", "system")))
 

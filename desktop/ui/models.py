@@ -7,9 +7,19 @@ document's quotes and claims).  Each is checked with pytest-qt's ``qtmodeltester
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QByteArray,
+    QMimeData,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 
 from desktop.core.store import ChangeEvent, Store
 
@@ -177,10 +187,48 @@ class DocumentFilterModel(QSortFilterProxyModel):
         return True
 
 
+ENTITY_MIME = "application/x-claimdesk-entity-ids"
+
+
 class EntityTableModel(_RowsModel):
-    """Canonical entities with their mention counts."""
+    """Canonical entities with their mention counts.  Dragging entities onto another one asks to
+    merge them into it (``sig_merge_dropped(target, others)``); the model itself never changes."""
 
     columns = ("Entity", "Type", "Mentions", "Aliases")
+    sig_merge_dropped = Signal(int, list)
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        base = super().flags(index)
+        if index.isValid():
+            return base | Qt.ItemFlag.ItemIsDragEnabled | Qt.ItemFlag.ItemIsDropEnabled
+        return base
+
+    def supportedDropActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def supportedDragActions(self) -> Qt.DropAction:
+        return Qt.DropAction.MoveAction
+
+    def mimeTypes(self) -> list[str]:
+        return [ENTITY_MIME]
+
+    def mimeData(self, indexes) -> QMimeData:
+        ids = sorted({self._rows[i.row()]["id"] for i in indexes if i.isValid() and i.row() < len(self._rows)})
+        data = QMimeData()
+        data.setData(ENTITY_MIME, QByteArray(json.dumps(ids).encode()))
+        return data
+
+    def canDropMimeData(self, data, action, row, column, parent) -> bool:
+        return data.hasFormat(ENTITY_MIME) and parent.isValid()
+
+    def dropMimeData(self, data, action, row, column, parent) -> bool:
+        if not self.canDropMimeData(data, action, row, column, parent):
+            return False
+        target = self.row_id(parent.row())
+        others = [i for i in json.loads(bytes(data.data(ENTITY_MIME)).decode()) if i != target]
+        if target is not None and others:
+            self.sig_merge_dropped.emit(target, others)
+        return False  # nothing moves: the merge is an edit, and the change event reloads the model
 
     def fetch(self):
         counts = self.store.mention_counts()

@@ -398,3 +398,48 @@ def test_switching_articles_keeps_qt_quiet(qtbot, window, qtlog):
             window.show_document(doc_id)
             qtbot.wait(5)
     assert not [r for r in qtlog.records if "out of range" in r.message]
+
+
+def test_context_menu_labels_a_selection_and_acts_on_a_span(qtbot, window):
+    start, end = offsets(window, "Lavrov", 0)
+    window.view.set_selection(start, end)
+    menu = window.build_context_menu(window.view.span_rects(("mention", mention_at(window, *offsets(
+        window, "Antony Blinken")).id))[0].center().toPoint())
+    labels = next(a.menu() for a in menu.actions() if a.text() == "Label as")
+    next(a for a in labels.actions() if a.text().startswith("PERSON")).trigger()
+    assert mention_at(window, start, end).label == "PERSON"
+    blinken = mention_at(window, *offsets(window, "Antony Blinken"))
+    window.view.set_selection(0, 0)
+    menu = window.build_context_menu(window.view.span_rects(("mention", blinken.id))[0].center().toPoint())
+    assert window.view.selected_key() == ("mention", blinken.id)
+    relabel = next(a.menu() for a in menu.actions() if a.text() == "Relabel as")
+    next(a for a in relabel.actions() if a.text().startswith("ORG")).trigger()
+    assert window.store.mention(blinken.id).label == "ORG"
+
+
+def test_dragging_an_entity_onto_another_merges_it(qtbot, window):
+    store = window.store
+    a = E.apply(store, E.AddEntity("Sergey Lavrov", "PERSON")).changes[0].id
+    b = E.apply(store, E.AddEntity("Sergei Lavrov", "PERSON")).changes[0].id
+    model = window.entity_model
+    data = model.mimeData([model.index(model.row_of(b), 0)])
+    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, model.index(model.row_of(a), 0))
+    model.dropMimeData(data, Qt.DropAction.MoveAction, -1, -1, model.index(model.row_of(a), 0))
+    assert "Sergei Lavrov" in store.entity(a).aliases
+    with pytest.raises(KeyError):
+        store.entity(b)
+
+
+def test_toolbar_and_dark_theme(qtbot, window, tmp_path):
+    from PySide6.QtGui import QGuiApplication
+
+    assert len([a for a in window.toolbar.actions() if not a.isSeparator() and not a.icon().isNull()]) >= 12
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QApplication
+
+    window.set_theme("dark")
+    dark = QGuiApplication.styleHints().colorScheme() == Qt.ColorScheme.Dark
+    assert dark or QApplication.palette().color(QPalette.ColorRole.Window).lightness() < 80
+    window.set_theme("system")
+    assert window.settings.value("theme") == "system"
+    assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 150
