@@ -1207,3 +1207,123 @@ class LinkEntities(Edit):
 
     def describe(self) -> str:
         return "link canonical entities"
+
+
+# Label schema ----------------------------------------------------------------------------------------------
+
+
+def _check_label_fields(p: Plan, layer: str, label_set: str, fields: dict[str, Any], own_id: int | None) -> None:
+    import re
+
+    if "name" in fields and (not isinstance(fields["name"], str) or not fields["name"].strip()):
+        raise EditError("a label needs a name")
+    if "color" in fields and not re.fullmatch(r"#[0-9a-fA-F]{6}", str(fields["color"])):
+        raise EditError(f"colour must look like #rrggbb, not {fields['color']!r}")
+    hotkey = fields.get("hotkey")
+    if hotkey is not None:
+        if not (isinstance(hotkey, str) and len(hotkey) == 1 and hotkey.isdigit() and hotkey != "0"):
+            raise EditError(f"hotkey must be one of 1-9, not {hotkey!r}")
+        clash = p.store.conn.execute(
+            "SELECT name FROM labels WHERE layer = ? AND hotkey = ? AND id IS NOT ?", (layer, hotkey, own_id)
+        ).fetchone()
+        if clash:
+            raise EditError(f"hotkey {hotkey} is already {clash[0]}'s")
+    if "name" in fields:
+        dup = p.store.conn.execute(
+            "SELECT id FROM labels WHERE layer = ? AND label_set = ? AND name = ? AND id IS NOT ?",
+            (layer, label_set, fields["name"].strip(), own_id)).fetchone()
+        if dup:
+            raise EditError(f"there is already a label {fields['name'].strip()!r}")
+
+
+@_register
+@dataclass(frozen=True)
+class AddLabel(Edit):
+    """Add an entity label (``layer="entity"``) or a claim label to a label set (new sets allowed)."""
+
+    layer: str
+    name: str
+    label_set: str = ""
+    color: str = "#cccccc"
+    hotkey: str | None = None
+    description: str = ""
+    kind: ClassVar[str] = "add_label"
+
+    def plan(self, p: Plan) -> None:
+        if self.layer not in ("entity", "claim"):
+            raise EditError(f"layer must be entity or claim, not {self.layer!r}")
+        label_set = "" if self.layer == "entity" else (self.label_set or "").strip()
+        if self.layer == "claim" and not label_set:
+            raise EditError("a claim label belongs to a label set (e.g. verdict)")
+        _check_label_fields(p, self.layer, label_set, {"name": self.name, "color": self.color,
+                                                       "hotkey": self.hotkey}, None)
+        pos = p.store.conn.execute("SELECT coalesce(max(position), -1) + 1 FROM labels").fetchone()[0]
+        p.insert("labels", {"layer": self.layer, "label_set": label_set, "name": self.name.strip(),
+                            "color": self.color, "hotkey": self.hotkey, "description": self.description or "",
+                            "position": pos})
+
+    def describe(self) -> str:
+        return f"add label {self.name}"
+
+
+@_register
+@dataclass(frozen=True)
+class EditLabel(Edit):
+    """Change a label's colour, hotkey or description, or rename it (its annotations follow)."""
+
+    id: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    kind: ClassVar[str] = "edit_label"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("labels", self.id)
+        unknown = set(self.fields) - {"name", "color", "hotkey", "description"}
+        if unknown or not self.fields:
+            raise EditError(f"a label's name, color, hotkey or description can change, not {sorted(unknown) or 'nothing'}")
+        _check_label_fields(p, row["layer"], row["label_set"], self.fields, self.id)
+        values = dict(self.fields)
+        if "name" in values:
+            values["name"] = values["name"].strip()
+        p.update("labels", self.id, **values)
+        new = values.get("name", row["name"])
+        if new != row["name"]:
+            conn = p.store.conn
+            if row["layer"] == "entity":
+                for (mid,) in conn.execute("SELECT id FROM mentions WHERE label = ?", (row["name"],)).fetchall():
+                    p.update("mentions", mid, label=new)
+                for (eid,) in conn.execute("SELECT id FROM entities WHERE type = ?", (row["name"],)).fetchall():
+                    p.update("entities", eid, type=new)
+            else:
+                for cid, labels in conn.execute("SELECT id, labels FROM claims").fetchall():
+                    parsed = json.loads(labels)
+                    if parsed.get(row["label_set"]) == row["name"]:
+                        parsed[row["label_set"]] = new
+                        p.update("claims", cid, labels=json.dumps(parsed, ensure_ascii=False, sort_keys=True))
+
+    def describe(self) -> str:
+        return "edit label " + ", ".join(sorted(self.fields))
+
+
+@_register
+@dataclass(frozen=True)
+class DeleteLabel(Edit):
+    """Remove a label nothing uses (relabel or delete its annotations first)."""
+
+    id: int
+    kind: ClassVar[str] = "delete_label"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("labels", self.id)
+        conn = p.store.conn
+        if row["layer"] == "entity":
+            used = conn.execute("SELECT count(*) FROM mentions WHERE label = ?", (row["name"],)).fetchone()[0]
+            used += conn.execute("SELECT count(*) FROM entities WHERE type = ?", (row["name"],)).fetchone()[0]
+        else:
+            used = sum(json.loads(labels).get(row["label_set"]) == row["name"]
+                       for (labels,) in conn.execute("SELECT labels FROM claims"))
+        if used:
+            raise EditError(f"label {row['name']!r} is used by {used} annotation(s); relabel them first")
+        p.delete("labels", self.id)
+
+    def describe(self) -> str:
+        return "delete label"

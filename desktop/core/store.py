@@ -219,8 +219,23 @@ ALTER TABLE quotes ADD COLUMN resolved_end INTEGER;
 CREATE INDEX mentions_doc_status ON mentions(doc_id, status);
 """
 
+# v4: covering indexes for what the window asks on every change of a large project (10,000
+# documents, 300,000 annotations): mention counts per canonical entity, annotation counts by status
+# and label, suggestions left per document, documents by status.  They replace the narrower
+# indexes they cover.
+_V4 = """
+CREATE INDEX mentions_entity_status ON mentions(entity_id, status);
+DROP INDEX IF EXISTS mentions_entity;
+CREATE INDEX mentions_status_label ON mentions(status, label);
+CREATE INDEX quotes_doc_status ON quotes(doc_id, status);
+DROP INDEX IF EXISTS quotes_doc;
+CREATE INDEX claims_doc_status ON claims(doc_id, status);
+DROP INDEX IF EXISTS claims_doc;
+CREATE INDEX documents_status ON documents(status);
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -439,7 +454,9 @@ def row_to_claim(row: sqlite3.Row) -> Claim:
 
 
 def row_to_entity(row: sqlite3.Row) -> Entity:
-    return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(json.loads(row["aliases"])))
+    aliases = row["aliases"]
+    return Entity(id=row["id"], name=row["name"], type=row["type"],
+                  aliases=() if aliases == "[]" else tuple(json.loads(aliases)))
 
 
 def row_to_label(row: sqlite3.Row) -> Label:
@@ -508,6 +525,7 @@ class Store:
         self._pending = _Pending()
         self._subscribers: list[Callable[[ChangeEvent], None]] = []
         self._labels_cache: list[Label] | None = None
+        self._entities_cache: tuple[tuple[int, int], list[Entity]] | None = None
 
     # Opening and closing -----------------------------------------------------------------------
 
@@ -652,6 +670,11 @@ class Store:
         self.db["labels"].insert_all(rows)
         self.touched("labels")
 
+    def label_rows(self) -> list[dict[str, Any]]:
+        """The schema with row ids (for editing it)."""
+        rows = self.conn.execute("SELECT * FROM labels ORDER BY layer DESC, label_set, position, id")
+        return [dict(r) for r in rows]
+
     def labels(self, layer: str | None = None, label_set: str | None = None) -> list[Label]:
         if self._labels_cache is None:
             rows = self.conn.execute("SELECT * FROM labels ORDER BY layer DESC, label_set, position, id")
@@ -704,17 +727,15 @@ class Store:
 
     def document_summaries(self, doc_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
         """Document list rows without the text: metadata, status and suggestions left."""
+        # Correlated counts: each is an index lookup on (doc_id, status), so asking for one
+        # document costs one document, not a pass over every annotation of the project.
         sql = (
             "SELECT d.id, d.ext_id, d.title, d.source, d.url, d.published, d.story, d.status, length(d.text) AS chars, "
             "substr(d.text, 1, 160) AS lead, "
-            "coalesce(m.n, 0) + coalesce(q.n, 0) + coalesce(c.n, 0) AS suggested "
-            "FROM documents d "
-            "LEFT JOIN (SELECT doc_id, count(*) AS n FROM mentions WHERE status = 'suggested' GROUP BY doc_id) m "
-            "ON m.doc_id = d.id "
-            "LEFT JOIN (SELECT doc_id, count(*) AS n FROM quotes WHERE status = 'suggested' GROUP BY doc_id) q "
-            "ON q.doc_id = d.id "
-            "LEFT JOIN (SELECT doc_id, count(*) AS n FROM claims WHERE status = 'suggested' GROUP BY doc_id) c "
-            "ON c.doc_id = d.id"
+            "(SELECT count(*) FROM mentions WHERE doc_id = d.id AND status = 'suggested') "
+            "+ (SELECT count(*) FROM quotes WHERE doc_id = d.id AND status = 'suggested') "
+            "+ (SELECT count(*) FROM claims WHERE doc_id = d.id AND status = 'suggested') AS suggested "
+            "FROM documents d"
         )
         args: list[Any] = []
         if doc_ids is not None:
@@ -760,6 +781,20 @@ class Store:
         return row_to_entity(self._one("entities", entity_id))
 
     def entities(self) -> list[Entity]:
+        """Every canonical entity, by name.
+
+        The window asks for them on every document switch and edit, so the list is kept until the
+        database changes: ``PRAGMA data_version`` moves when another connection commits,
+        ``total_changes`` when this one writes (inside a transaction the cache is not used).
+        """
+        if self.conn.in_transaction:
+            return self._read_entities()
+        key = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        if self._entities_cache is None or self._entities_cache[0] != key:
+            self._entities_cache = (key, self._read_entities())
+        return list(self._entities_cache[1])
+
+    def _read_entities(self) -> list[Entity]:
         return [row_to_entity(r) for r in self.conn.execute("SELECT * FROM entities ORDER BY name, id")]
 
     def entity_by_name(self, name: str, type_: str | None = None) -> Entity | None:
@@ -798,16 +833,21 @@ class Store:
         q = self.conn.execute
         by_status = {s: 0 for s in ("new", "in_progress", "done")}
         by_status.update(dict(q("SELECT status, count(*) FROM documents GROUP BY status").fetchall()))
-        by_label = dict(
-            q("SELECT label, count(*) FROM mentions WHERE status != 'rejected' GROUP BY label ORDER BY label").fetchall()
-        )
 
         def layer(table: str) -> dict[str, int]:
             out = {s: 0 for s in ("suggested", "accepted", "rejected")}
             out.update(dict(q(f"SELECT status, count(*) FROM {table} GROUP BY status").fetchall()))
             return out
 
-        mention_status, quote_status, claim_status = layer("mentions"), layer("quotes"), layer("claims")
+        # one pass over the (status, label) index gives both the status and the label counts
+        mention_status = {s: 0 for s in ("suggested", "accepted", "rejected")}
+        labels: dict[str, int] = {}
+        for status, label, n in q("SELECT status, label, count(*) FROM mentions GROUP BY status, label"):
+            mention_status[status] = mention_status.get(status, 0) + n
+            if status != "rejected":
+                labels[label] = labels.get(label, 0) + n
+        by_label = dict(sorted(labels.items()))
+        quote_status, claim_status = layer("quotes"), layer("claims")
         return {
             "documents": sum(by_status.values()),
             "documents_by_status": by_status,

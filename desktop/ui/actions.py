@@ -25,6 +25,7 @@ QUIT = ActionSpec("file.quit", "&Quit", "Ctrl+Q")
 UNDO = ActionSpec("edit.undo", "&Undo", "Ctrl+Z", icon="undo")
 REDO = ActionSpec("edit.redo", "&Redo", "Ctrl+Shift+Z", icon="redo")
 HISTORY = ActionSpec("edit.history", "&History", "Ctrl+H", "Every step of this session; click one to go back to it")
+SCHEMA = ActionSpec("edit.schema", "Label &Schema…", "", "Entity labels and claim label sets of this project")
 FIND = ActionSpec("edit.find", "&Find in Article…", "Ctrl+F")
 FIND_PROJECT = ActionSpec("edit.find_project", "Find in &Project…", "Ctrl+Shift+F", icon="search")
 
@@ -55,7 +56,7 @@ ABOUT = ActionSpec("help.about", "&About Claimdesk")
 
 MENUS: list[tuple[str, list[ActionSpec | None]]] = [
     ("&File", [NEW, OPEN, None, IMPORT_FILES, IMPORT_FOLDER, EXPORT, None, CLOSE, QUIT]),
-    ("&Edit", [UNDO, REDO, HISTORY, None, FIND, FIND_PROJECT]),
+    ("&Edit", [UNDO, REDO, HISTORY, None, FIND, FIND_PROJECT, None, SCHEMA]),
     ("&Annotate", [ACCEPT, REJECT, ACCEPT_ALL, DELETE, None, NEW_CLAIM, CLAIM_SENTENCE, NEW_QUOTE, SET_SPEAKER,
                    SET_CUE, None,
                    PREANNOTATE]),

@@ -216,7 +216,7 @@ class MainWindow(QMainWindow):
             A.NEW: self.new_project, A.OPEN: self.open_project_dialog, A.IMPORT_FILES: self.import_files_dialog,
             A.IMPORT_FOLDER: self.import_folder_dialog, A.EXPORT: self.export_dialog, A.CLOSE: self.close_project,
             A.QUIT: self.close, A.UNDO: self.undo, A.REDO: self.redo, A.HISTORY: self.show_history,
-            A.FIND: self.show_find, A.FIND_PROJECT: self.show_project_search,
+            A.FIND: self.show_find, A.FIND_PROJECT: self.show_project_search, A.SCHEMA: self.show_schema,
             A.ACCEPT: lambda: self.set_status_selected("accepted"), A.REJECT: lambda: self.set_status_selected("rejected"),
             A.ACCEPT_ALL: self.accept_all, A.DELETE: self.delete_selected, A.NEW_CLAIM: self.new_claim,
             A.CLAIM_SENTENCE: lambda: self.new_claim(sentence=True),
@@ -568,7 +568,7 @@ class MainWindow(QMainWindow):
 
     def _update_enabled(self) -> None:
         has_project, has_doc = self.session is not None, self.doc_id is not None
-        for spec in (A.IMPORT_FILES, A.IMPORT_FOLDER, A.EXPORT, A.CLOSE, A.FIND_PROJECT, A.PREANNOTATE):
+        for spec in (A.IMPORT_FILES, A.IMPORT_FOLDER, A.EXPORT, A.CLOSE, A.FIND_PROJECT, A.PREANNOTATE, A.SCHEMA):
             self.actions_by_id[spec.id].setEnabled(has_project)
         for spec in (A.ACCEPT, A.REJECT, A.ACCEPT_ALL, A.DELETE, A.NEW_CLAIM, A.CLAIM_SENTENCE, A.NEW_QUOTE,
                      A.SET_SPEAKER, A.SET_CUE,
@@ -1219,6 +1219,13 @@ class MainWindow(QMainWindow):
 
         QMessageBox.about(self, "About Claimdesk", f"<b>Claimdesk {__version__}</b><p>An annotation workbench for "
                           "news: entities, quotes and claims, one SQLite project file.</p>")
+
+    def show_schema(self) -> None:
+        from desktop.ui.schema_dialog import SchemaDialog
+
+        if self.session is not None:
+            self.schema_dialog = SchemaDialog(self.session, self)
+            self.schema_dialog.open()
 
     def show_history(self) -> None:
         self.history_dock.show()

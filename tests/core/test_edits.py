@@ -61,7 +61,14 @@ def all_edits(store, doc):
                                       "type": "direct"},)),
         E.LinkEntities(({"name": "Tony Blinken", "type": "PERSON", "aliases": ["Blinken"],
                          "mention_ids": [m_model.id]},)),
+        E.AddLabel("claim", "satire", label_set="genre", color="#123456"),
+        E.EditLabel(_label_id(store, "PERSON"), {"name": "PER", "hotkey": None, "color": "#000000"}),
+        E.DeleteLabel(_label_id(store, "LAW")),
     ]
+
+
+def _label_id(store, name):
+    return next(r["id"] for r in store.label_rows() if r["name"] == name)
 
 
 def test_every_edit_kind_is_covered(store, sample_doc):
@@ -70,7 +77,7 @@ def test_every_edit_kind_is_covered(store, sample_doc):
     assert kinds - covered == set()
 
 
-@pytest.mark.parametrize("index", range(30))
+@pytest.mark.parametrize("index", range(33))
 def test_apply_then_inverse_restores_state(store, sample_doc, index):
     edit = all_edits(store, sample_doc)[index]
     before = dump(store)
@@ -120,6 +127,11 @@ def _invalid(store, doc):
         "split foreign mention": E.SplitEntity(ent.id, (m_import.id,), "X"),
         "nameless entity": E.AddEntity(" ", "PERSON"),
         "string id": E.DeleteClaim("1"),
+        "label in use": E.DeleteLabel(_label_id(store, "PERSON")),
+        "hotkey taken": E.EditLabel(_label_id(store, "LAW"), {"hotkey": "1"}),
+        "bad colour": E.AddLabel("entity", "MISC", color="red"),
+        "duplicate label": E.AddLabel("entity", "ORG"),
+        "claim label without set": E.AddLabel("claim", "satire"),
     }
 
 
@@ -348,3 +360,12 @@ def test_link_entities_creates_links_and_respects_editor_links(store, sample_doc
     E.apply(store, E.LinkEntities(({"name": "Sergey Lavrov", "type": "PERSON", "aliases": [],
                                      "mention_ids": new_ids},)))
     assert store.mention(new_ids[0]).entity_id == ent.id
+
+
+def test_renaming_a_label_carries_its_annotations(store, sample_doc):
+    E.apply(store, E.EditLabel(_label_id(store, "PERSON"), {"name": "PER"}))
+    assert {m.label for m in store.mentions()} == {"PER", "GPE"}
+    assert store.entity_by_name("Antony Blinken").type == "PER"
+    E.apply(store, E.EditLabel(_label_id(store, "opinion"), {"name": "view"}))
+    assert store.claims()[0].labels == {"checkworthiness": "view"}
+    assert "view" in store.claim_label_sets()["checkworthiness"]

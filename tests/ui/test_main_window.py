@@ -443,3 +443,26 @@ def test_toolbar_and_dark_theme(qtbot, window, tmp_path):
     window.set_theme("system")
     assert window.settings.value("theme") == "system"
     assert QApplication.palette().color(QPalette.ColorRole.Window).lightness() > 150
+
+
+def test_label_schema_dialog_edits_are_undoable(qtbot, window):
+    window.show_schema()
+    dialog = window.schema_dialog
+    dialog.layer.setCurrentText("claim")
+    dialog.label_set.setText("verdict")
+    dialog.name.setText("half true")
+    qtbot.mouseClick(next(b for b in dialog.findChildren(QPushButton) if b.text() == "Add"), Qt.MouseButton.LeftButton)
+    assert "half true" in window.store.claim_label_sets()["verdict"]
+    row = next(i for i, r in enumerate(dialog.rows) if r["name"] == "GPE")
+    dialog.table.item(row, 2).setText("PLACE")  # as if typed after a double-click
+    assert {m.label for m in window.store.mentions(window.doc_id)} >= {"PLACE"}
+    assert any(lab.name == "PLACE" for lab in window.store.labels("entity"))
+    row = next(i for i, r in enumerate(dialog.rows) if r["name"] == "PERSON")
+    dialog.table.selectRow(row)
+    qtbot.mouseClick(next(b for b in dialog.findChildren(QPushButton) if b.text() == "Remove selected"),
+                     Qt.MouseButton.LeftButton)
+    assert "used by" in dialog.message.text()  # PERSON is in use: refused, nothing lost
+    dialog.close()
+    undo(qtbot, window)
+    assert any(lab.name == "GPE" for lab in window.store.labels("entity"))
+    assert "PLACE" not in {m.label for m in window.store.mentions(window.doc_id)}
