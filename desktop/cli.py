@@ -134,6 +134,46 @@ def cmd_history(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _find_label(store: Store, name: str, label_set: str | None) -> dict:
+    rows = [r for r in store.label_rows() if r["name"] == name and (label_set is None or r["label_set"] == label_set)]
+    if not rows:
+        raise CliError(f"{store.path.name}: no label {name!r}" + (f" in {label_set}" if label_set else ""))
+    if len(rows) > 1:
+        raise CliError(f"label {name!r} is in several sets ({', '.join(r['label_set'] for r in rows)}); give --set")
+    return rows[0]
+
+
+def cmd_labels(args: argparse.Namespace) -> int:
+    if args.action is None:
+        with Store.open(args.project, readonly=True) as store:
+            rows = store.label_rows()
+        if args.json:
+            print(json.dumps(rows, ensure_ascii=False, indent=2))
+            return EXIT_OK
+        for r in rows:
+            where = "entity" if r["layer"] == "entity" else f"claim:{r['label_set']}"
+            print(f"{where:<24} {r['name']:<20} {r['color']}  {r['hotkey'] or '-'}  {r['description']}")
+        return EXIT_OK
+    with Store.open(args.project) as store:
+        if args.action == "add":
+            if args.layer == "claim" and not args.set:
+                raise CliError("a claim label needs --set (e.g. --set verdict)")
+            edit = edits.AddLabel(args.layer, args.name, label_set=args.set or "", color=args.color or "#cccccc",
+                                  hotkey=args.hotkey, description=args.description or "")
+        elif args.action == "edit":
+            row = _find_label(store, args.name, args.set)
+            fields = {k: v for k, v in (("name", args.new_name), ("color", args.color), ("hotkey", args.hotkey),
+                                        ("description", args.description)) if v is not None}
+            if args.no_hotkey:
+                fields["hotkey"] = None
+            edit = edits.EditLabel(row["id"], fields)
+        else:
+            edit = edits.DeleteLabel(_find_label(store, args.name, args.set)["id"])
+        edits.apply(store, edit)
+    print(edit.describe())
+    return EXIT_OK
+
+
 def demo_project_path() -> Path:
     from platformdirs import user_data_dir
 
@@ -294,6 +334,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("project", help="project file")
     p.add_argument("document", help="document id (as in 'info') or its external id")
     p.add_argument("status", choices=["new", "in_progress", "done"])
+
+    p = add("labels", cmd_labels, "show or edit the project's label schema (entity labels, claim label sets)")
+    p.add_argument("project", help="project file")
+    p.add_argument("--json", action="store_true", help="print the schema as JSON")
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+    a = actions.add_parser("add", help="add an entity label, or a claim label to a label set")
+    a.add_argument("layer", choices=["entity", "claim"])
+    a.add_argument("name")
+    a.add_argument("--set", help="claim label set (e.g. verdict); a new name makes a new set")
+    a.add_argument("--color", help="#rrggbb")
+    a.add_argument("--hotkey", help="1-9")
+    a.add_argument("--description")
+    e = actions.add_parser("edit", help="rename a label (its annotations follow) or change colour, hotkey, description")
+    e.add_argument("name")
+    e.add_argument("--set", help="claim label set, when the name is in several")
+    e.add_argument("--name", dest="new_name", help="new name")
+    e.add_argument("--color", help="#rrggbb")
+    e.add_argument("--hotkey", help="1-9")
+    e.add_argument("--no-hotkey", action="store_true", help="remove the hotkey")
+    e.add_argument("--description")
+    r = actions.add_parser("remove", help="remove a label no annotation uses")
+    r.add_argument("name")
+    r.add_argument("--set", help="claim label set, when the name is in several")
 
     p = add("history", cmd_history, "show the project's audit trail: who changed what, when")
     p.add_argument("project", help="project file")

@@ -111,13 +111,14 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
         for doc, doc_id in nlp.pipe(_texts(store, todo), as_tuples=True, batch_size=max(1, batch_size),
                                     n_process=max(1, int(processes))):
             entities, quotes = annotate_doc(doc)
+            text = doc.text  # built from the tokens on every access: once per document, not per entity
             # Names seen in this document count as known ("Russias" -> "Russia" when "Russia" occurs).
-            here = known | {name_key(doc.text[e["start"]:e["end"]]) for e in entities}
+            here = known | {name_key(text[e["start"]:e["end"]]) for e in entities}
             cleaned = []
             for ent in entities:
                 if ent["label"] not in labels:
                     continue
-                span = clean_mention(doc.text, ent["start"], ent["end"], ent["label"], here)
+                span = clean_mention(text, ent["start"], ent["end"], ent["label"], here)
                 if span is not None:
                     cleaned.append({**ent, "start": span[0], "end": span[1]})
             report.entities += len(cleaned)

@@ -119,3 +119,19 @@ def test_demo_builds_once_in_the_data_folder(tmp_path):
     assert str(path) in out.stdout and path.exists()
     again = claimdesk("demo")
     assert "built from the seeds" not in again.stdout and "5 documents" in again.stdout
+
+
+def test_label_schema_is_editable_per_project(tmp_path):
+    project = tmp_path / "p.claimdesk"
+    claimdesk("new", str(project))
+    listing = claimdesk("labels", str(project)).stdout
+    assert "PERSON" in listing and "claim:verdict" in listing and "misleading" in listing
+    assert claimdesk("labels", str(project), "add", "claim", "half true", "--set", "verdict", "--color", "#abcdef").returncode == 0
+    assert claimdesk("labels", str(project), "add", "entity", "MISC", "--hotkey", "1").returncode == 1  # PERSON has 1
+    assert claimdesk("labels", str(project), "edit", "PERSON", "--name", "PER", "--color", "#112233").returncode == 0
+    assert claimdesk("labels", str(project), "remove", "LAW").returncode == 0
+    rows = json.loads(claimdesk("labels", str(project), "--json").stdout)
+    names = {(r["label_set"], r["name"]) for r in rows}
+    assert ("verdict", "half true") in names and ("", "PER") in names and ("", "LAW") not in names
+    bad = claimdesk("labels", str(project), "remove", "NOPE")
+    assert bad.returncode == 1 and "no label 'NOPE'" in bad.stderr
