@@ -344,6 +344,8 @@ class MainWindow(QMainWindow):
         self.entities_panel.sig_label_all_requested.connect(self.label_all_occurrences)
         self.entities_panel.sig_apply_all_requested.connect(self.apply_to_identical)
         self.entities_panel.sig_entity_activated.connect(self.show_entity)
+        self.entities_panel.sig_entity_selected.connect(self.show_entity_story)
+        self.entities_panel.sig_story_item_activated.connect(self._open_story_item)
         self.jobs.sig_started.connect(self._job_started)
         self.jobs.sig_progress.connect(self._job_progress)
         self.jobs.sig_finished.connect(self._job_finished)
@@ -935,6 +937,48 @@ class MainWindow(QMainWindow):
             return
         self.session.do_many(batch, "apply correction to identical mentions")
         self.statusBar().showMessage(f"Applied to {len(batch)} mentions", 4000)
+
+    def show_entity_story(self, entity_id: int | None) -> None:
+        """The entity across the story: its quotes in every article, then where it is mentioned."""
+        if self.store is None or entity_id is None:
+            return
+        try:
+            entity = self.store.entity(entity_id)
+        except KeyError:
+            return
+        docs = {r["id"]: r for r in self.store.document_summaries()}
+
+        def outlet(doc_id: int) -> str:
+            row = docs.get(doc_id, {})
+            return row.get("source") or " ".join((row.get("title") or row.get("lead") or row.get("ext_id") or "").split())[:40]
+
+        texts: dict[int, str] = {}
+
+        def text_of(doc_id: int) -> str:
+            if doc_id not in texts:
+                texts[doc_id] = self.store.document(doc_id).text
+            return texts[doc_id]
+
+        rows = []
+        for q in self.store.quotes(include_rejected=False):
+            if q.speaker_entity_id == entity_id:
+                content = " … ".join(" ".join(f.text(text_of(q.doc_id)).split()) for f in q.content)
+                rows.append((f"“{content[:160]}” — {outlet(q.doc_id)} ({q.type})", (q.doc_id, ("quote", q.id))))
+        mentions = [m for m in self.store.mentions(include_rejected=False) if m.entity_id == entity_id]
+        per_doc: dict[int, list] = {}
+        for m in mentions:
+            per_doc.setdefault(m.doc_id, []).append(m)
+        for doc_id, ms in per_doc.items():
+            rows.append((f"{outlet(doc_id)}: {len(ms)} mention{'s' if len(ms) != 1 else ''}",
+                         (doc_id, ("mention", ms[0].id))))
+        self.entities_panel.show_story(f"{entity.name} — {sum(1 for r in rows if r[1][1][0] == 'quote')} quotes "
+                                       f"in {len({r[1][0] for r in rows})} articles", rows)
+
+    def _open_story_item(self, target) -> None:
+        doc_id, key = target
+        if doc_id != self.doc_id:
+            self.show_document(doc_id)
+        self.select_key(key)
 
     def show_entity(self, entity_id: int) -> None:
         mentions = [m for m in self.store.mentions() if m.entity_id == entity_id]

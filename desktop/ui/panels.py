@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QTableView,
@@ -73,6 +75,8 @@ class EntitiesPanel(QWidget):
     sig_label_all_requested = Signal()
     sig_apply_all_requested = Signal()
     sig_entity_activated = Signal(int)
+    sig_entity_selected = Signal(int)
+    sig_story_item_activated = Signal(object)  # (doc_id, span key)
 
     def __init__(self, model: EntityTableModel, parent=None):
         super().__init__(parent)
@@ -114,9 +118,37 @@ class EntitiesPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter)
-        layout.addWidget(self.table)
+        layout.addWidget(self.table, 3)
         layout.addLayout(buttons)
         layout.addLayout(buttons2)
+        self.story_title = QLabel("Across the story: select an entity")
+        self.story_title.setStyleSheet("font-weight: 600; padding-top: 6px;")
+        self.story = QListWidget()
+        self.story.setWordWrap(True)
+        self.story.setSpacing(3)
+        self.story.setAlternatingRowColors(True)
+        self.story.setToolTip("What the selected entity says, and where it is mentioned, in every article; "
+                              "click to go there")
+        self.story.itemActivated.connect(self._story_item)
+        self.story.itemClicked.connect(self._story_item)
+        layout.addWidget(self.story_title)
+        layout.addWidget(self.story, 2)
+        self.table.selectionModel().currentRowChanged.connect(
+            lambda current, _prev: self.sig_entity_selected.emit(current.data(ID_ROLE)) if current.isValid() else None)
+
+    def show_story(self, name: str, rows: list[tuple[str, tuple[int, tuple[str, int]]]]) -> None:
+        """List ``(text, (doc_id, key))`` rows: the entity's quotes and mentions across articles."""
+        self.story.clear()
+        self.story_title.setText(f"Across the story: {name}")
+        for text, target in rows:
+            item = QListWidgetItem(text)
+            item.setData(Qt.ItemDataRole.UserRole, target)
+            self.story.addItem(item)
+
+    def _story_item(self, item: QListWidgetItem) -> None:
+        target = item.data(Qt.ItemDataRole.UserRole)
+        if target:
+            self.sig_story_item_activated.emit(target)
 
     def _rename(self) -> None:
         ids = selected_ids(self.table)

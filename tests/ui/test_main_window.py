@@ -466,3 +466,25 @@ def test_label_schema_dialog_edits_are_undoable(qtbot, window):
     undo(qtbot, window)
     assert any(lab.name == "GPE" for lab in window.store.labels("entity"))
     assert "PLACE" not in {m.label for m in window.store.mentions(window.doc_id)}
+
+
+def test_entity_across_the_story_lists_its_quotes_in_every_article(qtbot, window):
+    store = window.store
+    lavrov = E.apply(store, E.AddEntity("Sergey Lavrov", "PERSON")).changes[0].id
+    for ext_id, needle in (("001_b662277d12457799", "expect a breakthrough"),
+                           ("002_7aa081e1965c350a", "constructive and useful")):
+        doc = store.document_by_ext_id(ext_id)
+        s = doc.text.index(needle)
+        E.apply(store, E.AddQuote(doc.id, ((s, s + len(needle)),), speaker_entity_id=lavrov, type="mixed"))
+    window.entities_dock.raise_()
+    table = window.entities_panel.table
+    row = next(r for r in range(table.model().rowCount()) if table.model().index(r, 0).data() == "Sergey Lavrov")
+    table.setCurrentIndex(table.model().index(row, 0))
+    story = window.entities_panel.story
+    texts = [story.item(i).text() for i in range(story.count())]
+    assert len([t for t in texts if t.startswith("“")]) == 2
+    assert any("constructive and useful" in t for t in texts)
+    item = next(story.item(i) for i in range(story.count()) if "constructive" in story.item(i).text())
+    story.itemClicked.emit(item)
+    assert store.document(window.doc_id).ext_id == "002_7aa081e1965c350a"
+    assert window.view.selected_key()[0] == "quote"
