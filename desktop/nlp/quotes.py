@@ -21,16 +21,25 @@ How it works, in three passes:
    agent of a passive, or the head of a relative clause, or the subject up a chain of
    participles and conjunctions) gives the speaker; its clausal complement (without the
    leading "that") gives the content; "X, he said, Y" gives two content fragments around the
-   reporting clause; "Trump's claim that ..." (a reporting noun with a possessor) counts too.
-   "Name: text" paragraphs (headlines, transcripts) and "“…” ― Name" lines are attributions.
+   reporting clause; "Trump's claim that ..." (a reporting noun with a possessor, a "from"/"by"
+   source, or the subject of a light verb: "expressed concern that ...") counts too, and so do
+   "made (it) clear that ...", "What X said was ...", "pointed out ...", "blasted X for Y" and
+   "a banner saying that ...". "Name: text" paragraphs (headlines, transcripts), "“…” ― Name"
+   lines and a paragraph introduced by "X added:" at the end of the one before are attributions.
    A report inside a quotation belongs to the quoted words and is not output separately;
-   an indirect report that names no source (passive without agent) is not a quote.
+   an indirect report that names no source (passive without agent, "Asked about X, ...") is
+   not a quote. Reported content leaves out the narrator's words around it: the leading "that"
+   or connector ("But ..."), a final ", which ..." or participle clause, and a verb joined to
+   the clause in the reporting verb's tense ("said he would X and warned ...").
 3. *Linking*: a quoted span inside an attribution's content makes it direct (the content is the
    quote) or mixed (the content is partly quoted); a quoted span with no such attribution takes
    the reporting clause right after it (“…,” Blinken said) or right before it (Blinken said:
    “…”); a second quoted span right after that clause is a second fragment of the same quote;
    a paragraph that is only a quote continues the previous paragraph's speaker. A remaining
    long quoted span is a quote with no speaker; short ones (scare quotes, titles) are dropped.
+   Quotes whose marks were stripped ("We don't ..., Blinken told Lavrov, the AP reported.
+   This is a critical moment.") keep the sentence after the reporting clause as a second
+   fragment and do not repeat the quote for the relaying source.
 
 A pronoun speaker ("he said") keeps the pronoun as its span and gets ``speaker_resolved``: the
 nearest person name before it that is a main-clause subject or a quote's speaker (a resolved
@@ -60,7 +69,7 @@ SPEECH_VERBS = frozenset(
     speculate hint caution threaten boast joke lament quip recount reveal signal conclude call
     propose demand question counter advise assure remind inform disclose insist acknowledge comment
     explain predict tout brag concur retort shout yell scream whisper mutter exclaim affirm
-    underscore underline highlight caution complain decry dismiss rejoin clarify specify
+    underscore underline highlight caution complain decry dismiss rejoin clarify specify chant
     guarantee swear""".split()
 )
 #: belief / evidence verbs: they report content only with a clausal complement
@@ -73,7 +82,8 @@ CLAUSE_ONLY_VERBS = frozenset(
 OBJECT_CONTENT_VERBS = frozenset(
     """describe call deny acknowledge announce cite criticize criticise condemn propose demand
     question predict reveal note recall mention claim urge ask order praise blame accuse promise
-    pledge vow threaten reject dismiss welcome label dub characterize characterise""".split()
+    pledge vow threaten reject dismiss welcome label dub characterize characterise attack blast
+    slam lambaste lambast assail denounce chide scold rebuke fault""".split()
 )
 #: verbs taking an infinitive content: "urged X to ...", "vowed to ..."
 INFINITIVE_VERBS = frozenset(
@@ -86,6 +96,15 @@ PREP_CONTENT = {
     "accuse": {"of"},
     "criticize": {"for"},
     "criticise": {"for"},
+    "attack": {"for"},
+    "blast": {"for"},
+    "slam": {"for"},
+    "lambaste": {"for"},
+    "fault": {"for"},
+    "chide": {"for"},
+    "scold": {"for"},
+    "rebuke": {"for"},
+    "point": {"to"},
     "blame": {"for"},
     "praise": {"for"},
     "warn": {"of", "against", "about"},
@@ -101,7 +120,15 @@ PREP_CONTENT = {
 NOUN_CUES = frozenset(
     """claim claims statement assertion allegation allegations warning promise pledge insistence
     argument suggestion charge contention prediction admission acknowledgment acknowledgement
-    declaration announcement belief assurance insinuation accusation view threat vow""".split()
+    declaration announcement belief assurance insinuation accusation view threat vow concern
+    concerns fear fears hope hopes worry doubt doubts conviction message position contention
+    warnings assertions statements arguments promises predictions""".split()
+)
+#: verbs that put a reporting noun forward: "expressed concern that ...", "issued a warning that ..."
+LIGHT_VERBS = frozenset(
+    """express expressed expresses expressing voice voiced voices voicing issue issued issues issuing
+    repeat repeated repeats reiterate reiterated raise raised raises share shared air aired offer
+    offered make made makes making""".split()
 )
 
 _IRREGULAR = {
@@ -111,6 +138,9 @@ _IRREGULAR = {
     "heard": "hear", "read": "read", "understood": "understand", "swore": "swear",
     "sworn": "swear", "foresaw": "foresee", "taught": "teach", "shown": "show",
 }
+
+#: verbs that report only with a particle: "pointed out that ..."
+PARTICLE_VERBS = {"point": "out"}
 
 _ALL_VERBS = SPEECH_VERBS | CLAUSE_ONLY_VERBS | OBJECT_CONTENT_VERBS | INFINITIVE_VERBS | set(PREP_CONTENT)
 
@@ -422,6 +452,9 @@ def _speaker_head(v: Any, depth: int = 0) -> Any | None:
                         return c
         if head.pos_ in ("VERB", "AUX"):
             return _speaker_head(head, depth + 1)
+        if (dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i < v.i
+                and any(c.dep_ == "ccomp" for c in v.children)):
+            return head  # "a sign saying that ...", "one saying that ..."
     return None
 
 
@@ -456,6 +489,8 @@ def _np_span(ctx: _Ctx, h: Any) -> tuple[int, int]:
     if end - start > 14:
         start = max(start, h.i - 6)
         end = min(end, h.i + 6)
+    while start < h.i and doc[start].tag_.startswith("VB") and lemma_of(doc[start].lower_) in SPEECH_VERBS:
+        start += 1  # "Said Ortega" tagged as one name
     while end > start and (doc[end].is_punct or doc[end].is_space):
         end -= 1
     s = doc[start]
@@ -476,7 +511,10 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
     oprd = None
     for c in v.children:
         d = c.dep_
-        if d == "ccomp" and ccomp is None:
+        if d == "ccomp" and (ccomp is None or (ccomp.i < v.i < c.i and (c.left_edge.lower_ == "that" or any(
+                doc[k].text in (":", ";") for k in range(ccomp.right_edge.i + 1, v.i))))):
+            # "...: Republicans said they ...", "..., her campaign disclosed that she ...": the
+            # clause before the verb is the narrator's, the one after it is reported
             ccomp = c
         elif d in ("dobj", "obj") and dobj is None:
             dobj = c
@@ -486,6 +524,13 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
             # parser slips: "tweeted that X was ..." / "tells them to go ..." as adverbial clauses
             first = c.left_edge
             if first.lower_ == "that" and ccomp is None and first.dep_ in ("advmod", "mark", "nsubj"):
+                ccomp = c
+            elif (ccomp is None and lemma in SPEECH_VERBS and c.tag_ != "VBG"
+                  and not any(g.dep_ in ("mark", "advmod") and g.i < c.i and g.tag_ in ("IN", "WRB") for g in c.children)
+                  and any(g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i for g in c.children)
+                  and not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)):
+                # "said after the convention he would not accept ...": a complement clause
+                # parsed as an adverbial one (its own subject, no subordinator)
                 ccomp = c
             elif xcomp is None and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.lefts):
                 xcomp = c
@@ -497,14 +542,39 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
                 as_prep = c
             elif low in PREP_CONTENT.get(lemma, ()):
                 pcontent = c
+    if v.dep_ == "csubj" and lemma in SPEECH_VERBS and v.head.lemma_ in ("be", "") and v.head.lower_ in ("was", "is", "were", "are") and any(
+            c.dep_ == "dobj" and c.lower_ == "what" for c in v.children):
+        # "What the minister said was that ...": the complement of the copula
+        comp = next((c for c in v.head.children if c.dep_ in ("ccomp", "attr", "acomp") and c.i > v.head.i), None)
+        if comp is not None:
+            a = comp.left_edge.i
+            while a < comp.i and (doc[a].lower_ == "that" and doc[a].dep_ == "mark" or doc[a].is_punct):
+                a += 1
+            return [(a, comp.right_edge.i)], comp
     if ccomp is not None and ccomp.i != v.i:
         a = ccomp.left_edge.i
         b = ccomp.right_edge.i
+        if ccomp.dep_ == "advcl":
+            subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.left_edge.i > a and doc[a].lower_ != "that":
+                a = subj.left_edge.i  # "said after the convention he would ...": the time is the report's
         # without a leading "that"/"whether"-less mark
         while a < ccomp.i and (doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "advmod") or doc[a].is_punct):
             a += 1
         if b >= v.i > a and ccomp.i < v.i:
             b = v.i - 1
+        if ccomp.i > v.i:
+            # "said he would order a review and warned against hackers": a verb joined to the
+            # reported clause without a subject, in the reporting verb's tense and not in the
+            # clause's, continues the report, not the reported words
+            for c in ccomp.children:
+                if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ == v.tag_ != ccomp.tag_
+                        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
+                    k = c.left_edge.i - 1
+                    while k > a and (doc[k].dep_ == "cc" or doc[k].is_punct):
+                        k -= 1
+                    b = min(b, k)
+                    break
         return [(a, b)], ccomp
     if v.dep_ == "parataxis" and dobj is None and xcomp is None and lemma in SPEECH_VERBS:
         # "The museum, Mr. Obama said, would make ...": the host clause is the content,
@@ -536,8 +606,13 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
         objs = [c for c in pcontent.children if c.dep_ in ("pobj", "pcomp")]
         if objs:
             o = objs[0]
-            return [(o.left_edge.i, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
-    if lemma in OBJECT_CONTENT_VERBS and dobj is not None and dobj.i > v.i:
+            a = o.left_edge.i
+            if lemma in OBJECT_CONTENT_VERBS and dobj is not None and v.i < dobj.i < pcontent.i:
+                a = dobj.left_edge.i  # "blasted him for not paying taxes": the target and the charge
+            return [(a, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
+    object_content = lemma in OBJECT_CONTENT_VERBS or (
+        lemma in PARTICLE_VERBS and any(c.dep_ == "prt" and c.lower_ == PARTICLE_VERBS[lemma] for c in v.children))
+    if object_content and dobj is not None and dobj.i > v.i:
         end = dobj.right_edge.i
         for extra in (as_prep, oprd, xcomp):
             if extra is not None and extra.i > dobj.i:
@@ -553,6 +628,17 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
         for tok in dobj.subtree:
             if tok.dep_ == "relcl" and tok.left_edge.lower_ == "that" and tok.left_edge.dep_ == "mark":
                 return [(tok.left_edge.i + 1, tok.right_edge.i)], tok
+    if lemma in SPEECH_VERBS and ccomp is None:
+        # "reported at the time that X ...": the complement clause parsed as a relative clause
+        # of the time phrase
+        for c in v.children:
+            if c.dep_ != "prep" or c.i < v.i:
+                continue
+            for tok in c.subtree:
+                first = tok.left_edge
+                if (tok.dep_ == "relcl" and first.lower_ == "that" and first.dep_ in ("mark", "advmod")
+                        and c.i < first.i <= c.i + 5 and any(g.dep_ in ("nsubj", "nsubjpass") and g.i != first.i for g in tok.children)):
+                    return [(first.i + 1, tok.right_edge.i)], tok
     if lemma in SPEECH_VERBS and dobj is None:
         # ", he said, ": a reporting clause between commas; the rest of the sentence is content
         clause_start = min((c.left_edge.i for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), default=v.i)
@@ -602,11 +688,21 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
             continue
         if t.pos_ not in ("VERB", "AUX") or not t.tag_.startswith("VB"):
             continue
+        if low in ("make", "makes", "made", "making"):
+            att = _made_clear(ctx, t)
+            if att is not None:
+                out.append(att)
+            continue
         lemma = lemma_of(low)
         if not lemma:
             continue
         if t.dep_ in ("amod", "compound"):
             continue
+        if lemma in PARTICLE_VERBS and not any(
+            c.dep_ in ("prt", "prep") and c.lower_ in (PARTICLE_VERBS[lemma], *PREP_CONTENT.get(lemma, ()))
+            for c in t.children
+        ):
+            continue  # "pointed at the door" is no report; "pointed out that ..." is
         spans, root = _content_from_children(ctx, t, lemma)
         if not spans:
             continue
@@ -623,6 +719,10 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
             if cs is not None and cs[1] > cs[0]:
                 content.append(cs)
         if not content or sum(len(_WORD_RE.findall(ctx.text, a, b)) for a, b in content) < 2:
+            continue
+        if t.tag_ == "VBN" and t.dep_ in ("advcl", "ccomp", "dep") and t.head.i > t.i and not any(
+                c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "agent") for c in t.children):
+            # "Asked about the plan, Smith said ...": Smith was asked; the asker is not named
             continue
         head = _speaker_head(t)
         if head is None and t.dep_ in ("ROOT", "conj", "ccomp") and t.i > 0:
@@ -658,7 +758,18 @@ def _noun_cue(ctx: _Ctx, t: Any) -> Attribution | None:
     doc = ctx.doc
     poss = next((c for c in t.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
     clause = next((c for c in t.children if c.dep_ in ("acl", "ccomp") and c.i > t.i), None)
-    if poss is None or clause is None:
+    if clause is None:
+        return None
+    if poss is None:
+        # "warnings from his lawyer that ...", "a statement by the ministry that ..."
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i < clause.i:
+                poss = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("PROPN", "NOUN", "PRON")), None)
+                break
+    if poss is None and t.dep_ == "dobj" and t.head.lower_ in LIGHT_VERBS and t.head.pos_ == "VERB":
+        # "The governor expressed concern that ...": the subject of the light verb
+        poss = _speaker_head(t.head)
+    if poss is None:
         return None
     a = clause.left_edge.i
     if doc[a].lower_ != "that":
@@ -678,16 +789,56 @@ def _noun_cue(ctx: _Ctx, t: Any) -> Attribution | None:
                        cue_i=t.i, speaker_i=poss.i)
 
 
+def _made_clear(ctx: _Ctx, t: Any) -> Attribution | None:
+    """"She made (it) clear that ...": a reporting phrase around an adjective."""
+    clear = next((c for c in t.children if c.lower_ == "clear" and c.i > t.i), None)
+    if clear is None:
+        return None
+    clause = None
+    for node in (clear, t):
+        for c in node.children:
+            if c.dep_ in ("ccomp", "advcl") and c.i > clear.i and c.left_edge.lower_ == "that":
+                clause = c
+                break
+        if clause is not None:
+            break
+    head = _speaker_head(t)
+    if clause is None or head is None:
+        return None
+    cs = _clean_token_span(ctx, clause.left_edge.i + 1, clause.right_edge.i)
+    if cs is None or len(_WORD_RE.findall(ctx.text, *cs)) < 2:
+        return None
+    return Attribution(cue=(t.idx, clear.idx + len(clear.text)), speaker=_np_span(ctx, head), content=[cs],
+                       cue_i=t.i, speaker_i=head.i)
+
+
 def _according_to(ctx: _Ctx, t: Any) -> Attribution | None:
     doc = ctx.doc
     to = doc[t.i + 1]
     objs = [c for c in to.children if c.dep_ == "pobj"]
+    speaker = None
     if not objs:
-        return None
+        # "according to show insiders" parsed as a verb phrase: the words after "to"
+        pc = next((c for c in to.children if c.dep_ == "pcomp"), None)
+        if pc is None or pc.right_edge.i - to.i > 6 or any(tok.is_punct for tok in doc[to.i + 1:pc.right_edge.i + 1]):
+            return None
+        objs = [pc.right_edge]
+        last = pc.right_edge
+        speaker = (doc[to.i + 1].idx, last.idx + len(last.text))
     src = objs[0]
     phrase_end = max(src.right_edge.i, to.right_edge.i)
     sent = t.sent
     a, b = sent.start, sent.end - 1
+    last = b
+    while last > a and (doc[last].is_space or doc[last].is_punct):
+        last -= 1
+    if t.i == a and phrase_end >= last:
+        # "According to X, the move reeks of ...", parsed as one noun phrase: the source ends
+        # at the first comma not opening an apposition ("X, a talk radio host, ...")
+        for k in range(src.i + 1, last):
+            if doc[k].text == "," and doc[k + 1].lower_ not in ("a", "an") and last - k > 2:
+                phrase_end = k
+                break
     frags = []
     if t.i > a:
         frags.append((a, t.i - 1))
@@ -702,7 +853,7 @@ def _according_to(ctx: _Ctx, t: Any) -> Attribution | None:
         return None
     return Attribution(
         cue=(t.idx, to.idx + len(to.text)),
-        speaker=_np_span(ctx, src),
+        speaker=speaker or _np_span(ctx, src),
         content=content,
         cue_i=t.i,
         speaker_i=src.i,
@@ -755,8 +906,15 @@ def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
     return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
+def _inverted_cue(t: Any) -> bool:
+    """"Said Ellis: “…”": a sentence-initial reporting verb the parser made part of the name."""
+    return t.dep_ == "compound" and t.i == t.sent.start and t.is_title and t.head.pos_ == "PROPN"
+
+
 def _is_cue_token(t: Any) -> bool:
-    if t.pos_ not in ("VERB", "AUX") or not t.tag_.startswith("VB") or t.dep_ in ("amod", "compound"):
+    if t.pos_ not in ("VERB", "AUX") or not t.tag_.startswith("VB"):
+        return False
+    if t.dep_ in ("amod", "compound") and not _inverted_cue(t):
         return False
     if t.i > 0 and t.nbor(-1).text == "-":
         return False  # "so-called"
@@ -857,6 +1015,8 @@ def _cue_before(ctx: _Ctx, q: MarkQuote) -> tuple[Any, Any | None] | None:
                     return None
                 if not colon_intro and text[t.idx + len(t.text):start].strip(" ,\u00a0") not in ("",) and seen > 4:
                     return None
+                if _inverted_cue(t):
+                    return t, t.head
                 return t, _speaker_head(t)
         i -= 1
     return None
@@ -887,7 +1047,16 @@ def _speaker_outside(ctx: _Ctx, cue: Any, head: Any | None, spans: list[tuple[in
             if tok.pos_ == "PROPN" or (tok.pos_ == "PRON" and tok.lower_ in PRONOUNS_ANY and tok.lower_ != "it"):
                 ent = ctx.ent_of.get(k)
                 return doc[ent.end - 1] if ent is not None else tok
-    return None
+    # “…,” Flynn, a top adviser, said: the first name before the cue, past an apposition
+    found = None
+    for k in range(cue.i - 1, max(-1, cue.i - 10), -1):
+        tok = doc[k]
+        if inside(tok) or "\n" in tok.text or tok.text in (".", "!", "?"):
+            break
+        ent = ctx.ent_of.get(k)
+        if ent is not None and ent.label_ in ("PERSON", "ORG") and tok.pos_ == "PROPN":
+            found = doc[ent.end - 1]
+    return found
 
 
 def _embedded_in(ctx: _Ctx, n: MarkQuote, gap_start: int, cue: Any) -> bool:
@@ -974,6 +1143,181 @@ class _PronounResolver:
         return None
 
 
+_LEAD_CONNECTORS = frozenset("and but or so yet however also still meanwhile moreover plus".split())
+
+
+def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+    """A reported clause without the narrator's connector: "But the goal is ..." -> "the goal ...".
+
+    Drops a leading coordinating conjunction or connective adverb of the reported clause.
+    """
+    doc, text = ctx.doc, ctx.text
+    a, b = span
+    i = ctx.token_at(a)
+    if i >= len(doc) or doc[i].idx != a:
+        return span
+    for _ in range(2):
+        t = doc[i]
+        if t.is_punct:
+            break
+        if (t.lower_ in _LEAD_CONNECTORS and t.pos_ in ("CCONJ", "ADV", "SCONJ") and i + 1 < len(doc)
+                and t.head.pos_ in ("VERB", "AUX") and t.head.i != i + 1):
+            j = i + 1
+            if doc[j].text == ",":
+                j += 1
+            if j < len(doc) and doc[j].idx < b and not doc[j].is_punct:
+                i = j
+                continue
+        break
+    if doc[i].idx == a:
+        return span
+    return _strip(text, doc[i].idx, b)
+
+
+def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+    """A reported clause without the narrator's comment after it.
+
+    Cuts a final non-restrictive relative clause (", which forced her to leave ...") and a
+    final participle clause (", implicitly putting his name on the line") that close the
+    content; quoted words in the tail keep it.
+    """
+    doc, text = ctx.doc, ctx.text
+    a, b = span
+    first = ctx.token_at(a)
+    last = ctx.token_at(b - 1)
+    for k in range(first + 2, last):
+        if doc[k].text != ",":
+            continue
+        j = k + 1
+        if doc[j].pos_ == "ADV" and j + 1 <= last:
+            j += 1
+        nxt = doc[j]
+        verb = None
+        if nxt.lower_ in ("which", "who") and nxt.head.dep_ == "relcl" and nxt.head.i > j:
+            verb = nxt.head
+        elif nxt.tag_ == "VBG" and nxt.dep_ in ("advcl", "acl", "xcomp", "conj") and nxt.head.i < k:
+            verb = nxt
+        if verb is None or verb.right_edge.i < last - 1:
+            continue
+        tail = text[doc[k].idx:b]
+        if any(ch in ALL_MARKS for ch in tail) or text[a:doc[k].idx].count(" ") < 2:
+            continue
+        return _strip(text, a, doc[k].idx)
+    return span
+
+
+def _colon_blocks(ctx: _Ctx, results: list[Attribution], inside_mark: Any) -> list[Attribution]:
+    """A paragraph that ends with a short reporting clause and a colon ("Limbaugh added:")
+    introduces the next paragraph as a direct quote, when that paragraph has no quotation
+    marks of its own; reports inside the block belong to the quoted words."""
+    doc, text = ctx.doc, ctx.text
+    out = []
+    for pi in range(len(ctx.paragraphs) - 1):
+        ps, pe = ctx.paragraphs[pi]
+        j = pe - 1
+        while j > ps and text[j] in " \t\r\u00a0":
+            j -= 1
+        if text[j] != ":":
+            continue
+        ns, ne = ctx.paragraphs[pi + 1]
+        ns, ne = _strip(text, ns, ne)
+        if ne <= ns or text[ns] in ALL_MARKS or inside_mark(ns) is not None or any(
+                ch in ALL_MARKS for ch in text[ns:ne][:1]):
+            continue
+        colon = ctx.token_at(j)
+        cue = None
+        seen = 0
+        for k in range(colon - 1, max(-1, colon - 8), -1):
+            tok = doc[k]
+            if tok.idx < ps:
+                break
+            if tok.is_punct or tok.is_space:
+                continue
+            seen += 1
+            if _is_cue_token(tok):
+                cue = tok
+                break
+            if seen > 3:
+                break
+        if cue is None or any(c.dep_ in ("ccomp", "dobj", "xcomp") and c.i < colon for c in cue.children if c.i > cue.i):
+            continue
+        head = _speaker_head(cue)
+        if head is None or head.i > colon:
+            continue
+        if len(_WORD_RE.findall(text, ns, ne)) < 4:
+            continue
+        for r in results:
+            if r.cue is not None and ns <= r.cue[0] < ne:
+                r.content = []  # a report inside the quoted block
+        out.append(Attribution(cue=(cue.idx, cue.idx + len(cue.text)), speaker=_np_span(ctx, head),
+                               content=[(ns, ne)], qtype="direct", cue_i=cue.i, speaker_i=head.i))
+    return out
+
+
+def _trailing(att: Attribution) -> bool:
+    """Whether the reporting clause follows all of the content ("..., Blinken said")."""
+    return bool(att.content) and att.cue is not None and att.content[-1][1] <= att.cue[0]
+
+
+def _stripped_mark_cleanup(ctx: _Ctx, results: list[Attribution]) -> None:
+    """Direct quotes recognised without quotation marks (step 4), made consistent.
+
+    - a report inside such a quote ("But I do hope and expect that ...") belongs to the quoted
+      words, as it does inside quotation marks;
+    - a source named after the reporting clause ("Q, Blinken told Lavrov, the AP reported")
+      reports the same words: it is not a second quote over them;
+    - a sentence after the reporting clause in the same paragraph continues the quote when it
+      has no reporting verb of its own and reads as speech (present tense, or first or second
+      person): "Q, Blinken told Lavrov. This is a critical moment."
+    """
+    doc, text = ctx.doc, ctx.text
+    stripped = [r for r in results if r.qtype == "direct" and not r.marks and r.content and _trailing(r)]
+    if not stripped:
+        return
+    for r in results:
+        if r.marks or not r.content or r.cue is None or r in stripped:
+            continue
+        if any(s.content[0][0] <= r.cue[0] < s.content[-1][1] for s in stripped):
+            r.content = []  # a report inside the quoted words
+    for r in stripped:
+        if not r.content:
+            continue
+        for s in stripped:
+            if s is r or not s.content or s.cue is None:
+                continue
+            a, b = r.content[0][0], r.content[-1][1]
+            if a <= s.content[0][0] and s.content[-1][1] <= b and a <= s.cue[0] < b:
+                r.content = []  # "..., X told Y, the AP reported": the AP relays X's words
+                break
+    for r in stripped:
+        if not r.content or r.cue_i < 0:
+            continue
+        pi = ctx.para_of(r.cue[0])
+        pe = ctx.paragraphs[pi][1] if pi >= 0 else len(text)
+        # the reporting clause may have a nested source after it ("..., the AP reported")
+        sent = doc[r.cue_i].sent
+        extra = []
+        while sent.end < len(doc):
+            nxt = doc[sent.end].sent
+            if nxt.start_char >= pe or nxt.start == sent.start:
+                break
+            words = [t for t in nxt if not t.is_punct and not t.is_space]
+            if len(words) < 2 or any(_is_cue_token(t) for t in nxt):
+                break
+            root = nxt.root
+            low = {t.lower_ for t in words}
+            speechlike = bool(low & (FIRST_PERSON | {"you", "your"})) or root.tag_ in ("VBZ", "VBP", "MD") or any(
+                c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP", "MD") for c in root.children)
+            if not speechlike:
+                break
+            span = _strip(text, nxt.start_char, min(nxt.end_char, pe))
+            if span[1] <= span[0]:
+                break
+            extra.append(span)
+            sent = nxt
+        r.content += extra
+
+
 def extract_quotes(doc: Any) -> list[dict]:
     """Quotes in a parsed spaCy ``Doc`` as interchange dicts, in text order."""
     ctx = _Ctx(doc)
@@ -1037,6 +1381,16 @@ def extract_quotes(doc: Any) -> list[dict]:
                 linked.append(m)
         if host is not None:
             continue  # a report inside a quotation belongs to the quoted speaker's words
+        if linked and att.cue[0] > linked[-1].end and not text[linked[-1].end:att.cue[0]].strip(" ,\u00a0") == "":
+            # “…,” Flynn, an adviser, said: when the parse makes the name part of the quoted
+            # clause, the content runs from the quotation to the cue; the quotation is direct
+            # and the rules for reporting clauses after a quote attribute it
+            tail = (linked[-1].end, att.cue[0])
+            if (any(f[0] <= tail[0] and tail[1] <= f[1] + 2 for f in att.content)
+                    and text[linked[-1].end - 1] in DOUBLE_CLOSERS
+                    and text[linked[-1].end - 2] in ",?!"
+                    and linked[0].start <= att.content[0][0] + 1):
+                continue
         if linked:
             for m in linked:
                 m.used = True
@@ -1058,7 +1412,7 @@ def extract_quotes(doc: Any) -> list[dict]:
             att.content = frags
             quoted = sum(len(_WORD_RE.findall(text, *s)) for m in linked for s in m.segments)
             total = sum(len(_WORD_RE.findall(text, *s)) for s in frags)
-            att.qtype = "direct" if quoted >= total - 1 else "mixed"
+            att.qtype = "direct" if quoted >= total else "mixed"
             if att.speaker_i >= 0:
                 cue_tok = doc[att.cue_i]
                 new = _speaker_outside(ctx, cue_tok, doc[att.speaker_i], att.content)
@@ -1099,6 +1453,8 @@ def extract_quotes(doc: Any) -> list[dict]:
             speaker = (doc[j].idx, doc[end].idx + len(doc[end].text))
         else:
             speaker = _np_span(ctx, head) if head is not None else None
+            if speaker is not None and speaker[0] <= cue.idx < speaker[1]:
+                speaker = _strip(text, cue.idx + len(cue.text), speaker[1])  # "Said Ellis:"
         # an attribution from step 1 with the same cue is replaced by the quote, unless it
         # has its own content ("X will win, Kall said: “...”")
         for r in results:
@@ -1127,7 +1483,8 @@ def extract_quotes(doc: Any) -> list[dict]:
         n = marks[k + 1]
         k2 = k + 1
         # a title quoted inside the attribution clause (said on “Fox and Friends.”) is skipped
-        while k2 + 1 < len(marks) and not n.used and _embedded_in(ctx, n, m.end, cue):
+        while k2 + 1 < len(marks) and not n.used and (
+                _embedded_in(ctx, n, m.end, cue) or (n.words <= 6 and _title_like(text, n) and n.start < cue.sent.end_char)):
             k2 += 1
             n = marks[k2]
         if n.used:
@@ -1165,6 +1522,9 @@ def extract_quotes(doc: Any) -> list[dict]:
             m.used = True
             results.append(Attribution(cue=None, speaker=None, content=list(m.segments), qtype="direct", marks=[m]))
 
+    # 3b. "The governor added:" closing a paragraph introduces the next one, unquoted
+    results.extend(_colon_blocks(ctx, results, inside_mark))
+
     # 4. stripped marks: "We don't expect ... But I do hope ..., Blinken told Lavrov"
     for att in results:
         if att.marks or not att.content or att.cue is None or att.content[0][1] > att.cue[0]:
@@ -1200,6 +1560,11 @@ def extract_quotes(doc: Any) -> list[dict]:
         if new_a < a:
             att.content[0] = (new_a, att.content[0][1])
             att.qtype = "direct"
+
+    _stripped_mark_cleanup(ctx, results)
+    for r in results:
+        if r.qtype != "direct" and r.content and r.cue_i >= 0:  # not transcript labels
+            r.content = [f if inside_mark(f[0]) is not None else _trim_tail(ctx, _trim_lead(ctx, f)) for f in r.content]
 
     # 5. output
     resolver = _PronounResolver(ctx, lambda pos: inside_mark(pos) is not None)

@@ -48,7 +48,7 @@ SEED_CASES = [
     QuoteCase("called_on_to", "002", "Moscow to remove troops from Ukraine’s border region", "He", "called on",
               "indirect", resolved="Blinken"),
     QuoteCase("stripped_marks_seed_000", "000", "We dont expect to resolve our differences", "Blinken", "told",
-              "direct", ends="dialogue remains open"),
+              "direct", 2, ends="This is a critical moment"),
     QuoteCase("stripped_marks_trailing", "000", "Its a crisis with global consequences", "Blinken", "said"),
     QuoteCase("apposition_title", "002", "Biden’s statements can", "Kremlin spokesperson Dmitry Peskov", "said",
               "mixed"),

@@ -358,3 +358,195 @@ def test_windows_line_endings(nlp):
 def test_empty_and_markless_text(nlp):
     assert extract_quotes(nlp("")) == []
     assert extract_quotes(nlp("Prices rose in March.")) == []
+
+
+# --- quotes without quotation marks ------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_stripped_marks_nested_source_and_follow_on(seed_quotes):
+    text, quotes = seed_quotes["000"]
+    q = run_seed(seed_quotes, "stripped_marks_seed_000")
+    # the agency that relays Blinken's words is not a second quote over them, and the report
+    # inside the quoted words ("I do hope and expect that ...") is not a quote of its own
+    first = q["content"][0]
+    for other in quotes:
+        if other is q:
+            continue
+        assert not any(first["start"] <= f["start"] < first["end"] for f in other["content"]), other
+
+
+@pytest.mark.slow
+def test_stripped_marks_follow_on_sentence(nlp):
+    text = ("We will not sign this deal today. I hope we can sign it next month, the minister told "
+            "reporters, the agency reported. The door is still open.\nTalks resumed in March.")
+    quotes = extract_quotes(nlp(text))
+    q = _find(text, quotes, "We will not sign this deal today")
+    assert _span(text, q["speaker"]) == "the minister"
+    assert _span(text, q["content"][-1]).rstrip(TRIM) == "The door is still open"
+    assert [_span(text, x["speaker"]) for x in quotes] == ["the minister"]
+
+
+@pytest.mark.slow
+def test_content_without_leading_connector(nlp):
+    text = "But the bridge will reopen in May, the mayor said on Monday."
+    q = _find(text, extract_quotes(nlp(text)), "the bridge will reopen")
+    assert _span(text, q["speaker"]) == "the mayor"
+    # a connector that modifies a word inside the clause stays
+    text = "So many voters stayed home, the report said."
+    q = _find(text, extract_quotes(nlp(text)), "So many voters stayed home")
+    assert _span(text, q["speaker"]) == "the report"
+
+
+@pytest.mark.slow
+def test_content_without_trailing_comment(nlp):
+    text = "The coach said the team would recover from the defeat, which ended a long winning streak."
+    q = _find(text, extract_quotes(nlp(text)), "the team would recover")
+    assert _span(text, q["content"][-1]).rstrip(TRIM) == "the team would recover from the defeat"
+
+
+@pytest.mark.slow
+def test_noun_saying_that_is_the_source(nlp):
+    text = "Protesters held up a banner saying that the factory must stay open."
+    q = _find(text, extract_quotes(nlp(text)), "the factory must stay open")
+    assert _span(text, q["speaker"]) == "a banner"
+
+
+@pytest.mark.slow
+def test_criticism_verbs_target_and_charge(nlp):
+    text = "The senator blasted the agency for ignoring the warnings about the dam."
+    q = _find(text, extract_quotes(nlp(text)), "the agency for ignoring the warnings")
+    assert _span(text, q["speaker"]) == "The senator"
+    assert _span(text, q["cue"]) == "blasted"
+
+
+@pytest.mark.slow
+def test_pointed_out(nlp):
+    text = "The auditor pointed out that the figures did not add up."
+    q = _find(text, extract_quotes(nlp(text)), "the figures did not add up")
+    assert _span(text, q["speaker"]) == "The auditor"
+    assert extract_quotes(nlp("The guide pointed at the old tower behind the church.")) == []
+
+
+@pytest.mark.slow
+def test_report_stops_before_the_speakers_next_act(nlp):
+    text = "The mayor said she would close the bridge and announced new bus routes for the suburbs."
+    q = _find(text, extract_quotes(nlp(text)), "she would close the bridge")
+    assert _span(text, q["content"][-1]).rstrip(TRIM) == "she would close the bridge"
+
+
+@pytest.mark.slow
+def test_what_x_said_was(nlp):
+    text = "What the minister said was that the budget would be cut by half."
+    q = _find(text, extract_quotes(nlp(text)), "the budget would be cut by half")
+    assert _span(text, q["speaker"]) == "the minister"
+
+
+@pytest.mark.slow
+def test_made_it_clear(nlp):
+    text = "She made it clear that she would not resign before the election."
+    q = _find(text, extract_quotes(nlp(text)), "she would not resign")
+    assert _span(text, q["speaker"]) == "She"
+    assert _span(text, q["cue"]) == "made it clear"
+
+
+@pytest.mark.slow
+def test_reporting_nouns_with_a_source(nlp):
+    text = "The governor expressed concern that the storm would flood the coast."
+    q = _find(text, extract_quotes(nlp(text)), "the storm would flood the coast")
+    assert _span(text, q["speaker"]) == "The governor"
+    text = "Repeated warnings from his lawyer that the case was weak went unheeded."
+    q = _find(text, extract_quotes(nlp(text)), "the case was weak")
+    assert _span(text, q["speaker"]) == "his lawyer"
+    # a reporting noun with no source is no quote
+    assert extract_quotes(nlp("There is growing concern that the storm will flood the coast.")) == []
+
+
+@pytest.mark.slow
+def test_one_unquoted_word_makes_a_mixed_quote(nlp):
+    text = "The coach said Smith “played his best game of the season.”"
+    q = _find(text, extract_quotes(nlp(text)), "Smith")
+    assert q["type"] == "mixed"
+    assert _span(text, q["speaker"]) == "The coach"
+
+
+@pytest.mark.slow
+def test_complement_after_the_verb_wins(nlp):
+    text = ("The storm closed the port for a week: officials said they expected the damage to exceed "
+            "early estimates.")
+    q = _find(text, extract_quotes(nlp(text)), "they expected the damage")
+    assert _span(text, q["speaker"]) == "officials"
+    assert not any(_span(text, x["content"][0]).startswith("The storm") for x in extract_quotes(nlp(text)))
+
+
+@pytest.mark.slow
+def test_that_clause_after_a_time_phrase(nlp):
+    text = ("The newspaper reported at the time that the editor, Anna Berg, had told staff that the "
+            "story was not ready.")
+    q = _find(text, extract_quotes(nlp(text)), "the editor, Anna Berg")
+    assert _span(text, q["speaker"]) == "The newspaper"
+
+
+@pytest.mark.slow
+def test_name_with_apposition_before_cue_and_show_title(nlp):
+    text = ("“The plan is a mistake and the voters know it,” Maria Lopez, a former city treasurer, said "
+            "Sunday on NBC’s “Meet the Press.” “We will fight it in court.”")
+    q = _find(text, extract_quotes(nlp(text)), "The plan is a mistake")
+    assert q["type"] == "direct"
+    assert "Lopez" in _span(text, q["speaker"])
+    assert _span(text, q["content"][-1]).rstrip(TRIM) == "We will fight it in court"
+
+
+@pytest.mark.slow
+def test_inverted_said_with_colon(nlp):
+    text = "The council has ignored the housing issue. Said Ortega: “Nobody here wants to talk about rents.”"
+    q = _find(text, extract_quotes(nlp(text)), "Nobody here wants to talk about rents")
+    assert _span(text, q["speaker"]) == "Ortega"
+    assert q["type"] == "direct"
+
+
+@pytest.mark.slow
+def test_said_with_time_phrase_and_bare_clause(nlp):
+    text = "Trump said after the convention he would not accept the endorsement if it were offered."
+    q = _find(text, extract_quotes(nlp(text)), "he would not accept the endorsement")
+    assert _span(text, q["speaker"]) == "Trump"
+
+
+@pytest.mark.slow
+def test_according_to_first_with_misparsed_clause(nlp):
+    text = "According to radio host Rush Limbaugh, the move reeks of “fear” and desperation."
+    q = _find(text, extract_quotes(nlp(text)), "the move reeks")
+    assert "Limbaugh" in _span(text, q["speaker"])
+    assert q["type"] == "mixed"
+
+
+@pytest.mark.slow
+def test_colon_introduces_unquoted_paragraph(nlp):
+    text = ("The governor added:\n"
+            "It is typical of her. She knows nothing about the budget, she said, and it shows.\n"
+            "The rally ended at noon.")
+    quotes = extract_quotes(nlp(text))
+    q = _find(text, quotes, "It is typical of her")
+    assert _span(text, q["speaker"]) == "The governor"
+    assert q["type"] == "direct"
+    # the report inside the block is part of the quoted words
+    assert len(quotes) == 1
+    # a colon ending a paragraph without a reporting clause introduces nothing
+    assert extract_quotes(nlp("The plan has three parts:\nRaise taxes on the rich and cut them for others.")) == []
+
+
+@pytest.mark.slow
+def test_asked_about_is_not_the_speakers_report(nlp):
+    text = "Asked about the tax plan, Smith said it was fair to workers."
+    quotes = extract_quotes(nlp(text))
+    assert [_span(text, q["cue"]) for q in quotes] == ["said"]
+    q = _find(text, quotes, "it was fair to workers")
+    assert _span(text, q["speaker"]) == "Smith"
+
+
+@pytest.mark.slow
+def test_according_to_source_parsed_as_verb(nlp):
+    text = "The mayor repeatedly ignored the warnings about the dam, according to show insiders."
+    q = _find(text, extract_quotes(nlp(text)), "The mayor repeatedly ignored the warnings")
+    assert _span(text, q["cue"]) == "according to"
+    assert "insiders" in _span(text, q["speaker"])
