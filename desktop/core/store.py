@@ -805,6 +805,21 @@ class Store:
         row = self.conn.execute(sql + " ORDER BY id LIMIT 1", args).fetchone()
         return None if row is None else row_to_entity(row)
 
+    def entity_names(self, ids: Iterable[int | None]) -> dict[int, str]:
+        """Names of the given canonical entities (cheap: only those rows)."""
+        wanted = sorted({i for i in ids if i is not None})
+        names: dict[int, str] = {}
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk:chunk + 500]
+            rows = self.conn.execute(f"SELECT id, name FROM entities WHERE id IN ({', '.join('?' * len(part))})", part)
+            names.update(rows.fetchall())
+        return names
+
+    def documents_by_status(self) -> dict[str, int]:
+        counts = {s: 0 for s in ("new", "in_progress", "done")}
+        counts.update(dict(self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status").fetchall()))
+        return counts
+
     def mention_counts(self) -> dict[int, int]:
         """Mentions per canonical entity (rejected suggestions left out)."""
         rows = self.conn.execute(
@@ -831,8 +846,7 @@ class Store:
     def counts(self) -> dict[str, Any]:
         """Project statistics, as ``claimdesk info --json`` prints them."""
         q = self.conn.execute
-        by_status = {s: 0 for s in ("new", "in_progress", "done")}
-        by_status.update(dict(q("SELECT status, count(*) FROM documents GROUP BY status").fetchall()))
+        by_status = self.documents_by_status()
 
         def layer(table: str) -> dict[str, int]:
             out = {s: 0 for s in ("suggested", "accepted", "rejected")}

@@ -163,6 +163,7 @@ class MainWindow(QMainWindow):
         self.doc_table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
         header = self.doc_table.horizontalHeader()
         header.setStretchLastSection(False)
+        header.setResizeContentsPrecision(100)  # size columns from the visible rows, not all 10,000
         for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
                                        QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
                                        QHeaderView.ResizeMode.ResizeToContents)):
@@ -503,9 +504,11 @@ class MainWindow(QMainWindow):
 
     def _build_spans(self) -> list[SpanItem]:
         store, doc_id = self.store, self.doc_id
-        names = {e.id: e.name for e in store.entities()}
+        quotes = store.quotes(doc_id, include_rejected=False)
+        mentions = store.mentions(doc_id, include_rejected=False)
+        names = store.entity_names([q.speaker_entity_id for q in quotes] + [m.entity_id for m in mentions])
         spans: list[SpanItem] = []
-        for q in store.quotes(doc_id, include_rejected=False):
+        for q in quotes:
             speaker_name = names.get(q.speaker_entity_id) or (q.speaker.text(self.text) if q.speaker else None)
             color = speaker_color(speaker_name)
             suggested = q.prov.status == "suggested"
@@ -525,7 +528,7 @@ class MainWindow(QMainWindow):
             labels = ", ".join(c.labels.values()) or "unlabelled"
             spans.append(SpanItem(("claim", c.id), c.start, c.end, CLAIM_COLOR, c.prov.status == "suggested",
                                   f"claim · {labels} · {c.claimant or 'no claimant'} · {c.prov.status}"))
-        for m in store.mentions(doc_id, include_rejected=False):
+        for m in mentions:
             entity = names.get(m.entity_id, "")
             spans.append(SpanItem(("mention", m.id), m.start, m.end, self.label_colors.get(m.label, "#cccccc"),
                                   m.prov.status == "suggested",
@@ -558,13 +561,14 @@ class MainWindow(QMainWindow):
                 self.claims_panel.show_claim(self.claims_panel.claim_id())
         if self.doc_id is None and self.doc_proxy.rowCount():
             self.doc_table.selectRow(0)
-        self._update_progress()
+        if "documents" in event.tables:
+            self._update_progress()
 
     def _update_progress(self) -> None:
         if self.store is None:
             self.progress_label.setText("No project")
             return
-        counts = self.store.counts()["documents_by_status"]
+        counts = self.store.documents_by_status()
         total = sum(counts.values())
         self.progress_label.setText(f"{counts['done']} of {total} articles done")
 

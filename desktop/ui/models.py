@@ -83,8 +83,18 @@ class _RowsModel(QAbstractTableModel):
 
     # helpers
     def reload(self) -> None:
+        """Re-read the rows.  When the same rows come back in the same order (an edit changed
+        values, not membership), only the changed rows are announced, so views and sorting
+        proxies do not rebuild themselves after every edit."""
+        rows = self.fetch() if self.store is not None else []
+        if [r["id"] for r in rows] == [r["id"] for r in self._rows]:
+            for i, (old, new) in enumerate(zip(self._rows, rows, strict=True)):
+                if old != new:
+                    self._rows[i] = new
+                    self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+            return
         self.beginResetModel()
-        self._rows = self.fetch() if self.store is not None else []
+        self._rows = rows
         self.endResetModel()
 
     def set_store(self, store: Store | None) -> None:
@@ -276,9 +286,10 @@ class QuoteTableModel(_DocumentLayerModel):
     tables = frozenset({"quotes", "entities", "mentions"})
 
     def fetch_doc(self):
-        names = {e.id: e.name for e in self.store.entities()}
+        quotes = self.store.quotes(self.doc_id)
+        names = self.store.entity_names(q.speaker_entity_id for q in quotes)
         rows = []
-        for q in self.store.quotes(self.doc_id):
+        for q in quotes:
             speaker = names.get(q.speaker_entity_id) or (q.speaker.text(self.text) if q.speaker else "—")
             rows.append({"id": q.id, "speaker": speaker, "type": q.type, "status": q.prov.status,
                          "content": " … ".join(snippet(f.text(self.text), 200) for f in q.content),

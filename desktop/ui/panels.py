@@ -156,7 +156,52 @@ class EntitiesPanel(QWidget):
             self.sig_rename_requested.emit(ids[0])
 
 
-class QuotesPanel(QWidget):
+class _LayerPanel(QWidget):
+    """A table of the article's quotes or claims and a form for the one selected."""
+
+    sig_item_selected = Signal(int)
+
+    def __init__(self, model, parent=None):
+        super().__init__(parent)
+        self.model = model
+        self.table = _table(model)
+        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        self._item_id: int | None = None
+
+    def current_id(self) -> int | None:
+        return self._item_id
+
+    def show_item(self, item_id: int | None) -> None:
+        """Select ``item_id`` in the table (without emitting) and fill the form."""
+        self._item_id = item_id
+        row = self.model.row_of(item_id) if item_id is not None else -1
+        if row >= 0:
+            self.table.blockSignals(True)
+            self.table.selectRow(row)
+            self.table.blockSignals(False)
+        else:
+            self.table.clearSelection()
+        self._sync()
+
+    def current_row(self) -> dict | None:
+        return self.model.row_dict(self.model.row_of(self._item_id)) if self._item_id is not None else None
+
+    def _sync(self) -> None:
+        raise NotImplementedError
+
+    def _on_row(self, current, _previous) -> None:
+        item_id = self.model.row_id(current.row())
+        if item_id is not None and item_id != self._item_id:
+            self._item_id = item_id
+            self._sync()
+            self.sig_item_selected.emit(item_id)
+
+    def _with_id(self, fn) -> None:
+        if self._item_id is not None:
+            fn(self._item_id)
+
+
+class QuotesPanel(_LayerPanel):
     """The document's quotes; the selected quote's type, speaker entity, speaker, cue, fragments."""
 
     sig_quote_selected = Signal(int)
@@ -169,10 +214,8 @@ class QuotesPanel(QWidget):
     sig_status_requested = Signal(int, str)
 
     def __init__(self, model: QuoteTableModel, parent=None):
-        super().__init__(parent)
-        self.model = model
-        self.table = _table(model)
-        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        super().__init__(model, parent)
+        self.sig_item_selected.connect(self.sig_quote_selected)
         self.type = QComboBox()
         self.type.addItems(QUOTE_TYPES)
         self.type.activated.connect(lambda _i: self._emit_type())
@@ -206,7 +249,6 @@ class QuotesPanel(QWidget):
         layout.addLayout(form)
         layout.addLayout(grid)
         layout.addLayout(grid2)
-        self._quote_id: int | None = None
         self._entities: list[tuple[int, str]] = []
         self._sync()
 
@@ -223,38 +265,16 @@ class QuotesPanel(QWidget):
         i = self.entity.findData(entity_id)
         self.entity.setCurrentIndex(max(i, 0))
 
-    def quote_id(self) -> int | None:
-        return self._quote_id
-
-    def show_quote(self, quote_id: int | None) -> None:
-        self._quote_id = quote_id
-        row = self.model.row_of(quote_id) if quote_id is not None else -1
-        if row >= 0:
-            self.table.blockSignals(True)
-            self.table.selectRow(row)
-            self.table.blockSignals(False)
-        else:
-            self.table.clearSelection()
-        self._sync()
+    quote_id = _LayerPanel.current_id
+    show_quote = _LayerPanel.show_item
 
     def _sync(self) -> None:
-        row = self.model.row_dict(self.model.row_of(self._quote_id)) if self._quote_id is not None else None
+        row = self.current_row()
         for w in (self.type, self.entity, self.pick, self.speaker_sel, self.cue_sel, self.fragment, self.accept, self.reject):
             w.setEnabled(row is not None)
         if row is not None:
             self.type.setCurrentText(row["type"])
             self._select_entity(row["quote"].speaker_entity_id)
-
-    def _on_row(self, current, _previous) -> None:
-        quote_id = self.model.row_id(current.row())
-        if quote_id is not None and quote_id != self._quote_id:
-            self._quote_id = quote_id
-            self._sync()
-            self.sig_quote_selected.emit(quote_id)
-
-    def _with_id(self, fn) -> None:
-        if self._quote_id is not None:
-            fn(self._quote_id)
 
     def _emit_type(self) -> None:
         self._with_id(lambda q: self.sig_type_requested.emit(q, self.type.currentText()))
@@ -263,7 +283,7 @@ class QuotesPanel(QWidget):
         self._with_id(lambda q: self.sig_speaker_entity_requested.emit(q, self.entity.currentData()))
 
 
-class ClaimsPanel(QWidget):
+class ClaimsPanel(_LayerPanel):
     """The document's claims; the selected claim's labels, claimant and note."""
 
     sig_claim_selected = Signal(int)
@@ -273,10 +293,8 @@ class ClaimsPanel(QWidget):
     sig_status_requested = Signal(int, str)
 
     def __init__(self, model: ClaimTableModel, parent=None):
-        super().__init__(parent)
-        self.model = model
-        self.table = _table(model)
-        self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        super().__init__(model, parent)
+        self.sig_item_selected.connect(self.sig_claim_selected)
         self.form = QFormLayout()
         self.combos: dict[str, QComboBox] = {}
         self.accept = QPushButton("Accept")
@@ -296,7 +314,6 @@ class ClaimsPanel(QWidget):
         layout.addLayout(self.form)
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
-        self._claim_id: int | None = None
         self.set_label_sets({})
 
     def set_label_sets(self, sets: dict[str, list[str]], hotkeys: dict[tuple[str, str], str] | None = None) -> None:
@@ -338,22 +355,11 @@ class ClaimsPanel(QWidget):
             self._with_id(self._emit_note)
         return super().eventFilter(obj, event)
 
-    def claim_id(self) -> int | None:
-        return self._claim_id
-
-    def show_claim(self, claim_id: int | None) -> None:
-        self._claim_id = claim_id
-        row = self.model.row_of(claim_id) if claim_id is not None else -1
-        if row >= 0:
-            self.table.blockSignals(True)
-            self.table.selectRow(row)
-            self.table.blockSignals(False)
-        else:
-            self.table.clearSelection()
-        self._sync()
+    claim_id = _LayerPanel.current_id
+    show_claim = _LayerPanel.show_item
 
     def _sync(self) -> None:
-        row = self.model.row_dict(self.model.row_of(self._claim_id)) if self._claim_id is not None else None
+        row = self.current_row()
         for w in (*self.combos.values(), self.claimant, self.note, self.accept, self.reject):
             w.setEnabled(row is not None)
         claim = row["claim"] if row else None
@@ -363,21 +369,10 @@ class ClaimsPanel(QWidget):
         if not self.note.hasFocus():
             self.note.setPlainText(claim.note or "" if claim else "")
 
-    def _on_row(self, current, _previous) -> None:
-        claim_id = self.model.row_id(current.row())
-        if claim_id is not None and claim_id != self._claim_id:
-            self._claim_id = claim_id
-            self._sync()
-            self.sig_claim_selected.emit(claim_id)
-
-    def _with_id(self, fn) -> None:
-        if self._claim_id is not None:
-            fn(self._claim_id)
-
     def _emit_claimant(self) -> None:
-        row = self.model.row_dict(self.model.row_of(self._claim_id)) if self._claim_id is not None else None
+        row = self.current_row()
         if row is not None and (row["claim"].claimant or "") != self.claimant.text().strip():
-            self.sig_claimant_requested.emit(self._claim_id, self.claimant.text().strip())
+            self.sig_claimant_requested.emit(self._item_id, self.claimant.text().strip())
 
     def _emit_note(self, claim_id: int) -> None:
         row = self.model.row_dict(self.model.row_of(claim_id))
