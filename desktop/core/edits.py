@@ -1174,6 +1174,11 @@ class LinkEntities(Edit):
             editor_links = [m["entity_id"] for m in members if not _untouched(m) and m["entity_id"] is not None]
             if editor_links:
                 entity_id = max(set(editor_links), key=lambda e: (editor_links.count(e), -e))
+                entity = p.need("entities", entity_id)
+                editor_labels = {m["label"] for m in members if not _untouched(m)}
+                if editor_labels == {cluster["type"]} and entity["type"] != cluster["type"]:
+                    # the editor relabelled this entity's mentions: the entity's type follows
+                    p.update("entities", entity_id, type=cluster["type"], updated_at=p.now)
             else:
                 key = (cluster["name"], cluster["type"])
                 if key not in by_name:

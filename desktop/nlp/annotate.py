@@ -18,7 +18,9 @@ Annotate ▸ Pre-annotate.  It
 
 from __future__ import annotations
 
+import multiprocessing
 import time
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -62,18 +64,99 @@ class AnnotateReport:
 
 
 def _editor_entities(store: Store) -> list[tuple[str, str, list[str]]]:
-    """Entities an editor has confirmed (a mention made or accepted by an editor links to them)."""
-    rows = store.conn.execute(
-        "SELECT DISTINCT entity_id FROM mentions WHERE entity_id IS NOT NULL AND status = 'accepted'"
-    ).fetchall()
-    confirmed = {r[0] for r in rows}
-    return [(e.name, e.type, list(e.aliases)) for e in store.entities() if e.id in confirmed]
+    """Entities an editor has confirmed, with the label the editor gave their mentions.
+
+    A confirmed entity is one an accepted mention links to; its label is the most frequent label
+    of those accepted mentions (an editor's relabel wins over the entity's earlier type).
+    """
+    votes: dict[int, Counter] = {}
+    for entity_id, label in store.conn.execute(
+            "SELECT entity_id, label FROM mentions WHERE entity_id IS NOT NULL AND status = 'accepted'"):
+        votes.setdefault(entity_id, Counter())[label] += 1
+    out = []
+    for e in store.entities():
+        if e.id in votes:
+            label = max(sorted(votes[e.id]), key=lambda lab: votes[e.id][lab])
+            out.append((e.name, label, list(e.aliases)))
+    return out
 
 
 def _texts(store: Store, doc_ids: list[int]) -> Iterator[tuple[str, int]]:
     for doc_id in doc_ids:
         text = store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         yield text, doc_id
+
+
+def _suggestions(doc: Any, labels: set[str], known: set[str]) -> tuple[list[dict], list[dict]]:
+    """Cleaned entity suggestions (labels of the project only) and quotes of one parsed document."""
+    entities, quotes = annotate_doc(doc)
+    text = doc.text  # built from the tokens on every access: once per document, not per entity
+    # Names seen in this document count as known ("Russias" -> "Russia" when "Russia" occurs).
+    here = known | {name_key(text[e["start"]:e["end"]]) for e in entities}
+    cleaned = []
+    for ent in entities:
+        if ent["label"] not in labels:
+            continue
+        span = clean_mention(text, ent["start"], ent["end"], ent["label"], here)
+        if span is not None:
+            cleaned.append({**ent, "start": span[0], "end": span[1]})
+    return cleaned, quotes
+
+
+# Worker processes: each parses *and* applies the quote and entity rules, and sends back only the
+# small suggestion dicts (not spaCy Docs), so the parent does nothing but write them.
+_worker_state: tuple[Any, set[str], set[str]] | None = None
+
+
+def _worker_init(name: str, patterns: list[dict[str, Any]], labels: set[str], known: set[str]) -> None:
+    global _worker_state
+    nlp = load_pipeline(name)
+    if patterns and GAZETTEER not in nlp.pipe_names:  # spawned (not forked) workers load afresh
+        apply_gazetteer(nlp, patterns, GAZETTEER)
+    _worker_state = (nlp, labels, known)
+
+
+def _worker_annotate(batch: list[tuple[str, int]]) -> list[tuple[int, list[dict], list[dict]]]:
+    nlp, labels, known = _worker_state
+    return [(doc_id, *_suggestions(doc, labels, known))
+            for doc, doc_id in nlp.pipe(batch, as_tuples=True, batch_size=max(1, len(batch)))]
+
+
+def _parallel_suggestions(name: str, patterns: list[dict[str, Any]], labels: set[str], known: set[str],
+                          texts: Iterator[tuple[str, int]], processes: int, batch_size: int
+                          ) -> Iterator[tuple[int, list[dict], list[dict]]]:
+    """Suggestions in document order from ``processes`` workers.
+
+    Texts are read here (the store's connection stays in this thread) and handed out a batch at a
+    time, at most two batches per worker in flight; closing the generator (a cancel) stops them.
+    """
+
+    def batches() -> Iterator[list[tuple[str, int]]]:
+        batch: list[tuple[str, int]] = []
+        for item in texts:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    feed = batches()
+    with multiprocessing.get_context().Pool(processes, initializer=_worker_init,
+                                            initargs=(name, patterns, labels, known)) as pool:
+        in_flight: deque = deque()
+
+        def submit() -> None:
+            batch = next(feed, None)
+            if batch is not None:
+                in_flight.append(pool.apply_async(_worker_annotate, (batch,)))
+
+        for _ in range(2 * processes):
+            submit()
+        while in_flight:
+            results = in_flight.popleft().get()
+            submit()
+            yield from results
 
 
 def annotate_project(store: Store, *, model: str | None = None, processes: int = 1, batch_size: int = 16,
@@ -108,28 +191,27 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
 
         total = len(todo)
         job.progress(0, total, "loading")
-        for doc, doc_id in nlp.pipe(_texts(store, todo), as_tuples=True, batch_size=max(1, batch_size),
-                                    n_process=max(1, int(processes))):
-            entities, quotes = annotate_doc(doc)
-            text = doc.text  # built from the tokens on every access: once per document, not per entity
-            # Names seen in this document count as known ("Russias" -> "Russia" when "Russia" occurs).
-            here = known | {name_key(text[e["start"]:e["end"]]) for e in entities}
-            cleaned = []
-            for ent in entities:
-                if ent["label"] not in labels:
-                    continue
-                span = clean_mention(text, ent["start"], ent["end"], ent["label"], here)
-                if span is not None:
-                    cleaned.append({**ent, "start": span[0], "end": span[1]})
-            report.entities += len(cleaned)
-            report.quotes += len(quotes)
-            pending.append(edits.ReplaceSuggestions(doc_id, mid, tuple(cleaned), tuple(quotes)))
-            if len(pending) >= COMMIT_EVERY_DOCS or time.monotonic() - last_commit > COMMIT_EVERY_SECONDS:
-                flush()
-            job.progress(report.annotated + len(pending), total, str(doc_id))
-            if job.cancelled():
-                report.cancelled = True
-                break
+        processes = max(1, int(processes))
+        if processes == 1 or len(todo) <= 1:
+            results: Iterator[tuple[int, list[dict], list[dict]]] = (
+                (doc_id, *_suggestions(doc, labels, known))
+                for doc, doc_id in nlp.pipe(_texts(store, todo), as_tuples=True, batch_size=max(1, batch_size)))
+        else:
+            results = _parallel_suggestions(name, patterns, labels, known, _texts(store, todo), processes,
+                                            max(1, batch_size))
+        try:
+            for doc_id, cleaned, quotes in results:
+                report.entities += len(cleaned)
+                report.quotes += len(quotes)
+                pending.append(edits.ReplaceSuggestions(doc_id, mid, tuple(cleaned), tuple(quotes)))
+                if len(pending) >= COMMIT_EVERY_DOCS or time.monotonic() - last_commit > COMMIT_EVERY_SECONDS:
+                    flush()
+                job.progress(report.annotated + len(pending), total, str(doc_id))
+                if job.cancelled():
+                    report.cancelled = True
+                    break
+        finally:
+            results.close()  # stops the worker processes at once on a cancel or an error
         flush()
     finally:
         if GAZETTEER in nlp.pipe_names:

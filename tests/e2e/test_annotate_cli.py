@@ -105,3 +105,28 @@ def test_annotate_project_keeps_editor_changes_and_resumes(tmp_path):
         for qid, q in quotes_before.items():
             assert store.quote(qid) == q
         assert len(store.claims(doc.id)) == 1
+
+
+def test_one_correction_improves_the_remaining_suggestions(tmp_path):
+    project = tmp_path / "p.claimdesk"
+    claimdesk("new", str(project))
+    claimdesk("import", str(project), str(SEEDS))
+    assert claimdesk("annotate", str(project)).returncode == 0
+    with Store.open(project) as store:
+        doc = store.document_by_ext_id("002_7aa081e1965c350a")
+        s = doc.text.index("Der Spiegel")
+        wrong = next(m for m in store.mentions(doc.id) if (m.start, m.end) == (s, s + 11))
+        assert wrong.label == "PERSON"  # what the small model says
+        E.apply(store, E.RelabelMention(wrong.id, "ORG"))
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "later.txt").write_text("In an interview with Der Spiegel, the minister said talks would go on.",
+                                     encoding="utf-8")
+    claimdesk("import", str(project), str(later))
+    assert claimdesk("annotate", str(project)).returncode == 0  # only the new article is annotated
+    with Store.open(project, readonly=True) as store:
+        new = store.document_by_ext_id("later")
+        s = new.text.index("Der Spiegel")
+        suggestion = next(m for m in store.mentions(new.id) if m.start <= s < m.end)
+        assert (suggestion.start, suggestion.end, suggestion.label) == (s, s + 11, "ORG")
+        assert store.entity(suggestion.entity_id).type == "ORG"
