@@ -1,0 +1,697 @@
+"""``claimdesk bench``: how fast Claimdesk is on this machine, against fixed targets.
+
+Like ``spacy benchmark speed``: one run generates a synthetic corpus from the bundled seed story
+(paragraphs shuffled across the five articles, person and place names swapped from lists, so
+texts differ; deterministic for a seed), measures, and prints a table (or, with ``--json``,
+one JSON object whose keys are :data:`TARGETS`' keys, each value a number).
+
+What is measured (each heavy part in its own process, so RSS, the QApplication and the model
+load are isolated):
+
+* ``annotate_vs_raw_spacy``: tokens/s of :func:`desktop.nlp.annotate.annotate_project` on a
+  project holding the texts, divided by tokens/s of plain ``nlp.pipe`` over the same texts with
+  the same loaded pipeline (:func:`desktop.nlp.pipeline.load_pipeline`: same components).  The
+  model is loaded and warmed up before either clock starts.
+* ``processes2_vs_1``: annotate throughput with ``processes=2`` over ``processes=1``.
+* A large project (10,000 documents, ~300,000 annotations, one 10,000-word article with 1,000
+  annotations) is built once per run by bulk inserts straight into the tables (one transaction,
+  the rows the store writes: provenance, ``annotated_model``, full-text index by the triggers)
+  in a temporary folder, then:
+  ``open_project_s`` / ``open_project_rss_mb`` (offscreen window: ``MainWindow.open_project``,
+  first document shown, events processed, painted), ``doc_switch_p95_ms`` (show the big article
+  and paint it), ``edit_commit_p95_ms`` (select a word, ``QTest.keyClick`` "1", until the new
+  mention is committed), ``search_p95_ms`` (:meth:`Store.search`), ``export_jsonl_s`` and
+  ``export_peak_rss_mb`` (a child process runs the jsonl export; its resident memory is sampled
+  every 5 ms while it runs).
+
+``--quick`` annotates fewer texts (the large project keeps its full size).  A missed target is
+reported as missed; the benchmark never adapts to pass.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import random
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: key -> (comparison, target, unit, what)
+TARGETS: dict[str, tuple[str, float, str, str]] = {
+    "annotate_vs_raw_spacy": (">=", 0.85, "x", "annotate tokens/s / raw nlp.pipe tokens/s"),
+    "processes2_vs_1": (">=", 1.6, "x", "annotate throughput, 2 processes / 1"),
+    "open_project_s": ("<=", 1.5, "s", "open the large project until the window is interactive"),
+    "open_project_rss_mb": ("<=", 400, "MB", "resident memory after opening it"),
+    "doc_switch_p95_ms": ("<=", 50, "ms", "switch to the 10,000-word article and paint it (p95)"),
+    "edit_commit_p95_ms": ("<=", 10, "ms", "key press to committed row (p95)"),
+    "search_p95_ms": ("<=", 100, "ms", "project-wide search (p95)"),
+    "export_jsonl_s": ("<=", 10, "s", "export the large project to jsonl"),
+    "export_peak_rss_mb": ("<=", 300, "MB", "peak resident memory of the export process"),
+}
+
+
+class BenchError(RuntimeError):
+    """A benchmark step failed; ``str()`` is one line."""
+
+
+@dataclass
+class BenchConfig:
+    annotate_docs: int = 2500
+    large_docs: int = 10_000
+    large_annotations: int = 300_000
+    big_words: int = 10_000
+    big_spans: int = 1_000
+    switch_repeats: int = 25
+    edit_repeats: int = 40
+    search_repeats: int = 3
+    seed: int = 0
+    model: str | None = None
+
+    @classmethod
+    def quick(cls, **overrides: Any) -> BenchConfig:
+        return cls(**{"annotate_docs": 900, **overrides})
+
+
+def passes(key: str, value: float) -> bool:
+    op, target, _unit, _what = TARGETS[key]
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return False
+    return value >= target if op == ">=" else value <= target
+
+
+# Synthetic corpus -----------------------------------------------------------------------------------
+
+FIRST_NAMES = ["Maria", "James", "Aiko", "Tomasz", "Fatima", "Lucas", "Ingrid", "Kwame", "Elena", "Rahul",
+               "Sofia", "Dmitri", "Amara", "Jonas", "Mei", "Carlos", "Nadia", "Oskar", "Leila", "Henrik"]
+LAST_NAMES = ["Okafor", "Lindqvist", "Moreau", "Tanaka", "Novak", "Haddad", "Fischer", "Kowalski", "Silva",
+              "Petrov", "Ahmed", "Johansson", "Rossi", "Nakamura", "Dubois", "Mensah", "Keller", "Varga",
+              "Castillo", "Brennan"]
+PLACES = ["Vienna", "Oslo", "Helsinki", "Lisbon", "Nairobi", "Ottawa", "Santiago", "Hanoi", "Tbilisi", "Riga",
+          "Dublin", "Accra", "Montevideo", "Zagreb", "Reykjavik", "Tallinn", "Baku", "Lima", "Manila", "Dakar"]
+COUNTRIES = ["Moldova", "Georgia", "Finland", "Estonia", "Latvia", "Poland", "Romania", "Hungary", "Serbia",
+             "Armenia", "Kazakhstan", "Norway", "Chile", "Peru", "Ghana", "Kenya"]
+
+_PERSON_SLOTS = {"Antony": ("first", 0), "Anthony": ("first", 0), "Blinken": ("last", 0),
+                 "Sergey": ("first", 1), "Sergei": ("first", 1), "Lavrov": ("last", 1),
+                 "Vladimir": ("first", 2), "Putin": ("last", 2), "Joe": ("first", 3), "Biden": ("last", 3)}
+_PLACE_SLOTS = {"Geneva": ("place", 0), "Moscow": ("place", 1), "Washington": ("place", 2), "Kyiv": ("place", 3),
+                "Switzerland": ("country", 0), "Ukraine": ("country", 1)}
+_SWAP_RE = re.compile(r"\b(" + "|".join(sorted({**_PERSON_SLOTS, **_PLACE_SLOTS}, key=len, reverse=True)) + r")\b")
+
+
+def seed_paragraphs() -> list[str]:
+    """Body paragraphs of the seed articles (header lines and short lines left out)."""
+    from desktop.paths import seeds_dir
+
+    paragraphs = []
+    for path in sorted(seeds_dir().glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if len(line.split()) >= 8 and not line.startswith("http"):
+                paragraphs.append(line)
+    if not paragraphs:
+        raise BenchError("no seed paragraphs found")
+    return paragraphs
+
+
+class Corpus:
+    """Deterministic synthetic news texts made from the seed paragraphs."""
+
+    def __init__(self, seed: int = 0):
+        self.rng = random.Random(seed)
+        self.paragraphs = seed_paragraphs()
+
+    def _swapper(self) -> Callable[[re.Match], str]:
+        rng = self.rng
+        firsts, lasts = rng.sample(FIRST_NAMES, 4), rng.sample(LAST_NAMES, 4)
+        places, countries = rng.sample(PLACES, 4), rng.sample(COUNTRIES, 2)
+        table = {"first": firsts, "last": lasts, "place": places, "country": countries}
+
+        def swap(m: re.Match) -> str:
+            kind, i = {**_PERSON_SLOTS, **_PLACE_SLOTS}[m.group(1)]
+            return table[kind][i]
+
+        return swap
+
+    def text(self, min_words: int = 0, paragraphs: tuple[int, int] = (10, 24)) -> str:
+        swap = self._swapper()
+        out, words = [], 0
+        count = self.rng.randint(*paragraphs)
+        while len(out) < count or words < min_words:
+            para = _SWAP_RE.sub(swap, self.rng.choice(self.paragraphs))
+            out.append(para)
+            words += len(para.split())
+        return "\n".join(out) + "\n"
+
+    def texts(self, n: int) -> list[str]:
+        seen: set[str] = set()
+        result = []
+        while len(result) < n:
+            t = self.text()
+            if t not in seen:
+                seen.add(t)
+                result.append(t)
+        return result
+
+
+# Building projects by bulk insert -------------------------------------------------------------------
+
+_CAPS_RE = re.compile(r"\b[A-Z][a-z]+(?: [A-Z][a-z]+)*\b")
+_SENT_RE = re.compile(r"[A-Z“\"][^.!?\n]{20,}?[.!?]")
+_WORD_RE = re.compile(r"\b[a-z]{4,}\b")
+_PERSONS = set(FIRST_NAMES) | set(LAST_NAMES)
+_GPES = set(PLACES) | set(COUNTRIES) | {"Russia", "United States", "Europe", "America"}
+
+
+def _label_for(surface: str, rng: random.Random) -> str:
+    words = set(surface.split())
+    if words & _PERSONS:
+        return "PERSON"
+    if words & _GPES:
+        return "GPE"
+    return rng.choice(("ORG", "NORP", "PERSON", "GPE"))
+
+
+def _prov(rng: random.Random, model: str, now: str) -> tuple:
+    """(origin, status, annotator, model, created_at, updated_at) as the app writes them."""
+    r = rng.random()
+    if r < 0.80:
+        return ("model", "suggested", None, model, now, now)
+    if r < 0.95:
+        return ("model", "accepted", "editor", model, now, now)
+    return ("model", "rejected", "editor", model, now, now)
+
+
+def _pick(items: list, k: int, rng: random.Random) -> list:
+    if len(items) <= k:
+        return list(items)
+    step = len(items) / k
+    return [items[int(i * step)] for i in range(k)]
+
+
+def create_project_with_documents(path: Path, texts: Sequence[str], *, model: str | None = None) -> list[int]:
+    """A new project holding ``texts`` as documents (bulk insert; not annotated)."""
+    from desktop.core.store import Store
+
+    Store.create(path).close()
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    try:
+        conn.execute("BEGIN")
+        ids = _insert_documents(conn, [(t, None) for t in texts], model=model)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+    return ids
+
+
+def _insert_documents(conn: sqlite3.Connection, docs: Sequence[tuple[str, str | None]], *, model: str | None) -> list[int]:
+    from desktop.core.store import content_hash, now_iso
+
+    now = now_iso()
+    start = (conn.execute("SELECT max(id) FROM documents").fetchone()[0] or 0) + 1
+    rows = []
+    for i, (text, status) in enumerate(docs):
+        doc_id = start + i
+        rows.append((doc_id, f"bench_{doc_id:06d}", f"Synthetic article {doc_id}", f"outlet{doc_id % 7}.example",
+                     f"https://outlet{doc_id % 7}.example/a/{doc_id}", f"2022-01-{1 + doc_id % 28:02d}", "bench",
+                     text, content_hash(text), status or "new", now, now, model, now if model else None))
+    conn.executemany(
+        "INSERT INTO documents (id, ext_id, title, source, url, published, story, text, content_hash, status, "
+        "created_at, updated_at, annotated_model, annotated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    return [r[0] for r in rows]
+
+
+@dataclass
+class LargeProject:
+    path: Path
+    documents: int
+    annotations: int
+    big_doc_id: int
+    big_words: int
+    big_spans: int
+    typical_doc_ids: list[int] = field(default_factory=list)
+    build_s: float = 0.0
+    size_mb: float = 0.0
+
+
+def build_large_project(path: Path, cfg: BenchConfig, model: str = "en_core_web_sm 3.8.0") -> LargeProject:
+    """The large project, by bulk inserts in one transaction (rows shaped as the store writes them)."""
+    from desktop.core.store import Store, now_iso
+
+    t0 = time.perf_counter()
+    corpus = Corpus(cfg.seed + 1)
+    rng = random.Random(cfg.seed + 2)
+    Store.create(path).close()
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    now = now_iso()
+    n_docs = max(2, cfg.large_docs)
+    big_index = n_docs // 2
+    per_doc = max(3, round((cfg.large_annotations - cfg.big_spans) / max(1, n_docs - 1)))
+    n_quotes = n_claims = max(1, per_doc // 10)
+    n_mentions = per_doc - n_quotes - n_claims
+    texts, seen = [], set()
+    for i in range(n_docs):
+        while True:
+            t = corpus.text(min_words=cfg.big_words) if i == big_index else corpus.text()
+            if t not in seen:
+                break
+        seen.add(t)
+        texts.append(t)
+    statuses = ["new"] * 6 + ["in_progress"] * 3 + ["done"]
+    conn.execute("BEGIN")
+    try:
+        doc_ids = _insert_documents(conn, [(t, rng.choice(statuses)) for t in texts], model=model)
+        entity_ids: dict[tuple[str, str], int] = {}
+        mentions, quotes, claims = [], [], []
+        for doc_id, text in zip(doc_ids, texts, strict=True):
+            big = doc_id == doc_ids[big_index]
+            if big:
+                nm = int(cfg.big_spans * 0.85)
+                nq = nc = (cfg.big_spans - nm) // 2
+                nm = cfg.big_spans - nq - nc
+            else:
+                nm, nq, nc = n_mentions, n_quotes, n_claims
+            caps = [(m.start(), m.end()) for m in _CAPS_RE.finditer(text)]
+            spans = _pick(caps, nm, rng)
+            if len(spans) < nm:  # not enough names: lower-case words fill up (non-overlapping)
+                used = {s for s, _ in spans}
+                extra = [(m.start(), m.end()) for m in _WORD_RE.finditer(text) if m.start() not in used]
+                spans += _pick(extra, nm - len(spans), rng)
+            for s, e in spans:
+                surface = text[s:e]
+                label = _label_for(surface, rng)
+                key = (surface, label)
+                if key not in entity_ids:
+                    entity_ids[key] = len(entity_ids) + 1
+                mentions.append((doc_id, s, e, label, entity_ids[key], *_prov(rng, model, now)))
+            sentences = [(m.start(), m.end()) for m in _SENT_RE.finditer(text)]
+            chosen = _pick(sentences, nq + nc, rng)
+            for j, (s, e) in enumerate(chosen):
+                if j < nq:
+                    speaker = next(((a, b) for a, b in spans if a >= e), None) or next(
+                        ((a, b) for a, b in spans if b <= s), (None, None))
+                    sp_ent = entity_ids.get((text[speaker[0]:speaker[1]], "PERSON")) if speaker[0] is not None else None
+                    quotes.append((doc_id, json.dumps([[s, e]]), speaker[0], speaker[1], sp_ent, None, None,
+                                   rng.choice(("direct", "indirect", "mixed")), *_prov(rng, model, now)))
+                else:
+                    labels = {"checkworthiness": rng.choice(("check-worthy", "not check-worthy", "opinion"))}
+                    claims.append((doc_id, s, e, None, None, json.dumps(labels), None, *_prov(rng, model, now)))
+        conn.executemany(
+            "INSERT INTO entities (id, name, type, aliases, created_at, updated_at) VALUES (?, ?, ?, '[]', ?, ?)",
+            [(i, name, label, now, now) for (name, label), i in entity_ids.items()],
+        )
+        prov_cols = "origin, status, annotator, model, created_at, updated_at"
+        conn.executemany(
+            f'INSERT INTO mentions (doc_id, start, "end", label, entity_id, {prov_cols}) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", mentions)
+        conn.executemany(
+            "INSERT INTO quotes (doc_id, content, speaker_start, speaker_end, speaker_entity_id, cue_start, cue_end, "
+            f"type, {prov_cols}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", quotes)
+        conn.executemany(
+            f'INSERT INTO claims (doc_id, start, "end", claimant, claimant_entity_id, labels, note, {prov_cols}) '
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", claims)
+        conn.executemany("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)",
+                         [("model", model), ("model_name", model.split()[0])])
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        conn.close()
+        raise
+    conn.execute("ANALYZE")
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    big_id = doc_ids[big_index]
+    typical = [d for d in doc_ids[: 40] if d != big_id]
+    return LargeProject(path=path, documents=n_docs, annotations=len(mentions) + len(quotes) + len(claims),
+                        big_doc_id=big_id, big_words=len(texts[big_index].split()),
+                        big_spans=cfg.big_spans, typical_doc_ids=typical,
+                        build_s=time.perf_counter() - t0, size_mb=path.stat().st_size / 2**20)
+
+
+# Children -------------------------------------------------------------------------------------------
+
+
+def _child_env(tmp: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["QT_QPA_PLATFORM"] = "offscreen"
+    env["XDG_CONFIG_HOME"] = str(tmp / "config")
+    env["CLAIMDESK_DATA_DIR"] = str(tmp / "data")
+    env.setdefault("CLAIMDESK_ANNOTATOR", "bench")
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def run_child(task: str, args: dict[str, Any], tmp: Path, timeout: float = 1800) -> dict[str, Any]:
+    """Run ``python -m desktop.bench --child TASK JSON`` and return the JSON it prints last."""
+    cmd = [sys.executable, "-m", "desktop.bench", "--child", task, json.dumps(args)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=_child_env(tmp), timeout=timeout)
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("{")]
+    if proc.returncode != 0 or not lines:
+        tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise BenchError(f"bench step {task!r} failed (exit {proc.returncode}): {tail}")
+    return json.loads(lines[-1])
+
+
+def _warm(nlp) -> None:
+    nlp("Antony Blinken met Sergey Lavrov in Geneva on Friday. “We talked,” Lavrov said.")
+
+
+def child_raw_spacy(args: dict[str, Any]) -> dict[str, Any]:
+    from desktop.nlp.pipeline import load_pipeline, model_id
+
+    texts = json.loads(Path(args["texts"]).read_text(encoding="utf-8"))
+    nlp = load_pipeline(args.get("model"))
+    _warm(nlp)
+    tokens = 0
+    t0 = time.perf_counter()
+    for doc in nlp.pipe(texts, batch_size=16, n_process=1):
+        tokens += len(doc)
+    seconds = time.perf_counter() - t0
+    return {"tokens": tokens, "seconds": seconds, "model": model_id(nlp),
+            "components": list(nlp.pipe_names)}
+
+
+def child_annotate(args: dict[str, Any]) -> dict[str, Any]:
+    from desktop.core.store import Store
+    from desktop.nlp.annotate import annotate_project
+    from desktop.nlp.pipeline import load_pipeline
+
+    nlp = load_pipeline(args.get("model"))  # cached: annotate_project reuses it
+    _warm(nlp)
+    with Store.open(args["project"]) as store:
+        t0 = time.perf_counter()
+        report = annotate_project(store, model=args.get("model"), processes=int(args["processes"]))
+        seconds = time.perf_counter() - t0
+        done = store.conn.execute("SELECT count(*) FROM documents WHERE annotated_model IS NOT NULL").fetchone()[0]
+    return {"seconds": seconds, "annotated": report.annotated, "documents_marked": done,
+            "entities": report.entities, "quotes": report.quotes}
+
+
+class RssSampler:
+    """Peak resident memory of this process, sampled every few milliseconds in a thread.
+
+    (Not ``ru_maxrss``: on Linux a child started with fork/vfork + exec inherits its parent's
+    high-water mark, so a child of a big parent would report the parent's peak.)
+    """
+
+    def __init__(self, interval: float = 0.005):
+        import threading
+
+        import psutil
+
+        self._proc = psutil.Process()
+        self._interval = interval
+        self._stop = threading.Event()
+        self.peak = self._proc.memory_info().rss
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._proc.memory_info().rss)
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._proc.memory_info().rss)
+
+
+def child_export(args: dict[str, Any]) -> dict[str, Any]:
+    from desktop.core.exporters import export_project
+    from desktop.core.store import Store
+
+    with RssSampler() as rss:
+        with Store.open(args["project"], readonly=True) as store:
+            t0 = time.perf_counter()
+            summary = export_project(store, "jsonl", args["out"], status="all")
+            seconds = time.perf_counter() - t0
+    return {"seconds": seconds, "peak_rss_mb": rss.peak / 2**20, "documents": summary.documents,
+            "bytes": Path(args["out"]).stat().st_size}
+
+
+def _p95(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def child_window(args: dict[str, Any]) -> dict[str, Any]:
+    import psutil
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from desktop.ui.app import _application
+    from desktop.ui.main_window import MainWindow
+
+    app = _application()
+    window = MainWindow()
+    window.resize(1500, 900)
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+    rss_before = psutil.Process().memory_info().rss / 2**20
+
+    # open the project until the window is interactive
+    t0 = time.perf_counter()
+    if not window.open_project(args["project"]):
+        raise BenchError("the window could not open the large project")
+    if window.doc_id is None:
+        window.show_document(window.store.document_ids()[0])
+    app.processEvents()
+    window.repaint()
+    app.processEvents()
+    open_s = time.perf_counter() - t0
+    rss = psutil.Process().memory_info().rss / 2**20
+
+    # switch to the big article and paint it
+    view = window.view
+    big, typical = int(args["big_doc_id"]), [int(d) for d in args["typical_doc_ids"]]
+    switches = []
+    for i in range(int(args["switch_repeats"])):
+        window.show_document(typical[i % len(typical)])
+        app.processEvents()
+        t0 = time.perf_counter()
+        window.show_document(big)
+        view.viewport().repaint()
+        app.processEvents()
+        switches.append((time.perf_counter() - t0) * 1000)
+
+    # one edit: select a word, press "1", until the mention row is committed
+    doc_id = typical[0]
+    window.show_document(doc_id)
+    app.processEvents()
+    text = window.store.document(doc_id).text
+    taken = [(m.start, m.end) for m in window.store.mentions(doc_id)]
+    words = [(m.start(), m.end()) for m in _WORD_RE.finditer(text)
+             if not any(s < m.end() and m.start() < e for s, e in taken)]
+    committed: list[float] = []
+
+    def on_commit(event) -> None:
+        committed.append(time.perf_counter())
+
+    window.store._subscribers.insert(0, on_commit)  # first subscriber: called right after COMMIT
+    commits, roundtrips = [], []
+    count_before = window.store.conn.execute("SELECT count(*) FROM mentions WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+    n = min(int(args["edit_repeats"]), len(words))
+    for s, e in _pick(words, n, random.Random(0)):
+        view.setFocus()
+        view.set_selection(s, e)
+        app.processEvents()
+        committed.clear()
+        t0 = time.perf_counter()
+        QTest.keyClick(view, Qt.Key.Key_1)
+        app.processEvents()
+        t_done = time.perf_counter()
+        if not committed:
+            raise BenchError(f"pressing 1 on the selection {s}-{e} committed nothing")
+        commits.append((committed[0] - t0) * 1000)
+        roundtrips.append((t_done - t0) * 1000)
+    check = sqlite3.connect(f"{Path(args['project']).resolve().as_uri()}?mode=ro", uri=True)
+    count_after = check.execute("SELECT count(*) FROM mentions WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+    check.close()
+    window.close()
+    return {
+        "open_project_s": open_s, "open_project_rss_mb": rss, "rss_before_open_mb": rss_before,
+        "doc_switch_ms": switches, "edit_commit_ms": commits, "edit_roundtrip_ms": roundtrips,
+        "edits_committed": count_after - count_before, "edits_tried": n,
+    }
+
+
+CHILDREN: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "raw_spacy": child_raw_spacy, "annotate": child_annotate, "export": child_export, "window": child_window,
+}
+
+
+# The run --------------------------------------------------------------------------------------------
+
+
+def measure_search(path: Path, repeats: int) -> list[float]:
+    from desktop.core.store import Store
+
+    queries = ["Lavrov", "talks", "said", "the", "Geneva talks", "security guarantees", "Ukraine border troops",
+               "diplomacy", "written response", "NATO expansion", "Okafor", "Vienna", "sanctions", "invasion",
+               "foreign minister", "press conference", "de-escalation", "Russia", "United States", "meeting"]
+    queries += FIRST_NAMES[:5] + LAST_NAMES[:5] + PLACES[:5]
+    times = []
+    with Store.open(path, readonly=True) as store:
+        store.search("warm up")
+        for _ in range(repeats):
+            for q in queries:
+                t0 = time.perf_counter()
+                store.search(q)
+                times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def machine_info() -> dict[str, Any]:
+    import psutil
+
+    try:
+        import spacy
+
+        spacy_version = spacy.__version__
+    except ImportError:  # pragma: no cover
+        spacy_version = "not installed"
+    return {"cores_logical": os.cpu_count(), "cores_physical": psutil.cpu_count(logical=False),
+            "memory_gb": round(psutil.virtual_memory().total / 2**30, 1),
+            "python": platform.python_version(), "platform": platform.platform(), "spacy": spacy_version,
+            "sqlite": sqlite3.sqlite_version}
+
+
+def run_bench(cfg: BenchConfig, *, log: Callable[[str], None] = lambda s: None,
+              workdir: Path | None = None) -> dict[str, Any]:
+    """Measure everything; returns ``{"results": {key: number}, "raw": {...}, "machine": {...}}``."""
+    from desktop.nlp.pipeline import resolve_model
+
+    model_name = resolve_model(cfg.model)
+    own_tmp = workdir is None
+    tmp = Path(tempfile.mkdtemp(prefix="claimdesk-bench-")) if own_tmp else Path(workdir)
+    tmp.mkdir(parents=True, exist_ok=True)
+    raw: dict[str, Any] = {"config": asdict(cfg)}
+    results: dict[str, float] = {}
+    t_start = time.perf_counter()
+    try:
+        # 1. annotate vs raw spaCy, 1 vs 2 processes
+        log(f"corpus: {cfg.annotate_docs} synthetic texts from the seeds")
+        texts = Corpus(cfg.seed).texts(cfg.annotate_docs)
+        texts_file = tmp / "texts.json"
+        texts_file.write_text(json.dumps(texts), encoding="utf-8")
+        template = tmp / "annotate-template.claimdesk"
+        create_project_with_documents(template, texts)
+        log("raw spaCy nlp.pipe ...")
+        rs = run_child("raw_spacy", {"texts": str(texts_file), "model": model_name}, tmp)
+        raw_tps = rs["tokens"] / rs["seconds"]
+        runs = {}
+        for procs in (1, 2):
+            project = tmp / f"annotate-{procs}.claimdesk"
+            shutil.copy(template, project)
+            log(f"annotate_project, {procs} process{'es' if procs > 1 else ''} ...")
+            runs[procs] = run_child("annotate", {"project": str(project), "processes": procs, "model": model_name}, tmp)
+            if runs[procs]["documents_marked"] != len(texts):
+                raise BenchError(f"annotate with {procs} processes marked {runs[procs]['documents_marked']} of "
+                                 f"{len(texts)} documents")
+        tps1 = rs["tokens"] / runs[1]["seconds"]
+        tps2 = rs["tokens"] / runs[2]["seconds"]
+        results["annotate_vs_raw_spacy"] = tps1 / raw_tps
+        results["processes2_vs_1"] = tps2 / tps1
+        raw["annotate"] = {"texts": len(texts), "tokens": rs["tokens"], "model": rs["model"],
+                           "components": rs["components"],
+                           "raw_spacy_s": rs["seconds"], "raw_spacy_tokens_per_s": raw_tps,
+                           "annotate_1p_s": runs[1]["seconds"], "annotate_1p_tokens_per_s": tps1,
+                           "annotate_2p_s": runs[2]["seconds"], "annotate_2p_tokens_per_s": tps2}
+
+        # 2. the large project
+        log(f"building the large project ({cfg.large_docs} documents, ~{cfg.large_annotations} annotations) ...")
+        big = build_large_project(tmp / "large.claimdesk", cfg, model=rs["model"])
+        raw["large_project"] = {"documents": big.documents, "annotations": big.annotations,
+                                "big_article_words": big.big_words, "big_article_annotations": big.big_spans,
+                                "file_mb": round(big.size_mb, 1), "build_s": round(big.build_s, 2)}
+        log("export to jsonl ...")
+        ex = run_child("export", {"project": str(big.path), "out": str(tmp / "export.jsonl")}, tmp)
+        results["export_jsonl_s"] = ex["seconds"]
+        results["export_peak_rss_mb"] = ex["peak_rss_mb"]
+        raw["export"] = {"documents": ex["documents"], "mb_written": round(ex["bytes"] / 2**20, 1)}
+        (tmp / "export.jsonl").unlink(missing_ok=True)
+        log("search ...")
+        st = measure_search(big.path, cfg.search_repeats)
+        results["search_p95_ms"] = _p95(st)
+        raw["search"] = {"queries": len(st), "median_ms": sorted(st)[len(st) // 2], "max_ms": max(st)}
+        log("window: open, switch, edit ...")
+        win = run_child("window", {"project": str(big.path), "big_doc_id": big.big_doc_id,
+                                   "typical_doc_ids": big.typical_doc_ids, "switch_repeats": cfg.switch_repeats,
+                                   "edit_repeats": cfg.edit_repeats}, tmp)
+        results["open_project_s"] = win["open_project_s"]
+        results["open_project_rss_mb"] = win["open_project_rss_mb"]
+        results["doc_switch_p95_ms"] = _p95(win["doc_switch_ms"])
+        results["edit_commit_p95_ms"] = _p95(win["edit_commit_ms"])
+        raw["window"] = {"rss_before_open_mb": win["rss_before_open_mb"],
+                         "doc_switch_median_ms": sorted(win["doc_switch_ms"])[len(win["doc_switch_ms"]) // 2],
+                         "edit_commit_median_ms": sorted(win["edit_commit_ms"])[len(win["edit_commit_ms"]) // 2],
+                         "edit_roundtrip_p95_ms": _p95(win["edit_roundtrip_ms"]),
+                         "edits_committed": win["edits_committed"], "edits_tried": win["edits_tried"]}
+    finally:
+        if own_tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    raw["wall_s"] = time.perf_counter() - t_start
+    machine = machine_info()
+    machine["model"] = raw.get("annotate", {}).get("model", model_name)
+    ordered = {k: round(results[k], 3) for k in TARGETS if k in results}
+    return {"results": ordered, "raw": raw, "machine": machine}
+
+
+def format_table(report: dict[str, Any]) -> str:
+    lines = [f"{'metric':<24} {'value':>10}  {'target':>10}  {'':<6} what", "-" * 100]
+    for key, (op, target, unit, what) in TARGETS.items():
+        value = report["results"].get(key)
+        shown = "n/a" if value is None else f"{value:.3g}" if abs(value) < 1000 else f"{value:.0f}"
+        verdict = "ok" if value is not None and passes(key, value) else "MISSED"
+        lines.append(f"{key:<24} {shown + ' ' + unit:>10}  {op + ' ' + str(target) + ' ' + unit:>10}  {verdict:<6} {what}")
+    lines.append("")
+    lines.append("raw figures:")
+    for section, values in report["raw"].items():
+        if isinstance(values, dict):
+            lines.append(f"  {section}: " + ", ".join(f"{k}={_fmt(v)}" for k, v in values.items()))
+        else:
+            lines.append(f"  {section}: {_fmt(values)}")
+    lines.append("machine: " + ", ".join(f"{k}={v}" for k, v in report["machine"].items()))
+    return "\n".join(lines)
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def _child_main(argv: Sequence[str]) -> int:
+    task, payload = argv[0], json.loads(argv[1])
+    result = CHILDREN[task](payload)
+    print(json.dumps(result), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--child":
+        sys.exit(_child_main(sys.argv[2:]))
+    from desktop.cli import main
+
+    sys.exit(main(["bench", *sys.argv[1:]]))

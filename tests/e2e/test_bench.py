@@ -1,0 +1,98 @@
+"""A tiny run of ``claimdesk bench``'s machinery: every step works and reports every metric.
+
+Sizes are tiny and nothing is timed here; the real figures come from ``claimdesk bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+
+import pytest
+
+from desktop.bench import (
+    TARGETS,
+    BenchConfig,
+    Corpus,
+    _p95,
+    build_large_project,
+    format_table,
+    passes,
+    run_bench,
+)
+from desktop.core.store import Store
+from tests.conftest import REPO
+
+
+def test_corpus_is_deterministic_and_texts_differ():
+    a, b = Corpus(3).texts(12), Corpus(3).texts(12)
+    assert a == b
+    assert len(set(a)) == 12
+    assert Corpus(4).texts(12) != a
+    names = "".join(a)
+    assert "Blinken" not in names and "Lavrov" not in names  # names were swapped
+
+
+def test_large_project_rows_are_what_the_store_reads(tmp_path):
+    cfg = BenchConfig(large_docs=40, large_annotations=1200, big_words=800, big_spans=80)
+    big = build_large_project(tmp_path / "large.claimdesk", cfg)
+    with Store.open(big.path) as store:
+        assert store.integrity_check() == ["ok"]
+        assert store.document_count() == 40
+        counts = store.counts()
+        total = sum(counts[f"{layer}_by_status"][s] for layer in ("entities", "quotes", "claims")
+                    for s in ("suggested", "accepted", "rejected"))
+        assert total == big.annotations and abs(total - 1200) < 60
+        doc = store.document(big.big_doc_id)
+        assert len(doc.text.split()) >= 800
+        layers = (store.mentions(doc.id), store.quotes(doc.id), store.claims(doc.id))
+        assert sum(len(x) for x in layers) == 80
+        for d in store.documents():
+            for m in store.mentions(d.id):
+                assert 0 <= m.start < m.end <= len(d.text)
+            for q in store.quotes(d.id):
+                assert all(0 <= f.start < f.end <= len(d.text) for f in q.content)
+        assert store.conn.execute("SELECT count(*) FROM documents WHERE annotated_model IS NULL").fetchone()[0] == 0
+        assert store.search(doc.text.split()[5])
+
+
+def test_p95_and_verdicts():
+    assert _p95(list(range(1, 101))) == 95
+    assert passes("annotate_vs_raw_spacy", 0.9) and not passes("annotate_vs_raw_spacy", 0.8)
+    assert passes("search_p95_ms", 99) and not passes("search_p95_ms", 101)
+
+
+@pytest.mark.slow
+def test_tiny_bench_run_reports_every_metric(tmp_path):
+    cfg = BenchConfig(annotate_docs=3, large_docs=30, large_annotations=600, big_words=400, big_spans=40,
+                      switch_repeats=2, edit_repeats=2, search_repeats=1)
+    report = run_bench(cfg, workdir=tmp_path)
+    assert list(report["results"]) == list(TARGETS)
+    for key, value in report["results"].items():
+        assert isinstance(value, (int, float)) and math.isfinite(value), key
+    assert report["raw"]["window"]["edits_committed"] == 2
+    assert report["raw"]["annotate"]["tokens"] > 0
+    assert report["machine"]["cores_logical"] >= 1
+    table = format_table(report)
+    for key in TARGETS:
+        assert key in table
+
+
+def test_bench_is_a_claimdesk_command():
+    out = subprocess.run([sys.executable, "-m", "desktop", "bench", "--help"], capture_output=True, text=True,
+                         cwd=REPO, timeout=120)
+    assert out.returncode == 0
+    for option in ("--quick", "--json", "--docs"):
+        assert option in out.stdout
+    bad = subprocess.run([sys.executable, "-m", "desktop", "bench", "--docs", "1"], capture_output=True, text=True,
+                         cwd=REPO, timeout=120)
+    assert bad.returncode == 1 and bad.stderr.startswith("claimdesk: error:") and "Traceback" not in bad.stderr
+
+
+def test_targets_are_the_documented_keys():
+    assert set(TARGETS) == {"annotate_vs_raw_spacy", "processes2_vs_1", "open_project_s", "open_project_rss_mb",
+                            "doc_switch_p95_ms", "edit_commit_p95_ms", "search_p95_ms", "export_jsonl_s",
+                            "export_peak_rss_mb"}
+    json.dumps(TARGETS)
