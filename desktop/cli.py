@@ -194,6 +194,10 @@ def build_demo(path: Path, rebuild: bool = False) -> bool:
         report = import_into(store, [seeds_dir()], story="Blinken–Lavrov talks, Geneva, 2022-01-21")
         if report.problems:
             raise CliError(f"demo project: {report.problems[0]}")
+    try:  # open on suggestions to correct, as a newsroom would after pre-annotation
+        _annotate(path, model=None, processes=1, force=False)
+    except CliError as exc:
+        print(f"demo project left without suggestions: {exc}", file=sys.stderr)
     return True
 
 

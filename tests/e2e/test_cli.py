@@ -14,11 +14,13 @@ import pytest
 from tests.conftest import REPO, SEEDS
 
 
-def claimdesk(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+def claimdesk(*args: str, cwd: Path | None = None, env_extra: dict[str, str] | None = None
+              ) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("claimdesk")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "desktop"]
-    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd or REPO, timeout=300,
-                          env={**os.environ})
+    env = {**os.environ, **(env_extra or {})}
+    env = {k: v for k, v in env.items() if v != ""}
+    return subprocess.run([*cmd, *args], capture_output=True, text=True, cwd=cwd or REPO, timeout=300, env=env)
 
 
 def test_console_script_is_installed():
@@ -117,8 +119,11 @@ def test_demo_builds_once_in_the_data_folder(tmp_path):
     assert "built from the seeds" in out.stdout
     path = Path(os.environ["CLAIMDESK_DATA_DIR"]) / "demo.claimdesk"
     assert str(path) in out.stdout and path.exists()
+    assert "5 documents annotated" in out.stdout  # it opens on suggestions to correct
     again = claimdesk("demo")
     assert "built from the seeds" not in again.stdout and "5 documents" in again.stdout
+    headless = claimdesk("demo", "--open", env_extra={"DISPLAY": "", "WAYLAND_DISPLAY": "", "QT_QPA_PLATFORM": ""})
+    assert "no display found" in headless.stdout and "5 already done" in headless.stdout
 
 
 def test_label_schema_is_editable_per_project(tmp_path):
