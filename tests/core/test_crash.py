@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
 import sys
 import textwrap
 
 import pytest
 
 from desktop.core.store import Store
-from tests.conftest import REPO
+from tests.processes import kill_when
 
 CHILD = """
 import sys
@@ -37,20 +35,11 @@ def test_sigkill_during_edit_burst_keeps_every_reported_edit(tmp_path):
 
     with Store.create(path) as store:
         E.apply(store, E.AddDocument("d", "Antony Blinken met Sergey Lavrov in Geneva on Friday. " * 20))
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(CHILD), str(path)], cwd=REPO,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    reported = []
-    try:
-        for line in child.stdout:
-            reported.append(int(line.split()[1]))
-            if len(reported) >= 150:
-                break
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=60)
-    # Lines the child printed before it died also count as reported.
-    reported += [int(line.split()[1]) for line in child.stdout.read().splitlines() if line.startswith("committed")]
-    assert len(reported) >= 150, child.stderr.read()
+    count = iter(range(1, 10**9))
+    lines, stderr = kill_when([sys.executable, "-c", textwrap.dedent(CHILD), str(path)],
+                              until=lambda line: next(count) >= 150)
+    reported = [int(line.split()[1]) for line in lines if line.startswith("committed")]
+    assert len(reported) >= 150, stderr
     with Store.open(path) as store:
         assert store.integrity_check() == ["ok"]
         stored = {m.id for m in store.mentions()}

@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from desktop.core import edits as E
 from desktop.core.jobs import import_into
 from desktop.core.store import Store
-from tests.conftest import REPO
+from tests.processes import kill_when
 
 # A killed export ---------------------------------------------------------------------------------
 
@@ -54,19 +54,8 @@ def _project_with_documents(path: Path, n: int) -> None:
 
 
 def _kill_export_midway(project: Path, out: Path) -> list[str]:
-    child = subprocess.Popen([sys.executable, "-c", textwrap.dedent(EXPORT_CHILD), str(project), str(out)],
-                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    lines = []
-    try:
-        for line in child.stdout:
-            lines.append(line.strip())
-            if line.startswith("exported 20/"):
-                break
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=60)
-        child.stdout.close()
-        child.stderr.close()
+    lines, _ = kill_when([sys.executable, "-c", textwrap.dedent(EXPORT_CHILD), str(project), str(out)],
+                         until=lambda line: line.startswith("exported 20/"))
     assert any(line.startswith("exported 20/") for line in lines), lines
     assert "finished" not in lines
     return lines

@@ -18,6 +18,7 @@ import pytest
 from desktop.core import edits as E
 from desktop.core.store import SCHEMA_VERSION, Store
 from tests.conftest import REPO
+from tests.processes import kill_when
 
 pytestmark = pytest.mark.slow
 
@@ -89,20 +90,12 @@ def test_sigkill_during_annotate_then_resume(tmp_path):
     _corpus_files(tmp_path / "in", 30)
     out = claimdesk("import", str(project), str(tmp_path / "in"))
     assert "30 documents imported" in out.stdout, out.stderr
-    child = subprocess.Popen([sys.executable, "-m", "desktop", "annotate", str(project)], cwd=REPO,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
-    seen = []
-    try:
-        for line in child.stderr:  # progress lines: "annotating: 3/30", ...
-            seen.append(line.strip())
-            m = re.match(r"annotating: (\d+)/30", line)
-            if m and int(m.group(1)) >= 18:  # past the first commit (every 16 documents)
-                break
-    finally:
-        os.kill(child.pid, signal.SIGKILL)
-        child.wait(timeout=60)
-        child.stdout.close()
-        child.stderr.close()
+    def past_first_commit(line: str) -> bool:  # progress lines: "annotating: 3/30", ...
+        m = re.match(r"annotating: (\d+)/30", line)
+        return bool(m) and int(m.group(1)) >= 18  # past the first commit (every 16 documents)
+
+    seen, _ = kill_when([sys.executable, "-m", "desktop", "annotate", str(project)], past_first_commit,
+                        stream="stderr", env=_env())
     assert any(re.match(r"annotating: (1[89]|2\d)/30", s) for s in seen), seen
     # the project opens, is intact, and says which documents are done
     with Store.open(project) as store:
