@@ -64,13 +64,19 @@ def sample_spans(text: str = SAMPLE) -> list[SpanItem]:
 
 @pytest.fixture
 def view(qtbot):
+    v = shown_view(qtbot, 700, 500)
+    qtbot.addWidget(v.legend)
+    v.set_document(SAMPLE, sample_spans())
+    return v
+
+
+def shown_view(qtbot, width: int, height: int) -> ArticleView:
+    """A new, visible article view of that size."""
     v = ArticleView()
     qtbot.addWidget(v)
-    qtbot.addWidget(v.legend)
-    v.resize(700, 500)
+    v.resize(width, height)
     v.show()
     qtbot.waitExposed(v)
-    v.set_document(SAMPLE, sample_spans())
     return v
 
 
@@ -123,11 +129,7 @@ def test_nested_spans_all_drawn(qtbot):
         SpanItem(("quote", 3), *quote, QUOTE, False, "quote", fragments=(quote,)),
         SpanItem(("mention", 5), *inner, PERSON, False, "mention"),
     ]
-    v = ArticleView()
-    qtbot.addWidget(v)
-    v.resize(600, 300)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 600, 300)
     v.set_document(text, spans)
     ranges = v.extra_selection_ranges()
     assert ranges == [quote, inner]  # quote underneath, mention on top
@@ -185,11 +187,7 @@ def test_links_given_from_the_speaker_side_also_show(qtbot):
     text = "“We will talk,” Blinken said."
     content = find(text, "We will talk,")
     speaker = find(text, "Blinken")
-    v = ArticleView()
-    qtbot.addWidget(v)
-    v.resize(500, 150)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 500, 150)
     v.set_document(text, [SpanItem(("quote", 1), *content, QUOTE, False, fragments=(content,)),
                           SpanItem(("speaker", 1), *speaker, QUOTE, False, links=(("quote", 1),))])
     assert v._partners(("quote", 1)) == [("speaker", 1)]
@@ -245,11 +243,7 @@ def test_click_on_nested_span_picks_innermost(qtbot):
     text = "He said “Blinken met Lavrov in Geneva” on Friday."
     quote = find(text, "Blinken met Lavrov in Geneva")
     mention = find(text, "Lavrov")
-    v = ArticleView()
-    qtbot.addWidget(v)
-    v.resize(600, 200)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 600, 200)
     v.set_document(text, [SpanItem(("quote", 1), *quote, QUOTE, False, fragments=(quote,)),
                           SpanItem(("mention", 9), *mention, PERSON, False)])
     with qtbot.waitSignal(v.sig_span_clicked, timeout=1000) as blocker:
@@ -343,11 +337,7 @@ def test_quote_edge_drag_keeps_its_fragments(qtbot):
     text = "“We will talk,” Blinken said, “and then we will see.” Lavrov agreed."
     f1 = find(text, "We will talk,")
     f2 = find(text, "and then we will see.")
-    v = ArticleView()
-    qtbot.addWidget(v)
-    v.resize(700, 200)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 700, 200)
     v.set_document(text, [SpanItem(("quote", 1), f1[0], f2[1], QUOTE, False, fragments=(f1, f2))])
     v.select_span(("quote", 1))
     vp = v.viewport()
@@ -482,11 +472,7 @@ def test_escape_clears_selection_and_selected_span(view, qtbot):
 
 def test_page_down_scrolls(qtbot):
     text, spans = long_article(2000, 50)
-    v = ArticleView()
-    qtbot.addWidget(v)
-    v.resize(600, 300)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 600, 300)
     v.set_document(text, spans)
     qtbot.keyClick(v, Qt.Key.Key_PageDown)
     assert v.verticalScrollBar().value() > 0
@@ -544,11 +530,7 @@ def long_article(words: int = 10_000, spans: int = 1_000) -> tuple[str, list[Spa
 
 def test_set_spans_keeps_scroll_and_selection(qtbot):
     text, spans = long_article(3000, 200)
-    v = ArticleView()
-    qtbot.addWidget(v)
-    v.resize(600, 400)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 600, 400)
     v.set_document(text, spans)
     bar = v.verticalScrollBar()
     assert bar.maximum() > 0
@@ -566,11 +548,7 @@ def test_emoji_before_span_maps_offsets(qtbot):
     text = "😀🎉 “We will talk,” said Blinken 👍 in Geneva."
     blinken = find(text, "Blinken")
     geneva = find(text, "Geneva")
-    v = ArticleView()
-    qtbot.addWidget(v)
-    v.resize(600, 200)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 600, 200)
     v.set_document(text, [SpanItem(("mention", 1), *blinken, PERSON, False, "PERSON"),
                           SpanItem(("mention", 2), *geneva, GPE, False, "GPE")])
     selected_texts = sorted(s.cursor.selectedText() for s in v.extraSelections())
@@ -599,11 +577,7 @@ def test_carriage_returns_keep_offsets(qtbot):
 def test_long_document_loads_and_scrolls(qtbot):
     text, spans = long_article()
     assert len(text.split()) >= 10_000
-    v = ArticleView()
-    qtbot.addWidget(v)
-    v.resize(900, 700)
-    v.show()
-    qtbot.waitExposed(v)
+    v = shown_view(qtbot, 900, 700)
     v.set_document(text, spans)
     assert not v.grab().isNull()
     # only the spans near the visible part become ExtraSelections
