@@ -9,6 +9,7 @@ runs in :class:`~desktop.ui.workers.JobRunner` with a progress bar and Cancel.
 from __future__ import annotations
 
 import hashlib
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.text = ""
         self._spans: list[SpanItem] = []
         self._pick_speaker_for: int | None = None
+        self._last_refresh = 0.0
         self.setWindowTitle("Claimdesk")
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
@@ -1180,8 +1182,10 @@ class MainWindow(QMainWindow):
         self.job_progress.setRange(0, max(total, 1))
         self.job_progress.setValue(done)
         self.job_progress.setFormat(f"{done}/{total}")
-        if self.session is not None:
-            self.session.refresh()  # results appear as they land
+        now = time.monotonic()
+        if self.session is not None and now - self._last_refresh > 1.0:
+            self._last_refresh = now
+            self.session.refresh()  # results appear as they land (at most once a second)
 
     def _job_finished(self, title: str, result) -> None:
         for w in (self.job_label, self.job_progress, self.job_cancel):
