@@ -807,6 +807,10 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
         errors.append("text is empty")
     if "\x00" in text:
         errors.append("text contains NUL characters")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        errors.append("text contains an unpaired surrogate escape (\\ud800-\\udfff), which no UTF-8 file can hold")
     check = _Checker(len(text))
 
     meta = record.get("meta")
@@ -844,7 +848,7 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
         else:
             for j, fragment in enumerate(content):
                 check.span(fragment, f"{where}.content[{j}]")
-        for key in ("speaker", "cue"):
+        for key in ("speaker", "cue", "speaker_resolved"):
             if item.get(key) is not None:
                 check.span(item[key], f"{where}.{key}")
         check.optional_str(item, "speaker_entity", where)

@@ -960,3 +960,18 @@ def test_core_importers_do_not_import_qt_or_spacy():
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_jsonl_unpaired_surrogates_and_bad_speaker_resolved_are_reported(tmp_path):
+    path = tmp_path / "odd.jsonl"
+    good = {"id": "ok", "text": "Lavrov said so."}
+    lone = '{"id": "lone", "text": "bad \\ud800 text"}'
+    resolved = {"id": "res", "text": "He said so.", "quotes": [
+        {"content": [{"start": 3, "end": 10}], "speaker": {"start": 0, "end": 2},
+         "speaker_resolved": {"start": 5, "end": 99}}]}
+    path.write_text("\n".join([json.dumps(good), lone, json.dumps(resolved)]) + "\n", encoding="utf-8")
+    results = list(importers.read_paths([path]))
+    docs = [r for r in results if isinstance(r, ImportedDocument)]
+    problems = {r.line: r.message for r in results if isinstance(r, ImportProblem)}
+    assert [d.ext_id for d in docs] == ["ok"]
+    assert "surrogate" in problems[2] and "speaker_resolved" in problems[3]
