@@ -809,6 +809,7 @@ class AddDocument(Edit):
     quotes: tuple[dict[str, Any], ...] = ()
     claims: tuple[dict[str, Any], ...] = ()
     default_origin: str = "import"
+    status: str = "new"
     kind: ClassVar[str] = "add_document"
 
     @classmethod
@@ -816,11 +817,13 @@ class AddDocument(Edit):
         return cls(ext_id=doc.ext_id, text=doc.text, title=doc.title, source=doc.source, url=doc.url,
                    published=doc.published, story=story if story is not None else doc.story, path=doc.path,
                    entities=tuple(doc.entities), quotes=tuple(doc.quotes), claims=tuple(doc.claims),
-                   default_origin=doc.default_origin)
+                   default_origin=doc.default_origin, status=doc.status)
 
     def plan(self, p: Plan) -> None:
         if not isinstance(self.text, str) or not self.text.strip():
             raise EditError(f"{self.ext_id}: empty document")
+        if self.status not in DOC_STATUSES:
+            raise EditError(f"document status must be one of {', '.join(DOC_STATUSES)}, not {self.status!r}")
         digest = content_hash(self.text)
         dup = p.store.document_by_hash(digest)
         if dup is not None:
@@ -833,7 +836,7 @@ class AddDocument(Edit):
         doc_id = p.insert("documents", {
             "ext_id": ext_id, "title": self.title, "source": self.source, "url": self.url,
             "published": self.published, "story": self.story, "path": self.path, "text": self.text,
-            "content_hash": digest, "status": "new", "created_at": p.now, "updated_at": p.now,
+            "content_hash": digest, "status": self.status, "created_at": p.now, "updated_at": p.now,
             "annotated_model": None, "annotated_at": None})
         entity_ids: dict[tuple[str, str], int] = {}
 

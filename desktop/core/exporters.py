@@ -50,7 +50,7 @@ Formats
     (``origin``, ``status``, ``annotator``, ``model``, ``created_at``, ``updated_at``), canonical
     names (``entity``, ``speaker_entity``), ``speaker_resolved`` (the name a pronoun speaker
     stands for, a span or null), ``claimant`` (the claimant's text, else its entity's
-    name), ``labels``, ``note`` and ``meta`` (title, source, url, published, story; only fields
+    name), ``labels``, ``note`` and ``meta`` (title, source, url, published, story, status when not new; only fields
     that are set).  Keys in a fixed order; U+2028, U+2029 and U+0085 are written as ``\u`` escapes
     so line-based readers never split a record.  ``claimdesk import`` reads it back.
 
@@ -637,7 +637,7 @@ def _prov_json(prov) -> dict[str, Any]:
 
 def _meta(doc: Document) -> dict[str, str]:
     fields = (("title", doc.title), ("source", doc.source), ("url", doc.url), ("published", doc.published),
-              ("story", doc.story))
+              ("story", doc.story), ("status", doc.status if doc.status != "new" else None))
     return {k: v for k, v in fields if v is not None}
 
 

@@ -117,7 +117,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from desktop.core.model import ORIGINS, QUOTE_TYPES, STATUSES, ImportedDocument, ImportProblem
+from desktop.core.model import DOC_STATUSES, ORIGINS, QUOTE_TYPES, STATUSES, ImportedDocument, ImportProblem
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -829,6 +829,9 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
         if iso is None:
             warnings.append(f"meta.published {fields['published']!r} is not a date; left out")
         fields["published"] = iso
+    status = (meta or {}).get("status")
+    if status is not None and status not in DOC_STATUSES:
+        errors.append(f"meta.status must be one of {', '.join(DOC_STATUSES)}")
 
     entities = check.items(record, "entities")
     for i, item in enumerate(entities):
@@ -880,6 +883,7 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
         entities=[dict(item) for item in entities],
         quotes=[dict(item) for item in quotes],
         claims=[dict(item) for item in claims],
+        status=status or "new",
         **fields,
     )
     return document, [], warnings

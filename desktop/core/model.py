@@ -162,6 +162,8 @@ class ImportedDocument:
     claims: list[dict[str, Any]] = field(default_factory=list)
     #: The origin given to annotations that do not name their own ("import" by default).
     default_origin: str = "import"
+    #: Editorial progress the file carries (interchange ``meta.status``): new, in_progress, done.
+    status: str = "new"
 
 
 @dataclass(frozen=True)

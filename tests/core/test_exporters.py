@@ -119,7 +119,7 @@ def test_jsonl_carries_every_layer_with_provenance_and_exact_offsets(rich, tmp_p
     r = records["rich/01"]
     assert r["text"] == RICH and "\r\n" in r["text"]
     assert r["meta"] == {"title": "Prices — a “story”", "source": "example.org", "url": "https://example.org/a",
-                         "published": "2022-01-21", "story": "geneva"}
+                         "published": "2022-01-21", "story": "geneva", "status": "done"}
     doc, mentions = expected(rich, "rich/01", "mentions", ("accepted", "suggested"))
     assert [(e["start"], e["end"], e["label"]) for e in r["entities"]] == [(m.start, m.end, m.label) for m in mentions]
     assert {RICH[e["start"]:e["end"]] for e in r["entities"]} >= {"Zoë Ångström", "👩\u200d👩\u200d👧", "Genève"}
