@@ -876,10 +876,10 @@ class AddDocument(Edit):
         for c in self.claims:
             start, end = _span_pair(c)
             claimant = c.get("claimant")
+            claimant_entity = p.store.entity_by_name(claimant) if isinstance(claimant, str) and claimant else None
             values = _claim_values(p, doc_id, None, {
                 "start": start, "end": end, "labels": c.get("labels") or {}, "claimant": claimant,
-                "note": c.get("note"),
-                "claimant_entity_id": p.store.entity_by_name(claimant).id if claimant and p.store.entity_by_name(claimant) else None,
+                "note": c.get("note"), "claimant_entity_id": claimant_entity.id if claimant_entity else None,
             }, allow_new_labels=True)
             p.insert("claims", {"doc_id": doc_id, **values, **_imported_prov(p, c, self.default_origin)})
 

@@ -612,6 +612,17 @@ def _read_input(item: _Input, text_only: bool = False) -> Iterator[ImportResult]
         yield ImportProblem(_where(item.path), f"could not be read: {type(exc).__name__}: {exc}")
 
 
+def _os_problem(exc: OSError, path: Path) -> _Problem:
+    """The one-line message for a file the system would not let us read."""
+    if isinstance(exc, FileNotFoundError):
+        return _Problem("file not found", path)
+    if isinstance(exc, IsADirectoryError):
+        return _Problem("is a folder, not a file", path)
+    if isinstance(exc, PermissionError):
+        return _Problem("permission denied", path)
+    return _Problem(f"cannot be read: {exc.strerror or exc}", path)
+
+
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
@@ -619,14 +630,8 @@ def _read_bytes(path: Path) -> bytes:
             raise _Problem(f"file is {_mib(size)}, larger than the {_mib(MAX_FILE_BYTES)} limit", path)
         with open(path, "rb") as handle:
             data = handle.read(MAX_FILE_BYTES + 1)
-    except FileNotFoundError:
-        raise _Problem("file not found", path) from None
-    except IsADirectoryError:
-        raise _Problem("is a folder, not a file", path) from None
-    except PermissionError:
-        raise _Problem("permission denied", path) from None
     except OSError as exc:
-        raise _Problem(f"cannot be read: {exc.strerror or exc}", path) from None
+        raise _os_problem(exc, path) from None
     if len(data) > MAX_FILE_BYTES:
         raise _Problem(f"file is larger than the {_mib(MAX_FILE_BYTES)} limit", path)
     return data
@@ -893,12 +898,8 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
     """(line number, text or None, problem or None) for each line of a JSONL file."""
     try:
         handle = open(path, "rb")  # noqa: SIM115 - closed below
-    except FileNotFoundError:
-        raise _Problem("file not found", path) from None
-    except IsADirectoryError:
-        raise _Problem("is a folder, not a file", path) from None
     except OSError as exc:
-        raise _Problem(f"cannot be read: {exc.strerror or exc}", path) from None
+        raise _os_problem(exc, path) from None
     with handle:
         head = handle.read(8192)
         if not head:
