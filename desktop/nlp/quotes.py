@@ -41,6 +41,17 @@ How it works, in three passes:
    This is a critical moment.") keep the sentence after the reporting clause as a second
    fragment and do not repeat the quote for the relaying source.
 
+Two *content conventions* (``extract_quotes(doc, content=...)``): "clause" (the default) gives the
+reported words alone, without the complementizer; "parc" follows PARC 3.0 and PolNeAR, whose
+content spans start at "that" ("said that “…”" too) and whose speaker in "an economist who
+said ..." is the relative pronoun, resolved to its antecedent like "he". Dataset builders who
+train or evaluate on those corpora choose "parc"; everything else is the same in both.
+
+Transcripts: a stage direction ("(CROSSTALK.)") or a "Follow X on Twitter" sign-off is no one's
+speech and does not continue the previous speaker; a headline's "Name:" label must look like a
+name, not a title-case phrase ("Stealth Over Health:"). A speaker's span leaves out a time
+phrase or the words before a spaced dash ("Last week Stumpf said").
+
 A pronoun speaker ("he said") keeps the pronoun as its span and gets ``speaker_resolved``: the
 nearest person name before it that is a main-clause subject or a quote's speaker (a resolved
 pronoun passes its person on), else the nearest person name; mentions inside quotation marks
@@ -472,6 +483,16 @@ def _np_span(ctx: _Ctx, h: Any) -> tuple[int, int]:
         if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
             start = k + 1
             break
+    k = start
+    while k < h.i:
+        # "Last week Stumpf said", "predictable - Donald J. Trump said": a time phrase or the
+        # words before a dash are the narrator's, not the speaker's name
+        if doc[k].dep_ == "npadvmod" and doc[k].right_edge.i < h.i:
+            start = k = doc[k].right_edge.i + 1
+        elif doc[k].text in ("-", "–", "—", "―") and doc[k].whitespace_ and k > 0 and doc[k - 1].whitespace_:
+            start = k = k + 1
+        else:
+            k += 1
     end = h.i
     for c in h.rights:
         if c.dep_ in _SPEAKER_KEEP_RIGHT and c.i == end + 1:
@@ -865,6 +886,19 @@ _LABEL_RE = re.compile(
 )
 
 
+_STAGE_DIRECTION = re.compile(r"^\W*[(\[][^)\]]*[)\]]\W*$")
+_FOLLOW_LINE = re.compile(r"^\W*Follow\b.{0,80}\b(?:on|at) (?:Twitter|X|Facebook|Instagram)\b", re.I)
+
+
+_FUNCTION_WORDS = frozenset("a an the of over under to for in on at by with from and but or as".split())
+
+
+def _not_speech(segment: str) -> bool:
+    """A transcript's stage direction ("(CROSSTALK.)", "[APPLAUSE]") or a "Follow X on Twitter"
+    sign-off: text inside a transcript that no speaker said."""
+    return bool(_STAGE_DIRECTION.match(segment) or _FOLLOW_LINE.match(segment))
+
+
 def _label_attributions(ctx: _Ctx) -> list[Attribution]:
     """Paragraphs opening with "Name: ..." (headlines, interviews, transcripts)."""
     out = []
@@ -886,7 +920,10 @@ def _label_attributions(ctx: _Ctx) -> list[Attribution]:
         is_named = any(ctx.ent_of.get(tok.i) is not None and ctx.ent_of[tok.i].label_ in PERSONLIKE for tok in toks)
         headline = len(_WORD_RE.findall(text, ps, pe)) <= 25 and pe - m.end() > 10
         title_case = all(tok.text[:1].isupper() for tok in toks)
-        if not (is_caps or is_named or all(tok.tag_ in ("NNP", "NNPS") for tok in toks) or (headline and title_case)):
+        # a name, not a title-case phrase ("Stealth Over Health: ...")
+        phrase = any(tok.lower_ in _FUNCTION_WORDS for tok in toks)
+        if not (is_caps or is_named or (not phrase and (all(tok.tag_ in ("NNP", "NNPS") for tok in toks)
+                                                         or (headline and title_case)))):
             continue
         colon = m.end() - 1
         while text[colon] != ":":
@@ -1318,8 +1355,67 @@ def _stripped_mark_cleanup(ctx: _Ctx, results: list[Attribution]) -> None:
         r.content += extra
 
 
-def extract_quotes(doc: Any) -> list[dict]:
-    """Quotes in a parsed spaCy ``Doc`` as interchange dicts, in text order."""
+#: How far reported content reaches (see CONTENT_CONVENTIONS); "clause" is the default.
+CONTENT_CONVENTIONS = {
+    "clause": "the reported words alone: no leading \"that\" or narrator's connector (\"But ...\")",
+    "parc": "PARC/PolNeAR spans: the complementizer \"that\" is part of the content",
+}
+DEFAULT_CONTENT = "clause"
+
+
+def check_content_convention(name: str | None) -> str:
+    """``name`` if it is a known content convention (None gives the default), else ValueError."""
+    name = name or DEFAULT_CONTENT
+    if name not in CONTENT_CONVENTIONS:
+        raise ValueError(f"unknown quote content convention {name!r}; choose one of: "
+                         + ", ".join(CONTENT_CONVENTIONS))
+    return name
+
+
+def _with_complementizer(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+    """PARC convention: "said that X" has the content "that X" (also "that, if elected, ...",
+    "that “X ..."): the complementizer the clause convention leaves out is put back."""
+    text, doc = ctx.text, ctx.doc
+    a = span[0]
+    k = a
+    while k > 0 and text[k - 1] in " \t\u00a0,“\"‘«„":
+        k -= 1
+    if k < 4 or text[k - 4:k].lower() != "that" or (k > 4 and text[k - 5].isalnum()):
+        return span
+    i = ctx.token_at(k - 4)
+    if doc[i].idx != k - 4 or doc[i].lower_ != "that" or doc[i].sent.start_char > k - 4:
+        return span
+    if i > 0 and doc[i - 1].lower_ in ("so", "such", "now", "given", "except", "in"):
+        return span  # "so that", "now that": a subordinator of the narrator's sentence
+    return (k - 4, span[1])
+
+
+_RELATIVE = frozenset({"who", "which", "that"})
+
+
+def _relative_speaker(ctx: _Ctx, r: Attribution) -> None:
+    """PARC convention: in "an architect, who said ...", the speaker is the relative pronoun,
+    resolved to its antecedent ("an architect") the way "he said" is."""
+    doc = ctx.doc
+    cue = doc[r.cue_i]
+    rel = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _RELATIVE
+                and c.tag_ in ("WP", "WDT")), None)
+    if rel is None or not (r.speaker[0] <= rel.idx < r.speaker[1]) or rel.idx == r.speaker[0]:
+        return
+    antecedent = _strip(ctx.text, r.speaker[0], rel.idx)
+    if antecedent[1] <= antecedent[0]:
+        return
+    r.resolved = antecedent
+    r.speaker = (rel.idx, rel.idx + len(rel.text))
+    r.speaker_i = rel.i
+
+
+def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
+    """Quotes in a parsed spaCy ``Doc`` as interchange dicts, in text order.
+
+    ``content`` names the content convention (:data:`CONTENT_CONVENTIONS`).
+    """
+    parc = check_content_convention(content) == "parc"
     ctx = _Ctx(doc)
     text = ctx.text
     marks = find_mark_quotes(text, ctx.paragraphs)
@@ -1355,6 +1451,8 @@ def extract_quotes(doc: Any) -> list[dict]:
             hit = next((la for la in labels if _overlap(seg, la.content[0])), None)
             if hit is not None:
                 current = hit
+            elif _not_speech(text[seg[0]:seg[1]]):
+                continue  # "(CROSSTALK)", "Follow X on Twitter @x": nobody said these
             elif current is not None:
                 current.content.append(seg)
             else:
@@ -1566,6 +1664,13 @@ def extract_quotes(doc: Any) -> list[dict]:
         if r.qtype != "direct" and r.content and r.cue_i >= 0:  # not transcript labels
             r.content = [f if inside_mark(f[0]) is not None else _trim_tail(ctx, _trim_lead(ctx, f)) for f in r.content]
 
+    if parc:
+        for r in results:  # 'said that “…”' too: PARC counts the complementizer as content
+            if r.content and r.cue_i >= 0:
+                r.content[0] = _with_complementizer(ctx, r.content[0])
+            if r.speaker is not None and r.cue_i >= 0:
+                _relative_speaker(ctx, r)
+
     # 5. output
     resolver = _PronounResolver(ctx, lambda pos: inside_mark(pos) is not None)
     out = []
@@ -1586,7 +1691,7 @@ def extract_quotes(doc: Any) -> list[dict]:
         }
         if r.speaker_i >= 0 and r.speaker is not None:
             tok = doc[r.speaker_i]
-            if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS_ANY:
+            if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS_ANY or (tok.lower_ in _RELATIVE and r.resolved):
                 res = r.resolved or resolver.resolve(r.speaker_i)
                 if res is not None:
                     r.resolved = res

@@ -550,3 +550,65 @@ def test_according_to_source_parsed_as_verb(nlp):
     q = _find(text, extract_quotes(nlp(text)), "The mayor repeatedly ignored the warnings")
     assert _span(text, q["cue"]) == "according to"
     assert "insiders" in _span(text, q["speaker"])
+
+
+# --- content conventions, speakers' edges, transcripts ------------------------------------------
+
+
+def _quotes(nlp, text: str, content: str = "clause") -> list[tuple[list[str], str | None, str | None]]:
+    """(content fragments, speaker, resolved speaker) of each quote, as text."""
+    return [([text[f["start"]:f["end"]] for f in q["content"]], _span(text, q["speaker"]),
+             _span(text, q.get("speaker_resolved"))) for q in extract_quotes(nlp(text), content)]
+
+
+@pytest.mark.slow
+def test_parc_convention_keeps_the_complementizer(nlp):
+    text = "The minister said that the talks would resume in Geneva next week."
+    assert _quotes(nlp, text)[0][0] == ["the talks would resume in Geneva next week"]
+    assert _quotes(nlp, text, "parc")[0][0] == ["that the talks would resume in Geneva next week"]
+    mixed = "The minister said that “the talks will resume” in Geneva next week."
+    assert _quotes(nlp, mixed, "parc")[0][0] == ["that “the talks will resume” in Geneva next week"]
+    # "so that" is the narrator's subordinator, not a report's complementizer
+    narrator = "He moved the meeting so that the talks would resume, the minister said."
+    assert _quotes(nlp, narrator, "parc") == _quotes(nlp, narrator)
+
+
+@pytest.mark.slow
+def test_parc_convention_relative_pronoun_speaker(nlp):
+    text = "The plan was questioned by Anna Berg, an economist who said that the numbers did not add up."
+    clause = [q for q in _quotes(nlp, text) if q[0][0].startswith("the numbers")]
+    parc = [q for q in _quotes(nlp, text, "parc") if q[0][0].startswith("that the numbers")]
+    assert clause and clause[0][1] == "an economist who"
+    assert parc and parc[0][1:] == ("who", "an economist")
+
+
+def test_unknown_content_convention_is_refused():
+    from desktop.nlp.quotes import check_content_convention
+
+    assert check_content_convention(None) == "clause"
+    with pytest.raises(ValueError, match="clause, parc"):
+        check_content_convention("prose")
+
+
+@pytest.mark.slow
+def test_speaker_leaves_out_time_phrase(nlp):
+    quotes = _quotes(nlp, "Last week Stumpf said that the bank would repay every customer.")
+    assert [q[1] for q in quotes] == ["Stumpf"]
+
+
+@pytest.mark.slow
+def test_transcript_stage_directions_are_not_speech(nlp):
+    text = ('Partial transcript as follows:\n\n"WALLACE: Will the senator be at the debate tomorrow night?\n\n'
+            '"PENCE: She will not be attending the debate tomorrow night, and that is final.\n\n'
+            '"(CROSSTALK.)\n\n"Follow Pam Key on Twitter @pamkeyNEN')
+    quotes = _quotes(nlp, text)
+    assert [q[1] for q in quotes] == ["WALLACE", "PENCE"]
+    assert quotes[1][0] == ["She will not be attending the debate tomorrow night, and that is final."]
+
+
+@pytest.mark.slow
+def test_title_case_headline_phrase_is_no_speaker(nlp):
+    text = ("Stealth Over Health: Hillary Clinton Was Headed to ER But Diverted to Avoid Bad Optics.\n\n"
+            "The New York Post reported the story on Monday.")
+    assert _quotes(nlp, text) == []
+    run_synthetic(nlp, "headline_label")  # "Lavrov: ..." still is one
