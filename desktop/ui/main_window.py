@@ -263,6 +263,7 @@ class MainWindow(QMainWindow):
             if title == "&Annotate":
                 self.label_menu = menu.addMenu("Entity &Label")
                 self.label_group = QActionGroup(self)
+                self._build_content_menu(menu)
             if title == "&View":
                 menu.addSeparator()
                 theme_menu = menu.addMenu("&Theme")
@@ -290,6 +291,27 @@ class MainWindow(QMainWindow):
             else:
                 toolbar.addAction(self.actions_by_id[spec.id])
         self.toolbar = toolbar
+
+    def _build_content_menu(self, menu) -> None:
+        """Annotate > Quote Content: how far the next pre-annotation's quote content reaches."""
+        from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
+
+        self.content_menu = menu.addMenu("Quote &Content for Pre-annotation")
+        group = QActionGroup(self)
+        self.content_actions: dict[str, QAction] = {}
+        for value, text in (("clause", "The Reported &Clause (without “that”)"),
+                            ("parc", "&PARC / PolNeAR Spans (with “that”)")):
+            act = self.content_menu.addAction(text)
+            act.setCheckable(True)
+            act.setChecked(value == DEFAULT_CONTENT)
+            act.setObjectName(f"annotate.content.{value}")
+            act.setStatusTip(CONTENT_CONVENTIONS[value])
+            group.addAction(act)
+            self.content_actions[value] = act
+
+    def quote_content(self) -> str:
+        """The quote content convention the next pre-annotation uses (the project's, until changed)."""
+        return next((v for v, act in self.content_actions.items() if act.isChecked()), "clause")
 
     def set_theme(self, value: str) -> None:
         """Light, dark, or the system's scheme (the default); remembered."""
@@ -418,6 +440,8 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{session.path.name} — Claimdesk")
             self._load_schema()
             self._refresh_entities_lists()
+            content = session.store.meta("quote_content") or "clause"
+            self.content_actions.get(content, self.content_actions["clause"]).setChecked(True)
             if self.doc_proxy.rowCount():
                 self.doc_table.selectRow(0)
         else:
@@ -1158,9 +1182,11 @@ class MainWindow(QMainWindow):
             self.notify(QMessageBox.Icon.Warning, "Pre-annotate", f"The spaCy pipeline is not available: {exc}")
             return
 
+        content = self.quote_content()
+
         def job_fn(job):
             with Store.open(project) as store:
-                return annotate_project(store, job=job)
+                return annotate_project(store, job=job, content=content)
 
         self.jobs.start("Pre-annotating", job_fn)
 

@@ -130,3 +130,49 @@ def test_one_correction_improves_the_remaining_suggestions(tmp_path):
         suggestion = next(m for m in store.mentions(new.id) if m.start <= s < m.end)
         assert (suggestion.start, suggestion.end, suggestion.label) == (s, s + 11, "ORG")
         assert store.entity(suggestion.entity_id).type == "ORG"
+
+
+def test_parc_content_convention_from_the_cli(tmp_path):
+    src = tmp_path / "in.jsonl"
+    text = "The minister said that the talks would resume in Geneva next week."
+    src.write_text(json.dumps({"id": "a", "text": text}) + "\n", encoding="utf-8")
+    contents = {}
+    for convention in ("clause", "parc"):
+        out = tmp_path / f"{convention}.jsonl"
+        res = claimdesk("preannotate", str(src), "-o", str(out), "--content", convention)
+        assert res.returncode == 0, res.stderr
+        (rec,) = map(json.loads, out.read_text(encoding="utf-8").splitlines())
+        frag = rec["quotes"][0]["content"][0]
+        contents[convention] = (text[frag["start"]:frag["end"]], rec["model"])
+    assert contents["clause"][0] == "the talks would resume in Geneva next week"
+    assert contents["parc"][0] == "that the talks would resume in Geneva next week"
+    assert contents["parc"][1] == contents["clause"][1] + " +parc"  # provenance names the convention
+    res = claimdesk("preannotate", str(src), "-o", str(tmp_path / "x.jsonl"), "--content", "prose")
+    assert res.returncode == 2 and "clause" in res.stderr and "parc" in res.stderr
+
+
+def test_annotate_keeps_the_project_content_convention(tmp_path):
+    project = tmp_path / "p.claimdesk"
+    claimdesk("new", str(project))
+    claimdesk("import", str(project), str(SEEDS))
+    assert "5 documents annotated" in claimdesk("annotate", str(project)).stdout
+
+    def indirect_contents() -> list[str]:
+        with Store.open(project, readonly=True) as store:
+            out = []
+            for doc_id in store.document_ids():
+                text = store.document(doc_id).text
+                out += [text[q.content[0].start:q.content[0].end] for q in store.quotes(doc_id)
+                        if q.type == "indirect"]
+            return out
+
+    before = sum(c.startswith("that ") for c in indirect_contents())  # "repeated that warning" is one
+    # switching the convention re-annotates every document (untouched suggestions only)
+    res = claimdesk("annotate", str(project), "--content", "parc")
+    assert res.returncode == 0 and "5 documents annotated" in res.stdout, res.stdout
+    assert sum(c.startswith("that ") for c in indirect_contents()) > before
+    with Store.open(project, readonly=True) as store:
+        assert store.meta("quote_content") == "parc"
+    # and a later run keeps the project's convention
+    again = claimdesk("annotate", str(project))
+    assert "0 documents annotated" in again.stdout and "5 already done" in again.stdout

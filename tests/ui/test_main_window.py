@@ -322,6 +322,29 @@ def test_preannotate_runs_in_the_background_and_suggestions_appear(qtbot, window
     assert "annotated" in window.statusBar().currentMessage()
 
 
+@pytest.mark.slow
+def test_quote_content_convention_is_chosen_in_the_menu_and_kept(qtbot, window, project):
+    from PySide6.QtGui import QAction
+
+    clause = window.findChild(QAction, "annotate.content.clause")
+    parc = window.findChild(QAction, "annotate.content.parc")
+    assert clause.isChecked() and not parc.isChecked()
+    parc.trigger()
+    assert window.quote_content() == "parc"
+    with qtbot.waitSignal(window.jobs.sig_finished, timeout=300_000):
+        window.preannotate()
+    store = window.store
+    assert store.meta("quote_content") == "parc"
+    starts = [store.document(q.doc_id).text[q.content[0].start:q.content[0].end]
+              for d in store.document_ids() for q in store.quotes(d) if q.type != "direct"]
+    assert any(c.startswith("that ") and not c.startswith("that warning") for c in starts), starts
+    # the project remembers it: reopened, the menu shows it checked again
+    window.close_project()
+    window.findChild(QAction, "annotate.content.clause").trigger()
+    assert window.open_project(project)
+    assert window.findChild(QAction, "annotate.content.parc").isChecked()
+
+
 def test_cancel_stops_a_background_job(qtbot, window, tmp_path):
     folder = tmp_path / "many"
     folder.mkdir()
