@@ -597,10 +597,17 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
                     b = min(b, k)
                     break
         return [(a, b)], ccomp
+    # "he told me", "she told reporters": an addressee is no content
+    addressee = dobj is not None and lemma in ("tell", "assure", "remind", "inform") and (
+        dobj.lower_ in PRONOUNS_ANY or dobj.lower_ in ("reporters", "journalists", "lawmakers", "supporters"))
+    if addressee:
+        dobj = None
     if v.dep_ == "parataxis" and dobj is None and xcomp is None and lemma in SPEECH_VERBS:
         # "The museum, Mr. Obama said, would make ...": the host clause is the content,
         # in two fragments around the reporting clause
         host = v.head
+        if host.pos_ not in ("VERB", "AUX"):
+            host = v.sent.root  # "The difference now, he told me, is that ...": hung on the subject
         spans = []
         if host.left_edge.i < v.left_edge.i:
             spans.append((host.left_edge.i, v.left_edge.i - 1))
@@ -665,7 +672,8 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
         clause_start = min((c.left_edge.i for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), default=v.i)
         clause_end = v.i
         for c in v.rights:
-            if c.dep_ in ("npadvmod", "advmod", "prt") and c.right_edge.i == clause_end + 1:
+            # ", Stumpf explained earlier in the committee hearing, ", ", he told me on Friday, "
+            if c.dep_ in ("npadvmod", "advmod", "prt", "prep", "dobj") and c.left_edge.i == clause_end + 1:
                 clause_end = c.right_edge.i
         if clause_start > 0 and clause_end + 1 < len(doc) and doc[clause_start - 1].text == "," and doc[clause_end + 1].text == ",":
             sent = v.sent
@@ -1522,6 +1530,25 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
                 att.content = [s for m in linked for s in m.segments]
             by_mark_1[id(linked[-1])] = att
         results.append(att)
+
+    # 1b. “…,” Scott said, “…”: when the parse made the second quotation the verb's complement,
+    # the quotation before the reporting clause is the same quote's first fragment
+    for att in by_mark_1.values():
+        first = att.marks[0]
+        k = next(k for k, m in enumerate(marks) if m is first)
+        if k == 0 or att.cue_i < 0 or not att.cue[0] < first.start:
+            continue
+        prev = marks[k - 1]
+        cue = doc[att.cue_i]
+        if (prev.used or not prev.end <= cue.idx or ctx.para_of(prev.start) != ctx.para_of(first.start)
+                or "," not in text[prev.end - 2:prev.end + 1]  # “…,” or “…”,
+                or not _gap_is_attribution(ctx, prev.end, first.start, cue)):
+            continue
+        prev.used = True
+        att.marks.insert(0, prev)
+        att.content = list(prev.segments) + att.content
+        if att.qtype == "mixed":
+            att.qtype = "direct" if all(inside_mark(f[0]) is not None for f in att.content) else "mixed"
 
     # 2. quotes with a reporting clause right after or before them
     by_mark: dict[int, Attribution] = dict(by_mark_1)

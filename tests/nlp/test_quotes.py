@@ -612,3 +612,24 @@ def test_title_case_headline_phrase_is_no_speaker(nlp):
             "The New York Post reported the story on Monday.")
     assert _quotes(nlp, text) == []
     run_synthetic(nlp, "headline_label")  # "Lavrov: ..." still is one
+
+
+@pytest.mark.slow
+def test_interrupted_quote_keeps_its_first_fragment_when_the_verb_takes_the_second(nlp):
+    # the parse makes the second quotation the complement of "said": the first is still the quote's
+    text = ('"If you look back and check the transcripts," Scott said, "I could have written those '
+            'things last week."')
+    assert _quotes(nlp, text) == [(["If you look back and check the transcripts",
+                                    "I could have written those things last week."], "Scott", None)]
+    text = "“On this basis,” Zero Hedge said, “true youth unemployment is in the mid-30s.”"
+    assert _quotes(nlp, text)[0][0] == ["On this basis", "true youth unemployment is in the mid-30s."]
+
+
+@pytest.mark.slow
+def test_parenthetical_reporting_clause_with_object_or_adjuncts(nlp):
+    told = "The difference now, he told me on Friday, is that he is the anchor of a straight news program."
+    assert _quotes(nlp, told)[0][:2] == (["The difference now", "is that he is the anchor of a straight news program."], "he")
+    explained = ("These employees, Stumpf explained earlier in the committee hearing, were well-paid, "
+                 "making between 30,000 and 60,000 dollars a year.")
+    (q,) = _quotes(nlp, explained)
+    assert q[1] == "Stumpf" and q[0][0] == "These employees" and q[0][1].startswith("were well-paid")
