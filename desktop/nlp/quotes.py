@@ -325,6 +325,11 @@ def find_mark_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkQ
                     seg_start = i + 1
                     i += 1
                     continue
+                if prev == " " and _closes_before(text, i + 1, pe, "”", "“"):
+                    # “... what he calls “hell” than ...”: curly marks used for an inner quote
+                    nested.append("curly")
+                    i += 1
+                    continue
             if ch in OPENERS and ch not in ("’",) and OPENERS[ch] != family:
                 if ch in "‘‚" and (prev.isalnum() or not nxt.isalnum()):
                     i += 1
@@ -363,6 +368,13 @@ def find_mark_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkQ
         q.segments = [s for s in (_strip(text, a, b, _STRIP_CHARS + "'") for a, b in q.segments) if s[1] > s[0]]
         q.words = sum(len(_WORD_RE.findall(text, a, b)) for a, b in q.segments)
     return [q for q in out if q.segments]
+
+
+def _closes_before(text: str, start: int, end: int, closer: str, opener: str) -> bool:
+    """Whether the paragraph from ``start`` holds two more ``closer`` marks than ``opener`` marks
+    before ``end``: an inner quotation closes, then the outer one."""
+    seg = text[start:end]
+    return seg.count(closer) - seg.count(opener) >= 2
 
 
 _WORD_RE = re.compile(r"\w+")

@@ -129,6 +129,13 @@ def test_nested_quotes_stay_inside():
     assert _marks("“He called it ‘a farce’ and left,” she said.") == [["He called it ‘a farce’ and left"]]
 
 
+def test_inner_curly_quote_inside_a_curly_quote():
+    assert _marks("“I’d rather live in what he calls “hell” than here.” ― Ana Ruiz") == [
+        ["I’d rather live in what he calls “hell” than here."]]
+    # a missing closing mark after a sentence still starts a new quote
+    assert _marks("“We will win. “They will lose,” he said.") == [["We will win."], ["They will lose"]]
+
+
 def test_markquote_is_plain_data():
     q = MarkQuote(segments=[(0, 3)], start=0, end=4)
     assert q.closed and not q.used
