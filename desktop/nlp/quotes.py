@@ -153,7 +153,11 @@ _IRREGULAR = {
 #: verbs that report only with a particle: "pointed out that ..."
 PARTICLE_VERBS = {"point": "out"}
 
-_ALL_VERBS = SPEECH_VERBS | CLAUSE_ONLY_VERBS | OBJECT_CONTENT_VERBS | INFINITIVE_VERBS | set(PREP_CONTENT)
+#: verbs that report only in "as X put it"
+AS_ONLY_VERBS = frozenset({"put"})
+
+_ALL_VERBS = (SPEECH_VERBS | CLAUSE_ONLY_VERBS | OBJECT_CONTENT_VERBS | INFINITIVE_VERBS | AS_ONLY_VERBS
+              | set(PREP_CONTENT))
 
 PRONOUNS_PERSON = frozenset({"he", "she", "him", "her"})
 PRONOUNS_ANY = frozenset({"he", "she", "him", "her", "they", "them", "it", "we", "us", "i", "me"})
@@ -575,6 +579,11 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
                 as_prep = c
             elif low in PREP_CONTENT.get(lemma, ()):
                 pcontent = c
+    as_clause = _as_clause_content(v, lemma, dobj, ccomp)
+    if as_clause is not None:
+        return as_clause
+    if lemma in AS_ONLY_VERBS:
+        return [], None
     if v.dep_ == "csubj" and lemma in SPEECH_VERBS and v.head.lemma_ in ("be", "") and v.head.lower_ in ("was", "is", "were", "are") and any(
             c.dep_ == "dobj" and c.lower_ == "what" for c in v.children):
         # "What the minister said was that ...": the complement of the copula
@@ -699,6 +708,34 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
     return [], None
 
 
+def _as_clause_content(v: Any, lemma: str, dobj: Any | None, ccomp: Any | None
+                       ) -> tuple[list[tuple[int, int]], Any] | None:
+    """"Turnout fell, as the mayor noted", "As The New Yorker put it, he is ...": the clause the
+    "as" clause hangs on is what the source said, around the "as" clause."""
+    if v.dep_ != "advcl" or ccomp is not None or not any(
+            c.dep_ == "mark" and c.lower_ == "as" and c.i < v.i for c in v.children):
+        return None
+    if lemma in AS_ONLY_VERBS:
+        if dobj is None or dobj.lower_ != "it":
+            return None
+    elif lemma not in SPEECH_VERBS or lemma in _NOT_AS_VERBS or dobj is not None:
+        return None  # "as regulars continued to ...", "as she asked ...": time, not source
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+        return None
+    host = v.head
+    if host.pos_ not in ("VERB", "AUX"):
+        return None
+    spans = []
+    if host.left_edge.i < v.left_edge.i - 2:  # "Yet, as X observed, ...": a lone connector is no content
+        spans.append((host.left_edge.i, v.left_edge.i - 1))
+    if v.right_edge.i < host.right_edge.i - 2:
+        spans.append((v.right_edge.i + 1, host.right_edge.i))
+    return spans, host
+
+
+_NOT_AS_VERBS = frozenset("continue ask call question chant shout yell scream whisper mutter".split())
+
+
 def _clean_token_span(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
     doc = ctx.doc
     while a <= b and (doc[a].is_space or (doc[a].is_punct and doc[a].text not in ALL_MARKS)):
@@ -757,7 +794,7 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
             if cs is not None:
                 # the parser sometimes runs a sentence over a line break: stay in the paragraph
                 cs = _strip(ctx.text, max(cs[0], ps), min(cs[1], pe))
-            if cs is not None and cs[1] > cs[0]:
+            if cs is not None and cs[1] > cs[0] and _WORD_RE.search(ctx.text, cs[0], cs[1]):
                 content.append(cs)
         if not content or sum(len(_WORD_RE.findall(ctx.text, a, b)) for a, b in content) < 2:
             continue

@@ -640,3 +640,17 @@ def test_parenthetical_reporting_clause_with_object_or_adjuncts(nlp):
                  "making between 30,000 and 60,000 dollars a year.")
     (q,) = _quotes(nlp, explained)
     assert q[1] == "Stumpf" and q[0][0] == "These employees" and q[0][1].startswith("were well-paid")
+
+
+@pytest.mark.slow
+def test_as_the_source_put_it(nlp):
+    assert _quotes(nlp, "Turnout fell sharply in the city, as the mayor noted on Monday.") == [
+        (["Turnout fell sharply in the city"], "the mayor", None)]
+    assert _quotes(nlp, "As the mayor noted on Monday, turnout fell sharply in the city.")[0][:2] == (
+        ["turnout fell sharply in the city."], "the mayor")
+    text = 'The main requirement is a "lawful source of income," as a Homeland Security memo put it.'
+    assert _quotes(nlp, text)[0][1] == "a Homeland Security memo"
+    # time, not source: "as" with a non-reporting use of the verb
+    assert _quotes(nlp, "He put it on the table as the mayor watched.") == []
+    assert _quotes(nlp, "As she said goodbye, the crowd cheered.") == []
+    assert _quotes(nlp, "The stores stayed closed as many regulars continued to march downtown.") == []
