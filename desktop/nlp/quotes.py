@@ -458,6 +458,13 @@ def _speaker_head(v: Any, depth: int = 0) -> Any | None:
                         return p
     if subj is None and any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
         return None  # "it is believed that ...": a passive with no agent names no source
+    if subj is not None and subj.is_upper and len(subj.text) > 1 and subj.i + 1 < len(subj.doc) and (
+            subj.doc[subj.i + 1].text in ("--", "—", "―", "–", "-", "(")):
+        # a dateline parsed as the subject ("WASHINGTON -- President Obama ... said"): the
+        # name hung on it is the speaker
+        subj = next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i + 1), None)
+        if subj is None:
+            return None
     if subj is not None:
         if subj.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
             return v.head

@@ -654,3 +654,9 @@ def test_as_the_source_put_it(nlp):
     assert _quotes(nlp, "He put it on the table as the mayor watched.") == []
     assert _quotes(nlp, "As she said goodbye, the crowd cheered.") == []
     assert _quotes(nlp, "The stores stayed closed as many regulars continued to march downtown.") == []
+
+
+@pytest.mark.slow
+def test_dateline_is_no_speaker(nlp):
+    text = "WASHINGTON -- President Obama, dedicating the National Museum on Saturday, said it would tell an American story."
+    assert _quotes(nlp, text)[0][1] == "President Obama"
