@@ -1750,7 +1750,10 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
     if parc:
         for r in results:  # 'said that “…”' too: PARC counts the complementizer as content
             if r.content and r.cue_i >= 0:
-                r.content[0] = _with_complementizer(ctx, r.content[0])
+                first = _with_complementizer(ctx, r.content[0])
+                if first != r.content[0] and r.qtype == "direct":
+                    r.qtype = "mixed"  # 'that “…”': the complementizer is the narrator's, unquoted
+                r.content[0] = first
             if r.speaker is not None and r.cue_i >= 0:
                 _relative_speaker(ctx, r)
 

@@ -575,6 +575,11 @@ def test_parc_convention_keeps_the_complementizer(nlp):
     assert _quotes(nlp, text, "parc")[0][0] == ["that the talks would resume in Geneva next week"]
     mixed = "The minister said that “the talks will resume” in Geneva next week."
     assert _quotes(nlp, mixed, "parc")[0][0] == ["that “the talks will resume” in Geneva next week"]
+    # a quotation after "that" is direct in the clause convention, mixed with the complementizer
+    whole = "The minister said that “the talks will resume in Geneva next week.”"
+    clause, parc = extract_quotes(nlp(whole))[0], extract_quotes(nlp(whole), "parc")[0]
+    assert (clause["type"], parc["type"]) == ("direct", "mixed")
+    assert _span(whole, parc["content"][0]).startswith("that “the talks")
     # "so that" is the narrator's subordinator, not a report's complementizer
     narrator = "He moved the meeting so that the talks would resume, the minister said."
     assert _quotes(nlp, narrator, "parc") == _quotes(nlp, narrator)
