@@ -500,12 +500,31 @@ def _fuzzy_neighbours(words: Sequence[str], threshold: float, min_len: int = 4) 
     return out
 
 
+@lru_cache(maxsize=1)
+def _nicknamer() -> Any:
+    from nicknames import NickNamer
+
+    return NickNamer()
+
+
+@lru_cache(maxsize=65536)
+def _same_given_name(a: str, b: str) -> bool:
+    """Equal, spelled alike ("Sergei"/"Sergey"), or a nickname of the other ("Joe"/"Joseph",
+    "Bill"/"William"; the hand-curated table of the ``nicknames`` package)."""
+    if a == b or _similar(a, b, GIVEN_NAME_SIMILARITY):
+        return True
+    if len(a) < 2 or len(b) < 2:
+        return False
+    nn = _nicknamer()
+    return b in nn.nicknames_of(a) or a in nn.nicknames_of(b)
+
+
 @lru_cache(maxsize=65536)
 def _given_compatible(g1: tuple[str, ...], g2: tuple[str, ...]) -> bool:
-    """Given names agree: first given names similar, or one list contained in the other."""
+    """Given names agree: first given names the same name, or one list contained in the other."""
     if not g1 or not g2:
         return False
-    if _similar(g1[0], g2[0], GIVEN_NAME_SIMILARITY) or g1[0] == g2[0]:
+    if _same_given_name(g1[0], g2[0]):
         return True
     short, long_ = (g1, g2) if len(g1) <= len(g2) else (g2, g1)
     return all(any(s == x or _similar(s, x, GIVEN_NAME_SIMILARITY) for x in long_) for s in short)

@@ -230,6 +230,17 @@ def test_cluster_spelling_variants() -> None:
     assert "Sergei Lavrov" in got[("PERSON", "Sergey Lavrov")]
 
 
+def test_cluster_nicknames() -> None:
+    mentions = [m("Joe Biden"), m("Joseph R. Biden Jr.", doc="d2"), m("Biden", doc="d3"),
+                m("Bill Clinton"), m("William Jefferson Clinton", doc="d2"), m("Hillary Clinton", doc="d3"),
+                m("Mike Pence"), m("Michael Pence", doc="d2")]
+    got = clusters_by_name(mentions)
+    assert got[("PERSON", "Joseph R. Biden Jr.")] == ["Biden", "Joe Biden", "Joseph R. Biden Jr."]
+    assert got[("PERSON", "William Jefferson Clinton")] == ["Bill Clinton", "William Jefferson Clinton"]
+    assert got[("PERSON", "Hillary Clinton")] == ["Hillary Clinton"]  # a nickname, not any name
+    assert got[("PERSON", "Michael Pence")] == ["Michael Pence", "Mike Pence"]
+
+
 def test_cluster_lone_surname_variants_merge() -> None:
     assert same_cluster([m("Blinken"), m("Blinken"), m("Blinkin")], "Blinken", "Blinkin")
 
