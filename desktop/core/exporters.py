@@ -827,6 +827,9 @@ def brat_ann(item: ExportDoc, source: ExportSource) -> str:
         if q.cue is not None:
             cid = bound("Cue", [q.cue])
             lines.append(f"{next_id('R')}\tCue Arg1:{tid} Arg2:{cid}")
+        if q.speaker_resolved is not None:
+            aid = bound("Antecedent", [q.speaker_resolved])
+            lines.append(f"{next_id('R')}\tSpeakerResolved Arg1:{tid} Arg2:{aid}")
         attribute("QuoteType", tid, q.type)
         provenance(tid, q.prov)
         note(tid, "speaker_entity", source.name(q.speaker_entity_id))
@@ -847,9 +850,10 @@ def brat_conf(source: ExportSource) -> str:
     used = {r[0] for r in store.conn.execute("SELECT DISTINCT label FROM mentions")}
     entity_labels += sorted(used - set(entity_labels))
     names = [_brat_name(x) for x in entity_labels]
-    out = ["[entities]", *names, "Quote", "Speaker", "Cue", "Claim", "", "[relations]",
+    out = ["[entities]", *names, "Quote", "Speaker", "Cue", "Antecedent", "Claim", "", "[relations]",
            f"Speaker\tArg1:Quote, Arg2:{'|'.join(['Speaker', *names])}",
            "Cue\tArg1:Quote, Arg2:Cue",
+           f"SpeakerResolved\tArg1:Quote, Arg2:{'|'.join(['Antecedent', *names])}",
            "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>",
            "", "[events]", "", "[attributes]",
            f"Origin\tArg:<ENTITY>, Value:{'|'.join(('model', 'editor', 'import'))}",

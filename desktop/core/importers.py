@@ -84,7 +84,9 @@ brat standoff (``X.txt`` + ``X.ann``)
       space, as brat writes them); it is compared after collapsing runs of whitespace, because a
       standoff line cannot hold a line break.
     * Quotes: a ``Speaker`` relation (``Arg1`` the Quote, ``Arg2`` a ``Speaker`` span or any entity
-      mention) and a ``Cue`` relation (``Arg2`` a ``Cue`` span), at most one of each per quote;
+      mention) and a ``Cue`` relation (``Arg2`` a ``Cue`` span), at most one of each per quote; a
+      ``SpeakerResolved`` relation (``Arg2`` an ``Antecedent`` span or an entity mention) names
+      what a pronoun speaker stands for (interchange ``speaker_resolved``);
       ``QuoteType`` attribute ``direct``/``indirect``/``mixed`` (default ``direct``).
     * Claims: ``Claim`` spans; every attribute other than the reserved ones is a claim label, the
       attribute name the label set and its value the label (``A4 checkworthiness T5
@@ -989,7 +991,9 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
 
 # brat standoff ------------------------------------------------------------------------------------
 
-_RESERVED_TYPES = ("Quote", "Speaker", "Cue", "Claim")
+_RESERVED_TYPES = ("Quote", "Speaker", "Cue", "Antecedent", "Claim")
+#: relations from a Quote: the roles each may point to
+_QUOTE_RELATIONS = {"Speaker": ("Speaker", "entity"), "Cue": ("Cue",), "SpeakerResolved": ("Antecedent", "entity")}
 _NOTE_KEYS = {
     "entity": ("entity",),
     "speaker_entity": ("Quote",),
@@ -1139,7 +1143,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
             allowed = ORIGINS if name == "Origin" else STATUSES
             if value not in allowed:
                 errors.append((number, f"{name} must be one of {', '.join(allowed)}, not {value!r}"))
-            elif bound.role in ("Speaker", "Cue"):
+            elif bound.role in ("Speaker", "Cue", "Antecedent"):
                 warnings.append((number, f"{name} on a {bound.role} span ignored (it belongs on the Quote)"))
             else:
                 provenance[target][name.lower()] = value
@@ -1160,7 +1164,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
     links: dict[str, dict[str, str]] = {}
     used: set[str] = set()
     for number, rtype, args in relations:
-        if rtype not in ("Speaker", "Cue"):
+        if rtype not in _QUOTE_RELATIONS:
             warnings.append((number, f"relation {rtype} ignored"))
             continue
         quote_id, arg_id = args.get("Arg1"), args.get("Arg2")
@@ -1175,8 +1179,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
         if quote.role != "Quote":
             errors.append((number, f"{rtype} relation: Arg1 {quote_id} must be a Quote, not {quote.label}"))
             continue
-        allowed_roles = ("Speaker", "entity") if rtype == "Speaker" else ("Cue",)
-        if arg.role not in allowed_roles:
+        if arg.role not in _QUOTE_RELATIONS[rtype]:
             errors.append((number, f"{rtype} relation: Arg2 {arg_id} cannot be a {arg.label} span"))
             continue
         slot = links.setdefault(quote_id, {})
@@ -1214,7 +1217,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
             keyed[target][key] = value
 
     for tid, bound in bounds.items():
-        if bound.role in ("Speaker", "Cue") and tid not in used:
+        if bound.role in ("Speaker", "Cue", "Antecedent") and tid not in used:
             warnings.append((bound.line, f"{bound.role} span {tid} is not linked to a Quote; ignored"))
 
     for number, message in errors:
@@ -1259,6 +1262,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
                     "speaker": span(slot.get("Speaker")),
                     "speaker_entity": keyed[tid].get("speaker_entity"),
                     "cue": span(slot.get("Cue")),
+                    **({"speaker_resolved": span(slot["SpeakerResolved"])} if "SpeakerResolved" in slot else {}),
                     "type": quote_types.get(tid, "direct"),
                     **extras(tid),
                 }

@@ -316,6 +316,8 @@ def test_brat_export_follows_the_importer_and_round_trips(rich, tmp_path):
             key(m) for m in rich.mentions(src.id) if m.prov.status != "rejected")
         claims = again.claims(doc.id)
         assert {c.labels.get("verdict") for c in claims} == {"false", "misleading", None}
+        (he,) = again.quotes(again.document_by_ext_id("suggested").id)  # a pronoun speaker's name survives
+        assert SUGGESTED[he.speaker_resolved.start:he.speaker_resolved.end] == "Antony Blinken"
         assert [c.note for c in claims if c.note] == ["Checked\twith the\r\nstats \\ office"]
         out2 = tmp_path / "brat2"
         export_project(again, "brat", out2, status="all")
