@@ -600,6 +600,9 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
             while a < comp.i and (doc[a].lower_ == "that" and doc[a].dep_ == "mark" or doc[a].is_punct):
                 a += 1
             return [(a, comp.right_edge.i)], comp
+    if ccomp is not None and ccomp.i < v.i and any(
+            doc[k].text == ";" for k in range(ccomp.right_edge.i + 1, v.i)):
+        ccomp = None  # "X said Y; they only learned ...": a clause before a semicolon is not reported
     if ccomp is not None and ccomp.i != v.i:
         a = ccomp.left_edge.i
         b = ccomp.right_edge.i
@@ -1247,13 +1250,21 @@ class _PronounResolver:
 _LEAD_CONNECTORS = frozenset("and but or so yet however also still meanwhile moreover plus".split())
 
 
+_DATELINE = re.compile(r"[A-Z][A-Z.,' ]{2,40}(?:\([^)\n]{1,30}\))?\s*(?:--|[—―–-])\s*")
+
+
 def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     """A reported clause without the narrator's connector: "But the goal is ..." -> "the goal ...".
 
-    Drops a leading coordinating conjunction or connective adverb of the reported clause.
+    Drops a dateline ("WASHINGTON ― ", "GENEVA (AP) — ") and a leading coordinating conjunction
+    or connective adverb of the reported clause.
     """
     doc, text = ctx.doc, ctx.text
     a, b = span
+    m = _DATELINE.match(text, a, b)
+    if m and m.end() < b and (a == 0 or text[a - 1] == "\n"):
+        a = m.end()
+        span = (a, b)
     i = ctx.token_at(a)
     if i >= len(doc) or doc[i].idx != a:
         return span
@@ -1287,6 +1298,11 @@ def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     first = ctx.token_at(a)
     last = ctx.token_at(b - 1)
     for k in range(first + 2, last):
+        if doc[k].text == ";" and not any(ch in ALL_MARKS for ch in text[a:b]):
+            # "... was not intentional; they only learned on Friday ...": a semicolon ends the
+            # reported clause; the next one is the narrator's
+            if any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[k + 1:last + 1]):
+                return _strip(text, a, doc[k].idx)
         if doc[k].text != ",":
             continue
         j = k + 1

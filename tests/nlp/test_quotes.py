@@ -665,3 +665,13 @@ def test_as_the_source_put_it(nlp):
 def test_dateline_is_no_speaker(nlp):
     text = "WASHINGTON -- President Obama, dedicating the National Museum on Saturday, said it would tell an American story."
     assert _quotes(nlp, text)[0][1] == "President Obama"
+
+
+@pytest.mark.slow
+def test_dateline_and_semicolon_bound_the_content(nlp):
+    text = ("WASHINGTON ― Donald Trump’s obsession with the birth certificate is an insult to all voters, "
+            "the lawmakers said.")
+    assert _quotes(nlp, text)[0][0] == [
+        "Donald Trump’s obsession with the birth certificate is an insult to all voters"]
+    text = "Republicans said the timing of the news was not intentional; they only learned on Friday of the arrangements."
+    assert _quotes(nlp, text) == [(["the timing of the news was not intentional"], "Republicans", None)]
