@@ -666,11 +666,19 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
         if objs:
             o = objs[0]
             a = o.left_edge.i
-            if lemma in OBJECT_CONTENT_VERBS and dobj is not None and v.i < dobj.i < pcontent.i:
-                a = dobj.left_edge.i  # "blasted him for not paying taxes": the target and the charge
+            if lemma in OBJECT_CONTENT_VERBS and lemma != "accuse" and dobj is not None and v.i < dobj.i < pcontent.i:
+                # "blasted him for not paying taxes": the target and the charge; "accused him of
+                # lying": the accusation alone, as PARC and PolNeAR mark it
+                a = dobj.left_edge.i
             return [(a, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
     object_content = lemma in OBJECT_CONTENT_VERBS or (
         lemma in PARTICLE_VERBS and any(c.dep_ == "prt" and c.lower_ == PARTICLE_VERBS[lemma] for c in v.children))
+    if lemma == "accuse" and dobj is not None and dobj.i > v.i:
+        # "accused the opposition of lying": the parse hangs "of" on the object
+        of = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        obj = next((g for g in of.children if g.dep_ in ("pobj", "pcomp")), None) if of is not None else None
+        if obj is not None:
+            return [(obj.left_edge.i, obj.right_edge.i)], obj
     if object_content and dobj is not None and dobj.i > v.i:
         end = dobj.right_edge.i
         for extra in (as_prep, oprd, xcomp):
@@ -688,15 +696,20 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
             if tok.dep_ == "relcl" and tok.left_edge.lower_ == "that" and tok.left_edge.dep_ == "mark":
                 return [(tok.left_edge.i + 1, tok.right_edge.i)], tok
     if lemma in SPEECH_VERBS and ccomp is None:
-        # "reported at the time that X ...": the complement clause parsed as a relative clause
-        # of the time phrase
+        # "reported at the time that X ...", "claimed without evidence that X ...", "argued in a
+        # speech that X ...": the complement clause parsed as a clause of the phrase between
         for c in v.children:
             if c.dep_ != "prep" or c.i < v.i:
                 continue
             for tok in c.subtree:
                 first = tok.left_edge
-                if (tok.dep_ == "relcl" and first.lower_ == "that" and first.dep_ in ("mark", "advmod")
-                        and c.i < first.i <= c.i + 5 and any(g.dep_ in ("nsubj", "nsubjpass") and g.i != first.i for g in tok.children)):
+                if (tok.dep_ not in ("relcl", "acl", "ccomp") or first.lower_ != "that" or first.i == tok.i
+                        or not c.i < first.i <= c.i + 5):
+                    continue
+                subjects = [g for g in tok.subtree if g.dep_ in ("nsubj", "nsubjpass") and g.i != first.i
+                            and g.head.i >= first.i]
+                # "that" is a complementizer (a mark, or a "subject" beside the clause's own)
+                if subjects and (first.dep_ in ("mark", "advmod") or first.dep_ in ("nsubj", "nsubjpass")):
                     return [(first.i + 1, tok.right_edge.i)], tok
     if lemma in SPEECH_VERBS and dobj is None:
         # ", he said, ": a reporting clause between commas; the rest of the sentence is content

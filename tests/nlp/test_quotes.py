@@ -675,3 +675,16 @@ def test_dateline_and_semicolon_bound_the_content(nlp):
         "Donald Trump’s obsession with the birth certificate is an insult to all voters"]
     text = "Republicans said the timing of the news was not intentional; they only learned on Friday of the arrangements."
     assert _quotes(nlp, text) == [(["the timing of the news was not intentional"], "Republicans", None)]
+
+
+@pytest.mark.slow
+def test_that_clause_after_a_phrase_and_accusations(nlp):
+    # the parser hangs the complement on the phrase between the verb and "that"
+    for text, content in (("Trump claimed without evidence that millions voted illegally.", "millions voted illegally"),
+                          ("He argued in a long speech that the plan was flawed.", "the plan was flawed"),
+                          ("She warned without giving details that more cuts were coming.", "more cuts were coming")):
+        assert _quotes(nlp, text)[0][0] == [content], text
+        assert _quotes(nlp, text, "parc")[0][0] == ["that " + content], text
+    # an accusation is what the speaker charged, not whom
+    assert _quotes(nlp, "The minister accused the opposition of lying about the budget.")[0][:2] == (
+        ["lying about the budget"], "The minister")
