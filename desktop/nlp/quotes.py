@@ -492,6 +492,7 @@ def _speaker_head(v: Any, depth: int = 0) -> Any | None:
     return None
 
 
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split())
 _SPEAKER_KEEP_RIGHT = frozenset({"compound", "flat", "nummod", "poss", "case", "amod", "nmod"})
 
 
@@ -518,11 +519,14 @@ def _np_span(ctx: _Ctx, h: Any) -> tuple[int, int]:
             k += 1
     end = h.i
     for c in h.rights:
+        if c.dep_ == "punct" and c.text == "," and c.i == end + 1 and any(
+                g.dep_ == "appos" and g.left_edge.i == c.i + 1 for g in h.rights):
+            continue  # "the mayor, John Smith": the comma before an apposition
         if c.dep_ in _SPEAKER_KEEP_RIGHT and c.i == end + 1:
             end = c.right_edge.i
         elif c.dep_ == "prep" and c.i == end + 1 and h.pos_ != "PROPN" and c.right_edge.i - h.i <= 6:
             end = c.right_edge.i  # "Secretary of State Antony Blinken"
-        elif c.dep_ == "appos" and h.pos_ != "PROPN" and c.right_edge.i - h.i <= 8:
+        elif c.dep_ == "appos" and h.pos_ != "PROPN" and c.right_edge.i - h.i <= 8 and c.left_edge.i <= end + 2:
             end = c.right_edge.i  # "the Kremlin spokesman, Dmitry Peskov"
         else:
             break
@@ -610,6 +614,12 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
             subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass")), None)
             if subj is not None and subj.left_edge.i > a and doc[a].lower_ != "that":
                 a = subj.left_edge.i  # "said after the convention he would ...": the time is the report's
+        if ccomp.i > v.i and a == v.i + 1 and doc[a].dep_ == "npadvmod" and (
+                doc[a].ent_type_ in ("DATE", "TIME") or doc[a].lower_ in _WEEKDAYS):
+            # "said Monday the city would appeal": the day belongs to the saying (AP style)
+            subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+            if subj is not None and subj.left_edge.i == doc[a].right_edge.i + 1:
+                a = subj.left_edge.i
         # without a leading "that"/"whether"-less mark
         while a < ccomp.i and (doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "advmod") or doc[a].is_punct):
             a += 1

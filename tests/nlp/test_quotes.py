@@ -688,3 +688,14 @@ def test_that_clause_after_a_phrase_and_accusations(nlp):
     # an accusation is what the speaker charged, not whom
     assert _quotes(nlp, "The minister accused the opposition of lying about the budget.")[0][:2] == (
         ["lying about the budget"], "The minister")
+
+
+@pytest.mark.slow
+def test_day_after_the_verb_is_the_reports_and_apposition_names_the_speaker(nlp):
+    assert _quotes(nlp, "Smith said Monday the city would appeal.")[0][0] == ["the city would appeal"]
+    assert _quotes(nlp, "Police said Tuesday night two people were hurt.")[0][0] == ["two people were hurt"]
+    # a day that is the reported clause's subject stays
+    assert _quotes(nlp, "He said Monday was the worst day of his life.")[0][0] == [
+        "Monday was the worst day of his life"]
+    assert _quotes(nlp, "“We will appeal,” said the mayor, John Smith.")[0][1] == "the mayor, John Smith"
+    assert _quotes(nlp, "The mayor, John Smith, said the city would appeal.")[0][1] == "The mayor, John Smith"
