@@ -994,6 +994,8 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
 _RESERVED_TYPES = ("Quote", "Speaker", "Cue", "Antecedent", "Claim")
 #: relations from a Quote: the roles each may point to
 _QUOTE_RELATIONS = {"Speaker": ("Speaker", "entity"), "Cue": ("Cue",), "SpeakerResolved": ("Antecedent", "entity")}
+#: span types that exist only as a Quote's relation argument
+_QUOTE_PARTS = ("Speaker", "Cue", "Antecedent")
 _NOTE_KEYS = {
     "entity": ("entity",),
     "speaker_entity": ("Quote",),
@@ -1143,7 +1145,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
             allowed = ORIGINS if name == "Origin" else STATUSES
             if value not in allowed:
                 errors.append((number, f"{name} must be one of {', '.join(allowed)}, not {value!r}"))
-            elif bound.role in ("Speaker", "Cue", "Antecedent"):
+            elif bound.role in _QUOTE_PARTS:
                 warnings.append((number, f"{name} on a {bound.role} span ignored (it belongs on the Quote)"))
             else:
                 provenance[target][name.lower()] = value
@@ -1217,7 +1219,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
             keyed[target][key] = value
 
     for tid, bound in bounds.items():
-        if bound.role in ("Speaker", "Cue", "Antecedent") and tid not in used:
+        if bound.role in _QUOTE_PARTS and tid not in used:
             warnings.append((bound.line, f"{bound.role} span {tid} is not linked to a Quote; ignored"))
 
     for number, message in errors:

@@ -88,15 +88,24 @@ def _texts(store: Store, doc_ids: list[int]) -> Iterator[tuple[str, int]]:
         yield text, doc_id
 
 
-def _suggestions(doc: Any, labels: set[str], known: set[str], content: str) -> tuple[list[dict], list[dict]]:
+@dataclass(frozen=True)
+class _Rules:
+    """What the rules after parsing need, the same in this process and in workers."""
+
+    labels: frozenset[str]  # the project's entity labels
+    known: frozenset[str]  # name keys of the project's canonical entities and aliases
+    content: str  # the quote content convention
+
+
+def _suggestions(doc: Any, rules: _Rules) -> tuple[list[dict], list[dict]]:
     """Cleaned entity suggestions (labels of the project only) and quotes of one parsed document."""
-    entities, quotes = annotate_doc(doc, content)
+    entities, quotes = annotate_doc(doc, rules.content)
     text = doc.text  # built from the tokens on every access: once per document, not per entity
     # Names seen in this document count as known ("Russias" -> "Russia" when "Russia" occurs).
-    here = known | {name_key(text[e["start"]:e["end"]]) for e in entities}
+    here = rules.known | {name_key(text[e["start"]:e["end"]]) for e in entities}
     cleaned = []
     for ent in entities:
-        if ent["label"] not in labels:
+        if ent["label"] not in rules.labels:
             continue
         span = clean_mention(text, ent["start"], ent["end"], ent["label"], here)
         if span is not None:
@@ -106,26 +115,25 @@ def _suggestions(doc: Any, labels: set[str], known: set[str], content: str) -> t
 
 # Worker processes: each parses *and* applies the quote and entity rules, and sends back only the
 # small suggestion dicts (not spaCy Docs), so the parent does nothing but write them.
-_worker_state: tuple[Any, set[str], set[str], str] | None = None
+_worker_state: tuple[Any, _Rules] | None = None
 
 
-def _worker_init(name: str, patterns: list[dict[str, Any]], labels: set[str], known: set[str],
-                 content: str) -> None:
+def _worker_init(name: str, patterns: list[dict[str, Any]], rules: _Rules) -> None:
     global _worker_state
     nlp = load_pipeline(name)
     if patterns and GAZETTEER not in nlp.pipe_names:  # spawned (not forked) workers load afresh
         apply_gazetteer(nlp, patterns, GAZETTEER)
-    _worker_state = (nlp, labels, known, content)
+    _worker_state = (nlp, rules)
 
 
 def _worker_annotate(batch: list[tuple[str, int]]) -> list[tuple[int, list[dict], list[dict]]]:
-    nlp, labels, known, content = _worker_state
-    return [(doc_id, *_suggestions(doc, labels, known, content))
+    nlp, rules = _worker_state
+    return [(doc_id, *_suggestions(doc, rules))
             for doc, doc_id in nlp.pipe(batch, as_tuples=True, batch_size=max(1, len(batch)))]
 
 
-def _parallel_suggestions(name: str, patterns: list[dict[str, Any]], labels: set[str], known: set[str],
-                          content: str, texts: Iterator[tuple[str, int]], processes: int, batch_size: int
+def _parallel_suggestions(name: str, patterns: list[dict[str, Any]], rules: _Rules,
+                          texts: Iterator[tuple[str, int]], processes: int, batch_size: int
                           ) -> Iterator[tuple[int, list[dict], list[dict]]]:
     """Suggestions in document order from ``processes`` workers.
 
@@ -145,7 +153,7 @@ def _parallel_suggestions(name: str, patterns: list[dict[str, Any]], labels: set
 
     feed = batches()
     with multiprocessing.get_context().Pool(processes, initializer=_worker_init,
-                                            initargs=(name, patterns, labels, known, content)) as pool:
+                                            initargs=(name, patterns, rules)) as pool:
         in_flight: deque = deque()
 
         def submit() -> None:
@@ -174,14 +182,15 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     nlp = load_pipeline(name)
     mid = provenance(model_id(nlp), content)
     report = AnnotateReport(model=mid)
-    labels = set(store.entity_labels())
     if force:
         todo = store.document_ids()
     else:
         todo = [r[0] for r in store.conn.execute(
             "SELECT id FROM documents WHERE annotated_model IS NOT ? ORDER BY id", (mid,))]
     report.skipped = store.document_count() - len(todo)
-    known = {name_key(e.name) for e in store.entities()} | {name_key(a) for e in store.entities() for a in e.aliases}
+    entities = store.entities()
+    rules = _Rules(labels=frozenset(store.entity_labels()),
+                   known=frozenset(name_key(n) for e in entities for n in (e.name, *e.aliases)), content=content)
     patterns = gazetteer_patterns(_editor_entities(store))
     if patterns:
         apply_gazetteer(nlp, patterns, GAZETTEER)
@@ -202,11 +211,10 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
         processes = max(1, int(processes))
         if processes == 1 or len(todo) <= 1:
             results: Iterator[tuple[int, list[dict], list[dict]]] = (
-                (doc_id, *_suggestions(doc, labels, known, content))
+                (doc_id, *_suggestions(doc, rules))
                 for doc, doc_id in nlp.pipe(_texts(store, todo), as_tuples=True, batch_size=max(1, batch_size)))
         else:
-            results = _parallel_suggestions(name, patterns, labels, known, content, _texts(store, todo), processes,
-                                            max(1, batch_size))
+            results = _parallel_suggestions(name, patterns, rules, _texts(store, todo), processes, max(1, batch_size))
         try:
             for doc_id, cleaned, quotes in results:
                 report.entities += len(cleaned)

@@ -170,6 +170,8 @@ LABEL_STOPWORDS = frozenset(
     background context transcript disclaimer latest""".split()
 )
 PERSONLIKE = frozenset({"PERSON", "ORG", "NORP", "GPE"})
+#: relative pronouns that can be a reporting verb's subject ("an economist who said")
+_RELATIVE = frozenset({"who", "which", "that"})
 
 
 @lru_cache(maxsize=8192)
@@ -229,6 +231,13 @@ class MarkQuote:
 
 def _is_word(ch: str) -> bool:
     return bool(ch) and (ch.isalnum())
+
+
+def _close(out: list[MarkQuote], q: MarkQuote, seg_start: int, mark: int) -> None:
+    """End quote ``q`` at the closing mark at ``mark``, its last segment starting at ``seg_start``."""
+    q.segments.append((seg_start, mark))
+    q.end = mark + 1
+    out.append(q)
 
 
 def find_mark_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkQuote]:
@@ -310,9 +319,7 @@ def find_mark_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkQ
                     nested.append("straight")  # an inner "..." opening
                     i += 1
                     continue
-                cur.segments.append((seg_start, i))
-                cur.end = i + 1
-                out.append(cur)
+                _close(out, cur, seg_start, i)
                 had_quote = True
                 cur = None
                 i += 1
@@ -341,9 +348,7 @@ def find_mark_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkQ
                 if ch == '"' and not (prev in " \t\u00a0(—–-" and nxt.isalnum()):
                     if family != "single" and not nested:
                         # a straight mark closing a curly quote (“…" typos)
-                        cur.segments.append((seg_start, i))
-                        cur.end = i + 1
-                        out.append(cur)
+                        _close(out, cur, seg_start, i)
                         had_quote = True
                         cur = None
                     i += 1
@@ -351,9 +356,7 @@ def find_mark_quotes(text: str, paragraphs: list[tuple[int, int]]) -> list[MarkQ
                 nested.append(OPENERS[ch])
             elif ch in DOUBLE_CLOSERS and family not in ("single",) and ch not in closers:
                 # a closing mark of another double style (“…» typos): close unless nested
-                cur.segments.append((seg_start, i))
-                cur.end = i + 1
-                out.append(cur)
+                _close(out, cur, seg_start, i)
                 had_quote = True
                 cur = None
             i += 1
@@ -466,7 +469,7 @@ def _speaker_head(v: Any, depth: int = 0) -> Any | None:
         if subj is None:
             return None
     if subj is not None:
-        if subj.lower_ in ("who", "that", "which") and v.dep_ == "relcl":
+        if subj.lower_ in _RELATIVE and v.dep_ == "relcl":
             return v.head
         if subj.tag_ in ("WP", "WDT"):
             return None
@@ -649,12 +652,7 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
         host = v.head
         if host.pos_ not in ("VERB", "AUX"):
             host = v.sent.root  # "The difference now, he told me, is that ...": hung on the subject
-        spans = []
-        if host.left_edge.i < v.left_edge.i:
-            spans.append((host.left_edge.i, v.left_edge.i - 1))
-        if v.right_edge.i < host.right_edge.i:
-            spans.append((v.right_edge.i + 1, host.right_edge.i))
-        return spans, host
+        return _around(host, v), host
     agent = next((c for c in v.children if c.dep_ == "agent"), None)
     subjpass = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
     if agent is not None and subjpass is not None and lemma in SPEECH_VERBS | OBJECT_CONTENT_VERBS:
@@ -741,6 +739,17 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
     return [], None
 
 
+def _around(host: Any, v: Any, min_tokens: int = 1) -> list[tuple[int, int]]:
+    """Token spans of ``host``'s clause before and after the reporting clause ``v`` inside it
+    (each at least ``min_tokens`` long)."""
+    spans = []
+    if v.left_edge.i - host.left_edge.i >= min_tokens:
+        spans.append((host.left_edge.i, v.left_edge.i - 1))
+    if host.right_edge.i - v.right_edge.i >= min_tokens:
+        spans.append((v.right_edge.i + 1, host.right_edge.i))
+    return spans
+
+
 def _as_clause_content(v: Any, lemma: str, dobj: Any | None, ccomp: Any | None
                        ) -> tuple[list[tuple[int, int]], Any] | None:
     """"Turnout fell, as the mayor noted", "As The New Yorker put it, he is ...": the clause the
@@ -758,12 +767,7 @@ def _as_clause_content(v: Any, lemma: str, dobj: Any | None, ccomp: Any | None
     host = v.head
     if host.pos_ not in ("VERB", "AUX"):
         return None
-    spans = []
-    if host.left_edge.i < v.left_edge.i - 2:  # "Yet, as X observed, ...": a lone connector is no content
-        spans.append((host.left_edge.i, v.left_edge.i - 1))
-    if v.right_edge.i < host.right_edge.i - 2:
-        spans.append((v.right_edge.i + 1, host.right_edge.i))
-    return spans, host
+    return _around(host, v, min_tokens=3), host  # "Yet, as X observed, ...": a lone connector is no content
 
 
 _NOT_AS_VERBS = frozenset("continue ask call question chant shout yell scream whisper mutter".split())
@@ -1493,9 +1497,6 @@ def _with_complementizer(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     return (k - 4, span[1])
 
 
-_RELATIVE = frozenset({"who", "which", "that"})
-
-
 def _relative_speaker(ctx: _Ctx, r: Attribution) -> None:
     """PARC convention: in "an architect, who said ...", the speaker is the relative pronoun,
     resolved to its antecedent ("an architect") the way "he said" is."""
@@ -1628,9 +1629,10 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
 
     # 1b. “…,” Scott said, “…”: when the parse made the second quotation the verb's complement,
     # the quotation before the reporting clause is the same quote's first fragment
+    mark_index = {id(m): k for k, m in enumerate(marks)}
     for att in by_mark_1.values():
         first = att.marks[0]
-        k = next(k for k, m in enumerate(marks) if m is first)
+        k = mark_index[id(first)]
         if k == 0 or att.cue_i < 0 or not att.cue[0] < first.start:
             continue
         prev = marks[k - 1]

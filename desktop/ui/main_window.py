@@ -42,6 +42,7 @@ from PySide6.QtWidgets import (
 from desktop.core import edits
 from desktop.core.jobs import import_into
 from desktop.core.store import ChangeEvent, ProjectError, Store
+from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.paths import resources_dir
 from desktop.ui import actions as A
 from desktop.ui.article_view import KEYMAP, ArticleView, SpanItem
@@ -294,8 +295,6 @@ class MainWindow(QMainWindow):
 
     def _build_content_menu(self, menu) -> None:
         """Annotate > Quote Content: how far the next pre-annotation's quote content reaches."""
-        from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
-
         self.content_menu = menu.addMenu("Quote &Content for Pre-annotation")
         group = QActionGroup(self)
         self.content_actions: dict[str, QAction] = {}
@@ -303,15 +302,18 @@ class MainWindow(QMainWindow):
                             ("parc", "&PARC / PolNeAR Spans (with “that”)")):
             act = self.content_menu.addAction(text)
             act.setCheckable(True)
-            act.setChecked(value == DEFAULT_CONTENT)
             act.setObjectName(f"annotate.content.{value}")
             act.setStatusTip(CONTENT_CONVENTIONS[value])
             group.addAction(act)
             self.content_actions[value] = act
+        self._check_content(None)
+
+    def _check_content(self, value: str | None) -> None:
+        self.content_actions.get(value or DEFAULT_CONTENT, self.content_actions[DEFAULT_CONTENT]).setChecked(True)
 
     def quote_content(self) -> str:
         """The quote content convention the next pre-annotation uses (the project's, until changed)."""
-        return next((v for v, act in self.content_actions.items() if act.isChecked()), "clause")
+        return next((v for v, act in self.content_actions.items() if act.isChecked()), DEFAULT_CONTENT)
 
     def set_theme(self, value: str) -> None:
         """Light, dark, or the system's scheme (the default); remembered."""
@@ -440,8 +442,7 @@ class MainWindow(QMainWindow):
             self.setWindowTitle(f"{session.path.name} — Claimdesk")
             self._load_schema()
             self._refresh_entities_lists()
-            content = session.store.meta("quote_content") or "clause"
-            self.content_actions.get(content, self.content_actions["clause"]).setChecked(True)
+            self._check_content(session.store.meta("quote_content"))
             if self.doc_proxy.rowCount():
                 self.doc_table.selectRow(0)
         else:
