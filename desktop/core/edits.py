@@ -258,6 +258,8 @@ def edit_from_json(data: dict[str, Any]) -> Edit:
         raise EditError(f"unknown edit kind in {data!r}")
     if cls is ChangeSet:
         return ChangeSet(tuple(RowChange(**c) for c in data["changes"]), data.get("label", ""))
+    if cls is DeleteDocument and "id" in data:  # recorded before the field was named doc_id
+        data["doc_id"] = data.pop("id")
     return cls(**data)
 
 
@@ -911,17 +913,27 @@ def _imported_prov(p: Plan, ann: dict[str, Any], default_origin: str) -> dict[st
 @_register
 @dataclass(frozen=True)
 class DeleteDocument(Edit):
-    """Remove a document and all its annotations (undo brings all of it back)."""
+    """Remove a document and every row that belongs to it: its mentions, quotes and claims (its
+    full-text index entry follows, by the store's triggers).  The inverse brings all of it back,
+    ids included.
 
-    id: int
+    Canonical entities are project-wide and stay, as when a mention is deleted (remove one with
+    :class:`DeleteEntity`).  The history row keeps the document's metadata and the text's hash.
+    """
+
+    doc_id: int
     kind: ClassVar[str] = "delete_document"
 
     def plan(self, p: Plan) -> None:
-        p.need("documents", self.id)
+        p.need("documents", self.doc_id)
         for table in ("mentions", "quotes", "claims"):
-            for (row_id,) in p.store.conn.execute(f"SELECT id FROM {table} WHERE doc_id = ?", (self.id,)).fetchall():
+            rows = p.store.conn.execute(f"SELECT id FROM {table} WHERE doc_id = ? ORDER BY id", (self.doc_id,))
+            for (row_id,) in rows.fetchall():
                 p.delete(table, row_id)
-        p.delete("documents", self.id)
+        p.delete("documents", self.doc_id)
+
+    def describe(self) -> str:
+        return "delete document"
 
 
 # Applying ---------------------------------------------------------------------------------------------

@@ -238,7 +238,7 @@ def test_import_labels_unknown_to_schema_are_added(store):
 
 @st.composite
 def edit_specs(draw):
-    return draw(st.lists(st.tuples(st.integers(0, 9), st.integers(0, 10_000), st.integers(0, 10_000),
+    return draw(st.lists(st.tuples(st.integers(0, 10), st.integers(0, 10_000), st.integers(0, 10_000),
                                    st.sampled_from(["PERSON", "ORG", "GPE", "NOPE"])), min_size=1, max_size=12))
 
 
@@ -265,6 +265,7 @@ def _make_edit(store, doc_id, spec):
         lambda: E.AddClaim(doc_id, start, end, labels={"verdict": "true"}),
         lambda: E.SetStatus("claims", (pick(claims),), "rejected"),
         lambda: E.MergeEntities(pick(entities), tuple(entities[:2])),
+        lambda: E.DeleteDocument(doc_id),
     ][op]()
 
 
@@ -289,6 +290,33 @@ def test_random_edit_sequences_undo_in_reverse(tmp_path_factory, specs):
             assert dump(store) == state
             E.apply(store, undo)
         assert dump(store) == start
+
+
+def test_delete_document_takes_its_rows_and_undo_brings_them_back(store, sample_doc):
+    doc_id = sample_doc.id
+    other = E.apply(store, E.AddDocument("other", "Troops massed near the border, Lavrov said.")).changes[0].id
+    E.apply(store, E.AddMention(other, 0, 6, "ORG"))
+    before = dump(store)
+    entities = before["entities"]
+    assert store.search("Geneva") and store.mentions(doc_id) and store.quotes(doc_id) and store.claims(doc_id)
+    undo = E.apply(store, E.DeleteDocument(doc_id=doc_id))
+    assert doc_id not in store.document_ids()
+    assert not store.mentions(doc_id) and not store.quotes(doc_id) and not store.claims(doc_id)
+    assert store.search("Geneva") == []  # the full-text index row went with it
+    assert [m.doc_id for m in store.mentions()] == [other]  # the other document is untouched
+    assert dump(store)["entities"] == entities  # canonical entities are project-wide: kept
+    last = store.history(1)[0]
+    assert (last["kind"], last["doc_id"], last["summary"]) == ("delete_document", doc_id, "delete document")
+    assert all(c["before"] is not None and c["after"] is None for c in json.loads(last["changes"]))
+    redo = E.apply(store, undo)
+    assert dump(store) == before  # ids and every column restored
+    assert [d for d, _ in store.search("Geneva")] == [doc_id]
+    E.apply(store, redo)
+    assert doc_id not in store.document_ids()
+
+
+def test_delete_document_recorded_with_the_old_field_name_still_reads():
+    assert E.edit_from_json({"kind": "delete_document", "id": 3}) == E.DeleteDocument(3)
 
 
 def test_label_all_occurrences_in_the_project(store, sample_doc):
