@@ -351,6 +351,24 @@ class _WriterLock:
         self._fh = None
 
 
+@contextmanager
+def writer_lock(path: str | os.PathLike) -> Iterator[Path]:
+    """Hold the project's single-writer lock without opening the database.
+
+    Raises :class:`ProjectLockedError` (one line naming who holds it) when another process has the
+    project open for writing.  Within one process the lock is shared and re-entrant: a
+    :meth:`Store.create` or :meth:`Store.open` inside the ``with`` joins it, so
+    ``with writer_lock(p): <delete p and its -wal/-shm>; Store.create(p)`` never lets another
+    writer in between.  Yields the project path.
+    """
+    project = Path(path)
+    lock = _WriterLock.acquire(project)
+    try:
+        yield project
+    finally:
+        lock.release(project)
+
+
 def _try_lock(fh) -> bool:
     try:
         import fcntl
