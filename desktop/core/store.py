@@ -72,11 +72,24 @@ class NewerSchemaError(ProjectError):
 
 
 class DamagedProjectError(ProjectError):
-    pass
+    """The file is a Claimdesk project but damaged; ``details`` lists every problem found (the
+    message names the first), for ``--verbose``."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.details: list[str] = list(details) if details else [message]
 
 
 class ProjectLockedError(ProjectError):
     pass
+
+
+class DiskFullError(ProjectError):
+    """A write failed for want of space: that change was not saved, everything before is kept."""
+
+
+class ReadOnlyProjectError(ProjectError):
+    """The project cannot be written here (read-only file, folder or media); it can still be read."""
 
 
 def now_iso() -> str:
@@ -239,11 +252,17 @@ MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
-    """Run the forward migrations from the file's ``user_version`` up to ``target``, atomically."""
+def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION, *, name: str = "project") -> int:
+    """Run the forward migrations from the file's ``user_version`` up to ``target``, atomically.
+
+    A file whose tables do not match the version it claims (a forged or damaged ``user_version``)
+    raises :class:`DamagedProjectError` and is left as it was.
+    """
     current = conn.execute("PRAGMA user_version").fetchone()[0]
     if current >= target:
         return current
+    if current < 0:
+        raise DamagedProjectError(f"{name}: damaged project file (schema version {current})")
     conn.execute("BEGIN IMMEDIATE")
     try:
         for version in range(current, target):
@@ -254,8 +273,18 @@ def migrate(conn: sqlite3.Connection, target: int = SCHEMA_VERSION) -> int:
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", (str(target),)
         )
         conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
+    except BaseException as exc:
+        if conn.in_transaction:
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass  # never hide the error that caused the rollback
+        if isinstance(exc, sqlite3.Error) and not _is_disk_full(exc) and (
+                getattr(exc, "sqlite_errorcode", 0) or 1) & 0xFF == 1:  # SQLITE_ERROR: schema mismatch
+            raise DamagedProjectError(
+                f"{name}: damaged project file (it says schema {current}, but its tables do not match: "
+                f"{_reason(exc)})"
+            ) from None
         raise
     return target
 
@@ -278,52 +307,108 @@ def _split_sql(script: str) -> list[str]:
 
 
 class _WriterLock:
-    """An OS lock on ``PROJECT.lock`` held while a process has the project open for writing.
+    """The single-writer lock of one project file, held while a process has it open for writing.
 
-    The lock dies with the process, so a crash never leaves a project locked.  Stores in the same
-    process share it (the GUI and its workers each open their own connection).
+    Two OS locks, both released by the OS when the process dies (a crash never leaves a project
+    locked):
+
+    * ``flock`` on ``NAME.claimdesk.lock`` beside the project's real file (symbolic links
+      resolved), which also records who holds it for the message a second writer gets;
+    * ``flock`` on the project file itself, which every name of the file shares, so a hard link
+      (another name in any folder) cannot let a second writer in.  (SQLite's own locks are POSIX
+      record locks, independent of ``flock``.)  The descriptor is never closed while the file
+      exists: closing any descriptor of a file drops the process's POSIX locks on it, SQLite's
+      included, so it is only unlocked and kept for the next time.
+
+    Stores in the same process share one lock (the GUI and its workers each open their own
+    connection), whatever name each was given: the lock is found by the real path and by the
+    file's ``(st_dev, st_ino)``, and every store of the process connects to the database through
+    the name the lock was first taken with (SQLite derives the ``-wal`` name from it).
     """
 
-    _held: dict[str, tuple[_WriterLock, int]] = {}
-    _guard = threading.Lock()
+    _held: dict[Any, _WriterLock] = {}
+    _fds: dict[tuple[int, int], int] = {}  # project file descriptors kept open, by identity
+    _guard = threading.RLock()
 
-    def __init__(self, path: Path):
-        self.path = Path(str(path) + ".lock")
+    def __init__(self, real: Path, shown: str):
+        self.db_path = real
+        self.path = Path(str(real) + ".lock")
+        self.shown = shown
+        self.count = 0
         self._fh = None
+        self._keys: set[Any] = set()
+        self._files: list[tuple[tuple[int, int], int]] = []  # flocked project files (identity, fd)
 
     @classmethod
-    def acquire(cls, project: Path) -> _WriterLock:
-        key = str(project.resolve())
+    def acquire(cls, project: str | os.PathLike) -> _WriterLock:
+        real = Path(os.path.realpath(project))
+        ident = _identity(real)
         with cls._guard:
-            if key in cls._held:
-                lock, count = cls._held[key]
-                cls._held[key] = (lock, count + 1)
-                return lock
-            lock = cls(project)
-            lock._lock()
-            cls._held[key] = (lock, 1)
+            lock = cls._held.get(str(real)) or (cls._held.get(ident) if ident else None)
+            if lock is None:
+                lock = cls(real, Path(project).name)
+                lock._lock()
+                if ident is not None:
+                    try:
+                        lock.cover(real)
+                    except BaseException:
+                        lock._unlock()
+                        raise
+            lock.count += 1
+            lock._register(str(real))
+            if ident is not None:
+                lock._register(ident)
             return lock
 
-    def release(self, project: Path) -> None:
-        key = str(project.resolve())
+    def release(self, project: str | os.PathLike | None = None) -> None:
         with self._guard:
-            lock, count = self._held.get(key, (self, 1))
-            if count > 1:
-                self._held[key] = (lock, count - 1)
+            self.count -= 1
+            if self.count > 0:
                 return
-            self._held.pop(key, None)
+            for key in self._keys:
+                if self._held.get(key) is self:
+                    del self._held[key]
+            self._keys.clear()
             self._unlock()
+
+    def _register(self, key: Any) -> None:
+        self._held[key] = self
+        self._keys.add(key)
+
+    def cover(self, project: Path) -> None:
+        """Also lock ``project``'s file itself (once it exists), so that its hard links are refused."""
+        try:
+            import fcntl
+        except ImportError:  # Windows: hard links to a project are not guarded
+            return
+        with self._guard:
+            ident = _identity(project)
+            if ident is None or any(i == ident for i, _ in self._files):
+                return
+            fd = self._fds.get(ident)
+            if fd is None:
+                try:
+                    fd = os.open(project, os.O_RDONLY | getattr(os, "O_CLOEXEC", 0))
+                except OSError:
+                    return  # unreadable: SQLite will say so
+                self._fds[ident] = fd
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise ProjectLockedError(
+                    f"{self.shown} is already open by {_flock_holder(project, ident, self.path)}; close it there first"
+                ) from None
+            self._files.append((ident, fd))
+            self._register(ident)
 
     def _lock(self) -> None:
         for _ in range(5):
-            fh = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held open while locked
+            fh = _open_lock_file(self.path, self.shown)
             if not _try_lock(fh):
                 fh.seek(0)
                 holder = fh.read().strip() or "another process"
                 fh.close()
-                raise ProjectLockedError(
-                    f"{self.path.name[: -len('.lock')]} is already open by {holder}; close it there first"
-                )
+                raise ProjectLockedError(f"{self.shown} is already open by {holder}; close it there first")
             # The holder we raced with may have unlinked the file after we opened it: retry.
             try:
                 same = os.path.samestat(os.fstat(fh.fileno()), os.stat(self.path))
@@ -341,6 +426,28 @@ class _WriterLock:
         raise ProjectLockedError(f"could not lock {self.path}")
 
     def _unlock(self) -> None:
+        for _ident, fd in self._files:
+            import fcntl
+
+            try:
+                fcntl.flock(fd, fcntl.LOCK_UN)
+            except OSError:
+                pass
+        self._files.clear()
+        # Descriptors of files that are gone (a rebuilt project) can be closed: no SQLite connection
+        # can still need their POSIX locks.
+        for ident, fd in list(self._fds.items()):
+            try:
+                gone = os.fstat(fd).st_nlink == 0
+            except OSError:
+                gone = True
+            if gone and not any(lock._files and i == ident for lock in set(self._held.values())
+                                for i, _ in lock._files):
+                del self._fds[ident]
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
         if self._fh is None:
             return
         try:
@@ -351,15 +458,89 @@ class _WriterLock:
         self._fh = None
 
 
+def _identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _open_lock_file(path: Path, shown: str):
+    """The lock file, opened for reading and writing (created if missing); one line if impossible."""
+    import errno
+    import stat
+
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    flags |= getattr(os, "O_CLOEXEC", 0)
+    try:
+        fd = os.open(path, flags, 0o644)
+    except OSError as exc:
+        if exc.errno in (errno.EISDIR, errno.ELOOP) or (exc.errno == errno.EEXIST):
+            raise ProjectError(
+                f"{shown}: {path.name} is not a lock file ({_kind(path)}); move it away to open the project"
+            ) from None
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            raise ReadOnlyProjectError(
+                f"{shown}: read-only (cannot create its lock file in {path.parent}: {exc.strerror}); "
+                "it can only be read (info, export), or copied somewhere writable"
+            ) from None
+        raise ProjectError(f"{shown}: cannot create its lock file {path.name} ({exc.strerror})") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        os.close(fd)
+        raise ProjectError(
+            f"{shown}: {path.name} is not a lock file ({_kind(path)}); move it away to open the project"
+        )
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return os.fdopen(fd, "r+", encoding="utf-8", errors="replace")
+
+
+def _kind(path: Path) -> str:
+    if path.is_symlink():
+        return "a symbolic link"
+    if path.is_dir():
+        return "a folder"
+    return "not a regular file"
+
+
+def _flock_holder(project: Path, ident: tuple[int, int], own: Path) -> str:
+    """Who holds ``project``'s file lock under another name: the lock file of a name in the same
+    folder that is the same file, else the process Linux lists in ``/proc/locks``."""
+    try:
+        for lock_file in project.parent.glob(f"*{SUFFIX}.lock"):
+            if lock_file == own:
+                continue
+            other = Path(str(lock_file)[: -len(".lock")])
+            if _identity(other) == ident:
+                text = lock_file.read_text(encoding="utf-8", errors="replace").strip()
+                if text:
+                    return f"{text} as {other.name}"
+    except OSError:
+        pass
+    try:
+        dev = f"{os.major(ident[0]):02x}:{os.minor(ident[0]):02x}:{ident[1]}"
+        with open("/proc/locks", encoding="ascii", errors="replace") as fh:
+            for line in fh:
+                parts = line.split()
+                if "FLOCK" in parts and dev in parts:
+                    pid = parts[parts.index(dev) - 1]
+                    if pid != str(os.getpid()):
+                        return f"another process (pid {pid}) under another name"
+    except (OSError, ValueError, AttributeError):
+        pass
+    return "another process under another name"
+
+
 @contextmanager
 def writer_lock(path: str | os.PathLike) -> Iterator[Path]:
     """Hold the project's single-writer lock without opening the database.
 
     Raises :class:`ProjectLockedError` (one line naming who holds it) when another process has the
-    project open for writing.  Within one process the lock is shared and re-entrant: a
-    :meth:`Store.create` or :meth:`Store.open` inside the ``with`` joins it, so
-    ``with writer_lock(p): <delete p and its -wal/-shm>; Store.create(p)`` never lets another
-    writer in between.  Yields the project path.
+    project open for writing, under this name or any other (a symbolic or hard link).  Within one
+    process the lock is shared and re-entrant: a :meth:`Store.create` or :meth:`Store.open` inside
+    the ``with`` joins it, so ``with writer_lock(p): <delete p and its -wal/-shm>; Store.create(p)``
+    never lets another writer in between.  Yields the project path.
     """
     project = Path(path)
     lock = _WriterLock.acquire(project)
@@ -490,25 +671,32 @@ def row_to_label(row: sqlite3.Row) -> Label:
 def _check_file(path: Path) -> None:
     """Refuse, with a one-line message, anything that is not a healthy Claimdesk project.
 
-    Uses a read-only connection, so the file is never modified.
+    Uses a read-only connection, so the file is never modified (it may be on read-only media).
     """
     name = path.name
     if not path.exists():
         raise ProjectError(f"{path}: no such project file")
     if path.is_dir():
         raise NotAProjectError(f"{path}: is a folder, not a Claimdesk project file")
+    if not path.is_file():
+        raise NotAProjectError(f"{path}: not a regular file, not a Claimdesk project")
     if path.stat().st_size == 0:
         raise NotAProjectError(f"{name}: empty file, not a Claimdesk project")
-    with open(path, "rb") as fh:
-        header = fh.read(100)
+    try:
+        with open(path, "rb") as fh:
+            header = fh.read(100)
+    except OSError as exc:
+        raise ProjectError(f"{name}: cannot be read ({_reason(exc)})") from None
     if not header.startswith(b"SQLite format 3\x00"):
         raise NotAProjectError(f"{name}: not a Claimdesk project (not an SQLite database)")
     if len(header) < 100:
         raise DamagedProjectError(f"{name}: damaged project file (truncated header)")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        conn = _connect_readonly(path)
     except sqlite3.Error as exc:
-        raise DamagedProjectError(f"{name}: cannot be opened ({exc})") from None
+        if (getattr(exc, "sqlite_errorcode", None) or 11) & 0xFF in (11, 26):  # CORRUPT, NOTADB
+            raise DamagedProjectError(f"{name}: damaged project file ({_reason(exc)})") from None
+        raise ProjectError(f"{name}: cannot be opened ({_reason(exc)})") from None
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -519,13 +707,25 @@ def _check_file(path: Path) -> None:
                 f"{name}: made by a newer Claimdesk (project schema {version}, this app reads up to "
                 f"{SCHEMA_VERSION}); update Claimdesk to open it"
             )
+        if version < 0:
+            raise DamagedProjectError(f"{name}: damaged project file (schema version {version})")
         result = [r[0] for r in conn.execute("PRAGMA quick_check").fetchall()]
         if result != ["ok"]:
-            raise DamagedProjectError(f"{name}: damaged project file (integrity check: {result[0]})")
+            raise _damaged(name, "integrity check", result)
     except sqlite3.DatabaseError as exc:
-        raise DamagedProjectError(f"{name}: damaged project file ({exc})") from None
+        raise DamagedProjectError(f"{name}: damaged project file ({_reason(exc)})") from None
     finally:
         conn.close()
+
+
+def _damaged(name: str, what: str, problems: list[str]) -> DamagedProjectError:
+    """One line for a list of problems (``PRAGMA quick_check`` output): the first and a count; all of
+    them in ``details``."""
+    lines = [line.strip() for text in problems for line in str(text).splitlines()
+             if line.strip() and not line.startswith("***")]
+    lines = lines or ["unknown problem"]
+    more = f" and {len(lines) - 1} more problem{'s' if len(lines) > 2 else ''}" if len(lines) > 1 else ""
+    return DamagedProjectError(f"{name}: damaged project file ({what}: {lines[0]}{more})", details=lines)
 
 
 class Store:
@@ -549,45 +749,84 @@ class Store:
 
     @classmethod
     def create(cls, path: str | os.PathLike, *, annotator: str | None = None) -> Store:
+        """Create a new project file; nothing is left behind when that fails (a full disk)."""
         path = Path(path)
-        if path.exists():
+        if path.exists() or path.is_symlink():
             raise ProjectError(f"{path}: already exists; open it, or choose another name")
-        if not path.parent.exists():
+        if not path.parent.is_dir():
             raise ProjectError(f"{path}: folder {path.parent} does not exist")
         lock = _WriterLock.acquire(path)
+        real = lock.db_path
+        sidecars = [Path(f"{real}{s}") for s in ("-wal", "-journal")]
+        for sidecar in sidecars:
+            if sidecar.exists() and sidecar.stat().st_size > 0:
+                lock.release(path)
+                raise ProjectError(f"{path}: a {sidecar.name} file from an earlier project is beside it; "
+                                   "move it away first")
+        made = [p for p in (real, *sidecars, Path(f"{real}-shm")) if not p.exists()]
+        conn = None
         try:
-            conn = _connect(path)
+            conn = _connect(real)
+            lock.cover(real)
             conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            migrate(conn)
+            migrate(conn, name=path.name)
             store = cls(path, conn, readonly=False, lock=lock, annotator=annotator)
             with store.transaction("create project"):
                 store.set_meta("app_version", __version__)
                 store.set_meta("created_at", now_iso())
                 store._install_default_labels()
-        except BaseException:
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
+            for leftover in made:
+                try:
+                    leftover.unlink()
+                except OSError:
+                    pass
             lock.release(path)
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                if _is_disk_full(exc, real):
+                    raise DiskFullError(f"{path}: disk full: the project was not created "
+                                        "(nothing was left behind)") from None
+                raise ProjectError(f"{path}: cannot be created ({_reason(exc)})") from None
             raise
         return store
 
     @classmethod
     def open(cls, path: str | os.PathLike, *, readonly: bool = False, annotator: str | None = None) -> Store:
+        """Open a project: for reading (``readonly``, no lock, works on read-only files, folders and
+        media) or for writing (takes the single-writer lock; migrates an older schema)."""
         path = Path(path)
         _check_file(path)
         if readonly:
-            conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-            conn.row_factory = sqlite3.Row
-            return cls(path, conn, readonly=True, lock=None, annotator=annotator)
+            return cls(path, _connect_readonly(path), readonly=True, lock=None, annotator=annotator)
         lock = _WriterLock.acquire(path)
+        conn = None
         try:
-            conn = _connect(path)
+            if not os.access(lock.db_path, os.W_OK):
+                raise ReadOnlyProjectError(f"{path}: read-only file; it can be read (info, export) but not changed")
+            conn = _connect(lock.db_path)
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version < SCHEMA_VERSION:
-                _backup(conn, path, version)
-                migrate(conn)
+                backup = _backup(conn, lock.db_path, version)
+                try:
+                    migrate(conn, name=path.name)
+                except DamagedProjectError:
+                    if backup.made:
+                        backup.path.unlink(missing_ok=True)
+                    raise
             store = cls(path, conn, readonly=False, lock=lock, annotator=annotator)
-            store.set_meta("app_version", __version__)
-        except BaseException:
+            if store.meta("app_version") != __version__:
+                try:
+                    store.set_meta("app_version", __version__)
+                except DiskFullError:
+                    pass  # informational: a full disk must not stop the project from opening
+        except BaseException as exc:
+            if conn is not None:
+                conn.close()
             lock.release(path)
+            if isinstance(exc, (sqlite3.Error, OSError)):
+                raise _project_error(exc, path, lock.db_path, "was not opened") from None
             raise
         return store
 
@@ -617,34 +856,77 @@ class Store:
     def transaction(self, summary: str = "") -> Iterator[sqlite3.Connection]:
         """One atomic write.  Nested calls join the outer transaction.
 
-        On commit, subscribers receive one :class:`ChangeEvent`; on error nothing is written.
+        On commit, subscribers receive one :class:`ChangeEvent`; on error nothing is written.  When
+        the disk is full (or the file cannot be written) the error is a one-line
+        :class:`ProjectError` (:class:`DiskFullError`): this transaction is not saved, everything
+        committed before is kept.
+
+        After each commit the write-ahead log is checkpointed into the project file (passively:
+        never waiting for readers), so the project file itself holds every committed transaction
+        except, at most, the last one while its checkpoint runs and any frames a reader's open
+        snapshot holds back; a ``-wal`` deleted behind the writer's back loses no more than that.
         """
         if self.readonly:
             raise ProjectError(f"{self.path.name}: opened read-only")
         outer = self._depth == 0
         if outer:
-            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise self._write_error(exc) from None
             self._pending = _Pending()
         self._depth += 1
         if summary:
             self._pending.summaries.append(summary)
         try:
             yield self.conn
-        except BaseException:
-            self._depth -= 1
             if outer:
-                self.conn.execute("ROLLBACK")
-                self._labels_cache = None
+                self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if outer:
+                self._depth = 0
+                self._rollback()
+                if isinstance(exc, (sqlite3.Error, OSError)) and self._is_write_failure(exc):
+                    raise self._write_error(exc) from None
+            else:
+                self._depth -= 1
             raise
         self._depth -= 1
         if outer:
-            self.conn.execute("COMMIT")
+            self._checkpoint()
             pending = self._pending
             if "labels" in pending.tables:
                 self._labels_cache = None
             event = ChangeEvent(frozenset(pending.tables), frozenset(pending.doc_ids), "; ".join(pending.summaries))
             for callback in list(self._subscribers):
                 callback(event)
+
+    def _rollback(self) -> None:
+        """Undo an open transaction; never hides the error that caused it (SQLite may already
+        have rolled back on a full disk)."""
+        self._labels_cache = None
+        if self.conn.in_transaction:
+            try:
+                self.conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
+
+    def _checkpoint(self) -> None:
+        try:
+            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error:
+            pass  # the commit stands in the WAL; the next checkpoint catches up
+
+    def _is_write_failure(self, exc: BaseException) -> bool:
+        code = getattr(exc, "sqlite_errorcode", None)
+        return _is_disk_full(exc, self._db_path) or (code is not None and code & 0xFF in _WRITE_FAILURES)
+
+    def _write_error(self, exc: BaseException) -> ProjectError:
+        return _project_error(exc, self.path, self._db_path, "this change was not saved")
+
+    @property
+    def _db_path(self) -> Path:
+        return self._lock.db_path if self._lock is not None else Path(os.path.realpath(self.path))
 
     def touched(self, table: str, doc_id: int | None = None) -> None:
         """Note inside a transaction what it changed, for the change event."""
@@ -928,9 +1210,56 @@ def _label_fields(item: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+#: SQLite primary result codes that mean "the file could not be written" (not a bug in a query):
+#: BUSY, LOCKED, READONLY, IOERR, CORRUPT, FULL, CANTOPEN, NOTADB.
+_WRITE_FAILURES = frozenset({5, 6, 8, 10, 11, 13, 14, 26})
+
+
+def _is_disk_full(exc: BaseException, where: Path | None = None) -> bool:
+    import errno
+
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is None:
+        return False
+    if code & 0xFF == 13:  # SQLITE_FULL
+        return True
+    if code & 0xFF == 10 and where is not None:  # an I/O error (growing -shm, fsync) on a full disk
+        try:
+            return shutil.disk_usage(where.parent).free < 256 * 1024
+        except OSError:
+            return False
+    return False
+
+
+def _reason(exc: BaseException) -> str:
+    if isinstance(exc, OSError):
+        return exc.strerror or str(exc)
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _project_error(exc: BaseException, path: Path, real: Path, what: str) -> ProjectError:
+    """The one-line error for an SQLite or OS error while writing ``path`` (``what`` happened)."""
+    name = path.name
+    if isinstance(exc, ProjectError):
+        return exc
+    if _is_disk_full(exc, real):
+        return DiskFullError(f"{name}: disk full: {what}; everything saved before is kept")
+    code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
+    if code == 8 or (isinstance(exc, PermissionError)):
+        return ReadOnlyProjectError(f"{name}: read-only: {what}; everything saved before is kept")
+    if code in (11, 26):
+        return DamagedProjectError(f"{name}: damaged project file ({_reason(exc)}): {what}")
+    if code in (5, 6):
+        return ProjectError(f"{name}: busy (another program holds it: {_reason(exc)}): {what}")
+    return ProjectError(f"{name}: cannot be written ({_reason(exc)}): {what}; everything saved before is kept")
+
+
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True, timeout=10)
     conn.row_factory = sqlite3.Row
+    conn.text_factory = _decode_text
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -938,16 +1267,68 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def _backup(conn: sqlite3.Connection, path: Path, version: int) -> Path:
+def _connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
+    """A read-only connection that also works on a read-only file, folder or medium.
+
+    ``mode=ro`` first (it sees a writer's committed changes); when that cannot work because no
+    ``-shm`` can be created beside the file, ``immutable=1``, which is safe there: nothing can
+    write in that folder, and there is no ``-wal`` with changes the project file lacks.
+    """
+    real = Path(os.path.realpath(path))
+    uri = real.as_uri()
+    conn = None
+    try:
+        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=check_same_thread)
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        if conn is not None:
+            conn.close()
+        if (exc.sqlite_errorcode & 0xFF) not in (8, 10, 14):  # READONLY, IOERR, CANTOPEN
+            raise
+        wal = Path(f"{real}-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise ReadOnlyProjectError(
+                f"{path.name}: read-only here, and its {wal.name} holds changes not yet in the project "
+                "file, which cannot be read without writing beside it; open it once where it can be written"
+            ) from None
+        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=check_same_thread)
+    conn.row_factory = sqlite3.Row
+    conn.text_factory = _decode_text
+    return conn
+
+
+def _decode_text(data: bytes) -> str:
+    """Stored text as ``str``; bytes that are not UTF-8 (a damaged file) raise a
+    :class:`DamagedProjectError` at the read, not a ``UnicodeDecodeError`` somewhere later."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _DamagedText(exc) from None
+
+
+class _DamagedText(ValueError):
+    """Undecodable text in a row (raised from the text factory; SQLite wraps it)."""
+
+
+@dataclass(frozen=True)
+class _Backup:
+    path: Path
+    made: bool
+
+
+def _backup(conn: sqlite3.Connection, path: Path, version: int) -> _Backup:
     """Copy an older project aside before migrating it: nothing already saved is ever lost."""
     target = path.with_name(f"{path.name}.schema{version}.bak")
     if target.exists():
-        return target
+        return _Backup(target, False)
     tmp = target.with_name(target.name + ".tmp")
     dest = sqlite3.connect(str(tmp))
     try:
         conn.backup(dest)
-    finally:
+    except BaseException:
         dest.close()
+        tmp.unlink(missing_ok=True)
+        raise
+    dest.close()
     shutil.move(str(tmp), str(target))
-    return target
+    return _Backup(target, True)

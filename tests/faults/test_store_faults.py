@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from desktop.core.store import ProjectLockedError, Store, writer_lock
+from tests.faults.conftest import assert_one_line_error, run_cli
 
 HOLD = """
 import sys, time
@@ -54,3 +55,59 @@ def test_writer_lock_refused_while_another_process_writes(tmp_path):
         child.wait()
     with writer_lock(path):
         pass
+
+
+# Item 5: the single-writer lock follows the file, not the name it was opened by ---------------------
+
+
+def _hold_open(path):
+    child = subprocess.Popen([sys.executable, "-c", HOLD, str(path)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    line = child.stdout.readline().strip()
+    assert line == "open", child.stderr.read() if child.poll() is not None else line
+    return child
+
+
+def _project_with_one_document(path) -> None:
+    from desktop.core import edits as E
+
+    with Store.create(path) as store:
+        E.apply(store, E.AddDocument("d1", "Antony Blinken met Sergey Lavrov in Geneva. " * 5))
+
+
+@pytest.mark.parametrize("link", ["symlink", "hardlink", "hardlink in the same folder"])
+def test_second_writer_through_another_name_is_refused(tmp_path, link):
+    real = tmp_path / "real.claimdesk"
+    _project_with_one_document(real)
+    other_dir = tmp_path if link.endswith("same folder") else tmp_path / "elsewhere"
+    other_dir.mkdir(exist_ok=True)
+    alias = other_dir / "alias.claimdesk"
+    (alias.symlink_to if link == "symlink" else alias.hardlink_to)(real)
+    child = _hold_open(real)
+    try:
+        proc = run_cli("status", alias, "d1", "done")
+        assert_one_line_error(proc, "already open by", f"pid {child.pid}")
+        # and the other way round: the alias holds it, the real name is refused
+    finally:
+        child.kill()
+        child.wait()
+    child = _hold_open(alias)
+    try:
+        assert_one_line_error(run_cli("status", real, "d1", "done"), "already open by", f"pid {child.pid}")
+    finally:
+        child.kill()
+        child.wait()
+    assert run_cli("status", alias, "d1", "done").returncode == 0
+    with Store.open(real, readonly=True) as store:
+        assert store.documents()[0].status == "done"
+
+
+def test_hard_links_in_one_process_share_the_lock(tmp_path):
+    real = tmp_path / "real.claimdesk"
+    _project_with_one_document(real)
+    alias = tmp_path / "alias.claimdesk"
+    alias.hardlink_to(real)
+    with Store.open(real) as a, Store.open(alias) as b:
+        a.set_meta("k", "1")
+        b.set_meta("k", "2")
+        assert a.meta("k") == "2"
