@@ -55,6 +55,11 @@ SUFFIX = ".claimdesk"
 #: ``PRAGMA application_id``: the bytes "Clmd".
 APPLICATION_ID = 0x436C6D64
 
+#: At most this many pages (4 KiB each) of committed changes are ever only in the ``-wal`` file:
+#: a commit that finds the log longer copies it into the project file itself (SQLite's
+#: ``wal_autocheckpoint``), besides the checkpoint after every commit (see :meth:`Store.transaction`).
+WAL_CHECKPOINT_PAGES = 128
+
 #: Tables whose rows edits change; each has an integer ``id`` primary key.
 EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels")
 
@@ -728,6 +733,71 @@ def _damaged(name: str, what: str, problems: list[str]) -> DamagedProjectError:
     return DamagedProjectError(f"{name}: damaged project file ({what}: {lines[0]}{more})", details=lines)
 
 
+#: Held while this process checkpoints (SQLite lets one checkpoint run at a time and a passive one
+#: that finds another running does nothing): a writer that must checkpoint waits for it instead.
+_CHECKPOINTING = threading.Lock()
+
+
+class _Checkpointer(threading.Thread):
+    """Copies a writer's write-ahead log into the project file right after each commit, in the
+    background (``PRAGMA wal_checkpoint(PASSIVE)`` on its own connection: it never blocks the
+    writer nor waits for readers).
+
+    Its connection is opened with the writer's, so it keeps the same ``-wal`` file open even if
+    something deletes that file's name later; :meth:`wal_intact` tells the writer when that
+    happened (the name is gone or is another file), and the writer then checkpoints each commit
+    itself before returning.
+    """
+
+    def __init__(self, db_path: Path, conn: sqlite3.Connection):
+        super().__init__(name=f"checkpoint {db_path.name}", daemon=True)
+        self.wal = Path(f"{db_path}-wal")
+        self._conn = conn
+        self._wake = threading.Event()
+        self._stopping = False
+        self._wal_id = _identity(self.wal)
+
+    @classmethod
+    def start_for(cls, db_path: Path) -> _Checkpointer | None:
+        try:
+            conn = sqlite3.connect(str(db_path), isolation_level=None, check_same_thread=False)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()  # opens the -wal now
+        except sqlite3.Error:
+            return None
+        worker = cls(db_path, conn)
+        worker.start()
+        return worker
+
+    def wal_intact(self) -> bool:
+        """Is the ``-wal`` this writer writes still the file at ``NAME-wal``?"""
+        if self._wal_id is None:
+            self._wal_id = _identity(self.wal)
+            return self._wal_id is not None
+        return _identity(self.wal) == self._wal_id
+
+    def poke(self) -> None:
+        self._wake.set()
+
+    def run(self) -> None:
+        while True:
+            self._wake.wait()
+            self._wake.clear()
+            if self._stopping:
+                return
+            with _CHECKPOINTING:
+                try:
+                    self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+                except sqlite3.Error:
+                    pass  # a later commit tries again; the edits stand in the WAL meanwhile
+
+    def stop(self) -> None:
+        self._stopping = True
+        self._wake.set()
+        if self is not threading.current_thread():
+            self.join()
+        self._conn.close()
+
+
 class Store:
     """An open project.  Use :meth:`create` or :meth:`open`; close with :meth:`close` or ``with``."""
 
@@ -744,6 +814,7 @@ class Store:
         self._subscribers: list[Callable[[ChangeEvent], None]] = []
         self._labels_cache: list[Label] | None = None
         self._entities_cache: tuple[tuple[int, int], list[Entity]] | None = None
+        self._checkpointer = None if readonly else _Checkpointer.start_for(self._db_path)
 
     # Opening and closing -----------------------------------------------------------------------
 
@@ -764,7 +835,7 @@ class Store:
                 raise ProjectError(f"{path}: a {sidecar.name} file from an earlier project is beside it; "
                                    "move it away first")
         made = [p for p in (real, *sidecars, Path(f"{real}-shm")) if not p.exists()]
-        conn = None
+        conn = store = None
         try:
             conn = _connect(real)
             lock.cover(real)
@@ -776,6 +847,8 @@ class Store:
                 store.set_meta("created_at", now_iso())
                 store._install_default_labels()
         except BaseException as exc:
+            if store is not None and store._checkpointer is not None:
+                store._checkpointer.stop()
             if conn is not None:
                 conn.close()
             for leftover in made:
@@ -801,7 +874,7 @@ class Store:
         if readonly:
             return cls(path, _connect_readonly(path), readonly=True, lock=None, annotator=annotator)
         lock = _WriterLock.acquire(path)
-        conn = None
+        conn = store = None
         try:
             if not os.access(lock.db_path, os.W_OK):
                 raise ReadOnlyProjectError(f"{path}: read-only file; it can be read (info, export) but not changed")
@@ -822,17 +895,22 @@ class Store:
                 except DiskFullError:
                     pass  # informational: a full disk must not stop the project from opening
         except BaseException as exc:
+            if store is not None and store._checkpointer is not None:
+                store._checkpointer.stop()
             if conn is not None:
                 conn.close()
             lock.release(path)
             if isinstance(exc, (sqlite3.Error, OSError)):
-                raise _project_error(exc, path, lock.db_path, "was not opened") from None
+                raise _project_error(exc, path, lock.db_path, "it was not opened") from None
             raise
         return store
 
     def close(self) -> None:
         if self.conn is None:
             return
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
+            self._checkpointer = None
         if not self.readonly:
             try:
                 self.conn.execute("PRAGMA optimize")
@@ -912,10 +990,22 @@ class Store:
                 pass
 
     def _checkpoint(self) -> None:
-        try:
-            self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-        except sqlite3.Error:
-            pass  # the commit stands in the WAL; the next checkpoint catches up
+        """After a commit: copy the write-ahead log into the project file.
+
+        Normally in the background (:class:`_Checkpointer`), so an edit does not wait for it; but
+        if the ``-wal`` file was deleted or replaced behind this process's back (a cleanup or sync
+        tool), at once, before the edit returns, since a crash would lose what only that file holds.
+        """
+        if self._checkpointer is None:
+            return
+        if self._checkpointer.wal_intact():
+            self._checkpointer.poke()
+            return
+        with _CHECKPOINTING:  # after the background one, if it is running: both cannot at once
+            try:
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            except sqlite3.Error:
+                pass  # the commit stands in the WAL; the next checkpoint catches up
 
     def _is_write_failure(self, exc: BaseException) -> bool:
         code = getattr(exc, "sqlite_errorcode", None)
@@ -1264,6 +1354,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 10000")
+    # The background checkpointer keeps the -wal near empty; this is the bound when it falls behind.
+    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_CHECKPOINT_PAGES}")
     return conn
 
 

@@ -3,6 +3,7 @@ read-only files and media, and damage that ``quick_check`` does not see."""
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 
@@ -10,6 +11,7 @@ import pytest
 
 from desktop.core.store import ProjectLockedError, Store, writer_lock
 from tests.faults.conftest import assert_one_line_error, run_cli
+from tests.processes import kill_when
 
 HOLD = """
 import sys, time
@@ -111,3 +113,47 @@ def test_hard_links_in_one_process_share_the_lock(tmp_path):
         a.set_meta("k", "1")
         b.set_meta("k", "2")
         assert a.meta("k") == "2"
+
+
+# Item 4: a -wal deleted behind a writer's back (a cleanup or sync tool), then a crash ----------------
+
+EDIT_BURST = """
+import sys
+from desktop.core import edits as E
+from desktop.core.store import Store
+
+store = Store.open(sys.argv[1])
+doc = store.documents()[0]
+n = len(doc.text)
+i = 0
+while True:
+    start = i % (n - 5)
+    inverse = E.apply(store, E.AddMention(doc.id, start, start + 4, "PERSON"))
+    print(f"committed {inverse.changes[-1].id}", flush=True)
+    i += 1
+"""
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
+def test_deleted_wal_then_crash_keeps_every_reported_edit(tmp_path):
+    """The window: an edit that has returned is in the project file itself (checkpointed after
+    each commit), so deleting the -wal loses at most a transaction still committing."""
+    path = tmp_path / "p.claimdesk"
+    _project_with_one_document(path)
+    wal = tmp_path / "p.claimdesk-wal"
+    seen = iter(range(1, 10**9))
+
+    def until(line: str) -> bool:
+        n = next(seen)
+        if n == 5:
+            assert wal.exists()
+            wal.unlink()
+        return n >= 120
+
+    lines, stderr = kill_when([sys.executable, "-c", EDIT_BURST, str(path)], until=until)
+    reported = [int(line.split()[1]) for line in lines if line.startswith("committed")]
+    assert len(reported) >= 120, stderr
+    with Store.open(path) as store:
+        assert store.integrity_check() == ["ok"]
+        stored = {m.id for m in store.mentions()}
+    assert set(reported) <= stored, f"lost {len(set(reported) - stored)} of {len(reported)} reported edits"
