@@ -10,6 +10,20 @@ Offsets in the public API are Python string offsets (code points) into the text;
 are UTF-16 code units, and the view converts between the two (an emoji before a span shifts Qt
 positions by one).
 
+Any text the importer accepts stays responsive (Qt lays a paragraph out as a whole, and one
+unbroken line of megabytes took minutes):
+
+- display-only breaks: a run of more than ``DISPLAY_RUN`` characters without a space, or a
+  paragraph of more than ``DISPLAY_PARAGRAPH`` characters (broken after a space), is shown as
+  several paragraphs without a gap between them, so it reads as wrapped lines;
+- parts: an article of more than ``PART_CHARS`` characters is shown one part at a time, with a
+  bar above the text (``parts_bar``) that says so and steps between parts; selecting text or a
+  span elsewhere (find, Tab, the inspectors) shows its part.  A span crossing a part's edge is
+  drawn up to the edge.
+
+Both are the same mapping as the emoji one (``_qt`` / ``_py``): the text, offsets, selections,
+copied text and every request stay the document's own.
+
 Layers and how they are drawn (paint order: quotes, then claims, then mentions on top):
 
 - entity mention: coloured background by label colour;
@@ -65,7 +79,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import shiboken6
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -85,7 +99,7 @@ from PySide6.QtGui import (
     QTextDocument,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QFrame, QTextEdit, QToolTip, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextEdit, QToolTip, QWidget
 
 __all__ = [
     "KEYMAP",
@@ -146,6 +160,16 @@ MAX_POINT_SIZE = 32.0
 LINE_HEIGHT_PERCENT = 140
 DOC_MARGIN = 28
 EDGE_GRAB_PX = 4
+#: Longest run of characters without a space shown as one line of text (display only).
+DISPLAY_RUN = 2_000
+#: Longest paragraph shown as one paragraph; a longer one is broken after a space (display only).
+DISPLAY_PARAGRAPH = 10_000
+#: Longer articles are shown one part of about this many characters at a time.
+PART_CHARS = 500_000
+
+# Runs and paragraphs that need a display break; anchored at their start so the scan is linear.
+_LONG_RUN_RE = re.compile(r"(?<!\S)\S{" + str(DISPLAY_RUN + 1) + ",}")
+_LONG_PARA_RE = re.compile(r"(?<![^\n\u2029])[^\n\u2029]{" + str(DISPLAY_PARAGRAPH + 1) + ",}")
 
 
 @dataclass(frozen=True)
@@ -197,8 +221,8 @@ def token_spans(text: str) -> list[tuple[int, int]]:
 class _Tokens:
     """Token boundaries of one text with fast lookups."""
 
-    def __init__(self, text: str) -> None:
-        self.spans = token_spans(text)
+    def __init__(self, text: str, offset: int = 0) -> None:
+        self.spans = [(s + offset, e + offset) for s, e in token_spans(text)] if offset else token_spans(text)
         self.starts = [s for s, _ in self.spans]
         self.ends = [e for _, e in self.spans]
 
@@ -257,6 +281,45 @@ class _Tokens:
 def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Snap a selection to whole tokens, trimming whitespace and punctuation around it."""
     return _Tokens(text).snap(start, end)
+
+
+def part_starts(text: str, size: int = PART_CHARS) -> list[int]:
+    """Where each part of a long text starts (``[0]`` for a text of at most ``size`` characters).
+
+    A part ends after the last line break in its last quarter, else after the last space there,
+    else at ``size`` characters.
+    """
+    starts, n = [0], len(text)
+    while n - starts[-1] > size:
+        lo, cut = starts[-1] + size * 3 // 4, starts[-1] + size
+        k = max(text.rfind("\n", lo, cut), text.rfind("\u2029", lo, cut))
+        if k < 0:
+            k = max(text.rfind(" ", lo, cut), text.rfind("\t", lo, cut))
+        starts.append(k + 1 if k >= 0 else cut)
+    return starts
+
+
+def display_breaks(text: str) -> list[int]:
+    """Offsets in ``text`` before which the view shows a display-only paragraph break.
+
+    Runs without a space longer than ``DISPLAY_RUN`` are cut every ``DISPLAY_RUN`` characters;
+    what is left of a paragraph longer than ``DISPLAY_PARAGRAPH`` is cut after its last space
+    within that length (or at it, when there is none).  Ordinary articles get none.
+    """
+    runs: list[int] = []
+    for m in _LONG_RUN_RE.finditer(text):
+        runs.extend(range(m.start() + DISPLAY_RUN, m.end(), DISPLAY_RUN))
+    extra: list[int] = []
+    for m in _LONG_PARA_RE.finditer(text):
+        seg = m.start()
+        for b in [*runs[bisect.bisect_right(runs, m.start()) : bisect.bisect_left(runs, m.end())], m.end()]:
+            while b - seg > DISPLAY_PARAGRAPH:
+                cut = seg + DISPLAY_PARAGRAPH
+                k = max(text.rfind(" ", seg + DISPLAY_PARAGRAPH // 2, cut), text.rfind("\t", seg + DISPLAY_PARAGRAPH // 2, cut))
+                seg = k + 1 if k >= 0 else cut
+                extra.append(seg)
+            seg = b
+    return sorted(runs + extra) if extra else runs
 
 
 _SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)")
@@ -439,6 +502,42 @@ class _Legend(QWidget):
         p.end()
 
 
+# The parts bar ----------------------------------------------------------------------------------
+
+
+class _PartsBar(QWidget):
+    """Above a very long article: which part of it is shown, and buttons to the others."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("partsBar")
+        self.setAutoFillBackground(True)
+        self.setBackgroundRole(QPalette.ColorRole.AlternateBase)
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.prev_button = QPushButton("◀ Previous")
+        self.prev_button.setToolTip("Show the previous part of the article")
+        self.next_button = QPushButton("Next ▶")
+        self.next_button.setToolTip("Show the next part of the article")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 3, 8, 3)
+        layout.addWidget(self.label, 1)
+        for button in (self.prev_button, self.next_button):
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the article keeps the keyboard
+            layout.addWidget(button)
+
+    def set_part(self, index: int, count: int, start: int, end: int, total: int) -> None:
+        self.label.setText(f"A very long article, shown in parts: part {index + 1} of {count} "
+                           f"(characters {start + 1:,}–{end:,} of {total:,}).")
+        self.label.setToolTip("Annotations that cross the edge of a part are drawn up to the edge. Find, Tab "
+                              "and the inspectors show the part they need.")
+        self.prev_button.setEnabled(index > 0)
+        self.next_button.setEnabled(index < count - 1)
+
+    def text(self) -> str:
+        return self.label.text()
+
+
 # The view ----------------------------------------------------------------------------------------
 
 
@@ -478,8 +577,17 @@ class ArticleView(QTextEdit):
 
         self._text = ""
         self._tokens_cache: _Tokens | None = None
-        self._astral_py: list[int] = []  # Python offsets of characters outside the BMP
-        self._astral_qt: list[int] = []  # their UTF-16 positions
+        # The shown part [_base, _limit) of the text (the whole text unless it is very long), and
+        # where Qt positions and Python offsets part: one more Qt position after each key in
+        # _extra_py (a character outside the BMP, or the character before a display-only break);
+        # _extra_qt holds the same places as Qt positions (the first UTF-16 unit, or the break).
+        self._parts: list[int] = [0]
+        self._part = 0
+        self._base = 0
+        self._limit = 0
+        self._extra_py: list[int] = []
+        self._extra_qt: list[int] = []
+        self._soft: list[int] = []  # offsets before which a display-only break is shown
         self._spans: list[SpanItem] = []
         self._by_key: dict[Key, SpanItem] = {}
         self._linked_from: dict[Key, list[Key]] = {}  # speaker/cue key -> quotes linking to it
@@ -487,6 +595,8 @@ class ArticleView(QTextEdit):
         self._pick_starts: list[int] = []
         self._pick_maxlen = 0
         self._claims: list[SpanItem] = []
+        self._claim_starts: list[int] = []
+        self._clip: tuple[int, int] = (0, 0)  # Python range on screen, set per paint
         self._entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
         self._entry_starts: list[int] = []
         self._entry_maxlen = 0
@@ -503,24 +613,72 @@ class ArticleView(QTextEdit):
 
         self.legend = _Legend()
         self.legend.setFont(self._small_font())
+        self.parts_bar = _PartsBar(self)
+        self.parts_bar.hide()
+        self.parts_bar.prev_button.clicked.connect(lambda: self.show_part(self._part - 1))
+        self.parts_bar.next_button.clicked.connect(lambda: self.show_part(self._part + 1))
         self.verticalScrollBar().valueChanged.connect(self._refresh_visible)
 
     # Public API --------------------------------------------------------------------------------
 
     def set_document(self, text: str, spans: Sequence[SpanItem]) -> None:
-        """Show a new article (resets scroll, selection and the selected span)."""
+        """Show a new article (resets scroll, selection and the selected span); a very long one
+        from its first part."""
         self._text = text
-        self._tokens_cache = None
-        self._astral_py = [m.start() for m in _ASTRAL_RE.finditer(text)] if not text.isascii() else []
-        self._astral_qt = [p + i for i, p in enumerate(self._astral_py)]
+        self._parts = part_starts(text)
         self._selected = None
+        self._spans = []  # the old article's highlights must not be applied to the new text
+        self._load_part(0)
+        self.set_spans(spans)
+        self.verticalScrollBar().setValue(0)
+
+    def part_count(self) -> int:
+        """How many parts the article is shown in (1 unless it is longer than ``PART_CHARS``)."""
+        return len(self._parts)
+
+    def current_part(self) -> int:
+        return self._part
+
+    def part_range(self) -> tuple[int, int]:
+        """The (start, end) offsets of the part shown."""
+        return self._base, self._limit
+
+    def show_part(self, index: int) -> None:
+        """Show part ``index`` of a long article, from its top (spans and the selected span stay)."""
+        index = max(0, min(index, len(self._parts) - 1))
+        if index == self._part:
+            return
+        self._load_part(index)
+        self._rebuild_base()
+        self._apply_selections()
+        self.verticalScrollBar().setValue(0)
+
+    def _show_part_of(self, pos: int) -> None:
+        """Show the part holding offset ``pos`` (the current one when ``pos`` is at its end)."""
+        if not self._base <= pos <= self._limit:
+            self.show_part(bisect.bisect_right(self._parts, pos) - 1)
+
+    def _load_part(self, index: int) -> None:
+        """Fill a new QTextDocument with part ``index``; set the offset mapping for it."""
+        text = self._text
+        base = self._parts[index]
+        limit = self._parts[index + 1] if index + 1 < len(self._parts) else len(text)
+        part = text if (base, limit) == (0, len(text)) else text[base:limit]
+        astral = [m.start() + base for m in _ASTRAL_RE.finditer(part)] if not part.isascii() else []
+        breaks = [b + base for b in display_breaks(part)]
+        self._part, self._base, self._limit, self._soft = index, base, limit, breaks
+        self._extra_py = sorted(astral + [b - 1 for b in breaks]) if breaks else astral
+        self._extra_qt = [] if breaks else [p - base + i for i, p in enumerate(astral)]
+        if breaks:  # after _extra_py: _qt is complete for Python -> Qt already
+            self._extra_qt = sorted([self._qt(a) for a in astral] + [self._qt(b) - 1 for b in breaks])
+        self._tokens_cache = None
         self._hover = None
         self._resize = None
         self._preview = None
         self._last_emitted_sel = (-1, -1)
         self.setExtraSelections([])
         # QTextDocument treats "\r" (and "\r\n") as paragraph breaks: keep offsets one-to-one.
-        shown = text.replace("\r\n", " \n").replace("\r", "\n") if "\r" in text else text
+        shown = part.replace("\r\n", " \n").replace("\r", "\n") if "\r" in part else part
         # Fill a fresh document before attaching it: no relayout per change, and the block format
         # (line height, paragraph spacing) is set once and inherited by every paragraph.
         doc = QTextDocument(self)
@@ -528,17 +686,48 @@ class ArticleView(QTextEdit):
         doc.setDefaultFont(self.font())
         doc.setDocumentMargin(DOC_MARGIN)
         cur = QTextCursor(doc)
-        cur.setBlockFormat(self._paragraph_format())
-        cur.insertText(shown)
-        # The old article's highlights must not be applied to the new text while the scroll bar
-        # adjusts to it (setDocument emits scroll changes before set_spans runs).
-        self._spans, self._entries, self._entry_starts, self._entry_maxlen, self._window = [], [], [], 0, None
+        normal = self._paragraph_format()
+        cur.setBlockFormat(normal)
+        if not breaks:
+            cur.insertText(shown)
+        else:
+            # a display-only break: a new paragraph without the gap after the one it ends
+            soft = self._paragraph_format()
+            soft.setBottomMargin(0)
+            prev = 0
+            for b in breaks:
+                cur.insertText(shown[prev : b - base])
+                cur.setBlockFormat(soft)
+                cur.insertBlock(normal)
+                prev = b - base
+            cur.insertText(shown[prev:])
+        # No highlights of the old mapping while the scroll bar adjusts to the new document
+        # (setDocument emits scroll changes before the entries are rebuilt).
+        self._entries, self._entry_starts, self._entry_maxlen, self._window = [], [], 0, None
         old = self.document()
         self.setDocument(doc)
         if old is not None and shiboken6.isValid(old) and old.parent() is self:
             old.deleteLater()
-        self.set_spans(spans)
-        self.verticalScrollBar().setValue(0)
+        multi = len(self._parts) > 1
+        if multi:
+            self.parts_bar.set_part(index, len(self._parts), base, limit, len(text))
+        self.parts_bar.setVisible(multi)
+        self._place_parts_bar()
+
+    def _place_parts_bar(self) -> None:
+        """The parts bar sits above the text, as wide as it (the scroll bar stays beside the text)."""
+        bar = self.parts_bar
+        if bar.isHidden():
+            if self.viewportMargins().top():
+                self.setViewportMargins(0, 0, 0, 0)
+            return
+        r = self.contentsRect()
+        width = r.width() - (self.verticalScrollBar().width() if self.verticalScrollBar().isVisible() else 0)
+        height = bar.heightForWidth(width) if bar.hasHeightForWidth() else bar.sizeHint().height()
+        height = max(height, bar.minimumSizeHint().height())
+        if self.viewportMargins().top() != height:
+            self.setViewportMargins(0, height, 0, 0)
+        bar.setGeometry(r.x(), r.y(), width, height)
 
     def set_spans(self, spans: Sequence[SpanItem]) -> None:
         """Same text, annotations changed: keeps scroll position and text selection."""
@@ -568,6 +757,7 @@ class ArticleView(QTextEdit):
         self._pick_starts = [t[0] for t in pick]
         self._pick_maxlen = max((e - s for s, e, _ in pick), default=0)
         self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=lambda sp: sp.start)
+        self._claim_starts = [c.start for c in self._claims]
         if self._selected not in self._by_key:
             self._selected = None
         if self._hover not in self._by_key:
@@ -578,6 +768,8 @@ class ArticleView(QTextEdit):
     def select_span(self, key: object) -> None:
         """Mark a span selected, scroll it into view and show its links (None clears)."""
         key = key if key in self._by_key else None
+        if key is not None:
+            self._show_part_of(self._by_key[key].start)
         self._selected = key
         self._preview = None
         self._apply_selections()
@@ -594,7 +786,11 @@ class ArticleView(QTextEdit):
         return self._py(cur.selectionStart()), self._py(cur.selectionEnd())
 
     def set_selection(self, start: int, end: int) -> None:
-        """Select text (Python offsets); an empty range clears the selection.  Emits nothing."""
+        """Select text (Python offsets); an empty range clears the selection.  Emits nothing.
+
+        In a long article the part holding ``start`` is shown (and the selection ends with it)."""
+        self._show_part_of(max(0, start))
+        end = min(end, self._limit)
         cur = QTextCursor(self.document())
         if end > start:
             cur.setPosition(self._qt(start))
@@ -610,10 +806,17 @@ class ArticleView(QTextEdit):
         sp = self._span_item_at(pos)
         return sp.key if sp else None
 
+    def cursor_offset(self) -> int:
+        """The text cursor's offset in the document."""
+        return self._py(self.textCursor().position())
+
     def sentence_at_cursor(self) -> tuple[int, int]:
-        """The sentence around the text cursor (or the selection start); (-1, -1) if none."""
+        """The sentence around the text cursor (or the selection start); (-1, -1) if none.
+
+        Sentences of the part shown (the whole article unless it is very long)."""
         pos = self._py(self.textCursor().selectionStart())
-        sentences = split_sentences(self._text)
+        base = self._base
+        sentences = [(s + base, e + base) for s, e in split_sentences(self._shown_text())]
         for s, e in sentences:
             if s <= pos < e or pos == e:
                 return s, e
@@ -655,22 +858,38 @@ class ArticleView(QTextEdit):
 
     @property
     def _tokens(self) -> _Tokens:
-        """Token boundaries, computed on first use (snapping, resizing, double-click)."""
+        """Token boundaries of the part shown, computed on first use (snapping, resizing,
+        double-click)."""
         if self._tokens_cache is None:
-            self._tokens_cache = _Tokens(self._text)
+            self._tokens_cache = _Tokens(self._shown_text(), self._base)
         return self._tokens_cache
+
+    def _shown_text(self) -> str:
+        if (self._base, self._limit) == (0, len(self._text)):
+            return self._text
+        return self._text[self._base : self._limit]
+
+    def createMimeDataFromSelection(self) -> QMimeData:  # noqa: N802
+        """Copy gives the document's characters (no display-only breaks, "\r" as it was)."""
+        data = QMimeData()
+        sel = self.selection()
+        data.setText(self._text[sel[0] : sel[1]] if sel else "")
+        return data
 
     # Offsets -------------------------------------------------------------------------------------
 
     def _qt(self, pos: int) -> int:
-        if not self._astral_py:
-            return pos
-        return pos + bisect.bisect_left(self._astral_py, pos)
+        """Qt position of Python offset ``pos`` (clamped to the part shown)."""
+        pos = min(max(pos, self._base), self._limit)
+        if not self._extra_py:
+            return pos - self._base
+        return pos - self._base + bisect.bisect_left(self._extra_py, pos)
 
     def _py(self, pos: int) -> int:
-        if not self._astral_qt:
-            return pos
-        return pos - bisect.bisect_left(self._astral_qt, pos)
+        """Python offset of Qt position ``pos`` (a display-only break maps to the offset after it)."""
+        if not self._extra_qt:
+            return pos + self._base
+        return pos + self._base - bisect.bisect_left(self._extra_qt, pos)
 
     def span_key_at_point(self, point: QPoint | QPointF) -> object | None:
         """Key of the span under a viewport point (for context menus), or None."""
@@ -715,6 +934,10 @@ class ArticleView(QTextEdit):
         cur = QTextCursor(self.document())
         cur.select(QTextCursor.SelectionType.Document)
         cur.mergeBlockFormat(self._paragraph_format())  # paragraph spacing follows the font
+        gapless = QTextBlockFormat()
+        gapless.setBottomMargin(0)
+        for b in self._soft:  # display-only breaks stay without a gap
+            QTextCursor(self.document().findBlock(self._qt(b) - 1)).mergeBlockFormat(gapless)
         self._refresh_visible()
         self.viewport().update()
 
@@ -776,8 +999,9 @@ class ArticleView(QTextEdit):
             fmt = self._format(sp.layer, sp.color, sp.suggested, False)
             order = _LAYER_ORDER.get(sp.layer, 1)
             for s, e in sp.parts():
-                if e > s:
-                    entries.append((self._qt(s), self._qt(e), order, sp.key, fmt))
+                qa, qb = self._qt(s), self._qt(e)
+                if qb > qa:  # (empty when outside the part shown)
+                    entries.append((qa, qb, order, sp.key, fmt))
         entries.sort(key=lambda en: en[0])
         self._entries = entries
         self._entry_starts = [en[0] for en in entries]
@@ -829,7 +1053,7 @@ class ArticleView(QTextEdit):
             parts = self._shown_parts(sp)
             order = _LAYER_ORDER.get(sp.layer, 1)
             # drawn in its layer's slot, so spans nested inside it stay visible
-            chosen += [(self._qt(s), self._qt(e), order, sel_key, fmt) for s, e in parts if e > s]
+            chosen += [(self._qt(s), self._qt(e), order, sel_key, fmt) for s, e in parts if self._qt(e) > self._qt(s)]
         chosen.sort(key=lambda en: (en[2], en[0]))
         doc = self.document()
         # Inside an edit block QTextCursor.setPosition skips computing the cursor's x (a layout).
@@ -890,12 +1114,19 @@ class ArticleView(QTextEdit):
         a, b = self._visible_qt_range()
         return self._py(a), self._py(b)
 
+    def _rects_in(self, s: int, e: int, clip: tuple[int, int]) -> list[QRectF]:
+        """Viewport rectangles of [s, e) within the Python range ``clip`` (what is on screen)."""
+        a, b = max(s, clip[0]), min(e, clip[1])
+        return self._range_rects(self._qt(a), self._qt(b)) if b > a else []
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         super().paintEvent(event)
         if not self._spans:
             return
         p = QPainter(self.viewport())
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        # the overlay draws only what is on screen: a span over a whole long article costs a screen
+        self._clip = self._visible_range()
         try:
             self._paint_claims(p)
             focus = self._selected or self._hover
@@ -909,9 +1140,8 @@ class ArticleView(QTextEdit):
     def _paint_claims(self, p: QPainter) -> None:
         if not self._claims:
             return
-        va, vb = self._visible_range()
-        starts = [c.start for c in self._claims]  # few claims per article; cheap
-        hi = bisect.bisect_left(starts, vb)
+        va, vb = self._clip
+        hi = bisect.bisect_left(self._claim_starts, vb)
         bar_x = DOC_MARGIN / 2 - 2
         for sp in self._claims[:hi]:
             if sp.end <= va:
@@ -919,7 +1149,7 @@ class ArticleView(QTextEdit):
             s, e = sp.start, sp.end
             if self._resize and self._resize[0] == sp.key and self._preview:
                 s, e = self._preview
-            rects = self._range_rects(self._qt(s), self._qt(e))
+            rects = self._rects_in(s, e, self._clip)
             if not rects:
                 continue
             ink = _ink(sp.color, self._dark)
@@ -954,15 +1184,23 @@ class ArticleView(QTextEdit):
         parts = self._shown_parts(sp)
         rects: list[QRectF] = []
         for s, e in parts:
-            rects += self._range_rects(self._qt(s), self._qt(e))
+            rects += self._rects_in(s, e, self._clip)
         pen = QPen(_ink(sp.color, self._dark), 1.6 if sp.layer == "quote" else 2)
         self._outline(p, rects, pen)
-        # edge handles show the span can be resized
-        if rects:  # edge handles: the span can be resized by dragging them
+        if rects:  # edge handles: the span can be resized by dragging them (where its edges show)
             p.setPen(Qt.PenStyle.NoPen)
             p.setBrush(QBrush(_ink(sp.color, self._dark)))
-            for r, x in ((rects[0], rects[0].left() - 2), (rects[-1], rects[-1].right() + 2)):
+            handles = []
+            if parts[0][0] >= self._clip[0]:
+                handles.append((rects[0], rects[0].left() - 2))
+            if parts[-1][1] <= self._clip[1]:
+                handles.append((rects[-1], rects[-1].right() + 2))
+            for r, x in handles:
                 p.drawRect(QRectF(x - 1.5, r.top() - 1, 3, r.height() + 2))
+
+    def _shown_rects(self, key: Key) -> list[QRectF]:
+        sp = self._by_key.get(key)
+        return [r for s, e in sp.parts() for r in self._rects_in(s, e, self._clip)] if sp else []
 
     def _partners(self, key: Key) -> list[Key]:
         """Keys linked to ``key`` in either direction (links may be given on either side)."""
@@ -984,15 +1222,15 @@ class ArticleView(QTextEdit):
             others = [k for k in self._partners(key) if k[0] != "quote"]
             if others:
                 pen = QPen(_ink(sp.color, self._dark), 1.2, Qt.PenStyle.DashLine)
-                self._outline(p, [r for k in others for r in self.span_rects(k)], pen)
+                self._outline(p, [r for k in others for r in self._shown_rects(k)], pen)
         for q in quotes:
             ink = _ink(q.color, self._dark)
             dashed = QPen(ink, 1.2, Qt.PenStyle.DashLine)
-            q_rects = [r for s, e in q.parts() for r in self._range_rects(self._qt(s), self._qt(e))]
+            q_rects = [r for s, e in q.parts() for r in self._rects_in(s, e, self._clip)]
             if key != q.key:
                 self._outline(p, q_rects, dashed)
             for lk in self._partners(q.key):
-                l_rects = self.span_rects(lk)
+                l_rects = self._shown_rects(lk)
                 if not l_rects:
                     continue
                 if lk != key:
@@ -1022,6 +1260,7 @@ class ArticleView(QTextEdit):
 
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
+        self._place_parts_bar()
         self._refresh_visible()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802

@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.session: ProjectSession | None = None
         self.doc_id: int | None = None
         self.text = ""
+        self._lowered: str | None = None  # self.text.lower(), for find; made on first use
         self._spans: list[SpanItem] = []
         self._pick_speaker_for: int | None = None
         self._last_refresh = 0.0
@@ -489,6 +490,7 @@ class MainWindow(QMainWindow):
         doc = self.store.document(doc_id)
         self.doc_id = doc_id
         self.text = doc.text
+        self._lowered = None
         self.title_label.setText(doc.title or doc.ext_id)
         bits = [b for b in (doc.source, doc.published, doc.story, doc.status.replace("_", " ")) if b]
         self.meta_label.setText(" · ".join(bits))
@@ -825,7 +827,7 @@ class MainWindow(QMainWindow):
 
     def _quote_at_cursor(self) -> int | None:
         selection = self.view.selection()
-        pos = selection[0] if selection else self.view.textCursor().position()
+        pos = selection[0] if selection else self.view.cursor_offset()
         for q in self.store.quotes(self.doc_id, include_rejected=False):
             if any(f.start <= pos < f.end for f in q.content):
                 return q.id
@@ -1091,7 +1093,9 @@ class MainWindow(QMainWindow):
         needle = self.find_edit.text()
         if not needle or not self.text:
             return
-        hay, low = self.text.lower(), needle.lower()
+        if self._lowered is None:
+            self._lowered = self.text.lower()
+        hay, low = self._lowered, needle.lower()
         selection = self.view.selection()
         pos = selection[1] if selection and step > 0 else (selection[0] if selection else 0)
         index = hay.find(low, pos) if step > 0 else hay.rfind(low, 0, max(pos, 0))

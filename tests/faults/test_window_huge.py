@@ -1,0 +1,137 @@
+"""Issue 10, item 9 (the window part): any document the importer accepts opens in the window
+and can be annotated.
+
+No timings: before the fix a multi-megabyte single-line article was laid out by Qt as one
+paragraph (minutes for one token, and the project opened on it every time); the tests assert
+what only a bounded display gives: no displayed paragraph is longer than a few thousand
+characters, the view shows a long article one part at a time and says so, and offsets near the
+end of the article still map exactly to the document's characters (through display-only breaks,
+emoji and the part's offset).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from PySide6.QtWidgets import QApplication
+
+from desktop.core import edits as E
+from desktop.core.store import Store
+
+pytestmark = pytest.mark.gui
+
+#: A single token of this many characters (the importer takes up to 20 MiB).
+HUGE = 3 * 1024 * 1024
+#: No displayed paragraph may be longer than this (the view's own limits are below it).
+LONGEST_SHOWN = 10_001
+
+
+def one_token(n: int) -> str:
+    """n characters without a space: digits of 0, 1, 2, ... (every slice is distinctive), with an
+    emoji (two UTF-16 units in Qt) near the start and another near the end."""
+    digits = "".join(map(str, range(n // 5)))[:n]
+    return digits[:1000] + "😀" + digits[1001 : n - 5000] + "😀" + digits[n - 4999 :]
+
+
+def one_line(n: int) -> str:
+    """n characters of distinct words on one line, no newline."""
+    words = " ".join(f"w{i}" for i in range(n // 3))[:n]
+    return words.rstrip() + "."
+
+
+def open_window(qtbot, path, tmp_path):
+    from desktop.ui.main_window import MainWindow
+
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    assert win.open_project(path)  # selects row 0: the huge article
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def huge_project(tmp_path, text: str) -> tuple:
+    path = tmp_path / "huge.claimdesk"
+    with Store.create(path) as store:
+        E.apply(store, E.AddDocument(ext_id="huge", text=text, title="One enormous line"))
+        E.apply(store, E.AddDocument(ext_id="small", text="Antony Blinken met Sergey Lavrov.", title="Small"))
+        return path, store.document_by_ext_id("huge").id
+
+
+def longest_block(view) -> int:
+    doc, longest = view.document(), 0
+    block = doc.begin()
+    while block.isValid():
+        longest = max(longest, block.length())
+        block = block.next()
+    return longest
+
+
+def selection_text(view, start: int, end: int) -> str:
+    """What the view draws as the ExtraSelection for the document range [start, end)."""
+    sel = next(s for s, rng in zip(view.extraSelections(), view.extra_selection_ranges(), strict=True) if rng == (start, end))
+    return sel.cursor.selectedText().replace("\u2029", "")  # display-only breaks are paragraph separators
+
+
+def label_selection(qtbot, win, start: int, end: int):
+    win.view.set_selection(start, end)
+    assert win.view.selection() == (start, end)
+    win.view.setFocus()
+    qtbot.keyClick(win.view, Qt.Key.Key_1)  # the first hotkey label
+    return next(m for m in win.store.mentions(win.doc_id) if (m.start, m.end) == (start, end))
+
+
+def test_one_huge_token_opens_in_parts_and_maps_offsets_exactly(qtbot, tmp_path):
+    text = one_token(HUGE)
+    path, doc_id = huge_project(tmp_path, text)
+    win = open_window(qtbot, path, tmp_path)
+    view = win.view
+    assert win.doc_id == doc_id and view.isVisible()
+    assert longest_block(view) <= LONGEST_SHOWN
+    assert view.document().characterCount() < len(text) // 2  # one part of it, not all of it
+    assert view.parts_bar.isVisible() and "part 1 of" in view.parts_bar.text().lower()
+    win.grab().save(str(tmp_path / "huge-token.png"))
+
+    # near the end: the last part is shown, the mention has the document's exact offsets, and
+    # what the view highlights is exactly those characters
+    n = len(text)
+    m = label_selection(qtbot, win, n - 40, n - 30)
+    assert view.current_part() == view.part_count() - 1
+    assert selection_text(view, n - 40, n - 30) == text[n - 40 : n - 30]
+    # across the emoji near the end (two Qt positions, one Python character)
+    s = text.rindex("😀") - 3
+    m2 = label_selection(qtbot, win, s, s + 8)
+    assert win.store.document(doc_id).text[m2.start : m2.end] == text[s : s + 8]
+    assert selection_text(view, s, s + 8) == text[s : s + 8]
+    # a range longer than a display break's run: it crosses at least one display-only break
+    a, b = n - 9000, n - 5500
+    label_selection(qtbot, win, a, b)
+    assert selection_text(view, a, b) == text[a:b]
+    assert longest_block(view) <= LONGEST_SHOWN
+    win.grab().save(str(tmp_path / "huge-token-end.png"))
+
+    # the first part again (through the bar's button): the earlier mentions are not shown there
+    view.show_part(0)
+    assert view.current_part() == 0
+    view.zoom_in()  # paragraph spacing follows the font; display-only breaks stay gapless
+    assert (m.start, m.end) not in view.extra_selection_ranges()
+    # copying a selection gives the document's characters, not the display breaks
+    view.set_selection(10, 4010)
+    view.copy()
+    assert QApplication.clipboard().text() == text[10:4010]
+
+
+def test_one_long_line_of_words_double_click_near_the_end_selects_that_word(qtbot, tmp_path):
+    text = one_line(2 * 1024 * 1024)
+    path, doc_id = huge_project(tmp_path, text)
+    win = open_window(qtbot, path, tmp_path)
+    view = win.view
+    assert longest_block(view) <= LONGEST_SHOWN
+    word = text.rstrip(".").rsplit(" ", 3)[-3]  # a word near the end
+    start = text.rindex(" " + word + " ") + 1
+    m = label_selection(qtbot, win, start, start + len(word))
+    view.select_span(("mention", m.id))  # scrolls it into view
+    rect = view.span_rects(("mention", m.id))[0]
+    qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
+    assert view.selection() == (start, start + len(word))
