@@ -26,6 +26,8 @@ UNDO = ActionSpec("edit.undo", "&Undo", "Ctrl+Z", icon="undo")
 REDO = ActionSpec("edit.redo", "&Redo", "Ctrl+Shift+Z", icon="redo")
 HISTORY = ActionSpec("edit.history", "&History", "Ctrl+H", "Every step of this session; click one to go back to it")
 SCHEMA = ActionSpec("edit.schema", "Label &Schema…", "", "Entity labels and claim label sets of this project")
+DELETE_DOC = ActionSpec("edit.delete_document", "&Delete Article…", "",
+                        "Remove the article and its annotations from the project (asks first; Undo brings it back)")
 FIND = ActionSpec("edit.find", "&Find in Article…", "Ctrl+F")
 FIND_PROJECT = ActionSpec("edit.find_project", "Find in &Project…", "Ctrl+Shift+F", icon="search")
 
@@ -56,7 +58,7 @@ ABOUT = ActionSpec("help.about", "&About Claimdesk")
 
 MENUS: list[tuple[str, list[ActionSpec | None]]] = [
     ("&File", [NEW, OPEN, None, IMPORT_FILES, IMPORT_FOLDER, EXPORT, None, CLOSE, QUIT]),
-    ("&Edit", [UNDO, REDO, HISTORY, None, FIND, FIND_PROJECT, None, SCHEMA]),
+    ("&Edit", [UNDO, REDO, HISTORY, None, FIND, FIND_PROJECT, None, DELETE_DOC, None, SCHEMA]),
     ("&Annotate", [ACCEPT, REJECT, ACCEPT_ALL, DELETE, None, NEW_CLAIM, CLAIM_SENTENCE, NEW_QUOTE, SET_SPEAKER,
                    SET_CUE, None,
                    PREANNOTATE]),

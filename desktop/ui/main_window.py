@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.doc_id: int | None = None
         self.text = ""
         self._lowered: str | None = None  # self.text.lower(), for find; made on first use
+        self._reselect_row = 0  # the row shown when the current article goes (a delete)
         self._spans: list[SpanItem] = []
         self._pick_speaker_for: int | None = None
         self._last_refresh = 0.0
@@ -222,6 +223,7 @@ class MainWindow(QMainWindow):
             A.IMPORT_FOLDER: self.import_folder_dialog, A.EXPORT: self.export_dialog, A.CLOSE: self.close_project,
             A.QUIT: self.close, A.UNDO: self.undo, A.REDO: self.redo, A.HISTORY: self.show_history,
             A.FIND: self.show_find, A.FIND_PROJECT: self.show_project_search, A.SCHEMA: self.show_schema,
+            A.DELETE_DOC: self.confirm_delete_document,
             A.ACCEPT: lambda: self.set_status_selected("accepted"), A.REJECT: lambda: self.set_status_selected("rejected"),
             A.ACCEPT_ALL: self.accept_all, A.DELETE: self.delete_selected, A.NEW_CLAIM: self.new_claim,
             A.CLAIM_SENTENCE: lambda: self.new_claim(sentence=True),
@@ -368,6 +370,8 @@ class MainWindow(QMainWindow):
             lambda target, others: self.do(edits.MergeEntities(target, tuple(others))))
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self.show_context_menu)
+        self.doc_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.doc_table.customContextMenuRequested.connect(self.show_doc_context_menu)
         self.entities_panel.sig_split_requested.connect(self.split_mention)
         self.entities_panel.sig_label_all_requested.connect(self.label_all_occurrences)
         self.entities_panel.sig_apply_all_requested.connect(self.apply_to_identical)
@@ -526,6 +530,62 @@ class MainWindow(QMainWindow):
         target = min(max(current + step, 0), rows - 1) if current >= 0 else 0
         self.doc_table.selectRow(target)
 
+    def build_doc_context_menu(self, point) -> QMenu:
+        """What a right-click in the articles list offers (the row under it becomes current)."""
+        menu = QMenu(self)
+        index = self.doc_table.indexAt(point)
+        if index.isValid():
+            self.doc_table.selectRow(index.row())
+        if self.doc_id is not None:
+            menu.addAction(self.actions_by_id[A.DELETE_DOC.id])
+        return menu
+
+    def show_doc_context_menu(self, point) -> None:
+        menu = self.build_doc_context_menu(point)
+        if not menu.isEmpty():
+            menu.exec(self.doc_table.viewport().mapToGlobal(point))
+
+    def confirm_delete_document(self) -> QMessageBox | None:
+        """Ask before deleting the current article (named, with what goes with it); Delete deletes."""
+        if self.doc_id is None or self.store is None:
+            return None
+        doc_id, doc = self.doc_id, self.store.document(self.doc_id)
+        counts = [(len(self.store.mentions(doc_id)), "entity mention"), (len(self.store.quotes(doc_id)), "quote"),
+                  (len(self.store.claims(doc_id)), "claim")]
+        held = ", ".join(f"{n} {what}{'s' if n != 1 else ''}" for n, what in counts if n)
+        row = self.doc_model.row_dict(self.doc_model.row_of(doc_id))
+        shown = self.doc_model.display(row, 1, Qt.ItemDataRole.DisplayRole) if row else ""  # as the list names it
+        name = f"“{shown}” ({doc.ext_id})" if shown and shown != doc.ext_id else f"“{doc.ext_id}”"
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete article", f"Delete the article {name} from the project?",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText((f"Its annotations go with it ({held}). " if held else "")
+                               + "Edit ▸ Undo brings it all back.")
+        box.button(QMessageBox.StandardButton.Yes).setText("Delete")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def done(_result: int) -> None:
+            if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+                self.delete_document(doc_id)
+
+        box.finished.connect(done)
+        box.open()
+        self.confirm_box = box
+        return box
+
+    def delete_document(self, doc_id: int) -> bool:
+        """Delete an article (one undoable edit); the window then shows the one that took its row,
+        or the one before it when it was the last."""
+        index = self.doc_proxy.mapFromSource(self.doc_model.index(self.doc_model.row_of(doc_id), 0))
+        self._reselect_row = max(index.row(), 0) if index.isValid() else 0
+        try:
+            done = self.do(edits.DeleteDocument(doc_id))
+        finally:
+            self._reselect_row = 0
+        if done:
+            self.statusBar().showMessage("Article deleted (Undo brings it back)", 5000)
+        return done
+
     def mark_done(self) -> None:
         if self.doc_id is not None:
             self.do(edits.SetDocumentStatus(self.doc_id, "done"))
@@ -580,7 +640,13 @@ class MainWindow(QMainWindow):
                 doc = self.store.document(self.doc_id)
             except KeyError:  # the document was removed
                 self.doc_id = None
+                self.text, self._lowered, self._spans = "", None, []
                 self.view.set_document("", [])
+                self.quote_model.set_document(None)
+                self.claim_model.set_document(None)
+                self.title_label.clear()
+                self.meta_label.clear()
+                self._update_enabled()
             else:
                 self.meta_label.setText(" · ".join(b for b in (doc.source, doc.published, doc.story,
                                                                doc.status.replace("_", " ")) if b))
@@ -589,7 +655,7 @@ class MainWindow(QMainWindow):
                 self.quotes_panel.show_quote(self.quotes_panel.quote_id())
                 self.claims_panel.show_claim(self.claims_panel.claim_id())
         if self.doc_id is None and self.doc_proxy.rowCount():
-            self.doc_table.selectRow(0)
+            self.doc_table.selectRow(min(self._reselect_row, self.doc_proxy.rowCount() - 1))
         if "documents" in event.tables:
             self._update_progress()
 
@@ -605,7 +671,7 @@ class MainWindow(QMainWindow):
         has_project, has_doc = self.session is not None, self.doc_id is not None
         for spec in (A.IMPORT_FILES, A.IMPORT_FOLDER, A.EXPORT, A.CLOSE, A.FIND_PROJECT, A.PREANNOTATE, A.SCHEMA):
             self.actions_by_id[spec.id].setEnabled(has_project)
-        for spec in (A.ACCEPT, A.REJECT, A.ACCEPT_ALL, A.DELETE, A.NEW_CLAIM, A.CLAIM_SENTENCE, A.NEW_QUOTE,
+        for spec in (A.ACCEPT, A.REJECT, A.ACCEPT_ALL, A.DELETE, A.DELETE_DOC, A.NEW_CLAIM, A.CLAIM_SENTENCE, A.NEW_QUOTE,
                      A.SET_SPEAKER, A.SET_CUE,
                      A.NEXT_SUGGESTION, A.PREV_SUGGESTION, A.MARK_DONE, A.FIND):
             self.actions_by_id[spec.id].setEnabled(has_doc)

@@ -1,5 +1,5 @@
 """Issue 10, item 9 (the window part): any document the importer accepts opens in the window
-and can be annotated.
+and can be annotated; a bad article can be deleted from the window, and undo brings it back.
 
 No timings: before the fix a multi-megabyte single-line article was laid out by Qt as one
 paragraph (minutes for one token, and the project opened on it every time); the tests assert
@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.core import edits as E
+from desktop.core.jobs import import_into
 from desktop.core.store import Store
+from tests.conftest import SEEDS, dump
 
 pytestmark = pytest.mark.gui
 
@@ -135,3 +137,74 @@ def test_one_long_line_of_words_double_click_near_the_end_selects_that_word(qtbo
     rect = view.span_rects(("mention", m.id))[0]
     qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center().toPoint())
     assert view.selection() == (start, start + len(word))
+
+
+# Delete Article ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def seeds_window(qtbot, tmp_path):
+    path = tmp_path / "story.claimdesk"
+    with Store.create(path) as store:
+        import_into(store, [SEEDS])
+    return open_window(qtbot, path, tmp_path)
+
+
+def confirmation(qtbot, win) -> QMessageBox:
+    qtbot.waitUntil(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox))
+    return QApplication.activeModalWidget()
+
+
+def test_delete_article_asks_naming_it_then_undo_brings_it_back(qtbot, seeds_window, tmp_path):
+    win = seeds_window
+    win.doc_table.selectRow(1)
+    doc_id = win.doc_id
+    doc = win.store.document(doc_id)
+    title = doc.title or doc.ext_id
+    before = dump(win.store)
+    rows = win.doc_proxy.rowCount()
+    neighbour = win.doc_model.row_id(win.doc_proxy.mapToSource(win.doc_proxy.index(2, 0)).row())
+
+    # Cancel keeps it
+    win.actions_by_id["edit.delete_document"].trigger()
+    box = confirmation(qtbot, win)
+    assert title in box.text()
+    box.grab().save(str(tmp_path / "delete-confirm.png"))
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Cancel), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: QApplication.activeModalWidget() is None)
+    assert win.store.document(doc_id).id == doc_id and dump(win.store) == before
+
+    # Delete removes it; the window shows the next article
+    win.actions_by_id["edit.delete_document"].trigger()
+    box = confirmation(qtbot, win)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.doc_proxy.rowCount() == rows - 1)
+    with pytest.raises(KeyError):
+        win.store.document(doc_id)
+    assert win.doc_id == neighbour and win.view.isVisible()
+    assert win.title_label.text() == (win.store.document(neighbour).title or win.store.document(neighbour).ext_id)
+
+    # Undo (Ctrl+Z) brings it back with everything it held
+    win.view.setFocus()
+    qtbot.keyClick(win.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert dump(win.store) == before
+    assert win.doc_proxy.rowCount() == rows
+
+
+def test_delete_article_from_the_articles_list_context_menu(qtbot, seeds_window):
+    win = seeds_window
+    last = win.doc_proxy.rowCount() - 1
+    win.doc_table.selectRow(last)
+    doc_id = win.doc_id
+    menu = win.build_doc_context_menu(win.doc_table.visualRect(win.doc_proxy.index(last, 1)).center())
+    action = next(a for a in menu.actions() if a.text().replace("&", "").startswith("Delete Article"))
+    action.trigger()
+    box = confirmation(qtbot, win)
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: win.doc_proxy.rowCount() == last)
+    with pytest.raises(KeyError):
+        win.store.document(doc_id)
+    # the last one went: its neighbour is the one before it
+    assert win.doc_id == win.doc_model.row_id(win.doc_proxy.mapToSource(win.doc_proxy.index(last - 1, 0)).row())
+    win.undo()
+    assert win.store.document(doc_id).id == doc_id
