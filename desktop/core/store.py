@@ -420,11 +420,13 @@ class _WriterLock:
             except FileNotFoundError:
                 same = False
             if same:
-                fh.seek(0)
-                fh.truncate()
                 when = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-                fh.write(f"{default_annotator()}@{socket.gethostname()} (pid {os.getpid()}) since {when}")
-                fh.flush()
+                holder = f"{default_annotator()}@{socket.gethostname()} (pid {os.getpid()}) since {when}"
+                try:
+                    os.ftruncate(fh.fileno(), 0)
+                    os.write(fh.fileno(), holder.encode("utf-8"))
+                except OSError:  # a full disk: the lock holds all the same, unsigned
+                    pass
                 self._fh = fh
                 return
             fh.close()
@@ -901,7 +903,7 @@ class Store:
                 conn.close()
             lock.release(path)
             if isinstance(exc, (sqlite3.Error, OSError)):
-                raise _project_error(exc, path, lock.db_path, "it was not opened") from None
+                raise _project_error(exc, path, lock.db_path, "it was not opened") from exc
             raise
         return store
 

@@ -157,3 +157,63 @@ def test_deleted_wal_then_crash_keeps_every_reported_edit(tmp_path):
         assert store.integrity_check() == ["ok"]
         stored = {m.id for m in store.mentions()}
     assert set(reported) <= stored, f"lost {len(set(reported) - stored)} of {len(reported)} reported edits"
+
+
+# Item 11: a full disk -----------------------------------------------------------------------------
+
+
+def test_sqlite_full_is_one_line_and_keeps_what_was_saved(tmp_path):
+    from desktop.core import edits as E
+    from desktop.core.store import DiskFullError
+
+    path = tmp_path / "p.claimdesk"
+    _project_with_one_document(path)
+    with Store.open(path) as store:
+        pages = store.conn.execute("PRAGMA page_count").fetchone()[0]
+        store.conn.execute(f"PRAGMA max_page_count = {pages}")
+        with pytest.raises(DiskFullError) as info:
+            E.apply(store, E.AddDocument("big", "Lavrov spoke in Geneva for a long time. " * 20_000))
+        message = str(info.value)
+        assert "\n" not in message and "p.claimdesk" in message
+        assert "not saved" in message and "kept" in message
+        assert info.value.__context__ is None or "rollback" not in str(info.value.__context__)
+        # the store goes on: what was saved is there, a change that fits is saved
+        assert [d.ext_id for d in store.documents()] == ["d1"]
+        store.conn.execute("PRAGMA max_page_count = 1073741823")
+        E.apply(store, E.SetDocumentStatus(store.documents()[0].id, "done"))
+    with Store.open(path, readonly=True) as store:
+        assert [(d.ext_id, d.status) for d in store.documents()] == [("d1", "done")]
+
+
+@pytest.mark.parametrize("leave", [0, 48 * 1024])
+def test_new_on_a_full_disk_is_one_line_and_leaves_nothing(small_disk, leave):
+    from tests.faults.conftest import fill
+
+    fill(small_disk, leave=leave)
+    proc = run_cli("new", small_disk / "p.claimdesk")
+    assert_one_line_error(proc, "p.claimdesk", "disk full")
+    assert sorted(p.name for p in small_disk.iterdir()) == [".filler"]
+
+
+def test_full_disk_write_fails_in_one_line_and_reads_still_work(small_disk, tmp_path):
+    from desktop.core import edits as E
+    from desktop.core.store import DiskFullError
+    from tests.faults.conftest import fill
+
+    path = small_disk / "p.claimdesk"
+    _project_with_one_document(path)
+    with Store.open(path) as store:
+        fill(small_disk)
+        with pytest.raises(DiskFullError, match="disk full: this change was not saved; everything saved before is kept"):
+            E.apply(store, E.AddDocument("big", "Lavrov spoke in Geneva for a long time. " * 20_000))
+        assert store.document_count() == 1
+        # a second writer cannot even start (no room for its -shm): one line
+        assert_one_line_error(run_cli("status", path, "d1", "done"), "p.claimdesk")
+    assert_one_line_error(run_cli("status", path, "d1", "done"), "p.claimdesk", "disk full", "kept")
+    info = run_cli("info", path)
+    assert info.returncode == 0 and "documents: 1" in info.stdout, info.stderr
+    history = run_cli("history", path)
+    assert history.returncode == 0, history.stderr
+    out = tmp_path / "out.jsonl"
+    assert run_cli("export", path, "-f", "jsonl", "-o", out).returncode == 0
+    assert out.read_text(encoding="utf-8").count("\n") == 1
