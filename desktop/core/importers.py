@@ -13,12 +13,30 @@ Public API
     explicitly with an unknown suffix is reported.  One bad file never stops the rest: every
     failure becomes an ``ImportProblem`` and reading goes on.  ``cancel()`` is checked before each
     file; ``progress(done, total)`` is called after each one.
+
+    Only regular files are read, and nothing ever blocks: a named pipe, socket or device is
+    reported by name (in a folder as ``kind="skipped"``, named explicitly as an error), and every
+    file is opened non-blocking and checked before a byte is read.  In a folder, a symbolic link
+    to a file or folder outside it is skipped with a message naming the link and its target; a
+    link inside the folder is read once (a link and its target are one file).  A file named on
+    the command line is read even when it is a link: that is the user's choice.  A file name that
+    is not valid UTF-8 is imported with a warning; its bad bytes are written ``\xNN`` in messages,
+    in ``ImportedDocument.path`` and in the document id (see :func:`printable`), so nothing the
+    project cannot store (lone surrogates) reaches it.
 ``read_file(path)``
     The same for one path.
 ``count_inputs(paths)``
     How many inputs ``read_paths`` will look at (a brat ``.txt``/``.ann`` pair counts once).
-``decode_bytes(data)``
-    UTF-8 (a BOM is dropped), UTF-16/UTF-32 with BOM, else cp1252.  Binary data raises ValueError.
+``decode_text(data)``, ``decode_bytes(data)``
+    A :class:`Decoded` (text, codec, characters replaced) or just the text.  A BOM decides
+    (UTF-8, UTF-16, UTF-32; dropped).  Else UTF-8; UTF-8 spoilt by a few bytes that are not UTF-8
+    (a stray byte, a surrogate written as UTF-8 by WTF-8/CESU-8) stays UTF-8 with one U+FFFD per
+    run of bad bytes, and the readers warn with the count and the byte offset and line of the
+    first.  Else the encoding charset-normalizer detects, cp1252 whenever it is a plausible
+    reading.  Binary data (NUL bytes without a BOM, no plausible encoding, many control
+    characters) and text whose encoding cannot be told raise ValueError naming the byte offset.
+``printable(name)``
+    A file name (or any string) fit for one line and for the project file.
 
 Limits: a file larger than ``MAX_FILE_BYTES`` (20 MiB) is reported and skipped.  JSONL files are
 read line by line, so for them the limit applies to each line, not to the whole file; after
@@ -40,7 +58,9 @@ Plain text (``.txt``)
     ``ext_id`` is the file stem.  A ``.txt`` with a sibling ``.ann`` is a brat document.
 
 HTML (``.html``, ``.htm``)
-    Main text and metadata (title, date, canonical URL, host or site name as ``source``) are
+    Decoded from a BOM, else as UTF-8 when it is valid UTF-8, else by the charset the page
+    declares, read as WHATWG says (a declared UTF-16 or UTF-32 means UTF-8, ASCII and Latin-1 mean
+    windows-1252), else as ``decode_text``.  Main text and metadata (title, date, canonical URL, host or site name as ``source``) are
     extracted with trafilatura from the file's contents.  Nothing is fetched and nothing runs: the
     document is parsed by lxml with network access off, a DOCTYPE internal subset (where external
     entities would be declared) is removed first, and scripts, frames and images are not text.
@@ -51,7 +71,10 @@ Interchange JSONL (``.jsonl``)
     source, url, published, story) optional, ``entities``/``quotes``/``claims`` kept as given
     after every span and field has been checked.  A bad line is reported with its line number and
     skipped; the other lines import.  Blank lines are ignored.  JSONL must be UTF-8 (a BOM is
-    allowed); UTF-16 with BOM is accepted too, but is read whole, so the file limit applies.
+    allowed); UTF-16 with BOM is accepted too, but is read whole, so the file limit applies.  A
+    line that is not UTF-8 is an error naming the byte offset in the file; a line that is UTF-8
+    but for a few bytes is imported with them replaced (U+FFFD) and a warning, unless it carries
+    annotations, whose offsets the replacement could move: then it is an error.
     ``published`` is normalised to ``YYYY-MM-DD`` (left out with a warning when it is not a
     date); an ``id`` used twice in one file gives a warning (the store decides).
 
@@ -83,6 +106,13 @@ brat standoff (``X.txt`` + ``X.ann``)
       each).  The text field must match the ``.txt`` at those offsets (fragments joined by a
       space, as brat writes them); it is compared after collapsing runs of whitespace, because a
       standoff line cannot hold a line break.
+    * A ``.txt`` that is UTF-8 but for a few bytes is read with each run of bad bytes replaced by
+      one U+FFFD only when the offsets are unaffected, as the text fields show: every ``T`` line's
+      text must still match the ``.txt`` at its offsets.  A span covering a replacement, or after
+      one that moved the text, does not, and the whole document is skipped with a message naming
+      the byte offset of the first bad byte.  (Refusing every such file would lose documents whose
+      annotations are all intact; guessing how many characters a bad byte stood for cannot be
+      checked any other way.)
     * Quotes: a ``Speaker`` relation (``Arg1`` the Quote, ``Arg2`` a ``Speaker`` span or any entity
       mention) and a ``Cue`` relation (``Arg2`` a ``Cue`` span), at most one of each per quote; a
       ``SpeakerResolved`` relation (``Arg2`` an ``Antecedent`` span or an entity mention) names
@@ -127,9 +157,12 @@ __all__ = [
     "SUPPORTED_SUFFIXES",
     "ImportResult",
     "count_inputs",
+    "Decoded",
     "decode_bytes",
+    "decode_text",
     "host_of",
     "parse_date",
+    "printable",
     "read_file",
     "read_paths",
 ]
@@ -154,22 +187,127 @@ _BOMS = (
 )
 # C0 controls other than tab, LF, VT, FF, CR (and DEL); a few strays are tolerated, NUL never.
 _CONTROL_RE = re.compile("[\x01-\x08\x0e-\x1f\x7f]")
+# Bytes that are not UTF-8, as ``surrogateescape`` shows them: one U+FFFD replaces each run.
+_ESCAPED_RUN_RE = re.compile("[\udc80-\udcff]+")
+# A UTF-16 surrogate written as UTF-8 (WTF-8, CESU-8): evidence of UTF-8, though not valid UTF-8.
+_ENCODED_SURROGATE_BYTES_RE = re.compile(rb"\xed[\xa0-\xbf][\x80-\xbf]")
+_ASCII_BYTES = bytes(range(128))
 
 
-def decode_bytes(data: bytes) -> str:
-    """Decode a text file's bytes: UTF-8 (BOM dropped), UTF-16/32 with BOM, else cp1252.
+@dataclass(frozen=True)
+class Decoded:
+    """A text file's bytes decoded: the text, the codec used and what had to be replaced."""
 
-    Raises ``ValueError`` with a message fit for the user when the data is binary or cannot be
-    decoded.
+    text: str
+    encoding: str
+    #: Characters replaced with U+FFFD (UTF-8 with a few bytes that are not UTF-8).
+    replaced: int = 0
+    #: Byte offset (in the data given, BOM included) and line of the first replaced character.
+    first_byte: int | None = None
+    first_line: int | None = None
+
+    def warning(self) -> str | None:
+        """The one-line note for the user when characters were replaced, else None."""
+        if not self.replaced:
+            return None
+        n = self.replaced
+        return (f"{n} character{'s' if n != 1 else ''} not valid UTF-8 replaced with U+FFFD "
+                f"(the first at byte {self.first_byte}, line {self.first_line})")
+
+
+def _offset_note(data: bytes, offset: int) -> str:
+    line = data.count(b"\n", 0, offset) + 1
+    return f"byte 0x{data[offset]:02x} at offset {offset}, line {line}"
+
+
+def _utf8_with_replacement(data: bytes, start: int = 0) -> Decoded | None:
+    """``data[start:]`` as UTF-8 with each run of bytes that are not UTF-8 replaced by one U+FFFD,
+    when the data is UTF-8 that a few bad bytes spoil; None when it does not look like UTF-8 at
+    all (fewer valid multi-byte UTF-8 characters than bad bytes: another encoding, or binary)."""
+    body = data[start:] if start else data
+    escaped = body.decode("utf-8", "surrogateescape")  # each bad byte becomes one lone surrogate
+    valid = len(body.decode("utf-8", "ignore"))
+    bad_bytes = len(escaped) - valid
+    if not bad_bytes:
+        return Decoded(escaped, "utf-8")
+    ascii_bytes = len(body) - len(body.translate(None, _ASCII_BYTES))
+    surrogates = len(_ENCODED_SURROGATE_BYTES_RE.findall(body))
+    evidence = valid - ascii_bytes + surrogates  # multi-byte characters, and surrogates as WTF-8 writes them
+    if evidence == 0 or evidence < bad_bytes - 3 * surrogates:
+        return None
+    first = _ESCAPED_RUN_RE.search(escaped)
+    first_byte = start + len(escaped[: first.start()].encode("utf-8", "surrogateescape"))
+    text, replaced = _ESCAPED_RUN_RE.subn("\ufffd", escaped)
+    return Decoded(text, "utf-8", replaced, first_byte, data.count(b"\n", 0, first_byte) + 1)
+
+
+#: charset-normalizer's codec names that never hold text without a byte order mark and NUL bytes.
+_WIDE_CODECS = ("utf_16", "utf_32")
+
+
+#: A larger file's encoding is detected on its first MiB (to the last line break), then checked on all.
+_DETECT_SAMPLE_BYTES = 1 << 20
+
+
+def _detect(data: bytes, why: str, whole: bool = False) -> Decoded:
+    """Text that is not UTF-8: cp1252 when charset-normalizer finds it a plausible reading (the
+    usual legacy encoding of English and Western European news), else charset-normalizer's best
+    guess; refused when nothing fits (binary) or several readings fit equally (too little text)."""
+    from charset_normalizer import from_bytes
+
+    sample = data
+    if len(data) > _DETECT_SAMPLE_BYTES and not whole:  # detection on all of a large file takes long
+        cut = data.rfind(b"\n", 0, _DETECT_SAMPLE_BYTES)
+        sample = data[: cut + 1 if cut > 0 else _DETECT_SAMPLE_BYTES]
+    matches = [m for m in from_bytes(sample) if not m.encoding.startswith(_WIDE_CODECS)]
+    if not matches:
+        raise ValueError(f"looks like binary data: not UTF-8 ({why}) and no text encoding fits")
+    if any("cp1252" in m.could_be_from_charset for m in matches):
+        encoding = "cp1252"
+    else:
+        best = matches[0]
+        rivals = [m.encoding for m in matches[1:] if m.chaos == best.chaos and m.coherence == best.coherence
+                  and str(m) != str(best)]
+        if rivals and best.coherence == 0:
+            shown = ", ".join([best.encoding, *rivals[:3]])
+            raise ValueError(f"cannot be decoded: not UTF-8 ({why}), and its encoding cannot be told "
+                             f"({shown} fit equally); save it as UTF-8")
+        encoding = best.encoding
+    try:
+        return Decoded(data.decode(encoding), encoding)
+    except UnicodeDecodeError as exc:
+        if sample is not data:
+            return _detect(data, why, whole=True)
+        raise ValueError(f"cannot be decoded: not UTF-8 ({why}) and not {encoding} "
+                         f"({_offset_note(data, exc.start)})") from None
+
+
+def decode_text(data: bytes) -> Decoded:
+    """Decode a text file's bytes.
+
+    * A byte order mark decides (UTF-8, UTF-16, UTF-32; dropped from the text); data that does
+      not match its BOM is refused, naming the byte offset.
+    * Else UTF-8.  UTF-8 with a few bytes that are not UTF-8 (a stray byte, a UTF-16 surrogate
+      written as UTF-8) stays UTF-8: each run of bad bytes becomes one U+FFFD and
+      :meth:`Decoded.warning` says how many and where the first is.
+    * Else the encoding charset-normalizer detects, cp1252 whenever it is a plausible reading.
+    * Binary data (NUL bytes without a BOM, no plausible encoding, many control characters) and
+      data whose encoding cannot be told raise ``ValueError`` with a message fit for the user.
     """
-    text: str | None = None
     for bom, encoding in _BOMS:
         if data.startswith(bom):
+            if encoding == "utf-8":
+                decoded = _utf8_with_replacement(data, len(bom))
+                if decoded is None:
+                    raise ValueError("starts with a utf-8 byte order mark but is not UTF-8 "
+                                     f"({_offset_note(data, len(bom) + _first_bad(data[len(bom):]))})")
+                break
             try:
-                text = data[len(bom) :].decode(encoding)
+                decoded = Decoded(data[len(bom) :].decode(encoding), encoding)
             except UnicodeDecodeError as exc:
                 raise ValueError(
-                    f"starts with a {encoding} byte order mark but is not valid {encoding}"
+                    f"starts with a {encoding} byte order mark but is not valid {encoding} "
+                    f"(at byte offset {len(bom) + exc.start})"
                 ) from exc
             break
     else:
@@ -177,17 +315,24 @@ def decode_bytes(data: bytes) -> str:
             raise ValueError(
                 "looks like binary data (contains NUL bytes); if it is UTF-16 text, save it with a byte order mark"
             )
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                text = data.decode("cp1252")
-            except UnicodeDecodeError as exc:
-                raise ValueError(
-                    f"cannot be decoded: not UTF-8 and not cp1252 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-                ) from exc
-    _check_textual(text)
-    return text
+        decoded = _utf8_with_replacement(data)
+        if decoded is None:
+            decoded = _detect(data, _offset_note(data, _first_bad(data)))
+    _check_textual(decoded.text)
+    return decoded
+
+
+def _first_bad(data: bytes) -> int:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start
+    return 0
+
+
+def decode_bytes(data: bytes) -> str:
+    """The text of :func:`decode_text` (replacements, if any, unreported)."""
+    return decode_text(data).text
 
 
 def _check_textual(text: str) -> None:
@@ -198,24 +343,48 @@ def _check_textual(text: str) -> None:
         raise ValueError(f"looks like binary data ({controls} control characters)")
 
 
-def _decode_html(data: bytes) -> str:
-    """HTML: BOM, else UTF-8, else the charset the page declares, else cp1252."""
-    if any(data.startswith(bom) for bom, _ in _BOMS) or b"\x00" in data:
-        return decode_bytes(data)
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The Python codec for the charset an HTML page declares, read as WHATWG says: a declared
+    UTF-16 or UTF-32 is UTF-8 (a page that could be read to find the declaration is not UTF-16),
+    ASCII and Latin-1 are windows-1252."""
+    import codecs
+
+    match = _META_CHARSET_RE.search(data[:4096])
+    if not match:
+        return None
     try:
-        text = data.decode("utf-8")
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    if name.startswith(("utf-16", "utf-32", "utf-8")):
+        return "utf-8"
+    if name in ("ascii", "iso8859-1", "latin-1"):
+        return "cp1252"
+    return name
+
+
+def _decode_html(data: bytes) -> Decoded:
+    """HTML: BOM, else UTF-8, else the charset the page declares (as WHATWG reads it), else as
+    :func:`decode_text` (UTF-8 with a few bad bytes replaced, or the detected encoding)."""
+    if any(data.startswith(bom) for bom, _ in _BOMS) or b"\x00" in data:
+        return decode_text(data)
+    try:
+        decoded = Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
-        match = re.search(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", data[:4096], re.I)
-        text = None
-        if match:
+        declared = _declared_charset(data)
+        decoded = None
+        if declared not in (None, "utf-8"):
             try:
-                text = data.decode(match.group(1).decode("ascii"))
-            except (LookupError, UnicodeDecodeError):
-                text = None
-        if text is None:
-            return decode_bytes(data)
-    _check_textual(text)
-    return text
+                decoded = Decoded(data.decode(declared), declared)
+            except UnicodeDecodeError:
+                decoded = None
+        if decoded is None:
+            return decode_text(data)
+    _check_textual(decoded.text)
+    return decoded
 
 
 # Dates --------------------------------------------------------------------------------------------
@@ -465,9 +634,31 @@ class _Input:
     """One unit of work: a file (or a brat pair) and how to read it."""
 
     path: Path
-    kind: str  # txt | html | jsonl | brat | missing | unsupported | unreadable
+    kind: str  # txt | html | jsonl | brat | missing | unsupported | unreadable | skipped
     key: str
     message: str = ""
+    #: kind "skipped": why, in a few words (ImportProblem.reason)
+    reason: str = ""
+
+
+def printable(name: str) -> str:
+    """``name`` fit to show on one line and to store: the bytes of a file name that are not UTF-8
+    (which Python keeps as lone surrogates, ``os.fsdecode``) as ``\\xNN``, other characters that
+    are not printable (control characters, line breaks, surrogates) as ``\\xNN``/``\\uNNNN``."""
+    if name.isprintable():
+        return name
+    out = []
+    for ch in name:
+        code = ord(ch)
+        if 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        elif code <= 0xFF:
+            out.append(f"\\x{code:02x}")
+        else:
+            out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
+    return "".join(out)
 
 
 def _is_hidden(path: Path) -> bool:
@@ -487,13 +678,18 @@ def _sibling(path: Path, suffix: str) -> Path | None:
     return None
 
 
+def _key(path: Path) -> str:
+    """The identity of a file for "read once": its resolved path (a link and its target are one)."""
+    return os.path.normcase(os.path.realpath(path))
+
+
 def _classify(path: Path, explicit: bool) -> _Input | None:
     suffix = path.suffix.lower()
-    key = os.path.normcase(os.path.abspath(path))
+    key = _key(path)
     if suffix == ".txt":
         ann = _sibling(path, ".ann")
         if ann is not None:
-            return _Input(ann, "brat", os.path.normcase(os.path.abspath(ann)))
+            return _Input(ann, "brat", _key(ann))
         return _Input(path, "txt", key)
     if suffix == ".ann":
         return _Input(path, "brat", key)
@@ -502,7 +698,7 @@ def _classify(path: Path, explicit: bool) -> _Input | None:
     if suffix == ".jsonl":
         return _Input(path, "jsonl", key)
     if explicit:
-        shown = suffix or "(no suffix)"
+        shown = printable(suffix) or "(no suffix)"
         return _Input(
             path,
             "unsupported",
@@ -512,20 +708,86 @@ def _classify(path: Path, explicit: bool) -> _Input | None:
     return None
 
 
-def _walk(folder: Path) -> Iterator[Path | _Input]:
-    """Files under ``folder`` sorted by relative path, hidden ones left out; unreadable folders
+def _file_kind(mode: int) -> str | None:
+    """None for a regular file, else what it is, for a message."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    return "not a regular file"
+
+
+def _inside(path: str, folder: str) -> bool:
+    try:
+        return os.path.commonpath([path, folder]) == folder
+    except ValueError:  # another drive
+        return False
+
+
+def _walk(folder: Path) -> Iterator[_Input]:
+    """What to read under ``folder``, sorted by relative path; hidden files and folders and
+    unknown suffixes left out.  Only regular files are read: a named pipe, socket or device with
+    a supported suffix is skipped with a message, and so is a symbolic link to a file or folder
+    outside ``folder`` (a link inside it is read once, as its target).  Unreadable folders are
     reported."""
     failures: list[OSError] = []
-    found: list[Path] = []
+    found: list[tuple[Path, _Input]] = []
+    real_folder = os.path.realpath(folder)
+    shown_folder = _where(folder)
     for root, dirs, files in os.walk(folder, onerror=failures.append):
-        dirs[:] = [d for d in dirs if not _is_hidden(Path(root, d))]
-        found.extend(path for path in (Path(root, name) for name in files) if not _is_hidden(path))
+        kept = []
+        for name in dirs:
+            path = Path(root, name)
+            if _is_hidden(path):
+                continue
+            if path.is_symlink():  # not followed by the walk; say so when it leads outside
+                target = os.path.realpath(path)
+                if not _inside(target, real_folder):
+                    found.append((path, _Input(
+                        path, "skipped", os.path.normcase(os.path.abspath(path)),
+                        f"symbolic link to the folder {printable(target)}, outside {shown_folder}; "
+                        "not read", "link outside the folder")))
+                continue
+            kept.append(name)
+        dirs[:] = kept
+        for name in files:
+            path = Path(root, name)
+            if _is_hidden(path):
+                continue
+            item = _classify(path, explicit=False)
+            if item is None:
+                continue
+            try:
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode):
+                    target = os.path.realpath(path)
+                    if not _inside(target, real_folder):
+                        item = _Input(path, "skipped", os.path.normcase(os.path.abspath(path)),
+                                      f"symbolic link to {printable(target)}, outside {shown_folder}; "
+                                      "not read", "link outside the folder")
+                    mode = os.stat(path).st_mode
+            except FileNotFoundError:
+                item = _Input(path, "unreadable", _key(path), "symbolic link to a file that does not exist")
+            except OSError as exc:
+                item = _Input(path, "unreadable", _key(path), f"cannot access: {exc.strerror or exc}")
+            else:
+                if item.kind != "skipped" and (kind := _file_kind(mode)) is not None:
+                    item = _Input(path, "skipped", _key(path), f"is {kind}, not a regular file; not read",
+                                  "not a regular file")
+            found.append((path, item))
 
-    def key(path: Path) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        parts = path.relative_to(folder).parts
+    def key(entry: tuple[Path, _Input]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        parts = entry[0].relative_to(folder).parts
         return tuple(part.casefold() for part in parts), parts
 
-    yield from sorted(found, key=key)
+    for _, item in sorted(found, key=key):
+        yield item
     for error in failures:
         where = Path(error.filename or folder)
         yield _Input(where, "unreadable", str(where), f"folder cannot be read: {error.strerror or error}")
@@ -533,13 +795,14 @@ def _walk(folder: Path) -> Iterator[Path | _Input]:
 
 def _plan(paths: Iterable[PathLike]) -> Iterator[_Input]:
     seen: set[str] = set()
-    if isinstance(paths, (str, os.PathLike)):
+    if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
     for raw in paths:
-        path = Path(os.fspath(raw))
+        path = Path(os.fsdecode(raw))
         try:
             is_dir = path.is_dir()
             exists = is_dir or path.exists()
+            mode = None if is_dir or not exists else path.stat().st_mode  # a named link is followed
         except OSError as exc:
             yield _Input(path, "unreadable", str(path), f"cannot access: {exc.strerror or exc}")
             continue
@@ -547,7 +810,9 @@ def _plan(paths: Iterable[PathLike]) -> Iterator[_Input]:
             yield _Input(path, "missing", str(path), "file not found")
             continue
         if is_dir:
-            candidates = (p if isinstance(p, _Input) else _classify(p, explicit=False) for p in _walk(path))
+            candidates: Iterator[_Input | None] = _walk(path)
+        elif (kind := _file_kind(mode)) is not None:
+            candidates = iter([_Input(path, "unreadable", _key(path), f"is {kind}, not a regular file; not read")])
         else:
             candidates = iter([_classify(path, explicit=True)])
         for item in candidates:
@@ -597,15 +862,31 @@ class _Problem(Exception):
 
 
 def _where(path: Path) -> str:
-    return os.path.abspath(path)
+    return printable(os.path.abspath(path))
+
+
+def _name_is_utf8(path: Path) -> bool:
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _read_input(item: _Input, text_only: bool = False) -> Iterator[ImportResult]:
     readers = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "brat": _read_brat}
     reader = readers.get(item.kind)
     if reader is None:
-        yield ImportProblem(_where(item.path), item.message)
+        if item.kind == "skipped":
+            yield ImportProblem(_where(item.path), item.message, severity="warning", kind="skipped",
+                                reason=item.reason)
+        else:
+            yield ImportProblem(_where(item.path), item.message)
         return
+    if not _name_is_utf8(item.path):
+        also = "" if item.kind == "jsonl" else " and in the document's id"
+        yield ImportProblem(_where(item.path), f"file name is not valid UTF-8 (its bad bytes are written \\xNN here{also})",
+                            severity="warning")
     try:
         yield from (_read_jsonl(item.path, text_only=True) if text_only and item.kind == "jsonl" else reader(item.path))
     except _Problem as problem:
@@ -625,15 +906,33 @@ def _os_problem(exc: OSError, path: Path) -> _Problem:
     return _Problem(f"cannot be read: {exc.strerror or exc}", path)
 
 
-def _read_bytes(path: Path) -> bytes:
+def _open_regular(path: Path) -> tuple[Any, int]:
+    """``(binary file, size)`` for a regular file; anything else (a named pipe, a device) is
+    refused without blocking: it is opened non-blocking and checked before a byte is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _Problem(f"file is {_mib(size)}, larger than the {_mib(MAX_FILE_BYTES)} limit", path)
-        with open(path, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
+        fd = os.open(path, flags)
     except OSError as exc:
         raise _os_problem(exc, path) from None
+    try:
+        info = os.fstat(fd)
+        if (kind := _file_kind(info.st_mode)) is not None:
+            raise _Problem(f"is {kind}, not a regular file; not read", path)
+        return os.fdopen(fd, "rb"), info.st_size
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _read_bytes(path: Path) -> bytes:
+    handle, size = _open_regular(path)
+    with handle:
+        if size > MAX_FILE_BYTES:
+            raise _Problem(f"file is {_mib(size)}, larger than the {_mib(MAX_FILE_BYTES)} limit", path)
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise _os_problem(exc, path) from None
     if len(data) > MAX_FILE_BYTES:
         raise _Problem(f"file is larger than the {_mib(MAX_FILE_BYTES)} limit", path)
     return data
@@ -643,17 +942,22 @@ def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MiB" if size % (1024 * 1024) else f"{size // (1024 * 1024)} MiB"
 
 
-def _read_text(path: Path, decode: Callable[[bytes], str] = decode_bytes) -> str:
+def _read_text(path: Path, decode: Callable[[bytes], Decoded] = decode_text) -> Decoded:
     data = _read_bytes(path)
     if not data:
         raise _Problem("file is empty", path)
     try:
-        text = decode(data)
+        decoded = decode(data)
     except ValueError as exc:
         raise _Problem(str(exc), path) from None
-    if not text.strip():
+    if not decoded.text.strip():
         raise _Problem("file contains only whitespace", path)
-    return text
+    return decoded
+
+
+def _decode_warning(decoded: Decoded, path: Path) -> Iterator[ImportProblem]:
+    if (warning := decoded.warning()) is not None:
+        yield ImportProblem(_where(path), warning, severity="warning", kind="replaced")
 
 
 # Plain text ---------------------------------------------------------------------------------------
@@ -662,7 +966,7 @@ def _read_text(path: Path, decode: Callable[[bytes], str] = decode_bytes) -> str
 def _text_document(path: Path, text: str) -> ImportedDocument:
     meta = _text_metadata(text)
     return ImportedDocument(
-        ext_id=path.stem,
+        ext_id=printable(path.stem),
         text=text,
         title=meta.get("title"),
         source=meta.get("source"),
@@ -674,7 +978,9 @@ def _text_document(path: Path, text: str) -> ImportedDocument:
 
 
 def _read_txt(path: Path) -> Iterator[ImportResult]:
-    yield _text_document(path, _read_text(path))
+    decoded = _read_text(path)
+    yield from _decode_warning(decoded, path)
+    yield _text_document(path, decoded.text)
 
 
 # HTML ---------------------------------------------------------------------------------------------
@@ -701,8 +1007,8 @@ def _html_tree(html: str) -> Any:
 def _read_html(path: Path) -> Iterator[ImportResult]:
     import trafilatura
 
-    html = _read_text(path, _decode_html)
-    tree = _html_tree(html)
+    decoded = _read_text(path, _decode_html)
+    tree = _html_tree(decoded.text)
     result = trafilatura.bare_extraction(
         tree,
         with_metadata=True,
@@ -722,8 +1028,9 @@ def _read_html(path: Path) -> Iterator[ImportResult]:
         or getattr(result, "sitename", None)
     )
     published = getattr(result, "date", None)
+    yield from _decode_warning(decoded, path)
     yield ImportedDocument(
-        ext_id=path.stem,
+        ext_id=printable(path.stem),
         text=text,
         title=getattr(result, "title", None) or None,
         source=source or None,
@@ -792,6 +1099,33 @@ class _Checker:
         return value if len(good) == len(value) else []
 
 
+def _has_surrogate(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _surrogate_field(record: Any) -> str | None:
+    """The first field (``text``, ``meta.title``, ``entities[0].label``) holding a lone surrogate,
+    which the project file could not store; None when there is none."""
+    stack: list[tuple[str, Any]] = [("", record)]
+    while stack:
+        where, value = stack.pop()
+        if isinstance(value, str):
+            if _has_surrogate(value):
+                return where or "a value"
+        elif isinstance(value, dict):
+            for key, item in reversed(value.items()):
+                if _has_surrogate(key):
+                    return f"a key in {where or 'the record'}"
+                stack.append((f"{where}.{key}" if where else key, item))
+        elif isinstance(value, list):
+            stack.extend((f"{where}[{i}]", item) for i, item in reversed(list(enumerate(value))))
+    return None
+
+
 def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | None, list[str], list[str]]:
     """Validate one interchange record: (document or None, errors, warnings)."""
     if not isinstance(record, dict):
@@ -814,10 +1148,9 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
         errors.append("text is empty")
     if "\x00" in text:
         errors.append("text contains NUL characters")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        errors.append("text contains an unpaired surrogate escape (\\ud800-\\udfff), which no UTF-8 file can hold")
+    if (field_name := _surrogate_field(record)) is not None:
+        errors.append(f"{field_name} contains an unpaired surrogate escape (\\ud800-\\udfff), "
+                      "which no UTF-8 file can hold")
     check = _Checker(len(text))
 
     meta = record.get("meta")
@@ -896,12 +1229,11 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
     return document, [], warnings
 
 
-def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
-    """(line number, text or None, problem or None) for each line of a JSONL file."""
-    try:
-        handle = open(path, "rb")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise _os_problem(exc, path) from None
+def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None, str | None, str | None]]:
+    """(line number, text or None, problem or None, replacement note or None) for each line of a
+    JSONL file.  A line that is UTF-8 but for a few bytes comes with those bytes replaced by
+    U+FFFD and a note saying so; byte offsets in messages count from the start of the file."""
+    handle, _ = _open_regular(path)
     with handle:
         head = handle.read(8192)
         if not head:
@@ -914,27 +1246,38 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None, str | None]]:
             except ValueError as exc:
                 raise _Problem(str(exc), path) from None
             for number, line in enumerate(whole.split("\n"), start=1):
-                yield number, line, None
+                yield number, line, None, None
             return
         if b"\x00" in head:
             raise _Problem("looks like binary data (contains NUL bytes), not JSONL", path)
         number = 0
+        offset = 0  # of the line's first byte in the file
         while True:
             raw = handle.readline(MAX_FILE_BYTES + 1)
             if not raw:
                 return
             number += 1
+            start, offset = offset, offset + len(raw)
             if len(raw) > MAX_FILE_BYTES and not raw.endswith(b"\n"):
                 while raw and not raw.endswith(b"\n"):
                     raw = handle.readline(1 << 20)
-                yield number, None, f"line is larger than the {_mib(MAX_FILE_BYTES)} limit"
+                    offset += len(raw)
+                yield number, None, f"line is larger than the {_mib(MAX_FILE_BYTES)} limit", None
                 continue
             if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
+                raw, start = raw[3:], 3
             try:
-                yield number, raw.decode("utf-8"), None
+                yield number, raw.decode("utf-8"), None, None
             except UnicodeDecodeError as exc:
-                yield number, None, f"not valid UTF-8 at byte {exc.start} (JSONL must be UTF-8)"
+                where = f"byte {start + exc.start} of the file (byte {exc.start + 1} of the line)"
+                decoded = _utf8_with_replacement(raw)
+                if decoded is None:
+                    yield number, None, f"not valid UTF-8 at {where}; JSONL must be UTF-8", None
+                else:
+                    n = decoded.replaced
+                    yield number, decoded.text, None, (
+                        f"{n} character{'s' if n != 1 else ''} not valid UTF-8 replaced with U+FFFD "
+                        f"(the first at {where})")
 
 
 def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
@@ -942,7 +1285,7 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
     problems = 0
     documents = 0
     seen_ids: dict[str, int] = {}
-    for number, line, problem in _jsonl_lines(path):
+    for number, line, problem, replaced in _jsonl_lines(path):
         if problem is None and line is not None and not line.strip():
             continue
         if problems >= MAX_PROBLEMS_PER_FILE:
@@ -966,6 +1309,12 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
             continue
         if text_only and isinstance(record, dict):
             record = {k: v for k, v in record.items() if k not in ("entities", "quotes", "claims")}
+        if replaced is not None and isinstance(record, dict) and any(record.get(k) for k in ("entities", "quotes", "claims")):
+            problems += 1
+            yield ImportProblem(where, replaced.replace(" replaced with U+FFFD", "") + "; a line with annotations "
+                                "is not repaired, since replacing bytes could move the text their offsets refer to",
+                                number)
+            continue
         document, errors, warnings = _record_to_document(record, path)
         for warning in warnings:
             yield ImportProblem(where, warning, number, severity="warning")
@@ -974,12 +1323,15 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
             shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
             yield ImportProblem(where, shown, number)
             continue
+        if replaced is not None:
+            yield ImportProblem(where, replaced, number, severity="warning", kind="replaced")
         if document.ext_id in seen_ids:
             yield ImportProblem(
                 where,
                 f"id {document.ext_id!r} already used on line {seen_ids[document.ext_id]}",
                 number,
                 severity="warning",
+                kind="duplicate-id",
             )
         else:
             seen_ids[document.ext_id] = number
@@ -1035,12 +1387,14 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
     txt_path = _sibling(ann_path, ".txt")
     if txt_path is None:
         raise _Problem(f"brat annotations without their text: {ann_path.with_suffix('.txt').name} not found")
-    text = _read_text(txt_path)
+    decoded_txt = _read_text(txt_path)
+    text = decoded_txt.text
     data = _read_bytes(ann_path)
     try:
-        ann = decode_bytes(data)
+        decoded_ann = decode_text(data)
     except ValueError as exc:
         raise _Problem(str(exc), ann_path) from None
+    ann = decoded_ann.text
     where = _where(ann_path)
     errors: list[tuple[int, str]] = []
     warnings: list[tuple[int, str]] = []
@@ -1225,8 +1579,15 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
     for number, message in errors:
         yield ImportProblem(where, message, number)
     if errors:
-        yield ImportProblem(where, f"brat document {txt_path.stem} skipped because of the errors above")
+        why = ""
+        if decoded_txt.replaced:
+            why = (f" ({txt_name} is not valid UTF-8 at byte {decoded_txt.first_byte}, line "
+                   f"{decoded_txt.first_line}; with {decoded_txt.replaced} character"
+                   f"{'s' if decoded_txt.replaced != 1 else ''} replaced, the offsets no longer match)")
+        yield ImportProblem(where, f"brat document {printable(txt_path.stem)} skipped because of the errors above{why}")
         return
+    yield from _decode_warning(decoded_txt, txt_path)
+    yield from _decode_warning(decoded_ann, ann_path)
     for number, message in warnings:
         yield ImportProblem(where, message, number, severity="warning")
 

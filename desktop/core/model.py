@@ -168,13 +168,24 @@ class ImportedDocument:
 
 @dataclass(frozen=True)
 class ImportProblem:
-    """One file (or one line of a file) that could not be imported, and why."""
+    """One file (or one line of a file) that could not be imported, or a note on one, and why.
+
+    ``path`` is printable (bytes of a file name that are not UTF-8 shown as ``\\xNN``).
+    """
 
     path: str
     message: str
     line: int | None = None
-    #: "error" skips the file or line; "warning" imports it with a note (e.g. a duplicate).
+    #: "error": the file or line could not be imported; "warning": a note (it was imported, or it
+    #: was left out on purpose: see ``kind``).
     severity: str = "error"
+    #: What a warning is, for reports: "" (a note on what was imported), "replaced" (characters
+    #: that were not valid UTF-8 replaced with U+FFFD), "skipped" (the input was left out on
+    #: purpose and is not an error: a link to outside the folder, a named pipe), "duplicate-id"
+    #: (JSONL: an id used earlier in the same file; the project gives the later one a new id).
+    kind: str = ""
+    #: kind "skipped": why, in a few words, as a report's summary groups them.
+    reason: str = ""
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line is not None else self.path

@@ -335,12 +335,14 @@ def test_bad_unreadable_file_any_platform(tmp_path, monkeypatch):
     path = write(tmp_path, "locked.txt", "text")
     good = write(tmp_path, "good.txt", "Good.")
 
-    def refuse(file, *args, **kwargs):
-        if Path(file) == path:
-            raise PermissionError(13, "Permission denied", str(file))
-        return open(file, *args, **kwargs)
+    real_open = os.open
 
-    monkeypatch.setattr(importers, "open", refuse, raising=False)
+    def refuse(file, *args, **kwargs):
+        if Path(os.fsdecode(file)) == path:
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)  # the importer opens files with os.open (non-blocking)
     results = list(read_paths([path, good]))
     assert [d.ext_id for d in docs(results)] == ["good"]
     [problem] = problems(results)
