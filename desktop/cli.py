@@ -66,18 +66,29 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    missing = [p for p in args.paths if not Path(p).exists()]
-    for p in missing:
-        print(f"{p}: no such file or folder", file=sys.stderr)
+    """Each note on stderr says what happened to one input (``warning:`` imported with a note,
+    ``renamed:`` imported under a new id, ``skipped:`` left out on purpose, ``error:`` not
+    imported); the summary on stdout counts them.  A path that does not exist is an error and the
+    rest go on.  When the project cannot be written (a full disk) the import stops with one last
+    line saying how many documents were saved before it."""
+    from desktop.core.importers import printable
+
     with Store.open(args.project) as store:
-        report = import_into(store, [p for p in args.paths if p not in missing], story=args.story,
+        report = import_into(store, args.paths, story=args.story,
                              job=Job(on_progress=TerminalProgress("importing")))
-    for problem in report.duplicates:
-        print(f"skipped {problem}", file=sys.stderr)
-    for problem in report.problems:
-        print(f"error: {problem}", file=sys.stderr)
+    for label, notes in (("warning", report.warnings), ("renamed", report.renamed),
+                         ("skipped", report.skipped), ("error", report.problems)):
+        for note in notes:
+            print(f"{label}: {note}", file=sys.stderr)
     print(report.summary())
-    if not report.added and (report.problems or missing):
+    if report.failure:
+        n = len(report.added)
+        saved = f"{n} document{'s' if n != 1 else ''} imported before it {'are' if n != 1 else 'is'} saved"
+        if report.added:
+            shown = ", ".join(printable(ext_id) for ext_id in report.added[:5])
+            saved += f" ({shown}{f' and {n - 5} more' if n > 5 else ''})"
+        raise CliError(f"import stopped: {report.failure}; {saved}")
+    if not report.added and report.problems:
         return EXIT_ERROR
     return EXIT_OK
 

@@ -8,13 +8,15 @@ Qt signal.  Nothing here imports Qt or spaCy.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from desktop.core import edits, importers
+from desktop.core.importers import printable
 from desktop.core.model import ImportedDocument, ImportProblem
-from desktop.core.store import Store
+from desktop.core.store import ProjectError, Store
 
 
 class Cancelled(Exception):
@@ -40,22 +42,78 @@ class Job:
             raise Cancelled()
 
 
+@dataclass(frozen=True)
+class Renamed:
+    """A document imported under a new id because its id was already used."""
+
+    path: str
+    asked: str
+    stored: str
+    #: "already used in the project" or "already used on line N of this file"
+    why: str = "already used in the project"
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: id {printable(self.asked)!r} {self.why}; imported as {printable(self.stored)!r}"
+
+
+#: ImportReport.skipped reason for a document whose text the project already holds.
+SAME_TEXT = "same text already in the project"
+
+
 @dataclass
 class ImportReport:
+    """What an import did; every count is of something that happened.
+
+    ``added``: the ids of the documents now in the project, as stored (``renamed`` says which
+    got a new id, ``x~2``, because theirs was taken).  ``skipped``: inputs left out on purpose,
+    not errors (same text already in the project, a link to outside the folder, a named pipe);
+    each ``ImportProblem.reason`` says why.  ``problems``: files or lines that could not be
+    imported (errors).  ``warnings``: notes on what was imported (characters replaced, a date
+    left out).  ``failure``: why the import stopped early (the disk is full); everything in
+    ``added`` is saved all the same.
+    """
+
     added: list[str] = field(default_factory=list)
-    duplicates: list[ImportProblem] = field(default_factory=list)
+    renamed: list[Renamed] = field(default_factory=list)
+    skipped: list[ImportProblem] = field(default_factory=list)
     problems: list[ImportProblem] = field(default_factory=list)
+    warnings: list[ImportProblem] = field(default_factory=list)
     cancelled: bool = False
+    failure: str | None = None
 
     def summary(self) -> str:
-        parts = [f"{len(self.added)} document{'s' if len(self.added) != 1 else ''} imported"]
-        if self.duplicates:
-            parts.append(f"{len(self.duplicates)} duplicate{'s' if len(self.duplicates) != 1 else ''} skipped")
+        """``5 documents imported (1 renamed: id x already used → x~2); 2 skipped (same text
+        already in the project); 1 error; 3 warnings``."""
+        n = len(self.added)
+        text = f"{n} document{_s(n)} imported"
+        if self.renamed:
+            pairs = ", ".join(f"{printable(r.asked)} → {printable(r.stored)}" for r in self.renamed[:3])
+            more = f" and {len(self.renamed) - 3} more" if len(self.renamed) > 3 else ""
+            if len(self.renamed) == 1:
+                first = self.renamed[0]
+                text += f" (1 renamed: id {printable(first.asked)} already used → {printable(first.stored)})"
+            else:
+                text += f" ({len(self.renamed)} renamed, their ids already used: {pairs}{more})"
+        parts = [text]
+        if self.skipped:
+            reasons = Counter(p.reason or "left out" for p in self.skipped)
+            why = ", ".join(reason if len(reasons) == 1 else f"{count} {reason}" for reason, count in reasons.items())
+            parts.append(f"{len(self.skipped)} skipped ({why})")
         if self.problems:
-            parts.append(f"{len(self.problems)} problem{'s' if len(self.problems) != 1 else ''}")
+            parts.append(f"{len(self.problems)} error{_s(len(self.problems))}")
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} warning{_s(len(self.warnings))}")
         if self.cancelled:
             parts.append("cancelled")
-        return ", ".join(parts)
+        if self.failure:
+            parts.append(f"stopped: {self.failure}")
+        return "; ".join(parts)
+
+
+def _s(n: int) -> str:
+    return "" if n == 1 else "s"
 
 
 def import_into(store: Store, paths: Iterable[str | os.PathLike], *, story: str | None = None,
@@ -63,39 +121,82 @@ def import_into(store: Store, paths: Iterable[str | os.PathLike], *, story: str 
     """Import files and folders into ``store``, one transaction per document.
 
     A document keeps the story its file names (JSONL ``meta.story``); otherwise ``story``, or the
-    name of the folder it was found by.  Same text as a document already in the project: skipped
-    with a message.  A bad file or line is reported and the rest go on.
+    name of the folder it was found by.  Same text as a document already in the project: skipped.
+    An id already used: imported under ``id~2`` (``report.renamed``).  A bad file or line is
+    reported and the rest go on.  When the project cannot be written (a full disk: the store's
+    :class:`~desktop.core.store.ProjectError`) the import stops there: ``report.failure`` says
+    why, and every document committed before it stays.
     """
     job = job or Job()
     report = ImportReport()
-    paths = [Path(p) for p in paths]
+    paths = [Path(os.fsdecode(p)) for p in paths]
     total = importers.count_inputs(paths)
+    story = importers.printable(story) if story is not None else None
     done = 0
     for arg in paths:
-        folder_story = arg.name if arg.is_dir() else None
+        folder_story = importers.printable(arg.name) if arg.is_dir() else None
+        # Notes the importer gives before a document are about it: they count when it is imported
+        # and are dropped when it is not (its skip or error line says what happened instead).
+        pending: list[ImportProblem] = []
+        duplicate_id: ImportProblem | None = None  # JSONL: this file used the next document's id before
         for item in importers.read_paths([arg], cancel=job.cancelled):
             if job.cancelled():
                 report.cancelled = True
+                report.warnings.extend(pending)
                 return report
             if isinstance(item, ImportProblem):
-                (report.duplicates if item.severity == "warning" else report.problems).append(item)
+                if item.severity != "warning":
+                    report.problems.append(item)
+                    report.warnings.extend(p for p in pending if (p.path, p.line) != (item.path, item.line))
+                    pending = []
+                elif item.kind == "skipped":
+                    report.skipped.append(item)
+                elif item.kind == "duplicate-id":
+                    duplicate_id = item
+                else:
+                    pending.append(item)
                 continue
-            _add(store, item, story or item.story or folder_story, report)
+            try:
+                added = _add(store, item, story or item.story or folder_story, report, duplicate_id)
+            except ProjectError as exc:
+                report.failure = f"at {item.path or item.ext_id}: {exc}"
+                return report
+            if added:
+                report.warnings.extend(pending)
+            pending, duplicate_id = [], None
             done += 1
             job.progress(min(done, total), total, item.ext_id)
+        report.warnings.extend(pending)
         if job.cancelled():
             report.cancelled = True
             return report
     return report
 
 
-def _add(store: Store, doc: ImportedDocument, story: str | None, report: ImportReport) -> None:
+def _add(store: Store, doc: ImportedDocument, story: str | None, report: ImportReport,
+         duplicate_id: ImportProblem | None = None) -> bool:
+    """Add one document; False when it was not added (same text already there, or refused)."""
     where = doc.path or doc.ext_id
+    line = duplicate_id.line if duplicate_id is not None else None
     try:
-        edits.apply(store, edits.AddDocument.from_imported(doc, story=story))
+        inverse = edits.apply(store, edits.AddDocument.from_imported(doc, story=story))
     except edits.DuplicateDocumentError as exc:
-        report.duplicates.append(ImportProblem(where, str(exc).split(": ", 1)[-1], severity="warning"))
+        report.skipped.append(ImportProblem(where, str(exc).split(": ", 1)[-1], line, severity="warning",
+                                            kind="skipped", reason=SAME_TEXT))
+        return False
     except edits.EditError as exc:
-        report.problems.append(ImportProblem(where, str(exc)))
-    else:
-        report.added.append(doc.ext_id)
+        report.problems.append(ImportProblem(where, str(exc), line))
+        return False
+    except UnicodeError as exc:  # a value the importer let through that the project cannot hold
+        report.problems.append(ImportProblem(where, f"cannot be stored: {exc.reason}", line))
+        return False
+    stored = next((c.before["ext_id"] for c in inverse.changes
+                   if c.table == "documents" and c.before is not None and c.after is None), doc.ext_id)
+    report.added.append(stored)
+    if stored != doc.ext_id:
+        if duplicate_id is not None:
+            why = duplicate_id.message.replace(f"id {doc.ext_id!r} ", "", 1) + " of this file"
+        else:
+            why = "already used in the project"
+        report.renamed.append(Renamed(where, doc.ext_id, stored, why, line))
+    return True
