@@ -217,3 +217,111 @@ def test_full_disk_write_fails_in_one_line_and_reads_still_work(small_disk, tmp_
     out = tmp_path / "out.jsonl"
     assert run_cli("export", path, "-f", "jsonl", "-o", out).returncode == 0
     assert out.read_text(encoding="utf-8").count("\n") == 1
+
+
+# Item 12: read-only files, folders and media --------------------------------------------------------
+
+
+def _reads_work(path, out_dir) -> None:
+    info = run_cli("info", path, respect_modes=True)
+    assert info.returncode == 0 and "documents: 1" in info.stdout, info.stderr
+    assert run_cli("history", path, respect_modes=True).returncode == 0
+    out = out_dir / "out.jsonl"
+    export = run_cli("export", path, "-f", "jsonl", "-o", out, respect_modes=True)
+    assert export.returncode == 0, export.stderr
+    assert out.read_text(encoding="utf-8").count("\n") == 1
+
+
+def _writers_say_read_only(path) -> None:
+    for args in (("status", path, "d1", "done"), ("labels", path, "add", "entity", "EVENT")):
+        line = assert_one_line_error(run_cli(*args, respect_modes=True), path.name, "read-only")
+        assert "damaged" not in line
+
+
+@pytest.fixture
+def out_dir(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    return out
+
+
+def test_read_only_project_file(tmp_path, out_dir):
+    path = tmp_path / "p.claimdesk"
+    _project_with_one_document(path)
+    path.chmod(0o444)
+    _reads_work(path, out_dir)
+    _writers_say_read_only(path)
+    with Store.open(path, readonly=True) as store:
+        assert store.documents()[0].status == "new"
+
+
+def test_project_in_a_read_only_folder(tmp_path, out_dir):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    path = folder / "p.claimdesk"
+    _project_with_one_document(path)
+    folder.chmod(0o555)
+    try:
+        _reads_work(path, out_dir)
+        _writers_say_read_only(path)
+        assert sorted(p.name for p in folder.iterdir()) == ["p.claimdesk"]
+    finally:
+        folder.chmod(0o755)
+
+
+def test_project_on_read_only_media(tmp_path, out_dir, readonly_mount):
+    source = tmp_path / "src"
+    source.mkdir()
+    _project_with_one_document(source / "p.claimdesk")
+    media = readonly_mount(source)
+    _reads_work(media / "p.claimdesk", out_dir)
+    _writers_say_read_only(media / "p.claimdesk")
+
+
+def test_project_copied_to_read_only_media_while_open(tmp_path, out_dir, readonly_mount):
+    """A copy taken while a writer had it open carries its -wal and -shm: still readable."""
+    from desktop.core import edits as E
+
+    source = tmp_path / "src"
+    source.mkdir()
+    path = source / "p.claimdesk"
+    _project_with_one_document(path)
+    with Store.open(path) as store:
+        E.apply(store, E.SetDocumentStatus(store.documents()[0].id, "done"))
+        assert (source / "p.claimdesk-wal").stat().st_size > 0
+        media = readonly_mount(source)
+    assert {"p.claimdesk-wal", "p.claimdesk-shm"} <= {p.name for p in media.iterdir()}
+    _reads_work(media / "p.claimdesk", out_dir)
+    with Store.open(media / "p.claimdesk", readonly=True) as store:
+        assert store.documents()[0].status == "done"
+
+
+def test_read_only_media_with_a_wal_but_no_shm_is_one_line(tmp_path, readonly_mount):
+    """A -wal holding changes the project file lacks cannot be read without a -shm beside it:
+    one line that says so (never a silent read of the older project file)."""
+    import shutil
+    import sqlite3
+
+    source = tmp_path / "src"
+    source.mkdir()
+    path = source / "p.claimdesk"
+    _project_with_one_document(path)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("UPDATE documents SET status = 'done'")  # stays in the -wal (no checkpoint yet)
+        shutil.copy2(path, copy / path.name)
+        shutil.copy2(source / "p.claimdesk-wal", copy / "p.claimdesk-wal")
+    finally:
+        writer.close()
+    media = readonly_mount(copy)
+    assert_one_line_error(run_cli("info", media / "p.claimdesk"), "p.claimdesk", "read-only", "-wal")
+
+
+def test_a_folder_at_the_lock_path_is_one_line(tmp_path):
+    path = tmp_path / "p.claimdesk"
+    _project_with_one_document(path)
+    (tmp_path / "p.claimdesk.lock").mkdir()
+    assert_one_line_error(run_cli("status", path, "d1", "done"), "p.claimdesk.lock", "folder")
+    assert run_cli("info", path).returncode == 0
