@@ -7,7 +7,10 @@ The formats and their conventions are documented in :mod:`desktop.core.exporters
 brat, prodigy, label-studio, csv, claimreview) and :mod:`desktop.nlp.spacy_export` (spacy).
 The project is opened read-only, so exporting works while the project is open in the app.
 Prints one summary line (``exported N documents, E entities, Q quotes, C claims; S spans
-adjusted``) and the output path.  Expected problems raise :class:`ExportError` (a
+adjusted``) and the output path.  ``-o`` must be in a folder that exists; a folder export
+(brat, ``--split``) leaves a ``.claimdesk-export`` marker in it, and ``--force`` replaces only a
+folder carrying that marker.  What is guaranteed when an export is killed or the disk is full is
+in :mod:`desktop.core.exporters` ("Atomic").  Expected problems raise :class:`ExportError` (a
 ``ProjectError`` and a ``ValueError``), which ``claimdesk`` prints as one line.
 
 Wiring: ``cli.build_parser`` calls :func:`add_export_parser` with its subparsers; this module can
@@ -67,7 +70,9 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the split's shuffle (default 0)")
     p.add_argument("--model", help="spacy format: the spaCy pipeline whose tokenizer to use "
                                    "(default: the project's model if installed, else spaCy's blank English)")
-    p.add_argument("--force", action="store_true", help="replace an output folder that is not empty")
+    p.add_argument("--force", action="store_true",
+                   help="replace a previous export in the output folder (only a folder an export wrote, "
+                        "which holds a .claimdesk-export marker; never a folder of other files)")
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -81,9 +86,12 @@ def cmd_export(args: argparse.Namespace) -> int:
     if not project.exists() and not project.suffix and project.with_suffix(".claimdesk").exists():
         project = project.with_suffix(".claimdesk")
     with Store.open(project, readonly=True) as store:
-        summary = export(store, args.format, args.out, status=args.status, documents=args.documents,
-                         split=args.split, seed=args.seed, model=args.model, overwrite=args.force,
-                         job=Job(on_progress=TerminalProgress("exporting")))
+        try:
+            summary = export(store, args.format, args.out, status=args.status, documents=args.documents,
+                             split=args.split, seed=args.seed, model=args.model, overwrite=args.force,
+                             job=Job(on_progress=TerminalProgress("exporting")))
+        except OSError as exc:  # writing is handled where it happens; this is the last resort
+            raise ExportError(f"{exc.filename or args.out}: {(exc.strerror or str(exc)).lower()}") from None
     print(summary.line())
     for note in summary.notes:
         print(note)

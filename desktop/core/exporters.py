@@ -13,6 +13,11 @@ model=None, job=None, overwrite=False) -> ExportSummary``
     spaCy): use :func:`desktop.export_command.export` which handles every format.
 ``ExportSummary.line()``
     ``exported N documents, E entities, Q quotes, C claims; S spans adjusted`` (+ notes).
+``manifest_path(out)``, ``MARKER_NAME``
+    Where the manifest of a two-file export lives; the marker file of a folder export (see
+    "Atomic" below for how a reader tells a complete export).
+``run_export(...)``, ``atomic_output(out, *, folder, overwrite=False, info=None)``, ``AtomicOutput``
+    The frame every format shares (used by :mod:`desktop.nlp.spacy_export`).
 
 What is exported
 ================
@@ -24,15 +29,44 @@ What is exported
   (documents without annotations included).
 * Documents are read one at a time (never all texts at once) in project order (document id) and
   written as they are read; JSON array formats are streamed (``[``, items, ``]``).
-* Output is deterministic: the same project gives byte-identical files.  Nothing about the export
-  itself (time, user, machine) is written.
-* Atomic: every file is written to a temporary file in the same folder, flushed, fsynced and
-  renamed over ``out`` (``os.replace``); a folder output is built in a temporary folder beside
-  ``out`` and renamed when complete.  An interrupted or failed export leaves no partial output.
-  An existing output file is replaced; a non-empty output folder only with ``overwrite=True``
-  (``--force``) and only when it holds nothing but what an export writes (files with export
-  suffixes, ``train``/``dev``/``test`` folders).  The project file, and a folder holding it, are
-  never written over.
+* Output is deterministic: the same project gives byte-identical data files.  Nothing about the
+  export itself (time, user, machine) is written into them; that goes in the marker or manifest
+  below, a dotfile that brat's server, ``claimdesk import`` and every reader of named files skip.
+* ``out`` names a file or folder (not ``""``, ``.``, ``..``) in a folder that exists: a folder
+  export creates only its own last level, never missing parents (``mkdir -p``).
+* Atomic, and what a reader can rely on after a crash (SIGKILL, power cut) at any instant:
+
+  - One file (jsonl, conll, prodigy, claimreview, spacy): written to ``.OUT.XXXXXXXX.part`` in the
+    same folder, flushed, fsynced and renamed over ``OUT`` (``os.replace``): ``OUT`` is always the
+    whole previous file or the whole new one.
+  - A folder (brat, any ``--split``): built in a hidden staging folder ``.OUT.XXXXXXXX.part``
+    beside ``OUT``, every file fsynced, then swapped with ``OUT`` in one step (Linux
+    ``renameat2(RENAME_EXCHANGE)``; elsewhere two renames, and a folder a crash left aside as
+    ``.OUT.XXXXXXXX.old`` is put back by the next export): ``OUT`` is always the whole previous
+    export or the whole new one, never a mixture.  Every folder export holds a marker file
+    ``.claimdesk-export`` (JSON: ``claimdesk_export`` version, ``format``, ``project``,
+    ``status``, ``documents``, ``split``/``seed``, ``id``, ``created``; a brat folder adds
+    ``ids``, file stem -> document id, for every stem that is not the id itself).
+  - Two files side by side (csv: ``OUT.csv`` + ``OUT_quotes.csv``; label-studio: ``OUT.json`` +
+    ``OUT.xml``): no file system can rename two files at once, so the pair is committed by a
+    manifest ``.OUT.csv.claimdesk-export`` (``.OUT.json.claimdesk-export``) naming both files
+    with their SHA-256 and size and a shared export ``id``.  Both new files are written and
+    fsynced first; then the old manifest is deleted, the files are renamed into place one by one,
+    and the new manifest is renamed in last.  So each file is always whole (old or new), and
+    **the two files are one export exactly when the manifest exists and both files match its
+    hashes**; a pair without a manifest (or not matching it) is the remains of an interrupted
+    export, and running the export again completes it.  A pair from before manifests existed has
+    none either.
+  - A failed export (a full disk, a read-only folder, an error in the middle) deletes what it
+    wrote and leaves the previous export as it was, and the user gets one line
+    (:class:`ExportError`).  What killed exports left (``.NAME.XXXXXXXX.part`` files and staging
+    folders, ``.NAME.XXXXXXXX.old`` folders, for the names this export writes) is deleted by the
+    next export to the same place, except what a running export still holds (``flock``).
+* An existing output file is replaced.  An empty output folder is written into; a non-empty one
+  only when it carries the marker (it is a previous export) and only with ``overwrite=True``
+  (``--force``); a folder of anything else (a source corpus, someone's articles) is never
+  replaced, ``--force`` or not.  The project file, and a folder holding it, are never written
+  over.
 * ``split="80/10/10"`` (two or three parts: train/dev[/test]) with ``seed``: documents are
   ordered by external id, shuffled with ``random.Random(seed)`` and cut at the rounded cumulative
   proportions, so the same project, split and seed always give the same parts.  ``out`` becomes
@@ -70,7 +104,10 @@ Formats
     ``speaker_entity=``, ``claimant=``, ``note=``, ``annotator=``, ``model=``), plus an
     ``annotation.conf`` so a brat server shows them (overlaps allowed).  ``ID`` is the document's
     external id with characters other than letters, digits, ``.``, ``_``, ``-``, ``~`` replaced by
-    ``_`` (a leading dot too); clashes get ``_2``, ``_3``...  Offsets are character (code point)
+    ``_`` (a leading dot too), and an id longer than 120 UTF-8 bytes (a URL as id) cut there and
+    ended with ``~`` and 12 hex digits of its SHA-256 (:func:`brat_file_stem`), so every name fits
+    any file system; clashes get ``_2``, ``_3``...  The folder's ``.claimdesk-export`` maps each
+    stem that is not the document id back to the id (``"ids"``).  Offsets are character (code point)
     offsets, ``\r\n`` counting two.  ``claimdesk import`` reads it back.  A quote's
     ``speaker_resolved`` is not written: the importer's conventions have no place for it.
 
@@ -122,7 +159,11 @@ Formats
     datePublished and publisher), ``reviewRating`` (``Rating`` with ``alternateName`` = the
     verdict), ``datePublished`` (the day the claim annotation last changed), ``author`` (the
     annotator, a ``Person``), ``reviewBody`` (the note).  A suggested claim (``status="all"``)
-    has ``creativeWorkStatus: "Draft"``.
+    has ``creativeWorkStatus: "Draft"``.  The output is meant to be pasted into ``<script
+    type="application/ld+json">``: in every string ``<``, ``>``, ``&``, U+2028 and U+2029 are
+    written as ``\u003c``-style escapes (so ``</script>`` and ``<!--`` never appear, and a JSON
+    parser reads back the same strings), and a document URL that is not ``http``/``https`` with a
+    host (``javascript:``, ``data:``...) is left out of ``appearance``.
 
 Tokens and sentences (CoNLL, Prodigy)
 =====================================
@@ -142,26 +183,40 @@ from __future__ import annotations
 
 import bisect
 import csv
+import errno
+import hashlib
 import json
+import math
 import os
 import random
 import re
 import shutil
+import stat
+import sys
 import tempfile
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
+from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from desktop.core.jobs import Job
 from desktop.core.model import QUOTE_TYPES, Claim, Document, Mention, Quote, Span
 from desktop.core.store import ProjectError, Store
 
+try:
+    import fcntl
+except ImportError:  # Windows: no flock; leftovers of killed exports are then left alone
+    fcntl = None  # type: ignore[assignment]
+
 __all__ = [
     "CORE_FORMATS",
     "FORMATS",
+    "MARKER_NAME",
     "SPLIT_NAMES",
     "AtomicOutput",
     "ExportDoc",
@@ -170,6 +225,7 @@ __all__ = [
     "ExportSummary",
     "export_project",
     "label_studio_config",
+    "manifest_path",
     "non_overlapping",
     "parse_split",
     "plan_splits",
@@ -317,19 +373,22 @@ class ExportSource:
 
 
 def parse_split(value: str | Sequence[float] | None) -> tuple[float, ...] | None:
-    """``"80/10/10"`` -> ``(0.8, 0.1, 0.1)``; two or three non-negative parts with a positive sum."""
+    """``"80/10/10"`` -> ``(0.8, 0.1, 0.1)``; two or three finite non-negative parts with a
+    positive, finite sum (``inf``, ``nan``, ``-1``, ``0/0`` are one-line :class:`ExportError`)."""
     if value is None or value == "":
         return None
-    if isinstance(value, str):
-        try:
+    try:
+        if isinstance(value, str):
             parts = [float(p) for p in re.split(r"[/,:]", value.strip())]
-        except ValueError:
-            raise ExportError(f"--split must look like 80/10/10 or 80/20, not {value!r}") from None
-    else:
-        parts = [float(p) for p in value]
-    if len(parts) not in (2, 3) or any(p < 0 or p != p for p in parts) or sum(parts) <= 0:
-        raise ExportError(f"--split needs two or three non-negative parts (train/dev[/test]), not {value!r}")
+        else:
+            parts = [float(p) for p in value]
+    except (TypeError, ValueError):
+        raise ExportError(f"--split must look like 80/10/10 or 80/20, not {value!r}") from None
     total = sum(parts)
+    if len(parts) not in (2, 3) or not all(math.isfinite(p) and p >= 0 for p in parts) \
+            or not math.isfinite(total) or total <= 0:
+        raise ExportError(f"--split needs two or three finite non-negative parts (train/dev[/test]) with a "
+                          f"positive sum, not {value!r}")
     return tuple(p / total for p in parts)
 
 
@@ -352,6 +411,20 @@ def plan_splits(docs: Sequence[tuple[int, str]], ratios: Sequence[float], seed: 
 
 # Atomic output ------------------------------------------------------------------------------------
 
+#: The marker every folder export leaves inside the folder (a dotfile: brat's server, the importer
+#: and every reader of named files skip it); ``--force`` replaces only folders that carry one.
+MARKER_NAME = ".claimdesk-export"
+#: The manifest of a multi-file export (``OUT.csv`` + ``OUT_quotes.csv``, ``OUT.json`` + ``OUT.xml``)
+#: is ``.OUT.csv.claimdesk-export`` beside the files: see the module docstring, "Atomic".
+MANIFEST_SUFFIX = MARKER_NAME
+_MARKER_VERSION = 1
+
+
+def manifest_path(out: str | os.PathLike) -> Path:
+    """Where the manifest of the multi-file export whose first file is ``out`` lives."""
+    out = Path(out)
+    return out.with_name(f".{out.name}{MANIFEST_SUFFIX}")
+
 
 def _fsync_dir(path: Path) -> None:
     try:
@@ -366,25 +439,145 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _hold(path: Path) -> int | None:
+    """A descriptor holding an exclusive ``flock`` on ``path`` (a temporary file or folder of a
+    running export), so that another run's clean-up sees it is in use; None without ``flock``."""
+    if fcntl is None:
+        return None
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        pass
+    return fd
+
+
+def _in_use(path: str) -> bool:
+    """Whether a running export holds ``path`` (see :func:`_hold`); True when it cannot be told."""
+    if fcntl is None:
+        return True
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return False
+    except OSError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def _leftover_pattern(names: Iterable[str]) -> re.Pattern:
+    """The names :mod:`tempfile` gives this module's temporary files and folders for ``names``:
+    ``.NAME.`` + 8 random characters + ``.part`` (or ``.old``, a replaced folder on its way out)."""
+    alternatives = "|".join(re.escape(n) for n in sorted(set(names)))
+    return re.compile(rf"\.(?:{alternatives})\.[a-z0-9_]{{8}}\.(?:part|old)")
+
+
+def remove_leftovers(folder: Path, names: Iterable[str]) -> None:
+    """Delete what killed exports of ``names`` left in ``folder`` (``.part`` files and folders,
+    ``.old`` folders), except those a running export still holds.  Nothing else is touched."""
+    names = list(names)
+    if not names:
+        return
+    pattern = _leftover_pattern(names)
+    try:
+        entries = [e for e in os.scandir(folder) if pattern.fullmatch(e.name)]
+    except OSError:
+        return
+    for entry in entries:
+        try:
+            if entry.is_symlink() or _in_use(entry.path):
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
+def _restore_interrupted(out: Path) -> None:
+    """A folder export killed between moving the old folder aside and moving the new one in (only
+    where folders cannot be swapped atomically, or by an older version) left ``out`` missing and
+    the previous export in ``.OUT.XXXXXXXX.old``: put it back."""
+    if out.exists() or out.is_symlink():
+        return
+    pattern = _leftover_pattern([out.name])
+    try:
+        candidates = sorted((e for e in os.scandir(out.parent) if pattern.fullmatch(e.name)
+                             and e.name.endswith(".old") and e.is_dir(follow_symlinks=False)),
+                            key=lambda e: e.stat(follow_symlinks=False).st_mtime, reverse=True)
+    except OSError:
+        return
+    for entry in candidates:
+        old = Path(entry.path)
+        for previous in (old, old / "previous"):  # this version moves the folder; older ones nested it
+            if (previous / MARKER_NAME).is_file() or previous.name == "previous" and previous.is_dir():
+                if not _in_use(entry.path):
+                    os.replace(previous, out)
+                    return
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap ``a`` and ``b`` in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
+    system or file system cannot, and the caller falls back to two renames."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EPERM):
+        return False
+    raise OSError(code, os.strerror(code), str(b))
+
+
 class AtomicOutput:
     """Files that appear complete or not at all.
 
     ``open(path)`` gives a handle on a temporary file beside ``path``; leaving the ``with`` block
     flushes, fsyncs and closes it.  :meth:`commit` renames every finished file into place;
     :meth:`abort` (or any exception inside :func:`atomic_output`) deletes the temporary files.
+    ``direct=True`` (a private staging folder that is itself committed by one rename) writes the
+    final paths straight away.  :meth:`marker` gives the extra fields of a folder's marker.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, direct: bool = False, hold: bool = False) -> None:
         self._done: list[tuple[Path, Path]] = []
         self._open: list[tuple[Path, IO]] = []
+        self._direct = direct
+        self._hold = hold
+        self._held: list[int] = []
+        self.markers: dict[Path, dict[str, Any]] = {}
 
     @contextmanager
     def open(self, path: Path, *, binary: bool = False, encoding: str = "utf-8",
              newline: str = "") -> Iterator[IO]:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        tmp_path = Path(tmp)
+        if self._direct:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0), 0o666)
+            tmp_path = path
+        else:
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            tmp_path = Path(tmp)
+            if self._hold:
+                held = _hold(tmp_path)
+                if held is not None:
+                    self._held.append(held)
         handle: IO = os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline=newline)
         entry = (tmp_path, handle)
         self._open.append(entry)
@@ -405,16 +598,27 @@ class AtomicOutput:
         with self.open(path, binary=True) as fh:
             fh.write(data)
 
+    def marker(self, folder: Path) -> dict[str, Any]:
+        """The extra fields of ``folder``'s ``.claimdesk-export`` (a folder export writes one in its
+        root and in every brat folder); fill it before the export is committed."""
+        return self.markers.setdefault(Path(folder), {})
+
     def pending(self) -> list[Path]:
         """The final paths of the files written so far (not yet committed)."""
         return sorted({final for _, final in self._done})
 
+    def staged(self) -> list[tuple[Path, Path]]:
+        """``(temporary, final)`` of every finished file, in the order written."""
+        return list(self._done)
+
     def commit(self) -> None:
         for tmp, final in self._done:
-            os.replace(tmp, final)
+            if tmp != final:
+                os.replace(tmp, final)
         for folder in {final.parent for _, final in self._done}:
             _fsync_dir(folder)
         self._done.clear()
+        self._release()
 
     def abort(self) -> None:
         for tmp, handle in self._open:
@@ -424,22 +628,12 @@ class AtomicOutput:
             tmp.unlink(missing_ok=True)
         self._open.clear()
         self._done.clear()
+        self._release()
 
-
-_EXPORT_SUFFIXES = {".txt", ".ann", ".conf", ".jsonl", ".conll", ".json", ".xml", ".csv", ".spacy", ".jsonld"}
-
-
-def _looks_like_export(folder: Path) -> bool:
-    """Only what an export writes: files with an export suffix, split folders holding the same."""
-    for entry in folder.iterdir():
-        if entry.is_symlink():
-            return False
-        if entry.is_dir():
-            if entry.name not in SPLIT_NAMES or not _looks_like_export(entry):
-                return False
-        elif entry.suffix.lower() not in _EXPORT_SUFFIXES:
-            return False
-    return True
+    def _release(self) -> None:
+        for fd in self._held:
+            os.close(fd)
+        self._held.clear()
 
 
 def _check_not_project(store: Store, out: Path) -> None:
@@ -453,45 +647,161 @@ def _check_not_project(store: Store, out: Path) -> None:
         raise ExportError(f"{out} holds the project file; choose another -o")
 
 
+def _check_out_name(out: str | os.PathLike) -> Path:
+    """``-o`` names a file or folder: not empty, not ``.``/``..`` or a root."""
+    text = os.fspath(out)
+    path = Path(text)
+    if not text.strip() or path.name in ("", ".", ".."):
+        raise ExportError(f"-o {text!r} does not name a file or folder to write; give one, e.g. -o corpus")
+    return path
+
+
+def _is_marker(path: Path) -> bool:
+    """``path`` is a regular file holding a Claimdesk export marker."""
+    try:
+        if not stat.S_ISREG(path.lstat().st_mode) or path.lstat().st_size > 64 * 1024 * 1024:
+            return False
+        with open(path, encoding="utf-8") as fh:
+            record = json.load(fh)
+    except (OSError, ValueError):
+        return False
+    return isinstance(record, dict) and "claimdesk_export" in record
+
+
+def _check_folder(out: Path, overwrite: bool) -> None:
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise ExportError(f"{out} is a file; this export writes a folder")
+    if out.is_dir() and any(out.iterdir()):
+        if not _is_marker(out / MARKER_NAME):
+            raise ExportError(f"{out}: not a Claimdesk export folder (no {MARKER_NAME}); "
+                              "choose an empty or new folder")
+        if not overwrite:
+            raise ExportError(f"{out} holds a previous export; replace it with --force or choose another -o")
+
+
+_REASONS = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
+            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+            errno.ENAMETOOLONG: "file name too long", errno.EIO: "input/output error"}
+if hasattr(errno, "EDQUOT"):
+    _REASONS[errno.EDQUOT] = "disk quota exceeded"
+
+
+def _write_error(out: Path, exc: OSError, *, committing: bool, previous: bool) -> ExportError:
+    reason = _REASONS.get(exc.errno) or (exc.strerror or str(exc)).lower()
+    if committing:
+        return ExportError(f"{out}: the export stopped while it was being put in place ({reason}); run it again")
+    kept = "; the previous export is unchanged" if previous else ""
+    return ExportError(f"{out}: cannot write the export ({reason}); nothing was written{kept}")
+
+
+def _marker_record(info: dict[str, Any] | None, export_id: str) -> dict[str, Any]:
+    return {"claimdesk_export": _MARKER_VERSION, **(info or {}), "id": export_id,
+            "created": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+
+def _file_digest(path: Path) -> dict[str, Any]:
+    with open(path, "rb") as fh:
+        digest = hashlib.file_digest(fh, "sha256").hexdigest()
+    return {"sha256": digest, "bytes": path.stat().st_size}
+
+
 @contextmanager
-def atomic_output(out: Path, *, folder: bool, overwrite: bool = False) -> Iterator[tuple[AtomicOutput, Path]]:
+def atomic_output(out: Path, *, folder: bool, overwrite: bool = False,
+                  info: dict[str, Any] | None = None) -> Iterator[tuple[AtomicOutput, Path]]:
     """Yield ``(files, root)``: write under ``root`` (a temporary folder when ``folder``, else the
-    real paths); on success everything lands at once, on error nothing is left behind."""
+    real paths); on success everything lands at once, on error nothing is left behind.
+
+    ``info`` (format, project) goes into the folder's marker or the multi-file manifest.  Failures
+    to write (a full disk, a read-only folder) become one-line :class:`ExportError`.
+    """
     out = Path(out)
+    parent = out.parent
+    if not parent.is_dir():
+        what = "is not a folder" if parent.exists() else "does not exist"
+        raise ExportError(f"{out}: the folder {parent} {what}; create it first or choose another -o")
+    export_id = uuid.uuid4().hex
+    committing = False
     if folder:
-        if out.exists() and not out.is_dir():
-            raise ExportError(f"{out} is a file; this export writes a folder")
-        if out.is_dir() and any(out.iterdir()):
-            if not overwrite:
-                raise ExportError(f"{out} is a folder that is not empty; choose another -o or replace it (--force)")
-            if not _looks_like_export(out):
-                raise ExportError(f"{out} holds files that are not from an export; not replacing it, choose another -o")
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp_root = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part"))
-        files = AtomicOutput()
+        _restore_interrupted(out)
+        _check_folder(out, overwrite)
+        previous = out.is_dir()
+        remove_leftovers(parent, [out.name])
+        files = AtomicOutput(direct=True)
+        tmp_root: Path | None = None
+        held: int | None = None
         try:
-            yield files, tmp_root
-            files.commit()
-            _fsync_dir(tmp_root)
-            old = None
-            if out.exists():
-                old = Path(tempfile.mkdtemp(dir=out.parent, prefix=f".{out.name}.", suffix=".old"))
-                os.replace(out, old / "previous")
-            os.replace(tmp_root, out)
-            _fsync_dir(out.parent)
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+            try:
+                tmp_root = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.", suffix=".part"))
+                held = _hold(tmp_root)
+                yield files, tmp_root
+                for where in {tmp_root, *files.markers}:
+                    record = _marker_record(info, export_id)
+                    if where != tmp_root:
+                        record["part"] = where.relative_to(tmp_root).as_posix()
+                    record.update(files.markers.get(where, {}))
+                    with files.open(where / MARKER_NAME) as fh:
+                        json.dump(record, fh, ensure_ascii=False, indent=1)
+                        fh.write("\n")
+                folders = {final.parent for _, final in files.staged()}
+                files.commit()
+                for where in sorted(folders, key=lambda p: len(p.parts), reverse=True):
+                    _fsync_dir(where)
+                committing = True
+                if out.exists() and _exchange(tmp_root, out):
+                    _fsync_dir(parent)
+                    shutil.rmtree(tmp_root, ignore_errors=True)  # now the previous export
+                else:
+                    old = None
+                    if out.exists():
+                        old = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.", suffix=".old"))
+                        os.rmdir(old)
+                        os.replace(out, old)
+                    os.replace(tmp_root, out)
+                    _fsync_dir(parent)
+                    if old is not None:
+                        shutil.rmtree(old, ignore_errors=True)
+                tmp_root = None
+            except OSError as exc:
+                raise _write_error(out, exc, committing=committing, previous=previous) from None
         except BaseException:
             files.abort()
-            shutil.rmtree(tmp_root, ignore_errors=True)
+            if tmp_root is not None:
+                shutil.rmtree(tmp_root, ignore_errors=True)
             raise
+        finally:
+            if held is not None:
+                os.close(held)
     else:
         if out.is_dir():
             raise ExportError(f"{out} is a folder; give a file name for this export (or use --split)")
-        files = AtomicOutput()
+        manifest = manifest_path(out)
+        previous = out.exists()
+        remove_leftovers(parent, [out.name, manifest.name])
+        files = AtomicOutput(hold=True)
         try:
-            yield files, out
-            files.commit()
+            try:
+                yield files, out
+                staged = files.staged()
+                if len(staged) > 1 or manifest.exists():
+                    # the manifest of the new set is ready before anything is renamed; the old one
+                    # goes first and the new one comes last, so a pair without it is incomplete
+                    record = _marker_record(info, export_id)
+                    record["files"] = {final.name: _file_digest(tmp) for tmp, final in staged}
+                    book = AtomicOutput(hold=True)
+                    with book.open(manifest) as fh:
+                        json.dump(record, fh, ensure_ascii=False, indent=1)
+                        fh.write("\n")
+                    committing = True
+                    manifest.unlink(missing_ok=True)
+                    _fsync_dir(parent)
+                    files.commit()
+                    book.commit()
+                else:
+                    committing = True
+                    files.commit()
+                remove_leftovers(parent, [out.name, manifest.name, *(final.name for _, final in staged)])
+            except OSError as exc:
+                raise _write_error(out, exc, committing=committing, previous=previous) from None
         except BaseException:
             files.abort()
             raise
@@ -779,10 +1089,25 @@ def _brat_text(text: str, spans: Sequence[Span]) -> str:
 _UNSAFE_FILE_CHARS = re.compile(r"[^\w.~-]")
 
 
+#: Longest brat file stem in UTF-8 bytes: ``STEM_99.ann`` and its temporary name stay far below
+#: the 255-byte file name limit of common file systems.
+BRAT_STEM_BYTES = 120
+_BRAT_HASH_CHARS = 12
+
+
 def brat_file_stem(ext_id: str) -> str:
+    """A safe, short file stem for a document id: characters other than letters, digits, ``.``,
+    ``_``, ``-``, ``~`` become ``_`` (a leading dot too); a stem over :data:`BRAT_STEM_BYTES` is cut
+    and ends in ``~`` + 12 hex digits of the id's SHA-256, so long ids sharing a beginning stay
+    apart.  A stem is its own stem (re-exporting an imported brat folder keeps the names)."""
     stem = _UNSAFE_FILE_CHARS.sub("_", ext_id) or "document"
     if stem.startswith("."):
         stem = "_" + stem[1:]
+    raw = stem.encode("utf-8", "surrogatepass")
+    if len(raw) > BRAT_STEM_BYTES:
+        digest = hashlib.sha256(ext_id.encode("utf-8", "surrogatepass")).hexdigest()[:_BRAT_HASH_CHARS]
+        head = raw[: BRAT_STEM_BYTES - _BRAT_HASH_CHARS - 1].decode("utf-8", "ignore")
+        stem = f"{head}~{digest}"
     return stem
 
 
@@ -877,6 +1202,8 @@ def write_brat(ctx: PartContext) -> None:
             k += 1
             stem = f"{base}_{k}"
         taken.add(stem.casefold())
+        if stem != item.doc.ext_id:
+            ctx.files.marker(folder).setdefault("ids", {})[stem] = item.doc.ext_id
         with ctx.files.open(folder / f"{stem}.txt") as fh:
             fh.write(item.text)
         with ctx.files.open(folder / f"{stem}.ann") as fh:
@@ -1085,12 +1412,20 @@ def label_studio_task(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
     return task
 
 
-def _json_array(fh: IO, records: Iterable[Any]) -> None:
+#: JSON that is safe inside an HTML ``<script>`` element: ``<``, ``>``, ``&`` (so ``</script>`` and
+#: ``<!--`` never occur) and U+2028/U+2029 written as ``\u`` escapes, which every JSON parser reads
+#: back as the same characters.  ``<``, ``>`` and ``&`` only occur inside JSON strings.
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                              "\u2029": "\\u2029"})
+
+
+def _json_array(fh: IO, records: Iterable[Any], *, script_safe: bool = False) -> None:
     fh.write("[")
     first = True
     for record in records:
         fh.write("\n" if first else ",\n")
-        fh.write(json.dumps(record, ensure_ascii=False))
+        text = json.dumps(record, ensure_ascii=False)
+        fh.write(text.translate(_SCRIPT_SAFE) if script_safe else text)
         first = False
     fh.write("\n]\n" if not first else "]\n")
 
@@ -1153,6 +1488,20 @@ def write_csv(ctx: PartContext) -> None:
 # ClaimReview -----------------------------------------------------------------------------------------
 
 VERDICT_SET = "verdict"
+
+
+def web_url(url: str | None) -> str | None:
+    """``url`` if it is an ``http``/``https`` address with a host (as a browser would read it),
+    else None: ``javascript:``, ``data:``, ``file:`` and the like never reach a ClaimReview."""
+    if not url:
+        return None
+    try:
+        parts = urlsplit(url.strip(" \t\n\r\f\v\0"))
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
 _PERSON_TYPES = {"PERSON", "PER"}
 
 
@@ -1163,9 +1512,10 @@ def claim_reviews(item: ExportDoc, source: ExportSource) -> list[dict[str, Any]]
         verdict = c.labels.get(VERDICT_SET)
         if not verdict:
             continue
-        appearance: dict[str, Any] = {"@type": "NewsArticle" if (doc.url or doc.title) else "CreativeWork"}
-        if doc.url:
-            appearance["url"] = doc.url
+        url = web_url(doc.url)
+        appearance: dict[str, Any] = {"@type": "NewsArticle" if (url or doc.title) else "CreativeWork"}
+        if url:
+            appearance["url"] = url
         if doc.title:
             appearance["headline"] = doc.title
         if doc.published:
@@ -1209,7 +1559,7 @@ def write_claimreview(ctx: PartContext) -> None:
             yield from reviews
 
     with ctx.files.open(ctx.path) as fh:
-        _json_array(fh, records())
+        _json_array(fh, records(), script_safe=True)
 
 
 # Driving an export -------------------------------------------------------------------------------------
@@ -1249,7 +1599,7 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
     ratios = parse_split(split)
     if ratios is not None and fmt == "claimreview":
         raise ExportError("claimreview is a publication format; --split does not apply to it")
-    target = output_path(fmt, out, ratios is not None)
+    target = output_path(fmt, _check_out_name(out), ratios is not None)
     summary = summary or ExportSummary(fmt, target)
     summary.out = target
     selected = source.doc_ids()
@@ -1257,7 +1607,10 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
     progress = [0]
     folder = ratios is not None or fmt == "brat"
     _check_not_project(store, target)
-    with atomic_output(target, folder=folder, overwrite=overwrite) as (files, root):
+    info = {"format": fmt, "project": str(Path(store.path).resolve()), "status": status, "documents": documents}
+    if ratios is not None:
+        info.update(split=[round(r, 6) for r in ratios], seed=seed)
+    with atomic_output(target, folder=folder, overwrite=overwrite, info=info) as (files, root):
         job.progress(0, total, "")
         if ratios is None:
             docs = _items(source, [d for d, _ in selected], job, progress, total)

@@ -295,9 +295,11 @@ def test_conll_sentences_do_not_split_abbreviations_or_entities():
 def test_brat_export_follows_the_importer_and_round_trips(rich, tmp_path):
     out = tmp_path / "brat"
     export_project(rich, "brat", out, status="all")
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(p.name for p in out.iterdir() if p.name != exporters.MARKER_NAME)
     assert names == ["annotation.conf", "plain.ann", "plain.txt", "rich_01.ann", "rich_01.txt", "suggested.ann",
                      "suggested.txt"]
+    marker = json.loads((out / exporters.MARKER_NAME).read_text(encoding="utf-8"))
+    assert marker["format"] == "brat" and marker["ids"] == {"rich_01": "rich/01"}
     assert (out / "rich_01.txt").read_bytes() == RICH.encode("utf-8")
     assert (out / "plain.ann").read_text(encoding="utf-8") == ""
     ann = (out / "rich_01.ann").read_text(encoding="utf-8")
@@ -467,13 +469,17 @@ def test_claimreview_author_is_an_organization_for_org_claimants(store, tmp_path
 
 
 def _snapshot(path: Path) -> dict[str, bytes]:
+    """The data files of an export (its marker, which records when it was made, left out)."""
     if path.is_file():
         return {path.name: path.read_bytes()}
-    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*")) if p.is_file()}
+    return {str(p.relative_to(path)): p.read_bytes() for p in sorted(path.rglob("*"))
+            if p.is_file() and not p.name.endswith(exporters.MARKER_NAME)}
 
 
 @pytest.mark.parametrize("fmt", exporters.CORE_FORMATS)
 def test_every_format_is_deterministic(rich, tmp_path, fmt):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
     a = export_project(rich, fmt, tmp_path / "a" / "out", status="all")
     b = export_project(rich, fmt, tmp_path / "b" / "out", status="all")
     assert _snapshot(a.out) == _snapshot(b.out)
@@ -517,17 +523,17 @@ def test_expected_errors_are_one_line_export_errors(rich, tmp_path):
         export_project(rich, "jsonl", tmp_path / "x", status="suggested")
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "keep.txt").write_text("mine")
-    with pytest.raises(ExportError, match="not empty"):
-        export_project(rich, "brat", tmp_path / "full")
+    for overwrite in (False, True):  # a folder this tool did not write is never replaced
+        with pytest.raises(ExportError, match=r"not a Claimdesk export folder \(no \.claimdesk-export\)"):
+            export_project(rich, "brat", tmp_path / "full", overwrite=overwrite)
     assert (tmp_path / "full" / "keep.txt").read_text() == "mine"
-    export_project(rich, "brat", tmp_path / "full", overwrite=True)
-    assert not (tmp_path / "full" / "keep.txt").exists() and (tmp_path / "full" / "plain.txt").exists()
+    export_project(rich, "brat", tmp_path / "out")
+    with pytest.raises(ExportError, match="previous export; replace it with --force"):
+        export_project(rich, "brat", tmp_path / "out")
+    (tmp_path / "out" / "plain.txt").unlink()
+    export_project(rich, "brat", tmp_path / "out", overwrite=True)
+    assert (tmp_path / "out" / "plain.txt").exists()
     assert issubclass(ExportError, ValueError)
-    (tmp_path / "home").mkdir()
-    (tmp_path / "home" / "thesis.docx").write_bytes(b"precious")
-    with pytest.raises(ExportError, match="not from an export"):
-        export_project(rich, "brat", tmp_path / "home", overwrite=True)
-    assert (tmp_path / "home" / "thesis.docx").exists()
 
 
 def test_the_project_is_never_written_over(rich, tmp_path):
@@ -559,6 +565,7 @@ def test_a_failing_export_leaves_nothing_behind(rich, tmp_path, monkeypatch, fmt
 
     monkeypatch.setattr(exporters, victim, flaky)
     out = tmp_path / "out" / ("folder" if fmt == "brat" else "data.out")
+    out.parent.mkdir()
     with pytest.raises(RuntimeError):
         export_project(rich, fmt, out, status="all")
     assert not out.exists()
@@ -600,6 +607,7 @@ def test_export_streams_documents_one_at_a_time(rich, tmp_path, monkeypatch):
     monkeypatch.setattr(Store, "document", one)
     for fmt in exporters.CORE_FORMATS:
         loaded.clear()
+        (tmp_path / fmt).mkdir()
         export_project(rich, fmt, tmp_path / fmt / "out")
         assert len(loaded) == 3 == len(set(loaded)), fmt
 

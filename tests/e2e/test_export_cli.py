@@ -86,8 +86,8 @@ def test_brat_survives_import_and_export_through_the_cli(project, tmp_path):
     imported = claimdesk("import", str(again), str(out1))
     assert imported.returncode == 0 and "3 documents imported" in imported.stdout, imported.stderr
     assert claimdesk("export", str(again), "-f", "brat", "-o", str(out2), "--status", "all").returncode == 0
-    files = sorted(p.name for p in out1.iterdir())
-    assert files == sorted(p.name for p in out2.iterdir())
+    files = sorted(p.name for p in out1.iterdir() if p.name != ".claimdesk-export")
+    assert files == sorted(p.name for p in out2.iterdir() if p.name != ".claimdesk-export")
     for name in files:
         assert (out1 / name).read_bytes() == (out2 / name).read_bytes(), name
 
@@ -96,7 +96,7 @@ def test_split_and_documents_done_through_the_cli(project, tmp_path):
     out = claimdesk("export", str(project), "-f", "conll", "-o", str(tmp_path / "c"), "--split", "34/33/33",
                     "--seed", "5")
     assert out.returncode == 0, out.stderr
-    assert sorted(p.name for p in (tmp_path / "c").iterdir()) == ["dev.conll", "test.conll", "train.conll"]
+    assert sorted(p.name for p in (tmp_path / "c").iterdir() if p.name != ".claimdesk-export") == ["dev.conll", "test.conll", "train.conll"]
     assert "(train 1, dev 1, test 1)" in out.stdout
     out = claimdesk("export", str(project), "-f", "jsonl", "-o", str(tmp_path / "done.jsonl"), "--documents", "done")
     assert out.returncode == 0 and SUMMARY.search(out.stdout).group(1) == "1"
@@ -121,15 +121,21 @@ def test_bad_options_are_one_line_errors(project, tmp_path, args):
     assert not (tmp_path / "x").exists()
 
 
-def test_a_full_output_folder_is_refused_without_force(project, tmp_path):
+def test_a_full_output_folder_is_refused_even_with_force(project, tmp_path):
     folder = tmp_path / "full"
     folder.mkdir()
     (folder / "mine.txt").write_text("keep me")
-    out = claimdesk("export", str(project), "-f", "brat", "-o", str(folder))
-    assert out.returncode == 1 and "not empty" in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    for force in ([], ["--force"]):
+        out = claimdesk("export", str(project), "-f", "brat", "-o", str(folder), *force)
+        assert out.returncode == 1 and "not a Claimdesk export folder" in out.stderr
+        assert len(out.stderr.strip().splitlines()) == 1
     assert (folder / "mine.txt").read_text() == "keep me"
-    out = claimdesk("export", str(project), "-f", "brat", "-o", str(folder), "--force")
-    assert out.returncode == 0 and not (folder / "mine.txt").exists()
+    previous = tmp_path / "previous"
+    assert claimdesk("export", str(project), "-f", "brat", "-o", str(previous)).returncode == 0
+    out = claimdesk("export", str(project), "-f", "brat", "-o", str(previous))
+    assert out.returncode == 1 and "--force" in out.stderr
+    out = claimdesk("export", str(project), "-f", "brat", "-o", str(previous), "--force")
+    assert out.returncode == 0, out.stderr
 
 
 def test_not_a_project_is_a_one_line_error(tmp_path):
@@ -143,4 +149,4 @@ def test_spacy_export_through_the_cli(project, tmp_path):
     out = claimdesk("export", str(project), "-f", "spacy", "-o", str(tmp_path / "corpus"), "--split", "70/30")
     assert out.returncode == 0, out.stderr
     assert "tokenizer:" in out.stdout and SUMMARY.search(out.stdout)
-    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == ["dev.spacy", "train.spacy"]
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir() if p.name != ".claimdesk-export") == ["dev.spacy", "train.spacy"]
