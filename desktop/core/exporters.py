@@ -1589,10 +1589,12 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
                status: str = "accepted", documents: str = "all", split: str | Sequence[float] | None = None,
                seed: int = 0, job: Job | None = None, overwrite: bool = False,
                finish: Callable[[AtomicOutput, Path, bool, ExportSource], None] | None = None,
-               summary: ExportSummary | None = None) -> ExportSummary:
+               summary: ExportSummary | None = None, folder: bool = False) -> ExportSummary:
     """Select, split and write: the frame every format shares (``write_part`` does one part).
 
     ``finish(files, root, split, source)`` may add files (a config) before the output is committed.
+    ``folder=True``: the output is a folder even without a split (brat always is; a large spaCy
+    export can be), committed as one unit like every folder export.
     """
     job = job or Job()
     source = ExportSource(store, status=status, documents=documents)
@@ -1605,7 +1607,7 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
     selected = source.doc_ids()
     total = len(selected)
     progress = [0]
-    folder = ratios is not None or fmt == "brat"
+    folder = folder or ratios is not None or fmt == "brat"
     _check_not_project(store, target)
     info = {"format": fmt, "project": str(Path(store.path).resolve()), "status": status, "documents": documents}
     if ratios is not None:
