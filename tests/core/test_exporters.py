@@ -685,3 +685,17 @@ def test_whitespace_at_span_edges_is_trimmed_to_tokens(store, tmp_path):
     summary = export_project(store, "conll", tmp_path / "w.conll")
     assert "Geneva B-GPE\n\nHome O" in (tmp_path / "w.conll").read_text(encoding="utf-8")
     assert summary.adjusted == 1
+
+
+def test_folder_swap_without_rename_exchange_and_a_folder_left_aside_is_put_back(rich, tmp_path, monkeypatch):
+    monkeypatch.setattr(exporters, "_exchange", lambda a, b: False)  # as on systems without renameat2
+    out = tmp_path / "brat"
+    export_project(rich, "brat", out)
+    export_project(rich, "brat", out, overwrite=True)
+    assert (out / "plain.txt").exists() and not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    # killed between the two renames: the previous export aside, no OUT; the next run puts it back
+    aside = tmp_path / ".brat.abcd1234.old"
+    os.replace(out, aside)
+    with pytest.raises(ExportError, match="previous export"):
+        export_project(rich, "brat", out)
+    assert (out / "plain.txt").exists() and not aside.exists()
