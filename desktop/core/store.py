@@ -597,6 +597,59 @@ class _Pending:
 
 
 # Row conversion ---------------------------------------------------------------------------------------
+#
+# A bit flip in a record payload passes ``PRAGMA quick_check`` (SQLite keeps no checksums of
+# payloads), so every stored value is checked as it is read: undecodable text (the connection's
+# text factory), JSON that does not parse or has the wrong shape, a value of the wrong type.  Each
+# raises :class:`DamagedRowError` naming the table, row and column; the store's read methods add
+# the project's name, so the user gets one line.
+
+
+class DamagedRowError(DamagedProjectError):
+    """A stored row that cannot be read (see above).  ``table``, ``row_id``, ``column`` say which."""
+
+    def __init__(self, table: str, row_id: Any, column: str, problem: str, project: str | None = None):
+        self.table, self.row_id, self.column, self.problem = table, row_id, column, problem
+        where = f"{table} row {row_id}: {column} {problem}"
+        super().__init__(f"{project + ': ' if project else ''}damaged project file ({where})")
+        self.project = project
+
+    def named(self, project: str) -> DamagedRowError:
+        if self.project:
+            return self
+        return DamagedRowError(self.table, self.row_id, self.column, self.problem, project)
+
+
+def _row_id(row: sqlite3.Row) -> Any:
+    try:
+        return row["id"]
+    except (IndexError, KeyError):
+        return "?"
+
+
+def _json(row: sqlite3.Row, table: str, column: str, kind: type) -> Any:
+    raw = row[column]
+    try:
+        value = json.loads(raw)
+    except (TypeError, ValueError):
+        raise DamagedRowError(table, _row_id(row), column, "is not valid JSON") from None
+    if not isinstance(value, kind):
+        raise DamagedRowError(table, _row_id(row), column, f"is not a JSON {kind.__name__}")
+    return value
+
+
+def _typed(row: sqlite3.Row, table: str, columns: dict[str, type | tuple[type, ...]]) -> None:
+    for column, kind in columns.items():
+        value = row[column]
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise DamagedRowError(table, _row_id(row), column, f"holds {type(value).__name__}, not "
+                                  f"{getattr(kind, '__name__', 'the right type')}")
+
+
+_OPT_STR = (str, type(None))
+_OPT_INT = (int, type(None))
+_PROV_TYPES = {"origin": str, "status": str, "annotator": _OPT_STR, "model": _OPT_STR,
+               "created_at": str, "updated_at": str}
 
 
 def _prov(row: sqlite3.Row) -> Provenance:
@@ -615,6 +668,9 @@ def _span(start: int | None, end: int | None) -> Span | None:
 
 
 def row_to_document(row: sqlite3.Row) -> Document:
+    _typed(row, "documents", {"id": int, "ext_id": str, "text": str, "title": _OPT_STR, "source": _OPT_STR,
+                              "url": _OPT_STR, "published": _OPT_STR, "story": _OPT_STR, "status": str,
+                              "content_hash": str, "path": _OPT_STR})
     return Document(
         id=row["id"],
         ext_id=row["ext_id"],
@@ -631,6 +687,8 @@ def row_to_document(row: sqlite3.Row) -> Document:
 
 
 def row_to_mention(row: sqlite3.Row) -> Mention:
+    _typed(row, "mentions", {"id": int, "doc_id": int, "start": int, "end": int, "label": str,
+                             "entity_id": _OPT_INT, **_PROV_TYPES})
     return Mention(
         id=row["id"], doc_id=row["doc_id"], start=row["start"], end=row["end"], label=row["label"],
         entity_id=row["entity_id"], prov=_prov(row),
@@ -638,10 +696,16 @@ def row_to_mention(row: sqlite3.Row) -> Mention:
 
 
 def row_to_quote(row: sqlite3.Row) -> Quote:
+    _typed(row, "quotes", {"id": int, "doc_id": int, "speaker_start": _OPT_INT, "speaker_end": _OPT_INT,
+                           "speaker_entity_id": _OPT_INT, "cue_start": _OPT_INT, "cue_end": _OPT_INT,
+                           "resolved_start": _OPT_INT, "resolved_end": _OPT_INT, "type": str, **_PROV_TYPES})
+    content = _json(row, "quotes", "content", list)
+    if not all(isinstance(p, list) and len(p) == 2 and all(type(x) is int for x in p) for p in content):
+        raise DamagedRowError("quotes", row["id"], "content", "is not a list of [start, end] pairs")
     return Quote(
         id=row["id"],
         doc_id=row["doc_id"],
-        content=tuple(Span(s, e) for s, e in json.loads(row["content"])),
+        content=tuple(Span(s, e) for s, e in content),
         speaker=_span(row["speaker_start"], row["speaker_end"]),
         speaker_entity_id=row["speaker_entity_id"],
         cue=_span(row["cue_start"], row["cue_end"]),
@@ -652,24 +716,74 @@ def row_to_quote(row: sqlite3.Row) -> Quote:
 
 
 def row_to_claim(row: sqlite3.Row) -> Claim:
+    _typed(row, "claims", {"id": int, "doc_id": int, "start": int, "end": int, "claimant": _OPT_STR,
+                           "claimant_entity_id": _OPT_INT, "note": _OPT_STR, **_PROV_TYPES})
     return Claim(
         id=row["id"], doc_id=row["doc_id"], start=row["start"], end=row["end"],
         claimant=row["claimant"], claimant_entity_id=row["claimant_entity_id"],
-        labels=json.loads(row["labels"]), note=row["note"], prov=_prov(row),
+        labels=_json(row, "claims", "labels", dict), note=row["note"], prov=_prov(row),
     )
 
 
 def row_to_entity(row: sqlite3.Row) -> Entity:
+    _typed(row, "entities", {"id": int, "name": str, "type": str})
     aliases = row["aliases"]
-    return Entity(id=row["id"], name=row["name"], type=row["type"],
-                  aliases=() if aliases == "[]" else tuple(json.loads(aliases)))
+    if aliases == "[]":
+        return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=())
+    names = _json(row, "entities", "aliases", list)
+    if not all(isinstance(n, str) for n in names):
+        raise DamagedRowError("entities", row["id"], "aliases", "is not a list of names")
+    return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(names))
+
+
+_LABEL_TYPES = {"id": int, "layer": str, "label_set": str, "name": str, "color": str, "hotkey": _OPT_STR,
+                "description": str, "position": int}
 
 
 def row_to_label(row: sqlite3.Row) -> Label:
+    _typed(row, "labels", {k: v for k, v in _LABEL_TYPES.items() if k in row.keys()})
     return Label(
         layer=row["layer"], label_set=row["label_set"], name=row["name"], color=row["color"],
         hotkey=row["hotkey"], description=row["description"],
     )
+
+
+def _history_row(row: sqlite3.Row) -> dict[str, Any]:
+    _typed(row, "history", {"id": int, "at": str, "annotator": _OPT_STR, "kind": str, "summary": str,
+                            "doc_id": _OPT_INT, "edit": str, "changes": str})
+    _json(row, "history", "edit", dict)
+    _json(row, "history", "changes", list)
+    return dict(row)
+
+
+def _named(method: Callable) -> Callable:
+    """Store read method: a :class:`DamagedRowError` names the project."""
+    import functools
+
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except DamagedRowError as exc:
+            raise exc.named(self.path.name) from None
+
+    return wrapper
+
+
+def _text_factory(project: str) -> Callable[[bytes], str]:
+    """Stored text as ``str``: bytes that are not UTF-8 (a damaged file) raise a one-line
+    :class:`DamagedProjectError` where they are read, not a ``UnicodeDecodeError`` later."""
+
+    def decode(data: bytes) -> str:
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DamagedProjectError(
+                f"{project}: damaged project file (stored text is not valid UTF-8 at byte {exc.start} "
+                f"of a {len(data)}-byte value)"
+            ) from None
+
+    return decode
 
 
 # The store ---------------------------------------------------------------------------------------------
@@ -1065,7 +1179,7 @@ class Store:
     def label_rows(self) -> list[dict[str, Any]]:
         """The schema with row ids (for editing it)."""
         rows = self.conn.execute("SELECT * FROM labels ORDER BY layer DESC, label_set, position, id")
-        return [dict(r) for r in rows]
+        return [dict(r) for r in rows if row_to_label(r)]
 
     def labels(self, layer: str | None = None, label_set: str | None = None) -> list[Label]:
         if self._labels_cache is None:
@@ -1274,7 +1388,7 @@ class Store:
             sql += " WHERE doc_id = ?"
             args.append(doc_id)
         rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, limit])
-        return [dict(r) for r in rows]
+        return [_history_row(r) for r in rows]
 
     def search(self, query: str, limit: int = 200) -> list[tuple[int, str]]:
         """Project-wide full-text search; returns ``(doc_id, snippet)`` best first."""
@@ -1291,6 +1405,13 @@ class Store:
 
     def integrity_check(self) -> list[str]:
         return [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
+
+
+for _name in ("meta", "label_rows", "labels", "documents", "document", "document_by_ext_id",
+              "document_by_hash", "document_summaries", "mentions", "quotes", "claims", "mention", "quote",
+              "claim", "entity", "entities", "entity_by_name", "counts", "history", "search", "row"):
+    setattr(Store, _name, _named(getattr(Store, _name)))
+del _name
 
 
 def _label_fields(item: dict[str, Any]) -> dict[str, Any]:
@@ -1351,7 +1472,7 @@ def _project_error(exc: BaseException, path: Path, real: Path, what: str) -> Pro
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=True, timeout=10)
     conn.row_factory = sqlite3.Row
-    conn.text_factory = _decode_text
+    conn.text_factory = _text_factory(path.name)
     conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA foreign_keys = ON")
@@ -1387,21 +1508,8 @@ def _connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.
             ) from None
         conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=check_same_thread)
     conn.row_factory = sqlite3.Row
-    conn.text_factory = _decode_text
+    conn.text_factory = _text_factory(path.name)
     return conn
-
-
-def _decode_text(data: bytes) -> str:
-    """Stored text as ``str``; bytes that are not UTF-8 (a damaged file) raise a
-    :class:`DamagedProjectError` at the read, not a ``UnicodeDecodeError`` somewhere later."""
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise _DamagedText(exc) from None
-
-
-class _DamagedText(ValueError):
-    """Undecodable text in a row (raised from the text factory; SQLite wraps it)."""
 
 
 @dataclass(frozen=True)

