@@ -638,12 +638,23 @@ def _json(row: sqlite3.Row, table: str, column: str, kind: type) -> Any:
     return value
 
 
+#: Row shapes (the Python type of every column, in order) already found right, per table: most rows
+#: of a table share a handful of shapes, so checking a row costs one tuple and one set lookup.
+_GOOD_SHAPES: dict[str, set[tuple[type, ...]]] = {}
+
+
 def _typed(row: sqlite3.Row, table: str, columns: dict[str, type | tuple[type, ...]]) -> None:
+    shape = tuple(map(type, row))
+    good = _GOOD_SHAPES.setdefault(table, set())
+    if shape in good:
+        return
     for column, kind in columns.items():
         value = row[column]
         if not isinstance(value, kind) or isinstance(value, bool):
             raise DamagedRowError(table, _row_id(row), column, f"holds {type(value).__name__}, not "
                                   f"{getattr(kind, '__name__', 'the right type')}")
+    if len(good) < 256:
+        good.add((*shape,))
 
 
 _OPT_STR = (str, type(None))
@@ -1485,11 +1496,31 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection:
     """A read-only connection that also works on a read-only file, folder or medium.
 
-    ``mode=ro`` first (it sees a writer's committed changes); when that cannot work because no
+    Where the file and its folder can be written and no ``-wal`` holds changes, an ordinary
+    connection with ``PRAGMA query_only``, which leaves no ``-wal``/``-shm`` behind.  Otherwise
+    ``mode=ro`` (it sees a writer's committed changes); when that cannot work because no
     ``-shm`` can be created beside the file, ``immutable=1``, which is safe there: nothing can
     write in that folder, and there is no ``-wal`` with changes the project file lacks.
     """
     real = Path(os.path.realpath(path))
+    wal = Path(f"{real}-wal")
+    if os.access(real, os.W_OK) and os.access(real.parent, os.W_OK) and (
+            not wal.exists() or wal.stat().st_size == 0):
+        # Nothing to recover, and the folder can be written: an ordinary connection that refuses
+        # to write (query_only), so SQLite removes the -wal and -shm it made when the last
+        # connection closes (a mode=ro one would leave them behind).
+        try:
+            conn = sqlite3.connect(str(real), check_same_thread=check_same_thread)
+            conn.execute("PRAGMA query_only = 1")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.Error as exc:
+            conn.close()
+            if not isinstance(exc, sqlite3.OperationalError):
+                raise
+        else:
+            conn.row_factory = sqlite3.Row
+            conn.text_factory = _text_factory(path.name)
+            return conn
     uri = real.as_uri()
     conn = None
     try:
@@ -1500,7 +1531,6 @@ def _connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.
             conn.close()
         if (exc.sqlite_errorcode & 0xFF) not in (8, 10, 14):  # READONLY, IOERR, CANTOPEN
             raise
-        wal = Path(f"{real}-wal")
         if wal.exists() and wal.stat().st_size > 0:
             raise ReadOnlyProjectError(
                 f"{path.name}: read-only here, and its {wal.name} holds changes not yet in the project "

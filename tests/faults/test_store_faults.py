@@ -428,3 +428,20 @@ def test_damaged_file_message_is_one_line_with_details(tmp_path):
     with pytest.raises(DamagedProjectError) as info:
         Store.open(path, readonly=True)
     assert "\n" not in str(info.value) and len(info.value.details) > 1
+
+
+def test_reads_leave_no_wal_or_shm_behind(tmp_path):
+    """Reading a project (healthy or refused as damaged) leaves the folder as it was."""
+    path = tmp_path / "p.claimdesk"
+    _project_with_one_document(path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.claimdesk"]
+    assert run_cli("info", path).returncode == 0
+    assert run_cli("export", path, "-f", "jsonl", "-o", tmp_path / "out.jsonl").returncode == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.jsonl", "p.claimdesk"]
+    damaged = tmp_path / "d.claimdesk"
+    _sample_project(damaged)
+    data = bytearray(damaged.read_bytes())
+    data[4096 * 12: 4096 * 12 + 64] = b"\x0d" + b"\xff" * 63  # a b-tree page quick_check sees
+    damaged.write_bytes(bytes(data))
+    assert_one_line_error(run_cli("info", damaged), "d.claimdesk", "damaged")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d.claimdesk", "out.jsonl", "p.claimdesk"]
