@@ -2,15 +2,26 @@
 
 * Opened through sqlite-utils on a plain :mod:`sqlite3` connection: WAL journal, foreign keys
   on, ``synchronous=FULL`` so a committed edit survives a crash or a power cut.
+* After every commit the WAL is checkpointed into the project file (in the background, passively),
+  and at once while the ``-wal`` was deleted or replaced behind the writer's back; never more than
+  :data:`WAL_CHECKPOINT_PAGES` pages of committed changes are only in the ``-wal``.
 * ``PRAGMA application_id`` marks the file as Claimdesk's; ``PRAGMA user_version`` is the schema
   version, advanced by the forward migrations in :data:`MIGRATIONS`.  Before migrating an older
-  file a backup copy is written beside it.
+  file a backup copy is written beside it; a file whose tables do not match its version is refused.
 * Opening checks the file read-only first (is it SQLite, is it ours, is it too new, does
   ``PRAGMA quick_check`` pass) and refuses with a one-line :class:`ProjectError` without
-  touching the file when any check fails.
-* One process at a time may open a project for writing; the holder is recorded in a lock file
-  beside the project (``NAME.claimdesk.lock``, an OS lock that a crash releases), and a second
-  writer is told who holds it.  Read-only opens need no lock.
+  touching the file when any check fails.  Every stored value is checked as it is read (text is
+  UTF-8, JSON parses, types are right): damage ``quick_check`` cannot see is a one-line
+  :class:`DamagedRowError` naming the table and row.
+* Read-only opens work on a read-only file, folder or medium and leave nothing beside the file;
+  writing there is refused as "read-only" (:class:`ReadOnlyProjectError`).  A full disk is a
+  one-line :class:`DiskFullError`: the change was not saved, everything before is kept; a project
+  that could not be created is removed with its lock file.
+* One process at a time may open a project for writing, whatever name it is given (symbolic and
+  hard links included): the holder is recorded in a lock file beside the project's real file
+  (``NAME.claimdesk.lock``) and the project file itself is locked too (OS locks that a crash
+  releases); a second writer is told who holds it.  :func:`writer_lock` takes that lock without
+  opening the database.  Read-only opens need no lock.
 * Every write goes through :meth:`Store.transaction`; when it commits, subscribers get one
   :class:`ChangeEvent` (the GUI turns it into a Qt signal).
 * Changes to annotations go through :mod:`desktop.core.edits`, which records each in the
