@@ -1362,6 +1362,16 @@ class Store:
             raise KeyError(f"no {table[:-1]} {row_id}")
         return row
 
+    def stored_json(self, row: sqlite3.Row | dict[str, Any], table: str, column: str,
+                    kind: type = object) -> Any:
+        """The JSON value stored in ``row[column]`` (of ``kind``: list, dict); a value that does not
+        parse or has the wrong shape raises a one-line :class:`DamagedRowError` naming the project,
+        table and row, instead of a ``JSONDecodeError``.  For code that reads raw rows (edits)."""
+        try:
+            return _json(row, table, column, kind)
+        except DamagedRowError as exc:
+            raise exc.named(self.path.name) from None
+
     def row(self, table: str, row_id: int) -> dict[str, Any] | None:
         """The raw stored row as a dict (what edits compare and history records)."""
         if table not in EDITABLE_TABLES:
