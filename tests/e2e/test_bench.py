@@ -21,6 +21,7 @@ from desktop.bench import (
     format_table,
     passes,
     run_bench,
+    run_child,
 )
 from desktop.core.store import Store
 from tests.conftest import REPO
@@ -74,10 +75,21 @@ def test_tiny_bench_run_reports_every_metric(tmp_path):
         assert isinstance(value, (int, float)) and math.isfinite(value), key
     assert report["raw"]["window"]["edits_committed"] == 2
     assert report["raw"]["annotate"]["tokens"] > 0
+    assert report["raw"]["export_spacy"]["documents"] == 30 and report["results"]["export_spacy_peak_rss_mb"] > 0
+    assert not (tmp_path / "export.spacy").exists()  # the export is removed after measuring
     assert report["machine"]["cores_logical"] >= 1
     table = format_table(report)
     for key in TARGETS:
         assert key in table
+
+
+def test_the_export_child_measures_any_format(tmp_path):
+    cfg = BenchConfig(large_docs=12, large_annotations=240, big_words=300, big_spans=20)
+    big = build_large_project(tmp_path / "large.claimdesk", cfg)
+    for fmt, out in (("jsonl", "e.jsonl"), ("spacy", "e.spacy")):
+        result = run_child("export", {"project": str(big.path), "out": str(tmp_path / out), "format": fmt}, tmp_path)
+        assert result["documents"] == 12 and result["files"] == 1 and result["peak_rss_mb"] > 0
+        assert result["bytes"] == (tmp_path / out).stat().st_size
 
 
 def test_bench_is_a_claimdesk_command():
@@ -94,5 +106,5 @@ def test_bench_is_a_claimdesk_command():
 def test_targets_are_the_documented_keys():
     assert set(TARGETS) == {"annotate_vs_raw_spacy", "processes2_vs_1", "open_project_s", "open_project_rss_mb",
                             "doc_switch_p95_ms", "edit_commit_p95_ms", "search_p95_ms", "export_jsonl_s",
-                            "export_peak_rss_mb"}
+                            "export_peak_rss_mb", "export_spacy_peak_rss_mb"}
     json.dumps(TARGETS)
