@@ -1,12 +1,23 @@
 """Export a project as spaCy training data: ``DocBin`` files (``.spacy``).
 
 Written by :func:`export_spacy` through the shared frame of :mod:`desktop.core.exporters`
-(document selection, ``--status``/``--documents``, deterministic splits, atomic output): one
-``OUT.spacy`` file, or with a split a folder ``OUT/`` with ``train.spacy``, ``dev.spacy`` and
-``test.spacy``.  Each part is one ``DocBin(store_user_data=True)``; a DocBin holds its documents
-in compact arrays until it is written, so memory grows with one part's annotations, not with
-parsed documents.  spaCy's ``debug data`` and ``train`` read the files directly
-(``--paths.train OUT/train.spacy --paths.dev OUT/dev.spacy``).
+(document selection, ``--status``/``--documents``, deterministic splits, atomic output):
+``OUT.spacy``, or with a split a folder ``OUT/`` with ``train.spacy``, ``dev.spacy`` and
+``test.spacy``.
+
+Files and parts
+    A ``DocBin`` is serialised whole, so the export writes bounded parts, one at a time: each part
+    is one ``DocBin(store_user_data=True)`` file of at most :data:`PART_DOCS` (1,000) documents
+    and :data:`PART_CHARS` (1,000,000) characters of text (a longer document is a part of its
+    own).  Memory stays flat (under 250 MB, spaCy included) whatever the size of the project.
+    ``OUT.spacy`` (and each of ``train.spacy``, ``dev.spacy``, ``test.spacy``) is one ``DocBin``
+    file when its documents fit in one part, as small projects do; otherwise it is a folder of
+    parts ``part-00001.spacy``, ``part-00002.spacy``, ... (documents in project order).  spaCy's
+    ``Corpus`` reader takes a ``.spacy`` file or a folder of them, so ``spacy train``,
+    ``spacy debug data`` and ``spacy evaluate`` are given the same path either way
+    (``--paths.train OUT/train.spacy --paths.dev OUT/dev.spacy``).  In Python, read
+    ``sorted(path.glob("*.spacy")) if path.is_dir() else [path]`` with ``DocBin().from_disk``
+    (a folder output also holds Claimdesk's ``.claimdesk-export`` marker, which spaCy skips).
 
 Tokens
     The text is tokenised (tokenizer only, nothing else runs) by: the ``model`` given
@@ -67,7 +78,9 @@ Never imports Qt.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,7 +100,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["doc_from_export", "export_spacy", "tokenizer_for"]
+__all__ = ["PART_CHARS", "PART_DOCS", "doc_from_export", "export_spacy", "plan_parts", "tokenizer_for"]
+
+#: Most documents in one ``DocBin`` file (a part).
+PART_DOCS = 1000
+#: Most characters of text in one part (about 200,000 tokens; a longer document is a part alone).
+PART_CHARS = 1_000_000
 
 
 def tokenizer_for(store: Store | None, model: str | None = None) -> tuple[Language, str]:
@@ -240,26 +258,114 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
     return doc
 
 
+def plan_parts(sizes: Sequence[tuple[int, int]], part_docs: int = PART_DOCS, part_chars: int = PART_CHARS
+               ) -> list[list[int]]:
+    """Cut ``(doc_id, characters)`` (in export order) into parts of at most ``part_docs``
+    documents and ``part_chars`` characters; a document longer than that is a part by itself."""
+    parts: list[list[int]] = []
+    chars = 0
+    for doc_id, size in sizes:
+        if not parts or _starts_part(len(parts[-1]), chars, size, part_docs, part_chars):
+            parts.append([])
+            chars = 0
+        parts[-1].append(doc_id)
+        chars += size
+    return parts
+
+
+def _starts_part(count: int, chars: int, size: int, part_docs: int, part_chars: int) -> bool:
+    """Whether a document of ``size`` characters goes to a new part, after ``count`` documents and
+    ``chars`` characters in the current one."""
+    return count > 0 and (count >= part_docs or chars + size > part_chars)
+
+
+def _part_name(i: int) -> str:
+    return f"part-{i:05d}.spacy"
+
+
+_cached_lock = threading.Lock()
+_cached_depth = 0
+
+
+@contextmanager
+def _msgpack_encoders_looked_up_once() -> Iterator[None]:
+    """For the duration: srsly's msgpack encoders are looked up once, not on every call.
+
+    ``srsly.msgpack_dumps`` (which ``DocBin.add`` calls about ten times a document: user data,
+    each span group, the groups) scans every installed package's entry points and the whole
+    catalogue registry for its encoders on each call; that was half of the export's time.  The
+    encoders do not change while an export runs, so ``get_all`` of that one registry answers from
+    one lookup (an instance attribute over the method, removed afterwards; the result is the same
+    dict, so the bytes written are the same).
+    """
+    global _cached_depth
+    from srsly.msgpack import msgpack_encoders
+
+    with _cached_lock:
+        if _cached_depth == 0:
+            encoders = msgpack_encoders.get_all()
+            msgpack_encoders.get_all = lambda: encoders
+        _cached_depth += 1
+    try:
+        yield
+    finally:
+        with _cached_lock:
+            _cached_depth -= 1
+            if _cached_depth == 0:
+                del msgpack_encoders.get_all
+
+
 def export_spacy(store: Store, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
                  split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
-                 job: Job | None = None, overwrite: bool = False) -> ExportSummary:
-    """Write ``OUT.spacy`` (or ``OUT/train.spacy``, ``dev.spacy``, ``test.spacy`` with a split)."""
+                 job: Job | None = None, overwrite: bool = False, part_docs: int = PART_DOCS,
+                 part_chars: int = PART_CHARS) -> ExportSummary:
+    """Write ``OUT.spacy`` (or ``OUT/train.spacy``, ``dev.spacy``, ``test.spacy`` with a split),
+    each one ``DocBin`` file or, past one part (``part_docs`` documents, ``part_chars``
+    characters), a folder of part files."""
     from spacy.tokens import DocBin
 
+    if part_docs < 1 or part_chars < 1:
+        raise ValueError("part_docs and part_chars must be positive")
     nlp, described = tokenizer_for(store, model)
     label_sets = list(store.claim_label_sets())
+    sizes = {row["id"]: row["chars"] or 0 for row in store.document_summaries()}
 
     def write_part(ctx: PartContext) -> None:
-        doc_bin = DocBin(store_user_data=True)
+        """``ctx.path`` as one file while its documents fit one part, else as a folder of parts."""
+        written = 0
+        doc_bin, count, chars = DocBin(store_user_data=True), 0, 0
+
+        def flush() -> None:
+            nonlocal written, doc_bin, count, chars
+            written += 1
+            ctx.files.write_bytes(ctx.path / _part_name(written), doc_bin.to_bytes())
+            doc_bin, count, chars = DocBin(store_user_data=True), 0, 0
+
         for item in ctx.docs:
+            size = sizes.get(item.doc.id, len(item.text))
+            if _starts_part(count, chars, size, part_docs, part_chars):
+                flush()
             doc_bin.add(doc_from_export(nlp, item, ctx.source, ctx.summary, label_sets))
+            count += 1
+            chars += size
             ctx.summary.documents += 1
             ctx.summary.entities += len(item.mentions)
             ctx.summary.quotes += len(item.quotes)
             ctx.summary.claims += len(item.claims)
-        ctx.files.write_bytes(ctx.path, doc_bin.to_bytes())
+        if written == 0 and not folder:
+            ctx.files.write_bytes(ctx.path, doc_bin.to_bytes())
+        elif count:
+            flush()
+
+    # Without a split, whether OUT.spacy is a file or a folder is settled before anything is
+    # written (the frame builds a folder output in a temporary folder), by the same plan.
+    folder = False
+    if split in (None, ""):
+        selected = ExportSource(store, status=status, documents=documents).doc_ids()
+        folder = len(plan_parts([(d, sizes.get(d, 0)) for d, _ in selected], part_docs, part_chars)) > 1
 
     summary = ExportSummary("spacy", Path(out))
     summary.notes.append(f"tokenizer: {described}")
-    return run_export(store, "spacy", out, write_part, status=status, documents=documents, split=split, seed=seed,
-                      job=job, overwrite=overwrite, summary=summary)
+    with _msgpack_encoders_looked_up_once():
+        return run_export(store, "spacy", out, write_part, status=status, documents=documents, split=split, seed=seed,
+                          job=job, overwrite=overwrite, summary=summary, folder=folder)

@@ -12,6 +12,7 @@ from desktop.core import edits
 from desktop.core.exporters import ExportError
 from desktop.core.store import Store
 from desktop.export_command import export
+from desktop.nlp.spacy_export import export_spacy, plan_parts
 from tests.core.test_exporters import RICH, at, build_rich_project
 
 spacy = pytest.importorskip("spacy")
@@ -89,10 +90,85 @@ def test_spacy_export_is_deterministic_and_splits(rich, tmp_path):
     a = export(rich, "spacy", tmp_path / "a.spacy", status="all")
     b = export(rich, "spacy", tmp_path / "b.spacy", status="all")
     assert a.out.read_bytes() == b.out.read_bytes()
+    # the bytes are those of one DocBin filled by hand (the export's faster msgpack path changes
+    # nothing), and srsly is left as it was
+    from srsly.msgpack import msgpack_encoders
+
+    from desktop.core.exporters import ExportSource, ExportSummary
+    from desktop.nlp.spacy_export import doc_from_export, tokenizer_for
+
+    assert "get_all" not in vars(msgpack_encoders)
+    source, nlp = ExportSource(rich, status="all"), tokenizer_for(rich)[0]
+    by_hand = DocBin(store_user_data=True)
+    for doc_id, _ in source.doc_ids():
+        by_hand.add(doc_from_export(nlp, source.load(doc_id), source, ExportSummary("spacy", a.out),
+                                    list(rich.claim_label_sets())))
+    assert by_hand.to_bytes() == a.out.read_bytes()
     s = export(rich, "spacy", tmp_path / "corpus", split="60/40", seed=3)
-    assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == ["dev.spacy", "train.spacy"]
+    assert sorted(p.name for p in (tmp_path / "corpus").glob("*.spacy")) == ["dev.spacy", "train.spacy"]
     ids = [d.user_data["claimdesk"]["id"] for name in ("train", "dev") for d in load(tmp_path / "corpus" / f"{name}.spacy")]
     assert sorted(ids) == ["plain", "rich/01", "suggested"] and s.splits == {"train": 2, "dev": 1}
+
+
+def _view(doc) -> tuple:
+    """Everything the export puts in a Doc, comparable."""
+    spans = {key: [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in group] for key, group in doc.spans.items()}
+    return (doc.text, [(t.text, t.whitespace_) for t in doc], [(e.start, e.end, e.label_, e.kb_id_) for e in doc.ents],
+            spans, doc.cats, doc.user_data["claimdesk"])
+
+
+def corpus_docs(path: Path) -> list:
+    """The reference docs spaCy's own training reader (``spacy.Corpus.v1``) reads from ``path``."""
+    from spacy.training import Corpus
+
+    return [eg.reference for eg in Corpus(path)(spacy.blank("en"))]
+
+
+def test_a_large_export_is_a_folder_of_parts_that_spacy_reads_like_one_file(rich, tmp_path):
+    for i in range(4):
+        text = f"Story {i}: Lavrov met Blinken in Geneva."
+        edits.apply(rich, edits.AddDocument(ext_id=f"more/{i}", text=text, entities=(
+            {**at(text, "Geneva"), "label": "GPE", "origin": "editor"},)))
+    one = export_spacy(rich, tmp_path / "one.spacy", status="all")
+    assert one.out.is_file()
+    parts = export_spacy(rich, tmp_path / "parts.spacy", status="all", part_docs=3)
+    assert parts.out == tmp_path / "parts.spacy" and parts.out.is_dir()
+    names = sorted(p.name for p in parts.out.glob("*.spacy"))
+    assert names == ["part-00001.spacy", "part-00002.spacy", "part-00003.spacy"]
+    assert [len(load(parts.out / n)) for n in names] == [3, 3, 1]
+    assert set(parts.files) == {parts.out / n for n in names}
+    assert (parts.out.parent / "parts.spacy").is_dir() and one.line() == parts.line()
+    # spaCy's Corpus reads the folder as it reads the single file: the same docs, in order
+    from_file, from_folder = corpus_docs(one.out), corpus_docs(parts.out)
+    assert len(from_file) == 7
+    assert [_view(d) for d in from_folder] == [_view(d) for d in from_file]
+    # a part also closes at its character budget; a document longer than it is a part alone
+    by_chars = export_spacy(rich, tmp_path / "chars.spacy", status="all", part_chars=len(RICH))
+    sizes = [len(load(p)) for p in sorted(by_chars.out.glob("*.spacy"))]
+    assert sizes[0] == 1 and sum(sizes) == 7
+    assert [_view(d) for d in corpus_docs(by_chars.out)] == [_view(d) for d in from_file]
+
+
+def test_a_split_part_becomes_a_folder_only_when_it_needs_several_parts(rich, tmp_path):
+    s = export_spacy(rich, tmp_path / "corpus", split="60/40", seed=3, part_docs=1)
+    assert s.splits == {"train": 2, "dev": 1}
+    train, dev = tmp_path / "corpus" / "train.spacy", tmp_path / "corpus" / "dev.spacy"
+    assert train.is_dir() and dev.is_file()
+    assert sorted(p.name for p in train.iterdir()) == ["part-00001.spacy", "part-00002.spacy"]
+    ids = sorted(d.user_data["claimdesk"]["id"] for p in (train, dev) for d in corpus_docs(p))
+    assert ids == ["plain", "rich/01", "suggested"]
+    # replacing it (--force) works like any split export
+    again = export_spacy(rich, tmp_path / "corpus", split="60/40", seed=3, overwrite=True)
+    assert (tmp_path / "corpus" / "train.spacy").is_file() and again.splits == s.splits
+
+
+def test_the_part_plan():
+    assert plan_parts([]) == []
+    assert plan_parts([(1, 5), (2, 5), (3, 5)], part_docs=2) == [[1, 2], [3]]
+    assert plan_parts([(1, 5), (2, 5), (3, 5)], part_chars=10) == [[1, 2], [3]]
+    assert plan_parts([(1, 50), (2, 5), (3, 5)], part_chars=10) == [[1], [2, 3]]
+    assert plan_parts([(d, 10) for d in range(2500)]) == [list(range(0, 1000)), list(range(1000, 2000)),
+                                                           list(range(2000, 2500))]
 
 
 def test_status_accepted_keeps_suggestions_out(rich, tmp_path):
@@ -151,6 +227,17 @@ def test_spacy_debug_data_and_train_read_the_export(store, tmp_path):
     out = subprocess.run([*run, "debug", "data", str(config), *paths], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr
     assert "Corpus is loadable" in out.stdout
+    # the same export in parts of 30 documents: train.spacy is a folder, and debug data, given the
+    # same paths, finds the same corpus (it prints the same report, figure for figure)
+    parts = export_spacy(store, tmp_path / "parts", split="80/20", seed=1, part_docs=30)
+    assert parts.splits == summary.splits and (tmp_path / "parts" / "train.spacy").is_dir()
+    assert len(list((tmp_path / "parts" / "train.spacy").glob("*.spacy"))) == 4
+    part_paths = ["--paths.train", str(tmp_path / "parts" / "train.spacy"),
+                  "--paths.dev", str(tmp_path / "parts" / "dev.spacy")]
+    again = subprocess.run([*run, "debug", "data", str(config), *part_paths], capture_output=True, text=True,
+                           timeout=120)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "104 training docs" in out.stdout and again.stdout == out.stdout
     out = subprocess.run([*run, "train", str(config), *paths, "--output", str(tmp_path / "model"),
                           "--training.max_steps", "5", "--training.eval_frequency", "5",
                           "--nlp.batch_size", "8", "--training.max_epochs", "2"],
