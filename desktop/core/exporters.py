@@ -205,7 +205,7 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
 from desktop.core.jobs import Job
-from desktop.core.model import QUOTE_TYPES, Claim, Document, Mention, Quote, Span
+from desktop.core.model import EXPORT_MARKER, QUOTE_TYPES, Claim, Document, Mention, Quote, Span
 from desktop.core.store import ProjectError, Store
 
 try:
@@ -411,9 +411,7 @@ def plan_splits(docs: Sequence[tuple[int, str]], ratios: Sequence[float], seed: 
 
 # Atomic output ------------------------------------------------------------------------------------
 
-#: The marker every folder export leaves inside the folder (a dotfile: brat's server, the importer
-#: and every reader of named files skip it); ``--force`` replaces only folders that carry one.
-MARKER_NAME = ".claimdesk-export"
+MARKER_NAME = EXPORT_MARKER
 #: The manifest of a multi-file export (``OUT.csv`` + ``OUT_quotes.csv``, ``OUT.json`` + ``OUT.xml``)
 #: is ``.OUT.csv.claimdesk-export`` beside the files: see the module docstring, "Atomic".
 MANIFEST_SUFFIX = MARKER_NAME

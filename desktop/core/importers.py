@@ -149,7 +149,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from desktop.core.model import DOC_STATUSES, ORIGINS, QUOTE_TYPES, STATUSES, ImportedDocument, ImportProblem
+from desktop.core.model import (
+    DOC_STATUSES,
+    EXPORT_MARKER,
+    ORIGINS,
+    QUOTE_TYPES,
+    STATUSES,
+    ImportedDocument,
+    ImportProblem,
+)
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -1383,6 +1391,30 @@ class _TextBound:
         return self.label if self.label in _RESERVED_TYPES else "entity"
 
 
+def _brat_export_ids(folder: Path) -> dict[str, str]:
+    """The document ids a Claimdesk brat export could not use as file names (too long, or with
+    characters a file name cannot hold), by file stem, from the export's marker; empty elsewhere."""
+    marker = folder / EXPORT_MARKER
+    try:
+        info = marker.lstat()
+        if not stat.S_ISREG(info.st_mode):
+            return {}
+        key = (str(marker), info.st_mtime_ns, info.st_size)
+        if key not in _EXPORT_IDS:
+            with open(marker, encoding="utf-8") as fh:
+                record = json.load(fh)
+            ids = record.get("ids") if isinstance(record, dict) and "claimdesk_export" in record else None
+            _EXPORT_IDS.clear()
+            _EXPORT_IDS[key] = {k: v for k, v in (ids or {}).items()
+                                if isinstance(k, str) and isinstance(v, str) and v.strip()}
+        return _EXPORT_IDS[key]
+    except (OSError, ValueError, UnicodeDecodeError):
+        return {}
+
+
+_EXPORT_IDS: dict[tuple[str, int, int], dict[str, str]] = {}
+
+
 def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
     txt_path = _sibling(ann_path, ".txt")
     if txt_path is None:
@@ -1605,6 +1637,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
         return out
 
     document = _text_document(txt_path, text)
+    document.ext_id = _brat_export_ids(txt_path.parent).get(txt_path.stem, document.ext_id)
     for tid, bound in bounds.items():
         start, end = bound.spans[0]
         if bound.role == "entity":

@@ -17,6 +17,11 @@ STATUSES = ("suggested", "accepted", "rejected")
 DOC_STATUSES = ("new", "in_progress", "done")
 QUOTE_TYPES = ("direct", "indirect", "mixed")
 
+#: The marker every folder export leaves inside the folder (a dotfile: brat's server, the importer
+#: and every reader of named files skip it); ``--force`` replaces only folders that carry one, and
+#: its ``"ids"`` map gives a brat file stem that is not its document id back to the id.
+EXPORT_MARKER = ".claimdesk-export"
+
 #: Layers that carry provenance and can be accepted or rejected.
 LAYERS = ("mentions", "quotes", "claims")
 

@@ -309,8 +309,8 @@ def test_brat_export_follows_the_importer_and_round_trips(rich, tmp_path):
     with Store.create(tmp_path / "b.claimdesk") as again:
         report = import_into(again, [out])
         assert not report.problems, report.problems
-        assert sorted(report.added) == ["plain", "rich_01", "suggested"]
-        doc = again.document_by_ext_id("rich_01")
+        assert sorted(report.added) == ["plain", "rich/01", "suggested"]  # the marker gives the id back
+        doc = again.document_by_ext_id("rich/01")
         assert doc.text == RICH
         src = rich.document_by_ext_id("rich/01")
         key = lambda m: (m.start, m.end, m.label, m.prov.status, m.prov.origin)  # noqa: E731

@@ -269,6 +269,8 @@ def test_brat_export_of_ids_longer_than_a_file_name(tmp_path):
     assert run_cli("new", again).returncode == 0
     imported = run_cli("import", again, out1)
     assert imported.returncode == 0 and "3 documents imported" in imported.stdout, imported.stderr
+    with Store.open(again, readonly=True) as store:  # the long ids come back from the marker
+        assert sorted(d.ext_id for d in store.documents()) == sorted(ids)
     assert run_cli("export", again, "-f", "brat", "-o", out2).returncode == 0
     assert _snapshot(out1) == _snapshot(out2)
 
