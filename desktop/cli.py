@@ -369,8 +369,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     from desktop.nlp.annotate import preannotate_texts
     from desktop.nlp.pipeline import ModelNotFoundError, resolve_model
 
-    out_path = Path(args.output)
-    check_preannotate_output(out_path, args.inputs, force=args.force)  # before any slow work
+    out_path = check_preannotate_output(Path(args.output), args.inputs, force=args.force)  # before any slow work
     try:
         resolve_model(args.model)
     except ModelNotFoundError as exc:
@@ -413,6 +412,8 @@ def is_preannotate_output(path: Path) -> bool:
     ``quotes``, ``model`` and maybe ``meta``; no ``claims``, which an export has) and only model
     suggestions (origin ``model``, status ``suggested``) in its layers."""
     try:
+        if not path.is_file():
+            return False
         if path.stat().st_size == 0:
             return True
         with open(path, "rb") as fh:
@@ -436,13 +437,22 @@ def _is_database(path: Path) -> bool:
         return False
 
 
-def check_preannotate_output(out: Path, inputs: Sequence[str], *, force: bool) -> None:
+def check_preannotate_output(out: Path, inputs: Sequence[str], *, force: bool) -> Path:
     """Refuse, in one line, an output that would lose something: a project (or its -wal, -shm or
     lock file), one of the inputs or a file inside an input folder (whatever the spelling: paths
-    are compared by the file they lead to), a folder, a place whose folder's folder does not exist,
-    and without ``force`` any existing file that is not an earlier preannotate output."""
+    are compared by the file they lead to), a folder, a device or stream (``/dev``, ``/proc``,
+    anything not a regular file), a place whose folder's folder does not exist, and without
+    ``force`` any existing file that is not an earlier preannotate output.
+
+    Returns the path to write: ``out``, or the file it links to when it is a symbolic link (the
+    link stays, the file it leads to is replaced)."""
     if not str(out).strip():
         raise CliError("-o needs a file name (e.g. -o suggestions.jsonl)")
+    def special(path: Path) -> bool:  # /dev and /proc hold devices and streams (/dev/shm is a folder)
+        return (Path("/proc") in path.parents or Path("/dev") in path.parents) and Path("/dev/shm") not in path.parents
+
+    if special(out.absolute()) or special(out.resolve()):
+        raise CliError(f"{out} is a device or a stream, not a file; preannotate writes a file whole, give it a name")
     if out.is_dir():
         raise CliError(f"{out} is a folder; give a file name for the results (e.g. {out / 'suggestions.jsonl'})")
     parent = out.absolute().parent
@@ -451,9 +461,12 @@ def check_preannotate_output(out: Path, inputs: Sequence[str], *, force: bool) -
             raise CliError(f"{out}: {parent} is not a folder")
         if not parent.parent.is_dir():
             raise CliError(f"{out}: folder {parent.parent} does not exist")
-    if not (out.exists() or out.is_symlink()):
-        return
-    target = out.resolve()
+    target = out.resolve() if out.is_symlink() else out
+    if not target.exists():
+        return target
+    target = target.resolve()
+    if target.exists() and not target.is_file():
+        raise CliError(f"{out} is not a regular file (a device, pipe or socket); give a file name for the results")
     base = next((target.with_name(target.name[: -len(s)]) for s in ("-wal", "-shm", ".lock")
                  if target.name.endswith(s)), None)
     if _is_database(target) or (base is not None and _is_database(base)):
@@ -470,6 +483,7 @@ def check_preannotate_output(out: Path, inputs: Sequence[str], *, force: bool) -
     if not force and not is_preannotate_output(target):
         raise CliError(f"{out} exists and is not an earlier preannotate output; replace it with --force, "
                        "or choose another -o")
+    return target if out.is_symlink() else out
 
 
 def write_jsonl_atomically(path: Path, records) -> None:

@@ -125,6 +125,27 @@ def test_preannotate_replaces_its_own_previous_output_and_an_empty_file(tmp_path
     assert len(out.read_text(encoding="utf-8").splitlines()) == 1
 
 
+def test_preannotate_refuses_devices_pipes_and_streams(tmp_path):
+    fifo = tmp_path / "out.jsonl"
+    os.mkfifo(fifo)
+    assert_one_line_error(run_cli("preannotate", _input(tmp_path), "-o", fifo, "--force"), "out.jsonl")
+    assert fifo.is_fifo()
+    stream = tmp_path / "stdout.jsonl"  # as /dev/stdout is: a link to this process's stream
+    stream.symlink_to("/proc/self/fd/1")
+    assert_one_line_error(run_cli("preannotate", _input(tmp_path), "-o", stream, "--force"), "stdout.jsonl")
+    assert stream.is_symlink() and os.readlink(stream) == "/proc/self/fd/1"
+
+
+def test_preannotate_through_a_symlink_replaces_the_file_it_leads_to_and_keeps_the_link(tmp_path):
+    real = tmp_path / "real.jsonl"
+    real.write_text("")
+    link = tmp_path / "link.jsonl"
+    link.symlink_to(real)
+    proc = run_cli("preannotate", _input(tmp_path), "-o", link)
+    assert proc.returncode == 0, proc.stderr
+    assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8"))["id"] == "a"
+
+
 # Item 14: preannotate into a folder, or into folders that do not exist ----------------------------------
 
 
