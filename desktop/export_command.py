@@ -59,7 +59,9 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", help="project file")
     p.add_argument("-f", "--format", required=True, choices=FORMATS, help="output format")
     p.add_argument("-o", "--out", required=True, metavar="OUT",
-                   help="output file (brat, or any format with --split: a folder); a bare name gets the format's suffix")
+                   help="output file (a folder for brat, for any format with --split, and for a spacy export of more "
+                        "than 1,000 documents or 1,000,000 characters); a bare name gets the format's suffix; "
+                        "its folder must exist")
     p.add_argument("--status", choices=("accepted", "all"), default="accepted",
                    help="accepted (default): only what editors accepted or made; all: model suggestions too "
                         "(rejected annotations are never exported)")

@@ -497,6 +497,14 @@ def remove_leftovers(folder: Path, names: Iterable[str]) -> None:
             pass
 
 
+def _remove_quietly(path: Path) -> None:
+    """Delete a previous export moved aside: a folder, or a file an export in parts replaced."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
 def _restore_interrupted(out: Path) -> None:
     """A folder export killed between moving the old folder aside and moving the new one in (only
     where folders cannot be swapped atomically, or by an older version) left ``out`` missing and
@@ -667,8 +675,13 @@ def _is_marker(path: Path) -> bool:
 
 
 def _check_folder(out: Path, overwrite: bool) -> None:
-    if out.is_symlink() or (out.exists() and not out.is_dir()):
-        raise ExportError(f"{out} is a file; this export writes a folder")
+    if out.is_symlink() or (out.exists() and not out.is_dir() and not out.is_file()):
+        raise ExportError(f"{out} is not a folder; this export writes a folder")
+    if out.is_file():  # e.g. a spaCy export that has grown past one part
+        if not overwrite:
+            raise ExportError(f"{out} is a file; this export writes a folder: replace it with --force "
+                              "or choose another -o")
+        return
     if out.is_dir() and any(out.iterdir()):
         if not _is_marker(out / MARKER_NAME):
             raise ExportError(f"{out}: not a Claimdesk export folder (no {MARKER_NAME}); "
@@ -722,7 +735,7 @@ def atomic_output(out: Path, *, folder: bool, overwrite: bool = False,
     if folder:
         _restore_interrupted(out)
         _check_folder(out, overwrite)
-        previous = out.is_dir()
+        previous = out.exists()
         remove_leftovers(parent, [out.name])
         files = AtomicOutput(direct=True)
         tmp_root: Path | None = None
@@ -747,7 +760,7 @@ def atomic_output(out: Path, *, folder: bool, overwrite: bool = False,
                 committing = True
                 if out.exists() and _exchange(tmp_root, out):
                     _fsync_dir(parent)
-                    shutil.rmtree(tmp_root, ignore_errors=True)  # now the previous export
+                    _remove_quietly(tmp_root)  # now the previous export
                 else:
                     old = None
                     if out.exists():
@@ -757,7 +770,7 @@ def atomic_output(out: Path, *, folder: bool, overwrite: bool = False,
                     os.replace(tmp_root, out)
                     _fsync_dir(parent)
                     if old is not None:
-                        shutil.rmtree(old, ignore_errors=True)
+                        _remove_quietly(old)
                 tmp_root = None
             except OSError as exc:
                 raise _write_error(out, exc, committing=committing, previous=previous) from None

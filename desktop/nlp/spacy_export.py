@@ -91,6 +91,7 @@ from desktop.core.exporters import (
     ExportSummary,
     PartContext,
     non_overlapping,
+    output_path,
     run_export,
 )
 from desktop.core.jobs import Job
@@ -363,6 +364,9 @@ def export_spacy(store: Store, out: str | os.PathLike, *, status: str = "accepte
     if split in (None, ""):
         selected = ExportSource(store, status=status, documents=documents).doc_ids()
         folder = len(plan_parts([(d, sizes.get(d, 0)) for d, _ in selected], part_docs, part_chars)) > 1
+        where = output_path("spacy", out, False)
+        if not folder and overwrite and where.is_dir() and not where.is_symlink():
+            folder = True  # --force over an export in parts: the same shape, so the path stays a folder
 
     summary = ExportSummary("spacy", Path(out))
     summary.notes.append(f"tokenizer: {described}")

@@ -162,6 +162,23 @@ def test_a_split_part_becomes_a_folder_only_when_it_needs_several_parts(rich, tm
     assert (tmp_path / "corpus" / "train.spacy").is_file() and again.splits == s.splits
 
 
+def test_an_export_that_outgrows_one_part_replaces_its_file_with_force(rich, tmp_path):
+    out = tmp_path / "corpus.spacy"
+    first = export_spacy(rich, out, status="all", part_docs=3)  # 3 documents: one file
+    assert out.is_file() and len(corpus_docs(out)) == 3
+    edits.apply(rich, edits.AddDocument(ext_id="more", text="Lavrov met Blinken.", entities=()))
+    with pytest.raises(ExportError, match="is a file; this export writes a folder.*--force"):
+        export_spacy(rich, out, status="all", part_docs=3)
+    assert out.is_file() and len(corpus_docs(out)) == 3  # refused: the old export is as it was
+    grown = export_spacy(rich, out, status="all", part_docs=3, overwrite=True)
+    assert out.is_dir() and grown.documents == first.documents + 1 == len(corpus_docs(out))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".corpus")]  # no leftovers
+    # the same path stays a folder under --force even when one part would now do
+    again = export_spacy(rich, out, status="all", overwrite=True)
+    assert out.is_dir() and again.documents == grown.documents == len(corpus_docs(out))
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".corpus")]
+
+
 def test_the_part_plan():
     assert plan_parts([]) == []
     assert plan_parts([(1, 5), (2, 5), (3, 5)], part_docs=2) == [[1, 2], [3]]
