@@ -57,11 +57,13 @@ def run(project: str | os.PathLike | None, screenshot: str | os.PathLike | None 
         if window.doc_id is None and window.store is not None and window.store.document_count():
             window.show_document(window.store.document_ids()[0])
         settle(app)
-        Path(screenshot).parent.mkdir(parents=True, exist_ok=True)
         ok = window.grab().save(str(screenshot))
+        error = getattr(window, "document_error", None)
         window.close()
         if not ok:
             raise ProjectError(f"{screenshot}: could not write the screenshot")
+        if error is not None:  # the picture shows the window naming it; the command says it too
+            raise error
         return 0
     window.show()
     return app.exec()

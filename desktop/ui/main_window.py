@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.settings = settings or QSettings(ORG_NAME, APP_NAME)
         self.session: ProjectSession | None = None
         self.doc_id: int | None = None
+        self.document_error: ProjectError | None = None  # why the chosen article could not be shown
         self.text = ""
         self._lowered: str | None = None  # self.text.lower(), for find; made on first use
         self._reselect_row = 0  # the row shown when the current article goes (a delete)
@@ -133,6 +134,7 @@ class MainWindow(QMainWindow):
         self.find_bar.hide()
         self.empty_label = QLabel("Open or create a project (File ▸ Open, File ▸ New), then import articles.")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(6, 0, 6, 0)
@@ -489,8 +491,25 @@ class MainWindow(QMainWindow):
             self.show_document(doc_id)
 
     def show_document(self, doc_id: int) -> None:
+        """Show an article; one the project file cannot give back intact (a damaged row) is named
+        in its place and in the status bar (``document_error``), and the rest of the window works."""
         if self.store is None:
             return
+        self.document_error = None
+        try:
+            self._show_document(doc_id)
+        except ProjectError as exc:
+            self.document_error = exc
+            self.doc_id, self.text, self._spans = None, "", []
+            self.quote_model.set_document(None)
+            self.claim_model.set_document(None)
+            self.quotes_panel.show_quote(None)
+            self.claims_panel.show_claim(None)
+            self.view.set_document("", [])
+            self.statusBar().showMessage(str(exc))
+            self._update_enabled()
+
+    def _show_document(self, doc_id: int) -> None:
         doc = self.store.document(doc_id)
         self.doc_id = doc_id
         self.text = doc.text
@@ -686,7 +705,10 @@ class MainWindow(QMainWindow):
         self.title_label.setVisible(has_doc)
         self.meta_label.setVisible(has_doc)
         self.empty_label.setVisible(not has_doc)
-        if has_project and not has_doc:
+        if has_project and not has_doc and self.document_error is not None:
+            self.empty_label.setText(f"This article cannot be shown: {self.document_error}\n\n"
+                                     "The other articles can: choose one on the left.")
+        elif has_project and not has_doc:
             self.empty_label.setText("Import articles (File ▸ Import, or drop files here) to start.")
 
     # Edits ---------------------------------------------------------------------------------------------------

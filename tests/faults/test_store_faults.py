@@ -378,9 +378,6 @@ def test_damaged_payloads_give_one_line_naming_the_row(tmp_path, case):
 
 
 @pytest.mark.parametrize("case", ["quote", "claim"])
-@pytest.mark.xfail(reason="the window shows a document's annotations in a Qt slot that lets a ProjectError "
-                          "escape as a traceback (desktop/ui/main_window.py show_document); the store raises "
-                          "the one-line DamagedRowError", strict=False)
 def test_damaged_annotations_in_the_window_give_one_line(tmp_path, case):
     find, replace, _, needle = DAMAGE[case]
     path = tmp_path / "p.claimdesk"

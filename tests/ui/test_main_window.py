@@ -511,3 +511,30 @@ def test_entity_across_the_story_lists_its_quotes_in_every_article(qtbot, window
     story.itemClicked.emit(item)
     assert store.document(window.doc_id).ext_id == "002_7aa081e1965c350a"
     assert window.view.selected_key()[0] == "quote"
+
+
+def test_an_article_the_file_cannot_give_back_is_named_and_the_rest_still_works(qtbot, tmp_path):
+    """A bit flip SQLite's checks miss, in one article's claim: that article says why it cannot be
+    shown (no traceback out of the Qt slot), and the next one opens and edits as usual."""
+    from desktop.ui.main_window import MainWindow
+    from tests.conftest import _make_sample
+
+    path = tmp_path / "p.claimdesk"
+    with Store.create(path) as store:
+        _make_sample(store)
+        import_into(store, [SEEDS])
+    data = path.read_bytes()  # the claims row comes before the history row that repeats it
+    path.write_bytes(data.replace(b'{"checkworthiness": "opinion"}', b'!"checkworthiness": "opinion"}', 1))
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    assert win.open_project(path)
+    win.show()
+    qtbot.waitExposed(win)
+    sample = win.store.document_by_ext_id("sample").id
+    win.show_document(sample)
+    assert win.doc_id is None and win.document_error is not None
+    assert win.empty_label.isVisible() and "This article cannot be shown" in win.empty_label.text()
+    assert "claims row 1: labels" in win.statusBar().currentMessage()
+    other = next(i for i in win.store.document_ids() if i != sample)
+    win.show_document(other)
+    assert win.doc_id == other and win.document_error is None and win.view.toPlainText()
