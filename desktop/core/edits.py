@@ -433,7 +433,7 @@ class RenameEntity(Edit):
             raise EditError("an entity needs a name")
         if self.type is not None:
             _check_entity_label(p, self.type)
-        aliases = _aliases([*json.loads(row["aliases"]), row["name"]], name)
+        aliases = _aliases([*p.store.stored_json(row, "entities", "aliases", list), row["name"]], name)
         p.update("entities", self.id, name=name, aliases=aliases, type=self.type or row["type"], updated_at=p.now)
 
     def describe(self) -> str:
@@ -468,10 +468,10 @@ class MergeEntities(Edit):
         others = [o for o in dict.fromkeys(self.others) if o != self.target]
         if not others:
             raise EditError("choose at least one other entity to merge")
-        names = json.loads(row["aliases"])
+        names = list(p.store.stored_json(row, "entities", "aliases", list))
         for other in others:
             o = p.need("entities", other)
-            names += [o["name"], *json.loads(o["aliases"])]
+            names += [o["name"], *p.store.stored_json(o, "entities", "aliases", list)]
             _repoint_entity(p, other, self.target)
             p.delete("entities", other)
         p.update("entities", self.target, aliases=_aliases(names, row["name"]), updated_at=p.now)
@@ -722,7 +722,7 @@ class SetClaimLabel(Edit):
 
     def plan(self, p: Plan) -> None:
         row = p.need("claims", self.id)
-        labels = json.loads(row["labels"])
+        labels = dict(p.store.stored_json(row, "claims", "labels", dict))
         if self.value is None:
             labels.pop(self.label_set, None)
         else:
@@ -1093,8 +1093,8 @@ def _untouched(row: dict[str, Any]) -> bool:
     return row["origin"] == "model" and row["status"] == "suggested" and row["annotator"] is None
 
 
-def _quote_spans(row: dict[str, Any]) -> list[tuple[int, int]]:
-    return [tuple(s) for s in json.loads(row["content"])]
+def _quote_spans(store: Store, row: dict[str, Any]) -> list[tuple[int, int]]:
+    return [tuple(s) for s in store.stored_json(row, "quotes", "content", list)]
 
 
 @_register
@@ -1142,9 +1142,9 @@ class ReplaceSuggestions(Edit):
             if _untouched(row):
                 p.delete("quotes", row["id"])
             elif row["status"] == "rejected":
-                rejected_q.add(tuple(_quote_spans(row)))
+                rejected_q.add(tuple(_quote_spans(p.store, row)))
             else:
-                kept_q.extend(_quote_spans(row))
+                kept_q.extend(_quote_spans(p.store, row))
         for q in self.quotes:
             content = tuple(sorted(_span_pair(c) for c in q.get("content") or []))
             if not content or content in rejected_q:
@@ -1315,7 +1315,7 @@ class EditLabel(Edit):
                     p.update("entities", eid, type=new)
             else:
                 for cid, labels in conn.execute("SELECT id, labels FROM claims").fetchall():
-                    parsed = json.loads(labels)
+                    parsed = dict(p.store.stored_json({"id": cid, "labels": labels}, "claims", "labels", dict))
                     if parsed.get(row["label_set"]) == row["name"]:
                         parsed[row["label_set"]] = new
                         p.update("claims", cid, labels=json.dumps(parsed, ensure_ascii=False, sort_keys=True))
@@ -1339,8 +1339,9 @@ class DeleteLabel(Edit):
             used = conn.execute("SELECT count(*) FROM mentions WHERE label = ?", (row["name"],)).fetchone()[0]
             used += conn.execute("SELECT count(*) FROM entities WHERE type = ?", (row["name"],)).fetchone()[0]
         else:
-            used = sum(json.loads(labels).get(row["label_set"]) == row["name"]
-                       for (labels,) in conn.execute("SELECT labels FROM claims"))
+            used = sum(p.store.stored_json({"id": cid, "labels": labels}, "claims", "labels", dict)
+                       .get(row["label_set"]) == row["name"]
+                       for cid, labels in conn.execute("SELECT id, labels FROM claims"))
         if used:
             raise EditError(f"label {row['name']!r} is used by {used} annotation(s); relabel them first")
         p.delete("labels", self.id)

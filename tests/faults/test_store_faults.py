@@ -377,6 +377,19 @@ def test_damaged_payloads_give_one_line_naming_the_row(tmp_path, case):
         assert_one_line_error(proc, "p.claimdesk", "damaged project file", needle)
 
 
+def test_edits_over_a_damaged_row_give_one_line_and_change_nothing(tmp_path):
+    """Edits read stored JSON too (a label removed or renamed looks at every claim's labels)."""
+    find, replace, _, needle = DAMAGE["claim"]
+    path = tmp_path / "p.claimdesk"
+    _sample_project(path)
+    _corrupt(path, find, replace)
+    for args in (["remove", "opinion", "--set", "checkworthiness"],
+                 ["edit", "opinion", "--set", "checkworthiness", "--name", "view"]):
+        assert_one_line_error(run_cli("labels", path, *args), "p.claimdesk", "damaged project file", needle)
+    with Store.open(path, readonly=True) as store:
+        assert [r["name"] for r in store.label_rows() if r["label_set"] == "checkworthiness"].count("opinion") == 1
+
+
 @pytest.mark.parametrize("case", ["quote", "claim"])
 def test_damaged_annotations_in_the_window_give_one_line(tmp_path, case):
     find, replace, _, needle = DAMAGE[case]
