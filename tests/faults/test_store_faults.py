@@ -7,10 +7,12 @@ import re
 import signal
 import subprocess
 import sys
+import textwrap
 
 import pytest
 
 from desktop.core.store import ProjectLockedError, Store, writer_lock
+from tests.core.test_crash import CHILD
 from tests.faults.conftest import assert_one_line_error, run_cli
 from tests.processes import kill_when
 
@@ -118,21 +120,7 @@ def test_hard_links_in_one_process_share_the_lock(tmp_path):
 
 # Item 4: a -wal deleted behind a writer's back (a cleanup or sync tool), then a crash ----------------
 
-EDIT_BURST = """
-import sys
-from desktop.core import edits as E
-from desktop.core.store import Store
-
-store = Store.open(sys.argv[1])
-doc = store.documents()[0]
-n = len(doc.text)
-i = 0
-while True:
-    start = i % (n - 5)
-    inverse = E.apply(store, E.AddMention(doc.id, start, start + 4, "PERSON"))
-    print(f"committed {inverse.changes[-1].id}", flush=True)
-    i += 1
-"""
+EDIT_BURST = textwrap.dedent(CHILD)  # the crash test's writer: one mention a commit, printed
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs SIGKILL")
