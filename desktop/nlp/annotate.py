@@ -18,11 +18,12 @@ Annotate ▸ Pre-annotate.  It
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
+import sys
 import time
-from collections import Counter, deque
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core import edits
@@ -38,12 +39,19 @@ from desktop.nlp.entities import (
     name_key,
 )
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
-from desktop.nlp.preannotate import annotate_doc, preannotate_records, provenance
+from desktop.nlp.preannotate import (
+    annotate_in_workers,
+    annotate_texts,
+    failure_reason,
+    preannotate_records,
+    provenance,
+)
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention
 
 GAZETTEER = "claimdesk_gazetteer"
 COMMIT_EVERY_DOCS = 16
 COMMIT_EVERY_SECONDS = 2.0
+SHOW_FAILED = 5  # failed documents named in a report's summary
 
 
 @dataclass
@@ -55,10 +63,17 @@ class AnnotateReport:
     quotes: int = 0
     linked: int = 0
     cancelled: bool = False
+    #: ``(document ext_id, reason)`` of each document that could not be annotated (left unmarked)
+    failed: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One line: "4 documents annotated with M (…), 0 already done; 1 failed: doc X (reason)"."""
         text = (f"{self.annotated} document{'s' if self.annotated != 1 else ''} annotated with {self.model} "
                 f"({self.entities} entity and {self.quotes} quote suggestions), {self.skipped} already done")
+        if self.failed:
+            shown = ", ".join(f"doc {ext_id} ({reason})" for ext_id, reason in self.failed[:SHOW_FAILED])
+            more = len(self.failed) - SHOW_FAILED
+            text += f"; {len(self.failed)} failed: {shown}" + (f" and {more} more" if more > 0 else "")
         if self.cancelled:
             text += "; cancelled: run again to resume"
         return text
@@ -94,13 +109,13 @@ class _Rules:
 
     labels: frozenset[str]  # the project's entity labels
     known: frozenset[str]  # name keys of the project's canonical entities and aliases
-    content: str  # the quote content convention
 
 
-def _suggestions(doc: Any, rules: _Rules) -> tuple[list[dict], list[dict]]:
-    """Cleaned entity suggestions (labels of the project only) and quotes of one parsed document."""
-    entities, quotes = annotate_doc(doc, rules.content)
-    text = doc.text  # built from the tokens on every access: once per document, not per entity
+def _clean(rules: _Rules, text: str, entities: list[dict], quotes: list[dict]) -> tuple[list[dict], list[dict]]:
+    """Cleaned entity suggestions (labels of the project only) and the quotes of one document.
+
+    Runs on the whole document (all its blocks), in this process or a worker.
+    """
     # Names seen in this document count as known ("Russias" -> "Russia" when "Russia" occurs).
     here = rules.known | {name_key(text[e["start"]:e["end"]]) for e in entities}
     cleaned = []
@@ -113,68 +128,23 @@ def _suggestions(doc: Any, rules: _Rules) -> tuple[list[dict], list[dict]]:
     return cleaned, quotes
 
 
-# Worker processes: each parses *and* applies the quote and entity rules, and sends back only the
-# small suggestion dicts (not spaCy Docs), so the parent does nothing but write them.
-_worker_state: tuple[Any, _Rules] | None = None
-
-
-def _worker_init(name: str, patterns: list[dict[str, Any]], rules: _Rules) -> None:
-    global _worker_state
-    nlp = load_pipeline(name)
-    if patterns and GAZETTEER not in nlp.pipe_names:  # spawned (not forked) workers load afresh
+def _add_gazetteer(patterns: list[dict[str, Any]], nlp: Any) -> None:
+    """Teach a worker's pipeline the editor-confirmed entities (forked workers have them already)."""
+    if patterns and GAZETTEER not in nlp.pipe_names:
         apply_gazetteer(nlp, patterns, GAZETTEER)
-    _worker_state = (nlp, rules)
-
-
-def _worker_annotate(batch: list[tuple[str, int]]) -> list[tuple[int, list[dict], list[dict]]]:
-    nlp, rules = _worker_state
-    return [(doc_id, *_suggestions(doc, rules))
-            for doc, doc_id in nlp.pipe(batch, as_tuples=True, batch_size=max(1, len(batch)))]
-
-
-def _parallel_suggestions(name: str, patterns: list[dict[str, Any]], rules: _Rules,
-                          texts: Iterator[tuple[str, int]], processes: int, batch_size: int
-                          ) -> Iterator[tuple[int, list[dict], list[dict]]]:
-    """Suggestions in document order from ``processes`` workers.
-
-    Texts are read here (the store's connection stays in this thread) and handed out a batch at a
-    time, at most two batches per worker in flight; closing the generator (a cancel) stops them.
-    """
-
-    def batches() -> Iterator[list[tuple[str, int]]]:
-        batch: list[tuple[str, int]] = []
-        for item in texts:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
-
-    feed = batches()
-    with multiprocessing.get_context().Pool(processes, initializer=_worker_init,
-                                            initargs=(name, patterns, rules)) as pool:
-        in_flight: deque = deque()
-
-        def submit() -> None:
-            batch = next(feed, None)
-            if batch is not None:
-                in_flight.append(pool.apply_async(_worker_annotate, (batch,)))
-
-        for _ in range(2 * processes):
-            submit()
-        while in_flight:
-            results = in_flight.popleft().get()
-            submit()
-            yield from results
 
 
 def annotate_project(store: Store, *, model: str | None = None, processes: int = 1, batch_size: int = 16,
-                     force: bool = False, job: Job | None = None, content: str | None = None) -> AnnotateReport:
+                     force: bool = False, job: Job | None = None, content: str | None = None,
+                     block_chars: int | None = None) -> AnnotateReport:
     """Suggestions for every document not yet annotated with this model and content convention.
 
     ``content`` (a quote content convention; default: the project's, else "clause") is kept as the
-    project's setting; documents annotated under another convention are done again.
+    project's setting; documents annotated under another convention are done again. A document
+    longer than ``block_chars`` (default :data:`desktop.nlp.preannotate.BLOCK_CHARS`) is annotated
+    in blocks. A document whose parse, rules or suggestions fail is listed in
+    :attr:`AnnotateReport.failed`, left unmarked (the next run tries it again) and the others are
+    committed.
     """
     job = job or Job()
     content = check_content_convention(content or store.meta("quote_content"))
@@ -190,39 +160,59 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     report.skipped = store.document_count() - len(todo)
     entities = store.entities()
     rules = _Rules(labels=frozenset(store.entity_labels()),
-                   known=frozenset(name_key(n) for e in entities for n in (e.name, *e.aliases)), content=content)
+                   known=frozenset(name_key(n) for e in entities for n in (e.name, *e.aliases)))
     patterns = gazetteer_patterns(_editor_entities(store))
     if patterns:
         apply_gazetteer(nlp, patterns, GAZETTEER)
     try:
-        pending: list[edits.Edit] = []
+        pending: list[edits.ReplaceSuggestions] = []
         last_commit = time.monotonic()
+
+        def fail(doc_id: int, reason: str) -> None:
+            row = store.conn.execute("SELECT ext_id FROM documents WHERE id = ?", (doc_id,)).fetchone()
+            report.failed.append((row[0] if row else str(doc_id), reason))
+
+        def commit(batch: list[edits.ReplaceSuggestions]) -> None:
+            edits.apply_many(store, batch, f"pre-annotate {len(batch)} documents")
+            report.annotated += len(batch)
+            report.entities += sum(len(e.entities) for e in batch)
+            report.quotes += sum(len(e.quotes) for e in batch)
 
         def flush() -> None:
             nonlocal last_commit
             if pending:
-                edits.apply_many(store, pending, f"pre-annotate {len(pending)} documents")
-                report.annotated += len(pending)
+                try:
+                    commit(pending)
+                except edits.EditError:  # one document's suggestions refused: commit the others
+                    for edit in pending:
+                        try:
+                            commit([edit])
+                        except edits.EditError as exc:
+                            fail(edit.doc_id, failure_reason(exc))
                 pending.clear()
             last_commit = time.monotonic()
 
         total = len(todo)
         job.progress(0, total, "loading")
         processes = max(1, int(processes))
+        finish = functools.partial(_clean, rules)
         if processes == 1 or len(todo) <= 1:
-            results: Iterator[tuple[int, list[dict], list[dict]]] = (
-                (doc_id, *_suggestions(doc, rules))
-                for doc, doc_id in nlp.pipe(_texts(store, todo), as_tuples=True, batch_size=max(1, batch_size)))
+            results = annotate_texts(nlp, _texts(store, todo), content=content, batch_size=batch_size,
+                                     block_chars=block_chars, finish=finish)
         else:
-            results = _parallel_suggestions(name, patterns, rules, _texts(store, todo), processes, max(1, batch_size))
+            results = annotate_in_workers(name, _texts(store, todo), processes=processes,
+                                          batch_size=max(1, batch_size), content=content, block_chars=block_chars,
+                                          finish=finish, setup=functools.partial(_add_gazetteer, patterns))
         try:
-            for doc_id, cleaned, quotes in results:
-                report.entities += len(cleaned)
-                report.quotes += len(quotes)
-                pending.append(edits.ReplaceSuggestions(doc_id, mid, tuple(cleaned), tuple(quotes)))
+            for result in results:
+                if result.error is not None:
+                    fail(result.key, result.error)  # left unmarked: the next run tries it again
+                else:
+                    pending.append(edits.ReplaceSuggestions(result.key, mid, tuple(result.entities),
+                                                            tuple(result.quotes)))
                 if len(pending) >= COMMIT_EVERY_DOCS or time.monotonic() - last_commit > COMMIT_EVERY_SECONDS:
                     flush()
-                job.progress(report.annotated + len(pending), total, str(doc_id))
+                job.progress(report.annotated + len(report.failed) + len(pending), total, str(result.key))
                 if job.cancelled():
                     report.cancelled = True
                     break
@@ -236,7 +226,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     store.set_meta("model", mid)
     store.set_meta("model_name", name)
     store.set_meta("quote_content", content)
-    job.progress(len(todo) if not report.cancelled else report.annotated, len(todo), "done")
+    job.progress(len(todo) if not report.cancelled else report.annotated + len(report.failed), len(todo), "done")
     return report
 
 
@@ -247,15 +237,25 @@ def link_entities(store: Store) -> int:
     """
     names = {e.id: e.name for e in store.entities()}
     rows = store.conn.execute(
-        "SELECT m.id, m.doc_id, m.start, m.\"end\", m.label, m.entity_id, m.origin, m.status, m.annotator, "
-        "substr(d.text, m.start + 1, m.\"end\" - m.start) AS surface "
-        "FROM mentions m JOIN documents d ON d.id = m.doc_id WHERE m.status != 'rejected' ORDER BY m.id"
+        "SELECT id, doc_id, start, \"end\", label, entity_id, origin, status, annotator "
+        "FROM mentions WHERE status != 'rejected' ORDER BY id"
     ).fetchall()
+    # each document's text is read once (not once per mention: a long document has many)
+    by_doc: dict[int, list[int]] = {}
+    for i, r in enumerate(rows):
+        by_doc.setdefault(r["doc_id"], []).append(i)
+    surfaces: list[str | None] = [None] * len(rows)
+    for doc_id, members in by_doc.items():
+        row = store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        for i in members if row is not None else ():
+            surfaces[i] = row[0][rows[i]["start"]:rows[i]["end"]]
     mentions, ids = [], []
-    for r in rows:
+    for r, surface in zip(rows, surfaces, strict=True):
+        if surface is None:
+            continue  # a mention of no document
         touched = r["annotator"] is not None or r["origin"] != "model" or r["status"] != "suggested"
         mentions.append(MentionIn(
-            doc_id=str(r["doc_id"]), start=r["start"], end=r["end"], label=r["label"], text=r["surface"],
+            doc_id=str(r["doc_id"]), start=r["start"], end=r["end"], label=r["label"], text=surface,
             origin="editor" if touched else "model", status="accepted" if touched else "suggested",
             entity=names.get(r["entity_id"]) if touched else None))
         ids.append(r["id"])
@@ -272,17 +272,25 @@ def link_entities(store: Store) -> int:
 
 
 def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = None, processes: int = 1,
-                      batch_size: int = 16, job: Job | None = None, content: str = DEFAULT_CONTENT
+                      batch_size: int = 16, job: Job | None = None, content: str = DEFAULT_CONTENT,
+                      block_chars: int | None = None, on_failure: Callable[[Any, str], None] | None = None
                       ) -> list[dict[str, Any]]:
     """Interchange records with entity and quote suggestions, canonical entities filled in.
 
-    Canonical entities are clustered across all the records, so they are kept in memory.
+    Canonical entities are clustered across all the records, so they are kept in memory. A record
+    that cannot be annotated is left out and ``on_failure(id, reason)`` called (default: one line
+    on stderr, ``error: document ID not annotated: REASON``); the others are annotated.
     """
     job = job or Job()
     records = list(records)
     out = []
     for rec in preannotate_records(records, model=model, processes=processes, batch_size=batch_size,
                                    progress=lambda n: job.progress(n, len(records), ""), cancel=job.cancelled,
-                                   content=content):
+                                   content=content, block_chars=block_chars,
+                                   on_failure=on_failure or _print_failure):
         out.append(rec)
     return canonicalize_records(out)
+
+
+def _print_failure(doc_id: Any, reason: str) -> None:
+    print(f"error: document {doc_id} not annotated: {reason}", file=sys.stderr)

@@ -2,18 +2,33 @@
 
 A plain function with a progress and a cancel handle, so the GUI can run it in a worker thread
 and the CLI can run it directly. spaCy is imported lazily through :mod:`desktop.nlp.pipeline`.
+
+Long documents are parsed in blocks: :func:`split_blocks` cuts a text longer than
+:data:`BLOCK_CHARS` (or the pipeline's ``max_length``, if smaller) at paragraph boundaries, each
+block is parsed and given to the rules on its own, and every offset is mapped back to the whole
+text. A text within the limit is parsed whole, exactly as it always was. Whatever goes wrong with
+one document (its parse or its rules) is that document's failure: :func:`annotate_texts` reports it
+and goes on with the others.
 """
 from __future__ import annotations
 
+import multiprocessing
+import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.nlp.pipeline import load_pipeline, model_id
+from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
 
 ORIGIN = "model"
 STATUS = "suggested"
+
+#: The longest text the parser is given at once, in characters: a tenth of spaCy's default
+#: ``max_length`` (its parser and NER need about 1 GB per 100,000 characters at worst). Longer
+#: documents are annotated in blocks of at most this size, cut at paragraph boundaries.
+BLOCK_CHARS = 100_000
 
 
 def provenance(mid: str, content: str) -> str:
@@ -39,6 +54,268 @@ def annotate_doc(doc: Any, content: str = DEFAULT_CONTENT) -> tuple[list[dict], 
     return entities, quotes
 
 
+# Blocks -----------------------------------------------------------------------------------------------
+
+#: Where a block may end, best first: after a run of blank lines, after a line break, after a
+#: sentence end ("." "!" "?" "…", closing quotes or brackets, then space), after any space.
+_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+_SPACE = re.compile(r"\s+")
+
+
+def _last_end(pattern: re.Pattern, text: str, lo: int, hi: int) -> int | None:
+    end = None
+    for m in pattern.finditer(text, lo, hi):
+        end = m.end()
+    return end
+
+
+def split_blocks(text: str, limit: int = BLOCK_CHARS) -> list[tuple[int, int]]:
+    """``(start, end)`` of consecutive blocks covering ``text``, none longer than ``limit``.
+
+    A text within the limit is one block. Otherwise each block is as long as it can be and ends
+    at the last paragraph boundary (blank line) that fits, else the last line break, else the
+    last sentence end, else the last space, else exactly at the limit.
+    """
+    if limit < 1:
+        raise ValueError(f"block limit must be at least 1 character, not {limit}")
+    spans = []
+    start = 0
+    while len(text) - start > limit:
+        hi = start + limit
+        line = text.rfind("\n", start, hi)
+        cut = (_last_end(_BLANK_LINES, text, start, hi)
+               or (line + 1 if line >= 0 else None)
+               or _last_end(_SENTENCE_END, text, start, hi)
+               or _last_end(_SPACE, text, start, hi)
+               or hi)
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _shifted(span: dict | None, by: int) -> dict | None:
+    return span if span is None else {**span, "start": span["start"] + by, "end": span["end"] + by}
+
+
+def _shift_suggestions(entities: list[dict], quotes: list[dict], by: int) -> None:
+    """Move every offset of a block's suggestions by the block's start, in place."""
+    for e in entities:
+        e["start"] += by
+        e["end"] += by
+    for q in quotes:
+        q["content"] = [_shifted(f, by) for f in q["content"]]
+        for key in ("speaker", "cue", "speaker_resolved"):
+            if key in q:
+                q[key] = _shifted(q[key], by)
+
+
+# Annotating a stream of texts -------------------------------------------------------------------------
+
+
+@dataclass
+class Annotated:
+    """The suggestions for one document, or why it has none (``error``, one line)."""
+
+    key: Any
+    entities: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+
+def failure_reason(exc: BaseException) -> str:
+    """One short line for a document's failure: ``"ValueError: [E088] Text of length ..."``."""
+    first = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    reason = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return reason if len(reason) <= 160 else reason[:159] + "…"
+
+
+#: ``finish(text, entities, quotes) -> (entities, quotes)``: rules run on a whole document's
+#: suggestions once all its blocks are done (a failure there is the document's failure too).
+Finish = Callable[[str, list[dict], list[dict]], tuple[list[dict], list[dict]]]
+
+
+@dataclass
+class _Doc:
+    key: Any
+    text: str
+    blocks: int = 0
+    done: int = 0
+    entities: list[dict] = field(default_factory=list)
+    quotes: list[dict] = field(default_factory=list)
+    error: str | None = None
+
+
+def annotate_texts(nlp: Any, items: Iterable[tuple[str, Any]], *, content: str = DEFAULT_CONTENT,
+                   batch_size: int = 16, block_chars: int | None = None, finish: Finish | None = None
+                   ) -> Iterator[Annotated]:
+    """Suggestions for each ``(text, key)`` of ``items``: one :class:`Annotated` per item, in order.
+
+    Texts within ``block_chars`` (default :data:`BLOCK_CHARS`; never more than the pipeline's
+    ``max_length``) are parsed ``batch_size`` at a time, as a whole. A longer text is parsed one
+    block at a time (:func:`split_blocks`; memory stays that of one block) and its offsets mapped
+    back. An exception in one document's parse or rules (``annotate_doc``, ``finish``) gives that
+    document an ``error`` and the others go on: when the parse of a batch fails, the texts it held
+    are parsed again one at a time, so only the one that fails is left out (each text is tried at
+    most twice). An error reading ``items`` itself is raised.
+    """
+    limit = max(1, min(int(block_chars or BLOCK_CHARS), int(nlp.max_length)))
+    batch_size = max(1, int(batch_size))
+    source = iter(items)
+    order: deque[_Doc] = deque()  # documents read and not yet yielded, in input order
+    fed: deque[tuple[str, _Doc]] = deque()  # texts handed to the parser, not yet back
+    source_error: list[BaseException] = []
+    long_doc: list[_Doc] = []  # a text over the limit, met by the feed: parsed after the batch
+
+    def whole_texts() -> Iterator[tuple[str, _Doc]]:
+        """Texts within the limit, until the end or a longer text."""
+        while True:
+            try:
+                text, key = next(source)
+            except StopIteration:
+                return
+            except BaseException as exc:
+                source_error.append(exc)
+                raise
+            doc = _Doc(key, text, blocks=1)
+            order.append(doc)
+            if not isinstance(text, str):
+                doc.error = f"TypeError: text must be a string, not {type(text).__name__}"
+            elif len(text) > limit:
+                long_doc.append(doc)
+                return
+            else:
+                fed.append((text, doc))
+                yield text, doc
+
+    def add(doc: _Doc, parsed: Any, start: int) -> None:
+        if doc.error is None:
+            try:
+                entities, quotes = annotate_doc(parsed, content)
+                if start:
+                    _shift_suggestions(entities, quotes, start)
+                doc.entities += entities
+                doc.quotes += quotes
+            except Exception as exc:
+                doc.error = failure_reason(exc)
+        doc.done += 1
+
+    def parse_one(doc: _Doc, text: str, start: int = 0) -> None:
+        if doc.error is None:
+            try:
+                parsed = nlp(text)
+            except Exception as exc:
+                doc.error = failure_reason(exc)
+            else:
+                add(doc, parsed, start)
+
+    def ready() -> Iterator[Annotated]:
+        while order and (order[0].error is not None or order[0].done == order[0].blocks):
+            doc = order.popleft()
+            if doc.error is None and finish is not None:
+                try:
+                    doc.entities, doc.quotes = finish(doc.text, doc.entities, doc.quotes)
+                except Exception as exc:
+                    doc.error = failure_reason(exc)
+            if doc.error is not None:
+                yield Annotated(doc.key, error=doc.error)
+            else:
+                yield Annotated(doc.key, doc.entities, doc.quotes)
+
+    while True:
+        feed = whole_texts()
+        while True:
+            try:
+                for parsed, doc in nlp.pipe(feed, as_tuples=True, batch_size=batch_size):
+                    fed.popleft()
+                    add(doc, parsed, 0)
+                    yield from ready()
+                break
+            except Exception:
+                if source_error or not fed:
+                    raise  # not one document's fault
+                retry = list(fed)  # the batch in flight: one text at a time
+                fed.clear()
+                for text, doc in retry:
+                    parse_one(doc, text)
+                yield from ready()
+        if not long_doc:
+            break
+        doc = long_doc.pop()
+        spans = split_blocks(doc.text, limit)
+        doc.blocks = len(spans)
+        for start, end in spans:
+            parse_one(doc, doc.text[start:end], start)
+            if doc.error is not None:
+                break
+        yield from ready()
+    yield from ready()
+
+
+# Worker processes: each parses *and* applies the rules, and sends back only the small suggestion
+# dicts (not spaCy Docs), so the parent does nothing but write them.
+_worker_state: tuple[Any, dict[str, Any]] | None = None
+
+
+def _worker_init(name: str, setup: Callable[[Any], None] | None, options: dict[str, Any]) -> None:
+    global _worker_state
+    nlp = load_pipeline(name)
+    if setup is not None:
+        setup(nlp)
+    _worker_state = (nlp, options)
+
+
+def _worker_annotate(batch: list[tuple[str, Any]]) -> list[Annotated]:
+    nlp, options = _worker_state
+    return list(annotate_texts(nlp, batch, batch_size=max(1, len(batch)), **options))
+
+
+def annotate_in_workers(name: str, items: Iterable[tuple[str, Any]], *, processes: int, batch_size: int,
+                        content: str = DEFAULT_CONTENT, block_chars: int | None = None,
+                        finish: Finish | None = None, setup: Callable[[Any], None] | None = None
+                        ) -> Iterator[Annotated]:
+    """:func:`annotate_texts` in ``processes`` worker processes, results in input order.
+
+    ``name`` is the pipeline package each worker loads; ``setup(nlp)`` (picklable) runs once in
+    each. Texts are read here (a store's connection stays in this thread) and handed out a batch
+    at a time, at most two batches per worker in flight; closing the generator (a cancel) stops
+    the workers at once.
+    """
+
+    def batches() -> Iterator[list[tuple[str, Any]]]:
+        batch: list[tuple[str, Any]] = []
+        for item in items:
+            batch.append(item)
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    feed = batches()
+    options = {"content": content, "block_chars": block_chars, "finish": finish}
+    with multiprocessing.get_context().Pool(processes, initializer=_worker_init,
+                                            initargs=(name, setup, options)) as pool:
+        in_flight: deque = deque()
+
+        def submit() -> None:
+            batch = next(feed, None)
+            if batch is not None:
+                in_flight.append(pool.apply_async(_worker_annotate, (batch,)))
+
+        for _ in range(2 * processes):
+            submit()
+        while in_flight:
+            results = in_flight.popleft().get()
+            submit()
+            yield from results
+
+
+class DocumentFailed(ValueError):
+    """One document could not be annotated (raised when no ``on_failure`` handler is given)."""
+
+
 def preannotate_records(
     records: Iterable[dict],
     *,
@@ -48,42 +325,57 @@ def preannotate_records(
     progress: Callable[[int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
     content: str = DEFAULT_CONTENT,
+    block_chars: int | None = None,
+    on_failure: Callable[[Any, str], None] | None = None,
 ) -> Iterator[dict]:
     """Parse each record's ``text`` and yield an interchange dict per record, in input order.
 
     ``progress(n)`` is called with the number of records done so far; when ``cancel()`` returns
     true the generator stops before the next record (records already yielded stay valid).
-    Output is deterministic: the same input and model give the same dicts.
+    Output is deterministic: the same input and model give the same dicts. A text longer than
+    ``block_chars`` (default :data:`BLOCK_CHARS`) is annotated in blocks, offsets into the whole
+    text. A record that cannot be annotated (its parse or the rules fail) is left out and
+    ``on_failure(id, reason)`` called; without ``on_failure``, :class:`DocumentFailed` is raised.
     """
     content = check_content_convention(content)
     nlp = load_pipeline(model)
     mid = provenance(model_id(nlp), content)
     pending: deque[dict] = deque()
 
-    def texts() -> Iterator[str]:
+    def texts() -> Iterator[tuple[str, int]]:
         for rec in records:
             if cancel is not None and cancel():
                 return
             pending.append(rec)
-            text = rec["text"]
-            if not isinstance(text, str):
-                raise TypeError(f"record {rec.get('id')!r}: text must be a string")
-            yield text
+            yield rec["text"], len(pending)
 
-    done = 0
     n_process = max(1, int(processes or 1))
-    for doc in nlp.pipe(texts(), batch_size=max(1, int(batch_size)), n_process=n_process):
-        rec = pending.popleft()
-        entities, quotes = annotate_doc(doc, content)
-        out = {"id": rec["id"], "text": rec["text"]}
-        if "meta" in rec:
-            out["meta"] = rec["meta"]
-        out["entities"] = entities
-        out["quotes"] = quotes
-        out["model"] = mid
-        yield out
-        done += 1
-        if progress is not None:
-            progress(done)
-        if cancel is not None and cancel():
-            return
+    if n_process == 1:
+        results = annotate_texts(nlp, texts(), content=content, batch_size=batch_size, block_chars=block_chars)
+    else:
+        results = annotate_in_workers(resolve_model(model), texts(), processes=n_process,
+                                      batch_size=max(1, int(batch_size)), content=content,
+                                      block_chars=block_chars)
+    done = 0
+    try:
+        for result in results:
+            rec = pending.popleft()
+            done += 1
+            if result.error is not None:
+                if on_failure is None:
+                    raise DocumentFailed(f"document {rec.get('id')}: {result.error}")
+                on_failure(rec.get("id"), result.error)
+            else:
+                out = {"id": rec["id"], "text": rec["text"]}
+                if "meta" in rec:
+                    out["meta"] = rec["meta"]
+                out["entities"] = result.entities
+                out["quotes"] = result.quotes
+                out["model"] = mid
+                yield out
+            if progress is not None:
+                progress(done)
+            if cancel is not None and cancel():
+                return
+    finally:
+        results.close()  # stops worker processes at once on a cancel or an error
