@@ -1097,6 +1097,26 @@ def _quote_spans(store: Store, row: dict[str, Any]) -> list[tuple[int, int]]:
     return [tuple(s) for s in store.stored_json(row, "quotes", "content", list)]
 
 
+class _SpanIndex:
+    """Spans filed by the 256-character stretches they touch, so that testing a new span for
+    overlap looks only at its neighbours (a 20 MiB article's 100,000 suggestions in linear time)."""
+
+    STEP = 256
+
+    def __init__(self) -> None:
+        self._at: dict[int, list[tuple[int, int]]] = {}
+
+    def _keys(self, start: int, end: int) -> range:
+        return range(start // self.STEP, max(start, end - 1) // self.STEP + 1)
+
+    def add(self, start: int, end: int) -> None:
+        for key in self._keys(start, end):
+            self._at.setdefault(key, []).append((start, end))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return any(s < end and start < e for key in self._keys(start, end) for s, e in self._at.get(key, ()))
+
+
 @_register
 @dataclass(frozen=True)
 class ReplaceSuggestions(Edit):
@@ -1116,7 +1136,7 @@ class ReplaceSuggestions(Edit):
     def plan(self, p: Plan) -> None:
         p.need("documents", self.doc_id)
         conn = p.store.conn
-        kept: list[tuple[int, int]] = []
+        kept = _SpanIndex()
         rejected: set[tuple[int, int]] = set()
         for row in conn.execute("SELECT * FROM mentions WHERE doc_id = ?", (self.doc_id,)).fetchall():
             row = dict(row)
@@ -1125,17 +1145,17 @@ class ReplaceSuggestions(Edit):
             elif row["status"] == "rejected":
                 rejected.add((row["start"], row["end"]))
             else:
-                kept.append((row["start"], row["end"]))
+                kept.add(row["start"], row["end"])
         for ent in self.entities:
             start, end = _span_pair(ent)
-            if (start, end) in rejected or any(s < end and start < e for s, e in kept):
+            if (start, end) in rejected or kept.overlaps(start, end):
                 continue
             _check_span(p, self.doc_id, start, end, "entity span")
             _check_entity_label(p, ent["label"], allow_new=True)
-            kept.append((start, end))
+            kept.add(start, end)
             p.insert("mentions", {"doc_id": self.doc_id, "start": start, "end": end, "label": ent["label"],
                                   "entity_id": None, **p.provenance("model", "suggested", self.model)})
-        kept_q: list[tuple[int, int]] = []
+        kept_q = _SpanIndex()
         rejected_q: set[tuple[tuple[int, int], ...]] = set()
         for row in conn.execute("SELECT * FROM quotes WHERE doc_id = ?", (self.doc_id,)).fetchall():
             row = dict(row)
@@ -1144,17 +1164,19 @@ class ReplaceSuggestions(Edit):
             elif row["status"] == "rejected":
                 rejected_q.add(tuple(_quote_spans(p.store, row)))
             else:
-                kept_q.extend(_quote_spans(p.store, row))
+                for s, e in _quote_spans(p.store, row):
+                    kept_q.add(s, e)
         for q in self.quotes:
             content = tuple(sorted(_span_pair(c) for c in q.get("content") or []))
             if not content or content in rejected_q:
                 continue
-            if any(s < e2 and s2 < e for s, e in content for s2, e2 in kept_q):
+            if any(kept_q.overlaps(s, e) for s, e in content):
                 continue
             values = _quote_values(p, self.doc_id, {
                 "content": content, "speaker": q.get("speaker"), "cue": q.get("cue"),
                 "type": q.get("type") or "direct", "speaker_resolved": q.get("speaker_resolved")})
-            kept_q.extend(content)
+            for s, e in content:
+                kept_q.add(s, e)
             p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance("model", "suggested", self.model)})
         p.update("documents", self.doc_id, annotated_model=self.model, annotated_at=p.now)
 
