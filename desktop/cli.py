@@ -341,7 +341,8 @@ def _annotate(project: Path | str, *, model: str | None, processes: int, force: 
         except ModelNotFoundError as exc:
             raise CliError(str(exc).replace("\n", " ")) from None
     print(report.summary())
-    return EXIT_OK
+    # as import does: a failure the others got past is in the summary; only all failing is an error
+    return EXIT_ERROR if report.failed and not report.annotated else EXIT_OK
 
 
 def cmd_annotate(args: argparse.Namespace) -> int:

@@ -147,8 +147,8 @@ def _project(path: Path, docs: dict[str, str]) -> Path:
     return path
 
 
-def _annotate(capsys, project: Path, *more: str) -> str:
-    assert cli.main(["annotate", str(project), *more]) == 0
+def _annotate(capsys, project: Path, *more: str, code: int = 0) -> str:
+    assert cli.main(["annotate", str(project), *more]) == code
     return capsys.readouterr().out
 
 
@@ -248,7 +248,7 @@ def test_one_failing_document_is_reported_and_the_others_committed(tmp_path, cap
         for ext_id in ("ok0", "ok1", "ok2", "ok3"):
             assert store.quotes(store.document_by_ext_id(ext_id).id)
     # still failing: reported again, once, and the run ends
-    again = _annotate(capsys, project, "--processes", processes)
+    again = _annotate(capsys, project, "--processes", processes, code=1)  # nothing annotated: exit 1
     assert "0 documents annotated" in again and "4 already done" in again and "1 failed: doc bad" in again
     # fixed: a rerun retries it
     monkeypatch.undo()
