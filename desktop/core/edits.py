@@ -1370,3 +1370,16 @@ class DeleteLabel(Edit):
 
     def describe(self) -> str:
         return "delete label"
+
+
+# What an applied edit created ----------------------------------------------------------------------------
+
+
+def created_ids(inverse: ChangeSet, table: str) -> list[int]:
+    """The ids of the ``table`` rows created by the edit whose inverse :func:`apply` (or
+    :func:`apply_many`) returned, in the order they were created.
+
+    An insert's inverse is a delete of that row, so the answer comes from the edit's own changes,
+    never from a scan for the newest row (which another connection, such as a pre-annotation
+    worker, may have written in between)."""
+    return [c.id for c in reversed(inverse.changes) if c.table == table and c.after is None and c.before is not None]
