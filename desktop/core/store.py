@@ -41,6 +41,7 @@ import shutil
 import socket
 import sqlite3
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -929,9 +930,10 @@ class _Checkpointer(threading.Thread):
                     pass  # a later commit tries again; the edits stand in the WAL meanwhile
 
     def stop(self) -> None:
+        """End the thread and close its connection; again is harmless."""
         self._stopping = True
         self._wake.set()
-        if self is not threading.current_thread():
+        if self is not threading.current_thread() and self.is_alive():
             self.join()
         self._conn.close()
 
@@ -953,6 +955,10 @@ class Store:
         self._labels_cache: list[Label] | None = None
         self._entities_cache: tuple[tuple[int, int], list[Entity]] | None = None
         self._checkpointer = None if readonly else _Checkpointer.start_for(self._db_path)
+        if self._checkpointer is not None:
+            # a store dropped without close() (or still open at exit) does not leave its thread
+            # running C code while the interpreter shuts down
+            weakref.finalize(self, self._checkpointer.stop)
 
     # Opening and closing -----------------------------------------------------------------------
 
