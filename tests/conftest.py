@@ -28,6 +28,21 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(data / "config"))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _empty_clipboard_at_exit():
+    """Qt's offscreen platform crashes at exit (SIGSEGV, after every test passed) while the
+    clipboard holds a large text; tests that copy leave it empty."""
+    yield
+    import sys
+
+    if "PySide6.QtWidgets" in sys.modules:
+        from PySide6.QtWidgets import QApplication
+
+        app = QApplication.instance()
+        if app is not None:
+            app.clipboard().clear()
+
+
 @pytest.fixture
 def store(tmp_path):
     from desktop.core.store import Store

@@ -121,7 +121,9 @@ def test_one_huge_token_opens_in_parts_and_maps_offsets_exactly(qtbot, tmp_path)
     # copying a selection gives the document's characters, not the display breaks
     view.set_selection(10, 4010)
     view.copy()
-    assert QApplication.clipboard().text() == text[10:4010]
+    copied = QApplication.clipboard().text()
+    QApplication.clipboard().clear()  # the offscreen platform crashes at exit holding a large clipboard
+    assert copied == text[10:4010]
 
 
 def test_one_long_line_of_words_double_click_near_the_end_selects_that_word(qtbot, tmp_path):
