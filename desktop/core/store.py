@@ -1354,11 +1354,11 @@ class Store:
         counts.update(dict(self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status").fetchall()))
         return counts
 
-    def mention_counts(self) -> dict[int, int]:
-        """Mentions per canonical entity (rejected suggestions left out)."""
+    def mention_counts(self, include_rejected: bool = False) -> dict[int, int]:
+        """Mentions per canonical entity; rejected suggestions are left out unless asked for."""
+        where = "" if include_rejected else " AND status != 'rejected'"
         rows = self.conn.execute(
-            "SELECT entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL AND status != 'rejected' "
-            "GROUP BY entity_id"
+            f"SELECT entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL{where} GROUP BY entity_id"
         )
         return dict(rows.fetchall())
 
