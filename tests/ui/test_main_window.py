@@ -10,45 +10,9 @@ from desktop.core import edits as E
 from desktop.core.jobs import import_into
 from desktop.core.store import Store
 from tests.conftest import SEEDS
+from tests.ui.conftest import HILL
 
 pytestmark = pytest.mark.gui
-
-HILL = "000_4e8e7165941dcf45"
-
-
-@pytest.fixture
-def project(tmp_path):
-    """The seeds, with a few model suggestions in the first article."""
-    path = tmp_path / "story.claimdesk"
-    with Store.create(path) as store:
-        import_into(store, [SEEDS])
-        doc = store.document_by_ext_id(HILL)
-        text = doc.text
-        blinken = text.index("Antony Blinken")
-        lavrov = text.index("Sergey Lavrov")
-        geneva = text.index("Geneva")
-        E.apply(store, E.ReplaceSuggestions(doc.id, "test-model 1", entities=(
-            {"start": blinken, "end": blinken + 14, "label": "PERSON"},
-            {"start": lavrov, "end": lavrov + 13, "label": "ORG"},  # wrong label, to fix
-            {"start": geneva, "end": geneva + 6, "label": "GPE"},
-        )))
-    return path
-
-
-@pytest.fixture
-def window(qtbot, project, tmp_path):
-    from desktop.ui.main_window import MainWindow
-
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    assert win.open_project(project)
-    win.show()
-    qtbot.waitExposed(win)
-    win.show_document(win.store.document_by_ext_id(HILL).id)
-    return win
-
 
 def offsets(win, needle: str, nth: int = 0) -> tuple[int, int]:
     start = -1
@@ -444,6 +408,9 @@ def test_dragging_an_entity_onto_another_merges_it(qtbot, window):
     store = window.store
     a = E.apply(store, E.AddEntity("Sergey Lavrov", "PERSON")).changes[0].id
     b = E.apply(store, E.AddEntity("Sergei Lavrov", "PERSON")).changes[0].id
+    # An entity is listed while a live mention links to it.
+    E.apply(store, E.LinkMention(mention_at(window, *offsets(window, "Sergey Lavrov")).id, a))
+    E.apply(store, E.AddMention(window.doc_id, *offsets(window, "Lavrov", 0), "PERSON", entity_id=b))
     model = window.entity_model
     data = model.mimeData([model.index(model.row_of(b), 0)])
     assert model.canDropMimeData(data, Qt.DropAction.MoveAction, -1, -1, model.index(model.row_of(a), 0))
@@ -494,6 +461,7 @@ def test_label_schema_dialog_edits_are_undoable(qtbot, window):
 def test_entity_across_the_story_lists_its_quotes_in_every_article(qtbot, window):
     store = window.store
     lavrov = E.apply(store, E.AddEntity("Sergey Lavrov", "PERSON")).changes[0].id
+    E.apply(store, E.LinkMention(mention_at(window, *offsets(window, "Sergey Lavrov")).id, lavrov))  # listed: mentioned
     for ext_id, needle in (("001_b662277d12457799", "expect a breakthrough"),
                            ("002_7aa081e1965c350a", "constructive and useful")):
         doc = store.document_by_ext_id(ext_id)
