@@ -47,6 +47,7 @@ from desktop.paths import resources_dir
 from desktop.ui import actions as A
 from desktop.ui.article_view import KEYMAP, ArticleView, SpanItem
 from desktop.ui.models import (
+    ID_ROLE,
     ClaimTableModel,
     DocumentFilterModel,
     DocumentTableModel,
@@ -91,6 +92,9 @@ class MainWindow(QMainWindow):
         self._spans: list[SpanItem] = []
         self._pick_speaker_for: int | None = None
         self._last_refresh = 0.0
+        self._syncing_doc_row = False  # the list follows the shown article; that is no request to show one
+        self._story_stale = False  # the entity story changed while its dock was hidden
+        self._listed_entities: list[tuple[int, str]] | None = None  # what the speaker picker lists
         self.setWindowTitle("Claimdesk")
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
@@ -346,6 +350,9 @@ class MainWindow(QMainWindow):
         v.sig_key_requested.connect(self.on_view_key)
         v.sig_resize_requested.connect(self.on_resize)
         self.doc_table.selectionModel().currentRowChanged.connect(self._on_doc_row)
+        for signal in (self.doc_proxy.rowsInserted, self.doc_proxy.layoutChanged, self.doc_proxy.modelReset):
+            signal.connect(lambda *_: self._select_doc_row(self.doc_id))  # filter cleared, re-sorted, reloaded
+        self.entities_dock.visibilityChanged.connect(lambda visible: visible and self._refresh_story())
         self.doc_filter.textChanged.connect(self.doc_proxy.set_text_filter)
         self.doc_status.currentIndexChanged.connect(lambda _i: self.doc_proxy.set_status_filter(self.doc_status.currentData()))
         self.find_edit.returnPressed.connect(lambda: self.find_next(1))
@@ -368,8 +375,7 @@ class MainWindow(QMainWindow):
         self.claims_panel.sig_status_requested.connect(lambda c, s: self.do(edits.SetStatus("claims", (c,), s)))
         self.entities_panel.sig_rename_requested.connect(self.rename_entity)
         self.entities_panel.sig_merge_requested.connect(self.merge_entities)
-        self.entity_model.sig_merge_dropped.connect(
-            lambda target, others: self.do(edits.MergeEntities(target, tuple(others))))
+        self.entity_model.sig_merge_dropped.connect(self._merge_into)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self.show_context_menu)
         self.doc_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -476,14 +482,19 @@ class MainWindow(QMainWindow):
                                          {(lab.label_set, lab.name): lab.hotkey for lab in self.claim_hotkeys})
 
     def _refresh_entities_lists(self) -> None:
+        """The speaker picker and the claimant completer: rebuilt only when the entities differ."""
         entities = self.store.entities() if self.store else []
-        self.quotes_panel.set_entities([(e.id, f"{e.name} ({e.type})") for e in entities])
+        listed = [(e.id, f"{e.name} ({e.type})") for e in entities]
+        if listed == self._listed_entities:
+            return
+        self._listed_entities = listed
+        self.quotes_panel.set_entities(listed)
         self.claims_panel.set_claimant_names([e.name for e in entities])
 
     # Documents ----------------------------------------------------------------------------------------
 
     def _on_doc_row(self, current, _previous) -> None:
-        if not current.isValid():
+        if not current.isValid() or self._syncing_doc_row:
             return
         source = self.doc_proxy.mapToSource(current)
         doc_id = self.doc_model.row_id(source.row())
@@ -528,18 +539,29 @@ class MainWindow(QMainWindow):
         self._update_enabled()
         self.sig_document_shown.emit(doc_id)
 
-    def _select_doc_row(self, doc_id: int) -> None:
-        row = self.doc_model.row_of(doc_id)
-        if row < 0:
+    def _select_doc_row(self, doc_id: int | None) -> None:
+        """Highlight the shown article in the list (through its sorting and filter), or, when the
+        filter hides it, no article at all; the view repaints (its signals are not blocked)."""
+        if self._syncing_doc_row or self.session is None:
             return
-        index = self.doc_proxy.mapFromSource(self.doc_model.index(row, 0))
-        if index.isValid() and self.doc_table.currentIndex().row() != index.row():
-            self.doc_table.blockSignals(True)
-            self.doc_table.selectionModel().blockSignals(True)
-            self.doc_table.setCurrentIndex(index)
-            self.doc_table.selectRow(index.row())
-            self.doc_table.selectionModel().blockSignals(False)
-            self.doc_table.blockSignals(False)
+        row = self.doc_model.row_of(doc_id) if doc_id is not None else -1
+        index = self.doc_proxy.mapFromSource(self.doc_model.index(row, 0)) if row >= 0 else None
+        selection = self.doc_table.selectionModel()
+        if index is not None and index.isValid():
+            if self.doc_table.currentIndex().row() == index.row() and selection.isRowSelected(index.row()):
+                return
+        elif not selection.hasSelection() and not self.doc_table.currentIndex().isValid():
+            return
+        self._syncing_doc_row = True
+        try:
+            if index is not None and index.isValid():
+                self.doc_table.setCurrentIndex(index)
+                self.doc_table.selectRow(index.row())
+                self.doc_table.scrollTo(index)
+            else:
+                selection.clear()  # also the current index: Ctrl+PgDown then starts at the top
+        finally:
+            self._syncing_doc_row = False
 
     def step_document(self, step: int) -> None:
         rows = self.doc_proxy.rowCount()
@@ -652,8 +674,11 @@ class MainWindow(QMainWindow):
         self.claim_model.on_change(event)
         if "labels" in event.tables:
             self._load_schema()
-        if "entities" in event.tables:
+        if event.tables & {"entities", "mentions"}:  # an entity is listed while a live mention links to it
             self._refresh_entities_lists()
+        if self.entities_panel.story_entity is not None and event.tables & {"entities", "mentions", "quotes"}:
+            self._story_stale = True
+            self._refresh_story()
         if self.doc_id is not None and (not event.doc_ids or self.doc_id in event.doc_ids or "entities" in event.tables):
             try:
                 doc = self.store.document(self.doc_id)
@@ -663,6 +688,8 @@ class MainWindow(QMainWindow):
                 self.view.set_document("", [])
                 self.quote_model.set_document(None)
                 self.claim_model.set_document(None)
+                self.quotes_panel.show_quote(None)
+                self.claims_panel.show_claim(None)
                 self.title_label.clear()
                 self.meta_label.clear()
                 self._update_enabled()
@@ -713,8 +740,9 @@ class MainWindow(QMainWindow):
 
     # Edits ---------------------------------------------------------------------------------------------------
 
-    def do(self, edit: edits.Edit) -> bool:
-        return self.session.do(edit) if self.session else False
+    def do(self, edit: edits.Edit) -> edits.ChangeSet | None:
+        """Apply one edit as one undo step; its inverse (see ``edits.created_ids``), or None if refused."""
+        return self.session.do(edit) if self.session else None
 
     def undo(self) -> None:
         if self.session:
@@ -787,19 +815,12 @@ class MainWindow(QMainWindow):
                 elif not batch:
                     self.do(edits.SetStatus("mentions", (m.id,), "accepted"))
                 return
-            if self.do(edits.AddMention(self.doc_id, selection[0], selection[1], label)):
+            inverse = self.do(edits.AddMention(self.doc_id, selection[0], selection[1], label))
+            if inverse is not None:
                 self.view.set_selection(selection[1], selection[1])
-                mention = self._mention_at(selection[0], selection[1])
-                if mention is not None:
-                    self.view.select_span(("mention", mention))
+                self.view.select_span(("mention", edits.created_ids(inverse, "mentions")[0]))
         elif key and key[0] == "mention":
             self.do(edits.RelabelMention(key[1], label))
-
-    def _mention_at(self, start: int, end: int) -> int | None:
-        for m in self.store.mentions(self.doc_id, include_rejected=False):
-            if m.start == start and m.end == end:
-                return m.id
-        return None
 
     def on_view_key(self, name: str) -> None:
         handler = {
@@ -894,10 +915,10 @@ class MainWindow(QMainWindow):
         selection = selection or self.view.sentence_at_cursor()
         if not selection or selection[0] >= selection[1]:
             return
-        if self.do(edits.AddClaim(self.doc_id, selection[0], selection[1])):
+        inverse = self.do(edits.AddClaim(self.doc_id, selection[0], selection[1]))
+        if inverse is not None:
             self.view.set_selection(selection[1], selection[1])
-            claim = max((c for c in self.store.claims(self.doc_id)), key=lambda c: c.id)
-            self.select_key(("claim", claim.id))
+            self.select_key(("claim", edits.created_ids(inverse, "claims")[0]))
             self.claims_dock.raise_()
 
     def new_quote(self) -> None:
@@ -907,10 +928,10 @@ class MainWindow(QMainWindow):
             return
         snippet_text = self.text[max(0, selection[0] - 1):selection[1] + 1]
         quote_type = "direct" if any(ch in snippet_text for ch in "\"“”«»„‘’") else "indirect"
-        if self.do(edits.AddQuote(self.doc_id, (selection,), type=quote_type)):
+        inverse = self.do(edits.AddQuote(self.doc_id, (selection,), type=quote_type))
+        if inverse is not None:
             self.view.set_selection(selection[1], selection[1])
-            quote = max(self.store.quotes(self.doc_id), key=lambda q: q.id)
-            self.select_key(("quote", quote.id))
+            self.select_key(("quote", edits.created_ids(inverse, "quotes")[0]))
             self.statusBar().showMessage("Quote added: press S to set its speaker (select it, or click a mention)", 5000)
 
     def _quote_at_cursor(self) -> int | None:
@@ -1006,7 +1027,12 @@ class MainWindow(QMainWindow):
             return
         counts = self.store.mention_counts()
         target = max(ids, key=lambda e: (counts.get(e, 0), -e))
-        self.do(edits.MergeEntities(target, tuple(e for e in ids if e != target)))
+        self._merge_into(target, [e for e in ids if e != target])
+
+    def _merge_into(self, target: int, others: list[int]) -> None:
+        """Merge, then show the entity that remains (selected in the dock, with its story)."""
+        if self.do(edits.MergeEntities(target, tuple(others))) is not None:
+            select_id(self.entities_panel.table, target)
 
     def split_mention(self) -> None:
         key = self.selected_key()
@@ -1015,10 +1041,10 @@ class MainWindow(QMainWindow):
             return
         mention = self.store.mention(key[1])
         surface = self.text[mention.start:mention.end]
-        if mention.entity_id is None:
-            self.do(edits.AddEntity(surface, mention.label))
-            entity = max(self.store.entities(), key=lambda e: e.id)
-            self.do(edits.LinkMention(mention.id, entity.id))
+        if mention.entity_id is None:  # a new entity and the link to it: one undo step
+            self.session.do_then(edits.AddEntity(surface, mention.label),
+                                 lambda added: [edits.LinkMention(mention.id, edits.created_ids(added, "entities")[0])],
+                                 f"split off entity {surface}")
             return
         name, ok = QInputDialog.getText(self, "Split off mention", "New entity's name:", text=surface)
         if ok and name.strip():
@@ -1059,13 +1085,29 @@ class MainWindow(QMainWindow):
         self.session.do_many(batch, "apply correction to identical mentions")
         self.statusBar().showMessage(f"Applied to {len(batch)} mentions", 4000)
 
+    def _refresh_story(self) -> None:
+        """Re-read the entity story after a change (now if its dock shows, else when it is shown);
+        an entity merged away or deleted gives way to the one selected in the table, or to none."""
+        if not self._story_stale or not self.entities_panel.isVisible():
+            return
+        self._story_stale = False
+        shown = self.entities_panel.story_entity
+        if self.store is not None and shown is not None and self.store.entity_names([shown]):
+            self.show_entity_story(shown)
+            return
+        current = self.entities_panel.table.currentIndex()
+        self.show_entity_story(current.data(ID_ROLE) if current.isValid() else None)
+
     def show_entity_story(self, entity_id: int | None) -> None:
         """The entity across the story: its quotes in every article, then where it is mentioned."""
-        if self.store is None or entity_id is None:
-            return
-        try:
-            entity = self.store.entity(entity_id)
-        except KeyError:
+        entity = None
+        if self.store is not None and entity_id is not None:
+            try:
+                entity = self.store.entity(entity_id)
+            except KeyError:
+                pass
+        if entity is None:
+            self.entities_panel.clear_story()
             return
         docs = {r["id"]: r for r in self.store.document_summaries()}
 
@@ -1093,7 +1135,7 @@ class MainWindow(QMainWindow):
             rows.append((f"{outlet(doc_id)}: {len(ms)} mention{'s' if len(ms) != 1 else ''}",
                          (doc_id, ("mention", ms[0].id))))
         self.entities_panel.show_story(f"{entity.name} — {sum(1 for r in rows if r[1][1][0] == 'quote')} quotes "
-                                       f"in {len({r[1][0] for r in rows})} articles", rows)
+                                       f"in {len({r[1][0] for r in rows})} articles", rows, entity_id)
 
     def _open_story_item(self, target) -> None:
         doc_id, key = target

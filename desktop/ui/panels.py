@@ -133,17 +133,26 @@ class EntitiesPanel(QWidget):
         self.story.itemClicked.connect(self._story_item)
         layout.addWidget(self.story_title)
         layout.addWidget(self.story, 2)
+        self.story_entity: int | None = None  # whose story is shown
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self.sig_entity_selected.emit(current.data(ID_ROLE)) if current.isValid() else None)
 
-    def show_story(self, name: str, rows: list[tuple[str, tuple[int, tuple[str, int]]]]) -> None:
+    def show_story(self, name: str, rows: list[tuple[str, tuple[int, tuple[str, int]]]],
+                   entity_id: int | None = None) -> None:
         """List ``(text, (doc_id, key))`` rows: the entity's quotes and mentions across articles."""
+        self.story_entity = entity_id
         self.story.clear()
         self.story_title.setText(f"Across the story: {name}")
         for text, target in rows:
             item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, target)
             self.story.addItem(item)
+
+    def clear_story(self) -> None:
+        """No entity chosen (or the one shown was merged away or deleted)."""
+        self.story_entity = None
+        self.story.clear()
+        self.story_title.setText("Across the story: select an entity")
 
     def _story_item(self, item: QListWidgetItem) -> None:
         target = item.data(Qt.ItemDataRole.UserRole)
@@ -272,9 +281,10 @@ class QuotesPanel(_LayerPanel):
         row = self.current_row()
         for w in (self.type, self.entity, self.pick, self.speaker_sel, self.cue_sel, self.fragment, self.accept, self.reject):
             w.setEnabled(row is not None)
-        if row is not None:
-            self.type.setCurrentText(row["type"])
-            self._select_entity(row["quote"].speaker_entity_id)
+        # With no quote chosen (another article, a deleted quote) the form shows nothing, not the
+        # previous quote's values.
+        self.type.setCurrentIndex(self.type.findText(row["type"]) if row is not None else -1)
+        self._select_entity(row["quote"].speaker_entity_id if row is not None else None)
 
     def _emit_type(self) -> None:
         self._with_id(lambda q: self.sig_type_requested.emit(q, self.type.currentText()))

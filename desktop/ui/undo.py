@@ -3,13 +3,17 @@
 :class:`ProjectSession` owns the open project's :class:`~desktop.core.store.Store` and its undo
 stack, and turns the store's change events into one Qt signal.  Every gesture in the window
 becomes ``session.do(edit)``: the edit is applied (and committed) at once, and the command that
-lands on the stack holds only its inverse.  Undo applies the inverse, which returns the redo, so
+lands on the stack holds only its inverse.  ``do`` returns that inverse, from which
+:func:`desktop.core.edits.created_ids` tells the window which rows the gesture created (never a
+scan for the newest row, which a pre-annotation worker's connection may have written meanwhile).  Undo applies the inverse, which returns the redo, so
 ids never change however often one goes back and forth.
 
 Consecutive resizes of the same span (Shift+arrow presses, or a drag) merge into one step.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
@@ -76,27 +80,45 @@ class ProjectSession(QObject):
     def _on_change(self, event: ChangeEvent) -> None:
         self.sig_project_changed.emit(event)
 
-    def do(self, edit: edits.Edit) -> bool:
-        """Apply an edit now and put it on the undo stack; False (and a message) if refused."""
+    def do(self, edit: edits.Edit) -> edits.ChangeSet | None:
+        """Apply an edit now and put it on the undo stack.  Returns its inverse (what the edit
+        changed, and so the ids it created), or None (and a message) if refused."""
         try:
             inverse = edits.apply(self.store, edit)
         except edits.EditError as exc:
             self.sig_edit_failed.emit(str(exc))
-            return False
+            return None
         self.undo_stack.push(EditCommand(self, edit, inverse))
-        return True
+        return inverse
 
-    def do_many(self, items: list[edits.Edit], label: str) -> bool:
-        """Several edits as one undo step (e.g. accept all, apply to all identical mentions)."""
+    def do_many(self, items: list[edits.Edit], label: str) -> edits.ChangeSet | None:
+        """Several edits as one undo step (e.g. accept all, apply to all identical mentions);
+        returns their inverse, or None if refused (then none of them is applied)."""
         if not items:
-            return False
+            return None
         try:
             inverse = edits.apply_many(self.store, items, label)
         except edits.EditError as exc:
             self.sig_edit_failed.emit(str(exc))
-            return False
+            return None
         self.undo_stack.push(EditCommand(self, edits.ChangeSet((), label), inverse))
-        return True
+        return inverse
+
+    def do_then(self, first: edits.Edit, then: Callable[[edits.ChangeSet], list[edits.Edit]],
+                label: str) -> edits.ChangeSet | None:
+        """``first``, then the edits ``then(first's inverse)`` makes from what it created (e.g. a new
+        entity, then linking a mention to it), in one transaction and as one undo step; returns the
+        inverse of it all, or None if refused (then nothing is applied)."""
+        try:
+            with self.store.transaction(label):
+                head = edits.apply(self.store, first)
+                rest = edits.apply_many(self.store, then(head), label)
+        except edits.EditError as exc:
+            self.sig_edit_failed.emit(str(exc))
+            return None
+        inverse = edits.ChangeSet(rest.changes + head.changes, f"undo {label}")  # undo the later edits first
+        self.undo_stack.push(EditCommand(self, edits.ChangeSet((), label), inverse))
+        return inverse
 
     def apply_quietly(self, change: edits.ChangeSet) -> edits.ChangeSet | None:
         try:
