@@ -282,6 +282,138 @@ class ChangeSet(Edit):
         return ChangeSet(tuple(c.inverse() for c in reversed(self.changes)), label if label is not None else self.label)
 
 
+# Canonical-entity bookkeeping ---------------------------------------------------------------------------
+#
+# The rules every edit keeps (``desktop.core.invariants`` checks them):
+#
+# * a *decided* mention (accepted, or made by the editor) that is not rejected is linked to a
+#   canonical entity of its own label.  When an edit changes its label or span, it is re-linked:
+#   kept on its entity if that entity still fits (same label; for a resize, the new text is the
+#   entity's name or an alias); else to the entity of that label whose name or alias the text is
+#   (the old entity's name counts too after a relabel); else, after a relabel, the old entity
+#   simply changes type when no other live mention uses it; else to a new entity named by the text;
+# * a quote whose speaker span is exactly a decided mention has that mention's entity as speaker
+#   entity; setting a speaker span sets the speaker entity from the span (see
+#   :func:`_speaker_entity`);
+# * a canonical entity no live (non-rejected) mention links to is kept (undo, aliases) but is not
+#   listed by ``Store.entities()``, counted or exported.
+
+
+def _decided(row: dict[str, Any]) -> bool:
+    return row["status"] != "rejected" and (row["status"] == "accepted" or row["origin"] == "editor")
+
+
+def _planned_ids(p: Plan, table: str, sql: str, args: Sequence[Any]) -> list[int]:
+    """Ids the store's ``sql`` finds plus every ``table`` row the plan has touched (callers test
+    the planned rows themselves, so rows the plan changed are judged as they will be)."""
+    ids = {r[0] for r in p.store.conn.execute(sql, args)}
+    ids.update(c.id for c in p.changes if c.table == table)
+    return sorted(ids)
+
+
+def _find_entity(p: Plan, names: Sequence[str], label: str | None) -> int | None:
+    """The entity (of ``label``, or any type preferring PERSON) whose name or alias is one of
+    ``names``: an exact name before an alias, then the lowest id."""
+    from desktop.core.entity_links import name_key
+
+    keys = [k for k in (name_key(n) for n in names) if k]
+    if not keys:
+        return None
+    if label is None:
+        sql, args = "SELECT id FROM entities", ()
+    else:
+        sql, args = "SELECT id FROM entities WHERE type = ?", (label,)
+    best: tuple[Any, ...] | None = None
+    for eid in _planned_ids(p, "entities", sql, args):
+        row = p.row("entities", eid)
+        if row is None or (label is not None and row["type"] != label):
+            continue
+        rank = None
+        if name_key(row["name"]) in keys:
+            rank = 0
+        elif any(name_key(a) in keys for a in p.store.stored_json(row, "entities", "aliases", list)):
+            rank = 1
+        if rank is not None:
+            key = (rank, row["type"] != "PERSON", eid)
+            best = key if best is None or key < best else best
+    return None if best is None else best[-1]
+
+
+def _entity_in_use(p: Plan, entity_id: int, but: int) -> bool:
+    """Whether a live mention other than ``but`` links to ``entity_id``."""
+    for mid in _planned_ids(p, "mentions", "SELECT id FROM mentions WHERE entity_id = ? AND status != 'rejected'",
+                            (entity_id,)):
+        row = p.row("mentions", mid)
+        if mid != but and row is not None and row["entity_id"] == entity_id and row["status"] != "rejected":
+            return True
+    return False
+
+
+def _new_entity(p: Plan, name: str, label: str) -> int:
+    from desktop.core.entity_links import display_name
+
+    return p.insert("entities", {"name": display_name(name) or name, "type": label, "aliases": "[]",
+                                 "created_at": p.now, "updated_at": p.now})
+
+
+def _link_mention(p: Plan, mention_id: int, *, resized: bool = False) -> None:
+    """Keep the canonical-entity rule for one mention after the plan changed it (see above)."""
+    from desktop.core.entity_links import names_match
+
+    m = p.row("mentions", mention_id)
+    if m is None or not _decided(m):
+        return
+    surface = p.need("documents", m["doc_id"])["text"][m["start"]:m["end"]]
+    current = p.row("entities", m["entity_id"]) if m["entity_id"] is not None else None
+    target: int | None = None
+    if current is not None and current["type"] == m["label"] and (not resized or names_match(
+            surface, current["name"], p.store.stored_json(current, "entities", "aliases", list))):
+        target = current["id"]
+    if target is None:
+        names = [surface] if resized or current is None else [surface, current["name"]]
+        target = _find_entity(p, names, m["label"])
+    if target is None and current is not None and not resized and not _entity_in_use(p, current["id"], mention_id):
+        p.update("entities", current["id"], type=m["label"], updated_at=p.now)
+        target = current["id"]
+    if target is None:
+        target = _new_entity(p, surface, m["label"])
+    if target != m["entity_id"]:
+        p.update("mentions", mention_id, entity_id=target)
+    _sync_speakers(p, p.row("mentions", mention_id))
+
+
+def _sync_speakers(p: Plan, m: dict[str, Any]) -> None:
+    """Quotes whose speaker span is exactly the decided mention ``m`` get its entity."""
+    if not _decided(m):
+        return
+    for (qid,) in p.store.conn.execute(
+            "SELECT id FROM quotes WHERE doc_id = ? AND speaker_start = ? AND speaker_end = ? AND status != 'rejected'",
+            (m["doc_id"], m["start"], m["end"])).fetchall():
+        q = p.row("quotes", qid)
+        if q is not None and (q["speaker_start"], q["speaker_end"]) == (m["start"], m["end"]) \
+                and q["speaker_entity_id"] != m["entity_id"]:
+            p.update("quotes", qid, speaker_entity_id=m["entity_id"], updated_at=p.now)
+
+
+def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None) -> int | None:
+    """The speaker entity a speaker span gives: the entity of a live mention at exactly that span
+    (a decided one first), else the entity whose name or alias the span's text is (PERSON first),
+    else none ("The Russian Foreign Minister" is not the NORP "Russian" inside it)."""
+    if span is None:
+        return None
+    at = []
+    for mid in _planned_ids(p, "mentions", "SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND \"end\" = ?",
+                            (doc_id, span[0], span[1])):
+        row = p.row("mentions", mid)
+        if row is not None and row["doc_id"] == doc_id and (row["start"], row["end"]) == tuple(span) \
+                and row["status"] != "rejected" and row["entity_id"] is not None:
+            at.append((not _decided(row), mid, row["entity_id"]))
+    if at:
+        return min(at)[-1]
+    return _find_entity(p, [p.need("documents", doc_id)["text"][span[0]:span[1]]], None)
+
+
+
 # Entity mentions ----------------------------------------------------------------------------------
 
 
@@ -303,8 +435,11 @@ class AddMention(Edit):
         _check_span(p, self.doc_id, self.start, self.end, "entity span")
         _check_entity_label(p, self.label, allow_new=self.origin != "editor")
         _check_entity_ref(p, self.entity_id)
-        p.insert("mentions", {"doc_id": self.doc_id, "start": self.start, "end": self.end, "label": self.label,
-                              "entity_id": self.entity_id, **p.provenance(self.origin, self.status, self.model)})
+        if self.entity_id is not None and p.need("entities", self.entity_id)["type"] != self.label:
+            raise EditError(f"entity {self.entity_id} is not a {self.label}; a mention's entity has its label")
+        mid = p.insert("mentions", {"doc_id": self.doc_id, "start": self.start, "end": self.end, "label": self.label,
+                                    "entity_id": self.entity_id, **p.provenance(self.origin, self.status, self.model)})
+        _link_mention(p, mid)  # an editor's (or accepted) span gets its canonical entity
         if self.origin == "editor":
             p.start_document(self.doc_id)
 
@@ -337,6 +472,10 @@ class DeleteMention(Edit):
 @_register
 @dataclass(frozen=True)
 class RelabelMention(Edit):
+    """Give a mention another label; it is re-linked to a canonical entity of that label (see
+    :func:`_link_mention`: an entity of that label with its name, else its entity changes type if
+    nothing else uses it, else a new one)."""
+
     id: int
     label: str
     kind: ClassVar[str] = "relabel_mention"
@@ -345,6 +484,7 @@ class RelabelMention(Edit):
         p.need("mentions", self.id)
         _check_entity_label(p, self.label)
         p.touch("mentions", self.id, label=self.label)
+        _link_mention(p, self.id)
 
     def describe(self) -> str:
         return f"relabel entity as {self.label}"
@@ -353,6 +493,9 @@ class RelabelMention(Edit):
 @_register
 @dataclass(frozen=True)
 class ResizeMention(Edit):
+    """Move a mention's span; it is re-linked to the entity its new text names (its own if the text
+    is that entity's name or alias, else one of its label by name or alias, else a new one)."""
+
     id: int
     start: int
     end: int
@@ -362,6 +505,7 @@ class ResizeMention(Edit):
         row = p.need("mentions", self.id)
         _check_span(p, row["doc_id"], self.start, self.end, "entity span")
         p.touch("mentions", self.id, start=self.start, end=self.end)
+        _link_mention(p, self.id, resized=(row["start"], row["end"]) != (self.start, self.end))
 
     def describe(self) -> str:
         return "resize entity"
@@ -370,16 +514,25 @@ class ResizeMention(Edit):
 @_register
 @dataclass(frozen=True)
 class LinkMention(Edit):
-    """Link a mention to a canonical entity (or unlink it with ``entity_id=None``)."""
+    """Link a mention to a canonical entity; the mention takes the entity's type as its label.
+
+    ``entity_id=None`` unlinks it from its entity: it gets an entity of its own, named by its text
+    (a decided mention always has one).
+    """
 
     id: int
     entity_id: int | None
     kind: ClassVar[str] = "link_mention"
 
     def plan(self, p: Plan) -> None:
-        p.need("mentions", self.id)
+        row = p.need("mentions", self.id)
         _check_entity_ref(p, self.entity_id)
-        p.touch("mentions", self.id, entity_id=self.entity_id)
+        if self.entity_id is None:
+            surface = p.need("documents", row["doc_id"])["text"][row["start"]:row["end"]]
+            p.touch("mentions", self.id, entity_id=_new_entity(p, surface, row["label"]))
+        else:
+            p.touch("mentions", self.id, entity_id=self.entity_id, label=p.need("entities", self.entity_id)["type"])
+        _sync_speakers(p, p.need("mentions", self.id))
 
     def describe(self) -> str:
         return "link entity" if self.entity_id is not None else "unlink entity"
@@ -419,7 +572,10 @@ class AddEntity(Edit):
 @_register
 @dataclass(frozen=True)
 class RenameEntity(Edit):
-    """Rename a canonical entity; the old name is kept as an alias."""
+    """Rename a canonical entity; the old name is kept as an alias.
+
+    The entity becomes *decided* (``entities.decided``): pre-annotation never renames it again and
+    links mentions of the old name to it (see :class:`LinkEntities`)."""
 
     id: int
     name: str
@@ -434,7 +590,8 @@ class RenameEntity(Edit):
         if self.type is not None:
             _check_entity_label(p, self.type)
         aliases = _aliases([*p.store.stored_json(row, "entities", "aliases", list), row["name"]], name)
-        p.update("entities", self.id, name=name, aliases=aliases, type=self.type or row["type"], updated_at=p.now)
+        p.update("entities", self.id, name=name, aliases=aliases, type=self.type or row["type"], decided=1,
+                 updated_at=p.now)
 
     def describe(self) -> str:
         return f"rename entity to {self.name}"
@@ -457,7 +614,11 @@ def _repoint_entity(p: Plan, source: int, target: int | None, mention_ids: set[i
 @dataclass(frozen=True)
 class MergeEntities(Edit):
     """Merge ``others`` into ``target``: their mentions, quotes and claims point to it, their
-    names become its aliases, and they are removed."""
+    names become its aliases, and they are removed.
+
+    The target becomes *decided*: pre-annotation links every mention of a merged-away name to it
+    and never creates an entity of that name again (see :class:`LinkEntities`).  Undo restores the
+    target's row as it was, decision included."""
 
     target: int
     others: tuple[int, ...]
@@ -474,7 +635,7 @@ class MergeEntities(Edit):
             names += [o["name"], *p.store.stored_json(o, "entities", "aliases", list)]
             _repoint_entity(p, other, self.target)
             p.delete("entities", other)
-        p.update("entities", self.target, aliases=_aliases(names, row["name"]), updated_at=p.now)
+        p.update("entities", self.target, aliases=_aliases(names, row["name"]), decided=1, updated_at=p.now)
 
     def describe(self) -> str:
         return f"merge {len(self.others)} entities"
@@ -483,7 +644,10 @@ class MergeEntities(Edit):
 @_register
 @dataclass(frozen=True)
 class SplitEntity(Edit):
-    """Move some mentions of an entity to a new entity ``name`` (e.g. two people one surname)."""
+    """Move some mentions of an entity to a new entity ``name`` (e.g. two people one surname).
+
+    Both entities become *decided*: pre-annotation keeps the moved mentions on the new entity and
+    never puts the two into one cluster again (see :class:`LinkEntities`)."""
 
     id: int
     mention_ids: tuple[int, ...]
@@ -502,8 +666,9 @@ class SplitEntity(Edit):
             raise EditError("the new entity needs a name")
         new_type = self.type or row["type"]
         _check_entity_label(p, new_type)
-        new_id = p.insert("entities", {"name": self.name.strip(), "type": new_type, "aliases": "[]",
+        new_id = p.insert("entities", {"name": self.name.strip(), "type": new_type, "aliases": "[]", "decided": 1,
                                        "created_at": p.now, "updated_at": p.now})
+        p.update("entities", self.id, decided=1, updated_at=p.now)
         moved = set(self.mention_ids)
         _repoint_entity(p, self.id, new_id, moved)
         # Quotes whose speaker is one of the moved mentions follow them.
@@ -590,6 +755,8 @@ class AddQuote(Edit):
         values = _quote_values(p, self.doc_id, {
             "content": self.content, "speaker": self.speaker, "speaker_entity_id": self.speaker_entity_id,
             "cue": self.cue, "type": self.type})
+        if self.speaker is not None:  # the speaker span names the speaker entity
+            values["speaker_entity_id"] = _speaker_entity(p, self.doc_id, _span_pair(self.speaker))
         p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance(self.origin, self.status, self.model)})
         if self.origin == "editor":
             p.start_document(self.doc_id)
@@ -601,7 +768,12 @@ class AddQuote(Edit):
 @_register
 @dataclass(frozen=True)
 class EditQuote(Edit):
-    """Change some of a quote's fields: content, speaker, speaker_entity_id, cue, type."""
+    """Change some of a quote's fields: content, speaker, speaker_entity_id, cue, type.
+
+    A new speaker span sets the speaker entity from the span (:func:`_speaker_entity`; a
+    ``speaker_entity_id`` given with it is ignored, as is the entity of a mention merely inside
+    it); ``speaker_entity_id`` alone names the speaker of a span that is not a mention (a "he").
+    """
 
     id: int
     fields: dict[str, Any] = field(default_factory=dict)
@@ -611,7 +783,10 @@ class EditQuote(Edit):
         row = p.need("quotes", self.id)
         if not self.fields:
             raise EditError("nothing to change in the quote")
-        p.touch("quotes", self.id, **_quote_values(p, row["doc_id"], self.fields))
+        values = _quote_values(p, row["doc_id"], self.fields)
+        if "speaker" in self.fields:
+            values["speaker_entity_id"] = _speaker_entity(p, row["doc_id"], _span_pair(self.fields["speaker"]))
+        p.touch("quotes", self.id, **values)
 
     def describe(self) -> str:
         return "edit quote " + ", ".join(sorted(self.fields))
@@ -768,6 +943,8 @@ class SetStatus(Edit):
             raise EditError("nothing selected")
         for row_id in dict.fromkeys(self.ids):
             p.touch(self.layer, row_id, status=self.status)
+            if self.layer == "mentions":
+                _link_mention(p, row_id)  # an accepted mention has its canonical entity
 
     def describe(self) -> str:
         verb = {"accepted": "accept", "rejected": "reject", "suggested": "reopen"}.get(self.status, "set status of")
@@ -865,9 +1042,10 @@ class AddDocument(Edit):
                 raise EditError(f"{self.ext_id}: entity {start}..{end} has no label")
             _check_entity_label(p, label, allow_new=True)
             label_of[ent.get("entity")] = label
-            p.insert("mentions", {"doc_id": doc_id, "start": start, "end": end, "label": label,
-                                  "entity_id": entity_for(ent.get("entity"), label),
-                                  **_imported_prov(p, ent, self.default_origin)})
+            mid = p.insert("mentions", {"doc_id": doc_id, "start": start, "end": end, "label": label,
+                                        "entity_id": entity_for(ent.get("entity"), label),
+                                        **_imported_prov(p, ent, self.default_origin)})
+            _link_mention(p, mid)  # an accepted mention without an entity name gets one by its text
         for q in self.quotes:
             speaker_entity = q.get("speaker_entity")
             values = _quote_values(p, doc_id, {
@@ -1076,11 +1254,11 @@ def apply_to_identical_mentions(store: Store, mention_id: int) -> list[Edit]:
             texts[m.doc_id] = store.document(m.doc_id).text
         if texts[m.doc_id][m.start:m.end] != surface:
             continue
-        if m.label != source.label:
+        if source.entity_id is not None and m.entity_id != source.entity_id:
+            out.append(LinkMention(m.id, source.entity_id))  # the label follows the entity's type
+        elif m.label != source.label:
             out.append(RelabelMention(m.id, source.label))
-        if m.entity_id != source.entity_id:
-            out.append(LinkMention(m.id, source.entity_id))
-        if m.label == source.label and m.entity_id == source.entity_id and m.prov.status == "suggested":
+        elif m.prov.status == "suggested":
             out.append(SetStatus("mentions", (m.id,), "accepted"))
     return out
 
@@ -1189,11 +1367,15 @@ class ReplaceSuggestions(Edit):
 class LinkEntities(Edit):
     """Link untouched suggestions to project-wide canonical entities.
 
-    ``clusters`` are ``{"name", "type", "aliases", "mention_ids"}``.  A cluster whose mentions an
-    editor already linked keeps that entity (its name is the editor's); otherwise an entity of
-    the same name and type is reused or created.  Untouched suggestions get the cluster's entity
-    and type (the project-wide majority label); untouched quotes get the entity of the mention
-    their speaker (or the name it stands for) overlaps.
+    ``clusters`` are ``{"name", "type", "aliases", "mention_ids"}`` and, for a cluster of a
+    *decided* entity (one an editor merged into, renamed or split), ``"entity_id"``: that entity is
+    used as it is -- never renamed, never recreated -- so the editor's decision holds
+    (:func:`desktop.nlp.entities.cluster_entities` puts every mention of a decided entity's name or
+    aliases into its cluster and never two decided entities into one).  Otherwise a cluster whose
+    mentions an editor already linked keeps that entity (its name is the editor's); otherwise an
+    entity of the same name and type is reused or created.  Untouched suggestions get the
+    cluster's entity and type (the project-wide majority label); untouched quotes get the entity of
+    the mention their speaker (or the name it stands for) overlaps.
     """
 
     clusters: tuple[dict[str, Any], ...]
@@ -1209,7 +1391,10 @@ class LinkEntities(Edit):
             if not members:
                 continue
             editor_links = [m["entity_id"] for m in members if not _untouched(m) and m["entity_id"] is not None]
-            if editor_links:
+            if cluster.get("entity_id") is not None:
+                entity_id = cluster["entity_id"]
+                p.need("entities", entity_id)  # a decided entity: the editor's name and type
+            elif editor_links:
                 entity_id = max(set(editor_links), key=lambda e: (editor_links.count(e), -e))
                 entity = p.need("entities", entity_id)
                 editor_labels = {m["label"] for m in members if not _untouched(m)}

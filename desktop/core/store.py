@@ -109,6 +109,11 @@ class ReadOnlyProjectError(ProjectError):
     """The project cannot be written here (read-only file, folder or media); it can still be read."""
 
 
+#: SQL condition on ``entities e``: some live (non-rejected) mention links to it; only such an
+#: entity is shown, counted and exported.
+LIVE_ENTITY = "EXISTS (SELECT 1 FROM mentions lm WHERE lm.entity_id = e.id AND lm.status != 'rejected')"
+
+
 def now_iso() -> str:
     """UTC timestamp with milliseconds, e.g. ``2026-11-23T10:53:01.123Z``."""
     return _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
@@ -264,8 +269,16 @@ DROP INDEX IF EXISTS claims_doc;
 CREATE INDEX documents_status ON documents(status);
 """
 
+# v5: an editor's merge, rename or split of a canonical entity is a decision the model never
+# reverses: ``decided`` marks the entities an editor merged into, renamed or split (both sides);
+# pre-annotation links every mention of their name or aliases to them, never recreates a name merged
+# into them, never renames them and never puts two of them into one cluster (desktop.nlp.entities).
+_V5 = """
+ALTER TABLE entities ADD COLUMN decided INTEGER NOT NULL DEFAULT 0 CHECK (decided IN (0, 1));
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -749,14 +762,15 @@ def row_to_claim(row: sqlite3.Row) -> Claim:
 
 
 def row_to_entity(row: sqlite3.Row) -> Entity:
-    _typed(row, "entities", {"id": int, "name": str, "type": str})
+    _typed(row, "entities", {"id": int, "name": str, "type": str, "decided": int})
+    decided = bool(row["decided"])
     aliases = row["aliases"]
     if aliases == "[]":
-        return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=())
+        return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=(), decided=decided)
     names = _json(row, "entities", "aliases", list)
     if not all(isinstance(n, str) for n in names):
         raise DamagedRowError("entities", row["id"], "aliases", "is not a list of names")
-    return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(names))
+    return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(names), decided=decided)
 
 
 _LABEL_TYPES = {"id": int, "layer": str, "label_set": str, "name": str, "color": str, "hotkey": _OPT_STR,
@@ -1315,7 +1329,10 @@ class Store:
         return row_to_entity(self._one("entities", entity_id))
 
     def entities(self) -> list[Entity]:
-        """Every canonical entity, by name.
+        """Every canonical entity some live (non-rejected) mention links to, by name.
+
+        An entity whose mentions were all rejected, deleted, re-linked or merged away is kept (its
+        name and aliases for undo and for later runs) but is not shown, counted or exported.
 
         The window asks for them on every document switch and edit, so the list is kept until the
         database changes: ``PRAGMA data_version`` moves when another connection commits,
@@ -1329,7 +1346,8 @@ class Store:
         return list(self._entities_cache[1])
 
     def _read_entities(self) -> list[Entity]:
-        return [row_to_entity(r) for r in self.conn.execute("SELECT * FROM entities ORDER BY name, id")]
+        return [row_to_entity(r) for r in self.conn.execute(f"SELECT * FROM entities e WHERE {LIVE_ENTITY} "
+                                                            "ORDER BY name, id")]
 
     def entity_by_name(self, name: str, type_: str | None = None) -> Entity | None:
         sql, args = "SELECT * FROM entities WHERE name = ?", [name]
@@ -1413,7 +1431,7 @@ class Store:
             "entities": mention_status["suggested"] + mention_status["accepted"],
             "entities_by_label": by_label,
             "entities_by_status": mention_status,
-            "canonical_entities": q("SELECT count(*) FROM entities").fetchone()[0],
+            "canonical_entities": q(f"SELECT count(*) FROM entities e WHERE {LIVE_ENTITY}").fetchone()[0],
             "quotes": quote_status["suggested"] + quote_status["accepted"],
             "quotes_by_status": quote_status,
             "claims": claim_status["suggested"] + claim_status["accepted"],

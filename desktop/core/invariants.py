@@ -1,0 +1,135 @@
+"""The bookkeeping rules a project's data keeps after every edit, pre-annotation and import, as
+checks: ``check(store) -> list[Violation]`` (what ``claimdesk check`` prints).
+
+Rules (each violation names its rule):
+
+* ``mention-without-entity`` / ``mention-entity-label``: a decided mention (accepted, or made by
+  the editor; not rejected) links to a canonical entity, of its own label;
+* ``hidden-entity-shown``: ``Store.entities()`` (the Entities dock, the exporters' entity names)
+  lists only entities some live (non-rejected) mention links to;
+* ``speaker-entity``: a quote (not rejected) whose speaker span is exactly a decided mention
+  has that mention's entity as speaker entity;
+* ``dangling-reference``: every document, entity (mention, quote speaker, claim claimant) a row
+  points to exists;
+* ``counts``: ``Store.counts()`` and ``Store.mention_counts()`` leave rejected annotations out
+  (and canonical entities without a live mention).
+
+Read-only; one pass of a few queries over the project.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from desktop.core.store import LIVE_ENTITY, Store
+
+
+@dataclass(frozen=True)
+class Violation:
+    rule: str
+    table: str
+    id: int | None
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+_DECIDED = "m.status != 'rejected' AND (m.status = 'accepted' OR m.origin = 'editor')"
+
+
+def check(store: Store) -> list[Violation]:
+    """Every violation of the rules above, in a stable order (rule checks in turn, then by id)."""
+    out: list[Violation] = []
+    out += _mentions(store)
+    out += _shown_entities(store)
+    out += _speakers(store)
+    out += _dangling(store)
+    out += _counts(store)
+    return out
+
+
+def _mentions(store: Store) -> list[Violation]:
+    out = []
+    for mid, label, eid, etype in store.conn.execute(
+            f"SELECT m.id, m.label, m.entity_id, e.type FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id "
+            f"WHERE {_DECIDED} ORDER BY m.id"):
+        if eid is None:
+            out.append(Violation("mention-without-entity", "mentions", mid,
+                                 f"{label} mention {mid} is accepted or the editor's but has no canonical entity"))
+        elif etype is not None and etype != label:
+            out.append(Violation("mention-entity-label", "mentions", mid,
+                                 f"{label} mention {mid} links to entity {eid}, a {etype}"))
+    return out
+
+
+def _shown_entities(store: Store) -> list[Violation]:
+    live = {r[0] for r in store.conn.execute(f"SELECT id FROM entities e WHERE {LIVE_ENTITY}")}
+    return [Violation("hidden-entity-shown", "entities", e.id,
+                      f"entity {e.id} ({e.name!r}) has no live mention but is listed")
+            for e in store.entities() if e.id not in live]
+
+
+def _speakers(store: Store) -> list[Violation]:
+    out = []
+    for qid, speaker_entity, mention_entities in store.conn.execute(
+            "SELECT q.id, q.speaker_entity_id, group_concat(m.entity_id) FROM quotes q "
+            "JOIN mentions m ON m.doc_id = q.doc_id AND m.start = q.speaker_start AND m.\"end\" = q.speaker_end "
+            f"WHERE q.status != 'rejected' AND {_DECIDED} AND m.entity_id IS NOT NULL GROUP BY q.id ORDER BY q.id"):
+        wanted = {int(e) for e in str(mention_entities).split(",")}
+        if speaker_entity not in wanted:
+            out.append(Violation("speaker-entity", "quotes", qid,
+                                 f"quote {qid}'s speaker is a mention of entity {min(wanted)}, "
+                                 f"its speaker entity is {speaker_entity}"))
+    return out
+
+
+_REFERENCES = (
+    ("mentions", "doc_id", "documents"), ("quotes", "doc_id", "documents"), ("claims", "doc_id", "documents"),
+    ("mentions", "entity_id", "entities"), ("quotes", "speaker_entity_id", "entities"),
+    ("claims", "claimant_entity_id", "entities"),
+)
+
+
+def _dangling(store: Store) -> list[Violation]:
+    out = []
+    for table, column, target in _REFERENCES:
+        for row_id, ref in store.conn.execute(
+                f"SELECT t.id, t.{column} FROM {table} t WHERE t.{column} IS NOT NULL "
+                f"AND NOT EXISTS (SELECT 1 FROM {target} x WHERE x.id = t.{column}) ORDER BY t.id"):
+            out.append(Violation("dangling-reference", table, row_id,
+                                 f"{table[:-1]} {row_id}'s {column} is {ref}, which no {target[:-1]} has"))
+    return out
+
+
+def _counts(store: Store) -> list[Violation]:
+    q = store.conn.execute
+    out = []
+    counts = store.counts()
+    for layer, table in (("entities", "mentions"), ("quotes", "quotes"), ("claims", "claims")):
+        live = q(f"SELECT count(*) FROM {table} WHERE status != 'rejected'").fetchone()[0]
+        if counts[layer] != live:
+            out.append(Violation("counts", table, None, f"counts() says {counts[layer]} {layer}, {live} are live"))
+    by_label = Counter(dict(q("SELECT label, count(*) FROM mentions WHERE status != 'rejected' GROUP BY label")))
+    if Counter(counts["entities_by_label"]) != by_label:
+        out.append(Violation("counts", "mentions", None, "counts()'s entities by label include rejected mentions"))
+    live_entities = q(f"SELECT count(*) FROM entities e WHERE {LIVE_ENTITY}").fetchone()[0]
+    if counts["canonical_entities"] != live_entities:
+        out.append(Violation("counts", "entities", None, f"counts() says {counts['canonical_entities']} canonical "
+                             f"entities, {live_entities} have a live mention"))
+    per_entity = dict(q("SELECT entity_id, count(*) FROM mentions WHERE entity_id IS NOT NULL "
+                        "AND status != 'rejected' GROUP BY entity_id"))
+    if store.mention_counts() != per_entity:
+        out.append(Violation("counts", "mentions", None, "mention_counts() includes rejected mentions"))
+    return out
+
+
+def summary(violations: list[Violation]) -> str:
+    """One line: ``no problems found`` or ``3 problems: 2 mention-without-entity, 1 counts``."""
+    if not violations:
+        return "no problems found"
+    by_rule = Counter(v.rule for v in violations)
+    n = len(violations)
+    return f"{n} problem{'s' if n != 1 else ''}: " + ", ".join(f"{k} {r}" for r, k in sorted(by_rule.items()))
