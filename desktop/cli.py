@@ -23,13 +23,15 @@ import sqlite3
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import SimpleNamespace
 
 from desktop import __version__
+from desktop.app.demo import build_demo, demo_project_path, user_data_folder
+from desktop.app.info import project_info
 from desktop.core import edits
 from desktop.core.jobs import Job, import_into
-from desktop.core.store import ProjectError, Store, now_iso, writer_lock
+from desktop.core.store import ProjectError, Store
 from desktop.export_command import add_export_parser
+from desktop.progress import TerminalProgress
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 #: The reader of our output went away (``| head``): 128 + SIGPIPE, what ``cat`` exits with there.
@@ -40,34 +42,6 @@ EXIT_BUG = 70
 
 class CliError(Exception):
     """A one-line message for the user; exit status 1."""
-
-
-# Terminal progress ----------------------------------------------------------------------------------
-
-
-class TerminalProgress:
-    """A one-line progress bar on stderr (plain lines when stderr is not a terminal)."""
-
-    def __init__(self, what: str, stream=None):
-        self.what = what
-        self.stream = stream or sys.stderr
-        self.tty = self.stream.isatty()
-        self._last = -1
-
-    def __call__(self, done: int, total: int, message: str = "") -> None:
-        if self.tty:
-            width = 30
-            filled = int(width * done / total) if total else width
-            bar = "#" * filled + "-" * (width - filled)
-            self.stream.write(f"\r{self.what} [{bar}] {done}/{total} {message[:40]:<40}")
-            if done >= total:
-                self.stream.write("\n")
-            self.stream.flush()
-        else:
-            step = max(1, total // 10) if total else 1
-            if done == total or done // step != self._last // step:
-                self.stream.write(f"{self.what}: {done}/{total}\n")
-            self._last = done
 
 
 # Commands ---------------------------------------------------------------------------------------------
@@ -109,6 +83,23 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace) -> int:
+    """Check the project's bookkeeping rules (desktop.core.invariants): "no problems found" and
+    exit 0, else one summary line (every problem with --verbose) and exit 1; --json: the list."""
+    from desktop.core.invariants import check, summary
+
+    with Store.open(args.project, readonly=True) as store:
+        problems = check(store)
+    if args.json:
+        print(json.dumps([v.to_json() for v in problems], ensure_ascii=False, indent=2))
+    else:
+        print(summary(problems))
+        if getattr(args, "verbose", False):
+            for v in problems:
+                print(f"  {v.rule}: {v.table} {v.id if v.id is not None else '-'}: {v.message}")
+    return EXIT_ERROR if problems else EXIT_OK
+
+
 def cmd_info(args: argparse.Namespace) -> int:
     with Store.open(args.project, readonly=True) as store:
         info = project_info(store)
@@ -125,19 +116,6 @@ def cmd_info(args: argparse.Namespace) -> int:
         print(f"  [{doc['id']}] {doc['published'] or '----------'}  {doc['source'] or '-':<14}  "
               f"{doc['status']:<11} {doc['title'] or doc['lead']}")
     return EXIT_OK
-
-
-def project_info(store: Store) -> dict:
-    info = {"project": str(store.path), "schema_version": int(store.meta("schema_version", "0")),
-            "app_version": store.meta("app_version"), "model": store.meta("model")}
-    info.update(store.counts())
-    info["document_list"] = [
-        {"id": d.id, "ext_id": d.ext_id, "title": d.title, "source": d.source, "published": d.published,
-         "url": d.url, "story": d.story, "status": d.status, "chars": d.chars,
-         "lead": " ".join(d.lead.split())[:70]}
-        for d in (SimpleNamespace(**row) for row in store.document_summaries())
-    ]
-    return info
 
 
 def find_document(store: Store, ref: str):
@@ -239,83 +217,16 @@ def cmd_labels(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def user_data_folder() -> Path:
-    """Claimdesk's folder in the user's data folder (``$CLAIMDESK_DATA_DIR`` when set)."""
-    from platformdirs import user_data_dir
-
-    return Path(os.environ.get("CLAIMDESK_DATA_DIR") or user_data_dir("claimdesk", appauthor=False))
-
-
-def demo_project_path() -> Path:
-    return user_data_folder() / "demo.claimdesk"
-
-
-#: Meta key that marks a project as the demo (set when it is built): only such a project is
-#: ever deleted by ``demo --rebuild``.
-DEMO_MARK = "demo"
-
-
-def _is_default_demo(path: Path) -> bool:
-    try:
-        return path.resolve() == demo_project_path().resolve()
-    except OSError:
-        return False
-
-
-def _check_rebuildable(path: Path) -> None:
-    """Refuse (one line) to rebuild anything but a demo project: one marked when it was built, or
-    whatever is at the default demo path (the data folder's own file; older demos carry no mark)."""
-    if _is_default_demo(path):
-        return
-    try:
-        with Store.open(path, readonly=True) as store:
-            marked = store.meta(DEMO_MARK) is not None
-    except ProjectError as exc:
-        raise CliError(f"{path}: not a demo project ({exc}); --rebuild only replaces a demo project") from None
-    if not marked:
-        raise CliError(f"{path}: not a demo project (it was not built by 'claimdesk demo'); "
-                       "--rebuild only replaces a demo project, choose another --project")
-
-
-def build_demo(path: Path, rebuild: bool = False) -> bool:
-    """Build the demo project from the bundled seeds; returns True when it was (re)built.
-
-    The project's single-writer lock is taken first and held throughout, so a project open in
-    another process is refused (one line) before anything is deleted; and ``rebuild`` only ever
-    replaces a demo project (see :func:`_check_rebuildable`).
-    """
-    from desktop.paths import seeds_dir
-
-    if path.exists() and not rebuild:
-        return False
-    if _is_default_demo(path):
-        path.parent.mkdir(parents=True, exist_ok=True)  # our own data folder
-    with writer_lock(path):
-        if rebuild and (path.exists() or path.is_symlink()):
-            _check_rebuildable(path)
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(path) + suffix).unlink(missing_ok=True)
-        elif path.exists():
-            return False  # built by another process meanwhile
-        with Store.create(path) as store:
-            with store.transaction("mark the demo project"):
-                store.set_meta(DEMO_MARK, now_iso())
-            report = import_into(store, [seeds_dir()], story="Blinken–Lavrov talks, Geneva, 2022-01-21")
-            if report.problems:
-                raise CliError(f"demo project: {report.problems[0]}")
-        try:  # open on suggestions to correct, as a newsroom would after pre-annotation
-            _annotate(path, model=None, processes=1, force=False)
-        except CliError as exc:
-            print(f"demo project left without suggestions: {exc}", file=sys.stderr)
-    return True
-
-
 def cmd_demo(args: argparse.Namespace) -> int:
     from desktop.ui.app import has_display
 
     path = Path(args.project) if args.project else demo_project_path()
-    built = build_demo(path, rebuild=args.rebuild)
-    print(f"demo project: {path}{' (built from the seeds)' if built else ''}")
+    demo = build_demo(path, rebuild=args.rebuild, job=Job(on_progress=TerminalProgress("annotating")))
+    if demo.annotated:
+        print(demo.annotated)
+    if demo.problem:
+        print(demo.problem, file=sys.stderr)
+    print(f"demo project: {path}{' (built from the seeds)' if demo.built else ''}")
     if args.open and has_display():
         from desktop.ui.app import run
 
@@ -571,6 +482,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("info", cmd_info, "show what a project holds (documents, annotations, progress)")
     p.add_argument("project", help="project file")
     p.add_argument("--json", action="store_true", help="print JSON (documents count, counts by status and label, ...)")
+
+    p = add("check", cmd_check, "check the project's bookkeeping rules: every accepted mention has a canonical "
+                                "entity of its label, speakers match their spans, counts leave rejected out, "
+                                "no dangling ids (exit 1 when a rule is broken)")
+    p.add_argument("project", help="project file")
+    p.add_argument("--json", action="store_true", help="print the problems as a JSON list (rule, table, id, message)")
 
     p = add("status", cmd_status, "set a document's status: new, in_progress or done")
     p.add_argument("project", help="project file")
