@@ -598,11 +598,13 @@ class RenameEntity(Edit):
 
 
 def _repoint_entity(p: Plan, source: int, target: int | None, mention_ids: set[int] | None = None) -> None:
-    """Move references to entity ``source`` onto ``target`` (all, or only those mentions)."""
+    """Move references to entity ``source`` onto ``target`` (all, or only those mentions); a moved
+    mention takes ``target``'s type as its label (a mention's entity has its label)."""
     conn = p.store.conn
+    label = {} if target is None else {"label": p.need("entities", target)["type"]}
     for (mid,) in conn.execute("SELECT id FROM mentions WHERE entity_id = ?", (source,)).fetchall():
         if mention_ids is None or mid in mention_ids:
-            p.update("mentions", mid, entity_id=target, updated_at=p.now)
+            p.update("mentions", mid, entity_id=target, updated_at=p.now, **label)
     if mention_ids is None:
         for (qid,) in conn.execute("SELECT id FROM quotes WHERE speaker_entity_id = ?", (source,)).fetchall():
             p.update("quotes", qid, speaker_entity_id=target, updated_at=p.now)

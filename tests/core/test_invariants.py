@@ -162,6 +162,20 @@ def test_claimant_follows_its_entity_through_a_merge(store, spiegel):
     assert _problems(store) == []
 
 
+def test_merged_and_split_mentions_take_their_new_entity_s_type(store, spiegel):
+    der = _mention(store, spiegel, "Der Spiegel")  # PERSON
+    geneva = _mention(store, spiegel, "Geneva")  # GPE
+    E.apply(store, E.SetStatus("mentions", (der.id, geneva.id), "accepted"))
+    E.apply(store, E.AddDocument("org", "Der Spiegel ran it.", entities=(
+        {"start": 0, "end": 11, "label": "ORG", "entity": "Der Spiegel"},)))
+    org = store.entity_by_name("Der Spiegel", "ORG")
+    E.apply(store, E.MergeEntities(org.id, (der.entity_id,)))
+    assert (store.mention(der.id).entity_id, store.mention(der.id).label) == (org.id, "ORG")
+    E.apply(store, E.SplitEntity(geneva.entity_id, (geneva.id,), "Geneva canton", type="ORG"))
+    assert store.mention(geneva.id).label == "ORG"
+    assert _problems(store) == []
+
+
 # check() itself --------------------------------------------------------------------------------------------
 
 
@@ -215,9 +229,10 @@ def _gesture(store, doc_id, spec):
         lambda: E.ResizeMention(pick(mentions), start, end),
         lambda: E.SetStatus("mentions", (pick(mentions),), "accepted"),
         lambda: E.SetStatus("mentions", (pick(mentions),), "rejected"),
-        lambda: E.MergeEntities(pick(same_type), tuple(same_type[:2])),
+        lambda: E.MergeEntities(pick(same_type if b % 2 else entities), tuple(entities[:2])),
         lambda: E.RenameEntity(pick(entities), f"Name {b % 5}"),
-        lambda: E.SplitEntity(store.mention(pick(mentions)).entity_id or 9999, (pick(mentions),), f"Split {b % 3}"),
+        lambda: E.SplitEntity(store.mention(pick(mentions)).entity_id or 9999, (pick(mentions),), f"Split {b % 3}",
+                                 type=label if b % 2 else None),
         lambda: E.EditQuote(pick(quotes), {"speaker": (start, end)}),
         lambda: E.AddQuote(doc_id, ((start, end),), speaker=(24, 38)),
         lambda: E.AddClaim(doc_id, start, end, claimant="someone", claimant_entity_id=pick(entities, b)),
