@@ -205,7 +205,7 @@ LABELS = ("PERSON", "ORG", "GPE")
 
 @st.composite
 def gesture_specs(draw):
-    return draw(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 10_000), st.integers(0, 10_000),
+    return draw(st.lists(st.tuples(st.integers(0, 16), st.integers(0, 10_000), st.integers(0, 10_000),
                                    st.sampled_from(LABELS)), min_size=1, max_size=10))
 
 
@@ -240,7 +240,21 @@ def _gesture(store, doc_id, spec):
         lambda: E.AddMention(doc_id, *sorted(_at(SAMPLE, "Lavrov", a % 3)), "PERSON"),
         lambda: E.AddMention(doc_id, *_at(SAMPLE, "Blinken", a % 2), "PERSON"),
         lambda: "preannotate",
+        lambda: _import(a, label),
     ][op]()
+
+
+def _import(n, label):
+    """An imported article: accepted mentions with and without entity names, a quote whose
+    speaker is one of them."""
+    text = f"Report {n}: Lavrov met Blinken in Geneva."
+    at = {w: (text.index(w), text.index(w) + len(w)) for w in ("Lavrov", "Blinken", "Geneva")}
+    return E.AddDocument(f"imported-{n}", text, entities=(
+        {"start": at["Lavrov"][0], "end": at["Lavrov"][1], "label": "PERSON", "entity": "Sergey Lavrov"},
+        {"start": at["Blinken"][0], "end": at["Blinken"][1], "label": label},
+        {"start": at["Geneva"][0], "end": at["Geneva"][1], "label": "GPE", "origin": "model", "status": "suggested"}),
+        quotes=({"content": [{"start": 0, "end": 6}], "speaker": {"start": at["Lavrov"][0], "end": at["Lavrov"][1]},
+                 "speaker_entity": "Sergey Lavrov"},))
 
 
 def _preannotate(store, doc_id, spec):
