@@ -286,20 +286,20 @@ class ChangeSet(Edit):
 #
 # The rules every edit keeps (``desktop.core.invariants`` checks them):
 #
-# * a *decided* mention (accepted, or made by the editor) that is not rejected is linked to a
+# * a *confirmed* mention (accepted, or made by the editor) that is not rejected is linked to a
 #   canonical entity of its own label.  When an edit changes its label or span, it is re-linked:
 #   kept on its entity if that entity still fits (same label; for a resize, the new text is the
 #   entity's name or an alias); else to the entity of that label whose name or alias the text is
 #   (the old entity's name counts too after a relabel); else, after a relabel, the old entity
 #   simply changes type when no other live mention uses it; else to a new entity named by the text;
-# * a quote whose speaker span is exactly a decided mention has that mention's entity as speaker
+# * a quote whose speaker span is exactly a confirmed mention has that mention's entity as speaker
 #   entity; setting a speaker span sets the speaker entity from the span (see
 #   :func:`_speaker_entity`);
 # * a canonical entity no live (non-rejected) mention links to is kept (undo, aliases) but is not
 #   listed by ``Store.entities()``, counted or exported.
 
 
-def _decided(row: dict[str, Any]) -> bool:
+def _confirmed(row: dict[str, Any]) -> bool:
     return row["status"] != "rejected" and (row["status"] == "accepted" or row["origin"] == "editor")
 
 
@@ -361,7 +361,7 @@ def _link_mention(p: Plan, mention_id: int, *, resized: bool = False) -> None:
     from desktop.core.entity_links import names_match
 
     m = p.row("mentions", mention_id)
-    if m is None or not _decided(m):
+    if m is None or not _confirmed(m):
         return
     surface = p.need("documents", m["doc_id"])["text"][m["start"]:m["end"]]
     current = p.row("entities", m["entity_id"]) if m["entity_id"] is not None else None
@@ -383,8 +383,8 @@ def _link_mention(p: Plan, mention_id: int, *, resized: bool = False) -> None:
 
 
 def _sync_speakers(p: Plan, m: dict[str, Any]) -> None:
-    """Quotes whose speaker span is exactly the decided mention ``m`` get its entity."""
-    if not _decided(m):
+    """Quotes whose speaker span is exactly the confirmed mention ``m`` get its entity."""
+    if not _confirmed(m):
         return
     for (qid,) in p.store.conn.execute(
             "SELECT id FROM quotes WHERE doc_id = ? AND speaker_start = ? AND speaker_end = ? AND status != 'rejected'",
@@ -397,7 +397,7 @@ def _sync_speakers(p: Plan, m: dict[str, Any]) -> None:
 
 def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None) -> int | None:
     """The speaker entity a speaker span gives: the entity of a live mention at exactly that span
-    (a decided one first), else the entity whose name or alias the span's text is (PERSON first),
+    (a confirmed one first), else the entity whose name or alias the span's text is (PERSON first),
     else none ("The Russian Foreign Minister" is not the NORP "Russian" inside it)."""
     if span is None:
         return None
@@ -407,7 +407,7 @@ def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None) -> int |
         row = p.row("mentions", mid)
         if row is not None and row["doc_id"] == doc_id and (row["start"], row["end"]) == tuple(span) \
                 and row["status"] != "rejected" and row["entity_id"] is not None:
-            at.append((not _decided(row), mid, row["entity_id"]))
+            at.append((not _confirmed(row), mid, row["entity_id"]))
     if at:
         return min(at)[-1]
     return _find_entity(p, [p.need("documents", doc_id)["text"][span[0]:span[1]]], None)
@@ -517,7 +517,7 @@ class LinkMention(Edit):
     """Link a mention to a canonical entity; the mention takes the entity's type as its label.
 
     ``entity_id=None`` unlinks it from its entity: it gets an entity of its own, named by its text
-    (a decided mention always has one).
+    (a confirmed mention always has one).
     """
 
     id: int

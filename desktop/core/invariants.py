@@ -3,11 +3,11 @@ checks: ``check(store) -> list[Violation]`` (what ``claimdesk check`` prints).
 
 Rules (each violation names its rule):
 
-* ``mention-without-entity`` / ``mention-entity-label``: a decided mention (accepted, or made by
+* ``mention-without-entity`` / ``mention-entity-label``: a confirmed mention (accepted, or made by
   the editor; not rejected) links to a canonical entity, of its own label;
 * ``hidden-entity-shown``: ``Store.entities()`` (the Entities dock, the exporters' entity names)
   lists only entities some live (non-rejected) mention links to;
-* ``speaker-entity``: a quote (not rejected) whose speaker span is exactly a decided mention
+* ``speaker-entity``: a quote (not rejected) whose speaker span is exactly a confirmed mention
   has that mention's entity as speaker entity;
 * ``dangling-reference``: every document, entity (mention, quote speaker, claim claimant) a row
   points to exists;
@@ -37,7 +37,7 @@ class Violation:
         return asdict(self)
 
 
-_DECIDED = "m.status != 'rejected' AND (m.status = 'accepted' OR m.origin = 'editor')"
+_CONFIRMED = "m.status != 'rejected' AND (m.status = 'accepted' OR m.origin = 'editor')"
 
 
 def check(store: Store) -> list[Violation]:
@@ -55,7 +55,7 @@ def _mentions(store: Store) -> list[Violation]:
     out = []
     for mid, label, eid, etype in store.conn.execute(
             f"SELECT m.id, m.label, m.entity_id, e.type FROM mentions m LEFT JOIN entities e ON e.id = m.entity_id "
-            f"WHERE {_DECIDED} ORDER BY m.id"):
+            f"WHERE {_CONFIRMED} ORDER BY m.id"):
         if eid is None:
             out.append(Violation("mention-without-entity", "mentions", mid,
                                  f"{label} mention {mid} is accepted or the editor's but has no canonical entity"))
@@ -77,7 +77,7 @@ def _speakers(store: Store) -> list[Violation]:
     for qid, speaker_entity, mention_entities in store.conn.execute(
             "SELECT q.id, q.speaker_entity_id, group_concat(m.entity_id) FROM quotes q "
             "JOIN mentions m ON m.doc_id = q.doc_id AND m.start = q.speaker_start AND m.\"end\" = q.speaker_end "
-            f"WHERE q.status != 'rejected' AND {_DECIDED} AND m.entity_id IS NOT NULL GROUP BY q.id ORDER BY q.id"):
+            f"WHERE q.status != 'rejected' AND {_CONFIRMED} AND m.entity_id IS NOT NULL GROUP BY q.id ORDER BY q.id"):
         wanted = {int(e) for e in str(mention_entities).split(",")}
         if speaker_entity not in wanted:
             out.append(Violation("speaker-entity", "quotes", qid,
