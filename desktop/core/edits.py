@@ -1355,6 +1355,9 @@ class ReplaceSuggestions(Edit):
             values = _quote_values(p, self.doc_id, {
                 "content": content, "speaker": q.get("speaker"), "cue": q.get("cue"),
                 "type": q.get("type") or "direct", "speaker_resolved": q.get("speaker_resolved")})
+            if values.get("speaker_start") is not None:  # the speaker span names the speaker entity
+                values["speaker_entity_id"] = _speaker_entity(p, self.doc_id, (values["speaker_start"],
+                                                                               values["speaker_end"]))
             for s, e in content:
                 kept_q.add(s, e)
             p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance("model", "suggested", self.model)})

@@ -262,7 +262,9 @@ def _preannotate(store, doc_id, spec):
     _, a, _, label = spec
     picks = [(24, 38, "PERSON"), (68, 81, "PERSON"), (85, 91, "GPE"), (163, 169, label), (0, 4, "GPE")]
     ents = tuple({"start": s, "end": e, "label": lab} for i, (s, e, lab) in enumerate(picks) if (a >> i) & 1)
-    yield E.ReplaceSuggestions(doc_id, f"m{a % 3}", entities=ents)
+    quotes = ({"content": [{"start": 93, "end": 148}], "speaker": {"start": 150, "end": 157}},
+              {"content": [{"start": 171, "end": 211}], "speaker": {"start": 163, "end": 169}})
+    yield E.ReplaceSuggestions(doc_id, f"m{a % 3}", entities=ents, quotes=quotes[:a % 3])
     text = store.document(doc_id).text
     rows = [m for m in store.mentions(doc_id) if m.prov.status != "rejected"]
     by_name: dict[str, list[int]] = {}
