@@ -319,10 +319,19 @@ def _find_entity(p: Plan, names: Sequence[str], label: str | None) -> int | None
     keys = [k for k in (name_key(n) for n in names) if k]
     if not keys:
         return None
-    if label is None:
-        sql, args = "SELECT id FROM entities", ()
-    else:
-        sql, args = "SELECT id FROM entities WHERE type = ?", (label,)
+    where, args = [], []
+    if label is not None:
+        where.append("type = ?")
+        args.append(label)
+    # Only rows whose name or aliases contain each key's longest word can match: SQLite narrows a
+    # large project's entities to a few (its lower() folds ASCII only, so a key with other letters
+    # is looked for among all of them).
+    words = [max(k.split(" "), key=len) for k in keys]
+    if all(w.isascii() for w in words):
+        hay = "replace(replace(lower(name || ' ' || aliases), '.', ''), '\u2019', '''')"
+        where.append("(" + " OR ".join(f"instr({hay}, ?) > 0" for _ in words) + ")")
+        args += words
+    sql = "SELECT id FROM entities" + (" WHERE " + " AND ".join(where) if where else "")
     best: tuple[Any, ...] | None = None
     for eid in _planned_ids(p, "entities", sql, args):
         row = p.row("entities", eid)

@@ -111,6 +111,20 @@ def test_editor_spans_get_a_canonical_entity_and_preannotation_adds_no_empty_one
     assert _problems(store) == []
 
 
+def test_a_new_span_finds_its_entity_by_name_or_alias_whatever_the_case_and_periods(store):
+    text = "The U.S. Treasury acted. The US treasury said so. O\u2019Brien met Treasury."
+    doc = _created(E.apply(store, E.AddDocument("t", text, entities=(
+        {"start": 4, "end": 17, "label": "ORG", "entity": "U.S. Treasury"},
+        {"start": text.index("O\u2019Brien"), "end": text.index("O\u2019Brien") + 7, "label": "PERSON",
+         "entity": "O'Brien"}))), "documents")
+    treasury = store.entity_by_name("U.S. Treasury", "ORG")
+    E.apply(store, E.AddMention(doc, *_at(text, "US treasury"), "ORG"))
+    assert _mention(store, doc, "US treasury").entity_id == treasury.id
+    E.apply(store, E.AddMention(doc, *_at(text, "Treasury", 1), "ORG"))  # not its name: a new entity
+    assert _mention(store, doc, "Treasury").entity_id != treasury.id
+    assert _problems(store) == []
+
+
 def test_entity_without_live_mention_is_not_shown_counted_or_exported(store, spiegel):
     from desktop.core.exporters import ExportSource
 
