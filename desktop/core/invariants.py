@@ -5,8 +5,8 @@ Rules (each violation names its rule):
 
 * ``mention-without-entity`` / ``mention-entity-label``: a confirmed mention (accepted, or made by
   the editor; not rejected) links to a canonical entity, of its own label;
-* ``hidden-entity-shown``: ``Store.entities()`` (the Entities dock, the exporters' entity names)
-  lists only entities some live (non-rejected) mention links to;
+* ``hidden-entity-shown``: ``Store.entities()`` (the Entities dock) and the exporters' entity
+  names (``ExportSource``) hold only entities some live (non-rejected) mention links to;
 * ``speaker-entity``: a quote (not rejected) whose speaker span is exactly a confirmed mention
   has that mention's entity as speaker entity;
 * ``dangling-reference``: every document, entity (mention, quote speaker, claim claimant) a row
@@ -66,10 +66,15 @@ def _mentions(store: Store) -> list[Violation]:
 
 
 def _shown_entities(store: Store) -> list[Violation]:
+    from desktop.core.exporters import ExportSource
+
     live = {r[0] for r in store.conn.execute(f"SELECT id FROM entities e WHERE {LIVE_ENTITY}")}
-    return [Violation("hidden-entity-shown", "entities", e.id,
-                      f"entity {e.id} ({e.name!r}) has no live mention but is listed")
-            for e in store.entities() if e.id not in live]
+    out = [Violation("hidden-entity-shown", "entities", e.id, f"entity {e.id} ({e.name!r}) has no live mention "
+                     "but is listed") for e in store.entities() if e.id not in live]
+    exported = ExportSource(store, status="all").names
+    out += [Violation("hidden-entity-shown", "entities", eid, f"entity {eid} ({name!r}) has no live mention "
+                      "but is exported") for eid, name in sorted(exported.items()) if eid not in live]
+    return out
 
 
 def _speakers(store: Store) -> list[Violation]:

@@ -203,8 +203,11 @@ def test_check_reports_each_kind_of_problem(store, spiegel):
     conn.execute("PRAGMA foreign_keys = OFF")  # as another tool writing the file might
     conn.execute("INSERT INTO claims (doc_id, start, \"end\", claimant_entity_id, origin, status, created_at, "
                  "updated_at) VALUES (?, 0, 5, 999, 'editor', 'accepted', 'x', 'x')", (spiegel,))
+    conn.execute("INSERT INTO quotes (doc_id, content, speaker_start, speaker_end, speaker_entity_id, origin, "
+                 "status, created_at, updated_at) VALUES (?, '[[12, 20]]', ?, ?, NULL, 'editor', 'accepted', 'x', "
+                 "'x')", (spiegel, der.start, der.end))
     rules = {v.rule for v in _problems(store)}
-    assert {"mention-without-entity", "mention-entity-label", "dangling-reference"} <= rules
+    assert {"mention-without-entity", "mention-entity-label", "dangling-reference", "speaker-entity"} <= rules
     assert all(v.table and v.message and "\n" not in v.message for v in _problems(store))
 
 
