@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Iterable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, Signal
@@ -95,6 +96,7 @@ class MainWindow(QMainWindow):
         self._syncing_doc_row = False  # the list follows the shown article; that is no request to show one
         self._story_stale = False  # the entity story changed while its dock was hidden
         self._listed_entities: list[tuple[int, str]] | None = None  # what the speaker picker lists
+        self._story_docs: dict[int, tuple[list, tuple | None]] = {}  # the entity story's rows, per article
         self.setWindowTitle("Claimdesk")
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
@@ -676,9 +678,7 @@ class MainWindow(QMainWindow):
             self._load_schema()
         if event.tables & {"entities", "mentions"}:  # an entity is listed while a live mention links to it
             self._refresh_entities_lists()
-        if self.entities_panel.story_entity is not None and event.tables & {"entities", "mentions", "quotes"}:
-            self._story_stale = True
-            self._refresh_story()
+        self._on_story_change(event)
         if self.doc_id is not None and (not event.doc_ids or self.doc_id in event.doc_ids or "entities" in event.tables):
             try:
                 doc = self.store.document(self.doc_id)
@@ -1085,6 +1085,18 @@ class MainWindow(QMainWindow):
         self.session.do_many(batch, "apply correction to identical mentions")
         self.statusBar().showMessage(f"Applied to {len(batch)} mentions", 4000)
 
+    def _on_story_change(self, event: ChangeEvent) -> None:
+        """Keep the entity story current: patched from the changed articles only (each an indexed
+        read), re-read whole after entity changes (merge, rename, split) or a bulk refresh."""
+        if self.entities_panel.story_entity is None or not event.tables & {"entities", "mentions", "quotes",
+                                                                             "documents"}:
+            return
+        if "entities" in event.tables or not event.doc_ids or self._story_stale or not self.entities_panel.isVisible():
+            self._story_stale = True
+            self._refresh_story()
+        else:
+            self.show_entity_story(self.entities_panel.story_entity, event.doc_ids)
+
     def _refresh_story(self) -> None:
         """Re-read the entity story after a change (now if its dock shows, else when it is shown);
         an entity merged away or deleted gives way to the one selected in the table, or to none."""
@@ -1098,8 +1110,10 @@ class MainWindow(QMainWindow):
         current = self.entities_panel.table.currentIndex()
         self.show_entity_story(current.data(ID_ROLE) if current.isValid() else None)
 
-    def show_entity_story(self, entity_id: int | None) -> None:
-        """The entity across the story: its quotes in every article, then where it is mentioned."""
+    def show_entity_story(self, entity_id: int | None, changed_docs: Iterable[int] | None = None) -> None:
+        """The entity across the story: its quotes in every article, then where it is mentioned.
+
+        With ``changed_docs`` (the same entity shown), only those articles are read again."""
         entity = None
         if self.store is not None and entity_id is not None:
             try:
@@ -1107,35 +1121,49 @@ class MainWindow(QMainWindow):
             except KeyError:
                 pass
         if entity is None:
+            self._story_docs = {}
             self.entities_panel.clear_story()
             return
-        docs = {r["id"]: r for r in self.store.document_summaries()}
+        store = self.store
+        if changed_docs is None or self.entities_panel.story_entity != entity_id:
+            per_doc: dict[int, tuple[list, list]] = {}
+            for q in store.quotes(include_rejected=False):
+                if q.speaker_entity_id == entity_id:
+                    per_doc.setdefault(q.doc_id, ([], []))[0].append(q)
+            for m in store.mentions(include_rejected=False):
+                if m.entity_id == entity_id:
+                    per_doc.setdefault(m.doc_id, ([], []))[1].append(m)
+            self._story_docs = {doc_id: self._story_rows(doc_id, *found) for doc_id, found in per_doc.items()}
+        else:
+            for doc_id in changed_docs:
+                if store.document_summaries([doc_id]):
+                    quotes = [q for q in store.quotes(doc_id, include_rejected=False) if q.speaker_entity_id == entity_id]
+                    mentions = [m for m in store.mentions(doc_id, include_rejected=False) if m.entity_id == entity_id]
+                else:  # the article was deleted
+                    quotes, mentions = [], []
+                self._story_docs.pop(doc_id, None)
+                if quotes or mentions:
+                    self._story_docs[doc_id] = self._story_rows(doc_id, quotes, mentions)
+        quote_rows = sorted((row for rows in self._story_docs.values() for row in rows[0]), key=lambda r: r[1][1][1])
+        mention_rows = [rows[1] for _, rows in sorted(self._story_docs.items()) if rows[1] is not None]
+        self.entities_panel.show_story(f"{entity.name} — {len(quote_rows)} quotes in {len(self._story_docs)} articles",
+                                       quote_rows + mention_rows, entity_id)
 
-        def outlet(doc_id: int) -> str:
-            row = docs.get(doc_id, {})
-            return row.get("source") or " ".join((row.get("title") or row.get("lead") or row.get("ext_id") or "").split())[:40]
-
-        texts: dict[int, str] = {}
-
-        def text_of(doc_id: int) -> str:
-            if doc_id not in texts:
-                texts[doc_id] = self.store.document(doc_id).text
-            return texts[doc_id]
-
-        rows = []
-        for q in self.store.quotes(include_rejected=False):
-            if q.speaker_entity_id == entity_id:
-                content = " … ".join(" ".join(f.text(text_of(q.doc_id)).split()) for f in q.content)
-                rows.append((f"“{content[:160]}” — {outlet(q.doc_id)} ({q.type})", (q.doc_id, ("quote", q.id))))
-        mentions = [m for m in self.store.mentions(include_rejected=False) if m.entity_id == entity_id]
-        per_doc: dict[int, list] = {}
-        for m in mentions:
-            per_doc.setdefault(m.doc_id, []).append(m)
-        for doc_id, ms in per_doc.items():
-            rows.append((f"{outlet(doc_id)}: {len(ms)} mention{'s' if len(ms) != 1 else ''}",
-                         (doc_id, ("mention", ms[0].id))))
-        self.entities_panel.show_story(f"{entity.name} — {sum(1 for r in rows if r[1][1][0] == 'quote')} quotes "
-                                       f"in {len({r[1][0] for r in rows})} articles", rows, entity_id)
+    def _story_rows(self, doc_id: int, quotes: list, mentions: list) -> tuple[list, tuple | None]:
+        """One article's part of the entity story: a row per quote, one row for its mentions."""
+        summary = (self.store.document_summaries([doc_id]) or [{}])[0]
+        outlet = summary.get("source") or " ".join((summary.get("title") or summary.get("lead")
+                                                    or summary.get("ext_id") or "").split())[:40]
+        text = self.store.document(doc_id).text if quotes else ""
+        quote_rows = []
+        for q in quotes:
+            content = " … ".join(" ".join(f.text(text).split()) for f in q.content)
+            quote_rows.append((f"“{content[:160]}” — {outlet} ({q.type})", (doc_id, ("quote", q.id))))
+        mention_row = None
+        if mentions:
+            mention_row = (f"{outlet}: {len(mentions)} mention{'s' if len(mentions) != 1 else ''}",
+                           (doc_id, ("mention", mentions[0].id)))
+        return quote_rows, mention_row
 
     def _open_story_item(self, target) -> None:
         doc_id, key = target

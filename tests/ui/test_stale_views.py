@@ -103,6 +103,28 @@ def test_a_merge_updates_the_story_and_the_speaker_picker(qtbot, window):
     assert not names_gone()
 
 
+def test_the_story_follows_mention_edits_in_any_article(qtbot, window):
+    store = window.store
+    lavrov = _entity(window, "Sergey Lavrov", "Sergey Lavrov")
+    _select_entity_row(window, lavrov)
+    story = window.entities_panel.story
+
+    def rows() -> list[str]:
+        return [story.item(i).text() for i in range(story.count())]
+
+    assert rows() == ["thehill.com: 1 mention"]
+    second = E.created_ids(E.apply(store, E.AddMention(window.doc_id, *offsets(window, "Lavrov", 0), "PERSON",
+                                                       entity_id=lavrov)), "mentions")[0]
+    assert rows() == ["thehill.com: 2 mentions"]
+    geneva = store.document_by_ext_id(GENEVA)
+    s = geneva.text.index("Lavrov")
+    E.apply(store, E.AddMention(geneva.id, s, s + 6, "PERSON", entity_id=lavrov))  # in another article
+    assert sorted(rows()) == ["AP: 1 mention", "thehill.com: 2 mentions"]
+    assert window.entities_panel.story_title.text().endswith("in 2 articles")
+    window.do(E.DeleteMention(second))
+    assert sorted(rows()) == ["AP: 1 mention", "thehill.com: 1 mention"]
+
+
 def test_the_entities_dock_leaves_rejected_mentions_out_of_its_counts(qtbot, window):
     store = window.store
     m = mention_at(window, *offsets(window, "Antony Blinken"))
