@@ -439,8 +439,8 @@ class RssSampler:
 def child_export(args: dict[str, Any]) -> dict[str, Any]:
     """Export ``project`` to ``out`` (``format``, default jsonl; ``--status all``) as ``claimdesk
     export`` does, sampling this process's resident memory throughout."""
+    from desktop.app.export import export
     from desktop.core.store import Store
-    from desktop.export_command import export
 
     with RssSampler() as rss:
         with Store.open(args["project"], readonly=True) as store:
@@ -705,8 +705,8 @@ def _child_main(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
+    # Only the children run this way; the benchmark itself is ``claimdesk bench`` (importing the
+    # command line here would close an import circle: cli -> bench_command -> bench -> cli).
     if len(sys.argv) >= 2 and sys.argv[1] == "--child":
         sys.exit(_child_main(sys.argv[2:]))
-    from desktop.cli import main
-
-    sys.exit(main(["bench", *sys.argv[1:]]))
+    sys.exit("usage: python -m desktop.bench --child TASK JSON (run the benchmark with: claimdesk bench)")

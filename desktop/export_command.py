@@ -3,7 +3,8 @@
 ``claimdesk export PROJECT --format F -o OUT [--status accepted|all] [--documents done|all]
 [--split 80/10/10 --seed N] [--model M] [--force]``
 
-The formats and their conventions are documented in :mod:`desktop.core.exporters` (jsonl, conll,
+The work is :func:`desktop.app.export.export` (the dispatch the window's Export dialog uses too);
+this module is the command around it.  The formats and their conventions are documented in :mod:`desktop.core.exporters` (jsonl, conll,
 brat, prodigy, label-studio, csv, claimreview) and :mod:`desktop.nlp.spacy_export` (spacy).
 The project is opened read-only, so exporting works while the project is open in the app.
 Prints one summary line (``exported N documents, E entities, Q quotes, C claims; S spans
@@ -20,32 +21,20 @@ also run alone (``python -m desktop.export_command PROJECT ...``).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from desktop.core.exporters import FORMATS, ExportError, ExportSummary, export_project
+from desktop.app.export import export
+from desktop.core.exporters import FORMATS, ExportError
 from desktop.core.jobs import Job
 from desktop.core.store import ProjectError, Store
+from desktop.progress import TerminalProgress
 
+# ``export`` is re-exported for callers written before it moved to desktop.app.export.
 __all__ = ["ExportError", "add_export_parser", "cmd_export", "export", "main"]
 
 HELP = "export annotations as a dataset: " + ", ".join(FORMATS)
-
-
-def export(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
-           split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
-           job: Job | None = None, overwrite: bool = False) -> ExportSummary:
-    """Every format: core formats via :func:`desktop.core.exporters.export_project`, ``spacy`` via
-    :func:`desktop.nlp.spacy_export.export_spacy` (imported only when asked for)."""
-    if fmt == "spacy":
-        from desktop.nlp.spacy_export import export_spacy
-
-        return export_spacy(store, out, status=status, documents=documents, split=split, seed=seed, model=model,
-                            job=job, overwrite=overwrite)
-    return export_project(store, fmt, out, status=status, documents=documents, split=split, seed=seed,
-                          model=model, job=job, overwrite=overwrite)
 
 
 def add_export_parser(subparsers) -> None:
@@ -78,8 +67,6 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from desktop.cli import TerminalProgress  # late: cli imports this module
-
     if getattr(args, "seed", 0) and not getattr(args, "split", None):
         print("note: --seed only matters with --split", file=sys.stderr)
     if getattr(args, "model", None) and args.format != "spacy":

@@ -2,7 +2,7 @@ r"""Write a project's annotations as datasets that other tools read without a co
 
 Plain Python (no Qt, no spaCy).  The spaCy ``DocBin`` format lives in
 :mod:`desktop.nlp.spacy_export`, which reuses the machinery here (document selection, splits,
-atomic output, the summary); :mod:`desktop.export_command` dispatches between the two.
+atomic output, the summary); :func:`desktop.app.export.export` dispatches between the two.
 
 Public API
 ==========
@@ -10,7 +10,7 @@ Public API
 ``export_project(store, fmt, out, *, status="accepted", documents="all", split=None, seed=0,
 model=None, job=None, overwrite=False) -> ExportSummary``
     Write one of :data:`CORE_FORMATS` to ``out``.  ``"spacy"`` is refused here (core never imports
-    spaCy): use :func:`desktop.export_command.export` which handles every format.
+    spaCy): use :func:`desktop.app.export.export` which handles every format.
 ``ExportSummary.line()``
     ``exported N documents, E entities, Q quotes, C claims; S spans adjusted`` (+ notes).
 ``manifest_path(out)``, ``MARKER_NAME``
@@ -1659,7 +1659,7 @@ def export_project(store: Store, fmt: str, out: str | os.PathLike, *, status: st
     tokenizer); the ``spacy`` format is written by :mod:`desktop.nlp.spacy_export`.
     """
     if fmt == "spacy":
-        raise ExportError("the spacy format is written by desktop.nlp.spacy_export (use desktop.export_command.export)")
+        raise ExportError("the spacy format is written by desktop.nlp.spacy_export (use desktop.app.export.export)")
     if fmt not in _WRITERS:
         raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     finish = _finish_label_studio if fmt == "label-studio" else None

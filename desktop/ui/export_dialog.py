@@ -126,7 +126,7 @@ class ExportDialog(QDialog):
         project = self.project
 
         def job_fn(job):
-            from desktop.export_command import export
+            from desktop.app.export import export
 
             with Store.open(project, readonly=True) as store:
                 return export(store, options["fmt"], options["out"], status=options["status"],

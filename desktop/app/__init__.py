@@ -1,0 +1,11 @@
+"""The application layer: the use cases both faces (the command line and the window) call.
+
+Qt-free and print-free: functions here return what happened (summaries, problems to show) and
+raise :class:`desktop.core.store.ProjectError` for expected problems; each face decides how to
+show them.  It sits above :mod:`desktop.nlp` and :mod:`desktop.core` and below ``cli`` and ``ui``
+(the contracts in ``pyproject.toml``, ``[tool.importlinter]``, enforce this).
+
+- :mod:`desktop.app.export`: every export format behind one function.
+- :mod:`desktop.app.info`: what ``claimdesk info`` shows about a project.
+- :mod:`desktop.app.demo`: the demo project built from the bundled seeds.
+"""
