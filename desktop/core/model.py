@@ -68,12 +68,19 @@ class Document:
 
 @dataclass(frozen=True)
 class Entity:
-    """A canonical, project-wide entity ("Antony Blinken") that mentions link to."""
+    """A canonical, project-wide entity ("Antony Blinken") that mentions link to.
+
+    ``decided``: an editor merged other entities into it, renamed it or split it (or split it off
+    another). Pre-annotation never reverses that: every mention of its name or aliases links to it,
+    a name merged into it never comes back as an entity, it is never renamed, and it never shares a
+    cluster with another decided entity (so a split pair stays split).
+    """
 
     id: int
     name: str
     type: str
     aliases: tuple[str, ...] = ()
+    decided: bool = False
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from desktop.core import edits
 from desktop.core.jobs import Job
 from desktop.core.store import Store
 from desktop.nlp.entities import (
+    DecidedEntity,
     MentionIn,
     apply_gazetteer,
     canonicalize_records,
@@ -233,9 +234,16 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
 def link_entities(store: Store) -> int:
     """Cluster the project's mentions into canonical entities and link untouched suggestions.
 
-    Returns how many rows changed.
+    An editor's merge, rename or split (the entity's ``decided`` flag) is never reversed: the
+    decided entities :meth:`Store.entities` lists (those with a live mention) go to
+    :func:`cluster_entities` as :class:`DecidedEntity` with their names and aliases, every mention
+    linked to one stays with it, and :class:`~desktop.core.edits.LinkEntities` uses them as they are
+    (see there for the rules).  Returns how many rows changed.
     """
-    names = {e.id: e.name for e in store.entities()}
+    entities = store.entities()
+    names = {e.id: e.name for e in entities}
+    decided = [DecidedEntity(e.id, e.name, e.type, e.aliases) for e in entities if e.decided]
+    decided_ids = {d.id for d in decided}
     rows = store.conn.execute(
         "SELECT id, doc_id, start, \"end\", label, entity_id, origin, status, annotator "
         "FROM mentions WHERE status != 'rejected' ORDER BY id"
@@ -257,11 +265,13 @@ def link_entities(store: Store) -> int:
         mentions.append(MentionIn(
             doc_id=str(r["doc_id"]), start=r["start"], end=r["end"], label=r["label"], text=surface,
             origin="editor" if touched else "model", status="accepted" if touched else "suggested",
-            entity=names.get(r["entity_id"]) if touched else None))
+            entity=names.get(r["entity_id"]) if touched else None,
+            decided=r["entity_id"] if r["entity_id"] in decided_ids else None))
         ids.append(r["id"])
-    clusters = cluster_entities(mentions)
+    clusters = cluster_entities(mentions, decided)
     payload = tuple({"name": c.name, "type": c.type, "aliases": list(c.aliases),
-                     "mention_ids": [ids[i] for i in c.members]} for c in clusters)
+                     "mention_ids": [ids[i] for i in c.members],
+                     **({"entity_id": c.entity_id} if c.entity_id is not None else {})} for c in clusters)
     try:
         inverse = edits.apply(store, edits.LinkEntities(payload))
     except edits.EditError as exc:

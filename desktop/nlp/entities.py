@@ -49,6 +49,8 @@ class MentionIn:
 
     ``text`` is the mention's surface (normally ``doc_text[start:end]`` after
     :func:`clean_mention`).  ``entity`` is a canonical name an editor already assigned, if any.
+    ``decided`` is the id of the :class:`DecidedEntity` the mention is linked to, if any: the
+    mention stays in that entity's cluster whatever its text (see :func:`cluster_entities`).
     """
 
     doc_id: str
@@ -59,6 +61,7 @@ class MentionIn:
     origin: str = "model"
     status: str = "suggested"
     entity: str | None = None
+    decided: int | None = None
 
     @property
     def authoritative(self) -> bool:
@@ -78,6 +81,20 @@ class Cluster:
     type: str
     aliases: list[str] = field(default_factory=list)
     members: list[int] = field(default_factory=list)
+    #: The :class:`DecidedEntity` this cluster is (its ``id``), or None for the model's own.
+    entity_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DecidedEntity:
+    """A canonical entity an editor merged others into, renamed or split: a decision the model
+    never reverses (see :func:`cluster_entities`).  ``id`` is the caller's (the project's entity id).
+    """
+
+    id: int
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
 
 
 # -------------------------------------------------------------------------------------------
@@ -614,8 +631,21 @@ def _choose_name(surfaces: Counter[str], docs: dict[str, set[str]], preferred: s
     )
 
 
-def cluster_entities(mentions: Sequence[MentionIn]) -> list[Cluster]:
+def cluster_entities(mentions: Sequence[MentionIn], decided: Sequence[DecidedEntity] = ()) -> list[Cluster]:
     """Group mentions across documents into canonical entities.
+
+    **Editor decisions first.**  ``decided`` are entities an editor merged into, renamed or split;
+    the model never reverses those decisions:
+
+    * a mention linked to a decided entity (``MentionIn.decided``) stays in its cluster whatever
+      its text (a mention split off to "Jack Yellen" stays there, though it reads "Yellen");
+    * any other mention whose key is a decided entity's name or alias joins that entity's cluster:
+      same label first, else (unless an editor labelled it) the one decided entity of any label
+      claiming that key (a name ranks before an alias, then the lower id), so a name an editor
+      merged away never forms an entity of its own again;
+    * no cluster ever holds two decided entities (no rule below may join them: a split pair
+      stays split), and a decided entity's cluster has exactly its name, type and ``entity_id``
+      (it is never renamed).
 
     Each mention gets an *effective label*: its own label if authoritative, otherwise
     :func:`majority_labels`.  Rejected mentions and mentions with a value label
@@ -655,33 +685,78 @@ def cluster_entities(mentions: Sequence[MentionIn]) -> list[Cluster]:
     deterministic.
     """
     labels = majority_labels(mentions)
+    decided_by_id = {d.id: d for d in decided}
+    # (label, key) -> the decided entity claiming it; key -> those claiming it in any label
+    claims: dict[tuple[str, str], tuple[int, int]] = {}
+    any_label: dict[str, set[int]] = defaultdict(set)
+    for d in sorted(decided, key=lambda d: d.id):
+        for rank, form in enumerate((d.name, *d.aliases)):
+            k = name_key(form)
+            if k:
+                claim = (min(rank, 1), d.id)
+                claims[(d.type, k)] = min(claims.get((d.type, k), claim), claim)
+                any_label[k].add(d.id)
+
+    def decided_node(entity_id: int) -> tuple[str, str]:
+        return decided_by_id[entity_id].type, f"\x01{entity_id}"  # sorts first: the group's root
+
     eff: list[tuple[str, str] | None] = []
     for m in mentions:
         k = name_key(m.text)
         if m.status == "rejected" or not k:
             eff.append(None)
             continue
+        if m.decided in decided_by_id:
+            eff.append(decided_node(m.decided))
+            continue
         lab = m.label if m.authoritative else labels.get(k, m.label)
-        eff.append(None if lab in VALUE_LABELS else (lab, k))
+        if lab in VALUE_LABELS:
+            eff.append(None)
+        elif (lab, k) not in claims and not m.authoritative and len(any_label.get(k, ())) == 1:
+            eff.append(decided_node(next(iter(any_label[k]))))
+        else:
+            eff.append((lab, k))
 
     by_label: dict[str, dict[str, int]] = defaultdict(Counter)
     upper_keys: set[str] = set()
     for m, e in zip(mentions, eff, strict=True):
-        if e is not None:
+        if e is not None and not e[1].startswith("\x01"):
             by_label[e[0]][e[1]] += 1
             letters = [c for c in m.text if c.isalpha()]
             if letters and all(c.isupper() for c in letters):
                 upper_keys.add(e[1])
 
-    # Union-find over "label\0key" nodes.
+    # Union-find over "label\0key" nodes, plus one node per decided entity ("label\0\x01id") that
+    # owns its group: `union` never joins two groups owning different decided entities.
     uf = _UnionFind(f"{lab}\0{k}" for lab, ks in by_label.items() for k in ks)
+    owner: dict[str, int] = {}
+    for d in decided:
+        node = "\0".join(decided_node(d.id))
+        uf.parent[node] = node
+        owner[node] = d.id
+
+    def union(a: str, b: str) -> None:
+        ra, rb = uf.find(a), uf.find(b)
+        oa, ob = owner.get(ra), owner.get(rb)
+        if ra == rb or (oa is not None and ob is not None):
+            return
+        uf.union(ra, rb)
+        kept = oa if oa is not None else ob
+        if kept is not None:
+            owner.pop(ra, None)
+            owner.pop(rb, None)
+            owner[uf.find(ra)] = kept
+
+    for (lab, k), (_, entity_id) in sorted(claims.items()):
+        if k in by_label.get(lab, ()):
+            union("\0".join(decided_node(entity_id)), f"{lab}\0{k}")
     editor_groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     for m, e in zip(mentions, eff, strict=True):
-        if e is not None and m.authoritative and m.entity:
+        if e is not None and m.authoritative and m.entity and not e[1].startswith("\x01"):
             editor_groups[(e[0], m.entity)].append(f"{e[0]}\0{e[1]}")
     for nodes in editor_groups.values():
         for n in nodes[1:]:
-            uf.union(nodes[0], n)
+            union(nodes[0], n)
 
     for lab, counts in sorted(by_label.items()):
         keys = sorted(counts)
@@ -690,7 +765,7 @@ def cluster_entities(mentions: Sequence[MentionIn]) -> list[Cluster]:
             _cluster_people(keys, sub)
             for root, members in sub.groups().items():
                 for k in members:
-                    uf.union(f"{lab}\0{root}", f"{lab}\0{k}")
+                    union(f"{lab}\0{root}", f"{lab}\0{k}")
         else:
             by_initials: dict[str, list[str]] = defaultdict(list)
             for k in keys:
@@ -700,7 +775,7 @@ def cluster_entities(mentions: Sequence[MentionIn]) -> list[Cluster]:
             for k in keys:
                 if (k in upper_keys and " " not in k and 2 <= len(k) <= 6
                         and len(by_initials.get(k, ())) == 1):
-                    uf.union(f"{lab}\0{k}", f"{lab}\0{by_initials[k][0]}")
+                    union(f"{lab}\0{k}", f"{lab}\0{by_initials[k][0]}")
 
     members: dict[str, list[int]] = defaultdict(list)
     for i, e in enumerate(eff):
@@ -718,7 +793,10 @@ def cluster_entities(mentions: Sequence[MentionIn]) -> list[Cluster]:
             surfaces[s] += 1
             docs[s].add(mentions[i].doc_id)
         editor_names = Counter(mentions[i].entity for i in auth if mentions[i].entity)
-        if editor_names:
+        entity_id = owner.get(root)
+        if entity_id is not None:
+            name, lab = decided_by_id[entity_id].name, decided_by_id[entity_id].type
+        elif editor_names:
             name = min(editor_names, key=lambda n: (-editor_names[n], n))
         else:
             keys = {name_key(mentions[i].text) for i in idx}
@@ -726,7 +804,7 @@ def cluster_entities(mentions: Sequence[MentionIn]) -> list[Cluster]:
             name = _choose_name(surfaces, docs, preferred)
         all_surfaces = Counter(surface_form(mentions[i].text) for i in idx)
         aliases = sorted((s for s in all_surfaces if s != name), key=lambda s: (-all_surfaces[s], s))
-        clusters.append(Cluster(name=name, type=lab, aliases=aliases, members=sorted(idx)))
+        clusters.append(Cluster(name=name, type=lab, aliases=aliases, members=sorted(idx), entity_id=entity_id))
     clusters.sort(key=lambda c: (c.type, c.name, c.members[0]))
     return clusters
 

@@ -127,6 +127,22 @@ def test_migration_from_schema_1_keeps_data_and_backs_up(tmp_path):
     old.close()
 
 
+def test_migration_from_schema_4_marks_existing_entities_undecided(tmp_path):
+    path = tmp_path / "v4.claimdesk"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrate(conn, target=4)
+    conn.execute("INSERT INTO entities (name, type, aliases, created_at, updated_at) "
+                 "VALUES ('US Treasury', 'ORG', '[]', 't', 't')")
+    conn.close()
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        entity = store.entity(1)
+        assert entity.name == "US Treasury" and entity.decided is False
+        E.apply(store, E.RenameEntity(entity.id, "U.S. Treasury"))
+        assert store.entity(entity.id).decided is True
+
+
 def test_search_finds_documents_and_follows_edits(store):
     E.apply(store, E.AddDocument("a", "Blinken met Lavrov in Genève.", title="Talks"))
     E.apply(store, E.AddDocument("b", "Troops massed near the border."))

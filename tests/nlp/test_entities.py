@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from desktop.nlp.entities import (
     Cluster,
+    DecidedEntity,
     MentionIn,
     apply_gazetteer,
     canonicalize,
@@ -542,3 +543,43 @@ def test_simple_tokenize_matches_spacy_on_seed_names(nlp, seed_records) -> None:
     forms = {f for c in table for f in [c.name, *c.aliases]}
     mismatched = [f for f in forms if simple_tokenize(f) != [t.text for t in nlp.tokenizer(f)]]
     assert len(mismatched) <= len(forms) // 20, mismatched
+
+
+# --- cluster_entities: editor decisions (issue 11, wrong 3) ------------------------------------
+
+
+def _by_entity(mentions, decided):
+    return {(c.entity_id, c.type, c.name): sorted(mentions[i].text for i in c.members)
+            for c in cluster_entities(mentions, decided)}
+
+
+def test_a_merged_away_name_joins_its_decided_entity_in_any_label():
+    treasury = DecidedEntity(7, "U.S. Treasury Department", "ORG", ("US Treasury",))
+    ms = [m("U.S. Treasury Department", "ORG"), m("US Treasury", "ORG", doc="d2"),
+          m("US Treasury", "GPE", doc="d3"), m("the US Treasury", "ORG", doc="d4")]
+    assert _by_entity(ms, [treasury]) == {
+        (7, "ORG", "U.S. Treasury Department"): ["U.S. Treasury Department", "US Treasury", "US Treasury",
+                                                 "the US Treasury"]}
+    # an editor's own label stands: their GPE "US Treasury" is not pulled into the ORG entity
+    ms[2] = m("US Treasury", "GPE", doc="d3", origin="editor", status="accepted")
+    assert (None, "GPE", "US Treasury") in _by_entity(ms, [treasury])
+
+
+def test_a_decided_entity_keeps_its_name_and_its_linked_mentions():
+    renamed = DecidedEntity(3, "Washington, D.C.", "GPE", ("Washington",))
+    jack = DecidedEntity(5, "Jack Yellen", "PERSON")
+    ms = [m("Washington", "GPE"), m("Washington", "GPE", doc="d2"),
+          m("Janet Yellen"), m("Yellen", doc="d2", decided=5), m("Yellen", doc="d3")]
+    got = _by_entity(ms, [renamed, jack])
+    assert got[(3, "GPE", "Washington, D.C.")] == ["Washington", "Washington"]
+    assert got[(5, "PERSON", "Jack Yellen")] == ["Yellen"]
+    assert got[(None, "PERSON", "Janet Yellen")] == ["Janet Yellen", "Yellen"]
+
+
+def test_two_decided_entities_never_share_a_cluster():
+    # surname -> full name would join "Yellen" to "Janet Yellen"; both are the editor's
+    janet, yellen = DecidedEntity(1, "Janet Yellen", "PERSON"), DecidedEntity(2, "Yellen", "PERSON")
+    ms = [m("Janet Yellen"), m("Yellen", doc="d2"), m("Yellen", doc="d3", decided=1)]
+    assert same_cluster(ms, "Janet Yellen", "Yellen")  # the model on its own joins them
+    got = _by_entity(ms, [janet, yellen])
+    assert got == {(1, "PERSON", "Janet Yellen"): ["Janet Yellen", "Yellen"], (2, "PERSON", "Yellen"): ["Yellen"]}
