@@ -302,7 +302,8 @@ class ExportDoc:
 
     @property
     def has_suggestions(self) -> bool:
-        return any(a.prov.status == "suggested" for a in (*self.mentions, *self.quotes, *self.claims))
+        annotations: tuple[Mention | Quote | Claim, ...] = (*self.mentions, *self.quotes, *self.claims)
+        return any(a.prov.status == "suggested" for a in annotations)
 
     def boundaries(self) -> set[int]:
         """Every start and end offset of every exported span."""
@@ -690,7 +691,7 @@ def _check_folder(out: Path, overwrite: bool) -> None:
             raise ExportError(f"{out} holds a previous export; replace it with --force or choose another -o")
 
 
-_REASONS = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
+_REASONS: dict[int | None, str] = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
             errno.EACCES: "permission denied", errno.EPERM: "permission denied",
             errno.ENAMETOOLONG: "file name too long", errno.EIO: "input/output error"}
 if hasattr(errno, "EDQUOT"):
@@ -711,9 +712,11 @@ def _marker_record(info: dict[str, Any] | None, export_id: str) -> dict[str, Any
 
 
 def _file_digest(path: Path) -> dict[str, Any]:
+    digest = hashlib.sha256()  # hashlib.file_digest is Python 3.11+; we support 3.10
     with open(path, "rb") as fh:
-        digest = hashlib.file_digest(fh, "sha256").hexdigest()
-    return {"sha256": digest, "bytes": path.stat().st_size}
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return {"sha256": digest.hexdigest(), "bytes": path.stat().st_size}
 
 
 @contextmanager
@@ -1230,7 +1233,7 @@ def prodigy_task(item: ExportDoc, source: ExportSource, summary: ExportSummary |
     tokens = tokenize(text, item.boundaries())
     starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
 
-    def token_span(s: int, e: int) -> dict[str, int] | None:
+    def token_span(s: int, e: int) -> dict[str, Any] | None:
         rng = _token_range(starts, ends, s, e)
         if rng is None:
             return None
@@ -1620,7 +1623,8 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
     progress = [0]
     folder = folder or ratios is not None or fmt == "brat"
     _check_not_project(store, target)
-    info = {"format": fmt, "project": str(Path(store.path).resolve()), "status": status, "documents": documents}
+    info: dict[str, Any] = {"format": fmt, "project": str(Path(store.path).resolve()), "status": status,
+                            "documents": documents}
     if ratios is not None:
         info.update(split=[round(r, 6) for r in ratios], seed=seed)
     with atomic_output(target, folder=folder, overwrite=overwrite, info=info) as (files, root):

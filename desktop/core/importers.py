@@ -146,7 +146,7 @@ import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
 from desktop.core.model import (
@@ -244,6 +244,7 @@ def _utf8_with_replacement(data: bytes, start: int = 0) -> Decoded | None:
     if evidence == 0 or evidence < bad_bytes - 3 * surrogates:
         return None
     first = _ESCAPED_RUN_RE.search(escaped)
+    assert first is not None  # bad_bytes > 0: there is an escaped run
     first_byte = start + len(escaped[: first.start()].encode("utf-8", "surrogateescape"))
     text, replaced = _ESCAPED_RUN_RE.subn("\ufffd", escaped)
     return Decoded(text, "utf-8", replaced, first_byte, data.count(b"\n", 0, first_byte) + 1)
@@ -380,7 +381,7 @@ def _decode_html(data: bytes) -> Decoded:
     if any(data.startswith(bom) for bom, _ in _BOMS) or b"\x00" in data:
         return decode_text(data)
     try:
-        decoded = Decoded(data.decode("utf-8"), "utf-8")
+        decoded: Decoded | None = Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         declared = _declared_charset(data)
         decoded = None
@@ -391,6 +392,7 @@ def _decode_html(data: bytes) -> Decoded:
                 decoded = None
         if decoded is None:
             return decode_text(data)
+    assert decoded is not None  # decoded in the try, or above
     _check_textual(decoded.text)
     return decoded
 
@@ -455,13 +457,14 @@ def parse_date(value: str) -> str | None:
     if m := _ISO_DATE_RE.fullmatch(s):
         return _make_date(int(m[1]), int(m[2]), int(m[3]))
     if m := _DMY_NUMERIC_RE.fullmatch(s):
-        a, b, year = int(m[1]), int(m[2]), int(m[3])
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
         if a == b or (a > 12 >= b):
-            return _make_date(year, b, a)
+            return _make_date(y, b, a)
         if b > 12 >= a:
-            return _make_date(year, a, b)
+            return _make_date(y, a, b)
         return None  # 01/02/2022: day-first or month-first? Do not guess.
-    month = year = None
+    month: int | None = None
+    year: int | None = None
     days: list[int] = []
     for token in _DATE_TOKEN_RE.findall(s):
         low = token.lower().rstrip(".")
@@ -819,7 +822,7 @@ def _plan(paths: Iterable[PathLike]) -> Iterator[_Input]:
             continue
         if is_dir:
             candidates: Iterator[_Input | None] = _walk(path)
-        elif (kind := _file_kind(mode)) is not None:
+        elif mode is not None and (kind := _file_kind(mode)) is not None:
             candidates = iter([_Input(path, "unreadable", _key(path), f"is {kind}, not a regular file; not read")])
         else:
             candidates = iter([_classify(path, explicit=True)])
@@ -1053,7 +1056,7 @@ def _read_html(path: Path) -> Iterator[ImportResult]:
 _META_FIELDS = ("title", "source", "url", "published", "story")
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -1232,7 +1235,11 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
         quotes=[dict(item) for item in quotes],
         claims=[dict(item) for item in claims],
         status=status or "new",
-        **fields,
+        title=fields["title"],
+        source=fields["source"],
+        url=fields["url"],
+        published=fields["published"],
+        story=fields["story"],
     )
     return document, [], warnings
 
@@ -1474,6 +1481,7 @@ def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
                 )
                 continue
             label = unquote(label)
+            bound: _TextBound | None  # the attribute and note loops below look bounds up by id
             bound = _TextBound(tid, label, [(s, e) for s, e in spans], number)
             if len(spans) > 1 and bound.role != "Quote":
                 errors.append((number, f"{tid}: only Quote spans may be discontinuous, not {label}"))

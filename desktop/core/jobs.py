@@ -129,11 +129,11 @@ def import_into(store: Store, paths: Iterable[str | os.PathLike], *, story: str 
     """
     job = job or Job()
     report = ImportReport()
-    paths = [Path(os.fsdecode(p)) for p in paths]
-    total = importers.count_inputs(paths)
+    inputs = [Path(os.fsdecode(p)) for p in paths]
+    total = importers.count_inputs(inputs)
     story = importers.printable(story) if story is not None else None
     done = 0
-    for arg in paths:
+    for arg in inputs:
         folder_story = importers.printable(arg.name) if arg.is_dir() else None
         # Notes the importer gives before a document are about it: they count when it is imported
         # and are dropped when it is not (its skip or error line says what happened instead).
@@ -188,7 +188,8 @@ def _add(store: Store, doc: ImportedDocument, story: str | None, report: ImportR
         report.problems.append(ImportProblem(where, str(exc), line))
         return False
     except UnicodeError as exc:  # a value the importer let through that the project cannot hold
-        report.problems.append(ImportProblem(where, f"cannot be stored: {exc.reason}", line))
+        reason = getattr(exc, "reason", str(exc))  # a bare UnicodeError (the idna codec's) has none
+        report.problems.append(ImportProblem(where, f"cannot be stored: {reason}", line))
         return False
     stored = next((c.before["ext_id"] for c in inverse.changes
                    if c.table == "documents" and c.before is not None and c.after is None), doc.ext_id)
