@@ -601,6 +601,9 @@ class RenameEntity(Edit):
         aliases = _aliases([*p.store.stored_json(row, "entities", "aliases", list), row["name"]], name)
         p.update("entities", self.id, name=name, aliases=aliases, type=self.type or row["type"], decided=1,
                  updated_at=p.now)
+        if self.type is not None and self.type != row["type"]:  # its mentions keep its label
+            for (mid,) in p.store.conn.execute("SELECT id FROM mentions WHERE entity_id = ?", (self.id,)).fetchall():
+                p.update("mentions", mid, label=self.type, updated_at=p.now)
 
     def describe(self) -> str:
         return f"rename entity to {self.name}"
@@ -698,13 +701,21 @@ class SplitEntity(Edit):
 @_register
 @dataclass(frozen=True)
 class DeleteEntity(Edit):
-    """Remove a canonical entity; its mentions stay, unlinked."""
+    """Remove a canonical entity; its suggested mentions stay, unlinked.  An entity that confirmed
+    (accepted or editor-made) mentions link to is refused: each of them must have an entity of its
+    label, so merge it into another or delete those mentions first."""
 
     id: int
     kind: ClassVar[str] = "delete_entity"
 
     def plan(self, p: Plan) -> None:
-        p.need("entities", self.id)
+        row = p.need("entities", self.id)
+        confirmed = [m for m in p.store.conn.execute("SELECT * FROM mentions WHERE entity_id = ?", (self.id,))
+                     if _confirmed(dict(m))]
+        if confirmed:
+            raise EditError(f"entity {row['name']!r} has {len(confirmed)} accepted mention"
+                            f"{'s' if len(confirmed) != 1 else ''}: merge it into another entity or delete "
+                            "those mentions first")
         _repoint_entity(p, self.id, None)
         p.delete("entities", self.id)
 

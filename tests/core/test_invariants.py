@@ -211,6 +211,24 @@ def test_check_reports_each_kind_of_problem(store, spiegel):
     assert all(v.table and v.message and "\n" not in v.message for v in _problems(store))
 
 
+def test_renaming_an_entity_with_a_type_relabels_its_mentions(store, sample_doc):
+    spiegel = E.apply(store, E.AddDocument("spiegel", "Der Spiegel reported it.")).changes[0].id
+    E.apply(store, E.AddMention(spiegel, 0, 11, "PERSON"))
+    (m,) = store.mentions(spiegel)
+    E.apply(store, E.RenameEntity(m.entity_id, "Der Spiegel", type="ORG"))
+    assert store.mention(m.id).label == "ORG" and store.entity(m.entity_id).type == "ORG"
+    assert _problems(store) == []
+
+
+def test_an_entity_with_accepted_mentions_cannot_be_deleted_from_under_them(store, sample_doc):
+    doc = E.apply(store, E.AddDocument("d2", "Lavrov spoke.")).changes[0].id
+    E.apply(store, E.AddMention(doc, 0, 6, "PERSON"))
+    (m,) = store.mentions(doc)
+    with pytest.raises(E.EditError, match="accepted mention"):
+        E.apply(store, E.DeleteEntity(m.entity_id))
+    assert store.mention(m.id).entity_id is not None and _problems(store) == []
+
+
 def test_sample_project_is_healthy(store, sample_doc):
     assert _problems(store) == []
 
@@ -222,7 +240,7 @@ LABELS = ("PERSON", "ORG", "GPE")
 
 @st.composite
 def gesture_specs(draw):
-    return draw(st.lists(st.tuples(st.integers(0, 16), st.integers(0, 10_000), st.integers(0, 10_000),
+    return draw(st.lists(st.tuples(st.integers(0, 18), st.integers(0, 10_000), st.integers(0, 10_000),
                                    st.sampled_from(LABELS)), min_size=1, max_size=10))
 
 
@@ -258,6 +276,8 @@ def _gesture(store, doc_id, spec):
         lambda: E.AddMention(doc_id, *_at(SAMPLE, "Blinken", a % 2), "PERSON"),
         lambda: "preannotate",
         lambda: _import(a, label),
+        lambda: E.RenameEntity(pick(entities), f"Typed {b % 3}", type=label),
+        lambda: E.DeleteEntity(pick(entities)),
     ][op]()
 
 
