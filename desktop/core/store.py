@@ -1345,6 +1345,12 @@ class Store:
             self._entities_cache = (key, self._read_entities())
         return list(self._entities_cache[1])
 
+    def decided_entities(self) -> list[Entity]:
+        """Every entity an editor merged, renamed or split (``decided``), live or not: the decisions
+        pre-annotation must respect even when the editor has since rejected every mention."""
+        return [row_to_entity(r) for r in self.conn.execute("SELECT * FROM entities WHERE decided = 1 "
+                                                            "ORDER BY name, id")]
+
     def _read_entities(self) -> list[Entity]:
         return [row_to_entity(r) for r in self.conn.execute(f"SELECT * FROM entities e WHERE {LIVE_ENTITY} "
                                                             "ORDER BY name, id")]

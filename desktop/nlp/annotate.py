@@ -235,14 +235,16 @@ def link_entities(store: Store) -> int:
     """Cluster the project's mentions into canonical entities and link untouched suggestions.
 
     An editor's merge, rename or split (the entity's ``decided`` flag) is never reversed: the
-    decided entities :meth:`Store.entities` lists (those with a live mention) go to
+    decided entities (:meth:`Store.decided_entities`, live or not) go to
     :func:`cluster_entities` as :class:`DecidedEntity` with their names and aliases, every mention
     linked to one stays with it, and :class:`~desktop.core.edits.LinkEntities` uses them as they are
     (see there for the rules).  Returns how many rows changed.
     """
     entities = store.entities()
     names = {e.id: e.name for e in entities}
-    decided = [DecidedEntity(e.id, e.name, e.type, e.aliases) for e in entities if e.decided]
+    decided_rows = store.decided_entities()
+    names.update((e.id, e.name) for e in decided_rows)
+    decided = [DecidedEntity(e.id, e.name, e.type, e.aliases) for e in decided_rows]
     decided_ids = {d.id for d in decided}
     rows = store.conn.execute(
         "SELECT id, doc_id, start, \"end\", label, entity_id, origin, status, annotator "

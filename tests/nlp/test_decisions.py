@@ -76,6 +76,18 @@ def test_merged_away_name_stays_merged(project):
     assert project.entity(target.id).decided
 
 
+def test_a_merge_holds_after_the_editor_rejects_every_mention_of_its_target(project):
+    target = _entity(project, "U.S. Treasury Department")
+    E.apply(project, E.MergeEntities(target.id, (_entity(project, "US Treasury").id,)))
+    live = [m for m in project.mentions() if m.entity_id == target.id]
+    E.apply(project, E.SetStatus("mentions", tuple(m.id for m in live), "rejected"))
+    assert target.id not in {e.id for e in project.entities()}  # no live mention: not listed
+    _add(project, LATER)
+    annotate_project(project)
+    assert "US Treasury" not in {e.name for e in project.entities()}
+    assert _mentions(project, target.id) == [("c", "US Treasury"), ("d", "US Treasury")]
+
+
 def test_renamed_entity_keeps_its_name(project):
     washington = _entity(project, "Washington")
     E.apply(project, E.RenameEntity(washington.id, "Washington, D.C."))
