@@ -31,12 +31,14 @@ from __future__ import annotations
 
 import copy
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+
+from desktop.core.entity_links import display_name
+from desktop.core.entity_links import name_key as core_name_key
 
 # -------------------------------------------------------------------------------------------
 # Data
@@ -137,14 +139,7 @@ _ALIAS_ROWS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 )
 
 
-def _basic_key(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
-    s = s.replace(".", "").casefold()
-    s = re.sub(r"\s+", " ", s).strip()
-    s = re.sub(r"'s$", "", s)
-    s = re.sub(r"^the ", "", s)
-    return s
-
+_basic_key = core_name_key  # one normalisation for the core's linking rules and the clustering
 
 ALIASES: dict[str, tuple[str, str]] = {}
 for _name, _type, _variants in _ALIAS_ROWS:
@@ -194,10 +189,8 @@ GIVEN_NAME_SIMILARITY = 80.0
 # -------------------------------------------------------------------------------------------
 
 
-def surface_form(text: str) -> str:
-    """Display form of a mention: NFKC, straight apostrophes, whitespace runs -> one space."""
-    s = unicodedata.normalize("NFKC", text).replace("’", "'").replace("‘", "'")
-    return re.sub(r"\s+", " ", s).strip()
+#: Display form of a mention: NFKC, straight apostrophes, whitespace runs -> one space.
+surface_form = display_name
 
 
 def name_key(text: str) -> str:
