@@ -45,3 +45,17 @@ def test_importing_core_loads_neither_qt_nor_spacy():
 def test_importing_the_app_layer_and_the_command_line_loads_neither_qt_nor_spacy():
     # the command line starts fast: Qt only when a window opens, spaCy only when a model runs
     assert _loaded("desktop.app desktop.cli desktop.export_command") == []
+
+
+def test_the_app_layer_never_prints():
+    # app/ returns what happened (summaries, problems) and each face shows it its own way
+    import ast
+
+    folder = REPO / "desktop" / "app"
+    assert folder.is_dir()
+    for path in folder.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in ("print", "input"), f"{path.name}:{node.lineno}"
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "sys":
+                assert node.attr not in ("stdout", "stderr", "stdin"), f"{path.name}:{node.lineno}"
