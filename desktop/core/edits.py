@@ -24,7 +24,7 @@ import dataclasses
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from desktop.core.model import DOC_STATUSES, LAYERS, QUOTE_TYPES, STATUSES, ImportedDocument
 from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
@@ -73,7 +73,8 @@ class Plan:
         key = (table, row_id)
         if key not in self._rows:
             self._rows[key] = self.store.row(table, row_id)
-        return None if self._rows[key] is None else dict(self._rows[key])
+        row = self._rows[key]
+        return None if row is None else dict(row)
 
     def need(self, table: str, row_id: Any) -> dict[str, Any]:
         if not isinstance(row_id, int) or isinstance(row_id, bool):
@@ -116,7 +117,7 @@ class Plan:
         """An editor's change to an annotation: it becomes accepted and the editor's."""
         values = {"status": "accepted", "annotator": self.annotator, "updated_at": self.now, **values}
         self.update(table, row_id, **values)
-        self.start_document(self.row(table, row_id)["doc_id"])
+        self.start_document(self.need(table, row_id)["doc_id"])
 
     def start_document(self, doc_id: int) -> None:
         doc = self.need("documents", doc_id)
@@ -213,9 +214,13 @@ def _check_entity_ref(plan: Plan, entity_id: Any) -> None:
         plan.need("entities", entity_id)
 
 
-def _span_pair(value: Any) -> tuple[int, int] | None:
-    if value is None:
-        return None
+def _optional_span(value: Any) -> tuple[int, int] | None:
+    """A span given as ``{"start", "end"}`` or a pair, or None where the field may be left out."""
+    return None if value is None else _span_pair(value)
+
+
+def _span_pair(value: Any) -> tuple[int, int]:
+    """A span given as ``{"start", "end"}`` or a pair; anything else (None too) is an EditError."""
     try:
         if isinstance(value, dict):
             return int(value["start"]), int(value["end"])
@@ -232,6 +237,8 @@ class Edit:
     """Base of every edit.  Subclasses are frozen dataclasses with a ``kind`` and ``plan()``."""
 
     kind: ClassVar[str] = "edit"
+    if TYPE_CHECKING:  # set by @dataclass on every subclass; lets the type checker see an Edit is one
+        __dataclass_fields__: ClassVar[dict[str, dataclasses.Field[Any]]]
 
     def plan(self, p: Plan) -> None:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -388,7 +395,7 @@ def _link_mention(p: Plan, mention_id: int, *, resized: bool = False) -> None:
         target = _new_entity(p, surface, m["label"])
     if target != m["entity_id"]:
         p.update("mentions", mention_id, entity_id=target)
-    _sync_speakers(p, p.row("mentions", mention_id))
+    _sync_speakers(p, p.need("mentions", mention_id))
 
 
 def _sync_speakers(p: Plan, m: dict[str, Any]) -> None:
@@ -687,7 +694,7 @@ class SplitEntity(Edit):
         _repoint_entity(p, self.id, new_id, moved)
         # Quotes whose speaker is one of the moved mentions follow them.
         for mid in moved:
-            m = p.row("mentions", mid)
+            m = p.need("mentions", mid)  # each was checked above
             for (qid,) in p.store.conn.execute(
                 "SELECT id FROM quotes WHERE doc_id = ? AND speaker_entity_id = ? AND speaker_start = ? AND speaker_end = ?",
                 (m["doc_id"], self.id, m["start"], m["end"]),
@@ -742,7 +749,7 @@ def _quote_values(p: Plan, doc_id: int, fields: dict[str, Any]) -> dict[str, Any
         out["content"] = json.dumps([list(s) for s in spans])
     for name, column in (("speaker", "speaker"), ("cue", "cue"), ("speaker_resolved", "resolved")):
         if name in fields:
-            pair = _span_pair(fields[name])
+            pair = _optional_span(fields[name])
             if pair is not None:
                 _check_span(p, doc_id, *pair, what=f"quote {name.replace('_', ' ')}")
             out[f"{column}_start"], out[f"{column}_end"] = pair if pair else (None, None)
@@ -807,7 +814,7 @@ class EditQuote(Edit):
             raise EditError("nothing to change in the quote")
         values = _quote_values(p, row["doc_id"], self.fields)
         if "speaker" in self.fields:
-            values["speaker_entity_id"] = _speaker_entity(p, row["doc_id"], _span_pair(self.fields["speaker"]))
+            values["speaker_entity_id"] = _speaker_entity(p, row["doc_id"], _optional_span(self.fields["speaker"]))
         p.touch("quotes", self.id, **values)
 
     def describe(self) -> str:

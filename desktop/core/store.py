@@ -40,6 +40,7 @@ import os
 import shutil
 import socket
 import sqlite3
+import sys
 import threading
 import weakref
 from collections.abc import Callable, Iterable, Iterator
@@ -583,15 +584,7 @@ def writer_lock(path: str | os.PathLike) -> Iterator[Path]:
 
 
 def _try_lock(fh) -> bool:
-    try:
-        import fcntl
-
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            return False
-    except ImportError:  # Windows
+    if sys.platform == "win32":  # no fcntl there
         import msvcrt
 
         try:
@@ -600,6 +593,13 @@ def _try_lock(fh) -> bool:
             return True
         except OSError:
             return False
+    import fcntl
+
+    try:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
 
 
 # Change events --------------------------------------------------------------------------------------
@@ -645,14 +645,14 @@ class DamagedRowError(DamagedProjectError):
         return DamagedRowError(self.table, self.row_id, self.column, self.problem, project)
 
 
-def _row_id(row: sqlite3.Row) -> Any:
+def _row_id(row: sqlite3.Row | dict[str, Any]) -> Any:
     try:
         return row["id"]
     except (IndexError, KeyError):
         return "?"
 
 
-def _json(row: sqlite3.Row, table: str, column: str, kind: type) -> Any:
+def _json(row: sqlite3.Row | dict[str, Any], table: str, column: str, kind: type) -> Any:
     raw = row[column]
     try:
         value = json.loads(raw)
@@ -668,7 +668,11 @@ def _json(row: sqlite3.Row, table: str, column: str, kind: type) -> Any:
 _GOOD_SHAPES: dict[str, set[tuple[type, ...]]] = {}
 
 
-def _typed(row: sqlite3.Row, table: str, columns: dict[str, type | tuple[type, ...]]) -> None:
+#: The Python type (or types) each named column must hold.
+_ColumnTypes = dict[str, "type | tuple[type, ...]"]
+
+
+def _typed(row: sqlite3.Row, table: str, columns: _ColumnTypes) -> None:
     shape = tuple(map(type, row))
     good = _GOOD_SHAPES.setdefault(table, set())
     if shape in good:
@@ -684,8 +688,8 @@ def _typed(row: sqlite3.Row, table: str, columns: dict[str, type | tuple[type, .
 
 _OPT_STR = (str, type(None))
 _OPT_INT = (int, type(None))
-_PROV_TYPES = {"origin": str, "status": str, "annotator": _OPT_STR, "model": _OPT_STR,
-               "created_at": str, "updated_at": str}
+_PROV_TYPES: _ColumnTypes = {"origin": str, "status": str, "annotator": _OPT_STR, "model": _OPT_STR,
+                             "created_at": str, "updated_at": str}
 
 
 def _prov(row: sqlite3.Row) -> Provenance:
@@ -773,8 +777,8 @@ def row_to_entity(row: sqlite3.Row) -> Entity:
     return Entity(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(names), decided=decided)
 
 
-_LABEL_TYPES = {"id": int, "layer": str, "label_set": str, "name": str, "color": str, "hotkey": _OPT_STR,
-                "description": str, "position": int}
+_LABEL_TYPES: _ColumnTypes = {"id": int, "layer": str, "label_set": str, "name": str, "color": str,
+                              "hotkey": _OPT_STR, "description": str, "position": int}
 
 
 def row_to_label(row: sqlite3.Row) -> Label:
@@ -959,6 +963,7 @@ class Store:
                  annotator: str | None = None):
         self.path = path
         self.conn = conn
+        self._closed = False  # close() closes conn once; the closed connection stays (a typed attribute)
         self.db = sqlite_utils.Database(conn)
         self.readonly = readonly
         self.annotator = annotator or default_annotator()
@@ -1064,7 +1069,7 @@ class Store:
         return store
 
     def close(self) -> None:
-        if self.conn is None:
+        if self._closed:
             return
         if self._checkpointer is not None:
             self._checkpointer.stop()
@@ -1075,7 +1080,7 @@ class Store:
             except sqlite3.Error:
                 pass
         self.conn.close()
-        self.conn = None
+        self._closed = True
         if self._lock is not None:
             self._lock.release(self.path)
             self._lock = None
@@ -1215,7 +1220,7 @@ class Store:
         for label_set, items in schema["claim"].items():
             for pos, item in enumerate(items):
                 rows.append({"layer": "claim", "label_set": label_set, "position": pos, **_label_fields(item)})
-        self.db["labels"].insert_all(rows)
+        self.db.table("labels").insert_all(rows)
         self.touched("labels")
 
     def label_rows(self) -> list[dict[str, Any]]:
@@ -1573,24 +1578,25 @@ def _connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.
             conn.text_factory = _text_factory(path.name)
             return conn
     uri = real.as_uri()
-    conn = None
+    ro: sqlite3.Connection | None = None
     try:
-        conn = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=check_same_thread)
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        ro = sqlite3.connect(f"{uri}?mode=ro", uri=True, check_same_thread=check_same_thread)
+        ro.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError as exc:
-        if conn is not None:
-            conn.close()
-        if (exc.sqlite_errorcode & 0xFF) not in (8, 10, 14):  # READONLY, IOERR, CANTOPEN
+        if ro is not None:
+            ro.close()
+        code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+; without it, never guess
+        if code is None or (code & 0xFF) not in (8, 10, 14):  # READONLY, IOERR, CANTOPEN
             raise
         if wal.exists() and wal.stat().st_size > 0:
             raise ReadOnlyProjectError(
                 f"{path.name}: read-only here, and its {wal.name} holds changes not yet in the project "
                 "file, which cannot be read without writing beside it; open it once where it can be written"
             ) from None
-        conn = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=check_same_thread)
-    conn.row_factory = sqlite3.Row
-    conn.text_factory = _text_factory(path.name)
-    return conn
+        ro = sqlite3.connect(f"{uri}?immutable=1", uri=True, check_same_thread=check_same_thread)
+    ro.row_factory = sqlite3.Row
+    ro.text_factory = _text_factory(path.name)
+    return ro
 
 
 @dataclass(frozen=True)
