@@ -248,6 +248,10 @@ def test_entities_seen_by_the_window_follow_writes_from_any_connection(tmp_path)
             other = sqlite3.connect(path)
             other.execute("INSERT INTO entities (name, type, aliases, created_at, updated_at) "
                           "VALUES ('Sergey Lavrov', 'PERSON', '[\"Lavrov\"]', 'x', 'x')")
+            # an entity is listed while a live mention links to it
+            other.execute("INSERT INTO mentions (doc_id, start, \"end\", label, entity_id, origin, status, "
+                          "created_at, updated_at) SELECT id, 25, 38, 'PERSON', last_insert_rowid(), 'editor', "
+                          "'accepted', 'x', 'x' FROM documents")
             other.commit()
             other.close()
             assert [e.name for e in store.entities()] == ["Antony Blinken", "Sergey Lavrov"]
