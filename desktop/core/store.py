@@ -1565,12 +1565,14 @@ def _connect_readonly(path: Path, *, check_same_thread: bool = True) -> sqlite3.
         # Nothing to recover, and the folder can be written: an ordinary connection that refuses
         # to write (query_only), so SQLite removes the -wal and -shm it made when the last
         # connection closes (a mode=ro one would leave them behind).
+        conn: sqlite3.Connection | None = None
         try:
             conn = sqlite3.connect(str(real), check_same_thread=check_same_thread)
             conn.execute("PRAGMA query_only = 1")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except sqlite3.Error as exc:
-            conn.close()
+            if conn is not None:
+                conn.close()
             if not isinstance(exc, sqlite3.OperationalError):
                 raise
         else:
