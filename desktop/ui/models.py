@@ -81,6 +81,33 @@ class _RowsModel(QAbstractTableModel):
         value = self.display(row, column, Qt.ItemDataRole.DisplayRole)
         return value if value is not None else ""
 
+    #: The views sort this model themselves (a sorting proxy), so its row order is free: a reload
+    #: that adds or drops a few rows patches them in place instead of resetting the model.
+    order_free = False
+
+    def _patch(self, rows: list[dict[str, Any]]) -> bool:
+        """Remove the rows that went, update those that changed, append those that came (the
+        proxy puts them in place); False when so much changed that a reset is cheaper."""
+        new = {r["id"]: r for r in rows}
+        gone = [i for i, r in enumerate(self._rows) if r["id"] not in new]
+        kept = {r["id"] for r in self._rows}
+        came = [r for r in rows if r["id"] not in kept]
+        if len(gone) + len(came) > max(50, len(rows) // 10):
+            return False
+        for i in reversed(gone):
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self._rows[i]
+            self.endRemoveRows()
+        for i, old in enumerate(self._rows):
+            if new[old["id"]] != old:
+                self._rows[i] = new[old["id"]]
+                self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+        if came:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(came) - 1)
+            self._rows.extend(came)
+            self.endInsertRows()
+        return True
+
     # helpers
     def reload(self) -> None:
         """Re-read the rows.  When the same rows come back in the same order (an edit changed
@@ -92,6 +119,8 @@ class _RowsModel(QAbstractTableModel):
                 if old != new:
                     self._rows[i] = new
                     self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+            return
+        if self.order_free and self._patch(rows):
             return
         self.beginResetModel()
         self._rows = rows
@@ -206,6 +235,7 @@ class EntityTableModel(_RowsModel):
 
     columns = ("Entity", "Type", "Mentions", "Aliases")
     sig_merge_dropped = Signal(int, list)
+    order_free = True
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
         base = super().flags(index)

@@ -506,3 +506,23 @@ def test_an_article_the_file_cannot_give_back_is_named_and_the_rest_still_works(
     other = next(i for i in win.store.document_ids() if i != sample)
     win.show_document(other)
     assert win.doc_id == other and win.document_error is None and win.view.toPlainText()
+
+
+def test_a_new_entity_is_inserted_into_the_entities_dock_not_reset(qtbot, window):
+    """Labelling a new span makes a new canonical entity: the dock gains a row (the sorting proxy
+    places it) instead of resetting, which re-read every row of a 20,000-entity project per key."""
+    model = window.entity_model
+    resets, inserted = [], []
+    model.modelReset.connect(lambda: resets.append(1))
+    model.rowsInserted.connect(lambda *a: inserted.append(a))
+    before = model.rowCount()
+    start, end = offsets(window, "Associated Press")  # not yet an entity
+    window.view.set_selection(start, end)
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_1)
+    m = mention_at(window, start, end)
+    assert m is not None and m.entity_id is not None
+    assert not resets and inserted and model.rowCount() == before + 1
+    assert m.entity_id in {model.row_id(i) for i in range(model.rowCount())}
+    E.apply(window.store, E.DeleteMention(m.id))  # and the row goes again, still without a reset
+    assert not resets and model.rowCount() == before
