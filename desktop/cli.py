@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import errno
 import json
 import os
 import re
@@ -29,6 +28,7 @@ from desktop.app.demo import build_demo, demo_project_path, user_data_folder
 from desktop.app.info import project_info
 from desktop.core import edits
 from desktop.core.jobs import Job, import_into
+from desktop.core.oserrors import os_problem
 from desktop.core.store import ProjectError, Store
 from desktop.export_command import add_export_parser
 from desktop.progress import TerminalProgress
@@ -578,22 +578,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 #: Expected problems: their message is the line.
 EXPECTED = (CliError, ProjectError, edits.EditError)
-
-_OS_PROBLEMS = {
-    errno.ENOSPC: "disk full (no space left on device)", errno.EROFS: "read-only file system",
-    errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-    errno.ENAMETOOLONG: "file name too long", errno.EISDIR: "is a folder", errno.ENOTDIR: "not a folder",
-    errno.ENOENT: "no such file or folder", errno.EEXIST: "already exists", errno.EIO: "input/output error",
-    errno.ELOOP: "too many levels of symbolic links", errno.EMFILE: "too many open files",
-}
-if hasattr(errno, "EDQUOT"):
-    _OS_PROBLEMS[errno.EDQUOT] = "disk quota exceeded"
-
-
-def os_problem(exc: OSError) -> str:
-    """What went wrong, in words (``disk full``, ``read-only file system``, ...)."""
-    return _OS_PROBLEMS.get(exc.errno) or (exc.strerror or str(exc) or type(exc).__name__).lower()
-
 
 def _sqlite_problem(exc: sqlite3.Error) -> str:
     text = str(exc)

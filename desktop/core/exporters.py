@@ -206,6 +206,7 @@ from xml.sax.saxutils import quoteattr
 
 from desktop.core.jobs import Job
 from desktop.core.model import EXPORT_MARKER, QUOTE_TYPES, Claim, Document, Mention, Quote, Span
+from desktop.core.oserrors import os_problem
 from desktop.core.store import ProjectError, Store
 
 try:
@@ -691,15 +692,8 @@ def _check_folder(out: Path, overwrite: bool) -> None:
             raise ExportError(f"{out} holds a previous export; replace it with --force or choose another -o")
 
 
-_REASONS: dict[int | None, str] = {errno.ENOSPC: "no space left on device", errno.EROFS: "read-only file system",
-            errno.EACCES: "permission denied", errno.EPERM: "permission denied",
-            errno.ENAMETOOLONG: "file name too long", errno.EIO: "input/output error"}
-if hasattr(errno, "EDQUOT"):
-    _REASONS[errno.EDQUOT] = "disk quota exceeded"
-
-
 def _write_error(out: Path, exc: OSError, *, committing: bool, previous: bool) -> ExportError:
-    reason = _REASONS.get(exc.errno) or (exc.strerror or str(exc)).lower()
+    reason = os_problem(exc)
     if committing:
         return ExportError(f"{out}: the export stopped while it was being put in place ({reason}); run it again")
     kept = "; the previous export is unchanged" if previous else ""
