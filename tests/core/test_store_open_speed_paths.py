@@ -1,0 +1,162 @@
+"""The fast paths of opening and reading a project keep every guarantee of the slow ones.
+
+* ``PRAGMA quick_check`` is left out only for a file that is byte for byte one that passed it
+  (a record in the data folder, see ``store._CheckedFile``); any other file is checked in full,
+  whatever its timestamps say.
+* Reads that decode text in C (document summaries, a document's annotations) still report a
+  damaged row as one line.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from desktop.core import edits
+from desktop.core.store import DamagedProjectError, Store
+from tests.conftest import _make_sample
+
+
+@pytest.fixture
+def quick_checks(monkeypatch):
+    """How many ``PRAGMA quick_check`` statements this process ran (every connection traced)."""
+    seen: list[str] = []
+    real = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        conn = real(*args, **kwargs)
+        conn.set_trace_callback(lambda sql: seen.append(sql) if "quick_check" in sql.lower() else None)
+        return conn
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    return seen
+
+
+def _project(path):
+    with Store.create(path) as store:
+        _make_sample(store)
+
+
+def test_an_unchanged_project_is_not_checked_again(tmp_path, quick_checks):
+    path = tmp_path / "p.claimdesk"
+    _project(path)  # the writer's close checks what it leaves
+    quick_checks.clear()
+    for _ in range(2):
+        with Store.open(path, readonly=True) as store:
+            assert store.document_count() == 1
+        with Store.open(path) as store:  # a writer that writes nothing leaves the file as it was
+            assert store.document_count() == 1
+    assert quick_checks == []
+
+
+def test_a_project_changed_by_another_program_is_checked_again(tmp_path, quick_checks):
+    path = tmp_path / "p.claimdesk"
+    _project(path)
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE documents SET title = 'changed elsewhere'")
+    conn.commit()
+    conn.close()
+    quick_checks.clear()
+    with Store.open(path, readonly=True) as store:
+        assert store.document_by_ext_id("sample").title == "changed elsewhere"
+    assert len(quick_checks) == 1
+    with Store.open(path, readonly=True):  # now that content passed: not again
+        pass
+    assert len(quick_checks) == 1
+
+
+def test_damage_with_the_old_timestamps_is_still_refused(tmp_path):
+    """A page garbled in place, its size, mtime and even inode kept, is found: the record holds
+    the content's CRC, not only the file's times."""
+    path = tmp_path / "p.claimdesk"
+    _project(path)
+    with Store.open(path, readonly=True):
+        pass
+    st = os.stat(path)
+    conn = sqlite3.connect(path)
+    roots = [r[0] for r in conn.execute("SELECT rootpage FROM sqlite_master WHERE type = 'index' AND rootpage > 1")]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with open(path, "r+b") as fh:  # same file, same size
+        fh.seek((roots[0] - 1) * page_size)
+        fh.write(b"\x0d" + b"\xff" * 63)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_mtime_ns == st.st_mtime_ns and os.stat(path).st_size == st.st_size
+    with pytest.raises(DamagedProjectError) as info:
+        Store.open(path, readonly=True)
+    assert "damaged project file" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_a_project_with_changes_in_its_wal_is_checked_in_full(tmp_path, quick_checks):
+    path = tmp_path / "p.claimdesk"
+    _project(path)
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("PRAGMA wal_autocheckpoint = 0")
+        writer.execute("UPDATE documents SET status = 'done'")  # in the -wal only
+        quick_checks.clear()
+        with Store.open(path, readonly=True) as store:
+            assert store.document_by_ext_id("sample").status == "done"
+        assert len(quick_checks) == 1
+    finally:
+        writer.close()
+
+
+def test_an_unreadable_record_costs_only_a_full_check(tmp_path, quick_checks):
+    path = tmp_path / "p.claimdesk"
+    _project(path)
+    records = list((Path(os.environ["CLAIMDESK_DATA_DIR"]) / "checked").glob("*.json"))
+    assert len(records) == 1
+    records[0].write_text("{not json", encoding="utf-8")
+    quick_checks.clear()
+    with Store.open(path, readonly=True):
+        pass
+    assert len(quick_checks) == 1
+
+
+# Reads that decode in C -----------------------------------------------------------------------------
+
+
+def _garble(path, find: bytes, replace: bytes) -> None:
+    data = path.read_bytes()
+    assert data.count(find) >= 1, find
+    path.write_bytes(data.replace(find, replace, 1))
+
+
+def test_summaries_of_a_damaged_title_give_one_line(tmp_path):
+    path = tmp_path / "p.claimdesk"
+    with Store.create(path) as store:
+        edits.apply(store, edits.AddDocument(ext_id="d1", text="Some text here.", title="Geneva talks"))
+    _garble(path, b"Geneva talks", b"G\xffneva talks")
+    with Store.open(path, readonly=True) as store:
+        with pytest.raises(DamagedProjectError) as info:
+            store.document_summaries()
+    assert "p.claimdesk" in str(info.value) and "UTF-8" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_mentions_of_a_damaged_row_give_one_line(tmp_path):
+    path = tmp_path / "p.claimdesk"
+    with Store.create(path) as store:
+        doc = _make_sample(store)
+        store.conn.execute("UPDATE mentions SET annotator = 'zqzqzq'")
+    _garble(path, b"zqzqzq", b"zq\xffzqz")
+    with Store.open(path, readonly=True) as store:
+        with pytest.raises(DamagedProjectError) as info:
+            store.mentions(doc.id)
+    assert "p.claimdesk" in str(info.value) and "UTF-8" in str(info.value) and "\n" not in str(info.value)
+
+
+def test_fast_reads_return_what_the_checked_reads_return(tmp_path):
+    path = tmp_path / "p.claimdesk"
+    with Store.create(path) as store:
+        doc = _make_sample(store)
+        summaries, mentions = store.document_summaries(), store.mentions(doc.id)
+        assert summaries[0]["lead"] == doc.text[:160] and summaries[0]["chars"] == len(doc.text)
+        assert summaries[0]["suggested"] == 2
+        assert [(m.start, m.end, m.label, m.prov.origin) for m in mentions] == [
+            (24, 38, "PERSON", "model"), (85, 91, "GPE", "import")]
+        assert store.mentions(doc.id, include_rejected=False) == mentions
+        assert store.mentions() == mentions
