@@ -735,6 +735,35 @@ def row_to_mention(row: sqlite3.Row) -> Mention:
     )
 
 
+_MENTION_COLUMNS = 'id, doc_id, start, "end", label, entity_id, origin, status, annotator, model, created_at, updated_at'
+_MENTION_TYPES: tuple[tuple[str, Any], ...] = (
+    ("id", int), ("doc_id", int), ("start", int), ("end", int), ("label", str), ("entity_id", _OPT_INT),
+    *_PROV_TYPES.items())
+
+
+def _mentions_from(rows: Iterable[tuple]) -> list[Mention]:
+    """Mentions from ``_MENTION_COLUMNS`` tuples, type-checked as :func:`row_to_mention` does (by row
+    shape), one :class:`Provenance` shared by the rows that have the same (most of a document's)."""
+    good = _GOOD_SHAPES.setdefault("mentions#tuple", set())
+    provs: dict[tuple, Provenance] = {}
+    out = []
+    for row in rows:
+        shape = tuple(map(type, row))
+        if shape not in good:
+            for (column, kind), value in zip(_MENTION_TYPES, row, strict=True):
+                if not isinstance(value, kind) or isinstance(value, bool):
+                    raise DamagedRowError("mentions", row[0], column, f"holds {type(value).__name__}, not "
+                                          f"{getattr(kind, '__name__', 'the right type')}")
+            if len(good) < 256:
+                good.add(shape)
+        key = row[6:]
+        prov = provs.get(key)
+        if prov is None:
+            prov = provs[key] = Provenance(*key)
+        out.append(Mention(row[0], row[1], row[2], row[3], row[4], row[5], prov))
+    return out
+
+
 def row_to_quote(row: sqlite3.Row) -> Quote:
     _typed(row, "quotes", {"id": int, "doc_id": int, "speaker_start": _OPT_INT, "speaker_end": _OPT_INT,
                            "speaker_entity_id": _OPT_INT, "cue_start": _OPT_INT, "cue_end": _OPT_INT,
@@ -1409,7 +1438,9 @@ class Store:
             ids = list(doc_ids)
             sql += f" WHERE d.id IN ({', '.join('?' * len(ids))})"
             args = ids
-        return [dict(r) for r in self.conn.execute(sql + " ORDER BY d.id", args)]
+        names = ("id", "ext_id", "title", "source", "url", "published", "story", "status", "chars", "lead",
+                 "suggested")
+        return [dict(zip(names, r, strict=True)) for r in self._decoded(sql + " ORDER BY d.id", args, tuples=True)]
 
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -1417,23 +1448,59 @@ class Store:
     # Annotations ------------------------------------------------------------------------------------
 
     def mentions(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Mention]:
-        return [row_to_mention(r) for r in self._layer_rows("mentions", doc_id, include_rejected, "start, \"end\", id")]
+        sql, args = self._layer_sql("mentions", doc_id, include_rejected, 'start, "end", id', _MENTION_COLUMNS)
+        return _mentions_from(self._decoded(sql, args, tuples=True))
 
     def quotes(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Quote]:
-        return [row_to_quote(r) for r in self._layer_rows("quotes", doc_id, include_rejected, "id")]
+        return [row_to_quote(r) for r in self._decoded(*self._layer_sql("quotes", doc_id, include_rejected, "id"))]
 
     def claims(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Claim]:
-        return [row_to_claim(r) for r in self._layer_rows("claims", doc_id, include_rejected, "start, id")]
+        sql, args = self._layer_sql("claims", doc_id, include_rejected, "start, id")
+        return [row_to_claim(r) for r in self._decoded(sql, args)]
 
-    def _layer_rows(self, table: str, doc_id: int | None, include_rejected: bool, order: str):
+    @staticmethod
+    def _layer_sql(table: str, doc_id: int | None, include_rejected: bool, order: str,
+                   columns: str = "*") -> tuple[str, list[Any]]:
         where, args = [], []
         if doc_id is not None:
             where.append("doc_id = ?")
             args.append(doc_id)
         if not include_rejected:
             where.append("status != 'rejected'")
-        sql = f"SELECT * FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
-        return self.conn.execute(f"{sql} ORDER BY doc_id, {order}", args)
+        sql = f"SELECT {columns} FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
+        return f"{sql} ORDER BY doc_id, {order}", args
+
+    def _decoded(self, sql: str, args: Iterable[Any] = (), *, tuples: bool = False) -> Iterator[Any]:
+        """The rows of a query whose text SQLite's own (C) UTF-8 decoder decodes: the checked decoder
+        (the connection's text factory) runs in Python, per value, and costs as much as the query
+        on hot paths (the document list, a long article's annotations).  A value that is not UTF-8
+        is read again through the checked decoder, which raises the one-line error it always did.
+        Rows are ``sqlite3.Row`` (or plain tuples), read in chunks."""
+        conn, checked = self.conn, self.conn.text_factory
+        cursor = conn.cursor()
+        if tuples:
+            cursor.row_factory = None
+        started = False
+        while True:
+            conn.text_factory = str
+            try:
+                if not started:
+                    cursor.execute(sql, list(args))
+                    started = True
+                chunk = cursor.fetchmany(500)
+            except sqlite3.OperationalError as exc:
+                if "decode" not in str(exc).lower():
+                    raise
+                conn.text_factory = checked
+                for _row in conn.execute(sql, list(args)):  # raises, naming the damage
+                    pass
+                raise DamagedProjectError(f"{self.path.name}: damaged project file (stored text is not valid "
+                                          "UTF-8)") from None
+            finally:
+                conn.text_factory = checked
+            if not chunk:
+                return
+            yield from chunk
 
     def mention(self, mention_id: int) -> Mention:
         return row_to_mention(self._one("mentions", mention_id))
