@@ -43,7 +43,7 @@ import sqlite3
 import sys
 import threading
 import weakref
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -1445,6 +1445,24 @@ class Store:
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
+    def document_text(self, doc_id: int) -> str | None:
+        """One document's text (None: no such document), without the rest of its row."""
+        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def document_ext_id(self, doc_id: int) -> str | None:
+        row = self.conn.execute("SELECT ext_id FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        return None if row is None else row[0]
+
+    def documents_not_annotated_with(self, model: str) -> list[int]:
+        """Ids of the documents whose ``annotated_model`` is not ``model`` (never annotated included)."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE annotated_model IS NOT ? ORDER BY id", (model,))]
+
+    def annotated_count(self) -> int:
+        """How many documents some model has annotated."""
+        return self.conn.execute("SELECT count(*) FROM documents WHERE annotated_model IS NOT NULL").fetchone()[0]
+
     # Annotations ------------------------------------------------------------------------------------
 
     def mentions(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Mention]:
@@ -1564,6 +1582,28 @@ class Store:
         counts.update(dict(self.conn.execute("SELECT status, count(*) FROM documents GROUP BY status").fetchall()))
         return counts
 
+    def accepted_labels_by_entity(self) -> dict[int, dict[str, int]]:
+        """For each canonical entity that accepted mentions link to: how many carry each label."""
+        votes: dict[int, dict[str, int]] = {}
+        for entity_id, label, n in self.conn.execute(
+                "SELECT entity_id, label, count(*) FROM mentions WHERE entity_id IS NOT NULL AND status = 'accepted' "
+                "GROUP BY entity_id, label"):
+            votes.setdefault(entity_id, {})[label] = n
+        return votes
+
+    def live_mention_rows(self) -> list[sqlite3.Row]:
+        """Every mention that is not rejected, by id, as raw rows (``id, doc_id, start, end, label,
+        entity_id, origin, status, annotator``): what entity clustering reads, for a whole project."""
+        return self.conn.execute(
+            'SELECT id, doc_id, start, "end", label, entity_id, origin, status, annotator '
+            "FROM mentions WHERE status != 'rejected' ORDER BY id").fetchall()
+
+    def mention_count(self, doc_id: int | None = None) -> int:
+        """How many mention rows (any status) one document, or the project, has."""
+        if doc_id is None:
+            return self.conn.execute("SELECT count(*) FROM mentions").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM mentions WHERE doc_id = ?", (doc_id,)).fetchone()[0]
+
     def mention_counts(self, include_rejected: bool = False) -> dict[int, int]:
         """Mentions per canonical entity; rejected suggestions are left out unless asked for."""
         where = "" if include_rejected else " AND status != 'rejected'"
@@ -1651,13 +1691,54 @@ class Store:
         )
         return [(r[0], r[1]) for r in rows]
 
+    # Bulk loading --------------------------------------------------------------------------------------
+
+    #: Tables :meth:`bulk_insert` fills.
+    BULK_TABLES = (*EDITABLE_TABLES, "meta")
+
+    def bulk_insert(self, table: str, columns: Iterable[str], rows: Iterable[Sequence[Any]], *,
+                    replace: bool = False) -> int:
+        """Insert many rows as they are, inside the caller's :meth:`transaction`: no edits, no history,
+        no bookkeeping rules.  Only for building large projects (the benchmark, test fixtures); the
+        caller writes rows shaped as the edits write them (provenance, ``annotated_model``; the
+        full-text index follows by its triggers).  Returns the number of rows.  Run :meth:`analyze`
+        after a large load."""
+        if table not in self.BULK_TABLES:
+            raise ValueError(f"not a table to bulk-load: {table}")
+        if not self.conn.in_transaction or self._depth == 0:
+            raise ProjectError(f"{self.path.name}: bulk_insert outside a transaction")
+        cols = list(columns)
+        if not all(c.replace("_", "").isalnum() for c in cols):
+            raise ValueError(f"bad column names: {cols}")
+        sql = (f"INSERT {'OR REPLACE ' if replace else ''}INTO {table} ({', '.join(f'[{c}]' for c in cols)}) "
+               f"VALUES ({', '.join('?' * len(cols))})")
+        count = self.conn.executemany(sql, rows).rowcount
+        self.touched(table)
+        return count
+
+    def max_id(self, table: str) -> int:
+        """The largest row id of an editable table (0 when empty)."""
+        if table not in EDITABLE_TABLES:
+            raise ValueError(f"not an editable table: {table}")
+        return self.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0] or 0
+
+    def analyze(self) -> None:
+        """Give SQLite's query planner statistics of the rows as they are (after a bulk load)."""
+        if self.readonly:
+            raise ProjectError(f"{self.path.name}: opened read-only")
+        try:
+            self.conn.execute("ANALYZE")
+        except sqlite3.Error as exc:
+            raise self._write_error(exc) from None
+
     def integrity_check(self) -> list[str]:
         return [r[0] for r in self.conn.execute("PRAGMA integrity_check").fetchall()]
 
 
 for _name in ("meta", "label_rows", "labels", "documents", "document", "document_by_ext_id",
               "document_by_hash", "document_summaries", "mentions", "quotes", "claims", "mention", "quote",
-              "claim", "entity", "entities", "entity_by_name", "counts", "history", "search", "row"):
+              "claim", "entity", "entities", "entity_by_name", "counts", "history", "search", "row",
+              "document_text", "live_mention_rows"):
     setattr(Store, _name, _named(getattr(Store, _name)))
 del _name
 

@@ -86,10 +86,7 @@ def _editor_entities(store: Store) -> list[tuple[str, str, list[str]]]:
     A confirmed entity is one an accepted mention links to; its label is the most frequent label
     of those accepted mentions (an editor's relabel wins over the entity's earlier type).
     """
-    votes: dict[int, Counter] = {}
-    for entity_id, label in store.conn.execute(
-            "SELECT entity_id, label FROM mentions WHERE entity_id IS NOT NULL AND status = 'accepted'"):
-        votes.setdefault(entity_id, Counter())[label] += 1
+    votes = {entity_id: Counter(labels) for entity_id, labels in store.accepted_labels_by_entity().items()}
     out = []
     for e in store.entities():
         if e.id in votes:
@@ -100,8 +97,9 @@ def _editor_entities(store: Store) -> list[tuple[str, str, list[str]]]:
 
 def _texts(store: Store, doc_ids: list[int]) -> Iterator[tuple[str, int]]:
     for doc_id in doc_ids:
-        text = store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
-        yield text, doc_id
+        text = store.document_text(doc_id)
+        if text is not None:  # deleted meanwhile (another connection)
+            yield text, doc_id
 
 
 @dataclass(frozen=True)
@@ -156,8 +154,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     if force:
         todo = store.document_ids()
     else:
-        todo = [r[0] for r in store.conn.execute(
-            "SELECT id FROM documents WHERE annotated_model IS NOT ? ORDER BY id", (mid,))]
+        todo = store.documents_not_annotated_with(mid)
     report.skipped = store.document_count() - len(todo)
     entities = store.entities()
     rules = _Rules(labels=frozenset(store.entity_labels()),
@@ -170,8 +167,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
         last_commit = time.monotonic()
 
         def fail(doc_id: int, reason: str) -> None:
-            row = store.conn.execute("SELECT ext_id FROM documents WHERE id = ?", (doc_id,)).fetchone()
-            report.failed.append((row[0] if row else str(doc_id), reason))
+            report.failed.append((store.document_ext_id(doc_id) or str(doc_id), reason))
 
         def commit(batch: list[edits.ReplaceSuggestions]) -> None:
             edits.apply_many(store, batch, f"pre-annotate {len(batch)} documents")
@@ -246,19 +242,16 @@ def link_entities(store: Store) -> int:
     names.update((e.id, e.name) for e in decided_rows)
     decided = [DecidedEntity(e.id, e.name, e.type, e.aliases) for e in decided_rows]
     decided_ids = {d.id for d in decided}
-    rows = store.conn.execute(
-        "SELECT id, doc_id, start, \"end\", label, entity_id, origin, status, annotator "
-        "FROM mentions WHERE status != 'rejected' ORDER BY id"
-    ).fetchall()
+    rows = store.live_mention_rows()
     # each document's text is read once (not once per mention: a long document has many)
     by_doc: dict[int, list[int]] = {}
     for i, r in enumerate(rows):
         by_doc.setdefault(r["doc_id"], []).append(i)
     surfaces: list[str | None] = [None] * len(rows)
     for doc_id, members in by_doc.items():
-        row = store.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
-        for i in members if row is not None else ():
-            surfaces[i] = row[0][rows[i]["start"]:rows[i]["end"]]
+        text = store.document_text(doc_id)
+        for i in members if text is not None else ():
+            surfaces[i] = text[rows[i]["start"]:rows[i]["end"]]
     mentions, ids = [], []
     for r, surface in zip(rows, surfaces, strict=True):
         if surface is None:

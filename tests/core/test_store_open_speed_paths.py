@@ -160,3 +160,39 @@ def test_fast_reads_return_what_the_checked_reads_return(tmp_path):
             (24, 38, "PERSON", "model"), (85, 91, "GPE", "import")]
         assert store.mentions(doc.id, include_rejected=False) == mentions
         assert store.mentions() == mentions
+
+
+# Bulk loading (the benchmark's large project) --------------------------------------------------------
+
+
+def test_bulk_insert_only_inside_a_transaction_and_only_project_tables(tmp_path):
+    from desktop.core.store import ProjectError
+
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        with pytest.raises(ProjectError, match="outside a transaction"):
+            store.bulk_insert("meta", ("key", "value"), [("a", "b")])
+        with store.transaction(), pytest.raises(ValueError):
+            store.bulk_insert("sqlite_master", ("name",), [("x",)])
+        events = []
+        store.subscribe(events.append)
+        with store.transaction("load"):
+            assert store.bulk_insert("meta", ("key", "value"), [("a", "1"), ("b", "2")]) == 2
+            assert store.bulk_insert("meta", ("key", "value"), [("a", "3")], replace=True) == 1
+        assert store.meta("a") == "3" and store.meta("b") == "2"
+        assert events[-1].tables == frozenset({"meta"})
+
+
+def test_the_bench_project_is_checked_when_built_and_opens_without_quick_check(tmp_path, quick_checks):
+    from desktop.bench import BenchConfig, build_large_project
+
+    cfg = BenchConfig(large_docs=30, large_annotations=600, big_words=800, big_spans=60)
+    big = build_large_project(tmp_path / "large.claimdesk", cfg)
+    assert len(quick_checks) >= 1  # the build's close checked what it left
+    quick_checks.clear()
+    with Store.open(big.path) as store:
+        assert store.document_count() == 30 and store.mention_count(big.big_doc_id) > 0
+        assert store.annotated_count() == 30
+        assert store.documents_not_annotated_with("en_core_web_sm 3.8.0") == []
+    assert quick_checks == []
+    with Store.open(big.path, readonly=True) as store:
+        assert store.search("Synthetic")  # the full-text index followed the bulk insert
