@@ -1101,6 +1101,7 @@ class Store:
         self._pending = _Pending()
         self._subscribers: list[Callable[[ChangeEvent], None]] = []
         self._labels_cache: list[Label] | None = None
+        self._entity_label_names: tuple[list[Label] | None, list[str]] | None = None
         self._entities_cache: tuple[tuple[int, int], list[Entity]] | None = None
         self._checkpointer = None if readonly else _Checkpointer.start_for(self._db_path)
         if self._checkpointer is not None:
@@ -1381,7 +1382,12 @@ class Store:
         ]
 
     def entity_labels(self) -> list[str]:
-        return [lab.name for lab in self.labels("entity")]
+        """The entity labels' names (asked once per suggestion an edit writes: kept with the labels)."""
+        cache = self._entity_label_names
+        if cache is None or self._labels_cache is None or cache[0] is not self._labels_cache:
+            names = [lab.name for lab in self.labels("entity")]
+            cache = self._entity_label_names = (self._labels_cache, names)
+        return list(cache[1])
 
     def claim_label_sets(self) -> dict[str, list[str]]:
         sets: dict[str, list[str]] = {}
@@ -1408,7 +1414,7 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
 
     def document(self, doc_id: int) -> Document:
-        row = self.conn.execute("SELECT * FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self._fetchone("SELECT * FROM documents WHERE id = ?", (doc_id,))
         if row is None:
             raise KeyError(f"no document {doc_id}")
         return row_to_document(row)
@@ -1447,7 +1453,7 @@ class Store:
 
     def document_text(self, doc_id: int) -> str | None:
         """One document's text (None: no such document), without the rest of its row."""
-        row = self.conn.execute("SELECT text FROM documents WHERE id = ?", (doc_id,)).fetchone()
+        row = self._fetchone("SELECT text FROM documents WHERE id = ?", (doc_id,))
         return None if row is None else row[0]
 
     def document_ext_id(self, doc_id: int) -> str | None:
@@ -1487,6 +1493,20 @@ class Store:
             where.append("status != 'rejected'")
         sql = f"SELECT {columns} FROM {table}" + (" WHERE " + " AND ".join(where) if where else "")
         return f"{sql} ORDER BY doc_id, {order}", args
+
+    def _fetchone(self, sql: str, args: tuple[Any, ...]) -> Any:
+        """One row, its text decoded as :meth:`_decoded` does (a damaged value: the same one-line
+        error as the checked decoder's)."""
+        conn, checked = self.conn, self.conn.text_factory
+        conn.text_factory = str
+        try:
+            return conn.execute(sql, args).fetchone()
+        except sqlite3.OperationalError as exc:
+            if "decode" not in str(exc).lower():
+                raise
+        finally:
+            conn.text_factory = checked
+        return conn.execute(sql, args).fetchone()  # through the checked decoder: raises, naming it
 
     def _decoded(self, sql: str, args: Iterable[Any] = (), *, tuples: bool = False) -> Iterator[Any]:
         """The rows of a query whose text SQLite's own (C) UTF-8 decoder decodes: the checked decoder
@@ -1613,7 +1633,7 @@ class Store:
         return dict(rows.fetchall())
 
     def _one(self, table: str, row_id: int) -> sqlite3.Row:
-        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        row = self._fetchone(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         if row is None:
             raise KeyError(f"no {table[:-1]} {row_id}")
         return row
@@ -1632,7 +1652,7 @@ class Store:
         """The raw stored row as a dict (what edits compare and history records)."""
         if table not in EDITABLE_TABLES:
             raise ValueError(f"not an editable table: {table}")
-        row = self.conn.execute(f"SELECT * FROM {table} WHERE id = ?", (row_id,)).fetchone()
+        row = self._fetchone(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         return None if row is None else dict(row)
 
     # Summaries ---------------------------------------------------------------------------------------
