@@ -1103,6 +1103,7 @@ class Store:
         self._labels_cache: list[Label] | None = None
         self._entity_label_names: tuple[list[Label] | None, list[str]] | None = None
         self._entities_cache: tuple[tuple[int, int], list[Entity]] | None = None
+        self._doc_cache: dict[tuple[str, int, bool], tuple[tuple[int, int], list[Any]]] = {}
         self._checkpointer = None if readonly else _Checkpointer.start_for(self._db_path)
         if self._checkpointer is not None:
             # a store dropped without close() (or still open at exit) does not leave its thread
@@ -1472,11 +1473,41 @@ class Store:
     # Annotations ------------------------------------------------------------------------------------
 
     def mentions(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Mention]:
-        sql, args = self._layer_sql("mentions", doc_id, include_rejected, 'start, "end", id', _MENTION_COLUMNS)
-        return _mentions_from(self._decoded(sql, args, tuples=True))
+        """A document's (or the project's) mentions by position.  A document's are kept for the
+        next few asks until the database changes (as :meth:`entities` are): the window asks for the
+        same article's on every switch back to it."""
+        def read() -> list[Mention]:
+            sql, args = self._layer_sql("mentions", doc_id, include_rejected, 'start, "end", id', _MENTION_COLUMNS)
+            return _mentions_from(self._decoded(sql, args, tuples=True))
+
+        return read() if doc_id is None else self._per_document(("mentions", doc_id, include_rejected), read)
 
     def quotes(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Quote]:
-        return [row_to_quote(r) for r in self._decoded(*self._layer_sql("quotes", doc_id, include_rejected, "id"))]
+        def read() -> list[Quote]:
+            return [row_to_quote(r) for r in self._decoded(*self._layer_sql("quotes", doc_id, include_rejected, "id"))]
+
+        return read() if doc_id is None else self._per_document(("quotes", doc_id, include_rejected), read)
+
+    #: How many (layer, document) reads :meth:`_per_document` keeps.
+    PER_DOCUMENT_CACHED = 8
+
+    def _per_document(self, what: tuple[str, int, bool], read: Callable[[], list[Any]]) -> list[Any]:
+        """``read()``, or the list it gave last time if the database has not changed since: ``PRAGMA
+        data_version`` moves when another connection commits, ``total_changes`` when this one writes;
+        inside a transaction nothing is kept.  Only for lists of immutable values (mentions, quotes;
+        not claims, whose ``labels`` is a dict)."""
+        if self.conn.in_transaction:
+            return read()
+        key = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        cache = self._doc_cache
+        if cache and next(iter(cache.values()))[0] != key:
+            cache.clear()
+        hit = cache.pop(what, None)
+        rows = hit[1] if hit is not None else read()
+        cache[what] = (key, rows)  # most recent last
+        while len(cache) > self.PER_DOCUMENT_CACHED:
+            del cache[next(iter(cache))]
+        return list(rows)
 
     def claims(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Claim]:
         sql, args = self._layer_sql("claims", doc_id, include_rejected, "start, id")

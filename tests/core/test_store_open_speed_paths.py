@@ -196,3 +196,35 @@ def test_the_bench_project_is_checked_when_built_and_opens_without_quick_check(t
     assert quick_checks == []
     with Store.open(big.path, readonly=True) as store:
         assert store.search("Synthetic")  # the full-text index followed the bulk insert
+
+
+# A document's annotations, kept until the database changes ------------------------------------------
+
+
+def test_a_documents_mentions_and_quotes_follow_every_change(tmp_path):
+    path = tmp_path / "p.claimdesk"
+    with Store.create(path) as store:
+        doc = _make_sample(store)
+        first = store.mentions(doc.id)
+        assert store.mentions(doc.id) == first and store.quotes(doc.id) == store.quotes(doc.id)
+        edits.apply(store, edits.AddMention(doc.id, 0, 4, "GPE"))  # this connection writes
+        assert len(store.mentions(doc.id)) == len(first) + 1
+        other = Store.open(path)  # another connection of the process (the window's jobs)
+        try:
+            edits.apply(other, edits.DeleteQuote(other.quotes(doc.id)[0].id))
+            edits.apply(other, edits.AddMention(doc.id, 5, 9, "ORG"))
+        finally:
+            other.close()
+        assert [q.prov.status for q in store.quotes(doc.id)] == ["rejected"]  # a model suggestion deleted
+        assert len(store.mentions(doc.id)) == len(first) + 2
+        outside = sqlite3.connect(path)  # another program
+        outside.execute("UPDATE mentions SET label = 'NORP' WHERE start = 5")
+        outside.commit()
+        outside.close()
+        assert [m.label for m in store.mentions(doc.id) if m.start == 5] == ["NORP"]
+        with store.transaction():  # inside a transaction: what it wrote so far
+            store.conn.execute("DELETE FROM mentions WHERE start = 5")
+            assert not [m for m in store.mentions(doc.id) if m.start == 5]
+            store.conn.execute("ROLLBACK")
+            store.conn.execute("BEGIN IMMEDIATE")
+        assert [m.label for m in store.mentions(doc.id) if m.start == 5] == ["NORP"]
