@@ -9,8 +9,9 @@
   version, advanced by the forward migrations in :data:`MIGRATIONS`.  Before migrating an older
   file a backup copy is written beside it; a file whose tables do not match its version is refused.
 * Opening checks the file read-only first (is it SQLite, is it ours, is it too new, does
-  ``PRAGMA quick_check`` pass) and refuses with a one-line :class:`ProjectError` without
-  touching the file when any check fails.  Every stored value is checked as it is read (text is
+  ``PRAGMA quick_check`` pass, left out for a file byte for byte one that passed it before:
+  :class:`_CheckedFile`) and refuses with a one-line :class:`ProjectError` without touching the
+  file when any check fails.  Every stored value is checked as it is read (text is
   UTF-8, JSON parses, types are right): damage ``quick_check`` cannot see is a one-line
   :class:`DamagedRowError` naming the table and row.
 * Read-only opens work on a read-only file, folder or medium and leave nothing beside the file;
