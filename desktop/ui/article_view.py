@@ -101,6 +101,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextEdit, QToolTip, QWidget
 
+from desktop.core.text import sentence_spans as split_sentences
+from desktop.core.text import word_spans as token_spans
+
 __all__ = [
     "KEYMAP",
     "ArticleView",
@@ -198,25 +201,6 @@ class SpanItem:
 
 
 # Tokens and sentences (pure functions, no Qt) ------------------------------------------------------
-
-_TOKEN_RE = re.compile(r"[$€£]?\w+(?:[’'\-.,/&]\w+)*(?:(?<=\b\w)\.)?%?")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st gen sen rep gov lt col sgt capt prof jr sr inc co corp ltd vs etc no jan feb "
-    "mar apr jun jul aug sep sept oct nov dec ft mt rev hon pres maj adm cmdr gens reps sens "
-    "e.g i.e a.m p.m u.s u.k u.n".split()
-)
-
-
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """Word tokens of ``text`` as (start, end): "don’t", "100,000", "U.S.", "Blinken-Lavrov"."""
-    out = []
-    for m in _TOKEN_RE.finditer(text):
-        s, e = m.span()
-        if e < len(text) and text[e] == "." and text[s:e].lower() in _ABBREVIATIONS:
-            e += 1
-        out.append((s, e))
-    return out
-
 
 class _Tokens:
     """Token boundaries of one text with fast lookups."""
@@ -320,62 +304,6 @@ def display_breaks(text: str) -> list[int]:
                 extra.append(seg)
             seg = b
     return sorted(runs + extra) if extra else runs
-
-
-_SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)")
-_CLOSERS = "\"”’')]"
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Is the '.' at ``dot`` part of an abbreviation ("Mr.", "U.S.", an initial "J.")?"""
-    s = dot
-    while s > 0 and (text[s - 1].isalnum() or text[s - 1] == "."):
-        s -= 1
-    word = text[s:dot].lower()
-    if not word:
-        return False
-    if word in _ABBREVIATIONS:
-        return True
-    if re.fullmatch(r"(?:\w\.)*\w", word) and len(word.replace(".", "")) <= 3 and "." in word:
-        return True  # u.s, u.n, e.g
-    return len(word) == 1 and word.isalpha() and text[s].isupper()  # an initial: "John F. Kennedy"
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentences of ``text`` as (start, end), whitespace trimmed.
-
-    Rule-based: a sentence ends at ``. ! ? …`` (with any closing quotes or brackets that follow)
-    before whitespace, unless the period ends an abbreviation ("Mr.", "U.S.", an initial) and the
-    next word does not start a new paragraph; line breaks always end a sentence.
-    """
-    out: list[tuple[int, int]] = []
-
-    def add(s: int, e: int) -> None:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            out.append((s, e))
-
-    for para in re.finditer(r"[^\n\u2029]+", text):
-        ps, pe = para.span()
-        seg = ps
-        for m in _SENT_END_RE.finditer(text, ps, pe):
-            punct_end = m.end()
-            core = m.group().rstrip(_CLOSERS)
-            if core == "." and _is_abbreviation(text, m.start()):
-                # "Mr. Blinken" / "the U.S. and" continue; "in the U.S. The" is ambiguous: keep going
-                continue
-            nxt = punct_end
-            while nxt < pe and text[nxt].isspace():
-                nxt += 1
-            if nxt < pe and text[nxt].islower():
-                continue  # "... said “wait!” he added" - not a sentence start
-            add(seg, punct_end)
-            seg = punct_end
-        add(seg, pe)
-    return out
 
 
 # Colours -----------------------------------------------------------------------------------------
