@@ -318,6 +318,9 @@ def display_breaks(text: str) -> list[int]:
     what is left of a paragraph longer than ``DISPLAY_PARAGRAPH`` is cut after its last space
     within that length (or at it, when there is none).  Ordinary articles get none.
     """
+    if ("\u2029" not in text and max(map(len, text.split("\n"))) <= DISPLAY_PARAGRAPH
+            and max(map(len, text.split()), default=0) <= DISPLAY_RUN):
+        return []  # the common case, without the regex scans (str.split() and \S agree on whitespace)
     runs: list[int] = []
     for m in _LONG_RUN_RE.finditer(text):
         runs.extend(range(m.start() + DISPLAY_RUN, m.end(), DISPLAY_RUN))
@@ -747,7 +750,14 @@ class ArticleView(QTextEdit):
 
     def set_spans(self, spans: Sequence[SpanItem]) -> None:
         """Same text, annotations changed: keeps scroll position and text selection."""
-        clean = [c for c in (self._clean(sp) for sp in spans) if c is not None]
+        n = len(self._text)
+        clean = []
+        for sp in spans:
+            if sp.fragments or not 0 <= sp.start < sp.end <= n:  # (most spans are fine as they are)
+                sp = self._clean(sp)
+                if sp is None:
+                    continue
+            clean.append(sp)
         self.spans_rebuilt += 1
         self._spans = clean
         self._by_key = {sp.key: sp for sp in clean}
@@ -1077,7 +1087,19 @@ class ArticleView(QTextEdit):
         ``_apply_selections``): QTextEdit lays out every paragraph an ExtraSelection touches when
         it is set, so handing it all spans of a long article would lay out the whole article.
         """
-        entries = [en for sp in self._spans for en in self._entries_of(sp)]
+        entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
+        base, limit, extra, at = self._base, self._limit, self._extra_py, bisect.bisect_left
+        for sp in self._spans:
+            if sp.layer == "claim":
+                continue
+            if sp.fragments:
+                entries += self._entries_of(sp)
+                continue
+            a, b = min(max(sp.start, base), limit), min(max(sp.end, base), limit)  # _qt, inlined
+            qa, qb = (a - base + at(extra, a), b - base + at(extra, b)) if extra else (a - base, b - base)
+            if qb > qa:
+                entries.append((qa, qb, _LAYER_ORDER.get(sp.layer, 1), sp.key,
+                                self._format(sp.layer, sp.color, sp.suggested, False)))
         entries.sort(key=_entry_order)
         self._entries = entries
         self._entry_starts = [en[0] for en in entries]

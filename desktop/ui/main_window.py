@@ -532,11 +532,15 @@ class MainWindow(QMainWindow):
         self.title_label.setText(doc.title or doc.ext_id)
         bits = [b for b in (doc.source, doc.published, doc.story, doc.status.replace("_", " ")) if b]
         self.meta_label.setText(" · ".join(bits))
-        self.quote_model.set_document(doc_id, doc.text)
-        self.claim_model.set_document(doc_id, doc.text)
+        quotes, claims = self.store.quotes(doc_id), self.store.claims(doc_id)  # read once: the tables and the view
+        self.quote_model.set_document(doc_id, doc.text, quotes)
+        self.claim_model.set_document(doc_id, doc.text, claims)
         self.quotes_panel.show_quote(None)
         self.claims_panel.show_claim(None)
-        self._spans = self._build_spans()
+        self._span_entities = {}
+        self._spans = self._build_spans([q for q in quotes if q.prov.status != "rejected"],
+                                        [c for c in claims if c.prov.status != "rejected"],
+                                        self.store.mentions(doc_id, include_rejected=False))
         self._span_map = {sp.key: sp for sp in self._spans}
         self.view.set_document(doc.text, self._spans)
         self.view.setFocus()

@@ -30,6 +30,7 @@ _NO_INDEX = QModelIndex()
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE, ID_ROLE})
 
 
 def snippet(text: str, limit: int = 90) -> str:
@@ -46,6 +47,7 @@ class _RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self._rows: list[dict[str, Any]] = []
+        self._pos: dict[int, int] | None = None  # id -> row, made on first use after rows move
 
     # Qt API
     def rowCount(self, parent: _Index = _NO_INDEX) -> int:
@@ -60,6 +62,8 @@ class _RowsModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role not in _ROLES:  # views ask for a dozen roles per cell while they paint
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(self.columns):
             return None
         row = self._rows[index.row()]
@@ -96,6 +100,7 @@ class _RowsModel(QAbstractTableModel):
         if len(gone) + len(came) > max(50, len(rows) // 10):
             return False
         for i in reversed(gone):
+            self._pos = None
             self.beginRemoveRows(QModelIndex(), i, i)
             del self._rows[i]
             self.endRemoveRows()
@@ -104,6 +109,7 @@ class _RowsModel(QAbstractTableModel):
                 self._rows[i] = new[old["id"]]
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
         if came:
+            self._pos = None
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(came) - 1)
             self._rows.extend(came)
             self.endInsertRows()
@@ -117,6 +123,7 @@ class _RowsModel(QAbstractTableModel):
         for i in range(len(self._rows) - 1, -1, -1):
             row_id = self._rows[i]["id"]
             if row_id in ids and row_id not in fresh:
+                self._pos = None
                 self.beginRemoveRows(QModelIndex(), i, i)
                 del self._rows[i]
                 self.endRemoveRows()
@@ -131,6 +138,7 @@ class _RowsModel(QAbstractTableModel):
         for row in sorted((r for i, r in fresh.items() if i not in present), key=self.row_order):
             at = len(self._rows) if self.order_free else bisect.bisect_right(self._rows, self.row_order(row),
                                                                              key=self.row_order)
+            self._pos = None
             self.beginInsertRows(QModelIndex(), at, at)
             self._rows.insert(at, row)
             self.endInsertRows()
@@ -156,6 +164,7 @@ class _RowsModel(QAbstractTableModel):
             return
         if self.order_free and self._patch(rows):
             return
+        self._pos = None
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
@@ -168,10 +177,9 @@ class _RowsModel(QAbstractTableModel):
         return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
 
     def row_of(self, row_id: int) -> int:
-        for i, row in enumerate(self._rows):
-            if row["id"] == row_id:
-                return i
-        return -1
+        if self._pos is None:
+            self._pos = {row["id"]: i for i, row in enumerate(self._rows)}
+        return self._pos.get(row_id, -1)
 
     def row_dict(self, row: int) -> dict[str, Any] | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -212,13 +220,13 @@ class DocumentTableModel(_RowsModel):
             self.reload()
             return
         fresh = {r["id"]: r for r in self.store.document_summaries(event.doc_ids)}
-        known = {r["id"] for r in self._rows}
-        if set(event.doc_ids) - known or len(fresh) != len(event.doc_ids):
+        if any(self.row_of(d) < 0 for d in event.doc_ids) or len(fresh) != len(event.doc_ids):
             self.reload()  # documents were added or removed
             return
-        for i, row in enumerate(self._rows):
-            if row["id"] in fresh and fresh[row["id"]] != row:  # an edit often leaves the summary as it was
-                self._rows[i] = fresh[row["id"]]
+        for doc_id, new in fresh.items():
+            i = self.row_of(doc_id)
+            if new != self._rows[i]:  # an edit often leaves the summary as it was
+                self._rows[i] = new
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
 
 
@@ -344,9 +352,17 @@ class _DocumentLayerModel(_RowsModel):
         self.doc_id: int | None = None
         self.text = ""
 
-    def set_document(self, doc_id: int | None, text: str = "") -> None:
+    def set_document(self, doc_id: int | None, text: str = "", items: list | None = None) -> None:
+        """Show the layer of ``doc_id``; ``items`` are its rows when the caller has read them
+        already (all of them, rejected ones included, in the store's order)."""
         self.doc_id, self.text = doc_id, text
-        self.reload()
+        self._items = items
+        try:
+            self.reload()
+        finally:
+            self._items = None
+
+    _items: list | None = None
 
     def fetch(self):
         return [] if self.doc_id is None else self.fetch_doc()
@@ -392,7 +408,8 @@ class QuoteTableModel(_DocumentLayerModel):
     layer = "quotes"
 
     def fetch_doc(self):
-        return sorted(self._rows_of(self.store.quotes(self.doc_id)), key=self.row_order)
+        quotes = self._items if self._items is not None else self.store.quotes(self.doc_id)
+        return sorted(self._rows_of(quotes), key=self.row_order)
 
     def fetch_ids(self, ids):
         return self._rows_of([q for q in (_read(self.store.quote, i) for i in ids) if q and q.doc_id == self.doc_id])
@@ -426,7 +443,8 @@ class ClaimTableModel(_DocumentLayerModel):
     layer = "claims"
 
     def fetch_doc(self):
-        return [self._row(c) for c in self.store.claims(self.doc_id)]
+        claims = self._items if self._items is not None else self.store.claims(self.doc_id)
+        return [self._row(c) for c in claims]
 
     def fetch_ids(self, ids):
         return [self._row(c) for c in (_read(self.store.claim, i) for i in ids) if c and c.doc_id == self.doc_id]
