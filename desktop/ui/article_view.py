@@ -62,7 +62,8 @@ While the view has focus its keys win over window shortcuts with the same keys (
 ``ShortcutOverride`` for them), so a menu action bound to "A" or "Delete" does not fire twice:
 the main window acts on the view's request signal instead.
 
-Signals (the main window turns them into edits, then calls ``set_spans``):
+Signals (the main window turns them into edits, then calls ``patch_spans`` with the spans of the
+rows the edit changed, or ``set_spans`` with all of them when it cannot say which):
 
 - ``sig_span_clicked(key)``: a click landed on a span (innermost when nested);
 - ``sig_span_selected(key | None)``: the selected span changed by a user gesture (click on a span,
