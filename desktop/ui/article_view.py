@@ -62,7 +62,8 @@ While the view has focus its keys win over window shortcuts with the same keys (
 ``ShortcutOverride`` for them), so a menu action bound to "A" or "Delete" does not fire twice:
 the main window acts on the view's request signal instead.
 
-Signals (the main window turns them into edits, then calls ``set_spans``):
+Signals (the main window turns them into edits, then calls ``patch_spans`` with the spans of the
+rows the edit changed, or ``set_spans`` with all of them when it cannot say which):
 
 - ``sig_span_clicked(key)``: a click landed on a span (innermost when nested);
 - ``sig_span_selected(key | None)``: the selected span changed by a user gesture (click on a span,
@@ -75,7 +76,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import shiboken6
@@ -200,6 +201,18 @@ class SpanItem:
         return any(s <= pos < e for s, e in self.parts())
 
 
+def _pick_order(t: tuple[int, int, SpanItem]) -> tuple[int, int, Key]:
+    return t[0], t[1], t[2].key
+
+
+def _claim_order(sp: SpanItem) -> tuple[int, Key]:
+    return sp.start, sp.key
+
+
+def _entry_order(en: tuple) -> tuple[int, int, Key, int]:
+    return en[0], en[2], en[3], en[1]
+
+
 # Tokens and sentences (pure functions, no Qt) ------------------------------------------------------
 
 class _Tokens:
@@ -290,6 +303,9 @@ def display_breaks(text: str) -> list[int]:
     what is left of a paragraph longer than ``DISPLAY_PARAGRAPH`` is cut after its last space
     within that length (or at it, when there is none).  Ordinary articles get none.
     """
+    if ("\u2029" not in text and max(map(len, text.split("\n"))) <= DISPLAY_PARAGRAPH
+            and max(map(len, text.split()), default=0) <= DISPLAY_RUN):
+        return []  # the common case, without the regex scans (str.split() and \S agree on whitespace)
     runs: list[int] = []
     for m in _LONG_RUN_RE.finditer(text):
         runs.extend(range(m.start() + DISPLAY_RUN, m.end(), DISPLAY_RUN))
@@ -538,6 +554,10 @@ class ArticleView(QTextEdit):
         self._preview: tuple[int, int] | None = None  # live range of the span being resized
         self._dark = _is_dark(self.palette())
         self._wheel_zoom = 0  # accumulated Ctrl+wheel delta (trackpads send small steps)
+        #: How often all spans were rebuilt (set_spans), and how many single spans were patched
+        #: (patch_spans): for tests that an edit redoes only what it changed.
+        self.spans_rebuilt = 0
+        self.spans_patched = 0
 
         self.legend = _Legend()
         self.legend.setFont(self._small_font())
@@ -660,19 +680,14 @@ class ArticleView(QTextEdit):
     def set_spans(self, spans: Sequence[SpanItem]) -> None:
         """Same text, annotations changed: keeps scroll position and text selection."""
         n = len(self._text)
-
-        def clamp(a: int, b: int) -> tuple[int, int]:
-            return max(0, min(a, n)), max(0, min(b, n))
-
-        clean: list[SpanItem] = []
+        clean = []
         for sp in spans:
-            s, e = clamp(sp.start, sp.end)
-            frags = tuple(f for f in (clamp(*f) for f in sp.fragments) if f[1] > f[0])
-            if e <= s and not frags:
-                continue
-            if (s, e) != (sp.start, sp.end) or frags != sp.fragments:
-                sp = replace(sp, start=s, end=e, fragments=frags)
+            if sp.fragments or not 0 <= sp.start < sp.end <= n:  # (most spans are fine as they are)
+                sp = self._clean(sp)
+                if sp is None:
+                    continue
             clean.append(sp)
+        self.spans_rebuilt += 1
         self._spans = clean
         self._by_key = {sp.key: sp for sp in clean}
         self._linked_from = {}
@@ -680,18 +695,98 @@ class ArticleView(QTextEdit):
             for k in sp.links:
                 self._linked_from.setdefault(k, []).append(sp.key)
         pick = [(s, e, sp) for sp in clean for s, e in sp.parts() if e > s]
-        pick.sort(key=lambda t: t[0])
+        pick.sort(key=_pick_order)
         self._pick = pick
         self._pick_starts = [t[0] for t in pick]
         self._pick_maxlen = max((e - s for s, e, _ in pick), default=0)
-        self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=lambda sp: sp.start)
+        self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=_claim_order)
         self._claim_starts = [c.start for c in self._claims]
+        self._forget_gone()
+        self._rebuild_base()
+        self._apply_selections()
+
+    def patch_spans(self, changed: Sequence[SpanItem], removed: Iterable[Key] = ()) -> None:
+        """Same text, a few annotations changed: ``changed`` are added or replace the spans with
+        their keys, ``removed`` keys go.  Only those spans are redone (a long article's other
+        spans are not touched); the result is the same as :meth:`set_spans` with the full list.
+        """
+        news = [c for c in (self._clean(sp) for sp in changed) if c is not None]
+        gone = {sp.key for sp in changed} | set(removed)
+        self.spans_patched += len(gone)
+        for key in gone:
+            old = self._by_key.pop(key, None)
+            if old is not None:
+                self._unindex(old)
+        for sp in news:
+            self._by_key[sp.key] = sp
+            self._index(sp)
+        self._spans = list(self._by_key.values())
+        self._forget_gone()
+        self._window = None
+        self._apply_selections()
+
+    def _clean(self, sp: SpanItem) -> SpanItem | None:
+        """The span clamped to the text; None when nothing of it is left."""
+        n = len(self._text)
+
+        def clamp(a: int, b: int) -> tuple[int, int]:
+            return max(0, min(a, n)), max(0, min(b, n))
+
+        s, e = clamp(sp.start, sp.end)
+        frags = tuple(f for f in (clamp(*f) for f in sp.fragments) if f[1] > f[0])
+        if e <= s and not frags:
+            return None
+        if (s, e) != (sp.start, sp.end) or frags != sp.fragments:
+            sp = replace(sp, start=s, end=e, fragments=frags)
+        return sp
+
+    def _forget_gone(self) -> None:
         if self._selected not in self._by_key:
             self._selected = None
         if self._hover not in self._by_key:
             self._hover = None
-        self._rebuild_base()
-        self._apply_selections()
+
+    def _index(self, sp: SpanItem) -> None:
+        """Add one span to the lookup and paint tables (kept in the order set_spans builds)."""
+        for k in sp.links:
+            self._linked_from.setdefault(k, []).append(sp.key)
+        for s, e in sp.parts():
+            if e > s:
+                i = bisect.bisect_left(self._pick, _pick_order((s, e, sp)), key=_pick_order)
+                self._pick.insert(i, (s, e, sp))
+                self._pick_starts.insert(i, s)
+                self._pick_maxlen = max(self._pick_maxlen, e - s)
+        if sp.layer == "claim":
+            i = bisect.bisect_left(self._claims, _claim_order(sp), key=_claim_order)
+            self._claims.insert(i, sp)
+            self._claim_starts.insert(i, sp.start)
+        for entry in self._entries_of(sp):
+            i = bisect.bisect_left(self._entries, _entry_order(entry), key=_entry_order)
+            self._entries.insert(i, entry)
+            self._entry_starts.insert(i, entry[0])
+            self._entry_maxlen = max(self._entry_maxlen, entry[1] - entry[0])
+
+    def _unindex(self, sp: SpanItem) -> None:
+        """Take one span out of the tables ``_index`` fills (the max lengths stay upper bounds)."""
+        for k in sp.links:
+            keys = self._linked_from.get(k, [])
+            if sp.key in keys:
+                keys.remove(sp.key)
+                if not keys:
+                    del self._linked_from[k]
+        for s, e in sp.parts():
+            if e > s:
+                i = bisect.bisect_left(self._pick, _pick_order((s, e, sp)), key=_pick_order)
+                if i < len(self._pick) and self._pick[i][2].key == sp.key:
+                    del self._pick[i], self._pick_starts[i]
+        if sp.layer == "claim":
+            i = bisect.bisect_left(self._claims, _claim_order(sp), key=_claim_order)
+            if i < len(self._claims) and self._claims[i].key == sp.key:
+                del self._claims[i], self._claim_starts[i]
+        for entry in self._entries_of(sp):
+            i = bisect.bisect_left(self._entries, _entry_order(entry), key=_entry_order)
+            if i < len(self._entries) and self._entries[i][3] == sp.key:
+                del self._entries[i], self._entry_starts[i]
 
     def select_span(self, key: object) -> None:
         """Mark a span selected, scroll it into view and show its links (None clears)."""
@@ -914,27 +1009,40 @@ class ArticleView(QTextEdit):
         return fmt
 
     def _rebuild_base(self) -> None:
-        """Paint entries (Qt range, paint order, key, format), sorted by start; built per set_spans.
+        """Paint entries (Qt range, paint order, key, format), sorted by start; built per set_spans
+        (``patch_spans`` inserts and removes single entries in the same order).
 
         ExtraSelections are only made for the entries near the visible part (see
         ``_apply_selections``): QTextEdit lays out every paragraph an ExtraSelection touches when
         it is set, so handing it all spans of a long article would lay out the whole article.
         """
         entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
+        base, limit, extra, at = self._base, self._limit, self._extra_py, bisect.bisect_left
         for sp in self._spans:
             if sp.layer == "claim":
-                continue  # overlay only
-            fmt = self._format(sp.layer, sp.color, sp.suggested, False)
-            order = _LAYER_ORDER.get(sp.layer, 1)
-            for s, e in sp.parts():
-                qa, qb = self._qt(s), self._qt(e)
-                if qb > qa:  # (empty when outside the part shown)
-                    entries.append((qa, qb, order, sp.key, fmt))
-        entries.sort(key=lambda en: en[0])
+                continue
+            if sp.fragments:
+                entries += self._entries_of(sp)
+                continue
+            a, b = min(max(sp.start, base), limit), min(max(sp.end, base), limit)  # _qt, inlined
+            qa, qb = (a - base + at(extra, a), b - base + at(extra, b)) if extra else (a - base, b - base)
+            if qb > qa:
+                entries.append((qa, qb, _LAYER_ORDER.get(sp.layer, 1), sp.key,
+                                self._format(sp.layer, sp.color, sp.suggested, False)))
+        entries.sort(key=_entry_order)
         self._entries = entries
         self._entry_starts = [en[0] for en in entries]
         self._entry_maxlen = max((en[1] - en[0] for en in entries), default=0)
         self._window = None
+
+    def _entries_of(self, sp: SpanItem) -> list[tuple[int, int, int, Key, QTextCharFormat]]:
+        """One span's paint entries in the part shown (claims have none: the overlay draws them)."""
+        if sp.layer == "claim":
+            return []
+        fmt = self._format(sp.layer, sp.color, sp.suggested, False)
+        order = _LAYER_ORDER.get(sp.layer, 1)
+        qt = self._qt
+        return [(qa, qb, order, sp.key, fmt) for qa, qb in ((qt(s), qt(e)) for s, e in sp.parts()) if qb > qa]
 
     def _visible_qt_range(self) -> tuple[int, int]:
         """Qt positions of the first and last paragraphs in the viewport.

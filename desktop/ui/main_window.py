@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self._lowered: str | None = None  # self.text.lower(), for find; made on first use
         self._reselect_row = 0  # the row shown when the current article goes (a delete)
         self._spans: list[SpanItem] = []
+        self._span_map: dict = {}  # key -> SpanItem of the article shown
+        self._span_entities: dict = {}  # span key -> the entity whose name it shows
         self._pick_speaker_for: int | None = None
         self._last_refresh = 0.0
         self._syncing_doc_row = False  # the list follows the shown article; that is no request to show one
@@ -485,13 +487,13 @@ class MainWindow(QMainWindow):
 
     def _refresh_entities_lists(self) -> None:
         """The speaker picker and the claimant completer: rebuilt only when the entities differ."""
-        entities = self.store.entities() if self.store else []
-        listed = [(e.id, f"{e.name} ({e.type})") for e in entities]
+        entities = self.entity_model.listed() if self.store else []  # kept current by the change events
+        listed = [(e["id"], f"{e['name']} ({e['type']})") for e in entities]
         if listed == self._listed_entities:
             return
         self._listed_entities = listed
         self.quotes_panel.set_entities(listed)
-        self.claims_panel.set_claimant_names([e.name for e in entities])
+        self.claims_panel.set_claimant_names([e["name"] for e in entities])
 
     # Documents ----------------------------------------------------------------------------------------
 
@@ -530,11 +532,16 @@ class MainWindow(QMainWindow):
         self.title_label.setText(doc.title or doc.ext_id)
         bits = [b for b in (doc.source, doc.published, doc.story, doc.status.replace("_", " ")) if b]
         self.meta_label.setText(" · ".join(bits))
-        self.quote_model.set_document(doc_id, doc.text)
-        self.claim_model.set_document(doc_id, doc.text)
+        quotes, claims = self.store.quotes(doc_id), self.store.claims(doc_id)  # read once: the tables and the view
+        self.quote_model.set_document(doc_id, doc.text, quotes)
+        self.claim_model.set_document(doc_id, doc.text, claims)
         self.quotes_panel.show_quote(None)
         self.claims_panel.show_claim(None)
-        self._spans = self._build_spans()
+        self._span_entities = {}
+        self._spans = self._build_spans([q for q in quotes if q.prov.status != "rejected"],
+                                        [c for c in claims if c.prov.status != "rejected"],
+                                        self.store.mentions(doc_id, include_rejected=False))
+        self._span_map = {sp.key: sp for sp in self._spans}
         self.view.set_document(doc.text, self._spans)
         self.view.setFocus()
         self._select_doc_row(doc_id)
@@ -634,13 +641,21 @@ class MainWindow(QMainWindow):
             self.do(edits.SetDocumentStatus(self.doc_id, "done"))
             self.statusBar().showMessage("Article marked done", 3000)
 
-    def _build_spans(self) -> list[SpanItem]:
+    def _build_spans(self, quotes: list | None = None, claims: list | None = None,
+                     mentions: list | None = None) -> list[SpanItem]:
+        """The view's spans of the current article; given rows (quotes, claims, mentions of it),
+        the spans of those rows only.  Notes which entity each span's text and colour come from
+        (``_span_entities``), so a renamed entity redoes only the spans that show its name."""
         store, doc_id = self.store, self.doc_id
-        quotes = store.quotes(doc_id, include_rejected=False)
-        mentions = store.mentions(doc_id, include_rejected=False)
+        if quotes is None or claims is None or mentions is None:
+            quotes = store.quotes(doc_id, include_rejected=False)
+            mentions = store.mentions(doc_id, include_rejected=False)
+            claims = store.claims(doc_id, include_rejected=False)
+            self._span_entities = {}
         names = store.entity_names([q.speaker_entity_id for q in quotes] + [m.entity_id for m in mentions])
         spans: list[SpanItem] = []
         for q in quotes:
+            self._span_entities[("quote", q.id)] = q.speaker_entity_id
             speaker_name = names.get(q.speaker_entity_id) or (q.speaker.text(self.text) if q.speaker else None)
             color = speaker_color(speaker_name)
             suggested = q.prov.status == "suggested"
@@ -656,32 +671,84 @@ class MainWindow(QMainWindow):
             spans.append(SpanItem(("quote", q.id), q.content[0].start, q.content[-1].end, color, suggested,
                                   f"{q.type} quote · {speaker_name or 'no speaker'} · {q.prov.status}",
                                   fragments=tuple((f.start, f.end) for f in q.content), links=tuple(links)))
-        for c in store.claims(doc_id, include_rejected=False):
+        for c in claims:
             labels = ", ".join(c.labels.values()) or "unlabelled"
             spans.append(SpanItem(("claim", c.id), c.start, c.end, CLAIM_COLOR, c.prov.status == "suggested",
                                   f"claim · {labels} · {c.claimant or 'no claimant'} · {c.prov.status}"))
         for m in mentions:
+            self._span_entities[("mention", m.id)] = m.entity_id
             entity = names.get(m.entity_id, "")
             spans.append(SpanItem(("mention", m.id), m.start, m.end, self.label_colors.get(m.label, "#cccccc"),
                                   m.prov.status == "suggested",
                                   " · ".join(b for b in (m.label, entity, m.prov.status) if b)))
         return spans
 
+    def _patch_spans(self, event: ChangeEvent) -> bool:
+        """Redo only the spans of the rows ``event`` names (and of those showing a changed entity's
+        name); False when it does not name them, or names so many that a rebuild is cheaper."""
+        wanted = {t: event.rows(t) for t in ("mentions", "quotes", "claims", "entities")}
+        if "labels" in event.tables or any(ids is None for ids in wanted.values()):
+            return False
+        ids = {"mention": set(wanted["mentions"]), "quote": set(wanted["quotes"]), "claim": set(wanted["claims"])}
+        if wanted["entities"]:
+            for key, entity_id in self._span_entities.items():
+                if entity_id in wanted["entities"]:
+                    ids[key[0]].add(key[1])
+        if sum(map(len, ids.values())) > max(200, len(self._spans) // 4):
+            return False
+        store = self.store
+        read = {"mention": store.mention, "quote": store.quote, "claim": store.claim}
+        rows: dict[str, list] = {"mention": [], "quote": [], "claim": []}
+        removed: set = set()
+        for layer, layer_ids in ids.items():
+            for row_id in layer_ids:
+                try:
+                    row = read[layer](row_id)
+                except KeyError:
+                    row = None
+                if row is None or row.doc_id != self.doc_id or row.prov.status == "rejected":
+                    self._span_entities.pop((layer, row_id), None)
+                    removed.add((layer, row_id))
+                else:
+                    rows[layer].append(row)
+                if layer == "quote":
+                    removed |= {("speaker", row_id), ("cue", row_id), ("quote", row_id)}
+        if not rows["mention"] and not rows["quote"] and not rows["claim"] and not removed & self._span_map.keys():
+            return True  # nothing of this article changed
+        changed = self._build_spans(rows["quote"], rows["claim"], rows["mention"])
+        removed -= {sp.key for sp in changed}
+        for key in removed:
+            self._span_map.pop(key, None)
+        self._span_map.update((sp.key, sp) for sp in changed)
+        self._spans = list(self._span_map.values())
+        self.view.patch_spans(changed, removed)
+        return True
+
     # Change events ---------------------------------------------------------------------------------------
 
     def on_project_changed(self, event: ChangeEvent) -> None:
+        """Bring the models and the article up to date.  When the event names the rows it wrote
+        (``ChangeEvent.keys``: the window's own edits, undo and redo), only those rows and spans
+        are redone; a ``refresh`` (a worker wrote through its own connection) rebuilds them."""
+        listed = self.entity_model.ids()
         self.doc_model.on_change(event)
         self.entity_model.on_change(event)
         self.quote_model.on_change(event)
         self.claim_model.on_change(event)
         if "labels" in event.tables:
             self._load_schema()
-        if event.tables & {"entities", "mentions"}:  # an entity is listed while a live mention links to it
+        # an entity is listed while a live mention links to it: the entity model knows which are
+        if event.tables & {"entities", "mentions"} and (event.rows("entities") != frozenset()
+                                                        or self.entity_model.ids() != listed):
             self._refresh_entities_lists()
         self._on_story_change(event)
+        documents = event.rows("documents")
         if self.doc_id is not None and (not event.doc_ids or self.doc_id in event.doc_ids or "entities" in event.tables):
             try:
-                doc = self.store.document(self.doc_id)
+                if documents is None or self.doc_id in documents:  # else the document's row is as it was
+                    doc = self.store.document(self.doc_id)
+                    self.meta_label.setText(" · ".join(b for b in (doc.source, doc.published, doc.story,
+                                                                   doc.status.replace("_", " ")) if b))
             except KeyError:  # the document was removed
                 self.doc_id = None
                 self.text, self._lowered, self._spans = "", None, []
@@ -694,10 +761,10 @@ class MainWindow(QMainWindow):
                 self.meta_label.clear()
                 self._update_enabled()
             else:
-                self.meta_label.setText(" · ".join(b for b in (doc.source, doc.published, doc.story,
-                                                               doc.status.replace("_", " ")) if b))
-                self._spans = self._build_spans()
-                self.view.set_spans(self._spans)
+                if not self._patch_spans(event):
+                    self._spans = self._build_spans()
+                    self._span_map = {sp.key: sp for sp in self._spans}
+                    self.view.set_spans(self._spans)
                 self.quotes_panel.show_quote(self.quotes_panel.quote_id())
                 self.claims_panel.show_claim(self.claims_panel.claim_id())
         if self.doc_id is None and self.doc_proxy.rowCount():
