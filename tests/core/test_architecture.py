@@ -44,7 +44,7 @@ def test_importing_core_loads_neither_qt_nor_spacy():
 
 def test_importing_the_app_layer_and_the_command_line_loads_neither_qt_nor_spacy():
     # the command line starts fast: Qt only when a window opens, spaCy only when a model runs
-    assert _loaded("desktop.app desktop.cli desktop.export_command") == []
+    assert _loaded("desktop.app desktop.cli") == []
 
 
 def test_the_app_layer_never_prints():

@@ -27,7 +27,7 @@ def add_bench_parser(subparsers) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from desktop.bench import BenchConfig, BenchError, format_table, passes, run_bench
+    from desktop.bench.harness import BenchConfig, BenchError, format_table, passes, run_bench
     from desktop.nlp.pipeline import ModelNotFoundError
 
     overrides = {"seed": args.seed, "model": args.model}

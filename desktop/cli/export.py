@@ -26,10 +26,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop.app.export import export
+from desktop.cli.progress import TerminalProgress
 from desktop.core.exporters import FORMATS, ExportError
 from desktop.core.jobs import Job
 from desktop.core.store import ProjectError, Store
-from desktop.progress import TerminalProgress
 
 # ``export`` is re-exported for callers written before it moved to desktop.app.export.
 __all__ = ["ExportError", "add_export_parser", "cmd_export", "export", "main"]

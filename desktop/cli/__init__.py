@@ -26,12 +26,12 @@ from pathlib import Path
 from desktop import __version__
 from desktop.app.demo import build_demo, demo_project_path, user_data_folder
 from desktop.app.info import project_info
+from desktop.cli.export import add_export_parser
+from desktop.cli.progress import TerminalProgress
 from desktop.core import edits
 from desktop.core.jobs import Job, import_into
 from desktop.core.oserrors import os_problem
 from desktop.core.store import ProjectError, Store
-from desktop.export_command import add_export_parser
-from desktop.progress import TerminalProgress
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 #: The reader of our output went away (``| head``): 128 + SIGPIPE, what ``cat`` exits with there.
@@ -564,7 +564,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rebuild", action="store_true", help="rebuild it from the seeds")
     p.add_argument("--open", action="store_true",
                    help="open it in the editor (without a display: say so and run the headless pipeline)")
-    from desktop.bench_command import add_bench_parser
+    from desktop.bench.command import add_bench_parser
 
     add_bench_parser(sub)
     for command in sub.choices.values():
