@@ -464,7 +464,7 @@ def child_window(args: dict[str, Any]) -> dict[str, Any]:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from desktop.ui.app import _application
+    from desktop.ui.app import application as _application
     from desktop.ui.main_window import MainWindow
 
     app = _application()
