@@ -40,7 +40,7 @@ def edit_label(store: Store, name: str, *, label_set: str | None = None, new_nam
     """Rename a label (its annotations follow) or change its colour, hotkey or description; a
     field left None stays, ``no_hotkey`` removes the hotkey."""
     row = find_label(store, name, label_set)
-    fields = {k: v for k, v in (("name", new_name), ("color", color), ("hotkey", hotkey),
+    fields: dict[str, str | None] = {k: v for k, v in (("name", new_name), ("color", color), ("hotkey", hotkey),
                                 ("description", description)) if v is not None}
     if no_hotkey:
         fields["hotkey"] = None
