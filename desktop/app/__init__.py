@@ -7,5 +7,9 @@ show them.  It sits above :mod:`desktop.nlp` and :mod:`desktop.core` and below `
 
 - :mod:`desktop.app.export`: every export format behind one function.
 - :mod:`desktop.app.info`: what ``claimdesk info`` shows about a project.
+- :mod:`desktop.app.documents`, :mod:`desktop.app.labels`: documents and labels by the names a
+  user gives them (``claimdesk status``, ``delete``, ``labels``).
+- :mod:`desktop.app.preannotate`: files in, pre-annotated JSONL out, and what it refuses to
+  write over.
 - :mod:`desktop.app.demo`: the demo project built from the bundled seeds.
 """

@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from desktop.bench import (
+from desktop.bench.harness import (
     TARGETS,
     BenchConfig,
     Corpus,

@@ -468,10 +468,10 @@ def child_window(args: dict[str, Any]) -> dict[str, Any]:
     from PySide6.QtTest import QTest
 
     from desktop.core.store import Store
-    from desktop.ui.app import _application
+    from desktop.ui.app import application
     from desktop.ui.main_window import MainWindow
 
-    app = _application()
+    app = application()
     window = MainWindow()
     window.resize(1500, 900)
     window.show()
