@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.app import gestures
+from desktop.app.session import Applied
 from desktop.core import edits
 from desktop.core.jobs import import_into
 from desktop.core.store import ChangeEvent, ProjectError, Store
@@ -774,53 +776,45 @@ class MainWindow(QMainWindow):
             if entity_id is not None:
                 select_id(self.entities_panel.table, entity_id)
 
+    def perform(self, gesture: gestures.Gesture) -> Applied | None:
+        """Do a gesture's edits as one undo step, then what it selects and says afterwards."""
+        if not gesture.edits or self.session is None:
+            if gesture.message:
+                self.statusBar().showMessage(gesture.message, 3000)
+            return None
+        applied = gesture.apply(self.session)
+        if applied is None:
+            return None
+        if gesture.caret is not None:
+            self.view.set_selection(gesture.caret, gesture.caret)
+        key = gesture.selection_after(applied)
+        if key and key[0] == "entity":
+            select_id(self.entities_panel.table, key[1])
+        elif key and key[0] == "mention":
+            self.view.select_span(key)  # not the entity's story: a label key stays quick
+        elif key:
+            self.select_key(key)
+        if gesture.message:
+            self.statusBar().showMessage(gesture.message, 5000)
+        if gesture.advance:
+            self.step_suggestion(1, quiet=True)
+        return applied
+
     def on_span_clicked(self, key) -> None:
         if self._pick_speaker_for is not None and key and key[0] == "mention":
             quote_id, self._pick_speaker_for = self._pick_speaker_for, None
-            m = self.store.mention(key[1])
-            self.do(edits.EditQuote(quote_id, {"speaker": (m.start, m.end), "speaker_entity_id": m.entity_id}))
-            self.statusBar().showMessage("Speaker set", 3000)
-            self.select_key(("quote", quote_id))
+            self.perform(gestures.speaker_from_mention(self.store, quote_id, key[1]))
             return
         self._sync_panels(key)
 
     def on_label_key(self, number: int) -> None:
-        key = self.selected_key()
-        if key and key[0] == "claim" and not self.view.selection():
-            label = next((lab for lab in self.claim_hotkeys if lab.hotkey == str(number)), None)
-            if label is not None:
-                self.do(edits.SetClaimLabel(key[1], label.label_set, label.name))
-            return
-        if 1 <= number <= len(self.hotkey_labels):
-            self.apply_label(self.hotkey_labels[number - 1].name)
+        if self.session is not None:
+            self.perform(gestures.number_key(self.store, self.doc_id, self.view.selection(), self.selected_key(), number))
 
     def apply_label(self, label: str) -> None:
-        if self.doc_id is None:
-            return
-        selection = self.view.selection()
-        key = self.selected_key()
-        if selection:
-            overlapping = [m for m in self.store.mentions(self.doc_id, include_rejected=False)
-                           if m.start < selection[1] and selection[0] < m.end]
-            if len(overlapping) == 1:  # selecting an existing entity and pressing a label fixes it
-                m = overlapping[0]
-                batch = []
-                if (m.start, m.end) != selection:
-                    batch.append(edits.ResizeMention(m.id, *selection))
-                if m.label != label:
-                    batch.append(edits.RelabelMention(m.id, label))
-                if batch and self.session.do_many(batch, f"correct entity to {label}"):
-                    self.view.set_selection(selection[1], selection[1])
-                    self.view.select_span(("mention", m.id))
-                elif not batch:
-                    self.do(edits.SetStatus("mentions", (m.id,), "accepted"))
-                return
-            inverse = self.do(edits.AddMention(self.doc_id, selection[0], selection[1], label))
-            if inverse is not None:
-                self.view.set_selection(selection[1], selection[1])
-                self.view.select_span(("mention", edits.created_ids(inverse, "mentions")[0]))
-        elif key and key[0] == "mention":
-            self.do(edits.RelabelMention(key[1], label))
+        if self.session is not None:
+            self.perform(gestures.label_selection(self.store, self.doc_id, self.view.selection(), self.selected_key(),
+                                                  label))
 
     def on_view_key(self, name: str) -> None:
         handler = {
@@ -834,133 +828,52 @@ class MainWindow(QMainWindow):
             handler()
 
     def on_resize(self, key, start: int, end: int) -> None:
-        if key is None:
-            return
-        layer, row_id = key
-        if layer == "mention":
-            self.do(edits.ResizeMention(row_id, start, end))
-        elif layer == "claim":
-            self.do(edits.EditClaim(row_id, {"start": start, "end": end}))
-        elif layer in ("speaker", "cue"):
-            self.do(edits.EditQuote(row_id, {layer: (start, end)}))
-        elif layer == "quote":
-            q = self.store.quote(row_id)
-            frags = [(f.start, f.end) for f in q.content]
-            frags[0] = (start, frags[0][1]) if len(frags) > 1 else (start, end)
-            if len(frags) > 1:
-                frags[-1] = (frags[-1][0], end)
-            self.do(edits.EditQuote(row_id, {"content": frags}))
-        self.view.select_span(key)
+        if key is not None and self.session is not None:
+            self.perform(gestures.resize(self.store, key, start, end))
+            self.view.select_span(key)
 
     def delete_selected(self) -> None:
-        key = self.selected_key()
-        if key is None:
-            return
-        layer, row_id = key
-        if layer == "mention":
-            self.do(edits.DeleteMention(row_id))
-        elif layer == "quote":
-            self.do(edits.DeleteQuote(row_id))
-        elif layer == "claim":
-            self.do(edits.DeleteClaim(row_id))
-        elif layer in ("speaker", "cue"):
-            fields = {"speaker": None, "speaker_entity_id": None} if layer == "speaker" else {"cue": None}
-            self.do(edits.EditQuote(row_id, fields))
+        self.perform(gestures.delete(self.selected_key()))
 
     def set_status_selected(self, status: str) -> None:
-        key = self.selected_key()
-        if key is None:
-            return
-        layer, row_id = key
-        if layer in ("speaker", "cue"):
-            layer = "quote"
-        if self.do(edits.SetStatus(LAYER_TABLE[layer], (row_id,), status)) and status == "accepted":
-            self.step_suggestion(1, quiet=True)
+        self.perform(gestures.set_status(self.selected_key(), status))
 
     def accept_all(self) -> None:
-        if self.doc_id is None:
-            return
-        batch = []
-        for table, rows in (("mentions", self.store.mentions(self.doc_id)), ("quotes", self.store.quotes(self.doc_id)),
-                            ("claims", self.store.claims(self.doc_id))):
-            ids = tuple(r.id for r in rows if r.prov.status == "suggested")
-            if ids:
-                batch.append(edits.SetStatus(table, ids, "accepted"))
-        if not batch:
-            self.statusBar().showMessage("No suggestions left in this article", 3000)
-            return
-        self.session.do_many(batch, "accept all suggestions in article")
+        if self.session is not None:
+            self.perform(gestures.accept_all(self.store, self.doc_id))
 
     def step_suggestion(self, step: int, quiet: bool = False) -> None:
-        suggestions = sorted((s for s in self._spans if s.suggested and s.key[0] in LAYER_TABLE),
-                             key=lambda s: (s.start, s.end))
-        if not suggestions:
-            if not quiet:
-                self.statusBar().showMessage("No suggestions left in this article", 3000)
-            return
-        current = self.selected_key()
-        keys = [s.key for s in suggestions]
-        if current in keys:
-            index = (keys.index(current) + step) % len(keys)
-        else:
-            pos = next((s.start for s in self._spans if s.key == current), -1)
-            after = [i for i, s in enumerate(suggestions) if (s.start > pos if step > 0 else s.start < pos)]
-            index = (after[0] if step > 0 else after[-1]) if after else (0 if step > 0 else len(keys) - 1)
-        self.select_key(keys[index])
+        key = gestures.step_suggestion(self._spans, self.selected_key(), step)
+        if key is not None:
+            self.select_key(key)
+        elif not quiet:
+            self.statusBar().showMessage(gestures.NO_SUGGESTIONS, 3000)
 
     def new_claim(self, sentence: bool = False) -> None:
-        if self.doc_id is None:
-            return
-        selection = None if sentence else self.view.selection()
-        selection = selection or self.view.sentence_at_cursor()
-        if not selection or selection[0] >= selection[1]:
-            return
-        inverse = self.do(edits.AddClaim(self.doc_id, selection[0], selection[1]))
-        if inverse is not None:
-            self.view.set_selection(selection[1], selection[1])
-            self.select_key(("claim", edits.created_ids(inverse, "claims")[0]))
-            self.claims_dock.raise_()
+        if self.doc_id is not None:
+            selection = (None if sentence else self.view.selection()) or self.view.sentence_at_cursor()
+            self.perform(gestures.new_claim(self.doc_id, selection))
 
     def new_quote(self) -> None:
-        selection = self.view.selection()
-        if self.doc_id is None or not selection:
-            self.statusBar().showMessage("Select the quoted words first, then press Q", 4000)
-            return
-        snippet_text = self.text[max(0, selection[0] - 1):selection[1] + 1]
-        quote_type = "direct" if any(ch in snippet_text for ch in "\"“”«»„‘’") else "indirect"
-        inverse = self.do(edits.AddQuote(self.doc_id, (selection,), type=quote_type))
-        if inverse is not None:
-            self.view.set_selection(selection[1], selection[1])
-            self.select_key(("quote", edits.created_ids(inverse, "quotes")[0]))
-            self.statusBar().showMessage("Quote added: press S to set its speaker (select it, or click a mention)", 5000)
-
-    def _quote_at_cursor(self) -> int | None:
-        selection = self.view.selection()
-        pos = selection[0] if selection else self.view.cursor_offset()
-        for q in self.store.quotes(self.doc_id, include_rejected=False):
-            if any(f.start <= pos < f.end for f in q.content):
-                return q.id
-        return None
+        self.perform(gestures.new_quote(self.text, self.doc_id, self.view.selection()))
 
     def _selected_quote(self) -> int | None:
         key = self.selected_key()
         if key and key[0] in ("quote", "speaker", "cue"):
             return key[1]
-        return self._quote_at_cursor() or self.quotes_panel.quote_id()
+        selection = self.view.selection()
+        pos = selection[0] if selection else self.view.cursor_offset()
+        return gestures.quote_at(self.store, self.doc_id, pos) or self.quotes_panel.quote_id()
 
     def set_speaker(self) -> None:
         """S: with a quote chosen (selected, or the cursor in it) start choosing its speaker; the next
         click on a mention, or a selection outside the quote and S again, sets it."""
         if self.doc_id is None:
             return
-        selection = self.view.selection()
         quote_id = self._pick_speaker_for or self._selected_quote()
         if quote_id is None:
             self.statusBar().showMessage("Put the cursor in a quote (or select one) first", 3000)
-            return
-        inside = selection and any(f.start <= selection[0] and selection[1] <= f.end
-                                   for f in self.store.quote(quote_id).content)
-        if selection and not inside:
+        elif gestures.speaker_from_selection(self.store, quote_id, self.view.selection()):
             self._pick_speaker_for = None
             self._quote_part_from_selection(quote_id, "speaker")
         else:
@@ -985,105 +898,51 @@ class MainWindow(QMainWindow):
             self._quote_part_from_selection(quote_id, "cue")
 
     def _quote_part_from_selection(self, quote_id: int, part: str) -> None:
-        selection = self.view.selection()
-        if not selection:
-            self.statusBar().showMessage(f"Select the {part} in the text first", 3000)
-            return
-        fields = {part: selection}
-        if part == "speaker":
-            mention = next((m for m in self.store.mentions(self.doc_id, include_rejected=False)
-                            if m.start < selection[1] and selection[0] < m.end and m.entity_id is not None), None)
-            if mention is not None:
-                fields["speaker_entity_id"] = mention.entity_id
-        self.do(edits.EditQuote(quote_id, fields))
-        self.view.set_selection(selection[1], selection[1])
-        self.select_key(("quote", quote_id))
+        self.perform(gestures.quote_part(self.store, self.doc_id, quote_id, part, self.view.selection()))
 
     def add_fragment(self, quote_id: int) -> None:
-        selection = self.view.selection()
-        if not selection:
-            self.statusBar().showMessage("Select the second fragment in the text first", 3000)
-            return
-        q = self.store.quote(quote_id)
-        self.do(edits.EditQuote(quote_id, {"content": [(f.start, f.end) for f in q.content] + [selection]}))
-        self.select_key(("quote", quote_id))
+        self.perform(gestures.add_fragment(self.store, quote_id, self.view.selection()))
 
     def _set_claimant(self, claim_id: int, name: str) -> None:
-        entity = self.store.entity_by_name(name) if name else None
-        self.do(edits.EditClaim(claim_id, {"claimant": name or None,
-                                           "claimant_entity_id": entity.id if entity else None}))
+        self.perform(gestures.set_claimant(self.store, claim_id, name))
 
     # Entities ----------------------------------------------------------------------------------------------------
 
     def rename_entity(self, entity_id: int) -> None:
-        entity = self.store.entity(entity_id)
-        name, ok = QInputDialog.getText(self, "Rename entity", "Name:", text=entity.name)
-        if ok and name.strip() and name.strip() != entity.name:
-            self.do(edits.RenameEntity(entity_id, name.strip()))
+        asked = gestures.rename_entity(self.store, entity_id)
+        name, ok = QInputDialog.getText(self, "Rename entity", "Name:", text=asked.ask or "")
+        if ok:
+            self.perform(gestures.rename_entity(self.store, entity_id, name))
 
     def merge_entities(self, ids: list[int]) -> None:
-        if len(ids) < 2:
-            self.statusBar().showMessage("Select two or more entities to merge", 3000)
-            return
-        counts = self.store.mention_counts()
-        target = max(ids, key=lambda e: (counts.get(e, 0), -e))
-        self._merge_into(target, [e for e in ids if e != target])
+        self.perform(gestures.merge_entities(self.store, ids))
 
     def _merge_into(self, target: int, others: list[int]) -> None:
         """Merge, then show the entity that remains (selected in the dock, with its story)."""
-        if self.do(edits.MergeEntities(target, tuple(others))) is not None:
-            select_id(self.entities_panel.table, target)
+        self.perform(gestures.merge_into(target, others))
 
     def split_mention(self) -> None:
-        key = self.selected_key()
-        if not key or key[0] != "mention":
-            self.statusBar().showMessage("Select a mention in the article first", 3000)
-            return
-        mention = self.store.mention(key[1])
-        surface = self.text[mention.start:mention.end]
-        if mention.entity_id is None:  # a new entity and the link to it: one undo step
-            self.session.do_then(edits.AddEntity(surface, mention.label),
-                                 lambda added: [edits.LinkMention(mention.id, edits.created_ids(added, "entities")[0])],
-                                 f"split off entity {surface}")
-            return
-        name, ok = QInputDialog.getText(self, "Split off mention", "New entity's name:", text=surface)
-        if ok and name.strip():
-            self.do(edits.SplitEntity(mention.entity_id, (mention.id,), name.strip()))
-
-    def label_all_occurrences(self) -> None:
-        selection = self.view.selection()
-        key = self.selected_key()
-        if selection:
-            surface, label, entity_id = self.text[selection[0]:selection[1]], None, None
-        elif key and key[0] == "mention":
-            m = self.store.mention(key[1])
-            surface, label, entity_id = self.text[m.start:m.end], m.label, m.entity_id
-        else:
-            self.statusBar().showMessage("Select text or a mention first", 3000)
-            return
-        if label is None:
-            names = [lab.name for lab in self.store.labels("entity")]
-            label, ok = QInputDialog.getItem(self, "Label all occurrences", f"Label for “{surface}”:", names, 0, False)
+        gesture = gestures.split_mention(self.store, self.text, self.selected_key())
+        if gesture.ask is not None:
+            name, ok = QInputDialog.getText(self, "Split off mention", "New entity's name:", text=gesture.ask)
             if not ok:
                 return
-        batch = edits.label_all_occurrences(self.store, surface, label, entity_id)
-        if not batch:
-            self.statusBar().showMessage(f"No unlabelled occurrences of “{surface}”", 3000)
-            return
-        self.session.do_many(batch, f"label {len(batch)} occurrences of {surface}")
-        self.statusBar().showMessage(f"Labelled {len(batch)} occurrences of “{surface}” as {label}", 5000)
+            gesture = gestures.split_mention(self.store, self.text, self.selected_key(), name)
+        self.perform(gesture)
+
+    def label_all_occurrences(self) -> None:
+        selection, key = self.view.selection(), self.selected_key()
+        gesture = gestures.label_all_occurrences(self.store, self.text, selection, key)
+        if gesture.ask is not None:
+            label, ok = QInputDialog.getItem(self, "Label all occurrences", f"Label for “{gesture.ask}”:",
+                                             list(gesture.choices), 0, False)
+            if not ok:
+                return
+            gesture = gestures.label_all_occurrences(self.store, self.text, selection, key, label)
+        self.perform(gesture)
 
     def apply_to_identical(self) -> None:
-        key = self.selected_key()
-        if not key or key[0] != "mention":
-            self.statusBar().showMessage("Select a mention in the article first", 3000)
-            return
-        batch = edits.apply_to_identical_mentions(self.store, key[1])
-        if not batch:
-            self.statusBar().showMessage("Every identical mention already agrees", 3000)
-            return
-        self.session.do_many(batch, "apply correction to identical mentions")
-        self.statusBar().showMessage(f"Applied to {len(batch)} mentions", 4000)
+        self.perform(gestures.apply_to_identical(self.store, self.selected_key()))
 
     def _on_story_change(self, event: ChangeEvent) -> None:
         """Keep the entity story current: patched from the changed articles only (each an indexed
