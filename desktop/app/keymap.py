@@ -48,8 +48,8 @@ _DIGITS = tuple(str(n) for n in range(1, 10))
 KEYMAP: tuple[Binding, ...] = (
     # the article (the view has focus)
     Binding("annotate.label", _DIGITS,
-            "label the selection with the schema's n-th hotkey label; on an existing entity: correct its label "
-            "and extent; with a mention selected: relabel it", request="label", shown="select text, 1 … 9"),
+            "label the selected text with the schema's n-th hotkey label; on an existing entity: correct its "
+            "label and extent; with a mention selected: relabel it", request="label", shown="1 … 9"),
     Binding("annotate.claim_label", (), "set the selected claim's label with that key (default schema: 1–3 "
             "check-worthy / not check-worthy / opinion; 4–7 true / false / misleading / unverifiable)", CLAIM,
             shown="1 … 9"),

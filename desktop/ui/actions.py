@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from desktop.app.keymap import shortcut
+from desktop.app.keymap import ARTICLE, binding, shortcut
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,12 @@ class ActionSpec:
     def shortcut(self) -> str:
         """Its key, from the key map (the first key of its binding)."""
         return shortcut(self.id)
+
+    @property
+    def in_article(self) -> bool:
+        """Whether its keys act only while the article has focus (so typing in a field is safe)."""
+        b = binding(self.id)
+        return b is not None and b.where == ARTICLE
 
 
 NEW = ActionSpec("file.new", "&New Project…")

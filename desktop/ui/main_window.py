@@ -18,7 +18,6 @@ from PySide6.QtGui import QAction, QActionGroup, QColor, QGuiApplication, QIcon,
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
-    QDialog,
     QDockWidget,
     QFileDialog,
     QHBoxLayout,
@@ -33,8 +32,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
     QUndoView,
     QVBoxLayout,
     QWidget,
@@ -48,7 +45,7 @@ from desktop.core.store import ChangeEvent, ProjectError, Store
 from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.paths import resources_dir
 from desktop.ui import actions as A
-from desktop.ui.article_view import KEYMAP, ArticleView, SpanItem
+from desktop.ui.article_view import ArticleView, SpanItem
 from desktop.ui.models import (
     ID_ROLE,
     ClaimTableModel,
@@ -58,6 +55,7 @@ from desktop.ui.models import (
     QuoteTableModel,
 )
 from desktop.ui.panels import ClaimsPanel, EntitiesPanel, QuotesPanel, _table, select_id
+from desktop.ui.shortcuts import shortcuts_dialog
 from desktop.ui.undo import ProjectSession
 from desktop.ui.workers import JobRunner
 
@@ -244,9 +242,6 @@ class MainWindow(QMainWindow):
             A.ZOOM_IN: self.view.zoom_in, A.ZOOM_OUT: self.view.zoom_out, A.ZOOM_RESET: self.view.zoom_reset,
             A.SHORTCUTS: self.show_shortcuts, A.ABOUT: self.show_about,
         }
-        # Single keys act only while the article has focus, so typing in a field is safe.
-        article_keys = {A.ACCEPT, A.REJECT, A.DELETE, A.NEW_CLAIM, A.CLAIM_SENTENCE, A.NEW_QUOTE, A.SET_SPEAKER, A.SET_CUE,
-                        A.NEXT_SUGGESTION, A.PREV_SUGGESTION}
         menubar = self.menuBar()
         for title, specs in A.MENUS:
             menu = menubar.addMenu(title)
@@ -263,7 +258,7 @@ class MainWindow(QMainWindow):
                 if spec.icon:
                     action.setIcon(icon(spec.icon))
                 action.triggered.connect(lambda _=False, f=handlers[spec]: f())
-                if spec in article_keys:
+                if spec.in_article:  # single keys act only while the article has focus
                     action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
                     self.view.addAction(action)
                 else:
@@ -1285,34 +1280,8 @@ class MainWindow(QMainWindow):
     # Help ---------------------------------------------------------------------------------------------------
 
     def show_shortcuts(self) -> None:
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Keyboard shortcuts")
-        table = QTableWidget(0, 2)
-        table.setHorizontalHeaderLabels(["Keys", "What it does"])
-        table.verticalHeader().hide()
-        table.verticalHeader().setMinimumSectionSize(18)
-        rows = [(spec.shortcut, spec.text.replace("&", "")) for _, specs in A.MENUS for spec in specs
-                if spec and spec.shortcut]
-        rows += [(lab.hotkey, f"label as {lab.name}") for lab in getattr(self, "hotkey_labels", [])]
-        rows += [(lab.hotkey, f"selected claim: {lab.label_set} = {lab.name}") for lab in getattr(self, "claim_hotkeys", [])]
-        rows += list(KEYMAP)
-        for keys, what in rows:
-            r = table.rowCount()
-            table.insertRow(r)
-            table.setItem(r, 0, QTableWidgetItem(QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText) or keys))
-            table.setItem(r, 1, QTableWidgetItem(what))
-        table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
-        table.verticalHeader().setDefaultSectionSize(22)
-        table.setShowGrid(False)
-        table.setAlternatingRowColors(True)
-        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        table.setWordWrap(False)
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(table)
-        dialog.resize(560, 640)
-        self.shortcuts_dialog = dialog
-        dialog.show()
+        self.shortcuts_dialog = shortcuts_dialog(self, self.store)
+        self.shortcuts_dialog.show()
 
     def show_about(self) -> None:
         from desktop import __version__
