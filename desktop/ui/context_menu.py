@@ -3,6 +3,7 @@ mouse) and in the articles list."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu
 
 from desktop.core import edits
@@ -89,3 +90,11 @@ def show_doc_context_menu(win, point) -> None:
     menu = build_doc_context_menu(win, point)
     if not menu.isEmpty():
         menu.exec(win.doc_table.viewport().mapToGlobal(point))
+
+
+def connect(win) -> None:
+    """Right-clicks in the article and in the articles list."""
+    win.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    win.view.customContextMenuRequested.connect(lambda p: show_context_menu(win, p))
+    win.doc_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+    win.doc_table.customContextMenuRequested.connect(lambda p: show_doc_context_menu(win, p))

@@ -29,7 +29,7 @@ def confirm_delete_document(win) -> QMessageBox | None:
 
     def done(_result: int) -> None:
         if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
-            win.delete_document(doc_id)
+            delete_document(win, doc_id)
 
     box.finished.connect(done)
     box.open()

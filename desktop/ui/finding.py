@@ -62,3 +62,11 @@ def open_search_hit(win, item: QListWidgetItem) -> None:
     found = queries.word_offsets(win.text, query)
     if found:
         win.view.set_selection(*found)
+
+
+def connect(win) -> None:
+    """Enter in the find bar and the search field; a click on a hit."""
+    win.find_edit.returnPressed.connect(lambda: find_next(win, 1))
+    win.search_edit.returnPressed.connect(lambda: run_project_search(win))
+    win.search_results.itemActivated.connect(lambda item: open_search_hit(win, item))
+    win.search_results.itemClicked.connect(lambda item: open_search_hit(win, item))

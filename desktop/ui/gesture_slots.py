@@ -12,11 +12,38 @@ from PySide6.QtWidgets import QInputDialog
 
 from desktop.app import gestures, queries
 from desktop.app.session import Applied
+from desktop.core import edits
 from desktop.ui.panels import select_id
 
 
 class GestureSlots:
     """Gesture handlers of the main window (the names the menus, the view's signals and tests call)."""
+
+    def _wire_panels(self) -> None:
+        """The inspector panels' requests: small edits at once, the rest through the slots below."""
+        self.quotes_panel.sig_quote_selected.connect(lambda q: self.select_key(("quote", q)))
+        self.quotes_panel.sig_type_requested.connect(lambda q, t: self.do(edits.EditQuote(q, {"type": t})))
+        self.quotes_panel.sig_speaker_entity_requested.connect(
+            lambda q, e: self.do(edits.EditQuote(q, {"speaker_entity_id": e})))
+        self.quotes_panel.sig_pick_speaker_requested.connect(self.start_pick_speaker)
+        self.quotes_panel.sig_speaker_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "speaker"))
+        self.quotes_panel.sig_cue_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "cue"))
+        self.quotes_panel.sig_add_fragment_requested.connect(self.add_fragment)
+        self.quotes_panel.sig_status_requested.connect(lambda q, s: self.do(edits.SetStatus("quotes", (q,), s)))
+        self.claims_panel.sig_claim_selected.connect(lambda c: self.select_key(("claim", c)))
+        self.claims_panel.sig_label_requested.connect(lambda c, s, v: self.do(edits.SetClaimLabel(c, s, v)))
+        self.claims_panel.sig_claimant_requested.connect(self._set_claimant)
+        self.claims_panel.sig_note_requested.connect(lambda c, n: self.do(edits.EditClaim(c, {"note": n})))
+        self.claims_panel.sig_status_requested.connect(lambda c, s: self.do(edits.SetStatus("claims", (c,), s)))
+        self.entities_panel.sig_rename_requested.connect(self.rename_entity)
+        self.entities_panel.sig_merge_requested.connect(self.merge_entities)
+        self.entity_model.sig_merge_dropped.connect(self._merge_into)
+        self.entities_panel.sig_split_requested.connect(self.split_mention)
+        self.entities_panel.sig_label_all_requested.connect(self.label_all_occurrences)
+        self.entities_panel.sig_apply_all_requested.connect(self.apply_to_identical)
+        self.entities_panel.sig_entity_activated.connect(self.show_entity)
+        self.entities_panel.sig_entity_selected.connect(self.show_entity_story)
+        self.entities_panel.sig_story_item_activated.connect(self.open_story_item)
 
     def perform(self, gesture: gestures.Gesture) -> Applied | None:
         """Do a gesture's edits as one undo step, then what it selects and says afterwards."""

@@ -117,3 +117,11 @@ def notify(win, icon: QMessageBox.Icon, title: str, text: str) -> QMessageBox:
 def _import_job(project: Path, paths: list[str], job):
     with Store.open(project) as store:
         return import_into(store, paths, job=job)
+
+
+def connect(win) -> None:
+    """The job runner's signals to the status bar."""
+    win.jobs.sig_started.connect(lambda title: job_started(win, title))
+    win.jobs.sig_progress.connect(lambda done, total, msg: job_progress(win, done, total, msg))
+    win.jobs.sig_finished.connect(lambda title, result: job_finished(win, title, result))
+    win.jobs.sig_failed.connect(lambda title, msg: job_failed(win, title, msg))

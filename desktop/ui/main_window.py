@@ -18,36 +18,21 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtWidgets import QMainWindow, QMenu, QMessageBox
 
-from desktop.app import queries
+from desktop.app import gestures, queries
 from desktop.app.session import Applied, Session
 from desktop.core import edits
 from desktop.core.store import ChangeEvent, ProjectError, Store
 from desktop.ui import actions as A
-from desktop.ui import context_menu, delete_document, finding, jobs_bar, layout, menus, recent
+from desktop.ui import context_menu, finding, jobs_bar, layout, menus, models, recent, theme
 from desktop.ui.article_view import SpanItem
 from desktop.ui.gesture_slots import GestureSlots
-from desktop.ui.models import (
-    ClaimTableModel,
-    DocumentFilterModel,
-    DocumentTableModel,
-    EntityTableModel,
-    QuoteTableModel,
-)
 from desktop.ui.panels import select_id
-from desktop.ui.shortcuts import shortcuts_dialog
 from desktop.ui.story import StoryView
-from desktop.ui.theme import (
-    APP_NAME,
-    CLAIM_COLOR,
-    ORG_NAME,
-    app_icon,
-    apply_color_scheme,
-    apply_theme,
-    speaker_color,
-)
+from desktop.ui.theme import CLAIM_COLOR, ORG_NAME, speaker_color
 from desktop.ui.undo import ProjectSession
 from desktop.ui.workers import JobRunner
 
+APP_NAME, app_icon, apply_theme = theme.APP_NAME, theme.app_icon, theme.apply_theme  # for ui/app.py
 __all__ = ["APP_NAME", "ORG_NAME", "MainWindow", "app_icon", "apply_theme"]
 
 
@@ -74,12 +59,12 @@ class MainWindow(GestureSlots, QMainWindow):
         self.setDockOptions(QMainWindow.DockOption.AllowTabbedDocks)
 
         self.jobs = JobRunner(self)
-        self.doc_model = DocumentTableModel()
-        self.doc_proxy = DocumentFilterModel(self)
+        self.doc_model = models.DocumentTableModel()
+        self.doc_proxy = models.DocumentFilterModel(self)
         self.doc_proxy.setSourceModel(self.doc_model)
-        self.entity_model = EntityTableModel()
-        self.quote_model = QuoteTableModel()
-        self.claim_model = ClaimTableModel()
+        self.entity_model = models.EntityTableModel()
+        self.quote_model = models.QuoteTableModel()
+        self.claim_model = models.ClaimTableModel()
 
         layout.build_central(self)
         layout.build_docks(self)
@@ -103,41 +88,10 @@ class MainWindow(GestureSlots, QMainWindow):
         self.entities_dock.visibilityChanged.connect(lambda visible: visible and self.story.refresh())
         self.doc_filter.textChanged.connect(self.doc_proxy.set_text_filter)
         self.doc_status.currentIndexChanged.connect(lambda _i: self.doc_proxy.set_status_filter(self.doc_status.currentData()))
-        self.find_edit.returnPressed.connect(lambda: finding.find_next(self, 1))
-        self.search_edit.returnPressed.connect(lambda: finding.run_project_search(self))
-        self.search_results.itemActivated.connect(lambda item: finding.open_search_hit(self, item))
-        self.search_results.itemClicked.connect(lambda item: finding.open_search_hit(self, item))
-        self.quotes_panel.sig_quote_selected.connect(lambda q: self.select_key(("quote", q)))
-        self.quotes_panel.sig_type_requested.connect(lambda q, t: self.do(edits.EditQuote(q, {"type": t})))
-        self.quotes_panel.sig_speaker_entity_requested.connect(
-            lambda q, e: self.do(edits.EditQuote(q, {"speaker_entity_id": e})))
-        self.quotes_panel.sig_pick_speaker_requested.connect(self.start_pick_speaker)
-        self.quotes_panel.sig_speaker_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "speaker"))
-        self.quotes_panel.sig_cue_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "cue"))
-        self.quotes_panel.sig_add_fragment_requested.connect(self.add_fragment)
-        self.quotes_panel.sig_status_requested.connect(lambda q, s: self.do(edits.SetStatus("quotes", (q,), s)))
-        self.claims_panel.sig_claim_selected.connect(lambda c: self.select_key(("claim", c)))
-        self.claims_panel.sig_label_requested.connect(lambda c, s, v: self.do(edits.SetClaimLabel(c, s, v)))
-        self.claims_panel.sig_claimant_requested.connect(self._set_claimant)
-        self.claims_panel.sig_note_requested.connect(lambda c, n: self.do(edits.EditClaim(c, {"note": n})))
-        self.claims_panel.sig_status_requested.connect(lambda c, s: self.do(edits.SetStatus("claims", (c,), s)))
-        self.entities_panel.sig_rename_requested.connect(self.rename_entity)
-        self.entities_panel.sig_merge_requested.connect(self.merge_entities)
-        self.entity_model.sig_merge_dropped.connect(self._merge_into)
-        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.view.customContextMenuRequested.connect(lambda p: context_menu.show_context_menu(self, p))
-        self.doc_table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.doc_table.customContextMenuRequested.connect(lambda p: context_menu.show_doc_context_menu(self, p))
-        self.entities_panel.sig_split_requested.connect(self.split_mention)
-        self.entities_panel.sig_label_all_requested.connect(self.label_all_occurrences)
-        self.entities_panel.sig_apply_all_requested.connect(self.apply_to_identical)
-        self.entities_panel.sig_entity_activated.connect(self.show_entity)
-        self.entities_panel.sig_entity_selected.connect(self.show_entity_story)
-        self.entities_panel.sig_story_item_activated.connect(self.open_story_item)
-        self.jobs.sig_started.connect(lambda title: jobs_bar.job_started(self, title))
-        self.jobs.sig_progress.connect(lambda done, total, msg: jobs_bar.job_progress(self, done, total, msg))
-        self.jobs.sig_finished.connect(lambda title, result: jobs_bar.job_finished(self, title, result))
-        self.jobs.sig_failed.connect(lambda title, msg: jobs_bar.job_failed(self, title, msg))
+        self._wire_panels()
+        jobs_bar.connect(self)
+        finding.connect(self)
+        context_menu.connect(self)
         self.setAcceptDrops(True)
 
 
@@ -164,11 +118,6 @@ class MainWindow(GestureSlots, QMainWindow):
         self._set_session(ProjectSession(session, self))
         recent.remember_recent(self, str(Path(path).resolve()))
         return True
-
-    def open_project_dialog(self) -> None:
-        path = layout.ask_project_path(self)
-        if path:
-            self.open_project(path)
 
     def close_project(self) -> None:
         self._set_session(None)
@@ -212,14 +161,13 @@ class MainWindow(GestureSlots, QMainWindow):
     def _load_schema(self) -> None:
         labels = self.store.labels("entity")
         self.label_colors = {lab.name: lab.color for lab in labels}
-        self.hotkey_labels = [lab for lab in labels if lab.hotkey and lab.hotkey.isdigit()]
-        self.hotkey_labels.sort(key=lambda lab: int(lab.hotkey))
+        self.hotkey_labels = gestures.hotkey_labels(self.store)
         self.view.set_hotkey_labels([(lab.hotkey, lab.name, lab.color) for lab in self.hotkey_labels])
         self.label_menu.clear()
         for lab in labels:
             act = self.label_menu.addAction(f"{lab.name}" + (f"\t{lab.hotkey}" if lab.hotkey else ""))
             act.triggered.connect(lambda _=False, name=lab.name: self.apply_label(name))
-        self.claim_hotkeys = [lab for lab in self.store.labels("claim") if lab.hotkey]
+        self.claim_hotkeys = gestures.claim_hotkeys(self.store)
         self.claims_panel.set_label_sets(self.store.claim_label_sets(),
                                          {(lab.label_set, lab.name): lab.hotkey for lab in self.claim_hotkeys})
 
@@ -483,9 +431,6 @@ class MainWindow(GestureSlots, QMainWindow):
         """A message that does not block the event loop (results keep landing behind it)."""
         return jobs_bar.notify(self, icon, title, text)
 
-    def delete_document(self, doc_id: int) -> bool:
-        return delete_document.delete_document(self, doc_id)
-
     def quote_content(self) -> str:
         """The quote content convention the next pre-annotation uses (the project's, until changed)."""
         return menus.quote_content(self)
@@ -493,7 +438,7 @@ class MainWindow(GestureSlots, QMainWindow):
     def set_theme(self, value: str) -> None:
         """Light, dark, or the system's scheme (the default); remembered."""
         self.settings.setValue("theme", value)
-        apply_color_scheme(value)
+        theme.apply_color_scheme(value)
 
     def _recent(self) -> list[str]:
         return recent.recent(self)
@@ -528,26 +473,12 @@ class MainWindow(GestureSlots, QMainWindow):
             self.import_paths(paths)
         event.acceptProposedAction()
 
-    def show_shortcuts(self) -> None:
-        self.shortcuts_dialog = shortcuts_dialog(self, self.store)
-        self.shortcuts_dialog.show()
-
-    def show_about(self) -> None:
-        from desktop import __version__
-
-        QMessageBox.about(self, "About Claimdesk", f"<b>Claimdesk {__version__}</b><p>An annotation workbench for "
-                          "news: entities, quotes and claims, one SQLite project file.</p>")
-
     def show_schema(self) -> None:
         from desktop.ui.schema_dialog import SchemaDialog
 
         if self.session is not None:
             self.schema_dialog = SchemaDialog(self.session, self)
             self.schema_dialog.open()
-
-    def show_history(self) -> None:
-        self.history_dock.show()
-        self.history_dock.raise_()
 
     def _restore_layout(self) -> None:
         geometry = self.settings.value("window/geometry")

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.ui import actions as A
-from desktop.ui import delete_document, finding, jobs_bar
+from desktop.ui import delete_document, finding, jobs_bar, layout, shortcuts
 from desktop.ui.recent import update_recent_menu
 from desktop.ui.theme import icon
 
@@ -16,9 +16,9 @@ from desktop.ui.theme import icon
 def build_actions(win) -> None:
     win.actions_by_id: dict[str, QAction] = {}
     handlers = {
-        A.NEW: win.new_project, A.OPEN: win.open_project_dialog, A.IMPORT_FILES: lambda: jobs_bar.import_files_dialog(win),
+        A.NEW: win.new_project, A.OPEN: lambda: open_dialog(win), A.IMPORT_FILES: lambda: jobs_bar.import_files_dialog(win),
         A.IMPORT_FOLDER: lambda: jobs_bar.import_folder_dialog(win), A.EXPORT: win.export_dialog, A.CLOSE: win.close_project,
-        A.QUIT: win.close, A.UNDO: win.undo, A.REDO: win.redo, A.HISTORY: win.show_history,
+        A.QUIT: win.close, A.UNDO: win.undo, A.REDO: win.redo, A.HISTORY: lambda: (win.history_dock.show(), win.history_dock.raise_()),
         A.FIND: lambda: finding.show_find(win),
         A.FIND_PROJECT: lambda: finding.show_project_search(win), A.SCHEMA: win.show_schema,
         A.DELETE_DOC: lambda: delete_document.confirm_delete_document(win),
@@ -30,7 +30,7 @@ def build_actions(win) -> None:
         A.PREV_SUGGESTION: lambda: win.step_suggestion(-1), A.NEXT_DOC: lambda: win.step_document(1),
         A.PREV_DOC: lambda: win.step_document(-1), A.MARK_DONE: win.mark_done,
         A.ZOOM_IN: win.view.zoom_in, A.ZOOM_OUT: win.view.zoom_out, A.ZOOM_RESET: win.view.zoom_reset,
-        A.SHORTCUTS: win.show_shortcuts, A.ABOUT: win.show_about,
+        A.SHORTCUTS: lambda: shortcuts.show_shortcuts(win), A.ABOUT: lambda: shortcuts.show_about(win),
     }
     menubar = win.menuBar()
     for title, specs in A.MENUS:
@@ -115,3 +115,9 @@ def check_content(win, value: str | None) -> None:
 def quote_content(win) -> str:
     """The quote content convention the next pre-annotation uses (the project's, until changed)."""
     return next((v for v, act in win.content_actions.items() if act.isChecked()), DEFAULT_CONTENT)
+
+
+def open_dialog(win) -> None:
+    path = layout.ask_project_path(win)
+    if path:
+        win.open_project(path)

@@ -1,9 +1,10 @@
-"""The F1 sheet: every row of the key map (desktop/app/keymap.py), then the project's label hotkeys."""
+"""Help: the F1 sheet (every row of the key map, desktop/app/keymap.py, then the project's label
+hotkeys) and About."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QDialog, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QMessageBox, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from desktop.app import keymap
 from desktop.core.store import Store
@@ -50,3 +51,15 @@ def shortcuts_dialog(parent: QWidget, store: Store | None) -> QDialog:
     layout.addWidget(table)
     dialog.resize(860, 680)
     return dialog
+
+
+def show_shortcuts(win) -> None:
+    win.shortcuts_dialog = shortcuts_dialog(win, win.store)
+    win.shortcuts_dialog.show()
+
+
+def show_about(win) -> None:
+    from desktop import __version__
+
+    QMessageBox.about(win, "About Claimdesk", f"<b>Claimdesk {__version__}</b><p>An annotation workbench for "
+                      "news: entities, quotes and claims, one SQLite project file.</p>")
