@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from desktop.app.session import Applied
 from desktop.core import edits
+from desktop.core.edits import Edit
 from desktop.core.store import Store
 
 Key = tuple[str, int]
@@ -34,9 +35,9 @@ NO_SUGGESTIONS = "No suggestions left in this article"
 
 
 class _Doer(Protocol):
-    def do(self, edit: edits.Edit) -> Applied | None: ...
-    def do_many(self, items: Sequence[edits.Edit], label: str) -> Applied | None: ...
-    def do_then(self, first: edits.Edit, then: Callable[[Applied], Sequence[edits.Edit]],
+    def do(self, edit: Edit) -> Applied | None: ...
+    def do_many(self, items: Sequence[Edit], label: str) -> Applied | None: ...
+    def do_then(self, first: Edit, then: Callable[[Applied], Sequence[Edit]],
                 label: str) -> Applied | None: ...
 
 
@@ -45,9 +46,9 @@ class Gesture:
     """What one gesture does: ``edits`` as one undo step (named ``label`` when it is several, or a
     ``then``), and what to do once they applied."""
 
-    edits: tuple[edits.Edit, ...] = ()
+    edits: tuple[Edit, ...] = ()
     label: str = ""
-    then: Callable[[Applied], Sequence[edits.Edit]] | None = None  # more edits from what edits[0] created
+    then: Callable[[Applied], Sequence[Edit]] | None = None  # more edits from what edits[0] created
     select: Key | None = None  # the span (or ("entity", id)) to select afterwards
     select_created: tuple[str, str] | None = None  # (layer, table): select the row the step created
     caret: int | None = None  # collapse the text selection to this offset afterwards
