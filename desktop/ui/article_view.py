@@ -34,25 +34,8 @@ Layers and how they are drawn (paint order: quotes, then claims, then mentions o
 - the selected span: stronger fill and an outline; a selected or hovered quote outlines its
   speaker and cue and draws a connector from the quote to its speaker.
 
-Key map (the view has focus; also exported as ``KEYMAP`` for the cheat sheet):
-
-==========================  =====================================================================
-1 ... 9                     label the selection / selected span with the schema's n-th hotkey label
-Delete, Backspace           delete the selected span
-Enter, A                    accept the selected suggestion
-X, R                        reject the selected suggestion
-Ctrl+Shift+A                accept all suggestions in the article
-Tab, Shift+Tab              next / previous span
-C                           claim from the selection (or the sentence at the cursor)
-Q                           quote from the selection
-S                           set the speaker of the selected quote (selection or next click)
-U                           set the cue of the selected quote
-Shift+Left, Shift+Right     move the selected span's end by one token
-Shift+Alt+Left/Right        move the selected span's start by one token
-Escape                      clear the selection; cancel a pending pick or an edge drag
-Ctrl+= / Ctrl+- / Ctrl+0    zoom in / out / reset (also Ctrl+wheel)
-Arrows, PageUp, PageDown    scroll
-==========================  =====================================================================
+Keys: the view handles the keys that :data:`desktop.app.keymap.KEYMAP` gives a ``request`` (see
+``_request_for``); ``KEYMAP`` here is that table's rows for the article, for the cheat sheet.
 
 Mouse: click a span to select it (the innermost one when nested); drag to select text (snapped to
 whole tokens on release); double-click selects a word; drag the left or right edge of the
@@ -88,6 +71,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QFontMetricsF,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -102,6 +86,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextEdit, QToolTip, QWidget
 
+from desktop.app import keymap
 from desktop.core.text import sentence_spans as split_sentences
 from desktop.core.text import word_spans as token_spans
 
@@ -116,38 +101,33 @@ __all__ = [
 
 Key = tuple[str, int]
 
-#: (key, what it does): the view's key map, for the cheat sheet.
-KEYMAP: list[tuple[str, str]] = [
-    ("1 … 9", "Label the selection or selected span with the n-th hotkey label"),
-    ("Delete / Backspace", "Delete the selected span"),
-    ("Enter / A", "Accept the selected suggestion"),
-    ("X / R", "Reject the selected suggestion"),
-    ("Ctrl+Shift+A", "Accept all suggestions in this article"),
-    ("Tab / Shift+Tab", "Next / previous span"),
-    ("C", "Claim from the selection (or the sentence at the cursor)"),
-    ("Q", "Quote from the selection"),
-    ("S", "Speaker of the selected quote (from the selection or the next click)"),
-    ("U", "Cue of the selected quote"),
-    ("Shift+Left / Shift+Right", "Move the selected span's end by one token"),
-    ("Shift+Alt+Left / Shift+Alt+Right", "Move the selected span's start by one token"),
-    ("Escape", "Clear the selection; cancel a pending pick or an edge drag"),
-    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset (also Ctrl+wheel)"),
-    ("Click", "Select the span under the mouse (innermost when nested)"),
-    ("Drag", "Select text (snapped to whole words)"),
-    ("Double-click", "Select a word"),
-    ("Drag a selected span's edge", "Resize the span"),
-]
+#: (keys, what they do) while the article has focus, from the one key map (desktop/app/keymap.py).
+KEYMAP: list[tuple[str, str]] = [(b.shown or " / ".join(b.keys), b.what) for b in keymap.KEYMAP
+                                 if b.where in (keymap.ARTICLE, keymap.CLAIM) or b.request]
 
-#: Plain letter keys -> request names (no Ctrl/Alt).
-_LETTER_KEYS: dict[int, str] = {
-    Qt.Key.Key_A: "accept",
-    Qt.Key.Key_X: "reject",
-    Qt.Key.Key_R: "reject",
-    Qt.Key.Key_C: "claim",
-    Qt.Key.Key_Q: "quote",
-    Qt.Key.Key_S: "speaker",
-    Qt.Key.Key_U: "cue",
-}
+
+_KEYS: dict[tuple[int, int], tuple[str, int]] = {}
+
+
+def _key_table() -> dict[tuple[int, int], tuple[str, int]]:
+    """(Qt key, modifiers) -> (request, the key's digit or direction), from the key map (read once)."""
+    if _KEYS:
+        return _KEYS
+    table = _KEYS
+    for b in keymap.view_bindings():
+        for text in b.keys:
+            combo = QKeySequence(text)[0]
+            key = combo.key()
+            arg = -1 if key == Qt.Key.Key_Left else 1
+            if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
+                arg = int(key) - int(Qt.Key.Key_0)
+            table[(int(key), int(combo.keyboardModifiers().value))] = (b.request, arg)
+    return table
+
+
+_SHIFT_FREE = {Qt.Key.Key_Plus, Qt.Key.Key_Underscore, Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Return,
+               Qt.Key.Key_Enter, Qt.Key.Key_Escape}  # also with Shift (Ctrl++ is Ctrl+Shift+= on many layouts)
+_ZOOM = {"zoom_in": "in", "zoom_out": "out", "zoom_reset": "reset"}
 
 #: Paint order: lower first (drawn underneath).
 _LAYER_ORDER = {"quote": 0, "claim": 1, "speaker": 2, "cue": 2, "mention": 3}
@@ -1524,40 +1504,27 @@ class ArticleView(QTextEdit):
         return False  # Tab / Shift+Tab are "next" / "prev" span requests
 
     def _request_for(self, event: QKeyEvent) -> tuple[str, object] | None:
+        """What the key map asks of this key press (None: not one of the view's keys)."""
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if ctrl and shift and not alt and key == Qt.Key.Key_A:
-            return ("key", "accept_all")
-        if ctrl and not alt:
-            if key in (Qt.Key.Key_Equal, Qt.Key.Key_Plus):
-                return ("zoom", "in")
-            if key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-                return ("zoom", "out")
-            if key == Qt.Key.Key_0:
-                return ("zoom", "reset")
+        if key == Qt.Key.Key_Backtab:
+            key, mods = Qt.Key.Key_Tab, mods | Qt.KeyboardModifier.ShiftModifier
+        keys = _key_table()
+        found = keys.get((int(key), int(mods.value)))
+        if found is None and key in _SHIFT_FREE and mods & Qt.KeyboardModifier.ShiftModifier:
+            found = keys.get((int(key), int((mods & ~Qt.KeyboardModifier.ShiftModifier).value)))
+        if found is None:
             return None
-        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and shift):
-            return ("key", "prev")
-        if key == Qt.Key.Key_Tab and not alt:
-            return ("key", "next")
-        if shift and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            return ("resize", ("start" if alt else "end", -1 if key == Qt.Key.Key_Left else 1))
-        if alt:
-            return None
-        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not shift:
-            return ("label", int(key) - int(Qt.Key.Key_0))
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return ("key", "delete")
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            return ("key", "accept")
-        if key == Qt.Key.Key_Escape:
+        request, arg = found
+        if request == "label":
+            return ("label", arg)
+        if request in _ZOOM:
+            return ("zoom", _ZOOM[request])
+        if request == "escape":
             return ("escape", None)
-        if key in _LETTER_KEYS and not shift:
-            return ("key", _LETTER_KEYS[key])
-        return None
+        if request in ("resize_end", "resize_start"):
+            return ("resize", (request.removeprefix("resize_"), arg))
+        return ("key", request)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self._request_for(event) is not None:
