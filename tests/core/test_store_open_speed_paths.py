@@ -183,7 +183,7 @@ def test_bulk_insert_only_inside_a_transaction_and_only_project_tables(tmp_path)
 
 
 def test_the_bench_project_is_checked_when_built_and_opens_without_quick_check(tmp_path, quick_checks):
-    from desktop.bench import BenchConfig, build_large_project
+    from desktop.bench.harness import BenchConfig, build_large_project
 
     cfg = BenchConfig(large_docs=30, large_annotations=600, big_words=800, big_spans=60)
     big = build_large_project(tmp_path / "large.claimdesk", cfg)
