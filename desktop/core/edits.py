@@ -257,7 +257,11 @@ class Edit:
         return self.kind.replace("_", " ")
 
     def to_json(self) -> dict[str, Any]:
-        return {"kind": self.kind, **dataclasses.asdict(self)}
+        # Shallow: the fields are plain values, tuples and dicts (json.dumps walks them), so the
+        # deep copy dataclasses.asdict makes is only needed for ChangeSet's RowChanges.  A
+        # pre-annotation's ReplaceSuggestions holds thousands of dicts, and the copy cost more
+        # than writing its rows.
+        return {"kind": self.kind, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)}}
 
 
 _KINDS: dict[str, type[Edit]] = {}
@@ -291,6 +295,9 @@ class ChangeSet(Edit):
 
     def plan(self, p: Plan) -> None:
         p.changes.extend(self.changes)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, **dataclasses.asdict(self)}
 
     def describe(self) -> str:
         return self.label or "changes"
@@ -1237,9 +1244,10 @@ def _audit_row(change: RowChange) -> dict[str, Any]:
 def _record(store: Store, p: Plan, edit: Edit) -> None:
     doc_ids = {c.doc_id for c in p.changes if c.doc_id is not None}
     store.ensure_annotator(p.annotator)
-    edit_json = edit.to_json()
-    if isinstance(edit, ChangeSet):
+    if isinstance(edit, ChangeSet):  # undo/redo: the rows are in ``changes`` below
         edit_json = {"kind": "changes", "label": edit.label, "rows": len(edit.changes)}
+    else:
+        edit_json = edit.to_json()
     store.conn.execute(
         "INSERT INTO history (at, annotator, kind, summary, doc_id, edit, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (p.now, p.annotator, edit.kind, edit.describe(), doc_ids.pop() if len(doc_ids) == 1 else None,
