@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -326,7 +327,7 @@ class EntityTableModel(_RowsModel):
 
     def listed(self) -> list[dict[str, Any]]:
         """The rows in :meth:`Store.entities`' order (by name, then id)."""
-        return sorted(self._rows, key=lambda r: (r["name"], r["id"]))
+        return sorted(self._rows, key=itemgetter("name", "id"))
 
     def sort_key(self, row, column):
         return row["mentions"] if column == 2 else str(self.display(row, column, 0)).lower()
