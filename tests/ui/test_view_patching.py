@@ -81,6 +81,9 @@ def assert_fresh(window) -> None:
         assert rows(mine_model) == rows(model)
     # the speaker picker lists the live entities
     assert window._listed_entities == [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+    combo = window.quotes_panel.entity  # and shows them (its model announces rows, never rebuilds)
+    assert [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())] == \
+        [(None, "— no speaker entity —")] + window._listed_entities
 
 
 def test_gestures_undo_and_redo_leave_every_view_as_a_fresh_one(qtbot, window):
