@@ -388,6 +388,7 @@ class ClaimsPanel(_LayerPanel):
         layout.addLayout(self.form)
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
+        self._claimant_names: list[str] = []
         self.set_label_sets({})
 
     def set_label_sets(self, sets: dict[str, list[str]], hotkeys: dict[tuple[str, str], str] | None = None) -> None:
@@ -407,30 +408,47 @@ class ClaimsPanel(_LayerPanel):
             self.form.addRow(name.replace("_", " ").capitalize(), combo)
         self.claimant = QLineEdit(placeholderText="Who makes the claim")
         self.claimant.editingFinished.connect(self._emit_claimant)
+        self._names_shown = False
         self.form.addRow("Claimant", self.claimant)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("Note (saved when you leave the field)")
         self.note.setFixedHeight(60)
         self.note.installEventFilter(self)
+        self.claimant.installEventFilter(self)  # its completer gets the names when it gets focus
         self.form.addRow("Note", self.note)
         self._sync()
 
     def set_claimant_names(self, names: list[str]) -> None:
+        """The names the claimant field completes (the listed entities'); handed to its completer
+        when the field has focus, so an edit that adds an entity does not refill it every time."""
+        self._claimant_names = names
+        self._names_shown = False
+        if self.claimant.hasFocus():
+            self.claimant_names()
+
+    def claimant_names(self) -> list[str]:
+        """The names the claimant field's completer offers (filled now if they changed)."""
         from PySide6.QtWidgets import QCompleter
 
         completer = self.claimant.completer()
-        if completer is None:  # made once; later lists replace its strings
-            completer = QCompleter(names, self.claimant)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            self.claimant.setCompleter(completer)
-        else:
-            completer.model().setStringList(names)
+        if not self._names_shown:
+            names = self._claimant_names
+            if completer is None:  # made once per field; later lists replace its strings
+                completer = QCompleter(names, self.claimant)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                self.claimant.setCompleter(completer)
+            else:
+                completer.model().setStringList(names)
+            self._names_shown = True
+        return completer.model().stringList()
 
     def eventFilter(self, obj, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if obj is self.note and event.type() == QEvent.Type.FocusOut:
             self._with_id(self._emit_note)
+        elif obj is self.claimant and event.type() == QEvent.Type.FocusIn:
+            self.claimant_names()
         return super().eventFilter(obj, event)
 
     claim_id = _LayerPanel.current_id

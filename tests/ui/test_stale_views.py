@@ -143,6 +143,12 @@ def test_the_speaker_picker_follows_new_merged_and_renamed_entities(qtbot, windo
         undo(qtbot, window)
         assert shown() == listed()
     assert combo.currentData() == lavrov
+    window.claims_dock.raise_()  # clicking the claimant field: its completer offers the same entities
+    field = window.claims_panel.claimant
+    field.setEnabled(True)
+    field.setFocus()
+    qtbot.waitUntil(lambda: field.completer() is not None)
+    assert field.completer().model().stringList() == [e.name for e in store.entities()]
 
 
 def test_the_story_follows_mention_edits_in_any_article(qtbot, window):

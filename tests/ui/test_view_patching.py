@@ -84,6 +84,8 @@ def assert_fresh(window) -> None:
     combo = window.quotes_panel.entity  # and shows them (its model announces rows, never rebuilds)
     assert [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())] == \
         [(None, "— no speaker entity —")] + window._listed_entities
+    # and the claimant field completes their names (filled when the field gets focus)
+    assert window.claims_panel.claimant_names() == [e.name for e in store.entities()]
 
 
 def test_gestures_undo_and_redo_leave_every_view_as_a_fresh_one(qtbot, window):
