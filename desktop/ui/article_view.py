@@ -520,6 +520,7 @@ class ArticleView(QTextEdit):
         self._pick_maxlen = 0
         self._claims: list[SpanItem] = []
         self._claim_starts: list[int] = []
+        self._claim_maxlen = 0  # the longest claim (an upper bound): paint starts no earlier than that
         self._clip: tuple[int, int] = (0, 0)  # Python range on screen, set per paint
         self._entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
         self._entry_starts: list[int] = []
@@ -681,6 +682,7 @@ class ArticleView(QTextEdit):
         self._pick_maxlen = max((e - s for s, e, _ in pick), default=0)
         self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=_claim_order)
         self._claim_starts = [c.start for c in self._claims]
+        self._claim_maxlen = max((c.end - c.start for c in self._claims), default=0)
         self._forget_gone()
         self._rebuild_base()
         self._apply_selections()
@@ -740,6 +742,7 @@ class ArticleView(QTextEdit):
             i = bisect.bisect_left(self._claims, _claim_order(sp), key=_claim_order)
             self._claims.insert(i, sp)
             self._claim_starts.insert(i, sp.start)
+            self._claim_maxlen = max(self._claim_maxlen, sp.end - sp.start)
         for entry in self._entries_of(sp):
             i = bisect.bisect_left(self._entries, _entry_order(entry), key=_entry_order)
             self._entries.insert(i, entry)
@@ -1157,9 +1160,11 @@ class ArticleView(QTextEdit):
         if not self._claims:
             return
         va, vb = self._clip
+        # only the claims that can reach the screen: none starting after it, none ending before it
+        lo = bisect.bisect_left(self._claim_starts, va - self._claim_maxlen)
         hi = bisect.bisect_left(self._claim_starts, vb)
         bar_x = DOC_MARGIN / 2 - 2
-        for sp in self._claims[:hi]:
+        for sp in self._claims[lo:hi]:
             if sp.end <= va:
                 continue
             s, e = sp.start, sp.end
