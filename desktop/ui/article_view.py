@@ -59,7 +59,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import shiboken6
@@ -533,6 +534,8 @@ class ArticleView(QTextEdit):
         self._press_pos: QPoint | None = None
         self._resize: tuple[Key, str] | None = None  # (key, "start"|"end") while dragging an edge
         self._preview: tuple[int, int] | None = None  # live range of the span being resized
+        self._batch_depth = 0  # inside batched(): ExtraSelections are set once, when it ends
+        self._batch_dirty = False
         self._dark = _is_dark(self.palette())
         self._wheel_zoom = 0  # accumulated Ctrl+wheel delta (trackpads send small steps)
         #: How often all spans were rebuilt (set_spans), and how many single spans were patched
@@ -1056,8 +1059,24 @@ class ArticleView(QTextEdit):
         if self._window is None or va < self._window[0] or vb > self._window[1]:
             self._apply_selections()
 
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Several changes in a row (an edit's patched spans, then the span it made selected, the
+        caret moved) set the ExtraSelections once, when the outermost batch ends."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth and self._batch_dirty:
+                self._batch_dirty = False
+                self._apply_selections()
+
     def _apply_selections(self) -> None:
         """Set ExtraSelections for the spans within about a screen of the visible part."""
+        if self._batch_depth:
+            self._batch_dirty = True
+            return
         va, vb = self._visible_qt_range()
         pad = max(vb - va, 1000)
         lo, hi = max(0, va - pad), vb + pad

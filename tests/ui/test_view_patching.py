@@ -191,3 +191,18 @@ def test_a_worker_refresh_and_a_label_colour_rebuild_everything(qtbot, window, p
     window.do(E.EditLabel(person, {"color": "#123456"}))
     assert view.spans_rebuilt == rebuilt + 2
     assert_fresh(window)
+
+
+def test_a_label_key_sets_the_highlights_once(qtbot, window):
+    """The patched spans and the new mention's selection make one ExtraSelections pass (each pass
+    builds a cursor per highlight near the screen), and the view is still a fresh one."""
+    view = window.view
+    view.set_selection(*offsets(window, "Lavrov", 0))
+    passes: list[int] = []
+    set_selections = view.setExtraSelections
+    view.setExtraSelections = lambda sels: (passes.append(len(sels)), set_selections(sels))
+    key(qtbot, window, Qt.Key.Key_1)
+    assert mention_at(window, *offsets(window, "Lavrov", 0)) is not None
+    assert len(passes) == 1
+    del view.setExtraSelections
+    assert_fresh(window)
