@@ -84,8 +84,7 @@ def _say(message: str) -> Gesture:
 
 
 def _overlapping_mentions(store: Store, doc_id: int, selection: Selection) -> list:
-    return [m for m in store.mentions(doc_id, include_rejected=False)
-            if m.start < selection[1] and selection[0] < m.end]
+    return store.mentions_overlapping(doc_id, selection[0], selection[1])
 
 
 # Labels ---------------------------------------------------------------------------------------------

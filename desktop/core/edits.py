@@ -348,13 +348,18 @@ def _find_entity(p: Plan, names: Sequence[str], label: str | None) -> int | None
         where.append("type = ?")
         args.append(label)
     # Only rows whose name or aliases contain each key's longest word can match: SQLite narrows a
-    # large project's entities to a few (its lower() folds ASCII only, so a key with other letters
-    # is looked for among all of them).
+    # large project's entities to a few (its LIKE folds ASCII case only, so a key with other
+    # letters is looked for among all of them).  A LIKE on the stored text is a cheap test per
+    # row; a name or alias with a period or a curly apostrophe (which name_key drops or
+    # straightens, so the word need not be in the stored text as such) is always a candidate.
     words = [max(k.split(" "), key=len) for k in keys]
     if all(w.isascii() for w in words):
-        hay = "replace(replace(lower(name || ' ' || aliases), '.', ''), '\u2019', '''')"
-        where.append("(" + " OR ".join(f"instr({hay}, ?) > 0" for _ in words) + ")")
-        args += words
+        odd = " OR ".join(f"instr({col}, '{ch}') > 0" for col in ("name", "aliases") for ch in (".", "\u2019"))
+        like = " OR ".join("name LIKE ? ESCAPE '!' OR aliases LIKE ? ESCAPE '!'" for _ in words)
+        where.append(f"({like} OR {odd})")
+        for w in words:
+            pattern = "%" + w.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%"
+            args += [pattern, pattern]
     sql = "SELECT id FROM entities" + (" WHERE " + " AND ".join(where) if where else "")
     best: tuple[Any, ...] | None = None
     for eid in _planned_ids(p, "entities", sql, args):

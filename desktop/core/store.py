@@ -1634,6 +1634,18 @@ class Store:
                 return
             yield from chunk
 
+    def mentions_overlapping(self, doc_id: int, start: int, end: int, *,
+                             include_rejected: bool = False) -> list[Mention]:
+        """The mentions of ``doc_id`` that share a character with ``[start, end)`` (one that only
+        touches it, ending at ``start`` or starting at ``end``, does not), in :meth:`mentions`'
+        order.  A range on the ``(doc_id, start)`` index: a gesture in a long article reads the
+        few mentions under the selection, not all of them."""
+        sql = "SELECT * FROM mentions WHERE doc_id = ? AND start < ? AND \"end\" > ?"
+        if not include_rejected:
+            sql += " AND status != 'rejected'"
+        rows = self.conn.execute(sql + " ORDER BY start, \"end\", id", (doc_id, end, start))
+        return [row_to_mention(r) for r in rows]
+
     def mention(self, mention_id: int) -> Mention:
         return row_to_mention(self._one("mentions", mention_id))
 

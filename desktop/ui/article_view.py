@@ -59,7 +59,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import shiboken6
@@ -520,6 +521,7 @@ class ArticleView(QTextEdit):
         self._pick_maxlen = 0
         self._claims: list[SpanItem] = []
         self._claim_starts: list[int] = []
+        self._claim_maxlen = 0  # the longest claim (an upper bound): paint starts no earlier than that
         self._clip: tuple[int, int] = (0, 0)  # Python range on screen, set per paint
         self._entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
         self._entry_starts: list[int] = []
@@ -532,6 +534,8 @@ class ArticleView(QTextEdit):
         self._press_pos: QPoint | None = None
         self._resize: tuple[Key, str] | None = None  # (key, "start"|"end") while dragging an edge
         self._preview: tuple[int, int] | None = None  # live range of the span being resized
+        self._batch_depth = 0  # inside batched(): ExtraSelections are set once, when it ends
+        self._batch_dirty = False
         self._dark = _is_dark(self.palette())
         self._wheel_zoom = 0  # accumulated Ctrl+wheel delta (trackpads send small steps)
         #: How often all spans were rebuilt (set_spans), and how many single spans were patched
@@ -681,6 +685,7 @@ class ArticleView(QTextEdit):
         self._pick_maxlen = max((e - s for s, e, _ in pick), default=0)
         self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=_claim_order)
         self._claim_starts = [c.start for c in self._claims]
+        self._claim_maxlen = max((c.end - c.start for c in self._claims), default=0)
         self._forget_gone()
         self._rebuild_base()
         self._apply_selections()
@@ -740,6 +745,7 @@ class ArticleView(QTextEdit):
             i = bisect.bisect_left(self._claims, _claim_order(sp), key=_claim_order)
             self._claims.insert(i, sp)
             self._claim_starts.insert(i, sp.start)
+            self._claim_maxlen = max(self._claim_maxlen, sp.end - sp.start)
         for entry in self._entries_of(sp):
             i = bisect.bisect_left(self._entries, _entry_order(entry), key=_entry_order)
             self._entries.insert(i, entry)
@@ -1053,8 +1059,24 @@ class ArticleView(QTextEdit):
         if self._window is None or va < self._window[0] or vb > self._window[1]:
             self._apply_selections()
 
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Several changes in a row (an edit's patched spans, then the span it made selected, the
+        caret moved) set the ExtraSelections once, when the outermost batch ends."""
+        self._batch_depth += 1
+        try:
+            yield
+        finally:
+            self._batch_depth -= 1
+            if not self._batch_depth and self._batch_dirty:
+                self._batch_dirty = False
+                self._apply_selections()
+
     def _apply_selections(self) -> None:
         """Set ExtraSelections for the spans within about a screen of the visible part."""
+        if self._batch_depth:
+            self._batch_dirty = True
+            return
         va, vb = self._visible_qt_range()
         pad = max(vb - va, 1000)
         lo, hi = max(0, va - pad), vb + pad
@@ -1157,9 +1179,11 @@ class ArticleView(QTextEdit):
         if not self._claims:
             return
         va, vb = self._clip
+        # only the claims that can reach the screen: none starting after it, none ending before it
+        lo = bisect.bisect_left(self._claim_starts, va - self._claim_maxlen)
         hi = bisect.bisect_left(self._claim_starts, vb)
         bar_x = DOC_MARGIN / 2 - 2
-        for sp in self._claims[:hi]:
+        for sp in self._claims[lo:hi]:
             if sp.end <= va:
                 continue
             s, e = sp.start, sp.end

@@ -51,22 +51,23 @@ class GestureSlots:
             if gesture.message:
                 self.statusBar().showMessage(gesture.message, 3000)
             return None
-        applied = gesture.apply(self.session)
-        if applied is None:
-            return None
-        if gesture.caret is not None:
-            self.view.set_selection(gesture.caret, gesture.caret)
-        key = gesture.selection_after(applied)
-        if key and key[0] == "entity":
-            select_id(self.entities_panel.table, key[1])
-        elif key and key[0] == "mention":
-            self.view.select_span(key)  # not the entity's story: a label key stays quick
-        elif key:
-            self.select_key(key)
-        if gesture.message:
-            self.statusBar().showMessage(gesture.message, 5000)
-        if gesture.advance:
-            self.step_suggestion(1, quiet=True)
+        with self.view.batched():  # the patched spans and the selection after: one ExtraSelections pass
+            applied = gesture.apply(self.session)
+            if applied is None:
+                return None
+            if gesture.caret is not None:
+                self.view.set_selection(gesture.caret, gesture.caret)
+            key = gesture.selection_after(applied)
+            if key and key[0] == "entity":
+                select_id(self.entities_panel.table, key[1])
+            elif key and key[0] == "mention":
+                self.view.select_span(key)  # not the entity's story: a label key stays quick
+            elif key:
+                self.select_key(key)
+            if gesture.message:
+                self.statusBar().showMessage(gesture.message, 5000)
+            if gesture.advance:
+                self.step_suggestion(1, quiet=True)
         return applied
 
     def on_span_clicked(self, key) -> None:

@@ -12,6 +12,7 @@ pieces live beside it: ``layout.py`` (the widgets and docks), ``menus.py`` (menu
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -55,6 +56,8 @@ class MainWindow(GestureSlots, QMainWindow):
         self._last_refresh = 0.0
         self._syncing_doc_row = False  # the list follows the shown article; that is no request to show one
         self._listed_entities: list[tuple[int, str]] | None = None  # what the speaker picker lists
+        self._listed_keys: list[tuple[str, int]] = []  # their (name, id), the order they are listed in
+        self._listed_names: dict[int, str] = {}
         self.setWindowTitle("Claimdesk")
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
@@ -173,14 +176,35 @@ class MainWindow(GestureSlots, QMainWindow):
         self.claims_panel.set_label_sets(self.store.claim_label_sets(),
                                          {(lab.label_set, lab.name): lab.hotkey for lab in self.claim_hotkeys})
 
-    def _refresh_entities_lists(self) -> None:
-        """The speaker picker and the claimant completer: rebuilt only when the entities differ."""
-        entities = self.entity_model.listed() if self.store else []  # kept current by the change events
-        listed = [(e["id"], f"{e['name']} ({e['type']})") for e in entities]
+    def _refresh_entities_lists(self, ids: frozenset[int] | None = None) -> None:
+        """The speaker picker and the claimant completer, from the entity model (kept current by
+        the change events).  Given the entities an event changed (``ids``), only their entries
+        move; the lists are rebuilt when it is not known which (or many) changed."""
+        model = self.entity_model
+        if ids is None or self._listed_entities is None or len(ids) > 50:
+            entities = model.listed() if self.store else []
+            listed = [(e["id"], f"{e['name']} ({e['type']})") for e in entities]
+            keys = [(e["name"], e["id"]) for e in entities]
+            names = {eid: name for name, eid in keys}
+        else:
+            listed, keys = list(self._listed_entities), list(self._listed_keys)
+            names = self._listed_names
+            for eid in ids:  # both lists stay in Store.entities()' order, (name, id)
+                name = names.pop(eid, None)
+                if name is not None:
+                    at = bisect.bisect_left(keys, (name, eid))
+                    del keys[at], listed[at]
+                row = model.row_dict(model.row_of(eid))
+                if row is not None:
+                    at = bisect.bisect_left(keys, (row["name"], eid))
+                    keys.insert(at, (row["name"], eid))
+                    listed.insert(at, (eid, f"{row['name']} ({row['type']})"))
+                    names[eid] = row["name"]
+        self._listed_names = names
         if listed != self._listed_entities:
-            self._listed_entities = listed
+            self._listed_entities, self._listed_keys = listed, keys
             self.quotes_panel.set_entities(listed)
-            self.claims_panel.set_claimant_names([e["name"] for e in entities])
+            self.claims_panel.set_claimant_names([name for name, _ in keys])
 
     # Documents ----------------------------------------------------------------------------------------
 
@@ -360,17 +384,18 @@ class MainWindow(GestureSlots, QMainWindow):
         """Bring the models and the article up to date.  When the event names the rows it wrote
         (``ChangeEvent.keys``: the window's own edits, undo and redo), only those rows and spans
         are redone; a ``refresh`` (a worker wrote through its own connection) rebuilds them."""
-        listed = self.entity_model.ids()
         self.doc_model.on_change(event)
         self.entity_model.on_change(event)
         self.quote_model.on_change(event)
         self.claim_model.on_change(event)
         if "labels" in event.tables:
             self._load_schema()
-        # an entity is listed while a live mention links to it: the entity model knows which are
-        if event.tables & {"entities", "mentions"} and (event.rows("entities") != frozenset()
-                                                        or self.entity_model.ids() != listed):
-            self._refresh_entities_lists()
+        # an entity is listed while a live mention links to it: the entity model knows which are,
+        # and the event names every entity written or linked from a written mention (or None)
+        if event.tables & {"entities", "mentions"}:
+            linked = event.linked_rows("entities")
+            if linked is None or linked:
+                self._refresh_entities_lists(linked)
         self._on_story_change(event)
         documents = event.rows("documents")
         if self.doc_id is not None and (not event.doc_ids or self.doc_id in event.doc_ids or "entities" in event.tables):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import json
+from operator import itemgetter
 from typing import Any
 
 from PySide6.QtCore import (
@@ -120,28 +121,38 @@ class _RowsModel(QAbstractTableModel):
         announce the removed, changed and new rows one by one, not a reset (which makes sorting
         proxies and header sizing read every row).  A new row goes where :meth:`row_order` puts
         it, the end for a model whose views sort it themselves; the other rows stay as they are."""
-        for i in range(len(self._rows) - 1, -1, -1):
-            row_id = self._rows[i]["id"]
-            if row_id in ids and row_id not in fresh:
-                self._pos = None
-                self.beginRemoveRows(QModelIndex(), i, i)
-                del self._rows[i]
-                self.endRemoveRows()
+        pos = self._positions()  # looked up by id: the other rows of a long list are not visited
+        gone = sorted((pos[i] for i in ids if i in pos and i not in fresh), reverse=True)
+        for i in gone:
+            self._pos = None
+            self.beginRemoveRows(QModelIndex(), i, i)
+            del self._rows[i]
+            self.endRemoveRows()
+        if gone:
+            pos = self._positions()
         present = set()
-        for i, old in enumerate(self._rows):
-            new = fresh.get(old["id"])
-            if new is not None:
-                present.add(old["id"])
-                if new != old:
+        for row_id, new in fresh.items():
+            i = pos.get(row_id)
+            if i is not None:
+                present.add(row_id)
+                if new != self._rows[i]:
                     self._rows[i] = new
                     self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
         for row in sorted((r for i, r in fresh.items() if i not in present), key=self.row_order):
             at = len(self._rows) if self.order_free else bisect.bisect_right(self._rows, self.row_order(row),
                                                                              key=self.row_order)
-            self._pos = None
+            if at == len(self._rows) and self._pos is not None:
+                self._pos[row["id"]] = at  # appended: the other rows keep their places
+            else:
+                self._pos = None
             self.beginInsertRows(QModelIndex(), at, at)
             self._rows.insert(at, row)
             self.endInsertRows()
+
+    def _positions(self) -> dict[int, int]:
+        if self._pos is None:
+            self._pos = {row["id"]: i for i, row in enumerate(self._rows)}
+        return self._pos
 
     def row_order(self, row: dict[str, Any]) -> Any:
         """Where a row goes among the others (the order :meth:`fetch` returns them in)."""
@@ -326,7 +337,7 @@ class EntityTableModel(_RowsModel):
 
     def listed(self) -> list[dict[str, Any]]:
         """The rows in :meth:`Store.entities`' order (by name, then id)."""
-        return sorted(self._rows, key=lambda r: (r["name"], r["id"]))
+        return sorted(self._rows, key=itemgetter("name", "id"))
 
     def sort_key(self, row, column):
         return row["mentions"] if column == 2 else str(self.display(row, column, 0)).lower()

@@ -5,7 +5,7 @@ Panels show models and emit *requests*; the main window turns requests into edit
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -210,6 +210,70 @@ class _LayerPanel(QWidget):
             fn(self._item_id)
 
 
+NO_SPEAKER = "— no speaker entity —"
+
+
+class SpeakerChoices(QAbstractListModel):
+    """The speaker picker's items: "no speaker entity" (data None), then ``(id, text)`` of each
+    listed entity.  A new list that differs from the shown one by one run of added or removed
+    entities (an edit's new entity, a merge) announces just those rows; anything else resets the
+    model.  Either way Qt builds no item per entity: the picker asks for the rows it shows."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._items: list[tuple[int, str]] = []
+        self._rows: dict[int, int] | None = None  # entity id -> row, built when asked for
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
+        return 0 if parent.isValid() else len(self._items) + 1
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        row = index.row()
+        if not index.isValid() or not 0 <= row <= len(self._items):
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return NO_SPEAKER if row == 0 else self._items[row - 1][1]
+        if role == Qt.ItemDataRole.UserRole:
+            return None if row == 0 else self._items[row - 1][0]
+        return None
+
+    def items(self) -> list[tuple[int, str]]:
+        return list(self._items)
+
+    def row_of(self, entity_id: int | None) -> int:
+        """The row showing ``entity_id`` (0, "no speaker entity", when it is not listed)."""
+        if entity_id is None:
+            return 0
+        if self._rows is None:
+            self._rows = {eid: i + 1 for i, (eid, _) in enumerate(self._items)}
+        return self._rows.get(entity_id, 0)
+
+    def set_items(self, items: list[tuple[int, str]]) -> None:
+        old = self._items
+        if items == old:
+            return
+        self._rows = None
+        n = min(len(old), len(items))
+        head = 0
+        while head < n and old[head] == items[head]:
+            head += 1
+        tail = 0
+        while tail < n - head and old[-1 - tail] == items[-1 - tail]:
+            tail += 1
+        if head + tail == len(old):  # a run inserted at ``head``
+            self.beginInsertRows(QModelIndex(), head + 1, len(items) - tail)
+            self._items = list(items)
+            self.endInsertRows()
+        elif head + tail == len(items):  # a run removed at ``head``
+            self.beginRemoveRows(QModelIndex(), head + 1, len(old) - tail)
+            self._items = list(items)
+            self.endRemoveRows()
+        else:
+            self.beginResetModel()
+            self._items = list(items)
+            self.endResetModel()
+
+
 class QuotesPanel(_LayerPanel):
     """The document's quotes; the selected quote's type, speaker entity, speaker, cue, fragments."""
 
@@ -230,6 +294,9 @@ class QuotesPanel(_LayerPanel):
         self.type.activated.connect(lambda _i: self._emit_type())
         self.entity = QComboBox()
         self.entity.setEditable(False)
+        self.speakers = SpeakerChoices(self.entity)
+        self.entity.setModel(self.speakers)
+        self.entity.view().setUniformItemSizes(True)  # the popup lays out only the rows it shows
         self.entity.activated.connect(lambda _i: self._emit_entity())
         self.pick = QPushButton("Pick speaker (click a mention)")
         self.speaker_sel = QPushButton("Speaker ← selection")
@@ -262,17 +329,14 @@ class QuotesPanel(_LayerPanel):
         self._sync()
 
     def set_entities(self, entities: list[tuple[int, str]]) -> None:
+        """The picker's entities, ``(id, text)`` in order; the chosen one stays chosen while listed."""
         self._entities = entities
         current = self.entity.currentData()
-        self.entity.clear()
-        self.entity.addItem("— no speaker entity —", None)
-        for eid, name in entities:
-            self.entity.addItem(name, eid)
+        self.speakers.set_items(entities)
         self._select_entity(current)
 
     def _select_entity(self, entity_id) -> None:
-        i = self.entity.findData(entity_id)
-        self.entity.setCurrentIndex(max(i, 0))
+        self.entity.setCurrentIndex(self.speakers.row_of(entity_id))
 
     quote_id = _LayerPanel.current_id
     show_quote = _LayerPanel.show_item
@@ -324,6 +388,7 @@ class ClaimsPanel(_LayerPanel):
         layout.addLayout(self.form)
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
+        self._claimant_names: list[str] = []
         self.set_label_sets({})
 
     def set_label_sets(self, sets: dict[str, list[str]], hotkeys: dict[tuple[str, str], str] | None = None) -> None:
@@ -343,26 +408,47 @@ class ClaimsPanel(_LayerPanel):
             self.form.addRow(name.replace("_", " ").capitalize(), combo)
         self.claimant = QLineEdit(placeholderText="Who makes the claim")
         self.claimant.editingFinished.connect(self._emit_claimant)
+        self._names_shown = False
         self.form.addRow("Claimant", self.claimant)
         self.note = QPlainTextEdit()
         self.note.setPlaceholderText("Note (saved when you leave the field)")
         self.note.setFixedHeight(60)
         self.note.installEventFilter(self)
+        self.claimant.installEventFilter(self)  # its completer gets the names when it gets focus
         self.form.addRow("Note", self.note)
         self._sync()
 
     def set_claimant_names(self, names: list[str]) -> None:
+        """The names the claimant field completes (the listed entities'); handed to its completer
+        when the field has focus, so an edit that adds an entity does not refill it every time."""
+        self._claimant_names = names
+        self._names_shown = False
+        if self.claimant.hasFocus():
+            self.claimant_names()
+
+    def claimant_names(self) -> list[str]:
+        """The names the claimant field's completer offers (filled now if they changed)."""
         from PySide6.QtWidgets import QCompleter
 
-        completer = QCompleter(names, self.claimant)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.claimant.setCompleter(completer)
+        completer = self.claimant.completer()
+        if not self._names_shown:
+            names = self._claimant_names
+            if completer is None:  # made once per field; later lists replace its strings
+                completer = QCompleter(names, self.claimant)
+                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+                self.claimant.setCompleter(completer)
+            else:
+                completer.model().setStringList(names)
+            self._names_shown = True
+        return completer.model().stringList()
 
     def eventFilter(self, obj, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if obj is self.note and event.type() == QEvent.Type.FocusOut:
             self._with_id(self._emit_note)
+        elif obj is self.claimant and event.type() == QEvent.Type.FocusIn:
+            self.claimant_names()
         return super().eventFilter(obj, event)
 
     claim_id = _LayerPanel.current_id

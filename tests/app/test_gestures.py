@@ -146,7 +146,8 @@ def test_merge_keeps_the_entity_with_most_mentions(session, hill):
     first = session.store.mention(a.first("mentions")).entity_id
     G.Gesture((E.LinkMention(b.first("mentions"), small),)).apply(session)
     third = G.label_selection(session.store, hill.id, span(hill.text, "Blinken", 5), None, "PERSON").apply(session)
-    G.Gesture((E.LinkMention(third.first("mentions"), first),)).apply(session)
+    if session.store.mention(third.first("mentions")).entity_id != first:  # (its text names it: linked already)
+        G.Gesture((E.LinkMention(third.first("mentions"), first),)).apply(session)
     g = G.merge_entities(session.store, [small, first])
     assert g.edits == (E.MergeEntities(first, (small,)),) and g.select == ("entity", first)
     assert G.merge_entities(session.store, [first]).message.startswith("Select two")

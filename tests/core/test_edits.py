@@ -190,6 +190,29 @@ def test_rename_keeps_old_name_as_alias(store, sample_doc):
     assert "Antony Blinken" in store.entity(ent.id).aliases
 
 
+@pytest.mark.parametrize(("name", "aliases", "surface"), [
+    ("U.S.", (), "US"),  # periods dropped
+    ("Sean O\u2019Brien", (), "Sean O'Brien"),  # a curly apostrophe straightened
+    ("WALTER SMITH", (), "walter smith"),  # case
+    ("Group_7", (), "group_7"),  # LIKE's wildcards are plain letters in a name
+    ("Fund 100%", (), "fund 100%"),
+    ("Acme!Corp", (), "acme!corp"),
+    ("Sergey Lavrov", ("Lavrov",), "Lavrov"),  # an alias
+    ("The Kremlin", (), "Kremlin"),  # a leading "the"
+])
+def test_a_new_editor_mention_links_to_the_entity_its_text_names(store, name, aliases, surface):
+    """The lookup narrows the entities in SQL before comparing names by name_key: every name
+    name_key equates with the text must still be found (and nothing of another label)."""
+    text = f"Today {surface} said no."
+    E.apply(store, E.AddDocument("d", text))
+    doc = store.document_by_ext_id("d").id
+    other = E.created_ids(E.apply(store, E.AddEntity(name, "ORG")), "entities")[0]  # another label
+    entity = E.created_ids(E.apply(store, E.AddEntity(name, "PERSON", aliases)), "entities")[0]
+    start = text.index(surface)
+    mid = E.created_ids(E.apply(store, E.AddMention(doc, start, start + len(surface), "PERSON")), "mentions")[0]
+    assert store.mention(mid).entity_id == entity != other
+
+
 def test_history_records_who_what_when_from_to(store, sample_doc):
     m_model, *_ = _ids(store, sample_doc)
     E.apply(store, E.RelabelMention(m_model.id, "ORG"))

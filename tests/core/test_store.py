@@ -162,6 +162,32 @@ def test_counts(store, sample_doc):
     assert counts["quotes"] == 1 and counts["claims"] == 1
 
 
+def test_mentions_overlapping_is_exactly_the_mentions_sharing_a_character(store):
+    """The gestures' range query: touching boundaries do not overlap, nested and covering
+    mentions do, rejected ones only when asked, other articles' never."""
+    text = "Antony Blinken met Sergey Lavrov in Geneva on Friday, and Lavrov left."
+    spans = [(0, 6), (0, 14), (7, 14), (19, 32), (26, 32), (36, 42), (58, 64)]
+    ents = tuple({"start": s, "end": e, "label": "PERSON", "origin": "model", "status": "suggested"}
+                 for s, e in spans)
+    E.apply(store, E.AddDocument("a", text, entities=ents))
+    E.apply(store, E.AddDocument("b", text + " (copy)", entities=ents))
+    doc = store.document_by_ext_id("a").id
+    rejected = next(m for m in store.mentions(doc) if (m.start, m.end) == (26, 32))
+    E.apply(store, E.SetStatus("mentions", (rejected.id,), "rejected"))
+    for a in range(len(text) + 1):
+        for b in range(a + 1, len(text) + 1, 3):
+            for live_only in (True, False):
+                want = [m for m in store.mentions(doc, include_rejected=not live_only) if m.start < b and a < m.end]
+                got = store.mentions_overlapping(doc, a, b, include_rejected=not live_only)
+                assert got == want, (a, b)
+    assert [(m.start, m.end) for m in store.mentions_overlapping(doc, 14, 19)] == []  # touches 7-14 and 19-32
+    assert [(m.start, m.end) for m in store.mentions_overlapping(doc, 13, 20)] == [(0, 14), (7, 14), (19, 32)]
+    assert [(m.start, m.end) for m in store.mentions_overlapping(doc, 27, 28)] == [(19, 32)]
+    assert [m.id for m in store.mentions_overlapping(doc, 27, 28, include_rejected=True)] == sorted(
+        [rejected.id, *(m.id for m in store.mentions_overlapping(doc, 27, 28))],
+        key=lambda i: (store.mention(i).start, store.mention(i).end, i))
+
+
 def test_readonly_store_refuses_writes(tmp_path, sample_doc):
     path = sample_doc and tmp_path / "test.claimdesk"
     with Store.open(path, readonly=True) as ro:

@@ -644,3 +644,32 @@ def test_qt_bindings_keep_none_alive():
     for _ in range(100):
         cur.setPosition(0)
     assert sys.getrefcount(None) >= before - 5, "void Qt calls leak references to None (see docstring)"
+
+
+def test_claims_are_painted_only_where_they_reach_the_screen(qtbot):
+    """The claim overlay looks only at claims that can reach the visible part (by bisection on
+    their starts, bounded by the longest claim): a long claim that starts far above the screen
+    and ends on it is still drawn, including one patched in after the spans were set."""
+    v = shown_view(qtbot, 600, 300)
+    text = "\n".join(f"Paragraph {i} says the talks went well, and nothing else." for i in range(300))
+    short = [SpanItem(("claim", i), *find(text, f"Paragraph {i} says"), CLAIM, False) for i in range(0, 300, 3)]
+    long_claim = SpanItem(("claim", 1000), 0, len(text) - 5, CLAIM, False)
+    v.set_document(text, short)
+    v.set_selection(*find(text, "Paragraph 200 says"))  # scrolls there
+    qtbot.waitUntil(lambda: v._visible_range()[0] > len(text) // 2)
+    asked: list[tuple[int, int]] = []
+    measure = v._rects_in
+
+    def counting(s, e, clip):
+        asked.append((s, e))
+        return measure(s, e, clip)
+
+    v._rects_in = counting
+    v.grab()  # paints the view
+    va, vb = v._visible_range()
+    on_screen = {(sp.start, sp.end) for sp in short if sp.end > va and sp.start < vb}
+    assert len(on_screen) > 1 and set(asked) == on_screen  # none of the claims above or below
+    v.patch_spans([long_claim])
+    asked.clear()
+    v.grab()  # paints the view
+    assert set(asked) == on_screen | {(long_claim.start, long_claim.end)}

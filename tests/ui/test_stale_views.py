@@ -103,6 +103,54 @@ def test_a_merge_updates_the_story_and_the_speaker_picker(qtbot, window):
     assert not names_gone()
 
 
+def test_the_speaker_picker_follows_new_merged_and_renamed_entities(qtbot, window):
+    """The picker's rows are patched (a new entity inserts one, a merge removes one, a rename
+    moves one): after each, it lists exactly the live entities and keeps the quote's speaker."""
+    store = window.store
+    combo = window.quotes_panel.entity
+
+    def shown() -> list:
+        return [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
+
+    def listed() -> list:
+        return [(None, "— no speaker entity —")] + [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+
+    lavrov = _entity(window, "Sergey Lavrov", "Sergey Lavrov")
+    s, e = offsets(window, "What we expect is concrete answers to our concrete proposals")
+    quote = E.created_ids(E.apply(store, E.AddQuote(window.doc_id, ((s, e),), type="direct",
+                                                    speaker_entity_id=lavrov)), "quotes")[0]
+    window.select_key(("quote", quote))
+    assert shown() == listed() and combo.currentData() == lavrov
+    announced: list[str] = []
+    model = combo.model()
+    model.rowsInserted.connect(lambda _p, a, b: announced.append(f"+{b - a + 1}"))
+    model.rowsRemoved.connect(lambda _p, a, b: announced.append(f"-{b - a + 1}"))
+    model.modelReset.connect(lambda: announced.append("reset"))
+    window.view.set_selection(*offsets(window, "Blinken", 0))
+    key(qtbot, window, Qt.Key.Key_1)  # a new entity, listed before "Sergey Lavrov"
+    assert shown() == listed() and combo.currentData() == lavrov
+    assert announced == ["+1"]  # one row, not the whole list again
+    blinken = mention_at(window, *offsets(window, "Blinken", 0)).entity_id
+    assert blinken in _picker_entities(window)
+    window.select_key(("quote", quote))
+    window.merge_entities([blinken, lavrov])  # one goes
+    assert shown() == listed() and len({combo.itemData(i) for i in range(combo.count())}) == combo.count()
+    kept = store.quote(quote).speaker_entity_id
+    assert combo.currentData() == kept
+    window.do(E.RenameEntity(kept, "Aaron Example"))  # moves to the top
+    assert shown() == listed() and combo.currentData() == kept
+    for _ in range(3):
+        undo(qtbot, window)
+        assert shown() == listed()
+    assert combo.currentData() == lavrov
+    window.claims_dock.raise_()  # clicking the claimant field: its completer offers the same entities
+    field = window.claims_panel.claimant
+    field.setEnabled(True)
+    field.setFocus()
+    qtbot.waitUntil(lambda: field.completer() is not None)
+    assert field.completer().model().stringList() == [e.name for e in store.entities()]
+
+
 def test_the_story_follows_mention_edits_in_any_article(qtbot, window):
     store = window.store
     lavrov = _entity(window, "Sergey Lavrov", "Sergey Lavrov")

@@ -81,6 +81,11 @@ def assert_fresh(window) -> None:
         assert rows(mine_model) == rows(model)
     # the speaker picker lists the live entities
     assert window._listed_entities == [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+    combo = window.quotes_panel.entity  # and shows them (its model announces rows, never rebuilds)
+    assert [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())] == \
+        [(None, "— no speaker entity —")] + window._listed_entities
+    # and the claimant field completes their names (filled when the field gets focus)
+    assert window.claims_panel.claimant_names() == [e.name for e in store.entities()]
 
 
 def test_gestures_undo_and_redo_leave_every_view_as_a_fresh_one(qtbot, window):
@@ -185,4 +190,19 @@ def test_a_worker_refresh_and_a_label_colour_rebuild_everything(qtbot, window, p
     person = next(r["id"] for r in window.store.label_rows() if r["layer"] == "entity" and r["name"] == "PERSON")
     window.do(E.EditLabel(person, {"color": "#123456"}))
     assert view.spans_rebuilt == rebuilt + 2
+    assert_fresh(window)
+
+
+def test_a_label_key_sets_the_highlights_once(qtbot, window):
+    """The patched spans and the new mention's selection make one ExtraSelections pass (each pass
+    builds a cursor per highlight near the screen), and the view is still a fresh one."""
+    view = window.view
+    view.set_selection(*offsets(window, "Lavrov", 0))
+    passes: list[int] = []
+    set_selections = view.setExtraSelections
+    view.setExtraSelections = lambda sels: (passes.append(len(sels)), set_selections(sels))
+    key(qtbot, window, Qt.Key.Key_1)
+    assert mention_at(window, *offsets(window, "Lavrov", 0)) is not None
+    assert len(passes) == 1
+    del view.setExtraSelections
     assert_fresh(window)
