@@ -7,7 +7,8 @@ it in the ``history`` table (who, when, what, from what to what) and returns the
 :class:`ChangeSet` that restores every row, ids included.  Applying that inverse returns a
 ChangeSet that redoes the edit, so undo and redo never renumber anything.
 
-Invalid edits raise :class:`EditError` (a one-line message) and change nothing.
+Invalid edits raise :class:`EditError` (a one-line message) and change nothing; an edit that
+would change nothing raises its subclass :class:`NothingToChange`, which callers catch by class.
 
 Rules that shape the plans:
 
@@ -32,6 +33,13 @@ from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
 
 class EditError(ValueError):
     """An edit that cannot be applied; nothing was changed."""
+
+
+class NothingToChange(EditError):
+    """The edit would change nothing (no fields given, or every value already as asked).
+
+    Callers for whom that is fine (a rerun of the model that finds every link in place) catch this
+    class, never the message text."""
 
 
 class EditConflictError(EditError):
@@ -811,7 +819,7 @@ class EditQuote(Edit):
     def plan(self, p: Plan) -> None:
         row = p.need("quotes", self.id)
         if not self.fields:
-            raise EditError("nothing to change in the quote")
+            raise NothingToChange("nothing to change in the quote")
         values = _quote_values(p, row["doc_id"], self.fields)
         if "speaker" in self.fields:
             values["speaker_entity_id"] = _speaker_entity(p, row["doc_id"], _optional_span(self.fields["speaker"]))
@@ -907,7 +915,7 @@ class EditClaim(Edit):
     def plan(self, p: Plan) -> None:
         row = p.need("claims", self.id)
         if not self.fields:
-            raise EditError("nothing to change in the claim")
+            raise NothingToChange("nothing to change in the claim")
         p.touch("claims", self.id, **_claim_values(p, row["doc_id"], row, self.fields))
 
     def describe(self) -> str:
@@ -1188,7 +1196,7 @@ def apply(store: Store, edit: Edit, *, record: bool = True) -> ChangeSet:
             p = Plan(store)
             edit.plan(p)
             if not p.changes:
-                raise EditError(f"{edit.describe()}: nothing to change")
+                raise NothingToChange(f"{edit.describe()}: nothing to change")
             for change in p.changes:
                 _write(store, change)
             if record:
