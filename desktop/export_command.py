@@ -24,12 +24,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from desktop.app.export import export
 from desktop.core.formats import FORMAT_NAMES, ExportError, format_help
 from desktop.core.jobs import Job
 from desktop.core.store import ProjectError, Store
+from desktop.paths import find_project
 from desktop.progress import TerminalProgress
 
 # ``export`` is re-exported for callers written before it moved to desktop.app.export.
@@ -73,9 +73,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("note: --seed only matters with --split", file=sys.stderr)
     if getattr(args, "model", None) and args.format != "spacy":
         print("note: --model only matters for the spacy format", file=sys.stderr)
-    project = Path(args.project)
-    if not project.exists() and not project.suffix and project.with_suffix(".claimdesk").exists():
-        project = project.with_suffix(".claimdesk")
+    project = find_project(args.project)  # the one project-suffix rule: ``news`` finds news.claimdesk
     with Store.open(project, readonly=True) as store:
         try:
             summary = export(store, args.format, args.out, status=args.status, documents=args.documents,

@@ -44,7 +44,7 @@ from desktop.core import edits
 from desktop.core.jobs import import_into
 from desktop.core.store import ChangeEvent, ProjectError, Store
 from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
-from desktop.paths import resources_dir
+from desktop.paths import PROJECT_FILTER, is_project_file, project_file, resources_dir
 from desktop.ui import actions as A
 from desktop.ui.article_view import KEYMAP, ArticleView, SpanItem
 from desktop.ui.models import (
@@ -411,12 +411,11 @@ class MainWindow(QMainWindow):
         return True
 
     def new_project(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "New project", str(Path.home() / "story.claimdesk"),
-                                              "Claimdesk projects (*.claimdesk)")
+        path, _ = QFileDialog.getSaveFileName(self, "New project", str(project_file(Path.home() / "story")),
+                                              PROJECT_FILTER)
         if not path:
             return
-        if not path.endswith(".claimdesk"):
-            path += ".claimdesk"
+        path = str(project_file(path))
         try:
             store = Store.create(path)
         except ProjectError as exc:
@@ -426,7 +425,7 @@ class MainWindow(QMainWindow):
         self._remember_recent(str(Path(path).resolve()))
 
     def open_project_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()), "Claimdesk projects (*.claimdesk)")
+        path, _ = QFileDialog.getOpenFileName(self, "Open project", str(Path.home()), PROJECT_FILTER)
         if path:
             self.open_project(path)
 
@@ -1417,7 +1416,7 @@ class MainWindow(QMainWindow):
 
     def dropEvent(self, event) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if len(paths) == 1 and paths[0].endswith(".claimdesk"):
+        if len(paths) == 1 and is_project_file(paths[0]):
             self.open_project(paths[0])
         elif paths:
             self.import_paths(paths)

@@ -1,6 +1,8 @@
-"""The Export dialog lists the registry's formats (desktop.core.formats), with its suffixes."""
+"""The Export dialog lists the registry's formats (desktop.core.formats); File ▸ New follows the suffix rule."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from desktop.core.formats import FORMATS, default_output
 
@@ -28,3 +30,14 @@ def test_the_dialog_lists_every_format_and_suggests_its_suffix(qtbot, window):
     assert dialog.split.isEnabled() and dialog.options()["split"] == "80/10/10"
     assert dialog.out.text() == str(default_output(project, "jsonl", split=True))
     dialog.grab().save("/tmp/oe_export_dialog.png")
+
+
+def test_file_new_names_the_project_by_the_one_suffix_rule(qtbot, window, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QFileDialog
+
+    for typed, created in (("upper.CLAIMDESK", "upper.CLAIMDESK"), ("talks.2024", "talks.2024.claimdesk")):
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=typed, **k: (str(tmp_path / t), ""))
+        window.new_project()
+        assert Path(window.session.path) == tmp_path / created
+        assert (tmp_path / created).is_file()
+    assert not (tmp_path / "upper.CLAIMDESK.claimdesk").exists()
