@@ -27,6 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from desktop.core.interchange import InterchangeError, QuoteRecord, as_pair, quote_from_json
 from desktop.core.model import DOC_STATUSES, LAYERS, QUOTE_TYPES, STATUSES, ImportedDocument
 from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
 
@@ -230,12 +231,17 @@ def _optional_span(value: Any) -> tuple[int, int] | None:
 def _span_pair(value: Any) -> tuple[int, int]:
     """A span given as ``{"start", "end"}`` or a pair; anything else (None too) is an EditError."""
     try:
-        if isinstance(value, dict):
-            return int(value["start"]), int(value["end"])
-        start, end = value
-        return int(start), int(end)
-    except (KeyError, TypeError, ValueError):
-        raise EditError(f"not a span: {value!r}") from None
+        return as_pair(value)
+    except InterchangeError as exc:
+        raise EditError(str(exc)) from None
+
+
+def _quote_record(item: Any, where: str) -> QuoteRecord:
+    """An interchange quote dict (an import's, the model's) decoded by the one codec."""
+    try:
+        return quote_from_json(item, where)
+    except InterchangeError as exc:
+        raise EditError(str(exc)) from None
 
 
 # Edits ---------------------------------------------------------------------------------------------
@@ -1083,11 +1089,11 @@ class AddDocument(Edit):
                                         "entity_id": entity_for(ent.get("entity"), label),
                                         **_imported_prov(p, ent, self.default_origin)})
             _link_mention(p, mid)  # an accepted mention without an entity name gets one by its text
-        for q in self.quotes:
-            speaker_entity = q.get("speaker_entity")
+        for i, q in enumerate(self.quotes):
+            quote = _quote_record(q, f"{self.ext_id}: quotes[{i}]")
+            speaker_entity = quote.speaker_entity
             values = _quote_values(p, doc_id, {
-                "content": q.get("content") or [], "speaker": q.get("speaker"), "cue": q.get("cue"),
-                "type": q.get("type") or "direct", "speaker_resolved": q.get("speaker_resolved"),
+                **quote.edit_fields(),
                 "speaker_entity_id": entity_for(speaker_entity, label_of.get(speaker_entity, "PERSON"))})
             p.insert("quotes", {"doc_id": doc_id, **values, **_imported_prov(p, q, self.default_origin)})
         for c in self.claims:
@@ -1381,15 +1387,16 @@ class ReplaceSuggestions(Edit):
             else:
                 for s, e in _quote_spans(p.store, row):
                     kept_q.add(s, e)
-        for q in self.quotes:
-            content = tuple(sorted(_span_pair(c) for c in q.get("content") or []))
-            if not content or content in rejected_q:
+        for i, q in enumerate(self.quotes):
+            if not q.get("content"):
+                continue
+            fields = _quote_record(q, f"document {self.doc_id}: quotes[{i}]").edit_fields()
+            content = fields["content"]
+            if content in rejected_q:
                 continue
             if any(kept_q.overlaps(s, e) for s, e in content):
                 continue
-            values = _quote_values(p, self.doc_id, {
-                "content": content, "speaker": q.get("speaker"), "cue": q.get("cue"),
-                "type": q.get("type") or "direct", "speaker_resolved": q.get("speaker_resolved")})
+            values = _quote_values(p, self.doc_id, fields)
             if values.get("speaker_start") is not None:  # the speaker span names the speaker entity
                 values["speaker_entity_id"] = _speaker_entity(p, self.doc_id, (values["speaker_start"],
                                                                                values["speaker_end"]))

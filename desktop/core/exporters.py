@@ -208,6 +208,14 @@ from xml.sax.saxutils import quoteattr
 
 from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
 from desktop.core.formats import FORMATS as FORMAT_SPECS
+from desktop.core.interchange import (
+    ClaimRecord,
+    MentionRecord,
+    QuoteRecord,
+    claim_to_json,
+    mention_to_json,
+    quote_to_json,
+)
 from desktop.core.jobs import Job
 from desktop.core.model import EXPORT_MARKER, QUOTE_TYPES, Claim, Document, Mention, Quote, Span
 from desktop.core.oserrors import os_problem
@@ -942,11 +950,6 @@ def _token_range(starts: list[int], ends: list[int], s: int, e: int) -> tuple[in
 # Shared helpers --------------------------------------------------------------------------------------
 
 
-def _prov_json(prov) -> dict[str, Any]:
-    return {"origin": prov.origin, "status": prov.status, "annotator": prov.annotator, "model": prov.model,
-            "created_at": prov.created_at, "updated_at": prov.updated_at}
-
-
 def _meta(doc: Document) -> dict[str, str]:
     fields = (("title", doc.title), ("source", doc.source), ("url", doc.url), ("published", doc.published),
               ("story", doc.story), ("status", doc.status if doc.status != "new" else None))
@@ -999,24 +1002,10 @@ def jsonl_record(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
     """The interchange record of one document (DESIGN.md), with provenance."""
     doc = item.doc
     record: dict[str, Any] = {"id": doc.ext_id, "text": doc.text, "meta": _meta(doc)}
-    record["entities"] = [
-        {"start": m.start, "end": m.end, "label": m.label, "entity": source.name(m.entity_id), **_prov_json(m.prov)}
-        for m in item.mentions
-    ]
-    record["quotes"] = [
-        {"content": [s.to_json() for s in q.content],
-         "speaker": q.speaker.to_json() if q.speaker else None,
-         "speaker_resolved": q.speaker_resolved.to_json() if q.speaker_resolved else None,
-         "speaker_entity": source.name(q.speaker_entity_id),
-         "cue": q.cue.to_json() if q.cue else None,
-         "type": q.type, **_prov_json(q.prov)}
-        for q in item.quotes
-    ]
-    record["claims"] = [
-        {"start": c.start, "end": c.end, "claimant": source.claimant(c), "labels": dict(sorted(c.labels.items())),
-         "note": c.note, **_prov_json(c.prov)}
-        for c in item.claims
-    ]
+    # the shapes and their keys are the interchange codec's (desktop.core.interchange)
+    record["entities"] = [mention_to_json(MentionRecord.from_model(m, source.name)) for m in item.mentions]
+    record["quotes"] = [quote_to_json(QuoteRecord.from_model(q, source.name)) for q in item.quotes]
+    record["claims"] = [claim_to_json(ClaimRecord.from_model(c, source.claimant(c))) for c in item.claims]
     return record
 
 
