@@ -62,6 +62,16 @@ class RowChange:
         row = self.after or self.before or {}
         return self.id if self.table == "documents" else row.get("doc_id")
 
+    @property
+    def links(self) -> set[tuple[str, int]]:
+        """The entities the row points to before or after (their mention counts may change)."""
+        column = _ENTITY_LINKS.get(self.table, "")
+        rows = (self.before, self.after) if column else ()
+        return {("entities", r[column]) for r in rows if r is not None and r.get(column) is not None}
+
+
+_ENTITY_LINKS = {"mentions": "entity_id", "quotes": "speaker_entity_id", "claims": "claimant_entity_id"}
+
 
 # Planning context ------------------------------------------------------------------------------
 
@@ -1183,7 +1193,7 @@ def _write(store: Store, change: RowChange) -> None:
                 f"UPDATE {change.table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE id = ?",
                 [*(change.after[c] for c in cols), change.id],
             )
-    store.touched(change.table, change.doc_id)
+    store.touched(change.table, change.doc_id, change.id, change.links)
 
 
 def _q(col: str) -> str:

@@ -170,15 +170,10 @@ Formats
 Tokens and sentences (CoNLL, Prodigy)
 =====================================
 
-:func:`tokenize` is a regular expression: numbers with inner ``.``/``,`` (``100,000``), words
-(letters, digits, combining accents) with inner hyphens, an apostrophe followed by letters
-(``’s``), and any other single non-space character (punctuation, each emoji code point).  Each
-token is then cut at every boundary of the exported spans, so every span starts and ends on
-token boundaries and offsets stay exact.  :func:`sentences` ends a sentence at a line break, or
-after ``.``, ``!``, ``?``, ``…`` (optionally followed by closing quotes or brackets) followed by
-whitespace and a token that starts with an upper-case letter, a digit or an opening quote —
-except after a known abbreviation (Mr., Gen., U.S. ...) or a single letter (initials), and never
-inside an entity mention.
+:func:`tokenize` and :func:`sentences` are :func:`desktop.core.text.tokenize` and
+:func:`desktop.core.text.token_sentences` (the rules are in that module's docstring).  Each token
+is cut at every boundary of the exported spans, so every span starts and ends on token boundaries
+and offsets stay exact, and a sentence never ends inside an entity mention.
 """
 
 from __future__ import annotations
@@ -220,6 +215,8 @@ from desktop.core.jobs import Job
 from desktop.core.model import EXPORT_MARKER, QUOTE_TYPES, Claim, Document, Mention, Quote, Span
 from desktop.core.oserrors import os_problem
 from desktop.core.store import Store
+from desktop.core.text import token_sentences as sentences
+from desktop.core.text import tokenize
 
 try:
     import fcntl
@@ -847,95 +844,6 @@ def non_overlapping(mentions: Iterable[Mention], spans: Callable[[Mention], tupl
     kept.sort(key=lambda m: (get(m), m.id))
     dropped.sort(key=lambda m: (get(m), m.id))
     return kept, dropped
-
-
-_TOKEN_RE = re.compile(
-    r"\d+(?:[.,]\d+)*"  # 100,000 / 3.5
-    r"|[\w\u0300-\u036f]+(?:[-\u2010\u2011][\w\u0300-\u036f]+)*"  # words, with inner hyphens
-    r"|['\u2019][\w\u0300-\u036f]+"  # ’s, ’t
-    r"|\S"  # anything else, one character at a time
-)
-
-
-def tokenize(text: str, boundaries: Iterable[int] = ()) -> list[tuple[int, int]]:
-    """``(start, end)`` code point offsets of the tokens of ``text``, each cut at ``boundaries``."""
-    cuts = sorted(set(boundaries))
-    tokens: list[tuple[int, int]] = []
-    for match in _TOKEN_RE.finditer(text):
-        start, end = match.span()
-        i = bisect.bisect_right(cuts, start)
-        while i < len(cuts) and cuts[i] < end:
-            tokens.append((start, cuts[i]))
-            start = cuts[i]
-            i += 1
-        tokens.append((start, end))
-    return tokens
-
-
-_TERMINATORS = {".", "!", "?", "…"}
-_CLOSERS = {"”", '"', "’", "'", ")", "]", "»", "›"}
-_OPENERS = {"“", '"', "‘", "'", "(", "[", "«", "‹"}
-_ABBREVIATIONS = {
-    "mr", "mrs", "ms", "mx", "dr", "prof", "gen", "sen", "rep", "gov", "lt", "col", "sgt", "capt", "cmdr",
-    "adm", "maj", "pres", "st", "jr", "sr", "inc", "corp", "co", "ltd", "no", "vs", "etc", "jan", "feb",
-    "mar", "apr", "aug", "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.g", "i.e", "fig",
-}
-
-
-def sentences(text: str, tokens: Sequence[tuple[int, int]], protected: Iterable[tuple[int, int]] = ()
-              ) -> list[tuple[int, int]]:
-    """Split ``tokens`` into sentences: ``(first token index, end token index)`` pairs.
-
-    Rule-based (see the module docstring); a boundary inside a ``protected`` span never splits.
-    """
-    n = len(tokens)
-    if n == 0:
-        return []
-    inside = [False] * (n + 1)  # inside[i]: a protected span covers the gap before token i
-    starts = [t[0] for t in tokens]
-    for s, e in protected:
-        i = bisect.bisect_right(starts, s)
-        j = bisect.bisect_left(starts, e)
-        for k in range(max(i, 1), j):
-            inside[k] = True
-    out = []
-    first = 0
-    for i in range(n - 1):
-        end_i, next_start = tokens[i][1], tokens[i + 1][0]
-        gap = text[end_i:next_start]
-        if inside[i + 1]:
-            continue
-        if "\n" in gap or "\r" in gap:
-            out.append((first, i + 1))
-            first = i + 1
-            continue
-        if not gap:
-            continue
-        tok = text[tokens[i][0] : end_i]
-        j = i
-        if tok in _CLOSERS:
-            while j > first and text[tokens[j][0] : tokens[j][1]] in _CLOSERS and tokens[j - 1][1] == tokens[j][0]:
-                j -= 1
-            tok = text[tokens[j][0] : tokens[j][1]]
-        if tok not in _TERMINATORS:
-            continue
-        nxt = text[next_start : tokens[i + 1][1]]
-        if not (nxt[:1].isupper() or nxt[:1].isdigit() or nxt[:1] in _OPENERS):
-            continue
-        if tok == "." and j > first:
-            prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
-            # the word before the period, with any "U.S"-style dotted run before it
-            k, word = j - 1, prev
-            while k > first and tokens[k - 1][1] == tokens[k][0]:
-                k -= 1
-                word = text[tokens[k][0] : tokens[k][1]] + word
-            adjacent = tokens[j - 1][1] == tokens[j][0]
-            if adjacent and (word.lower() in _ABBREVIATIONS or (len(prev) == 1 and prev.isalpha())):
-                continue
-        out.append((first, i + 1))
-        first = i + 1
-    out.append((first, n))
-    return out
 
 
 def _token_range(starts: list[int], ends: list[int], s: int, e: int) -> tuple[int, int] | None:

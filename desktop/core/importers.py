@@ -159,6 +159,7 @@ from desktop.core.model import (
     ImportedDocument,
     ImportProblem,
 )
+from desktop.core.text import CLOSING_PUNCT, dateline
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -520,7 +521,6 @@ _KEY_FIELDS = {
     "story": "story",
 }
 _LINE_SPLIT_RE = re.compile(r"\r\n|\r|\n")
-_CLOSERS = "\"'”’»)]」』"
 _WIRES = {
     "ap": "AP",
     "associated press": "AP",
@@ -537,10 +537,6 @@ _WIRES = {
     "cnn": "CNN",
     "pa": "PA",
 }
-# "GENEVA (AP) —", "GENEVA, Jan 21 (Reuters) -", "KYIV, Ukraine (AP) —"
-_DATELINE_RE = re.compile(
-    r"[^\W\d_][\w .,'’/-]{0,60}?\s*\((?P<wire>[A-Za-z][A-Za-z. ]{0,20}?)\)\s*(?:—|–|--|-)\s", re.UNICODE
-)
 _TITLE_MAX_CHARS = 200
 _TITLE_MAX_WORDS = 30
 
@@ -559,8 +555,8 @@ def host_of(url: str) -> str | None:
 
 
 def _wire_source(line: str) -> str | None:
-    match = _DATELINE_RE.match(line)
-    if not match:
+    match = dateline(line)  # "GENEVA (AP) —", "GENEVA, Jan 21 (Reuters) -", "KYIV, Ukraine (AP) —"
+    if not match or not match["wire"]:
         return None
     return _WIRES.get(" ".join(match["wire"].lower().replace(".", "").split()))
 
@@ -571,7 +567,7 @@ def _title_candidate(line: str) -> str | None:
         return None
     if not any(ch.isalpha() for ch in line):
         return None
-    last = line.rstrip(_CLOSERS + " ")[-1:]
+    last = line.rstrip(CLOSING_PUNCT + " ")[-1:]
     if last in ".,;:…" or not last:
         return None
     return "exclaims" if last in "?!" else "plain"

@@ -607,11 +607,35 @@ def _try_lock(fh) -> bool:
 
 @dataclass(frozen=True)
 class ChangeEvent:
-    """What one committed transaction changed: which tables and which documents."""
+    """What one committed transaction changed: which tables, which documents and which rows.
+
+    ``keys`` are the ``(table, id)`` of every row written, so a view can patch those rows instead
+    of re-reading everything; ``linked`` are the rows the written rows pointed to before or after
+    the change (a mention's entity: its mention count changed although its row did not).  Both
+    are ``None`` when the rows are not known (an event made outside a transaction, such as a
+    session's ``refresh`` after another connection wrote), and a table written without naming
+    its rows is in ``unkeyed``: for it :meth:`rows` is ``None`` too, and views rebuild as before.
+    """
 
     tables: frozenset[str]
     doc_ids: frozenset[int]
     summary: str = ""
+    keys: frozenset[tuple[str, int]] | None = None
+    linked: frozenset[tuple[str, int]] | None = None
+    unkeyed: frozenset[str] = frozenset()
+
+    def rows(self, table: str) -> frozenset[int] | None:
+        """Ids of the rows of ``table`` written, or None when they are not known."""
+        if self.keys is None or table in self.unkeyed:
+            return None
+        return frozenset(i for t, i in self.keys if t == table)
+
+    def linked_rows(self, table: str) -> frozenset[int] | None:
+        """Ids of the rows of ``table`` written or linked from a written row; None when unknown."""
+        written = self.rows(table)
+        if written is None or self.linked is None:
+            return None
+        return written | {i for t, i in self.linked if t == table}
 
 
 @dataclass
@@ -619,6 +643,13 @@ class _Pending:
     tables: set[str] = field(default_factory=set)
     doc_ids: set[int] = field(default_factory=set)
     summaries: list[str] = field(default_factory=list)
+    keys: set[tuple[str, int]] = field(default_factory=set)
+    linked: set[tuple[str, int]] = field(default_factory=set)
+    unkeyed: set[str] = field(default_factory=set)
+
+    def event(self) -> ChangeEvent:
+        return ChangeEvent(frozenset(self.tables), frozenset(self.doc_ids), "; ".join(self.summaries),
+                           frozenset(self.keys), frozenset(self.linked), frozenset(self.unkeyed))
 
 
 # Row conversion ---------------------------------------------------------------------------------------
@@ -1138,7 +1169,7 @@ class Store:
             pending = self._pending
             if "labels" in pending.tables:
                 self._labels_cache = None
-            event = ChangeEvent(frozenset(pending.tables), frozenset(pending.doc_ids), "; ".join(pending.summaries))
+            event = pending.event()
             for callback in list(self._subscribers):
                 callback(event)
 
@@ -1181,15 +1212,46 @@ class Store:
     def _db_path(self) -> Path:
         return self._lock.db_path if self._lock is not None else Path(os.path.realpath(self.path))
 
-    def touched(self, table: str, doc_id: int | None = None) -> None:
-        """Note inside a transaction what it changed, for the change event."""
-        self._pending.tables.add(table)
+    def touched(self, table: str, doc_id: int | None = None, row_id: int | None = None,
+                linked: Iterable[tuple[str, int]] = ()) -> None:
+        """Note inside a transaction what it changed, for the change event: the table, the
+        document, the row (without ``row_id`` the table's rows count as unknown) and the rows the
+        written row links to before or after (``linked``, e.g. a mention's entities)."""
+        pending = self._pending
+        pending.tables.add(table)
         if doc_id is not None:
-            self._pending.doc_ids.add(doc_id)
+            pending.doc_ids.add(doc_id)
+        if row_id is None:
+            pending.unkeyed.add(table)
+        else:
+            pending.keys.add((table, row_id))
+        pending.linked.update(linked)
 
     def subscribe(self, callback: Callable[[ChangeEvent], None]) -> Callable[[], None]:
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
+
+    # What a view re-reads of the rows a change event names (cheap: only those rows).
+
+    @_named
+    def live_entities(self, ids: Iterable[int]) -> list[Entity]:
+        """Those of the entities ``ids`` that :meth:`entities` lists (a live mention links to them)."""
+        wanted, out = sorted(set(ids)), []
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk:chunk + 500]
+            out += [row_to_entity(r) for r in self.conn.execute(
+                f"SELECT * FROM entities e WHERE id IN ({', '.join('?' * len(part))}) AND {LIVE_ENTITY}", part)]
+        return out
+
+    def mention_counts_of(self, ids: Iterable[int]) -> dict[int, int]:
+        """:meth:`mention_counts` of the entities ``ids`` only."""
+        wanted, counts = sorted(set(ids)), dict[int, int]()
+        for chunk in range(0, len(wanted), 500):
+            part = wanted[chunk:chunk + 500]
+            counts.update(self.conn.execute(
+                f"SELECT entity_id, count(*) FROM mentions WHERE entity_id IN ({', '.join('?' * len(part))}) "
+                "AND status != 'rejected' GROUP BY entity_id", part).fetchall())
+        return counts
 
     # Meta, annotators -----------------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core.interchange import shift_quote_json
+from desktop.core.text import CLOSING_PUNCT, TERMINATORS
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
 
@@ -60,7 +61,7 @@ def annotate_doc(doc: Any, content: str = DEFAULT_CONTENT) -> tuple[list[dict], 
 #: Where a block may end, best first: after a run of blank lines, after a line break, after a
 #: sentence end ("." "!" "?" "…", closing quotes or brackets, then space), after any space.
 _BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’»)\]]*\s+")
+_SENTENCE_END = re.compile(rf"[{TERMINATORS}][{re.escape(CLOSING_PUNCT)}]*\s+")
 _SPACE = re.compile(r"\s+")
 
 

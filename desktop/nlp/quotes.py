@@ -68,6 +68,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from desktop.core.text import DOUBLE_CLOSERS, QUOTE_CLOSERS, QUOTE_MARKS, QUOTE_OPENERS, dateline
+
 # ---------------------------------------------------------------------------------------------
 # lexicon
 
@@ -203,17 +205,10 @@ def lemma_of(word: str) -> str:
 # ---------------------------------------------------------------------------------------------
 # quotation marks
 
-OPENERS = {"“": "curly", "«": "guil", "„": "low", "‹": "sguil", '"': "straight", "‘": "single", "‚": "single"}
-CLOSERS = {
-    "curly": "”",
-    "guil": "»",
-    "low": "“”",
-    "sguil": "›",
-    "straight": '"',
-    "single": "’‘",
-}
-ALL_MARKS = set("“”«»„‹›\"‘’‚")
-DOUBLE_CLOSERS = set("”»\"")
+# the tables are desktop.core.text's, shared with the window and the exports
+OPENERS = QUOTE_OPENERS
+CLOSERS = QUOTE_CLOSERS
+ALL_MARKS = QUOTE_MARKS
 _WORDCH = re.compile(r"\w")
 
 
@@ -1277,9 +1272,6 @@ class _PronounResolver:
 _LEAD_CONNECTORS = frozenset("and but or so yet however also still meanwhile moreover plus".split())
 
 
-_DATELINE = re.compile(r"[A-Z][A-Z.,' ]{2,40}(?:\([^)\n]{1,30}\))?\s*(?:--|[—―–-])\s*")
-
-
 def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     """A reported clause without the narrator's connector: "But the goal is ..." -> "the goal ...".
 
@@ -1288,7 +1280,7 @@ def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     """
     doc, text = ctx.doc, ctx.text
     a, b = span
-    m = _DATELINE.match(text, a, b)
+    m = dateline(text, a, b)
     if m and m.end() < b and (a == 0 or text[a - 1] == "\n"):
         a = m.end()
         span = (a, b)

@@ -1,59 +1,72 @@
-"""Action ids, their menu text and shortcuts, in one place (the cheat sheet reads this too)."""
+"""Action ids and their menu text, tips and icons; their keys come from the one key map
+(:mod:`desktop.app.keymap`), which the F1 sheet, the article view and the README read too."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from desktop.app.keymap import ARTICLE, binding, shortcut
 
 
 @dataclass(frozen=True)
 class ActionSpec:
     id: str
     text: str
-    shortcut: str = ""
     tip: str = ""
     icon: str = ""  # resources/icons/<icon>.svg
 
+    @property
+    def shortcut(self) -> str:
+        """Its key, from the key map (the first key of its binding)."""
+        return shortcut(self.id)
 
-NEW = ActionSpec("file.new", "&New Project…", "Ctrl+N")
-OPEN = ActionSpec("file.open", "&Open Project…", "Ctrl+O")
-IMPORT_FILES = ActionSpec("file.import_files", "&Import Articles…", "Ctrl+I", "Import .txt, .html, .jsonl or brat files", icon="import")
-IMPORT_FOLDER = ActionSpec("file.import_folder", "Import &Folder…", "Ctrl+Shift+I")
-EXPORT = ActionSpec("file.export", "&Export Dataset…", "Ctrl+E", icon="export")
-CLOSE = ActionSpec("file.close", "&Close Project", "Ctrl+W")
-QUIT = ActionSpec("file.quit", "&Quit", "Ctrl+Q")
+    @property
+    def in_article(self) -> bool:
+        """Whether its keys act only while the article has focus (so typing in a field is safe)."""
+        b = binding(self.id)
+        return b is not None and b.where == ARTICLE
 
-UNDO = ActionSpec("edit.undo", "&Undo", "Ctrl+Z", icon="undo")
-REDO = ActionSpec("edit.redo", "&Redo", "Ctrl+Shift+Z", icon="redo")
-HISTORY = ActionSpec("edit.history", "&History", "Ctrl+H", "Every step of this session; click one to go back to it")
-SCHEMA = ActionSpec("edit.schema", "Label &Schema…", "", "Entity labels and claim label sets of this project")
-DELETE_DOC = ActionSpec("edit.delete_document", "&Delete Article…", "",
-                        "Remove the article and its annotations from the project (asks first; Undo brings it back)")
-FIND = ActionSpec("edit.find", "&Find in Article…", "Ctrl+F")
-FIND_PROJECT = ActionSpec("edit.find_project", "Find in &Project…", "Ctrl+Shift+F", icon="search")
 
-ACCEPT = ActionSpec("annotate.accept", "&Accept Suggestion", "Return", icon="accept")
-REJECT = ActionSpec("annotate.reject", "&Reject Suggestion", "X", icon="reject")
-ACCEPT_ALL = ActionSpec("annotate.accept_all", "Accept &All in Article", "Ctrl+Shift+A", icon="accept-all")
-DELETE = ActionSpec("annotate.delete", "&Delete Annotation", "Del")
-NEW_CLAIM = ActionSpec("annotate.claim", "Mark &Claim (selection or sentence)", "C", icon="claim")
-CLAIM_SENTENCE = ActionSpec("annotate.claim_sentence", "Mark the &Sentence at the Cursor as Claim", "Shift+C")
-NEW_QUOTE = ActionSpec("annotate.quote", "Mark &Quote from Selection", "Q", icon="quote")
+NEW = ActionSpec("file.new", "&New Project…")
+OPEN = ActionSpec("file.open", "&Open Project…")
+IMPORT_FILES = ActionSpec("file.import_files", "&Import Articles…", tip="Import .txt, .html, .jsonl or brat files", icon="import")
+IMPORT_FOLDER = ActionSpec("file.import_folder", "Import &Folder…")
+EXPORT = ActionSpec("file.export", "&Export Dataset…", icon="export")
+CLOSE = ActionSpec("file.close", "&Close Project")
+QUIT = ActionSpec("file.quit", "&Quit")
+
+UNDO = ActionSpec("edit.undo", "&Undo", icon="undo")
+REDO = ActionSpec("edit.redo", "&Redo", icon="redo")
+HISTORY = ActionSpec("edit.history", "&History", tip="Every step of this session; click one to go back to it")
+SCHEMA = ActionSpec("edit.schema", "Label &Schema…", tip="Entity labels and claim label sets of this project")
+DELETE_DOC = ActionSpec("edit.delete_document", "&Delete Article…",
+                        tip="Remove the article and its annotations from the project (asks first; Undo brings it back)")
+FIND = ActionSpec("edit.find", "&Find in Article…")
+FIND_PROJECT = ActionSpec("edit.find_project", "Find in &Project…", icon="search")
+
+ACCEPT = ActionSpec("annotate.accept", "&Accept Suggestion", icon="accept")
+REJECT = ActionSpec("annotate.reject", "&Reject Suggestion", icon="reject")
+ACCEPT_ALL = ActionSpec("annotate.accept_all", "Accept &All in Article", icon="accept-all")
+DELETE = ActionSpec("annotate.delete", "&Delete Annotation")
+NEW_CLAIM = ActionSpec("annotate.claim", "Mark &Claim (selection or sentence)", icon="claim")
+CLAIM_SENTENCE = ActionSpec("annotate.claim_sentence", "Mark the &Sentence at the Cursor as Claim")
+NEW_QUOTE = ActionSpec("annotate.quote", "Mark &Quote from Selection", icon="quote")
 SET_SPEAKER = ActionSpec("annotate.speaker", "Set &Speaker (in a quote: start; then select or click the speaker)",
-                         "S", icon="speaker")
-SET_CUE = ActionSpec("annotate.cue", "Set C&ue from Selection", "U")
-PREANNOTATE = ActionSpec("annotate.run_model", "&Pre-annotate Project with spaCy", "Ctrl+R", icon="annotate")
+                         icon="speaker")
+SET_CUE = ActionSpec("annotate.cue", "Set C&ue from Selection")
+PREANNOTATE = ActionSpec("annotate.run_model", "&Pre-annotate Project with spaCy", icon="annotate")
 
-NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next Suggestion", "Tab")
-PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous Suggestion", "Shift+Tab")
-NEXT_DOC = ActionSpec("nav.next_doc", "&Next Article", "Ctrl+PgDown", icon="next-doc")
-PREV_DOC = ActionSpec("nav.prev_doc", "&Previous Article", "Ctrl+PgUp", icon="prev-doc")
-MARK_DONE = ActionSpec("nav.done", "Mark Article &Done", "Ctrl+D", icon="done")
+NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next Suggestion")
+PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous Suggestion")
+NEXT_DOC = ActionSpec("nav.next_doc", "&Next Article", icon="next-doc")
+PREV_DOC = ActionSpec("nav.prev_doc", "&Previous Article", icon="prev-doc")
+MARK_DONE = ActionSpec("nav.done", "Mark Article &Done", icon="done")
 
-ZOOM_IN = ActionSpec("view.zoom_in", "Zoom &In", "Ctrl+=")
-ZOOM_OUT = ActionSpec("view.zoom_out", "Zoom &Out", "Ctrl+-")
-ZOOM_RESET = ActionSpec("view.zoom_reset", "&Actual Size", "Ctrl+0")
+ZOOM_IN = ActionSpec("view.zoom_in", "Zoom &In")
+ZOOM_OUT = ActionSpec("view.zoom_out", "Zoom &Out")
+ZOOM_RESET = ActionSpec("view.zoom_reset", "&Actual Size")
 
-SHORTCUTS = ActionSpec("help.shortcuts", "&Keyboard Shortcuts", "F1")
+SHORTCUTS = ActionSpec("help.shortcuts", "&Keyboard Shortcuts")
 ABOUT = ActionSpec("help.about", "&About Claimdesk")
 
 MENUS: list[tuple[str, list[ActionSpec | None]]] = [
@@ -71,13 +84,3 @@ MENUS: list[tuple[str, list[ActionSpec | None]]] = [
 TOOLBAR: list[ActionSpec | None] = [IMPORT_FILES, EXPORT, None, UNDO, REDO, None, PREV_DOC, NEXT_DOC, MARK_DONE, None,
                                     ACCEPT, REJECT, ACCEPT_ALL, None, NEW_QUOTE, SET_SPEAKER, NEW_CLAIM, None,
                                     PREANNOTATE, FIND_PROJECT]
-
-#: Keys the article view handles itself (they only act while it has focus).
-VIEW_KEYS: list[tuple[str, str]] = [
-    ("1 … 9", "label the selection (or relabel the selected entity) with the schema's label"),
-    ("Shift+←/→", "move the selected span's end by a token"),
-    ("Shift+Alt+←/→", "move the selected span's start by a token"),
-    ("drag an edge", "resize the selected span"),
-    ("double-click", "select a word"),
-    ("Esc", "clear the selection"),
-]

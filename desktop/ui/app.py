@@ -27,7 +27,9 @@ def settle(app, ms: int = 400) -> None:
         time.sleep(0.01)
 
 
-def _application():
+def application():
+    """The QApplication (made on first call) with Claimdesk's names, icon and theme: what the
+    window and the bench's window measurements run in."""
     from PySide6.QtWidgets import QApplication
 
     from desktop.ui.main_window import APP_NAME, ORG_NAME, app_icon, apply_theme
@@ -38,6 +40,9 @@ def _application():
     app.setWindowIcon(app_icon())
     apply_theme(app)
     return app
+
+
+_application = application  # the name run() below has always used
 
 
 def run(project: str | os.PathLike | None, screenshot: str | os.PathLike | None = None) -> int:

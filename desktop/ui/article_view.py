@@ -34,25 +34,8 @@ Layers and how they are drawn (paint order: quotes, then claims, then mentions o
 - the selected span: stronger fill and an outline; a selected or hovered quote outlines its
   speaker and cue and draws a connector from the quote to its speaker.
 
-Key map (the view has focus; also exported as ``KEYMAP`` for the cheat sheet):
-
-==========================  =====================================================================
-1 ... 9                     label the selection / selected span with the schema's n-th hotkey label
-Delete, Backspace           delete the selected span
-Enter, A                    accept the selected suggestion
-X, R                        reject the selected suggestion
-Ctrl+Shift+A                accept all suggestions in the article
-Tab, Shift+Tab              next / previous span
-C                           claim from the selection (or the sentence at the cursor)
-Q                           quote from the selection
-S                           set the speaker of the selected quote (selection or next click)
-U                           set the cue of the selected quote
-Shift+Left, Shift+Right     move the selected span's end by one token
-Shift+Alt+Left/Right        move the selected span's start by one token
-Escape                      clear the selection; cancel a pending pick or an edge drag
-Ctrl+= / Ctrl+- / Ctrl+0    zoom in / out / reset (also Ctrl+wheel)
-Arrows, PageUp, PageDown    scroll
-==========================  =====================================================================
+Keys: the view handles the keys that :data:`desktop.app.keymap.KEYMAP` gives a ``request`` (see
+``_request_for``); ``KEYMAP`` here is that table's rows for the article, for the cheat sheet.
 
 Mouse: click a span to select it (the innermost one when nested); drag to select text (snapped to
 whole tokens on release); double-click selects a word; drag the left or right edge of the
@@ -62,7 +45,8 @@ While the view has focus its keys win over window shortcuts with the same keys (
 ``ShortcutOverride`` for them), so a menu action bound to "A" or "Delete" does not fire twice:
 the main window acts on the view's request signal instead.
 
-Signals (the main window turns them into edits, then calls ``set_spans``):
+Signals (the main window turns them into edits, then calls ``patch_spans`` with the spans of the
+rows the edit changed, or ``set_spans`` with all of them when it cannot say which):
 
 - ``sig_span_clicked(key)``: a click landed on a span (innermost when nested);
 - ``sig_span_selected(key | None)``: the selected span changed by a user gesture (click on a span,
@@ -75,7 +59,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 import shiboken6
@@ -87,6 +71,7 @@ from PySide6.QtGui import (
     QFontDatabase,
     QFontMetricsF,
     QKeyEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -101,6 +86,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextEdit, QToolTip, QWidget
 
+from desktop.app import keymap
+from desktop.core.text import sentence_spans as split_sentences
+from desktop.core.text import word_spans as token_spans
+
 __all__ = [
     "KEYMAP",
     "ArticleView",
@@ -112,38 +101,33 @@ __all__ = [
 
 Key = tuple[str, int]
 
-#: (key, what it does): the view's key map, for the cheat sheet.
-KEYMAP: list[tuple[str, str]] = [
-    ("1 … 9", "Label the selection or selected span with the n-th hotkey label"),
-    ("Delete / Backspace", "Delete the selected span"),
-    ("Enter / A", "Accept the selected suggestion"),
-    ("X / R", "Reject the selected suggestion"),
-    ("Ctrl+Shift+A", "Accept all suggestions in this article"),
-    ("Tab / Shift+Tab", "Next / previous span"),
-    ("C", "Claim from the selection (or the sentence at the cursor)"),
-    ("Q", "Quote from the selection"),
-    ("S", "Speaker of the selected quote (from the selection or the next click)"),
-    ("U", "Cue of the selected quote"),
-    ("Shift+Left / Shift+Right", "Move the selected span's end by one token"),
-    ("Shift+Alt+Left / Shift+Alt+Right", "Move the selected span's start by one token"),
-    ("Escape", "Clear the selection; cancel a pending pick or an edge drag"),
-    ("Ctrl+= / Ctrl+- / Ctrl+0", "Zoom in / out / reset (also Ctrl+wheel)"),
-    ("Click", "Select the span under the mouse (innermost when nested)"),
-    ("Drag", "Select text (snapped to whole words)"),
-    ("Double-click", "Select a word"),
-    ("Drag a selected span's edge", "Resize the span"),
-]
+#: (keys, what they do) while the article has focus, from the one key map (desktop/app/keymap.py).
+KEYMAP: list[tuple[str, str]] = [(b.shown or " / ".join(b.keys), b.what) for b in keymap.KEYMAP
+                                 if b.where in (keymap.ARTICLE, keymap.CLAIM) or b.request]
 
-#: Plain letter keys -> request names (no Ctrl/Alt).
-_LETTER_KEYS: dict[int, str] = {
-    Qt.Key.Key_A: "accept",
-    Qt.Key.Key_X: "reject",
-    Qt.Key.Key_R: "reject",
-    Qt.Key.Key_C: "claim",
-    Qt.Key.Key_Q: "quote",
-    Qt.Key.Key_S: "speaker",
-    Qt.Key.Key_U: "cue",
-}
+
+_KEYS: dict[tuple[int, int], tuple[str, int]] = {}
+
+
+def _key_table() -> dict[tuple[int, int], tuple[str, int]]:
+    """(Qt key, modifiers) -> (request, the key's digit or direction), from the key map (read once)."""
+    if _KEYS:
+        return _KEYS
+    table = _KEYS
+    for b in keymap.view_bindings():
+        for text in b.keys:
+            combo = QKeySequence(text)[0]
+            key = combo.key()
+            arg = -1 if key == Qt.Key.Key_Left else 1
+            if Qt.Key.Key_0 <= key <= Qt.Key.Key_9:
+                arg = int(key) - int(Qt.Key.Key_0)
+            table[(int(key), int(combo.keyboardModifiers().value))] = (b.request, arg)
+    return table
+
+
+_SHIFT_FREE = {Qt.Key.Key_Plus, Qt.Key.Key_Underscore, Qt.Key.Key_Delete, Qt.Key.Key_Backspace, Qt.Key.Key_Return,
+               Qt.Key.Key_Enter, Qt.Key.Key_Escape}  # also with Shift (Ctrl++ is Ctrl+Shift+= on many layouts)
+_ZOOM = {"zoom_in": "in", "zoom_out": "out", "zoom_reset": "reset"}
 
 #: Paint order: lower first (drawn underneath).
 _LAYER_ORDER = {"quote": 0, "claim": 1, "speaker": 2, "cue": 2, "mention": 3}
@@ -197,26 +181,19 @@ class SpanItem:
         return any(s <= pos < e for s, e in self.parts())
 
 
+def _pick_order(t: tuple[int, int, SpanItem]) -> tuple[int, int, Key]:
+    return t[0], t[1], t[2].key
+
+
+def _claim_order(sp: SpanItem) -> tuple[int, Key]:
+    return sp.start, sp.key
+
+
+def _entry_order(en: tuple) -> tuple[int, int, Key, int]:
+    return en[0], en[2], en[3], en[1]
+
+
 # Tokens and sentences (pure functions, no Qt) ------------------------------------------------------
-
-_TOKEN_RE = re.compile(r"[$€£]?\w+(?:[’'\-.,/&]\w+)*(?:(?<=\b\w)\.)?%?")
-_ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st gen sen rep gov lt col sgt capt prof jr sr inc co corp ltd vs etc no jan feb "
-    "mar apr jun jul aug sep sept oct nov dec ft mt rev hon pres maj adm cmdr gens reps sens "
-    "e.g i.e a.m p.m u.s u.k u.n".split()
-)
-
-
-def token_spans(text: str) -> list[tuple[int, int]]:
-    """Word tokens of ``text`` as (start, end): "don’t", "100,000", "U.S.", "Blinken-Lavrov"."""
-    out = []
-    for m in _TOKEN_RE.finditer(text):
-        s, e = m.span()
-        if e < len(text) and text[e] == "." and text[s:e].lower() in _ABBREVIATIONS:
-            e += 1
-        out.append((s, e))
-    return out
-
 
 class _Tokens:
     """Token boundaries of one text with fast lookups."""
@@ -306,6 +283,9 @@ def display_breaks(text: str) -> list[int]:
     what is left of a paragraph longer than ``DISPLAY_PARAGRAPH`` is cut after its last space
     within that length (or at it, when there is none).  Ordinary articles get none.
     """
+    if ("\u2029" not in text and max(map(len, text.split("\n"))) <= DISPLAY_PARAGRAPH
+            and max(map(len, text.split()), default=0) <= DISPLAY_RUN):
+        return []  # the common case, without the regex scans (str.split() and \S agree on whitespace)
     runs: list[int] = []
     for m in _LONG_RUN_RE.finditer(text):
         runs.extend(range(m.start() + DISPLAY_RUN, m.end(), DISPLAY_RUN))
@@ -320,62 +300,6 @@ def display_breaks(text: str) -> list[int]:
                 extra.append(seg)
             seg = b
     return sorted(runs + extra) if extra else runs
-
-
-_SENT_END_RE = re.compile(r"[.!?…]+[\"”’')\]]*(?=\s|$)")
-_CLOSERS = "\"”’')]"
-
-
-def _is_abbreviation(text: str, dot: int) -> bool:
-    """Is the '.' at ``dot`` part of an abbreviation ("Mr.", "U.S.", an initial "J.")?"""
-    s = dot
-    while s > 0 and (text[s - 1].isalnum() or text[s - 1] == "."):
-        s -= 1
-    word = text[s:dot].lower()
-    if not word:
-        return False
-    if word in _ABBREVIATIONS:
-        return True
-    if re.fullmatch(r"(?:\w\.)*\w", word) and len(word.replace(".", "")) <= 3 and "." in word:
-        return True  # u.s, u.n, e.g
-    return len(word) == 1 and word.isalpha() and text[s].isupper()  # an initial: "John F. Kennedy"
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentences of ``text`` as (start, end), whitespace trimmed.
-
-    Rule-based: a sentence ends at ``. ! ? …`` (with any closing quotes or brackets that follow)
-    before whitespace, unless the period ends an abbreviation ("Mr.", "U.S.", an initial) and the
-    next word does not start a new paragraph; line breaks always end a sentence.
-    """
-    out: list[tuple[int, int]] = []
-
-    def add(s: int, e: int) -> None:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s < e:
-            out.append((s, e))
-
-    for para in re.finditer(r"[^\n\u2029]+", text):
-        ps, pe = para.span()
-        seg = ps
-        for m in _SENT_END_RE.finditer(text, ps, pe):
-            punct_end = m.end()
-            core = m.group().rstrip(_CLOSERS)
-            if core == "." and _is_abbreviation(text, m.start()):
-                # "Mr. Blinken" / "the U.S. and" continue; "in the U.S. The" is ambiguous: keep going
-                continue
-            nxt = punct_end
-            while nxt < pe and text[nxt].isspace():
-                nxt += 1
-            if nxt < pe and text[nxt].islower():
-                continue  # "... said “wait!” he added" - not a sentence start
-            add(seg, punct_end)
-            seg = punct_end
-        add(seg, pe)
-    return out
 
 
 # Colours -----------------------------------------------------------------------------------------
@@ -610,6 +534,10 @@ class ArticleView(QTextEdit):
         self._preview: tuple[int, int] | None = None  # live range of the span being resized
         self._dark = _is_dark(self.palette())
         self._wheel_zoom = 0  # accumulated Ctrl+wheel delta (trackpads send small steps)
+        #: How often all spans were rebuilt (set_spans), and how many single spans were patched
+        #: (patch_spans): for tests that an edit redoes only what it changed.
+        self.spans_rebuilt = 0
+        self.spans_patched = 0
 
         self.legend = _Legend()
         self.legend.setFont(self._small_font())
@@ -732,19 +660,14 @@ class ArticleView(QTextEdit):
     def set_spans(self, spans: Sequence[SpanItem]) -> None:
         """Same text, annotations changed: keeps scroll position and text selection."""
         n = len(self._text)
-
-        def clamp(a: int, b: int) -> tuple[int, int]:
-            return max(0, min(a, n)), max(0, min(b, n))
-
-        clean: list[SpanItem] = []
+        clean = []
         for sp in spans:
-            s, e = clamp(sp.start, sp.end)
-            frags = tuple(f for f in (clamp(*f) for f in sp.fragments) if f[1] > f[0])
-            if e <= s and not frags:
-                continue
-            if (s, e) != (sp.start, sp.end) or frags != sp.fragments:
-                sp = replace(sp, start=s, end=e, fragments=frags)
+            if sp.fragments or not 0 <= sp.start < sp.end <= n:  # (most spans are fine as they are)
+                sp = self._clean(sp)
+                if sp is None:
+                    continue
             clean.append(sp)
+        self.spans_rebuilt += 1
         self._spans = clean
         self._by_key = {sp.key: sp for sp in clean}
         self._linked_from = {}
@@ -752,18 +675,98 @@ class ArticleView(QTextEdit):
             for k in sp.links:
                 self._linked_from.setdefault(k, []).append(sp.key)
         pick = [(s, e, sp) for sp in clean for s, e in sp.parts() if e > s]
-        pick.sort(key=lambda t: t[0])
+        pick.sort(key=_pick_order)
         self._pick = pick
         self._pick_starts = [t[0] for t in pick]
         self._pick_maxlen = max((e - s for s, e, _ in pick), default=0)
-        self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=lambda sp: sp.start)
+        self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=_claim_order)
         self._claim_starts = [c.start for c in self._claims]
+        self._forget_gone()
+        self._rebuild_base()
+        self._apply_selections()
+
+    def patch_spans(self, changed: Sequence[SpanItem], removed: Iterable[Key] = ()) -> None:
+        """Same text, a few annotations changed: ``changed`` are added or replace the spans with
+        their keys, ``removed`` keys go.  Only those spans are redone (a long article's other
+        spans are not touched); the result is the same as :meth:`set_spans` with the full list.
+        """
+        news = [c for c in (self._clean(sp) for sp in changed) if c is not None]
+        gone = {sp.key for sp in changed} | set(removed)
+        self.spans_patched += len(gone)
+        for key in gone:
+            old = self._by_key.pop(key, None)
+            if old is not None:
+                self._unindex(old)
+        for sp in news:
+            self._by_key[sp.key] = sp
+            self._index(sp)
+        self._spans = list(self._by_key.values())
+        self._forget_gone()
+        self._window = None
+        self._apply_selections()
+
+    def _clean(self, sp: SpanItem) -> SpanItem | None:
+        """The span clamped to the text; None when nothing of it is left."""
+        n = len(self._text)
+
+        def clamp(a: int, b: int) -> tuple[int, int]:
+            return max(0, min(a, n)), max(0, min(b, n))
+
+        s, e = clamp(sp.start, sp.end)
+        frags = tuple(f for f in (clamp(*f) for f in sp.fragments) if f[1] > f[0])
+        if e <= s and not frags:
+            return None
+        if (s, e) != (sp.start, sp.end) or frags != sp.fragments:
+            sp = replace(sp, start=s, end=e, fragments=frags)
+        return sp
+
+    def _forget_gone(self) -> None:
         if self._selected not in self._by_key:
             self._selected = None
         if self._hover not in self._by_key:
             self._hover = None
-        self._rebuild_base()
-        self._apply_selections()
+
+    def _index(self, sp: SpanItem) -> None:
+        """Add one span to the lookup and paint tables (kept in the order set_spans builds)."""
+        for k in sp.links:
+            self._linked_from.setdefault(k, []).append(sp.key)
+        for s, e in sp.parts():
+            if e > s:
+                i = bisect.bisect_left(self._pick, _pick_order((s, e, sp)), key=_pick_order)
+                self._pick.insert(i, (s, e, sp))
+                self._pick_starts.insert(i, s)
+                self._pick_maxlen = max(self._pick_maxlen, e - s)
+        if sp.layer == "claim":
+            i = bisect.bisect_left(self._claims, _claim_order(sp), key=_claim_order)
+            self._claims.insert(i, sp)
+            self._claim_starts.insert(i, sp.start)
+        for entry in self._entries_of(sp):
+            i = bisect.bisect_left(self._entries, _entry_order(entry), key=_entry_order)
+            self._entries.insert(i, entry)
+            self._entry_starts.insert(i, entry[0])
+            self._entry_maxlen = max(self._entry_maxlen, entry[1] - entry[0])
+
+    def _unindex(self, sp: SpanItem) -> None:
+        """Take one span out of the tables ``_index`` fills (the max lengths stay upper bounds)."""
+        for k in sp.links:
+            keys = self._linked_from.get(k, [])
+            if sp.key in keys:
+                keys.remove(sp.key)
+                if not keys:
+                    del self._linked_from[k]
+        for s, e in sp.parts():
+            if e > s:
+                i = bisect.bisect_left(self._pick, _pick_order((s, e, sp)), key=_pick_order)
+                if i < len(self._pick) and self._pick[i][2].key == sp.key:
+                    del self._pick[i], self._pick_starts[i]
+        if sp.layer == "claim":
+            i = bisect.bisect_left(self._claims, _claim_order(sp), key=_claim_order)
+            if i < len(self._claims) and self._claims[i].key == sp.key:
+                del self._claims[i], self._claim_starts[i]
+        for entry in self._entries_of(sp):
+            i = bisect.bisect_left(self._entries, _entry_order(entry), key=_entry_order)
+            if i < len(self._entries) and self._entries[i][3] == sp.key:
+                del self._entries[i], self._entry_starts[i]
 
     def select_span(self, key: object) -> None:
         """Mark a span selected, scroll it into view and show its links (None clears)."""
@@ -986,27 +989,40 @@ class ArticleView(QTextEdit):
         return fmt
 
     def _rebuild_base(self) -> None:
-        """Paint entries (Qt range, paint order, key, format), sorted by start; built per set_spans.
+        """Paint entries (Qt range, paint order, key, format), sorted by start; built per set_spans
+        (``patch_spans`` inserts and removes single entries in the same order).
 
         ExtraSelections are only made for the entries near the visible part (see
         ``_apply_selections``): QTextEdit lays out every paragraph an ExtraSelection touches when
         it is set, so handing it all spans of a long article would lay out the whole article.
         """
         entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
+        base, limit, extra, at = self._base, self._limit, self._extra_py, bisect.bisect_left
         for sp in self._spans:
             if sp.layer == "claim":
-                continue  # overlay only
-            fmt = self._format(sp.layer, sp.color, sp.suggested, False)
-            order = _LAYER_ORDER.get(sp.layer, 1)
-            for s, e in sp.parts():
-                qa, qb = self._qt(s), self._qt(e)
-                if qb > qa:  # (empty when outside the part shown)
-                    entries.append((qa, qb, order, sp.key, fmt))
-        entries.sort(key=lambda en: en[0])
+                continue
+            if sp.fragments:
+                entries += self._entries_of(sp)
+                continue
+            a, b = min(max(sp.start, base), limit), min(max(sp.end, base), limit)  # _qt, inlined
+            qa, qb = (a - base + at(extra, a), b - base + at(extra, b)) if extra else (a - base, b - base)
+            if qb > qa:
+                entries.append((qa, qb, _LAYER_ORDER.get(sp.layer, 1), sp.key,
+                                self._format(sp.layer, sp.color, sp.suggested, False)))
+        entries.sort(key=_entry_order)
         self._entries = entries
         self._entry_starts = [en[0] for en in entries]
         self._entry_maxlen = max((en[1] - en[0] for en in entries), default=0)
         self._window = None
+
+    def _entries_of(self, sp: SpanItem) -> list[tuple[int, int, int, Key, QTextCharFormat]]:
+        """One span's paint entries in the part shown (claims have none: the overlay draws them)."""
+        if sp.layer == "claim":
+            return []
+        fmt = self._format(sp.layer, sp.color, sp.suggested, False)
+        order = _LAYER_ORDER.get(sp.layer, 1)
+        qt = self._qt
+        return [(qa, qb, order, sp.key, fmt) for qa, qb in ((qt(s), qt(e)) for s, e in sp.parts()) if qb > qa]
 
     def _visible_qt_range(self) -> tuple[int, int]:
         """Qt positions of the first and last paragraphs in the viewport.
@@ -1488,40 +1504,27 @@ class ArticleView(QTextEdit):
         return False  # Tab / Shift+Tab are "next" / "prev" span requests
 
     def _request_for(self, event: QKeyEvent) -> tuple[str, object] | None:
+        """What the key map asks of this key press (None: not one of the view's keys)."""
         key = event.key()
         mods = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        alt = bool(mods & Qt.KeyboardModifier.AltModifier)
-        shift = bool(mods & Qt.KeyboardModifier.ShiftModifier)
-        if ctrl and shift and not alt and key == Qt.Key.Key_A:
-            return ("key", "accept_all")
-        if ctrl and not alt:
-            if key in (Qt.Key.Key_Equal, Qt.Key.Key_Plus):
-                return ("zoom", "in")
-            if key in (Qt.Key.Key_Minus, Qt.Key.Key_Underscore):
-                return ("zoom", "out")
-            if key == Qt.Key.Key_0:
-                return ("zoom", "reset")
+        if key == Qt.Key.Key_Backtab:
+            key, mods = Qt.Key.Key_Tab, mods | Qt.KeyboardModifier.ShiftModifier
+        keys = _key_table()
+        found = keys.get((int(key), int(mods.value)))
+        if found is None and key in _SHIFT_FREE and mods & Qt.KeyboardModifier.ShiftModifier:
+            found = keys.get((int(key), int((mods & ~Qt.KeyboardModifier.ShiftModifier).value)))
+        if found is None:
             return None
-        if key == Qt.Key.Key_Backtab or (key == Qt.Key.Key_Tab and shift):
-            return ("key", "prev")
-        if key == Qt.Key.Key_Tab and not alt:
-            return ("key", "next")
-        if shift and key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            return ("resize", ("start" if alt else "end", -1 if key == Qt.Key.Key_Left else 1))
-        if alt:
-            return None
-        if Qt.Key.Key_1 <= key <= Qt.Key.Key_9 and not shift:
-            return ("label", int(key) - int(Qt.Key.Key_0))
-        if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-            return ("key", "delete")
-        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            return ("key", "accept")
-        if key == Qt.Key.Key_Escape:
+        request, arg = found
+        if request == "label":
+            return ("label", arg)
+        if request in _ZOOM:
+            return ("zoom", _ZOOM[request])
+        if request == "escape":
             return ("escape", None)
-        if key in _LETTER_KEYS and not shift:
-            return ("key", _LETTER_KEYS[key])
-        return None
+        if request in ("resize_end", "resize_start"):
+            return ("resize", (request.removeprefix("resize_"), arg))
+        return ("key", request)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and self._request_for(event) is not None:

@@ -7,6 +7,7 @@ document's quotes and claims).  Each is checked with pytest-qt's ``qtmodeltester
 
 from __future__ import annotations
 
+import bisect
 import json
 from typing import Any
 
@@ -29,6 +30,7 @@ _NO_INDEX = QModelIndex()
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
+_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE, ID_ROLE})
 
 
 def snippet(text: str, limit: int = 90) -> str:
@@ -45,6 +47,7 @@ class _RowsModel(QAbstractTableModel):
         super().__init__(parent)
         self.store = store
         self._rows: list[dict[str, Any]] = []
+        self._pos: dict[int, int] | None = None  # id -> row, made on first use after rows move
 
     # Qt API
     def rowCount(self, parent: _Index = _NO_INDEX) -> int:
@@ -59,6 +62,8 @@ class _RowsModel(QAbstractTableModel):
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        if role not in _ROLES:  # views ask for a dozen roles per cell while they paint
+            return None
         if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(self.columns):
             return None
         row = self._rows[index.row()]
@@ -95,6 +100,7 @@ class _RowsModel(QAbstractTableModel):
         if len(gone) + len(came) > max(50, len(rows) // 10):
             return False
         for i in reversed(gone):
+            self._pos = None
             self.beginRemoveRows(QModelIndex(), i, i)
             del self._rows[i]
             self.endRemoveRows()
@@ -103,10 +109,46 @@ class _RowsModel(QAbstractTableModel):
                 self._rows[i] = new[old["id"]]
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
         if came:
+            self._pos = None
             self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(came) - 1)
             self._rows.extend(came)
             self.endInsertRows()
         return True
+
+    def update_rows(self, ids: set[int] | frozenset[int], fresh: dict[int, dict[str, Any]]) -> None:
+        """Rows ``ids`` were re-read as ``fresh`` (id -> row; an id missing from it: the row went):
+        announce the removed, changed and new rows one by one, not a reset (which makes sorting
+        proxies and header sizing read every row).  A new row goes where :meth:`row_order` puts
+        it, the end for a model whose views sort it themselves; the other rows stay as they are."""
+        for i in range(len(self._rows) - 1, -1, -1):
+            row_id = self._rows[i]["id"]
+            if row_id in ids and row_id not in fresh:
+                self._pos = None
+                self.beginRemoveRows(QModelIndex(), i, i)
+                del self._rows[i]
+                self.endRemoveRows()
+        present = set()
+        for i, old in enumerate(self._rows):
+            new = fresh.get(old["id"])
+            if new is not None:
+                present.add(old["id"])
+                if new != old:
+                    self._rows[i] = new
+                    self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
+        for row in sorted((r for i, r in fresh.items() if i not in present), key=self.row_order):
+            at = len(self._rows) if self.order_free else bisect.bisect_right(self._rows, self.row_order(row),
+                                                                             key=self.row_order)
+            self._pos = None
+            self.beginInsertRows(QModelIndex(), at, at)
+            self._rows.insert(at, row)
+            self.endInsertRows()
+
+    def row_order(self, row: dict[str, Any]) -> Any:
+        """Where a row goes among the others (the order :meth:`fetch` returns them in)."""
+        return row["id"]
+
+    def ids(self) -> list[int]:
+        return [r["id"] for r in self._rows]
 
     # helpers
     def reload(self) -> None:
@@ -122,6 +164,7 @@ class _RowsModel(QAbstractTableModel):
             return
         if self.order_free and self._patch(rows):
             return
+        self._pos = None
         self.beginResetModel()
         self._rows = rows
         self.endResetModel()
@@ -134,10 +177,9 @@ class _RowsModel(QAbstractTableModel):
         return self._rows[row]["id"] if 0 <= row < len(self._rows) else None
 
     def row_of(self, row_id: int) -> int:
-        for i, row in enumerate(self._rows):
-            if row["id"] == row_id:
-                return i
-        return -1
+        if self._pos is None:
+            self._pos = {row["id"]: i for i, row in enumerate(self._rows)}
+        return self._pos.get(row_id, -1)
 
     def row_dict(self, row: int) -> dict[str, Any] | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -178,13 +220,13 @@ class DocumentTableModel(_RowsModel):
             self.reload()
             return
         fresh = {r["id"]: r for r in self.store.document_summaries(event.doc_ids)}
-        known = {r["id"] for r in self._rows}
-        if set(event.doc_ids) - known or len(fresh) != len(event.doc_ids):
+        if any(self.row_of(d) < 0 for d in event.doc_ids) or len(fresh) != len(event.doc_ids):
             self.reload()  # documents were added or removed
             return
-        for i, row in enumerate(self._rows):
-            if row["id"] in fresh:
-                self._rows[i] = fresh[row["id"]]
+        for doc_id, new in fresh.items():
+            i = self.row_of(doc_id)
+            if new != self._rows[i]:  # an edit often leaves the summary as it was
+                self._rows[i] = new
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
 
 
@@ -272,18 +314,34 @@ class EntityTableModel(_RowsModel):
 
     def fetch(self):
         counts = self.store.mention_counts()
-        return [{"id": e.id, "name": e.name, "type": e.type, "aliases": ", ".join(e.aliases),
-                 "mentions": counts.get(e.id, 0)} for e in self.store.entities()]
+        return [self._row(e, counts) for e in self.store.entities()]
+
+    @staticmethod
+    def _row(e, counts: dict[int, int]) -> dict[str, Any]:
+        return {"id": e.id, "name": e.name, "type": e.type, "aliases": ", ".join(e.aliases),
+                "mentions": counts.get(e.id, 0)}
 
     def display(self, row, column, role):
         return (row["name"], row["type"], row["mentions"], row["aliases"])[column]
+
+    def listed(self) -> list[dict[str, Any]]:
+        """The rows in :meth:`Store.entities`' order (by name, then id)."""
+        return sorted(self._rows, key=lambda r: (r["name"], r["id"]))
 
     def sort_key(self, row, column):
         return row["mentions"] if column == 2 else str(self.display(row, column, 0)).lower()
 
     def on_change(self, event: ChangeEvent) -> None:
-        if event.tables & {"entities", "mentions"}:
+        """Re-read the entities the event wrote or whose mentions it changed (all of them when
+        it does not say which)."""
+        if self.store is None or not event.tables & {"entities", "mentions"}:
+            return
+        ids = event.linked_rows("entities")
+        if ids is None or len(ids) > max(50, len(self._rows) // 10):
             self.reload()
+        elif ids:
+            counts = self.store.mention_counts_of(ids)
+            self.update_rows(ids, {e.id: self._row(e, counts) for e in self.store.live_entities(ids)})
 
 
 class _DocumentLayerModel(_RowsModel):
@@ -294,9 +352,17 @@ class _DocumentLayerModel(_RowsModel):
         self.doc_id: int | None = None
         self.text = ""
 
-    def set_document(self, doc_id: int | None, text: str = "") -> None:
+    def set_document(self, doc_id: int | None, text: str = "", items: list | None = None) -> None:
+        """Show the layer of ``doc_id``; ``items`` are its rows when the caller has read them
+        already (all of them, rejected ones included, in the store's order)."""
         self.doc_id, self.text = doc_id, text
-        self.reload()
+        self._items = items
+        try:
+            self.reload()
+        finally:
+            self._items = None
+
+    _items: list | None = None
 
     def fetch(self):
         return [] if self.doc_id is None else self.fetch_doc()
@@ -305,9 +371,33 @@ class _DocumentLayerModel(_RowsModel):
         return []
 
     def on_change(self, event: ChangeEvent) -> None:
-        if self.doc_id is not None and (self.doc_id in event.doc_ids or not event.doc_ids) and event.tables & self.tables:
+        """Re-read the rows of this document the event wrote, or that show an entity it wrote
+        (all of them when it does not say which)."""
+        if self.doc_id is None or not (self.doc_id in event.doc_ids or not event.doc_ids) or not event.tables & self.tables:
+            return
+        ids = event.rows(self.layer)
+        entities = event.rows("entities")
+        if ids is None or entities is None:
             self.reload()
+            return
+        ids = set(ids)
+        if entities:
+            ids |= {r["id"] for r in self._rows if self.entity_of(r) in entities}
+        if len(ids) > max(50, len(self._rows) // 4):
+            self.reload()
+        elif ids:
+            self.update_rows(ids, {r["id"]: r for r in self.fetch_ids(ids) if r is not None})
 
+    def fetch_ids(self, ids: set[int]) -> list[dict[str, Any] | None]:
+        """The rows of ``ids`` that belong to this document (None for the others)."""
+        return []
+
+    def entity_of(self, row: dict[str, Any]) -> int | None:
+        """The entity whose name the row shows."""
+        return None
+
+    #: the store table of the layer, and the tables whose changes can change its rows
+    layer = ""
     tables: frozenset[str] = frozenset()
 
 
@@ -315,8 +405,16 @@ class QuoteTableModel(_DocumentLayerModel):
     columns = ("Speaker", "Type", "Status", "Quote")
     tables = frozenset({"quotes", "entities", "mentions"})
 
+    layer = "quotes"
+
     def fetch_doc(self):
-        quotes = self.store.quotes(self.doc_id)
+        quotes = self._items if self._items is not None else self.store.quotes(self.doc_id)
+        return sorted(self._rows_of(quotes), key=self.row_order)
+
+    def fetch_ids(self, ids):
+        return self._rows_of([q for q in (_read(self.store.quote, i) for i in ids) if q and q.doc_id == self.doc_id])
+
+    def _rows_of(self, quotes) -> list[dict[str, Any]]:
         names = self.store.entity_names(q.speaker_entity_id for q in quotes)
         rows = []
         for q in quotes:
@@ -324,7 +422,13 @@ class QuoteTableModel(_DocumentLayerModel):
             rows.append({"id": q.id, "speaker": speaker, "type": q.type, "status": q.prov.status,
                          "content": " … ".join(snippet(f.text(self.text), 200) for f in q.content),
                          "start": q.content[0].start, "quote": q})
-        return sorted(rows, key=lambda r: r["start"])
+        return rows
+
+    def row_order(self, row):
+        return row["start"], row["id"]
+
+    def entity_of(self, row):
+        return row["quote"].speaker_entity_id
 
     def display(self, row, column, role):
         if column == 3:
@@ -336,12 +440,35 @@ class ClaimTableModel(_DocumentLayerModel):
     columns = ("Claim", "Claimant", "Labels", "Status")
     tables = frozenset({"claims", "entities"})
 
+    layer = "claims"
+
     def fetch_doc(self):
-        return [{"id": c.id, "text": c.span.text(self.text), "claimant": c.claimant or "",
-                 "labels": ", ".join(f"{v}" for _, v in sorted(c.labels.items())), "status": c.prov.status,
-                 "claim": c} for c in self.store.claims(self.doc_id)]
+        claims = self._items if self._items is not None else self.store.claims(self.doc_id)
+        return [self._row(c) for c in claims]
+
+    def fetch_ids(self, ids):
+        return [self._row(c) for c in (_read(self.store.claim, i) for i in ids) if c and c.doc_id == self.doc_id]
+
+    def _row(self, c) -> dict[str, Any]:
+        return {"id": c.id, "text": c.span.text(self.text), "claimant": c.claimant or "",
+                "labels": ", ".join(f"{v}" for _, v in sorted(c.labels.items())), "status": c.prov.status,
+                "claim": c}
+
+    def row_order(self, row):
+        return row["claim"].start, row["id"]
+
+    def entity_of(self, row):
+        return row["claim"].claimant_entity_id
 
     def display(self, row, column, role):
         if column == 0:
             return row["text"] if role == Qt.ItemDataRole.ToolTipRole else snippet(row["text"], 70)
         return (None, row["claimant"], row["labels"], row["status"])[column]
+
+
+def _read(get, row_id: int):
+    """``get(row_id)``, or None when the row is gone."""
+    try:
+        return get(row_id)
+    except KeyError:
+        return None

@@ -1,23 +1,21 @@
-"""Undo/redo for the editor: a ``QUndoStack`` that only stores ``core.edits``.
+"""Undo/redo for the editor: Qt's face of :class:`desktop.app.session.Session`.
 
-:class:`ProjectSession` owns the open project's :class:`~desktop.core.store.Store` and its undo
-stack, and turns the store's change events into one Qt signal.  Every gesture in the window
-becomes ``session.do(edit)``: the edit is applied (and committed) at once, and the command that
-lands on the stack holds only its inverse.  ``do`` returns that inverse, from which
-:func:`desktop.core.edits.created_ids` tells the window which rows the gesture created (never a
-scan for the newest row, which a pre-annotation worker's connection may have written meanwhile).  Undo applies the inverse, which returns the redo, so
-ids never change however often one goes back and forth.
-
-Consecutive resizes of the same span (Shift+arrow presses, or a drag) merge into one step.
+:class:`ProjectSession` wraps the application's session (the store and its undo stack of
+inverses) with what Qt needs: one signal per committed change, one per refused edit, and a
+``QUndoStack`` that mirrors the session's steps, one :class:`EditCommand` per step, so the History
+view and the Undo/Redo actions work as Qt's do.  The commands hold no changes of their own: their
+``undo``/``redo`` call the session's, which apply the stored inverse and keep the redo.  A resize
+the session folds into the previous step is pushed as a command that merges with the top one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from desktop.app.session import Applied, Session
 from desktop.core import edits
 from desktop.core.store import ChangeEvent, Store
 
@@ -25,53 +23,44 @@ _MERGE_RESIZE = 1001
 
 
 class EditCommand(QUndoCommand):
-    """One undo step: the row changes to undo it and, after an undo, those to redo it."""
+    """One step of the session on Qt's stack; undo and redo go through the session."""
 
-    def __init__(self, session: ProjectSession, edit: edits.Edit, inverse: edits.ChangeSet):
-        super().__init__(edit.describe())
+    def __init__(self, session: ProjectSession, label: str, mergeable: bool, merged: bool = False):
+        super().__init__(label)
         self._session = session
-        self._edit = edit
-        self._undo: edits.ChangeSet | None = inverse
-        self._redo: edits.ChangeSet | None = None
+        self._mergeable = mergeable
+        self._merged = merged  # the session folded this one into the step below
         self._applied_once = True
 
     def redo(self) -> None:
         if self._applied_once:  # QUndoStack.push() calls redo(); the edit is already applied
             self._applied_once = False
             return
-        if self._redo is not None:
-            self._undo = self._session.apply_quietly(self._redo)
+        self._session._step("redo")
 
     def undo(self) -> None:
-        if self._undo is not None:
-            self._redo = self._session.apply_quietly(self._undo)
+        self._session._step("undo")
 
     def id(self) -> int:
-        return _MERGE_RESIZE if isinstance(self._edit, (edits.ResizeMention,)) else -1
+        return _MERGE_RESIZE if self._mergeable else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:
-        if not isinstance(other, EditCommand) or other.id() != self.id():
-            return False
-        if not isinstance(other._edit, edits.ResizeMention) or other._edit.id != self._edit.id:
-            return False
-        # Undo the later resize first, then the earlier one: one ChangeSet, in that order.
-        self._undo = edits.ChangeSet(other._undo.changes + self._undo.changes, self._undo.label)
-        self._edit = other._edit
-        return True
+        return isinstance(other, EditCommand) and other._merged
 
 
 class ProjectSession(QObject):
-    """The open project: its store, its undo stack, and one signal per committed change."""
+    """The open project for the window: the application session, its Qt undo stack, signals."""
 
     sig_project_changed = Signal(object)  # ChangeEvent
     sig_edit_failed = Signal(str)
 
-    def __init__(self, store: Store, parent: QObject | None = None):
+    def __init__(self, store: Store | Session, parent: QObject | None = None):
         super().__init__(parent)
-        self.store = store
+        self.core = store if isinstance(store, Session) else Session(store)
+        self.store = self.core.store
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setUndoLimit(0)  # the whole session
-        self._unsubscribe = store.subscribe(self._on_change)
+        self._unsubscribe = self.store.subscribe(self._on_change)
 
     @property
     def path(self):
@@ -80,52 +69,38 @@ class ProjectSession(QObject):
     def _on_change(self, event: ChangeEvent) -> None:
         self.sig_project_changed.emit(event)
 
-    def do(self, edit: edits.Edit) -> edits.ChangeSet | None:
-        """Apply an edit now and put it on the undo stack.  Returns its inverse (what the edit
-        changed, and so the ids it created), or None (and a message) if refused."""
+    def _run(self, fn: Callable[[], Applied | None], mergeable: bool = False) -> Applied | None:
         try:
-            inverse = edits.apply(self.store, edit)
+            applied = fn()
         except edits.EditError as exc:
             self.sig_edit_failed.emit(str(exc))
             return None
-        self.undo_stack.push(EditCommand(self, edit, inverse))
-        return inverse
+        if applied is not None:
+            self.undo_stack.push(EditCommand(self, applied.label, mergeable, applied.merged))
+        return applied
 
-    def do_many(self, items: list[edits.Edit], label: str) -> edits.ChangeSet | None:
-        """Several edits as one undo step (e.g. accept all, apply to all identical mentions);
-        returns their inverse, or None if refused (then none of them is applied)."""
-        if not items:
-            return None
-        try:
-            inverse = edits.apply_many(self.store, items, label)
-        except edits.EditError as exc:
-            self.sig_edit_failed.emit(str(exc))
-            return None
-        self.undo_stack.push(EditCommand(self, edits.ChangeSet((), label), inverse))
-        return inverse
+    def do(self, edit: edits.Edit) -> Applied | None:
+        """Apply an edit now as one undo step: what it applied (its inverse and the ids it created,
+        ``applied.first("mentions")``), or None (and a message) if refused."""
+        return self._run(lambda: self.core.do(edit), isinstance(edit, edits.ResizeMention))
 
-    def do_then(self, first: edits.Edit, then: Callable[[edits.ChangeSet], list[edits.Edit]],
-                label: str) -> edits.ChangeSet | None:
-        """``first``, then the edits ``then(first's inverse)`` makes from what it created (e.g. a new
-        entity, then linking a mention to it), in one transaction and as one undo step; returns the
-        inverse of it all, or None if refused (then nothing is applied)."""
-        try:
-            with self.store.transaction(label):
-                head = edits.apply(self.store, first)
-                rest = edits.apply_many(self.store, then(head), label)
-        except edits.EditError as exc:
-            self.sig_edit_failed.emit(str(exc))
-            return None
-        inverse = edits.ChangeSet(rest.changes + head.changes, f"undo {label}")  # undo the later edits first
-        self.undo_stack.push(EditCommand(self, edits.ChangeSet((), label), inverse))
-        return inverse
+    def do_many(self, items: Sequence[edits.Edit], label: str) -> Applied | None:
+        """Several edits as one undo step; None if there are none or one is refused (then none is
+        applied)."""
+        return self._run(lambda: self.core.do_many(items, label))
 
-    def apply_quietly(self, change: edits.ChangeSet) -> edits.ChangeSet | None:
+    def do_then(self, first: edits.Edit, then: Callable[[Applied], Sequence[edits.Edit]],
+                label: str) -> Applied | None:
+        """``first``, then the edits ``then(applied)`` makes from what it created, as one step."""
+        return self._run(lambda: self.core.do_then(first, then, label))
+
+    def _step(self, kind: str) -> None:
+        step = self.core.steps[self.core.index - 1] if kind == "undo" and self.core.can_undo else None
         try:
-            return edits.apply(self.store, change)
+            self.core.undo() if kind == "undo" else self.core.redo()
         except edits.EditError as exc:
-            self.sig_edit_failed.emit(f"could not {change.describe()}: {exc}")
-            return None
+            label = step.label if step else "that step"
+            self.sig_edit_failed.emit(f"could not {kind} {label}: {exc}")
 
     def refresh(self) -> None:
         """Tell the views that another connection (a worker) changed the project."""
@@ -135,4 +110,4 @@ class ProjectSession(QObject):
     def close(self) -> None:
         self._unsubscribe()
         self.undo_stack.clear()
-        self.store.close()
+        self.core.close()

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from desktop.cli.export import main as export_main
 from desktop.core import edits
 from desktop.core.store import Store
-from desktop.export_command import main as export_main
 from desktop.paths import PROJECT_SUFFIX, ProjectNameError, find_project, is_project_file, project_file
 
 
@@ -55,3 +55,14 @@ def test_export_finds_a_project_named_without_its_suffix_even_with_a_dot_in_the_
     assert export_main([str(tmp_path / "talks.2024"), "--format", "jsonl", "-o", str(tmp_path / "out")]) == 0
     assert "exported 1 document" in capsys.readouterr().out
     assert (tmp_path / "out.jsonl").is_file()
+
+
+def test_claimdesk_new_names_the_project_by_the_rule(tmp_path, capsys):
+    from desktop.cli import main
+
+    assert main(["new", str(tmp_path / "corpus.db")]) == 0
+    assert main(["new", str(tmp_path / "upper.CLAIMDESK")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.endswith(".lock")) == \
+        ["corpus.db.claimdesk", "upper.CLAIMDESK"]
+    assert main(["new", "  "]) == 1
+    assert "is not a file name" in capsys.readouterr().err

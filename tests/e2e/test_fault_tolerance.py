@@ -68,7 +68,7 @@ def guarded(log: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def _corpus_files(folder: Path, n: int) -> list[Path]:
-    from desktop.bench import Corpus
+    from desktop.bench.harness import Corpus
 
     folder.mkdir(parents=True, exist_ok=True)
     corpus = Corpus(seed=7)

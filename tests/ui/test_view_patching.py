@@ -1,0 +1,188 @@
+"""Edits patch the views instead of rebuilding them (issue 11: "edits say what changed").
+
+After every gesture, undo, redo, an edit through the store and a worker's refresh, the article
+view's spans and the models' rows must equal what a view and models built from scratch show,
+and an edit in the article must redo only its own spans (counted, not timed).
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from desktop.core import edits as E
+from desktop.core.store import Store
+from desktop.ui.article_view import ArticleView
+from desktop.ui.models import ClaimTableModel, DocumentTableModel, EntityTableModel, QuoteTableModel
+from tests.ui.test_main_window import click_span, key, mention_at, offsets, redo, undo
+
+pytestmark = pytest.mark.gui
+
+
+def view_state(view: ArticleView) -> dict:
+    """Everything the view draws and hit-tests from, in a comparable form."""
+    return {
+        "spans": {sp.key: sp for sp in view._spans},
+        "by_key": dict(view._by_key),
+        "pick": [(s, e, sp.key) for s, e, sp in view._pick],
+        "pick_starts": list(view._pick_starts),
+        "claims": [sp.key for sp in view._claims],
+        "claim_starts": list(view._claim_starts),
+        "entries": [(qa, qb, order, k, fmt.background().color().name(QColorName), fmt.underlineStyle())
+                    for qa, qb, order, k, fmt in view._entries],
+        "entry_starts": list(view._entry_starts),
+        "linked_from": {k: sorted(v) for k, v in view._linked_from.items()},
+        "selections": view.extra_selection_ranges(),
+    }
+
+
+try:
+    from PySide6.QtGui import QColor
+
+    QColorName = QColor.NameFormat.HexArgb
+except ImportError:  # pragma: no cover
+    QColorName = None
+
+
+def rows(model) -> list:
+    return [model.row_dict(i) for i in range(model.rowCount())]
+
+
+def assert_fresh(window) -> None:
+    """The window's views equal views built from scratch from the project as it is now."""
+    store = window.store
+    # the article view and the window's own span bookkeeping
+    patched_deps = dict(window._span_entities)
+    fresh_spans = window._build_spans()  # (rebuilds _span_entities from the store)
+    assert patched_deps == window._span_entities
+    assert {sp.key: sp for sp in window._spans} == {sp.key: sp for sp in fresh_spans}
+    fresh = ArticleView()
+    fresh.resize(window.view.size())
+    fresh.set_document(window.text, fresh_spans)
+    fresh.verticalScrollBar().setValue(window.view.verticalScrollBar().value())
+    fresh.select_span(window.view.selected_key())
+    window.view._apply_selections()
+    fresh._apply_selections()
+    mine, theirs = view_state(window.view), view_state(fresh)
+    for part in mine:
+        assert mine[part] == theirs[part], part
+    fresh.deleteLater()
+    # the models, row for row
+    docs = DocumentTableModel(store)
+    docs.reload()
+    assert rows(window.doc_model) == rows(docs)
+    entities = EntityTableModel(store)
+    entities.reload()
+    assert sorted(rows(window.entity_model), key=lambda r: r["id"]) == sorted(rows(entities), key=lambda r: r["id"])
+    for layer in (QuoteTableModel, ClaimTableModel):
+        model = layer(store)
+        model.set_document(window.doc_id, window.text)
+        mine_model = window.quote_model if layer is QuoteTableModel else window.claim_model
+        assert rows(mine_model) == rows(model)
+    # the speaker picker lists the live entities
+    assert window._listed_entities == [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+
+
+def test_gestures_undo_and_redo_leave_every_view_as_a_fresh_one(qtbot, window):
+    view = window.view
+    rebuilt = view.spans_rebuilt
+    start, end = offsets(window, "Lavrov", 0)
+    view.set_selection(start, end)
+    key(qtbot, window, Qt.Key.Key_1)  # a new PERSON mention (and its new entity)
+    m = mention_at(window, start, end)
+    assert m is not None
+    assert_fresh(window)
+    click_span(qtbot, window, ("mention", m.id))
+    key(qtbot, window, Qt.Key.Key_2)  # relabel
+    assert_fresh(window)
+    key(qtbot, window, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)  # resize
+    assert window.store.mention(m.id).end > end
+    assert_fresh(window)
+    suggested = sorted((x for x in window.store.mentions(window.doc_id) if x.prov.status == "suggested"),
+                       key=lambda x: x.start)
+    window.select_key(("mention", suggested[0].id))
+    key(qtbot, window, Qt.Key.Key_Return)  # accept
+    assert_fresh(window)
+    key(qtbot, window, Qt.Key.Key_X)  # reject the next one: it leaves the view
+    assert_fresh(window)
+    window.select_key(("mention", m.id))
+    key(qtbot, window, Qt.Key.Key_Delete)
+    assert_fresh(window)
+    for _ in range(6):
+        undo(qtbot, window)
+        assert_fresh(window)
+    for _ in range(6):
+        redo(qtbot, window)
+        assert_fresh(window)
+    assert view.spans_rebuilt == rebuilt  # all of it patched, nothing rebuilt
+
+
+def test_quotes_claims_and_entities_patch_right(qtbot, window):
+    store, view = window.store, window.view
+    rebuilt = view.spans_rebuilt
+    s, e = offsets(window, "What we expect is concrete answers to our concrete proposals")
+    view.set_selection(s, e)
+    key(qtbot, window, Qt.Key.Key_Q)  # a quote
+    assert window.quote_model.rowCount() == 1
+    assert_fresh(window)
+    quote = window.quote_model.row_id(0)
+    lavrov = offsets(window, "Sergey Lavrov")
+    lavrov_mention = mention_at(window, *lavrov)
+    window.do(E.EditQuote(quote, {"speaker": lavrov}))
+    assert_fresh(window)
+    # an entity the quote's speaker and a mention show: renaming it redoes their spans
+    entity = E.created_ids(window.do(E.AddEntity("Sergey V. Lavrov", "PERSON")), "entities")[0]
+    window.do(E.LinkMention(lavrov_mention.id, entity))
+    window.do(E.EditQuote(quote, {"speaker_entity_id": entity}))
+    assert_fresh(window)
+    window.do(E.RenameEntity(entity, "Foreign Minister Lavrov"))
+    assert "Foreign Minister Lavrov" in view._by_key[("quote", quote)].label
+    assert "Foreign Minister Lavrov" in view._by_key[("mention", lavrov_mention.id)].label
+    assert_fresh(window)
+    cs, ce = offsets(window, "Blinken told Lavrov")
+    view.set_selection(cs, ce)
+    key(qtbot, window, Qt.Key.Key_C)  # a claim
+    assert window.claim_model.rowCount() == 1
+    assert_fresh(window)
+    window.do(E.DeleteQuote(quote))
+    assert ("speaker", quote) not in view._by_key and ("quote", quote) not in view._by_key
+    assert_fresh(window)
+    for _ in range(4):
+        undo(qtbot, window)
+        assert_fresh(window)
+    assert view.spans_rebuilt == rebuilt
+    # an edit straight through the store (the same connection) is patched as well
+    E.apply(store, E.AddMention(window.doc_id, cs, cs + len("Blinken"), "PERSON"))
+    assert_fresh(window)
+    assert view.spans_rebuilt == rebuilt
+
+
+def test_an_edit_redoes_only_its_own_spans(qtbot, window):
+    view = window.view
+    before = (view.spans_rebuilt, view.spans_patched)
+    start, end = offsets(window, "told")
+    view.set_selection(start, end)
+    key(qtbot, window, Qt.Key.Key_1)
+    assert mention_at(window, start, end) is not None
+    assert view.spans_rebuilt == before[0]  # no rebuild of every span
+    assert view.spans_patched - before[1] == 1  # the new mention's span, and only it
+    assert len(view._spans) == len(window._build_spans())
+
+
+def test_a_worker_refresh_and_a_label_colour_rebuild_everything(qtbot, window, project):
+    view = window.view
+    rebuilt = view.spans_rebuilt
+    # another connection (as a pre-annotation worker's) writes; the window hears only "refresh"
+    with Store.open(project) as other:
+        s, e = offsets(window, "Blinken told")
+        E.apply(other, E.AddMention(window.doc_id, s, s + len("Blinken"), "PERSON"))
+        E.apply(other, E.SetStatus("mentions", tuple(m.id for m in other.mentions(window.doc_id)
+                                                     if m.prov.status == "suggested"), "accepted"))
+    window.session.refresh()
+    assert view.spans_rebuilt == rebuilt + 1
+    assert_fresh(window)
+    # a label's colour changes every span of it: the event names no rows of the spans
+    person = next(r["id"] for r in window.store.label_rows() if r["layer"] == "entity" and r["name"] == "PERSON")
+    window.do(E.EditLabel(person, {"color": "#123456"}))
+    assert view.spans_rebuilt == rebuilt + 2
+    assert_fresh(window)
