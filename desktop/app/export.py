@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from desktop.core.exporters import ExportSummary, export_project
+from desktop.core.exporters import ExportSummary
+from desktop.core.formats import export_format
 from desktop.core.jobs import Job
 from desktop.core.store import Store
 
-__all__ = ["export"]
+__all__ = ["export", "exporter"]
+
+
+def exporter(fmt: str) -> Callable[..., ExportSummary]:
+    """The function that writes ``fmt``, resolved from the registry's dotted name
+    (:data:`desktop.core.formats.FORMATS`); its module is imported only now, so exporting any
+    format but ``spacy`` never loads spaCy."""
+    module, _, name = export_format(fmt).exporter.partition(":")
+    return getattr(importlib.import_module(module), name)
 
 
 def export(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
            split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
            job: Job | None = None, overwrite: bool = False) -> ExportSummary:
-    """Every format: core formats via :func:`desktop.core.exporters.export_project`, ``spacy`` via
-    :func:`desktop.nlp.spacy_export.export_spacy` (imported only when asked for, so exporting
-    anything else never loads spaCy)."""
-    if fmt == "spacy":
-        from desktop.nlp.spacy_export import export_spacy
-
-        return export_spacy(store, out, status=status, documents=documents, split=split, seed=seed, model=model,
-                            job=job, overwrite=overwrite)
-    return export_project(store, fmt, out, status=status, documents=documents, split=split, seed=seed,
-                          model=model, job=job, overwrite=overwrite)
+    """Write ``store`` to ``out`` in any format of :data:`desktop.core.formats.FORMATS`: core
+    formats through :func:`desktop.core.exporters.export_project`, ``spacy`` through
+    :func:`desktop.nlp.spacy_export.export_spacy`."""
+    return exporter(fmt)(store, out=out, fmt=fmt, status=status, documents=documents, split=split, seed=seed,
+                         model=model, job=job, overwrite=overwrite)

@@ -7,6 +7,8 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.paths import ProjectNameError, project_file
+
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 #: The reader of our output went away (``| head``): 128 + SIGPIPE, what ``cat`` exits with there.
 EXIT_BROKEN_PIPE = 141
@@ -29,10 +31,11 @@ def add_command(sub, name: str, func: Command, help_: str) -> argparse.ArgumentP
 
 
 def project_path(value: str) -> Path:
-    path = Path(value)
-    if not value.strip() or not path.name or path.name in (".", ".."):
-        raise CliError(f"{value!r} is not a file name; give the project one (e.g. news.claimdesk)")
-    return path if path.suffix else path.with_suffix(".claimdesk")
+    """The file ``claimdesk new`` creates: the one project-suffix rule (:func:`desktop.paths.project_file`)."""
+    try:
+        return project_file(value)
+    except ProjectNameError as exc:
+        raise CliError(str(exc)) from None
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

@@ -4,8 +4,9 @@
 [--split 80/10/10 --seed N] [--model M] [--force]``
 
 The work is :func:`desktop.app.export.export` (the dispatch the window's Export dialog uses too);
-this module is the command around it.  The formats and their conventions are documented in :mod:`desktop.core.exporters` (jsonl, conll,
-brat, prodigy, label-studio, csv, claimreview) and :mod:`desktop.nlp.spacy_export` (spacy).
+this module is the command around it.  The formats, their suffixes and descriptions come from the
+one registry, :data:`desktop.core.formats.FORMATS`; their conventions are documented in
+:mod:`desktop.core.exporters` and :mod:`desktop.nlp.spacy_export` (spacy).
 The project is opened read-only, so exporting works while the project is open in the app.
 Prints one summary line (``exported N documents, E entities, Q quotes, C claims; S spans
 adjusted``) and the output path.  ``-o`` must be in a folder that exists; a folder export
@@ -23,18 +24,18 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from desktop.app.export import export
 from desktop.cli.progress import TerminalProgress
-from desktop.core.exporters import FORMATS, ExportError
+from desktop.core.formats import FORMAT_NAMES, ExportError, format_help
 from desktop.core.jobs import Job
 from desktop.core.store import ProjectError, Store
+from desktop.paths import find_project
 
 # ``export`` is re-exported for callers written before it moved to desktop.app.export.
 __all__ = ["ExportError", "add_export_parser", "cmd_export", "export", "main"]
 
-HELP = "export annotations as a dataset: " + ", ".join(FORMATS)
+HELP = "export annotations as a dataset: " + ", ".join(FORMAT_NAMES)
 
 
 def add_export_parser(subparsers) -> None:
@@ -46,7 +47,8 @@ def add_export_parser(subparsers) -> None:
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("project", help="project file")
-    p.add_argument("-f", "--format", required=True, choices=FORMATS, help="output format")
+    p.add_argument("-f", "--format", required=True, choices=FORMAT_NAMES, metavar="FORMAT",
+                   help="output format, and what it writes: " + format_help())
     p.add_argument("-o", "--out", required=True, metavar="OUT",
                    help="output file (a folder for brat, for any format with --split, and for a spacy export of more "
                         "than 1,000 documents or 1,000,000 characters); a bare name gets the format's suffix; "
@@ -71,9 +73,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("note: --seed only matters with --split", file=sys.stderr)
     if getattr(args, "model", None) and args.format != "spacy":
         print("note: --model only matters for the spacy format", file=sys.stderr)
-    project = Path(args.project)
-    if not project.exists() and not project.suffix and project.with_suffix(".claimdesk").exists():
-        project = project.with_suffix(".claimdesk")
+    project = find_project(args.project)  # the one project-suffix rule: ``news`` finds news.claimdesk
     with Store.open(project, readonly=True) as store:
         try:
             summary = export(store, args.format, args.out, status=args.status, documents=args.documents,

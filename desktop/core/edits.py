@@ -7,7 +7,8 @@ it in the ``history`` table (who, when, what, from what to what) and returns the
 :class:`ChangeSet` that restores every row, ids included.  Applying that inverse returns a
 ChangeSet that redoes the edit, so undo and redo never renumber anything.
 
-Invalid edits raise :class:`EditError` (a one-line message) and change nothing.
+Invalid edits raise :class:`EditError` (a one-line message) and change nothing; an edit that
+would change nothing raises its subclass :class:`NothingToChange`, which callers catch by class.
 
 Rules that shape the plans:
 
@@ -26,12 +27,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from desktop.core.interchange import InterchangeError, QuoteRecord, as_pair, quote_from_json
 from desktop.core.model import DOC_STATUSES, LAYERS, QUOTE_TYPES, STATUSES, ImportedDocument
 from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
 
 
 class EditError(ValueError):
     """An edit that cannot be applied; nothing was changed."""
+
+
+class NothingToChange(EditError):
+    """The edit would change nothing (no fields given, or every value already as asked).
+
+    Callers for whom that is fine (a rerun of the model that finds every link in place) catch this
+    class, never the message text."""
 
 
 class EditConflictError(EditError):
@@ -232,12 +241,17 @@ def _optional_span(value: Any) -> tuple[int, int] | None:
 def _span_pair(value: Any) -> tuple[int, int]:
     """A span given as ``{"start", "end"}`` or a pair; anything else (None too) is an EditError."""
     try:
-        if isinstance(value, dict):
-            return int(value["start"]), int(value["end"])
-        start, end = value
-        return int(start), int(end)
-    except (KeyError, TypeError, ValueError):
-        raise EditError(f"not a span: {value!r}") from None
+        return as_pair(value)
+    except InterchangeError as exc:
+        raise EditError(str(exc)) from None
+
+
+def _quote_record(item: Any, where: str) -> QuoteRecord:
+    """An interchange quote dict (an import's, the model's) decoded by the one codec."""
+    try:
+        return quote_from_json(item, where)
+    except InterchangeError as exc:
+        raise EditError(str(exc)) from None
 
 
 # Edits ---------------------------------------------------------------------------------------------
@@ -833,7 +847,7 @@ class EditQuote(Edit):
     def plan(self, p: Plan) -> None:
         row = p.need("quotes", self.id)
         if not self.fields:
-            raise EditError("nothing to change in the quote")
+            raise NothingToChange("nothing to change in the quote")
         values = _quote_values(p, row["doc_id"], self.fields)
         if "speaker" in self.fields:
             values["speaker_entity_id"] = _speaker_entity(p, row["doc_id"], _optional_span(self.fields["speaker"]))
@@ -929,7 +943,7 @@ class EditClaim(Edit):
     def plan(self, p: Plan) -> None:
         row = p.need("claims", self.id)
         if not self.fields:
-            raise EditError("nothing to change in the claim")
+            raise NothingToChange("nothing to change in the claim")
         p.touch("claims", self.id, **_claim_values(p, row["doc_id"], row, self.fields))
 
     def describe(self) -> str:
@@ -1097,11 +1111,11 @@ class AddDocument(Edit):
                                         "entity_id": entity_for(ent.get("entity"), label),
                                         **_imported_prov(p, ent, self.default_origin)})
             _link_mention(p, mid)  # an accepted mention without an entity name gets one by its text
-        for q in self.quotes:
-            speaker_entity = q.get("speaker_entity")
+        for i, q in enumerate(self.quotes):
+            quote = _quote_record(q, f"{self.ext_id}: quotes[{i}]")
+            speaker_entity = quote.speaker_entity
             values = _quote_values(p, doc_id, {
-                "content": q.get("content") or [], "speaker": q.get("speaker"), "cue": q.get("cue"),
-                "type": q.get("type") or "direct", "speaker_resolved": q.get("speaker_resolved"),
+                **quote.edit_fields(),
                 "speaker_entity_id": entity_for(speaker_entity, label_of.get(speaker_entity, "PERSON"))})
             p.insert("quotes", {"doc_id": doc_id, **values, **_imported_prov(p, q, self.default_origin)})
         for c in self.claims:
@@ -1210,7 +1224,7 @@ def apply(store: Store, edit: Edit, *, record: bool = True) -> ChangeSet:
             p = Plan(store)
             edit.plan(p)
             if not p.changes:
-                raise EditError(f"{edit.describe()}: nothing to change")
+                raise NothingToChange(f"{edit.describe()}: nothing to change")
             for change in p.changes:
                 _write(store, change)
             if record:
@@ -1396,15 +1410,16 @@ class ReplaceSuggestions(Edit):
             else:
                 for s, e in _quote_spans(p.store, row):
                     kept_q.add(s, e)
-        for q in self.quotes:
-            content = tuple(sorted(_span_pair(c) for c in q.get("content") or []))
-            if not content or content in rejected_q:
+        for i, q in enumerate(self.quotes):
+            if not q.get("content"):
+                continue
+            fields = _quote_record(q, f"document {self.doc_id}: quotes[{i}]").edit_fields()
+            content = fields["content"]
+            if content in rejected_q:
                 continue
             if any(kept_q.overlaps(s, e) for s, e in content):
                 continue
-            values = _quote_values(p, self.doc_id, {
-                "content": content, "speaker": q.get("speaker"), "cue": q.get("cue"),
-                "type": q.get("type") or "direct", "speaker_resolved": q.get("speaker_resolved")})
+            values = _quote_values(p, self.doc_id, fields)
             if values.get("speaker_start") is not None:  # the speaker span names the speaker entity
                 values["speaker_entity_id"] = _speaker_entity(p, self.doc_id, (values["speaker_start"],
                                                                                values["speaker_end"]))

@@ -9,7 +9,8 @@ Public API
 
 ``export_project(store, fmt, out, *, status="accepted", documents="all", split=None, seed=0,
 model=None, job=None, overwrite=False) -> ExportSummary``
-    Write one of :data:`CORE_FORMATS` to ``out``.  ``"spacy"`` is refused here (core never imports
+    Write one of :data:`CORE_FORMATS` (the formats of :data:`desktop.core.formats.FORMATS` whose
+    exporter is this function) to ``out``.  ``"spacy"`` is refused here (core never imports
     spaCy): use :func:`desktop.app.export.export` which handles every format.
 ``ExportSummary.line()``
     ``exported N documents, E entities, Q quotes, C claims; S spans adjusted`` (+ notes).
@@ -73,8 +74,9 @@ What is exported
   a folder with ``train``/``dev``/``test`` parts in the chosen format (``train.jsonl``,
   ``train.conll``, ``train.json``, ``train.csv`` + ``train_quotes.csv``, brat ``train/``
   folders; spaCy ``train.spacy``).  ``claimreview`` has no splits (it is a publication format).
-* When ``out`` has no suffix and the output is one file, the format's suffix is added (``.jsonl``,
-  ``.conll``, ``.json``, ``.csv``, ``.spacy``).
+* When ``out`` has no suffix and the output is one file, the format's suffix is added (each
+  format's suffix is in :data:`desktop.core.formats.FORMATS`, the one registry of formats:
+  ``.jsonl``, ``.conll``, ``.json``, ``.csv``, ``.jsonld``, ``.spacy``).
 
 Formats
 =======
@@ -199,10 +201,20 @@ from typing import IO, Any
 from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
+from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
+from desktop.core.formats import FORMATS as FORMAT_SPECS
+from desktop.core.interchange import (
+    ClaimRecord,
+    MentionRecord,
+    QuoteRecord,
+    claim_to_json,
+    mention_to_json,
+    quote_to_json,
+)
 from desktop.core.jobs import Job
 from desktop.core.model import EXPORT_MARKER, QUOTE_TYPES, Claim, Document, Mention, Quote, Span
 from desktop.core.oserrors import os_problem
-from desktop.core.store import ProjectError, Store
+from desktop.core.store import Store
 from desktop.core.text import token_sentences as sentences
 from desktop.core.text import tokenize
 
@@ -232,22 +244,12 @@ __all__ = [
     "tokenize",
 ]
 
-CORE_FORMATS: tuple[str, ...] = ("jsonl", "conll", "brat", "prodigy", "label-studio", "csv", "claimreview")
-FORMATS: tuple[str, ...] = (*CORE_FORMATS, "spacy")
+#: Every format's id (the registry is :data:`desktop.core.formats.FORMATS`), and those written here.
+FORMATS: tuple[str, ...] = FORMAT_NAMES
+CORE_FORMATS: tuple[str, ...] = tuple(f.name for f in FORMAT_SPECS.values() if f.exporter == f"{__name__}:export_project")
 SPLIT_NAMES: tuple[str, ...] = ("train", "dev", "test")
 STATUS_CHOICES = ("accepted", "all")
 DOCUMENT_CHOICES = ("done", "all")
-
-#: Suffix of the single output file of each format (brat writes a folder).
-SUFFIXES = {
-    "jsonl": ".jsonl", "conll": ".conll", "prodigy": ".jsonl", "label-studio": ".json", "csv": ".csv",
-    "claimreview": ".jsonld", "spacy": ".spacy",
-}
-
-
-class ExportError(ProjectError, ValueError):
-    """An expected problem with an export (bad option, output in the way); one line for the user."""
-
 
 # Summary ------------------------------------------------------------------------------------------
 
@@ -856,11 +858,6 @@ def _token_range(starts: list[int], ends: list[int], s: int, e: int) -> tuple[in
 # Shared helpers --------------------------------------------------------------------------------------
 
 
-def _prov_json(prov) -> dict[str, Any]:
-    return {"origin": prov.origin, "status": prov.status, "annotator": prov.annotator, "model": prov.model,
-            "created_at": prov.created_at, "updated_at": prov.updated_at}
-
-
 def _meta(doc: Document) -> dict[str, str]:
     fields = (("title", doc.title), ("source", doc.source), ("url", doc.url), ("published", doc.published),
               ("story", doc.story), ("status", doc.status if doc.status != "new" else None))
@@ -913,24 +910,10 @@ def jsonl_record(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
     """The interchange record of one document (DESIGN.md), with provenance."""
     doc = item.doc
     record: dict[str, Any] = {"id": doc.ext_id, "text": doc.text, "meta": _meta(doc)}
-    record["entities"] = [
-        {"start": m.start, "end": m.end, "label": m.label, "entity": source.name(m.entity_id), **_prov_json(m.prov)}
-        for m in item.mentions
-    ]
-    record["quotes"] = [
-        {"content": [s.to_json() for s in q.content],
-         "speaker": q.speaker.to_json() if q.speaker else None,
-         "speaker_resolved": q.speaker_resolved.to_json() if q.speaker_resolved else None,
-         "speaker_entity": source.name(q.speaker_entity_id),
-         "cue": q.cue.to_json() if q.cue else None,
-         "type": q.type, **_prov_json(q.prov)}
-        for q in item.quotes
-    ]
-    record["claims"] = [
-        {"start": c.start, "end": c.end, "claimant": source.claimant(c), "labels": dict(sorted(c.labels.items())),
-         "note": c.note, **_prov_json(c.prov)}
-        for c in item.claims
-    ]
+    # the shapes and their keys are the interchange codec's (desktop.core.interchange)
+    record["entities"] = [mention_to_json(MentionRecord.from_model(m, source.name)) for m in item.mentions]
+    record["quotes"] = [quote_to_json(QuoteRecord.from_model(q, source.name)) for q in item.quotes]
+    record["claims"] = [claim_to_json(ClaimRecord.from_model(c, source.claimant(c))) for c in item.claims]
     return record
 
 
@@ -1493,14 +1476,6 @@ _WRITERS: dict[str, PartWriter] = {
 }
 
 
-def output_path(fmt: str, out: str | os.PathLike, split: bool) -> Path:
-    """Where an export goes: ``out`` itself, with the format's suffix added to a bare file name."""
-    out = Path(out)
-    if split or fmt == "brat" or out.suffix:
-        return out
-    return out.with_name(out.name + SUFFIXES[fmt])
-
-
 def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartWriter, *,
                status: str = "accepted", documents: str = "all", split: str | Sequence[float] | None = None,
                seed: int = 0, job: Job | None = None, overwrite: bool = False,
@@ -1515,15 +1490,16 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
     job = job or Job()
     source = ExportSource(store, status=status, documents=documents)
     ratios = parse_split(split)
-    if ratios is not None and fmt == "claimreview":
-        raise ExportError("claimreview is a publication format; --split does not apply to it")
+    spec = export_format(fmt)
+    if ratios is not None and not spec.splits:
+        raise ExportError(f"{fmt} is a publication format; --split does not apply to it")
     target = output_path(fmt, _check_out_name(out), ratios is not None)
     summary = summary or ExportSummary(fmt, target)
     summary.out = target
     selected = source.doc_ids()
     total = len(selected)
     progress = [0]
-    folder = folder or ratios is not None or fmt == "brat"
+    folder = folder or ratios is not None or spec.folder
     _check_not_project(store, target)
     info: dict[str, Any] = {"format": fmt, "project": str(Path(store.path).resolve()), "status": status,
                             "documents": documents}
@@ -1537,9 +1513,8 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
         else:
             parts = plan_splits(selected, ratios, seed)
             for name, doc_ids in parts.items():
-                part_path = root / name if fmt == "brat" else root / f"{name}{SUFFIXES[fmt]}"
                 docs = _items(source, doc_ids, job, progress, total)
-                write_part(PartContext(source, files, part_path, docs, summary))
+                write_part(PartContext(source, files, part_path(fmt, root, name), docs, summary))
                 summary.splits[name] = len(doc_ids)
         if finish is not None:
             finish(files, root, ratios is not None, source)
@@ -1564,10 +1539,9 @@ def export_project(store: Store, fmt: str, out: str | os.PathLike, *, status: st
     ``model`` is accepted for a uniform signature and ignored (tokenisation here is the core
     tokenizer); the ``spacy`` format is written by :mod:`desktop.nlp.spacy_export`.
     """
-    if fmt == "spacy":
-        raise ExportError("the spacy format is written by desktop.nlp.spacy_export (use desktop.app.export.export)")
+    spec = export_format(fmt)
     if fmt not in _WRITERS:
-        raise ExportError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        raise ExportError(f"the {fmt} format is written by {spec.exporter} (use desktop.app.export.export)")
     finish = _finish_label_studio if fmt == "label-studio" else None
     return run_export(store, fmt, out, _WRITERS[fmt], status=status, documents=documents, split=split, seed=seed,
                       job=job, overwrite=overwrite, finish=finish)

@@ -149,6 +149,7 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
+from desktop.core.interchange import claim_problems, mention_problems, quote_problems
 from desktop.core.model import (
     DOC_STATUSES,
     EXPORT_MARKER,
@@ -1063,33 +1064,6 @@ class _Checker:
         self.length = length
         self.errors: list[str] = []
 
-    def span(self, value: Any, where: str) -> bool:
-        if not isinstance(value, dict):
-            self.errors.append(f"{where} must be an object with start and end")
-            return False
-        start, end = value.get("start"), value.get("end")
-        if not (_is_int(start) and _is_int(end)):
-            self.errors.append(f"{where}: start and end must be integers")
-            return False
-        if not 0 <= start < end <= self.length:
-            self.errors.append(
-                f"{where}: span {start}-{end} is empty or outside the text (length {self.length})"
-            )
-            return False
-        return True
-
-    def optional_str(self, item: dict[str, Any], key: str, where: str) -> None:
-        if item.get(key) is not None and not isinstance(item[key], str):
-            self.errors.append(f"{where}.{key} must be a string or null")
-
-    def provenance(self, item: dict[str, Any], where: str) -> None:
-        if "origin" in item and item["origin"] not in ORIGINS:
-            self.errors.append(f"{where}.origin must be one of {', '.join(ORIGINS)}")
-        if "status" in item and item["status"] not in STATUSES:
-            self.errors.append(f"{where}.status must be one of {', '.join(STATUSES)}")
-        for key in ("annotator", "model"):
-            self.optional_str(item, key, where)
-
     def items(self, record: dict[str, Any], key: str) -> list[dict[str, Any]]:
         value = record.get(key)
         if value is None:
@@ -1180,45 +1154,16 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
     if status is not None and status not in DOC_STATUSES:
         errors.append(f"meta.status must be one of {', '.join(DOC_STATUSES)}")
 
+    # each annotation is checked by the interchange codec (desktop.core.interchange)
     entities = check.items(record, "entities")
     for i, item in enumerate(entities):
-        where = f"entities[{i}]"
-        check.span(item, where)
-        if not isinstance(item.get("label"), str) or not item["label"].strip():
-            check.errors.append(f"{where}.label must be a non-empty string")
-        check.optional_str(item, "entity", where)
-        check.provenance(item, where)
-
+        check.errors += mention_problems(item, f"entities[{i}]", check.length)
     quotes = check.items(record, "quotes")
     for i, item in enumerate(quotes):
-        where = f"quotes[{i}]"
-        content = item.get("content")
-        if not isinstance(content, list) or not content:
-            check.errors.append(f"{where}.content must be a non-empty list of spans")
-        else:
-            for j, fragment in enumerate(content):
-                check.span(fragment, f"{where}.content[{j}]")
-        for key in ("speaker", "cue", "speaker_resolved"):
-            if item.get(key) is not None:
-                check.span(item[key], f"{where}.{key}")
-        check.optional_str(item, "speaker_entity", where)
-        if "type" in item and item["type"] not in QUOTE_TYPES:
-            check.errors.append(f"{where}.type must be one of {', '.join(QUOTE_TYPES)}")
-        check.provenance(item, where)
-
+        check.errors += quote_problems(item, f"quotes[{i}]", check.length)
     claims = check.items(record, "claims")
     for i, item in enumerate(claims):
-        where = f"claims[{i}]"
-        check.span(item, where)
-        for key in ("claimant", "note"):
-            check.optional_str(item, key, where)
-        labels = item.get("labels")
-        if labels is not None and not (
-            isinstance(labels, dict)
-            and all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items())
-        ):
-            check.errors.append(f"{where}.labels must map label set names to label names (strings)")
-        check.provenance(item, where)
+        check.errors += claim_problems(item, f"claims[{i}]", check.length)
 
     errors.extend(check.errors)
     if errors:

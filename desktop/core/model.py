@@ -158,7 +158,8 @@ class ImportedDocument:
 
     ``entities``, ``quotes`` and ``claims`` are dicts in the interchange shape of DESIGN.md
     (``{"start":..,"end":..,"label":..,"entity":..,"origin":..,"status":..}`` and so on), with
-    offsets into ``text``.  ``text`` is kept exactly as the file has it (after decoding).
+    offsets into ``text``; :mod:`desktop.core.interchange` has their typed shapes, the codec and
+    the validation.  ``text`` is kept exactly as the file has it (after decoding).
     """
 
     ext_id: str

@@ -63,9 +63,9 @@ from desktop.core.model import (
     Quote,
     Span,
 )
+from desktop.paths import PROJECT_SUFFIX as SUFFIX  # the one project-suffix rule is in desktop.paths
 from desktop.paths import resources_dir
 
-SUFFIX = ".claimdesk"
 #: ``PRAGMA application_id``: the bytes "Clmd".
 APPLICATION_ID = 0x436C6D64
 

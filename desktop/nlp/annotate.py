@@ -269,10 +269,8 @@ def link_entities(store: Store) -> int:
                      **({"entity_id": c.entity_id} if c.entity_id is not None else {})} for c in clusters)
     try:
         inverse = edits.apply(store, edits.LinkEntities(payload))
-    except edits.EditError as exc:
-        if "nothing to change" in str(exc):
-            return 0
-        raise
+    except edits.NothingToChange:
+        return 0
     return len(inverse.changes)
 
 

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.core.interchange import shift_quote_json
 from desktop.core.text import CLOSING_PUNCT, TERMINATORS
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
@@ -96,20 +97,13 @@ def split_blocks(text: str, limit: int = BLOCK_CHARS) -> list[tuple[int, int]]:
     return spans
 
 
-def _shifted(span: dict | None, by: int) -> dict | None:
-    return span if span is None else {**span, "start": span["start"] + by, "end": span["end"] + by}
-
-
 def _shift_suggestions(entities: list[dict], quotes: list[dict], by: int) -> None:
     """Move every offset of a block's suggestions by the block's start, in place."""
     for e in entities:
         e["start"] += by
         e["end"] += by
     for q in quotes:
-        q["content"] = [_shifted(f, by) for f in q["content"]]
-        for key in ("speaker", "cue", "speaker_resolved"):
-            if key in q:
-                q[key] = _shifted(q[key], by)
+        shift_quote_json(q, by)
 
 
 # Annotating a stream of texts -------------------------------------------------------------------------

@@ -316,13 +316,14 @@ def _msgpack_encoders_looked_up_once() -> Iterator[None]:
                 del msgpack_encoders.get_all
 
 
-def export_spacy(store: Store, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
-                 split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
+def export_spacy(store: Store, out: str | os.PathLike, *, fmt: str = "spacy", status: str = "accepted",
+                 documents: str = "all", split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
                  job: Job | None = None, overwrite: bool = False, part_docs: int = PART_DOCS,
                  part_chars: int = PART_CHARS) -> ExportSummary:
     """Write ``OUT.spacy`` (or ``OUT/train.spacy``, ``dev.spacy``, ``test.spacy`` with a split),
     each one ``DocBin`` file or, past one part (``part_docs`` documents, ``part_chars``
-    characters), a folder of part files."""
+    characters), a folder of part files.  ``fmt`` is the registry's name for it (always
+    ``spacy``), taken so every exporter of :data:`desktop.core.formats.FORMATS` is called alike."""
     from spacy.tokens import DocBin
 
     if part_docs < 1 or part_chars < 1:

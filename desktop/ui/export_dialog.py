@@ -1,4 +1,7 @@
-"""File ▸ Export: choose a dataset format and options; the export runs in the background."""
+"""File ▸ Export: choose a dataset format and options; the export runs in the background.
+
+The formats, their menu text, descriptions and suggested output names come from the one registry,
+:data:`desktop.core.formats.FORMATS`, as the CLI's do."""
 
 from __future__ import annotations
 
@@ -20,20 +23,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.core.formats import FORMATS, default_output
 from desktop.core.store import Store
 from desktop.ui.workers import JobRunner
-
-#: format id -> (menu text, suffix of a single-file output, one-line description)
-FORMAT_INFO = {
-    "jsonl": ("Interchange JSONL", ".jsonl", "Every layer with provenance; Claimdesk imports it back exactly."),
-    "spacy": ("spaCy DocBin", ".spacy", "doc.ents plus span groups quotes/speakers/cues/claims; for spacy train."),
-    "conll": ("CoNLL-2003 BIO", ".conll", "Token and BIO entity tag, a blank line between sentences."),
-    "brat": ("brat standoff", "", "A folder of .txt + .ann: entities, quotes with Speaker/Cue relations, claims."),
-    "prodigy": ("Prodigy JSONL", ".jsonl", "tokens and token-indexed spans, as Prodigy's ner/spans recipes read."),
-    "label-studio": ("Label Studio tasks", ".json", "Task JSON with labels and relations, plus its labeling config."),
-    "csv": ("CSV (claims, quotes)", ".csv", "One row per claim, and a second file with one row per quote."),
-    "claimreview": ("ClaimReview JSON-LD", ".json", "schema.org ClaimReview for claims that have a verdict."),
-}
 
 
 class ExportDialog(QDialog):
@@ -43,8 +35,8 @@ class ExportDialog(QDialog):
         self.project = Path(project)
         self.jobs = jobs
         self.format = QComboBox()
-        for fmt, (text, _suffix, _desc) in FORMAT_INFO.items():
-            self.format.addItem(text, fmt)
+        for spec in FORMATS.values():
+            self.format.addItem(spec.title, spec.name)
         self.description = QLabel()
         self.description.setWordWrap(True)
         self.description.setStyleSheet("color: palette(placeholder-text);")
@@ -88,21 +80,21 @@ class ExportDialog(QDialog):
         self._format_changed()
         self.resize(560, 0)
 
+    def _splits(self) -> bool:
+        return self.split.isChecked() and FORMATS[self.format.currentData()].splits
+
     def _suggested_path(self) -> str:
-        fmt = self.format.currentData()
-        suffix = FORMAT_INFO[fmt][1]
-        base = self.project.with_name(f"{self.project.stem}-{fmt}")
-        folder = not suffix or self.split.isChecked()
-        return str(base if folder else base.with_suffix(suffix))
+        return str(default_output(self.project, self.format.currentData(), self._splits()))
 
     def _format_changed(self) -> None:
-        fmt = self.format.currentData()
-        self.description.setText(FORMAT_INFO[fmt][2])
+        spec = FORMATS[self.format.currentData()]
+        self.description.setText(spec.description)
+        for widget in (self.split, self.split_ratio, self.seed):
+            widget.setEnabled(spec.splits)  # claimreview is a publication: no train/dev/test
         self.out.setText(self._suggested_path())
 
     def _browse(self) -> None:
-        fmt = self.format.currentData()
-        if not FORMAT_INFO[fmt][1] or self.split.isChecked():
+        if FORMATS[self.format.currentData()].folder or self._splits():
             path = QFileDialog.getExistingDirectory(self, "Export into folder", str(self.project.parent))
         else:
             path, _ = QFileDialog.getSaveFileName(self, "Export to", self.out.text())
@@ -115,7 +107,7 @@ class ExportDialog(QDialog):
             "out": self.out.text().strip(),
             "status": self.status.currentData(),
             "documents": self.documents.currentData(),
-            "split": self.split_ratio.text().strip() if self.split.isChecked() else None,
+            "split": self.split_ratio.text().strip() if self._splits() else None,
             "seed": self.seed.value(),
         }
 
@@ -133,5 +125,5 @@ class ExportDialog(QDialog):
                               documents=options["documents"], split=options["split"], seed=options["seed"],
                               job=job, overwrite=True)
 
-        if self.jobs.start(f"Exporting {FORMAT_INFO[options['fmt']][0]}", job_fn):
+        if self.jobs.start(f"Exporting {FORMATS[options['fmt']].title}", job_fn):
             self.accept()

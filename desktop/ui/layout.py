@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.paths import PROJECT_FILTER, project_file
 from desktop.ui.article_view import ArticleView
 from desktop.ui.panels import ClaimsPanel, EntitiesPanel, QuotesPanel, _table
 
@@ -152,14 +153,13 @@ def build_status_bar(win) -> None:
 
 
 def ask_new_project_path(win) -> str:
-    """File ▸ New: where the project goes (``.claimdesk`` added); "" if cancelled."""
-    path, _ = QFileDialog.getSaveFileName(win, "New project", str(Path.home() / "story.claimdesk"),
-                                          "Claimdesk projects (*.claimdesk)")
-    if path and not path.endswith(".claimdesk"):
-        path += ".claimdesk"
-    return path
+    """File ▸ New: where the project goes (named by the one suffix rule, desktop.paths.project_file);
+    "" if cancelled."""
+    path, _ = QFileDialog.getSaveFileName(win, "New project", str(project_file(Path.home() / "story")),
+                                          PROJECT_FILTER)
+    return str(project_file(path)) if path else ""
 
 
 def ask_project_path(win) -> str:
-    path, _ = QFileDialog.getOpenFileName(win, "Open project", str(Path.home()), "Claimdesk projects (*.claimdesk)")
+    path, _ = QFileDialog.getOpenFileName(win, "Open project", str(Path.home()), PROJECT_FILTER)
     return path

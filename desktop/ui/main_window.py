@@ -23,6 +23,7 @@ from desktop.app import gestures
 from desktop.app.session import Applied, Session
 from desktop.core import edits
 from desktop.core.store import ChangeEvent, ProjectError, Store
+from desktop.paths import is_project_file
 from desktop.ui import actions as A
 from desktop.ui import context_menu, finding, jobs_bar, layout, menus, models, recent, theme
 from desktop.ui.article_view import SpanItem
@@ -560,7 +561,7 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def dropEvent(self, event) -> None:
         paths = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
-        if len(paths) == 1 and paths[0].endswith(".claimdesk"):
+        if len(paths) == 1 and is_project_file(paths[0]):
             self.open_project(paths[0])
         elif paths:
             self.import_paths(paths)

@@ -147,6 +147,27 @@ def test_invalid_edits_raise_and_change_nothing(store, sample_doc):
     assert len(store.history(1000)) == history
 
 
+def test_an_edit_that_changes_nothing_raises_nothing_to_change(store, sample_doc):
+    """``NothingToChange`` is the class callers catch (never the message text); other refusals are not it."""
+    m_model, _m_import, quote, claim, _ent = _ids(store, sample_doc)
+    link = E.LinkEntities(({"name": "Blinken", "type": "PERSON", "aliases": [], "mention_ids": [m_model.id]},))
+    E.apply(store, link)
+    before = dump(store)
+    no_ops = {
+        "empty quote edit": E.EditQuote(quote.id, {}),
+        "empty claim edit": E.EditClaim(claim.id, {}),
+        "links already in place (a rerun of the model)": link,
+        "no clusters": E.LinkEntities(()),
+    }
+    for name, edit in no_ops.items():
+        with pytest.raises(E.NothingToChange):
+            E.apply(store, edit)
+        assert dump(store) == before, name
+    with pytest.raises(E.EditError) as info:
+        E.apply(store, E.RelabelMention(m_model.id, "NOT_A_LABEL"))
+    assert not isinstance(info.value, E.NothingToChange)
+
+
 def test_deleting_a_model_suggestion_rejects_it(store, sample_doc):
     m_model, m_import, *_ = _ids(store, sample_doc)
     E.apply(store, E.DeleteMention(m_model.id))

@@ -1,0 +1,157 @@
+"""The interchange codec (desktop.core.interchange): shapes round-trip, a malformed dict is one line naming the field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from desktop.core import edits
+from desktop.core.exporters import export_project, read_jsonl_records
+from desktop.core.interchange import (
+    ClaimRecord,
+    EntityRecord,
+    InterchangeError,
+    MentionRecord,
+    ProvRecord,
+    QuoteRecord,
+    claim_from_json,
+    claim_to_json,
+    mention_from_json,
+    mention_to_json,
+    quote_from_json,
+    quote_problems,
+    quote_to_json,
+    shift_quote_json,
+)
+from desktop.core.jobs import import_into
+from desktop.core.model import QUOTE_TYPES, Span
+from desktop.core.store import Store
+
+TEXT = "Lavrov said the talks were “constructive and useful,” he added, “and honest.”"
+
+
+@st.composite
+def spans(draw, length=None):
+    length = length or len(TEXT)
+    start = draw(st.integers(0, length - 1))
+    return Span(start, draw(st.integers(start + 1, length)))
+
+
+names = st.none() | st.text(min_size=1, max_size=12)
+provs = st.builds(ProvRecord, st.sampled_from(("model", "editor", "import")),
+                  st.sampled_from(("suggested", "accepted", "rejected")), names, names, names, names)
+quotes = st.builds(QuoteRecord, st.lists(spans(), min_size=1, max_size=3).map(tuple), st.none() | spans(),
+                   st.none() | spans(), names, st.none() | spans(), st.sampled_from(QUOTE_TYPES), provs)
+
+
+@given(quotes)
+def test_a_quote_round_trips_through_its_dict(quote):
+    data = quote_to_json(quote)
+    assert list(data)[:6] == ["content", "speaker", "speaker_resolved", "speaker_entity", "cue", "type"]
+    assert quote_from_json(json.loads(json.dumps(data)), length=len(TEXT)) == quote
+    assert quote.fragments == quote.content
+
+
+@given(spans(), st.text(min_size=1, max_size=8).filter(str.strip), names, provs)
+def test_mentions_and_claims_round_trip(span, label, name, prov):
+    mention = MentionRecord(span.start, span.end, label, name, prov)
+    assert mention_from_json(mention_to_json(mention), length=len(TEXT)) == mention
+    claim = ClaimRecord(span.start, span.end, name, {"verdict": label}, name, prov)
+    assert claim_from_json(claim_to_json(claim), length=len(TEXT)) == claim
+
+
+def test_entities_round_trip_as_the_link_payload():
+    cluster = EntityRecord("Sergey Lavrov", "PERSON", ("Lavrov",), (3, 7), entity_id=2)
+    assert EntityRecord.from_json(cluster.to_json()) == cluster
+    assert "entity_id" not in EntityRecord("Geneva", "GPE").to_json()
+    with pytest.raises(InterchangeError, match=r"^clusters\[1\]\.mention_ids must be a list of integers$"):
+        EntityRecord.from_json({"name": "Geneva", "type": "GPE", "mention_ids": ["1"]}, "clusters[1]")
+
+
+@pytest.mark.parametrize(("item", "message"), [
+    ({"content": []}, "quotes[2].content must be a non-empty list of spans"),
+    ({"content": [{"start": 0, "end": 6}, {"start": 9}]}, "quotes[2].content[1]: start and end must be integers"),
+    ({"content": [{"start": 0, "end": 6}], "speaker": [0, 6]}, "quotes[2].speaker must be an object with start and end"),
+    ({"content": [{"start": 0, "end": 6}], "cue": {"start": 7, "end": 999}},
+     "quotes[2].cue: span 7-999 is empty or outside the text (length 77)"),
+    ({"content": [{"start": 0, "end": 6}], "type": "shouted"}, "quotes[2].type must be one of direct, indirect, mixed"),
+    ({"content": [{"start": 0, "end": 6}], "speaker_entity": 5}, "quotes[2].speaker_entity must be a string or null"),
+    ({"content": [{"start": 0, "end": 6}], "status": "maybe"},
+     "quotes[2].status must be one of suggested, accepted, rejected"),
+    ("said", "quotes[2] must be an object"),
+])
+def test_a_malformed_quote_is_one_line_naming_the_field(item, message):
+    with pytest.raises(InterchangeError) as info:
+        quote_from_json(item, "quotes[2]", length=len(TEXT))
+    assert str(info.value) == message and "\n" not in message
+
+
+def test_every_problem_of_a_quote_is_listed():
+    problems = quote_problems({"content": "x", "cue": {"start": 5, "end": 2}, "type": None}, "q")
+    assert problems == ["q.content must be a non-empty list of spans", "q.cue: span 5-2 is empty or outside the text",
+                        "q.type must be one of direct, indirect, mixed"]
+
+
+def test_a_quote_dict_with_only_content_gets_the_defaults():
+    quote = quote_from_json({"content": [{"start": 12, "end": 21}]})
+    assert quote == QuoteRecord((Span(12, 21),))
+    assert quote.type == "direct" and quote.speaker is None and quote.prov == ProvRecord()
+    assert quote.edit_fields() == {"content": ((12, 21),), "speaker": None, "cue": None, "type": "direct",
+                                   "speaker_resolved": None}
+
+
+def test_shifting_a_block_quote_keeps_its_keys_and_their_order():
+    item = {"content": [{"start": 1, "end": 4}], "speaker": None, "cue": {"start": 5, "end": 9}, "type": "direct"}
+    shift_quote_json(item, 100)
+    assert item == {"content": [{"start": 101, "end": 104}], "speaker": None, "cue": {"start": 105, "end": 109},
+                    "type": "direct"}
+    assert list(item) == ["content", "speaker", "cue", "type"]
+
+
+def test_dict_to_project_to_model_to_dict_is_the_same_quote(tmp_path):
+    """The places meet: the importer validates the dict, AddDocument decodes it, the store gives
+    the model back, and the exporter encodes it: the same quote comes out."""
+    said, constructive, honest = (TEXT.index(w) for w in ("said", "constructive", "and honest"))
+    quote = {"content": [{"start": constructive, "end": constructive + 23}, {"start": honest, "end": honest + 10}],
+             "speaker": {"start": 0, "end": 6}, "speaker_resolved": None, "speaker_entity": "Sergey Lavrov",
+             "cue": {"start": said, "end": said + 4}, "type": "mixed", "origin": "import", "status": "accepted"}
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "d1", "text": TEXT, "quotes": [quote], "entities": [
+        {"start": 0, "end": 6, "label": "PERSON", "entity": "Sergey Lavrov"}]}) + "\n", encoding="utf-8")
+    expected = replace(quote_from_json(quote), prov=ProvRecord())
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        import_into(store, [source])
+        (stored,) = store.quotes()
+        names = {e.id: e.name for e in store.entities()}
+        assert replace(QuoteRecord.from_model(stored, names.get), prov=ProvRecord()) == expected
+        export_project(store, "jsonl", tmp_path / "out.jsonl")
+    (written,) = read_jsonl_records(tmp_path / "out.jsonl")[0]["quotes"]
+    assert replace(quote_from_json(written), prov=ProvRecord()) == expected
+    assert (written["origin"], written["status"]) == ("import", "accepted")
+
+
+def test_an_import_with_a_malformed_quote_names_the_field(tmp_path):
+    source = tmp_path / "bad.jsonl"
+    source.write_text(json.dumps({"id": "d1", "text": TEXT, "quotes": [
+        {"content": [{"start": 0, "end": 6}], "speaker": {"start": "0", "end": 6}}]}) + "\n", encoding="utf-8")
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        report = import_into(store, [source])
+    assert not report.added
+    assert "quotes[0].speaker: start and end must be integers" in str(report.problems[0])
+
+
+def test_model_suggestions_go_through_the_codec(tmp_path):
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        edits.apply(store, edits.AddDocument("d1", TEXT))
+        doc = store.documents()[0]
+        with pytest.raises(edits.EditError, match=r"quotes\[1\]\.cue must be an object with start and end"):
+            edits.apply(store, edits.ReplaceSuggestions(doc.id, "m 1", quotes=(
+                {"content": [{"start": 12, "end": 21}]}, {"content": [{"start": 12, "end": 21}], "cue": 7})))
+        edits.apply(store, edits.ReplaceSuggestions(doc.id, "m 1", quotes=(
+            {"content": [{"start": 30, "end": 40}, {"start": 12, "end": 21}], "type": "mixed"},)))
+        (stored,) = store.quotes(doc.id)
+    assert stored.content == (Span(12, 21), Span(30, 40)) and stored.type == "mixed"
