@@ -12,7 +12,6 @@ pieces live beside it: ``layout.py`` (the widgets and docks), ``menus.py`` (menu
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -26,11 +25,13 @@ from desktop.core.store import ChangeEvent, ProjectError, Store
 from desktop.paths import is_project_file
 from desktop.ui import actions as A
 from desktop.ui import context_menu, finding, jobs_bar, layout, menus, models, recent, theme
+from desktop.ui.article_spans import ArticleSpans
 from desktop.ui.article_view import SpanItem
+from desktop.ui.entity_lists import ListedEntities
 from desktop.ui.gesture_slots import GestureSlots
 from desktop.ui.panels import select_id
 from desktop.ui.story import StoryView
-from desktop.ui.theme import CLAIM_COLOR, ORG_NAME, speaker_color
+from desktop.ui.theme import ORG_NAME
 from desktop.ui.undo import ProjectSession
 from desktop.ui.workers import JobRunner
 
@@ -50,15 +51,11 @@ class MainWindow(GestureSlots, QMainWindow):
         self.text = ""
         self._lowered: str | None = None  # self.text.lower(), for find; made on first use
         self._reselect_row = 0  # the row shown when the current article goes (a delete)
-        self._spans: list[SpanItem] = []
-        self._span_map: dict = {}  # key -> SpanItem of the article shown
-        self._span_entities: dict = {}  # span key -> the entity whose name it shows
+        self.article_spans = ArticleSpans()  # the spans the view shows, patched by change events
         self._pick_speaker_for: int | None = None
         self._last_refresh = 0.0
         self._syncing_doc_row = False  # the list follows the shown article; that is no request to show one
-        self._listed_entities: list[tuple[int, str]] | None = None  # what the speaker picker lists
-        self._listed_keys: list[tuple[str, int]] = []  # their (name, id), the order they are listed in
-        self._listed_names: dict[int, str] = {}
+        self.listed_entities = ListedEntities()  # what the speaker picker and claimant completer list
         self.setWindowTitle("Claimdesk")
         self.setWindowIcon(app_icon())
         self.resize(1400, 860)
@@ -179,35 +176,17 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def _refresh_entities_lists(self, ids: frozenset[int] | None = None) -> None:
         """The speaker picker and the claimant completer, from the entity model (kept current by
-        the change events).  Given the entities an event changed (``ids``), only their entries
-        move; the lists are rebuilt when it is not known which (or many) changed."""
-        model = self.entity_model
-        if ids is None or self._listed_entities is None or len(ids) > 50:
-            entities = model.listed() if self.store else []
-            listed = [(e["id"], f"{e['name']} ({e['type']})") for e in entities]
-            keys = [(e["name"], e["id"]) for e in entities]
-            names = {eid: name for name, eid in keys}
-        else:
-            listed, keys = list(self._listed_entities), list(self._listed_keys)
-            names = self._listed_names
-            for eid in ids:  # both lists stay in Store.entities()' order, (name, id)
-                name = names.pop(eid, None)
-                if name is not None:
-                    at = bisect.bisect_left(keys, (name, eid))
-                    del keys[at], listed[at]
-                row = model.row_dict(model.row_of(eid))
-                if row is not None:
-                    at = bisect.bisect_left(keys, (row["name"], eid))
-                    keys.insert(at, (row["name"], eid))
-                    listed.insert(at, (eid, f"{row['name']} ({row['type']})"))
-                    names[eid] = row["name"]
-        self._listed_names = names
-        if listed != self._listed_entities:
-            self._listed_entities, self._listed_keys = listed, keys
-            self.quotes_panel.set_entities(listed)
-            self.claims_panel.set_claimant_names([name for name, _ in keys])
+        the change events); given the entities an event changed, only their entries move."""
+        if self.listed_entities.update(self.entity_model if self.store else None, ids):
+            self.quotes_panel.set_entities(self.listed_entities.entries or [])
+            self.claims_panel.set_claimant_names(self.listed_entities.names)
 
     # Documents ----------------------------------------------------------------------------------------
+
+    @property
+    def _spans(self) -> list[SpanItem]:
+        """The spans the view shows (read by the gesture slots and the context menu)."""
+        return self.article_spans.items
 
     def _on_doc_row(self, current, _previous) -> None:
         if not current.isValid() or self._syncing_doc_row:
@@ -227,7 +206,8 @@ class MainWindow(GestureSlots, QMainWindow):
             self._show_document(doc_id)
         except ProjectError as exc:
             self.document_error = exc
-            self.doc_id, self.text, self._spans = None, "", []
+            self.doc_id, self.text = None, ""
+            self.article_spans.clear()
             self.quote_model.set_document(None)
             self.claim_model.set_document(None)
             self.quotes_panel.show_quote(None)
@@ -249,12 +229,11 @@ class MainWindow(GestureSlots, QMainWindow):
         self.claim_model.set_document(doc_id, doc.text, claims)
         self.quotes_panel.show_quote(None)
         self.claims_panel.show_claim(None)
-        self._span_entities = {}
-        self._spans = self._build_spans([q for q in quotes if q.prov.status != "rejected"],
-                                        [c for c in claims if c.prov.status != "rejected"],
-                                        self.store.mentions(doc_id, include_rejected=False))
-        self._span_map = {sp.key: sp for sp in self._spans}
-        self.view.set_document(doc.text, self._spans)
+        spans = self.article_spans.rebuild(self.store, doc_id, doc.text, self.label_colors,
+                                           [q for q in quotes if q.prov.status != "rejected"],
+                                           [c for c in claims if c.prov.status != "rejected"],
+                                           self.store.mentions(doc_id, include_rejected=False))
+        self.view.set_document(doc.text, spans)
         self.view.setFocus()
         self._select_doc_row(doc_id)
         self._update_enabled()
@@ -296,89 +275,6 @@ class MainWindow(GestureSlots, QMainWindow):
         if self.doc_id is not None and self.do(edits.SetDocumentStatus(self.doc_id, "done")):
             self.statusBar().showMessage("Article marked done", 3000)
 
-    def _build_spans(self, quotes: list | None = None, claims: list | None = None,
-                     mentions: list | None = None) -> list[SpanItem]:
-        """The view's spans of the current article; given rows (quotes, claims, mentions of it),
-        the spans of those rows only.  Notes which entity each span's text and colour come from
-        (``_span_entities``), so a renamed entity redoes only the spans that show its name."""
-        store, doc_id = self.store, self.doc_id
-        if quotes is None or claims is None or mentions is None:
-            quotes = store.quotes(doc_id, include_rejected=False)
-            mentions = store.mentions(doc_id, include_rejected=False)
-            claims = store.claims(doc_id, include_rejected=False)
-            self._span_entities = {}
-        names = store.entity_names([q.speaker_entity_id for q in quotes] + [m.entity_id for m in mentions])
-        spans: list[SpanItem] = []
-        for q in quotes:
-            self._span_entities[("quote", q.id)] = q.speaker_entity_id
-            speaker_name = names.get(q.speaker_entity_id) or (q.speaker.text(self.text) if q.speaker else None)
-            color = speaker_color(speaker_name)
-            suggested = q.prov.status == "suggested"
-            links = []
-            if q.speaker:
-                links.append(("speaker", q.id))
-                spans.append(SpanItem(("speaker", q.id), q.speaker.start, q.speaker.end, color, suggested,
-                                      f"speaker · {speaker_name or '?'}", links=(("quote", q.id),)))
-            if q.cue:
-                links.append(("cue", q.id))
-                spans.append(SpanItem(("cue", q.id), q.cue.start, q.cue.end, color, suggested, "cue",
-                                      links=(("quote", q.id),)))
-            spans.append(SpanItem(("quote", q.id), q.content[0].start, q.content[-1].end, color, suggested,
-                                  f"{q.type} quote · {speaker_name or 'no speaker'} · {q.prov.status}",
-                                  fragments=tuple((f.start, f.end) for f in q.content), links=tuple(links)))
-        for c in claims:
-            labels = ", ".join(c.labels.values()) or "unlabelled"
-            spans.append(SpanItem(("claim", c.id), c.start, c.end, CLAIM_COLOR, c.prov.status == "suggested",
-                                  f"claim · {labels} · {c.claimant or 'no claimant'} · {c.prov.status}"))
-        for m in mentions:
-            self._span_entities[("mention", m.id)] = m.entity_id
-            entity = names.get(m.entity_id, "")
-            spans.append(SpanItem(("mention", m.id), m.start, m.end, self.label_colors.get(m.label, "#cccccc"),
-                                  m.prov.status == "suggested",
-                                  " · ".join(b for b in (m.label, entity, m.prov.status) if b)))
-        return spans
-
-    def _patch_spans(self, event: ChangeEvent) -> bool:
-        """Redo only the spans of the rows ``event`` names (and of those showing a changed entity's
-        name); False when it does not name them, or names so many that a rebuild is cheaper."""
-        wanted = {t: event.rows(t) for t in ("mentions", "quotes", "claims", "entities")}
-        if "labels" in event.tables or any(ids is None for ids in wanted.values()):
-            return False
-        ids = {"mention": set(wanted["mentions"]), "quote": set(wanted["quotes"]), "claim": set(wanted["claims"])}
-        if wanted["entities"]:
-            for key, entity_id in self._span_entities.items():
-                if entity_id in wanted["entities"]:
-                    ids[key[0]].add(key[1])
-        if sum(map(len, ids.values())) > max(200, len(self._spans) // 4):
-            return False
-        store = self.store
-        read = {"mention": store.mention, "quote": store.quote, "claim": store.claim}
-        rows: dict[str, list] = {"mention": [], "quote": [], "claim": []}
-        removed: set = set()
-        for layer, layer_ids in ids.items():
-            for row_id in layer_ids:
-                try:
-                    row = read[layer](row_id)
-                except KeyError:
-                    row = None
-                if row is None or row.doc_id != self.doc_id or row.prov.status == "rejected":
-                    self._span_entities.pop((layer, row_id), None)
-                    removed.add((layer, row_id))
-                else:
-                    rows[layer].append(row)
-                if layer == "quote":
-                    removed |= {("speaker", row_id), ("cue", row_id), ("quote", row_id)}
-        if not rows["mention"] and not rows["quote"] and not rows["claim"] and not removed & self._span_map.keys():
-            return True  # nothing of this article changed
-        changed = self._build_spans(rows["quote"], rows["claim"], rows["mention"])
-        removed -= {sp.key for sp in changed}
-        for key in removed:
-            self._span_map.pop(key, None)
-        self._span_map.update((sp.key, sp) for sp in changed)
-        self._spans = list(self._span_map.values())
-        self.view.patch_spans(changed, removed)
-        return True
-
     # Change events ---------------------------------------------------------------------------------------
 
     def on_project_changed(self, event: ChangeEvent) -> None:
@@ -407,7 +303,8 @@ class MainWindow(GestureSlots, QMainWindow):
                                                                    doc.status.replace("_", " ")) if b))
             except KeyError:  # the document was removed
                 self.doc_id = None
-                self.text, self._lowered, self._spans = "", None, []
+                self.text, self._lowered = "", None
+                self.article_spans.clear()
                 self.view.set_document("", [])
                 self.quote_model.set_document(None)
                 self.claim_model.set_document(None)
@@ -417,10 +314,12 @@ class MainWindow(GestureSlots, QMainWindow):
                 self.meta_label.clear()
                 self._update_enabled()
             else:
-                if not self._patch_spans(event):
-                    self._spans = self._build_spans()
-                    self._span_map = {sp.key: sp for sp in self._spans}
-                    self.view.set_spans(self._spans)
+                patch = self.article_spans.patch(self.store, self.doc_id, self.text, self.label_colors, event)
+                if patch is None:
+                    self.view.set_spans(self.article_spans.rebuild(self.store, self.doc_id, self.text,
+                                                                   self.label_colors))
+                elif patch[0] or patch[1]:
+                    self.view.patch_spans(*patch)
                 self.quotes_panel.show_quote(self.quotes_panel.quote_id())
                 self.claims_panel.show_claim(self.claims_panel.claim_id())
         if self.doc_id is None and self.doc_proxy.rowCount():

@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 
 from desktop.core import edits as E
 from desktop.core.store import Store
+from desktop.ui.article_spans import ArticleSpans
 from desktop.ui.article_view import ArticleView
 from desktop.ui.models import ClaimTableModel, DocumentTableModel, EntityTableModel, QuoteTableModel
 from tests.ui.test_main_window import click_span, key, mention_at, offsets, redo, undo
@@ -52,9 +53,9 @@ def assert_fresh(window) -> None:
     """The window's views equal views built from scratch from the project as it is now."""
     store = window.store
     # the article view and the window's own span bookkeeping
-    patched_deps = dict(window._span_entities)
-    fresh_spans = window._build_spans()  # (rebuilds _span_entities from the store)
-    assert patched_deps == window._span_entities
+    rebuilt = ArticleSpans()
+    fresh_spans = rebuilt.rebuild(store, window.doc_id, window.text, window.label_colors)
+    assert window.article_spans.shown_entities == rebuilt.shown_entities
     assert {sp.key: sp for sp in window._spans} == {sp.key: sp for sp in fresh_spans}
     fresh = ArticleView()
     fresh.resize(window.view.size())
@@ -80,10 +81,10 @@ def assert_fresh(window) -> None:
         mine_model = window.quote_model if layer is QuoteTableModel else window.claim_model
         assert rows(mine_model) == rows(model)
     # the speaker picker lists the live entities
-    assert window._listed_entities == [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+    assert window.listed_entities.entries == [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
     combo = window.quotes_panel.entity  # and shows them (its model announces rows, never rebuilds)
     assert [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())] == \
-        [(None, "— no speaker entity —")] + window._listed_entities
+        [(None, "— no speaker entity —")] + window.listed_entities.entries
     # and the claimant field completes their names (filled when the field gets focus)
     assert window.claims_panel.claimant_names() == [e.name for e in store.entities()]
 
@@ -171,7 +172,8 @@ def test_an_edit_redoes_only_its_own_spans(qtbot, window):
     assert mention_at(window, start, end) is not None
     assert view.spans_rebuilt == before[0]  # no rebuild of every span
     assert view.spans_patched - before[1] == 1  # the new mention's span, and only it
-    assert len(view._spans) == len(window._build_spans())
+    assert len(view._spans) == len(ArticleSpans().rebuild(window.store, window.doc_id, window.text,
+                                                          window.label_colors))
 
 
 def test_a_worker_refresh_and_a_label_colour_rebuild_everything(qtbot, window, project):
