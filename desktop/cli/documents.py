@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from desktop.app.documents import delete_documents, set_status
-from desktop.cli.common import EXIT_ERROR, EXIT_OK, CliError, add_command, plural
+from desktop.cli.common import EXIT_ERROR, EXIT_OK, CliError, add_command, add_project_argument, plural
 from desktop.cli.progress import TerminalProgress
 from desktop.core.jobs import Job, import_into
 from desktop.core.store import Store
@@ -63,14 +63,14 @@ def cmd_delete(args: argparse.Namespace) -> int:
 def add_import(sub) -> None:
     p = add_command(sub, "import", cmd_import,
                     "import articles: .txt, .html, interchange .jsonl, brat .txt+.ann (files or folders)")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
     p.add_argument("--story", help="story name for the imported documents (default: the folder's name)")
 
 
 def add_status(sub) -> None:
     p = add_command(sub, "status", cmd_status, "set a document's status: new, in_progress or done")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("document", help="document id (as in 'info') or its external id")
     p.add_argument("status", choices=["new", "in_progress", "done"])
 
@@ -79,6 +79,6 @@ def add_delete(sub) -> None:
     p = add_command(sub, "delete", cmd_delete,
                     "delete documents with their entity mentions, quotes and claims (recorded in the history; "
                     "final: there is no undo here, export first to keep a copy; canonical entities stay)")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("documents", nargs="+", metavar="DOC",
                    help="document id (as in 'info') or its external id; if one is unknown nothing is deleted")

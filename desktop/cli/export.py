@@ -26,6 +26,7 @@ import sys
 from collections.abc import Sequence
 
 from desktop.app.export import export
+from desktop.cli.common import add_project_argument
 from desktop.cli.progress import TerminalProgress
 from desktop.core.formats import FORMAT_NAMES, ExportError, format_help
 from desktop.core.jobs import Job
@@ -46,7 +47,7 @@ def add_export_parser(subparsers) -> None:
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("-f", "--format", required=True, choices=FORMAT_NAMES, metavar="FORMAT",
                    help="output format, and what it writes: " + format_help())
     p.add_argument("-o", "--out", required=True, metavar="OUT",

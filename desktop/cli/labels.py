@@ -6,7 +6,7 @@ import argparse
 import json
 
 from desktop.app.labels import add_label, edit_label, remove_label
-from desktop.cli.common import EXIT_OK, CliError, add_command
+from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argument
 from desktop.core.store import Store
 
 
@@ -39,7 +39,7 @@ def cmd_labels(args: argparse.Namespace) -> int:
 def add_labels(sub) -> list[argparse.ArgumentParser]:
     """Register ``labels``; returns the parsers of its actions (each gets ``--verbose`` too)."""
     p = add_command(sub, "labels", cmd_labels, "show or edit the project's label schema (entity labels, claim label sets)")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("--json", action="store_true", help="print the schema as JSON")
     actions = p.add_subparsers(dest="action", metavar="ACTION")
     a = actions.add_parser("add", help="add an entity label, or a claim label to a label set")

@@ -6,7 +6,7 @@ import argparse
 import json
 
 from desktop.app.info import project_info
-from desktop.cli.common import EXIT_ERROR, EXIT_OK, add_command, project_path
+from desktop.cli.common import EXIT_ERROR, EXIT_OK, add_command, add_project_argument, project_path
 from desktop.core.store import Store
 
 
@@ -69,7 +69,7 @@ def add_new(sub) -> None:
 
 def add_info(sub) -> None:
     p = add_command(sub, "info", cmd_info, "show what a project holds (documents, annotations, progress)")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("--json", action="store_true", help="print JSON (documents count, counts by status and label, ...)")
 
 
@@ -78,11 +78,11 @@ def add_check(sub) -> None:
                     "check the project's bookkeeping rules: every accepted mention has a canonical "
                     "entity of its label, speakers match their spans, counts leave rejected out, "
                     "no dangling ids (exit 1 when a rule is broken)")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("--json", action="store_true", help="print the problems as a JSON list (rule, table, id, message)")
 
 
 def add_history(sub) -> None:
     p = add_command(sub, "history", cmd_history, "show the project's audit trail: who changed what, when")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("-n", "--limit", type=int, default=50, help="how many recent changes (default 50)")

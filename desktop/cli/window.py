@@ -11,7 +11,7 @@ from pathlib import Path
 from desktop.app.demo import build_demo, demo_project_path
 from desktop.app.info import project_info
 from desktop.cli.annotate import annotate
-from desktop.cli.common import EXIT_OK, CliError, add_command
+from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argument
 from desktop.cli.progress import TerminalProgress
 from desktop.core.jobs import Job
 from desktop.core.store import Store
@@ -56,7 +56,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def add_open(sub) -> None:
     p = add_command(sub, "open", cmd_open, "open a project in the editor window")
-    p.add_argument("project", help="project file")
+    add_project_argument(p)
     p.add_argument("--screenshot", metavar="FILE.png",
                    help="render the window with the first article to a PNG and exit (works without a display)")
 

@@ -66,3 +66,20 @@ def test_claimdesk_new_names_the_project_by_the_rule(tmp_path, capsys):
         ["corpus.db.claimdesk", "upper.CLAIMDESK"]
     assert main(["new", "  "]) == 1
     assert "is not a file name" in capsys.readouterr().err
+
+
+def test_every_command_that_opens_a_project_finds_it_without_its_suffix(tmp_path, capsys):
+    from desktop.cli import main
+
+    assert main(["new", str(tmp_path / "news")]) == 0
+    (tmp_path / "story.txt").write_text("Lavrov said the talks in Geneva were useful.", encoding="utf-8")
+    bare = str(tmp_path / "news")
+    assert main(["import", bare, str(tmp_path / "story.txt")]) == 0
+    assert main(["info", bare]) == 0
+    assert "documents: 1" in capsys.readouterr().out
+    assert main(["check", bare]) == 0
+    assert main(["status", bare, "story", "done"]) == 0
+    assert main(["history", bare]) == 0
+    assert not (tmp_path / "news").exists()  # nothing was made under the bare name
+    assert main(["info", str(tmp_path / "elsewhere")]) == 1
+    assert "elsewhere: no such project file" in capsys.readouterr().err  # the name as typed
