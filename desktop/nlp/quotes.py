@@ -64,6 +64,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -546,191 +547,377 @@ def _np_span(ctx: _Ctx, h: Any) -> tuple[int, int]:
     return a, b
 
 
-def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[int, int]], Any | None]:
-    """Content span(s) of reporting verb ``v``; also the content root token."""
-    doc = ctx.doc
-    ccomp = None
-    dobj = None
-    xcomp = None
-    pcontent = None
-    as_prep = None
-    oprd = None
+#: what a content rule decides: the token spans of the content (empty: "not a report") and the
+#: content's root token
+_Content = tuple[list[tuple[int, int]], Any]
+
+
+@dataclass
+class _VerbChildren:
+    """The children of a reporting verb that the content rules read (None when absent)."""
+
+    ccomp: Any = None  # the clausal complement: the reported clause
+    dobj: Any = None  # the direct object
+    xcomp: Any = None  # an infinitive or open complement
+    pcontent: Any = None  # a content preposition of PREP_CONTENT ("called for X")
+    as_prep: Any = None  # "described X as Y"
+    oprd: Any = None  # an object predicate ("called him a liar")
+
+
+def _later_ccomp_wins(doc: Any, v: Any, ccomp: Any | None, c: Any) -> bool:
+    """Whether clausal complement ``c`` of ``v`` replaces ``ccomp``, the one seen before it.
+
+    "...: Republicans said they ...", "..., her campaign disclosed that she ...": the clause
+    before the verb is the narrator's, the one after it is reported."""
+    return ccomp is None or (ccomp.i < v.i < c.i and (c.left_edge.lower_ == "that" or any(
+        doc[k].text in (":", ";") for k in range(ccomp.right_edge.i + 1, v.i))))
+
+
+def _advcl_role(lemma: str, c: Any, ch: _VerbChildren) -> str | None:
+    """The role adverbial clause ``c`` (after the reporting verb) really plays: "ccomp" or
+    "xcomp" when the parser slipped, None when it is an adverbial clause.
+
+    "tweeted that X was ..." and "said after the convention he would not accept ..." (its own
+    subject, no subordinator) are complement clauses; "tells them to go ..." is an infinitive."""
+    first = c.left_edge
+    if first.lower_ == "that" and ch.ccomp is None and first.dep_ in ("advmod", "mark", "nsubj"):
+        return "ccomp"
+    if (ch.ccomp is None and lemma in SPEECH_VERBS and c.tag_ != "VBG"
+            and not any(g.dep_ in ("mark", "advmod") and g.i < c.i and g.tag_ in ("IN", "WRB") for g in c.children)
+            and any(g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i for g in c.children)
+            and not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)):
+        return "ccomp"
+    if ch.xcomp is None and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.lefts):
+        return "xcomp"
+    return None
+
+
+def _verb_children(doc: Any, v: Any, lemma: str) -> _VerbChildren:
+    """The complement, object, infinitive, content preposition, "as" and object predicate of
+    reporting verb ``v`` (the first of each, except for a later complement clause that wins)."""
+    ch = _VerbChildren()
     for c in v.children:
         d = c.dep_
-        if d == "ccomp" and (ccomp is None or (ccomp.i < v.i < c.i and (c.left_edge.lower_ == "that" or any(
-                doc[k].text in (":", ";") for k in range(ccomp.right_edge.i + 1, v.i))))):
-            # "...: Republicans said they ...", "..., her campaign disclosed that she ...": the
-            # clause before the verb is the narrator's, the one after it is reported
-            ccomp = c
-        elif d in ("dobj", "obj") and dobj is None:
-            dobj = c
-        elif d == "xcomp" and xcomp is None:
-            xcomp = c
-        elif d == "advcl" and c.i > v.i:
-            # parser slips: "tweeted that X was ..." / "tells them to go ..." as adverbial clauses
-            first = c.left_edge
-            if first.lower_ == "that" and ccomp is None and first.dep_ in ("advmod", "mark", "nsubj"):
-                ccomp = c
-            elif (ccomp is None and lemma in SPEECH_VERBS and c.tag_ != "VBG"
-                  and not any(g.dep_ in ("mark", "advmod") and g.i < c.i and g.tag_ in ("IN", "WRB") for g in c.children)
-                  and any(g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i for g in c.children)
-                  and not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)):
-                # "said after the convention he would not accept ...": a complement clause
-                # parsed as an adverbial one (its own subject, no subordinator)
-                ccomp = c
-            elif xcomp is None and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.lefts):
-                xcomp = c
+        if d == "ccomp":
+            if _later_ccomp_wins(doc, v, ch.ccomp, c):
+                ch.ccomp = c
+        elif d in ("dobj", "obj"):
+            if ch.dobj is None:
+                ch.dobj = c
+        elif d == "xcomp":
+            if ch.xcomp is None:
+                ch.xcomp = c
+        elif d == "advcl":
+            role = _advcl_role(lemma, c, ch) if c.i > v.i else None
+            if role == "ccomp":
+                ch.ccomp = c
+            elif role == "xcomp":
+                ch.xcomp = c
         elif d == "oprd":
-            oprd = c
+            ch.oprd = c
         elif d == "prep":
-            low = c.lower_
-            if low == "as":
-                as_prep = c
-            elif low in PREP_CONTENT.get(lemma, ()):
-                pcontent = c
-    as_clause = _as_clause_content(v, lemma, dobj, ccomp)
-    if as_clause is not None:
-        return as_clause
-    if lemma in AS_ONLY_VERBS:
-        return [], None
-    if v.dep_ == "csubj" and lemma in SPEECH_VERBS and v.head.lemma_ in ("be", "") and v.head.lower_ in ("was", "is", "were", "are") and any(
-            c.dep_ == "dobj" and c.lower_ == "what" for c in v.children):
-        # "What the minister said was that ...": the complement of the copula
-        comp = next((c for c in v.head.children if c.dep_ in ("ccomp", "attr", "acomp") and c.i > v.head.i), None)
-        if comp is not None:
-            a = comp.left_edge.i
-            while a < comp.i and (doc[a].lower_ == "that" and doc[a].dep_ == "mark" or doc[a].is_punct):
-                a += 1
-            return [(a, comp.right_edge.i)], comp
-    if ccomp is not None and ccomp.i < v.i and any(
-            doc[k].text == ";" for k in range(ccomp.right_edge.i + 1, v.i)):
-        ccomp = None  # "X said Y; they only learned ...": a clause before a semicolon is not reported
-    if ccomp is not None and ccomp.i != v.i:
-        a = ccomp.left_edge.i
-        b = ccomp.right_edge.i
-        if ccomp.dep_ == "advcl":
-            subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass")), None)
-            if subj is not None and subj.left_edge.i > a and doc[a].lower_ != "that":
-                a = subj.left_edge.i  # "said after the convention he would ...": the time is the report's
-        if ccomp.i > v.i and a == v.i + 1 and doc[a].dep_ == "npadvmod" and (
-                doc[a].ent_type_ in ("DATE", "TIME") or doc[a].lower_ in _WEEKDAYS):
-            # "said Monday the city would appeal": the day belongs to the saying (AP style)
-            subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-            if subj is not None and subj.left_edge.i == doc[a].right_edge.i + 1:
-                a = subj.left_edge.i
-        # without a leading "that"/"whether"-less mark
-        while a < ccomp.i and (doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "advmod") or doc[a].is_punct):
-            a += 1
-        if b >= v.i > a and ccomp.i < v.i:
-            b = v.i - 1
-        if ccomp.i > v.i:
-            # "said he would order a review and warned against hackers": a verb joined to the
-            # reported clause without a subject, in the reporting verb's tense and not in the
-            # clause's, continues the report, not the reported words
-            for c in ccomp.children:
-                if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ == v.tag_ != ccomp.tag_
-                        and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
-                    k = c.left_edge.i - 1
-                    while k > a and (doc[k].dep_ == "cc" or doc[k].is_punct):
-                        k -= 1
-                    b = min(b, k)
-                    break
-        return [(a, b)], ccomp
-    # "he told me", "she told reporters": an addressee is no content
-    addressee = dobj is not None and lemma in ("tell", "assure", "remind", "inform") and (
-        dobj.lower_ in PRONOUNS_ANY or dobj.lower_ in ("reporters", "journalists", "lawmakers", "supporters"))
-    if addressee:
-        dobj = None
-    if v.dep_ == "parataxis" and dobj is None and xcomp is None and lemma in SPEECH_VERBS:
-        # "The museum, Mr. Obama said, would make ...": the host clause is the content,
-        # in two fragments around the reporting clause
-        host = v.head
-        if host.pos_ not in ("VERB", "AUX"):
-            host = v.sent.root  # "The difference now, he told me, is that ...": hung on the subject
-        return _around(host, v), host
+            if c.lower_ == "as":
+                ch.as_prep = c
+            elif c.lower_ in PREP_CONTENT.get(lemma, ()):
+                ch.pcontent = c
+    return ch
+
+
+def _content_as_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"Turnout fell, as the mayor noted": the host clause around the "as" clause is the content
+    (see :func:`_as_clause_content`)."""
+    return _as_clause_content(v, lemma, ch.dobj, ch.ccomp)
+
+
+def _content_as_only(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """A verb that reports only in "as X put it" (AS_ONLY_VERBS) reports nothing otherwise."""
+    return ([], None) if lemma in AS_ONLY_VERBS else None
+
+
+def _content_what_said_was(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"What the minister said was that ...": the complement of the copula is the content."""
+    if not (v.dep_ == "csubj" and lemma in SPEECH_VERBS and v.head.lemma_ in ("be", "")
+            and v.head.lower_ in ("was", "is", "were", "are")
+            and any(c.dep_ == "dobj" and c.lower_ == "what" for c in v.children)):
+        return None
+    doc = ctx.doc
+    comp = next((c for c in v.head.children if c.dep_ in ("ccomp", "attr", "acomp") and c.i > v.head.i), None)
+    if comp is None:
+        return None
+    a = comp.left_edge.i
+    while a < comp.i and (doc[a].lower_ == "that" and doc[a].dep_ == "mark" or doc[a].is_punct):
+        a += 1
+    return [(a, comp.right_edge.i)], comp
+
+
+def _drop_clause_before_semicolon(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"X said Y; they only learned ...": a complement clause before the verb and a semicolon is
+    not reported (the later rules see no complement clause). Decides nothing itself."""
+    doc, ccomp = ctx.doc, ch.ccomp
+    if ccomp is not None and ccomp.i < v.i and any(doc[k].text == ";" for k in range(ccomp.right_edge.i + 1, v.i)):
+        ch.ccomp = None
+    return None
+
+
+def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
+    """First token of the reported clause ``ccomp``: no leading "that" mark or punctuation, and
+    no time phrase that belongs to the saying ("said after the convention he would ...",
+    "said Monday the city would appeal", AP style)."""
+    a = ccomp.left_edge.i
+    if ccomp.dep_ == "advcl":
+        subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.left_edge.i > a and doc[a].lower_ != "that":
+            a = subj.left_edge.i
+    if ccomp.i > v.i and a == v.i + 1 and doc[a].dep_ == "npadvmod" and (
+            doc[a].ent_type_ in ("DATE", "TIME") or doc[a].lower_ in _WEEKDAYS):
+        subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        if subj is not None and subj.left_edge.i == doc[a].right_edge.i + 1:
+            a = subj.left_edge.i
+    while a < ccomp.i and (doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "advmod") or doc[a].is_punct):
+        a += 1
+    return a
+
+
+def _joined_report_verb(v: Any, ccomp: Any) -> Any | None:
+    """"said he would order a review and warned against hackers": a verb joined to the reported
+    clause without a subject, in the reporting verb's tense and not in the clause's, continues
+    the report, not the reported words; that verb, if any."""
+    for c in ccomp.children:
+        if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ == v.tag_ != ccomp.tag_
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
+            return c
+    return None
+
+
+def _complement_end(doc: Any, v: Any, ccomp: Any, a: int) -> int:
+    """Last token of the reported clause ``ccomp`` starting at token ``a``: before the reporting
+    verb when the clause precedes it, before a verb that continues the report."""
+    b = ccomp.right_edge.i
+    if b >= v.i > a and ccomp.i < v.i:
+        b = v.i - 1
+    joined = _joined_report_verb(v, ccomp) if ccomp.i > v.i else None
+    if joined is not None:
+        k = joined.left_edge.i - 1
+        while k > a and (doc[k].dep_ == "cc" or doc[k].is_punct):
+            k -= 1
+        b = min(b, k)
+    return b
+
+
+def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """A complement clause is the content ("said (that) X")."""
+    ccomp = ch.ccomp
+    if ccomp is None or ccomp.i == v.i:
+        return None
+    a = _complement_start(ctx.doc, v, ccomp)
+    return [(a, _complement_end(ctx.doc, v, ccomp, a))], ccomp
+
+
+def _drop_addressee(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"he told me", "she told reporters": an addressee object is no content (the later rules
+    see no object). Decides nothing itself."""
+    dobj = ch.dobj
+    if dobj is not None and lemma in ("tell", "assure", "remind", "inform") and (
+            dobj.lower_ in PRONOUNS_ANY or dobj.lower_ in ("reporters", "journalists", "lawmakers", "supporters")):
+        ch.dobj = None
+    return None
+
+
+def _content_parenthetical(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The museum, Mr. Obama said, would make ...": the host clause is the content, in two
+    fragments around the reporting clause ("The difference now, he told me, is that ...": the
+    sentence root when the clause hangs on the subject)."""
+    if not (v.dep_ == "parataxis" and ch.dobj is None and ch.xcomp is None and lemma in SPEECH_VERBS):
+        return None
+    host = v.head
+    if host.pos_ not in ("VERB", "AUX"):
+        host = v.sent.root
+    return _around(host, v), host
+
+
+def _content_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """A passive with an agent: "The sanctions were announced by the Treasury", "... described
+    as useful by X": the passive subject (and the "as" phrase) is the content."""
     agent = next((c for c in v.children if c.dep_ == "agent"), None)
     subjpass = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
-    if agent is not None and subjpass is not None and lemma in SPEECH_VERBS | OBJECT_CONTENT_VERBS:
-        # passive: "The sanctions were announced by the Treasury", "... described as useful by X"
-        spans = [(subjpass.left_edge.i, subjpass.right_edge.i)]
-        if as_prep is not None:
-            spans.append((as_prep.left_edge.i, as_prep.right_edge.i))
-        return spans, subjpass
-    if lemma == "call" and pcontent is not None and pcontent.lower_ == "on":
-        # called on X to Y
-        if xcomp is not None:
-            return [(pcontent.i + 1, xcomp.right_edge.i)], xcomp
-        return [], None
-    if xcomp is not None and lemma in INFINITIVE_VERBS and xcomp.i > v.i:
-        a = dobj.left_edge.i if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge.i
-        return [(a, xcomp.right_edge.i)], xcomp
-    if pcontent is not None:
-        objs = [c for c in pcontent.children if c.dep_ in ("pobj", "pcomp")]
-        if objs:
-            o = objs[0]
-            a = o.left_edge.i
-            if lemma in OBJECT_CONTENT_VERBS and lemma != "accuse" and dobj is not None and v.i < dobj.i < pcontent.i:
-                # "blasted him for not paying taxes": the target and the charge; "accused him of
-                # lying": the accusation alone, as PARC and PolNeAR mark it
-                a = dobj.left_edge.i
-            return [(a, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
+    if agent is None or subjpass is None or lemma not in SPEECH_VERBS | OBJECT_CONTENT_VERBS:
+        return None
+    spans = [(subjpass.left_edge.i, subjpass.right_edge.i)]
+    if ch.as_prep is not None:
+        spans.append((ch.as_prep.left_edge.i, ch.as_prep.right_edge.i))
+    return spans, subjpass
+
+
+def _content_called_on(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"called on X to Y": from X to the end of the infinitive; without one, no report."""
+    if lemma != "call" or ch.pcontent is None or ch.pcontent.lower_ != "on":
+        return None
+    if ch.xcomp is not None:
+        return [(ch.pcontent.i + 1, ch.xcomp.right_edge.i)], ch.xcomp
+    return [], None
+
+
+def _content_infinitive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"urged X to ...", "vowed to ...": the infinitive (with the object before it) is the content."""
+    xcomp, dobj = ch.xcomp, ch.dobj
+    if xcomp is None or lemma not in INFINITIVE_VERBS or xcomp.i <= v.i:
+        return None
+    a = dobj.left_edge.i if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge.i
+    return [(a, xcomp.right_edge.i)], xcomp
+
+
+def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"called for X", "warned of X": the object of the content preposition. "blasted him for
+    not paying taxes": the target and the charge; "accused him of lying": the accusation alone,
+    as PARC and PolNeAR mark it."""
+    pcontent, dobj, xcomp = ch.pcontent, ch.dobj, ch.xcomp
+    if pcontent is None:
+        return None
+    o = next((c for c in pcontent.children if c.dep_ in ("pobj", "pcomp")), None)
+    if o is None:
+        return None
+    a = o.left_edge.i
+    if lemma in OBJECT_CONTENT_VERBS and lemma != "accuse" and dobj is not None and v.i < dobj.i < pcontent.i:
+        a = dobj.left_edge.i
+    return [(a, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
+
+
+def _content_accused_of(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"accused the opposition of lying" when the parse hangs "of" on the object: the object of
+    "of" is the content."""
+    dobj = ch.dobj
+    if lemma != "accuse" or dobj is None or dobj.i <= v.i:
+        return None
+    of = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((g for g in of.children if g.dep_ in ("pobj", "pcomp")), None) if of is not None else None
+    if obj is None:
+        return None
+    return [(obj.left_edge.i, obj.right_edge.i)], obj
+
+
+def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """Verbs whose object is the content (OBJECT_CONTENT_VERBS, "pointed out X"): the object and
+    any "as" phrase, object predicate or infinitive after it. "called a meeting", "described the
+    scene" (no "as", no predicate) are no report."""
+    dobj = ch.dobj
     object_content = lemma in OBJECT_CONTENT_VERBS or (
         lemma in PARTICLE_VERBS and any(c.dep_ == "prt" and c.lower_ == PARTICLE_VERBS[lemma] for c in v.children))
-    if lemma == "accuse" and dobj is not None and dobj.i > v.i:
-        # "accused the opposition of lying": the parse hangs "of" on the object
-        of = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
-        obj = next((g for g in of.children if g.dep_ in ("pobj", "pcomp")), None) if of is not None else None
-        if obj is not None:
-            return [(obj.left_edge.i, obj.right_edge.i)], obj
-    if object_content and dobj is not None and dobj.i > v.i:
-        end = dobj.right_edge.i
-        for extra in (as_prep, oprd, xcomp):
-            if extra is not None and extra.i > dobj.i:
-                end = max(end, extra.right_edge.i)
-        if lemma in ("call", "describe", "label", "dub") and end == dobj.right_edge.i and not any(
-            tok.lower_ == "as" and tok.dep_ == "prep" for tok in dobj.rights
-        ):
-            return [], None  # "called a meeting", "described the scene": not a report
-        return [(dobj.left_edge.i, end)], dobj
-    if lemma in ("tell", "inform", "assure", "remind", "warn", "promise") and dobj is not None:
-        # "told a meeting of leaders that few people understood ...": the complement clause
-        # hangs off the object as a relative clause with a "that" mark
-        for tok in dobj.subtree:
-            if tok.dep_ == "relcl" and tok.left_edge.lower_ == "that" and tok.left_edge.dep_ == "mark":
-                return [(tok.left_edge.i + 1, tok.right_edge.i)], tok
-    if lemma in SPEECH_VERBS and ccomp is None:
-        # "reported at the time that X ...", "claimed without evidence that X ...", "argued in a
-        # speech that X ...": the complement clause parsed as a clause of the phrase between
-        for c in v.children:
-            if c.dep_ != "prep" or c.i < v.i:
-                continue
-            for tok in c.subtree:
-                first = tok.left_edge
-                if (tok.dep_ not in ("relcl", "acl", "ccomp") or first.lower_ != "that" or first.i == tok.i
-                        or not c.i < first.i <= c.i + 5):
-                    continue
-                subjects = [g for g in tok.subtree if g.dep_ in ("nsubj", "nsubjpass") and g.i != first.i
-                            and g.head.i >= first.i]
-                # "that" is a complementizer (a mark, or a "subject" beside the clause's own)
-                if subjects and (first.dep_ in ("mark", "advmod") or first.dep_ in ("nsubj", "nsubjpass")):
-                    return [(first.i + 1, tok.right_edge.i)], tok
-    if lemma in SPEECH_VERBS and dobj is None:
-        # ", he said, ": a reporting clause between commas; the rest of the sentence is content
-        clause_start = min((c.left_edge.i for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), default=v.i)
-        clause_end = v.i
-        for c in v.rights:
-            # ", Stumpf explained earlier in the committee hearing, ", ", he told me on Friday, "
-            if c.dep_ in ("npadvmod", "advmod", "prt", "prep", "dobj") and c.left_edge.i == clause_end + 1:
-                clause_end = c.right_edge.i
-        if clause_start > 0 and clause_end + 1 < len(doc) and doc[clause_start - 1].text == "," and doc[clause_end + 1].text == ",":
-            sent = v.sent
-            spans = []
-            if sent.start <= clause_start - 2:
-                spans.append((sent.start, clause_start - 2))
-            if clause_end + 2 < sent.end:
-                spans.append((clause_end + 2, sent.end - 1))
-            if len(spans) == 2:
-                return spans, v
+    if not object_content or dobj is None or dobj.i <= v.i:
+        return None
+    end = dobj.right_edge.i
+    for extra in (ch.as_prep, ch.oprd, ch.xcomp):
+        if extra is not None and extra.i > dobj.i:
+            end = max(end, extra.right_edge.i)
+    if lemma in ("call", "describe", "label", "dub") and end == dobj.right_edge.i and not any(
+        tok.lower_ == "as" and tok.dep_ == "prep" for tok in dobj.rights
+    ):
+        return [], None
+    return [(dobj.left_edge.i, end)], dobj
+
+
+def _content_told_that(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"told a meeting of leaders that few people understood ...": the complement clause parsed
+    as a relative clause of the object, with a "that" mark, is the content (after "that")."""
+    if lemma not in ("tell", "inform", "assure", "remind", "warn", "promise") or ch.dobj is None:
+        return None
+    for tok in ch.dobj.subtree:
+        if tok.dep_ == "relcl" and tok.left_edge.lower_ == "that" and tok.left_edge.dep_ == "mark":
+            return [(tok.left_edge.i + 1, tok.right_edge.i)], tok
+    return None
+
+
+def _that_clause_in(c: Any) -> Any | None:
+    """The head of a "that" clause within the first words of phrase ``c`` whose "that" is a
+    complementizer (a mark, or a "subject" beside the clause's own subject), if any."""
+    for tok in c.subtree:
+        first = tok.left_edge
+        if (tok.dep_ not in ("relcl", "acl", "ccomp") or first.lower_ != "that" or first.i == tok.i
+                or not c.i < first.i <= c.i + 5):
+            continue
+        subjects = [g for g in tok.subtree if g.dep_ in ("nsubj", "nsubjpass") and g.i != first.i
+                    and g.head.i >= first.i]
+        if subjects and (first.dep_ in ("mark", "advmod") or first.dep_ in ("nsubj", "nsubjpass")):
+            return tok
+    return None
+
+
+def _content_that_after_phrase(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"reported at the time that X ...", "claimed without evidence that X ...", "argued in a
+    speech that X ...": the complement clause parsed as a clause of the phrase between is the
+    content (after "that")."""
+    if lemma not in SPEECH_VERBS or ch.ccomp is not None:
+        return None
+    for c in v.children:
+        if c.dep_ != "prep" or c.i < v.i:
+            continue
+        tok = _that_clause_in(c)
+        if tok is not None:
+            return [(tok.left_edge.i + 1, tok.right_edge.i)], tok
+    return None
+
+
+def _reporting_clause_extent(v: Any) -> tuple[int, int]:
+    """First and last token of the reporting clause of ``v``: its subject, the verb and the
+    modifiers right after it (", Stumpf explained earlier in the committee hearing, ",
+    ", he told me on Friday, ")."""
+    clause_start = min((c.left_edge.i for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), default=v.i)
+    clause_end = v.i
+    for c in v.rights:
+        if c.dep_ in ("npadvmod", "advmod", "prt", "prep", "dobj") and c.left_edge.i == clause_end + 1:
+            clause_end = c.right_edge.i
+    return clause_start, clause_end
+
+
+def _content_between_commas(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """", he said, ": a reporting clause between commas, with text on both sides in its sentence;
+    the rest of the sentence is the content, in two fragments."""
+    doc = ctx.doc
+    if lemma not in SPEECH_VERBS or ch.dobj is not None:
+        return None
+    clause_start, clause_end = _reporting_clause_extent(v)
+    if not (clause_start > 0 and clause_end + 1 < len(doc) and doc[clause_start - 1].text == ","
+            and doc[clause_end + 1].text == ","):
+        return None
+    sent = v.sent
+    spans = []
+    if sent.start <= clause_start - 2:
+        spans.append((sent.start, clause_start - 2))
+    if clause_end + 2 < sent.end:
+        spans.append((clause_end + 2, sent.end - 1))
+    return (spans, v) if len(spans) == 2 else None
+
+
+#: The content rules, in order: the first that decides (returns spans, empty for "no report")
+#: wins; the two "_drop" steps only take a child away from the rules after them.
+_CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None], ...] = (
+    _content_as_clause,
+    _content_as_only,
+    _content_what_said_was,
+    _drop_clause_before_semicolon,
+    _content_complement,
+    _drop_addressee,
+    _content_parenthetical,
+    _content_passive,
+    _content_called_on,
+    _content_infinitive,
+    _content_preposition,
+    _content_accused_of,
+    _content_object,
+    _content_told_that,
+    _content_that_after_phrase,
+    _content_between_commas,
+)
+
+
+def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[int, int]], Any | None]:
+    """Content span(s) of reporting verb ``v`` (token index pairs); also the content root token.
+
+    The first of :data:`_CONTENT_RULES` that decides gives them; none: no content."""
+    ch = _verb_children(ctx.doc, v, lemma)
+    for rule in _CONTENT_RULES:
+        found = rule(ctx, v, lemma, ch)
+        if found is not None:
+            return found
     return [], None
 
 
@@ -1506,29 +1693,30 @@ def _relative_speaker(ctx: _Ctx, r: Attribution) -> None:
     r.speaker_i = rel.i
 
 
-def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
-    """Quotes in a parsed spaCy ``Doc`` as interchange dicts, in text order.
+class _MarkIndex:
+    """The quotation-mark quotes of a document in text order, looked up by position."""
 
-    ``content`` names the content convention (:data:`CONTENT_CONVENTIONS`).
-    """
-    parc = check_content_convention(content) == "parc"
-    ctx = _Ctx(doc)
-    text = ctx.text
-    marks = find_mark_quotes(text, ctx.paragraphs)
-    ctx.mark_spans = [(m.start, m.end) for m in marks]
-    mark_starts = [m.start for m in marks]
-    atts = _find_attributions(ctx)
-    labels = _label_attributions(ctx)
+    def __init__(self, marks: list[MarkQuote]):
+        self.marks = marks
+        self.starts = [m.start for m in marks]
 
-    def inside_mark(pos: int) -> MarkQuote | None:
-        k = bisect.bisect_right(mark_starts, pos) - 1
-        if k >= 0 and marks[k].start <= pos < marks[k].end:
-            return marks[k]
+    def inside(self, pos: int) -> MarkQuote | None:
+        """The quote whose marks enclose character offset ``pos``, if any."""
+        k = bisect.bisect_right(self.starts, pos) - 1
+        if k >= 0 and self.marks[k].start <= pos < self.marks[k].end:
+            return self.marks[k]
         return None
 
-    results: list[Attribution] = []
 
-    # label attributions take the paragraph (transcripts: the quote marks are part of them)
+#: finds the quote whose marks enclose a character offset (:meth:`_MarkIndex.inside`)
+_InsideMark = Callable[[int], MarkQuote | None]
+
+
+def _take_label_paragraphs(ctx: _Ctx, labels: list[Attribution], marks: list[MarkQuote],
+                           results: list[Attribution]) -> set[int]:
+    """Label attributions ("Name: text") take their paragraph: they go to ``results``, the
+    one-paragraph quotation marks inside them are theirs (transcripts quote within the label's
+    text), and no parse attribution in those paragraphs counts. Returns those paragraphs."""
     label_paras = set()
     for la in labels:
         label_paras.add(ctx.para_of(la.cue[0]))
@@ -1536,93 +1724,145 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
             if _overlap((m.start, m.end), la.content[0]) and len(m.segments) <= 1:
                 m.used = True
         results.append(la)
+    return label_paras
+
+
+def _transcript_segments(text: str, labels: list[Attribution], segments: list[tuple[int, int]]
+                         ) -> list[tuple[int, int]]:
+    """The paragraphs of a multi-paragraph quote that stay in it, once each "NAME:" paragraph
+    in it is its label's quote: an unlabelled paragraph after a label continues that speaker
+    (it joins the label's content), one before any label stays, and a stage direction or a
+    "Follow X on Twitter" line ("(CROSSTALK)") is nobody's."""
+    keep = []
+    current = None
+    for seg in segments:
+        hit = next((la for la in labels if _overlap(seg, la.content[0])), None)
+        if hit is not None:
+            current = hit
+        elif _not_speech(text[seg[0]:seg[1]]):
+            continue
+        elif current is not None:
+            current.content.append(seg)
+        else:
+            keep.append(seg)
+    return keep
+
+
+def _split_transcripts(text: str, labels: list[Attribution], marks: list[MarkQuote]) -> list[MarkQuote]:
+    """Transcripts inside one long multi-paragraph quote (see :func:`_transcript_segments`);
+    the quotes left with a paragraph."""
     for m in marks:
-        # transcripts inside one long multi-paragraph quote: each "NAME:" paragraph is its
-        # own quote, and unlabelled paragraphs after it continue that speaker
         if len(m.segments) < 2 or not labels:
             continue
-        keep = []
-        current = None
-        for seg in m.segments:
-            hit = next((la for la in labels if _overlap(seg, la.content[0])), None)
-            if hit is not None:
-                current = hit
-            elif _not_speech(text[seg[0]:seg[1]]):
-                continue  # "(CROSSTALK)", "Follow X on Twitter @x": nobody said these
-            elif current is not None:
-                current.content.append(seg)
-            else:
-                keep.append(seg)
-        m.segments = keep
-    marks = [m for m in marks if m.segments]
-    mark_starts = [m.start for m in marks]
+        m.segments = _transcript_segments(text, labels, m.segments)
+    return [m for m in marks if m.segments]
 
-    # 1. parse attributions whose content holds quoted text
-    by_mark_1: dict[int, Attribution] = {}
-    for att in atts:
-        if ctx.para_of(att.cue[0]) in label_paras:
+
+def _marks_in_content(att: Attribution, marks: list[MarkQuote]) -> list[MarkQuote]:
+    """The free quotes (not yet used) that overlap a fragment of ``att``'s content."""
+    span = (att.content[0][0], att.content[-1][1])
+    linked = []
+    for m in marks:
+        if m.used:
             continue
-        host = inside_mark(att.cue[0])
-        span = (att.content[0][0], att.content[-1][1])
-        linked = []
-        for m in marks:
-            if m.used or m is host:
-                continue
-            if m.start > span[1] + 2:
-                break
-            outer = (m.segments[0][0], m.segments[-1][1])
-            if any(_overlap(outer, f) > 0 for f in att.content):
-                linked.append(m)
-        if host is not None:
-            continue  # a report inside a quotation belongs to the quoted speaker's words
-        if linked and att.cue[0] > linked[-1].end and not text[linked[-1].end:att.cue[0]].strip(" ,\u00a0") == "":
-            # “…,” Flynn, an adviser, said: when the parse makes the name part of the quoted
-            # clause, the content runs from the quotation to the cue; the quotation is direct
-            # and the rules for reporting clauses after a quote attribute it
-            tail = (linked[-1].end, att.cue[0])
-            if (any(f[0] <= tail[0] and tail[1] <= f[1] + 2 for f in att.content)
-                    and text[linked[-1].end - 1] in DOUBLE_CLOSERS
-                    and text[linked[-1].end - 2] in ",?!"
-                    and linked[0].start <= att.content[0][0] + 1):
-                continue
-        if linked:
-            for m in linked:
-                m.used = True
-            att.marks = linked
-            frags = []
-            for f in att.content:
-                fa, fb = f
-                extra = []
-                for m in linked:
-                    if _overlap((m.segments[0][0], m.segments[-1][1]), f) > 0:
-                        fa = min(fa, m.segments[0][0])
-                        fb = max(fb, m.segments[0][1])
-                        extra += m.segments[1:]
-                frags.append((fa, fb))
-                frags += extra
-            frags = sorted(set(frags))
-            # fragments swallowed by a bigger one are dropped
-            frags = [f for f in frags if not any(g != f and g[0] <= f[0] and f[1] <= g[1] for g in frags)]
-            att.content = frags
-            quoted = sum(len(_WORD_RE.findall(text, *s)) for m in linked for s in m.segments)
-            total = sum(len(_WORD_RE.findall(text, *s)) for s in frags)
-            att.qtype = "direct" if quoted >= total else "mixed"
-            if att.speaker_i >= 0:
-                cue_tok = doc[att.cue_i]
-                new = _speaker_outside(ctx, cue_tok, doc[att.speaker_i], att.content)
-                if new is None:
-                    att.speaker, att.speaker_i = None, -1
-                elif new.i != att.speaker_i:
-                    att.speaker, att.speaker_i = _np_span(ctx, new), new.i
-            if att.qtype == "direct":
-                att.content = [s for m in linked for s in m.segments]
-            by_mark_1[id(linked[-1])] = att
-        results.append(att)
+        if m.start > span[1] + 2:
+            break
+        outer = (m.segments[0][0], m.segments[-1][1])
+        if any(_overlap(outer, f) > 0 for f in att.content):
+            linked.append(m)
+    return linked
 
-    # 1b. “…,” Scott said, “…”: when the parse made the second quotation the verb's complement,
-    # the quotation before the reporting clause is the same quote's first fragment
+
+def _quote_before_named_cue(text: str, att: Attribution, linked: list[MarkQuote]) -> bool:
+    """“…,” Flynn, an adviser, said: whether the parse made the name part of the quoted clause,
+    so the content runs from the quotation to the cue. Then the quotation is direct and the
+    rules for reporting clauses after a quote (step 2) attribute it, not this attribution."""
+    end = linked[-1].end
+    if not att.cue[0] > end or text[end:att.cue[0]].strip(" ,\u00a0") == "":
+        return False
+    tail = (end, att.cue[0])
+    return (any(f[0] <= tail[0] and tail[1] <= f[1] + 2 for f in att.content)
+            and text[end - 1] in DOUBLE_CLOSERS
+            and text[end - 2] in ",?!"
+            and linked[0].start <= att.content[0][0] + 1)
+
+
+def _merge_mark_fragments(content: list[tuple[int, int]], linked: list[MarkQuote]) -> list[tuple[int, int]]:
+    """Content fragments widened to the first paragraph of the quotes they overlap, plus those
+    quotes' further paragraphs; fragments swallowed by a bigger one are dropped."""
+    frags = []
+    for f in content:
+        fa, fb = f
+        extra = []
+        for m in linked:
+            if _overlap((m.segments[0][0], m.segments[-1][1]), f) > 0:
+                fa = min(fa, m.segments[0][0])
+                fb = max(fb, m.segments[0][1])
+                extra += m.segments[1:]
+        frags.append((fa, fb))
+        frags += extra
+    frags = sorted(set(frags))
+    return [f for f in frags if not any(g != f and g[0] <= f[0] and f[1] <= g[1] for g in frags)]
+
+
+def _speaker_out_of_quotes(ctx: _Ctx, att: Attribution) -> None:
+    """The speaker of ``att`` moved out of its (now quoted) content, or dropped when it has
+    none outside (see :func:`_speaker_outside`)."""
+    doc = ctx.doc
+    new = _speaker_outside(ctx, doc[att.cue_i], doc[att.speaker_i], att.content)
+    if new is None:
+        att.speaker, att.speaker_i = None, -1
+    elif new.i != att.speaker_i:
+        att.speaker, att.speaker_i = _np_span(ctx, new), new.i
+
+
+def _take_marks(ctx: _Ctx, att: Attribution, linked: list[MarkQuote]) -> None:
+    """Attribution ``att`` takes the quotes in its content: it is direct when they hold all its
+    words (its content is then the quoted text), else mixed."""
+    text = ctx.text
+    for m in linked:
+        m.used = True
+    att.marks = linked
+    frags = _merge_mark_fragments(att.content, linked)
+    att.content = frags
+    quoted = sum(len(_WORD_RE.findall(text, *s)) for m in linked for s in m.segments)
+    total = sum(len(_WORD_RE.findall(text, *s)) for s in frags)
+    att.qtype = "direct" if quoted >= total else "mixed"
+    if att.speaker_i >= 0:
+        _speaker_out_of_quotes(ctx, att)
+    if att.qtype == "direct":
+        att.content = [s for m in linked for s in m.segments]
+
+
+def _link_parse_attributions(ctx: _Ctx, atts: list[Attribution], marks: list[MarkQuote], label_paras: set[int],
+                             inside_mark: _InsideMark, results: list[Attribution]) -> dict[int, Attribution]:
+    """Step 1: parse attributions go to ``results``, taking the quotes in their content
+    (:func:`_take_marks`), except in label paragraphs, inside a quotation (a report there
+    belongs to the quoted speaker's words) and for a quote before a named cue
+    (:func:`_quote_before_named_cue`). Returns the attributions that took quotes, by the
+    ``id`` of their last quote."""
+    by_mark: dict[int, Attribution] = {}
+    for att in atts:
+        if ctx.para_of(att.cue[0]) in label_paras or inside_mark(att.cue[0]) is not None:
+            continue
+        linked = _marks_in_content(att, marks)
+        if linked and _quote_before_named_cue(ctx.text, att, linked):
+            continue
+        if linked:
+            _take_marks(ctx, att, linked)
+            by_mark[id(linked[-1])] = att
+        results.append(att)
+    return by_mark
+
+
+def _join_quote_before_cue(ctx: _Ctx, by_mark: dict[int, Attribution], marks: list[MarkQuote],
+                           inside_mark: _InsideMark) -> None:
+    """Step 1b: “…,” Scott said, “…”: when the parse made the second quotation the verb's
+    complement, the free quotation before the reporting clause, in the same paragraph and
+    separated from it by only the clause, is the same quote's first fragment."""
+    doc, text = ctx.doc, ctx.text
     mark_index = {id(m): k for k, m in enumerate(marks)}
-    for att in by_mark_1.values():
+    for att in by_mark.values():
         first = att.marks[0]
         k = mark_index[id(first)]
         if k == 0 or att.cue_i < 0 or not att.cue[0] < first.start:
@@ -1639,41 +1879,71 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
         if att.qtype == "mixed":
             att.qtype = "direct" if all(inside_mark(f[0]) is not None for f in att.content) else "mixed"
 
-    # 2. quotes with a reporting clause right after or before them
-    by_mark: dict[int, Attribution] = dict(by_mark_1)
+
+def _adjacent_cue(ctx: _Ctx, marks: list[MarkQuote], k: int) -> tuple[Any, Any] | None:
+    """The reporting clause (cue, speaker head) right after quote ``marks[k]`` (before the next
+    quote), else right before it; None without one that names a speaker, and for a quote too
+    short to be speech (under 3 words, or a title of up to 6)."""
+    m = marks[k]
+    next_start = marks[k + 1].start if k + 1 < len(marks) else len(ctx.text)
+    found = _cue_after(ctx, m, next_start)
+    if found is None:
+        found = _cue_before(ctx, m)
+    if found is None or found[1] is None:
+        return None
+    if m.words < 3 or (m.words <= 6 and _title_like(ctx.text, m)):
+        return None
+    return found
+
+
+def _dash_speaker(doc: Any, head: Any) -> tuple[int, int]:
+    """“…” ― Name: the speaker is the name after the dash, up to 5 title-case or proper-noun
+    tokens on the line."""
+    j = head.i
+    end = j
+    while end + 1 < len(doc) and end - j < 4 and not doc[end + 1].is_space and not doc[end + 1].whitespace_.count("\n"):
+        nxt = doc[end + 1]
+        if nxt.is_punct and nxt.text not in (".", "-") or not (nxt.pos_ == "PROPN" or nxt.is_title):
+            break
+        end += 1
+    return doc[j].idx, doc[end].idx + len(doc[end].text)
+
+
+def _cue_speaker(ctx: _Ctx, cue: Any, head: Any | None) -> tuple[int, int] | None:
+    """The speaker span of a reporting clause: the noun phrase of ``head``, without the cue when
+    the phrase runs over it ("Said Ellis:")."""
+    speaker = _np_span(ctx, head) if head is not None else None
+    if speaker is not None and speaker[0] <= cue.idx < speaker[1]:
+        speaker = _strip(ctx.text, cue.idx + len(cue.text), speaker[1])
+    return speaker
+
+
+def _drop_reports_of_cue(results: list[Attribution], cue: Any, m: MarkQuote) -> None:
+    """An indirect attribution from step 1 with the same cue as quote ``m`` is replaced by the
+    quote (its content emptied), unless the cue has its own content ("X will win, Kall said: “...”")."""
+    for r in results:
+        if r.cue_i == cue.i and not r.marks and r.qtype == "indirect" and not _has_own_content(cue, m):
+            r.content = []
+
+
+def _attribute_adjacent_cues(ctx: _Ctx, marks: list[MarkQuote], results: list[Attribution],
+                             by_mark: dict[int, Attribution]) -> None:
+    """Step 2: a free quote with a reporting clause right after or before it
+    (:func:`_adjacent_cue`) is a direct quote of that clause's speaker."""
     for k, m in enumerate(marks):
         if m.used:
             continue
-        next_start = marks[k + 1].start if k + 1 < len(marks) else len(text)
-        found = _cue_after(ctx, m, next_start)
+        found = _adjacent_cue(ctx, marks, k)
         if found is None:
-            found = _cue_before(ctx, m)
-        if found is None or found[1] is None:
-            continue
-        if m.words < 3 or (m.words <= 6 and _title_like(text, m)):
             continue
         cue, head = found
         m.used = True
-        if not isinstance(cue, _DashCue):
-            head = _speaker_outside(ctx, cue, head, m.segments)
         if isinstance(cue, _DashCue):
-            j = head.i
-            end = j
-            while end + 1 < len(doc) and end - j < 4 and not doc[end + 1].is_space and not doc[end + 1].whitespace_.count("\n"):
-                nxt = doc[end + 1]
-                if nxt.is_punct and nxt.text not in (".", "-") or not (nxt.pos_ == "PROPN" or nxt.is_title):
-                    break
-                end += 1
-            speaker = (doc[j].idx, doc[end].idx + len(doc[end].text))
+            speaker = _dash_speaker(ctx.doc, head)
         else:
-            speaker = _np_span(ctx, head) if head is not None else None
-            if speaker is not None and speaker[0] <= cue.idx < speaker[1]:
-                speaker = _strip(text, cue.idx + len(cue.text), speaker[1])  # "Said Ellis:"
-        # an attribution from step 1 with the same cue is replaced by the quote, unless it
-        # has its own content ("X will win, Kall said: “...”")
-        for r in results:
-            if r.cue_i == cue.i and not r.marks and r.qtype == "indirect" and not _has_own_content(cue, m):
-                r.content = []
+            head = _speaker_outside(ctx, cue, head, m.segments)
+            speaker = _cue_speaker(ctx, cue, head)
+        _drop_reports_of_cue(results, cue, m)
         att = Attribution(
             cue=(cue.idx, cue.idx + len(cue.text)),
             speaker=speaker,
@@ -1686,26 +1956,32 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
         by_mark[id(m)] = att
         results.append(att)
 
-    # 2b. “…,” he said, “…”: the second quote is a second fragment
+
+def _next_quote_past_clause(ctx: _Ctx, marks: list[MarkQuote], k: int, cue: Any) -> MarkQuote:
+    """The quote after ``marks[k]``, skipping free ones embedded in the attribution clause of
+    ``cue`` or quoting a title in its sentence (said on “Fox and Friends.”)."""
+    m = marks[k]
+    k2 = k + 1
+    n = marks[k2]
+    while k2 + 1 < len(marks) and not n.used and (
+            _embedded_in(ctx, n, m.end, cue) or (n.words <= 6 and _title_like(ctx.text, n) and n.start < cue.sent.end_char)):
+        k2 += 1
+        n = marks[k2]
+    return n
+
+
+def _join_second_fragments(ctx: _Ctx, marks: list[MarkQuote], by_mark: dict[int, Attribution]) -> None:
+    """Step 2b: “…,” he said, “…”: a free quote right after the reporting clause that follows an
+    attributed quote, in the same paragraph, is the second fragment of that quote."""
     for k, m in enumerate(marks):
         if not m.used or id(m) not in by_mark or k + 1 >= len(marks):
             continue
         att = by_mark[id(m)]
         if att.cue_i < 0:
             continue
-        cue = doc[att.cue_i]
-        n = marks[k + 1]
-        k2 = k + 1
-        # a title quoted inside the attribution clause (said on “Fox and Friends.”) is skipped
-        while k2 + 1 < len(marks) and not n.used and (
-                _embedded_in(ctx, n, m.end, cue) or (n.words <= 6 and _title_like(text, n) and n.start < cue.sent.end_char)):
-            k2 += 1
-            n = marks[k2]
-        if n.used:
-            continue
-        if not (m.end <= cue.idx < n.start):
-            continue
-        if ctx.para_of(n.start) != ctx.para_of(m.end - 1):
+        cue = ctx.doc[att.cue_i]
+        n = _next_quote_past_clause(ctx, marks, k, cue)
+        if n.used or not (m.end <= cue.idx < n.start) or ctx.para_of(n.start) != ctx.para_of(m.end - 1):
             continue
         if _gap_is_attribution(ctx, m.end, n.start, cue):
             n.used = True
@@ -1713,7 +1989,22 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
             att.marks.append(n)
             by_mark[id(n)] = att
 
-    # 3. quote-only paragraphs continue the previous speaker; long unattributed quotes
+
+def _last_quoted_speaker(results: list[Attribution], pos: int) -> Attribution | None:
+    """The quote with a speaker and quotation marks that starts last before ``pos``."""
+    prev = None
+    for r in results:
+        if r.content and r.content[0][0] < pos and r.speaker is not None and r.marks:
+            if prev is None or r.content[0][0] > prev.content[0][0]:
+                prev = r
+    return prev
+
+
+def _quote_paragraphs(ctx: _Ctx, marks: list[MarkQuote], results: list[Attribution]) -> None:
+    """Step 3: a free quote that is its whole paragraph continues the speaker of the quote in
+    the paragraph before (3 words or more); else, of 8 words or more, it is a quote with no
+    speaker. Shorter free quotes (scare quotes, titles) are no quotes."""
+    text = ctx.text
     results.sort(key=lambda r: r.content[0][0] if r.content else -1)
     for m in marks:
         if m.used:
@@ -1721,11 +2012,7 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
         pi = ctx.para_of(m.start)
         ps, pe = ctx.paragraphs[pi]
         whole_para = text[ps:m.start].strip() == "" and text[m.end:pe].strip(" .\t\u00a0") == ""
-        prev = None
-        for r in results:
-            if r.content and r.content[0][0] < m.start and r.speaker is not None and r.marks:
-                if prev is None or r.content[0][0] > prev.content[0][0]:
-                    prev = r
+        prev = _last_quoted_speaker(results, m.start)
         if whole_para and prev is not None and m.words >= 3 and pi - ctx.para_of(prev.content[-1][0]) == 1:
             m.used = True
             results.append(
@@ -1736,89 +2023,167 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
             m.used = True
             results.append(Attribution(cue=None, speaker=None, content=list(m.segments), qtype="direct", marks=[m]))
 
-    # 3b. "The governor added:" closing a paragraph introduces the next one, unquoted
-    results.extend(_colon_blocks(ctx, results, inside_mark))
 
-    # 4. stripped marks: "We don't expect ... But I do hope ..., Blinken told Lavrov"
+def _fronted_report_start(ctx: _Ctx, att: Attribution, sent: Any, ps: int, inside_mark: _InsideMark) -> int:
+    """Fronted report: "X had told Y that ..., but Z ..., the source added": the whole sentence
+    before the attribution, in its paragraph (``ps`` on) and outside quotation marks, is what was
+    reported; ``att``'s content is widened to it. Returns where the content starts."""
+    text = ctx.text
+    a = att.content[0][0]
+    if len(att.content) == 1 and ps <= sent.start_char < a and att.speaker is not None and att.speaker[0] > a:
+        lead = _strip(text, sent.start_char, a, _STRIP_CHARS + "\"“”‘’«»„")
+        if lead[1] > lead[0] and inside_mark(lead[0]) is None:
+            a = lead[0]
+            att.content[0] = (a, att.content[0][1])
+    return a
+
+
+def _first_person_lead(ctx: _Ctx, sent: Any, ps: int, a: int, inside_mark: _InsideMark) -> int:
+    """Where the quote whose content starts at ``a`` in sentence ``sent`` really starts: back over
+    the sentences before it in its paragraph that speak in the first person and have no
+    reporting verb of their own (outside quotation marks)."""
+    doc = ctx.doc
+    new_a = a
+    while sent.start > 0:
+        prev_sent = doc[sent.start - 1].sent
+        if prev_sent.start_char < ps or inside_mark(prev_sent.start_char) is not None:
+            break
+        pw = {t.lower_ for t in prev_sent}
+        if not (pw & FIRST_PERSON) or any(_is_cue_token(t) for t in prev_sent):
+            break
+        new_a = prev_sent.start_char
+        sent = prev_sent
+    return new_a
+
+
+def _extend_stripped_quote(ctx: _Ctx, att: Attribution, inside_mark: _InsideMark) -> None:
+    """Step 4 for one attribution whose content comes before its cue: a fronted report takes its
+    sentence (:func:`_fronted_report_start`); content that starts its sentence is direct when it
+    speaks in the first person and reaches back over the first-person sentences before it
+    (:func:`_first_person_lead`), which make it direct too."""
+    doc, text = ctx.doc, ctx.text
+    a = att.content[0][0]
+    pi = ctx.para_of(a)
+    ps = ctx.paragraphs[pi][0] if pi >= 0 else 0
+    ti = ctx.token_at(a)
+    sent = doc[ti].sent
+    a = _fronted_report_start(ctx, att, sent, ps, inside_mark)
+    if sent.start_char < a - 2 and text[sent.start_char:a].strip(" ,\u00a0\"“”‘’"):
+        return
+    words = {t.lower_ for t in doc[ti:ctx.token_at(att.content[0][1] - 1) + 1]}
+    if words & FIRST_PERSON:
+        att.qtype = "direct"
+    new_a = _first_person_lead(ctx, sent, ps, a, inside_mark)
+    if new_a < a:
+        att.content[0] = (new_a, att.content[0][1])
+        att.qtype = "direct"
+
+
+def _extend_stripped_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMark) -> None:
+    """Step 4: stripped marks ("We don't expect ... But I do hope ..., Blinken told Lavrov"):
+    attributions without quotation marks whose content precedes the cue
+    (:func:`_extend_stripped_quote`)."""
     for att in results:
         if att.marks or not att.content or att.cue is None or att.content[0][1] > att.cue[0]:
             continue
-        a = att.content[0][0]
-        pi = ctx.para_of(a)
-        ps = ctx.paragraphs[pi][0] if pi >= 0 else 0
-        ti = ctx.token_at(a)
-        sent = doc[ti].sent
-        if len(att.content) == 1 and ps <= sent.start_char < a and att.speaker is not None and att.speaker[0] > a:
-            # fronted report: "X had told Y that ..., but Z ..., the source added": the whole
-            # sentence before the attribution is what was reported
-            lead = _strip(text, sent.start_char, a, _STRIP_CHARS + "\"“”‘’«»„")
-            if lead[1] > lead[0] and inside_mark(lead[0]) is None:
-                a = lead[0]
-                att.content[0] = (a, att.content[0][1])
-        if sent.start_char < a - 2 and text[sent.start_char:a].strip(" ,\u00a0\"“”‘’"):
-            continue
-        words = {t.lower_ for t in doc[ti:ctx.token_at(att.content[0][1] - 1) + 1]}
-        first_person = bool(words & FIRST_PERSON)
-        if first_person:
-            att.qtype = "direct"
-        new_a = a
-        while sent.start > 0:
-            prev_sent = doc[sent.start - 1].sent
-            if prev_sent.start_char < ps or inside_mark(prev_sent.start_char) is not None:
-                break
-            pw = {t.lower_ for t in prev_sent}
-            if not (pw & FIRST_PERSON) or any(_is_cue_token(t) for t in prev_sent):
-                break
-            new_a = prev_sent.start_char
-            sent = prev_sent
-        if new_a < a:
-            att.content[0] = (new_a, att.content[0][1])
-            att.qtype = "direct"
+        _extend_stripped_quote(ctx, att, inside_mark)
 
-    _stripped_mark_cleanup(ctx, results)
+
+def _trim_reported_content(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMark) -> None:
+    """Reported (not direct) content leaves out the narrator's words at its ends
+    (:func:`_trim_lead`, :func:`_trim_tail`), except fragments starting in quotation marks;
+    transcript labels (no cue token) are left alone."""
     for r in results:
-        if r.qtype != "direct" and r.content and r.cue_i >= 0:  # not transcript labels
+        if r.qtype != "direct" and r.content and r.cue_i >= 0:
             r.content = [f if inside_mark(f[0]) is not None else _trim_tail(ctx, _trim_lead(ctx, f)) for f in r.content]
 
-    if parc:
-        for r in results:  # 'said that “…”' too: PARC counts the complementizer as content
-            if r.content and r.cue_i >= 0:
-                first = _with_complementizer(ctx, r.content[0])
-                if first != r.content[0] and r.qtype == "direct":
-                    r.qtype = "mixed"  # 'that “…”': the complementizer is the narrator's, unquoted
-                r.content[0] = first
-            if r.speaker is not None and r.cue_i >= 0:
-                _relative_speaker(ctx, r)
 
-    # 5. output
+def _parc_convention(ctx: _Ctx, results: list[Attribution]) -> None:
+    """The "parc" content convention: content starts at the complementizer ('said that “…”'
+    too, which makes a direct quote mixed: the "that" is the narrator's, unquoted), and a
+    relative pronoun is the speaker (:func:`_relative_speaker`)."""
+    for r in results:
+        if r.content and r.cue_i >= 0:
+            first = _with_complementizer(ctx, r.content[0])
+            if first != r.content[0] and r.qtype == "direct":
+                r.qtype = "mixed"
+            r.content[0] = first
+        if r.speaker is not None and r.cue_i >= 0:
+            _relative_speaker(ctx, r)
+
+
+def _quote_dict(r: Attribution) -> dict:
+    """Attribution ``r`` as an interchange quote dict (without ``speaker_resolved``)."""
+    return {
+        "content": [{"start": s, "end": e} for s, e in r.content],
+        "speaker": {"start": r.speaker[0], "end": r.speaker[1]} if r.speaker else None,
+        "cue": {"start": r.cue[0], "end": r.cue[1]} if r.cue else None,
+        "type": r.qtype,
+    }
+
+
+def _resolve_speaker(ctx: _Ctx, resolver: _PronounResolver, r: Attribution, q: dict) -> None:
+    """``speaker_resolved`` of quote ``q``: a pronoun (or, PARC, relative) speaker's antecedent,
+    which becomes a candidate for the next pronouns, as does a person-like named speaker."""
+    if r.speaker_i >= 0 and r.speaker is not None:
+        tok = ctx.doc[r.speaker_i]
+        if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS_ANY or (tok.lower_ in _RELATIVE and r.resolved):
+            res = r.resolved or resolver.resolve(r.speaker_i)
+            if res is not None:
+                r.resolved = res
+                q["speaker_resolved"] = {"start": res[0], "end": res[1]}
+                resolver.add(tok.idx, res)
+        elif resolver.person_like(r.speaker_i):
+            resolver.add(tok.idx, resolver.span(r.speaker_i))
+    elif r.resolved is not None:
+        q["speaker_resolved"] = {"start": r.resolved[0], "end": r.resolved[1]}
+
+
+def _output_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMark) -> list[dict]:
+    """Step 5: the attributions as quote dicts in text order, without empty ones, indirect ones
+    that name no source, and repeats of the same content and speaker."""
     resolver = _PronounResolver(ctx, lambda pos: inside_mark(pos) is not None)
     out = []
     seen = set()
     results.sort(key=lambda r: r.content[0][0] if r.content else -1)
     for r in results:
         if not r.content or (r.speaker is None and r.qtype == "indirect"):
-            continue  # an indirect report is only a quote when it names its source
+            continue
         key = (tuple(r.content), r.speaker)
         if key in seen:
             continue
         seen.add(key)
-        q: dict = {
-            "content": [{"start": s, "end": e} for s, e in r.content],
-            "speaker": {"start": r.speaker[0], "end": r.speaker[1]} if r.speaker else None,
-            "cue": {"start": r.cue[0], "end": r.cue[1]} if r.cue else None,
-            "type": r.qtype,
-        }
-        if r.speaker_i >= 0 and r.speaker is not None:
-            tok = doc[r.speaker_i]
-            if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS_ANY or (tok.lower_ in _RELATIVE and r.resolved):
-                res = r.resolved or resolver.resolve(r.speaker_i)
-                if res is not None:
-                    r.resolved = res
-                    q["speaker_resolved"] = {"start": res[0], "end": res[1]}
-                    resolver.add(tok.idx, res)
-            elif resolver.person_like(r.speaker_i):
-                resolver.add(tok.idx, resolver.span(r.speaker_i))
-        elif r.resolved is not None:
-            q["speaker_resolved"] = {"start": r.resolved[0], "end": r.resolved[1]}
+        q = _quote_dict(r)
+        _resolve_speaker(ctx, resolver, r, q)
         out.append(q)
     return out
+
+
+def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
+    """Quotes in a parsed spaCy ``Doc`` as interchange dicts, in text order.
+
+    ``content`` names the content convention (:data:`CONTENT_CONVENTIONS`). The steps are the
+    module docstring's passes; each is a function that says what it decides.
+    """
+    parc = check_content_convention(content) == "parc"
+    ctx = _Ctx(doc)
+    marks = find_mark_quotes(ctx.text, ctx.paragraphs)
+    ctx.mark_spans = [(m.start, m.end) for m in marks]
+    atts = _find_attributions(ctx)
+    labels = _label_attributions(ctx)
+    results: list[Attribution] = []
+    label_paras = _take_label_paragraphs(ctx, labels, marks, results)
+    marks = _split_transcripts(ctx.text, labels, marks)
+    inside_mark = _MarkIndex(marks).inside
+    by_mark = _link_parse_attributions(ctx, atts, marks, label_paras, inside_mark, results)
+    _join_quote_before_cue(ctx, by_mark, marks, inside_mark)
+    _attribute_adjacent_cues(ctx, marks, results, by_mark)
+    _join_second_fragments(ctx, marks, by_mark)
+    _quote_paragraphs(ctx, marks, results)
+    results.extend(_colon_blocks(ctx, results, inside_mark))  # 3b. "The governor added:" + paragraph
+    _extend_stripped_quotes(ctx, results, inside_mark)
+    _stripped_mark_cleanup(ctx, results)
+    _trim_reported_content(ctx, results, inside_mark)
+    if parc:
+        _parc_convention(ctx, results)
+    return _output_quotes(ctx, results, inside_mark)
