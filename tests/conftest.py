@@ -76,6 +76,29 @@ def _make_sample(store):
     return store.document_by_ext_id("sample")
 
 
+#: The seeds' first article (The Hill), where seeded_project puts its suggestions.
+HILL = "000_4e8e7165941dcf45"
+
+
+def seeded_project(path: Path) -> Path:
+    """The seeds imported into a new project at ``path``, with three model suggestions in the
+    first article: Antony Blinken PERSON, Sergey Lavrov ORG (wrong, to fix), Geneva GPE."""
+    from desktop.core import edits
+    from desktop.core.jobs import import_into
+    from desktop.core.store import Store
+
+    with Store.create(path) as store:
+        import_into(store, [SEEDS])
+        doc = store.document_by_ext_id(HILL)
+        blinken, lavrov, geneva = (doc.text.index(s) for s in ("Antony Blinken", "Sergey Lavrov", "Geneva"))
+        edits.apply(store, edits.ReplaceSuggestions(doc.id, "test-model 1", entities=(
+            {"start": blinken, "end": blinken + 14, "label": "PERSON"},
+            {"start": lavrov, "end": lavrov + 13, "label": "ORG"},
+            {"start": geneva, "end": geneva + 6, "label": "GPE"},
+        )))
+    return path
+
+
 def dump(store) -> dict:
     """Every row of every table an edit can change (history and meta aside), for comparisons."""
     from desktop.core.store import EDITABLE_TABLES

@@ -5,28 +5,14 @@ from __future__ import annotations
 import pytest
 
 from desktop.app.session import Session
-from desktop.core import edits as E
-from desktop.core.jobs import import_into
 from desktop.core.store import Store
-from tests.conftest import SEEDS
-
-HILL = "000_4e8e7165941dcf45"
+from tests.conftest import HILL, seeded_project
 
 
 @pytest.fixture
 def session(tmp_path):
     """The seeds, with three model suggestions in the first article (Lavrov wrongly an ORG)."""
-    path = tmp_path / "story.claimdesk"
-    with Store.create(path) as store:
-        import_into(store, [SEEDS])
-        doc = store.document_by_ext_id(HILL)
-        text = doc.text
-        blinken, lavrov, geneva = text.index("Antony Blinken"), text.index("Sergey Lavrov"), text.index("Geneva")
-        E.apply(store, E.ReplaceSuggestions(doc.id, "test-model 1", entities=(
-            {"start": blinken, "end": blinken + 14, "label": "PERSON"},
-            {"start": lavrov, "end": lavrov + 13, "label": "ORG"},
-            {"start": geneva, "end": geneva + 6, "label": "GPE"},
-        )))
+    path = seeded_project(tmp_path / "story.claimdesk")
     s = Session.open(path)
     yield s
     s.close()
