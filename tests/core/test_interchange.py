@@ -155,3 +155,35 @@ def test_model_suggestions_go_through_the_codec(tmp_path):
             {"content": [{"start": 30, "end": 40}, {"start": 12, "end": 21}], "type": "mixed"},)))
         (stored,) = store.quotes(doc.id)
     assert stored.content == (Span(12, 21), Span(30, 40)) and stored.type == "mixed"
+
+
+def test_the_clusters_pre_annotation_links_are_entity_records(tmp_path):
+    """``link_entities`` sends ``LinkEntities`` the codec's entity dicts: each decodes as an
+    :class:`EntityRecord` and encodes back to the same keys in the same order; a decided entity's
+    cluster carries its ``entity_id``, the model's own clusters none."""
+    from desktop.nlp.annotate import link_entities
+
+    text = "Sergey Lavrov spoke. Lavrov left Geneva for Moscow."
+    spans_ = {w: {"start": text.index(w), "end": text.index(w) + len(w)} for w in ("Sergey Lavrov", "Geneva", "Moscow")}
+    lavrov = {"start": text.index("Lavrov left"), "end": text.index("Lavrov left") + 6}
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        edits.apply(store, edits.AddDocument("d1", text, entities=(
+            {**spans_["Geneva"], "label": "GPE", "entity": "Geneva", "origin": "editor", "status": "accepted"},)))
+        doc = store.documents()[0]
+        geneva = store.entity_by_name("Geneva", "GPE")
+        edits.apply(store, edits.RenameEntity(geneva.id, "Genève"))  # an editor's decision
+        edits.apply(store, edits.ReplaceSuggestions(doc.id, "m 1", entities=(
+            {**spans_["Sergey Lavrov"], "label": "PERSON"}, {**lavrov, "label": "PERSON"},
+            {**spans_["Moscow"], "label": "GPE"})))
+        ids = {store.document_text(doc.id)[m.start:m.end]: m.id for m in store.mentions(doc.id)}
+        assert link_entities(store) > 0
+        (sent,) = [json.loads(h["edit"])["clusters"] for h in store.history() if h["kind"] == "link_entities"]
+    records = [EntityRecord.from_json(c, f"clusters[{i}]") for i, c in enumerate(sent)]
+    assert [r.to_json() for r in records] == sent
+    assert [list(c) for c in sent] == [
+        ["name", "type", "aliases", "mention_ids", *(["entity_id"] if "entity_id" in c else [])] for c in sent]
+    assert sorted(records, key=lambda r: r.name) == [
+        EntityRecord("Genève", "GPE", ("Geneva",), (ids["Geneva"],), entity_id=geneva.id),
+        EntityRecord("Moscow", "GPE", (), (ids["Moscow"],)),
+        EntityRecord("Sergey Lavrov", "PERSON", ("Lavrov",), (ids["Sergey Lavrov"], ids["Lavrov"])),
+    ]
