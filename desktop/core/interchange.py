@@ -18,6 +18,17 @@ them back), keys in this order:
 * a span is ``{"start": int, "end": int}``, code-point offsets into the text, end exclusive;
   provenance is ``origin``, ``status``, ``annotator``, ``model``, ``created_at``, ``updated_at``.
 
+The same shapes travel in one more dress, the *pairs* form the spaCy export keeps in
+``doc.user_data["claimdesk"]`` (:func:`mention_to_pairs`, :func:`quote_to_pairs`,
+:func:`claim_to_pairs`): an ``id`` first (``e1``, ``q1``, ``c1``...), spans as ``[start, end]``
+lists, provenance without its timestamps (:data:`PAIR_PROV_KEYS`), keys in the order that export
+has always written them:
+
+* mention: ``{"id", "start", "end", "label", "entity", <provenance>}``
+* quote: ``{"id", "content": [[start, end], ...], "speaker", "speaker_resolved", "cue", "type",
+  "speaker_entity", <provenance>}``
+* claim: ``{"id", "start", "end", "labels", "claimant", "note", <provenance>}``
+
 Decoding is lenient where the format is (a missing ``type`` is ``direct``, absent keys are null)
 and strict about everything else: :func:`quote_problems` (and ``mention_problems``,
 ``claim_problems``) list every problem of one dict as one line naming the field
@@ -36,6 +47,7 @@ from typing import Any, TypeGuard
 from desktop.core.model import ORIGINS, QUOTE_TYPES, STATUSES, Claim, Mention, Provenance, Quote, Span
 
 __all__ = [
+    "PAIR_PROV_KEYS",
     "PROV_KEYS",
     "QUOTE_SPAN_KEYS",
     "ClaimRecord",
@@ -48,21 +60,27 @@ __all__ = [
     "claim_from_json",
     "claim_problems",
     "claim_to_json",
+    "claim_to_pairs",
     "mention_from_json",
     "mention_problems",
     "mention_to_json",
+    "mention_to_pairs",
     "prov_problems",
     "quote_from_json",
     "quote_problems",
     "quote_to_json",
+    "quote_to_pairs",
     "shift_quote_json",
     "span_from_json",
     "span_problem",
+    "span_to_pair",
     "span_to_json",
 ]
 
 #: The provenance keys every annotation dict may carry, in the order they are written.
 PROV_KEYS = ("origin", "status", "annotator", "model", "created_at", "updated_at")
+#: The provenance keys of the pairs form (the spaCy export's user data): no timestamps.
+PAIR_PROV_KEYS = PROV_KEYS[:4]
 #: A quote's single-span keys (its fragments are ``content``).
 QUOTE_SPAN_KEYS = ("speaker", "cue", "speaker_resolved")
 
@@ -111,6 +129,11 @@ def span_to_json(span: Span | None) -> dict[str, int] | None:
     return None if span is None else {"start": span.start, "end": span.end}
 
 
+def span_to_pair(span: Span | None) -> list[int] | None:
+    """A span as the pairs form writes it: ``[start, end]``, or None."""
+    return None if span is None else [span.start, span.end]
+
+
 def as_pair(value: Any) -> tuple[int, int]:
     """A span given as ``{"start", "end"}``, a :class:`Span` or a ``(start, end)`` pair, as a
     pair of ints (the shape edits store); anything else is an :class:`InterchangeError`."""
@@ -147,8 +170,9 @@ class ProvRecord:
     def from_json(cls, item: Mapping[str, Any]) -> ProvRecord:
         return cls(*(item.get(k) for k in PROV_KEYS))
 
-    def to_json(self) -> dict[str, Any]:
-        return {k: getattr(self, k) for k in PROV_KEYS}
+    def to_json(self, keys: tuple[str, ...] = PROV_KEYS) -> dict[str, Any]:
+        """The provenance keys (``keys``: all of them, or :data:`PAIR_PROV_KEYS`) in order."""
+        return {k: getattr(self, k) for k in keys}
 
 
 def _optional_str_problem(item: Mapping[str, Any], key: str, where: str) -> str | None:
@@ -212,6 +236,12 @@ def mention_from_json(item: Any, where: str = "mention", length: int | None = No
 
 def mention_to_json(m: MentionRecord) -> dict[str, Any]:
     return {"start": m.start, "end": m.end, "label": m.label, "entity": m.entity, **m.prov.to_json()}
+
+
+def mention_to_pairs(m: MentionRecord, ident: str) -> dict[str, Any]:
+    """The pairs form of a mention (``ident``: its ``e1``, ``e2``...)."""
+    return {"id": ident, "start": m.start, "end": m.end, "label": m.label, "entity": m.entity,
+            **m.prov.to_json(PAIR_PROV_KEYS)}
 
 
 # Quotes ---------------------------------------------------------------------------------------------
@@ -287,6 +317,13 @@ def quote_to_json(q: QuoteRecord) -> dict[str, Any]:
             "cue": span_to_json(q.cue), "type": q.type, **q.prov.to_json()}
 
 
+def quote_to_pairs(q: QuoteRecord, ident: str) -> dict[str, Any]:
+    """The pairs form of a quote (``ident``: its ``q1``, ``q2``...); ``content`` in the record's order."""
+    return {"id": ident, "content": [[s.start, s.end] for s in q.content], "speaker": span_to_pair(q.speaker),
+            "speaker_resolved": span_to_pair(q.speaker_resolved), "cue": span_to_pair(q.cue), "type": q.type,
+            "speaker_entity": q.speaker_entity, **q.prov.to_json(PAIR_PROV_KEYS)}
+
+
 def shift_quote_json(item: dict[str, Any], by: int) -> None:
     """Move every offset of a quote dict by ``by``, in place (keys and their order kept): a
     block's quotes, found in a part of a long text, placed in the whole text."""
@@ -339,6 +376,12 @@ def claim_from_json(item: Any, where: str = "claim", length: int | None = None) 
 def claim_to_json(c: ClaimRecord) -> dict[str, Any]:
     return {"start": c.start, "end": c.end, "claimant": c.claimant, "labels": dict(sorted(c.labels.items())),
             "note": c.note, **c.prov.to_json()}
+
+
+def claim_to_pairs(c: ClaimRecord, ident: str) -> dict[str, Any]:
+    """The pairs form of a claim (``ident``: its ``c1``, ``c2``...); ``labels`` sorted by set."""
+    return {"id": ident, "start": c.start, "end": c.end, "labels": dict(sorted(c.labels.items())),
+            "claimant": c.claimant, "note": c.note, **c.prov.to_json(PAIR_PROV_KEYS)}
 
 
 # Entities (pre-annotation's clusters) -----------------------------------------------------------------------

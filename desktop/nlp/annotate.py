@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core import edits
+from desktop.core.interchange import EntityRecord
 from desktop.core.jobs import Job
 from desktop.core.store import Store
 from desktop.nlp.entities import (
@@ -264,9 +265,9 @@ def link_entities(store: Store) -> int:
             decided=r["entity_id"] if r["entity_id"] in decided_ids else None))
         ids.append(r["id"])
     clusters = cluster_entities(mentions, decided)
-    payload = tuple({"name": c.name, "type": c.type, "aliases": list(c.aliases),
-                     "mention_ids": [ids[i] for i in c.members],
-                     **({"entity_id": c.entity_id} if c.entity_id is not None else {})} for c in clusters)
+    # the payload's keys are the interchange codec's (desktop.core.interchange.EntityRecord)
+    payload = tuple(EntityRecord(c.name, c.type, tuple(c.aliases), tuple(ids[i] for i in c.members),
+                                 c.entity_id).to_json() for c in clusters)
     try:
         inverse = edits.apply(store, edits.LinkEntities(payload))
     except edits.NothingToChange:

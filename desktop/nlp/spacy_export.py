@@ -64,7 +64,8 @@ Span groups (``doc.spans``; every span's ``id_`` links it to its annotation)
 ``doc.user_data`` (kept by ``DocBin(store_user_data=True)``; plain msgpack values)
     ``"claimdesk"``: ``{"id": ext_id, "status": document status, "meta": {title, source, url,
     published, story}, "entities": [...], "quotes": [...], "claims": [...]}`` where each
-    annotation has its id (as in ``id_``), character offsets as stored (``start``/``end``; quotes:
+    annotation is the interchange codec's pairs form (:func:`desktop.core.interchange.quote_to_pairs`
+    and its siblings): its id (as in ``id_``), character offsets as stored (``start``/``end``; quotes:
     ``content`` list, ``speaker``, ``speaker_resolved`` (the name a pronoun speaker stands for),
     ``cue`` as ``[start, end]`` or None), and its fields:
     ``label``/``entity`` (entities), ``type``/``speaker_entity`` (quotes), ``labels`` (a mapping
@@ -82,7 +83,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop.core.exporters import (
     ExportDoc,
@@ -93,6 +94,14 @@ from desktop.core.exporters import (
     non_overlapping,
     output_path,
     run_export,
+)
+from desktop.core.interchange import (
+    ClaimRecord,
+    MentionRecord,
+    QuoteRecord,
+    claim_to_pairs,
+    mention_to_pairs,
+    quote_to_pairs,
 )
 from desktop.core.jobs import Job
 from desktop.core.store import Store
@@ -146,10 +155,6 @@ def _tokenizer_only(name: str) -> Language:
                                      "senter", "textcat", "textcat_multilabel", "morphologizer", "spancat"])
 
 
-def _pair(span) -> list[int] | None:
-    return None if span is None else [span.start, span.end]
-
-
 def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summary: ExportSummary,
                     label_sets: Sequence[str] = ()) -> Doc:
     """One project document as a spaCy ``Doc`` with entities, span groups, cats and user data."""
@@ -186,13 +191,14 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
     summary.dropped += len(dropped)
     doc.set_ents([entity_spans[m.id] for m in kept], default="outside")
 
-    quotes, speakers, cues = [], [], []
-    for i, q in enumerate(item.quotes, start=1):
-        qid, speaker_entity = f"q{i}", source.name(q.speaker_entity_id)
+    quotes = [QuoteRecord.from_model(q, source.name) for q in item.quotes]
+    fragments, speakers, cues = [], [], []
+    for i, q in enumerate(quotes, start=1):
+        qid, speaker_entity = f"q{i}", q.speaker_entity
         for frag in q.content:
             span = char_span(frag.start, frag.end, q.type, speaker_entity, qid)
             if span is not None:
-                quotes.append(span)
+                fragments.append(span)
         if q.speaker is not None:
             span = char_span(q.speaker.start, q.speaker.end, "SPEAKER", speaker_entity, qid)
             if span is not None:
@@ -201,7 +207,7 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
             span = char_span(q.cue.start, q.cue.end, "CUE", None, qid)
             if span is not None:
                 cues.append(span)
-    doc.spans["quotes"] = quotes
+    doc.spans["quotes"] = fragments
     doc.spans["speakers"] = speakers
     doc.spans["cues"] = cues
 
@@ -231,30 +237,16 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
         doc.cats = {f"{s}:{v}": 1.0 if (s, v) in present else 0.0 for s, values in sets.items() for v in values}
 
     d = item.doc
-
-    def prov(p) -> dict[str, Any]:
-        return {"origin": p.origin, "status": p.status, "annotator": p.annotator, "model": p.model}
-
+    # the annotations' keys are the interchange codec's pairs form (desktop.core.interchange)
     doc.user_data["claimdesk"] = {
         "id": d.ext_id,
         "status": d.status,
         "meta": {"title": d.title, "source": d.source, "url": d.url, "published": d.published, "story": d.story},
-        "entities": [
-            {"id": f"e{i}", "start": m.start, "end": m.end, "label": m.label, "entity": source.name(m.entity_id),
-             **prov(m.prov)}
-            for i, m in enumerate(item.mentions, start=1)
-        ],
-        "quotes": [
-            {"id": f"q{i}", "content": [[s.start, s.end] for s in q.content], "speaker": _pair(q.speaker),
-             "speaker_resolved": _pair(q.speaker_resolved),
-             "cue": _pair(q.cue), "type": q.type, "speaker_entity": source.name(q.speaker_entity_id), **prov(q.prov)}
-            for i, q in enumerate(item.quotes, start=1)
-        ],
-        "claims": [
-            {"id": f"c{i}", "start": c.start, "end": c.end, "labels": dict(sorted(c.labels.items())),
-             "claimant": source.claimant(c), "note": c.note, **prov(c.prov)}
-            for i, c in enumerate(item.claims, start=1)
-        ],
+        "entities": [mention_to_pairs(MentionRecord.from_model(m, source.name), f"e{i}")
+                     for i, m in enumerate(item.mentions, start=1)],
+        "quotes": [quote_to_pairs(q, f"q{i}") for i, q in enumerate(quotes, start=1)],
+        "claims": [claim_to_pairs(ClaimRecord.from_model(c, source.claimant(c)), f"c{i}")
+                   for i, c in enumerate(item.claims, start=1)],
     }
     return doc
 

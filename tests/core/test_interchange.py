@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from desktop.core import edits
 from desktop.core.exporters import export_project, read_jsonl_records
 from desktop.core.interchange import (
+    PAIR_PROV_KEYS,
     ClaimRecord,
     EntityRecord,
     InterchangeError,
@@ -20,11 +21,14 @@ from desktop.core.interchange import (
     QuoteRecord,
     claim_from_json,
     claim_to_json,
+    claim_to_pairs,
     mention_from_json,
     mention_to_json,
+    mention_to_pairs,
     quote_from_json,
     quote_problems,
     quote_to_json,
+    quote_to_pairs,
     shift_quote_json,
 )
 from desktop.core.jobs import import_into
@@ -155,3 +159,96 @@ def test_model_suggestions_go_through_the_codec(tmp_path):
             {"content": [{"start": 30, "end": 40}, {"start": 12, "end": 21}], "type": "mixed"},)))
         (stored,) = store.quotes(doc.id)
     assert stored.content == (Span(12, 21), Span(30, 40)) and stored.type == "mixed"
+
+
+def test_the_clusters_pre_annotation_links_are_entity_records(tmp_path):
+    """``link_entities`` sends ``LinkEntities`` the codec's entity dicts: each decodes as an
+    :class:`EntityRecord` and encodes back to the same keys in the same order; a decided entity's
+    cluster carries its ``entity_id``, the model's own clusters none."""
+    from desktop.nlp.annotate import link_entities
+
+    text = "Sergey Lavrov spoke. Lavrov left Geneva for Moscow."
+    spans_ = {w: {"start": text.index(w), "end": text.index(w) + len(w)} for w in ("Sergey Lavrov", "Geneva", "Moscow")}
+    lavrov = {"start": text.index("Lavrov left"), "end": text.index("Lavrov left") + 6}
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        edits.apply(store, edits.AddDocument("d1", text, entities=(
+            {**spans_["Geneva"], "label": "GPE", "entity": "Geneva", "origin": "editor", "status": "accepted"},)))
+        doc = store.documents()[0]
+        geneva = store.entity_by_name("Geneva", "GPE")
+        edits.apply(store, edits.RenameEntity(geneva.id, "Genève"))  # an editor's decision
+        edits.apply(store, edits.ReplaceSuggestions(doc.id, "m 1", entities=(
+            {**spans_["Sergey Lavrov"], "label": "PERSON"}, {**lavrov, "label": "PERSON"},
+            {**spans_["Moscow"], "label": "GPE"})))
+        ids = {store.document_text(doc.id)[m.start:m.end]: m.id for m in store.mentions(doc.id)}
+        assert link_entities(store) > 0
+        (sent,) = [json.loads(h["edit"])["clusters"] for h in store.history() if h["kind"] == "link_entities"]
+    records = [EntityRecord.from_json(c, f"clusters[{i}]") for i, c in enumerate(sent)]
+    assert [r.to_json() for r in records] == sent
+    assert [list(c) for c in sent] == [
+        ["name", "type", "aliases", "mention_ids", *(["entity_id"] if "entity_id" in c else [])] for c in sent]
+    assert sorted(records, key=lambda r: r.name) == [
+        EntityRecord("Genève", "GPE", ("Geneva",), (ids["Geneva"],), entity_id=geneva.id),
+        EntityRecord("Moscow", "GPE", (), (ids["Moscow"],)),
+        EntityRecord("Sergey Lavrov", "PERSON", ("Lavrov",), (ids["Sergey Lavrov"], ids["Lavrov"])),
+    ]
+
+
+def _as_pairs(data):
+    """An interchange dict in the pairs dress: spans as [start, end], no timestamps."""
+    def pair(v):
+        return [v["start"], v["end"]] if isinstance(v, dict) and set(v) == {"start", "end"} else v
+    return {k: [pair(f) for f in v] if k == "content" else pair(v) for k, v in data.items()
+            if k not in ("created_at", "updated_at")}
+
+
+@given(quotes, spans(), st.text(min_size=1, max_size=8).filter(str.strip), names, provs)
+def test_the_pairs_form_is_the_json_form_with_pairs_and_an_id(quote, span, label, name, prov):
+    data = quote_to_pairs(quote, "q3")
+    assert list(data) == ["id", "content", "speaker", "speaker_resolved", "cue", "type", "speaker_entity",
+                          *PAIR_PROV_KEYS]
+    assert data == {"id": "q3", **_as_pairs(quote_to_json(quote))}
+    mention = MentionRecord(span.start, span.end, label, name, prov)
+    data = mention_to_pairs(mention, "e1")
+    assert list(data) == ["id", "start", "end", "label", "entity", *PAIR_PROV_KEYS]
+    assert data == {"id": "e1", **_as_pairs(mention_to_json(mention))}
+    claim = ClaimRecord(span.start, span.end, name, {"verdict": label, "checkworthiness": "opinion"}, name, prov)
+    data = claim_to_pairs(claim, "c2")
+    assert list(data) == ["id", "start", "end", "labels", "claimant", "note", *PAIR_PROV_KEYS]
+    assert data == {"id": "c2", **_as_pairs(claim_to_json(claim))}
+    assert list(data["labels"]) == ["checkworthiness", "verdict"]
+
+
+def _lists(value):
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    return [_lists(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
+def test_the_spacy_export_keeps_the_codecs_pairs_in_its_user_data(tmp_path):
+    pytest.importorskip("spacy")
+    import spacy
+    from spacy.tokens import DocBin
+
+    from desktop.app.export import export
+
+    said, constructive, honest = (TEXT.index(w) for w in ("said", "constructive", "and honest"))
+    quote = {"content": [{"start": constructive, "end": constructive + 23}, {"start": honest, "end": honest + 10}],
+             "speaker": {"start": 0, "end": 6}, "speaker_entity": "Sergey Lavrov",
+             "cue": {"start": said, "end": said + 4}, "type": "mixed", "origin": "import", "status": "accepted"}
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        edits.apply(store, edits.AddDocument("d1", TEXT, quotes=(quote,), entities=(
+            {"start": 0, "end": 6, "label": "PERSON", "entity": "Sergey Lavrov", "origin": "editor"},),
+            claims=({"start": constructive, "end": constructive + 23, "claimant": "Lavrov",
+                     "labels": {"verdict": "true"}, "note": "n"},)))
+        names = {e.id: e.name for e in store.entities()}
+        (mention,), (stored,), (claim,) = store.mentions(), store.quotes(), store.claims()
+        export(store, "spacy", tmp_path / "out.spacy", status="all")
+    (doc,) = DocBin().from_disk(tmp_path / "out.spacy").get_docs(spacy.blank("en").vocab)
+    data = _lists(doc.user_data["claimdesk"])  # msgpack reads lists back as tuples
+    assert data["entities"] == [mention_to_pairs(MentionRecord.from_model(mention, names.get), "e1")]
+    assert data["quotes"] == [quote_to_pairs(QuoteRecord.from_model(stored, names.get), "q1")]
+    assert data["quotes"][0]["content"] == [[constructive, constructive + 23], [honest, honest + 10]]
+    assert data["claims"] == [claim_to_pairs(ClaimRecord.from_model(claim, "Lavrov"), "c1")]
+    assert [list(data[k][0]) for k in ("entities", "quotes", "claims")] == [  # the codec's key order too
+        list(mention_to_pairs(MentionRecord(0, 1, "X"), "")), list(quote_to_pairs(QuoteRecord((Span(0, 1),)), "")),
+        list(claim_to_pairs(ClaimRecord(0, 1), ""))]
