@@ -42,14 +42,11 @@ def application():
     return app
 
 
-_application = application  # the name run() below has always used
-
-
 def run(project: str | os.PathLike | None, screenshot: str | os.PathLike | None = None) -> int:
     """Open the main window on ``project``; with ``screenshot``, render it to a PNG and exit."""
     if project is not None:
         Store.open(project, readonly=True).close()  # a clear one-line error before any window
-    app = _application()
+    app = application()
     from desktop.ui.main_window import MainWindow
 
     window = MainWindow()
