@@ -92,7 +92,7 @@ def test_sigkill_during_annotate_then_resume(tmp_path):
     assert "30 documents imported" in out.stdout, out.stderr
     def past_first_commit(line: str) -> bool:  # progress lines: "annotating: 3/30", ...
         m = re.match(r"annotating: (\d+)/30", line)
-        return bool(m) and int(m.group(1)) >= 18  # past the first commit (every 16 documents)
+        return bool(m) and int(m.group(1)) >= 18  # past the first commit (every 16 documents or 2 s)
 
     seen, _ = kill_when([sys.executable, "-m", "desktop", "annotate", str(project)], past_first_commit,
                         stream="stderr", env=_env())
@@ -102,7 +102,10 @@ def test_sigkill_during_annotate_then_resume(tmp_path):
         assert store.integrity_check() == ["ok"]
         rows = store.conn.execute("SELECT id, annotated_model FROM documents ORDER BY id").fetchall()
         done = {r[0] for r in rows if r[1]}
-        assert 16 <= len(done) < 30
+        # Suggestions are committed every 16 documents or every 2 s, whichever comes first, so at
+        # "18/30" at least one batch is in, but how many documents it holds depends on the
+        # machine's speed (a slow run commits by time, e.g. 12 documents).
+        assert 1 <= len(done) < 30
         with_suggestions = {r[0] for r in store.conn.execute("SELECT DISTINCT doc_id FROM mentions")}
         assert with_suggestions <= done  # a batch is all or nothing
         assert len(with_suggestions) >= len(done) - 2
