@@ -1,6 +1,6 @@
 """The ``claimdesk`` parser and :func:`main`: parse, run one command, end a failure as one line.
 
-Each command lives in a module of its own (``project``, ``documents``, ``labels``, ``annotate``,
+Each command lives in a module of its own (``project``, ``documents``, ``labels``, ``settings``, ``annotate``,
 ``export``, ``window``) as a ``cmd_*`` function over :mod:`desktop.app` plus an ``add_*`` that
 registers it.  A tool above the command line (the bench) adds its commands through
 ``commands``: it registers itself, and the command line never imports it.
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop import __version__
-from desktop.cli import annotate, documents, labels, project, window
+from desktop.cli import annotate, documents, labels, project, settings, window
 from desktop.cli.common import EXIT_INTERRUPTED
 from desktop.cli.export import add_export_parser
 from desktop.cli.failures import (
@@ -50,6 +50,7 @@ def build_parser(commands: Sequence[AddCommand] = ()) -> argparse.ArgumentParser
     project.add_check(sub)
     documents.add_status(sub)
     label_actions = labels.add_labels(sub)
+    settings.add_settings(sub)
     documents.add_delete(sub)
     project.add_history(sub)
     annotate.add_preannotate(sub)

@@ -1627,6 +1627,37 @@ class DeleteLabel(Edit):
         return "delete label"
 
 
+@_register
+@dataclass(frozen=True)
+class SetSetting(Edit):
+    """Set a project setting (:mod:`desktop.core.settings`), or remove it with ``value=None``."""
+
+    key: str
+    value: str | None = None
+    kind: ClassVar[str] = "set_setting"
+
+    def plan(self, p: Plan) -> None:
+        from desktop.core.settings import SettingError, check_setting
+
+        row = p.store.setting_row(self.key)
+        if self.value is None:
+            if row is None:
+                raise NothingToChange(f"{self.key} is not set")
+            p.delete("settings", row["id"])
+            return
+        try:
+            value = check_setting(self.key, self.value)
+        except SettingError as exc:
+            raise EditError(str(exc)) from None
+        if row is None:
+            p.insert("settings", {"key": self.key, "value": value})
+        else:
+            p.update("settings", row["id"], value=value)
+
+    def describe(self) -> str:
+        return f"unset {self.key}" if self.value is None else f"set {self.key}"
+
+
 # What an applied edit created ----------------------------------------------------------------------------
 
 

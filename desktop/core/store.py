@@ -75,7 +75,7 @@ APPLICATION_ID = 0x436C6D64
 WAL_CHECKPOINT_PAGES = 128
 
 #: Tables whose rows edits change; each has an integer ``id`` primary key.
-EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels")
+EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels", "settings")
 
 
 class ProjectError(Exception):
@@ -279,8 +279,15 @@ _V5 = """
 ALTER TABLE entities ADD COLUMN decided INTEGER NOT NULL DEFAULT 0 CHECK (decided IN (0, 1));
 """
 
+# v6: project settings (``claimdesk settings``: the publishing organisation and the fact-check page
+# address a ClaimReview export needs, desktop.core.settings), one row per key, written by the
+# ``SetSetting`` edit like any other project data (so undo and history cover them).
+_V6 = """
+CREATE TABLE settings (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL);
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -1409,6 +1416,20 @@ class Store:
         with self.transaction():
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             self.touched("meta")
+
+    def settings(self) -> dict[str, str]:
+        """The project's settings (``claimdesk settings``, :mod:`desktop.core.settings`), by key;
+        an older file that has no settings table yet (opened read-only) has none."""
+        try:
+            rows = self.conn.execute("SELECT key, value FROM settings ORDER BY key").fetchall()
+        except sqlite3.OperationalError:
+            return {}
+        return {str(k): str(v) for k, v in rows}
+
+    def setting_row(self, key: str) -> dict[str, Any] | None:
+        """The settings row of ``key`` (what the ``SetSetting`` edit compares), or None."""
+        row = self.conn.execute("SELECT * FROM settings WHERE key = ?", (key,)).fetchone()
+        return None if row is None else dict(row)
 
     def ensure_annotator(self, name: str) -> None:
         self.conn.execute(

@@ -64,6 +64,8 @@ def all_edits(store, doc):
         E.AddLabel("claim", "satire", label_set="genre", color="#123456"),
         E.EditLabel(_label_id(store, "PERSON"), {"name": "PER", "hotkey": None, "color": "#000000"}),
         E.DeleteLabel(_label_id(store, "LAW")),
+        E.SetSetting("publisher.name", "Fact Desk"),
+        E.SetSetting("claimreview.url", "https://factdesk.example/{document}#{claim}"),
     ]
 
 
