@@ -155,17 +155,20 @@ Formats
 
 ``claimreview``
     A JSON-LD list of schema.org ``ClaimReview`` objects, one per exported claim with a
-    ``verdict`` label: ``claimReviewed`` (the claim's text), ``itemReviewed`` (a ``Claim`` with
-    ``author`` — ``Person`` when the claimant's entity is a PERSON or unknown, else
-    ``Organization`` — and ``appearance``, a ``NewsArticle`` with url, headline,
-    datePublished and publisher), ``reviewRating`` (``Rating`` with ``alternateName`` = the
-    verdict), ``datePublished`` (the day the claim annotation last changed), ``author`` (the
-    annotator, a ``Person``), ``reviewBody`` (the note).  A suggested claim (``status="all"``)
-    has ``creativeWorkStatus: "Draft"``.  The output is meant to be pasted into ``<script
+    ``verdict`` label, as Google's Fact Check structured data requires them
+    (:mod:`desktop.core.claimreview` has the fields, where each comes from, and Google's lists):
+    ``url`` (the project setting ``claimreview.url`` filled in), ``author`` (the ``Organization``
+    of the settings ``publisher.name``/``publisher.url``), ``datePublished``, ``claimReviewed``,
+    ``reviewRating`` (``alternateName`` = the verdict), ``itemReviewed`` (a ``Claim`` whose
+    ``author`` is the claimant's canonical entity, found by name or alias, ``datePublished`` and
+    ``appearance`` the article), ``reviewBody`` (the note).  A record missing a property Google
+    requires is not written; the summary's notes say per claim what is missing (required or
+    recommended).  A suggested claim (``status="all"``) has ``creativeWorkStatus: "Draft"``.
+    The output is meant to be pasted into ``<script
     type="application/ld+json">``: in every string ``<``, ``>``, ``&``, U+2028 and U+2029 are
     written as ``\u003c``-style escapes (so ``</script>`` and ``<!--`` never appear, and a JSON
-    parser reads back the same strings), and a document URL that is not ``http``/``https`` with a
-    host (``javascript:``, ``data:``...) is left out of ``appearance``.
+    parser reads back the same strings), and a URL that is not ``http``/``https`` with a
+    host (``javascript:``, ``data:``...) is left out.
 
 Tokens and sentences (CoNLL, Prodigy)
 =====================================
@@ -198,9 +201,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 from xml.sax.saxutils import quoteattr
 
+from desktop.core import claimreview, settings
 from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
 from desktop.core.formats import FORMATS as FORMAT_SPECS
 from desktop.core.interchange import (
@@ -338,6 +341,8 @@ class ExportSource:
         self._type_by_name: dict[str, str] = {}
         for e in sorted(entities, key=lambda e: e.id):
             self._type_by_name.setdefault(e.name, e.type)
+        self.settings: dict[str, str] = store.settings()
+        self.claimants: claimreview.Claimants | None = None  # built by the ClaimReview writer
 
     def doc_ids(self) -> list[tuple[int, str]]:
         """``(id, ext_id)`` of the selected documents, in project order."""
@@ -1385,80 +1390,48 @@ def write_csv(ctx: PartContext) -> None:
 
 
 # ClaimReview -----------------------------------------------------------------------------------------
+# The records and Google's rules are desktop.core.claimreview's; this writes them.
 
-VERDICT_SET = "verdict"
-
-
-def web_url(url: str | None) -> str | None:
-    """``url`` if it is an ``http``/``https`` address with a host (as a browser would read it),
-    else None: ``javascript:``, ``data:``, ``file:`` and the like never reach a ClaimReview."""
-    if not url:
-        return None
-    try:
-        parts = urlsplit(url.strip(" \t\n\r\f\v\0"))
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return url
-_PERSON_TYPES = {"PERSON", "PER"}
+VERDICT_SET = claimreview.VERDICT_SET
+web_url = settings.web_url
 
 
-def claim_reviews(item: ExportDoc, source: ExportSource) -> list[dict[str, Any]]:
-    doc, text = item.doc, item.text
-    out = []
-    for c in item.claims:
-        verdict = c.labels.get(VERDICT_SET)
-        if not verdict:
-            continue
-        url = web_url(doc.url)
-        appearance: dict[str, Any] = {"@type": "NewsArticle" if (url or doc.title) else "CreativeWork"}
-        if url:
-            appearance["url"] = url
-        if doc.title:
-            appearance["headline"] = doc.title
-        if doc.published:
-            appearance["datePublished"] = doc.published
-        if doc.source:
-            appearance["publisher"] = {"@type": "Organization", "name": doc.source}
-        claim: dict[str, Any] = {"@type": "Claim"}
-        claimant = source.claimant(c)
-        if claimant:
-            kind = source.claimant_type(c)
-            person = kind is None or kind in _PERSON_TYPES
-            claim["author"] = {"@type": "Person" if person else "Organization", "name": claimant}
-        claim["appearance"] = appearance
-        review: dict[str, Any] = {
-            "@context": "https://schema.org",
-            "@type": "ClaimReview",
-            "claimReviewed": text[c.start : c.end],
-            "itemReviewed": claim,
-            "reviewRating": {"@type": "Rating", "alternateName": verdict},
-        }
-        if c.prov.updated_at:
-            review["datePublished"] = c.prov.updated_at[:10]
-        if c.prov.annotator:
-            review["author"] = {"@type": "Person", "name": c.prov.annotator}
-        if c.note:
-            review["reviewBody"] = c.note
-        if c.prov.status == "suggested":
-            review["creativeWorkStatus"] = "Draft"
-        out.append(review)
-    return out
+def claim_review_checks(item: ExportDoc, source: ExportSource) -> list[claimreview.ReviewCheck]:
+    """The ClaimReview of each claim of ``item`` that has a verdict, with what it lacks."""
+    if source.claimants is None:
+        source.claimants = claimreview.Claimants(source.store.entities(), source.store.entity)
+    checks = [claimreview.claim_review(item.doc, c, source.claimants, source.settings) for c in item.claims]
+    return [c for c in checks if c is not None]
+
+
+def claim_reviews(item: ExportDoc, source: ExportSource,
+                  checks: list[claimreview.ReviewCheck] | None = None) -> list[dict[str, Any]]:
+    """The ClaimReview records of ``item`` that Google would accept (every required property);
+    the check of every claim with a verdict, written or not, is added to ``checks``."""
+    found = claim_review_checks(item, source)
+    if checks is not None:
+        checks.extend(found)
+    return [c.record for c in found if c.written]
 
 
 def write_claimreview(ctx: PartContext) -> None:
+    checks: list[claimreview.ReviewCheck] = []
+    unrated = [0]
+
     def records() -> Iterator[dict[str, Any]]:
         for item in ctx.docs:
             ctx.summary.documents += 1
             ctx.summary.entities += len(item.mentions)
             ctx.summary.quotes += len(item.quotes)
-            reviews = claim_reviews(item, ctx.source)
+            before = len(checks)
+            reviews = claim_reviews(item, ctx.source, checks)
+            unrated[0] += len(item.claims) - (len(checks) - before)
             ctx.summary.claims += len(reviews)
             yield from reviews
 
     with ctx.files.open(ctx.path) as fh:
         _json_array(fh, records(), script_safe=True)
+    ctx.summary.notes += claimreview.summary_notes(checks, unrated[0], ctx.source.settings)
 
 
 # Driving an export -------------------------------------------------------------------------------------

@@ -430,21 +430,32 @@ def test_csv_one_row_per_claim_and_per_quote(rich, tmp_path):
 # ClaimReview -----------------------------------------------------------------------------------------
 
 
+def publish_settings(store: Store) -> None:
+    """The settings a ClaimReview export needs (Google requires ``url``)."""
+    for key, value in (("publisher.name", "Fact Desk"), ("publisher.url", "https://factdesk.example/"),
+                       ("claimreview.url", "https://factdesk.example/checks/{document}#claim-{claim}")):
+        edits.apply(store, edits.SetSetting(key, value))
+
+
 def test_claimreview_json_ld_for_claims_with_a_verdict(rich, tmp_path):
+    publish_settings(rich)
     summary = export_project(rich, "claimreview", tmp_path / "cr.jsonld", status="all")
     reviews = json.loads((tmp_path / "cr.jsonld").read_text(encoding="utf-8"))
     assert isinstance(reviews, list) and len(reviews) == 2 == summary.claims
     r = [x for x in reviews if x["reviewRating"]["alternateName"] == "false"][0]
     assert r["@context"] == "https://schema.org" and r["@type"] == "ClaimReview"
     assert r["claimReviewed"] == "Prices rose 5% 🙂 this year."
+    claim = next(c for c in rich.claims() if c.labels.get("verdict") == "false")
+    assert r["url"] == f"https://factdesk.example/checks/rich%2F01#claim-{claim.id}"
     item = r["itemReviewed"]
     assert item["@type"] == "Claim" and item["author"] == {"@type": "Person", "name": "Zoë Ångström"}
+    assert item["datePublished"] == "2022-01-21"
     assert item["appearance"] == {"@type": "NewsArticle", "url": "https://example.org/a",
                                   "headline": "Prices — a “story”", "datePublished": "2022-01-21",
                                   "publisher": {"@type": "Organization", "name": "example.org"}}
     assert r["reviewRating"]["@type"] == "Rating"
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", r["datePublished"])
-    assert r["author"] == {"@type": "Person", "name": "tester"}
+    assert r["author"] == {"@type": "Organization", "name": "Fact Desk", "url": "https://factdesk.example/"}
     assert "creativeWorkStatus" not in r
     draft = [x for x in reviews if x is not r][0]
     assert draft["creativeWorkStatus"] == "Draft"
@@ -453,6 +464,7 @@ def test_claimreview_json_ld_for_claims_with_a_verdict(rich, tmp_path):
 
 
 def test_claimreview_author_is_an_organization_for_org_claimants(store, tmp_path):
+    publish_settings(store)
     text = "The Kremlin said sanctions never work."
     edits.apply(store, edits.AddDocument(
         ext_id="k", text=text,

@@ -110,6 +110,7 @@ def test_prodigy_label_studio_csv_and_claimreview_parse(seeds_project, tmp_path)
     assert len(rows) == 2 and {r["verdict"] for r in rows} == {"true", "unverifiable"}
     with open(tmp_path / "c_quotes.csv", encoding="utf-8-sig", newline="") as fh:
         assert len(list(csv.DictReader(fh))) == counts["quotes"]
+    assert claimdesk("settings", str(project), "claimreview.url", "https://checks.example/{document}").returncode == 0
     export(project, "claimreview", tmp_path / "cr.jsonld")
     reviews = json.loads((tmp_path / "cr.jsonld").read_text(encoding="utf-8"))
     assert {r["reviewRating"]["alternateName"] for r in reviews} == {"true", "unverifiable"}

@@ -320,6 +320,7 @@ def test_claimreview_is_safe_inside_a_script_element(tmp_path):
         edits.apply(store, edits.AddDocument(
             ext_id="z", text="Other claim here.", url=" jAvA\tscript:alert(2)", claims=(
                 {"start": 0, "end": 11, "labels": {"verdict": "true"}, "origin": "editor"},)))
+        edits.apply(store, edits.SetSetting("claimreview.url", "https://checks.example/{document}"))
     out = tmp_path / "cr.jsonld"
     proc = run_cli("export", path, "-f", "claimreview", "-o", out)
     assert proc.returncode == 0, proc.stderr
