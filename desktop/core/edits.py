@@ -1658,6 +1658,83 @@ class SetSetting(Edit):
         return f"unset {self.key}" if self.value is None else f"set {self.key}"
 
 
+@_register
+@dataclass(frozen=True)
+class ImportProject(Edit):
+    """Take in what a Claimdesk JSONL export says about its project (its header line,
+    :mod:`desktop.core.project_copy`): the label schema, the canonical entities with their aliases
+    and decisions, and the settings.
+
+    Labels: a project with no documents yet takes the schema exactly (its unused labels are
+    replaced, in the file's order, colours and hotkeys); otherwise only missing labels are added
+    (a hotkey another label holds is left off).  Entities: a missing one is added, an existing one
+    (same name and type) gets the file's aliases joined to its own and stays or becomes decided.
+    Settings: only keys the project has not set are set."""
+
+    labels: tuple[dict[str, Any], ...] = ()
+    entities: tuple[dict[str, Any], ...] = ()
+    settings: dict[str, str] = field(default_factory=dict)
+    kind: ClassVar[str] = "import_project"
+
+    def plan(self, p: Plan) -> None:
+        self._plan_labels(p)
+        for e in self.entities:
+            name, type_ = str(e["name"]).strip(), str(e["type"])
+            _check_entity_label(p, type_, allow_new=True)
+            decided = 1 if e.get("decided") else 0
+            row = p.store.entity_by_name(name, type_)
+            if row is None:
+                p.insert("entities", {"name": name, "type": type_, "aliases": _aliases(e.get("aliases") or (), name),
+                                      "decided": decided, "created_at": p.now, "updated_at": p.now})
+                continue
+            aliases = _aliases([*row.aliases, *(e.get("aliases") or ())], name)
+            current = p.need("entities", row.id)
+            if aliases != current["aliases"] or decided > current["decided"]:
+                p.update("entities", row.id, aliases=aliases, decided=max(decided, current["decided"]),
+                         updated_at=p.now)
+        from desktop.core.settings import SettingError, check_setting
+
+        for key, value in sorted(self.settings.items()):
+            if p.store.setting_row(key) is None:
+                try:
+                    p.insert("settings", {"key": key, "value": check_setting(key, value)})
+                except SettingError as exc:
+                    raise EditError(f"settings: {exc}") from None
+
+    def _plan_labels(self, p: Plan) -> None:
+        import re
+
+        fresh = p.store.conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0 and bool(self.labels)
+        existing = {(r["layer"], r["label_set"], r["name"]): r for r in p.store.label_rows()}
+        taken = set() if fresh else {(r["layer"], r["hotkey"]) for r in existing.values() if r["hotkey"]}
+        if fresh:
+            for r in existing.values():
+                p.delete("labels", r["id"])
+        top = -1 if fresh else p.store.conn.execute("SELECT coalesce(max(position), -1) FROM labels").fetchone()[0]
+        seen = set()
+        for label in self.labels:
+            layer = label["layer"]
+            label_set = "" if layer == "entity" else str(label.get("label_set") or "")
+            key = (layer, label_set, str(label["name"]).strip())
+            if key in seen or (not fresh and key in existing) or (layer == "claim" and not label_set):
+                continue
+            seen.add(key)
+            hotkey = label.get("hotkey")
+            if not (isinstance(hotkey, str) and re.fullmatch(r"[1-9]", hotkey)) or (layer, hotkey) in taken:
+                hotkey = None
+            else:
+                taken.add((layer, hotkey))
+            color = label.get("color")
+            top += 1
+            p.insert("labels", {"layer": layer, "label_set": label_set, "name": key[2],
+                                "color": color if isinstance(color, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", color)
+                                else "#cccccc",
+                                "hotkey": hotkey, "description": label.get("description") or "", "position": top})
+
+    def describe(self) -> str:
+        return "import project schema and entities"
+
+
 # What an applied edit created ----------------------------------------------------------------------------
 
 

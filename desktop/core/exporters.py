@@ -217,6 +217,7 @@ from desktop.core.interchange import (
 from desktop.core.jobs import Job
 from desktop.core.model import EXPORT_MARKER, QUOTE_TYPES, Claim, Document, Mention, Quote, Span
 from desktop.core.oserrors import os_problem
+from desktop.core.project_copy import META_KEYS, header_record, is_header
 from desktop.core.store import Store
 from desktop.core.text import token_sentences as sentences
 from desktop.core.text import tokenize
@@ -358,6 +359,15 @@ class ExportSource:
             mentions=tuple(m for m in self.store.mentions(doc_id) if m.prov.status in keep),
             quotes=tuple(q for q in self.store.quotes(doc_id) if q.prov.status in keep),
             claims=tuple(c for c in self.store.claims(doc_id) if c.prov.status in keep),
+        )
+
+    def rejected(self, doc: Document) -> ExportDoc:
+        """The document with only the annotations an editor rejected (the JSONL's tombstones)."""
+        return ExportDoc(
+            doc=doc,
+            mentions=tuple(m for m in self.store.mentions(doc.id) if m.prov.status == "rejected"),
+            quotes=tuple(q for q in self.store.quotes(doc.id) if q.prov.status == "rejected"),
+            claims=tuple(c for c in self.store.claims(doc.id) if c.prov.status == "rejected"),
         )
 
     def name(self, entity_id: int | None) -> str | None:
@@ -911,22 +921,50 @@ class PartContext:
 # JSONL -----------------------------------------------------------------------------------------------
 
 
+def _layers(item: ExportDoc, source: ExportSource) -> dict[str, list[dict[str, Any]]]:
+    # the shapes and their keys are the interchange codec's (desktop.core.interchange)
+    return {"entities": [mention_to_json(MentionRecord.from_model(m, source.name)) for m in item.mentions],
+            "quotes": [quote_to_json(QuoteRecord.from_model(q, source.name)) for q in item.quotes],
+            "claims": [claim_to_json(ClaimRecord.from_model(c, source.claimant(c))) for c in item.claims]}
+
+
 def jsonl_record(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
-    """The interchange record of one document (DESIGN.md), with provenance."""
+    """The interchange record of one document (DESIGN.md), with provenance, and the suggestions
+    an editor rejected (``rejected``, only when there are any: see :mod:`desktop.core.project_copy`)."""
     doc = item.doc
     record: dict[str, Any] = {"id": doc.ext_id, "text": doc.text, "meta": _meta(doc)}
-    # the shapes and their keys are the interchange codec's (desktop.core.interchange)
-    record["entities"] = [mention_to_json(MentionRecord.from_model(m, source.name)) for m in item.mentions]
-    record["quotes"] = [quote_to_json(QuoteRecord.from_model(q, source.name)) for q in item.quotes]
-    record["claims"] = [claim_to_json(ClaimRecord.from_model(c, source.claimant(c))) for c in item.claims]
+    record.update(_layers(item, source))
+    rejected = {k: v for k, v in _layers(source.rejected(doc), source).items() if v}
+    if rejected:
+        record["rejected"] = rejected
     return record
 
 
+def project_header(store: Store) -> dict[str, Any]:
+    """The JSONL header line's object: label schema, canonical entities (live or decided) with
+    aliases and decisions, settings, model and quote convention (:mod:`desktop.core.project_copy`)."""
+    entities = {e.id: e for e in store.entities()}
+    for e in store.decided_entities():
+        entities.setdefault(e.id, e)
+    return header_record(
+        labels=store.label_rows(),
+        entities=[{"name": e.name, "type": e.type, "aliases": list(e.aliases), "decided": e.decided}
+                  for e in entities.values()],
+        settings=store.settings(), meta={k: store.meta(k) for k in META_KEYS})
+
+
 def write_jsonl(ctx: PartContext) -> None:
+    header: dict[str, Any] | None = project_header(ctx.source.store)
     with ctx.files.open(ctx.path) as fh:
         for item in ctx.docs:
-            fh.write(_json_line(jsonl_record(item, ctx.source)))
+            record = jsonl_record(item, ctx.source)
+            if header is not None:  # the project travels on the first record (project_copy)
+                record.update(header)
+                header = None
+            fh.write(_json_line(record))
             _count(ctx.summary, item)
+        if header is not None:  # no documents: the project on a line of its own
+            fh.write(_json_line(header))
 
 
 # CoNLL -----------------------------------------------------------------------------------------------
@@ -1520,8 +1558,10 @@ def export_project(store: Store, fmt: str, out: str | os.PathLike, *, status: st
                       job=job, overwrite=overwrite, finish=finish)
 
 
-def read_jsonl_records(path: str | os.PathLike) -> list[dict[str, Any]]:
-    """Read an exported JSONL file back (tests, tools)."""
+def read_jsonl_records(path: str | os.PathLike, *, header: bool = False) -> list[dict[str, Any]]:
+    """Read an exported JSONL file back (tests, tools): its document records, and its project
+    header line first with ``header=True``."""
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        records = [json.loads(line) for line in fh if line.strip()]
+    return [r for r in records if header or not is_header(r)]
 

@@ -77,6 +77,10 @@ Interchange JSONL (``.jsonl``)
     annotations, whose offsets the replacement could move: then it is an error.
     ``published`` is normalised to ``YYYY-MM-DD`` (left out with a warning when it is not a
     date); an ``id`` used twice in one file gives a warning (the store decides).
+    A Claimdesk export's ``claimdesk`` field (on its first record: label schema, canonical entities
+    with aliases and decisions, settings, model) is read as an ``ImportedProject``, and a line's
+    ``rejected`` annotations (tombstones, status ``rejected``) join its layers; both are checked
+    like the rest (:mod:`desktop.core.project_copy` has the shape).  ``text_only`` drops both.
 
 brat standoff (``X.txt`` + ``X.ann``)
     Claimdesk's conventions, chosen so that an exporter can write them and this importer reads
@@ -157,8 +161,10 @@ from desktop.core.model import (
     QUOTE_TYPES,
     STATUSES,
     ImportedDocument,
+    ImportedProject,
     ImportProblem,
 )
+from desktop.core.project_copy import HEADER_KEY, read_header
 from desktop.core.text import CLOSING_PUNCT, dateline
 
 __all__ = [
@@ -183,7 +189,7 @@ MAX_FILE_BYTES: int = 20 * 1024 * 1024
 MAX_PROBLEMS_PER_FILE: int = 200
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl", ".ann")
 
-ImportResult = ImportedDocument | ImportProblem
+ImportResult = ImportedDocument | ImportedProject | ImportProblem
 PathLike = str | os.PathLike
 
 # Decoding -----------------------------------------------------------------------------------------
@@ -1164,6 +1170,8 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
     claims = check.items(record, "claims")
     for i, item in enumerate(claims):
         check.errors += claim_problems(item, f"claims[{i}]", check.length)
+    tombstones = _rejected(record, check)  # a Claimdesk export's rejected suggestions (project_copy)
+    entities, quotes, claims = entities + tombstones[0], quotes + tombstones[1], claims + tombstones[2]
 
     errors.extend(check.errors)
     if errors:
@@ -1183,6 +1191,30 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
         story=fields["story"],
     )
     return document, [], warnings
+
+
+_REJECTED_LAYERS = (("entities", mention_problems), ("quotes", quote_problems), ("claims", claim_problems))
+
+
+def _rejected(record: dict[str, Any], check: _Checker) -> tuple[list[dict[str, Any]], ...]:
+    """The tombstones of ``record["rejected"]`` per layer (entities, quotes, claims), checked like
+    the kept annotations; each must have status ``rejected``."""
+    value = record.get("rejected")
+    if value is None:
+        return [], [], []
+    if not isinstance(value, dict):
+        check.errors.append("rejected must be an object")
+        return [], [], []
+    layers = []
+    for key, problems in _REJECTED_LAYERS:
+        items = check.items(value, key)
+        for i, item in enumerate(items):
+            where = f"rejected.{key}[{i}]"
+            check.errors += problems(item, where, check.length)
+            if item.get("status") != "rejected":
+                check.errors.append(f"{where}.status must be rejected")
+        layers.append(items)
+    return tuple(layers)
 
 
 def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None, str | None, str | None]]:
@@ -1263,9 +1295,17 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
             problems += 1
             yield ImportProblem(where, f"invalid JSON: {exc}", number)
             continue
+        if isinstance(record, dict) and HEADER_KEY in record:  # a Claimdesk export's project (project_copy)
+            header = {HEADER_KEY: record.pop(HEADER_KEY)}
+            if not text_only:
+                project, errors = read_header(header, where)
+                problems += project is None
+                yield project or ImportProblem(where, "; ".join(errors[:5]), number)
+            if not record:  # a project without documents
+                continue
         if text_only and isinstance(record, dict):
-            record = {k: v for k, v in record.items() if k not in ("entities", "quotes", "claims")}
-        if replaced is not None and isinstance(record, dict) and any(record.get(k) for k in ("entities", "quotes", "claims")):
+            record = {k: v for k, v in record.items() if k not in ("entities", "quotes", "claims", "rejected")}
+        if replaced is not None and isinstance(record, dict) and any(record.get(k) for k in ("entities", "quotes", "claims", "rejected")):
             problems += 1
             yield ImportProblem(where, replaced.replace(" replaced with U+FFFD", "") + "; a line with annotations "
                                 "is not repaired, since replacing bytes could move the text their offsets refer to",

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from desktop.core import edits, importers
 from desktop.core.importers import printable
-from desktop.core.model import ImportedDocument, ImportProblem
+from desktop.core.model import ImportedDocument, ImportedProject, ImportProblem
 from desktop.core.store import ProjectError, Store
 
 
@@ -156,6 +156,9 @@ def import_into(store: Store, paths: Iterable[str | os.PathLike], *, story: str 
                 else:
                     pending.append(item)
                 continue
+            if isinstance(item, ImportedProject):  # a Claimdesk export's header: before its documents
+                _take_project(store, item, report)
+                continue
             try:
                 added = _add(store, item, story or item.story or folder_story, report, duplicate_id)
             except ProjectError as exc:
@@ -171,6 +174,22 @@ def import_into(store: Store, paths: Iterable[str | os.PathLike], *, story: str 
             report.cancelled = True
             return report
     return report
+
+
+def _take_project(store: Store, project: ImportedProject, report: ImportReport) -> None:
+    """Apply a JSONL header (:mod:`desktop.core.project_copy`): schema, entities and settings as
+    one edit; the model and quote convention only where the project has none yet (so its
+    pre-annotation and spaCy export use the same pipeline as the project the file came from)."""
+    try:
+        edits.apply(store, edits.ImportProject(tuple(project.labels), tuple(project.entities), project.settings))
+    except edits.NothingToChange:
+        pass
+    except edits.EditError as exc:
+        report.problems.append(ImportProblem(project.path, f"project header: {exc}", 1))
+        return
+    for key, value in project.meta.items():
+        if store.meta(key) is None:
+            store.set_meta(key, value)
 
 
 def _add(store: Store, doc: ImportedDocument, story: str | None, report: ImportReport,

@@ -179,6 +179,24 @@ class ImportedDocument:
     status: str = "new"
 
 
+@dataclass
+class ImportedProject:
+    """What a Claimdesk JSONL export says about its project (its header line
+    ``{"claimdesk": {...}}``): the label schema, the canonical entities with their aliases and
+    decisions, the settings and the model; :class:`desktop.core.edits.ImportProject` applies it.
+
+    ``labels``: ``{"layer", "label_set", "name", "color", "hotkey", "description"}`` in the
+    schema's order; ``entities``: ``{"name", "type", "aliases", "decided"}``; ``meta``: the
+    project's ``model``, ``model_name`` and ``quote_content`` (those that were set).
+    """
+
+    path: str
+    labels: list[dict[str, Any]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    settings: dict[str, str] = field(default_factory=dict)
+    meta: dict[str, str] = field(default_factory=dict)
+
+
 @dataclass(frozen=True)
 class ImportProblem:
     """One file (or one line of a file) that could not be imported, or a note on one, and why.

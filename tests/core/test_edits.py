@@ -66,6 +66,9 @@ def all_edits(store, doc):
         E.DeleteLabel(_label_id(store, "LAW")),
         E.SetSetting("publisher.name", "Fact Desk"),
         E.SetSetting("claimreview.url", "https://factdesk.example/{document}#{claim}"),
+        E.ImportProject(labels=({"layer": "entity", "label_set": "", "name": "WORK", "color": "#00aa00"},),
+                        entities=({"name": "Antony Blinken", "type": "PERSON", "aliases": ["Tony"],
+                                   "decided": True},), settings={"publisher.url": "https://factdesk.example/"}),
     ]
 
 
