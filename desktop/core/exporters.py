@@ -270,6 +270,8 @@ class ExportSummary:
     adjusted: int = 0
     #: Entity mentions left out of a non-overlapping layer (doc.ents, BIO tags).
     dropped: int = 0
+    #: Records left out because a property their consumer requires is missing (ClaimReview).
+    skipped: int = 0
     #: Documents per split part (empty without a split).
     splits: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
@@ -283,6 +285,8 @@ class ExportSummary:
         )
         if self.dropped:
             text += f"; {self.dropped} overlapping entities left out of {'doc.ents' if self.format == 'spacy' else 'the tags'}"
+        if self.skipped:
+            text += f"; {self.skipped} left out (a required property missing, see the notes)"
         if self.splits:
             text += " (" + ", ".join(f"{k} {v}" for k, v in self.splits.items()) + ")"
         return text
@@ -321,6 +325,10 @@ class ExportDoc:
         for c in self.claims:
             cuts.update((c.start, c.end))
         return cuts
+
+
+_ANY_REJECTED = " UNION ALL ".join(f"SELECT 1 FROM (SELECT 1 FROM {t} WHERE doc_id = ? AND status = 'rejected' LIMIT 1)"
+                                 for t in ("mentions", "quotes", "claims")) + " LIMIT 1"
 
 
 class ExportSource:
@@ -362,7 +370,10 @@ class ExportSource:
         )
 
     def rejected(self, doc: Document) -> ExportDoc:
-        """The document with only the annotations an editor rejected (the JSONL's tombstones)."""
+        """The document with only the annotations an editor rejected (the JSONL's tombstones); one
+        indexed look-up (``*_doc_status``) for the many documents that have none."""
+        if not self.store.conn.execute(_ANY_REJECTED, (doc.id, doc.id, doc.id)).fetchone():
+            return ExportDoc(doc=doc, mentions=(), quotes=(), claims=())
         return ExportDoc(
             doc=doc,
             mentions=tuple(m for m in self.store.mentions(doc.id) if m.prov.status == "rejected"),
@@ -1469,6 +1480,7 @@ def write_claimreview(ctx: PartContext) -> None:
 
     with ctx.files.open(ctx.path) as fh:
         _json_array(fh, records(), script_safe=True)
+    ctx.summary.skipped += sum(1 for c in checks if not c.written)
     ctx.summary.notes += claimreview.summary_notes(checks, unrated[0], ctx.source.settings)
 
 
