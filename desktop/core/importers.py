@@ -149,7 +149,18 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
-from desktop.core.interchange import claim_problems, mention_problems, quote_problems
+from desktop.core.interchange import (
+    InterchangeError,
+    claim_from_json,
+    claim_problems,
+    claim_to_json,
+    mention_from_json,
+    mention_problems,
+    mention_to_json,
+    quote_from_json,
+    quote_problems,
+    quote_to_json,
+)
 from desktop.core.model import (
     DOC_STATUSES,
     EXPORT_MARKER,
@@ -1363,264 +1374,283 @@ def _brat_export_ids(folder: Path) -> dict[str, str]:
 _EXPORT_IDS: dict[tuple[str, int, int], dict[str, str]] = {}
 
 
+class _BratAnn:
+    """One ``.ann`` file read against its text: a reader per line type collects the text-bound
+    spans, attributes, relations and notes; then each kind is attached to its spans; then every
+    annotation is decoded by the interchange codec (:mod:`desktop.core.interchange`), whose
+    validation names the ``T`` id.  ``errors`` and ``warnings`` are ``(line number, message)``."""
+
+    def __init__(self, text: str, txt_name: str):
+        self.text = text
+        self.txt_name = txt_name
+        self.errors: list[tuple[int, str]] = []
+        self.warnings: list[tuple[int, str]] = []
+        self.bounds: dict[str, _TextBound] = {}
+        self.attributes: list[tuple[int, str, str, str | None]] = []  # line, name, target, value
+        self.relations: list[tuple[int, str, dict[str, str]]] = []
+        self.notes: list[tuple[int, str, str]] = []
+        self.all_ids: set[str] = set()
+        # what the attributes, relations and notes say, by T id
+        self.provenance: dict[str, dict[str, str]] = {}
+        self.quote_types: dict[str, str] = {}
+        self.labels: dict[str, dict[str, str]] = {}
+        self.links: dict[str, dict[str, str]] = {}
+        self.used: set[str] = set()
+        self.keyed: dict[str, dict[str, str]] = {}
+
+    # reading, one line type at a time
+
+    def read(self, ann: str) -> None:
+        readers: dict[str, Callable[[int, str], None]] = {
+            "T": self._text_bound, "A": self._attribute, "M": self._attribute, "R": self._relation,
+            "#": self._note, "E": self._unsupported, "N": self._unsupported, "*": self._unsupported}
+        for number, raw in enumerate(_LINE_SPLIT_RE.split(ann), start=1):
+            if not raw.strip():
+                continue
+            line_id = raw.split("\t", 1)[0]
+            if line_id in self.all_ids and not line_id.startswith("#"):
+                self.errors.append((number, f"id {line_id} is used twice"))
+                continue
+            self.all_ids.add(line_id)
+            reader = readers.get(raw[0])
+            if reader is None:
+                self.errors.append((number, f"unknown annotation line {line_id!r}"))
+            else:
+                reader(number, raw)
+
+    def _text_bound(self, number: int, raw: str) -> None:
+        match = _T_RE.fullmatch(raw)
+        if not match:
+            self.errors.append((number, "malformed text-bound line (expected 'T1<TAB>Type start end<TAB>text')"))
+            return
+        tid, label, offsets, field_text = match.groups()
+        spans = [(int(s), int(e)) for s, e in (pair.split() for pair in offsets.split(";"))]
+        text = self.text
+        bad = [f"{s}-{e}" for s, e in spans if not 0 <= s < e <= len(text)]
+        if bad:
+            self.errors.append((number, f"{tid} offsets {', '.join(bad)} are empty or past the end of "
+                                        f"{self.txt_name} (length {len(text)})"))
+            return
+        actual = " ".join(text[s:e] for s, e in spans)
+        if not _same_text(field_text, actual):
+            self.errors.append((number, f"{tid} text {field_text[:60]!r} does not match {self.txt_name} at "
+                                        f"{offsets}: {actual[:60]!r}"))
+            return
+        bound = _TextBound(tid, unquote(label), spans, number)
+        if len(spans) > 1 and bound.role != "Quote":
+            self.errors.append((number, f"{tid}: only Quote spans may be discontinuous, not {bound.label}"))
+            return
+        self.bounds[tid] = bound
+
+    def _attribute(self, number: int, raw: str) -> None:
+        match = _A_RE.fullmatch(raw)
+        if not match:
+            self.errors.append((number, "malformed attribute line (expected 'A1<TAB>Name T1 [value]')"))
+            return
+        _, name, target, value = match.groups()
+        self.attributes.append((number, unquote(name), target, unquote(value) if value is not None else None))
+
+    def _relation(self, number: int, raw: str) -> None:
+        match = _R_RE.fullmatch(raw)
+        if not match:
+            self.errors.append((number, "malformed relation line (expected 'R1<TAB>Type Arg1:T1 Arg2:T2')"))
+            return
+        _, rtype, role1, arg1, role2, arg2 = match.groups()
+        self.relations.append((number, rtype, {role1: arg1, role2: arg2}))
+
+    def _note(self, number: int, raw: str) -> None:
+        match = _NOTE_RE.fullmatch(raw)
+        if not match:
+            self.errors.append((number, "malformed note line (expected '#1<TAB>AnnotatorNotes T1<TAB>text')"))
+            return
+        _, note_type, target, value = match.groups()
+        if note_type != "AnnotatorNotes":
+            self.warnings.append((number, f"note type {note_type} ignored"))
+            return
+        self.notes.append((number, target, value))
+
+    def _unsupported(self, number: int, raw: str) -> None:
+        what = {"E": "events", "N": "normalizations"}.get(raw[0], "equivalences")
+        self.warnings.append((number, f"{what} are not supported; line ignored"))
+
+    # attaching attributes, relations and notes to the text-bound spans
+
+    def attach(self) -> None:
+        self.provenance = {tid: {} for tid in self.bounds}
+        self.labels = {tid: {} for tid in self.bounds}
+        self.keyed = {tid: {} for tid in self.bounds}
+        for number, name, target, value in self.attributes:
+            if (bound := self._target(number, target, f"attribute {name}", "attributes")) is not None:
+                self._attach_attribute(number, name, bound, value)
+        for number, rtype, args in self.relations:
+            self._attach_relation(number, rtype, args)
+        for number, target, raw_value in self.notes:
+            if (bound := self._target(number, target, "note", "notes")) is not None:
+                self._attach_note(number, bound, raw_value)
+        for tid, bound in self.bounds.items():
+            if bound.role in _QUOTE_PARTS and tid not in self.used:
+                self.warnings.append((bound.line, f"{bound.role} span {tid} is not linked to a Quote; ignored"))
+
+    def _target(self, number: int, target: str, what: str, carried: str) -> _TextBound | None:
+        """The text-bound span an attribute or note is on; else None, with its error or warning."""
+        bound = self.bounds.get(target)
+        if bound is None:
+            if target in self.all_ids:
+                self.warnings.append((number, f"{what} on {target} ignored (only text-bound spans carry {carried})"))
+            else:
+                self.errors.append((number, f"{what} refers to unknown annotation {target}"))
+        return bound
+
+    def _attach_attribute(self, number: int, name: str, bound: _TextBound, value: str | None) -> None:
+        target = bound.id
+        if name in ("Origin", "Status"):
+            allowed = ORIGINS if name == "Origin" else STATUSES
+            if value not in allowed:
+                self.errors.append((number, f"{name} must be one of {', '.join(allowed)}, not {value!r}"))
+            elif bound.role in _QUOTE_PARTS:
+                self.warnings.append((number, f"{name} on a {bound.role} span ignored (it belongs on the Quote)"))
+            else:
+                self.provenance[target][name.lower()] = value
+        elif name == "QuoteType":
+            if bound.role != "Quote":
+                self.warnings.append((number, f"QuoteType on {bound.label} span {target} ignored"))
+            elif value not in QUOTE_TYPES:
+                self.errors.append((number, f"QuoteType must be one of {', '.join(QUOTE_TYPES)}, not {value!r}"))
+            else:
+                self.quote_types[target] = value
+        elif bound.role == "Claim":
+            if name in self.labels[target]:
+                self.errors.append((number, f"{target} has two values for label set {name}"))
+            self.labels[target][name] = value if value is not None else "true"
+        else:
+            self.warnings.append((number, f"attribute {name} on {bound.label} span {target} ignored"))
+
+    def _attach_relation(self, number: int, rtype: str, args: dict[str, str]) -> None:
+        if rtype not in _QUOTE_RELATIONS:
+            self.warnings.append((number, f"relation {rtype} ignored"))
+            return
+        quote_id, arg_id = args.get("Arg1"), args.get("Arg2")
+        if quote_id is None or arg_id is None:
+            self.errors.append((number, f"{rtype} relation needs Arg1 (the Quote) and Arg2"))
+            return
+        quote, arg = self.bounds.get(quote_id), self.bounds.get(arg_id)
+        if quote is None or arg is None:
+            missing = quote_id if quote is None else arg_id
+            self.errors.append((number, f"{rtype} relation refers to unknown span {missing}"))
+        elif quote.role != "Quote":
+            self.errors.append((number, f"{rtype} relation: Arg1 {quote_id} must be a Quote, not {quote.label}"))
+        elif arg.role not in _QUOTE_RELATIONS[rtype]:
+            self.errors.append((number, f"{rtype} relation: Arg2 {arg_id} cannot be a {arg.label} span"))
+        elif rtype in (slot := self.links.setdefault(quote_id, {})):
+            self.errors.append((number, f"{quote_id} has more than one {rtype}"))
+        else:
+            slot[rtype] = arg_id
+            self.used.add(arg_id)
+
+    def _attach_note(self, number: int, bound: _TextBound, raw_value: str) -> None:
+        target = bound.id
+        key, sep, value = raw_value.partition("=")
+        if not sep or key not in _NOTE_KEYS:
+            if bound.role != "Claim":
+                self.warnings.append((number, f"note on {target} ignored (expected key=value with a known key)"))
+                return
+            key, value = "note", raw_value
+        if bound.role not in _NOTE_KEYS[key]:
+            self.warnings.append((number, f"{key}= note on {bound.label} span {target} ignored"))
+            return
+        value = _unescape_note(value)
+        keyed = self.keyed[target]
+        if key == "note" and key in keyed:
+            keyed[key] += "\n" + value
+        elif key in keyed and keyed[key] != value:
+            self.errors.append((number, f"{target} has two different {key}= notes"))
+        else:
+            keyed[key] = value
+
+    # the annotations, in the codec's shapes
+
+    def _span(self, tid: str | None) -> dict[str, int] | None:
+        if tid is None:
+            return None
+        start, end = self.bounds[tid].spans[0]
+        return {"start": start, "end": end}
+
+    def _prov(self, tid: str) -> dict[str, str]:
+        out = dict(self.provenance[tid])
+        out.update((key, self.keyed[tid][key]) for key in ("annotator", "model") if key in self.keyed[tid])
+        return out
+
+    def _item(self, bound: _TextBound) -> dict[str, Any]:
+        """The interchange dict of one span (of an entity, a Quote or a Claim)."""
+        tid, (start, end) = bound.id, bound.spans[0]
+        notes = self.keyed[tid]
+        if bound.role == "entity":
+            return {"start": start, "end": end, "label": bound.label, "entity": notes.get("entity"), **self._prov(tid)}
+        if bound.role == "Quote":
+            slot = self.links.get(tid, {})
+            return {"content": [{"start": s, "end": e} for s, e in bound.spans],
+                    "speaker": self._span(slot.get("Speaker")), "speaker_resolved": self._span(slot.get("SpeakerResolved")),
+                    "speaker_entity": notes.get("speaker_entity"), "cue": self._span(slot.get("Cue")),
+                    "type": self.quote_types.get(tid, "direct"), **self._prov(tid)}
+        return {"start": start, "end": end, "claimant": notes.get("claimant"), "labels": self.labels[tid],
+                "note": notes.get("note"), **self._prov(tid)}
+
+    def annotations(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """(entities, quotes, claims) as the codec writes them; a span the codec refuses is an error
+        on its line (``T2.label must be a non-empty string``)."""
+        out: dict[str, list[dict[str, Any]]] = {"entity": [], "Quote": [], "Claim": []}
+        for bound in self.bounds.values():
+            if bound.role not in out:
+                continue
+            decode, encode = _BRAT_CODEC[bound.role]
+            try:
+                out[bound.role].append(encode(decode(self._item(bound), bound.id, len(self.text))))
+            except InterchangeError as exc:
+                self.errors.append((bound.line, str(exc)))
+        return out["entity"], out["Quote"], out["Claim"]
+
+
+_BRAT_CODEC: dict[str, tuple[Callable[..., Any], Callable[[Any], dict[str, Any]]]] = {
+    "entity": (mention_from_json, mention_to_json),
+    "Quote": (quote_from_json, quote_to_json),
+    "Claim": (claim_from_json, claim_to_json),
+}
+
+
 def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
     txt_path = _sibling(ann_path, ".txt")
     if txt_path is None:
         raise _Problem(f"brat annotations without their text: {ann_path.with_suffix('.txt').name} not found")
     decoded_txt = _read_text(txt_path)
-    text = decoded_txt.text
-    data = _read_bytes(ann_path)
     try:
-        decoded_ann = decode_text(data)
+        decoded_ann = decode_text(_read_bytes(ann_path))
     except ValueError as exc:
         raise _Problem(str(exc), ann_path) from None
-    ann = decoded_ann.text
     where = _where(ann_path)
-    errors: list[tuple[int, str]] = []
-    warnings: list[tuple[int, str]] = []
-
-    bounds: dict[str, _TextBound] = {}
-    attributes: list[tuple[int, str, str, str | None]] = []  # line, name, target, value
-    relations: list[tuple[int, str, dict[str, str]]] = []
-    notes: list[tuple[int, str, str]] = []
-    all_ids: set[str] = set()
-    txt_name = txt_path.name
-
-    for number, raw in enumerate(_LINE_SPLIT_RE.split(ann), start=1):
-        if not raw.strip():
-            continue
-        line_id = raw.split("\t", 1)[0]
-        if line_id in all_ids and not line_id.startswith("#"):
-            errors.append((number, f"id {line_id} is used twice"))
-            continue
-        all_ids.add(line_id)
-        if raw.startswith("T"):
-            match = _T_RE.fullmatch(raw)
-            if not match:
-                errors.append(
-                    (number, "malformed text-bound line (expected 'T1<TAB>Type start end<TAB>text')")
-                )
-                continue
-            tid, label, offsets, field_text = match.groups()
-            spans = [tuple(int(n) for n in pair.split()) for pair in offsets.split(";")]
-            bad = [f"{s}-{e}" for s, e in spans if not 0 <= s < e <= len(text)]
-            if bad:
-                errors.append(
-                    (
-                        number,
-                        f"{tid} offsets {', '.join(bad)} are empty or past the end of {txt_name} (length {len(text)})",
-                    )
-                )
-                continue
-            actual = " ".join(text[s:e] for s, e in spans)
-            if not _same_text(field_text, actual):
-                errors.append(
-                    (
-                        number,
-                        f"{tid} text {field_text[:60]!r} does not match {txt_name} at {offsets}: {actual[:60]!r}",
-                    )
-                )
-                continue
-            label = unquote(label)
-            bound: _TextBound | None  # the attribute and note loops below look bounds up by id
-            bound = _TextBound(tid, label, [(s, e) for s, e in spans], number)
-            if len(spans) > 1 and bound.role != "Quote":
-                errors.append((number, f"{tid}: only Quote spans may be discontinuous, not {label}"))
-                continue
-            bounds[tid] = bound
-        elif raw.startswith(("A", "M")):
-            match = _A_RE.fullmatch(raw)
-            if not match:
-                errors.append((number, "malformed attribute line (expected 'A1<TAB>Name T1 [value]')"))
-                continue
-            _, name, target, value = match.groups()
-            attributes.append((number, unquote(name), target, unquote(value) if value is not None else None))
-        elif raw.startswith("R"):
-            match = _R_RE.fullmatch(raw)
-            if not match:
-                errors.append((number, "malformed relation line (expected 'R1<TAB>Type Arg1:T1 Arg2:T2')"))
-                continue
-            _, rtype, role1, arg1, role2, arg2 = match.groups()
-            relations.append((number, rtype, {role1: arg1, role2: arg2}))
-        elif raw.startswith("#"):
-            match = _NOTE_RE.fullmatch(raw)
-            if not match:
-                errors.append((number, "malformed note line (expected '#1<TAB>AnnotatorNotes T1<TAB>text')"))
-                continue
-            _, note_type, target, value = match.groups()
-            if note_type != "AnnotatorNotes":
-                warnings.append((number, f"note type {note_type} ignored"))
-                continue
-            notes.append((number, target, value))
-        elif raw[0] in "EN*":
-            warnings.append(
-                (
-                    number,
-                    f"{'events' if raw[0] == 'E' else 'normalizations' if raw[0] == 'N' else 'equivalences'} are not supported; line ignored",
-                )
-            )
-        else:
-            errors.append((number, f"unknown annotation line {line_id!r}"))
-
-    # Attach attributes, relations and notes to text-bound annotations.
-    provenance: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
-    quote_types: dict[str, str] = {}
-    labels: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
-    for number, name, target, value in attributes:
-        bound = bounds.get(target)
-        if bound is None:
-            if target in all_ids:
-                warnings.append(
-                    (number, f"attribute {name} on {target} ignored (only text-bound spans carry attributes)")
-                )
-            else:
-                errors.append((number, f"attribute {name} refers to unknown annotation {target}"))
-            continue
-        if name in ("Origin", "Status"):
-            allowed = ORIGINS if name == "Origin" else STATUSES
-            if value not in allowed:
-                errors.append((number, f"{name} must be one of {', '.join(allowed)}, not {value!r}"))
-            elif bound.role in _QUOTE_PARTS:
-                warnings.append((number, f"{name} on a {bound.role} span ignored (it belongs on the Quote)"))
-            else:
-                provenance[target][name.lower()] = value
-        elif name == "QuoteType":
-            if bound.role != "Quote":
-                warnings.append((number, f"QuoteType on {bound.label} span {target} ignored"))
-            elif value not in QUOTE_TYPES:
-                errors.append((number, f"QuoteType must be one of {', '.join(QUOTE_TYPES)}, not {value!r}"))
-            else:
-                quote_types[target] = value
-        elif bound.role == "Claim":
-            if name in labels[target]:
-                errors.append((number, f"{target} has two values for label set {name}"))
-            labels[target][name] = value if value is not None else "true"
-        else:
-            warnings.append((number, f"attribute {name} on {bound.label} span {target} ignored"))
-
-    links: dict[str, dict[str, str]] = {}
-    used: set[str] = set()
-    for number, rtype, args in relations:
-        if rtype not in _QUOTE_RELATIONS:
-            warnings.append((number, f"relation {rtype} ignored"))
-            continue
-        quote_id, arg_id = args.get("Arg1"), args.get("Arg2")
-        if quote_id is None or arg_id is None:
-            errors.append((number, f"{rtype} relation needs Arg1 (the Quote) and Arg2"))
-            continue
-        quote, arg = bounds.get(quote_id), bounds.get(arg_id)
-        if quote is None or arg is None:
-            missing = quote_id if quote is None else arg_id
-            errors.append((number, f"{rtype} relation refers to unknown span {missing}"))
-            continue
-        if quote.role != "Quote":
-            errors.append((number, f"{rtype} relation: Arg1 {quote_id} must be a Quote, not {quote.label}"))
-            continue
-        if arg.role not in _QUOTE_RELATIONS[rtype]:
-            errors.append((number, f"{rtype} relation: Arg2 {arg_id} cannot be a {arg.label} span"))
-            continue
-        slot = links.setdefault(quote_id, {})
-        if rtype in slot:
-            errors.append((number, f"{quote_id} has more than one {rtype}"))
-            continue
-        slot[rtype] = arg_id
-        used.add(arg_id)
-
-    keyed: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
-    for number, target, raw_value in notes:
-        bound = bounds.get(target)
-        if bound is None:
-            if target in all_ids:
-                warnings.append((number, f"note on {target} ignored (only text-bound spans carry notes)"))
-            else:
-                errors.append((number, f"note refers to unknown annotation {target}"))
-            continue
-        key, sep, value = raw_value.partition("=")
-        if not sep or key not in _NOTE_KEYS:
-            if bound.role == "Claim":
-                key, value = "note", raw_value
-            else:
-                warnings.append((number, f"note on {target} ignored (expected key=value with a known key)"))
-                continue
-        if bound.role not in _NOTE_KEYS[key]:
-            warnings.append((number, f"{key}= note on {bound.label} span {target} ignored"))
-            continue
-        value = _unescape_note(value)
-        if key == "note" and key in keyed[target]:
-            keyed[target][key] += "\n" + value
-        elif key in keyed[target] and keyed[target][key] != value:
-            errors.append((number, f"{target} has two different {key}= notes"))
-        else:
-            keyed[target][key] = value
-
-    for tid, bound in bounds.items():
-        if bound.role in _QUOTE_PARTS and tid not in used:
-            warnings.append((bound.line, f"{bound.role} span {tid} is not linked to a Quote; ignored"))
-
-    for number, message in errors:
+    ann = _BratAnn(decoded_txt.text, txt_path.name)
+    ann.read(decoded_ann.text)
+    ann.attach()
+    entities, quotes, claims = ann.annotations()
+    for number, message in ann.errors:
         yield ImportProblem(where, message, number)
-    if errors:
-        why = ""
-        if decoded_txt.replaced:
-            why = (f" ({txt_name} is not valid UTF-8 at byte {decoded_txt.first_byte}, line "
-                   f"{decoded_txt.first_line}; with {decoded_txt.replaced} character"
-                   f"{'s' if decoded_txt.replaced != 1 else ''} replaced, the offsets no longer match)")
-        yield ImportProblem(where, f"brat document {printable(txt_path.stem)} skipped because of the errors above{why}")
+    if ann.errors:
+        yield ImportProblem(where, f"brat document {printable(txt_path.stem)} skipped because of the errors "
+                                   f"above{_replaced_note(decoded_txt, txt_path.name)}")
         return
     yield from _decode_warning(decoded_txt, txt_path)
     yield from _decode_warning(decoded_ann, ann_path)
-    for number, message in warnings:
+    for number, message in ann.warnings:
         yield ImportProblem(where, message, number, severity="warning")
-
-    def span(tid: str | None) -> dict[str, int] | None:
-        if tid is None:
-            return None
-        start, end = bounds[tid].spans[0]
-        return {"start": start, "end": end}
-
-    def extras(tid: str) -> dict[str, str]:
-        out = dict(provenance[tid])
-        for key in ("annotator", "model"):
-            if key in keyed[tid]:
-                out[key] = keyed[tid][key]
-        return out
-
-    document = _text_document(txt_path, text)
+    document = _text_document(txt_path, decoded_txt.text)
     document.ext_id = _brat_export_ids(txt_path.parent).get(txt_path.stem, document.ext_id)
-    for tid, bound in bounds.items():
-        start, end = bound.spans[0]
-        if bound.role == "entity":
-            document.entities.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "label": bound.label,
-                    "entity": keyed[tid].get("entity"),
-                    **extras(tid),
-                }
-            )
-        elif bound.role == "Quote":
-            slot = links.get(tid, {})
-            document.quotes.append(
-                {
-                    "content": [{"start": s, "end": e} for s, e in bound.spans],
-                    "speaker": span(slot.get("Speaker")),
-                    "speaker_entity": keyed[tid].get("speaker_entity"),
-                    "cue": span(slot.get("Cue")),
-                    **({"speaker_resolved": span(slot["SpeakerResolved"])} if "SpeakerResolved" in slot else {}),
-                    "type": quote_types.get(tid, "direct"),
-                    **extras(tid),
-                }
-            )
-        elif bound.role == "Claim":
-            document.claims.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "claimant": keyed[tid].get("claimant"),
-                    "labels": labels[tid],
-                    "note": keyed[tid].get("note"),
-                    **extras(tid),
-                }
-            )
+    document.entities, document.quotes, document.claims = entities, quotes, claims
     yield document
+
+
+def _replaced_note(decoded: Decoded, name: str) -> str:
+    """Why a brat document whose ``.txt`` had bad bytes may not match its offsets; "" otherwise."""
+    if not decoded.replaced:
+        return ""
+    n = decoded.replaced
+    return (f" ({name} is not valid UTF-8 at byte {decoded.first_byte}, line {decoded.first_line}; with {n} "
+            f"character{'s' if n != 1 else ''} replaced, the offsets no longer match)")

@@ -24,9 +24,12 @@ from desktop.core.importers import (
     read_file,
     read_paths,
 )
+from desktop.core.interchange import PROV_KEYS
 from desktop.core.model import ImportedDocument, ImportProblem
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+#: the provenance keys of the codec's shapes (desktop.core.interchange), none of them given
+NO_PROV = dict.fromkeys(PROV_KEYS)
 
 LONG_PARAGRAPH = (
     "U.S. Secretary of State Antony Blinken and Russian Foreign Minister Sergey Lavrov met on Friday "
@@ -199,7 +202,7 @@ def test_txt_with_sibling_ann_is_a_brat_document_imported_once(tmp_path):
     results = list(read_paths([tmp_path, tmp_path / "doc.txt", tmp_path / "doc.ann"]))
     found = docs(results)
     assert [d.ext_id for d in found] == ["doc", "plain"]
-    assert found[0].entities == [{"start": 0, "end": 7, "label": "PERSON", "entity": None}]
+    assert found[0].entities == [{"start": 0, "end": 7, "label": "PERSON", "entity": None, **NO_PROV}]
     assert count_inputs([tmp_path, tmp_path / "doc.txt"]) == 2
     # naming the .txt alone still reads it as brat
     assert only_doc(tmp_path / "doc.txt").entities[0]["label"] == "PERSON"
@@ -709,16 +712,11 @@ def test_brat_conventions_round_trip(tmp_path):
     assert doc.ext_id == "geneva" and doc.text == BRAT_TEXT
     assert doc.title == "Blinken Lavrov meet in Geneva"
     b1, g = offsets("Blinken", 1), offsets("Geneva")
+    # the codec's shapes (desktop.core.interchange): every key, provenance not given is None
     assert doc.entities == [
-        {
-            "start": b1[0],
-            "end": b1[1],
-            "label": "PERSON",
-            "entity": "Antony Blinken",
-            "origin": "model",
-            "status": "suggested",
-        },
-        {"start": g[0], "end": g[1], "label": "GPE", "entity": None},
+        {"start": b1[0], "end": b1[1], "label": "PERSON", "entity": "Antony Blinken",
+         **NO_PROV, "origin": "model", "status": "suggested"},
+        {"start": g[0], "end": g[1], "label": "GPE", "entity": None, **NO_PROV},
     ]
     q1 = offsets("We don\u2019t expect to resolve our differences,")
     q2 = offsets("but diplomacy remains open.")
@@ -728,17 +726,21 @@ def test_brat_conventions_round_trip(tmp_path):
         {
             "content": [{"start": q1[0], "end": q1[1]}, {"start": q2[0], "end": q2[1]}],
             "speaker": {"start": b1[0], "end": b1[1]},
+            "speaker_resolved": None,
             "speaker_entity": "Antony Blinken",
             "cue": {"start": said[0], "end": said[1]},
             "type": "mixed",
+            **NO_PROV,
             "origin": "editor",
         },
         {
             "content": [{"start": claim[0], "end": claim[1]}],
             "speaker": {"start": l1[0], "end": l1[1]},
+            "speaker_resolved": None,
             "speaker_entity": None,
             "cue": None,
             "type": "indirect",
+            **NO_PROV,
         },
     ]
     assert doc.claims == [
@@ -748,6 +750,7 @@ def test_brat_conventions_round_trip(tmp_path):
             "claimant": "Sergey Lavrov",
             "labels": {"checkworthiness": "check-worthy", "verdict": "mostly false"},
             "note": "Checked against\nthe TASS transcript \\ twice.",
+            **NO_PROV,
         }
     ]
     # CRLF counts as two characters in brat offsets
@@ -794,6 +797,24 @@ def test_brat_errors_name_file_and_line_and_skip_the_document(tmp_path, ann_line
     assert "skipped" in errors[-1].message
 
 
+@pytest.mark.parametrize(
+    ("ann_line", "message"),
+    [
+        # percent-decoded, the type is a space or a tab: the codec refuses an empty label
+        ("T2\t%20 8 14\tLavrov", "T2.label must be a non-empty string"),
+        ("T2\t%09 8 14\tLavrov", "T2.label must be a non-empty string"),
+    ],
+)
+def test_brat_span_the_codec_refuses_is_one_line_naming_file_and_line(tmp_path, ann_line, message):
+    ann_path = write_brat(tmp_path, "T1\tPERSON 0 7\tBlinken\n" + ann_line + "\n")
+    results = list(read_paths([tmp_path]))
+    assert not docs(results), "nothing half-imported"
+    first, skipped = problems(results)
+    assert (first.path, first.line, first.message) == (str(ann_path), 2, message)
+    assert str(first) == f"{ann_path}:2: {message}" and "\n" not in str(first)
+    assert "skipped" in skipped.message
+
+
 def test_brat_quote_errors(tmp_path):
     q = offsets("but diplomacy remains open.")
     ann = "\n".join(
@@ -827,7 +848,7 @@ def test_brat_warnings_import_the_rest(tmp_path):
     )
     results = list(read_file(write_brat(tmp_path, ann)))
     [doc] = docs(results)
-    assert doc.entities == [{"start": 0, "end": 7, "label": "PERSON", "entity": None}]
+    assert doc.entities == [{"start": 0, "end": 7, "label": "PERSON", "entity": None, **NO_PROV}]
     assert sorted(w.line for w in problems(results, severity="warning")) == [2, 3, 4, 5, 6]
     assert not problems(results)
 
