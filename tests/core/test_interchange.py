@@ -193,6 +193,35 @@ def test_the_clusters_pre_annotation_links_are_entity_records(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(("cluster", "message"), [
+    ({"name": "", "type": "PERSON", "aliases": [], "mention_ids": ["m"]}, "clusters[1].name must be a non-empty string"),
+    ({"name": "Lavrov", "type": "PERSON", "aliases": [], "mention_ids": ["1"]},
+     "clusters[1].mention_ids must be a list of integers"),
+    ({"name": "Lavrov", "type": "PERSON", "aliases": "Sergey Lavrov", "mention_ids": [1]},
+     "clusters[1].aliases must be a list of strings"),
+    ({"name": "Lavrov", "type": "PERSON", "mention_ids": [1], "entity_id": "2"},
+     "clusters[1].entity_id must be an integer or absent"),
+    (["Lavrov", "PERSON"], "clusters[1] must be an object"),
+])
+def test_link_entities_refuses_a_malformed_cluster_naming_it(tmp_path, cluster, message):
+    """``LinkEntities`` decodes its clusters with the codec (``EntityRecord.from_json``) before it
+    reads one: a malformed cluster is one line naming it, and nothing changes."""
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        edits.apply(store, edits.AddDocument("d1", TEXT))
+        doc = store.documents()[0]
+        edits.apply(store, edits.ReplaceSuggestions(doc.id, "m 1", entities=({"start": 0, "end": 6, "label": "PERSON"},)))
+        (mention,) = store.mentions(doc.id)
+        good = {"name": "Sergey Lavrov", "type": "PERSON", "aliases": ["Lavrov"], "mention_ids": [mention.id]}
+        bad = json.loads(json.dumps(cluster).replace('"m"', str(mention.id)))
+        history = len(store.history(1000))
+        with pytest.raises(edits.EditError) as info:
+            edits.apply(store, edits.LinkEntities((good, bad)))
+        assert str(info.value) == f"link entities: {message}"
+        assert not isinstance(info.value, edits.NothingToChange)
+        assert store.entities() == [] and store.mentions(doc.id) == [mention]
+        assert len(store.history(1000)) == history
+
+
 def _as_pairs(data):
     """An interchange dict in the pairs dress: spans as [start, end], no timestamps."""
     def pair(v):
