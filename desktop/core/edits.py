@@ -27,7 +27,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from desktop.core.interchange import EntityRecord, InterchangeError, QuoteRecord, as_pair, quote_from_json
+from desktop.core.interchange import (
+    EntityRecord,
+    InterchangeError,
+    QuoteRecord,
+    as_pair,
+    content_to_pairs,
+    quote_from_json,
+)
 from desktop.core.model import DOC_STATUSES, LAYERS, QUOTE_TYPES, STATUSES, ImportedDocument
 from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
 
@@ -782,7 +789,7 @@ def _quote_values(p: Plan, doc_id: int, fields: dict[str, Any]) -> dict[str, Any
         spans = sorted(_span_pair(c) for c in content)
         for s, e in spans:
             _check_span(p, doc_id, s, e, "quote content")
-        out["content"] = json.dumps([list(s) for s in spans])
+        out["content"] = json.dumps(content_to_pairs(spans))
     for name, column in (("speaker", "speaker"), ("cue", "cue"), ("speaker_resolved", "resolved")):
         if name in fields:
             pair = _optional_span(fields[name])

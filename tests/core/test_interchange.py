@@ -22,6 +22,8 @@ from desktop.core.interchange import (
     claim_from_json,
     claim_to_json,
     claim_to_pairs,
+    content_from_pairs,
+    content_to_pairs,
     mention_from_json,
     mention_to_json,
     mention_to_pairs,
@@ -33,7 +35,7 @@ from desktop.core.interchange import (
 )
 from desktop.core.jobs import import_into
 from desktop.core.model import QUOTE_TYPES, Span
-from desktop.core.store import Store
+from desktop.core.store import DamagedRowError, Store
 
 TEXT = "Lavrov said the talks were “constructive and useful,” he added, “and honest.”"
 
@@ -159,6 +161,27 @@ def test_model_suggestions_go_through_the_codec(tmp_path):
             {"content": [{"start": 30, "end": 40}, {"start": 12, "end": 21}], "type": "mixed"},)))
         (stored,) = store.quotes(doc.id)
     assert stored.content == (Span(12, 21), Span(30, 40)) and stored.type == "mixed"
+
+
+def test_the_store_keeps_and_reads_quote_content_as_the_codecs_pairs(tmp_path):
+    """The edits write a quote's content with ``content_to_pairs`` (sorted), the store reads it back
+    with ``content_from_pairs``; a stored value that is not a list of int pairs is a damaged row."""
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        edits.apply(store, edits.AddDocument("d1", TEXT))
+        doc = store.documents()[0]
+        edits.apply(store, edits.AddQuote(doc.id, ((30, 40), (12, 21))))
+        (quote,) = store.quotes(doc.id)
+        raw = store.conn.execute("SELECT content FROM quotes WHERE id = ?", (quote.id,)).fetchone()[0]
+        assert json.loads(raw) == content_to_pairs(quote.content) == [[12, 21], [30, 40]]
+        assert content_from_pairs(json.loads(raw)) == quote.content == (Span(12, 21), Span(30, 40))
+        for damaged in ("[[12, 21, 30]]", "[[true, 21]]", '[{"start": 12, "end": 21}]', '[["12", 21]]'):
+            with pytest.raises(InterchangeError, match=r"^content is not a list of \[start, end\] pairs$"):
+                content_from_pairs(json.loads(damaged))
+            with store.transaction():
+                store.conn.execute("UPDATE quotes SET content = ? WHERE id = ?", (damaged, quote.id))
+            with pytest.raises(DamagedRowError, match=rf"quotes row {quote.id}: content is not a list of "
+                                                      r"\[start, end\] pairs"):
+                store.quotes(doc.id)
 
 
 def test_the_clusters_pre_annotation_links_are_entity_records(tmp_path):
