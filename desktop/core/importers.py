@@ -134,6 +134,10 @@ brat standoff (``X.txt`` + ``X.ann``)
       warning.  Any error (bad syntax, offsets past the ``.txt``, a mismatching text field, a
       reference to an unknown id) is reported with the ``.ann`` line number and the whole
       document is skipped: nothing is half-imported.
+    * Every span is then decoded by the interchange codec (:mod:`desktop.core.interchange`), so
+      the document carries the codec's shapes (every key; provenance a line does not give is
+      None) and a span the codec refuses is an error on its line naming the ``T`` id
+      (``T2.label must be a non-empty string`` for a type that decodes to a space).
 """
 
 from __future__ import annotations
