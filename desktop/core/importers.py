@@ -53,14 +53,18 @@ Plain text (``.txt``)
     ...), ``Key: value`` lines (title, date/published, url, source, story) and one title line.  A
     header that has a URL, a date or a ``Key: value`` line is taken as metadata; without one, a
     short first line with no sentence-final punctuation followed by a blank line is the title.
-    ``source`` comes from a ``Source:`` line, else the URL's host (``www.`` dropped), else a
-    wire-service dateline at the start of the body (``GENEVA (AP) —`` gives ``AP``).
+    Dates in other styles and languages (``Friday 21 January 2022 09.31 GMT``, ``21 января
+    2022``) are read by dateparser, only when the fast rules fail (:mod:`desktop.core.metadata`).
+    ``source`` comes from a ``Source:`` line, else the outlet of the URL (its registered domain,
+    through courlan: ``edition.cnn.com`` and ``amp.cnn.com`` give ``cnn.com``, ``m.bbc.co.uk``
+    gives ``bbc.co.uk``), else a wire-service dateline at the start of the body (``GENEVA (AP) —``
+    gives ``AP``).
     ``ext_id`` is the file stem.  A ``.txt`` with a sibling ``.ann`` is a brat document.
 
 HTML (``.html``, ``.htm``)
     Decoded from a BOM, else as UTF-8 when it is valid UTF-8, else by the charset the page
     declares, read as WHATWG says (a declared UTF-16 or UTF-32 means UTF-8, ASCII and Latin-1 mean
-    windows-1252), else as ``decode_text``.  Main text and metadata (title, date, canonical URL, host or site name as ``source``) are
+    windows-1252), else as ``decode_text``.  Main text and metadata (title, date, canonical URL, the URL's outlet, host or site name as ``source``) are
     extracted with trafilatura from the file's contents.  Nothing is fetched and nothing runs: the
     document is parsed by lxml with network access off, a DOCTYPE internal subset (where external
     entities would be declared) is removed first, and scripts, frames and images are not text.
@@ -151,7 +155,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from desktop.core.interchange import (
     InterchangeError,
@@ -165,6 +169,7 @@ from desktop.core.interchange import (
     quote_problems,
     quote_to_json,
 )
+from desktop.core.metadata import host_of, outlet_of, parse_date_any
 from desktop.core.model import (
     DOC_STATUSES,
     EXPORT_MARKER,
@@ -465,6 +470,9 @@ def parse_date(value: str) -> str | None:
     Strict on purpose, so an ordinary sentence never becomes a date: ``20220121``,
     ``2022-01-21`` (with an optional time), ``01/21/2022`` (only when unambiguous),
     ``January 21, 2022``, ``Fri, 21 Jan 2022 10:00 GMT``.  Month and year alone are not a date.
+    A line these fast rules do not read but that looks like a date goes to dateparser
+    (:func:`desktop.core.metadata.parse_date_any`: ``Friday 21 January 2022 09.31 GMT``,
+    ``21 января 2022``), as strictly.
     """
     s = value.strip()
     if not s or len(s) > 64:
@@ -480,6 +488,12 @@ def parse_date(value: str) -> str | None:
         if b > 12 >= a:
             return _make_date(y, a, b)
         return None  # 01/02/2022: day-first or month-first? Do not guess.
+    return _date_words(s) or parse_date_any(s)  # dateparser only when the fast rules fail
+
+
+def _date_words(s: str) -> str | None:
+    """The fast rule for dates in words: one month name, one four-digit year, one day number,
+    with weekdays, times, time zones and a few fillers around them."""
     month: int | None = None
     year: int | None = None
     days: list[int] = []
@@ -556,19 +570,6 @@ _TITLE_MAX_CHARS = 200
 _TITLE_MAX_WORDS = 30
 
 
-def host_of(url: str) -> str | None:
-    """``https://www.thehill.com/x`` -> ``thehill.com``."""
-    if not re.match(r"[a-z][a-z0-9+.-]*://", url, re.I):
-        url = "http://" + url
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
 def _wire_source(line: str) -> str | None:
     match = dateline(line)  # "GENEVA (AP) —", "GENEVA, Jan 21 (Reuters) -", "KYIV, Ukraine (AP) —"
     if not match or not match["wire"]:
@@ -604,10 +605,7 @@ def _text_metadata(text: str) -> dict[str, str]:
         if _URL_LINE_RE.fullmatch(line):
             found.setdefault("url", line)
             confirmed = True
-        elif date := parse_date(line):
-            found.setdefault("published", date)
-            confirmed = True
-        elif (kv := _KEY_VALUE_RE.fullmatch(line)) and (kv[2].strip()):
+        elif (kv := _KEY_VALUE_RE.fullmatch(line)) and (kv[2].strip()):  # before dates: no date has "key:"
             field_name = _KEY_FIELDS[kv[1].lower()]
             value = kv[2].strip()
             if field_name == "published":
@@ -617,6 +615,9 @@ def _text_metadata(text: str) -> dict[str, str]:
                 confirmed = True
             else:
                 break
+        elif date := parse_date(line):
+            found.setdefault("published", date)
+            confirmed = True
         elif title is None and (kind := _title_candidate(line)):
             title = (index, line, kind)
         else:
@@ -634,8 +635,8 @@ def _text_metadata(text: str) -> dict[str, str]:
     if not confirmed and "title" not in found:
         body_index = _first_nonblank(lines)
     if "source" not in found and found.get("url"):
-        if host := host_of(found["url"]):
-            found["source"] = host
+        if outlet := outlet_of(found["url"]):
+            found["source"] = outlet
     if "source" not in found and body_index < len(lines):
         if wire := _wire_source(lines[body_index].strip()):
             found["source"] = wire
@@ -1046,7 +1047,7 @@ def _read_html(path: Path) -> Iterator[ImportResult]:
         raise _Problem("no article text found in the HTML")
     url = getattr(result, "url", None) or None
     source = (
-        (host_of(url) if url else None)
+        (outlet_of(url) if url else None)
         or getattr(result, "hostname", None)
         or getattr(result, "sitename", None)
     )
