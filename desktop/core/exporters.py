@@ -63,6 +63,9 @@ What is exported
     (:class:`ExportError`).  What killed exports left (``.NAME.XXXXXXXX.part`` files and staging
     folders, ``.NAME.XXXXXXXX.old`` folders, for the names this export writes) is deleted by the
     next export to the same place, except what a running export still holds (``flock``).
+* Files and folders get the permissions the user's umask gives any program's new files
+  (``0666``/``0777`` & ~umask, e.g. ``rw-r--r--`` under umask 022), also when they replace a
+  previous export, so colleagues on a shared drive read them as they read the user's other files.
 * An existing output file is replaced.  An empty output folder is written into; a non-empty one
   only when it carries the marker (it is a previous export) and only with ``overwrite=True``
   (``--force``); a folder of anything else (a source corpus, someone's articles) is never
@@ -532,6 +535,33 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the OS tells it (Linux 4.7+), else by
+    setting and restoring it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _as_user_made(path: Path | int, *, folder: bool = False) -> None:
+    """Give a file (path or descriptor) or folder that ``mkstemp``/``mkdtemp`` made (0600/0700)
+    the permissions any program gets from the user's umask (``0666``/``0777`` & ~umask), so an
+    export on a shared drive is as readable as the user's other files."""
+    mode = (0o777 if folder else 0o666) & ~_umask()
+    if isinstance(path, int):
+        if hasattr(os, "fchmod"):
+            os.fchmod(path, mode)
+    else:
+        os.chmod(path, mode)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap ``a`` and ``b`` in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
     system or file system cannot, and the caller falls back to two renames."""
@@ -581,6 +611,12 @@ class AtomicOutput:
         else:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
             tmp_path = Path(tmp)
+            try:
+                _as_user_made(fd)
+            except OSError:
+                os.close(fd)
+                tmp_path.unlink(missing_ok=True)
+                raise
             if self._hold:
                 held = _hold(tmp_path)
                 if held is not None:
@@ -739,6 +775,7 @@ def atomic_output(out: Path, *, folder: bool, overwrite: bool = False,
         try:
             try:
                 tmp_root = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.", suffix=".part"))
+                _as_user_made(tmp_root, folder=True)
                 held = _hold(tmp_root)
                 yield files, tmp_root
                 for where in {tmp_root, *files.markers}:
