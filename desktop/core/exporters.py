@@ -112,9 +112,17 @@ Formats
     ``_`` (a leading dot too), and an id longer than 120 UTF-8 bytes (a URL as id) cut there and
     ended with ``~`` and 12 hex digits of its SHA-256 (:func:`brat_file_stem`), so every name fits
     any file system; clashes get ``_2``, ``_3``...  The folder's ``.claimdesk-export`` maps each
-    stem that is not the document id back to the id (``"ids"``).  Offsets are character (code point)
-    offsets, ``\r\n`` counting two.  ``claimdesk import`` reads it back.  A quote's
-    ``speaker_resolved`` is not written: the importer's conventions have no place for it.
+    stem that is not the document id back to the id (``"ids"``).  Every line follows brat's own
+    reading rules (nlplab/brat ``server/src/annotation.py``; ``tests/brat_rules.py`` applies them
+    to every export in the tests).  Offsets are code points of the ``.txt`` as brat reads it, with
+    universal newlines: a ``\r\n`` counts one (the ``.txt`` itself keeps the text's line ends).
+    The text field is exactly the text at the offsets.  A span over a line break or tab
+    (:data:`BRAT_BREAKS`: everything ``str.splitlines`` breaks at, and the tab) is written as
+    brat's server writes one, in fragments cut there (:func:`brat_fragments`: whitespace next to
+    a cut left out), their texts joined by one space, e.g. ``T5\tClaim 0 25;27 40\tfirst line
+    second line``; a break at a span's own edge is left out and counted as adjusted.  Notes
+    write the other line breaks as ``\uXXXX``.  ``claimdesk import`` reads it back: fragments
+    apart only by whitespace holding a break are one span again.
 
 ``prodigy``
     JSONL, one task per document, as Prodigy's ``ner.manual``/``spans.manual`` recipes and
@@ -1014,12 +1022,54 @@ def _brat_name(value: str) -> str:
     )
 
 
+#: Where a brat ``.ann`` line cannot go on: every character Python's ``str.splitlines`` breaks a
+#: line at (brat reads ``.ann`` files line by line through ``codecs``, which splits there, with
+#: universal newlines) plus the tab, where brat itself cuts a span it creates.
+BRAT_BREAKS = "\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BRAT_BREAK_RE = re.compile(f"[{re.escape(BRAT_BREAKS)}]+")
+_BRAT_NOTE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BRAT_NOTE_RE = re.compile(f"[\\\\{re.escape(BRAT_BREAKS)}]")
+
+
 def _brat_note(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    """A note's text on one line: backslash, line feed, carriage return and tab as ``\\\\``,
+    ``\\n``, ``\\r``, ``\\t``; the other line breaks of :data:`BRAT_BREAKS` as ``\\uXXXX``."""
+    return _BRAT_NOTE_RE.sub(lambda m: _BRAT_NOTE_ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), value)
 
 
-def _brat_text(text: str, spans: Sequence[Span]) -> str:
-    return " ".join(" ".join(text[s.start : s.end].split()) for s in spans)
+def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at line breaks and tabs (:data:`BRAT_BREAKS`) the way brat's server
+    cuts a span it creates (``annotator.py``): no fragment holds a break, whitespace next to a cut
+    is left out, empty pieces are dropped.  The span's own outer edges stay where they are unless
+    they are breaks themselves (a line cannot hold them)."""
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in _BRAT_BREAK_RE.finditer(text, start, end):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, end))
+    out: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(pieces):
+        if i > 0:
+            while s < e and text[s].isspace():
+                s += 1
+        if i < len(pieces) - 1:
+            while e > s and text[e - 1].isspace():
+                e -= 1
+        if s < e:
+            out.append((s, e))
+    return out or [(start, end)]
+
+
+class _BratOffsets:
+    """brat offsets: code points of the ``.txt`` as brat reads it, with universal newlines, so a
+    ``\\r\\n`` counts one (nlplab/brat#853); our ``.txt`` keeps the text's own line ends."""
+
+    def __init__(self, text: str) -> None:
+        self._pairs = [m.start() for m in re.finditer("\r\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return offset - bisect.bisect_left(self._pairs, offset)
 
 
 _UNSAFE_FILE_CHARS = re.compile(r"[^\w.~-]")
@@ -1047,11 +1097,13 @@ def brat_file_stem(ext_id: str) -> str:
     return stem
 
 
-def brat_ann(item: ExportDoc, source: ExportSource) -> str:
-    """The ``.ann`` of one document, in the conventions of :mod:`desktop.core.importers`."""
+def brat_ann(item: ExportDoc, source: ExportSource, summary: ExportSummary | None = None) -> str:
+    """The ``.ann`` of one document, in the conventions of :mod:`desktop.core.importers`; a span
+    whose edge had to move (a line break at its edge) is counted in ``summary.adjusted``."""
     text = item.text
     lines: list[str] = []
     n = {"T": 0, "A": 0, "R": 0, "#": 0}
+    brat_offset = _BratOffsets(text)
 
     def next_id(kind: str) -> str:
         n[kind] += 1
@@ -1059,8 +1111,11 @@ def brat_ann(item: ExportDoc, source: ExportSource) -> str:
 
     def bound(label: str, spans: Sequence[Span]) -> str:
         tid = next_id("T")
-        offsets = ";".join(f"{s.start} {s.end}" for s in spans)
-        lines.append(f"{tid}\t{_brat_name(label)} {offsets}\t{_brat_text(text, spans)}")
+        fragments = [f for s in spans for f in brat_fragments(text, s.start, s.end)]
+        if summary is not None and (fragments[0][0], fragments[-1][1]) != (spans[0].start, spans[-1].end):
+            summary.adjusted += 1
+        offsets = ";".join(f"{brat_offset(s)} {brat_offset(e)}" for s, e in fragments)
+        lines.append(f"{tid}\t{_brat_name(label)} {offsets}\t{' '.join(text[s:e] for s, e in fragments)}")
         return tid
 
     def attribute(name: str, target: str, value: str) -> None:
@@ -1143,7 +1198,7 @@ def write_brat(ctx: PartContext) -> None:
         with ctx.files.open(folder / f"{stem}.txt") as fh:
             fh.write(item.text)
         with ctx.files.open(folder / f"{stem}.ann") as fh:
-            fh.write(brat_ann(item, ctx.source))
+            fh.write(brat_ann(item, ctx.source, ctx.summary))
         _count(ctx.summary, item)
 
 
