@@ -162,7 +162,12 @@ Formats
     speaker, speaker_resolved (the name a pronoun speaker stands for), speaker_entity, cue, type, content with fragments joined by `` … ``, status, origin,
     annotator, start, end).  UTF-8 with a byte order mark and CRLF row ends (RFC 4180), which
     Excel, LibreOffice and Numbers all open with accents intact; Python reads it with
-    ``encoding="utf-8-sig", newline=""``.  Cell text is written exactly (no formula escaping).
+    ``encoding="utf-8-sig", newline=""``.  Safe to open in a spreadsheet: a text cell starting
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a claim ``=SUM(…)``, a note
+    ``=HYPERLINK(…)``) gets a ``'`` in front (the OWASP rule, :func:`csv_cell`), so Excel and
+    LibreOffice show it as text instead of running it; every other cell is written exactly, and a
+    reader that wants the text back drops a ``'`` followed by one of those characters.
+    ``csv_formulas=True`` (``claimdesk export -f csv --csv-formulas``) writes every cell exactly.
 
 ``claimreview``
     A JSON-LD list of schema.org ``ClaimReview`` objects, one per exported claim with a
@@ -192,6 +197,7 @@ from __future__ import annotations
 import bisect
 import csv
 import errno
+import functools
 import hashlib
 import json
 import math
@@ -1449,12 +1455,38 @@ def csv_quotes_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}_quotes{path.suffix or '.csv'}")
 
 
-def write_csv(ctx: PartContext) -> None:
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): ``=``, ``+``, ``-``,
+#: ``@`` and a tab or carriage return before them.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` as a CSV cell no spreadsheet runs: a text starting with one of
+    :data:`CSV_FORMULA_STARTS` gets a ``'`` in front (the OWASP rule), which Excel and LibreOffice
+    show as text; numbers and every other text are left as they are."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Rows:
+    """A ``csv.writer`` whose text cells go through :func:`csv_cell` when ``safe``."""
+
+    def __init__(self, writer: Any, *, safe: bool) -> None:
+        self._writer = writer
+        self._safe = safe
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([csv_cell(v) for v in row] if self._safe else row)
+
+
+def write_csv(ctx: PartContext, *, formulas: bool = False) -> None:
+    """The claims and quotes tables; ``formulas=True`` writes cells exactly, formulas and all."""
     label_sets = ctx.source.label_sets()
     with ctx.files.open(ctx.path, encoding="utf-8-sig") as claims_fh, \
             ctx.files.open(csv_quotes_path(ctx.path), encoding="utf-8-sig") as quotes_fh:
-        claims_out = csv.writer(claims_fh, lineterminator="\r\n")
-        quotes_out = csv.writer(quotes_fh, lineterminator="\r\n")
+        claims_out = _Rows(csv.writer(claims_fh, lineterminator="\r\n"), safe=not formulas)
+        quotes_out = _Rows(csv.writer(quotes_fh, lineterminator="\r\n"), safe=not formulas)
         claims_out.writerow([*CLAIM_COLUMNS_HEAD, *label_sets, *CLAIM_COLUMNS_TAIL])
         quotes_out.writerow(QUOTE_COLUMNS)
         for item in ctx.docs:
@@ -1625,17 +1657,20 @@ def _finish_label_studio(files: AtomicOutput, root: Path, split: bool, source: E
 
 def export_project(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted",
                    documents: str = "all", split: str | Sequence[float] | None = None, seed: int = 0,
-                   model: str | None = None, job: Job | None = None, overwrite: bool = False) -> ExportSummary:
+                   model: str | None = None, job: Job | None = None, overwrite: bool = False,
+                   csv_formulas: bool = False) -> ExportSummary:
     """Write ``store``'s annotations to ``out`` in format ``fmt`` (one of :data:`CORE_FORMATS`).
 
     ``model`` is accepted for a uniform signature and ignored (tokenisation here is the core
     tokenizer); the ``spacy`` format is written by :mod:`desktop.nlp.spacy_export`.
+    ``csv_formulas=True`` (csv only): write cells exactly, even those a spreadsheet runs as formulas.
     """
     spec = export_format(fmt)
     if fmt not in _WRITERS:
         raise ExportError(f"the {fmt} format is written by {spec.exporter} (use desktop.app.export.export)")
     finish = _finish_label_studio if fmt == "label-studio" else None
-    return run_export(store, fmt, out, _WRITERS[fmt], status=status, documents=documents, split=split, seed=seed,
+    writer = functools.partial(write_csv, formulas=True) if fmt == "csv" and csv_formulas else _WRITERS[fmt]
+    return run_export(store, fmt, out, writer, status=status, documents=documents, split=split, seed=seed,
                       job=job, overwrite=overwrite, finish=finish)
 
 
