@@ -187,3 +187,13 @@ def test_seeds_like_text_with_a_no_break_space_and_a_line_break_in_a_claim(store
     assert check_folder(tmp_path / "b") == {}
     assert Path(tmp_path / "b" / "s.ann").read_text(encoding="utf-8").splitlines()[0] == (
         f"T1\tClaim 0 25;27 {len(text)}\tOfficials said on\u00a0Friday: “We are ready.”")
+
+
+def test_a_line_break_at_a_span_edge_is_left_out_and_counted(store, tmp_path):
+    text = "They met in Geneva\n\nHome of talks."
+    edits.apply(store, edits.AddDocument(ext_id="w", text=text, entities=(
+        {"start": 12, "end": 20, "label": "GPE", "origin": "editor"},)))  # "Geneva\n\n"
+    summary = export_project(store, "brat", tmp_path / "b", status="accepted", documents="all")
+    assert summary.adjusted == 1
+    assert (tmp_path / "b" / "w.ann").read_text(encoding="utf-8").splitlines()[0] == "T1\tGPE 12 18\tGeneva"
+    assert check_folder(tmp_path / "b") == {}
