@@ -78,6 +78,7 @@ Never imports Qt.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -86,6 +87,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.core.exporters import (
+    AtomicOutput,
     ExportDoc,
     ExportError,
     ExportSource,
@@ -105,12 +107,14 @@ from desktop.core.interchange import (
 )
 from desktop.core.jobs import Job
 from desktop.core.store import Store
+from desktop.nlp.spacy_config import CorpusStats, suggester_coverage, training_config
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["PART_CHARS", "PART_DOCS", "doc_from_export", "export_spacy", "plan_parts", "tokenizer_for"]
+__all__ = ["PART_CHARS", "PART_DOCS", "config_path", "doc_from_export", "export_spacy", "plan_parts",
+           "split_at_edges", "tokenizer_for"]
 
 #: Most documents in one ``DocBin`` file (a part).
 PART_DOCS = 1000
@@ -155,20 +159,65 @@ def _tokenizer_only(name: str) -> Language:
                                      "senter", "textcat", "textcat_multilabel", "morphologizer", "spancat"])
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the whitespace at either edge (``start == end``: only whitespace)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _edges(item: ExportDoc) -> set[int]:
+    """The trimmed start and end of every span the export writes."""
+    spans: list[tuple[int, int]] = [(m.start, m.end) for m in item.mentions]
+    for q in item.quotes:
+        spans.extend((s.start, s.end) for s in (*q.content, q.speaker, q.cue) if s is not None)
+    spans.extend((c.start, c.end) for c in item.claims)
+    edges: set[int] = set()
+    for start, end in spans:
+        s, e = _trimmed(item.text, start, end)
+        if s < e:
+            edges.update((s, e))
+    return edges
+
+
+def split_at_edges(doc: Doc, edges: set[int]) -> int:
+    """Split every token that a span edge falls inside of (retokenize), so each edge is a token
+    boundary; the text is unchanged.  Returns how many tokens were split."""
+    cuts = sorted(edges)
+    plans = []
+    for token in doc:
+        start, end = token.idx, token.idx + len(token.text)
+        inside = [c for c in cuts if start < c < end]  # few edges per document: a scan will do
+        if inside:
+            bounds = [start, *inside, end]
+            plans.append((token, [token.text[a - start:b - start] for a, b in itertools.pairwise(bounds)]))
+    if plans:
+        with doc.retokenize() as retokenizer:
+            for token, orths in plans:
+                # each piece its own head: the Doc has no parse, as before the split
+                retokenizer.split(token, orths, heads=[(token, i) for i in range(len(orths))])
+    return len(plans)
+
+
 def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summary: ExportSummary,
-                    label_sets: Sequence[str] = ()) -> Doc:
-    """One project document as a spaCy ``Doc`` with entities, span groups, cats and user data."""
+                    label_sets: Sequence[str] = (), stats: CorpusStats | None = None) -> Doc:
+    """One project document as a spaCy ``Doc`` with entities, span groups, cats and user data.
+
+    ``stats`` (optional) counts what a training config needs (see :mod:`desktop.nlp.spacy_config`).
+    """
     from spacy.tokens import Span as SpacySpan
 
+    stats = stats if stats is not None else CorpusStats()
     doc = nlp.make_doc(item.text)
+    stats.tokens_split += split_at_edges(doc, _edges(item))
 
     def char_span(start: int, end: int, label: str, kb_id: str | None = None, span_id: str | None = None):
-        s, e = start, end
-        while s < e and item.text[s].isspace():
-            s += 1
-        while e > s and item.text[e - 1].isspace():
-            e -= 1
-        span = doc.char_span(s, e, alignment_mode="expand") if s < e else None
+        s, e = _trimmed(item.text, start, end)
+        span = doc.char_span(s, e) if s < e else None  # the edges are token boundaries now
+        if span is None and s < e:  # pragma: no cover - split_at_edges made every edge a boundary
+            span = doc.char_span(s, e, alignment_mode="expand")
         if span is None or len(span) == 0:
             summary.dropped += 1
             return None
@@ -189,7 +238,14 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
         spans=lambda m: (entity_spans[m.id].start, entity_spans[m.id].end),
     )
     summary.dropped += len(dropped)
-    doc.set_ents([entity_spans[m.id] for m in kept], default="outside")
+    ents = [entity_spans[m.id] for m in kept]
+    if "entities" in item.reviewed:
+        doc.set_ents(ents, default="outside")
+    else:  # not reviewed: what is not an exported entity is unknown, not "no entity"
+        doc.set_ents(ents, default="missing")
+        stats.unreviewed_entities += 1
+        stats.missing_tokens += len(doc) - sum(len(e) for e in ents)
+    stats.entity_labels.update(e.label_ for e in ents)
 
     quotes = [QuoteRecord.from_model(q, source.name) for q in item.quotes]
     fragments, speakers, cues = [], [], []
@@ -199,6 +255,7 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
             span = char_span(frag.start, frag.end, q.type, speaker_entity, qid)
             if span is not None:
                 fragments.append(span)
+                stats.quote_lengths[len(span)] += 1
         if q.speaker is not None:
             span = char_span(q.speaker.start, q.speaker.end, "SPEAKER", speaker_entity, qid)
             if span is not None:
@@ -226,15 +283,17 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
     for label_set, spans in by_set.items():
         doc.spans[f"claims_{label_set}"] = spans
 
-    if item.claims or item.doc.status == "done":
+    present = {(s, v) for c in item.claims for s, v in c.labels.items()}
+    if "claims" in item.reviewed:  # every label known: 1.0 or 0.0
         sets = source.store.claim_label_sets()
-        for c in item.claims:
-            for label_set, value in c.labels.items():
-                values = sets.setdefault(label_set, [])
-                if value not in values:
-                    values.append(value)
-        present = {(s, v) for c in item.claims for s, v in c.labels.items()}
+        for label_set, value in sorted(present):
+            values = sets.setdefault(label_set, [])
+            if value not in values:
+                values.append(value)
         doc.cats = {f"{s}:{v}": 1.0 if (s, v) in present else 0.0 for s, values in sets.items() for v in values}
+    else:  # not reviewed: the labels its claims carry are known; the others are missing, not 0.0
+        doc.cats = {f"{s}:{v}": 1.0 for s, v in sorted(present)}
+    stats.cats.update(doc.cats)
 
     d = item.doc
     # the annotations' keys are the interchange codec's pairs form (desktop.core.interchange)
@@ -323,6 +382,7 @@ def export_spacy(store: Store, out: str | os.PathLike, *, fmt: str = "spacy", st
     nlp, described = tokenizer_for(store, model)
     label_sets = list(store.claim_label_sets())
     sizes = {row["id"]: row["chars"] or 0 for row in store.document_summaries()}
+    stats = CorpusStats()
 
     def write_part(ctx: PartContext) -> None:
         """``ctx.path`` as one file while its documents fit one part, else as a folder of parts."""
@@ -339,7 +399,7 @@ def export_spacy(store: Store, out: str | os.PathLike, *, fmt: str = "spacy", st
             size = sizes.get(item.doc.id, len(item.text))
             if _starts_part(count, chars, size, part_docs, part_chars):
                 flush()
-            doc_bin.add(doc_from_export(nlp, item, ctx.source, ctx.summary, label_sets))
+            doc_bin.add(doc_from_export(nlp, item, ctx.source, ctx.summary, label_sets, stats))
             count += 1
             chars += size
             ctx.summary.documents += 1
@@ -363,6 +423,48 @@ def export_spacy(store: Store, out: str | os.PathLike, *, fmt: str = "spacy", st
 
     summary = ExportSummary("spacy", Path(out))
     summary.notes.append(f"tokenizer: {described}")
+
+    def finish(files: AtomicOutput, root: Path, split_given: bool, source: ExportSource) -> None:
+        _finish(files, root, summary, stats, split_given, folder)
+
     with _msgpack_encoders_looked_up_once():
         return run_export(store, "spacy", out, write_part, status=status, documents=documents, split=split, seed=seed,
-                          job=job, overwrite=overwrite, summary=summary, folder=folder)
+                          job=job, overwrite=overwrite, summary=summary, folder=folder, finish=finish)
+
+
+def config_path(out: Path, *, folder: bool) -> Path:
+    """Where the training config of the export at ``out`` (``OUT.spacy`` or the split folder)
+    goes: ``config.cfg`` inside a folder, ``OUT.cfg`` beside a single ``OUT.spacy`` file."""
+    return out / "config.cfg" if folder else out.with_suffix(".cfg")
+
+
+def _finish(files: AtomicOutput, root: Path, summary: ExportSummary, stats: CorpusStats, split_given: bool,
+            folder: bool) -> None:
+    """Count into the summary's notes and write the training config (before the output is committed)."""
+    notes = summary.notes
+    notes.append(f"{stats.tokens_split} token{'s' if stats.tokens_split != 1 else ''} split at span edges "
+                 "(every span keeps its exact boundaries)")
+    if stats.unreviewed_entities:
+        notes.append(f"{stats.unreviewed_entities} document{'s' if stats.unreviewed_entities != 1 else ''} with "
+                     f"unreviewed entities: {stats.missing_tokens} tokens written as missing values, not O")
+    target = Path(os.path.abspath(summary.out))
+    if split_given:
+        parts = list(summary.splits)
+        train = target / f"{parts[0]}.spacy"
+        dev = target / f"{'dev' if 'dev' in parts else parts[-1]}.spacy"
+    else:
+        train = dev = target
+    text = training_config(stats, train, dev)
+    if text is None:
+        notes.append("no training config: the export holds no entities, quotes or claim labels to train on")
+        return
+    inside = split_given or folder
+    with files.open(config_path(root, folder=inside)) as fh:
+        fh.write(text)
+    where = config_path(target, folder=inside)
+    notes.append(f"training config: {where} (python -m spacy train {where.name}; "
+                 f"trains {', '.join(stats.components())})")
+    if stats.quote_lengths:
+        longest = stats.longest_quote()
+        notes.append(f"spancat suggester: 1-{longest} tokens, covers "
+                     f"{suggester_coverage(stats, longest):.0%} of {sum(stats.quote_lengths.values())} quote spans")
