@@ -26,19 +26,30 @@ Tokens
     ``spacy.blank("en")`` (spaCy's English tokenizer rules, the same ones the ``en_core_web_*``
     pipelines use).  The text is kept exactly (``doc.text == document text``).
 
-Spans
+Spans (every editor boundary is kept)
     Whitespace at either edge of a span is trimmed first (spaCy's ``debug data`` rejects entities
-    that start or end with whitespace), then the span is made with ``doc.char_span(start, end,
-    alignment_mode="expand")``: a span that does not start and end on token boundaries grows to
-    the tokens it touches.  Both count in the summary's "spans adjusted".  A span that covers no
+    that start or end with whitespace); that is the only change a span's offsets ever get, and it
+    counts in the summary's "spans adjusted".  Then every token a span edge falls inside of is
+    split there (``Doc.retokenize().split``; the text stays exactly the same), so a span is
+    always exactly its tokens: an editor's "Berlin" in "Berlinbefore" stays "Berlin" (tokens
+    "Berlin" + "before"), where spaCy's ``alignment_mode="expand"`` made it "Berlinbefore" again.
+    The summary prints how many tokens were split.  spaCy's training reader tokenises the text
+    again, so ``debug data`` lists such tokens as "misaligned", and ``Example`` alignment leaves
+    them out of the NER loss (missing) rather than teach either half wrong.  A span that covers no
     token (only whitespace) is left out and counted as dropped.
 
 ``doc.ents``
     Entity mentions (label = entity label, ``kb_id_`` = canonical entity name, if any).  spaCy's
     entities cannot overlap: the non-overlapping subset is chosen by
-    :func:`desktop.core.exporters.non_overlapping` on the token-expanded offsets (accepted before
+    :func:`desktop.core.exporters.non_overlapping` on the token offsets (accepted before
     suggested, then longest, then earliest); the others are counted ("overlapping entities left
-    out of doc.ents").  Tokens outside every entity are ``O`` (annotated as "no entity").
+    out of doc.ents").  Tokens outside every entity are ``O`` ("no entity") only when the
+    document's entity layer is reviewed (``ExportDoc.reviewed``: the document is done);
+    otherwise they are missing values (``set_ents(..., default="missing")``), which spaCy's NER
+    leaves out of the loss, so unreviewed text is never taught as a negative.  The summary prints
+    how many documents and tokens that was.  (spaCy 3.8's ``debug data`` does not count these in
+    its "missing value(s)" line: it skips the ``None`` tags ``Example.get_aligned_ner`` gives
+    them; the trainer reads them as missing.)
 
 Span groups (``doc.spans``; every span's ``id_`` links it to its annotation)
     ``entities``  every entity mention, overlapping ones included (label, ``kb_id_`` as above,
@@ -55,11 +66,18 @@ Span groups (``doc.spans``; every span's ``id_`` links it to its annotation)
                   carry a label of that set, with the label as span label: ready for a
                   ``spancat`` component.
 
-``doc.cats`` (document-level view of the claim labels)
-    For each claim label set and label, ``"<set>:<label>"`` is 1.0 when at least one exported
-    claim of the document carries that label and 0.0 otherwise.  Set only for documents that
-    have exported claims or whose status is ``done`` (so an unannotated document is not a
-    negative example); otherwise ``doc.cats`` is empty.
+``doc.cats`` (document-level view of the claim labels; ``textcat_multilabel`` trains on it)
+    ``"<set>:<label>"`` is 1.0 when at least one exported claim of the document carries that
+    label.  When the document's claim layer is reviewed, every label of every set is there (0.0
+    for the others); otherwise only the 1.0 labels are, and the rest are missing (spaCy's text
+    classifier leaves labels absent from ``doc.cats`` out of the loss).  A document with neither
+    has empty ``doc.cats``.
+
+Training config
+    Beside the ``DocBin`` files the export writes a ``config.cfg`` (``OUT/config.cfg`` with a
+    split, ``OUT.cfg`` beside a single ``OUT.spacy``) under which ``python -m spacy train
+    config.cfg`` trains NER, a spancat on the ``quotes`` group and a multi-label text classifier
+    on ``doc.cats`` with no edits; see :mod:`desktop.nlp.spacy_config`.
 
 ``doc.user_data`` (kept by ``DocBin(store_user_data=True)``; plain msgpack values)
     ``"claimdesk"``: ``{"id": ext_id, "status": document status, "meta": {title, source, url,
@@ -187,12 +205,18 @@ def split_at_edges(doc: Doc, edges: set[int]) -> int:
     boundary; the text is unchanged.  Returns how many tokens were split."""
     cuts = sorted(edges)
     plans = []
-    for token in doc:
+    i = 0
+    for token in doc:  # one pass over tokens and cuts together, both in text order
         start, end = token.idx, token.idx + len(token.text)
-        inside = [c for c in cuts if start < c < end]  # few edges per document: a scan will do
-        if inside:
-            bounds = [start, *inside, end]
+        while i < len(cuts) and cuts[i] <= start:
+            i += 1
+        k = i
+        while k < len(cuts) and cuts[k] < end:
+            k += 1
+        if k > i:
+            bounds = [start, *cuts[i:k], end]
             plans.append((token, [token.text[a - start:b - start] for a, b in itertools.pairwise(bounds)]))
+        i = k
     if plans:
         with doc.retokenize() as retokenizer:
             for token, orths in plans:

@@ -78,6 +78,21 @@ def test_spans_off_token_boundaries_split_the_token_and_keep_their_text(store, t
     assert "1 token split at span edges (every span keeps its exact boundaries)" in summary.notes
 
 
+def test_a_token_with_several_edges_inside_is_split_at_each(store, tmp_path):
+    text = "See Berlinbefore-noon news."
+    start = text.index("Berlin")
+    edits.apply(store, edits.AddDocument(ext_id="b", text=text, status="done", entities=(
+        {"start": start, "end": start + 3, "label": "GPE", "origin": "editor"},  # "Ber"
+        {"start": start + 3, "end": start + 6, "label": "GPE", "origin": "editor"},  # "lin"
+    ), claims=({"start": start + 3, "end": start + 12, "labels": {}, "origin": "editor"},)))  # "linbefore"
+    summary = export(store, "spacy", tmp_path / "b.spacy")
+    (doc,) = load(tmp_path / "b.spacy")
+    assert [t.text for t in doc] == ["See", "Ber", "lin", "before", "-", "noon", "news", "."] and doc.text == text
+    assert [e.text for e in doc.ents] == ["Ber", "lin"] and [s.text for s in doc.spans["claims"]] == ["linbefore"]
+    assert "1 token split at span edges (every span keeps its exact boundaries)" in summary.notes
+    assert [t.ent_iob_ for t in doc] == ["O", "B", "B", "O", "O", "O", "O", "O"]  # done: the rest is "no entity"
+
+
 def test_whitespace_at_span_edges_is_trimmed(store, tmp_path):
     text = "They met in Geneva\n\nHome of talks."
     edits.apply(store, edits.AddDocument(ext_id="w", text=text, entities=(
