@@ -76,7 +76,7 @@ Span groups (``doc.spans``; every span's ``id_`` links it to its annotation)
 Training config
     Beside the ``DocBin`` files the export writes a ``config.cfg`` (``OUT/config.cfg`` with a
     split, ``OUT.cfg`` beside a single ``OUT.spacy``) under which ``python -m spacy train
-    config.cfg`` trains NER, a spancat on the ``quotes`` group and a multi-label text classifier
+    config.cfg`` trains NER, a span_finder + spancat on the ``quotes`` group and a multi-label text classifier
     on ``doc.cats`` with no edits; see :mod:`desktop.nlp.spacy_config`.
 
 ``doc.user_data`` (kept by ``DocBin(store_user_data=True)``; plain msgpack values)
@@ -490,5 +490,5 @@ def _finish(files: AtomicOutput, root: Path, summary: ExportSummary, stats: Corp
                  f"trains {', '.join(stats.components())})")
     if stats.quote_lengths:
         longest = stats.longest_quote()
-        notes.append(f"spancat suggester: 1-{longest} tokens, covers "
+        notes.append(f"spancat suggester: span_finder up to {longest} tokens, covers "
                      f"{suggester_coverage(stats, longest):.0%} of {sum(stats.quote_lengths.values())} quote spans")

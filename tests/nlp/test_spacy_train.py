@@ -172,13 +172,16 @@ def test_the_config_is_written_beside_the_docbins_and_loads(edge, tmp_path, caps
     config = spacy.util.load_config(config_file)
     assert config["paths"]["train"] == str(tmp_path / "corpus" / "train.spacy")
     assert config["paths"]["dev"] == str(tmp_path / "corpus" / "dev.spacy")
-    assert config["nlp"]["pipeline"] == ["tok2vec", "ner", "spancat", "textcat_multilabel"]
+    assert config["nlp"]["pipeline"] == ["tok2vec", "ner", "span_finder", "spancat", "textcat_multilabel"]
     spancat = config["components"]["spancat"]
     assert spancat["spans_key"] == "quotes" and "spans_quotes_f" in config["training"]["score_weights"]
-    assert "spans_sc_f" not in config["training"]["score_weights"]
-    # the suggester proposes every exported quote fragment (the longest included)
+    assert config["training"]["score_weights"]["spans_sc_f"] is None  # spancat's default key left out
+    # the suggester: span_finder learns the quotes' edges, long enough for every exported quote
     lengths = [len(s) for d in read(tmp_path / "corpus") for s in d.spans["quotes"]]
-    assert spancat["suggester"]["min_size"] == 1 and spancat["suggester"]["max_size"] == max(lengths)
+    finder = config["components"]["span_finder"]
+    assert finder["spans_key"] == "quotes" and finder["max_length"] == max(lengths)
+    assert spancat["suggester"] == {"@misc": "spacy.preset_spans_suggester.v1", "spans_key": "quotes"}
+    assert config["training"]["annotating_components"] == ["span_finder"]
     assert f"covers 100% of {len(lengths)} quote spans" in printed
     assert f"training config: {config_file}" in printed
     nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
@@ -216,7 +219,7 @@ def test_spacy_debug_data_and_train_run_on_the_written_config(store, tmp_path):
                          cwd=corpus, capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     nlp = spacy.load(tmp_path / "model" / "model-last")
-    assert nlp.pipe_names == ["tok2vec", "ner", "spancat", "textcat_multilabel"]
+    assert nlp.pipe_names == ["tok2vec", "ner", "span_finder", "spancat", "textcat_multilabel"]
     assert set(nlp.get_pipe("ner").labels) == {"PERSON", "GPE", "ORG"}
     assert set(nlp.get_pipe("spancat").labels) == {"direct"} and nlp.get_pipe("spancat").key == "quotes"
     assert {"verdict:true", "verdict:false", "checkworthiness:opinion"} <= set(nlp.get_pipe("textcat_multilabel").labels)
