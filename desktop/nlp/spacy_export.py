@@ -225,6 +225,19 @@ def split_at_edges(doc: Doc, edges: set[int]) -> int:
     return len(plans)
 
 
+def _claim_cats(item: ExportDoc, source: ExportSource) -> dict[str, float]:
+    """``doc.cats``: ``"<set>:<label>"`` for the claim labels (see the module docstring)."""
+    present = {(s, v) for c in item.claims for s, v in c.labels.items()}
+    if "claims" not in item.reviewed:  # the labels its claims carry are known; the others are missing, not 0.0
+        return {f"{s}:{v}": 1.0 for s, v in sorted(present)}
+    sets = source.store.claim_label_sets()  # reviewed: every label known, 1.0 or 0.0
+    for label_set, value in sorted(present):
+        values = sets.setdefault(label_set, [])
+        if value not in values:
+            values.append(value)
+    return {f"{s}:{v}": 1.0 if (s, v) in present else 0.0 for s, values in sets.items() for v in values}
+
+
 def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summary: ExportSummary,
                     label_sets: Sequence[str] = (), stats: CorpusStats | None = None) -> Doc:
     """One project document as a spaCy ``Doc`` with entities, span groups, cats and user data.
@@ -307,16 +320,7 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
     for label_set, spans in by_set.items():
         doc.spans[f"claims_{label_set}"] = spans
 
-    present = {(s, v) for c in item.claims for s, v in c.labels.items()}
-    if "claims" in item.reviewed:  # every label known: 1.0 or 0.0
-        sets = source.store.claim_label_sets()
-        for label_set, value in sorted(present):
-            values = sets.setdefault(label_set, [])
-            if value not in values:
-                values.append(value)
-        doc.cats = {f"{s}:{v}": 1.0 if (s, v) in present else 0.0 for s, values in sets.items() for v in values}
-    else:  # not reviewed: the labels its claims carry are known; the others are missing, not 0.0
-        doc.cats = {f"{s}:{v}": 1.0 for s, v in sorted(present)}
+    doc.cats = _claim_cats(item, source)
     stats.cats.update(doc.cats)
 
     d = item.doc
