@@ -304,6 +304,10 @@ class ExportSummary:
 # Reading the project ------------------------------------------------------------------------------
 
 
+#: The annotation layers a document can have reviewed (:attr:`ExportDoc.reviewed`).
+REVIEWED_LAYERS = frozenset({"entities", "quotes", "claims"})
+
+
 @dataclass(frozen=True)
 class ExportDoc:
     """One document with the annotations selected for export (rejected ones never)."""
@@ -312,6 +316,9 @@ class ExportDoc:
     mentions: tuple[Mention, ...]
     quotes: tuple[Quote, ...]
     claims: tuple[Claim, ...]
+    #: Layers ("entities", "quotes", "claims") an editor has reviewed: what is not annotated there
+    #: is a negative; elsewhere it is unknown.  All three when the document is done.
+    reviewed: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
@@ -365,11 +372,13 @@ class ExportSource:
 
     def load(self, doc_id: int) -> ExportDoc:
         keep = self.statuses
+        document = self.store.document(doc_id)
         return ExportDoc(
-            doc=self.store.document(doc_id),
+            doc=document,
             mentions=tuple(m for m in self.store.mentions(doc_id) if m.prov.status in keep),
             quotes=tuple(q for q in self.store.quotes(doc_id) if q.prov.status in keep),
             claims=tuple(c for c in self.store.claims(doc_id) if c.prov.status in keep),
+            reviewed=REVIEWED_LAYERS if document.status == "done" else frozenset(),
         )
 
     def name(self, entity_id: int | None) -> str | None:
@@ -819,6 +828,7 @@ def atomic_output(out: Path, *, folder: bool, overwrite: bool = False,
                     if old is not None:
                         _remove_quietly(old)
                 tmp_root = None
+                manifest_path(out).unlink(missing_ok=True)  # of a two-file export this folder replaced
             except OSError as exc:
                 raise _write_error(out, exc, committing=committing, previous=previous) from None
         except BaseException:

@@ -149,4 +149,5 @@ def test_spacy_export_through_the_cli(project, tmp_path):
     out = claimdesk("export", str(project), "-f", "spacy", "-o", str(tmp_path / "corpus"), "--split", "70/30")
     assert out.returncode == 0, out.stderr
     assert "tokenizer:" in out.stdout and SUMMARY.search(out.stdout)
-    assert sorted(p.name for p in (tmp_path / "corpus").iterdir() if p.name != ".claimdesk-export") == ["dev.spacy", "train.spacy"]
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir() if p.name != ".claimdesk-export") == [
+        "config.cfg", "dev.spacy", "train.spacy"]  # the training config beside the DocBins (issue 12)
