@@ -7,11 +7,14 @@ import os
 from collections.abc import Callable, Sequence
 
 from desktop.core.exporters import ExportSummary
-from desktop.core.formats import export_format
+from desktop.core.formats import ExportError, export_format
 from desktop.core.jobs import Job
 from desktop.core.store import Store
 
-__all__ = ["export", "exporter"]
+__all__ = ["TAGGED_FORMATS", "export", "exporter"]
+
+#: The formats that take a tag scheme (``scheme="iob"`` or ``"biluo"``).
+TAGGED_FORMATS = ("conll", "conllu")
 
 
 def exporter(fmt: str) -> Callable[..., ExportSummary]:
@@ -24,9 +27,16 @@ def exporter(fmt: str) -> Callable[..., ExportSummary]:
 
 def export(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
            split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
-           job: Job | None = None, overwrite: bool = False) -> ExportSummary:
+           job: Job | None = None, overwrite: bool = False, scheme: str | None = None) -> ExportSummary:
     """Write ``store`` to ``out`` in any format of :data:`desktop.core.formats.FORMATS`: core
     formats through :func:`desktop.core.exporters.export_project`, ``spacy`` through
-    :func:`desktop.nlp.spacy_export.export_spacy`."""
+    :func:`desktop.nlp.spacy_export.export_spacy`, ``conll``/``conllu`` through
+    :mod:`desktop.nlp.conll_export`.  ``scheme`` (``iob``, ``biluo``) is the tag scheme of the
+    CoNLL formats; it is refused for the others."""
+    extra = {}
+    if scheme is not None:
+        if fmt not in TAGGED_FORMATS:
+            raise ExportError(f"tag schemes apply to {' and '.join(TAGGED_FORMATS)}, not {fmt}")
+        extra["scheme"] = scheme
     return exporter(fmt)(store, out=out, fmt=fmt, status=status, documents=documents, split=split, seed=seed,
-                         model=model, job=job, overwrite=overwrite)
+                         model=model, job=job, overwrite=overwrite, **extra)
