@@ -10,11 +10,25 @@ from desktop.core.exporters import ExportSummary
 from desktop.core.formats import ExportError, export_format
 from desktop.core.jobs import Job
 from desktop.core.store import Store
+from desktop.nlp.conll_export import SCHEMES as TAG_SCHEMES  # no spaCy at import
 
-__all__ = ["TAGGED_FORMATS", "export", "exporter"]
+__all__ = ["TAGGED_FORMATS", "TAG_SCHEMES", "TRAINING_FORMATS", "default_documents", "export", "exporter"]
 
 #: The formats that take a tag scheme (``scheme="iob"`` or ``"biluo"``).
 TAGGED_FORMATS = ("conll", "conllu")
+
+
+#: Formats a model trains on, where a document nobody reviewed is no use and, in a format that
+#: cannot say "not annotated", harm: the faces export only reviewed documents by default.
+TRAINING_FORMATS = ("spacy", "conll", "conllu")
+
+
+def default_documents(fmt: str) -> str:
+    """The document selection the CLI and the Export dialog start from for ``fmt``: ``reviewed``
+    for the training formats, ``all`` for the others (they carry every layer as it is, with the
+    document status, and are how a project is copied or sent out for annotation)."""
+    export_format(fmt)
+    return "reviewed" if fmt in TRAINING_FORMATS else "all"
 
 
 def exporter(fmt: str) -> Callable[..., ExportSummary]:
