@@ -6,13 +6,14 @@ import importlib
 import os
 from collections.abc import Callable, Sequence
 
-from desktop.core.exporters import ExportSummary
+from desktop.core.exporters import ExportSource, ExportSummary
 from desktop.core.formats import ExportError, export_format
 from desktop.core.jobs import Job
 from desktop.core.store import Store
 from desktop.nlp.conll_export import SCHEMES as TAG_SCHEMES  # no spaCy at import
 
-__all__ = ["TAGGED_FORMATS", "TAG_SCHEMES", "TRAINING_FORMATS", "default_documents", "export", "exporter"]
+__all__ = ["TAGGED_FORMATS", "TAG_SCHEMES", "TRAINING_FORMATS", "default_documents", "export", "exporter",
+           "left_out"]
 
 #: The formats that take a tag scheme (``scheme="iob"`` or ``"biluo"``).
 TAGGED_FORMATS = ("conll", "conllu")
@@ -29,6 +30,19 @@ def default_documents(fmt: str) -> str:
     document status, and are how a project is copied or sent out for annotation)."""
     export_format(fmt)
     return "reviewed" if fmt in TRAINING_FORMATS else "all"
+
+
+def left_out(store: Store, fmt: str, documents: str) -> tuple[int, int]:
+    """What an export of ``fmt`` with the selection ``documents`` will write, before it runs:
+    ``(documents written, documents left out as not reviewed)`` (the Export dialog says it)."""
+    selected = ExportSource(store, documents=documents).doc_ids()
+    if fmt in TAGGED_FORMATS:  # they write only documents whose entities are reviewed
+        reviewed = {r[0] for r in store.conn.execute(
+            "SELECT id FROM documents WHERE status = 'done' OR ',' || reviewed_layers || ',' LIKE '%,entities,%'")}
+        kept = sum(1 for doc_id, _ in selected if doc_id in reviewed)
+    else:
+        kept = len(selected)
+    return kept, store.document_count() - kept
 
 
 def exporter(fmt: str) -> Callable[..., ExportSummary]:
