@@ -160,7 +160,24 @@ def test_status_accepted_leaves_suggestions_and_rejections_out(rich, tmp_path):
 def test_documents_done_exports_only_finished_documents(rich, tmp_path):
     summary = export_project(rich, "jsonl", tmp_path / "d.jsonl", documents="done")
     assert [r["id"] for r in read_lines(tmp_path / "d.jsonl")] == ["rich/01"]
-    assert summary.documents == 1
+    assert summary.documents == 1 and summary.left_out == 2
+
+
+def test_documents_reviewed_takes_done_documents_and_those_with_a_layer_marked(rich, tmp_path):
+    summary = export_project(rich, "jsonl", tmp_path / "r.jsonl", documents="reviewed")
+    assert [r["id"] for r in read_lines(tmp_path / "r.jsonl")] == ["rich/01"]
+    assert summary.left_out == 2 and "; 2 documents left out (not reviewed)" in summary.line()
+    plain = rich.document_by_ext_id("plain")
+    edits.apply(rich, edits.SetLayerReviewed(plain.id, "quotes"))
+    summary = export_project(rich, "jsonl", tmp_path / "r.jsonl", documents="reviewed")
+    assert [r["id"] for r in read_lines(tmp_path / "r.jsonl")] == ["rich/01", "plain"]
+    assert summary.left_out == 1 and "1 document left out (not reviewed)" in summary.line()
+    source = exporters.ExportSource(rich)
+    reviewed = {source.load(d).doc.ext_id: source.load(d).reviewed for d, _ in source.doc_ids()}
+    assert reviewed == {"rich/01": {"entities", "quotes", "claims"}, "plain": {"quotes"}, "suggested": frozenset()}
+    assert export_project(rich, "jsonl", tmp_path / "a.jsonl").left_out == 0  # the library's default: all
+    with pytest.raises(ExportError, match="--documents must be one of reviewed, done, all"):
+        export_project(rich, "jsonl", tmp_path / "x.jsonl", documents="some")
 
 
 def _strip_times(records: list[dict]) -> list[dict]:
