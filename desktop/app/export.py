@@ -55,13 +55,15 @@ def exporter(fmt: str) -> Callable[..., ExportSummary]:
 
 def export(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
            split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
-           job: Job | None = None, overwrite: bool = False, scheme: str | None = None) -> ExportSummary:
+           job: Job | None = None, overwrite: bool = False, scheme: str | None = None,
+           csv_formulas: bool = False) -> ExportSummary:
     """Write ``store`` to ``out`` in any format of :data:`desktop.core.formats.FORMATS`: core
     formats through :func:`desktop.core.exporters.export_project`, ``spacy`` through
     :func:`desktop.nlp.spacy_export.export_spacy`, ``conll``/``conllu`` through
     :mod:`desktop.nlp.conll_export`.  ``scheme`` (``iob``, ``biluo``) is the tag scheme of the
-    CoNLL formats; it is refused for the others."""
-    extra = {}
+    CoNLL formats; it is refused for the others.  ``csv_formulas`` (csv only): write cells a
+    spreadsheet would run as formulas as they are (by default they get a ``'`` in front)."""
+    extra: dict[str, object] = {"csv_formulas": True} if csv_formulas and fmt == "csv" else {}
     if scheme is not None:
         if fmt not in TAGGED_FORMATS:
             raise ExportError(f"tag schemes apply to {' and '.join(TAGGED_FORMATS)}, not {fmt}")

@@ -1,7 +1,7 @@
 """``claimdesk export``: write a project's annotations as a dataset.
 
 ``claimdesk export PROJECT --format F -o OUT [--status accepted|all] [--documents reviewed|done|all]
-[--tags iob|biluo] [--split 80/10/10 --seed N] [--model M] [--force]``
+[--tags iob|biluo] [--split 80/10/10 --seed N] [--model M] [--csv-formulas] [--force]``
 
 ``--documents`` defaults to ``reviewed`` for the formats a model trains on (spacy, conll, conllu:
 only what editors reviewed) and to ``all`` for the others
@@ -76,6 +76,10 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the split's shuffle (default 0)")
     p.add_argument("--model", help="spacy, conll, conllu: the spaCy pipeline whose tokenizer to use "
                                    "(default: the project's model if installed, else spaCy's blank English)")
+    p.add_argument("--csv-formulas", action="store_true",
+                   help="csv format: write cells starting with = + - @ (or a tab or carriage return) exactly; "
+                        "by default they get a ' in front so a spreadsheet shows them as text instead of "
+                        "running them as formulas")
     p.add_argument("--force", action="store_true",
                    help="replace a previous export in the output folder (only a folder an export wrote, "
                         "which holds a .claimdesk-export marker; never a folder of other files)")
@@ -88,6 +92,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("note: --model only matters for the spacy, conll and conllu formats", file=sys.stderr)
     if getattr(args, "tags", None) and args.format not in TAGGED_FORMATS:
         raise ExportError(f"--tags applies to {' and '.join(TAGGED_FORMATS)}, not {args.format}")
+    if getattr(args, "csv_formulas", False) and args.format != "csv":
+        print("note: --csv-formulas only matters for the csv format", file=sys.stderr)
     project = find_project(args.project)  # the one project-suffix rule: ``news`` finds news.claimdesk
     with Store.open(project, readonly=True) as store:
         documents = args.documents or default_documents(args.format)
@@ -95,6 +101,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             summary = export(store, args.format, args.out, status=args.status, documents=documents,
                              split=args.split, seed=args.seed, model=args.model, overwrite=args.force,
                              scheme=getattr(args, "tags", None),
+                             csv_formulas=getattr(args, "csv_formulas", False),
                              job=Job(on_progress=TerminalProgress("exporting")))
         except OSError as exc:  # writing is handled where it happens; this is the last resort
             raise ExportError(f"{exc.filename or args.out}: {(exc.strerror or str(exc)).lower()}") from None
