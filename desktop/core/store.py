@@ -53,6 +53,7 @@ from typing import Any
 import sqlite_utils
 
 from desktop import __version__
+from desktop.core.interchange import InterchangeError, content_from_pairs
 from desktop.core.model import (
     Claim,
     Document,
@@ -62,6 +63,7 @@ from desktop.core.model import (
     Provenance,
     Quote,
     Span,
+    parse_layers,
 )
 from desktop.paths import PROJECT_SUFFIX as SUFFIX  # the one project-suffix rule is in desktop.paths
 from desktop.paths import resources_dir
@@ -279,15 +281,22 @@ _V5 = """
 ALTER TABLE entities ADD COLUMN decided INTEGER NOT NULL DEFAULT 0 CHECK (decided IN (0, 1));
 """
 
-# v6: project settings (``claimdesk settings``: the publishing organisation and the fact-check page
+# v6: the layers of a document an editor marked finished ("entities", "quotes", "claims";
+# sorted, comma-separated), so an export knows which unannotated text is a negative example and
+# which is simply not reviewed yet (a document marked done has every layer reviewed).
+_V6 = """
+ALTER TABLE documents ADD COLUMN reviewed_layers TEXT NOT NULL DEFAULT '';
+"""
+
+# v7: project settings (``claimdesk settings``: the publishing organisation and the fact-check page
 # address a ClaimReview export needs, desktop.core.settings), one row per key, written by the
 # ``SetSetting`` edit like any other project data (so undo and history cover them).
-_V6 = """
+_V7 = """
 CREATE TABLE settings (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL);
 """
 
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -750,6 +759,10 @@ def row_to_document(row: sqlite3.Row) -> Document:
     _typed(row, "documents", {"id": int, "ext_id": str, "text": str, "title": _OPT_STR, "source": _OPT_STR,
                               "url": _OPT_STR, "published": _OPT_STR, "story": _OPT_STR, "status": str,
                               "content_hash": str, "path": _OPT_STR})
+    # a read-only open of a file from before schema 6 has no marks: nothing reviewed but "done"
+    marked = row["reviewed_layers"] if "reviewed_layers" in row.keys() else None
+    if not isinstance(marked, (str, type(None))):
+        raise DamagedRowError("documents", _row_id(row), "reviewed_layers", f"holds {type(marked).__name__}, not str")
     return Document(
         id=row["id"],
         ext_id=row["ext_id"],
@@ -762,6 +775,7 @@ def row_to_document(row: sqlite3.Row) -> Document:
         status=row["status"],
         content_hash=row["content_hash"],
         path=row["path"],
+        marked_reviewed=parse_layers(marked),
     )
 
 
@@ -807,13 +821,14 @@ def row_to_quote(row: sqlite3.Row) -> Quote:
     _typed(row, "quotes", {"id": int, "doc_id": int, "speaker_start": _OPT_INT, "speaker_end": _OPT_INT,
                            "speaker_entity_id": _OPT_INT, "cue_start": _OPT_INT, "cue_end": _OPT_INT,
                            "resolved_start": _OPT_INT, "resolved_end": _OPT_INT, "type": str, **_PROV_TYPES})
-    content = _json(row, "quotes", "content", list)
-    if not all(isinstance(p, list) and len(p) == 2 and all(type(x) is int for x in p) for p in content):
-        raise DamagedRowError("quotes", row["id"], "content", "is not a list of [start, end] pairs")
+    try:  # the content pairs as the interchange codec reads them (and the edits write them)
+        content = content_from_pairs(_json(row, "quotes", "content", list))
+    except InterchangeError:
+        raise DamagedRowError("quotes", row["id"], "content", "is not a list of [start, end] pairs") from None
     return Quote(
         id=row["id"],
         doc_id=row["doc_id"],
-        content=tuple(Span(s, e) for s, e in content),
+        content=content,
         speaker=_span(row["speaker_start"], row["speaker_end"]),
         speaker_entity_id=row["speaker_entity_id"],
         cue=_span(row["cue_start"], row["cue_end"]),

@@ -131,7 +131,7 @@ def test_without_a_fact_check_url_records_are_skipped_and_each_claim_says_why(st
     assert main(["export", str(path), "-f", "claimreview", "-o", str(out)]) == 0
     printed = capsys.readouterr().out
     assert json.loads(out.read_text(encoding="utf-8")) == []  # Google's required url is missing: nothing invalid
-    assert "; 2 left out (a required property missing, see the notes)" in printed  # the line the window shows
+    assert "; 2 records skipped (a required property missing, see the notes)" in printed  # the line the window shows
     assert "claimreview: 0 written, 2 skipped (a required property missing); 1 claim without a verdict" in printed
     assert "claimdesk settings PROJECT" in printed and "claimreview.url" in printed
     lines = [line for line in printed.splitlines() if line.startswith("claim ")]
