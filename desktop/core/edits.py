@@ -1097,6 +1097,8 @@ class AddDocument(Edit):
     claims: tuple[dict[str, Any], ...] = ()
     default_origin: str = "import"
     status: str = "new"
+    #: Layers an editor marked finished (a Claimdesk export's ``meta.reviewed``).
+    reviewed: tuple[str, ...] = ()
     kind: ClassVar[str] = "add_document"
 
     @classmethod
@@ -1104,7 +1106,7 @@ class AddDocument(Edit):
         return cls(ext_id=doc.ext_id, text=doc.text, title=doc.title, source=doc.source, url=doc.url,
                    published=doc.published, story=story if story is not None else doc.story, path=doc.path,
                    entities=tuple(doc.entities), quotes=tuple(doc.quotes), claims=tuple(doc.claims),
-                   default_origin=doc.default_origin, status=doc.status)
+                   default_origin=doc.default_origin, status=doc.status, reviewed=tuple(doc.reviewed))
 
     def plan(self, p: Plan) -> None:
         if not isinstance(self.text, str) or not self.text.strip():
@@ -1124,7 +1126,8 @@ class AddDocument(Edit):
             "ext_id": ext_id, "title": self.title, "source": self.source, "url": self.url,
             "published": self.published, "story": self.story, "path": self.path, "text": self.text,
             "content_hash": digest, "status": self.status, "created_at": p.now, "updated_at": p.now,
-            "annotated_model": None, "annotated_at": None})
+            "annotated_model": None, "annotated_at": None,
+            **({"reviewed_layers": format_layers(set(self.reviewed) & set(REVIEW_LAYERS))} if self.reviewed else {})})
         entity_ids: dict[tuple[str, str], int] = {}
 
         def entity_for(name: Any, label: str) -> int | None:

@@ -1028,6 +1028,8 @@ def jsonl_record(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
     an editor rejected (``rejected``, only when there are any: see :mod:`desktop.core.project_copy`)."""
     doc = item.doc
     record: dict[str, Any] = {"id": doc.ext_id, "text": doc.text, "meta": _meta(doc)}
+    if doc.marked_reviewed:  # the layers an editor marked finished travel too (project_copy)
+        record["meta"]["reviewed"] = sorted(doc.marked_reviewed)
     record.update(_layers(item, source))
     rejected = {k: v for k, v in _layers(source.rejected(doc), source).items() if v}
     if rejected:

@@ -182,6 +182,7 @@ from desktop.core.model import (
     EXPORT_MARKER,
     ORIGINS,
     QUOTE_TYPES,
+    REVIEW_LAYERS,
     STATUSES,
     ImportedDocument,
     ImportedProject,
@@ -1178,6 +1179,10 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
     status = (meta or {}).get("status")
     if status is not None and status not in DOC_STATUSES:
         errors.append(f"meta.status must be one of {', '.join(DOC_STATUSES)}")
+    reviewed = (meta or {}).get("reviewed") or []
+    if not isinstance(reviewed, list) or not set(reviewed) <= set(REVIEW_LAYERS):
+        errors.append(f"meta.reviewed must be a list of {', '.join(REVIEW_LAYERS)}")
+        reviewed = []
 
     # each annotation is checked by the interchange codec (desktop.core.interchange)
     entities = check.items(record, "entities")
@@ -1203,6 +1208,7 @@ def _record_to_document(record: Any, path: Path) -> tuple[ImportedDocument | Non
         quotes=[dict(item) for item in quotes],
         claims=[dict(item) for item in claims],
         status=status or "new",
+        reviewed=tuple(sorted(set(reviewed))),
         title=fields["title"],
         source=fields["source"],
         url=fields["url"],

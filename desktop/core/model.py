@@ -205,6 +205,8 @@ class ImportedDocument:
     default_origin: str = "import"
     #: Editorial progress the file carries (interchange ``meta.status``): new, in_progress, done.
     status: str = "new"
+    #: Layers an editor marked finished (interchange ``meta.reviewed``, :data:`REVIEW_LAYERS`).
+    reviewed: tuple[str, ...] = ()
 
 
 @dataclass

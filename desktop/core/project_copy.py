@@ -18,7 +18,9 @@ dataset loader ignores one more column).  Each document record may also carry ``
 {"entities": [...], "quotes": [...], "claims": [...]}`` (only the layers that have any): the
 annotations an editor rejected (tombstones, status ``rejected``), in the shapes of the kept ones,
 so that a pre-annotation of the imported project does not suggest them again; they are written
-whatever ``--status`` says, and kept out of the layers a dataset reader trains on.
+whatever ``--status`` says, and kept out of the layers a dataset reader trains on.  A document's
+``meta.reviewed`` lists the layers an editor marked finished (``["entities"]``), ``meta.status``
+its progress.
 
 ``labels`` is the label schema in its order; ``entities`` every canonical entity that a live
 mention links to, and every decided one (an editor's merge, rename or split), sorted by type and

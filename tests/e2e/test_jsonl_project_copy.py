@@ -29,8 +29,9 @@ def _editor_work(store: Store) -> dict:
     E.apply(store, E.MergeEntities(target.id, (other.id,)))
     E.apply(store, E.AddLabel("entity", "EVENT_X", color="#123456", description="a label of our own"))
     E.apply(store, E.SetSetting("publisher.name", "Fact Desk"))
-    doc = store.documents()[0]
+    doc, other_doc = store.documents()[:2]
     E.apply(store, E.SetDocumentStatus(doc.id, "done"))
+    E.apply(store, E.SetLayerReviewed(other_doc.id, "entities"))  # one layer finished
     text = {d.id: d.text for d in store.documents()}
     return {
         "rejected": [(store.document(m.doc_id).ext_id, m.start, m.end, m.label) for m in rejected],
@@ -72,6 +73,7 @@ def test_project_to_jsonl_to_project_is_identical_and_annotate_resurrects_nothin
 
     with Store.open(second) as store:
         assert store.meta("model") == model
+        assert [sorted(d.marked_reviewed) for d in store.documents()][:2] == [[], ["entities"]]
         assert store.settings() == {"publisher.name": "Fact Desk"}
         copied = store.entity_by_name(work["target"])
         assert copied.decided and work["merged"] in copied.aliases
