@@ -53,8 +53,8 @@ Plain text (``.txt``)
     ...), ``Key: value`` lines (title, date/published, url, source, story) and one title line.  A
     header that has a URL, a date or a ``Key: value`` line is taken as metadata; without one, a
     short first line with no sentence-final punctuation followed by a blank line is the title.
-    Dates in other styles and languages (``Friday 21 January 2022 09.31 GMT``, ``21 января
-    2022``) are read by dateparser, only when the fast rules fail (:mod:`desktop.core.metadata`).
+    Dates in other languages and styles (``21 января 2022``, ``21 de enero de 2022``) are read by
+    dateparser, only when the fast rules fail (:mod:`desktop.core.metadata`).
     ``source`` comes from a ``Source:`` line, else the outlet of the URL (its registered domain,
     through courlan: ``edition.cnn.com`` and ``amp.cnn.com`` give ``cnn.com``, ``m.bbc.co.uk``
     gives ``bbc.co.uk``), else a wire-service dateline at the start of the body (``GENEVA (AP) —``
@@ -446,13 +446,14 @@ _DATE_FILLERS = {
     "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur", "thurs",
     "friday", "fri", "saturday", "sat", "sunday", "sun", "at", "am", "pm", "a", "m", "p", "on", "of",
     "the", "st", "nd", "rd", "th", "utc", "gmt", "et", "est", "edt", "pt", "pst", "pdt", "ct", "cst",
-    "cdt", "bst", "cet", "cest", "msk", "z", "updated", "published", "posted",
+    "cdt", "bst", "cet", "cest", "msk", "z", "updated", "published", "posted", "first", "last", "modified",
 }  # fmt: skip
 _ISO_DATE_RE = re.compile(
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,4})?)?"
 )
 _DMY_NUMERIC_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-_DATE_TOKEN_RE = re.compile(r"\d+(?::\d+)+|\d+(?:st|nd|rd|th)?|[^\W\d_]+|\S", re.UNICODE)
+# a time of day is 10:32, 10:32:05 or, as the Guardian writes it, 09.31 (not followed by more digits)
+_DATE_TOKEN_RE = re.compile(r"\d+(?::\d+)+|\d{1,2}\.\d{2}(?![.\d])|\d+(?:st|nd|rd|th)?|[^\W\d_]+|\S", re.UNICODE)
 
 
 def _make_date(year: int, month: int, day: int) -> str | None:
@@ -470,9 +471,10 @@ def parse_date(value: str) -> str | None:
     Strict on purpose, so an ordinary sentence never becomes a date: ``20220121``,
     ``2022-01-21`` (with an optional time), ``01/21/2022`` (only when unambiguous),
     ``January 21, 2022``, ``Fri, 21 Jan 2022 10:00 GMT``.  Month and year alone are not a date.
-    A line these fast rules do not read but that looks like a date goes to dateparser
-    (:func:`desktop.core.metadata.parse_date_any`: ``Friday 21 January 2022 09.31 GMT``,
-    ``21 января 2022``), as strictly.
+    A time may be written ``09.31`` (``Last modified on Fri 21 Jan 2022 09.31 GMT``, the
+    Guardian's).  A line these fast rules do not read but that looks like a date goes to dateparser
+    (:func:`desktop.core.metadata.parse_date_any`: ``21 января 2022``, ``21. Januar 2022``), as
+    strictly.
     """
     s = value.strip()
     if not s or len(s) > 64:
@@ -505,7 +507,7 @@ def _date_words(s: str) -> str | None:
             month = _MONTHS[low]
         elif low in _DATE_FILLERS:
             continue
-        elif ":" in token and token[0] in "0123456789":
+        elif (":" in token or "." in token) and token[0] in "0123456789":
             continue  # a time of day
         elif leading := re.match(r"[0-9]+", token):
             digits = leading[0]
