@@ -105,11 +105,13 @@ brat standoff (``X.txt`` + ``X.ann``)
 
     * ``T`` lines: ``Quote``, ``Speaker``, ``Cue`` and ``Claim`` are reserved types; any other type
       is an entity mention with that label.  Only ``Quote`` may be discontinuous
-      (``start end;start end``, one pair per content fragment, in order).  Offsets are character
-      offsets into the decoded ``.txt`` (BOM dropped, CRLF kept: ``\r`` and ``\n`` count one
-      each).  The text field must match the ``.txt`` at those offsets (fragments joined by a
-      space, as brat writes them); it is compared after collapsing runs of whitespace, because a
-      standoff line cannot hold a line break.
+      (``start end;start end``, one pair per content fragment, in order), except that fragments
+      apart only by whitespace holding a line break or tab are one span (brat, and Claimdesk's
+      exporter, cut a span there: a standoff line cannot hold a break).  Offsets are code points
+      of the decoded ``.txt`` (BOM dropped) as brat reads it, a ``\r\n`` counting one; a file
+      whose text fields match only with ``\r\n`` counted as two (older Claimdesk exports) is
+      read that way.  The text field must match the ``.txt`` at those offsets (fragments joined
+      by a space, as brat writes them); it is compared after collapsing runs of whitespace.
     * A ``.txt`` that is UTF-8 but for a few bytes is read with each run of bad bytes replaced by
       one U+FFFD only when the offsets are unaffected, as the text fields show: every ``T`` line's
       text must still match the ``.txt`` at its offsets.  A span covering a replacement, or after
@@ -131,7 +133,7 @@ brat standoff (``X.txt`` + ``X.ann``)
     * ``AnnotatorNotes`` carry one ``key=value`` each: ``entity=`` (entity mentions: canonical
       name), ``speaker_entity=`` (Quote), ``claimant=`` and ``note=`` (Claim), ``annotator=`` and
       ``model=`` (any).  Values escape backslash, line feed, carriage return and tab as ``\\``,
-      ``\n``, ``\r``, ``\t``.  A note on a Claim without a known key is the claim's note.
+      ``\n``, ``\r``, ``\t``, other line breaks as ``\uXXXX``.  A note on a Claim without a known key is the claim's note.
     * Type names, attribute names and attribute values cannot hold spaces in brat; Claimdesk
       percent-encodes ``%``, space and tab in them (``%25``, ``%20``, ``%09``) and decodes on import.
     * Anything else (events, normalizations, other relations or attributes) is ignored with a
@@ -146,6 +148,7 @@ brat standoff (``X.txt`` + ``X.ann``)
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import json
 import os
@@ -1335,10 +1338,51 @@ _A_RE = re.compile(r"([AM]\S*)\t(\S+) (\S+)(?: (\S+))?")
 _R_RE = re.compile(r"(R\S*)\t(\S+) (\w+):(\S+) (\w+):(\S+)")
 _NOTE_RE = re.compile(r"(#\S*)\t(\S+) (\S+)\t(.*)", re.S)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}
+#: the gap between two fragments of what is one span, cut where a line breaks (brat cuts a span at
+#: line breaks and tabs, and so does Claimdesk's exporter: a standoff line cannot hold them)
+_BREAK_GAP_RE = re.compile(r"\s*[\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
 
 
 def _unescape_note(value: str) -> str:
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[0]), value)
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)",
+                  lambda m: chr(int(m[1][1:], 16)) if len(m[1]) == 5 else _ESCAPES.get(m[1], m[0]), value)
+
+
+def _join_line_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fragments separated only by whitespace holding a line break or tab are one span again."""
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        prev_s, prev_e = out[-1]
+        if prev_e <= s and _BREAK_GAP_RE.fullmatch(text, prev_e, s):
+            out[-1] = (prev_s, e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _brat_coordinates(text: str, lines: list[str]) -> Callable[[int], int]:
+    """How to read offsets into ``text``: brat reads a ``.txt`` with universal newlines, so it
+    counts ``\\r\\n`` as one character (nlplab/brat#853), and so do Claimdesk's exports.  When
+    every text field matches that way, offsets are read so; otherwise as code points of the file as
+    it is (older Claimdesk exports counted ``\\r\\n`` as two)."""
+    pairs = [m.start() for m in re.finditer("\r\n", text)]
+    if not pairs:
+        return lambda n: n
+    brat_pairs = [p - i for i, p in enumerate(pairs)]  # where each CRLF is in brat's text
+
+    def to_raw(n: int) -> int:
+        return n + bisect.bisect_left(brat_pairs, n)
+
+    brat_length = len(text) - len(pairs)
+    for raw in lines:
+        match = _T_RE.fullmatch(raw)
+        if not match:
+            continue
+        spans = [tuple(int(n) for n in pair.split()) for pair in match[3].split(";")]
+        if not all(0 <= s < e <= brat_length for s, e in spans) or not _same_text(
+                match[4], " ".join(text[to_raw(s):to_raw(e)] for s, e in spans)):
+            return lambda n: n
+    return to_raw
 
 
 def _same_text(field_text: str, actual: str) -> bool:
@@ -1390,6 +1434,7 @@ class _BratAnn:
     def __init__(self, text: str, txt_name: str):
         self.text = text
         self.txt_name = txt_name
+        self.to_raw: Callable[[int], int] = lambda n: n  # brat's offsets -> ours (read() decides)
         self.errors: list[tuple[int, str]] = []
         self.warnings: list[tuple[int, str]] = []
         self.bounds: dict[str, _TextBound] = {}
@@ -1411,7 +1456,9 @@ class _BratAnn:
         readers: dict[str, Callable[[int, str], None]] = {
             "T": self._text_bound, "A": self._attribute, "M": self._attribute, "R": self._relation,
             "#": self._note, "E": self._unsupported, "N": self._unsupported, "*": self._unsupported}
-        for number, raw in enumerate(_LINE_SPLIT_RE.split(ann), start=1):
+        lines = _LINE_SPLIT_RE.split(ann)
+        self.to_raw = _brat_coordinates(self.text, lines)
+        for number, raw in enumerate(lines, start=1):
             if not raw.strip():
                 continue
             line_id = raw.split("\t", 1)[0]
@@ -1431,7 +1478,8 @@ class _BratAnn:
             self.errors.append((number, "malformed text-bound line (expected 'T1<TAB>Type start end<TAB>text')"))
             return
         tid, label, offsets, field_text = match.groups()
-        spans = [(int(s), int(e)) for s, e in (pair.split() for pair in offsets.split(";"))]
+        to_raw = self.to_raw
+        spans = [(to_raw(int(s)), to_raw(int(e))) for s, e in (pair.split() for pair in offsets.split(";"))]
         text = self.text
         bad = [f"{s}-{e}" for s, e in spans if not 0 <= s < e <= len(text)]
         if bad:
@@ -1443,8 +1491,8 @@ class _BratAnn:
             self.errors.append((number, f"{tid} text {field_text[:60]!r} does not match {self.txt_name} at "
                                         f"{offsets}: {actual[:60]!r}"))
             return
-        bound = _TextBound(tid, unquote(label), spans, number)
-        if len(spans) > 1 and bound.role != "Quote":
+        bound = _TextBound(tid, unquote(label), _join_line_breaks(text, spans), number)
+        if len(bound.spans) > 1 and bound.role != "Quote":
             self.errors.append((number, f"{tid}: only Quote spans may be discontinuous, not {bound.label}"))
             return
         self.bounds[tid] = bound
