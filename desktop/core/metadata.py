@@ -11,7 +11,7 @@ when day and month could be either: dateparser would guess).  It parses with
 :data:`DATE_LANGUAGES` only, strictly (day, month and year all required, no relative dates such as
 "2 days ago"), and its answer is kept only when that year and day are written in the line.  A
 leading "First published on", "Last modified on", "Updated:"... is dropped first
-(``Last modified on 21 janvier 2022``).  Results are cached by line.
+(``Last modified on 21 janvier 2022``), and so is the time of day; answers are cached.
 
 ``outlet_of(url)`` is the registered domain of the URL's host by the Public Suffix List (through
 courlan): ``edition.cnn.com`` -> ``cnn.com``, ``www.bbc.co.uk`` and ``m.bbc.co.uk`` ->
@@ -44,6 +44,7 @@ BLOG_HOSTS = frozenset({"substack.com", "medium.com", "wordpress.com", "tumblr.c
 _YEAR_RE = re.compile(r"(?<![0-9])(1[0-9]|2[0-9])[0-9]{2}(?![0-9])")
 _DAY_RE = re.compile(r"(?<![0-9])[0-9]{1,2}(?![0-9])")
 _NUMERIC_DATE_RE = re.compile(r"[0-9]+\s*[-/.]\s*[0-9]+\s*[-/.]\s*[0-9]+")
+_TIME_RE = re.compile(r"(?<![0-9])[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?(?![0-9.])(?:\s*[ap]\.?\s?m\b\.?)?", re.I)
 _LEAD_RE = re.compile(
     r"^(?:(?:first|last|originally)\s+)?(?:published|modified|updated|posted)(?:\s+(?:on|at))?\s*[:\-–—]?\s*", re.I)
 
@@ -65,13 +66,21 @@ def _date_parser() -> Any:
         "PREFER_DATES_FROM": "past", "DATE_ORDER": "DMY"})
 
 
-@functools.lru_cache(maxsize=4096)
 def parse_date_any(line: str) -> str | None:
     """``YYYY-MM-DD`` for a date line in another style or language than the fast rules read
-    (``21 января 2022``, ``21. Januar 2022``, ``2022年1月21日``), else None (see the module's docs)."""
-    s = _LEAD_RE.sub("", line.strip(), count=1)
+    (``21 января 2022``, ``21. Januar 2022``, ``2022年1月21日``), else None (see the module's docs).
+
+    The time of day is dropped before dateparser sees the line (it does not change the date, since
+    nothing is moved between time zones), so the articles of one day share one cached answer."""
+    s = _TIME_RE.sub(" ", _LEAD_RE.sub("", line.strip(), count=1))
+    s = " ".join(s.split()).strip(",;|-–— ")
     if not s or len(s) > 64 or not _looks_like_a_date(s):
         return None
+    return _parse_date_line(s)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_line(s: str) -> str | None:
     try:
         found = _date_parser().get_date_data(s).date_obj
     except Exception:  # dateparser's own failure on an odd line: not a date
@@ -100,8 +109,12 @@ def host_of(url: str) -> str | None:
 def outlet_of(url: str) -> str | None:
     """The outlet a URL belongs to: its host's registered domain (see the module's docs)."""
     host = host_of(url)
-    if host is None:
-        return None
+    return None if host is None else _outlet_of_host(host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _outlet_of_host(host: str) -> str:
+    """Cached by host: a corpus has few outlets, and courlan takes about a millisecond a URL."""
     from courlan import extract_domain
 
     try:
