@@ -271,6 +271,16 @@ def test_parse_date_stays_strict_with_dateparser(not_a_date):
     assert parse_date(not_a_date) is None
 
 
+def test_parse_date_reads_a_learnt_wording_right_for_every_day():
+    """A wording dateparser read once is read again without it: the month stays the wording's, the
+    day and year are the line's own numbers, an impossible day is still no date, and a wording whose
+    month is a number is never learnt as one month."""
+    assert parse_date("21 февраля 2022, 10:32") == "2022-02-21"
+    assert [parse_date(f"{d} февраля 2022, 18:05") for d in (3, 28, 29, 30)] == ["2022-02-03", "2022-02-28", None, None]
+    assert parse_date("1 февраля 2023") == "2023-02-01"
+    assert [parse_date(d) for d in ("2022年1月21日", "2022年3月5日", "2022年2月30日")] == ["2022-01-21", "2022-03-05", None]
+
+
 @pytest.mark.parametrize(
     ("url", "outlet"),
     [
