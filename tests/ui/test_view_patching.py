@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from desktop.core import edits as E
 from desktop.core.store import Store
@@ -29,20 +30,20 @@ def view_state(view: ArticleView) -> dict:
         "pick_starts": list(view._pick_starts),
         "claims": [sp.key for sp in view._claims],
         "claim_starts": list(view._claim_starts),
-        "entries": [(qa, qb, order, k, fmt.background().color().name(QColorName), fmt.underlineStyle())
-                    for qa, qb, order, k, fmt in view._entries],
+        "entries": [(qa, qb, order, k, style_name(style)) for qa, qb, order, k, style in view._entries],
         "entry_starts": list(view._entry_starts),
         "linked_from": {k: sorted(v) for k, v in view._linked_from.items()},
-        "selections": view.extra_selection_ranges(),
+        # what a paint draws now: ranges, keys, colours and underline styles, in paint order
+        "painted": view.highlights(),
+        # and where: the line rectangles of every span (those painted before come from the cache)
+        "rects": {k: view.span_rects(k) for k in view._by_key},
     }
 
 
-try:
-    from PySide6.QtGui import QColor
-
-    QColorName = QColor.NameFormat.HexArgb
-except ImportError:  # pragma: no cover
-    QColorName = None
+def style_name(style) -> tuple:
+    name = QColor.NameFormat.HexArgb
+    return (style.background.name(name) if style.background is not None else "", style.line,
+            style.line_ink.name(name) if style.line_ink is not None else "")
 
 
 def rows(model) -> list:
@@ -59,11 +60,12 @@ def assert_fresh(window) -> None:
     assert {sp.key: sp for sp in window._spans} == {sp.key: sp for sp in fresh_spans}
     fresh = ArticleView()
     fresh.resize(window.view.size())
+    fresh.show()  # laid out at the window view's width and font size, so their rectangles compare
+    if fresh.font_point_size() != window.view.font_point_size():
+        fresh._set_point_size(window.view.font_point_size())
     fresh.set_document(window.text, fresh_spans)
     fresh.verticalScrollBar().setValue(window.view.verticalScrollBar().value())
     fresh.select_span(window.view.selected_key())
-    window.view._apply_selections()
-    fresh._apply_selections()
     mine, theirs = view_state(window.view), view_state(fresh)
     for part in mine:
         assert mine[part] == theirs[part], part
@@ -195,16 +197,37 @@ def test_a_worker_refresh_and_a_label_colour_rebuild_everything(qtbot, window, p
     assert_fresh(window)
 
 
-def test_a_label_key_sets_the_highlights_once(qtbot, window):
-    """The patched spans and the new mention's selection make one ExtraSelections pass (each pass
-    builds a cursor per highlight near the screen), and the view is still a fresh one."""
+def test_a_label_key_repaints_once_and_measures_only_the_new_span(qtbot, window):
+    """The patched spans and the new mention's selection ask for one repaint; the view paints its
+    highlights itself (no ExtraSelections, which Qt re-lays out on every paint), and that paint
+    measures the line rectangles of the new mention only (the others come from the cache)."""
     view = window.view
+    view.viewport().repaint()  # every highlight on screen measured once
     view.set_selection(*offsets(window, "Lavrov", 0))
-    passes: list[int] = []
-    set_selections = view.setExtraSelections
-    view.setExtraSelections = lambda sels: (passes.append(len(sels)), set_selections(sels))
+    passes, measured = view.highlight_passes, view.rects_measured
     key(qtbot, window, Qt.Key.Key_1)
-    assert mention_at(window, *offsets(window, "Lavrov", 0)) is not None
-    assert len(passes) == 1
-    del view.setExtraSelections
+    m = mention_at(window, *offsets(window, "Lavrov", 0))
+    assert m is not None
+    assert view.highlight_passes - passes == 1
+    view.viewport().repaint()
+    assert view.rects_measured - measured == 1  # the new mention's range
+    assert ("mention", m.id) in [h.key for h in view.highlights()]
+    assert view.extraSelections() == []
+    assert_fresh(window)
+
+
+def test_a_resized_view_measures_its_highlights_again(qtbot, window):
+    """The cached line rectangles follow the layout: after a narrower view rewraps the text, the
+    painted rectangles are those a fresh view measures (assert_fresh compares them)."""
+    view = window.view
+    view.viewport().repaint()
+    keys = [h.key for h in view.highlights()]
+    assert keys
+    before = {k: view.span_rects(k) for k in view._by_key}  # all of them measured and cached
+    width = view.viewport().width()
+    window.resize(window.width() - 300, window.height())
+    qtbot.waitUntil(lambda: view.viewport().width() < width)
+    assert {k: view.span_rects(k) for k in view._by_key} != before  # the text wraps anew
+    assert_fresh(window)
+    view.zoom_in()
     assert_fresh(window)
