@@ -273,3 +273,41 @@ def test_an_edit_in_a_long_list_reads_only_the_rows_the_list_shows(qtbot, projec
     assert asked <= shown  # no rows beyond the ones on screen were read
     fm = table.fontMetrics()
     assert table.columnWidth(3) >= max(fm.horizontalAdvance(t) for t in STATUS_TEXT.values())
+
+
+def test_painting_the_document_list_asks_the_model_only_for_what_it_shows(qtbot, window):
+    """A cell's paint asks for a dozen roles; the sorting proxy answers those the rows never have
+    itself, and a cell's index costs one call into Python, not a rowCount() and a columnCount()."""
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtWidgets import QTableView
+
+    from desktop.ui.models import ID_ROLE, SORT_ROLE, DocumentFilterModel
+
+    roles = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE, ID_ROLE}  # what rows have
+    calls: list[str] = []
+
+    class Counting(DocumentTableModel):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            calls.append("data" if role in roles else "other role")
+            return super().data(index, role)
+
+        def rowCount(self, parent=QModelIndex()):  # noqa: N802, B008 (Qt API)
+            calls.append("rowCount")
+            return super().rowCount(parent)
+
+    model = Counting(window.store)
+    model.reload()
+    proxy = DocumentFilterModel()
+    proxy.setSourceModel(model)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(proxy)
+    table.resize(600, 400)
+    table.show()
+    qtbot.waitExposed(table)
+    qtbot.wait(20)  # the view lays out its rows and columns
+    calls.clear()
+    table.viewport().repaint()
+    assert "data" in calls  # the rows were painted
+    assert "other role" not in calls
+    assert calls.count("rowCount") <= 2
