@@ -7,7 +7,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -203,7 +211,17 @@ class _LayerPanel(QWidget):
         self.model = model
         self.table = _table(model)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        model.modelReset.connect(self._lay_out_now)
         self._item_id: int | None = None
+
+    def _lay_out_now(self) -> None:
+        """Another article's rows: size the table and show or hide its scroll bar now, before it
+        paints.  Qt does both later (a delayed layout, then a queued scroll bar update), so a
+        switch between articles with and without a scroll bar painted the table twice, the
+        second time at its new width."""
+        if self.table.isVisible():
+            self.table.doItemsLayout()
+            QCoreApplication.sendPostedEvents(self.table, QEvent.Type.MetaCall)
 
     def current_id(self) -> int | None:
         return self._item_id

@@ -7,6 +7,8 @@ and an edit in the article must redo only its own spans (counted, not timed).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -311,3 +313,38 @@ def test_painting_the_document_list_asks_the_model_only_for_what_it_shows(qtbot,
     assert "data" in calls  # the rows were painted
     assert "other role" not in calls
     assert calls.count("rowCount") <= 2
+
+
+def test_switching_to_an_article_whose_quotes_need_a_scroll_bar_paints_the_table_at_its_width(qtbot, window):
+    """Qt sizes a reset table later (a delayed layout, then a queued scroll bar update): the quote
+    table painted its rows at the old width, then showed its scroll bar and painted them all again."""
+    from PySide6.QtCore import QEvent, QObject
+
+    store = window.store
+    first, other = store.document_ids()[:2]
+    text = store.document(other).text
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)][:60]
+    for s, e in words:  # one-word quotes: far more rows than the table shows
+        E.apply(store, E.AddQuote(other, ((s, e),)))
+    table = window.quotes_panel.table
+    window.quotes_dock.raise_()
+    window.show_document(first)
+    qtbot.wait(50)
+    assert window.quote_model.rowCount() == 0 and not table.verticalScrollBar().isVisible()
+    paints: list[int] = []
+
+    class Count(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+            if event.type() == QEvent.Type.Paint:
+                paints.append(table.viewport().width())
+            return False
+
+    counter = Count()
+    table.viewport().installEventFilter(counter)
+    window.show_document(other)
+    window.repaint()
+    qtbot.wait(50)
+    table.viewport().removeEventFilter(counter)
+    assert window.quote_model.rowCount() == len(words)
+    assert table.verticalScrollBar().isVisible()
+    assert paints and set(paints) == {table.viewport().width()}, paints  # never at the width without it
