@@ -1072,8 +1072,11 @@ class ArticleView(QTextEdit):
         doc = self.document()
         layout = doc.documentLayout()
         m = int(doc.documentMargin()) + 1
-        top = self.cursorForPosition(QPoint(m, 0)).position()
-        y_end = self.verticalScrollBar().value() + self.viewport().height()
+        scroll = self.verticalScrollBar().value()
+        # below the top margin: a hit test in it lands anywhere while a long document is still
+        # being laid out (right after set_document it gave the middle of the article)
+        top = self.cursorForPosition(QPoint(m, max(0, m - scroll))).position()
+        y_end = scroll + self.viewport().height()
         block = doc.findBlock(top)
         end = top
         while block.isValid():

@@ -541,6 +541,25 @@ def long_article(words: int = 10_000, spans: int = 1_000) -> tuple[str, list[Spa
     return text, items
 
 
+def test_the_first_paint_of_a_long_article_highlights_its_top(qtbot):
+    """Right after set_document a long article is laid out only in part, and a hit test in its top
+    margin landed in the middle of it: the first frame (and the old ExtraSelections, until a
+    scroll) showed the top of the article without any highlight."""
+    text, spans = long_article()
+    v = shown_view(qtbot, 580, 700)
+    v.set_document(SAMPLE, sample_spans())
+    qtbot.wait(20)
+    v.set_document(text, spans)
+    first = spans[0]
+    assert v._visible_qt_range()[0] == 0
+    assert (first.start, first.end) in v.highlight_ranges()
+    img = v.viewport().grab().toImage()  # the first paint
+    r = v.span_rects(first.key)[0]
+    bg = v.viewport().palette().color(QPalette.ColorRole.Base)
+    column = [img.pixelColor(int(r.left() + 1), y) for y in range(int(r.top()) + 1, int(r.bottom()))]
+    assert any(c != bg for c in column)
+
+
 def test_set_spans_keeps_scroll_and_selection(qtbot):
     text, spans = long_article(3000, 200)
     v = shown_view(qtbot, 600, 400)
