@@ -149,7 +149,10 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import unquote, urlsplit
 
+from desktop.core.annotation_tools import ToolRecordError, record_kind
+from desktop.core.doccano import doccano_to_interchange
 from desktop.core.interchange import claim_problems, mention_problems, quote_problems
+from desktop.core.label_studio import label_studio_records
 from desktop.core.model import (
     DOC_STATUSES,
     EXPORT_MARKER,
@@ -159,6 +162,7 @@ from desktop.core.model import (
     ImportedDocument,
     ImportProblem,
 )
+from desktop.core.prodigy import prodigy_documents
 from desktop.core.text import CLOSING_PUNCT, dateline
 
 __all__ = [
@@ -181,7 +185,7 @@ __all__ = [
 MAX_FILE_BYTES: int = 20 * 1024 * 1024
 #: After this many bad lines the rest of a JSONL file is skipped.
 MAX_PROBLEMS_PER_FILE: int = 200
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl", ".ann")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl", ".json", ".ann")
 
 ImportResult = ImportedDocument | ImportProblem
 PathLike = str | os.PathLike
@@ -705,6 +709,8 @@ def _classify(path: Path, explicit: bool) -> _Input | None:
         return _Input(path, "html", key)
     if suffix == ".jsonl":
         return _Input(path, "jsonl", key)
+    if suffix == ".json":
+        return _Input(path, "label-studio", key)
     if explicit:
         shown = printable(suffix) or "(no suffix)"
         return _Input(
@@ -882,7 +888,8 @@ def _name_is_utf8(path: Path) -> bool:
 
 
 def _read_input(item: _Input, text_only: bool = False) -> Iterator[ImportResult]:
-    readers = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "brat": _read_brat}
+    readers = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "brat": _read_brat,
+               "label-studio": _read_label_studio}
     reader = readers.get(item.kind)
     if reader is None:
         if item.kind == "skipped":
@@ -1241,6 +1248,41 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
     problems = 0
     documents = 0
     seen_ids: dict[str, int] = {}
+    prodigy_tasks: list[tuple[int, Any]] = []  # gathered by document at the end
+
+    def take(number: int, record: Any, replaced: str | None) -> Iterator[ImportResult]:
+        nonlocal problems, documents
+        if text_only and isinstance(record, dict):
+            record = {k: v for k, v in record.items() if k not in ("entities", "quotes", "claims")}
+        if replaced is not None and isinstance(record, dict) and any(record.get(k) for k in ("entities", "quotes", "claims")):
+            problems += 1
+            yield ImportProblem(where, replaced.replace(" replaced with U+FFFD", "") + "; a line with annotations "
+                                "is not repaired, since replacing bytes could move the text their offsets refer to",
+                                number)
+            return
+        document, errors, warnings = _record_to_document(record, path)
+        for warning in warnings:
+            yield ImportProblem(where, warning, number, severity="warning")
+        if document is None:
+            problems += 1
+            shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+            yield ImportProblem(where, shown, number)
+            return
+        if replaced is not None:
+            yield ImportProblem(where, replaced, number, severity="warning", kind="replaced")
+        if document.ext_id in seen_ids:
+            yield ImportProblem(
+                where,
+                f"id {document.ext_id!r} already used on line {seen_ids[document.ext_id]}",
+                number,
+                severity="warning",
+                kind="duplicate-id",
+            )
+        else:
+            seen_ids[document.ext_id] = number
+        documents += 1
+        yield document
+
     for number, line, problem, replaced in _jsonl_lines(path):
         if problem is None and line is not None and not line.strip():
             continue
@@ -1263,38 +1305,63 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
             problems += 1
             yield ImportProblem(where, f"invalid JSON: {exc}", number)
             continue
-        if text_only and isinstance(record, dict):
-            record = {k: v for k, v in record.items() if k not in ("entities", "quotes", "claims")}
-        if replaced is not None and isinstance(record, dict) and any(record.get(k) for k in ("entities", "quotes", "claims")):
+        # Prodigy tasks and doccano records are told apart by content (desktop.core.annotation_tools)
+        kind = record_kind(record)
+        if kind == "prodigy":
+            if replaced is None or text_only:
+                prodigy_tasks.append((number, record))
+            else:
+                problems += 1
+                yield ImportProblem(where, replaced.replace(" replaced with U+FFFD", "") + "; a Prodigy task "
+                                    "is not repaired, since replacing bytes could move its offsets", number)
+            continue
+        if kind == "doccano":
+            try:
+                record = doccano_to_interchange(record)
+            except ToolRecordError as exc:
+                problems += 1
+                yield ImportProblem(where, f"doccano record: {exc}", number)
+                continue
+        yield from take(number, record, replaced)
+    for number, converted, trouble in prodigy_documents(prodigy_tasks):
+        if converted is None:
             problems += 1
-            yield ImportProblem(where, replaced.replace(" replaced with U+FFFD", "") + "; a line with annotations "
-                                "is not repaired, since replacing bytes could move the text their offsets refer to",
-                                number)
+            yield ImportProblem(where, trouble or "unreadable Prodigy task", number)
+            continue
+        yield from take(number, converted, None)
+    if documents == 0 and problems == 0:
+        yield ImportProblem(where, "file contains only whitespace")
+
+
+# Label Studio JSON --------------------------------------------------------------------------------
+
+
+def _read_label_studio(path: Path) -> Iterator[ImportResult]:
+    """A Label Studio JSON export (a list of tasks; see :mod:`desktop.core.label_studio`)."""
+    where = _where(path)
+    decoded = _read_text(path)
+    try:
+        data = json.loads(decoded.text)
+    except (ValueError, RecursionError) as exc:
+        raise _Problem(f"not a Label Studio JSON export: invalid JSON ({exc})", path) from None
+    if not isinstance(data, (list, dict)):
+        raise _Problem("not a Label Studio JSON export: expected a list of tasks", path)
+    seen_ids: set[str] = set()
+    for number, record, trouble in label_studio_records(data):
+        if record is None:
+            yield ImportProblem(where, trouble or f"Label Studio task {number} cannot be read")
             continue
         document, errors, warnings = _record_to_document(record, path)
         for warning in warnings:
-            yield ImportProblem(where, warning, number, severity="warning")
+            yield ImportProblem(where, f"Label Studio task {number}: {warning}", severity="warning")
         if document is None:
-            problems += 1
-            shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
-            yield ImportProblem(where, shown, number)
+            yield ImportProblem(where, f"Label Studio task {number}: " + "; ".join(errors[:5]))
             continue
-        if replaced is not None:
-            yield ImportProblem(where, replaced, number, severity="warning", kind="replaced")
         if document.ext_id in seen_ids:
-            yield ImportProblem(
-                where,
-                f"id {document.ext_id!r} already used on line {seen_ids[document.ext_id]}",
-                number,
-                severity="warning",
-                kind="duplicate-id",
-            )
-        else:
-            seen_ids[document.ext_id] = number
-        documents += 1
+            yield ImportProblem(where, f"Label Studio task {number}: id {document.ext_id!r} used by an earlier task",
+                                severity="warning", kind="duplicate-id")
+        seen_ids.add(document.ext_id)
         yield document
-    if documents == 0 and problems == 0:
-        yield ImportProblem(where, "file contains only whitespace")
 
 
 # brat standoff ------------------------------------------------------------------------------------
