@@ -7,7 +7,8 @@ Export (``claimdesk export --format prodigy``), per document, in project order:
   ``start``, ``end``, ``token_start``, ``token_end`` inclusive, ``label``; a span with whitespace
   at an edge is trimmed to its tokens and counted as adjusted; overlapping mentions are kept,
   which ``spans`` recipes read and ``ner`` recipes do not; a suggestion carries ``"source"``, the
-  model, as model-assisted recipes write it) and ``meta`` (``id``, the document's external id,
+  model, as model-assisted recipes write it; ``entity``, its canonical entity's name, an extra
+  key Prodigy keeps) and ``meta`` (``id``, the document's external id,
   and its metadata);
 * a quote task when the document has quotes (or its quotes are reviewed), in the shape
   ``rel.manual`` writes: the same ``tokens``, ``spans`` holding the quote parts (labels
@@ -170,6 +171,8 @@ def prodigy_tasks(item: ToolDoc, source: ToolSource, summary: ToolSummary | None
         span = tokens.span(m.start, m.end, m.label)
         if span is None:
             continue
+        if (name := source.name(m.entity_id)) is not None:
+            span["entity"] = name
         if m.prov.status == "suggested":
             span["source"] = m.prov.model or "model"
         spans.append(span)
@@ -268,7 +271,8 @@ class _Gathered:
                 quote_spans[(s, e, label)] = span
             elif (s, e, label) not in self.seen:
                 self.seen.add((s, e, label))
-                self.entities.append(mention_to_json(MentionRecord(s, e, label)) | _prov(span))
+                entity = span.get("entity") if isinstance(span.get("entity"), str) else None
+                self.entities.append(mention_to_json(MentionRecord(s, e, label, entity)) | _prov(span))
         self._add_quotes(task.get("relations") or [], quote_spans, len(text))
 
     def _add_quotes(self, relations: Any, quote_spans: Mapping[tuple[int, int, str], Mapping[str, Any]],
