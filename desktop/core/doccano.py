@@ -13,9 +13,10 @@ metadata, ``doc_id`` among them):
 ``doccano-relations`` (a *Sequence Labeling* project with "Use relation labeling")
     ``{"text": ..., "entities": [{"id", "label", "start_offset", "end_offset"}, ...],
     "relations": [{"id", "from_id", "to_id", "type"}, ...], "doc_id": ..., <metadata>}``: the
-    entity mentions, and each quote as a ``QUOTE`` span per content fragment with ``SPEAKER`` and
-    ``CUE`` spans; relations go from the quote's first fragment to its speaker (type
-    ``speaker``), its cue (``cue``) and each further fragment (``continues``).  Ids are integers
+    entity mentions, and each quote as a ``QUOTE`` span per content fragment with ``SPEAKER``,
+    ``CUE`` and ``ANTECEDENT`` spans; relations go from the quote's first fragment to its speaker
+    (type ``speaker``), its cue (``cue``), the named mention a pronoun speaker stands for
+    (``speaker_resolved``) and each further fragment (``continues``).  Ids are integers
     counted per document from 1.
 
 Both carry accepted and (with ``--status all``) suggested annotations alike: doccano has no
@@ -48,8 +49,8 @@ from desktop.core.model import Span
 __all__ = ["doccano_record", "doccano_relation_record", "doccano_to_interchange", "write_doccano",
            "write_doccano_relations"]
 
-QUOTE_PARTS = {"content": "QUOTE", "speaker": "SPEAKER", "cue": "CUE"}
-RELATION_TYPES = ("speaker", "cue", "continues")
+QUOTE_PARTS = {"content": "QUOTE", "speaker": "SPEAKER", "cue": "CUE", "speaker_resolved": "ANTECEDENT"}
+RELATION_TYPES = ("speaker", "cue", "continues", "speaker_resolved")
 
 
 def _meta(item: ToolDoc) -> dict[str, str]:
@@ -84,6 +85,8 @@ def doccano_relation_record(item: ToolDoc) -> dict[str, Any]:
             relation(head, entity(q.speaker, QUOTE_PARTS["speaker"]), "speaker")
         if q.cue is not None:
             relation(head, entity(q.cue, QUOTE_PARTS["cue"]), "cue")
+        if q.speaker_resolved is not None:
+            relation(head, entity(q.speaker_resolved, QUOTE_PARTS["speaker_resolved"]), "speaker_resolved")
     return {"text": item.text, "entities": entities, "relations": relations, **_meta(item)}
 
 
@@ -163,7 +166,7 @@ def _quotes(spans: dict[Any, tuple[int, int, str]], relations: Any) -> list[dict
         if ident in followers:
             continue
         record = QuoteRecord(content=tuple(Span(*f) for f in sorted(quote["content"])), speaker=quote.get("speaker"),
-                             cue=quote.get("cue"))
+                             cue=quote.get("cue"), speaker_resolved=quote.get("speaker_resolved"))
         out.append(quote_to_json(record) | _ACCEPTED)
     return sorted(out, key=lambda q: (q["content"][0]["start"], q["content"][0]["end"]))
 

@@ -11,10 +11,11 @@ models).  Regions: entity mentions ``from_name="ner"``, quote fragments / speake
 claims ``from_name="parts"`` (labels ``Quote``, ``Speaker``, ``Cue``, ``Claim``), all
 ``to_name="text"``, ``type: "labels"``, ``value`` ``start``/``end``/``text``/``labels``.  A
 quote's speaker and cue are ``relation`` results (``from_id`` = the quote's first fragment,
-labels ``speaker``/``cue``; a second fragment is linked with ``continues``); the quote type and
+labels ``speaker``/``cue``; a second fragment is linked with ``continues``; the named mention a
+pronoun speaker stands for is an ``Antecedent`` region linked with ``speaker_resolved``); the quote type and
 each claim label set are per-region ``choices`` (``from_name`` ``quote_type`` or the label set's
 name); canonical entity, speaker entity, claimant and note are per-region ``textarea`` results.
-Region ids are ``e1``, ``q1``, ``q1s``, ``q1c``, ``q1f2``, ``c1`` (per task).  Offsets are code
+Region ids are ``e1``, ``q1``, ``q1s``, ``q1c``, ``q1r``, ``q1f2``, ``c1`` (per task).  Offsets are code
 points, as Label Studio stores them since 1.4 (HumanSignal/label-studio#1008); ``value.text`` is
 the exact text at the offsets.  To import: create a project, paste the ``.xml`` config in
 Settings > Labeling Interface > Code, then import the ``.json`` file.
@@ -68,8 +69,10 @@ __all__ = ["label_studio_config", "label_studio_config_path", "label_studio_reco
            "label_studio_task",
            "write_label_studio"]
 
-_LS_PARTS = ("Quote", "Speaker", "Cue", "Claim")
-_LS_PART_COLORS = {"Quote": "#ffd166", "Speaker": "#06d6a0", "Cue": "#118ab2", "Claim": "#ef476f"}
+_LS_PARTS = ("Quote", "Speaker", "Cue", "Antecedent", "Claim")
+_LS_PART_COLORS = {"Quote": "#ffd166", "Speaker": "#06d6a0", "Cue": "#118ab2", "Antecedent": "#8ecae6",
+                   "Claim": "#ef476f"}
+_LS_RELATIONS = ("speaker", "cue", "continues", "speaker_resolved")
 
 
 def _ls_safe_name(name: str) -> str:
@@ -100,6 +103,7 @@ def label_studio_config(source: ToolSource) -> str:
             '    <Relation value="speaker"/>',
             '    <Relation value="cue"/>',
             '    <Relation value="continues"/>',
+            '    <Relation value="speaker_resolved"/>',
             "  </Relations>",
             '  <View visibleWhen="region-selected" whenTagName="ner">',
             '    <Header value="Canonical entity"/>',
@@ -180,6 +184,9 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
         if q.cue is not None:
             out.append(region(f"{rid}c", "parts", q.cue, "Cue"))
             out.append(relation(rid, f"{rid}c", "cue"))
+        if q.speaker_resolved is not None:
+            out.append(region(f"{rid}r", "parts", q.speaker_resolved, "Antecedent"))
+            out.append(relation(rid, f"{rid}r", "speaker_resolved"))
     for i, c in enumerate(item.claims, start=1):
         out = bucket(c.prov)
         rid = f"c{i}"
@@ -220,7 +227,7 @@ def label_studio_config_path(out: Path) -> Path:
 # Import ---------------------------------------------------------------------------------------------
 
 _PART_LABELS = set(_LS_PARTS)
-_RELATION_BY_TARGET = {"Speaker": "speaker", "Cue": "cue", "Quote": "continues"}
+_RELATION_BY_TARGET = {"Speaker": "speaker", "Cue": "cue", "Quote": "continues", "Antecedent": "speaker_resolved"}
 
 
 class _Region:
@@ -270,8 +277,8 @@ def _relation_kind(rel: Mapping[str, Any], target: _Region, where: str) -> str:
     labels = rel.get("labels") or []
     if labels:
         kind = str(labels[0]).lower()
-        if kind not in ("speaker", "cue", "continues"):
-            raise ToolRecordError(f"{where}.labels {labels!r}: a quote's relations are speaker, cue and continues")
+        if kind not in _LS_RELATIONS:
+            raise ToolRecordError(f"{where}.labels {labels!r}: a quote's relations are {', '.join(_LS_RELATIONS)}")
         return kind
     return _RELATION_BY_TARGET.get(target.label, "speaker")  # to an entity mention: its speaker
 
@@ -335,7 +342,8 @@ class _Results:
             quote = parts.get(region.id, {"content": [region.span]})
             qtype = region.extra("quote_type")
             record = QuoteRecord(content=tuple(sorted(quote["content"], key=lambda s: (s.start, s.end))),
-                                 speaker=quote.get("speaker"), speaker_entity=region.extra("speaker_entity"),
+                                 speaker=quote.get("speaker"), speaker_resolved=quote.get("speaker_resolved"),
+                                 speaker_entity=region.extra("speaker_entity"),
                                  cue=quote.get("cue"), type=qtype if qtype in QUOTE_TYPES else "direct")
             out.append(quote_to_json(record) | self.prov)
         return out

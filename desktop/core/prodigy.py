@@ -12,9 +12,10 @@ Export (``claimdesk export --format prodigy``), per document, in project order:
   and its metadata);
 * a quote task when the document has quotes (or its quotes are reviewed), in the shape
   ``rel.manual`` writes: the same ``tokens``, ``spans`` holding the quote parts (labels
-  ``QUOTE`` for each content fragment, ``SPEAKER``, ``CUE``), and ``relations`` from the quote's
-  first fragment (``head``, ``head_span``) to its speaker (label ``SPEAKER``), its cue
-  (``CUE``) and each further fragment (``CONTINUES``); ``head``/``child`` are the token index of
+  ``QUOTE`` for each content fragment, ``SPEAKER``, ``CUE``, ``ANTECEDENT``), and ``relations``
+  from the quote's first fragment (``head``, ``head_span``) to its speaker (label ``SPEAKER``),
+  its cue (``CUE``), the named mention a pronoun speaker stands for (``SPEAKER_RESOLVED``) and
+  each further fragment (``CONTINUES``); ``head``/``child`` are the token index of
   the span's last token, as Prodigy sets them.  The quote's first fragment span also carries
   ``quote_type`` and ``speaker_entity`` (Prodigy keeps extra keys); ``meta.layer`` is
   ``"quotes"``;
@@ -31,7 +32,7 @@ a task to review, never a negative example.
 Import (``.jsonl`` records that :func:`desktop.core.annotation_tools.record_kind` calls Prodigy):
 the tasks of one document are gathered by ``meta.id``, else the ``_input_hash``, else a hash of
 the text; the task whose ``text`` is the document (not a claim task) gives the text and
-metadata.  Spans with a reserved label (``QUOTE``, ``SPEAKER``, ``CUE``) and ``relations`` become
+metadata.  Spans with a reserved label (``QUOTE``, ``SPEAKER``, ``CUE``, ``ANTECEDENT``) and ``relations`` become
 quotes, other spans entity mentions (a span with ``source`` a suggestion of that model, else
 accepted), choice and binary tasks with ``meta.start``/``meta.end`` claims.  Tasks answered
 ``reject`` or ``ignore`` add no annotations.
@@ -73,8 +74,9 @@ from desktop.core.text import tokenize
 __all__ = ["QUOTE_LABELS", "prodigy_documents", "prodigy_task", "prodigy_tasks", "write_prodigy"]
 
 #: The span labels of a quote task's parts, and its relation labels.
-QUOTE_LABELS = {"content": "QUOTE", "speaker": "SPEAKER", "cue": "CUE"}
-RELATIONS = {"speaker": "SPEAKER", "cue": "CUE", "continues": "CONTINUES"}
+QUOTE_LABELS = {"content": "QUOTE", "speaker": "SPEAKER", "cue": "CUE", "speaker_resolved": "ANTECEDENT"}
+RELATIONS = {"speaker": "SPEAKER", "cue": "CUE", "continues": "CONTINUES", "speaker_resolved": "SPEAKER_RESOLVED"}
+_RELATION_KEYS = {label: key for key, label in RELATIONS.items() if key != "continues"}
 CLAIM_LABEL = "CLAIM"
 
 
@@ -125,7 +127,7 @@ def _quote_task(item: ToolDoc, source: ToolSource, tokens: _Tokens, meta: dict[s
         if (name := source.name(q.speaker_entity_id)) is not None:
             head["speaker_entity"] = name
         parts = [(f, "continues") for f in fragments[1:]]
-        for key, span in (("speaker", q.speaker), ("cue", q.cue)):
+        for key, span in (("speaker", q.speaker), ("cue", q.cue), ("speaker_resolved", q.speaker_resolved)):
             if span is not None and (part := tokens.span(span.start, span.end, QUOTE_LABELS[key])) is not None:
                 parts.append((part, key))
         for span_json in (head, *(p for p, _ in parts)):
@@ -286,28 +288,29 @@ class _Gathered:
             head = _span(rel.get("head_span"), f"relations[{i}].head_span", length)
             child = _span(rel.get("child_span"), f"relations[{i}].child_span", length)
             label = str(rel.get("label") or "").upper()
-            quote = parts.setdefault(head, {"content": [head], "speaker": None, "cue": None})
-            if label == RELATIONS["speaker"]:
-                quote["speaker"] = child
-            elif label == RELATIONS["cue"]:
-                quote["cue"] = child
-            elif label == RELATIONS["continues"]:
+            quote = parts.setdefault(head, {"content": [head]})
+            if label == RELATIONS["continues"]:
                 quote["content"].append(child)
+            elif label in _RELATION_KEYS:
+                quote[_RELATION_KEYS[label]] = child
             else:
-                raise ToolRecordError(f"relations[{i}].label {rel.get('label')!r} is not SPEAKER, CUE or CONTINUES")
+                raise ToolRecordError(f"relations[{i}].label {rel.get('label')!r} is not one of "
+                                      f"{', '.join(RELATIONS.values())}")
         followers = {f for q in parts.values() for f in q["content"][1:]}
         heads = [(s, e) for (s, e, label) in quote_spans if label == QUOTE_LABELS["content"]]
         for head in heads:
-            parts.setdefault(head, {"content": [head], "speaker": None, "cue": None})
+            parts.setdefault(head, {"content": [head]})
         for head, quote in sorted(parts.items()):
             if head in followers:
                 continue
             span = quote_spans.get((*head, QUOTE_LABELS["content"]), {})
             qtype = str(span["quote_type"]) if span.get("quote_type") in QUOTE_TYPES else "direct"
             entity = span.get("speaker_entity") if isinstance(span.get("speaker_entity"), str) else None
-            record = QuoteRecord(content=tuple(Span(*f) for f in sorted(quote["content"])),
-                                 speaker=Span(*quote["speaker"]) if quote["speaker"] else None,
-                                 speaker_entity=entity, cue=Span(*quote["cue"]) if quote["cue"] else None,
+            def part(key: str, quote: dict[str, Any] = quote) -> Span | None:
+                return Span(*quote[key]) if quote.get(key) else None
+
+            record = QuoteRecord(content=tuple(Span(*f) for f in sorted(quote["content"])), speaker=part("speaker"),
+                                 speaker_resolved=part("speaker_resolved"), speaker_entity=entity, cue=part("cue"),
                                  type=qtype)
             self.quotes.append(quote_to_json(record) | _prov(span))
 

@@ -86,7 +86,9 @@ def layers(store: Store, *, relations: bool = True, quotes: bool = True, claims:
             record["quotes"] = sorted(
                 (tuple((s.start, s.end) for s in q.content),
                  (q.speaker.start, q.speaker.end) if q.speaker and relations else None,
-                 (q.cue.start, q.cue.end) if q.cue and relations else None, q.type if relations else None,
+                 (q.cue.start, q.cue.end) if q.cue and relations else None,
+                 (q.speaker_resolved.start, q.speaker_resolved.end) if q.speaker_resolved and relations else None,
+                 q.type if relations else None,
                  names.get(q.speaker_entity_id) if relations else None, q.prov.status)
                 for q in store.quotes(doc.id) if q.prov.status != "rejected")
         if claims:
@@ -145,7 +147,7 @@ def as_label_studio_export(tasks: list[dict]) -> list[dict]:
 
 
 def test_label_studio_export_json_round_trip_keeps_every_span_label_and_relation(project, tmp_path):
-    export_project(project, "label-studio", tmp_path / "ls.json", status="all")
+    export_project(project, "label-studio", tmp_path / "ls.json", status="all", documents="all")
     tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     exported = tmp_path / "project-3-at-2026-12-01.json"
     exported.write_text(json.dumps(as_label_studio_export(tasks), ensure_ascii=False), encoding="utf-8")
@@ -160,7 +162,7 @@ def test_label_studio_export_json_round_trip_keeps_every_span_label_and_relation
 
 
 def test_label_studio_results_fit_the_labeling_config(project, tmp_path):
-    export_project(project, "label-studio", tmp_path / "ls.json", status="all")
+    export_project(project, "label-studio", tmp_path / "ls.json", status="all", documents="all")
     config = ET.fromstring((tmp_path / "ls.xml").read_text(encoding="utf-8"))
     controls = {el.get("name"): el for el in config.iter() if el.get("name")}
     relation_labels = {el.get("value") for el in config.iter("Relation")}
@@ -178,7 +180,7 @@ def test_label_studio_results_fit_the_labeling_config(project, tmp_path):
 
 
 def test_a_bad_label_studio_task_is_one_line_and_the_rest_imports(rich, tmp_path, capsys):
-    export_project(rich, "label-studio", tmp_path / "ls.json", status="all")
+    export_project(rich, "label-studio", tmp_path / "ls.json", status="all", documents="all")
     tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     region = tasks[0]["annotations"][0]["result"][0]
     region["value"]["end"] += 1  # value.text no longer the text at the offsets (UTF-16 offsets look like this)
@@ -198,14 +200,14 @@ def test_a_bad_label_studio_task_is_one_line_and_the_rest_imports(rich, tmp_path
 
 
 def test_prodigy_round_trip_keeps_every_span_label_and_relation(project, tmp_path):
-    export_project(project, "prodigy", tmp_path / "p.jsonl", status="all")
+    export_project(project, "prodigy", tmp_path / "p.jsonl", status="all", documents="all")
     again = reimport(tmp_path, tmp_path / "p.jsonl")
     assert layers(again) == layers(project)
 
 
 def test_prodigy_quotes_are_rel_manual_relations_and_claims_textcat_choices(store, tmp_path):
     build_edge_project(store)
-    export_project(store, "prodigy", tmp_path / "p.jsonl", status="all")
+    export_project(store, "prodigy", tmp_path / "p.jsonl", status="all", documents="all")
     tasks = read_lines(tmp_path / "p.jsonl")
     by_layer = {(t["meta"]["id"], t["meta"].get("layer"), t["meta"].get("label_set")): t for t in tasks}
     assert list(by_layer) == [("reviewed", None, None), ("reviewed", "quotes", None),
@@ -254,7 +256,7 @@ def test_prodigy_tasks_read_by_input_hash_and_binary_textcat(tmp_path):
 
 
 def test_a_bad_prodigy_task_is_one_line_and_the_rest_imports(rich, tmp_path, capsys):
-    export_project(rich, "prodigy", tmp_path / "p.jsonl", status="all")
+    export_project(rich, "prodigy", tmp_path / "p.jsonl", status="all", documents="all")
     tasks = read_lines(tmp_path / "p.jsonl")
     bad = next(i for i, t in enumerate(tasks) if t["meta"]["id"] == "suggested" and "layer" not in t["meta"])
     tasks[bad]["spans"][0]["end"] = 10_000
@@ -283,8 +285,8 @@ def doccano_span_label(obj) -> dict:
 
 
 def test_doccano_lines_are_what_doccano_parses(project, tmp_path):
-    export_project(project, "doccano", tmp_path / "d.jsonl", status="all")
-    export_project(project, "doccano-relations", tmp_path / "r.jsonl", status="all")
+    export_project(project, "doccano", tmp_path / "d.jsonl", status="all", documents="all")
+    export_project(project, "doccano-relations", tmp_path / "r.jsonl", status="all", documents="all")
     docs = {d.ext_id: d for d in project.documents()}
     for line in read_lines(tmp_path / "d.jsonl"):
         doc = docs[line["doc_id"]]
@@ -296,7 +298,7 @@ def test_doccano_lines_are_what_doccano_parses(project, tmp_path):
         assert len(entities) == len(line["entities"]) and all(type(i) is int for i in entities)
         for rel in line["relations"]:
             assert rel["from_id"] in entities and rel["to_id"] in entities
-            assert entities[rel["from_id"]]["label"] == "QUOTE" and rel["type"] in ("speaker", "cue", "continues")
+            assert entities[rel["from_id"]]["label"] == "QUOTE" and rel["type"] in ("speaker", "cue", "continues", "speaker_resolved")
         n_quotes = sum(1 for q in project.quotes(docs[line["doc_id"]].id) if q.prov.status != "rejected")
         heads = {r["from_id"] for r in line["relations"]} | {
             i for i, e in entities.items() if e["label"] == "QUOTE" and not any(
@@ -305,8 +307,8 @@ def test_doccano_lines_are_what_doccano_parses(project, tmp_path):
 
 
 def test_doccano_round_trips(project, tmp_path):
-    export_project(project, "doccano", tmp_path / "d.jsonl")
-    export_project(project, "doccano-relations", tmp_path / "r.jsonl")
+    export_project(project, "doccano", tmp_path / "d.jsonl", status="accepted", documents="all")
+    export_project(project, "doccano-relations", tmp_path / "r.jsonl", status="accepted", documents="all")
     accepted = {ext: {**rec, "mentions": [m for m in rec["mentions"] if m[4] == "accepted"]}
                 for ext, rec in layers(project, relations=True, claims=False).items()}
 
@@ -316,8 +318,8 @@ def test_doccano_round_trips(project, tmp_path):
     seq = no_names(layers(reimport(tmp_path, tmp_path / "d.jsonl"), quotes=False, claims=False))
     assert seq == {ext: {k: v for k, v in rec.items() if k != "quotes"} for ext, rec in no_names(accepted).items()}
     rel = no_names(layers(reimport(tmp_path, tmp_path / "r.jsonl"), claims=False))
-    want = {ext: {**rec, "quotes": sorted((q[0], q[1], q[2], "direct", None, "accepted") for q in rec["quotes"]
-                                          if q[5] == "accepted")} for ext, rec in no_names(accepted).items()}
+    want = {ext: {**rec, "quotes": sorted((*q[:4], "direct", None, "accepted") for q in rec["quotes"]
+                                          if q[6] == "accepted")} for ext, rec in no_names(accepted).items()}
     assert rel == want
 
 
