@@ -1,4 +1,5 @@
-r"""Read articles from disk: plain text, HTML, interchange JSONL and brat standoff.
+r"""Read articles from disk: plain text, HTML, interchange JSONL, brat standoff and the annotation
+tools' files (Label Studio JSON, Prodigy and doccano JSONL).
 
 Everything here is plain Python (trafilatura is imported lazily for HTML); nothing is stored.
 The importers produce :class:`~desktop.core.model.ImportedDocument` and
@@ -77,6 +78,19 @@ Interchange JSONL (``.jsonl``)
     annotations, whose offsets the replacement could move: then it is an error.
     ``published`` is normalised to ``YYYY-MM-DD`` (left out with a warning when it is not a
     date); an ``id`` used twice in one file gives a warning (the store decides).
+
+Annotation tools (``.json``; Prodigy and doccano lines in a ``.jsonl``)
+    A ``.json`` file is a Label Studio JSON export (the task list its Export > JSON writes, or
+    the one ``claimdesk export --format label-studio`` writes): annotations come in as editor
+    work, predictions as suggestions.  In a ``.jsonl`` file, each line's content says what it is
+    (:func:`desktop.core.annotation_tools.record_kind`): a Prodigy task (``tokens``, ``spans``,
+    ``answer``, ``accept``/``options``, ``_input_hash``...; the tasks of one document, gathered by
+    ``meta.id`` or the input hash, make one document), a doccano record (a ``label`` list, or
+    ``entities`` with ``start_offset``, or ``relations``), else an interchange record.  The
+    conventions each reads are in :mod:`desktop.core.label_studio`, :mod:`desktop.core.prodigy`
+    and :mod:`desktop.core.doccano`; each record is then checked like an interchange line.  A bad
+    task or record is one line naming the file and the task (Label Studio: its place in the list
+    and its ``id``) or line, and the rest import.
 
 brat standoff (``X.txt`` + ``X.ann``)
     Claimdesk's conventions, chosen so that an exporter can write them and this importer reads
