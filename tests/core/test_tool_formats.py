@@ -296,7 +296,8 @@ def test_doccano_lines_are_what_doccano_parses(project, tmp_path):
     for line in read_lines(tmp_path / "r.jsonl"):
         entities = {e["id"]: doccano_span_label(e) for e in line["entities"]}
         assert len(entities) == len(line["entities"]) and all(type(i) is int for i in entities)
-        for rel in line["relations"]:
+        for rel in line["relations"]:  # doccano's RelationLabel: from_id int, to_id int, type str
+            assert type(rel["from_id"]) is int and type(rel["to_id"]) is int and type(rel["type"]) is str
             assert rel["from_id"] in entities and rel["to_id"] in entities
             assert entities[rel["from_id"]]["label"] == "QUOTE" and rel["type"] in ("speaker", "cue", "continues", "speaker_resolved")
         n_quotes = sum(1 for q in project.quotes(docs[line["doc_id"]].id) if q.prov.status != "rejected")
