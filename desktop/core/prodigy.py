@@ -266,15 +266,17 @@ class _Gathered:
         if not isinstance(spans, list):
             raise ToolRecordError("spans must be a list")
         quote_spans: dict[tuple[int, int, str], Mapping[str, Any]] = {}
+        earlier, here = self.seen, set()  # a mention an earlier task of the document gave is not doubled
         for i, span in enumerate(spans):
             s, e = _span(span, f"spans[{i}]", len(text))
             label = str_field(span.get("label"), f"spans[{i}].label")
             if label in QUOTE_LABELS.values():
                 quote_spans[(s, e, label)] = span
-            elif (s, e, label) not in self.seen:
-                self.seen.add((s, e, label))
+            elif (s, e, label) not in earlier:
+                here.add((s, e, label))
                 entity = span.get("entity") if isinstance(span.get("entity"), str) else None
                 self.entities.append(mention_to_json(MentionRecord(s, e, label, entity)) | _prov(span))
+        self.seen = earlier | here
         self._add_quotes(task.get("relations") or [], quote_spans, len(text))
 
     def _add_quotes(self, relations: Any, quote_spans: Mapping[tuple[int, int, str], Mapping[str, Any]],

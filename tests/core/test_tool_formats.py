@@ -15,6 +15,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from desktop.cli import main
 from desktop.core import edits
@@ -339,3 +341,33 @@ def test_a_bad_doccano_line_is_one_line_and_the_rest_imports(tmp_path, capsys):
     with Store.open(tmp_path / "p.claimdesk", readonly=True) as again:
         (doc,) = again.documents()
         assert doc.ext_id == "doccano-1" and [(m.start, m.end) for m in again.mentions(doc.id)] == [(0, 6)]
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_random_texts_and_spans_come_back_from_every_tool(data):
+    import tempfile
+
+    alphabet = st.sampled_from(list("ab é5,.’“”-\r\n🙂\u200d\u00a0Z"))
+    text = data.draw(st.text(alphabet=alphabet, min_size=1, max_size=30).filter(lambda t: t.strip()))
+    spans = data.draw(st.lists(st.tuples(st.integers(0, len(text) - 1), st.integers(1, 8),
+                                         st.sampled_from(["ORG", "PERSON"])), max_size=5))
+    entities = []
+    for start, length, label in spans:
+        end = min(len(text), start + length)
+        if text[start:end].strip() and text[start:end] == text[start:end].strip():
+            entities.append({"start": start, "end": end, "label": label, "origin": "editor"})
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        with Store.create(tmp / "p.claimdesk") as store:
+            edits.apply(store, edits.AddDocument(ext_id="r", text=text, entities=tuple(entities)))
+            want = sorted((m.start, m.end, m.label) for m in store.mentions())
+            for fmt, name in (("label-studio", "ls.json"), ("prodigy", "p.jsonl"), ("doccano", "d.jsonl"),
+                              ("doccano-relations", "r.jsonl")):
+                export_project(store, fmt, tmp / name, status="all", documents="all")
+        for name in ("ls.json", "p.jsonl", "d.jsonl", "r.jsonl"):
+            with Store.create(tmp / f"{name}.claimdesk") as again:
+                report = import_into(again, [tmp / name])
+                assert not report.problems, (name, [str(p) for p in report.problems])
+                assert [d.text for d in again.documents()] == [text]
+                assert sorted((m.start, m.end, m.label) for m in again.mentions()) == want, name
