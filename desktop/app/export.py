@@ -24,9 +24,11 @@ def exporter(fmt: str) -> Callable[..., ExportSummary]:
 
 def export(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
            split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
-           job: Job | None = None, overwrite: bool = False) -> ExportSummary:
+           job: Job | None = None, overwrite: bool = False, csv_formulas: bool = False) -> ExportSummary:
     """Write ``store`` to ``out`` in any format of :data:`desktop.core.formats.FORMATS`: core
     formats through :func:`desktop.core.exporters.export_project`, ``spacy`` through
-    :func:`desktop.nlp.spacy_export.export_spacy`."""
+    :func:`desktop.nlp.spacy_export.export_spacy`.  ``csv_formulas`` (csv only): write cells a
+    spreadsheet would run as formulas as they are (by default they get a ``'`` in front)."""
+    extra = {"csv_formulas": True} if csv_formulas and fmt == "csv" else {}
     return exporter(fmt)(store, out=out, fmt=fmt, status=status, documents=documents, split=split, seed=seed,
-                         model=model, job=job, overwrite=overwrite)
+                         model=model, job=job, overwrite=overwrite, **extra)

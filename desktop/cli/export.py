@@ -1,7 +1,7 @@
 """``claimdesk export``: write a project's annotations as a dataset.
 
 ``claimdesk export PROJECT --format F -o OUT [--status accepted|all] [--documents done|all]
-[--split 80/10/10 --seed N] [--model M] [--force]``
+[--split 80/10/10 --seed N] [--model M] [--csv-formulas] [--force]``
 
 The work is :func:`desktop.app.export.export` (the dispatch the window's Export dialog uses too);
 this module is the command around it.  The formats, their suffixes and descriptions come from the
@@ -64,6 +64,10 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=0, help="seed of the split's shuffle (default 0)")
     p.add_argument("--model", help="spacy format: the spaCy pipeline whose tokenizer to use "
                                    "(default: the project's model if installed, else spaCy's blank English)")
+    p.add_argument("--csv-formulas", action="store_true",
+                   help="csv format: write cells starting with = + - @ (or a tab or carriage return) exactly; "
+                        "by default they get a ' in front so a spreadsheet shows them as text instead of "
+                        "running them as formulas")
     p.add_argument("--force", action="store_true",
                    help="replace a previous export in the output folder (only a folder an export wrote, "
                         "which holds a .claimdesk-export marker; never a folder of other files)")
@@ -74,11 +78,14 @@ def cmd_export(args: argparse.Namespace) -> int:
         print("note: --seed only matters with --split", file=sys.stderr)
     if getattr(args, "model", None) and args.format != "spacy":
         print("note: --model only matters for the spacy format", file=sys.stderr)
+    if getattr(args, "csv_formulas", False) and args.format != "csv":
+        print("note: --csv-formulas only matters for the csv format", file=sys.stderr)
     project = find_project(args.project)  # the one project-suffix rule: ``news`` finds news.claimdesk
     with Store.open(project, readonly=True) as store:
         try:
             summary = export(store, args.format, args.out, status=args.status, documents=args.documents,
                              split=args.split, seed=args.seed, model=args.model, overwrite=args.force,
+                             csv_formulas=getattr(args, "csv_formulas", False),
                              job=Job(on_progress=TerminalProgress("exporting")))
         except OSError as exc:  # writing is handled where it happens; this is the last resort
             raise ExportError(f"{exc.filename or args.out}: {(exc.strerror or str(exc)).lower()}") from None

@@ -27,7 +27,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from desktop.core.interchange import InterchangeError, QuoteRecord, as_pair, quote_from_json
+from desktop.core.interchange import (
+    EntityRecord,
+    InterchangeError,
+    QuoteRecord,
+    as_pair,
+    content_to_pairs,
+    quote_from_json,
+)
 from desktop.core.model import DOC_STATUSES, LAYERS, QUOTE_TYPES, STATUSES, ImportedDocument
 from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
 
@@ -782,7 +789,7 @@ def _quote_values(p: Plan, doc_id: int, fields: dict[str, Any]) -> dict[str, Any
         spans = sorted(_span_pair(c) for c in content)
         for s, e in spans:
             _check_span(p, doc_id, s, e, "quote content")
-        out["content"] = json.dumps([list(s) for s in spans])
+        out["content"] = json.dumps(content_to_pairs(spans))
     for name, column in (("speaker", "speaker"), ("cue", "cue"), ("speaker_resolved", "resolved")):
         if name in fields:
             pair = _optional_span(fields[name])
@@ -1437,8 +1444,9 @@ class ReplaceSuggestions(Edit):
 class LinkEntities(Edit):
     """Link untouched suggestions to project-wide canonical entities.
 
-    ``clusters`` are ``{"name", "type", "aliases", "mention_ids"}`` and, for a cluster of a
-    *decided* entity (one an editor merged into, renamed or split), ``"entity_id"``: that entity is
+    ``clusters`` are the interchange codec's entity dicts (:class:`~desktop.core.interchange.EntityRecord`,
+    decoded and checked by it before anything is read): ``{"name", "type", "aliases", "mention_ids"}``
+    and, for a cluster of a *decided* entity (one an editor merged into, renamed or split), ``"entity_id"``: that entity is
     used as it is -- never renamed, never recreated -- so the editor's decision holds
     (:func:`desktop.nlp.entities.cluster_entities` puts every mention of a decided entity's name or
     aliases into its cluster and never two decided entities into one).  Otherwise a cluster whose
@@ -1451,39 +1459,48 @@ class LinkEntities(Edit):
     clusters: tuple[dict[str, Any], ...]
     kind: ClassVar[str] = "link_entities"
 
+    def records(self) -> list[EntityRecord]:
+        """The clusters decoded by the interchange codec; a malformed one is an EditError naming it
+        (``clusters[2].mention_ids must be a list of integers``)."""
+        try:
+            return [EntityRecord.from_json(c, f"clusters[{i}]") for i, c in enumerate(self.clusters)]
+        except InterchangeError as exc:
+            raise EditError(f"link entities: {exc}") from None
+
     def plan(self, p: Plan) -> None:
+        clusters = self.records()
         conn = p.store.conn
         rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
         by_name = {(r["name"], r["type"]): r["id"] for r in conn.execute("SELECT id, name, type FROM entities")}
         mention_entity: dict[int, int] = {}
-        for cluster in self.clusters:
-            members = [rows[m] for m in cluster["mention_ids"] if m in rows]
+        for cluster in clusters:
+            members = [rows[m] for m in cluster.mention_ids if m in rows]
             if not members:
                 continue
             editor_links = [m["entity_id"] for m in members if not _untouched(m) and m["entity_id"] is not None]
-            if cluster.get("entity_id") is not None:
-                entity_id = cluster["entity_id"]
+            if cluster.entity_id is not None:
+                entity_id = cluster.entity_id
                 p.need("entities", entity_id)  # a decided entity: the editor's name and type
             elif editor_links:
                 entity_id = max(set(editor_links), key=lambda e: (editor_links.count(e), -e))
                 entity = p.need("entities", entity_id)
                 editor_labels = {m["label"] for m in members if not _untouched(m)}
-                if editor_labels == {cluster["type"]} and entity["type"] != cluster["type"]:
+                if editor_labels == {cluster.type} and entity["type"] != cluster.type:
                     # the editor relabelled this entity's mentions: the entity's type follows
-                    p.update("entities", entity_id, type=cluster["type"], updated_at=p.now)
+                    p.update("entities", entity_id, type=cluster.type, updated_at=p.now)
             else:
-                key = (cluster["name"], cluster["type"])
+                key = (cluster.name, cluster.type)
                 if key not in by_name:
-                    _check_entity_label(p, cluster["type"], allow_new=True)
-                    by_name[key] = p.insert("entities", {"name": cluster["name"], "type": cluster["type"],
-                                                         "aliases": _aliases(cluster.get("aliases", ()), cluster["name"]),
+                    _check_entity_label(p, cluster.type, allow_new=True)
+                    by_name[key] = p.insert("entities", {"name": cluster.name, "type": cluster.type,
+                                                         "aliases": _aliases(cluster.aliases, cluster.name),
                                                          "created_at": p.now, "updated_at": p.now})
                 entity_id = by_name[key]
             for m in members:
                 mention_entity[m["id"]] = entity_id
-                if _untouched(m) and (m["entity_id"] != entity_id or m["label"] != cluster["type"]):
-                    _check_entity_label(p, cluster["type"], allow_new=True)
-                    p.update("mentions", m["id"], entity_id=entity_id, label=cluster["type"])
+                if _untouched(m) and (m["entity_id"] != entity_id or m["label"] != cluster.type):
+                    _check_entity_label(p, cluster.type, allow_new=True)
+                    p.update("mentions", m["id"], entity_id=entity_id, label=cluster.type)
         by_doc: dict[int, list[dict[str, Any]]] = {}
         for m in rows.values():
             by_doc.setdefault(m["doc_id"], []).append(m)

@@ -63,6 +63,9 @@ What is exported
     (:class:`ExportError`).  What killed exports left (``.NAME.XXXXXXXX.part`` files and staging
     folders, ``.NAME.XXXXXXXX.old`` folders, for the names this export writes) is deleted by the
     next export to the same place, except what a running export still holds (``flock``).
+* Files and folders get the permissions the user's umask gives any program's new files
+  (``0666``/``0777`` & ~umask, e.g. ``rw-r--r--`` under umask 022), also when they replace a
+  previous export, so colleagues on a shared drive read them as they read the user's other files.
 * An existing output file is replaced.  An empty output folder is written into; a non-empty one
   only when it carries the marker (it is a previous export) and only with ``overwrite=True``
   (``--force``); a folder of anything else (a source corpus, someone's articles) is never
@@ -109,9 +112,17 @@ Formats
     ``_`` (a leading dot too), and an id longer than 120 UTF-8 bytes (a URL as id) cut there and
     ended with ``~`` and 12 hex digits of its SHA-256 (:func:`brat_file_stem`), so every name fits
     any file system; clashes get ``_2``, ``_3``...  The folder's ``.claimdesk-export`` maps each
-    stem that is not the document id back to the id (``"ids"``).  Offsets are character (code point)
-    offsets, ``\r\n`` counting two.  ``claimdesk import`` reads it back.  A quote's
-    ``speaker_resolved`` is not written: the importer's conventions have no place for it.
+    stem that is not the document id back to the id (``"ids"``).  Every line follows brat's own
+    reading rules (nlplab/brat ``server/src/annotation.py``; ``tests/brat_rules.py`` applies them
+    to every export in the tests).  Offsets are code points of the ``.txt`` as brat reads it, with
+    universal newlines: a ``\r\n`` counts one (the ``.txt`` itself keeps the text's line ends).
+    The text field is exactly the text at the offsets.  A span over a line break or tab
+    (:data:`BRAT_BREAKS`: everything ``str.splitlines`` breaks at, and the tab) is written as
+    brat's server writes one, in fragments cut there (:func:`brat_fragments`: whitespace next to
+    a cut left out), their texts joined by one space, e.g. ``T5\tClaim 0 25;27 40\tfirst line
+    second line``; a break at a span's own edge is left out and counted as adjusted.  Notes
+    write the other line breaks as ``\uXXXX``.  ``claimdesk import`` reads it back: fragments
+    apart only by whitespace holding a break are one span again.
 
 ``prodigy``, ``label-studio``, ``doccano``, ``doccano-relations``
     The annotation tools' formats, written (and read back by ``claimdesk import``) by
@@ -125,7 +136,12 @@ Formats
     speaker, speaker_resolved (the name a pronoun speaker stands for), speaker_entity, cue, type, content with fragments joined by `` … ``, status, origin,
     annotator, start, end).  UTF-8 with a byte order mark and CRLF row ends (RFC 4180), which
     Excel, LibreOffice and Numbers all open with accents intact; Python reads it with
-    ``encoding="utf-8-sig", newline=""``.  Cell text is written exactly (no formula escaping).
+    ``encoding="utf-8-sig", newline=""``.  Safe to open in a spreadsheet: a text cell starting
+    with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (a claim ``=SUM(…)``, a note
+    ``=HYPERLINK(…)``) gets a ``'`` in front (the OWASP rule, :func:`csv_cell`), so Excel and
+    LibreOffice show it as text instead of running it; every other cell is written exactly, and a
+    reader that wants the text back drops a ``'`` followed by one of those characters.
+    ``csv_formulas=True`` (``claimdesk export -f csv --csv-formulas``) writes every cell exactly.
 
 ``claimreview``
     A JSON-LD list of schema.org ``ClaimReview`` objects, one per exported claim with a
@@ -155,6 +171,7 @@ from __future__ import annotations
 import bisect
 import csv
 import errno
+import functools
 import hashlib
 import json
 import math
@@ -515,6 +532,33 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where the OS tells it (Linux 4.7+), else by
+    setting and restoring it."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _as_user_made(path: Path | int, *, folder: bool = False) -> None:
+    """Give a file (path or descriptor) or folder that ``mkstemp``/``mkdtemp`` made (0600/0700)
+    the permissions any program gets from the user's umask (``0666``/``0777`` & ~umask), so an
+    export on a shared drive is as readable as the user's other files."""
+    mode = (0o777 if folder else 0o666) & ~_umask()
+    if isinstance(path, int):
+        if hasattr(os, "fchmod"):
+            os.fchmod(path, mode)
+    else:
+        os.chmod(path, mode)
+
+
 def _exchange(a: Path, b: Path) -> bool:
     """Swap ``a`` and ``b`` in one step (Linux ``renameat2(RENAME_EXCHANGE)``); False where the
     system or file system cannot, and the caller falls back to two renames."""
@@ -564,6 +608,12 @@ class AtomicOutput:
         else:
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
             tmp_path = Path(tmp)
+            try:
+                _as_user_made(fd)
+            except OSError:
+                os.close(fd)
+                tmp_path.unlink(missing_ok=True)
+                raise
             if self._hold:
                 held = _hold(tmp_path)
                 if held is not None:
@@ -722,6 +772,7 @@ def atomic_output(out: Path, *, folder: bool, overwrite: bool = False,
         try:
             try:
                 tmp_root = Path(tempfile.mkdtemp(dir=parent, prefix=f".{out.name}.", suffix=".part"))
+                _as_user_made(tmp_root, folder=True)
                 held = _hold(tmp_root)
                 yield files, tmp_root
                 for where in {tmp_root, *files.markers}:
@@ -960,12 +1011,54 @@ def _brat_name(value: str) -> str:
     )
 
 
+#: Where a brat ``.ann`` line cannot go on: every character Python's ``str.splitlines`` breaks a
+#: line at (brat reads ``.ann`` files line by line through ``codecs``, which splits there, with
+#: universal newlines) plus the tab, where brat itself cuts a span it creates.
+BRAT_BREAKS = "\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_BRAT_BREAK_RE = re.compile(f"[{re.escape(BRAT_BREAKS)}]+")
+_BRAT_NOTE_ESCAPES = {"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"}
+_BRAT_NOTE_RE = re.compile(f"[\\\\{re.escape(BRAT_BREAKS)}]")
+
+
 def _brat_note(value: str) -> str:
-    return value.replace("\\", "\\\\").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t")
+    """A note's text on one line: backslash, line feed, carriage return and tab as ``\\\\``,
+    ``\\n``, ``\\r``, ``\\t``; the other line breaks of :data:`BRAT_BREAKS` as ``\\uXXXX``."""
+    return _BRAT_NOTE_RE.sub(lambda m: _BRAT_NOTE_ESCAPES.get(m[0], f"\\u{ord(m[0]):04x}"), value)
 
 
-def _brat_text(text: str, spans: Sequence[Span]) -> str:
-    return " ".join(" ".join(text[s.start : s.end].split()) for s in spans)
+def brat_fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """``text[start:end]`` cut at line breaks and tabs (:data:`BRAT_BREAKS`) the way brat's server
+    cuts a span it creates (``annotator.py``): no fragment holds a break, whitespace next to a cut
+    is left out, empty pieces are dropped.  The span's own outer edges stay where they are unless
+    they are breaks themselves (a line cannot hold them)."""
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for m in _BRAT_BREAK_RE.finditer(text, start, end):
+        pieces.append((pos, m.start()))
+        pos = m.end()
+    pieces.append((pos, end))
+    out: list[tuple[int, int]] = []
+    for i, (s, e) in enumerate(pieces):
+        if i > 0:
+            while s < e and text[s].isspace():
+                s += 1
+        if i < len(pieces) - 1:
+            while e > s and text[e - 1].isspace():
+                e -= 1
+        if s < e:
+            out.append((s, e))
+    return out or [(start, end)]
+
+
+class _BratOffsets:
+    """brat offsets: code points of the ``.txt`` as brat reads it, with universal newlines, so a
+    ``\\r\\n`` counts one (nlplab/brat#853); our ``.txt`` keeps the text's own line ends."""
+
+    def __init__(self, text: str) -> None:
+        self._pairs = [m.start() for m in re.finditer("\r\n", text)]
+
+    def __call__(self, offset: int) -> int:
+        return offset - bisect.bisect_left(self._pairs, offset)
 
 
 _UNSAFE_FILE_CHARS = re.compile(r"[^\w.~-]")
@@ -993,11 +1086,13 @@ def brat_file_stem(ext_id: str) -> str:
     return stem
 
 
-def brat_ann(item: ExportDoc, source: ExportSource) -> str:
-    """The ``.ann`` of one document, in the conventions of :mod:`desktop.core.importers`."""
+def brat_ann(item: ExportDoc, source: ExportSource, summary: ExportSummary | None = None) -> str:
+    """The ``.ann`` of one document, in the conventions of :mod:`desktop.core.importers`; a span
+    whose edge had to move (a line break at its edge) is counted in ``summary.adjusted``."""
     text = item.text
     lines: list[str] = []
     n = {"T": 0, "A": 0, "R": 0, "#": 0}
+    brat_offset = _BratOffsets(text)
 
     def next_id(kind: str) -> str:
         n[kind] += 1
@@ -1005,8 +1100,11 @@ def brat_ann(item: ExportDoc, source: ExportSource) -> str:
 
     def bound(label: str, spans: Sequence[Span]) -> str:
         tid = next_id("T")
-        offsets = ";".join(f"{s.start} {s.end}" for s in spans)
-        lines.append(f"{tid}\t{_brat_name(label)} {offsets}\t{_brat_text(text, spans)}")
+        fragments = [f for s in spans for f in brat_fragments(text, s.start, s.end)]
+        if summary is not None and (fragments[0][0], fragments[-1][1]) != (spans[0].start, spans[-1].end):
+            summary.adjusted += 1
+        offsets = ";".join(f"{brat_offset(s)} {brat_offset(e)}" for s, e in fragments)
+        lines.append(f"{tid}\t{_brat_name(label)} {offsets}\t{' '.join(text[s:e] for s, e in fragments)}")
         return tid
 
     def attribute(name: str, target: str, value: str) -> None:
@@ -1089,7 +1187,7 @@ def write_brat(ctx: PartContext) -> None:
         with ctx.files.open(folder / f"{stem}.txt") as fh:
             fh.write(item.text)
         with ctx.files.open(folder / f"{stem}.ann") as fh:
-            fh.write(brat_ann(item, ctx.source))
+            fh.write(brat_ann(item, ctx.source, ctx.summary))
         _count(ctx.summary, item)
 
 
@@ -1124,12 +1222,38 @@ def csv_quotes_path(path: Path) -> Path:
     return path.with_name(f"{path.stem}_quotes{path.suffix or '.csv'}")
 
 
-def write_csv(ctx: PartContext) -> None:
+#: What makes a spreadsheet read a cell as a formula (OWASP, "CSV Injection"): ``=``, ``+``, ``-``,
+#: ``@`` and a tab or carriage return before them.
+CSV_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """``value`` as a CSV cell no spreadsheet runs: a text starting with one of
+    :data:`CSV_FORMULA_STARTS` gets a ``'`` in front (the OWASP rule), which Excel and LibreOffice
+    show as text; numbers and every other text are left as they are."""
+    if isinstance(value, str) and value.startswith(CSV_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+class _Rows:
+    """A ``csv.writer`` whose text cells go through :func:`csv_cell` when ``safe``."""
+
+    def __init__(self, writer: Any, *, safe: bool) -> None:
+        self._writer = writer
+        self._safe = safe
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([csv_cell(v) for v in row] if self._safe else row)
+
+
+def write_csv(ctx: PartContext, *, formulas: bool = False) -> None:
+    """The claims and quotes tables; ``formulas=True`` writes cells exactly, formulas and all."""
     label_sets = ctx.source.label_sets()
     with ctx.files.open(ctx.path, encoding="utf-8-sig") as claims_fh, \
             ctx.files.open(csv_quotes_path(ctx.path), encoding="utf-8-sig") as quotes_fh:
-        claims_out = csv.writer(claims_fh, lineterminator="\r\n")
-        quotes_out = csv.writer(quotes_fh, lineterminator="\r\n")
+        claims_out = _Rows(csv.writer(claims_fh, lineterminator="\r\n"), safe=not formulas)
+        quotes_out = _Rows(csv.writer(quotes_fh, lineterminator="\r\n"), safe=not formulas)
         claims_out.writerow([*CLAIM_COLUMNS_HEAD, *label_sets, *CLAIM_COLUMNS_TAIL])
         quotes_out.writerow(QUOTE_COLUMNS)
         for item in ctx.docs:
@@ -1302,17 +1426,20 @@ def _finish_label_studio(files: AtomicOutput, root: Path, split: bool, source: E
 
 def export_project(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted",
                    documents: str = "all", split: str | Sequence[float] | None = None, seed: int = 0,
-                   model: str | None = None, job: Job | None = None, overwrite: bool = False) -> ExportSummary:
+                   model: str | None = None, job: Job | None = None, overwrite: bool = False,
+                   csv_formulas: bool = False) -> ExportSummary:
     """Write ``store``'s annotations to ``out`` in format ``fmt`` (one of :data:`CORE_FORMATS`).
 
     ``model`` is accepted for a uniform signature and ignored (tokenisation here is the core
     tokenizer); the ``spacy`` format is written by :mod:`desktop.nlp.spacy_export`.
+    ``csv_formulas=True`` (csv only): write cells exactly, even those a spreadsheet runs as formulas.
     """
     spec = export_format(fmt)
     if fmt not in _WRITERS:
         raise ExportError(f"the {fmt} format is written by {spec.exporter} (use desktop.app.export.export)")
     finish = _finish_label_studio if fmt == "label-studio" else None
-    return run_export(store, fmt, out, _WRITERS[fmt], status=status, documents=documents, split=split, seed=seed,
+    writer = functools.partial(write_csv, formulas=True) if fmt == "csv" and csv_formulas else _WRITERS[fmt]
+    return run_export(store, fmt, out, writer, status=status, documents=documents, split=split, seed=seed,
                       job=job, overwrite=overwrite, finish=finish)
 
 

@@ -54,14 +54,18 @@ Plain text (``.txt``)
     ...), ``Key: value`` lines (title, date/published, url, source, story) and one title line.  A
     header that has a URL, a date or a ``Key: value`` line is taken as metadata; without one, a
     short first line with no sentence-final punctuation followed by a blank line is the title.
-    ``source`` comes from a ``Source:`` line, else the URL's host (``www.`` dropped), else a
-    wire-service dateline at the start of the body (``GENEVA (AP) —`` gives ``AP``).
+    Dates in other styles and languages (``Friday 21 January 2022 09.31 GMT``, ``21 января
+    2022``) are read by dateparser, only when the fast rules fail (:mod:`desktop.core.metadata`).
+    ``source`` comes from a ``Source:`` line, else the outlet of the URL (its registered domain,
+    through courlan: ``edition.cnn.com`` and ``amp.cnn.com`` give ``cnn.com``, ``m.bbc.co.uk``
+    gives ``bbc.co.uk``), else a wire-service dateline at the start of the body (``GENEVA (AP) —``
+    gives ``AP``).
     ``ext_id`` is the file stem.  A ``.txt`` with a sibling ``.ann`` is a brat document.
 
 HTML (``.html``, ``.htm``)
     Decoded from a BOM, else as UTF-8 when it is valid UTF-8, else by the charset the page
     declares, read as WHATWG says (a declared UTF-16 or UTF-32 means UTF-8, ASCII and Latin-1 mean
-    windows-1252), else as ``decode_text``.  Main text and metadata (title, date, canonical URL, host or site name as ``source``) are
+    windows-1252), else as ``decode_text``.  Main text and metadata (title, date, canonical URL, the URL's outlet, host or site name as ``source``) are
     extracted with trafilatura from the file's contents.  Nothing is fetched and nothing runs: the
     document is parsed by lxml with network access off, a DOCTYPE internal subset (where external
     entities would be declared) is removed first, and scripts, frames and images are not text.
@@ -115,11 +119,13 @@ brat standoff (``X.txt`` + ``X.ann``)
 
     * ``T`` lines: ``Quote``, ``Speaker``, ``Cue`` and ``Claim`` are reserved types; any other type
       is an entity mention with that label.  Only ``Quote`` may be discontinuous
-      (``start end;start end``, one pair per content fragment, in order).  Offsets are character
-      offsets into the decoded ``.txt`` (BOM dropped, CRLF kept: ``\r`` and ``\n`` count one
-      each).  The text field must match the ``.txt`` at those offsets (fragments joined by a
-      space, as brat writes them); it is compared after collapsing runs of whitespace, because a
-      standoff line cannot hold a line break.
+      (``start end;start end``, one pair per content fragment, in order), except that fragments
+      apart only by whitespace holding a line break or tab are one span (brat, and Claimdesk's
+      exporter, cut a span there: a standoff line cannot hold a break).  Offsets are code points
+      of the decoded ``.txt`` (BOM dropped) as brat reads it, a ``\r\n`` counting one; a file
+      whose text fields match only with ``\r\n`` counted as two (older Claimdesk exports) is
+      read that way.  The text field must match the ``.txt`` at those offsets (fragments joined
+      by a space, as brat writes them); it is compared after collapsing runs of whitespace.
     * A ``.txt`` that is UTF-8 but for a few bytes is read with each run of bad bytes replaced by
       one U+FFFD only when the offsets are unaffected, as the text fields show: every ``T`` line's
       text must still match the ``.txt`` at its offsets.  A span covering a replacement, or after
@@ -141,17 +147,22 @@ brat standoff (``X.txt`` + ``X.ann``)
     * ``AnnotatorNotes`` carry one ``key=value`` each: ``entity=`` (entity mentions: canonical
       name), ``speaker_entity=`` (Quote), ``claimant=`` and ``note=`` (Claim), ``annotator=`` and
       ``model=`` (any).  Values escape backslash, line feed, carriage return and tab as ``\\``,
-      ``\n``, ``\r``, ``\t``.  A note on a Claim without a known key is the claim's note.
+      ``\n``, ``\r``, ``\t``, other line breaks as ``\uXXXX``.  A note on a Claim without a known key is the claim's note.
     * Type names, attribute names and attribute values cannot hold spaces in brat; Claimdesk
       percent-encodes ``%``, space and tab in them (``%25``, ``%20``, ``%09``) and decodes on import.
     * Anything else (events, normalizations, other relations or attributes) is ignored with a
       warning.  Any error (bad syntax, offsets past the ``.txt``, a mismatching text field, a
       reference to an unknown id) is reported with the ``.ann`` line number and the whole
       document is skipped: nothing is half-imported.
+    * Every span is then decoded by the interchange codec (:mod:`desktop.core.interchange`), so
+      the document carries the codec's shapes (every key; provenance a line does not give is
+      None) and a span the codec refuses is an error on its line naming the ``T`` id
+      (``T2.label must be a non-empty string`` for a type that decodes to a space).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import json
 import os
@@ -161,12 +172,24 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from desktop.core.annotation_tools import ToolRecordError, record_kind
 from desktop.core.doccano import doccano_to_interchange
-from desktop.core.interchange import claim_problems, mention_problems, quote_problems
+from desktop.core.interchange import (
+    InterchangeError,
+    claim_from_json,
+    claim_problems,
+    claim_to_json,
+    mention_from_json,
+    mention_problems,
+    mention_to_json,
+    quote_from_json,
+    quote_problems,
+    quote_to_json,
+)
 from desktop.core.label_studio import label_studio_records
+from desktop.core.metadata import host_of, outlet_of, parse_date_any
 from desktop.core.model import (
     DOC_STATUSES,
     EXPORT_MARKER,
@@ -468,6 +491,9 @@ def parse_date(value: str) -> str | None:
     Strict on purpose, so an ordinary sentence never becomes a date: ``20220121``,
     ``2022-01-21`` (with an optional time), ``01/21/2022`` (only when unambiguous),
     ``January 21, 2022``, ``Fri, 21 Jan 2022 10:00 GMT``.  Month and year alone are not a date.
+    A line these fast rules do not read but that looks like a date goes to dateparser
+    (:func:`desktop.core.metadata.parse_date_any`: ``Friday 21 January 2022 09.31 GMT``,
+    ``21 января 2022``), as strictly.
     """
     s = value.strip()
     if not s or len(s) > 64:
@@ -483,6 +509,12 @@ def parse_date(value: str) -> str | None:
         if b > 12 >= a:
             return _make_date(y, a, b)
         return None  # 01/02/2022: day-first or month-first? Do not guess.
+    return _date_words(s) or parse_date_any(s)  # dateparser only when the fast rules fail
+
+
+def _date_words(s: str) -> str | None:
+    """The fast rule for dates in words: one month name, one four-digit year, one day number,
+    with weekdays, times, time zones and a few fillers around them."""
     month: int | None = None
     year: int | None = None
     days: list[int] = []
@@ -559,19 +591,6 @@ _TITLE_MAX_CHARS = 200
 _TITLE_MAX_WORDS = 30
 
 
-def host_of(url: str) -> str | None:
-    """``https://www.thehill.com/x`` -> ``thehill.com``."""
-    if not re.match(r"[a-z][a-z0-9+.-]*://", url, re.I):
-        url = "http://" + url
-    try:
-        host = urlsplit(url).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
-
-
 def _wire_source(line: str) -> str | None:
     match = dateline(line)  # "GENEVA (AP) —", "GENEVA, Jan 21 (Reuters) -", "KYIV, Ukraine (AP) —"
     if not match or not match["wire"]:
@@ -607,10 +626,7 @@ def _text_metadata(text: str) -> dict[str, str]:
         if _URL_LINE_RE.fullmatch(line):
             found.setdefault("url", line)
             confirmed = True
-        elif date := parse_date(line):
-            found.setdefault("published", date)
-            confirmed = True
-        elif (kv := _KEY_VALUE_RE.fullmatch(line)) and (kv[2].strip()):
+        elif (kv := _KEY_VALUE_RE.fullmatch(line)) and (kv[2].strip()):  # before dates: no date has "key:"
             field_name = _KEY_FIELDS[kv[1].lower()]
             value = kv[2].strip()
             if field_name == "published":
@@ -620,6 +636,9 @@ def _text_metadata(text: str) -> dict[str, str]:
                 confirmed = True
             else:
                 break
+        elif date := parse_date(line):
+            found.setdefault("published", date)
+            confirmed = True
         elif title is None and (kind := _title_candidate(line)):
             title = (index, line, kind)
         else:
@@ -637,8 +656,8 @@ def _text_metadata(text: str) -> dict[str, str]:
     if not confirmed and "title" not in found:
         body_index = _first_nonblank(lines)
     if "source" not in found and found.get("url"):
-        if host := host_of(found["url"]):
-            found["source"] = host
+        if outlet := outlet_of(found["url"]):
+            found["source"] = outlet
     if "source" not in found and body_index < len(lines):
         if wire := _wire_source(lines[body_index].strip()):
             found["source"] = wire
@@ -1052,7 +1071,7 @@ def _read_html(path: Path) -> Iterator[ImportResult]:
         raise _Problem("no article text found in the HTML")
     url = getattr(result, "url", None) or None
     source = (
-        (host_of(url) if url else None)
+        (outlet_of(url) if url else None)
         or getattr(result, "hostname", None)
         or getattr(result, "sitename", None)
     )
@@ -1398,10 +1417,51 @@ _A_RE = re.compile(r"([AM]\S*)\t(\S+) (\S+)(?: (\S+))?")
 _R_RE = re.compile(r"(R\S*)\t(\S+) (\w+):(\S+) (\w+):(\S+)")
 _NOTE_RE = re.compile(r"(#\S*)\t(\S+) (\S+)\t(.*)", re.S)
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "\\": "\\"}
+#: the gap between two fragments of what is one span, cut where a line breaks (brat cuts a span at
+#: line breaks and tabs, and so does Claimdesk's exporter: a standoff line cannot hold them)
+_BREAK_GAP_RE = re.compile(r"\s*[\n\r\t\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]\s*")
 
 
 def _unescape_note(value: str) -> str:
-    return re.sub(r"\\(.)", lambda m: _ESCAPES.get(m[1], m[0]), value)
+    return re.sub(r"\\(u[0-9a-fA-F]{4}|.)",
+                  lambda m: chr(int(m[1][1:], 16)) if len(m[1]) == 5 else _ESCAPES.get(m[1], m[0]), value)
+
+
+def _join_line_breaks(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Fragments separated only by whitespace holding a line break or tab are one span again."""
+    out = [spans[0]]
+    for s, e in spans[1:]:
+        prev_s, prev_e = out[-1]
+        if prev_e <= s and _BREAK_GAP_RE.fullmatch(text, prev_e, s):
+            out[-1] = (prev_s, e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def _brat_coordinates(text: str, lines: list[str]) -> Callable[[int], int]:
+    """How to read offsets into ``text``: brat reads a ``.txt`` with universal newlines, so it
+    counts ``\\r\\n`` as one character (nlplab/brat#853), and so do Claimdesk's exports.  When
+    every text field matches that way, offsets are read so; otherwise as code points of the file as
+    it is (older Claimdesk exports counted ``\\r\\n`` as two)."""
+    pairs = [m.start() for m in re.finditer("\r\n", text)]
+    if not pairs:
+        return lambda n: n
+    brat_pairs = [p - i for i, p in enumerate(pairs)]  # where each CRLF is in brat's text
+
+    def to_raw(n: int) -> int:
+        return n + bisect.bisect_left(brat_pairs, n)
+
+    brat_length = len(text) - len(pairs)
+    for raw in lines:
+        match = _T_RE.fullmatch(raw)
+        if not match:
+            continue
+        spans = [tuple(int(n) for n in pair.split()) for pair in match[3].split(";")]
+        if not all(0 <= s < e <= brat_length for s, e in spans) or not _same_text(
+                match[4], " ".join(text[to_raw(s):to_raw(e)] for s, e in spans)):
+            return lambda n: n
+    return to_raw
 
 
 def _same_text(field_text: str, actual: str) -> bool:
@@ -1444,264 +1504,287 @@ def _brat_export_ids(folder: Path) -> dict[str, str]:
 _EXPORT_IDS: dict[tuple[str, int, int], dict[str, str]] = {}
 
 
+class _BratAnn:
+    """One ``.ann`` file read against its text: a reader per line type collects the text-bound
+    spans, attributes, relations and notes; then each kind is attached to its spans; then every
+    annotation is decoded by the interchange codec (:mod:`desktop.core.interchange`), whose
+    validation names the ``T`` id.  ``errors`` and ``warnings`` are ``(line number, message)``."""
+
+    def __init__(self, text: str, txt_name: str):
+        self.text = text
+        self.txt_name = txt_name
+        self.to_raw: Callable[[int], int] = lambda n: n  # brat's offsets -> ours (read() decides)
+        self.errors: list[tuple[int, str]] = []
+        self.warnings: list[tuple[int, str]] = []
+        self.bounds: dict[str, _TextBound] = {}
+        self.attributes: list[tuple[int, str, str, str | None]] = []  # line, name, target, value
+        self.relations: list[tuple[int, str, dict[str, str]]] = []
+        self.notes: list[tuple[int, str, str]] = []
+        self.all_ids: set[str] = set()
+        # what the attributes, relations and notes say, by T id
+        self.provenance: dict[str, dict[str, str]] = {}
+        self.quote_types: dict[str, str] = {}
+        self.labels: dict[str, dict[str, str]] = {}
+        self.links: dict[str, dict[str, str]] = {}
+        self.used: set[str] = set()
+        self.keyed: dict[str, dict[str, str]] = {}
+
+    # reading, one line type at a time
+
+    def read(self, ann: str) -> None:
+        readers: dict[str, Callable[[int, str], None]] = {
+            "T": self._text_bound, "A": self._attribute, "M": self._attribute, "R": self._relation,
+            "#": self._note, "E": self._unsupported, "N": self._unsupported, "*": self._unsupported}
+        lines = _LINE_SPLIT_RE.split(ann)
+        self.to_raw = _brat_coordinates(self.text, lines)
+        for number, raw in enumerate(lines, start=1):
+            if not raw.strip():
+                continue
+            line_id = raw.split("\t", 1)[0]
+            if line_id in self.all_ids and not line_id.startswith("#"):
+                self.errors.append((number, f"id {line_id} is used twice"))
+                continue
+            self.all_ids.add(line_id)
+            reader = readers.get(raw[0])
+            if reader is None:
+                self.errors.append((number, f"unknown annotation line {line_id!r}"))
+            else:
+                reader(number, raw)
+
+    def _text_bound(self, number: int, raw: str) -> None:
+        match = _T_RE.fullmatch(raw)
+        if not match:
+            self.errors.append((number, "malformed text-bound line (expected 'T1<TAB>Type start end<TAB>text')"))
+            return
+        tid, label, offsets, field_text = match.groups()
+        to_raw = self.to_raw
+        spans = [(to_raw(int(s)), to_raw(int(e))) for s, e in (pair.split() for pair in offsets.split(";"))]
+        text = self.text
+        bad = [f"{s}-{e}" for s, e in spans if not 0 <= s < e <= len(text)]
+        if bad:
+            self.errors.append((number, f"{tid} offsets {', '.join(bad)} are empty or past the end of "
+                                        f"{self.txt_name} (length {len(text)})"))
+            return
+        actual = " ".join(text[s:e] for s, e in spans)
+        if not _same_text(field_text, actual):
+            self.errors.append((number, f"{tid} text {field_text[:60]!r} does not match {self.txt_name} at "
+                                        f"{offsets}: {actual[:60]!r}"))
+            return
+        bound = _TextBound(tid, unquote(label), _join_line_breaks(text, spans), number)
+        if len(bound.spans) > 1 and bound.role != "Quote":
+            self.errors.append((number, f"{tid}: only Quote spans may be discontinuous, not {bound.label}"))
+            return
+        self.bounds[tid] = bound
+
+    def _attribute(self, number: int, raw: str) -> None:
+        match = _A_RE.fullmatch(raw)
+        if not match:
+            self.errors.append((number, "malformed attribute line (expected 'A1<TAB>Name T1 [value]')"))
+            return
+        _, name, target, value = match.groups()
+        self.attributes.append((number, unquote(name), target, unquote(value) if value is not None else None))
+
+    def _relation(self, number: int, raw: str) -> None:
+        match = _R_RE.fullmatch(raw)
+        if not match:
+            self.errors.append((number, "malformed relation line (expected 'R1<TAB>Type Arg1:T1 Arg2:T2')"))
+            return
+        _, rtype, role1, arg1, role2, arg2 = match.groups()
+        self.relations.append((number, rtype, {role1: arg1, role2: arg2}))
+
+    def _note(self, number: int, raw: str) -> None:
+        match = _NOTE_RE.fullmatch(raw)
+        if not match:
+            self.errors.append((number, "malformed note line (expected '#1<TAB>AnnotatorNotes T1<TAB>text')"))
+            return
+        _, note_type, target, value = match.groups()
+        if note_type != "AnnotatorNotes":
+            self.warnings.append((number, f"note type {note_type} ignored"))
+            return
+        self.notes.append((number, target, value))
+
+    def _unsupported(self, number: int, raw: str) -> None:
+        what = {"E": "events", "N": "normalizations"}.get(raw[0], "equivalences")
+        self.warnings.append((number, f"{what} are not supported; line ignored"))
+
+    # attaching attributes, relations and notes to the text-bound spans
+
+    def attach(self) -> None:
+        self.provenance = {tid: {} for tid in self.bounds}
+        self.labels = {tid: {} for tid in self.bounds}
+        self.keyed = {tid: {} for tid in self.bounds}
+        for number, name, target, value in self.attributes:
+            if (bound := self._target(number, target, f"attribute {name}", "attributes")) is not None:
+                self._attach_attribute(number, name, bound, value)
+        for number, rtype, args in self.relations:
+            self._attach_relation(number, rtype, args)
+        for number, target, raw_value in self.notes:
+            if (bound := self._target(number, target, "note", "notes")) is not None:
+                self._attach_note(number, bound, raw_value)
+        for tid, bound in self.bounds.items():
+            if bound.role in _QUOTE_PARTS and tid not in self.used:
+                self.warnings.append((bound.line, f"{bound.role} span {tid} is not linked to a Quote; ignored"))
+
+    def _target(self, number: int, target: str, what: str, carried: str) -> _TextBound | None:
+        """The text-bound span an attribute or note is on; else None, with its error or warning."""
+        bound = self.bounds.get(target)
+        if bound is None:
+            if target in self.all_ids:
+                self.warnings.append((number, f"{what} on {target} ignored (only text-bound spans carry {carried})"))
+            else:
+                self.errors.append((number, f"{what} refers to unknown annotation {target}"))
+        return bound
+
+    def _attach_attribute(self, number: int, name: str, bound: _TextBound, value: str | None) -> None:
+        target = bound.id
+        if name in ("Origin", "Status"):
+            allowed = ORIGINS if name == "Origin" else STATUSES
+            if value not in allowed:
+                self.errors.append((number, f"{name} must be one of {', '.join(allowed)}, not {value!r}"))
+            elif bound.role in _QUOTE_PARTS:
+                self.warnings.append((number, f"{name} on a {bound.role} span ignored (it belongs on the Quote)"))
+            else:
+                self.provenance[target][name.lower()] = value
+        elif name == "QuoteType":
+            if bound.role != "Quote":
+                self.warnings.append((number, f"QuoteType on {bound.label} span {target} ignored"))
+            elif value not in QUOTE_TYPES:
+                self.errors.append((number, f"QuoteType must be one of {', '.join(QUOTE_TYPES)}, not {value!r}"))
+            else:
+                self.quote_types[target] = value
+        elif bound.role == "Claim":
+            if name in self.labels[target]:
+                self.errors.append((number, f"{target} has two values for label set {name}"))
+            self.labels[target][name] = value if value is not None else "true"
+        else:
+            self.warnings.append((number, f"attribute {name} on {bound.label} span {target} ignored"))
+
+    def _attach_relation(self, number: int, rtype: str, args: dict[str, str]) -> None:
+        if rtype not in _QUOTE_RELATIONS:
+            self.warnings.append((number, f"relation {rtype} ignored"))
+            return
+        quote_id, arg_id = args.get("Arg1"), args.get("Arg2")
+        if quote_id is None or arg_id is None:
+            self.errors.append((number, f"{rtype} relation needs Arg1 (the Quote) and Arg2"))
+            return
+        quote, arg = self.bounds.get(quote_id), self.bounds.get(arg_id)
+        if quote is None or arg is None:
+            missing = quote_id if quote is None else arg_id
+            self.errors.append((number, f"{rtype} relation refers to unknown span {missing}"))
+        elif quote.role != "Quote":
+            self.errors.append((number, f"{rtype} relation: Arg1 {quote_id} must be a Quote, not {quote.label}"))
+        elif arg.role not in _QUOTE_RELATIONS[rtype]:
+            self.errors.append((number, f"{rtype} relation: Arg2 {arg_id} cannot be a {arg.label} span"))
+        elif rtype in (slot := self.links.setdefault(quote_id, {})):
+            self.errors.append((number, f"{quote_id} has more than one {rtype}"))
+        else:
+            slot[rtype] = arg_id
+            self.used.add(arg_id)
+
+    def _attach_note(self, number: int, bound: _TextBound, raw_value: str) -> None:
+        target = bound.id
+        key, sep, value = raw_value.partition("=")
+        if not sep or key not in _NOTE_KEYS:
+            if bound.role != "Claim":
+                self.warnings.append((number, f"note on {target} ignored (expected key=value with a known key)"))
+                return
+            key, value = "note", raw_value
+        if bound.role not in _NOTE_KEYS[key]:
+            self.warnings.append((number, f"{key}= note on {bound.label} span {target} ignored"))
+            return
+        value = _unescape_note(value)
+        keyed = self.keyed[target]
+        if key == "note" and key in keyed:
+            keyed[key] += "\n" + value
+        elif key in keyed and keyed[key] != value:
+            self.errors.append((number, f"{target} has two different {key}= notes"))
+        else:
+            keyed[key] = value
+
+    # the annotations, in the codec's shapes
+
+    def _span(self, tid: str | None) -> dict[str, int] | None:
+        if tid is None:
+            return None
+        start, end = self.bounds[tid].spans[0]
+        return {"start": start, "end": end}
+
+    def _prov(self, tid: str) -> dict[str, str]:
+        out = dict(self.provenance[tid])
+        out.update((key, self.keyed[tid][key]) for key in ("annotator", "model") if key in self.keyed[tid])
+        return out
+
+    def _item(self, bound: _TextBound) -> dict[str, Any]:
+        """The interchange dict of one span (of an entity, a Quote or a Claim)."""
+        tid, (start, end) = bound.id, bound.spans[0]
+        notes = self.keyed[tid]
+        if bound.role == "entity":
+            return {"start": start, "end": end, "label": bound.label, "entity": notes.get("entity"), **self._prov(tid)}
+        if bound.role == "Quote":
+            slot = self.links.get(tid, {})
+            return {"content": [{"start": s, "end": e} for s, e in bound.spans],
+                    "speaker": self._span(slot.get("Speaker")), "speaker_resolved": self._span(slot.get("SpeakerResolved")),
+                    "speaker_entity": notes.get("speaker_entity"), "cue": self._span(slot.get("Cue")),
+                    "type": self.quote_types.get(tid, "direct"), **self._prov(tid)}
+        return {"start": start, "end": end, "claimant": notes.get("claimant"), "labels": self.labels[tid],
+                "note": notes.get("note"), **self._prov(tid)}
+
+    def annotations(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+        """(entities, quotes, claims) as the codec writes them; a span the codec refuses is an error
+        on its line (``T2.label must be a non-empty string``)."""
+        out: dict[str, list[dict[str, Any]]] = {"entity": [], "Quote": [], "Claim": []}
+        for bound in self.bounds.values():
+            if bound.role not in out:
+                continue
+            decode, encode = _BRAT_CODEC[bound.role]
+            try:
+                out[bound.role].append(encode(decode(self._item(bound), bound.id, len(self.text))))
+            except InterchangeError as exc:
+                self.errors.append((bound.line, str(exc)))
+        return out["entity"], out["Quote"], out["Claim"]
+
+
+_BRAT_CODEC: dict[str, tuple[Callable[..., Any], Callable[[Any], dict[str, Any]]]] = {
+    "entity": (mention_from_json, mention_to_json),
+    "Quote": (quote_from_json, quote_to_json),
+    "Claim": (claim_from_json, claim_to_json),
+}
+
+
 def _read_brat(ann_path: Path) -> Iterator[ImportResult]:
     txt_path = _sibling(ann_path, ".txt")
     if txt_path is None:
         raise _Problem(f"brat annotations without their text: {ann_path.with_suffix('.txt').name} not found")
     decoded_txt = _read_text(txt_path)
-    text = decoded_txt.text
-    data = _read_bytes(ann_path)
     try:
-        decoded_ann = decode_text(data)
+        decoded_ann = decode_text(_read_bytes(ann_path))
     except ValueError as exc:
         raise _Problem(str(exc), ann_path) from None
-    ann = decoded_ann.text
     where = _where(ann_path)
-    errors: list[tuple[int, str]] = []
-    warnings: list[tuple[int, str]] = []
-
-    bounds: dict[str, _TextBound] = {}
-    attributes: list[tuple[int, str, str, str | None]] = []  # line, name, target, value
-    relations: list[tuple[int, str, dict[str, str]]] = []
-    notes: list[tuple[int, str, str]] = []
-    all_ids: set[str] = set()
-    txt_name = txt_path.name
-
-    for number, raw in enumerate(_LINE_SPLIT_RE.split(ann), start=1):
-        if not raw.strip():
-            continue
-        line_id = raw.split("\t", 1)[0]
-        if line_id in all_ids and not line_id.startswith("#"):
-            errors.append((number, f"id {line_id} is used twice"))
-            continue
-        all_ids.add(line_id)
-        if raw.startswith("T"):
-            match = _T_RE.fullmatch(raw)
-            if not match:
-                errors.append(
-                    (number, "malformed text-bound line (expected 'T1<TAB>Type start end<TAB>text')")
-                )
-                continue
-            tid, label, offsets, field_text = match.groups()
-            spans = [tuple(int(n) for n in pair.split()) for pair in offsets.split(";")]
-            bad = [f"{s}-{e}" for s, e in spans if not 0 <= s < e <= len(text)]
-            if bad:
-                errors.append(
-                    (
-                        number,
-                        f"{tid} offsets {', '.join(bad)} are empty or past the end of {txt_name} (length {len(text)})",
-                    )
-                )
-                continue
-            actual = " ".join(text[s:e] for s, e in spans)
-            if not _same_text(field_text, actual):
-                errors.append(
-                    (
-                        number,
-                        f"{tid} text {field_text[:60]!r} does not match {txt_name} at {offsets}: {actual[:60]!r}",
-                    )
-                )
-                continue
-            label = unquote(label)
-            bound: _TextBound | None  # the attribute and note loops below look bounds up by id
-            bound = _TextBound(tid, label, [(s, e) for s, e in spans], number)
-            if len(spans) > 1 and bound.role != "Quote":
-                errors.append((number, f"{tid}: only Quote spans may be discontinuous, not {label}"))
-                continue
-            bounds[tid] = bound
-        elif raw.startswith(("A", "M")):
-            match = _A_RE.fullmatch(raw)
-            if not match:
-                errors.append((number, "malformed attribute line (expected 'A1<TAB>Name T1 [value]')"))
-                continue
-            _, name, target, value = match.groups()
-            attributes.append((number, unquote(name), target, unquote(value) if value is not None else None))
-        elif raw.startswith("R"):
-            match = _R_RE.fullmatch(raw)
-            if not match:
-                errors.append((number, "malformed relation line (expected 'R1<TAB>Type Arg1:T1 Arg2:T2')"))
-                continue
-            _, rtype, role1, arg1, role2, arg2 = match.groups()
-            relations.append((number, rtype, {role1: arg1, role2: arg2}))
-        elif raw.startswith("#"):
-            match = _NOTE_RE.fullmatch(raw)
-            if not match:
-                errors.append((number, "malformed note line (expected '#1<TAB>AnnotatorNotes T1<TAB>text')"))
-                continue
-            _, note_type, target, value = match.groups()
-            if note_type != "AnnotatorNotes":
-                warnings.append((number, f"note type {note_type} ignored"))
-                continue
-            notes.append((number, target, value))
-        elif raw[0] in "EN*":
-            warnings.append(
-                (
-                    number,
-                    f"{'events' if raw[0] == 'E' else 'normalizations' if raw[0] == 'N' else 'equivalences'} are not supported; line ignored",
-                )
-            )
-        else:
-            errors.append((number, f"unknown annotation line {line_id!r}"))
-
-    # Attach attributes, relations and notes to text-bound annotations.
-    provenance: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
-    quote_types: dict[str, str] = {}
-    labels: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
-    for number, name, target, value in attributes:
-        bound = bounds.get(target)
-        if bound is None:
-            if target in all_ids:
-                warnings.append(
-                    (number, f"attribute {name} on {target} ignored (only text-bound spans carry attributes)")
-                )
-            else:
-                errors.append((number, f"attribute {name} refers to unknown annotation {target}"))
-            continue
-        if name in ("Origin", "Status"):
-            allowed = ORIGINS if name == "Origin" else STATUSES
-            if value not in allowed:
-                errors.append((number, f"{name} must be one of {', '.join(allowed)}, not {value!r}"))
-            elif bound.role in _QUOTE_PARTS:
-                warnings.append((number, f"{name} on a {bound.role} span ignored (it belongs on the Quote)"))
-            else:
-                provenance[target][name.lower()] = value
-        elif name == "QuoteType":
-            if bound.role != "Quote":
-                warnings.append((number, f"QuoteType on {bound.label} span {target} ignored"))
-            elif value not in QUOTE_TYPES:
-                errors.append((number, f"QuoteType must be one of {', '.join(QUOTE_TYPES)}, not {value!r}"))
-            else:
-                quote_types[target] = value
-        elif bound.role == "Claim":
-            if name in labels[target]:
-                errors.append((number, f"{target} has two values for label set {name}"))
-            labels[target][name] = value if value is not None else "true"
-        else:
-            warnings.append((number, f"attribute {name} on {bound.label} span {target} ignored"))
-
-    links: dict[str, dict[str, str]] = {}
-    used: set[str] = set()
-    for number, rtype, args in relations:
-        if rtype not in _QUOTE_RELATIONS:
-            warnings.append((number, f"relation {rtype} ignored"))
-            continue
-        quote_id, arg_id = args.get("Arg1"), args.get("Arg2")
-        if quote_id is None or arg_id is None:
-            errors.append((number, f"{rtype} relation needs Arg1 (the Quote) and Arg2"))
-            continue
-        quote, arg = bounds.get(quote_id), bounds.get(arg_id)
-        if quote is None or arg is None:
-            missing = quote_id if quote is None else arg_id
-            errors.append((number, f"{rtype} relation refers to unknown span {missing}"))
-            continue
-        if quote.role != "Quote":
-            errors.append((number, f"{rtype} relation: Arg1 {quote_id} must be a Quote, not {quote.label}"))
-            continue
-        if arg.role not in _QUOTE_RELATIONS[rtype]:
-            errors.append((number, f"{rtype} relation: Arg2 {arg_id} cannot be a {arg.label} span"))
-            continue
-        slot = links.setdefault(quote_id, {})
-        if rtype in slot:
-            errors.append((number, f"{quote_id} has more than one {rtype}"))
-            continue
-        slot[rtype] = arg_id
-        used.add(arg_id)
-
-    keyed: dict[str, dict[str, str]] = {tid: {} for tid in bounds}
-    for number, target, raw_value in notes:
-        bound = bounds.get(target)
-        if bound is None:
-            if target in all_ids:
-                warnings.append((number, f"note on {target} ignored (only text-bound spans carry notes)"))
-            else:
-                errors.append((number, f"note refers to unknown annotation {target}"))
-            continue
-        key, sep, value = raw_value.partition("=")
-        if not sep or key not in _NOTE_KEYS:
-            if bound.role == "Claim":
-                key, value = "note", raw_value
-            else:
-                warnings.append((number, f"note on {target} ignored (expected key=value with a known key)"))
-                continue
-        if bound.role not in _NOTE_KEYS[key]:
-            warnings.append((number, f"{key}= note on {bound.label} span {target} ignored"))
-            continue
-        value = _unescape_note(value)
-        if key == "note" and key in keyed[target]:
-            keyed[target][key] += "\n" + value
-        elif key in keyed[target] and keyed[target][key] != value:
-            errors.append((number, f"{target} has two different {key}= notes"))
-        else:
-            keyed[target][key] = value
-
-    for tid, bound in bounds.items():
-        if bound.role in _QUOTE_PARTS and tid not in used:
-            warnings.append((bound.line, f"{bound.role} span {tid} is not linked to a Quote; ignored"))
-
-    for number, message in errors:
+    ann = _BratAnn(decoded_txt.text, txt_path.name)
+    ann.read(decoded_ann.text)
+    ann.attach()
+    entities, quotes, claims = ann.annotations()
+    for number, message in ann.errors:
         yield ImportProblem(where, message, number)
-    if errors:
-        why = ""
-        if decoded_txt.replaced:
-            why = (f" ({txt_name} is not valid UTF-8 at byte {decoded_txt.first_byte}, line "
-                   f"{decoded_txt.first_line}; with {decoded_txt.replaced} character"
-                   f"{'s' if decoded_txt.replaced != 1 else ''} replaced, the offsets no longer match)")
-        yield ImportProblem(where, f"brat document {printable(txt_path.stem)} skipped because of the errors above{why}")
+    if ann.errors:
+        yield ImportProblem(where, f"brat document {printable(txt_path.stem)} skipped because of the errors "
+                                   f"above{_replaced_note(decoded_txt, txt_path.name)}")
         return
     yield from _decode_warning(decoded_txt, txt_path)
     yield from _decode_warning(decoded_ann, ann_path)
-    for number, message in warnings:
+    for number, message in ann.warnings:
         yield ImportProblem(where, message, number, severity="warning")
-
-    def span(tid: str | None) -> dict[str, int] | None:
-        if tid is None:
-            return None
-        start, end = bounds[tid].spans[0]
-        return {"start": start, "end": end}
-
-    def extras(tid: str) -> dict[str, str]:
-        out = dict(provenance[tid])
-        for key in ("annotator", "model"):
-            if key in keyed[tid]:
-                out[key] = keyed[tid][key]
-        return out
-
-    document = _text_document(txt_path, text)
+    document = _text_document(txt_path, decoded_txt.text)
     document.ext_id = _brat_export_ids(txt_path.parent).get(txt_path.stem, document.ext_id)
-    for tid, bound in bounds.items():
-        start, end = bound.spans[0]
-        if bound.role == "entity":
-            document.entities.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "label": bound.label,
-                    "entity": keyed[tid].get("entity"),
-                    **extras(tid),
-                }
-            )
-        elif bound.role == "Quote":
-            slot = links.get(tid, {})
-            document.quotes.append(
-                {
-                    "content": [{"start": s, "end": e} for s, e in bound.spans],
-                    "speaker": span(slot.get("Speaker")),
-                    "speaker_entity": keyed[tid].get("speaker_entity"),
-                    "cue": span(slot.get("Cue")),
-                    **({"speaker_resolved": span(slot["SpeakerResolved"])} if "SpeakerResolved" in slot else {}),
-                    "type": quote_types.get(tid, "direct"),
-                    **extras(tid),
-                }
-            )
-        elif bound.role == "Claim":
-            document.claims.append(
-                {
-                    "start": start,
-                    "end": end,
-                    "claimant": keyed[tid].get("claimant"),
-                    "labels": labels[tid],
-                    "note": keyed[tid].get("note"),
-                    **extras(tid),
-                }
-            )
+    document.entities, document.quotes, document.claims = entities, quotes, claims
     yield document
+
+
+def _replaced_note(decoded: Decoded, name: str) -> str:
+    """Why a brat document whose ``.txt`` had bad bytes may not match its offsets; "" otherwise."""
+    if not decoded.replaced:
+        return ""
+    n = decoded.replaced
+    return (f" ({name} is not valid UTF-8 at byte {decoded.first_byte}, line {decoded.first_line}; with {n} "
+            f"character{'s' if n != 1 else ''} replaced, the offsets no longer match)")

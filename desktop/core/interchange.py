@@ -40,7 +40,7 @@ Plain Python: no Qt, no spaCy, no SQL.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
@@ -61,6 +61,8 @@ __all__ = [
     "claim_problems",
     "claim_to_json",
     "claim_to_pairs",
+    "content_from_pairs",
+    "content_to_pairs",
     "mention_from_json",
     "mention_problems",
     "mention_to_json",
@@ -146,6 +148,21 @@ def as_pair(value: Any) -> tuple[int, int]:
         return int(start), int(end)
     except (KeyError, TypeError, ValueError):
         raise InterchangeError(f"not a span: {value!r}") from None
+
+
+def content_from_pairs(value: Any, where: str = "content") -> tuple[Span, ...]:
+    """A quote's content fragments as the project file stores them and the pairs form writes them,
+    ``[[start, end], ...]``; anything else is an :class:`InterchangeError` naming ``where``."""
+    if isinstance(value, list) and all(type(p) is list and len(p) == 2 and type(p[0]) is int and type(p[1]) is int
+                                       for p in value):
+        return tuple(Span(s, e) for s, e in value)
+    raise InterchangeError(f"{where} is not a list of [start, end] pairs")
+
+
+def content_to_pairs(content: Iterable[Span | tuple[int, int]]) -> list[list[int]]:
+    """Content fragments (spans or ``(start, end)`` pairs) as ``[[start, end], ...]``, in the order
+    given: what the project file stores (the edits' sorted pairs) and the pairs form writes."""
+    return [[s, e] for s, e in (as_pair(f) for f in content)]
 
 
 # Provenance ------------------------------------------------------------------------------------------
@@ -319,7 +336,7 @@ def quote_to_json(q: QuoteRecord) -> dict[str, Any]:
 
 def quote_to_pairs(q: QuoteRecord, ident: str) -> dict[str, Any]:
     """The pairs form of a quote (``ident``: its ``q1``, ``q2``...); ``content`` in the record's order."""
-    return {"id": ident, "content": [[s.start, s.end] for s in q.content], "speaker": span_to_pair(q.speaker),
+    return {"id": ident, "content": content_to_pairs(q.content), "speaker": span_to_pair(q.speaker),
             "speaker_resolved": span_to_pair(q.speaker_resolved), "cue": span_to_pair(q.cue), "type": q.type,
             "speaker_entity": q.speaker_entity, **q.prov.to_json(PAIR_PROV_KEYS)}
 

@@ -53,6 +53,7 @@ from typing import Any
 import sqlite_utils
 
 from desktop import __version__
+from desktop.core.interchange import InterchangeError, content_from_pairs
 from desktop.core.model import (
     Claim,
     Document,
@@ -800,13 +801,14 @@ def row_to_quote(row: sqlite3.Row) -> Quote:
     _typed(row, "quotes", {"id": int, "doc_id": int, "speaker_start": _OPT_INT, "speaker_end": _OPT_INT,
                            "speaker_entity_id": _OPT_INT, "cue_start": _OPT_INT, "cue_end": _OPT_INT,
                            "resolved_start": _OPT_INT, "resolved_end": _OPT_INT, "type": str, **_PROV_TYPES})
-    content = _json(row, "quotes", "content", list)
-    if not all(isinstance(p, list) and len(p) == 2 and all(type(x) is int for x in p) for p in content):
-        raise DamagedRowError("quotes", row["id"], "content", "is not a list of [start, end] pairs")
+    try:  # the content pairs as the interchange codec reads them (and the edits write them)
+        content = content_from_pairs(_json(row, "quotes", "content", list))
+    except InterchangeError:
+        raise DamagedRowError("quotes", row["id"], "content", "is not a list of [start, end] pairs") from None
     return Quote(
         id=row["id"],
         doc_id=row["doc_id"],
-        content=tuple(Span(s, e) for s, e in content),
+        content=content,
         speaker=_span(row["speaker_start"], row["speaker_end"]),
         speaker_entity_id=row["speaker_entity_id"],
         cue=_span(row["cue_start"], row["cue_end"]),

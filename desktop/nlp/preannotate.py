@@ -156,38 +156,85 @@ def annotate_texts(nlp: Any, items: Iterable[tuple[str, Any]], *, content: str =
     most twice). An error reading ``items`` itself is raised.
     """
     limit = max(1, min(int(block_chars or BLOCK_CHARS), int(nlp.max_length)))
-    batch_size = max(1, int(batch_size))
-    source = iter(items)
-    order: deque[_Doc] = deque()  # documents read and not yet yielded, in input order
-    fed: deque[tuple[str, _Doc]] = deque()  # texts handed to the parser, not yet back
-    source_error: list[BaseException] = []
-    long_doc: list[_Doc] = []  # a text over the limit, met by the feed: parsed after the batch
+    yield from _Annotator(nlp, items, content, max(1, int(batch_size)), limit, finish).run()
 
-    def whole_texts() -> Iterator[tuple[str, _Doc]]:
+
+class _Annotator:
+    """One :func:`annotate_texts` run: the documents read and not yet yielded (in input order),
+    the texts handed to the parser and not yet back, and a text over the limit met by the feed."""
+
+    def __init__(self, nlp: Any, items: Iterable[tuple[str, Any]], content: str, batch_size: int, limit: int,
+                 finish: Finish | None):
+        self.nlp, self.content, self.batch_size, self.limit, self.finish = nlp, content, batch_size, limit, finish
+        self.source = iter(items)
+        self.order: deque[_Doc] = deque()  # documents read and not yet yielded, in input order
+        self.fed: deque[tuple[str, _Doc]] = deque()  # texts handed to the parser, not yet back
+        self.source_error: list[BaseException] = []
+        self.long_doc: list[_Doc] = []  # a text over the limit, met by the feed: parsed after the batch
+
+    def run(self) -> Iterator[Annotated]:
+        while True:
+            yield from self._whole()
+            if not self.long_doc:
+                break
+            yield from self._in_blocks(self.long_doc.pop())
+        yield from self._ready()
+
+    def _whole_texts(self) -> Iterator[tuple[str, _Doc]]:
         """Texts within the limit, until the end or a longer text."""
         while True:
             try:
-                text, key = next(source)
+                text, key = next(self.source)
             except StopIteration:
                 return
             except BaseException as exc:
-                source_error.append(exc)
+                self.source_error.append(exc)
                 raise
             doc = _Doc(key, text, blocks=1)
-            order.append(doc)
+            self.order.append(doc)
             if not isinstance(text, str):
                 doc.error = f"TypeError: text must be a string, not {type(text).__name__}"
-            elif len(text) > limit:
-                long_doc.append(doc)
+            elif len(text) > self.limit:
+                self.long_doc.append(doc)
                 return
             else:
-                fed.append((text, doc))
+                self.fed.append((text, doc))
                 yield text, doc
 
-    def add(doc: _Doc, parsed: Any, start: int) -> None:
+    def _whole(self) -> Iterator[Annotated]:
+        """Parse the texts within the limit ``batch_size`` at a time; when a batch fails, parse the
+        texts it held one at a time."""
+        feed = self._whole_texts()
+        while True:
+            try:
+                for parsed, doc in self.nlp.pipe(feed, as_tuples=True, batch_size=self.batch_size):
+                    self.fed.popleft()
+                    self._add(doc, parsed, 0)
+                    yield from self._ready()
+                return
+            except Exception:
+                if self.source_error or not self.fed:
+                    raise  # not one document's fault
+                retry = list(self.fed)  # the batch in flight: one text at a time
+                self.fed.clear()
+                for text, doc in retry:
+                    self._parse_one(doc, text)
+                yield from self._ready()
+
+    def _in_blocks(self, doc: _Doc) -> Iterator[Annotated]:
+        """A text over the limit, parsed one block at a time."""
+        spans = split_blocks(doc.text, self.limit)
+        doc.blocks = len(spans)
+        for start, end in spans:
+            self._parse_one(doc, doc.text[start:end], start)
+            if doc.error is not None:
+                break
+        yield from self._ready()
+
+    def _add(self, doc: _Doc, parsed: Any, start: int) -> None:
         if doc.error is None:
             try:
-                entities, quotes = annotate_doc(parsed, content)
+                entities, quotes = annotate_doc(parsed, self.content)
                 if start:
                     _shift_suggestions(entities, quotes, start)
                 doc.entities += entities
@@ -196,56 +243,28 @@ def annotate_texts(nlp: Any, items: Iterable[tuple[str, Any]], *, content: str =
                 doc.error = failure_reason(exc)
         doc.done += 1
 
-    def parse_one(doc: _Doc, text: str, start: int = 0) -> None:
+    def _parse_one(self, doc: _Doc, text: str, start: int = 0) -> None:
         if doc.error is None:
             try:
-                parsed = nlp(text)
+                parsed = self.nlp(text)
             except Exception as exc:
                 doc.error = failure_reason(exc)
             else:
-                add(doc, parsed, start)
+                self._add(doc, parsed, start)
 
-    def ready() -> Iterator[Annotated]:
+    def _ready(self) -> Iterator[Annotated]:
+        order = self.order
         while order and (order[0].error is not None or order[0].done == order[0].blocks):
             doc = order.popleft()
-            if doc.error is None and finish is not None:
+            if doc.error is None and self.finish is not None:
                 try:
-                    doc.entities, doc.quotes = finish(doc.text, doc.entities, doc.quotes)
+                    doc.entities, doc.quotes = self.finish(doc.text, doc.entities, doc.quotes)
                 except Exception as exc:
                     doc.error = failure_reason(exc)
             if doc.error is not None:
                 yield Annotated(doc.key, error=doc.error)
             else:
                 yield Annotated(doc.key, doc.entities, doc.quotes)
-
-    while True:
-        feed = whole_texts()
-        while True:
-            try:
-                for parsed, doc in nlp.pipe(feed, as_tuples=True, batch_size=batch_size):
-                    fed.popleft()
-                    add(doc, parsed, 0)
-                    yield from ready()
-                break
-            except Exception:
-                if source_error or not fed:
-                    raise  # not one document's fault
-                retry = list(fed)  # the batch in flight: one text at a time
-                fed.clear()
-                for text, doc in retry:
-                    parse_one(doc, text)
-                yield from ready()
-        if not long_doc:
-            break
-        doc = long_doc.pop()
-        spans = split_blocks(doc.text, limit)
-        doc.blocks = len(spans)
-        for start, end in spans:
-            parse_one(doc, doc.text[start:end], start)
-            if doc.error is not None:
-                break
-        yield from ready()
-    yield from ready()
 
 
 # Worker processes: each parses *and* applies the rules, and sends back only the small suggestion

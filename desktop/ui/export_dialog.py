@@ -61,6 +61,9 @@ class ExportDialog(QDialog):
         split_row.addWidget(self.split_ratio)
         split_row.addWidget(QLabel("seed"))
         split_row.addWidget(self.seed)
+        self.csv_formulas = QCheckBox("Write cells starting with = + - @ as they are (a spreadsheet may run them)")
+        self.csv_formulas.setToolTip("Off (safe): such cells get a ' in front, so Excel and LibreOffice show them "
+                                     "as text instead of running them as formulas")
         form = QFormLayout()
         form.addRow("Format", self.format)
         form.addRow("", self.description)
@@ -68,6 +71,7 @@ class ExportDialog(QDialog):
         form.addRow("Annotations", self.status)
         form.addRow("Articles", self.documents)
         form.addRow("", split_row)
+        form.addRow("", self.csv_formulas)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
         self.buttons.accepted.connect(self.start)
@@ -91,6 +95,7 @@ class ExportDialog(QDialog):
         self.description.setText(spec.description)
         for widget in (self.split, self.split_ratio, self.seed):
             widget.setEnabled(spec.splits)  # claimreview is a publication: no train/dev/test
+        self.csv_formulas.setVisible(spec.name == "csv")
         self.out.setText(self._suggested_path())
 
     def _browse(self) -> None:
@@ -109,6 +114,7 @@ class ExportDialog(QDialog):
             "documents": self.documents.currentData(),
             "split": self.split_ratio.text().strip() if self._splits() else None,
             "seed": self.seed.value(),
+            "csv_formulas": self.csv_formulas.isChecked() and self.format.currentData() == "csv",
         }
 
     def start(self) -> None:
@@ -123,7 +129,7 @@ class ExportDialog(QDialog):
             with Store.open(project, readonly=True) as store:
                 return export(store, options["fmt"], options["out"], status=options["status"],
                               documents=options["documents"], split=options["split"], seed=options["seed"],
-                              job=job, overwrite=True)
+                              job=job, overwrite=True, csv_formulas=options["csv_formulas"])
 
         if self.jobs.start(f"Exporting {FORMATS[options['fmt']].title}", job_fn):
             self.accept()

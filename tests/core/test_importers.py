@@ -24,9 +24,12 @@ from desktop.core.importers import (
     read_file,
     read_paths,
 )
+from desktop.core.interchange import PROV_KEYS
 from desktop.core.model import ImportedDocument, ImportProblem
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+#: the provenance keys of the codec's shapes (desktop.core.interchange), none of them given
+NO_PROV = dict.fromkeys(PROV_KEYS)
 
 LONG_PARAGRAPH = (
     "U.S. Secretary of State Antony Blinken and Russian Foreign Minister Sergey Lavrov met on Friday "
@@ -199,7 +202,7 @@ def test_txt_with_sibling_ann_is_a_brat_document_imported_once(tmp_path):
     results = list(read_paths([tmp_path, tmp_path / "doc.txt", tmp_path / "doc.ann"]))
     found = docs(results)
     assert [d.ext_id for d in found] == ["doc", "plain"]
-    assert found[0].entities == [{"start": 0, "end": 7, "label": "PERSON", "entity": None}]
+    assert found[0].entities == [{"start": 0, "end": 7, "label": "PERSON", "entity": None, **NO_PROV}]
     assert count_inputs([tmp_path, tmp_path / "doc.txt"]) == 2
     # naming the .txt alone still reads it as brat
     assert only_doc(tmp_path / "doc.txt").entities[0]["label"] == "PERSON"
@@ -221,6 +224,108 @@ def test_parse_date_is_strict():
         "21\u00b2 Jan 2022",
     ):
         assert parse_date(not_a_date) is None, not_a_date
+
+
+@pytest.mark.parametrize(
+    ("line", "iso"),
+    [
+        ("Friday 21 January 2022 09.31 GMT", "2022-01-21"),  # the Guardian's dots in the time
+        ("Last modified on Fri 21 Jan 2022 09.31 GMT", "2022-01-21"),
+        ("First published on Thu 20 Jan 2022 23.30 GMT", "2022-01-20"),  # not moved to another zone
+        ("21 января 2022", "2022-01-21"),
+        ("Пятница, 21 января 2022", "2022-01-21"),
+        ("21 січня 2022", "2022-01-21"),
+        ("21 janvier 2022", "2022-01-21"),
+        ("21. Januar 2022", "2022-01-21"),
+        ("21 de enero de 2022", "2022-01-21"),
+        ("2022年1月21日", "2022-01-21"),
+        # what the fast rules read they still read (dateparser is not asked)
+        ("Updated 9:31 AM EST, Fri January 21, 2022", "2022-01-21"),
+        ("Jan. 21, 2022 9:31 AM ET", "2022-01-21"),
+    ],
+)
+def test_parse_date_reads_other_styles_and_languages(line, iso):
+    assert parse_date(line) == iso
+
+
+@pytest.mark.parametrize(
+    "not_a_date",
+    [
+        "01/02/2022 GMT",  # day-first or month-first: still not guessed
+        "2 days ago",  # relative dates need today's date
+        "Updated 2 days ago 2022",
+        "Friday",
+        "21 января",  # no year
+        "января 2022",  # no day
+        "Biden signs 2022 budget: 3 things to know",
+        "Top 10 films of 2022",
+        "Lavrov 21 January 2022",
+        "Blinken met Lavrov in Geneva on Friday 21 January 2022 09.31 GMT",  # a sentence
+        "31 февраля 2022",  # no such day
+    ],
+)
+def test_parse_date_stays_strict_with_dateparser(not_a_date):
+    assert parse_date(not_a_date) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "outlet"),
+    [
+        ("https://edition.cnn.com/2022/01/21/politics/blinken-lavrov-geneva/index.html", "cnn.com"),
+        ("https://amp.cnn.com/cnn/2022/01/21/politics/x", "cnn.com"),
+        ("https://www.bbc.co.uk/news/world-europe-60083445", "bbc.co.uk"),
+        ("https://m.bbc.co.uk/news/world-europe-60083445", "bbc.co.uk"),
+        ("https://www.theguardian.com/world/2022/jan/21/blinken-lavrov-geneva", "theguardian.com"),
+        ("https://amp.theguardian.com/world/2022/jan/21/blinken-lavrov-geneva", "theguardian.com"),
+        ("https://mobile.reuters.com/article/x", "reuters.com"),
+        ("https://uk.news.yahoo.com/blinken-lavrov-100000000.html", "yahoo.com"),
+        ("https://www.abc.net.au/news/2022-01-22/x/100000000", "abc.net.au"),
+        ("www.reuters.com/world/x", "reuters.com"),  # no scheme
+        ("https://apnews.com/article/x", "apnews.com"),
+        # a blog host's sites are outlets of their own
+        ("https://someone.blogspot.com/2022/01/x.html", "someone.blogspot.com"),
+        ("https://someone.substack.com/p/x", "someone.substack.com"),
+        ("http://localhost:8000/x", "localhost"),
+    ],
+)
+def test_txt_url_line_gives_the_outlet_as_source(tmp_path, url, outlet):
+    doc = only_doc(write(tmp_path, "a.txt", f"Talks in Geneva\n{url}\n\nBlinken met Lavrov.\n"))
+    assert (doc.url, doc.source, doc.title) == (url, outlet, "Talks in Geneva")
+
+
+def test_txt_header_with_a_guardian_date_and_a_russian_one(tmp_path):
+    guardian = only_doc(write(tmp_path, "g.txt", "Blinken and Lavrov meet in Geneva\n"
+                              "https://amp.theguardian.com/world/2022/jan/21/x\nFri 21 Jan 2022 09.31 GMT\n\nText.\n"))
+    assert (guardian.title, guardian.published, guardian.source) == (
+        "Blinken and Lavrov meet in Geneva", "2022-01-21", "theguardian.com")
+    tass = only_doc(write(tmp_path, "t.txt", "Лавров и Блинкен встретились в Женеве\n21 января 2022\n\nТекст.\n"))
+    assert (tass.title, tass.published) == ("Лавров и Блинкен встретились в Женеве", "2022-01-21")
+
+
+def test_jsonl_published_in_another_language_is_normalised(tmp_path):
+    line = json.dumps({"id": "t1", "text": "Текст.", "meta": {"published": "21 января 2022"}}, ensure_ascii=False)
+    assert only_doc(write(tmp_path, "a.jsonl", line + "\n")).published == "2022-01-21"
+
+
+def test_dateparser_is_imported_only_when_the_fast_rules_fail(tmp_path):
+    """dateparser costs about half a second to import: a folder whose dates the fast rules read
+    (the seeds, ISO and English dates, titles with numbers) never loads it; one Guardian date does."""
+    import subprocess
+
+    write(tmp_path, "plain/a.txt", "Biden signs 2022 budget: 3 things to know\n2022-01-21\n\nText.\n")
+    write(tmp_path, "plain/b.txt", "Talks in Geneva\nPublished: Fri, 21 Jan 2022 10:32 GMT\n\nText.\n")
+    write(tmp_path, "guardian/c.txt", "Talks in Geneva\nFri 21 Jan 2022 09.31 GMT\n\nText.\n")
+    probe = ("import sys; from desktop.core.importers import read_paths; "
+             "docs = [r for r in read_paths(sys.argv[1:]) if hasattr(r, 'published')]; "
+             "print(len(docs), sorted({d.published for d in docs if d.published}), 'dateparser' in sys.modules)")
+
+    def run(*paths):
+        return subprocess.run([sys.executable, "-c", probe, *map(str, paths)], capture_output=True, text=True,
+                              check=True, env={**os.environ, "PYTHONPATH": str(Path(importers.__file__).parents[2])}
+                              ).stdout.split("\n")[0]
+
+    assert run(SEEDS, tmp_path / "plain") == "7 ['2022-01-21'] False"
+    assert run(tmp_path / "guardian") == "1 ['2022-01-21'] True"
 
 
 # Encodings -----------------------------------------------------------------------------------------
@@ -709,16 +814,11 @@ def test_brat_conventions_round_trip(tmp_path):
     assert doc.ext_id == "geneva" and doc.text == BRAT_TEXT
     assert doc.title == "Blinken Lavrov meet in Geneva"
     b1, g = offsets("Blinken", 1), offsets("Geneva")
+    # the codec's shapes (desktop.core.interchange): every key, provenance not given is None
     assert doc.entities == [
-        {
-            "start": b1[0],
-            "end": b1[1],
-            "label": "PERSON",
-            "entity": "Antony Blinken",
-            "origin": "model",
-            "status": "suggested",
-        },
-        {"start": g[0], "end": g[1], "label": "GPE", "entity": None},
+        {"start": b1[0], "end": b1[1], "label": "PERSON", "entity": "Antony Blinken",
+         **NO_PROV, "origin": "model", "status": "suggested"},
+        {"start": g[0], "end": g[1], "label": "GPE", "entity": None, **NO_PROV},
     ]
     q1 = offsets("We don\u2019t expect to resolve our differences,")
     q2 = offsets("but diplomacy remains open.")
@@ -728,17 +828,21 @@ def test_brat_conventions_round_trip(tmp_path):
         {
             "content": [{"start": q1[0], "end": q1[1]}, {"start": q2[0], "end": q2[1]}],
             "speaker": {"start": b1[0], "end": b1[1]},
+            "speaker_resolved": None,
             "speaker_entity": "Antony Blinken",
             "cue": {"start": said[0], "end": said[1]},
             "type": "mixed",
+            **NO_PROV,
             "origin": "editor",
         },
         {
             "content": [{"start": claim[0], "end": claim[1]}],
             "speaker": {"start": l1[0], "end": l1[1]},
+            "speaker_resolved": None,
             "speaker_entity": None,
             "cue": None,
             "type": "indirect",
+            **NO_PROV,
         },
     ]
     assert doc.claims == [
@@ -748,6 +852,7 @@ def test_brat_conventions_round_trip(tmp_path):
             "claimant": "Sergey Lavrov",
             "labels": {"checkworthiness": "check-worthy", "verdict": "mostly false"},
             "note": "Checked against\nthe TASS transcript \\ twice.",
+            **NO_PROV,
         }
     ]
     # CRLF counts as two characters in brat offsets
@@ -794,6 +899,24 @@ def test_brat_errors_name_file_and_line_and_skip_the_document(tmp_path, ann_line
     assert "skipped" in errors[-1].message
 
 
+@pytest.mark.parametrize(
+    ("ann_line", "message"),
+    [
+        # percent-decoded, the type is a space or a tab: the codec refuses an empty label
+        ("T2\t%20 8 14\tLavrov", "T2.label must be a non-empty string"),
+        ("T2\t%09 8 14\tLavrov", "T2.label must be a non-empty string"),
+    ],
+)
+def test_brat_span_the_codec_refuses_is_one_line_naming_file_and_line(tmp_path, ann_line, message):
+    ann_path = write_brat(tmp_path, "T1\tPERSON 0 7\tBlinken\n" + ann_line + "\n")
+    results = list(read_paths([tmp_path]))
+    assert not docs(results), "nothing half-imported"
+    first, skipped = problems(results)
+    assert (first.path, first.line, first.message) == (str(ann_path), 2, message)
+    assert str(first) == f"{ann_path}:2: {message}" and "\n" not in str(first)
+    assert "skipped" in skipped.message
+
+
 def test_brat_quote_errors(tmp_path):
     q = offsets("but diplomacy remains open.")
     ann = "\n".join(
@@ -827,7 +950,7 @@ def test_brat_warnings_import_the_rest(tmp_path):
     )
     results = list(read_file(write_brat(tmp_path, ann)))
     [doc] = docs(results)
-    assert doc.entities == [{"start": 0, "end": 7, "label": "PERSON", "entity": None}]
+    assert doc.entities == [{"start": 0, "end": 7, "label": "PERSON", "entity": None, **NO_PROV}]
     assert sorted(w.line for w in problems(results, severity="warning")) == [2, 3, 4, 5, 6]
     assert not problems(results)
 

@@ -22,6 +22,8 @@ from desktop.core.interchange import (
     claim_from_json,
     claim_to_json,
     claim_to_pairs,
+    content_from_pairs,
+    content_to_pairs,
     mention_from_json,
     mention_to_json,
     mention_to_pairs,
@@ -33,7 +35,7 @@ from desktop.core.interchange import (
 )
 from desktop.core.jobs import import_into
 from desktop.core.model import QUOTE_TYPES, Span
-from desktop.core.store import Store
+from desktop.core.store import DamagedRowError, Store
 
 TEXT = "Lavrov said the talks were “constructive and useful,” he added, “and honest.”"
 
@@ -161,6 +163,27 @@ def test_model_suggestions_go_through_the_codec(tmp_path):
     assert stored.content == (Span(12, 21), Span(30, 40)) and stored.type == "mixed"
 
 
+def test_the_store_keeps_and_reads_quote_content_as_the_codecs_pairs(tmp_path):
+    """The edits write a quote's content with ``content_to_pairs`` (sorted), the store reads it back
+    with ``content_from_pairs``; a stored value that is not a list of int pairs is a damaged row."""
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        edits.apply(store, edits.AddDocument("d1", TEXT))
+        doc = store.documents()[0]
+        edits.apply(store, edits.AddQuote(doc.id, ((30, 40), (12, 21))))
+        (quote,) = store.quotes(doc.id)
+        raw = store.conn.execute("SELECT content FROM quotes WHERE id = ?", (quote.id,)).fetchone()[0]
+        assert json.loads(raw) == content_to_pairs(quote.content) == [[12, 21], [30, 40]]
+        assert content_from_pairs(json.loads(raw)) == quote.content == (Span(12, 21), Span(30, 40))
+        for damaged in ("[[12, 21, 30]]", "[[true, 21]]", '[{"start": 12, "end": 21}]', '[["12", 21]]'):
+            with pytest.raises(InterchangeError, match=r"^content is not a list of \[start, end\] pairs$"):
+                content_from_pairs(json.loads(damaged))
+            with store.transaction():
+                store.conn.execute("UPDATE quotes SET content = ? WHERE id = ?", (damaged, quote.id))
+            with pytest.raises(DamagedRowError, match=rf"quotes row {quote.id}: content is not a list of "
+                                                      r"\[start, end\] pairs"):
+                store.quotes(doc.id)
+
+
 def test_the_clusters_pre_annotation_links_are_entity_records(tmp_path):
     """``link_entities`` sends ``LinkEntities`` the codec's entity dicts: each decodes as an
     :class:`EntityRecord` and encodes back to the same keys in the same order; a decided entity's
@@ -191,6 +214,35 @@ def test_the_clusters_pre_annotation_links_are_entity_records(tmp_path):
         EntityRecord("Moscow", "GPE", (), (ids["Moscow"],)),
         EntityRecord("Sergey Lavrov", "PERSON", ("Lavrov",), (ids["Sergey Lavrov"], ids["Lavrov"])),
     ]
+
+
+@pytest.mark.parametrize(("cluster", "message"), [
+    ({"name": "", "type": "PERSON", "aliases": [], "mention_ids": ["m"]}, "clusters[1].name must be a non-empty string"),
+    ({"name": "Lavrov", "type": "PERSON", "aliases": [], "mention_ids": ["1"]},
+     "clusters[1].mention_ids must be a list of integers"),
+    ({"name": "Lavrov", "type": "PERSON", "aliases": "Sergey Lavrov", "mention_ids": [1]},
+     "clusters[1].aliases must be a list of strings"),
+    ({"name": "Lavrov", "type": "PERSON", "mention_ids": [1], "entity_id": "2"},
+     "clusters[1].entity_id must be an integer or absent"),
+    (["Lavrov", "PERSON"], "clusters[1] must be an object"),
+])
+def test_link_entities_refuses_a_malformed_cluster_naming_it(tmp_path, cluster, message):
+    """``LinkEntities`` decodes its clusters with the codec (``EntityRecord.from_json``) before it
+    reads one: a malformed cluster is one line naming it, and nothing changes."""
+    with Store.create(tmp_path / "p.claimdesk") as store:
+        edits.apply(store, edits.AddDocument("d1", TEXT))
+        doc = store.documents()[0]
+        edits.apply(store, edits.ReplaceSuggestions(doc.id, "m 1", entities=({"start": 0, "end": 6, "label": "PERSON"},)))
+        (mention,) = store.mentions(doc.id)
+        good = {"name": "Sergey Lavrov", "type": "PERSON", "aliases": ["Lavrov"], "mention_ids": [mention.id]}
+        bad = json.loads(json.dumps(cluster).replace('"m"', str(mention.id)))
+        history = len(store.history(1000))
+        with pytest.raises(edits.EditError) as info:
+            edits.apply(store, edits.LinkEntities((good, bad)))
+        assert str(info.value) == f"link entities: {message}"
+        assert not isinstance(info.value, edits.NothingToChange)
+        assert store.entities() == [] and store.mentions(doc.id) == [mention]
+        assert len(store.history(1000)) == history
 
 
 def _as_pairs(data):
