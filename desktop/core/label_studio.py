@@ -17,7 +17,9 @@ each claim label set are per-region ``choices`` (``from_name`` ``quote_type`` or
 name); canonical entity, speaker entity, claimant and note are per-region ``textarea`` results.
 Region ids are ``e1``, ``q1``, ``q1s``, ``q1c``, ``q1r``, ``q1f2``, ``c1`` (per task).  Offsets are code
 points, as Label Studio stores them since 1.4 (HumanSignal/label-studio#1008); ``value.text`` is
-the exact text at the offsets.  To import: create a project, paste the ``.xml`` config in
+the exact text at the offsets.  A label set whose name is not a valid control name (``check
+worthiness``) is the control ``check_worthiness``, and ``data.label_sets`` maps it back.  To
+import: create a project, paste the ``.xml`` config in
 Settings > Labeling Interface > Code, then import the ``.json`` file.
 
 Import (a ``.json`` file: the list Label Studio writes on Export > JSON, or the task list this
@@ -200,6 +202,9 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
             out.append(per_region(rid, "note", c.span, "textarea", [c.note]))
     doc = item.doc
     task: dict[str, Any] = {"data": {"text": text, "doc_id": doc.ext_id, **doc_meta(doc)}}
+    renamed = {_ls_safe_name(s): s for c in item.claims for s in c.labels if _ls_safe_name(s) != s}
+    if renamed:  # a control name cannot hold every character of a label set's name: say which it was
+        task["data"]["label_sets"] = dict(sorted(renamed.items()))
     if accepted or doc.status == "done":
         task["annotations"] = [{"result": accepted, "ground_truth": False}]
     if suggested:
@@ -348,12 +353,12 @@ class _Results:
             out.append(quote_to_json(record) | self.prov)
         return out
 
-    def claims(self) -> list[dict[str, Any]]:
+    def claims(self, label_sets: Mapping[str, str]) -> list[dict[str, Any]]:
         out = []
         for region in self.regions.values():
             if region.label != "Claim":
                 continue
-            labels = {name: values[0] for name, values in region.extras.items()
+            labels = {label_sets.get(name, name): values[0] for name, values in region.extras.items()
                       if name not in ("claimant", "note") and values}
             record = ClaimRecord(region.start, region.end, region.extra("claimant"), labels, region.extra("note"))
             out.append(claim_to_json(record) | self.prov)
@@ -395,11 +400,14 @@ def label_studio_record(task: Any, number: int) -> dict[str, Any]:
         doc_id = f"ls-{task['id']}" if isinstance(task.get("id"), (int, str)) else f"ls-task-{number}"
     record: dict[str, Any] = {"id": doc_id, "text": text, "meta": meta_of(data), "entities": [], "quotes": [],
                               "claims": []}
+    label_sets = data.get("label_sets")
+    if not (isinstance(label_sets, Mapping) and all(isinstance(v, str) for v in label_sets.values())):
+        label_sets = {}
     for where, results, prov in _blocks(task):
         block = _Results(results, where, text, prov)
         record["entities"] += block.entities()
         record["quotes"] += block.quotes()
-        record["claims"] += block.claims()
+        record["claims"] += block.claims(label_sets)
     return record
 
 

@@ -163,6 +163,17 @@ def test_label_studio_export_json_round_trip_keeps_every_span_label_and_relation
     assert layers(reimport(tmp_path, tmp_path / "ls.json")) == layers(project)
 
 
+def test_a_label_set_name_that_is_no_control_name_comes_back(store, tmp_path):
+    text = "Lavrov said the talks were useful."
+    edits.apply(store, edits.AddDocument(ext_id="d", text=text, claims=(
+        {**at(text, "the talks were useful"), "labels": {"check worthiness": "check-worthy"}, "origin": "editor"},)))
+    export_project(store, "label-studio", tmp_path / "ls.json", status="all", documents="all")
+    (task,) = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    assert {r["from_name"] for r in task["annotations"][0]["result"]} >= {"check_worthiness"}
+    again = reimport(tmp_path, tmp_path / "ls.json")
+    assert [c.labels for c in again.claims()] == [{"check worthiness": "check-worthy"}]
+
+
 def test_label_studio_results_fit_the_labeling_config(project, tmp_path):
     export_project(project, "label-studio", tmp_path / "ls.json", status="all", documents="all")
     config = ET.fromstring((tmp_path / "ls.xml").read_text(encoding="utf-8"))
