@@ -1,5 +1,5 @@
 """Documents by the names a user gives them, and the document-level use cases of ``claimdesk
-status`` and ``claimdesk delete``."""
+status``, ``claimdesk review`` and ``claimdesk delete``."""
 
 from __future__ import annotations
 
@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from desktop.core import edits
-from desktop.core.model import Document
+from desktop.core.model import REVIEW_LAYERS, Document
 from desktop.core.store import ProjectError, Store
 
-__all__ = ["DeletedDocument", "UnknownDocumentError", "delete_documents", "find_document", "set_status"]
+__all__ = ["DeletedDocument", "UnknownDocumentError", "delete_documents", "find_document", "mark_reviewed",
+           "set_status"]
 
 
 class UnknownDocumentError(ProjectError):
@@ -32,6 +33,24 @@ def set_status(store: Store, ref: str, status: str) -> Document:
         raise UnknownDocumentError(f"{store.path}: no document {ref!r}")
     edits.apply(store, edits.SetDocumentStatus(doc.id, status))
     return doc
+
+
+def mark_reviewed(store: Store, ref: str, layers: Iterable[str] = REVIEW_LAYERS, reviewed: bool = True) -> Document:
+    """Mark ``layers`` of the document ``ref`` names reviewed (or not), as one undo step; returns
+    the document as it is afterwards.  A layer already so is left alone; nothing to change is fine."""
+    doc = find_document(store, ref)
+    if doc is None:
+        raise UnknownDocumentError(f"{store.path}: no document {ref!r}")
+    layers = list(dict.fromkeys(layers))
+    unknown = [layer for layer in layers if layer not in REVIEW_LAYERS]
+    if unknown:
+        raise edits.EditError(f"layer must be one of {', '.join(REVIEW_LAYERS)}, not {unknown[0]!r}")
+    todo = [edits.SetLayerReviewed(doc.id, layer, reviewed) for layer in layers
+            if (layer in doc.marked_reviewed) != reviewed]
+    if todo:
+        edits.apply_many(store, todo, f"mark {', '.join(e.layer for e in todo)} "
+                                      f"{'reviewed' if reviewed else 'not reviewed'}")
+    return store.document(doc.id)
 
 
 @dataclass

@@ -6,12 +6,43 @@ import importlib
 import os
 from collections.abc import Callable, Sequence
 
-from desktop.core.exporters import ExportSummary
-from desktop.core.formats import export_format
+from desktop.core.exporters import ExportSource, ExportSummary
+from desktop.core.formats import ExportError, export_format
 from desktop.core.jobs import Job
 from desktop.core.store import Store
+from desktop.nlp.conll_export import SCHEMES as TAG_SCHEMES  # no spaCy at import
 
-__all__ = ["export", "exporter"]
+__all__ = ["TAGGED_FORMATS", "TAG_SCHEMES", "TRAINING_FORMATS", "default_documents", "export", "exporter",
+           "left_out"]
+
+#: The formats that take a tag scheme (``scheme="iob"`` or ``"biluo"``).
+TAGGED_FORMATS = ("conll", "conllu")
+
+
+#: Formats a model trains on, where a document nobody reviewed is no use and, in a format that
+#: cannot say "not annotated", harm: the faces export only reviewed documents by default.
+TRAINING_FORMATS = ("spacy", "conll", "conllu")
+
+
+def default_documents(fmt: str) -> str:
+    """The document selection the CLI and the Export dialog start from for ``fmt``: ``reviewed``
+    for the training formats, ``all`` for the others (they carry every layer as it is, with the
+    document status, and are how a project is copied or sent out for annotation)."""
+    export_format(fmt)
+    return "reviewed" if fmt in TRAINING_FORMATS else "all"
+
+
+def left_out(store: Store, fmt: str, documents: str) -> tuple[int, int]:
+    """What an export of ``fmt`` with the selection ``documents`` will write, before it runs:
+    ``(documents written, documents left out as not reviewed)`` (the Export dialog says it)."""
+    selected = ExportSource(store, documents=documents).doc_ids()
+    if fmt in TAGGED_FORMATS:  # they write only documents whose entities are reviewed
+        reviewed = {r[0] for r in store.conn.execute(
+            "SELECT id FROM documents WHERE status = 'done' OR ',' || reviewed_layers || ',' LIKE '%,entities,%'")}
+        kept = sum(1 for doc_id, _ in selected if doc_id in reviewed)
+    else:
+        kept = len(selected)
+    return kept, store.document_count() - kept
 
 
 def exporter(fmt: str) -> Callable[..., ExportSummary]:
@@ -24,11 +55,18 @@ def exporter(fmt: str) -> Callable[..., ExportSummary]:
 
 def export(store: Store, fmt: str, out: str | os.PathLike, *, status: str = "accepted", documents: str = "all",
            split: str | Sequence[float] | None = None, seed: int = 0, model: str | None = None,
-           job: Job | None = None, overwrite: bool = False, csv_formulas: bool = False) -> ExportSummary:
+           job: Job | None = None, overwrite: bool = False, scheme: str | None = None,
+           csv_formulas: bool = False) -> ExportSummary:
     """Write ``store`` to ``out`` in any format of :data:`desktop.core.formats.FORMATS`: core
     formats through :func:`desktop.core.exporters.export_project`, ``spacy`` through
-    :func:`desktop.nlp.spacy_export.export_spacy`.  ``csv_formulas`` (csv only): write cells a
+    :func:`desktop.nlp.spacy_export.export_spacy`, ``conll``/``conllu`` through
+    :mod:`desktop.nlp.conll_export`.  ``scheme`` (``iob``, ``biluo``) is the tag scheme of the
+    CoNLL formats; it is refused for the others.  ``csv_formulas`` (csv only): write cells a
     spreadsheet would run as formulas as they are (by default they get a ``'`` in front)."""
-    extra = {"csv_formulas": True} if csv_formulas and fmt == "csv" else {}
+    extra: dict[str, object] = {"csv_formulas": True} if csv_formulas and fmt == "csv" else {}
+    if scheme is not None:
+        if fmt not in TAGGED_FORMATS:
+            raise ExportError(f"tag schemes apply to {' and '.join(TAGGED_FORMATS)}, not {fmt}")
+        extra["scheme"] = scheme
     return exporter(fmt)(store, out=out, fmt=fmt, status=status, documents=documents, split=split, seed=seed,
                          model=model, job=job, overwrite=overwrite, **extra)

@@ -209,6 +209,21 @@ def accept_all(store: Store, doc_id: int | None) -> Gesture:
     return Gesture(tuple(batch), "accept all suggestions in article")
 
 
+def toggle_layer_reviewed(store: Store, doc_id: int | None, layer: str) -> Gesture:
+    """Mark the article's ``layer`` (entities, quotes, claims) reviewed, or, when it is marked,
+    not; says what that means for the exports.  An article marked done has every layer reviewed
+    already: nothing to mark."""
+    if doc_id is None:
+        return Gesture()
+    doc = store.document(doc_id)
+    if doc.status == "done":
+        return _say(f"The article is done: its {layer} are reviewed")
+    marked = layer in doc.marked_reviewed
+    message = (f"{layer.capitalize()} not reviewed: exports treat their unannotated text as missing" if marked else
+               f"{layer.capitalize()} reviewed: exports treat their unannotated text as negative examples")
+    return Gesture((edits.SetLayerReviewed(doc_id, layer, not marked),), message=message)
+
+
 def step_suggestion(spans: Sequence[Any], current: Key | None, step: int) -> Key | None:
     """The next (``step`` 1) or previous (-1) suggestion after ``current``, wrapping around; from
     spans with ``key``, ``start``, ``end`` and ``suggested`` (the view's spans).  None: none left."""

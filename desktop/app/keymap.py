@@ -88,6 +88,9 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("nav.next_doc", ("Ctrl+PgDown",), "next article", WINDOW),
     Binding("nav.prev_doc", ("Ctrl+PgUp",), "previous article", WINDOW),
     Binding("nav.done", ("Ctrl+D",), "mark the article done", WINDOW),
+    Binding("nav.review_entities", ("Ctrl+Shift+D",), "mark the article's entities reviewed, or not (Navigate "
+            "▸ Mark … Reviewed: entities, quotes, claims; exports then treat unannotated text as negatives)",
+            WINDOW),
     Binding("edit.undo", ("Ctrl+Z",), "undo (everything in the session; Edit ▸ History lists the steps)", WINDOW),
     Binding("edit.redo", ("Ctrl+Shift+Z",), "redo", WINDOW),
     Binding("edit.history", ("Ctrl+H",), "show the history of this session", WINDOW),

@@ -1,14 +1,15 @@
-"""``claimdesk import | status | delete``: documents in and out of a project."""
+"""``claimdesk import | status | review | delete``: documents in and out of a project."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from desktop.app.documents import delete_documents, set_status
+from desktop.app.documents import delete_documents, mark_reviewed, set_status
 from desktop.cli.common import EXIT_ERROR, EXIT_OK, CliError, add_command, add_project_argument, plural
 from desktop.cli.progress import TerminalProgress
 from desktop.core.jobs import Job, import_into
+from desktop.core.model import REVIEW_LAYERS
 from desktop.core.store import Store
 
 
@@ -47,6 +48,16 @@ def cmd_status(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_review(args: argparse.Namespace) -> int:
+    """Mark layers of a document reviewed (or not, ``--clear``); prints what is reviewed now."""
+    with Store.open(args.project) as store:
+        doc = mark_reviewed(store, args.document, args.layer or REVIEW_LAYERS, reviewed=not args.clear)
+    reviewed = [layer for layer in REVIEW_LAYERS if layer in doc.reviewed]
+    done = " (the document is done: every layer is reviewed)" if doc.status == "done" else ""
+    print(f"{doc.ext_id}: reviewed {', '.join(reviewed) if reviewed else 'nothing'}{done}")
+    return EXIT_OK
+
+
 def cmd_delete(args: argparse.Namespace) -> int:
     """Delete documents with everything that belongs to them (final from the command line, where
     there is no undo); see :func:`desktop.app.documents.delete_documents`."""
@@ -74,6 +85,17 @@ def add_status(sub) -> None:
     add_project_argument(p)
     p.add_argument("document", help="document id (as in 'info') or its external id")
     p.add_argument("status", choices=["new", "in_progress", "done"])
+
+
+def add_review(sub) -> None:
+    p = add_command(sub, "review", cmd_review,
+                    "mark layers of a document reviewed: their unannotated text then exports as negative examples "
+                    "(a document marked done has every layer reviewed)")
+    add_project_argument(p)
+    p.add_argument("document", help="document id (as in 'info') or its external id")
+    p.add_argument("--layer", action="append", choices=REVIEW_LAYERS,
+                   help="a layer to mark (repeat for more; default: all three)")
+    p.add_argument("--clear", action="store_true", help="mark the layers not reviewed")
 
 
 def add_delete(sub) -> None:

@@ -49,6 +49,7 @@ def build_parser(commands: Sequence[AddCommand] = ()) -> argparse.ArgumentParser
     project.add_info(sub)
     project.add_check(sub)
     documents.add_status(sub)
+    documents.add_review(sub)
     label_actions = labels.add_labels(sub)
     documents.add_delete(sub)
     project.add_history(sub)

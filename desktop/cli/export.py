@@ -1,7 +1,11 @@
 """``claimdesk export``: write a project's annotations as a dataset.
 
-``claimdesk export PROJECT --format F -o OUT [--status accepted|all] [--documents done|all]
-[--split 80/10/10 --seed N] [--model M] [--csv-formulas] [--force]``
+``claimdesk export PROJECT --format F -o OUT [--status accepted|all] [--documents reviewed|done|all]
+[--tags iob|biluo] [--split 80/10/10 --seed N] [--model M] [--csv-formulas] [--force]``
+
+``--documents`` defaults to ``reviewed`` for the formats a model trains on (spacy, conll, conllu:
+only what editors reviewed) and to ``all`` for the others
+(:func:`desktop.app.export.default_documents`); every export says how many documents it left out.
 
 The work is :func:`desktop.app.export.export` (the dispatch the window's Export dialog uses too);
 this module is the command around it.  The formats, their suffixes and descriptions come from the
@@ -9,7 +13,8 @@ one registry, :data:`desktop.core.formats.FORMATS`; their conventions are docume
 :mod:`desktop.core.exporters` and :mod:`desktop.nlp.spacy_export` (spacy).
 The project is opened read-only, so exporting works while the project is open in the app.
 Prints one summary line (``exported N documents, E entities, Q quotes, C claims; S spans
-adjusted``) and the output path.  ``-o`` must be in a folder that exists; a folder export
+adjusted``, then how many documents were left out as not reviewed or written with unreviewed
+layers marked missing) and the output path.  ``-o`` must be in a folder that exists; a folder export
 (brat, ``--split``) leaves a ``.claimdesk-export`` marker in it, and ``--force`` replaces only a
 folder carrying that marker.  What is guaranteed when an export is killed or the disk is full is
 in :mod:`desktop.core.exporters` ("Atomic").  Expected problems raise :class:`ExportError` (a
@@ -25,9 +30,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from desktop.app.export import export
+from desktop.app.export import TAG_SCHEMES, TAGGED_FORMATS, TRAINING_FORMATS, default_documents, export
 from desktop.cli.common import add_project_argument
 from desktop.cli.progress import TerminalProgress
+from desktop.core.exporters import DOCUMENT_CHOICES
 from desktop.core.formats import FORMAT_NAMES, ExportError, format_help
 from desktop.core.jobs import Job
 from desktop.core.store import ProjectError, Store
@@ -57,12 +63,18 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--status", choices=("accepted", "all"), default="accepted",
                    help="accepted (default): only what editors accepted or made; all: model suggestions too "
                         "(rejected annotations are never exported)")
-    p.add_argument("--documents", choices=("done", "all"), default="all",
-                   help="all (default) or only documents marked done")
+    p.add_argument("--documents", choices=DOCUMENT_CHOICES, default=None,
+                   help="reviewed: documents with a reviewed layer (marked done, or a layer marked reviewed with "
+                        "'claimdesk review'); done: only documents marked done; all: every document. Default: "
+                        f"reviewed for {', '.join(TRAINING_FORMATS)}, all for the others. Unreviewed layers are "
+                        "never exported as negatives: conll and conllu leave out documents whose entities are not "
+                        "reviewed")
+    p.add_argument("--tags", choices=TAG_SCHEMES, default=None,
+                   help="conll, conllu: the tag scheme, iob (IOB2, default) or biluo")
     p.add_argument("--split", metavar="80/10/10",
                    help="split documents into train/dev[/test] parts by these proportions; OUT becomes a folder")
     p.add_argument("--seed", type=int, default=0, help="seed of the split's shuffle (default 0)")
-    p.add_argument("--model", help="spacy format: the spaCy pipeline whose tokenizer to use "
+    p.add_argument("--model", help="spacy, conll, conllu: the spaCy pipeline whose tokenizer to use "
                                    "(default: the project's model if installed, else spaCy's blank English)")
     p.add_argument("--csv-formulas", action="store_true",
                    help="csv format: write cells starting with = + - @ (or a tab or carriage return) exactly; "
@@ -76,15 +88,19 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
 def cmd_export(args: argparse.Namespace) -> int:
     if getattr(args, "seed", 0) and not getattr(args, "split", None):
         print("note: --seed only matters with --split", file=sys.stderr)
-    if getattr(args, "model", None) and args.format != "spacy":
-        print("note: --model only matters for the spacy format", file=sys.stderr)
+    if getattr(args, "model", None) and args.format not in ("spacy", *TAGGED_FORMATS):
+        print("note: --model only matters for the spacy, conll and conllu formats", file=sys.stderr)
+    if getattr(args, "tags", None) and args.format not in TAGGED_FORMATS:
+        raise ExportError(f"--tags applies to {' and '.join(TAGGED_FORMATS)}, not {args.format}")
     if getattr(args, "csv_formulas", False) and args.format != "csv":
         print("note: --csv-formulas only matters for the csv format", file=sys.stderr)
     project = find_project(args.project)  # the one project-suffix rule: ``news`` finds news.claimdesk
     with Store.open(project, readonly=True) as store:
+        documents = args.documents or default_documents(args.format)
         try:
-            summary = export(store, args.format, args.out, status=args.status, documents=args.documents,
+            summary = export(store, args.format, args.out, status=args.status, documents=documents,
                              split=args.split, seed=args.seed, model=args.model, overwrite=args.force,
+                             scheme=getattr(args, "tags", None),
                              csv_formulas=getattr(args, "csv_formulas", False),
                              job=Job(on_progress=TerminalProgress("exporting")))
         except OSError as exc:  # writing is handled where it happens; this is the last resort

@@ -88,6 +88,7 @@ class ToolSummary(Protocol):
     claims: int
     adjusted: int
     dropped: int
+    missing: int
 
 
 # Writing ------------------------------------------------------------------------------------------

@@ -35,7 +35,16 @@ from desktop.core.interchange import (
     content_to_pairs,
     quote_from_json,
 )
-from desktop.core.model import DOC_STATUSES, LAYERS, QUOTE_TYPES, STATUSES, ImportedDocument
+from desktop.core.model import (
+    DOC_STATUSES,
+    LAYERS,
+    QUOTE_TYPES,
+    REVIEW_LAYERS,
+    STATUSES,
+    ImportedDocument,
+    format_layers,
+    parse_layers,
+)
 from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
 
 
@@ -1038,6 +1047,33 @@ class SetDocumentStatus(Edit):
 
     def describe(self) -> str:
         return f"mark document {self.status.replace('_', ' ')}"
+
+
+@_register
+@dataclass(frozen=True)
+class SetLayerReviewed(Edit):
+    """Mark one layer of a document (``entities``, ``quotes``, ``claims``) finished, or not: its
+    unannotated text then exports as negative examples (a document marked done has every layer
+    reviewed, whatever is marked here)."""
+
+    doc_id: int
+    layer: str
+    reviewed: bool = True
+    kind: ClassVar[str] = "set_layer_reviewed"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("documents", self.doc_id)
+        if self.layer not in REVIEW_LAYERS:
+            raise EditError(f"layer must be one of {', '.join(REVIEW_LAYERS)}, not {self.layer!r}")
+        marked = set(parse_layers(row["reviewed_layers"]))
+        if self.reviewed:
+            marked.add(self.layer)
+        else:
+            marked.discard(self.layer)
+        p.update("documents", self.doc_id, reviewed_layers=format_layers(marked), updated_at=p.now)
+
+    def describe(self) -> str:
+        return f"mark {self.layer} {'reviewed' if self.reviewed else 'not reviewed'}"
 
 
 # Documents ---------------------------------------------------------------------------------------------

@@ -26,8 +26,14 @@ What is exported
 * ``status="accepted"``: only annotations an editor accepted or made (status ``accepted``);
   ``status="all"`` adds model suggestions (status ``suggested``), marked as such wherever the
   format can carry it.  Rejected annotations are never exported.
-* ``documents="done"``: only documents whose status is ``done``; ``"all"``: every document
-  (documents without annotations included).
+* ``documents="done"``: only documents whose status is ``done``; ``"reviewed"``: those with at
+  least one reviewed layer (done, or a layer an editor marked finished: ``ExportDoc.reviewed``);
+  ``"all"``: every document (documents without annotations included).  The documents a selection
+  leaves out are counted (``ExportSummary.left_out``).
+* Reviewed layers: ``ExportDoc.reviewed`` says which layers of a document (``entities``,
+  ``quotes``, ``claims``) an editor finished.  A format writes the unannotated text of an
+  unreviewed layer as missing, or leaves it out, never as a negative example, and counts the
+  documents it left out (``left_out``) or marked missing (``missing``).
 * Documents are read one at a time (never all texts at once) in project order (document id) and
   written as they are read; JSON array formats are streamed (``[``, items, ``]``).
 * Output is deterministic: the same project gives byte-identical data files.  Nothing about the
@@ -93,13 +99,9 @@ Formats
     that are set).  Keys in a fixed order; U+2028, U+2029 and U+0085 are written as ``\u`` escapes
     so line-based readers never split a record.  ``claimdesk import`` reads it back.
 
-``conll``
-    CoNLL-2003 style, two columns ``TOKEN TAG`` separated by one space, BIO tags (``B-PERSON``,
-    ``I-PERSON``, ``O``), ``-DOCSTART- O`` and a blank line before each document, a blank line
-    after each sentence.  Tokens come from :func:`tokenize`; sentences from :func:`sentences`.
-    BIO cannot hold overlapping entities: a non-overlapping subset is kept by
-    :func:`non_overlapping` and the rest counted as dropped.  Entity labels with whitespace get
-    ``_`` for it.  Only entities are written (quotes and claims have no CoNLL column).
+``conll``, ``conllu``
+    Written by :mod:`desktop.nlp.conll_export` (spaCy's tokenizer and offset helpers), through
+    this module's frame.
 
 ``brat``
     A folder with ``ID.txt`` (the text exactly, UTF-8, line ends as stored) and ``ID.ann`` per
@@ -157,7 +159,7 @@ Formats
     parser reads back the same strings), and a document URL that is not ``http``/``https`` with a
     host (``javascript:``, ``data:``...) is left out of ``appearance``.
 
-Tokens and sentences (CoNLL, Prodigy)
+Tokens and sentences (Prodigy)
 =====================================
 
 :func:`tokenize` and :func:`sentences` are :func:`desktop.core.text.tokenize` and
@@ -191,7 +193,6 @@ from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from desktop.core.annotation_tools import LAYERS
 from desktop.core.doccano import write_doccano, write_doccano_relations
 from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
 from desktop.core.formats import FORMATS as FORMAT_SPECS
@@ -243,7 +244,9 @@ FORMATS: tuple[str, ...] = FORMAT_NAMES
 CORE_FORMATS: tuple[str, ...] = tuple(f.name for f in FORMAT_SPECS.values() if f.exporter == f"{__name__}:export_project")
 SPLIT_NAMES: tuple[str, ...] = ("train", "dev", "test")
 STATUS_CHOICES = ("accepted", "all")
-DOCUMENT_CHOICES = ("done", "all")
+#: ``reviewed``: documents with at least one reviewed layer (done, or a layer marked finished);
+#: ``done``: documents marked done; ``all``: every document.
+DOCUMENT_CHOICES = ("reviewed", "done", "all")
 
 # Summary ------------------------------------------------------------------------------------------
 
@@ -260,6 +263,11 @@ class ExportSummary:
     adjusted: int = 0
     #: Entity mentions left out of a non-overlapping layer (doc.ents, BIO tags).
     dropped: int = 0
+    #: Documents not written because they are not reviewed: not selected (``documents="reviewed"``
+    #: or ``"done"``), or left out by a format that needs a layer they have not reviewed (CoNLL).
+    left_out: int = 0
+    #: Documents written with at least one unreviewed layer marked missing (not as negatives).
+    missing: int = 0
     #: Documents per split part (empty without a split).
     splits: dict[str, int] = field(default_factory=dict)
     files: list[Path] = field(default_factory=list)
@@ -273,6 +281,11 @@ class ExportSummary:
         )
         if self.dropped:
             text += f"; {self.dropped} overlapping entities left out of {'doc.ents' if self.format == 'spacy' else 'the tags'}"
+        if self.left_out:
+            text += f"; {self.left_out} document{'s' if self.left_out != 1 else ''} left out (not reviewed)"
+        if self.missing:
+            text += (f"; {self.missing} document{'s' if self.missing != 1 else ''} with unreviewed layers "
+                     "marked missing")
         if self.splits:
             text += " (" + ", ".join(f"{k} {v}" for k, v in self.splits.items()) + ")"
         return text
@@ -289,16 +302,14 @@ class ExportDoc:
     mentions: tuple[Mention, ...]
     quotes: tuple[Quote, ...]
     claims: tuple[Claim, ...]
+    #: The layers (``"entities"``, ``"quotes"``, ``"claims"``) an editor reviewed: all when the
+    #: document is done, else those marked finished.  A format writes an unreviewed layer's
+    #: unannotated text as missing (or leaves it out), never as negative examples.
+    reviewed: frozenset[str] = frozenset()
 
     @property
     def text(self) -> str:
         return self.doc.text
-
-    @property
-    def reviewed(self) -> frozenset[str]:
-        """The layers (``entities``, ``quotes``, ``claims``) an editor reviewed: all three when the
-        document is done, else none.  An unreviewed layer is never exported as a negative."""
-        return frozenset(LAYERS) if self.doc.status == "done" else frozenset()
 
     @property
     def has_suggestions(self) -> bool:
@@ -342,14 +353,28 @@ class ExportSource:
     def doc_ids(self) -> list[tuple[int, str]]:
         """``(id, ext_id)`` of the selected documents, in project order."""
         sql = "SELECT id, ext_id FROM documents"
-        if self.documents == "done":
+        if self.documents == "done" or (self.documents == "reviewed" and not self._has_marks()):
             sql += " WHERE status = 'done'"
+        elif self.documents == "reviewed":
+            sql += " WHERE status = 'done' OR reviewed_layers != ''"
         return [(r[0], r[1]) for r in self.store.conn.execute(sql + " ORDER BY id")]
+
+    def _has_marks(self) -> bool:
+        """Whether the file records marked layers (schema 6; an older file read as it is has none)."""
+        return any(r[1] == "reviewed_layers" for r in self.store.conn.execute("PRAGMA table_info(documents)"))
+
+    def unselected(self, selected: int) -> int:
+        """How many documents the selection leaves out, of ``selected`` chosen."""
+        if self.documents == "all":
+            return 0
+        return self.store.document_count() - selected
 
     def load(self, doc_id: int) -> ExportDoc:
         keep = self.statuses
+        doc = self.store.document(doc_id)
         return ExportDoc(
-            doc=self.store.document(doc_id),
+            doc=doc,
+            reviewed=doc.reviewed,
             mentions=tuple(m for m in self.store.mentions(doc_id) if m.prov.status in keep),
             quotes=tuple(q for q in self.store.quotes(doc_id) if q.prov.status in keep),
             claims=tuple(c for c in self.store.claims(doc_id) if c.prov.status in keep),
@@ -802,6 +827,7 @@ def atomic_output(out: Path, *, folder: bool, overwrite: bool = False,
                     if old is not None:
                         _remove_quietly(old)
                 tmp_root = None
+                manifest_path(out).unlink(missing_ok=True)  # of a two-file export this folder replaced
             except OSError as exc:
                 raise _write_error(out, exc, committing=committing, previous=previous) from None
         except BaseException:
@@ -955,49 +981,6 @@ def write_jsonl(ctx: PartContext) -> None:
     with ctx.files.open(ctx.path) as fh:
         for item in ctx.docs:
             fh.write(_json_line(jsonl_record(item, ctx.source)))
-            _count(ctx.summary, item)
-
-
-# CoNLL -----------------------------------------------------------------------------------------------
-
-
-def _tag_label(label: str) -> str:
-    return re.sub(r"\s+", "_", label)
-
-
-def conll_lines(item: ExportDoc, summary: ExportSummary) -> Iterator[str]:
-    text = item.text
-    kept, dropped = non_overlapping(item.mentions)
-    summary.dropped += len(dropped)
-    tokens = tokenize(text, item.boundaries())
-    starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
-    tags = ["O"] * len(tokens)
-    protected = []
-    for m in kept:
-        rng = _token_range(starts, ends, m.start, m.end)
-        if rng is None:
-            summary.dropped += 1
-            continue
-        i, j = rng
-        if (starts[i], ends[j]) != (m.start, m.end):
-            summary.adjusted += 1  # leading/trailing whitespace trimmed
-        label = _tag_label(m.label)
-        tags[i] = f"B-{label}"
-        for k in range(i + 1, j + 1):
-            tags[k] = f"I-{label}"
-        protected.append((starts[i], ends[j]))
-    yield "-DOCSTART- O\n"
-    yield "\n"
-    for first, end in sentences(text, tokens, protected):
-        for k in range(first, end):
-            yield f"{text[starts[k]:ends[k]]} {tags[k]}\n"
-        yield "\n"
-
-
-def write_conll(ctx: PartContext) -> None:
-    with ctx.files.open(ctx.path) as fh:
-        for item in ctx.docs:
-            fh.writelines(conll_lines(item, ctx.summary))
             _count(ctx.summary, item)
 
 
@@ -1358,7 +1341,6 @@ PartWriter = Callable[[PartContext], None]
 
 _WRITERS: dict[str, PartWriter] = {
     "jsonl": write_jsonl,
-    "conll": write_conll,
     "brat": write_brat,
     "prodigy": write_prodigy,
     "label-studio": write_label_studio,
@@ -1391,6 +1373,7 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
     summary.out = target
     selected = source.doc_ids()
     total = len(selected)
+    summary.left_out += source.unselected(total)
     progress = [0]
     folder = folder or ratios is not None or spec.folder
     _check_not_project(store, target)

@@ -25,6 +25,27 @@ EXPORT_MARKER = ".claimdesk-export"
 #: Layers that carry provenance and can be accepted or rejected.
 LAYERS = ("mentions", "quotes", "claims")
 
+#: The layers an editor can mark reviewed (finished) in a document.  A document marked ``done``
+#: has all of them reviewed; a reviewed layer's unannotated text is a negative example in the
+#: exports, an unreviewed layer's is missing (never "no entity here").
+REVIEW_LAYERS = ("entities", "quotes", "claims")
+
+
+def reviewed_layers(status: str, marked: frozenset[str] | set[str] = frozenset()) -> frozenset[str]:
+    """The layers of a document that are reviewed: all when its status is ``done``, else those an
+    editor marked finished."""
+    return frozenset(REVIEW_LAYERS) if status == "done" else frozenset(marked) & frozenset(REVIEW_LAYERS)
+
+
+def parse_layers(value: str | None) -> frozenset[str]:
+    """The stored form of a document's marked layers (``"claims,entities"``) as a set."""
+    return frozenset(part for part in (value or "").split(",") if part)
+
+
+def format_layers(layers: frozenset[str] | set[str]) -> str:
+    """A set of layers in its stored form: sorted, comma-separated (``""`` for none)."""
+    return ",".join(sorted(layers))
+
 
 @dataclass(frozen=True, order=True)
 class Span:
@@ -64,6 +85,13 @@ class Document:
     status: str = "new"
     content_hash: str = ""
     path: str | None = None
+    #: Layers an editor marked finished (:data:`REVIEW_LAYERS`), whatever the status.
+    marked_reviewed: frozenset[str] = frozenset()
+
+    @property
+    def reviewed(self) -> frozenset[str]:
+        """The layers that are reviewed: all when ``done``, else those marked finished."""
+        return reviewed_layers(self.status, self.marked_reviewed)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,8 @@ Export (``claimdesk export --format prodigy``), per document, in project order:
 
 ``"answer": "accept"`` is written only when the layer is reviewed (``ExportDoc.reviewed``: the
 document is done) and none of its annotations in the task is a suggestion: an unreviewed layer is
-a task to review, never a negative example.
+a task to review, never a negative example (the summary counts such documents as "with
+unreviewed layers marked missing").
 
 Import (``.jsonl`` records that :func:`desktop.core.annotation_tools.record_kind` calls Prodigy):
 the tasks of one document are gathered by ``meta.id``, else the ``_input_hash``, else a hash of
@@ -47,6 +48,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from desktop.core.annotation_tools import (
+    LAYERS,
     ToolDoc,
     ToolRecordError,
     ToolSource,
@@ -199,6 +201,8 @@ def write_prodigy(ctx: Any) -> None:
             for task in prodigy_tasks(item, ctx.source, ctx.summary):
                 fh.write(json_line(task))
             count_item(ctx.summary, item)
+            if not item.reviewed >= set(LAYERS):
+                ctx.summary.missing += 1  # its unreviewed layers are tasks to review, not accepted
 
 
 # Import ---------------------------------------------------------------------------------------------

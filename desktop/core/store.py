@@ -63,6 +63,7 @@ from desktop.core.model import (
     Provenance,
     Quote,
     Span,
+    parse_layers,
 )
 from desktop.paths import PROJECT_SUFFIX as SUFFIX  # the one project-suffix rule is in desktop.paths
 from desktop.paths import resources_dir
@@ -280,8 +281,15 @@ _V5 = """
 ALTER TABLE entities ADD COLUMN decided INTEGER NOT NULL DEFAULT 0 CHECK (decided IN (0, 1));
 """
 
+# v6: the layers of a document an editor marked finished ("entities", "quotes", "claims";
+# sorted, comma-separated), so an export knows which unannotated text is a negative example and
+# which is simply not reviewed yet (a document marked done has every layer reviewed).
+_V6 = """
+ALTER TABLE documents ADD COLUMN reviewed_layers TEXT NOT NULL DEFAULT '';
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -744,6 +752,10 @@ def row_to_document(row: sqlite3.Row) -> Document:
     _typed(row, "documents", {"id": int, "ext_id": str, "text": str, "title": _OPT_STR, "source": _OPT_STR,
                               "url": _OPT_STR, "published": _OPT_STR, "story": _OPT_STR, "status": str,
                               "content_hash": str, "path": _OPT_STR})
+    # a read-only open of a file from before schema 6 has no marks: nothing reviewed but "done"
+    marked = row["reviewed_layers"] if "reviewed_layers" in row.keys() else None
+    if not isinstance(marked, (str, type(None))):
+        raise DamagedRowError("documents", _row_id(row), "reviewed_layers", f"holds {type(marked).__name__}, not str")
     return Document(
         id=row["id"],
         ext_id=row["ext_id"],
@@ -756,6 +768,7 @@ def row_to_document(row: sqlite3.Row) -> Document:
         status=row["status"],
         content_hash=row["content_hash"],
         path=row["path"],
+        marked_reviewed=parse_layers(marked),
     )
 
 

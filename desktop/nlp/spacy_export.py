@@ -26,19 +26,30 @@ Tokens
     ``spacy.blank("en")`` (spaCy's English tokenizer rules, the same ones the ``en_core_web_*``
     pipelines use).  The text is kept exactly (``doc.text == document text``).
 
-Spans
+Spans (every editor boundary is kept)
     Whitespace at either edge of a span is trimmed first (spaCy's ``debug data`` rejects entities
-    that start or end with whitespace), then the span is made with ``doc.char_span(start, end,
-    alignment_mode="expand")``: a span that does not start and end on token boundaries grows to
-    the tokens it touches.  Both count in the summary's "spans adjusted".  A span that covers no
+    that start or end with whitespace); that is the only change a span's offsets ever get, and it
+    counts in the summary's "spans adjusted".  Then every token a span edge falls inside of is
+    split there (``Doc.retokenize().split``; the text stays exactly the same), so a span is
+    always exactly its tokens: an editor's "Berlin" in "Berlinbefore" stays "Berlin" (tokens
+    "Berlin" + "before"), where spaCy's ``alignment_mode="expand"`` made it "Berlinbefore" again.
+    The summary prints how many tokens were split.  spaCy's training reader tokenises the text
+    again, so ``debug data`` lists such tokens as "misaligned", and ``Example`` alignment leaves
+    them out of the NER loss (missing) rather than teach either half wrong.  A span that covers no
     token (only whitespace) is left out and counted as dropped.
 
 ``doc.ents``
     Entity mentions (label = entity label, ``kb_id_`` = canonical entity name, if any).  spaCy's
     entities cannot overlap: the non-overlapping subset is chosen by
-    :func:`desktop.core.exporters.non_overlapping` on the token-expanded offsets (accepted before
+    :func:`desktop.core.exporters.non_overlapping` on the token offsets (accepted before
     suggested, then longest, then earliest); the others are counted ("overlapping entities left
-    out of doc.ents").  Tokens outside every entity are ``O`` (annotated as "no entity").
+    out of doc.ents").  Tokens outside every entity are ``O`` ("no entity") only when the
+    document's entity layer is reviewed (``ExportDoc.reviewed``: the document is done);
+    otherwise they are missing values (``set_ents(..., default="missing")``), which spaCy's NER
+    leaves out of the loss, so unreviewed text is never taught as a negative.  The summary prints
+    how many documents and tokens that was.  (spaCy 3.8's ``debug data`` does not count these in
+    its "missing value(s)" line: it skips the ``None`` tags ``Example.get_aligned_ner`` gives
+    them; the trainer reads them as missing.)
 
 Span groups (``doc.spans``; every span's ``id_`` links it to its annotation)
     ``entities``  every entity mention, overlapping ones included (label, ``kb_id_`` as above,
@@ -55,11 +66,18 @@ Span groups (``doc.spans``; every span's ``id_`` links it to its annotation)
                   carry a label of that set, with the label as span label: ready for a
                   ``spancat`` component.
 
-``doc.cats`` (document-level view of the claim labels)
-    For each claim label set and label, ``"<set>:<label>"`` is 1.0 when at least one exported
-    claim of the document carries that label and 0.0 otherwise.  Set only for documents that
-    have exported claims or whose status is ``done`` (so an unannotated document is not a
-    negative example); otherwise ``doc.cats`` is empty.
+``doc.cats`` (document-level view of the claim labels; ``textcat_multilabel`` trains on it)
+    ``"<set>:<label>"`` is 1.0 when at least one exported claim of the document carries that
+    label.  When the document's claim layer is reviewed, every label of every set is there (0.0
+    for the others); otherwise only the 1.0 labels are, and the rest are missing (spaCy's text
+    classifier leaves labels absent from ``doc.cats`` out of the loss).  A document with neither
+    has empty ``doc.cats``.
+
+Training config
+    Beside the ``DocBin`` files the export writes a ``config.cfg`` (``OUT/config.cfg`` with a
+    split, ``OUT.cfg`` beside a single ``OUT.spacy``) under which ``python -m spacy train
+    config.cfg`` trains NER, a span_finder + spancat on the ``quotes`` group and a multi-label text classifier
+    on ``doc.cats`` with no edits; see :mod:`desktop.nlp.spacy_config`.
 
 ``doc.user_data`` (kept by ``DocBin(store_user_data=True)``; plain msgpack values)
     ``"claimdesk"``: ``{"id": ext_id, "status": document status, "meta": {title, source, url,
@@ -78,6 +96,7 @@ Never imports Qt.
 
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from collections.abc import Iterator, Sequence
@@ -86,6 +105,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from desktop.core.exporters import (
+    AtomicOutput,
     ExportDoc,
     ExportError,
     ExportSource,
@@ -105,12 +125,14 @@ from desktop.core.interchange import (
 )
 from desktop.core.jobs import Job
 from desktop.core.store import Store
+from desktop.nlp.spacy_config import CorpusStats, suggester_coverage, training_config
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
     from spacy.tokens import Doc
 
-__all__ = ["PART_CHARS", "PART_DOCS", "doc_from_export", "export_spacy", "plan_parts", "tokenizer_for"]
+__all__ = ["PART_CHARS", "PART_DOCS", "config_path", "doc_from_export", "export_spacy", "plan_parts",
+           "split_at_edges", "tokenizer_for"]
 
 #: Most documents in one ``DocBin`` file (a part).
 PART_DOCS = 1000
@@ -155,20 +177,84 @@ def _tokenizer_only(name: str) -> Language:
                                      "senter", "textcat", "textcat_multilabel", "morphologizer", "spancat"])
 
 
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the whitespace at either edge (``start == end``: only whitespace)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _edges(item: ExportDoc) -> set[int]:
+    """The trimmed start and end of every span the export writes."""
+    spans: list[tuple[int, int]] = [(m.start, m.end) for m in item.mentions]
+    for q in item.quotes:
+        spans.extend((s.start, s.end) for s in (*q.content, q.speaker, q.cue) if s is not None)
+    spans.extend((c.start, c.end) for c in item.claims)
+    edges: set[int] = set()
+    for start, end in spans:
+        s, e = _trimmed(item.text, start, end)
+        if s < e:
+            edges.update((s, e))
+    return edges
+
+
+def split_at_edges(doc: Doc, edges: set[int]) -> int:
+    """Split every token that a span edge falls inside of (retokenize), so each edge is a token
+    boundary; the text is unchanged.  Returns how many tokens were split."""
+    cuts = sorted(edges)
+    plans = []
+    i = 0
+    for token in doc:  # one pass over tokens and cuts together, both in text order
+        start, end = token.idx, token.idx + len(token.text)
+        while i < len(cuts) and cuts[i] <= start:
+            i += 1
+        k = i
+        while k < len(cuts) and cuts[k] < end:
+            k += 1
+        if k > i:
+            bounds = [start, *cuts[i:k], end]
+            plans.append((token, [token.text[a - start:b - start] for a, b in itertools.pairwise(bounds)]))
+        i = k
+    if plans:
+        with doc.retokenize() as retokenizer:
+            for token, orths in plans:
+                # each piece its own head: the Doc has no parse, as before the split
+                retokenizer.split(token, orths, heads=[(token, i) for i in range(len(orths))])
+    return len(plans)
+
+
+def _claim_cats(item: ExportDoc, source: ExportSource) -> dict[str, float]:
+    """``doc.cats``: ``"<set>:<label>"`` for the claim labels (see the module docstring)."""
+    present = {(s, v) for c in item.claims for s, v in c.labels.items()}
+    if "claims" not in item.reviewed:  # the labels its claims carry are known; the others are missing, not 0.0
+        return {f"{s}:{v}": 1.0 for s, v in sorted(present)}
+    sets = source.store.claim_label_sets()  # reviewed: every label known, 1.0 or 0.0
+    for label_set, value in sorted(present):
+        values = sets.setdefault(label_set, [])
+        if value not in values:
+            values.append(value)
+    return {f"{s}:{v}": 1.0 if (s, v) in present else 0.0 for s, values in sets.items() for v in values}
+
+
 def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summary: ExportSummary,
-                    label_sets: Sequence[str] = ()) -> Doc:
-    """One project document as a spaCy ``Doc`` with entities, span groups, cats and user data."""
+                    label_sets: Sequence[str] = (), stats: CorpusStats | None = None) -> Doc:
+    """One project document as a spaCy ``Doc`` with entities, span groups, cats and user data.
+
+    ``stats`` (optional) counts what a training config needs (see :mod:`desktop.nlp.spacy_config`).
+    """
     from spacy.tokens import Span as SpacySpan
 
+    stats = stats if stats is not None else CorpusStats()
     doc = nlp.make_doc(item.text)
+    stats.tokens_split += split_at_edges(doc, _edges(item))
 
     def char_span(start: int, end: int, label: str, kb_id: str | None = None, span_id: str | None = None):
-        s, e = start, end
-        while s < e and item.text[s].isspace():
-            s += 1
-        while e > s and item.text[e - 1].isspace():
-            e -= 1
-        span = doc.char_span(s, e, alignment_mode="expand") if s < e else None
+        s, e = _trimmed(item.text, start, end)
+        span = doc.char_span(s, e) if s < e else None  # the edges are token boundaries now
+        if span is None and s < e:  # pragma: no cover - split_at_edges made every edge a boundary
+            span = doc.char_span(s, e, alignment_mode="expand")
         if span is None or len(span) == 0:
             summary.dropped += 1
             return None
@@ -189,7 +275,14 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
         spans=lambda m: (entity_spans[m.id].start, entity_spans[m.id].end),
     )
     summary.dropped += len(dropped)
-    doc.set_ents([entity_spans[m.id] for m in kept], default="outside")
+    ents = [entity_spans[m.id] for m in kept]
+    if "entities" in item.reviewed:
+        doc.set_ents(ents, default="outside")
+    else:  # not reviewed: what is not an exported entity is unknown, not "no entity"
+        doc.set_ents(ents, default="missing")
+        stats.unreviewed_entities += 1
+        stats.missing_tokens += len(doc) - sum(len(e) for e in ents)
+    stats.entity_labels.update(e.label_ for e in ents)
 
     quotes = [QuoteRecord.from_model(q, source.name) for q in item.quotes]
     fragments, speakers, cues = [], [], []
@@ -199,6 +292,7 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
             span = char_span(frag.start, frag.end, q.type, speaker_entity, qid)
             if span is not None:
                 fragments.append(span)
+                stats.quote_lengths[len(span)] += 1
         if q.speaker is not None:
             span = char_span(q.speaker.start, q.speaker.end, "SPEAKER", speaker_entity, qid)
             if span is not None:
@@ -226,15 +320,8 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
     for label_set, spans in by_set.items():
         doc.spans[f"claims_{label_set}"] = spans
 
-    if item.claims or item.doc.status == "done":
-        sets = source.store.claim_label_sets()
-        for c in item.claims:
-            for label_set, value in c.labels.items():
-                values = sets.setdefault(label_set, [])
-                if value not in values:
-                    values.append(value)
-        present = {(s, v) for c in item.claims for s, v in c.labels.items()}
-        doc.cats = {f"{s}:{v}": 1.0 if (s, v) in present else 0.0 for s, values in sets.items() for v in values}
+    doc.cats = _claim_cats(item, source)
+    stats.cats.update(doc.cats)
 
     d = item.doc
     # the annotations' keys are the interchange codec's pairs form (desktop.core.interchange)
@@ -323,6 +410,7 @@ def export_spacy(store: Store, out: str | os.PathLike, *, fmt: str = "spacy", st
     nlp, described = tokenizer_for(store, model)
     label_sets = list(store.claim_label_sets())
     sizes = {row["id"]: row["chars"] or 0 for row in store.document_summaries()}
+    stats = CorpusStats()
 
     def write_part(ctx: PartContext) -> None:
         """``ctx.path`` as one file while its documents fit one part, else as a folder of parts."""
@@ -339,7 +427,7 @@ def export_spacy(store: Store, out: str | os.PathLike, *, fmt: str = "spacy", st
             size = sizes.get(item.doc.id, len(item.text))
             if _starts_part(count, chars, size, part_docs, part_chars):
                 flush()
-            doc_bin.add(doc_from_export(nlp, item, ctx.source, ctx.summary, label_sets))
+            doc_bin.add(doc_from_export(nlp, item, ctx.source, ctx.summary, label_sets, stats))
             count += 1
             chars += size
             ctx.summary.documents += 1
@@ -363,6 +451,48 @@ def export_spacy(store: Store, out: str | os.PathLike, *, fmt: str = "spacy", st
 
     summary = ExportSummary("spacy", Path(out))
     summary.notes.append(f"tokenizer: {described}")
+
+    def finish(files: AtomicOutput, root: Path, split_given: bool, source: ExportSource) -> None:
+        _finish(files, root, summary, stats, split_given, folder)
+
     with _msgpack_encoders_looked_up_once():
         return run_export(store, "spacy", out, write_part, status=status, documents=documents, split=split, seed=seed,
-                          job=job, overwrite=overwrite, summary=summary, folder=folder)
+                          job=job, overwrite=overwrite, summary=summary, folder=folder, finish=finish)
+
+
+def config_path(out: Path, *, folder: bool) -> Path:
+    """Where the training config of the export at ``out`` (``OUT.spacy`` or the split folder)
+    goes: ``config.cfg`` inside a folder, ``OUT.cfg`` beside a single ``OUT.spacy`` file."""
+    return out / "config.cfg" if folder else out.with_suffix(".cfg")
+
+
+def _finish(files: AtomicOutput, root: Path, summary: ExportSummary, stats: CorpusStats, split_given: bool,
+            folder: bool) -> None:
+    """Count into the summary's notes and write the training config (before the output is committed)."""
+    notes = summary.notes
+    notes.append(f"{stats.tokens_split} token{'s' if stats.tokens_split != 1 else ''} split at span edges "
+                 "(every span keeps its exact boundaries)")
+    if stats.unreviewed_entities:
+        notes.append(f"{stats.unreviewed_entities} document{'s' if stats.unreviewed_entities != 1 else ''} with "
+                     f"unreviewed entities: {stats.missing_tokens} tokens written as missing values, not O")
+    target = Path(os.path.abspath(summary.out))
+    if split_given:
+        parts = list(summary.splits)
+        train = target / f"{parts[0]}.spacy"
+        dev = target / f"{'dev' if 'dev' in parts else parts[-1]}.spacy"
+    else:
+        train = dev = target
+    text = training_config(stats, train, dev)
+    if text is None:
+        notes.append("no training config: the export holds no entities, quotes or claim labels to train on")
+        return
+    inside = split_given or folder
+    with files.open(config_path(root, folder=inside)) as fh:
+        fh.write(text)
+    where = config_path(target, folder=inside)
+    notes.append(f"training config: {where} (python -m spacy train {where.name}; "
+                 f"trains {', '.join(stats.components())})")
+    if stats.quote_lengths:
+        longest = stats.longest_quote()
+        notes.append(f"spancat suggester: span_finder up to {longest} tokens, covers "
+                     f"{suggester_coverage(stats, longest):.0%} of {sum(stats.quote_lengths.values())} quote spans")

@@ -61,6 +61,13 @@ PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous Suggestion")
 NEXT_DOC = ActionSpec("nav.next_doc", "&Next Article", icon="next-doc")
 PREV_DOC = ActionSpec("nav.prev_doc", "&Previous Article", icon="prev-doc")
 MARK_DONE = ActionSpec("nav.done", "Mark Article &Done", icon="done")
+_REVIEWED_TIP = ("An editor finished this layer of the article: exports treat its unannotated text as negative "
+                 "examples, not as missing (an article marked done has every layer reviewed)")
+REVIEW_ENTITIES = ActionSpec("nav.review_entities", "Mark &Entities Reviewed", tip=_REVIEWED_TIP)
+REVIEW_QUOTES = ActionSpec("nav.review_quotes", "Mark &Quotes Reviewed", tip=_REVIEWED_TIP)
+REVIEW_CLAIMS = ActionSpec("nav.review_claims", "Mark C&laims Reviewed", tip=_REVIEWED_TIP)
+#: The review actions and the layer each marks.
+REVIEW_ACTIONS = {REVIEW_ENTITIES: "entities", REVIEW_QUOTES: "quotes", REVIEW_CLAIMS: "claims"}
 
 ZOOM_IN = ActionSpec("view.zoom_in", "Zoom &In")
 ZOOM_OUT = ActionSpec("view.zoom_out", "Zoom &Out")
@@ -75,7 +82,8 @@ MENUS: list[tuple[str, list[ActionSpec | None]]] = [
     ("&Annotate", [ACCEPT, REJECT, ACCEPT_ALL, DELETE, None, NEW_CLAIM, CLAIM_SENTENCE, NEW_QUOTE, SET_SPEAKER,
                    SET_CUE, None,
                    PREANNOTATE]),
-    ("&Navigate", [NEXT_SUGGESTION, PREV_SUGGESTION, None, NEXT_DOC, PREV_DOC, MARK_DONE]),
+    ("&Navigate", [NEXT_SUGGESTION, PREV_SUGGESTION, None, NEXT_DOC, PREV_DOC, MARK_DONE, None, REVIEW_ENTITIES,
+                   REVIEW_QUOTES, REVIEW_CLAIMS]),
     ("&View", [ZOOM_IN, ZOOM_OUT, ZOOM_RESET]),
     ("&Help", [SHORTCUTS, ABOUT]),
 ]

@@ -1,10 +1,15 @@
 """File ▸ Export: choose a dataset format and options; the export runs in the background.
 
+The articles start at ``reviewed`` for the formats a model trains on and ``all`` for the others
+(:func:`desktop.app.export.default_documents`), and a note says, before the export runs, how many
+articles it will leave out as not reviewed; the summary after it (status bar) says it again.
+
 The formats, their menu text, descriptions and suggested output names come from the one registry,
 :data:`desktop.core.formats.FORMATS`, as the CLI's do."""
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -23,8 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.app.export import TAGGED_FORMATS, default_documents, left_out
 from desktop.core.formats import FORMATS, default_output
-from desktop.core.store import Store
+from desktop.core.store import ProjectError, Store
 from desktop.ui.workers import JobRunner
 
 
@@ -50,8 +56,11 @@ class ExportDialog(QDialog):
         self.status.addItem("Accepted and editor-made only", "accepted")
         self.status.addItem("Everything, suggestions marked", "all")
         self.documents = QComboBox()
-        self.documents.addItem("All articles", "all")
+        self.documents.addItem("Reviewed articles (done, or a layer marked reviewed)", "reviewed")
         self.documents.addItem("Articles marked done", "done")
+        self.documents.addItem("All articles", "all")
+        self.review_note = QLabel()  # how many articles the export leaves out, before it runs
+        self.review_note.setWordWrap(True)
         self.split = QCheckBox("Split into train / dev / test")
         self.split_ratio = QLineEdit("80/10/10")
         self.seed = QSpinBox()
@@ -70,6 +79,7 @@ class ExportDialog(QDialog):
         form.addRow("Save to", out_row)
         form.addRow("Annotations", self.status)
         form.addRow("Articles", self.documents)
+        form.addRow("", self.review_note)
         form.addRow("", split_row)
         form.addRow("", self.csv_formulas)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -80,9 +90,11 @@ class ExportDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.buttons)
         self.format.currentIndexChanged.connect(self._format_changed)
+        self.documents.currentIndexChanged.connect(self._update_review_note)
         self.split.toggled.connect(self._format_changed)
         self._format_changed()
-        self.resize(560, 0)
+        self.resize(600, 0)
+        self._fit_height()
 
     def _splits(self) -> bool:
         return self.split.isChecked() and FORMATS[self.format.currentData()].splits
@@ -97,6 +109,34 @@ class ExportDialog(QDialog):
             widget.setEnabled(spec.splits)  # claimreview is a publication: no train/dev/test
         self.csv_formulas.setVisible(spec.name == "csv")
         self.out.setText(self._suggested_path())
+        # the safe start: only reviewed articles for what a model trains on, all for the others
+        self.documents.setCurrentIndex(self.documents.findData(default_documents(spec.name)))
+        self._update_review_note()
+
+    def _update_review_note(self) -> None:
+        """Say how many articles the export will leave out because nobody reviewed them."""
+        fmt, documents = self.format.currentData(), self.documents.currentData()
+        try:
+            with Store.open(self.project, readonly=True) as store:
+                kept, skipped = left_out(store, fmt, documents)
+        except (ProjectError, OSError, sqlite3.Error):
+            self.review_note.setText("")
+            return
+        text = f"{kept} article{'s' if kept != 1 else ''} will be exported"
+        if skipped:
+            why = ("their entities are not reviewed" if fmt in TAGGED_FORMATS else "they are not reviewed"
+                   if documents == "reviewed" else "they are not done" if documents == "done" else "")
+            text += (f"; {skipped} left out: {why} (mark an article done, or Navigate ▸ Mark Entities "
+                     "Reviewed, to include it)")
+        self.review_note.setText(text + ".")
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show wrapped notes whole (a label's height follows its text only after layout)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            self.resize(self.width(), max(self.height(), layout.totalHeightForWidth(self.width())))
 
     def _browse(self) -> None:
         if FORMATS[self.format.currentData()].folder or self._splits():

@@ -112,6 +112,11 @@ class GestureSlots:
         if self.session is not None:
             self.perform(gestures.accept_all(self.store, self.doc_id))
 
+    def toggle_reviewed(self, layer: str) -> None:
+        """Mark the article's ``layer`` reviewed, or not (Navigate ▸ Mark … Reviewed)."""
+        if self.session is not None:
+            self.perform(gestures.toggle_layer_reviewed(self.store, self.doc_id, layer))
+
     def step_suggestion(self, step: int, quiet: bool = False) -> None:
         key = gestures.step_suggestion(self._spans, self.selected_key(), step)
         if key is not None:

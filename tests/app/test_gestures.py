@@ -101,6 +101,25 @@ def test_accept_all_is_one_step_then_nothing_is_left(session, hill):
     assert G.accept_all(session.store, hill.id).message == G.NO_SUGGESTIONS
 
 
+def test_toggle_layer_reviewed_marks_then_unmarks_and_says_what_it_means(session, hill):
+    g = G.toggle_layer_reviewed(session.store, hill.id, "entities")
+    assert "negative examples" in g.message
+    g.apply(session)
+    assert session.store.document(hill.id).reviewed == {"entities"}
+    g = G.toggle_layer_reviewed(session.store, hill.id, "entities")
+    assert "missing" in g.message
+    g.apply(session)
+    assert session.store.document(hill.id).reviewed == frozenset()
+    session.undo()
+    assert session.store.document(hill.id).reviewed == {"entities"}
+    G.toggle_layer_reviewed(session.store, hill.id, "claims").apply(session)
+    assert session.store.document(hill.id).reviewed == {"entities", "claims"}
+    session.do(E.SetDocumentStatus(hill.id, "done"))
+    done = G.toggle_layer_reviewed(session.store, hill.id, "quotes")
+    assert not done and "done" in done.message
+    assert not G.toggle_layer_reviewed(session.store, None, "quotes")
+
+
 def test_accept_goes_on_to_the_next_suggestion():
     assert G.set_status(("speaker", 3), "accepted").edits[0] == E.SetStatus("quotes", (3,), "accepted")
     assert G.set_status(("mention", 1), "accepted").advance and not G.set_status(("mention", 1), "rejected").advance

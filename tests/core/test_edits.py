@@ -54,6 +54,7 @@ def all_edits(store, doc):
         E.SetStatus("quotes", (quote.id,), "rejected"),
         E.SetStatus("claims", (claim.id,), "suggested"),
         E.SetDocumentStatus(doc.id, "done"),
+        E.SetLayerReviewed(doc.id, "entities"),
         E.AddDocument("another", "A second document about Geneva."),
         E.DeleteDocument(doc.id),
         E.ReplaceSuggestions(doc.id, "test-model 1", entities=({"start": 66, "end": 79, "label": "PERSON"},),
@@ -77,7 +78,7 @@ def test_every_edit_kind_is_covered(store, sample_doc):
     assert kinds - covered == set()
 
 
-@pytest.mark.parametrize("index", range(33))
+@pytest.mark.parametrize("index", range(34))
 def test_apply_then_inverse_restores_state(store, sample_doc, index):
     edit = all_edits(store, sample_doc)[index]
     before = dump(store)
@@ -122,6 +123,8 @@ def _invalid(store, doc):
         "bad status": E.SetStatus("mentions", (m_model.id,), "maybe"),
         "bad layer": E.SetStatus("documents", (doc.id,), "accepted"),
         "bad document status": E.SetDocumentStatus(doc.id, "finished"),
+        "bad review layer": E.SetLayerReviewed(doc.id, "mentions"),
+        "review missing document": E.SetLayerReviewed(9999, "entities"),
         "duplicate document": E.AddDocument("copy", SAMPLE),
         "empty document": E.AddDocument("empty", "   "),
         "split foreign mention": E.SplitEntity(ent.id, (m_import.id,), "X"),

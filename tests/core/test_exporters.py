@@ -160,7 +160,24 @@ def test_status_accepted_leaves_suggestions_and_rejections_out(rich, tmp_path):
 def test_documents_done_exports_only_finished_documents(rich, tmp_path):
     summary = export_project(rich, "jsonl", tmp_path / "d.jsonl", documents="done")
     assert [r["id"] for r in read_lines(tmp_path / "d.jsonl")] == ["rich/01"]
-    assert summary.documents == 1
+    assert summary.documents == 1 and summary.left_out == 2
+
+
+def test_documents_reviewed_takes_done_documents_and_those_with_a_layer_marked(rich, tmp_path):
+    summary = export_project(rich, "jsonl", tmp_path / "r.jsonl", documents="reviewed")
+    assert [r["id"] for r in read_lines(tmp_path / "r.jsonl")] == ["rich/01"]
+    assert summary.left_out == 2 and "; 2 documents left out (not reviewed)" in summary.line()
+    plain = rich.document_by_ext_id("plain")
+    edits.apply(rich, edits.SetLayerReviewed(plain.id, "quotes"))
+    summary = export_project(rich, "jsonl", tmp_path / "r.jsonl", documents="reviewed")
+    assert [r["id"] for r in read_lines(tmp_path / "r.jsonl")] == ["rich/01", "plain"]
+    assert summary.left_out == 1 and "1 document left out (not reviewed)" in summary.line()
+    source = exporters.ExportSource(rich)
+    reviewed = {source.load(d).doc.ext_id: source.load(d).reviewed for d, _ in source.doc_ids()}
+    assert reviewed == {"rich/01": {"entities", "quotes", "claims"}, "plain": {"quotes"}, "suggested": frozenset()}
+    assert export_project(rich, "jsonl", tmp_path / "a.jsonl").left_out == 0  # the library's default: all
+    with pytest.raises(ExportError, match="--documents must be one of reviewed, done, all"):
+        export_project(rich, "jsonl", tmp_path / "x.jsonl", documents="some")
 
 
 def _strip_times(records: list[dict]) -> list[dict]:
@@ -215,70 +232,10 @@ def test_jsonl_escapes_unicode_line_separators(store, tmp_path):
     assert json.loads(raw)["text"] == text
 
 
-# CoNLL ---------------------------------------------------------------------------------------------
+# Sentences (Prodigy) ---------------------------------------------------------------------------------------------
 
 
-def parse_conll(path: Path) -> list[list[list[tuple[str, str]]]]:
-    """An independent reader: documents -> sentences -> (token, tag)."""
-    docs: list[list[list[tuple[str, str]]]] = []
-    sentence: list[tuple[str, str]] = []
-    for line in path.read_text(encoding="utf-8").split("\n"):
-        if line.startswith("-DOCSTART-"):
-            docs.append([])
-            continue
-        if not line.strip():
-            if sentence:
-                docs[-1].append(sentence)
-                sentence = []
-            continue
-        token, tag = line.split(" ")
-        sentence.append((token, tag))
-    assert not sentence
-    return docs
-
-
-def bio_spans(tags: list[str]) -> list[tuple[str, int, int]]:
-    """(label, first, last) token indices, like seqeval's get_entities."""
-    spans, label, first = [], None, 0
-    for i, tag in enumerate([*tags, "O"]):
-        if label is not None and (tag == "O" or tag.startswith("B-") or tag[2:] != label):
-            spans.append((label, first, i - 1))
-            label = None
-        if tag.startswith("B-") or (tag.startswith("I-") and label is None):
-            label, first = tag[2:], i
-    return spans
-
-
-def align(text: str, tokens: list[str]) -> list[tuple[int, int]]:
-    out, pos = [], 0
-    for tok in tokens:
-        start = text.index(tok, pos)
-        assert not text[pos:start].strip(), (tok, text[pos:start])
-        out.append((start, start + len(tok)))
-        pos = start + len(tok)
-    assert not text[pos:].strip()
-    return out
-
-
-def test_conll_reads_back_to_the_stored_spans(rich, tmp_path):
-    summary = export_project(rich, "conll", tmp_path / "out.conll", status="all")
-    docs = parse_conll(tmp_path / "out.conll")
-    assert len(docs) == 3
-    for ext_id, sentences in zip(("rich/01", "plain", "suggested"), docs, strict=True):
-        doc, mentions = expected(rich, ext_id, "mentions", ("accepted", "suggested"))
-        tokens = [t for s in sentences for t in s]
-        offsets = align(doc.text, [t for t, _ in tokens])
-        got = {(label, offsets[i][0], offsets[j][1]) for label, i, j in bio_spans([tag for _, tag in tokens])}
-        kept, dropped = exporters.non_overlapping(mentions)
-        assert got == {(m.label, m.start, m.end) for m in kept}
-        if ext_id == "rich/01":
-            assert [doc.text[m.start:m.end] for m in dropped] == ["U.S."]
-            assert any("👩" in t for t, _ in tokens)
-            assert len(sentences) >= 3  # line breaks end sentences
-    assert summary.dropped == 1 and summary.adjusted == 0
-
-
-def test_conll_sentences_do_not_split_abbreviations_or_entities():
+def test_export_sentences_do_not_split_abbreviations_or_entities():
     text = "Mr. Blinken met U.S. officials. They agreed.\nA new line"
     tokens = tokenize(text)
     sents = exporters.sentences(text, tokens)
@@ -551,7 +508,7 @@ def test_bare_output_name_gets_the_format_suffix(rich, tmp_path):
 
 @pytest.mark.parametrize(("fmt", "victim"), [
     ("jsonl", "jsonl_record"), ("brat", "brat_ann"), ("label-studio", "label_studio:label_studio_task"),
-    ("csv", "_count"), ("prodigy", "prodigy:prodigy_tasks"), ("conll", "conll_lines"), ("claimreview", "claim_reviews"),
+    ("csv", "_count"), ("prodigy", "prodigy:prodigy_tasks"), ("claimreview", "claim_reviews"),
     ("doccano", "doccano:doccano_record"), ("doccano-relations", "doccano:doccano_relation_record"),
 ])
 def test_a_failing_export_leaves_nothing_behind(rich, tmp_path, monkeypatch, fmt, victim):
@@ -640,7 +597,7 @@ def test_tokens_cover_every_non_space_character_and_respect_boundaries(text, cut
 
 @settings(max_examples=40, deadline=None)
 @given(st.data())
-def test_random_texts_and_spans_survive_brat_conll_and_prodigy(data):
+def test_random_texts_and_spans_survive_brat_and_prodigy(data):
     import tempfile
 
     alphabet = st.sampled_from(list("ab é5,.’“”-\r\n🙂\u200dZ"))
@@ -657,7 +614,6 @@ def test_random_texts_and_spans_survive_brat_conll_and_prodigy(data):
             edits.apply(store, edits.AddDocument(ext_id="r", text=text, entities=tuple(entities)))
             want = sorted((m.start, m.end) for m in store.mentions())
             export_project(store, "brat", tmp / "brat")
-            export_project(store, "conll", tmp / "x.conll")
             export_project(store, "prodigy", tmp / "p.jsonl")
         with Store.create(tmp / "q.claimdesk") as again:
             report = import_into(again, [tmp / "brat"])
@@ -669,13 +625,6 @@ def test_random_texts_and_spans_survive_brat_conll_and_prodigy(data):
         for sp in task["spans"]:
             assert task["tokens"][sp["token_start"]]["start"] == sp["start"]
             assert task["tokens"][sp["token_end"]]["end"] == sp["end"]
-        (sentences,) = parse_conll(tmp / "x.conll")
-        tokens = [t for sent in sentences for t in sent]
-        offsets = align(text, [t for t, _ in tokens])
-        got = {(offsets[i][0], offsets[j][1]) for _, i, j in bio_spans([tag for _, tag in tokens])}
-        with Store.open(tmp / "p.claimdesk", readonly=True) as store:
-            kept, _ = exporters.non_overlapping(store.mentions())
-        assert got == {(m.start, m.end) for m in kept}
 
 
 def test_whitespace_at_span_edges_is_trimmed_to_tokens(store, tmp_path):
@@ -687,9 +636,6 @@ def test_whitespace_at_span_edges_is_trimmed_to_tokens(store, tmp_path):
     (span,) = task["spans"]
     assert text[span["start"]:span["end"]] == "Geneva" and summary.adjusted == 1
     assert task["tokens"][span["token_end"]]["end"] == span["end"]
-    summary = export_project(store, "conll", tmp_path / "w.conll")
-    assert "Geneva B-GPE\n\nHome O" in (tmp_path / "w.conll").read_text(encoding="utf-8")
-    assert summary.adjusted == 1
 
 
 def test_folder_swap_without_rename_exchange_and_a_folder_left_aside_is_put_back(rich, tmp_path, monkeypatch):

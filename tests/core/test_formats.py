@@ -17,16 +17,16 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_registry_is_complete_and_consistent():
-    assert FORMAT_NAMES == ("jsonl", "spacy", "conll", "brat", "prodigy", "label-studio", "doccano", "doccano-relations",
-                            "csv", "claimreview")
+    assert FORMAT_NAMES == ("jsonl", "spacy", "conll", "conllu", "brat", "prodigy", "label-studio", "doccano",
+                            "doccano-relations", "csv", "claimreview")
     for spec in FORMATS.values():
         assert spec.folder == (spec.suffix == ""), spec.name
         assert spec.title and spec.description and "\n" not in spec.description, spec.name
         assert spec.suffix == "" or re.fullmatch(r"\.[a-z]+", spec.suffix), spec.name
     assert FORMATS["claimreview"].suffix == ".jsonld"  # JSON-LD's own suffix, everywhere
     assert [f for f in FORMAT_NAMES if not FORMATS[f].splits] == ["claimreview"]
-    # every format but spaCy is written by core, and core knows a writer for exactly those
-    assert exporters.CORE_FORMATS == tuple(f for f in FORMAT_NAMES if f != "spacy")
+    # every format but spaCy's and the CoNLL ones is written by core, and core writes exactly those
+    assert exporters.CORE_FORMATS == tuple(f for f in FORMAT_NAMES if f not in ("spacy", "conll", "conllu"))
     assert exporters.FORMATS == FORMAT_NAMES
 
 

@@ -240,7 +240,7 @@ LABELS = ("PERSON", "ORG", "GPE")
 
 @st.composite
 def gesture_specs(draw):
-    return draw(st.lists(st.tuples(st.integers(0, 18), st.integers(0, 10_000), st.integers(0, 10_000),
+    return draw(st.lists(st.tuples(st.integers(0, 19), st.integers(0, 10_000), st.integers(0, 10_000),
                                    st.sampled_from(LABELS)), min_size=1, max_size=10))
 
 
@@ -278,6 +278,7 @@ def _gesture(store, doc_id, spec):
         lambda: _import(a, label),
         lambda: E.RenameEntity(pick(entities), f"Typed {b % 3}", type=label),
         lambda: E.DeleteEntity(pick(entities)),
+        lambda: E.SetLayerReviewed(doc_id, ("entities", "quotes", "claims")[a % 3], bool(b % 2)),
     ][op]()
 
 

@@ -143,6 +143,29 @@ def test_migration_from_schema_4_marks_existing_entities_undecided(tmp_path):
         assert store.entity(entity.id).decided is True
 
 
+def test_migration_from_schema_5_opens_with_nothing_marked_reviewed(tmp_path):
+    path = tmp_path / "v5.claimdesk"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    migrate(conn, target=5)
+    for ext_id, status in (("open", "in_progress"), ("finished", "done")):
+        conn.execute("INSERT INTO documents (ext_id, text, content_hash, status, created_at, updated_at) "
+                     "VALUES (?, 'Lavrov met Blinken.', ?, ?, 't', 't')", (ext_id, ext_id, status))
+    conn.close()
+    with Store.open(path, readonly=True) as ro:  # an old file read as it is (export, info)
+        assert ro.document_by_ext_id("open").reviewed == frozenset()
+    with Store.open(path) as store:
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert store.document_by_ext_id("open").reviewed == frozenset()
+        assert store.document_by_ext_id("finished").reviewed == {"entities", "quotes", "claims"}
+        doc = store.document_by_ext_id("open")
+        undo = E.apply(store, E.SetLayerReviewed(doc.id, "entities"))
+        assert store.document(doc.id).reviewed == {"entities"}
+        E.apply(store, undo)
+        assert store.document(doc.id).reviewed == frozenset()
+    assert (tmp_path / "v5.claimdesk.schema5.bak").exists()
+
+
 def test_search_finds_documents_and_follows_edits(store):
     E.apply(store, E.AddDocument("a", "Blinken met Lavrov in Genève.", title="Talks"))
     E.apply(store, E.AddDocument("b", "Troops massed near the border."))

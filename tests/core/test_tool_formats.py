@@ -220,7 +220,8 @@ def test_prodigy_round_trip_keeps_every_span_label_and_relation(project, tmp_pat
 
 def test_prodigy_quotes_are_rel_manual_relations_and_claims_textcat_choices(store, tmp_path):
     build_edge_project(store)
-    export_project(store, "prodigy", tmp_path / "p.jsonl", status="all", documents="all")
+    summary = export_project(store, "prodigy", tmp_path / "p.jsonl", status="all", documents="all")
+    assert summary.missing == 1 and "1 document with unreviewed layers" in summary.line()
     tasks = read_lines(tmp_path / "p.jsonl")
     by_layer = {(t["meta"]["id"], t["meta"].get("layer"), t["meta"].get("label_set")): t for t in tasks}
     assert list(by_layer) == [("reviewed", None, None), ("reviewed", "quotes", None),
@@ -248,6 +249,18 @@ def test_prodigy_quotes_are_rel_manual_relations_and_claims_textcat_choices(stor
     assert answers == {("reviewed", None, None): "accept", ("reviewed", "quotes", None): "accept",
                        ("reviewed", "claims", "checkworthiness"): "accept", ("reviewed", "claims", "verdict"): "accept",
                        ("unreviewed", None, None): None, ("unreviewed", "quotes", None): None}
+
+
+def test_a_layer_marked_finished_is_accepted_in_prodigy_and_only_that_layer(store, tmp_path):
+    build_edge_project(store)
+    doc = store.document_by_ext_id("unreviewed")
+    suggestion = [m for m in store.mentions(doc.id) if m.prov.status == "suggested"][0]
+    edits.apply(store, edits.DeleteMention(suggestion.id))  # rejects it: the entity layer has no suggestion left
+    edits.apply(store, edits.SetLayerReviewed(doc.id, "entities"))
+    export_project(store, "prodigy", tmp_path / "p.jsonl", status="all", documents="all")
+    answers = {t["meta"].get("layer"): t.get("answer") for t in read_lines(tmp_path / "p.jsonl")
+               if t["meta"]["id"] == "unreviewed"}
+    assert answers == {None: "accept", "quotes": None}
 
 
 def test_prodigy_tasks_read_by_input_hash_and_binary_textcat(tmp_path):

@@ -86,10 +86,12 @@ def test_tiny_bench_run_reports_every_metric(tmp_path):
 def test_the_export_child_measures_any_format(tmp_path):
     cfg = BenchConfig(large_docs=12, large_annotations=240, big_words=300, big_spans=20)
     big = build_large_project(tmp_path / "large.claimdesk", cfg)
-    for fmt, out in (("jsonl", "e.jsonl"), ("spacy", "e.spacy")):
-        result = run_child("export", {"project": str(big.path), "out": str(tmp_path / out), "format": fmt}, tmp_path)
-        assert result["documents"] == 12 and result["files"] == 1 and result["peak_rss_mb"] > 0
-        assert result["bytes"] == (tmp_path / out).stat().st_size
+    # the spaCy export writes its training config (e.cfg) beside the DocBin
+    for fmt, written in (("jsonl", ["e.jsonl"]), ("spacy", ["e.spacy", "e.cfg"])):
+        out = tmp_path / written[0]
+        result = run_child("export", {"project": str(big.path), "out": str(out), "format": fmt}, tmp_path)
+        assert result["documents"] == 12 and result["files"] == len(written) and result["peak_rss_mb"] > 0
+        assert result["bytes"] == sum((tmp_path / name).stat().st_size for name in written)
 
 
 def test_bench_is_a_claimdesk_command():

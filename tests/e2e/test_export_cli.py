@@ -36,7 +36,7 @@ def project(tmp_path) -> Path:
 def test_export_help_lists_every_format():
     out = claimdesk("export", "--help")
     assert out.returncode == 0
-    for fmt in ("jsonl", "spacy", "conll", "brat", "prodigy", "label-studio", "csv", "claimreview"):
+    for fmt in ("jsonl", "spacy", "conll", "conllu", "brat", "prodigy", "label-studio", "csv", "claimreview"):
         assert fmt in out.stdout
 
 
@@ -93,6 +93,9 @@ def test_brat_survives_import_and_export_through_the_cli(project, tmp_path):
 
 
 def test_split_and_documents_done_through_the_cli(project, tmp_path):
+    for doc in ("plain", "suggested"):  # the rich document is done; review the other two's entities
+        out = claimdesk("review", str(project), doc, "--layer", "entities")
+        assert out.returncode == 0 and out.stdout == f"{doc}: reviewed entities\n", out.stderr
     out = claimdesk("export", str(project), "-f", "conll", "-o", str(tmp_path / "c"), "--split", "34/33/33",
                     "--seed", "5")
     assert out.returncode == 0, out.stderr
@@ -100,6 +103,23 @@ def test_split_and_documents_done_through_the_cli(project, tmp_path):
     assert "(train 1, dev 1, test 1)" in out.stdout
     out = claimdesk("export", str(project), "-f", "jsonl", "-o", str(tmp_path / "done.jsonl"), "--documents", "done")
     assert out.returncode == 0 and SUMMARY.search(out.stdout).group(1) == "1"
+
+
+def test_training_formats_take_only_reviewed_documents_by_default_and_say_so(project, tmp_path):
+    out = claimdesk("export", str(project), "-f", "conllu", "-o", str(tmp_path / "r.conllu"))
+    assert out.returncode == 0, out.stderr
+    assert SUMMARY.search(out.stdout).group(1) == "1" and "; 2 documents left out (not reviewed)" in out.stdout
+    # a layer marked reviewed is enough to be selected, but CoNLL needs the entity layer reviewed
+    assert claimdesk("review", str(project), "plain", "--layer", "quotes").returncode == 0
+    out = claimdesk("export", str(project), "-f", "conll", "-o", str(tmp_path / "r.conll"), "--tags", "biluo")
+    assert SUMMARY.search(out.stdout).group(1) == "1" and "; 2 documents left out (not reviewed)" in out.stdout
+    assert "Genève _ _ U-GPE" in (tmp_path / "r.conll").read_text(encoding="utf-8")
+    out = claimdesk("export", str(project), "-f", "jsonl", "-o", str(tmp_path / "all.jsonl"))
+    assert SUMMARY.search(out.stdout).group(1) == "3" and "left out" not in out.stdout  # a copy takes all
+    out = claimdesk("review", str(project), "plain", "--clear")
+    assert out.returncode == 0 and out.stdout == "plain: reviewed nothing\n"
+    out = claimdesk("export", str(project), "-f", "jsonl", "-o", str(tmp_path / "x.jsonl"), "--tags", "iob")
+    assert out.returncode == 1 and "--tags applies to conll and conllu, not jsonl" in out.stderr
 
 
 def test_export_works_while_the_project_is_open_for_editing(project, tmp_path):
@@ -149,4 +169,5 @@ def test_spacy_export_through_the_cli(project, tmp_path):
     out = claimdesk("export", str(project), "-f", "spacy", "-o", str(tmp_path / "corpus"), "--split", "70/30")
     assert out.returncode == 0, out.stderr
     assert "tokenizer:" in out.stdout and SUMMARY.search(out.stdout)
-    assert sorted(p.name for p in (tmp_path / "corpus").iterdir() if p.name != ".claimdesk-export") == ["dev.spacy", "train.spacy"]
+    assert sorted(p.name for p in (tmp_path / "corpus").iterdir() if p.name != ".claimdesk-export") == [
+        "config.cfg", "dev.spacy", "train.spacy"]  # the training config beside the DocBins (issue 12)

@@ -64,17 +64,33 @@ def test_docbin_holds_entities_span_groups_cats_and_metadata(rich, tmp_path):
     assert docs[1].cats == {} and len(docs[1].ents) == 0
 
 
-def test_spans_off_token_boundaries_are_expanded_and_counted(store, tmp_path):
+def test_spans_off_token_boundaries_split_the_token_and_keep_their_text(store, tmp_path):
     text = "Ångström’s report on Genève was late."
     edits.apply(store, edits.AddDocument(ext_id="x", text=text, entities=(
         {"start": 0, "end": 4, "label": "PERSON", "origin": "editor"},  # "Ångs": inside a token
         {**at(text, "Genève"), "label": "GPE", "origin": "editor"},
     )))
     summary = export(store, "spacy", tmp_path / "x.spacy")
-    assert summary.adjusted == 1
+    assert summary.adjusted == 0  # no span moved
     (doc,) = load(tmp_path / "x.spacy")
-    assert [(e.text, e.label_) for e in doc.ents] == [("Ångström", "PERSON"), ("Genève", "GPE")]
-    assert "1 spans adjusted" in summary.line()
+    assert [(e.text, e.label_) for e in doc.ents] == [("Ångs", "PERSON"), ("Genève", "GPE")]
+    assert [t.text for t in doc[:3]] == ["Ångs", "tröm", "’s"] and doc.text == text
+    assert "1 token split at span edges (every span keeps its exact boundaries)" in summary.notes
+
+
+def test_a_token_with_several_edges_inside_is_split_at_each(store, tmp_path):
+    text = "See Berlinbefore-noon news."
+    start = text.index("Berlin")
+    edits.apply(store, edits.AddDocument(ext_id="b", text=text, status="done", entities=(
+        {"start": start, "end": start + 3, "label": "GPE", "origin": "editor"},  # "Ber"
+        {"start": start + 3, "end": start + 6, "label": "GPE", "origin": "editor"},  # "lin"
+    ), claims=({"start": start + 3, "end": start + 12, "labels": {}, "origin": "editor"},)))  # "linbefore"
+    summary = export(store, "spacy", tmp_path / "b.spacy")
+    (doc,) = load(tmp_path / "b.spacy")
+    assert [t.text for t in doc] == ["See", "Ber", "lin", "before", "-", "noon", "news", "."] and doc.text == text
+    assert [e.text for e in doc.ents] == ["Ber", "lin"] and [s.text for s in doc.spans["claims"]] == ["linbefore"]
+    assert "1 token split at span edges (every span keeps its exact boundaries)" in summary.notes
+    assert [t.ent_iob_ for t in doc] == ["O", "B", "B", "O", "O", "O", "O", "O"]  # done: the rest is "no entity"
 
 
 def test_whitespace_at_span_edges_is_trimmed(store, tmp_path):
@@ -136,7 +152,7 @@ def test_a_large_export_is_a_folder_of_parts_that_spacy_reads_like_one_file(rich
     names = sorted(p.name for p in parts.out.glob("*.spacy"))
     assert names == ["part-00001.spacy", "part-00002.spacy", "part-00003.spacy"]
     assert [len(load(parts.out / n)) for n in names] == [3, 3, 1]
-    assert set(parts.files) == {parts.out / n for n in names}
+    assert set(parts.files) == {parts.out / n for n in names} | {parts.out / "config.cfg"}
     assert (parts.out.parent / "parts.spacy").is_dir() and one.line() == parts.line()
     # spaCy's Corpus reads the folder as it reads the single file: the same docs, in order
     from_file, from_folder = corpus_docs(one.out), corpus_docs(parts.out)

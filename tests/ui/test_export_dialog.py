@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from desktop.core.formats import FORMATS, default_output
 
 
@@ -41,3 +43,42 @@ def test_file_new_names_the_project_by_the_one_suffix_rule(qtbot, window, tmp_pa
         assert Path(window.session.path) == tmp_path / created
         assert (tmp_path / created).is_file()
     assert not (tmp_path / "upper.CLAIMDESK.claimdesk").exists()
+
+
+def test_marking_entities_reviewed_by_key_and_menu_then_undo(qtbot, window):
+    doc_id = window.doc_id
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.store.document(doc_id).reviewed == {"entities"}
+    assert "negative examples" in window.statusBar().currentMessage()
+    window.actions_by_id["nav.review_claims"].trigger()
+    assert window.store.document(doc_id).reviewed == {"entities", "claims"}
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert window.store.document(doc_id).reviewed == {"entities"}
+    qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.store.document(doc_id).reviewed == frozenset()  # pressed again: not reviewed
+
+
+def test_training_formats_start_at_reviewed_articles_and_say_what_is_left_out(qtbot, window, tmp_path):
+    window.export_dialog()
+    dialog = window.export_dialog_widget
+    dialog.format.setCurrentIndex(dialog.format.findData("conll"))
+    assert dialog.options()["documents"] == "reviewed"
+    assert dialog.review_note.text().startswith("0 articles will be exported; 5 left out: their entities are not")
+    dialog.format.setCurrentIndex(dialog.format.findData("jsonl"))
+    assert dialog.options()["documents"] == "all" and dialog.review_note.text() == "5 articles will be exported."
+    dialog.reject()
+    window.actions_by_id["nav.review_entities"].trigger()
+    window.export_dialog()
+    dialog = window.export_dialog_widget
+    dialog.format.setCurrentIndex(dialog.format.findData("conllu"))
+    assert dialog.review_note.text().startswith("1 article will be exported; 4 left out")
+    dialog.grab().save("/tmp/cr_export_dialog_conllu.png")
+    out = tmp_path / "out.conllu"
+    dialog.out.setText(str(out))
+    with qtbot.waitSignal(window.jobs.sig_finished, timeout=120_000) as blocker:
+        qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    summary = blocker.args[1]
+    assert summary.documents == 1 and summary.left_out == 4
+    assert "4 documents left out (not reviewed)" in window.statusBar().currentMessage()
+    assert out.read_text(encoding="utf-8").startswith("# newdoc id = ")
