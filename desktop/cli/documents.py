@@ -73,7 +73,8 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def add_import(sub) -> None:
     p = add_command(sub, "import", cmd_import,
-                    "import articles: .txt, .html, interchange .jsonl, brat .txt+.ann (files or folders)")
+                    "import articles: .txt, .html, interchange .jsonl, brat .txt+.ann, Label Studio's JSON export "
+                    "(.json), Prodigy or doccano .jsonl (files or folders)")
     add_project_argument(p)
     p.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to import")
     p.add_argument("--story", help="story name for the imported documents (default: the folder's name)")

@@ -126,36 +126,10 @@ Formats
     write the other line breaks as ``\uXXXX``.  ``claimdesk import`` reads it back: fragments
     apart only by whitespace holding a break are one span again.
 
-``prodigy``
-    JSONL, one task per document, as Prodigy's ``ner.manual``/``spans.manual`` recipes and
-    ``db-in`` read it: ``text``, ``tokens`` (``text``, ``start``, ``end``, ``id``, ``ws``),
-    ``spans`` (entity mentions: ``start``, ``end``, ``token_start``, ``token_end`` inclusive,
-    ``label``; a span with whitespace at an edge is trimmed to its tokens and counted as
-    adjusted; overlapping mentions are kept, which ``spans`` recipes read and ``ner`` recipes do
-    not), ``meta``, and ``answer: "accept"`` when every exported annotation of the document is
-    accepted; a document with suggestions has no ``answer`` (a task to review) and its suggested
-    spans carry ``"source"`` (the model, as Prodigy's model-assisted recipes write it).  Quotes
-    and claims travel as extra keys ``quotes`` and ``claims`` (interchange shape plus
-    ``token_start``/``token_end``), which Prodigy keeps.  Tokens come from :func:`tokenize`.
-
-``label-studio``
-    A JSON list of tasks for Label Studio's JSON import, plus the labeling config they need
-    (``OUT`` with suffix ``.xml``; ``labeling_config.xml`` in a split folder, see
-    :func:`label_studio_config`).  ``data`` holds ``text`` and the document's metadata
-    (``doc_id``, ``title``, ``source``, ``url``, ``published``, ``story``).  Accepted annotations
-    go to ``annotations`` (one per task, present when it has results or the document is done),
-    suggestions to ``predictions`` (``model_version`` = the models).  Regions: entity mentions
-    ``from_name="ner"``, quote fragments / speakers / cues / claims ``from_name="parts"``
-    (labels ``Quote``, ``Speaker``, ``Cue``, ``Claim``), all ``to_name="text"``, ``type:
-    "labels"``, ``value`` ``start``/``end``/``text``/``labels``.  A quote's speaker and cue are
-    ``relation`` results (``from_id`` = the quote's first fragment, labels ``speaker``/``cue``;
-    a second fragment is linked with ``continues``); the quote type and each claim label set are
-    per-region ``choices`` (``from_name`` ``quote_type`` or the label set's name); canonical
-    entity, speaker entity, claimant and note are per-region ``textarea`` results.  Region ids
-    are ``e1``, ``q1``, ``q1s``, ``q1c``, ``q1f2``, ``c1`` (per task).  Offsets are code points,
-    as Label Studio stores them since 1.4 (HumanSignal/label-studio#1008); ``value.text`` is the
-    exact text at the offsets.  To import: create a project, paste the ``.xml`` config in
-    Settings > Labeling Interface > Code, then import the ``.json`` file.
+``prodigy``, ``label-studio``, ``doccano``, ``doccano-relations``
+    The annotation tools' formats, written (and read back by ``claimdesk import``) by
+    :mod:`desktop.core.prodigy`, :mod:`desktop.core.label_studio` and :mod:`desktop.core.doccano`,
+    whose docstrings give their conventions; their writers are registered here.
 
 ``csv``
     ``OUT``: one row per claim (document, outlet, date, title, claim, claimant, one column per
@@ -220,9 +194,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
-from xml.sax.saxutils import quoteattr
 
 from desktop.core import claimreview, settings
+from desktop.core.doccano import write_doccano, write_doccano_relations
 from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
 from desktop.core.formats import FORMATS as FORMAT_SPECS
 from desktop.core.interchange import (
@@ -234,8 +208,10 @@ from desktop.core.interchange import (
     quote_to_json,
 )
 from desktop.core.jobs import Job
+from desktop.core.label_studio import label_studio_config, label_studio_config_path, write_label_studio
 from desktop.core.model import EXPORT_MARKER, QUOTE_TYPES, Claim, Document, Mention, Quote, Span
 from desktop.core.oserrors import os_problem
+from desktop.core.prodigy import write_prodigy
 from desktop.core.project_copy import META_KEYS, header_record, is_header
 from desktop.core.store import Store
 from desktop.core.text import token_sentences as sentences
@@ -1254,207 +1230,6 @@ def write_brat(ctx: PartContext) -> None:
         _count(ctx.summary, item)
 
 
-# Prodigy ---------------------------------------------------------------------------------------------
-
-
-def prodigy_task(item: ExportDoc, source: ExportSource, summary: ExportSummary | None = None) -> dict[str, Any]:
-    text = item.text
-    tokens = tokenize(text, item.boundaries())
-    starts, ends = [t[0] for t in tokens], [t[1] for t in tokens]
-
-    def token_span(s: int, e: int) -> dict[str, Any] | None:
-        rng = _token_range(starts, ends, s, e)
-        if rng is None:
-            return None
-        aligned = (starts[rng[0]], ends[rng[1]])
-        if summary is not None and aligned != (s, e):
-            summary.adjusted += 1  # whitespace at an edge: trimmed to the tokens
-        return {"start": aligned[0], "end": aligned[1], "token_start": rng[0], "token_end": rng[1]}
-
-    spans = []
-    for m in item.mentions:
-        span = token_span(m.start, m.end)
-        if span is None:
-            if summary is not None:
-                summary.dropped += 1
-            continue
-        span["label"] = m.label
-        if m.prov.status == "suggested":
-            span["source"] = m.prov.model or "model"
-        spans.append(span)
-    quotes = []
-    for q in item.quotes:
-        quotes.append({
-            "content": [token_span(s.start, s.end) for s in q.content],
-            "speaker": token_span(q.speaker.start, q.speaker.end) if q.speaker else None,
-            "speaker_resolved": (token_span(q.speaker_resolved.start, q.speaker_resolved.end)
-                                 if q.speaker_resolved else None),
-            "speaker_entity": source.name(q.speaker_entity_id),
-            "cue": token_span(q.cue.start, q.cue.end) if q.cue else None,
-            "type": q.type, "origin": q.prov.origin, "status": q.prov.status,
-        })
-    claims = []
-    for c in item.claims:
-        claims.append({**(token_span(c.start, c.end) or {"start": c.start, "end": c.end}),
-                       "claimant": source.claimant(c), "labels": dict(sorted(c.labels.items())), "note": c.note,
-                       "origin": c.prov.origin, "status": c.prov.status})
-    task: dict[str, Any] = {
-        "text": text,
-        "tokens": [
-            {"text": text[s:e], "start": s, "end": e, "id": i, "ws": e < len(text) and text[e].isspace()}
-            for i, (s, e) in enumerate(tokens)
-        ],
-        "spans": spans,
-        "quotes": quotes,
-        "claims": claims,
-        "meta": {"id": item.doc.ext_id, **_meta(item.doc)},
-    }
-    if not item.has_suggestions:
-        task["answer"] = "accept"
-    return task
-
-
-def write_prodigy(ctx: PartContext) -> None:
-    with ctx.files.open(ctx.path) as fh:
-        for item in ctx.docs:
-            fh.write(_json_line(prodigy_task(item, ctx.source, ctx.summary)))
-            _count(ctx.summary, item)
-
-
-# Label Studio ----------------------------------------------------------------------------------------
-
-_LS_PARTS = ("Quote", "Speaker", "Cue", "Claim")
-_LS_PART_COLORS = {"Quote": "#ffd166", "Speaker": "#06d6a0", "Cue": "#118ab2", "Claim": "#ef476f"}
-
-
-def _ls_safe_name(name: str) -> str:
-    return re.sub(r"[^\w-]", "_", name)
-
-
-def label_studio_config(source: ExportSource) -> str:
-    """The labeling config (``<View>``) the exported tasks need; paste it into the project's
-    Settings > Labeling Interface before importing the tasks."""
-    store = source.store
-    labels = store.labels("entity")
-    known = {lab.name for lab in labels}
-    extra = sorted({r[0] for r in store.conn.execute("SELECT DISTINCT label FROM mentions")} - known)
-    a = quoteattr
-    out = ["<View>",
-           '  <Labels name="ner" toName="text">']
-    for lab in labels:
-        out.append(f"    <Label value={a(lab.name)} background={a(lab.color)}/>")
-    for name in extra:
-        out.append(f"    <Label value={a(name)}/>")
-    out.append("  </Labels>")
-    out.append('  <Labels name="parts" toName="text">')
-    for part in _LS_PARTS:
-        out.append(f"    <Label value={a(part)} background={a(_LS_PART_COLORS[part])}/>")
-    out += ["  </Labels>",
-            '  <Text name="text" value="$text"/>',
-            "  <Relations>",
-            '    <Relation value="speaker"/>',
-            '    <Relation value="cue"/>',
-            '    <Relation value="continues"/>',
-            "  </Relations>",
-            '  <View visibleWhen="region-selected" whenTagName="ner">',
-            '    <Header value="Canonical entity"/>',
-            '    <TextArea name="entity" toName="text" perRegion="true" maxSubmissions="1"/>',
-            "  </View>",
-            '  <View visibleWhen="region-selected" whenLabelValue="Quote">',
-            '    <Choices name="quote_type" toName="text" perRegion="true" choice="single">']
-    for qt in QUOTE_TYPES:
-        out.append(f"      <Choice value={a(qt)}/>")
-    out += ["    </Choices>",
-            '    <Header value="Speaker entity"/>',
-            '    <TextArea name="speaker_entity" toName="text" perRegion="true" maxSubmissions="1"/>',
-            "  </View>",
-            '  <View visibleWhen="region-selected" whenLabelValue="Claim">']
-    for label_set, values in store.claim_label_sets().items():
-        out.append(f"    <Header value={a(label_set)}/>")
-        out.append(f'    <Choices name={a(_ls_safe_name(label_set))} toName="text" perRegion="true" choice="single">')
-        for v in values:
-            out.append(f"      <Choice value={a(v)}/>")
-        out.append("    </Choices>")
-    out += ['    <Header value="Claimant"/>',
-            '    <TextArea name="claimant" toName="text" perRegion="true" maxSubmissions="1"/>',
-            '    <Header value="Note"/>',
-            '    <TextArea name="note" toName="text" perRegion="true" maxSubmissions="1"/>',
-            "  </View>",
-            "</View>"]
-    return "<!-- Claimdesk labeling config for Label Studio (Settings > Labeling Interface > Code) -->\n" + \
-        "\n".join(out) + "\n"
-
-
-def label_studio_task(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
-    text = item.text
-    accepted: list[dict[str, Any]] = []
-    suggested: list[dict[str, Any]] = []
-    models: set[str] = set()
-
-    def bucket(prov) -> list[dict[str, Any]]:
-        if prov.status == "suggested":
-            models.add(prov.model or "model")
-            return suggested
-        return accepted
-
-    def region(rid: str, from_name: str, span: Span, label: str) -> dict[str, Any]:
-        return {"id": rid, "from_name": from_name, "to_name": "text", "type": "labels",
-                "value": {"start": span.start, "end": span.end, "text": text[span.start : span.end],
-                          "labels": [label]}}
-
-    def per_region(rid: str, from_name: str, span: Span, kind: str, values: list[str]) -> dict[str, Any]:
-        key = "choices" if kind == "choices" else "text"
-        return {"id": rid, "from_name": from_name, "to_name": "text", "type": kind,
-                "value": {"start": span.start, "end": span.end, key: values}}
-
-    def relation(from_id: str, to_id: str, label: str) -> dict[str, Any]:
-        return {"type": "relation", "from_id": from_id, "to_id": to_id, "direction": "right", "labels": [label]}
-
-    for i, m in enumerate(item.mentions, start=1):
-        out = bucket(m.prov)
-        rid = f"e{i}"
-        out.append(region(rid, "ner", m.span, m.label))
-        name = source.name(m.entity_id)
-        if name:
-            out.append(per_region(rid, "entity", m.span, "textarea", [name]))
-    for i, q in enumerate(item.quotes, start=1):
-        out = bucket(q.prov)
-        rid = f"q{i}"
-        first = q.content[0]
-        out.append(region(rid, "parts", first, "Quote"))
-        out.append(per_region(rid, "quote_type", first, "choices", [q.type]))
-        name = source.name(q.speaker_entity_id)
-        if name:
-            out.append(per_region(rid, "speaker_entity", first, "textarea", [name]))
-        for k, frag in enumerate(q.content[1:], start=2):
-            out.append(region(f"{rid}f{k}", "parts", frag, "Quote"))
-            out.append(relation(rid, f"{rid}f{k}", "continues"))
-        if q.speaker is not None:
-            out.append(region(f"{rid}s", "parts", q.speaker, "Speaker"))
-            out.append(relation(rid, f"{rid}s", "speaker"))
-        if q.cue is not None:
-            out.append(region(f"{rid}c", "parts", q.cue, "Cue"))
-            out.append(relation(rid, f"{rid}c", "cue"))
-    for i, c in enumerate(item.claims, start=1):
-        out = bucket(c.prov)
-        rid = f"c{i}"
-        out.append(region(rid, "parts", c.span, "Claim"))
-        for label_set, value in sorted(c.labels.items()):
-            out.append(per_region(rid, _ls_safe_name(label_set), c.span, "choices", [value]))
-        claimant = source.claimant(c)
-        if claimant:
-            out.append(per_region(rid, "claimant", c.span, "textarea", [claimant]))
-        if c.note:
-            out.append(per_region(rid, "note", c.span, "textarea", [c.note]))
-    doc = item.doc
-    task: dict[str, Any] = {"data": {"text": text, "doc_id": doc.ext_id, **_meta(doc)}}
-    if accepted or doc.status == "done":
-        task["annotations"] = [{"result": accepted, "ground_truth": False}]
-    if suggested:
-        task["predictions"] = [{"model_version": "; ".join(sorted(models)), "result": suggested}]
-    return task
-
-
 #: JSON that is safe inside an HTML ``<script>`` element: ``<``, ``>``, ``&`` (so ``</script>`` and
 #: ``<!--`` never occur) and U+2028/U+2029 written as ``\u`` escapes, which every JSON parser reads
 #: back as the same characters.  ``<``, ``>`` and ``&`` only occur inside JSON strings.
@@ -1471,21 +1246,6 @@ def _json_array(fh: IO, records: Iterable[Any], *, script_safe: bool = False) ->
         fh.write(text.translate(_SCRIPT_SAFE) if script_safe else text)
         first = False
     fh.write("\n]\n" if not first else "]\n")
-
-
-def write_label_studio(ctx: PartContext) -> None:
-    def records() -> Iterator[dict[str, Any]]:
-        for item in ctx.docs:
-            yield label_studio_task(item, ctx.source)
-            _count(ctx.summary, item)
-
-    with ctx.files.open(ctx.path) as fh:
-        _json_array(fh, records())
-
-
-def _label_studio_config_path(out: Path) -> Path:
-    path = out.with_suffix(".xml")
-    return path if path != out else out.with_name(out.stem + ".config.xml")
 
 
 # CSV -------------------------------------------------------------------------------------------------
@@ -1609,6 +1369,8 @@ _WRITERS: dict[str, PartWriter] = {
     "brat": write_brat,
     "prodigy": write_prodigy,
     "label-studio": write_label_studio,
+    "doccano": write_doccano,
+    "doccano-relations": write_doccano_relations,
     "csv": write_csv,
     "claimreview": write_claimreview,
 }
@@ -1665,7 +1427,7 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
 
 
 def _finish_label_studio(files: AtomicOutput, root: Path, split: bool, source: ExportSource) -> None:
-    path = root / "labeling_config.xml" if split else _label_studio_config_path(root)
+    path = root / "labeling_config.xml" if split else label_studio_config_path(root)
     with files.open(path) as fh:
         fh.write(label_studio_config(source))
 

@@ -1,4 +1,5 @@
-r"""Read articles from disk: plain text, HTML, interchange JSONL and brat standoff.
+r"""Read articles from disk: plain text, HTML, interchange JSONL, brat standoff and the annotation
+tools' files (Label Studio JSON, Prodigy and doccano JSONL).
 
 Everything here is plain Python (trafilatura is imported lazily for HTML); nothing is stored.
 The importers produce :class:`~desktop.core.model.ImportedDocument` and
@@ -53,8 +54,8 @@ Plain text (``.txt``)
     ...), ``Key: value`` lines (title, date/published, url, source, story) and one title line.  A
     header that has a URL, a date or a ``Key: value`` line is taken as metadata; without one, a
     short first line with no sentence-final punctuation followed by a blank line is the title.
-    Dates in other styles and languages (``Friday 21 January 2022 09.31 GMT``, ``21 января
-    2022``) are read by dateparser, only when the fast rules fail (:mod:`desktop.core.metadata`).
+    Dates in other languages and styles (``21 января 2022``, ``21 de enero de 2022``) are read by
+    dateparser, only when the fast rules fail (:mod:`desktop.core.metadata`).
     ``source`` comes from a ``Source:`` line, else the outlet of the URL (its registered domain,
     through courlan: ``edition.cnn.com`` and ``amp.cnn.com`` give ``cnn.com``, ``m.bbc.co.uk``
     gives ``bbc.co.uk``), else a wire-service dateline at the start of the body (``GENEVA (AP) —``
@@ -85,6 +86,19 @@ Interchange JSONL (``.jsonl``)
     with aliases and decisions, settings, model) is read as an ``ImportedProject``, and a line's
     ``rejected`` annotations (tombstones, status ``rejected``) join its layers; both are checked
     like the rest (:mod:`desktop.core.project_copy` has the shape).  ``text_only`` drops both.
+
+Annotation tools (``.json``; Prodigy and doccano lines in a ``.jsonl``)
+    A ``.json`` file is a Label Studio JSON export (the task list its Export > JSON writes, or
+    the one ``claimdesk export --format label-studio`` writes): annotations come in as editor
+    work, predictions as suggestions.  In a ``.jsonl`` file, each line's content says what it is
+    (:func:`desktop.core.annotation_tools.record_kind`): a Prodigy task (``tokens``, ``spans``,
+    ``answer``, ``accept``/``options``, ``_input_hash``...; the tasks of one document, gathered by
+    ``meta.id`` or the input hash, make one document), a doccano record (a ``label`` list, or
+    ``entities`` with ``start_offset``, or ``relations``), else an interchange record.  The
+    conventions each reads are in :mod:`desktop.core.label_studio`, :mod:`desktop.core.prodigy`
+    and :mod:`desktop.core.doccano`; each record is then checked like an interchange line.  A bad
+    task or record is one line naming the file and the task (Label Studio: its place in the list
+    and its ``id``) or line, and the rest import.
 
 brat standoff (``X.txt`` + ``X.ann``)
     Claimdesk's conventions, chosen so that an exporter can write them and this importer reads
@@ -164,6 +178,8 @@ from pathlib import Path
 from typing import Any, TypeGuard
 from urllib.parse import unquote
 
+from desktop.core.annotation_tools import ToolRecordError, record_kind
+from desktop.core.doccano import doccano_to_interchange
 from desktop.core.interchange import (
     InterchangeError,
     claim_from_json,
@@ -176,6 +192,7 @@ from desktop.core.interchange import (
     quote_problems,
     quote_to_json,
 )
+from desktop.core.label_studio import label_studio_records
 from desktop.core.metadata import host_of, outlet_of, parse_date_any
 from desktop.core.model import (
     DOC_STATUSES,
@@ -188,6 +205,7 @@ from desktop.core.model import (
     ImportedProject,
     ImportProblem,
 )
+from desktop.core.prodigy import prodigy_documents
 from desktop.core.project_copy import HEADER_KEY, read_header
 from desktop.core.text import CLOSING_PUNCT, dateline
 
@@ -211,7 +229,7 @@ __all__ = [
 MAX_FILE_BYTES: int = 20 * 1024 * 1024
 #: After this many bad lines the rest of a JSONL file is skipped.
 MAX_PROBLEMS_PER_FILE: int = 200
-SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl", ".ann")
+SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl", ".json", ".ann")
 
 ImportResult = ImportedDocument | ImportedProject | ImportProblem
 PathLike = str | os.PathLike
@@ -456,13 +474,14 @@ _DATE_FILLERS = {
     "monday", "mon", "tuesday", "tue", "tues", "wednesday", "wed", "thursday", "thu", "thur", "thurs",
     "friday", "fri", "saturday", "sat", "sunday", "sun", "at", "am", "pm", "a", "m", "p", "on", "of",
     "the", "st", "nd", "rd", "th", "utc", "gmt", "et", "est", "edt", "pt", "pst", "pdt", "ct", "cst",
-    "cdt", "bst", "cet", "cest", "msk", "z", "updated", "published", "posted",
+    "cdt", "bst", "cet", "cest", "msk", "z", "updated", "published", "posted", "first", "last", "modified",
 }  # fmt: skip
 _ISO_DATE_RE = re.compile(
     r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:Z|[+-]\d{2}:?\d{2}|[A-Z]{2,4})?)?"
 )
 _DMY_NUMERIC_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
-_DATE_TOKEN_RE = re.compile(r"\d+(?::\d+)+|\d+(?:st|nd|rd|th)?|[^\W\d_]+|\S", re.UNICODE)
+# a time of day is 10:32, 10:32:05 or, as the Guardian writes it, 09.31 (not followed by more digits)
+_DATE_TOKEN_RE = re.compile(r"\d+(?::\d+)+|\d{1,2}\.\d{2}(?![.\d])|\d+(?:st|nd|rd|th)?|[^\W\d_]+|\S", re.UNICODE)
 
 
 def _make_date(year: int, month: int, day: int) -> str | None:
@@ -480,9 +499,10 @@ def parse_date(value: str) -> str | None:
     Strict on purpose, so an ordinary sentence never becomes a date: ``20220121``,
     ``2022-01-21`` (with an optional time), ``01/21/2022`` (only when unambiguous),
     ``January 21, 2022``, ``Fri, 21 Jan 2022 10:00 GMT``.  Month and year alone are not a date.
-    A line these fast rules do not read but that looks like a date goes to dateparser
-    (:func:`desktop.core.metadata.parse_date_any`: ``Friday 21 January 2022 09.31 GMT``,
-    ``21 января 2022``), as strictly.
+    A time may be written ``09.31`` (``Last modified on Fri 21 Jan 2022 09.31 GMT``, the
+    Guardian's).  A line these fast rules do not read but that looks like a date goes to dateparser
+    (:func:`desktop.core.metadata.parse_date_any`: ``21 января 2022``, ``21. Januar 2022``), as
+    strictly.
     """
     s = value.strip()
     if not s or len(s) > 64:
@@ -515,7 +535,7 @@ def _date_words(s: str) -> str | None:
             month = _MONTHS[low]
         elif low in _DATE_FILLERS:
             continue
-        elif ":" in token and token[0] in "0123456789":
+        elif (":" in token or "." in token) and token[0] in "0123456789":
             continue  # a time of day
         elif leading := re.match(r"[0-9]+", token):
             digits = leading[0]
@@ -731,6 +751,8 @@ def _classify(path: Path, explicit: bool) -> _Input | None:
         return _Input(path, "html", key)
     if suffix == ".jsonl":
         return _Input(path, "jsonl", key)
+    if suffix == ".json":
+        return _Input(path, "label-studio", key)
     if explicit:
         shown = printable(suffix) or "(no suffix)"
         return _Input(
@@ -908,7 +930,8 @@ def _name_is_utf8(path: Path) -> bool:
 
 
 def _read_input(item: _Input, text_only: bool = False) -> Iterator[ImportResult]:
-    readers = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "brat": _read_brat}
+    readers = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "brat": _read_brat,
+               "label-studio": _read_label_studio}
     reader = readers.get(item.kind)
     if reader is None:
         if item.kind == "skipped":
@@ -1298,6 +1321,41 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
     problems = 0
     documents = 0
     seen_ids: dict[str, int] = {}
+    prodigy_tasks: list[tuple[int, Any]] = []  # gathered by document at the end
+
+    def take(number: int, record: Any, replaced: str | None) -> Iterator[ImportResult]:
+        nonlocal problems, documents
+        if text_only and isinstance(record, dict):
+            record = {k: v for k, v in record.items() if k not in ("entities", "quotes", "claims", "rejected")}
+        if replaced is not None and isinstance(record, dict) and any(record.get(k) for k in ("entities", "quotes", "claims", "rejected")):
+            problems += 1
+            yield ImportProblem(where, replaced.replace(" replaced with U+FFFD", "") + "; a line with annotations "
+                                "is not repaired, since replacing bytes could move the text their offsets refer to",
+                                number)
+            return
+        document, errors, warnings = _record_to_document(record, path)
+        for warning in warnings:
+            yield ImportProblem(where, warning, number, severity="warning")
+        if document is None:
+            problems += 1
+            shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
+            yield ImportProblem(where, shown, number)
+            return
+        if replaced is not None:
+            yield ImportProblem(where, replaced, number, severity="warning", kind="replaced")
+        if document.ext_id in seen_ids:
+            yield ImportProblem(
+                where,
+                f"id {document.ext_id!r} already used on line {seen_ids[document.ext_id]}",
+                number,
+                severity="warning",
+                kind="duplicate-id",
+            )
+        else:
+            seen_ids[document.ext_id] = number
+        documents += 1
+        yield document
+
     for number, line, problem, replaced in _jsonl_lines(path):
         if problem is None and line is not None and not line.strip():
             continue
@@ -1328,38 +1386,63 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
                 yield project or ImportProblem(where, "; ".join(errors[:5]), number)
             if not record:  # a project without documents
                 continue
-        if text_only and isinstance(record, dict):
-            record = {k: v for k, v in record.items() if k not in ("entities", "quotes", "claims", "rejected")}
-        if replaced is not None and isinstance(record, dict) and any(record.get(k) for k in ("entities", "quotes", "claims", "rejected")):
+        # Prodigy tasks and doccano records are told apart by content (desktop.core.annotation_tools)
+        kind = record_kind(record)
+        if kind == "prodigy":
+            if replaced is None or text_only:
+                prodigy_tasks.append((number, record))
+            else:
+                problems += 1
+                yield ImportProblem(where, replaced.replace(" replaced with U+FFFD", "") + "; a Prodigy task "
+                                    "is not repaired, since replacing bytes could move its offsets", number)
+            continue
+        if kind == "doccano":
+            try:
+                record = doccano_to_interchange(record)
+            except ToolRecordError as exc:
+                problems += 1
+                yield ImportProblem(where, f"doccano record: {exc}", number)
+                continue
+        yield from take(number, record, replaced)
+    for number, converted, trouble in prodigy_documents(prodigy_tasks):
+        if converted is None:
             problems += 1
-            yield ImportProblem(where, replaced.replace(" replaced with U+FFFD", "") + "; a line with annotations "
-                                "is not repaired, since replacing bytes could move the text their offsets refer to",
-                                number)
+            yield ImportProblem(where, trouble or "unreadable Prodigy task", number)
+            continue
+        yield from take(number, converted, None)
+    if documents == 0 and problems == 0:
+        yield ImportProblem(where, "file contains only whitespace")
+
+
+# Label Studio JSON --------------------------------------------------------------------------------
+
+
+def _read_label_studio(path: Path) -> Iterator[ImportResult]:
+    """A Label Studio JSON export (a list of tasks; see :mod:`desktop.core.label_studio`)."""
+    where = _where(path)
+    decoded = _read_text(path)
+    try:
+        data = json.loads(decoded.text)
+    except (ValueError, RecursionError) as exc:
+        raise _Problem(f"not a Label Studio JSON export: invalid JSON ({exc})", path) from None
+    if not isinstance(data, (list, dict)):
+        raise _Problem("not a Label Studio JSON export: expected a list of tasks", path)
+    seen_ids: set[str] = set()
+    for number, record, trouble in label_studio_records(data):
+        if record is None:
+            yield ImportProblem(where, trouble or f"Label Studio task {number} cannot be read")
             continue
         document, errors, warnings = _record_to_document(record, path)
         for warning in warnings:
-            yield ImportProblem(where, warning, number, severity="warning")
+            yield ImportProblem(where, f"Label Studio task {number}: {warning}", severity="warning")
         if document is None:
-            problems += 1
-            shown = "; ".join(errors[:5]) + (f"; and {len(errors) - 5} more" if len(errors) > 5 else "")
-            yield ImportProblem(where, shown, number)
+            yield ImportProblem(where, f"Label Studio task {number}: " + "; ".join(errors[:5]))
             continue
-        if replaced is not None:
-            yield ImportProblem(where, replaced, number, severity="warning", kind="replaced")
         if document.ext_id in seen_ids:
-            yield ImportProblem(
-                where,
-                f"id {document.ext_id!r} already used on line {seen_ids[document.ext_id]}",
-                number,
-                severity="warning",
-                kind="duplicate-id",
-            )
-        else:
-            seen_ids[document.ext_id] = number
-        documents += 1
+            yield ImportProblem(where, f"Label Studio task {number}: id {document.ext_id!r} used by an earlier task",
+                                severity="warning", kind="duplicate-id")
+        seen_ids.add(document.ext_id)
         yield document
-    if documents == 0 and problems == 0:
-        yield ImportProblem(where, "file contains only whitespace")
 
 
 # brat standoff ------------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ or two-digit day, and no all-numeric ``d/m/y`` (which the fast rules read when t
 when day and month could be either: dateparser would guess).  It parses with
 :data:`DATE_LANGUAGES` only, strictly (day, month and year all required, no relative dates such as
 "2 days ago"), and its answer is kept only when that year and day are written in the line.  A
-leading "First published on", "Last modified on", "Updated:"... is dropped first (the Guardian
-writes ``Last modified on Fri 21 Jan 2022 09.31 GMT``).
+leading "First published on", "Last modified on", "Updated:"... is dropped first
+(``Last modified on 21 janvier 2022``), and so is the time of day; answers are cached, and a
+wording dateparser has read once (``# января #``, a month name between two numbers) is read again
+without it.
 
 ``outlet_of(url)`` is the registered domain of the URL's host by the Public Suffix List (through
 courlan): ``edition.cnn.com`` -> ``cnn.com``, ``www.bbc.co.uk`` and ``m.bbc.co.uk`` ->
@@ -24,6 +26,7 @@ Plain Python: no Qt, no spaCy.
 
 from __future__ import annotations
 
+import datetime as _dt
 import functools
 import re
 from typing import Any
@@ -44,6 +47,7 @@ BLOG_HOSTS = frozenset({"substack.com", "medium.com", "wordpress.com", "tumblr.c
 _YEAR_RE = re.compile(r"(?<![0-9])(1[0-9]|2[0-9])[0-9]{2}(?![0-9])")
 _DAY_RE = re.compile(r"(?<![0-9])[0-9]{1,2}(?![0-9])")
 _NUMERIC_DATE_RE = re.compile(r"[0-9]+\s*[-/.]\s*[0-9]+\s*[-/.]\s*[0-9]+")
+_TIME_RE = re.compile(r"(?<![0-9])[0-9]{1,2}[:.][0-9]{2}(?::[0-9]{2})?(?![0-9.])(?:\s*[ap]\.?\s?m\b\.?)?", re.I)
 _LEAD_RE = re.compile(
     r"^(?:(?:first|last|originally)\s+)?(?:published|modified|updated|posted)(?:\s+(?:on|at))?\s*[:\-–—]?\s*", re.I)
 
@@ -67,20 +71,53 @@ def _date_parser() -> Any:
 
 def parse_date_any(line: str) -> str | None:
     """``YYYY-MM-DD`` for a date line in another style or language than the fast rules read
-    (``Friday 21 January 2022 09.31 GMT``, ``21 января 2022``), else None (see the module's docs)."""
-    s = _LEAD_RE.sub("", line.strip(), count=1)
+    (``21 января 2022``, ``21. Januar 2022``, ``2022年1月21日``), else None (see the module's docs).
+
+    The time of day is dropped before dateparser sees the line (it does not change the date, since
+    nothing is moved between time zones), so the articles of one day share one cached answer."""
+    s = _TIME_RE.sub(" ", _LEAD_RE.sub("", line.strip(), count=1))
+    s = " ".join(s.split()).strip(",;|-–— ")
     if not s or len(s) > 64 or not _looks_like_a_date(s):
         return None
+    return _parse_date_line(s)
+
+
+#: What dateparser said about a wording (the line with each number written ``#``) whose month is a
+#: word: ``"# января #"`` -> (month 1, the day is the first number, the year the second).  A line of
+#: a learnt wording is read without dateparser (a corpus has few wordings, and many days).
+_WORDINGS: dict[str, tuple[int, int, int]] = {}
+_NUMBER_RE = re.compile(r"[0-9]+")
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_date_line(s: str) -> str | None:
+    numbers = [int(n) for n in _NUMBER_RE.findall(s)]
+    wording = _NUMBER_RE.sub("#", s)
+    if (learnt := _WORDINGS.get(wording)) is not None:
+        month, day_index, year_index = learnt
+        return _iso(numbers[year_index], month, numbers[day_index])
     try:
         found = _date_parser().get_date_data(s).date_obj
     except Exception:  # dateparser's own failure on an odd line: not a date
         return None
     if found is None or not 1000 <= found.year <= 2999:
         return None
-    numbers = {int(n) for n in re.findall(r"[0-9]+", s)}
-    if found.year not in numbers or found.day not in numbers:
+    day_at = [i for i, n in enumerate(numbers) if n == found.day]
+    year_at = [i for i, n in enumerate(numbers) if n == found.year]
+    if not day_at or not year_at:
         return None  # a year or day the line does not write: dateparser filled it in
+    if len(day_at) == 1 and len(year_at) == 1 and found.month not in numbers and len(_WORDINGS) < 4096:
+        _WORDINGS[wording] = (found.month, day_at[0], year_at[0])
     return found.date().isoformat()
+
+
+def _iso(year: int, month: int, day: int) -> str | None:
+    if not 1000 <= year <= 2999:
+        return None
+    try:
+        return _dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
 
 
 def host_of(url: str) -> str | None:
@@ -99,8 +136,12 @@ def host_of(url: str) -> str | None:
 def outlet_of(url: str) -> str | None:
     """The outlet a URL belongs to: its host's registered domain (see the module's docs)."""
     host = host_of(url)
-    if host is None:
-        return None
+    return None if host is None else _outlet_of_host(host)
+
+
+@functools.lru_cache(maxsize=4096)
+def _outlet_of_host(host: str) -> str:
+    """Cached by host: a corpus has few outlets, and courlan takes about a millisecond a URL."""
     from courlan import extract_domain
 
     try:

@@ -29,7 +29,7 @@ class ActionSpec:
 
 NEW = ActionSpec("file.new", "&New Project…")
 OPEN = ActionSpec("file.open", "&Open Project…")
-IMPORT_FILES = ActionSpec("file.import_files", "&Import Articles…", tip="Import .txt, .html, .jsonl or brat files", icon="import")
+IMPORT_FILES = ActionSpec("file.import_files", "&Import Articles…", tip="Import .txt, .html, .jsonl (interchange, Prodigy, doccano), Label Studio .json or brat files", icon="import")
 IMPORT_FOLDER = ActionSpec("file.import_folder", "Import &Folder…")
 EXPORT = ActionSpec("file.export", "&Export Dataset…", icon="export")
 CLOSE = ActionSpec("file.close", "&Close Project")

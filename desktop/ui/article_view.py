@@ -1,10 +1,13 @@
 """The article view: one article's text with its annotations drawn as highlights.
 
-The view never edits the store and never touches the text.  Highlights are QTextEdit
-ExtraSelections (backgrounds and underlines, drawn by Qt for the visible blocks only) plus a
-small overlay painted over the visible part of the viewport (the selected span's outline, claim
-bars in the left margin and bottom rules, quote -> speaker/cue links).  Mouse and keyboard
-gestures become *requests* (signals) that the main window turns into edits.
+The view never edits the store and never touches the text.  The view paints its highlights
+itself, only for the visible paragraphs: backgrounds under the text, then Qt's text, then
+underlines and an overlay over it (the selected span's outline, claim bars in the left margin
+and bottom rules, quote -> speaker/cue links).  Line rectangles come from the document layout
+and are cached per range until the layout changes (another part, width or font size), so an
+edit costs about the same in a long article as in a short one.  Qt's own ExtraSelections are
+not used: Qt lays out and redraws the text runs of every selection format on each paint.
+Mouse and keyboard gestures become *requests* (signals) that the main window turns into edits.
 
 Offsets in the public API are Python string offsets (code points) into the text; Qt positions
 are UTF-16 code units, and the view converts between the two (an emoji before a span shifts Qt
@@ -58,10 +61,12 @@ rows the edit changed, or ``set_spans`` with all of them when it cannot say whic
 from __future__ import annotations
 
 import bisect
+import math
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import shiboken6
 from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
@@ -80,7 +85,6 @@ from PySide6.QtGui import (
     QPalette,
     QPen,
     QTextBlockFormat,
-    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QWheelEvent,
@@ -94,6 +98,7 @@ from desktop.core.text import word_spans as token_spans
 __all__ = [
     "KEYMAP",
     "ArticleView",
+    "Highlight",
     "SpanItem",
     "snap_to_tokens",
     "split_sentences",
@@ -135,7 +140,6 @@ _LAYER_ORDER = {"quote": 0, "claim": 1, "speaker": 2, "cue": 2, "mention": 3}
 #: Tie-break for span_at when two spans have the same length: higher wins.
 _PICK_PRIORITY = {"mention": 4, "speaker": 3, "cue": 3, "claim": 1, "quote": 0}
 
-_KEEP = QTextCursor.MoveMode.KeepAnchor
 _PROPORTIONAL = QTextBlockFormat.LineHeightTypes.ProportionalHeight.value
 _ASTRAL_RE = re.compile("[\U00010000-\U0010FFFF]")
 
@@ -192,6 +196,36 @@ def _claim_order(sp: SpanItem) -> tuple[int, Key]:
 
 def _entry_order(en: tuple) -> tuple[int, int, Key, int]:
     return en[0], en[2], en[3], en[1]
+
+
+def _paint_order(en: tuple) -> tuple[int, int]:
+    return en[2], en[0]
+
+
+class _Style(NamedTuple):
+    """How one paint entry is drawn: a background under the text and/or an underline over it."""
+
+    background: QColor | None
+    line: Qt.PenStyle | None
+    line_ink: QColor | None
+
+
+_ARGB = QColor.NameFormat.HexArgb
+_LINE_NAMES = {Qt.PenStyle.SolidLine: "solid", Qt.PenStyle.DashLine: "dash", Qt.PenStyle.DotLine: "dot"}
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """One background/underline a paint draws (see :meth:`ArticleView.highlights`)."""
+
+    start: int
+    end: int
+    key: Key
+    background: str  # "#aarrggbb", or "" for none
+    underline: str  # "solid", "dash", "dot", or "" for none
+    underline_color: str
+    qt_start: int  # the same range as Qt positions in the part shown
+    qt_end: int
 
 
 # Tokens and sentences (pure functions, no Qt) ------------------------------------------------------
@@ -523,18 +557,20 @@ class ArticleView(QTextEdit):
         self._claim_starts: list[int] = []
         self._claim_maxlen = 0  # the longest claim (an upper bound): paint starts no earlier than that
         self._clip: tuple[int, int] = (0, 0)  # Python range on screen, set per paint
-        self._entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
+        self._entries: list[tuple[int, int, int, Key, _Style]] = []
         self._entry_starts: list[int] = []
         self._entry_maxlen = 0
-        self._window: tuple[int, int] | None = None  # Qt range the ExtraSelections cover
-        self._formats: dict[tuple, QTextCharFormat] = {}
+        self._styles: dict[tuple, _Style] = {}
+        # line rectangles per Qt range, in document coordinates, for the layout _rect_key names
+        self._rect_cache: dict[tuple[int, int], list[tuple[float, float, float, float, float]]] = {}
+        self._rect_key: tuple[int, float, float] | None = None
         self._selected: Key | None = None
         self._hover: Key | None = None
         self._last_emitted_sel: tuple[int, int] = (-1, -1)
         self._press_pos: QPoint | None = None
         self._resize: tuple[Key, str] | None = None  # (key, "start"|"end") while dragging an edge
         self._preview: tuple[int, int] | None = None  # live range of the span being resized
-        self._batch_depth = 0  # inside batched(): ExtraSelections are set once, when it ends
+        self._batch_depth = 0  # inside batched(): one repaint is asked for, when it ends
         self._batch_dirty = False
         self._dark = _is_dark(self.palette())
         self._wheel_zoom = 0  # accumulated Ctrl+wheel delta (trackpads send small steps)
@@ -542,6 +578,10 @@ class ArticleView(QTextEdit):
         #: (patch_spans): for tests that an edit redoes only what it changed.
         self.spans_rebuilt = 0
         self.spans_patched = 0
+        #: How often the highlights asked for a repaint, and how many line rectangles were measured
+        #: (the rest come from the cache): for tests that an edit repaints once and measures little.
+        self.highlight_passes = 0
+        self.rects_measured = 0
 
         self.legend = _Legend()
         self.legend.setFont(self._small_font())
@@ -549,7 +589,6 @@ class ArticleView(QTextEdit):
         self.parts_bar.hide()
         self.parts_bar.prev_button.clicked.connect(lambda: self.show_part(self._part - 1))
         self.parts_bar.next_button.clicked.connect(lambda: self.show_part(self._part + 1))
-        self.verticalScrollBar().valueChanged.connect(self._refresh_visible)
 
     # Public API --------------------------------------------------------------------------------
 
@@ -582,7 +621,7 @@ class ArticleView(QTextEdit):
             return
         self._load_part(index)
         self._rebuild_base()
-        self._apply_selections()
+        self._update_highlights()
         self.verticalScrollBar().setValue(0)
 
     def _show_part_of(self, pos: int) -> None:
@@ -608,7 +647,6 @@ class ArticleView(QTextEdit):
         self._resize = None
         self._preview = None
         self._last_emitted_sel = (-1, -1)
-        self.setExtraSelections([])
         # QTextDocument treats "\r" (and "\r\n") as paragraph breaks: keep offsets one-to-one.
         shown = part.replace("\r\n", " \n").replace("\r", "\n") if "\r" in part else part
         # Fill a fresh document before attaching it: no relayout per change, and the block format
@@ -635,7 +673,8 @@ class ArticleView(QTextEdit):
             cur.insertText(shown[prev:])
         # No highlights of the old mapping while the scroll bar adjusts to the new document
         # (setDocument emits scroll changes before the entries are rebuilt).
-        self._entries, self._entry_starts, self._entry_maxlen, self._window = [], [], 0, None
+        self._entries, self._entry_starts, self._entry_maxlen = [], [], 0
+        self._rect_cache, self._rect_key = {}, None
         old = self.document()
         self.setDocument(doc)
         if old is not None and shiboken6.isValid(old) and old.parent() is self:
@@ -688,7 +727,7 @@ class ArticleView(QTextEdit):
         self._claim_maxlen = max((c.end - c.start for c in self._claims), default=0)
         self._forget_gone()
         self._rebuild_base()
-        self._apply_selections()
+        self._update_highlights()
 
     def patch_spans(self, changed: Sequence[SpanItem], removed: Iterable[Key] = ()) -> None:
         """Same text, a few annotations changed: ``changed`` are added or replace the spans with
@@ -707,8 +746,7 @@ class ArticleView(QTextEdit):
             self._index(sp)
         self._spans = list(self._by_key.values())
         self._forget_gone()
-        self._window = None
-        self._apply_selections()
+        self._update_highlights()
 
     def _clean(self, sp: SpanItem) -> SpanItem | None:
         """The span clamped to the text; None when nothing of it is left."""
@@ -781,7 +819,7 @@ class ArticleView(QTextEdit):
             self._show_part_of(self._by_key[key].start)
         self._selected = key
         self._preview = None
-        self._apply_selections()
+        self._update_highlights()
         if key is not None:
             self._ensure_visible(self._by_key[key])
 
@@ -947,62 +985,57 @@ class ArticleView(QTextEdit):
         gapless.setBottomMargin(0)
         for b in self._soft:  # display-only breaks stay without a gap
             QTextCursor(self.document().findBlock(self._qt(b) - 1)).mergeBlockFormat(gapless)
-        self._refresh_visible()
-        self.viewport().update()
+        self.viewport().update()  # the rectangles are measured again for the new layout
 
-    def _format(self, layer: str, color: str, suggested: bool, selected: bool) -> QTextCharFormat:
+    def _style(self, layer: str, color: str, suggested: bool, selected: bool) -> _Style:
         ck = (layer, color, suggested, selected, self._dark)
-        fmt = self._formats.get(ck)
-        if fmt is not None:
-            return fmt
+        style = self._styles.get(ck)
+        if style is not None:
+            return style
         dark = self._dark
-        fmt = QTextCharFormat()
         ink = _ink(color, dark)
+        bg: QColor | None = None
+        line: Qt.PenStyle | None = None
+        line_ink: QColor | None = ink
         if layer == "mention":
             alpha = (0.45 if dark else 0.33) if not suggested else (0.22 if dark else 0.14)
             if selected:
                 alpha = 0.62 if dark else 0.5
-            fmt.setBackground(_color(color, alpha))
+            bg = _color(color, alpha)
             if suggested:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DashUnderline)
-                fmt.setUnderlineColor(ink)
+                line = Qt.PenStyle.DashLine
         elif layer == "quote":
             alpha = (0.2 if dark else 0.13) if not suggested else (0.12 if dark else 0.09)
             if selected:
                 alpha = 0.3 if dark else 0.22
-            fmt.setBackground(_color(color, alpha))
+            bg = _color(color, alpha)
             if suggested:
-                fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-                fmt.setUnderlineColor(_color(ink.name(), 0.6))
+                line, line_ink = Qt.PenStyle.DotLine, _color(ink.name(), 0.6)
         elif layer == "speaker":
-            fmt.setUnderlineStyle(
-                QTextCharFormat.UnderlineStyle.DashUnderline if suggested
-                else QTextCharFormat.UnderlineStyle.SingleUnderline
-            )
-            fmt.setUnderlineColor(ink)
+            line = Qt.PenStyle.DashLine if suggested else Qt.PenStyle.SolidLine
             if selected:
-                fmt.setBackground(_color(color, 0.3 if dark else 0.2))
+                bg = _color(color, 0.3 if dark else 0.2)
         elif layer == "cue":
-            fmt.setUnderlineStyle(QTextCharFormat.UnderlineStyle.DotLine)
-            fmt.setUnderlineColor(ink)
+            line = Qt.PenStyle.DotLine
             if selected:
-                fmt.setBackground(_color(color, 0.3 if dark else 0.2))
+                bg = _color(color, 0.3 if dark else 0.2)
         elif layer == "claim":
             # claims are mostly drawn by the overlay (margin bar + rule); a faint wash when selected
             if selected:
-                fmt.setBackground(_color(color, 0.16 if dark else 0.1))
-        self._formats[ck] = fmt
-        return fmt
+                bg = _color(color, 0.16 if dark else 0.1)
+        style = _Style(bg, line, line_ink if line is not None else None)
+        self._styles[ck] = style
+        return style
 
     def _rebuild_base(self) -> None:
-        """Paint entries (Qt range, paint order, key, format), sorted by start; built per set_spans
+        """Paint entries (Qt range, paint order, key, style), sorted by start; built per set_spans
         (``patch_spans`` inserts and removes single entries in the same order).
 
-        ExtraSelections are only made for the entries near the visible part (see
-        ``_apply_selections``): QTextEdit lays out every paragraph an ExtraSelection touches when
-        it is set, so handing it all spans of a long article would lay out the whole article.
+        A paint draws only the entries that reach the visible part (``_chosen``), from line
+        rectangles cached per Qt range (``_line_rects``), so the cost of a paint or an edit does
+        not grow with the article.
         """
-        entries: list[tuple[int, int, int, Key, QTextCharFormat]] = []
+        entries: list[tuple[int, int, int, Key, _Style]] = []
         base, limit, extra, at = self._base, self._limit, self._extra_py, bisect.bisect_left
         for sp in self._spans:
             if sp.layer == "claim":
@@ -1014,21 +1047,20 @@ class ArticleView(QTextEdit):
             qa, qb = (a - base + at(extra, a), b - base + at(extra, b)) if extra else (a - base, b - base)
             if qb > qa:
                 entries.append((qa, qb, _LAYER_ORDER.get(sp.layer, 1), sp.key,
-                                self._format(sp.layer, sp.color, sp.suggested, False)))
+                                self._style(sp.layer, sp.color, sp.suggested, False)))
         entries.sort(key=_entry_order)
         self._entries = entries
         self._entry_starts = [en[0] for en in entries]
         self._entry_maxlen = max((en[1] - en[0] for en in entries), default=0)
-        self._window = None
 
-    def _entries_of(self, sp: SpanItem) -> list[tuple[int, int, int, Key, QTextCharFormat]]:
+    def _entries_of(self, sp: SpanItem) -> list[tuple[int, int, int, Key, _Style]]:
         """One span's paint entries in the part shown (claims have none: the overlay draws them)."""
         if sp.layer == "claim":
             return []
-        fmt = self._format(sp.layer, sp.color, sp.suggested, False)
+        style = self._style(sp.layer, sp.color, sp.suggested, False)
         order = _LAYER_ORDER.get(sp.layer, 1)
         qt = self._qt
-        return [(qa, qb, order, sp.key, fmt) for qa, qb in ((qt(s), qt(e)) for s, e in sp.parts()) if qb > qa]
+        return [(qa, qb, order, sp.key, style) for qa, qb in ((qt(s), qt(e)) for s, e in sp.parts()) if qb > qa]
 
     def _visible_qt_range(self) -> tuple[int, int]:
         """Qt positions of the first and last paragraphs in the viewport.
@@ -1040,8 +1072,11 @@ class ArticleView(QTextEdit):
         doc = self.document()
         layout = doc.documentLayout()
         m = int(doc.documentMargin()) + 1
-        top = self.cursorForPosition(QPoint(m, 0)).position()
-        y_end = self.verticalScrollBar().value() + self.viewport().height()
+        scroll = self.verticalScrollBar().value()
+        # below the top margin: a hit test in it lands anywhere while a long document is still
+        # being laid out (right after set_document it gave the middle of the article)
+        top = self.cursorForPosition(QPoint(m, max(0, m - scroll))).position()
+        y_end = scroll + self.viewport().height()
         block = doc.findBlock(top)
         end = top
         while block.isValid():
@@ -1051,18 +1086,10 @@ class ArticleView(QTextEdit):
             block = block.next()
         return doc.findBlock(top).position(), end
 
-    def _refresh_visible(self) -> None:
-        """After a scroll or resize: rebuild the ExtraSelections if the view left their window."""
-        if not self._entries and self._selected is None:
-            return
-        va, vb = self._visible_qt_range()
-        if self._window is None or va < self._window[0] or vb > self._window[1]:
-            self._apply_selections()
-
     @contextmanager
     def batched(self) -> Iterator[None]:
         """Several changes in a row (an edit's patched spans, then the span it made selected, the
-        caret moved) set the ExtraSelections once, when the outermost batch ends."""
+        caret moved) ask for one repaint, when the outermost batch ends."""
         self._batch_depth += 1
         try:
             yield
@@ -1070,58 +1097,73 @@ class ArticleView(QTextEdit):
             self._batch_depth -= 1
             if not self._batch_depth and self._batch_dirty:
                 self._batch_dirty = False
-                self._apply_selections()
+                self._update_highlights()
 
-    def _apply_selections(self) -> None:
-        """Set ExtraSelections for the spans within about a screen of the visible part."""
+    def _update_highlights(self) -> None:
+        """The highlights changed: repaint (the paint picks what is on screen)."""
         if self._batch_depth:
             self._batch_dirty = True
             return
-        va, vb = self._visible_qt_range()
-        pad = max(vb - va, 1000)
-        lo, hi = max(0, va - pad), vb + pad
-        self._window = (lo, hi)
+        self.highlight_passes += 1
+        self.viewport().update()
+
+    def _chosen(self, lo: int, hi: int) -> list[tuple[int, int, int, Key, _Style]]:
+        """The paint entries reaching the Qt range [lo, hi), the selected span in its selected
+        style, in paint order (layer, then start)."""
         sel_key = self._selected
         i_lo = bisect.bisect_left(self._entry_starts, lo - self._entry_maxlen)
         i_hi = bisect.bisect_left(self._entry_starts, hi)
         chosen = [en for en in self._entries[i_lo:i_hi] if en[1] > lo and en[3] != sel_key]
         if sel_key is not None:
             sp = self._by_key[sel_key]
-            fmt = self._format(sp.layer, sp.color, sp.suggested, True)
-            parts = self._shown_parts(sp)
+            style = self._style(sp.layer, sp.color, sp.suggested, True)
             order = _LAYER_ORDER.get(sp.layer, 1)
             # drawn in its layer's slot, so spans nested inside it stay visible
-            chosen += [(self._qt(s), self._qt(e), order, sel_key, fmt) for s, e in parts if self._qt(e) > self._qt(s)]
-        chosen.sort(key=lambda en: (en[2], en[0]))
+            for s, e in self._shown_parts(sp):
+                qa, qb = self._qt(s), self._qt(e)
+                if qb > qa and qb > lo and qa < hi:
+                    chosen.append((qa, qb, order, sel_key, style))
+        chosen.sort(key=_paint_order)
+        return chosen
+
+    def highlights(self) -> list[Highlight]:
+        """What a paint now draws as backgrounds and underlines (the entries reaching the visible
+        part, in paint order): for tests, and what a patched view must share with a rebuilt one."""
+        out = []
+        for qa, qb, _, key, style in self._chosen(*self._visible_qt_range()):
+            out.append(Highlight(self._py(qa), self._py(qb), key,
+                                 style.background.name(_ARGB) if style.background is not None else "",
+                                 _LINE_NAMES.get(style.line, "") if style.line is not None else "",
+                                 style.line_ink.name(_ARGB) if style.line_ink is not None else "", qa, qb))
+        return out
+
+    def highlight_ranges(self) -> list[tuple[int, int]]:
+        """The (start, end) Python ranges :meth:`highlights` draws, in paint order (tests)."""
+        return [(h.start, h.end) for h in self.highlights()]
+
+    def _layout_key(self) -> tuple[int, float, float]:
         doc = self.document()
-        # Inside an edit block QTextCursor.setPosition skips computing the cursor's x (a layout).
-        guard = QTextCursor(doc)
-        guard.beginEditBlock()
-        sels = []
-        for qa, qb, _, _, fmt in chosen:
-            sel = QTextEdit.ExtraSelection()
-            cur = QTextCursor(doc)
-            cur.setPosition(qa)
-            cur.setPosition(qb, _KEEP)
-            sel.cursor = cur
-            sel.format = fmt
-            sels.append(sel)
-        guard.endEditBlock()
-        self.setExtraSelections(sels)
-        self.viewport().update()
+        return id(doc), doc.textWidth(), doc.defaultFont().pointSizeF()
 
-    def extra_selection_ranges(self) -> list[tuple[int, int]]:
-        """The (start, end) Python ranges of the current ExtraSelections, in paint order (tests)."""
-        return [(self._py(s.cursor.selectionStart()), self._py(s.cursor.selectionEnd()))
-                for s in self.extraSelections()]
+    def _line_rects(self, qa: int, qb: int) -> list[tuple[float, float, float, float, float]]:
+        """Document rectangles (x, y, width, height, baseline) of the Qt range [qa, qb), one per
+        line fragment; cached until the layout changes (another part, width or font size)."""
+        key = self._layout_key()
+        if key != self._rect_key:
+            self._rect_key = key
+            self._rect_cache = {}
+        found = self._rect_cache.get((qa, qb))
+        if found is None:
+            if len(self._rect_cache) > 50_000:
+                self._rect_cache.clear()
+            found = self._rect_cache[(qa, qb)] = self._measure(qa, qb)
+            self.rects_measured += 1
+        return found
 
-    def _range_rects(self, qa: int, qb: int) -> list[QRectF]:
-        """Viewport rectangles of the Qt range [qa, qb), one per line fragment."""
+    def _measure(self, qa: int, qb: int) -> list[tuple[float, float, float, float, float]]:
         doc = self.document()
         layout = doc.documentLayout()
-        dx = -self.horizontalScrollBar().value()
-        dy = -self.verticalScrollBar().value()
-        rects: list[QRectF] = []
+        rects = []
         block = doc.findBlock(qa)
         while block.isValid() and block.position() < qb:
             bpos = block.position()
@@ -1129,11 +1171,14 @@ class ArticleView(QTextEdit):
             origin = layout.blockBoundingRect(block).topLeft()
             a = max(qa, bpos) - bpos
             b = min(qb, bpos + block.length() - 1) - bpos
-            for i in range(tl.lineCount()):
+            first = tl.lineForTextPosition(a).lineNumber() if b > a else tl.lineCount()
+            for i in range(max(first, 0), tl.lineCount()):
                 line = tl.lineAt(i)
                 ls = line.textStart()
+                if ls >= b:
+                    break
                 le = ls + line.textLength()
-                if le <= a or ls >= b or b <= a:
+                if le <= a:
                     continue
                 x1 = line.cursorToX(max(a, ls))[0]
                 end = min(b, le)
@@ -1142,11 +1187,16 @@ class ArticleView(QTextEdit):
                     x2 = line.cursorToX(end - 1)[0]  # not the trailing space of a wrapped line
                 if x2 < x1:
                     x1, x2 = x2, x1
-                rects.append(
-                    QRectF(origin.x() + x1 + dx, origin.y() + line.y() + dy, max(1.0, x2 - x1), line.height())
-                )
+                y = origin.y() + line.y()
+                rects.append((origin.x() + x1, y, max(1.0, x2 - x1), line.height(), y + line.ascent()))
             block = block.next()
         return rects
+
+    def _range_rects(self, qa: int, qb: int) -> list[QRectF]:
+        """Viewport rectangles of the Qt range [qa, qb), one per line fragment."""
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
+        return [QRectF(x + dx, y + dy, w, h) for x, y, w, h, _ in self._line_rects(qa, qb)]
 
     def _visible_range(self) -> tuple[int, int]:
         a, b = self._visible_qt_range()
@@ -1158,14 +1208,27 @@ class ArticleView(QTextEdit):
         return self._range_rects(self._qt(a), self._qt(b)) if b > a else []
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        super().paintEvent(event)
+        """Backgrounds under the text, then Qt's text (and the text selection), then underlines
+        and the overlay over it; all of it only for what is on screen."""
         if not self._spans:
+            super().paintEvent(event)
             return
+        qa, qb = self._visible_qt_range()
+        chosen = self._chosen(qa, qb)
+        dx = -self.horizontalScrollBar().value()
+        dy = -self.verticalScrollBar().value()
         p = QPainter(self.viewport())
-        p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        # the overlay draws only what is on screen: a span over a whole long article costs a screen
-        self._clip = self._visible_range()
         try:
+            self._paint_backgrounds(p, chosen, dx, dy)
+        finally:
+            p.end()
+        super().paintEvent(event)
+        p = QPainter(self.viewport())
+        try:
+            self._paint_underlines(p, chosen, dx, dy)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            # the overlay draws only what is on screen: a span over a whole long article costs a screen
+            self._clip = (self._py(qa), self._py(qb))
             self._paint_claims(p)
             focus = self._selected or self._hover
             if focus is not None:
@@ -1174,6 +1237,28 @@ class ArticleView(QTextEdit):
                 self._paint_selected(p, self._by_key[self._selected])
         finally:
             p.end()
+
+    def _paint_backgrounds(self, p: QPainter, chosen: list, dx: float, dy: float) -> None:
+        for qa, qb, _, _, style in chosen:
+            if style.background is not None:
+                for x, y, w, h, _ in self._line_rects(qa, qb):
+                    p.fillRect(QRectF(x + dx, y + dy, w, h), style.background)
+
+    def _paint_underlines(self, p: QPainter, chosen: list, dx: float, dy: float) -> None:
+        """Underlines as Qt draws a format's: a line of the font's thickness just below the
+        baseline, in the span's pen style."""
+        fm = QFontMetricsF(self.document().defaultFont())
+        offset = math.ceil(fm.underlinePos()) + 0.5
+        width = max(1.0, fm.lineWidth())
+        for qa, qb, _, _, style in chosen:
+            if style.line is None:
+                continue
+            pen = QPen(style.line_ink, width, style.line)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+            p.setPen(pen)
+            for x, _, w, _, base in self._line_rects(qa, qb):
+                y = base + dy + offset
+                p.drawLine(QPointF(math.floor(x + dx), y), QPointF(math.floor(x + dx + w), y))
 
     def _paint_claims(self, p: QPainter) -> None:
         if not self._claims:
@@ -1301,7 +1386,6 @@ class ArticleView(QTextEdit):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._place_parts_bar()
-        self._refresh_visible()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
@@ -1309,9 +1393,9 @@ class ArticleView(QTextEdit):
             dark = _is_dark(self.palette())
             if dark != self._dark:
                 self._dark = dark
-                self._formats.clear()
+                self._styles.clear()
                 self._rebuild_base()
-                self._apply_selections()
+                self._update_highlights()
             self.legend.setPalette(self.palette())
 
     # Hit testing ---------------------------------------------------------------------------------
@@ -1397,7 +1481,7 @@ class ArticleView(QTextEdit):
                     e = ne
             if (s, e) != self._preview:
                 self._preview = (s, e)
-                self._apply_selections()
+                self._update_highlights()
             event.accept()
             return
         super().mouseMoveEvent(event)
@@ -1411,7 +1495,7 @@ class ArticleView(QTextEdit):
             preview = self._preview
             self._resize = None
             self._preview = None
-            self._apply_selections()
+            self._update_highlights()
             if sp is not None and preview is not None and preview != (sp.start, sp.end):
                 self.sig_resize_requested.emit(key, preview[0], preview[1])
             elif sp is not None:
@@ -1434,12 +1518,12 @@ class ArticleView(QTextEdit):
         if key is not None:
             self._selected = key
             self._preview = None
-            self._apply_selections()
+            self._update_highlights()
             self.sig_span_clicked.emit(key)
             self.sig_span_selected.emit(key)
         elif self._selected is not None:
             self._selected = None
-            self._apply_selections()
+            self._update_highlights()
             self.sig_span_selected.emit(None)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
@@ -1581,7 +1665,7 @@ class ArticleView(QTextEdit):
         if self._resize is not None:  # Escape during an edge drag cancels it
             self._resize = None
             self._preview = None
-            self._apply_selections()
+            self._update_highlights()
             return
         cur = self.textCursor()
         if cur.hasSelection():
@@ -1590,7 +1674,7 @@ class ArticleView(QTextEdit):
         self._emit_selection((-1, -1))
         if self._selected is not None:
             self._selected = None
-            self._apply_selections()
+            self._update_highlights()
             self.sig_span_selected.emit(None)
         self.sig_key_requested.emit("escape")  # e.g. cancel a pending "click the speaker"
 

@@ -15,7 +15,7 @@ from desktop.core.store import Store
 
 def import_files_dialog(win) -> None:
     paths, _ = QFileDialog.getOpenFileNames(win, "Import articles", str(Path.home()),
-                                            "Articles (*.txt *.html *.htm *.jsonl *.ann);;All files (*)")
+                                            "Articles (*.txt *.html *.htm *.jsonl *.json *.ann);;All files (*)")
     if paths:
         import_paths(win, paths)
 

@@ -27,7 +27,8 @@ from PySide6.QtWidgets import (
 
 from desktop.paths import PROJECT_FILTER, project_file
 from desktop.ui.article_view import ArticleView
-from desktop.ui.panels import ClaimsPanel, EntitiesPanel, QuotesPanel, _table
+from desktop.ui.models import STATUS_TEXT
+from desktop.ui.panels import ClaimsPanel, EntitiesPanel, QuotesPanel, _table, fit_columns_when_reloaded
 
 
 def build_central(win) -> None:
@@ -88,10 +89,8 @@ def build_docks(win) -> None:
     header = win.doc_table.horizontalHeader()
     header.setStretchLastSection(False)
     header.setResizeContentsPrecision(100)  # size columns from the visible rows, not all 10,000
-    for column, mode in enumerate((QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.Stretch,
-                                   QHeaderView.ResizeMode.ResizeToContents, QHeaderView.ResizeMode.ResizeToContents,
-                                   QHeaderView.ResizeMode.ResizeToContents)):
-        header.setSectionResizeMode(column, mode)
+    header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+    fit_columns_when_reloaded(win.doc_table, (0, 2, 3, 4), {3: list(STATUS_TEXT.values())})
     win.doc_table.setMinimumWidth(300)
     row = QHBoxLayout()
     row.addWidget(win.doc_filter, 1)

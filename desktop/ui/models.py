@@ -57,6 +57,13 @@ class _RowsModel(QAbstractTableModel):
     def columnCount(self, parent: _Index = _NO_INDEX) -> int:
         return 0 if parent.isValid() else len(self.columns)
 
+    def index(self, row: int, column: int, parent: _Index = _NO_INDEX) -> QModelIndex:
+        # one call where Qt's own index() asks rowCount() and columnCount() (each a call into
+        # Python) for every cell a view or a sorting proxy looks at
+        if 0 <= row < len(self._rows) and 0 <= column < len(self.columns) and not parent.isValid():
+            return self.createIndex(row, column)
+        return QModelIndex()
+
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self.columns):
             return self.columns[section]
@@ -265,6 +272,13 @@ class DocumentFilterModel(QSortFilterProxyModel):
 
     def set_text_filter(self, text: str) -> None:
         self._refilter(lambda: setattr(self, "_text", text.strip().lower()))
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):
+        # a cell's paint asks for a dozen roles; Qt's proxy maps each to the source (an index()
+        # and a data() call into Python) even for the ones the rows never have
+        if role not in _ROLES:
+            return None
+        return super().data(index, role)
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         model = self.sourceModel()

@@ -5,7 +5,17 @@ Panels show models and emit *requests*; the main window turns requests into edit
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QCoreApplication,
+    QEvent,
+    QModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -48,6 +58,32 @@ def _table(model, *, multi: bool = False, sortable: bool = False) -> QTableView:
     view.setAlternatingRowColors(True)
     view.setWordWrap(False)
     return view
+
+
+def fit_columns_when_reloaded(view: QTableView, columns: Sequence[int], values: dict[int, Sequence[str]]) -> None:
+    """Size ``columns`` to their contents when the view's rows are reset or added, not on every
+    row's change: a ResizeToContents column measures its rows again (100 of them, 15 ms in a
+    10,000-row list) for each ``dataChanged``, which is every edit that touches a document's row.
+    ``values[column]``: texts the column may change to later (a status), which it is kept wide
+    enough for."""
+    header = view.horizontalHeader()
+    for column in columns:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+
+    def fit(*_: object) -> None:
+        fm = view.fontMetrics()
+        pad = 2 * view.style().pixelMetric(view.style().PixelMetric.PM_FocusFrameHMargin, None, view) + 12
+        for column in columns:
+            view.resizeColumnToContents(column)
+            widest = max((fm.horizontalAdvance(t) + pad for t in values.get(column, ())), default=0)
+            if header.sectionSize(column) < widest:
+                header.resizeSection(column, widest)
+
+    model = view.model()
+    model.modelReset.connect(fit)
+    model.rowsInserted.connect(fit)
+    model.layoutChanged.connect(fit)  # a sort or filter brings other rows to the top
+    fit()
 
 
 def selected_ids(view: QTableView) -> list[int]:
@@ -175,7 +211,17 @@ class _LayerPanel(QWidget):
         self.model = model
         self.table = _table(model)
         self.table.selectionModel().currentRowChanged.connect(self._on_row)
+        model.modelReset.connect(self._lay_out_now)
         self._item_id: int | None = None
+
+    def _lay_out_now(self) -> None:
+        """Another article's rows: size the table and show or hide its scroll bar now, before it
+        paints.  Qt does both later (a delayed layout, then a queued scroll bar update), so a
+        switch between articles with and without a scroll bar painted the table twice, the
+        second time at its new width."""
+        if self.table.isVisible():
+            self.table.doItemsLayout()
+            QCoreApplication.sendPostedEvents(self.table, QEvent.Type.MetaCall)
 
     def current_id(self) -> int | None:
         return self._item_id

@@ -17,8 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def test_the_registry_is_complete_and_consistent():
-    assert FORMAT_NAMES == ("jsonl", "spacy", "conll", "conllu", "brat", "prodigy", "label-studio", "csv",
-                            "claimreview")
+    assert FORMAT_NAMES == ("jsonl", "spacy", "conll", "conllu", "brat", "prodigy", "label-studio", "doccano",
+                            "doccano-relations", "csv", "claimreview")
     for spec in FORMATS.values():
         assert spec.folder == (spec.suffix == ""), spec.name
         assert spec.title and spec.description and "\n" not in spec.description, spec.name

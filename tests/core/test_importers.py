@@ -230,6 +230,7 @@ def test_parse_date_is_strict():
     ("line", "iso"),
     [
         ("Friday 21 January 2022 09.31 GMT", "2022-01-21"),  # the Guardian's dots in the time
+        ("21 Jan 2022 9.31", "2022-01-21"),
         ("Last modified on Fri 21 Jan 2022 09.31 GMT", "2022-01-21"),
         ("First published on Thu 20 Jan 2022 23.30 GMT", "2022-01-20"),  # not moved to another zone
         ("21 января 2022", "2022-01-21"),
@@ -262,10 +263,22 @@ def test_parse_date_reads_other_styles_and_languages(line, iso):
         "Lavrov 21 January 2022",
         "Blinken met Lavrov in Geneva on Friday 21 January 2022 09.31 GMT",  # a sentence
         "31 февраля 2022",  # no such day
+        "21.01 2022",
+        "21 Jan 2022 09.315",
     ],
 )
 def test_parse_date_stays_strict_with_dateparser(not_a_date):
     assert parse_date(not_a_date) is None
+
+
+def test_parse_date_reads_a_learnt_wording_right_for_every_day():
+    """A wording dateparser read once is read again without it: the month stays the wording's, the
+    day and year are the line's own numbers, an impossible day is still no date, and a wording whose
+    month is a number is never learnt as one month."""
+    assert parse_date("21 февраля 2022, 10:32") == "2022-02-21"
+    assert [parse_date(f"{d} февраля 2022, 18:05") for d in (3, 28, 29, 30)] == ["2022-02-03", "2022-02-28", None, None]
+    assert parse_date("1 февраля 2023") == "2023-02-01"
+    assert [parse_date(d) for d in ("2022年1月21日", "2022年3月5日", "2022年2月30日")] == ["2022-01-21", "2022-03-05", None]
 
 
 @pytest.mark.parametrize(
@@ -309,12 +322,14 @@ def test_jsonl_published_in_another_language_is_normalised(tmp_path):
 
 def test_dateparser_is_imported_only_when_the_fast_rules_fail(tmp_path):
     """dateparser costs about half a second to import: a folder whose dates the fast rules read
-    (the seeds, ISO and English dates, titles with numbers) never loads it; one Guardian date does."""
+    (the seeds, ISO and English dates, the Guardian's, titles with numbers) never loads it; one
+    Russian date does."""
     import subprocess
 
     write(tmp_path, "plain/a.txt", "Biden signs 2022 budget: 3 things to know\n2022-01-21\n\nText.\n")
     write(tmp_path, "plain/b.txt", "Talks in Geneva\nPublished: Fri, 21 Jan 2022 10:32 GMT\n\nText.\n")
-    write(tmp_path, "guardian/c.txt", "Talks in Geneva\nFri 21 Jan 2022 09.31 GMT\n\nText.\n")
+    write(tmp_path, "plain/c.txt", "Talks in Geneva, again\nLast modified on Fri 21 Jan 2022 09.31 GMT\n\nText.\n")
+    write(tmp_path, "russian/d.txt", "Переговоры в Женеве\n21 января 2022\n\nТекст.\n")
     probe = ("import sys; from desktop.core.importers import read_paths; "
              "docs = [r for r in read_paths(sys.argv[1:]) if hasattr(r, 'published')]; "
              "print(len(docs), sorted({d.published for d in docs if d.published}), 'dateparser' in sys.modules)")
@@ -324,8 +339,8 @@ def test_dateparser_is_imported_only_when_the_fast_rules_fail(tmp_path):
                               check=True, env={**os.environ, "PYTHONPATH": str(Path(importers.__file__).parents[2])}
                               ).stdout.split("\n")[0]
 
-    assert run(SEEDS, tmp_path / "plain") == "7 ['2022-01-21'] False"
-    assert run(tmp_path / "guardian") == "1 ['2022-01-21'] True"
+    assert run(SEEDS, tmp_path / "plain") == "8 ['2022-01-21'] False"
+    assert run(tmp_path / "russian") == "1 ['2022-01-21'] True"
 
 
 # Encodings -----------------------------------------------------------------------------------------
@@ -493,7 +508,7 @@ def test_progress_reports_each_input(tmp_path):
 
 
 def test_supported_suffixes():
-    assert set(SUPPORTED_SUFFIXES) == {".txt", ".html", ".htm", ".jsonl", ".ann"}
+    assert set(SUPPORTED_SUFFIXES) == {".txt", ".html", ".htm", ".jsonl", ".json", ".ann"}
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -97,6 +97,7 @@ def test_prodigy_label_studio_csv_and_claimreview_parse(seeds_project, tmp_path)
     project, counts = seeds_project
     export(project, "prodigy", tmp_path / "p.jsonl")
     tasks = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text(encoding="utf-8").splitlines()]
+    tasks = [t for t in tasks if "layer" not in t["meta"]]  # the entity tasks (quote and claim tasks follow them)
     assert sum(len(t["spans"]) for t in tasks) >= counts["entities"]
     for task in tasks:
         tokens = task["tokens"]
@@ -120,3 +121,23 @@ def test_prodigy_label_studio_csv_and_claimreview_parse(seeds_project, tmp_path)
     for r in reviews:
         assert r["@context"] == "https://schema.org" and r["@type"] == "ClaimReview"
         assert r["itemReviewed"]["@type"] == "Claim" and r["claimReviewed"]
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("label-studio", "ls.json"), ("prodigy", "p.jsonl"),
+                                           ("doccano-relations", "r.jsonl")])
+def test_the_seeds_come_back_from_the_annotation_tools(seeds_project, tmp_path, fmt, name):
+    from tests.core.test_tool_formats import layers
+
+    project, _ = seeds_project
+    export(project, fmt, tmp_path / name, "--documents", "all")
+    claimdesk("new", str(tmp_path / "back.claimdesk"))
+    res = claimdesk("import", str(tmp_path / "back.claimdesk"), str(tmp_path / name))
+    assert res.returncode == 0 and "error:" not in res.stderr, res.stderr
+    with Store.open(project, readonly=True) as before, Store.open(tmp_path / "back.claimdesk", readonly=True) as after:
+        if fmt == "doccano-relations":  # no suggestions, canonical entities, quote types or claims in doccano
+            def plain(found):
+                return {ext: (rec["text"], sorted(m[:3] for m in rec["mentions"]),
+                              sorted(q[:4] for q in rec["quotes"])) for ext, rec in found.items()}
+            assert plain(layers(after, claims=False)) == plain(layers(before, claims=False))
+        else:
+            assert layers(after) == layers(before)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from desktop.core import edits as E
@@ -71,9 +72,12 @@ def longest_block(view) -> int:
 
 
 def selection_text(view, start: int, end: int) -> str:
-    """What the view draws as the ExtraSelection for the document range [start, end)."""
-    sel = next(s for s, rng in zip(view.extraSelections(), view.extra_selection_ranges(), strict=True) if rng == (start, end))
-    return sel.cursor.selectedText().replace("\u2029", "")  # display-only breaks are paragraph separators
+    """The shown characters the view paints as the highlight of the document range [start, end)."""
+    h = next(h for h in view.highlights() if (h.start, h.end) == (start, end))
+    cur = QTextCursor(view.document())
+    cur.setPosition(h.qt_start)
+    cur.setPosition(h.qt_end, QTextCursor.MoveMode.KeepAnchor)
+    return cur.selectedText().replace("\u2029", "")  # display-only breaks are paragraph separators
 
 
 def label_selection(qtbot, win, start: int, end: int):
@@ -117,7 +121,7 @@ def test_one_huge_token_opens_in_parts_and_maps_offsets_exactly(qtbot, tmp_path)
     view.show_part(0)
     assert view.current_part() == 0
     view.zoom_in()  # paragraph spacing follows the font; display-only breaks stay gapless
-    assert (m.start, m.end) not in view.extra_selection_ranges()
+    assert (m.start, m.end) not in view.highlight_ranges()
     # copying a selection gives the document's characters, not the display breaks
     view.set_selection(10, 4010)
     view.copy()

@@ -12,7 +12,6 @@ from PySide6.QtGui import (
     QHelpEvent,
     QMouseEvent,
     QPalette,
-    QTextCharFormat,
     QTextCursor,
     QTextDocument,
     QWheelEvent,
@@ -97,8 +96,16 @@ def cursor_point(view: ArticleView, pos: int) -> QPoint:
 # Drawing ---------------------------------------------------------------------------------------
 
 
-def test_extra_selections_cover_spans_in_paint_order(view):
-    ranges = view.extra_selection_ranges()
+def qt_text(view: ArticleView, h) -> str:
+    """The shown characters a highlight's Qt range covers."""
+    cur = QTextCursor(view.document())
+    cur.setPosition(h.qt_start)
+    cur.setPosition(h.qt_end, QTextCursor.MoveMode.KeepAnchor)
+    return cur.selectedText()
+
+
+def test_highlights_cover_spans_in_paint_order(view):
+    ranges = view.highlight_ranges()
     spans = {sp.key: sp for sp in sample_spans()}
     for key in [("mention", 1), ("mention", 2), ("quote", 1), ("speaker", 1), ("cue", 1)]:
         assert (spans[key].start, spans[key].end) in ranges, key
@@ -111,12 +118,20 @@ def test_extra_selections_cover_spans_in_paint_order(view):
 
 
 def test_suggested_and_accepted_look_different(view):
-    sels = view.extraSelections()
-    fmts = {view._py(s.cursor.selectionStart()): QTextCharFormat(s.format) for s in sels}
-    suggested = fmts[find(SAMPLE, "Antony Blinken")[0]]
-    accepted = fmts[find(SAMPLE, "Geneva")[0]]
-    assert suggested.underlineStyle() != accepted.underlineStyle()
-    assert suggested.background().color().alpha() < accepted.background().color().alpha()
+    looks = {h.start: h for h in view.highlights()}
+    suggested = looks[find(SAMPLE, "Antony Blinken")[0]]
+    accepted = looks[find(SAMPLE, "Geneva")[0]]
+    assert suggested.underline == "dash" and accepted.underline == ""
+    assert QColor(suggested.background).alpha() < QColor(accepted.background).alpha()
+    # and so they are painted: the suggestion is lighter, and dashed under its baseline
+    img = view.viewport().grab().toImage()
+    bg = view.viewport().palette().color(QPalette.ColorRole.Base)
+    for key, h in ((("mention", 1), suggested), (("mention", 2), accepted)):
+        r = view.span_rects(key)[0]
+        column = [img.pixelColor(int(r.left() + 1), int(y)) for y in range(int(r.top()), int(r.bottom()))]
+        tinted = [c for c in column if c != bg]
+        assert tinted, key  # the background is painted under the text
+        assert abs(QColor(tinted[0]).hue() - QColor(h.background).hue()) < 25, key
 
 
 def test_nested_spans_all_drawn(qtbot):
@@ -131,7 +146,7 @@ def test_nested_spans_all_drawn(qtbot):
     ]
     v = shown_view(qtbot, 600, 300)
     v.set_document(text, spans)
-    ranges = v.extra_selection_ranges()
+    ranges = v.highlight_ranges()
     assert ranges == [quote, inner]  # quote underneath, mention on top
     assert v.span_rects(("claim", 7))
     # innermost wins on click-level hit testing, outer layers where the inner ones end
@@ -204,7 +219,7 @@ def test_out_of_range_spans_are_clamped_quietly(view):
     view.set_spans([SpanItem(("mention", 1), n - 5, n + 40, PERSON, False),
                     SpanItem(("mention", 2), n + 1, n + 9, PERSON, False),
                     SpanItem(("quote", 3), 0, n + 10, QUOTE, False, fragments=((0, 4), (n - 3, n + 10)))])
-    assert view.extra_selection_ranges() == [(0, 4), (n - 3, n), (n - 5, n)]
+    assert view.highlight_ranges() == [(0, 4), (n - 3, n), (n - 5, n)]
 
 
 def test_legend_lists_hotkey_labels(view, qtbot):
@@ -215,15 +230,13 @@ def test_legend_lists_hotkey_labels(view, qtbot):
 
 
 def test_dark_palette_rebuilds_formats(view):
-    sels = view.extraSelections()
-    light = QTextCharFormat(sels[-1].format).background().color().alphaF()
+    light = QColor(view.highlights()[-1].background).alphaF()
     pal = QPalette(view.palette())
     pal.setColor(QPalette.ColorRole.Base, QColor("#1e1e1e"))
     pal.setColor(QPalette.ColorRole.Text, QColor("#e6e6e6"))
     view.setPalette(pal)
     assert view._dark
-    sels = view.extraSelections()
-    dark = QTextCharFormat(sels[-1].format).background().color().alphaF()
+    dark = QColor(view.highlights()[-1].background).alphaF()
     assert dark > light
     assert not view.grab().isNull()
 
@@ -528,6 +541,25 @@ def long_article(words: int = 10_000, spans: int = 1_000) -> tuple[str, list[Spa
     return text, items
 
 
+def test_the_first_paint_of_a_long_article_highlights_its_top(qtbot):
+    """Right after set_document a long article is laid out only in part, and a hit test in its top
+    margin landed in the middle of it: the first frame (and the old ExtraSelections, until a
+    scroll) showed the top of the article without any highlight."""
+    text, spans = long_article()
+    v = shown_view(qtbot, 580, 700)
+    v.set_document(SAMPLE, sample_spans())
+    qtbot.wait(20)
+    v.set_document(text, spans)
+    first = spans[0]
+    assert v._visible_qt_range()[0] == 0
+    assert (first.start, first.end) in v.highlight_ranges()
+    img = v.viewport().grab().toImage()  # the first paint
+    r = v.span_rects(first.key)[0]
+    bg = v.viewport().palette().color(QPalette.ColorRole.Base)
+    column = [img.pixelColor(int(r.left() + 1), y) for y in range(int(r.top()) + 1, int(r.bottom()))]
+    assert any(c != bg for c in column)
+
+
 def test_set_spans_keeps_scroll_and_selection(qtbot):
     text, spans = long_article(3000, 200)
     v = shown_view(qtbot, 600, 400)
@@ -551,9 +583,8 @@ def test_emoji_before_span_maps_offsets(qtbot):
     v = shown_view(qtbot, 600, 200)
     v.set_document(text, [SpanItem(("mention", 1), *blinken, PERSON, False, "PERSON"),
                           SpanItem(("mention", 2), *geneva, GPE, False, "GPE")])
-    selected_texts = sorted(s.cursor.selectedText() for s in v.extraSelections())
-    assert selected_texts == ["Blinken", "Geneva"]
-    assert v.extra_selection_ranges() == [blinken, geneva]
+    assert sorted(qt_text(v, h) for h in v.highlights()) == ["Blinken", "Geneva"]
+    assert v.highlight_ranges() == [blinken, geneva]
     with qtbot.waitSignal(v.sig_span_clicked, timeout=1000) as blocker:
         qtbot.mouseClick(v.viewport(), Qt.MouseButton.LeftButton, pos=point_in(v, geneva[0] + 1))
     assert blocker.args == [("mention", 2)]
@@ -571,7 +602,7 @@ def test_carriage_returns_keep_offsets(qtbot):
     v = ArticleView()
     qtbot.addWidget(v)
     v.set_document(text, [SpanItem(("mention", 1), *geneva, GPE, False)])
-    assert [s.cursor.selectedText() for s in v.extraSelections()] == ["Geneva"]
+    assert [qt_text(v, h) for h in v.highlights()] == ["Geneva"]
 
 
 def test_long_document_loads_and_scrolls(qtbot):
@@ -580,15 +611,17 @@ def test_long_document_loads_and_scrolls(qtbot):
     v = shown_view(qtbot, 900, 700)
     v.set_document(text, spans)
     assert not v.grab().isNull()
-    # only the spans near the visible part become ExtraSelections
-    assert 0 < len(v.extraSelections()) < len(spans)
+    # only the spans in the visible part are painted (and measured)
+    assert 0 < len(v.highlights()) < len(spans)
+    v.viewport().repaint()
+    assert 0 < v.rects_measured < len(spans) // 2
     bar = v.verticalScrollBar()
     bar.setValue(bar.maximum())
     last = spans[-1]
-    assert (last.start, last.end) in v.extra_selection_ranges()
+    assert (last.start, last.end) in v.highlight_ranges()
     v.select_span(spans[len(spans) // 2].key)
     mid = spans[len(spans) // 2]
-    assert (mid.start, mid.end) in v.extra_selection_ranges()
+    assert (mid.start, mid.end) in v.highlight_ranges()
     assert v.span_rects(mid.key)[0].top() >= 0
     assert not v.grab().isNull()
 

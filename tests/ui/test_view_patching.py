@@ -7,8 +7,11 @@ and an edit in the article must redo only its own spans (counted, not timed).
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 
 from desktop.core import edits as E
 from desktop.core.store import Store
@@ -29,20 +32,20 @@ def view_state(view: ArticleView) -> dict:
         "pick_starts": list(view._pick_starts),
         "claims": [sp.key for sp in view._claims],
         "claim_starts": list(view._claim_starts),
-        "entries": [(qa, qb, order, k, fmt.background().color().name(QColorName), fmt.underlineStyle())
-                    for qa, qb, order, k, fmt in view._entries],
+        "entries": [(qa, qb, order, k, style_name(style)) for qa, qb, order, k, style in view._entries],
         "entry_starts": list(view._entry_starts),
         "linked_from": {k: sorted(v) for k, v in view._linked_from.items()},
-        "selections": view.extra_selection_ranges(),
+        # what a paint draws now: ranges, keys, colours and underline styles, in paint order
+        "painted": view.highlights(),
+        # and where: the line rectangles of every span (those painted before come from the cache)
+        "rects": {k: view.span_rects(k) for k in view._by_key},
     }
 
 
-try:
-    from PySide6.QtGui import QColor
-
-    QColorName = QColor.NameFormat.HexArgb
-except ImportError:  # pragma: no cover
-    QColorName = None
+def style_name(style) -> tuple:
+    name = QColor.NameFormat.HexArgb
+    return (style.background.name(name) if style.background is not None else "", style.line,
+            style.line_ink.name(name) if style.line_ink is not None else "")
 
 
 def rows(model) -> list:
@@ -59,11 +62,12 @@ def assert_fresh(window) -> None:
     assert {sp.key: sp for sp in window._spans} == {sp.key: sp for sp in fresh_spans}
     fresh = ArticleView()
     fresh.resize(window.view.size())
+    fresh.show()  # laid out at the window view's width and font size, so their rectangles compare
+    if fresh.font_point_size() != window.view.font_point_size():
+        fresh._set_point_size(window.view.font_point_size())
     fresh.set_document(window.text, fresh_spans)
     fresh.verticalScrollBar().setValue(window.view.verticalScrollBar().value())
     fresh.select_span(window.view.selected_key())
-    window.view._apply_selections()
-    fresh._apply_selections()
     mine, theirs = view_state(window.view), view_state(fresh)
     for part in mine:
         assert mine[part] == theirs[part], part
@@ -195,16 +199,152 @@ def test_a_worker_refresh_and_a_label_colour_rebuild_everything(qtbot, window, p
     assert_fresh(window)
 
 
-def test_a_label_key_sets_the_highlights_once(qtbot, window):
-    """The patched spans and the new mention's selection make one ExtraSelections pass (each pass
-    builds a cursor per highlight near the screen), and the view is still a fresh one."""
+def test_a_label_key_repaints_once_and_measures_only_the_new_span(qtbot, window):
+    """The patched spans and the new mention's selection ask for one repaint; the view paints its
+    highlights itself (no ExtraSelections, which Qt re-lays out on every paint), and that paint
+    measures the line rectangles of the new mention only (the others come from the cache)."""
     view = window.view
+    view.viewport().repaint()  # every highlight on screen measured once
     view.set_selection(*offsets(window, "Lavrov", 0))
-    passes: list[int] = []
-    set_selections = view.setExtraSelections
-    view.setExtraSelections = lambda sels: (passes.append(len(sels)), set_selections(sels))
+    passes, measured = view.highlight_passes, view.rects_measured
     key(qtbot, window, Qt.Key.Key_1)
-    assert mention_at(window, *offsets(window, "Lavrov", 0)) is not None
-    assert len(passes) == 1
-    del view.setExtraSelections
+    m = mention_at(window, *offsets(window, "Lavrov", 0))
+    assert m is not None
+    assert view.highlight_passes - passes == 1
+    view.viewport().repaint()
+    assert view.rects_measured - measured == 1  # the new mention's range
+    assert ("mention", m.id) in [h.key for h in view.highlights()]
+    assert view.extraSelections() == []
     assert_fresh(window)
+
+
+def test_a_resized_view_measures_its_highlights_again(qtbot, window):
+    """The cached line rectangles follow the layout: after a narrower view rewraps the text, the
+    painted rectangles are those a fresh view measures (assert_fresh compares them)."""
+    view = window.view
+    view.viewport().repaint()
+    keys = [h.key for h in view.highlights()]
+    assert keys
+    before = {k: view.span_rects(k) for k in view._by_key}  # all of them measured and cached
+    width = view.viewport().width()
+    window.resize(window.width() - 300, window.height())
+    qtbot.waitUntil(lambda: view.viewport().width() < width)
+    assert {k: view.span_rects(k) for k in view._by_key} != before  # the text wraps anew
+    assert_fresh(window)
+    view.zoom_in()
+    assert_fresh(window)
+
+
+def test_an_edit_in_a_long_list_reads_only_the_rows_the_list_shows(qtbot, project, tmp_path):
+    """The first edit in a new article changes its row (status "in progress"): the list repaints
+    that row, and it does not measure a hundred rows to size its columns again (ResizeToContents
+    did, 15 ms in the bench's 10,000-row list); the status column still fits every status."""
+    from PySide6.QtCore import QSettings
+
+    from desktop.ui.main_window import MainWindow
+    from desktop.ui.models import STATUS_TEXT
+
+    with Store.open(project) as store:
+        for i in range(150):
+            E.apply(store, E.AddDocument(ext_id=f"extra-{i}", text=f"Officials in Geneva met on day {i}.",
+                                         title=f"Extra {i}"))
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    assert win.open_project(project)
+    win.show()
+    qtbot.waitExposed(win)
+    doc = win.store.document_by_ext_id("extra-0")
+    win.show_document(doc.id)
+    assert win.store.document(doc.id).status == "new"
+    qtbot.wait(50)
+    table, model = win.doc_table, win.doc_model
+    asked: set[int] = set()
+    display = model.display
+    model.display = lambda row, column, role: (asked.add(row["id"]), display(row, column, role))[1]
+    s, e = offsets(win, "Geneva")
+    win.view.set_selection(s, e)
+    key(qtbot, win, Qt.Key.Key_1)
+    table.viewport().repaint()
+    del model.display
+    assert win.store.document(doc.id).status == "in_progress"
+    shown = {model.row_id(win.doc_proxy.mapToSource(win.doc_proxy.index(r, 0)).row())
+             for r in range(win.doc_proxy.rowCount())
+             if table.visualRect(win.doc_proxy.index(r, 0)).intersects(table.viewport().rect())}
+    assert doc.id in asked
+    assert asked <= shown  # no rows beyond the ones on screen were read
+    fm = table.fontMetrics()
+    assert table.columnWidth(3) >= max(fm.horizontalAdvance(t) for t in STATUS_TEXT.values())
+
+
+def test_painting_the_document_list_asks_the_model_only_for_what_it_shows(qtbot, window):
+    """A cell's paint asks for a dozen roles; the sorting proxy answers those the rows never have
+    itself, and a cell's index costs one call into Python, not a rowCount() and a columnCount()."""
+    from PySide6.QtCore import QModelIndex
+    from PySide6.QtWidgets import QTableView
+
+    from desktop.ui.models import ID_ROLE, SORT_ROLE, DocumentFilterModel
+
+    roles = {Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE, ID_ROLE}  # what rows have
+    calls: list[str] = []
+
+    class Counting(DocumentTableModel):
+        def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+            calls.append("data" if role in roles else "other role")
+            return super().data(index, role)
+
+        def rowCount(self, parent=QModelIndex()):  # noqa: N802, B008 (Qt API)
+            calls.append("rowCount")
+            return super().rowCount(parent)
+
+    model = Counting(window.store)
+    model.reload()
+    proxy = DocumentFilterModel()
+    proxy.setSourceModel(model)
+    table = QTableView()
+    qtbot.addWidget(table)
+    table.setModel(proxy)
+    table.resize(600, 400)
+    table.show()
+    qtbot.waitExposed(table)
+    qtbot.wait(20)  # the view lays out its rows and columns
+    calls.clear()
+    table.viewport().repaint()
+    assert "data" in calls  # the rows were painted
+    assert "other role" not in calls
+    assert calls.count("rowCount") <= 2
+
+
+def test_switching_to_an_article_whose_quotes_need_a_scroll_bar_paints_the_table_at_its_width(qtbot, window):
+    """Qt sizes a reset table later (a delayed layout, then a queued scroll bar update): the quote
+    table painted its rows at the old width, then showed its scroll bar and painted them all again."""
+    from PySide6.QtCore import QEvent, QObject
+
+    store = window.store
+    first, other = store.document_ids()[:2]
+    text = store.document(other).text
+    words = [(m.start(), m.end()) for m in re.finditer(r"\w+", text)][:60]
+    for s, e in words:  # one-word quotes: far more rows than the table shows
+        E.apply(store, E.AddQuote(other, ((s, e),)))
+    table = window.quotes_panel.table
+    window.quotes_dock.raise_()
+    window.show_document(first)
+    qtbot.wait(50)
+    assert window.quote_model.rowCount() == 0 and not table.verticalScrollBar().isVisible()
+    paints: list[int] = []
+
+    class Count(QObject):
+        def eventFilter(self, obj, event):  # noqa: N802 (Qt API)
+            if event.type() == QEvent.Type.Paint:
+                paints.append(table.viewport().width())
+            return False
+
+    counter = Count()
+    table.viewport().installEventFilter(counter)
+    window.show_document(other)
+    window.repaint()
+    qtbot.wait(50)
+    table.viewport().removeEventFilter(counter)
+    assert window.quote_model.rowCount() == len(words)
+    assert table.verticalScrollBar().isVisible()
+    assert paints and set(paints) == {table.viewport().width()}, paints  # never at the width without it
