@@ -92,6 +92,7 @@ class Plan:
         self.unverified: set[int] = set()  # indexes into ``changes``
         self.replayed = False
         self._by_table: dict[str, set[int]] = {}  # planned row ids by table, up to changes[:_indexed]
+        self._by_span: dict[tuple[Any, ...], set[int]] = {}  # ... and by (table, doc_id, start, end)
         self._indexed = 0
 
     # reading (sees the plan's own earlier changes)
@@ -146,8 +147,17 @@ class Plan:
         """Ids of the ``table`` rows this plan has changed so far (``changes`` only grows)."""
         for c in self.changes[self._indexed:]:
             self._by_table.setdefault(c.table, set()).add(c.id)
+            a = c.after
+            if a is not None and "start" in a:
+                self._by_span.setdefault((c.table, a.get("doc_id"), a["start"], a.get("end")), set()).add(c.id)
         self._indexed = len(self.changes)
         return self._by_table.get(table, set())
+
+    def planned_at(self, table: str, doc_id: int, start: int, end: int) -> set[int]:
+        """Ids of the planned ``table`` rows that were at ``start..end`` of ``doc_id`` after one of
+        this plan's changes (a superset of those there now: callers test the rows)."""
+        self.planned_ids(table)
+        return self._by_span.get((table, doc_id, start, end), set())
 
     def seen(self, table: str, row: dict[str, Any]) -> None:
         """The stored ``row`` as the plan just read it (``SELECT *`` inside apply()'s transaction),
@@ -490,8 +500,10 @@ def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None) -> int |
     if span is None:
         return None
     at = []
-    for mid in _planned_ids(p, "mentions", "SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND \"end\" = ?",
-                            (doc_id, span[0], span[1])):
+    ids = {r[0] for r in p.store.conn.execute(
+        "SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND \"end\" = ?", (doc_id, span[0], span[1]))}
+    ids.update(p.planned_at("mentions", doc_id, span[0], span[1]))  # rows elsewhere now fail the test below
+    for mid in sorted(ids):
         row = p.peek("mentions", mid)
         if row is not None and row["doc_id"] == doc_id and (row["start"], row["end"]) == tuple(span) \
                 and row["status"] != "rejected" and row["entity_id"] is not None:
@@ -1249,30 +1261,47 @@ def _write(store: Store, change: RowChange, check: bool = True) -> None:
 
 def _write_all(store: Store, p: Plan) -> None:
     """Write a plan's changes in order; a run of inserts into one table (a pre-annotation's
-    mentions) is one ``executemany``."""
+    mentions), or of updates of the same columns of one table (its entity links), is one
+    ``executemany``."""
     run: list[RowChange] = []
+    run_key: tuple[Any, ...] = ()
 
     def flush() -> None:
         if len(run) == 1:
             _write(store, run[0], check=False)
         elif run:
-            table, cols = run[0].table, list(run[0].after or ())
-            store.conn.executemany(
-                f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-                [[(c.after or {})[col] for col in cols] for c in run])
+            kind, table, cols = run_key
+            if kind == "insert":
+                sql = f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+                values = [[c.after[col] for col in cols] for c in run if c.after is not None]
+            else:
+                sql = f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE id = ?"
+                values = [[*(c.after[col] for col in cols), c.id] for c in run if c.after is not None]
+            store.conn.executemany(sql, values)
             for c in run:
                 store.touched(c.table, c.doc_id, c.id, c.links)
         run.clear()
 
     for i, change in enumerate(p.changes):
         check = p.replayed or i in p.unverified
-        if check or change.before is not None or change.after is None or change.table not in EDITABLE_TABLES:
+        after, before = change.after, change.before
+        if check or after is None or change.table not in EDITABLE_TABLES:
             flush()
             _write(store, change, check=check)
+            continue
+        if before is None:
+            key: tuple[Any, ...] = ("insert", change.table, tuple(after))
         else:
-            if run and (run[0].table != change.table or list(run[0].after or ()) != list(change.after)):
+            cols = tuple(c for c in after if after[c] != before.get(c))
+            if not cols:
                 flush()
-            run.append(change)
+                _write(store, change, check=False)  # nothing to write; noted all the same
+                continue
+            key = ("update", change.table, cols)
+        if run and key != run_key:
+            flush()
+        run_key = key
+        run.append(change)
     flush()
 
 
