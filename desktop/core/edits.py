@@ -102,6 +102,14 @@ class Plan:
         self.changes: list[RowChange] = []
         self._next_ids: dict[str, int] = {}
         self._rows: dict[tuple[str, int], dict[str, Any] | None] = {}
+        # Changes whose ``before`` did not come from this plan's own reads inside apply()'s
+        # transaction (a replayed ChangeSet, an insert with a given id): only these can find a row
+        # changed since, so only these are checked against the store when written.
+        self.unverified: set[int] = set()  # indexes into ``changes``
+        self.replayed = False
+        self._by_table: dict[str, set[int]] = {}  # planned row ids by table, up to changes[:_indexed]
+        self._by_span: dict[tuple[Any, ...], set[int]] = {}  # ... and by (table, doc_id, start, end)
+        self._indexed = 0
 
     # reading (sees the plan's own earlier changes)
     def row(self, table: str, row_id: int) -> dict[str, Any] | None:
@@ -129,7 +137,11 @@ class Plan:
 
     # writing (only recorded here; apply() writes)
     def insert(self, table: str, row: dict[str, Any]) -> int:
-        row_id = row.get("id") or self.new_id(table)
+        row_id = row.get("id")
+        if row_id:
+            self.unverified.add(len(self.changes))
+        else:
+            row_id = self.new_id(table)
         row = {**_column_defaults(self.store, table), **row, "id": row_id}
         self.changes.append(RowChange(table, row_id, None, row))
         self._rows[(table, row_id)] = row
@@ -146,6 +158,34 @@ class Plan:
         before = self.need(table, row_id)
         self.changes.append(RowChange(table, row_id, before, None))
         self._rows[(table, row_id)] = None
+
+    def planned_ids(self, table: str) -> set[int]:
+        """Ids of the ``table`` rows this plan has changed so far (``changes`` only grows)."""
+        for c in self.changes[self._indexed:]:
+            self._by_table.setdefault(c.table, set()).add(c.id)
+            a = c.after
+            if a is not None and "start" in a:
+                self._by_span.setdefault((c.table, a.get("doc_id"), a["start"], a.get("end")), set()).add(c.id)
+        self._indexed = len(self.changes)
+        return self._by_table.get(table, set())
+
+    def planned_at(self, table: str, doc_id: int, start: int, end: int) -> set[int]:
+        """Ids of the planned ``table`` rows that were at ``start..end`` of ``doc_id`` after one of
+        this plan's changes (a superset of those there now: callers test the rows)."""
+        self.planned_ids(table)
+        return self._by_span.get((table, doc_id, start, end), set())
+
+    def seen(self, table: str, row: dict[str, Any]) -> None:
+        """The stored ``row`` as the plan just read it (``SELECT *`` inside apply()'s transaction),
+        so that :meth:`row` does not read it again."""
+        self._rows.setdefault((table, row["id"]), row)
+
+    def peek(self, table: str, row_id: int) -> dict[str, Any] | None:
+        """:meth:`row` without the copy: for reading only."""
+        key = (table, row_id)
+        if key not in self._rows:
+            self._rows[key] = self.store.row(table, row_id)
+        return self._rows[key]
 
     # shared rules
     def touch(self, table: str, row_id: int, **values: Any) -> None:
@@ -293,6 +333,11 @@ class Edit:
         # than writing its rows.
         return {"kind": self.kind, **{f.name: getattr(self, f.name) for f in dataclasses.fields(self)}}
 
+    def history_json(self) -> dict[str, Any]:
+        """What the ``history`` row's ``edit`` column keeps of the edit (its audit rows are in
+        ``changes``): :meth:`to_json`, unless an edit's rows already say all of it."""
+        return self.to_json()
+
 
 _KINDS: dict[str, type[Edit]] = {}
 
@@ -324,6 +369,7 @@ class ChangeSet(Edit):
     kind: ClassVar[str] = "changes"
 
     def plan(self, p: Plan) -> None:
+        p.replayed = True
         p.changes.extend(self.changes)
 
     def to_json(self) -> dict[str, Any]:
@@ -361,7 +407,7 @@ def _planned_ids(p: Plan, table: str, sql: str, args: Sequence[Any]) -> list[int
     """Ids the store's ``sql`` finds plus every ``table`` row the plan has touched (callers test
     the planned rows themselves, so rows the plan changed are judged as they will be)."""
     ids = {r[0] for r in p.store.conn.execute(sql, args)}
-    ids.update(c.id for c in p.changes if c.table == table)
+    ids.update(p.planned_ids(table))
     return sorted(ids)
 
 
@@ -470,9 +516,11 @@ def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None) -> int |
     if span is None:
         return None
     at = []
-    for mid in _planned_ids(p, "mentions", "SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND \"end\" = ?",
-                            (doc_id, span[0], span[1])):
-        row = p.row("mentions", mid)
+    ids = {r[0] for r in p.store.conn.execute(
+        "SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND \"end\" = ?", (doc_id, span[0], span[1]))}
+    ids.update(p.planned_at("mentions", doc_id, span[0], span[1]))  # rows elsewhere now fail the test below
+    for mid in sorted(ids):
+        row = p.peek("mentions", mid)
         if row is not None and row["doc_id"] == doc_id and (row["start"], row["end"]) == tuple(span) \
                 and row["status"] != "rejected" and row["entity_id"] is not None:
             at.append((not _confirmed(row), mid, row["entity_id"]))
@@ -1228,13 +1276,16 @@ class DeleteDocument(Edit):
 # Applying ---------------------------------------------------------------------------------------------
 
 
-def _write(store: Store, change: RowChange) -> None:
+def _write(store: Store, change: RowChange, check: bool = True) -> None:
+    """Write one planned change; ``check``: first make sure the row is still as the plan saw it
+    (not needed for a change whose ``before`` the plan read inside this very transaction)."""
     if change.table not in EDITABLE_TABLES:
         raise EditError(f"not an editable table: {change.table}")
-    current = store.row(change.table, change.id)
-    if current != change.before:
-        what = f"{change.table[:-1]} {change.id}"
-        raise EditConflictError(f"{what} has changed since; refresh and try again")
+    if check:
+        current = store.row(change.table, change.id)
+        if current != change.before:
+            what = f"{change.table[:-1]} {change.id}"
+            raise EditConflictError(f"{what} has changed since; refresh and try again")
     conn = store.conn
     if change.after is None:
         conn.execute(f"DELETE FROM {change.table} WHERE id = ?", (change.id,))
@@ -1254,6 +1305,52 @@ def _write(store: Store, change: RowChange) -> None:
     store.touched(change.table, change.doc_id, change.id, change.links)
 
 
+def _write_all(store: Store, p: Plan) -> None:
+    """Write a plan's changes in order; a run of inserts into one table (a pre-annotation's
+    mentions), or of updates of the same columns of one table (its entity links), is one
+    ``executemany``."""
+    run: list[RowChange] = []
+    run_key: tuple[Any, ...] = ()
+
+    def flush() -> None:
+        if len(run) == 1:
+            _write(store, run[0], check=False)
+        elif run:
+            kind, table, cols = run_key
+            if kind == "insert":
+                sql = f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+                values = [[c.after[col] for col in cols] for c in run if c.after is not None]
+            else:
+                sql = f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE id = ?"
+                values = [[*(c.after[col] for col in cols), c.id] for c in run if c.after is not None]
+            store.conn.executemany(sql, values)
+            for c in run:
+                store.touched(c.table, c.doc_id, c.id, c.links)
+        run.clear()
+
+    for i, change in enumerate(p.changes):
+        check = p.replayed or i in p.unverified
+        after, before = change.after, change.before
+        if check or after is None or change.table not in EDITABLE_TABLES:
+            flush()
+            _write(store, change, check=check)
+            continue
+        if before is None:
+            key: tuple[Any, ...] = ("insert", change.table, tuple(after))
+        else:
+            cols = tuple(c for c in after if after[c] != before.get(c))
+            if not cols:
+                flush()
+                _write(store, change, check=False)  # nothing to write; noted all the same
+                continue
+            key = ("update", change.table, cols)
+        if run and key != run_key:
+            flush()
+        run_key = key
+        run.append(change)
+    flush()
+
+
 def _q(col: str) -> str:
     return f'"{col}"'
 
@@ -1263,6 +1360,12 @@ def apply(store: Store, edit: Edit, *, record: bool = True) -> ChangeSet:
 
     Raises :class:`EditError` (and changes nothing) when the edit is invalid.
     """
+    changes = _apply(store, edit, record)
+    return ChangeSet(tuple(changes), edit.describe()).inverse(f"undo {edit.describe()}")
+
+
+def _apply(store: Store, edit: Edit, record: bool = True) -> list[RowChange]:
+    """:func:`apply`, returning the changes made (not their inverse)."""
     import sqlite3
 
     try:
@@ -1271,13 +1374,16 @@ def apply(store: Store, edit: Edit, *, record: bool = True) -> ChangeSet:
             edit.plan(p)
             if not p.changes:
                 raise NothingToChange(f"{edit.describe()}: nothing to change")
-            for change in p.changes:
-                _write(store, change)
+            # The plan read every row it changes through Plan.row, inside this transaction
+            # (BEGIN IMMEDIATE: no other writer), and chained its own changes: those rows are as
+            # the plan saw them.  A replayed ChangeSet's rows (an undo, a redo) and an insert of a
+            # given id come from elsewhere and are checked.
+            _write_all(store, p)
             if record:
                 _record(store, p, edit)
     except sqlite3.IntegrityError as exc:
         raise EditError(f"{edit.describe()}: {exc}") from None
-    return ChangeSet(tuple(p.changes), edit.describe()).inverse(f"undo {edit.describe()}")
+    return p.changes
 
 
 def apply_many(store: Store, edits: Sequence[Edit], label: str) -> ChangeSet:
@@ -1285,8 +1391,7 @@ def apply_many(store: Store, edits: Sequence[Edit], label: str) -> ChangeSet:
     changes: list[RowChange] = []
     with store.transaction(label):
         for edit in edits:
-            inverse = apply(store, edit)
-            changes.extend(inverse.inverse().changes)
+            changes.extend(_apply(store, edit))
     return ChangeSet(tuple(changes), label).inverse(f"undo {label}")
 
 
@@ -1312,7 +1417,7 @@ def _record(store: Store, p: Plan, edit: Edit) -> None:
     if isinstance(edit, ChangeSet):  # undo/redo: the rows are in ``changes`` below
         edit_json = {"kind": "changes", "label": edit.label, "rows": len(edit.changes)}
     else:
-        edit_json = edit.to_json()
+        edit_json = edit.history_json()
     store.conn.execute(
         "INSERT INTO history (at, annotator, kind, summary, doc_id, edit, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
         (p.now, p.annotator, edit.kind, edit.describe(), doc_ids.pop() if len(doc_ids) == 1 else None,
@@ -1430,6 +1535,7 @@ class ReplaceSuggestions(Edit):
         rejected: set[tuple[int, int]] = set()
         for row in conn.execute("SELECT * FROM mentions WHERE doc_id = ?", (self.doc_id,)).fetchall():
             row = dict(row)
+            p.seen("mentions", row)
             if _untouched(row):
                 p.delete("mentions", row["id"])
             elif row["status"] == "rejected":
@@ -1449,6 +1555,7 @@ class ReplaceSuggestions(Edit):
         rejected_q: set[tuple[tuple[int, int], ...]] = set()
         for row in conn.execute("SELECT * FROM quotes WHERE doc_id = ?", (self.doc_id,)).fetchall():
             row = dict(row)
+            p.seen("quotes", row)
             if _untouched(row):
                 p.delete("quotes", row["id"])
             elif row["status"] == "rejected":
@@ -1473,6 +1580,13 @@ class ReplaceSuggestions(Edit):
                 kept_q.add(s, e)
             p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance("model", "suggested", self.model)})
         p.update("documents", self.doc_id, annotated_model=self.model, annotated_at=p.now)
+
+    def history_json(self) -> dict[str, Any]:
+        # The suggestions are the rows the history's ``changes`` holds (every inserted mention and
+        # quote, whole): writing them a second time cost as much as the rows.  Rows recorded
+        # before this hold the whole edit (history reads either).
+        return {"kind": self.kind, "doc_id": self.doc_id, "model": self.model,
+                "entities": len(self.entities), "quotes": len(self.quotes)}
 
     def describe(self) -> str:
         return "pre-annotate document"
@@ -1510,6 +1624,8 @@ class LinkEntities(Edit):
         clusters = self.records()
         conn = p.store.conn
         rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
+        for r in rows.values():
+            p.seen("mentions", dict(r))  # a copy: ``rows`` is this plan's view before its changes
         by_name = {(r["name"], r["type"]): r["id"] for r in conn.execute("SELECT id, name, type FROM entities")}
         mention_entity: dict[int, int] = {}
         for cluster in clusters:
@@ -1545,6 +1661,7 @@ class LinkEntities(Edit):
             by_doc.setdefault(m["doc_id"], []).append(m)
         for q in conn.execute("SELECT * FROM quotes WHERE status = 'suggested' AND annotator IS NULL AND origin = 'model'"):
             q = dict(q)
+            p.seen("quotes", dict(q))
             start, end = (q["resolved_start"], q["resolved_end"]) if q["resolved_start"] is not None else (
                 q["speaker_start"], q["speaker_end"])
             if start is None:

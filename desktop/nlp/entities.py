@@ -193,6 +193,7 @@ GIVEN_NAME_SIMILARITY = 80.0
 surface_form = display_name
 
 
+@lru_cache(maxsize=1 << 16)  # a pure function of the text, called for every mention
 def name_key(text: str) -> str:
     """The key two surfaces must share to be the same name without fuzzy matching.
 

@@ -414,7 +414,7 @@ class _Ctx:
     def __init__(self, doc: Any):
         self.doc = doc
         self.text = doc.text
-        self.tok_starts = [t.idx for t in doc]
+        self.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []
         text = self.text
         paras = []
         start = 0
@@ -1419,9 +1419,11 @@ class _PronounResolver:
         }
         self.cands: list[tuple[int, tuple[int, int]]] = []
         for t in doc:
+            if t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
             head = t.head
             main = head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
-            if t.dep_ in ("nsubj", "nsubjpass") and main and self.person_like(t.i):
+            if main and self.person_like(t.i):
                 if not in_marks(t.idx):
                     self.cands.append((t.idx, self.span(t.i)))
 
