@@ -932,15 +932,6 @@ def non_overlapping(mentions: Iterable[Mention], spans: Callable[[Mention], tupl
     return kept, dropped
 
 
-def _token_range(starts: list[int], ends: list[int], s: int, e: int) -> tuple[int, int] | None:
-    """Inclusive token indices of the tokens inside ``[s, e)``, or None when none is."""
-    i = bisect.bisect_left(starts, s)
-    j = bisect.bisect_right(ends, e) - 1
-    if i > j:
-        return None
-    return i, j
-
-
 # Shared helpers --------------------------------------------------------------------------------------
 
 

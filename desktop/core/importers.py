@@ -167,7 +167,6 @@ brat standoff (``X.txt`` + ``X.ann``)
 from __future__ import annotations
 
 import bisect
-import datetime as _dt
 import json
 import os
 import re
@@ -193,7 +192,7 @@ from desktop.core.interchange import (
     quote_to_json,
 )
 from desktop.core.label_studio import label_studio_records
-from desktop.core.metadata import host_of, outlet_of, parse_date_any
+from desktop.core.metadata import host_of, iso_date, outlet_of, parse_date_any
 from desktop.core.model import (
     DOC_STATUSES,
     EXPORT_MARKER,
@@ -484,15 +483,6 @@ _DMY_NUMERIC_RE = re.compile(r"(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})")
 _DATE_TOKEN_RE = re.compile(r"\d+(?::\d+)+|\d{1,2}\.\d{2}(?![.\d])|\d+(?:st|nd|rd|th)?|[^\W\d_]+|\S", re.UNICODE)
 
 
-def _make_date(year: int, month: int, day: int) -> str | None:
-    if not 1000 <= year <= 2999:
-        return None
-    try:
-        return _dt.date(year, month, day).isoformat()
-    except ValueError:
-        return None
-
-
 def parse_date(value: str) -> str | None:
     """An ISO ``YYYY-MM-DD`` for a string that is a date and nothing else, else None.
 
@@ -508,15 +498,15 @@ def parse_date(value: str) -> str | None:
     if not s or len(s) > 64:
         return None
     if re.fullmatch(r"\d{8}", s):
-        return _make_date(int(s[:4]), int(s[4:6]), int(s[6:]))
+        return iso_date(int(s[:4]), int(s[4:6]), int(s[6:]))
     if m := _ISO_DATE_RE.fullmatch(s):
-        return _make_date(int(m[1]), int(m[2]), int(m[3]))
+        return iso_date(int(m[1]), int(m[2]), int(m[3]))
     if m := _DMY_NUMERIC_RE.fullmatch(s):
         a, b, y = int(m[1]), int(m[2]), int(m[3])
         if a == b or (a > 12 >= b):
-            return _make_date(y, b, a)
+            return iso_date(y, b, a)
         if b > 12 >= a:
-            return _make_date(y, a, b)
+            return iso_date(y, a, b)
         return None  # 01/02/2022: day-first or month-first? Do not guess.
     return _date_words(s) or parse_date_any(s)  # dateparser only when the fast rules fail
 
@@ -553,7 +543,7 @@ def _date_words(s: str) -> str | None:
             return None
     if month is None or year is None or len(days) != 1:
         return None
-    return _make_date(year, month, days[0])
+    return iso_date(year, month, days[0])
 
 
 # Plain text metadata ------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ import re
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["BLOG_HOSTS", "DATE_LANGUAGES", "MAX_DATE_NAMES", "MAX_DATE_WORDS", "host_of", "outlet_of", "parse_date_any"]
+__all__ = ["BLOG_HOSTS", "DATE_LANGUAGES", "MAX_DATE_NAMES", "MAX_DATE_WORDS", "host_of", "iso_date", "outlet_of", "parse_date_any"]
 
 #: The languages dateparser is asked to read (naming them spares it guessing, the slow part).
 DATE_LANGUAGES = ("en", "ru", "uk", "de", "fr", "es", "it", "pt", "nl", "pl", "tr", "zh", "ja")
@@ -95,7 +95,7 @@ def _parse_date_line(s: str) -> str | None:
     wording = _NUMBER_RE.sub("#", s)
     if (learnt := _WORDINGS.get(wording)) is not None:
         month, day_index, year_index = learnt
-        return _iso(numbers[year_index], month, numbers[day_index])
+        return iso_date(numbers[year_index], month, numbers[day_index])
     try:
         found = _date_parser().get_date_data(s).date_obj
     except Exception:  # dateparser's own failure on an odd line: not a date
@@ -111,7 +111,8 @@ def _parse_date_line(s: str) -> str | None:
     return found.date().isoformat()
 
 
-def _iso(year: int, month: int, day: int) -> str | None:
+def iso_date(year: int, month: int, day: int) -> str | None:
+    """``YYYY-MM-DD`` for a real day of a year from 1000 to 2999, else None."""
     if not 1000 <= year <= 2999:
         return None
     try:

@@ -55,6 +55,7 @@ __all__ = [
     "sentence_spans",
     "token_sentences",
     "tokenize",
+    "trimmed",
     "word_spans",
 ]
 
@@ -237,6 +238,12 @@ def _trim_end(text: str, start: int, end: int) -> int:
     while end > start and text[end - 1].isspace():
         end -= 1
     return end
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``(start, end)`` without the whitespace at either edge (``start == end``: only whitespace)."""
+    start = _skip_space(text, start, end)
+    return start, _trim_end(text, start, end)
 
 
 def token_sentences(text: str, tokens: Sequence[tuple[int, int]], protected: Iterable[tuple[int, int]] = ()

@@ -72,7 +72,7 @@ from desktop.core.exporters import (
 )
 from desktop.core.jobs import Job
 from desktop.core.store import Store
-from desktop.core.text import token_sentences
+from desktop.core.text import token_sentences, trimmed
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -98,14 +98,6 @@ class ConllDoc:
 
 def _tag_label(label: str) -> str:
     return _WHITE.sub("_", label)
-
-
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _cut(text: str, start: int, end: int, cuts: Sequence[int]) -> Iterator[tuple[int, int]]:
@@ -165,7 +157,7 @@ def conll_doc(nlp: Language, item: ExportDoc, summary: ExportSummary, scheme: st
     summary.dropped += len(dropped)
     entities: list[tuple[int, int, str]] = []
     for m in kept:
-        s, e = _trimmed(text, m.start, m.end)
+        s, e = trimmed(text, m.start, m.end)
         if s >= e:
             summary.dropped += 1
             continue

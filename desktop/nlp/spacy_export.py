@@ -125,6 +125,7 @@ from desktop.core.interchange import (
 )
 from desktop.core.jobs import Job
 from desktop.core.store import Store
+from desktop.core.text import trimmed
 from desktop.nlp.spacy_config import CorpusStats, suggester_coverage, training_config
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -177,15 +178,6 @@ def _tokenizer_only(name: str) -> Language:
                                      "senter", "textcat", "textcat_multilabel", "morphologizer", "spancat"])
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    """``(start, end)`` without the whitespace at either edge (``start == end``: only whitespace)."""
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def _edges(item: ExportDoc) -> set[int]:
     """The trimmed start and end of every span the export writes."""
     spans: list[tuple[int, int]] = [(m.start, m.end) for m in item.mentions]
@@ -194,7 +186,7 @@ def _edges(item: ExportDoc) -> set[int]:
     spans.extend((c.start, c.end) for c in item.claims)
     edges: set[int] = set()
     for start, end in spans:
-        s, e = _trimmed(item.text, start, end)
+        s, e = trimmed(item.text, start, end)
         if s < e:
             edges.update((s, e))
     return edges
@@ -251,7 +243,7 @@ def doc_from_export(nlp: Language, item: ExportDoc, source: ExportSource, summar
     stats.tokens_split += split_at_edges(doc, _edges(item))
 
     def char_span(start: int, end: int, label: str, kb_id: str | None = None, span_id: str | None = None):
-        s, e = _trimmed(item.text, start, end)
+        s, e = trimmed(item.text, start, end)
         span = doc.char_span(s, e) if s < e else None  # the edges are token boundaries now
         if span is None and s < e:  # pragma: no cover - split_at_edges made every edge a boundary
             span = doc.char_span(s, e, alignment_mode="expand")
