@@ -71,6 +71,7 @@ __all__ = [
     "quote_from_json",
     "quote_problems",
     "quote_to_json",
+    "quote_suggestion_json",
     "quote_to_pairs",
     "shift_quote_json",
     "span_from_json",
@@ -332,6 +333,18 @@ def quote_to_json(q: QuoteRecord) -> dict[str, Any]:
     return {"content": [span_to_json(s) for s in q.content], "speaker": span_to_json(q.speaker),
             "speaker_resolved": span_to_json(q.speaker_resolved), "speaker_entity": q.speaker_entity,
             "cue": span_to_json(q.cue), "type": q.type, **q.prov.to_json()}
+
+
+def quote_suggestion_json(q: QuoteRecord) -> dict[str, Any]:
+    """A model's quote as the pipeline writes it (:func:`desktop.nlp.quotes.extract_quotes`):
+    ``content``, ``speaker``, ``cue``, ``type``, then ``speaker_resolved`` only when a pronoun
+    speaker stands for a name; no canonical entity and no provenance (linking and the caller add
+    them).  :func:`quote_from_json` reads it back."""
+    out: dict[str, Any] = {"content": [span_to_json(s) for s in q.content], "speaker": span_to_json(q.speaker),
+                           "cue": span_to_json(q.cue), "type": q.type}
+    if q.speaker_resolved is not None:
+        out["speaker_resolved"] = span_to_json(q.speaker_resolved)
+    return out
 
 
 def quote_to_pairs(q: QuoteRecord, ident: str) -> dict[str, Any]:

@@ -69,6 +69,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
+from desktop.core.interchange import QuoteRecord, quote_suggestion_json
+from desktop.core.model import Span
 from desktop.core.text import DOUBLE_CLOSERS, QUOTE_CLOSERS, QUOTE_MARKS, QUOTE_OPENERS, dateline
 
 # ---------------------------------------------------------------------------------------------
@@ -2114,31 +2116,30 @@ def _parc_convention(ctx: _Ctx, results: list[Attribution]) -> None:
             _relative_speaker(ctx, r)
 
 
-def _quote_dict(r: Attribution) -> dict:
-    """Attribution ``r`` as an interchange quote dict (without ``speaker_resolved``)."""
-    return {
-        "content": [{"start": s, "end": e} for s, e in r.content],
-        "speaker": {"start": r.speaker[0], "end": r.speaker[1]} if r.speaker else None,
-        "cue": {"start": r.cue[0], "end": r.cue[1]} if r.cue else None,
-        "type": r.qtype,
-    }
+def _quote_record(r: Attribution, resolved: tuple[int, int] | None) -> QuoteRecord:
+    """Attribution ``r`` (and the antecedent its pronoun speaker stands for) as the interchange
+    codec's quote; no provenance (the caller's)."""
+    return QuoteRecord(content=tuple(Span(s, e) for s, e in r.content),
+                       speaker=Span(*r.speaker) if r.speaker else None,
+                       speaker_resolved=Span(*resolved) if resolved else None,
+                       cue=Span(*r.cue) if r.cue else None, type=r.qtype)
 
 
-def _resolve_speaker(ctx: _Ctx, resolver: _PronounResolver, r: Attribution, q: dict) -> None:
-    """``speaker_resolved`` of quote ``q``: a pronoun (or, PARC, relative) speaker's antecedent,
-    which becomes a candidate for the next pronouns, as does a person-like named speaker."""
+def _resolve_speaker(ctx: _Ctx, resolver: _PronounResolver, r: Attribution) -> tuple[int, int] | None:
+    """The antecedent of ``r``'s pronoun (or, PARC, relative) speaker, which becomes a candidate
+    for the next pronouns, as does a person-like named speaker; None when there is none."""
     if r.speaker_i >= 0 and r.speaker is not None:
         tok = ctx.doc[r.speaker_i]
         if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS_ANY or (tok.lower_ in _RELATIVE and r.resolved):
             res = r.resolved or resolver.resolve(r.speaker_i)
             if res is not None:
                 r.resolved = res
-                q["speaker_resolved"] = {"start": res[0], "end": res[1]}
                 resolver.add(tok.idx, res)
+                return res
         elif resolver.person_like(r.speaker_i):
             resolver.add(tok.idx, resolver.span(r.speaker_i))
-    elif r.resolved is not None:
-        q["speaker_resolved"] = {"start": r.resolved[0], "end": r.resolved[1]}
+        return None
+    return r.resolved
 
 
 def _output_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMark) -> list[dict]:
@@ -2155,9 +2156,7 @@ def _output_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMa
         if key in seen:
             continue
         seen.add(key)
-        q = _quote_dict(r)
-        _resolve_speaker(ctx, resolver, r, q)
-        out.append(q)
+        out.append(quote_suggestion_json(_quote_record(r, _resolve_speaker(ctx, resolver, r))))
     return out
 
 

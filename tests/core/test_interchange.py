@@ -304,3 +304,18 @@ def test_the_spacy_export_keeps_the_codecs_pairs_in_its_user_data(tmp_path):
     assert [list(data[k][0]) for k in ("entities", "quotes", "claims")] == [  # the codec's key order too
         list(mention_to_pairs(MentionRecord(0, 1, "X"), "")), list(quote_to_pairs(QuoteRecord((Span(0, 1),)), "")),
         list(claim_to_pairs(ClaimRecord(0, 1), ""))]
+
+
+def test_a_model_quote_is_written_by_the_codec_and_read_back_as_the_same_record():
+    from desktop.core.interchange import QuoteRecord, quote_from_json, quote_suggestion_json
+    from desktop.core.model import Span
+
+    plain = QuoteRecord(content=(Span(10, 20), Span(30, 40)), speaker=Span(0, 6), cue=Span(7, 11), type="mixed")
+    assert list(quote_suggestion_json(plain)) == ["content", "speaker", "cue", "type"]
+    resolved = QuoteRecord(content=(Span(10, 20),), speaker=Span(0, 2), speaker_resolved=Span(50, 56), type="indirect")
+    written = quote_suggestion_json(resolved)
+    assert list(written)[-1] == "speaker_resolved"
+    for record, out in ((plain, quote_suggestion_json(plain)), (resolved, written)):
+        back = quote_from_json(out)
+        assert (back.content, back.speaker, back.speaker_resolved, back.cue, back.type) == (
+            record.content, record.speaker, record.speaker_resolved, record.cue, record.type)
