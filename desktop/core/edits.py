@@ -509,6 +509,19 @@ def _sync_speakers(p: Plan, m: dict[str, Any]) -> None:
             p.update("quotes", qid, speaker_entity_id=m["entity_id"], updated_at=p.now)
 
 
+def _supersede_suggestions(p: Plan, doc_id: int, start: int, end: int, own_id: int) -> None:
+    """An editor's entity span over the model's untouched suggestions replaces them: they are
+    rejected in the same edit (the editor's "Hotel President Wilson" over the model's "Hotel" and
+    "Wilson" leaves no leftovers, and a later pre-annotation does not bring them back).  Mentions
+    an editor made or accepted stay."""
+    sql = 'SELECT id FROM mentions WHERE doc_id = ? AND start < ? AND ? < "end"'
+    for mid in _planned_ids(p, "mentions", sql, (doc_id, end, start)):
+        row = p.row("mentions", mid)
+        if mid != own_id and row is not None and row["doc_id"] == doc_id and row["start"] < end \
+                and start < row["end"] and _untouched(row):
+            p.touch("mentions", mid, status="rejected")
+
+
 def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None) -> int | None:
     """The speaker entity a speaker span gives: the entity of a live mention at exactly that span
     (a confirmed one first), else the entity whose name or alias the span's text is (PERSON first),
@@ -557,6 +570,7 @@ class AddMention(Edit):
                                     "entity_id": self.entity_id, **p.provenance(self.origin, self.status, self.model)})
         _link_mention(p, mid)  # an editor's (or accepted) span gets its canonical entity
         if self.origin == "editor":
+            _supersede_suggestions(p, self.doc_id, self.start, self.end, mid)
             p.start_document(self.doc_id)
 
     def describe(self) -> str:
@@ -622,6 +636,7 @@ class ResizeMention(Edit):
         _check_span(p, row["doc_id"], self.start, self.end, "entity span")
         p.touch("mentions", self.id, start=self.start, end=self.end)
         _link_mention(p, self.id, resized=(row["start"], row["end"]) != (self.start, self.end))
+        _supersede_suggestions(p, row["doc_id"], self.start, self.end, self.id)
 
     def describe(self) -> str:
         return "resize entity"

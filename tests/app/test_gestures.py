@@ -227,3 +227,34 @@ def test_fragments_and_speaker_from_a_click(session, hill):
                                                                                                   blinken.end)
     assert G.quote_at(session.store, hill.id, span(hill.text, "dont")[0]) == quote
     assert G.add_fragment(session.store, quote, None).message.startswith("Select the second fragment")
+
+
+def test_a_span_labelled_over_model_suggestions_rejects_them_in_the_same_step(session, hill):
+    blinken, lavrov, geneva = (_mention(session, hill.id, label) for label in ("PERSON", "ORG", "GPE"))
+    sel = (blinken.start, lavrov.end)  # "Antony Blinken and Russian Foreign Minister Sergey Lavrov"
+    before = dump(session.store)
+    g = G.label_selection(session.store, hill.id, sel, None, "ORG")
+    applied = g.apply(session)
+    created = session.store.mention(applied.first("mentions"))
+    assert (created.start, created.end, created.label) == (*sel, "ORG")
+    for covered in (blinken, lavrov):  # no leftovers under the editor's span
+        assert session.store.mention(covered.id).prov.status == "rejected"
+    assert session.store.mention(geneva.id).prov.status == "suggested"  # elsewhere: untouched
+    assert len(session.steps) == 1
+    session.undo()
+    assert dump(session.store) == before
+
+
+def test_an_editors_mention_is_never_rejected_by_a_span_over_it(session, hill):
+    blinken, lavrov = (_mention(session, hill.id, label) for label in ("PERSON", "ORG"))
+    G.label_selection(session.store, hill.id, None, ("mention", blinken.id), "PERSON").apply(session)  # accepted
+    G.label_selection(session.store, hill.id, (blinken.start, lavrov.end), None, "ORG").apply(session)
+    assert session.store.mention(blinken.id).prov.status == "accepted"
+    assert session.store.mention(lavrov.id).prov.status == "rejected"
+
+
+def test_resizing_a_mention_over_suggestions_rejects_them(session, hill):
+    blinken, lavrov = (_mention(session, hill.id, label) for label in ("PERSON", "ORG"))
+    G.resize(session.store, ("mention", blinken.id), blinken.start, lavrov.end).apply(session)
+    assert session.store.mention(lavrov.id).prov.status == "rejected"
+    assert session.store.mention(blinken.id).prov.status == "accepted"
