@@ -5,11 +5,19 @@ Export (``claimdesk export --format label-studio``): a JSON list of tasks for La
 JSON import, plus the labeling config they need (``OUT`` with suffix ``.xml``;
 ``labeling_config.xml`` in a split folder, see :func:`label_studio_config`).  ``data`` holds
 ``text`` and the document's metadata (``doc_id``, ``title``, ``source``, ``url``, ``published``,
-``story``, ``status``).  Accepted annotations go to ``annotations`` (one per task, present when it
-has results or the document is done), suggestions to ``predictions`` (``model_version`` = the
-models).  Regions: entity mentions ``from_name="ner"``, quote fragments / speakers / cues /
-claims ``from_name="parts"`` (labels ``Quote``, ``Speaker``, ``Cue``, ``Claim``), all
-``to_name="text"``, ``type: "labels"``, ``value`` ``start``/``end``/``text``/``labels``.  A
+``story``, ``status``, and ``reviewed``: the layers an editor marked finished, when any).  Label
+Studio takes an annotation as finished ground truth (a model trained from the project learns
+the text without regions as negatives), so only the accepted work of the *reviewed* layers
+(``ToolDoc.reviewed``: all when the document is done, else those marked finished) goes to
+``annotations`` (one per task, present when the document has a reviewed layer, even with no
+regions); the accepted work of the other layers is a prediction with ``model_version``
+:data:`UNREVIEWED_VERSION` (``claimdesk-unreviewed``), so a document nobody reviewed has no
+annotation and Label Studio lists it as a task to label.  Suggestions are a prediction of their
+own (``model_version`` = the models); in Label Studio, pick which one pre-annotates in Settings >
+Annotation (Use predictions to prelabel tasks).  The summary counts a document with an
+unreviewed layer as written with unreviewed layers marked missing.  Regions: entity mentions
+``from_name="ner"``, quote fragments / speakers / cues / claims ``from_name="parts"`` (labels
+``Quote``, ``Speaker``, ``Cue``, ``Claim``), all ``to_name="text"``, ``type: "labels"``, ``value`` ``start``/``end``/``text``/``labels``.  A
 quote's speaker and cue are ``relation`` results (``from_id`` = the quote's first fragment,
 labels ``speaker``/``cue``; a second fragment is linked with ``continues``; the named mention a
 pronoun speaker stands for is an ``Antecedent`` region linked with ``speaker_resolved``); the quote type and
@@ -26,7 +34,10 @@ Import (a ``.json`` file: the list Label Studio writes on Export > JSON, or the 
 export writes; one task object is read as a list of one): ``data.text`` is the text,
 ``data.doc_id`` the id (else ``ls-`` and the task's ``id``), the other ``data`` keys of the
 metadata as above.  Each task's first annotation that is not ``was_cancelled`` is editor work
-(status accepted), its ``predictions`` are suggestions (origin model, the ``model_version``).
+(status accepted), its ``predictions`` are suggestions (origin model, the ``model_version``),
+except a ``claimdesk-unreviewed`` prediction, which is editor work again (a region already in
+the annotation, because an annotator submitted that prediction, is read once); ``data.reviewed``
+gives the layers marked finished.
 ``labels`` regions labelled ``Quote``/``Speaker``/``Cue``/``Claim`` are quote parts and claims,
 any other label an entity mention; ``relation`` results link a quote to its speaker, cue and
 further fragments (by their label, else by what the target region is); per-region ``choices``
@@ -46,6 +57,7 @@ from typing import Any
 from xml.sax.saxutils import quoteattr
 
 from desktop.core.annotation_tools import (
+    LAYERS,
     ToolDoc,
     ToolRecordError,
     ToolSource,
@@ -67,14 +79,17 @@ from desktop.core.interchange import (
 )
 from desktop.core.model import QUOTE_TYPES, Provenance, Span
 
-__all__ = ["label_studio_config", "label_studio_config_path", "label_studio_record", "label_studio_records",
-           "label_studio_task",
+__all__ = ["UNREVIEWED_VERSION", "label_studio_config", "label_studio_config_path", "label_studio_record",
+           "label_studio_records", "label_studio_task",
            "write_label_studio"]
 
 _LS_PARTS = ("Quote", "Speaker", "Cue", "Antecedent", "Claim")
 _LS_PART_COLORS = {"Quote": "#ffd166", "Speaker": "#06d6a0", "Cue": "#118ab2", "Antecedent": "#8ecae6",
                    "Claim": "#ef476f"}
 _LS_RELATIONS = ("speaker", "cue", "continues", "speaker_resolved")
+#: The ``model_version`` of the prediction that holds editor work of unreviewed layers; the import
+#: reads it back as editor work, not as suggestions.
+UNREVIEWED_VERSION = "claimdesk-unreviewed"
 
 
 def _ls_safe_name(name: str) -> str:
@@ -138,15 +153,16 @@ def label_studio_config(source: ToolSource) -> str:
 
 def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
     text = item.text
-    accepted: list[dict[str, Any]] = []
+    accepted: list[dict[str, Any]] = []  # editor work of a reviewed layer: the annotation
+    unreviewed: list[dict[str, Any]] = []  # editor work of a layer nobody reviewed: a prediction
     suggested: list[dict[str, Any]] = []
     models: set[str] = set()
 
-    def bucket(prov: Provenance) -> list[dict[str, Any]]:
+    def bucket(prov: Provenance, layer: str) -> list[dict[str, Any]]:
         if prov.status == "suggested":
             models.add(prov.model or "model")
             return suggested
-        return accepted
+        return accepted if layer in item.reviewed else unreviewed
 
     def region(rid: str, from_name: str, span: Span, label: str) -> dict[str, Any]:
         return {"id": rid, "from_name": from_name, "to_name": "text", "type": "labels",
@@ -162,14 +178,14 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
         return {"type": "relation", "from_id": from_id, "to_id": to_id, "direction": "right", "labels": [label]}
 
     for i, m in enumerate(item.mentions, start=1):
-        out = bucket(m.prov)
+        out = bucket(m.prov, "entities")
         rid = f"e{i}"
         out.append(region(rid, "ner", m.span, m.label))
         name = source.name(m.entity_id)
         if name:
             out.append(per_region(rid, "entity", m.span, "textarea", [name]))
     for i, q in enumerate(item.quotes, start=1):
-        out = bucket(q.prov)
+        out = bucket(q.prov, "quotes")
         rid = f"q{i}"
         first = q.content[0]
         out.append(region(rid, "parts", first, "Quote"))
@@ -190,7 +206,7 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
             out.append(region(f"{rid}r", "parts", q.speaker_resolved, "Antecedent"))
             out.append(relation(rid, f"{rid}r", "speaker_resolved"))
     for i, c in enumerate(item.claims, start=1):
-        out = bucket(c.prov)
+        out = bucket(c.prov, "claims")
         rid = f"c{i}"
         out.append(region(rid, "parts", c.span, "Claim"))
         for label_set, value in sorted(c.labels.items()):
@@ -205,10 +221,17 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
     renamed = {_ls_safe_name(s): s for c in item.claims for s in c.labels if _ls_safe_name(s) != s}
     if renamed:  # a control name cannot hold every character of a label set's name: say which it was
         task["data"]["label_sets"] = dict(sorted(renamed.items()))
-    if accepted or doc.status == "done":
+    if doc.marked_reviewed:  # the layers an editor marked finished (``status`` done covers them all)
+        task["data"]["reviewed"] = sorted(doc.marked_reviewed)
+    if item.reviewed:  # Label Studio takes an annotation as finished ground truth: only reviewed layers
         task["annotations"] = [{"result": accepted, "ground_truth": False}]
+    predictions = []
+    if unreviewed:
+        predictions.append({"model_version": UNREVIEWED_VERSION, "result": unreviewed})
     if suggested:
-        task["predictions"] = [{"model_version": "; ".join(sorted(models)), "result": suggested}]
+        predictions.append({"model_version": "; ".join(sorted(models)), "result": suggested})
+    if predictions:
+        task["predictions"] = predictions
     return task
 
 
@@ -217,6 +240,8 @@ def write_label_studio(ctx: Any) -> None:
         for item in ctx.docs:
             yield label_studio_task(item, ctx.source)
             count_item(ctx.summary, item)
+            if not item.reviewed >= set(LAYERS):
+                ctx.summary.missing += 1  # its unreviewed layers are predictions to review
 
     with ctx.files.open(ctx.path) as fh:
         json_array(fh, records())
@@ -381,7 +406,10 @@ def _blocks(task: Mapping[str, Any]) -> Iterator[tuple[str, Any, dict[str, Any]]
         if not isinstance(prediction, Mapping):
             raise ToolRecordError(f"predictions[{i}] must be an object")
         model = prediction.get("model_version")
-        prov = ProvRecord("model", "suggested", model=model if isinstance(model, str) and model else None)
+        if model == UNREVIEWED_VERSION:  # our export's editor work of unreviewed layers
+            prov = ProvRecord("import", "accepted")
+        else:
+            prov = ProvRecord("model", "suggested", model=model if isinstance(model, str) and model else None)
         yield f"predictions[{i}]", prediction.get("result", []), prov.to_json()
 
 
@@ -403,11 +431,16 @@ def label_studio_record(task: Any, number: int) -> dict[str, Any]:
     label_sets = data.get("label_sets")
     if not (isinstance(label_sets, Mapping) and all(isinstance(v, str) for v in label_sets.values())):
         label_sets = {}
+    reviewed = data.get("reviewed")
+    if isinstance(reviewed, list) and reviewed:  # the layers an editor marked finished (our export)
+        record["meta"]["reviewed"] = reviewed
     for where, results, prov in _blocks(task):
         block = _Results(results, where, text, prov)
-        record["entities"] += block.entities()
-        record["quotes"] += block.quotes()
-        record["claims"] += block.claims(label_sets)
+        for layer, found in (("entities", block.entities()), ("quotes", block.quotes()),
+                             ("claims", block.claims(label_sets))):
+            # an annotator who submitted the unreviewed prediction made its regions an annotation too
+            earlier = record[layer]
+            record[layer] = earlier + [r for r in found if not earlier or r not in earlier]
     return record
 
 

@@ -163,10 +163,71 @@ def test_label_studio_export_json_round_trip_keeps_every_span_label_and_relation
     assert layers(reimport(tmp_path, tmp_path / "ls.json")) == layers(project)
 
 
+def ls_regions(block: dict) -> set[tuple[str, str]]:
+    """``(region id, label)`` of a task's annotation or prediction's labelled regions."""
+    return {(r["id"], r["value"]["labels"][0]) for r in block["result"] if r["type"] == "labels"}
+
+
+def test_an_unreviewed_layer_is_a_prediction_to_label_never_an_annotation(store, tmp_path):
+    """Label Studio takes an annotation as finished ground truth: editor work of a layer nobody
+    reviewed goes in a ``claimdesk-unreviewed`` prediction, so the task stays one to label."""
+    build_edge_project(store)
+    export_project(store, "label-studio", tmp_path / "ls.json", status="all", documents="all")
+    done, fresh = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    assert ls_regions(done["annotations"][0]) == {("e1", "PERSON"), ("q1", "Quote"), ("q1s", "Speaker"),
+                                                  ("q1c", "Cue"), ("c1", "Claim")}
+    assert "predictions" not in done
+    assert "annotations" not in fresh  # no reviewed layer: nothing Label Studio would count as labelled
+    predictions = {p["model_version"]: ls_regions(p) for p in fresh["predictions"]}
+    assert predictions == {"claimdesk-unreviewed": {("e1", "PERSON"), ("q1", "Quote"), ("q1s", "Speaker"),
+                                                    ("q1c", "Cue")},
+                           "en_core_web_sm 3.8.0": {("e2", "PERSON")}}  # the suggestion as before
+
+    # one layer marked finished: its work is the annotation, the other layers' stay predictions
+    doc = store.document_by_ext_id("unreviewed")
+    edits.apply(store, edits.SetLayerReviewed(doc.id, "entities"))
+    summary = export_project(store, "label-studio", tmp_path / "ls2.json", status="all", documents="all")
+    _, fresh = json.loads((tmp_path / "ls2.json").read_text(encoding="utf-8"))
+    assert fresh["data"]["reviewed"] == ["entities"]
+    assert ls_regions(fresh["annotations"][0]) == {("e1", "PERSON")}
+    predictions = {p["model_version"]: ls_regions(p) for p in fresh["predictions"]}
+    assert predictions["claimdesk-unreviewed"] == {("q1", "Quote"), ("q1s", "Speaker"), ("q1c", "Cue")}
+    assert summary.missing == 1 and "1 document with unreviewed layers" in summary.line()
+
+
+def test_unreviewed_work_and_marks_come_back_from_label_studio_as_editor_work(store, tmp_path):
+    build_edge_project(store)
+    doc = store.document_by_ext_id("unreviewed")
+    edits.apply(store, edits.SetLayerReviewed(doc.id, "quotes"))
+    export_project(store, "label-studio", tmp_path / "ls.json", status="all", documents="all")
+    tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    exported = tmp_path / "project-3-at-2026-12-01.json"
+    exported.write_text(json.dumps(as_label_studio_export(tasks), ensure_ascii=False), encoding="utf-8")
+    for path in (exported, tmp_path / "ls.json"):
+        again = reimport(tmp_path, path)
+        assert layers(again) == layers(store)  # Lavrov accepted (editor work), Blinken still a suggestion
+        assert [(d.ext_id, d.status, d.marked_reviewed) for d in again.documents()] == \
+            [(d.ext_id, d.status, d.marked_reviewed) for d in store.documents()]
+
+
+def test_an_annotator_who_submitted_the_unreviewed_prediction_gets_no_duplicates(store, tmp_path):
+    build_edge_project(store)
+    export_project(store, "label-studio", tmp_path / "ls.json", status="accepted", documents="all")
+    tasks = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
+    (prediction,) = tasks[1]["predictions"]
+    tasks[1]["annotations"] = [{"result": prediction["result"]}]  # accepted as it was in Label Studio
+    (tmp_path / "ls.json").write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    again = reimport(tmp_path, tmp_path / "ls.json")
+    want = {k: [a for a in v if a[-1] == "accepted"] if isinstance(v, list) else v
+            for k, v in layers(store)["unreviewed"].items()}
+    assert layers(again)["unreviewed"] == want  # one Lavrov, one quote
+
+
 def test_a_label_set_name_that_is_no_control_name_comes_back(store, tmp_path):
     text = "Lavrov said the talks were useful."
     edits.apply(store, edits.AddDocument(ext_id="d", text=text, claims=(
         {**at(text, "the talks were useful"), "labels": {"check worthiness": "check-worthy"}, "origin": "editor"},)))
+    edits.apply(store, edits.SetDocumentStatus(store.document_by_ext_id("d").id, "done"))
     export_project(store, "label-studio", tmp_path / "ls.json", status="all", documents="all")
     (task,) = json.loads((tmp_path / "ls.json").read_text(encoding="utf-8"))
     assert {r["from_name"] for r in task["annotations"][0]["result"]} >= {"check_worthiness"}
