@@ -32,6 +32,8 @@ OPEN = ActionSpec("file.open", "&Open Project…")
 IMPORT_FILES = ActionSpec("file.import_files", "&Import Articles…", tip="Import .txt, .html, .jsonl (interchange, Prodigy, doccano), Label Studio .json or brat files", icon="import")
 IMPORT_FOLDER = ActionSpec("file.import_folder", "Import &Folder…")
 EXPORT = ActionSpec("file.export", "&Export Dataset…", icon="export")
+PROJECT_SETTINGS = ActionSpec("file.project_settings", "Project &Settings…",
+                              tip="The publisher and fact-check page address a ClaimReview export needs")
 CLOSE = ActionSpec("file.close", "&Close Project")
 QUIT = ActionSpec("file.quit", "&Quit")
 
@@ -77,7 +79,7 @@ SHORTCUTS = ActionSpec("help.shortcuts", "&Keyboard Shortcuts")
 ABOUT = ActionSpec("help.about", "&About Claimdesk")
 
 MENUS: list[tuple[str, list[ActionSpec | None]]] = [
-    ("&File", [NEW, OPEN, None, IMPORT_FILES, IMPORT_FOLDER, EXPORT, None, CLOSE, QUIT]),
+    ("&File", [NEW, OPEN, None, IMPORT_FILES, IMPORT_FOLDER, EXPORT, None, PROJECT_SETTINGS, None, CLOSE, QUIT]),
     ("&Edit", [UNDO, REDO, HISTORY, None, FIND, FIND_PROJECT, None, DELETE_DOC, None, SCHEMA]),
     ("&Annotate", [ACCEPT, REJECT, ACCEPT_ALL, DELETE, None, NEW_CLAIM, CLAIM_SENTENCE, NEW_QUOTE, SET_SPEAKER,
                    SET_CUE, None,

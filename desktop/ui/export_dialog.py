@@ -3,6 +3,10 @@
 The articles start at ``reviewed`` for the formats a model trains on and ``all`` for the others
 (:func:`desktop.app.export.default_documents`), and a note says, before the export runs, how many
 articles it will leave out as not reviewed; the summary after it (status bar) says it again.
+After the export, :func:`show_notes` shows every note the CLI prints under the summary (per-claim
+missing ClaimReview properties, spaCy's tokens split and config path, ...); when a ClaimReview
+export skipped records because project settings are missing it says which, and offers File ▸
+Project Settings.
 
 The formats, their menu text, descriptions and suggested output names come from the one registry,
 :data:`desktop.core.formats.FORMATS`, as the CLI's do."""
@@ -12,6 +16,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +27,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -29,7 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app.export import TAGGED_FORMATS, default_documents, left_out
+from desktop.core.exporters import ExportSummary
 from desktop.core.formats import FORMATS, default_output
+from desktop.core.settings import SETTINGS
 from desktop.core.store import ProjectError, Store
 from desktop.ui.workers import JobRunner
 
@@ -173,3 +181,45 @@ class ExportDialog(QDialog):
 
         if self.jobs.start(f"Exporting {FORMATS[options['fmt']].title}", job_fn):
             self.accept()
+
+
+#: How many note lines the message shows itself; all of them are under Show Details.
+SHOWN_NOTES = 30
+
+
+def missing_settings(win, summary: ExportSummary) -> list[str]:
+    """The project settings a ClaimReview export that skipped records still lacks (else [])."""
+    if summary.format != "claimreview" or not summary.skipped or win.store is None:
+        return []
+    settings = win.store.settings()
+    return [key for key in SETTINGS if not settings.get(key)]
+
+
+def show_notes(win, title: str, summary: ExportSummary) -> QMessageBox:
+    """The export's summary and every note line, in a message that does not block the window;
+    with an Open Project Settings button when missing settings made a ClaimReview skip records."""
+    unset = missing_settings(win, summary)
+    icon = QMessageBox.Icon.Warning if summary.skipped else QMessageBox.Icon.Information
+    box = QMessageBox(icon, f"{title}: notes", summary.line(), QMessageBox.StandardButton.Ok, win)
+    box.setObjectName("export.notes")
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    lines = list(summary.notes)
+    if unset:
+        lines[:0] = [f"{summary.skipped} record{'s' if summary.skipped != 1 else ''} skipped because the "
+                     f"project settings {', '.join(unset)} {'are' if len(unset) != 1 else 'is'} not set: set "
+                     "them in File ▸ Project Settings… and export again.", ""]
+    text = "\n".join(lines[:SHOWN_NOTES])
+    if len(lines) > SHOWN_NOTES:
+        text += f"\n… and {len(lines) - SHOWN_NOTES} more (Show Details…)"
+        box.setDetailedText("\n".join(lines))
+    box.setInformativeText(text)
+    box.setStyleSheet("QLabel#qt_msgbox_informativelabel { min-width: 560px; }")  # a note reads as one line
+    if unset:
+        from desktop.ui.settings_dialog import show_project_settings
+
+        button = box.addButton("Open Project Settings…", QMessageBox.ButtonRole.AcceptRole)
+        button.setObjectName("export.notes.settings")
+        button.clicked.connect(lambda: show_project_settings(win))
+    box.open()
+    win.last_message = box
+    return box

@@ -91,7 +91,12 @@ def job_finished(win, title: str, result) -> None:
         summary = result.line()
     else:
         summary = str(result)
-    win.statusBar().showMessage(f"{title}: {summary}", 8000)
+    notes = getattr(result, "notes", None) if hasattr(result, "line") else None
+    win.statusBar().showMessage(f"{title}: {summary}", 0 if notes else 8000)  # kept while its notes are read
+    if notes:  # an export's notes: what the CLI prints under its summary
+        from desktop.ui.export_dialog import show_notes
+
+        show_notes(win, title, result)
     problems = getattr(result, "problems", None) or []
     if problems:
         notify(win, QMessageBox.Icon.Warning, f"{title}: {len(problems)} problem(s)",

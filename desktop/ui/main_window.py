@@ -337,7 +337,8 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def _update_enabled(self) -> None:
         has_project, has_doc = self.session is not None, self.doc_id is not None
-        for spec in (A.IMPORT_FILES, A.IMPORT_FOLDER, A.EXPORT, A.CLOSE, A.FIND_PROJECT, A.PREANNOTATE, A.SCHEMA):
+        for spec in (A.IMPORT_FILES, A.IMPORT_FOLDER, A.EXPORT, A.CLOSE, A.FIND_PROJECT, A.PREANNOTATE, A.SCHEMA,
+                     A.PROJECT_SETTINGS):
             self.actions_by_id[spec.id].setEnabled(has_project)
         for spec in (A.ACCEPT, A.REJECT, A.ACCEPT_ALL, A.DELETE, A.DELETE_DOC, A.NEW_CLAIM, A.CLAIM_SENTENCE, A.NEW_QUOTE,
                      A.SET_SPEAKER, A.SET_CUE,

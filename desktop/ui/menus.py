@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.ui import actions as A
-from desktop.ui import delete_document, finding, jobs_bar, layout, shortcuts
+from desktop.ui import delete_document, finding, jobs_bar, layout, settings_dialog, shortcuts
 from desktop.ui.recent import update_recent_menu
 from desktop.ui.theme import icon
 
@@ -18,6 +18,7 @@ def build_actions(win) -> None:
     handlers = {
         A.NEW: win.new_project, A.OPEN: lambda: open_dialog(win), A.IMPORT_FILES: lambda: jobs_bar.import_files_dialog(win),
         A.IMPORT_FOLDER: lambda: jobs_bar.import_folder_dialog(win), A.EXPORT: win.export_dialog, A.CLOSE: win.close_project,
+        A.PROJECT_SETTINGS: lambda: settings_dialog.show_project_settings(win),
         A.QUIT: win.close, A.UNDO: win.undo, A.REDO: win.redo, A.HISTORY: lambda: (win.history_dock.show(), win.history_dock.raise_()),
         A.FIND: lambda: finding.show_find(win),
         A.FIND_PROJECT: lambda: finding.show_project_search(win), A.SCHEMA: win.show_schema,

@@ -1,0 +1,109 @@
+"""File ▸ Project Settings: the publisher and fact-check page address a ClaimReview export needs.
+
+The same three settings as ``claimdesk settings`` (:mod:`desktop.core.settings`), checked by the
+same rules (:func:`desktop.app.settings.setting_edits`): an invalid value shows its one-line error
+here and changes nothing; OK applies what changed as ONE step through the window's session, so
+Ctrl+Z undoes it and History lists it.  A blank field removes the setting.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from desktop.app.settings import setting_edits
+from desktop.core import edits
+from desktop.ui.undo import ProjectSession
+
+#: The fields, in order: (key, label, help under the field, placeholder).
+FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    ("publisher.name", "Publisher name",
+     "The organisation that publishes the fact checks: each ClaimReview's author.", "Full Fact"),
+    ("publisher.url", "Publisher home page",
+     "Its home page, an http:// or https:// address: the author's url.", "https://fullfact.org/"),
+    ("claimreview.url", "Fact-check page address",
+     "The address of the page that publishes a claim's fact check. {document} is replaced by the "
+     "article's id and {claim} by the claim's number, e.g. https://fullfact.org/check/{document}#claim-{claim}. "
+     "Google requires it on every ClaimReview.", "https://fullfact.org/check/{document}#claim-{claim}"),
+)
+
+#: The label of the undo step (Edit ▸ Undo, History).
+STEP_LABEL = "project settings"
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, session: ProjectSession, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Project settings")
+        self.session = session
+        current = session.store.settings()
+        self.fields: dict[str, QLineEdit] = {}
+        intro = QLabel("What a ClaimReview export (File ▸ Export Dataset…) publishes about this project; "
+                       "without all three every ClaimReview record is skipped. Leave a field blank to remove it.")
+        intro.setWordWrap(True)
+        form = QFormLayout()
+        for key, label, help_text, placeholder in FIELDS:
+            field = QLineEdit(current.get(key, ""))
+            field.setObjectName(f"settings.{key}")
+            field.setPlaceholderText(placeholder)
+            field.setToolTip(f"{key}: {help_text}")
+            field.textEdited.connect(lambda _text: self.error.setText(""))
+            note = QLabel(help_text)
+            note.setWordWrap(True)
+            note.setStyleSheet("color: palette(placeholder-text);")
+            form.addRow(label, field)
+            form.addRow("", note)
+            self.fields[key] = field
+        self.error = QLabel()
+        self.error.setObjectName("settings.error")
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet("color: #c62828;")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addWidget(self.buttons)
+        self.resize(640, 0)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show the wrapped help whole (a label's height follows its text only after layout)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+            self.resize(self.width(), max(self.height(), layout.totalHeightForWidth(self.width())))
+
+    def values(self) -> dict[str, str]:
+        return {key: field.text() for key, field in self.fields.items()}
+
+    def apply(self) -> bool:
+        """Apply what changed as one step and close; on an invalid value show why and stay open."""
+        try:
+            changes = setting_edits(self.session.store, self.values())
+        except edits.EditError as exc:
+            self.error.setText(str(exc))
+            self._fit_height()
+            return False
+        if changes:
+            refused: list[str] = []
+            self.session.sig_edit_failed.connect(refused.append)
+            try:
+                applied = self.session.do_many(changes, STEP_LABEL)
+            finally:
+                self.session.sig_edit_failed.disconnect(refused.append)
+            if applied is None:
+                self.error.setText(refused[0] if refused else "the settings could not be saved")
+                return False
+        self.accept()
+        return True
+
+
+def show_project_settings(win) -> SettingsDialog | None:
+    """Open the dialog for the window's project (nothing without one)."""
+    if win.session is None:
+        return None
+    win.project_settings_dialog = SettingsDialog(win.session, win)
+    win.project_settings_dialog.open()
+    return win.project_settings_dialog
