@@ -209,19 +209,68 @@ def accept_all(store: Store, doc_id: int | None) -> Gesture:
     return Gesture(tuple(batch), "accept all suggestions in article")
 
 
-def toggle_layer_reviewed(store: Store, doc_id: int | None, layer: str) -> Gesture:
+#: a review layer -> the table its rows live in
+REVIEW_TABLE = {"entities": "mentions", "quotes": "quotes", "claims": "claims"}
+#: the answers when suggestions are still pending in what is being marked reviewed (or done)
+ACCEPT_PENDING, LEAVE_PENDING = "Accept them, then mark", "Mark, leaving them out of exports"
+
+
+def _pending(store: Store, doc_id: int, layers: Sequence[str]) -> list[edits.Edit]:
+    """Accepting the suggestions still pending in the article's ``layers`` (none: empty)."""
+    read = {"mentions": store.mentions, "quotes": store.quotes, "claims": store.claims}
+    batch: list[edits.Edit] = []
+    for layer in layers:
+        table = REVIEW_TABLE[layer]
+        ids = tuple(r.id for r in read[table](doc_id) if r.prov.status == "suggested")
+        if ids:
+            batch.append(edits.SetStatus(table, ids, "accepted"))
+    return batch
+
+
+def _ask_pending(batch: Sequence[edits.Edit], what: str) -> Gesture:
+    count = sum(len(e.ids) for e in batch if isinstance(e, edits.SetStatus))
+    plural = "suggestion is" if count == 1 else "suggestions are"
+    return Gesture(ask=f"{count} {plural} still pending in {what}. Exports would leave them out, as "
+                       f"if the model were wrong.", choices=(ACCEPT_PENDING, LEAVE_PENDING))
+
+
+def toggle_layer_reviewed(store: Store, doc_id: int | None, layer: str, answer: str | None = None) -> Gesture:
     """Mark the article's ``layer`` (entities, quotes, claims) reviewed, or, when it is marked,
     not; says what that means for the exports.  An article marked done has every layer reviewed
-    already: nothing to mark."""
+    already: nothing to mark.  While suggestions of the layer are pending, it asks first
+    (:data:`ACCEPT_PENDING` accepts them in the same step, :data:`LEAVE_PENDING` marks anyway):
+    a reviewed layer's unaccepted text is exported as negative examples."""
     if doc_id is None:
         return Gesture()
     doc = store.document(doc_id)
     if doc.status == "done":
         return _say(f"The article is done: its {layer} are reviewed")
     marked = layer in doc.marked_reviewed
-    message = (f"{layer.capitalize()} not reviewed: exports treat their unannotated text as missing" if marked else
-               f"{layer.capitalize()} reviewed: exports treat their unannotated text as negative examples")
-    return Gesture((edits.SetLayerReviewed(doc_id, layer, not marked),), message=message)
+    if marked:
+        return Gesture((edits.SetLayerReviewed(doc_id, layer, False),),
+                       message=f"{layer.capitalize()} not reviewed: exports treat their unannotated text as missing")
+    mark = edits.SetLayerReviewed(doc_id, layer, True)
+    message = f"{layer.capitalize()} reviewed: exports treat their unannotated text as negative examples"
+    pending = _pending(store, doc_id, (layer,))
+    if pending and answer is None:
+        return _ask_pending(pending, f"this article's {layer}")
+    if pending and answer == ACCEPT_PENDING:
+        return Gesture((*pending, mark), f"accept suggestions and mark {layer} reviewed", message=message)
+    return Gesture((mark,), message=message)
+
+
+def mark_done(store: Store, doc_id: int | None, answer: str | None = None) -> Gesture:
+    """Mark the article done (every layer reviewed); while suggestions are pending it asks first,
+    as :func:`toggle_layer_reviewed` does."""
+    if doc_id is None:
+        return Gesture()
+    mark = edits.SetDocumentStatus(doc_id, "done")
+    pending = _pending(store, doc_id, tuple(REVIEW_TABLE))
+    if pending and answer is None:
+        return _ask_pending(pending, "this article")
+    if pending and answer == ACCEPT_PENDING:
+        return Gesture((*pending, mark), "accept suggestions and mark article done", message="Article marked done")
+    return Gesture((mark,), message="Article marked done")
 
 
 def step_suggestion(spans: Sequence[Any], current: Key | None, step: int) -> Key | None:

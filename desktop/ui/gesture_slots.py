@@ -8,7 +8,7 @@ A mixin of :class:`desktop.ui.main_window.MainWindow` (it uses the window's ``vi
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from desktop.app import gestures, queries
 from desktop.app.session import Applied
@@ -113,9 +113,32 @@ class GestureSlots:
             self.perform(gestures.accept_all(self.store, self.doc_id))
 
     def toggle_reviewed(self, layer: str) -> None:
-        """Mark the article's ``layer`` reviewed, or not (Navigate ▸ Mark … Reviewed)."""
+        """Mark the article's ``layer`` reviewed, or not (Navigate ▸ Mark … Reviewed); pending
+        suggestions are asked about first."""
         if self.session is not None:
-            self.perform(gestures.toggle_layer_reviewed(self.store, self.doc_id, layer))
+            self._perform_answered(lambda answer: gestures.toggle_layer_reviewed(self.store, self.doc_id, layer, answer),
+                                   f"Mark {layer} reviewed")
+
+    def mark_done(self) -> None:
+        """Mark the article done (Ctrl+D); pending suggestions are asked about first."""
+        if self.session is not None:
+            self._perform_answered(lambda answer: gestures.mark_done(self.store, self.doc_id, answer),
+                                   "Mark article done")
+
+    def _perform_answered(self, gesture_for, title: str) -> None:
+        """Perform ``gesture_for(None)``, or, when it asks, the gesture for the chosen answer (a
+        button per choice, and Cancel)."""
+        gesture = gesture_for(None)
+        if gesture.ask is not None and gesture.choices:
+            box = QMessageBox(QMessageBox.Icon.Question, title, gesture.ask, QMessageBox.StandardButton.Cancel, self)
+            buttons = {box.addButton(choice, QMessageBox.ButtonRole.AcceptRole): choice for choice in gesture.choices}
+            box.setDefaultButton(next(iter(buttons)))
+            box.exec()
+            answer = buttons.get(box.clickedButton())
+            if answer is None:
+                return
+            gesture = gesture_for(answer)
+        self.perform(gesture)
 
     def step_suggestion(self, step: int, quiet: bool = False) -> None:
         key = gestures.step_suggestion(self._spans, self.selected_key(), step)

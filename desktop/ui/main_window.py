@@ -271,10 +271,6 @@ class MainWindow(GestureSlots, QMainWindow):
         target = min(max(current + step, 0), rows - 1) if current >= 0 else 0
         self.doc_table.selectRow(target)
 
-    def mark_done(self) -> None:
-        if self.doc_id is not None and self.do(edits.SetDocumentStatus(self.doc_id, "done")):
-            self.statusBar().showMessage("Article marked done", 3000)
-
     # Change events ---------------------------------------------------------------------------------------
 
     def on_project_changed(self, event: ChangeEvent) -> None:

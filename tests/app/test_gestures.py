@@ -102,7 +102,10 @@ def test_accept_all_is_one_step_then_nothing_is_left(session, hill):
 
 
 def test_toggle_layer_reviewed_marks_then_unmarks_and_says_what_it_means(session, hill):
-    g = G.toggle_layer_reviewed(session.store, hill.id, "entities")
+    asked = G.toggle_layer_reviewed(session.store, hill.id, "entities")  # 3 entity suggestions pending
+    assert not asked and asked.ask.startswith("3 suggestions are still pending")
+    assert asked.choices == (G.ACCEPT_PENDING, G.LEAVE_PENDING)
+    g = G.toggle_layer_reviewed(session.store, hill.id, "entities", G.LEAVE_PENDING)
     assert "negative examples" in g.message
     g.apply(session)
     assert session.store.document(hill.id).reviewed == {"entities"}
@@ -258,3 +261,20 @@ def test_resizing_a_mention_over_suggestions_rejects_them(session, hill):
     G.resize(session.store, ("mention", blinken.id), blinken.start, lavrov.end).apply(session)
     assert session.store.mention(lavrov.id).prov.status == "rejected"
     assert session.store.mention(blinken.id).prov.status == "accepted"
+
+
+def test_marking_reviewed_or_done_over_pending_suggestions_can_accept_them_in_the_same_step(session, hill):
+    before = dump(session.store)
+    g = G.toggle_layer_reviewed(session.store, hill.id, "entities", G.ACCEPT_PENDING)
+    g.apply(session)
+    assert all(m.prov.status == "accepted" for m in session.store.mentions(hill.id))
+    assert session.store.document(hill.id).reviewed == {"entities"} and len(session.steps) == 1
+    session.undo()
+    assert dump(session.store) == before
+    asked = G.mark_done(session.store, hill.id)
+    assert not asked and asked.choices == (G.ACCEPT_PENDING, G.LEAVE_PENDING)
+    G.mark_done(session.store, hill.id, G.LEAVE_PENDING).apply(session)
+    doc = session.store.document(hill.id)
+    assert doc.status == "done" and all(m.prov.status == "suggested" for m in session.store.mentions(hill.id))
+    other = next(d for d in session.store.document_ids() if d != hill.id)
+    assert G.mark_done(session.store, other).edits == (E.SetDocumentStatus(other, "done"),)  # nothing pending

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
+from desktop.app import gestures
 from desktop.core.formats import FORMATS, default_output
 
 
@@ -25,13 +27,11 @@ def test_the_dialog_lists_every_format_and_suggests_its_suffix(qtbot, window):
     dialog.format.setCurrentIndex(listed.index("claimreview"))
     assert dialog.out.text().endswith(".jsonld")
     assert not dialog.split.isEnabled()  # a publication format: no train/dev/test
-    dialog.grab().save("/tmp/oe_export_dialog_claimreview.png")
     dialog.split.setChecked(True)
     assert dialog.options()["split"] is None
     dialog.format.setCurrentIndex(listed.index("jsonl"))
     assert dialog.split.isEnabled() and dialog.options()["split"] == "80/10/10"
     assert dialog.out.text() == str(default_output(project, "jsonl", split=True))
-    dialog.grab().save("/tmp/oe_export_dialog.png")
 
 
 def test_file_new_names_the_project_by_the_one_suffix_rule(qtbot, window, tmp_path, monkeypatch):
@@ -45,7 +45,19 @@ def test_file_new_names_the_project_by_the_one_suffix_rule(qtbot, window, tmp_pa
     assert not (tmp_path / "upper.CLAIMDESK.claimdesk").exists()
 
 
-def test_marking_entities_reviewed_by_key_and_menu_then_undo(qtbot, window):
+def answer_with(monkeypatch, choice):
+    """Answer the next question box by clicking its ``choice`` button (no modal loop in tests)."""
+    asked = []
+
+    def click(box):
+        asked.append(box.text())
+        next(b for b in box.buttons() if b.text() == choice).click()
+    monkeypatch.setattr(QMessageBox, "exec", click)
+    return asked
+
+
+def test_marking_entities_reviewed_by_key_and_menu_then_undo(qtbot, window, monkeypatch):
+    asked = answer_with(monkeypatch, gestures.LEAVE_PENDING)
     doc_id = window.doc_id
     window.view.setFocus()
     qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
@@ -57,9 +69,23 @@ def test_marking_entities_reviewed_by_key_and_menu_then_undo(qtbot, window):
     assert window.store.document(doc_id).reviewed == {"entities"}
     qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.store.document(doc_id).reviewed == frozenset()  # pressed again: not reviewed
+    assert len(asked) == 1 and "still pending" in asked[0]  # the entities had suggestions; claims none, unmarking asks nothing
 
 
-def test_training_formats_start_at_reviewed_articles_and_say_what_is_left_out(qtbot, window, tmp_path):
+def test_marking_an_article_done_over_pending_suggestions_accepts_them_in_one_step(qtbot, window, monkeypatch):
+    asked = answer_with(monkeypatch, gestures.ACCEPT_PENDING)
+    doc_id = window.doc_id
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    assert asked and window.store.document(doc_id).status == "done"
+    assert all(m.prov.status == "accepted" for m in window.store.mentions(doc_id))
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # one step
+    assert window.store.document(doc_id).status != "done"
+    assert any(m.prov.status == "suggested" for m in window.store.mentions(doc_id))
+
+
+def test_training_formats_start_at_reviewed_articles_and_say_what_is_left_out(qtbot, window, tmp_path, monkeypatch):
+    answer_with(monkeypatch, gestures.LEAVE_PENDING)
     window.export_dialog()
     dialog = window.export_dialog_widget
     dialog.format.setCurrentIndex(dialog.format.findData("conll"))
@@ -73,7 +99,7 @@ def test_training_formats_start_at_reviewed_articles_and_say_what_is_left_out(qt
     dialog = window.export_dialog_widget
     dialog.format.setCurrentIndex(dialog.format.findData("conllu"))
     assert dialog.review_note.text().startswith("1 article will be exported; 4 left out")
-    dialog.grab().save("/tmp/cr_export_dialog_conllu.png")
+    dialog.grab().save(str(tmp_path / "export_dialog_conllu.png"))
     out = tmp_path / "out.conllu"
     dialog.out.setText(str(out))
     with qtbot.waitSignal(window.jobs.sig_finished, timeout=120_000) as blocker:

@@ -21,8 +21,6 @@ def _export(qtbot, window, out, *, formulas: bool) -> dict:
     dialog.status.setCurrentIndex(dialog.status.findData("accepted"))
     dialog.documents.setCurrentIndex(dialog.documents.findData("done"))
     dialog.out.setText(str(out))
-    if formulas:
-        dialog.grab().save("/tmp/brat-csv_export_dialog_csv.png")
     with qtbot.waitSignal(window.jobs.sig_finished, timeout=120_000):
         qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     with open(out, encoding="utf-8-sig", newline="") as fh:

@@ -39,7 +39,6 @@ def test_the_three_settings_are_one_undo_step_in_history(qtbot, window):
     steps = window.session.undo_stack.count()
     dialog = open_settings(window)
     type_into(qtbot, dialog, SETTINGS)
-    dialog.grab().save("/tmp/su_settings_dialog.png")
     click_ok(qtbot, dialog)
     assert not dialog.isVisible()
     assert window.store.settings() == SETTINGS
@@ -71,7 +70,6 @@ def test_an_invalid_address_shows_the_clis_error_and_changes_nothing(qtbot, wind
     error = dialog.error.text()
     assert error == "publisher.url must be an http:// or https:// address with a host, not 'javascript:alert(1)'"
     assert window.store.settings() == {} and window.session.undo_stack.count() == steps  # not even the valid two
-    dialog.grab().save("/tmp/su_settings_dialog_error.png")
     window.close_project()
     assert main(["settings", str(dialog.session.path), "publisher.url", "javascript:alert(1)"]) != 0
     assert error in capsys.readouterr().err  # the same rule and line as the CLI
@@ -109,7 +107,6 @@ def test_export_notes_are_shown_and_missing_settings_lead_to_the_dialog(qtbot, w
                             "claimreview.url are not set: set them in File ▸ Project Settings…")
     for note in summary.notes:  # every line the CLI prints under the summary
         assert note in shown
-    box.grab().save("/tmp/su_export_notes.png")
     button = box.findChild(type(box.buttons()[0]), "export.notes.settings")
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
     dialog = window.project_settings_dialog
