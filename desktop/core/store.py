@@ -1395,6 +1395,15 @@ class Store:
             pending.keys.add((table, row_id))
         pending.linked.update(linked)
 
+    def touched_many(self, table: str, doc_ids: Iterable[int], row_ids: Iterable[int],
+                     linked: Iterable[tuple[str, int]] = ()) -> None:
+        """:meth:`touched` for many rows of ``table`` at once (a batch of writes)."""
+        pending = self._pending
+        pending.tables.add(table)
+        pending.doc_ids.update(doc_ids)
+        pending.keys.update((table, row_id) for row_id in row_ids)
+        pending.linked.update(linked)
+
     def subscribe(self, callback: Callable[[ChangeEvent], None]) -> Callable[[], None]:
         self._subscribers.append(callback)
         return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
