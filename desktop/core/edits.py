@@ -452,9 +452,11 @@ def _find_entity(p: Plan, names: Sequence[str], label: str | None) -> int | None
     ``names``: an exact name before an alias, then the lowest id."""
     from desktop.core.entity_links import name_key
 
+    if not (p.planned_ids("entities") or p.stored_any("entities")):
+        return None  # no entity at all (a fresh project's pre-annotation asks once per quote speaker)
     keys = [k for k in (name_key(n) for n in names) if k]
-    if not keys or not (p.planned_ids("entities") or p.stored_any("entities")):
-        return None  # (a fresh project's pre-annotation asks once per quote speaker)
+    if not keys:
+        return None
     where, args = [], []
     if label is not None:
         where.append("type = ?")
@@ -1478,6 +1480,12 @@ def _apply(store: Store, edit: Edit, record: bool = True) -> list[RowChange]:
     return p.changes
 
 
+def apply_counted(store: Store, edit: Edit) -> int:
+    """:func:`apply` for a caller that only wants how many rows changed (no inverse is built:
+    a project-wide link step changes every suggestion)."""
+    return len(_apply(store, edit))
+
+
 def apply_many(store: Store, edits: Sequence[Edit], label: str) -> ChangeSet:
     """Apply several edits as one step (one transaction, one undo)."""
     changes: list[RowChange] = []
@@ -1621,7 +1629,7 @@ class ReplaceSuggestions(Edit):
     kind: ClassVar[str] = "replace_suggestions"
 
     def plan(self, p: Plan) -> None:
-        p.need("documents", self.doc_id)
+        n = _text_len(p, self.doc_id)
         conn = p.store.conn
         kept = _SpanIndex()
         rejected: set[tuple[int, int]] = set()
@@ -1640,7 +1648,9 @@ class ReplaceSuggestions(Edit):
             start, end = _span_pair(ent)
             if (start, end) in rejected or kept.overlaps(start, end):
                 continue
-            _check_span(p, self.doc_id, start, end, "entity span")
+            # the usual span tested here; a bad one is _check_span's to describe
+            if type(start) is not int or type(end) is not int or not 0 <= start < end <= n:
+                _check_span(p, self.doc_id, start, end, "entity span")
             _check_entity_label(p, ent["label"], allow_new=True)
             kept.add(start, end)
             p.insert("mentions", {"doc_id": self.doc_id, "start": start, "end": end, "label": ent["label"],

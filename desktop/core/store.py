@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -1401,7 +1402,7 @@ class Store:
         pending = self._pending
         pending.tables.add(table)
         pending.doc_ids.update(doc_ids)
-        pending.keys.update((table, row_id) for row_id in row_ids)
+        pending.keys.update(zip(itertools.repeat(table), row_ids))
         pending.linked.update(linked)
 
     def subscribe(self, callback: Callable[[ChangeEvent], None]) -> Callable[[], None]:
