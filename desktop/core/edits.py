@@ -22,6 +22,7 @@ Rules that shape the plans:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -73,6 +74,15 @@ class RowChange:
     def inverse(self) -> RowChange:
         return RowChange(self.table, self.id, self.after, self.before)
 
+    @functools.cached_property
+    def changed(self) -> tuple[str, ...]:
+        """An update's changed columns, in the row's order (what is written and audited); computed
+        once (the writer and the history both need them; :meth:`Plan.update` knows them)."""
+        before, after = self.before, self.after
+        if before is None or after is None:
+            return ()
+        return tuple(c for c in after if after[c] != before.get(c))
+
     @property
     def doc_id(self) -> int | None:
         row = self.after or self.before or {}
@@ -110,8 +120,16 @@ class Plan:
         self._by_table: dict[str, set[int]] = {}  # planned row ids by table, up to changes[:_indexed]
         self._by_span: dict[tuple[Any, ...], set[int]] = {}  # ... and by (table, doc_id, start, end)
         self._indexed = 0
+        self._stored_any: dict[str, bool] = {}
 
     # reading (sees the plan's own earlier changes)
+    def stored_any(self, table: str) -> bool:
+        """Whether the store holds a ``table`` row (before this plan's changes; asked once)."""
+        if table not in self._stored_any:
+            found = self.store.conn.execute(f"SELECT 1 FROM {table} LIMIT 1").fetchone()
+            self._stored_any[table] = found is not None
+        return self._stored_any[table]
+
     def row(self, table: str, row_id: int) -> dict[str, Any] | None:
         key = (table, row_id)
         if key not in self._rows:
@@ -120,9 +138,13 @@ class Plan:
         return None if row is None else dict(row)
 
     def need(self, table: str, row_id: Any) -> dict[str, Any]:
+        return dict(self.need_ref(table, row_id))
+
+    def need_ref(self, table: str, row_id: Any) -> dict[str, Any]:
+        """:meth:`need` without the copy: for reading only."""
         if not isinstance(row_id, int) or isinstance(row_id, bool):
             raise EditError(f"{table[:-1]} id must be an integer, not {row_id!r}")
-        row = self.row(table, row_id)
+        row = self.peek(table, row_id)
         if row is None:
             raise EditError(f"no {table[:-1]} with id {row_id}")
         return row
@@ -148,11 +170,25 @@ class Plan:
         return row_id
 
     def update(self, table: str, row_id: int, **values: Any) -> None:
-        before = self.need(table, row_id)
-        after = {**before, **values}
-        if after != before:
-            self.changes.append(RowChange(table, row_id, before, after))
-            self._rows[(table, row_id)] = after
+        # read without a copy: the plan never changes a row in place (an update files a new dict)
+        before = self.need_ref(table, row_id)
+        if before.keys() >= values.keys():  # the usual case: the changed columns are among ``values``
+            changed = [k for k, v in values.items() if v != before[k]]
+            if not changed:
+                return
+            if len(changed) > 1:
+                order = list(before)
+                changed.sort(key=order.index)
+            after = {**before, **values}
+            change = RowChange(table, row_id, before, after)
+            change.__dict__["changed"] = tuple(changed)
+        else:
+            after = {**before, **values}
+            if after == before:
+                return
+            change = RowChange(table, row_id, before, after)
+        self.changes.append(change)
+        self._rows[(table, row_id)] = after
 
     def delete(self, table: str, row_id: int) -> None:
         before = self.need(table, row_id)
@@ -232,7 +268,7 @@ def _column_defaults(store: Store, table: str) -> dict[str, Any]:
 
 
 def _text_len(plan: Plan, doc_id: int) -> int:
-    return len(plan.need("documents", doc_id)["text"])
+    return len(plan.need_ref("documents", doc_id)["text"])
 
 
 def _check_span(plan: Plan, doc_id: int, start: Any, end: Any, what: str = "span") -> None:
@@ -416,6 +452,8 @@ def _find_entity(p: Plan, names: Sequence[str], label: str | None) -> int | None
     ``names``: an exact name before an alias, then the lowest id."""
     from desktop.core.entity_links import name_key
 
+    if not (p.planned_ids("entities") or p.stored_any("entities")):
+        return None  # no entity at all (a fresh project's pre-annotation asks once per quote speaker)
     keys = [k for k in (name_key(n) for n in names) if k]
     if not keys:
         return None
@@ -522,15 +560,19 @@ def _supersede_suggestions(p: Plan, doc_id: int, start: int, end: int, own_id: i
             p.touch("mentions", mid, status="rejected")
 
 
-def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None) -> int | None:
+def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None,
+                    stored_at: dict[tuple[int, int], list[int]] | None = None) -> int | None:
     """The speaker entity a speaker span gives: the entity of a live mention at exactly that span
     (a confirmed one first), else the entity whose name or alias the span's text is (PERSON first),
     else none ("The Russian Foreign Minister" is not the NORP "Russian" inside it)."""
     if span is None:
         return None
     at = []
-    ids = {r[0] for r in p.store.conn.execute(
-        "SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND \"end\" = ?", (doc_id, span[0], span[1]))}
+    if stored_at is not None:  # the caller read all the document's stored mentions in this plan
+        ids = set(stored_at.get((span[0], span[1]), ()))
+    else:
+        ids = {r[0] for r in p.store.conn.execute(
+            "SELECT id FROM mentions WHERE doc_id = ? AND start = ? AND \"end\" = ?", (doc_id, span[0], span[1]))}
     ids.update(p.planned_at("mentions", doc_id, span[0], span[1]))  # rows elsewhere now fail the test below
     for mid in sorted(ids):
         row = p.peek("mentions", mid)
@@ -539,7 +581,7 @@ def _speaker_entity(p: Plan, doc_id: int, span: tuple[int, int] | None) -> int |
             at.append((not _confirmed(row), mid, row["entity_id"]))
     if at:
         return min(at)[-1]
-    return _find_entity(p, [p.need("documents", doc_id)["text"][span[0]:span[1]]], None)
+    return _find_entity(p, [p.need_ref("documents", doc_id)["text"][span[0]:span[1]]], None)
 
 
 
@@ -1311,8 +1353,9 @@ def _write(store: Store, change: RowChange, check: bool = True) -> None:
             [change.after[c] for c in cols],
         )
     else:
-        cols = [c for c in change.after if change.after[c] != change.before.get(c)]
-        if cols:
+        changed = change.changed
+        if changed:
+            cols = list(changed)
             conn.execute(
                 f"UPDATE {change.table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE id = ?",
                 [*(change.after[c] for c in cols), change.id],
@@ -1320,28 +1363,58 @@ def _write(store: Store, change: RowChange, check: bool = True) -> None:
     store.touched(change.table, change.doc_id, change.id, change.links)
 
 
+# Tables whose rows have no unique column but the id: updates of distinct rows commute there.
+_COMMUTING = frozenset({"mentions", "quotes", "claims", "entities"})
+
+
+def _write_run(store: Store, key: tuple[Any, ...], run: list[RowChange]) -> None:
+    """Write a run of inserts into one table, or of updates of the same columns of one table, as
+    one ``executemany`` (one change: :func:`_write`)."""
+    if len(run) == 1:
+        _write(store, run[0], check=False)
+        return
+    kind, table, cols = key
+    if kind == "insert":
+        sql = f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+        values = [[c.after[col] for col in cols] for c in run if c.after is not None]
+    else:
+        sql = f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE id = ?"
+        values = [[*(c.after[col] for col in cols), c.id] for c in run if c.after is not None]
+    store.conn.executemany(sql, values)
+    column = _ENTITY_LINKS.get(table)
+    linked = {("entities", r[column]) for c in run for r in (c.before, c.after)
+              if r is not None and r.get(column) is not None} if column else set()
+    ids = [c.id for c in run]
+    if table == "documents":
+        doc_ids: set[Any] = set(ids)
+    else:
+        doc_ids = {(c.after or c.before or {}).get("doc_id") for c in run}
+        doc_ids.discard(None)
+    store.touched_many(table, doc_ids, ids, linked)
+
+
 def _write_all(store: Store, p: Plan) -> None:
     """Write a plan's changes in order; a run of inserts into one table (a pre-annotation's
-    mentions), or of updates of the same columns of one table (its entity links), is one
-    ``executemany``."""
-    run: list[RowChange] = []
-    run_key: tuple[Any, ...] = ()
+    mentions) is one ``executemany``, and so are the updates of the same columns of one table
+    (its entity links) between two inserts or deletes: updates of distinct rows of a table
+    without unique columns commute, so they are grouped by (table, columns) even when other
+    updates come between (a second update of a row, or an update of another table, writes the
+    groups first)."""
+    inserts: list[RowChange] = []
+    insert_key: tuple[Any, ...] = ()
+    groups: dict[tuple[Any, ...], list[RowChange]] = {}  # in the order of their first change
+    grouped: set[tuple[str, int]] = set()  # the rows in ``groups``
+    last_key: tuple[Any, ...] = ()
 
     def flush() -> None:
-        if len(run) == 1:
-            _write(store, run[0], check=False)
-        elif run:
-            kind, table, cols = run_key
-            if kind == "insert":
-                sql = f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
-                values = [[c.after[col] for col in cols] for c in run if c.after is not None]
-            else:
-                sql = f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE id = ?"
-                values = [[*(c.after[col] for col in cols), c.id] for c in run if c.after is not None]
-            store.conn.executemany(sql, values)
-            for c in run:
-                store.touched(c.table, c.doc_id, c.id, c.links)
-        run.clear()
+        nonlocal insert_key
+        if inserts:
+            _write_run(store, insert_key, inserts)
+            inserts.clear()
+        for key, run in groups.items():
+            _write_run(store, key, run)
+        groups.clear()
+        grouped.clear()
 
     for i, change in enumerate(p.changes):
         check = p.replayed or i in p.unverified
@@ -1352,17 +1425,23 @@ def _write_all(store: Store, p: Plan) -> None:
             continue
         if before is None:
             key: tuple[Any, ...] = ("insert", change.table, tuple(after))
-        else:
-            cols = tuple(c for c in after if after[c] != before.get(c))
-            if not cols:
+            if groups or (inserts and key != insert_key):
                 flush()
-                _write(store, change, check=False)  # nothing to write; noted all the same
-                continue
-            key = ("update", change.table, cols)
-        if run and key != run_key:
+            insert_key = key
+            inserts.append(change)
+            continue
+        cols = change.changed
+        if not cols:
             flush()
-        run_key = key
-        run.append(change)
+            _write(store, change, check=False)  # nothing to write; noted all the same
+            continue
+        key = ("update", change.table, cols)
+        row = (change.table, change.id)
+        if inserts or row in grouped or (key != last_key and key[1] not in _COMMUTING and groups):
+            flush()
+        last_key = key
+        groups.setdefault(key, []).append(change)
+        grouped.add(row)
     flush()
 
 
@@ -1401,6 +1480,12 @@ def _apply(store: Store, edit: Edit, record: bool = True) -> list[RowChange]:
     return p.changes
 
 
+def apply_counted(store: Store, edit: Edit) -> int:
+    """:func:`apply` for a caller that only wants how many rows changed (no inverse is built:
+    a project-wide link step changes every suggestion)."""
+    return len(_apply(store, edit))
+
+
 def apply_many(store: Store, edits: Sequence[Edit], label: str) -> ChangeSet:
     """Apply several edits as one step (one transaction, one undo)."""
     changes: list[RowChange] = []
@@ -1415,7 +1500,7 @@ def _audit_row(change: RowChange) -> dict[str, Any]:
     columns for updates; a document's text is kept as its hash (the row holds the text)."""
     before, after = change.before, change.after
     if before is not None and after is not None:
-        cols = [c for c in after if after[c] != before.get(c)]
+        cols = change.changed
         before, after = {c: before.get(c) for c in cols}, {c: after[c] for c in cols}
 
     def slim(row):
@@ -1544,13 +1629,15 @@ class ReplaceSuggestions(Edit):
     kind: ClassVar[str] = "replace_suggestions"
 
     def plan(self, p: Plan) -> None:
-        p.need("documents", self.doc_id)
+        n = _text_len(p, self.doc_id)
         conn = p.store.conn
         kept = _SpanIndex()
         rejected: set[tuple[int, int]] = set()
+        stored_at: dict[tuple[int, int], list[int]] = {}  # the document's stored mentions by span
         for row in conn.execute("SELECT * FROM mentions WHERE doc_id = ?", (self.doc_id,)).fetchall():
             row = dict(row)
             p.seen("mentions", row)
+            stored_at.setdefault((row["start"], row["end"]), []).append(row["id"])
             if _untouched(row):
                 p.delete("mentions", row["id"])
             elif row["status"] == "rejected":
@@ -1561,7 +1648,9 @@ class ReplaceSuggestions(Edit):
             start, end = _span_pair(ent)
             if (start, end) in rejected or kept.overlaps(start, end):
                 continue
-            _check_span(p, self.doc_id, start, end, "entity span")
+            # the usual span tested here; a bad one is _check_span's to describe
+            if type(start) is not int or type(end) is not int or not 0 <= start < end <= n:
+                _check_span(p, self.doc_id, start, end, "entity span")
             _check_entity_label(p, ent["label"], allow_new=True)
             kept.add(start, end)
             p.insert("mentions", {"doc_id": self.doc_id, "start": start, "end": end, "label": ent["label"],
@@ -1590,7 +1679,7 @@ class ReplaceSuggestions(Edit):
             values = _quote_values(p, self.doc_id, fields)
             if values.get("speaker_start") is not None:  # the speaker span names the speaker entity
                 values["speaker_entity_id"] = _speaker_entity(p, self.doc_id, (values["speaker_start"],
-                                                                               values["speaker_end"]))
+                                                                               values["speaker_end"]), stored_at)
             for s, e in content:
                 kept_q.add(s, e)
             p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance("model", "suggested", self.model)})
@@ -1640,7 +1729,10 @@ class LinkEntities(Edit):
         conn = p.store.conn
         rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
         for r in rows.values():
-            p.seen("mentions", dict(r))  # a copy: ``rows`` is this plan's view before its changes
+            # shared, not copied: the plan never changes a row in place (an update files a new
+            # dict), so ``rows`` stays this plan's view before its changes
+            p.seen("mentions", r)
+        checked: set[str] = set()  # the labels _check_entity_label has seen (or added)
         by_name = {(r["name"], r["type"]): r["id"] for r in conn.execute("SELECT id, name, type FROM entities")}
         mention_entity: dict[int, int] = {}
         for cluster in clusters:
@@ -1669,7 +1761,9 @@ class LinkEntities(Edit):
             for m in members:
                 mention_entity[m["id"]] = entity_id
                 if _untouched(m) and (m["entity_id"] != entity_id or m["label"] != cluster.type):
-                    _check_entity_label(p, cluster.type, allow_new=True)
+                    if cluster.type not in checked:
+                        _check_entity_label(p, cluster.type, allow_new=True)
+                        checked.add(cluster.type)
                     p.update("mentions", m["id"], entity_id=entity_id, label=cluster.type)
         by_doc: dict[int, list[dict[str, Any]]] = {}
         for m in rows.values():

@@ -36,6 +36,7 @@ from __future__ import annotations
 import datetime as _dt
 import getpass
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -1393,6 +1394,15 @@ class Store:
             pending.unkeyed.add(table)
         else:
             pending.keys.add((table, row_id))
+        pending.linked.update(linked)
+
+    def touched_many(self, table: str, doc_ids: Iterable[int], row_ids: Iterable[int],
+                     linked: Iterable[tuple[str, int]] = ()) -> None:
+        """:meth:`touched` for many rows of ``table`` at once (a batch of writes)."""
+        pending = self._pending
+        pending.tables.add(table)
+        pending.doc_ids.update(doc_ids)
+        pending.keys.update(zip(itertools.repeat(table), row_ids))
         pending.linked.update(linked)
 
     def subscribe(self, callback: Callable[[ChangeEvent], None]) -> Callable[[], None]:

@@ -269,10 +269,9 @@ def link_entities(store: Store) -> int:
     payload = tuple(EntityRecord(c.name, c.type, tuple(c.aliases), tuple(ids[i] for i in c.members),
                                  c.entity_id).to_json() for c in clusters)
     try:
-        inverse = edits.apply(store, edits.LinkEntities(payload))
+        return edits.apply_counted(store, edits.LinkEntities(payload))
     except edits.NothingToChange:
         return 0
-    return len(inverse.changes)
 
 
 def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = None, processes: int = 1,

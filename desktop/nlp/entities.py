@@ -190,7 +190,7 @@ GIVEN_NAME_SIMILARITY = 80.0
 
 
 #: Display form of a mention: NFKC, straight apostrophes, whitespace runs -> one space.
-surface_form = display_name
+surface_form = lru_cache(maxsize=1 << 16)(display_name)  # pure, called for every mention
 
 
 @lru_cache(maxsize=1 << 16)  # a pure function of the text, called for every mention
