@@ -39,6 +39,7 @@ from desktop.core.exporters import ExportSummary
 from desktop.core.formats import FORMATS, default_output
 from desktop.core.settings import SETTINGS
 from desktop.core.store import ProjectError, Store
+from desktop.ui.dialogs import fit_height
 from desktop.ui.workers import JobRunner
 
 
@@ -102,7 +103,7 @@ class ExportDialog(QDialog):
         self.split.toggled.connect(self._format_changed)
         self._format_changed()
         self.resize(600, 0)
-        self._fit_height()
+        fit_height(self)
 
     def _splits(self) -> bool:
         return self.split.isChecked() and FORMATS[self.format.currentData()].splits
@@ -137,14 +138,7 @@ class ExportDialog(QDialog):
             text += (f"; {skipped} left out: {why} (mark an article done, or Navigate ▸ Mark Entities "
                      "Reviewed, to include it)")
         self.review_note.setText(text + ".")
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        """Grow to show wrapped notes whole (a label's height follows its text only after layout)."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-            self.resize(self.width(), max(self.height(), layout.totalHeightForWidth(self.width())))
+        fit_height(self)
 
     def _browse(self) -> None:
         if FORMATS[self.format.currentData()].folder or self._splits():

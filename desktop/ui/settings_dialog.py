@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from desktop.app.settings import setting_edits
 from desktop.core import edits
+from desktop.ui.dialogs import fit_height
 from desktop.ui.undo import ProjectSession
 
 #: The fields, in order: (key, label, help under the field, placeholder).
@@ -66,14 +67,7 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(self.buttons)
         self.resize(640, 0)
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        """Grow to show the wrapped help whole (a label's height follows its text only after layout)."""
-        layout = self.layout()
-        if layout is not None:
-            layout.activate()
-            self.resize(self.width(), max(self.height(), layout.totalHeightForWidth(self.width())))
+        fit_height(self)
 
     def values(self) -> dict[str, str]:
         return {key: field.text() for key, field in self.fields.items()}
@@ -84,7 +78,7 @@ class SettingsDialog(QDialog):
             changes = setting_edits(self.session.store, self.values())
         except edits.EditError as exc:
             self.error.setText(str(exc))
-            self._fit_height()
+            fit_height(self)
             return False
         if changes:
             refused: list[str] = []
