@@ -196,6 +196,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from desktop.core import claimreview, settings
+from desktop.core.annotation_tools import json_line
 from desktop.core.doccano import write_doccano, write_doccano_relations
 from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
 from desktop.core.formats import FORMATS as FORMAT_SPECS
@@ -941,17 +942,6 @@ def _meta(doc: Document) -> dict[str, str]:
     return {k: v for k, v in fields if v is not None}
 
 
-_LINE_BREAKS = {"\u2028": "\\u2028", "\u2029": "\\u2029", "\u0085": "\\u0085"}
-
-
-def _json_line(record: Any) -> str:
-    line = json.dumps(record, ensure_ascii=False)
-    for raw, escaped in _LINE_BREAKS.items():
-        if raw in line:
-            line = line.replace(raw, escaped)
-    return line + "\n"
-
-
 def _count(summary: ExportSummary, item: ExportDoc) -> None:
     summary.documents += 1
     summary.entities += len(item.mentions)
@@ -1025,10 +1015,10 @@ def write_jsonl(ctx: PartContext) -> None:
             if header is not None:  # the project travels on the first record (project_copy)
                 record.update(header)
                 header = None
-            fh.write(_json_line(record))
+            fh.write(json_line(record))
             _count(ctx.summary, item)
         if header is not None:  # no documents: the project on a line of its own
-            fh.write(_json_line(header))
+            fh.write(json_line(header))
 
 
 # brat ------------------------------------------------------------------------------------------------
