@@ -42,6 +42,7 @@ from desktop.nlp.entities import (
 )
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.preannotate import (
+    WorkerDied,
     annotate_in_workers,
     annotate_texts,
     failure_reason,
@@ -214,6 +215,9 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
                 if job.cancelled():
                     report.cancelled = True
                     break
+        except WorkerDied:
+            flush()  # what the other workers finished is kept
+            raise
         finally:
             results.close()  # stops the worker processes at once on a cancel or an error
         flush()
