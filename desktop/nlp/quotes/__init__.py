@@ -9,7 +9,9 @@ plus ``"speaker_resolved": {"start", "end"}`` when the speaker is a pronoun and 
 mention before it is a compatible antecedent. Offsets are Python string offsets into
 ``doc.text``.
 
-How it works, in three passes:
+How it works, in three passes (the stages are the package's modules: :mod:`.marks` for 1,
+:mod:`.attribution` for 2 with the span builders in :mod:`.spans`, :mod:`.linking` for 3, then
+:mod:`.stripped`, :mod:`.conventions` and :mod:`.output`; :func:`extract_quotes` below runs them):
 
 1. *Quotation marks* are paired with a character scanner that knows every style news uses
    (“…”, "…", «…», „…“, ‘…’, ‹…›), tolerates broken pairs (a closing mark with no opening
