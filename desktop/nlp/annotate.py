@@ -50,6 +50,7 @@ from desktop.nlp.preannotate import (
     provenance,
 )
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention
+from desktop.nlp.quotes.lexicon import lexicon_for
 
 GAZETTEER = "claimdesk_gazetteer"
 COMMIT_EVERY_DOCS = 16
@@ -151,6 +152,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     content = check_content_convention(content or store.meta("quote_content"))
     name = resolve_model(model or store.meta("model_name"))
     nlp = load_pipeline(name)
+    lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
     mid = provenance(model_id(nlp), content)
     report = AnnotateReport(model=mid)
     if force:

@@ -25,6 +25,7 @@ from desktop.core.interchange import shift_quote_json
 from desktop.core.text import CLOSING_PUNCT, TERMINATORS
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
+from desktop.nlp.quotes.lexicon import lexicon_for
 
 ORIGIN = "model"
 STATUS = "suggested"
@@ -372,6 +373,7 @@ def preannotate_records(
     """
     content = check_content_convention(content)
     nlp = load_pipeline(model)
+    lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
     mid = provenance(model_id(nlp), content)
     pending: deque[dict] = deque()
 

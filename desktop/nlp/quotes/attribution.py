@@ -10,14 +10,14 @@ from desktop.nlp.quotes.context import Attribution, _Ctx
 from desktop.nlp.quotes.lexicon import (
     CLAUSE_ONLY_VERBS,
     LABEL_STOPWORDS,
-    LIGHT_VERBS,
-    NOUN_CUES,
     PARTICLE_VERBS,
     PERSONLIKE,
     PREP_CONTENT,
     PRONOUNS_ANY,
     SPEECH_VERBS,
     lemma_of,
+    light_verb,
+    noun_cue,
 )
 from desktop.nlp.quotes.marks import _WORD_RE, ALL_MARKS, _strip
 from desktop.nlp.quotes.spans import _clean_token_span, _content_from_children, _np_span, _speaker_head
@@ -33,7 +33,7 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
             if att is not None:
                 out.append(att)
             continue
-        if t.pos_ == "NOUN" and low in NOUN_CUES:
+        if t.pos_ == "NOUN" and noun_cue(low):
             att = _noun_cue(ctx, t)
             if att is not None:
                 out.append(att)
@@ -118,7 +118,7 @@ def _noun_cue(ctx: _Ctx, t: Any) -> Attribution | None:
             if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i < clause.i:
                 poss = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("PROPN", "NOUN", "PRON")), None)
                 break
-    if poss is None and t.dep_ == "dobj" and t.head.lower_ in LIGHT_VERBS and t.head.pos_ == "VERB":
+    if poss is None and t.dep_ == "dobj" and light_verb(t.head.lower_) and t.head.pos_ == "VERB":
         # "The governor expressed concern that ...": the subject of the light verb
         poss = _speaker_head(t.head)
     if poss is None:
