@@ -45,64 +45,81 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
             if att is not None:
                 out.append(att)
             continue
-        lemma = lemma_of(low)
-        if not lemma:
-            continue
-        if t.dep_ in ("amod", "compound"):
-            continue
-        if lemma in PARTICLE_VERBS and not any(
-            c.dep_ in ("prt", "prep") and c.lower_ in (PARTICLE_VERBS[lemma], *PREP_CONTENT.get(lemma, ()))
-            for c in t.children
-        ):
-            continue  # "pointed at the door" is no report; "pointed out that ..." is
-        spans, root = _content_from_children(ctx, t, lemma)
-        if not spans:
-            continue
-        if lemma in CLAUSE_ONLY_VERBS and lemma not in SPEECH_VERBS and (root is None or root.dep_ != "ccomp"):
-            continue
-        content = []
-        pi = ctx.para_of(t.idx)
-        ps, pe = ctx.paragraphs[pi] if pi >= 0 else (0, len(ctx.text))
-        for a, b in spans:
-            cs = _clean_token_span(ctx, a, b)
-            if cs is not None:
-                # the parser sometimes runs a sentence over a line break: stay in the paragraph
-                cs = _strip(ctx.text, max(cs[0], ps), min(cs[1], pe))
-            if cs is not None and cs[1] > cs[0] and _WORD_RE.search(ctx.text, cs[0], cs[1]):
-                content.append(cs)
-        if not content or sum(len(_WORD_RE.findall(ctx.text, a, b)) for a, b in content) < 2:
-            continue
-        if t.tag_ == "VBN" and t.dep_ in ("advcl", "ccomp", "dep") and t.head.i > t.i and not any(
-                c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "agent") for c in t.children):
-            # "Asked about the plan, Smith said ...": Smith was asked; the asker is not named
-            continue
-        head = _speaker_head(t)
-        if head is None and t.dep_ in ("ROOT", "conj", "ccomp") and t.i > 0:
-            # parser slips ("... of the Washington Post Trump said that"): the name before the verb
-            prev = doc[t.i - 1]
-            if prev.pos_ == "PROPN" or prev.lower_ in PRONOUNS_ANY - {"it", "me", "us", "him", "her", "them"}:
-                head = prev
-        cue_end = t
-        # phrasal cues: "called on", "called for", "pointed out", "warned of"
-        if t.i + 1 < len(doc) and doc[t.i + 1].dep_ in ("prt",) and doc[t.i + 1].head.i == t.i:
-            cue_end = doc[t.i + 1]
-        elif lemma in PREP_CONTENT and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in PREP_CONTENT[lemma]:
-            cue_end = doc[t.i + 1]
-        speaker = _np_span(ctx, head) if head is not None else None
-        if speaker is not None and t.dep_ == "relcl" and head is not None and head.i == t.head.i:
-            # "an architect who said": keep the relative pronoun with its antecedent
-            for c in t.children:
-                if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WP", "WDT") and c.i > head.i:
-                    speaker = (speaker[0], c.idx + len(c.text))
-        att = Attribution(
-            cue=(t.idx, cue_end.idx + len(cue_end.text)),
-            speaker=speaker,
-            content=content,
-            cue_i=t.i,
-            speaker_i=head.i if head is not None else -1,
-        )
-        out.append(att)
+        att = _verb_attribution(ctx, t, low)
+        if att is not None:
+            out.append(att)
     return out
+
+
+def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
+    """A reporting verb's attribution: its content (the first content rule that fits), speaker
+    and cue; None when ``t`` reports nothing."""
+    doc = ctx.doc
+    lemma = lemma_of(low)
+    if not lemma or t.dep_ in ("amod", "compound"):
+        return None
+    if lemma in PARTICLE_VERBS and not any(
+        c.dep_ in ("prt", "prep") and c.lower_ in (PARTICLE_VERBS[lemma], *PREP_CONTENT.get(lemma, ()))
+        for c in t.children
+    ):
+        return None  # "pointed at the door" is no report; "pointed out that ..." is
+    spans, root = _content_from_children(ctx, t, lemma)
+    if not spans:
+        return None
+    if lemma in CLAUSE_ONLY_VERBS and lemma not in SPEECH_VERBS and (root is None or root.dep_ != "ccomp"):
+        return None
+    content = _verb_content(ctx, t, spans)
+    if not content or sum(len(_WORD_RE.findall(ctx.text, a, b)) for a, b in content) < 2:
+        return None
+    if t.tag_ == "VBN" and t.dep_ in ("advcl", "ccomp", "dep") and t.head.i > t.i and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "agent") for c in t.children):
+        # "Asked about the plan, Smith said ...": Smith was asked; the asker is not named
+        return None
+    head = _speaker_head(t)
+    if head is None and t.dep_ in ("ROOT", "conj", "ccomp") and t.i > 0:
+        # parser slips ("... of the Washington Post Trump said that"): the name before the verb
+        prev = doc[t.i - 1]
+        if prev.pos_ == "PROPN" or prev.lower_ in PRONOUNS_ANY - {"it", "me", "us", "him", "her", "them"}:
+            head = prev
+    cue_end = t
+    # phrasal cues: "called on", "called for", "pointed out", "warned of"
+    if t.i + 1 < len(doc) and doc[t.i + 1].dep_ in ("prt",) and doc[t.i + 1].head.i == t.i:
+        cue_end = doc[t.i + 1]
+    elif lemma in PREP_CONTENT and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in PREP_CONTENT[lemma]:
+        cue_end = doc[t.i + 1]
+    return Attribution(
+        cue=(t.idx, cue_end.idx + len(cue_end.text)),
+        speaker=_verb_speaker(ctx, t, head),
+        content=content,
+        cue_i=t.i,
+        speaker_i=head.i if head is not None else -1,
+    )
+
+
+def _verb_content(ctx: _Ctx, t: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The content spans (token spans cleaned, kept inside the verb's paragraph, with a word)."""
+    content = []
+    pi = ctx.para_of(t.idx)
+    ps, pe = ctx.paragraphs[pi] if pi >= 0 else (0, len(ctx.text))
+    for a, b in spans:
+        cs = _clean_token_span(ctx, a, b)
+        if cs is not None:
+            # the parser sometimes runs a sentence over a line break: stay in the paragraph
+            cs = _strip(ctx.text, max(cs[0], ps), min(cs[1], pe))
+        if cs is not None and cs[1] > cs[0] and _WORD_RE.search(ctx.text, cs[0], cs[1]):
+            content.append(cs)
+    return content
+
+
+def _verb_speaker(ctx: _Ctx, t: Any, head: Any | None) -> tuple[int, int] | None:
+    """The speaker's span for the subject ``head``; "an architect who said" keeps the relative
+    pronoun with its antecedent."""
+    speaker = _np_span(ctx, head) if head is not None else None
+    if speaker is not None and t.dep_ == "relcl" and head is not None and head.i == t.head.i:
+        for c in t.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WP", "WDT") and c.i > head.i:
+                speaker = (speaker[0], c.idx + len(c.text))
+    return speaker
 
 
 def _noun_cue(ctx: _Ctx, t: Any) -> Attribution | None:
