@@ -114,3 +114,131 @@ def test_claim_note_tab_moves_on_and_saves_enter_saves_and_says_so(qtbot, window
     assert panel.note.toPlainText() == "ask AP first" and panel.note_state.text() == "✓ saved"
     qtbot.keyClick(window.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert window.store.claim(claim.id).note == "ask AP"
+
+
+def chars_per_line(view) -> tuple[float, int]:
+    """What a line of the article holds: its text width in average characters, and the median
+    length of the lines that wrapped (every line of a paragraph but its last)."""
+    room = (view.viewport().width() - 2 * view.document().documentMargin()) / view.fontMetrics().averageCharWidth()
+    lengths = []
+    block = view.document().firstBlock()
+    while block.isValid():
+        layout = block.layout()
+        lengths += [layout.lineAt(i).textLength() for i in range(layout.lineCount() - 1)]
+        block = block.next()
+    return room, sorted(lengths)[len(lengths) // 2]
+
+
+def first_line(view, paragraph: str) -> str:
+    """The first line of the paragraph that starts with ``paragraph``, as the article shows it."""
+    block = view.document().findBlock(view.toPlainText().index(paragraph))
+    line = block.layout().lineAt(0)
+    return block.text()[line.textStart():line.textStart() + line.textLength()]
+
+
+def inspectors(win):
+    return (win.quotes_dock, win.claims_dock, win.entities_dock, win.history_dock)
+
+
+def test_at_1024_by_700_the_article_keeps_a_readable_line_and_the_inspectors_come_back(qtbot, window, tmp_path):
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.article_room.collapsed)
+    qtbot.waitUntil(lambda: chars_per_line(window.view)[0] >= 45)
+    room, median = chars_per_line(window.view)
+    assert median >= 45, (room, median)
+    # the inspectors are tabs beside the article list, one click away
+    for dock in inspectors(window):
+        assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.LeftDockWidgetArea and not dock.isHidden()
+        assert window.docs_dock in window.tabifiedDockWidgets(dock)
+    window.grab().save(str(tmp_path / "1024x700.png"))
+
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: not window.article_room.collapsed)
+    qtbot.waitUntil(lambda: window.quotes_dock.isVisible())
+    for dock in inspectors(window):
+        assert window.dockWidgetArea(dock) == Qt.DockWidgetArea.RightDockWidgetArea
+    assert window.docs_dock not in window.tabifiedDockWidgets(window.quotes_dock)
+    assert window.docs_dock.isVisible() and chars_per_line(window.view)[1] >= 45
+    window.grab().save(str(tmp_path / "1600x1000.png"))
+
+
+def test_the_collapsed_layout_is_not_what_the_window_remembers(qtbot, window, tmp_path):
+    from desktop.ui.main_window import MainWindow
+
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.article_room.collapsed)
+    window.close()
+    again = MainWindow(window.settings)
+    qtbot.addWidget(again)
+    again.resize(1600, 1000)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.dockWidgetArea(again.quotes_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def test_the_article_does_not_reflow_when_its_header_changes(qtbot, window, tmp_path):
+    """A long outlet and story make the header line wider than the article; it wraps, and a status
+    that gets longer ("new" → "in progress") leaves the article's lines where they were."""
+    wire = tmp_path / "wire.txt"
+    wire.write_text("Source: The Extraordinarily Long Name of a Regional Newspaper Group and Its Partners\n"
+                    "Story: Geneva talks on Ukraine, January\nTitle: Talks end\n\n"
+                    + "Blinken and Lavrov agreed to keep talking after the meeting in Geneva. " * 12 + "\n",
+                    encoding="utf-8")
+    with qtbot.waitSignal(window.jobs.sig_finished, timeout=60_000):
+        assert window.import_paths([str(wire)])
+    window.show_document(window.store.document_by_ext_id("wire").id)
+    window.resize(1024, 700)
+    qtbot.waitUntil(lambda: window.article_room.collapsed)
+    qtbot.wait(50)  # let the layout settle
+    assert window.meta_label.text().endswith("· new")
+    width, line = window.view.viewport().width(), first_line(window.view, "Blinken and Lavrov")
+    window.grab().save(str(tmp_path / "before.png"))
+    window.view.set_selection(*offsets(window, "Lavrov"))
+    window.view.setFocus()
+    qtbot.keyClick(window.view, Qt.Key.Key_1)  # PERSON: the article becomes "in progress"
+    assert window.store.document(window.doc_id).status == "in_progress"
+    assert window.meta_label.text().endswith("in progress")
+    qtbot.wait(50)
+    window.grab().save(str(tmp_path / "after.png"))
+    assert window.view.viewport().width() == width
+    assert first_line(window.view, "Blinken and Lavrov") == line
+
+
+def test_the_article_list_keeps_its_title_column_after_an_import(qtbot, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from desktop.core.store import Store
+    from desktop.ui.main_window import MainWindow
+    from tests.conftest import SEEDS
+
+    Store.create(tmp_path / "empty.claimdesk").close()
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for seed in sorted(SEEDS.glob("*.txt")):
+        (folder / seed.name).write_bytes(seed.read_bytes())
+    (folder / "wire.txt").write_text("Source: The Extraordinarily Long Name of a Regional Newspaper Group\n"
+                                     "Title: Talks end\n\nBlinken and Lavrov agreed to keep talking.\n",
+                                     encoding="utf-8")
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(1024, 700)
+    assert win.open_project(tmp_path / "empty.claimdesk")
+    win.show()
+    qtbot.waitExposed(win)
+    with qtbot.waitSignal(win.jobs.sig_finished, timeout=60_000):
+        assert win.import_paths([str(folder)])
+    qtbot.waitUntil(lambda: win.doc_model.rowCount() == 6)
+    qtbot.wait(50)
+    table, header = win.doc_table, win.doc_table.horizontalHeader()
+
+    def title_shows() -> bool:  # wide enough, and all of it inside the list (no sideways scrolling)
+        title = header.sectionSize(1)
+        return (title >= 16 * table.fontMetrics().averageCharWidth() and title >= 0.35 * table.viewport().width()
+                and header.sectionPosition(1) + title <= table.viewport().width())
+
+    assert title_shows(), [header.sectionSize(c) for c in range(header.count())]
+    win.grab().save(str(tmp_path / "imported.png"))
+    win.resize(1600, 1000)
+    qtbot.waitUntil(lambda: not win.article_room.collapsed)
+    qtbot.wait(50)
+    assert title_shows(), [header.sectionSize(c) for c in range(header.count())]
