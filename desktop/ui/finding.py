@@ -31,7 +31,8 @@ def find_next(win, step: int = 1) -> bool:
         win.find_status.setText("not found")
         return False
     count = hay.count(low)
-    win.find_status.setText(f"{count} match{'es' if count != 1 else ''}")
+    win.find_status.setText(f"{count} match{'es' if count != 1 else ''} · Ctrl+F, Enter: next")
+    win.view.select_span(None)  # the keys act on the match now, not on a span selected before the find
     win.view.set_selection(index, index + len(needle))
     return True
 

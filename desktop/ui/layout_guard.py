@@ -1,7 +1,7 @@
 """The layout protects what is read: the article's line and the article list's Title column.
 
 :class:`ArticleRoom` keeps the article readable (:data:`READABLE_CHARS` average characters a
-line, at the view's current font).  When the window gets too narrow for the article beside the
+line, at the view's current font: a zoom counts).  When the window gets too narrow for the article beside the
 docks, the inspector docks (quotes, claims, entities, history) leave the right-hand column and
 become tabs beside the article list, so the article gets their width; when the window grows back
 enough for both, the layout the editor had is restored.  The header above the article (title,
@@ -42,9 +42,10 @@ class ArticleRoom(QObject):
         self._timer = QTimer(self, singleShot=True, interval=0)  # after the layout has settled
         self._timer.timeout.connect(self.check)
         win.centralWidget().installEventFilter(self)
+        win.view.installEventFilter(self)  # a zoom changes what a readable line needs
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.Resize:
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.FontChange):
             self._timer.start()
         return False
 

@@ -49,16 +49,21 @@ def test_a_drag_that_starts_inside_the_selection_selects_anew(qtbot, window):
 
 
 def test_after_find_enter_the_article_has_the_keyboard(qtbot, window):
+    blinken = next(m for m in window.store.mentions(window.doc_id) if window.text[m.start:m.end] == "Antony Blinken")
+    window.select_key(("mention", blinken.id))  # a span selected before the find is not what the keys act on
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClicks(window.find_edit, "Sergey Lavrov")
     qtbot.keyClick(window.find_edit, Qt.Key.Key_Return)
     assert window.view.hasFocus()
     assert window.find_bar.isVisible() and "match" in window.find_status.text()
     start, end = window.view.selection()
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Return)  # a second Enter accepts nothing far away
+    assert window.store.mention(blinken.id).prov.status == "suggested"
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_1)  # PERSON, no Esc first
     labels = {(m.start, m.end): m.label for m in window.store.mentions(window.doc_id)}
     assert labels[(start, end)] == "PERSON"
     assert window.find_edit.text() == "Sergey Lavrov"  # the digit went to the article, not the field
+    assert window.store.mention(blinken.id).label == "PERSON" and window.store.mention(blinken.id).prov.status == "suggested"
     # Ctrl+F, Enter: the next match; Shift+C acts on the article at once
     qtbot.keyClick(window.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     window.find_edit.setText("Russia has been amassing")
@@ -242,3 +247,17 @@ def test_the_article_list_keeps_its_title_column_after_an_import(qtbot, tmp_path
     qtbot.waitUntil(lambda: not win.article_room.collapsed)
     qtbot.wait(50)
     assert title_shows(), [header.sectionSize(c) for c in range(header.count())]
+
+
+def test_zooming_in_until_the_line_is_short_collapses_the_inspectors_and_zooming_back_restores(qtbot, window):
+    window.resize(1400, 900)
+    qtbot.wait(50)
+    assert not window.article_room.collapsed
+    window.view.setFocus()
+    for _ in range(6):
+        qtbot.keyClick(window.view, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: window.article_room.collapsed)
+    qtbot.waitUntil(lambda: chars_per_line(window.view)[0] >= 45)
+    qtbot.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: not window.article_room.collapsed)
+    assert window.dockWidgetArea(window.quotes_dock) == Qt.DockWidgetArea.RightDockWidgetArea
