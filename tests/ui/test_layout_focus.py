@@ -261,3 +261,20 @@ def test_zooming_in_until_the_line_is_short_collapses_the_inspectors_and_zooming
     qtbot.keyClick(window.view, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: not window.article_room.collapsed)
     assert window.dockWidgetArea(window.quotes_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def test_ctrl_f_enter_walks_the_matches_and_shift_enter_walks_back(qtbot, window):
+    found = [i for i in range(len(window.text)) if window.text.lower().startswith("lavrov", i)]
+
+    def find(modifier=Qt.KeyboardModifier.NoModifier) -> int:
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+        assert window.find_edit.hasFocus()
+        if not window.find_edit.text():
+            qtbot.keyClicks(window.find_edit, "lavrov")
+        qtbot.keyClick(window.find_edit, Qt.Key.Key_Return, modifier)
+        assert window.view.hasFocus()
+        return window.view.selection()[0]
+
+    window.view.setFocus()
+    assert [find(), find(), find()] == found[:3]
+    assert find(Qt.KeyboardModifier.ShiftModifier) == found[1]
