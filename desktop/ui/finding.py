@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidgetItem
 
 from desktop.app import queries
@@ -14,11 +14,10 @@ def show_find(win) -> None:
     win.find_edit.selectAll()
 
 
-def find_next(win, step: int = 1) -> bool:
-    """Select the next (``step`` -1: previous) match of the find bar's text; False if none."""
+def find_next(win, step: int = 1) -> None:
     needle = win.find_edit.text()
     if not needle or not win.text:
-        return False
+        return
     if win._lowered is None:
         win._lowered = win.text.lower()
     hay, low = win._lowered, needle.lower()
@@ -29,30 +28,10 @@ def find_next(win, step: int = 1) -> bool:
         index = hay.find(low) if step > 0 else hay.rfind(low)
     if index < 0:
         win.find_status.setText("not found")
-        return False
+        return
     count = hay.count(low)
-    win.find_status.setText(f"{count} match{'es' if count != 1 else ''} · Ctrl+F, Enter: next")
-    win.view.select_span(None)  # the keys act on the match now, not on a span selected before the find
+    win.find_status.setText(f"{count} match{'es' if count != 1 else ''}")
     win.view.set_selection(index, index + len(needle))
-    return True
-
-
-class _FindKeys(QObject):
-    """Enter (next) and Shift+Enter (previous) in the find bar: the match is selected and the
-    article takes the keyboard, so S, C, Shift+C or a digit act on it at once (no Esc first).
-    Ctrl+F, Enter finds the next one; the bar stays open with the count until Esc there."""
-
-    def __init__(self, win) -> None:
-        super().__init__(win.find_edit)
-        self.win = win
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
-        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            back = bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-            if find_next(self.win, -1 if back else 1):
-                self.win.view.setFocus()
-            return True
-        return super().eventFilter(obj, event)
 
 
 def show_project_search(win) -> None:
@@ -73,17 +52,6 @@ def run_project_search(win) -> None:
         win.search_results.addItem("No matches")
 
 
-def search_and_open(win) -> None:
-    """Enter in the search field: list the hits and show the first, so the article has the
-    keyboard (the other hits stay listed: click one, or Tab to the list from the field)."""
-    run_project_search(win)
-    first = win.search_results.item(0)
-    if first is not None and first.data(Qt.ItemDataRole.UserRole):
-        win.search_results.setCurrentItem(first)
-        open_search_hit(win, first)
-        win.view.setFocus()
-
-
 def open_search_hit(win, item: QListWidgetItem) -> None:
     """Show the hit's article with the first word of the query found in it selected."""
     data = item.data(Qt.ItemDataRole.UserRole)
@@ -98,7 +66,10 @@ def open_search_hit(win, item: QListWidgetItem) -> None:
 
 def connect(win) -> None:
     """Enter in the find bar and the search field; a click on a hit."""
-    win.find_edit.installEventFilter(_FindKeys(win))
-    win.search_edit.returnPressed.connect(lambda: search_and_open(win))
+    win.find_edit.returnPressed.connect(lambda: find_next(win, 1))
+    win.search_edit.returnPressed.connect(lambda: run_project_search(win))
     win.search_results.itemActivated.connect(lambda item: open_search_hit(win, item))
     win.search_results.itemClicked.connect(lambda item: open_search_hit(win, item))
+    from desktop.ui import find_focus  # where the keyboard goes after a find (Enter: the article)
+
+    find_focus.connect(win, find_next, open_search_hit)

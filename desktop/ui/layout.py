@@ -47,7 +47,7 @@ def build_central(win) -> None:
         policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
         label.setSizePolicy(policy)
     win.find_bar = QWidget()
-    win.find_edit = QLineEdit(placeholderText="Find in article (Enter: next, Shift+Enter: previous, Esc: close)")
+    win.find_edit = QLineEdit(placeholderText="Find in article (Enter: go to the match; Ctrl+F, Enter: the next; Shift+Enter: previous)")
     win.find_edit.setClearButtonEnabled(True)
     win.find_status = QLabel()
     fb = QHBoxLayout(win.find_bar)
