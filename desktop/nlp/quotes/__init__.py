@@ -94,11 +94,12 @@ from desktop.nlp.quotes.stripped import (
 )
 
 
-def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
+def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT, *, rules: list[str] | None = None) -> list[dict]:
     """Quotes in a parsed spaCy ``Doc`` as interchange dicts, in text order.
 
     ``content`` names the content convention (:data:`CONTENT_CONVENTIONS`). The steps are the
-    module docstring's passes; each is a function that says what it decides.
+    module docstring's passes; each is a function that says what it decides. ``rules``, when
+    given, gets the name of the rule behind each quote (:data:`.rules.RULES`), in the same order.
     """
     parc = check_content_convention(content) == "parc"
     ctx = _Ctx(doc)
@@ -121,7 +122,7 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT) -> list[dict]:
     _trim_reported_content(ctx, results, inside_mark)
     if parc:
         _parc_convention(ctx, results)
-    return _output_quotes(ctx, results, inside_mark)
+    return _output_quotes(ctx, results, inside_mark, rules)
 
 
 __all__ = ['CONTENT_CONVENTIONS', 'DEFAULT_CONTENT', 'MarkQuote', 'check_content_convention', 'extract_quotes', 'find_mark_quotes', 'lemma_of']

@@ -93,6 +93,7 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
         content=content,
         cue_i=t.i,
         speaker_i=head.i if head is not None else -1,
+        rule=f"verb/{ctx.content_rule}",
     )
 
 
@@ -155,7 +156,7 @@ def _noun_cue(ctx: _Ctx, t: Any) -> Attribution | None:
             end -= len(suffix)
             break
     return Attribution(cue=(t.idx, t.idx + len(t.text)), speaker=(ps[0], end), content=[cs],
-                       cue_i=t.i, speaker_i=poss.i)
+                       cue_i=t.i, speaker_i=poss.i, rule="noun_cue")
 
 
 def _made_clear(ctx: _Ctx, t: Any) -> Attribution | None:
@@ -178,10 +179,12 @@ def _made_clear(ctx: _Ctx, t: Any) -> Attribution | None:
     if cs is None or len(_WORD_RE.findall(ctx.text, *cs)) < 2:
         return None
     return Attribution(cue=(t.idx, clear.idx + len(clear.text)), speaker=_np_span(ctx, head), content=[cs],
-                       cue_i=t.i, speaker_i=head.i)
+                       cue_i=t.i, speaker_i=head.i, rule="made_clear")
 
 
 def _according_to(ctx: _Ctx, t: Any) -> Attribution | None:
+    """"According to the ministry, ...": the object of "to" is the speaker, the rest of the
+    sentence the content."""
     doc = ctx.doc
     to = doc[t.i + 1]
     objs = [c for c in to.children if c.dep_ == "pobj"]
@@ -226,6 +229,7 @@ def _according_to(ctx: _Ctx, t: Any) -> Attribution | None:
         content=content,
         cue_i=t.i,
         speaker_i=src.i,
+        rule="according_to",
     )
 
 
@@ -279,7 +283,8 @@ def _label_attributions(ctx: _Ctx) -> list[Attribution]:
         cs = _strip(text, m.end(), pe)
         if len(_WORD_RE.findall(text, *cs)) < 3:
             continue
-        out.append(Attribution(cue=(colon, colon + 1), speaker=(ns, ne), content=[cs], speaker_i=ti))
+        out.append(Attribution(cue=(colon, colon + 1), speaker=(ns, ne), content=[cs], speaker_i=ti,
+                               rule="colon_label"))
     return out
 
 
@@ -348,5 +353,6 @@ def _colon_blocks(ctx: _Ctx, results: list[Attribution], inside_mark: Any) -> li
             if r.cue is not None and ns <= r.cue[0] < ne:
                 r.content = []  # a report inside the quoted block
         out.append(Attribution(cue=(cue.idx, cue.idx + len(cue.text)), speaker=_np_span(ctx, head),
-                               content=[(ns, ne)], qtype="direct", cue_i=cue.i, speaker_i=head.i))
+                               content=[(ns, ne)], qtype="direct", cue_i=cue.i, speaker_i=head.i,
+                               rule="colon_block"))
     return out

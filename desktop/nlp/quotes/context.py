@@ -20,6 +20,7 @@ class Attribution:
     speaker_i: int = -1  # speaker head token index
     marks: list[MarkQuote] = field(default_factory=list)
     resolved: tuple[int, int] | None = None
+    rule: str = ""  # the rule that made it (:data:`desktop.nlp.quotes.rules.RULES`); never output
 
 
 class _Ctx:
@@ -41,6 +42,7 @@ class _Ctx:
         self.paragraphs = [p for p in paras if text[p[0]:p[1]].strip()]
         self.para_starts = [p[0] for p in self.paragraphs]
         self.mark_spans: list[tuple[int, int]] = []
+        self.content_rule = ""  # the content rule that decided last (spans._content_from_children)
         self.ent_of: dict[int, Any] = {}
         for ent in doc.ents:
             for i in range(ent.start, ent.end):

@@ -440,6 +440,7 @@ def _attribute_adjacent_cues(ctx: _Ctx, marks: list[MarkQuote], results: list[At
             cue_i=cue.i,
             speaker_i=head.i if head is not None else -1,
             marks=[m],
+            rule="adjacent_cue",
         )
         by_mark[id(m)] = att
         results.append(att)
@@ -505,8 +506,10 @@ def _quote_paragraphs(ctx: _Ctx, marks: list[MarkQuote], results: list[Attributi
             m.used = True
             results.append(
                 Attribution(cue=None, speaker=prev.speaker, content=list(m.segments), qtype="direct",
-                            speaker_i=prev.speaker_i, marks=[m], resolved=prev.resolved)
+                            speaker_i=prev.speaker_i, marks=[m], resolved=prev.resolved,
+                            rule="quote_paragraph")
             )
         elif m.words >= 8 and whole_para:
             m.used = True
-            results.append(Attribution(cue=None, speaker=None, content=list(m.segments), qtype="direct", marks=[m]))
+            results.append(Attribution(cue=None, speaker=None, content=list(m.segments), qtype="direct", marks=[m],
+                                       rule="quote_without_source"))

@@ -36,9 +36,11 @@ def _resolve_speaker(ctx: _Ctx, resolver: _PronounResolver, r: Attribution) -> t
     return r.resolved
 
 
-def _output_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMark) -> list[dict]:
+def _output_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMark,
+                   rules: list[str] | None = None) -> list[dict]:
     """Step 5: the attributions as quote dicts in text order, without empty ones, indirect ones
-    that name no source, and repeats of the same content and speaker."""
+    that name no source, and repeats of the same content and speaker. ``rules``, when given,
+    gets the name of the rule behind each quote, in the same order."""
     resolver = _PronounResolver(ctx, lambda pos: inside_mark(pos) is not None)
     out = []
     seen = set()
@@ -51,4 +53,6 @@ def _output_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMa
             continue
         seen.add(key)
         out.append(quote_suggestion_json(_quote_record(r, _resolve_speaker(ctx, resolver, r))))
+        if rules is not None:
+            rules.append(r.rule)
     return out

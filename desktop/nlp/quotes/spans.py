@@ -501,6 +501,7 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
     for rule in _CONTENT_RULES:
         found = rule(ctx, v, lemma, ch)
         if found is not None:
+            ctx.content_rule = rule.__name__.lstrip("_")
             return found
     return [], None
 
