@@ -62,6 +62,7 @@ class Lexicon:
     relative_pronouns: frozenset[str]
     label_stopwords: frozenset[str]
     speaker_labels: frozenset[str]
+    message_nouns: frozenset[str]
 
     @classmethod
     def load(cls, lang: str) -> Lexicon:
@@ -84,7 +85,8 @@ class Lexicon:
             irregular=dict(_pairs(folder / "irregular_verbs.tsv")),
             person_pronouns=words("person_pronouns"), pronouns=words("pronouns"),
             first_person=words("first_person"), relative_pronouns=words("relative_pronouns"),
-            label_stopwords=words("label_stopwords"), speaker_labels=words("speaker_labels"))
+            label_stopwords=words("label_stopwords"), speaker_labels=words("speaker_labels"),
+            message_nouns=words("message_nouns"))
 
 
 LANG_DIR = resources_dir() / "lang"
@@ -127,6 +129,8 @@ PRONOUNS_ANY = ENGLISH.pronouns
 FIRST_PERSON = ENGLISH.first_person
 LABEL_STOPWORDS = ENGLISH.label_stopwords
 PERSONLIKE = ENGLISH.speaker_labels
+#: nouns for a message someone issues: "X issued a statement saying ..." (X speaks)
+MESSAGE_NOUNS = ENGLISH.message_nouns
 #: relative pronouns that can be a reporting verb's subject ("an economist who said")
 _RELATIVE = ENGLISH.relative_pronouns
 

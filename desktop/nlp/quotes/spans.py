@@ -14,6 +14,7 @@ from desktop.nlp.quotes.lexicon import (
     _RELATIVE,
     AS_ONLY_VERBS,
     INFINITIVE_VERBS,
+    MESSAGE_NOUNS,
     OBJECT_CONTENT_VERBS,
     PARTICLE_VERBS,
     PREP_CONTENT,
@@ -54,8 +55,11 @@ def _speaker_head(v: Any, depth: int = 0) -> Any | None:
         if subj.tag_ in ("WP", "WDT"):
             return None
         return subj
-    if depth >= 3:
-        return None
+    return _speaker_up(v, depth) if depth < 3 else None
+
+
+def _speaker_up(v: Any, depth: int) -> Any | None:
+    """The speaker of a reporting verb with no subject of its own, from what it hangs on."""
     dep = v.dep_
     if dep == "relcl":
         return v.head
@@ -67,11 +71,32 @@ def _speaker_head(v: Any, depth: int = 0) -> Any | None:
                 for c in head.children:
                     if c.dep_ == "nsubjpass":
                         return c
+        reporter = _reporter_of(v, head)
+        if reporter is not None:
+            return _speaker_head(reporter, depth + 1)
         if head.pos_ in ("VERB", "AUX"):
             return _speaker_head(head, depth + 1)
         if (dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i < v.i
                 and any(c.dep_ == "ccomp" for c in v.children)):
+            if head.lower_ in MESSAGE_NOUNS and head.dep_ == "dobj" and head.head.pos_ == "VERB":
+                return _speaker_head(head.head, depth + 1) or head  # "X issued a statement saying"
             return head  # "a sign saying that ...", "one saying that ..."
+    return None
+
+
+def _reporter_of(v: Any, head: Any) -> Any | None:
+    """The reporting verb whose report ``v`` continues although the parse hangs it inside the
+    reported clause ``head``: "said the talks had failed, adding that ..." (a participle),
+    "said the plan was sound and warned that ..." (a joined verb, see
+    :func:`_joined_report_verb`); None otherwise."""
+    if head.dep_ != "ccomp" or lemma_of(head.head.lower_) not in SPEECH_VERBS:
+        return None
+    outer = head.head
+    if v.tag_ == "VBG" and v.dep_ in ("advcl", "xcomp") and v.i > outer.i:
+        return outer
+    joined = _joined_report_verb(outer, head) if v.dep_ == "conj" else None
+    if joined is not None and joined.i == v.i:
+        return outer
     return None
 
 
@@ -264,13 +289,20 @@ def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
 
 def _joined_report_verb(v: Any, ccomp: Any) -> Any | None:
     """"said he would order a review and warned against hackers": a verb joined to the reported
-    clause without a subject, in the reporting verb's tense and not in the clause's, continues
-    the report, not the reported words; that verb, if any."""
+    clause without a subject, in the reporting verb's tense and not in the clause's (or a
+    reporting verb with a clause of its own: "said the plan was sound and warned that ..."),
+    continues the report, not the reported words; that verb, if any."""
     for c in ccomp.children:
-        if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ == v.tag_ != ccomp.tag_
-                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)):
+        if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ == v.tag_
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                and (c.tag_ != ccomp.tag_ or _reports_a_clause(c))):
             return c
     return None
+
+
+def _reports_a_clause(c: Any) -> bool:
+    """"... and warned that taxes could rise": a reporting verb with a clause of its own."""
+    return lemma_of(c.lower_) in SPEECH_VERBS and any(g.dep_ == "ccomp" for g in c.children)
 
 
 def _complement_end(doc: Any, v: Any, ccomp: Any, a: int) -> int:
