@@ -70,7 +70,8 @@ class GuidelinesWindow(QDialog):
         layout.addLayout(buttons)
         for spec in (A.UNDO, A.REDO):  # Ctrl+Z / Ctrl+Shift+Z act here as in the main window
             self.addAction(win.actions_by_id[spec.id])
-        self.resize(760, 820)
+        room = win.screen().availableGeometry()  # a reading width, and never taller than the screen
+        self.resize(min(760, room.width() - 40), min(820, room.height() - 60))
         self.bind(win.session)
 
     def _button(self, text: str, name: str, slot, tip: str) -> QPushButton:
@@ -90,11 +91,12 @@ class GuidelinesWindow(QDialog):
                 self.session.sig_project_changed.disconnect(self._on_change)
             except (RuntimeError, TypeError):  # the old session is already gone
                 pass
-        if session is not None and session is not self.session:
-            session.sig_project_changed.connect(self._on_change)
-        self.session = session
-        if session is None:
+        if session is not self.session:  # an edit in progress belonged to the other project
             self.pages.setCurrentWidget(self.browser)
+            self.error = ""
+            if session is not None:
+                session.sig_project_changed.connect(self._on_change)
+        self.session = session
         self.refresh()
 
     def _on_change(self, event: ChangeEvent) -> None:

@@ -84,8 +84,11 @@ def test_guidelines_open_from_help_edit_undo_redo_and_reset(qtbot, window, proje
     click(qtbot, guide.cancel_button)
     assert own(window) == "# Our desk\nCredit the **original** source." and stack.count() == count
 
-    # the copy is in the project file: closed, the window shows the shipped ones; reopened, the copy
+    # the copy is in the project file: closed, the window shows the shipped ones (an edit in
+    # progress is the closed project's, so it goes); reopened, the copy
+    click(qtbot, guide.edit_button)
     window.close_project()
+    assert not guide.editing()
     assert guide.browser.toPlainText() == shown and not guide.edit_button.isEnabled()
     assert window.open_project(project)
     assert guide.browser.toPlainText().startswith("Our desk") and guide.edit_button.isEnabled()
