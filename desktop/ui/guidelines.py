@@ -10,7 +10,6 @@ follows the project: another project, a closed one, or an undo in the main windo
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -48,7 +47,6 @@ class GuidelinesWindow(QDialog):
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("guidelines.editor")
         self.editor.setTabChangesFocus(True)
-        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))  # Markdown source
         self.pages = QStackedWidget()
         self.pages.addWidget(self.browser)
         self.pages.addWidget(self.editor)
@@ -71,7 +69,8 @@ class GuidelinesWindow(QDialog):
         for spec in (A.UNDO, A.REDO):  # Ctrl+Z / Ctrl+Shift+Z act here as in the main window
             self.addAction(win.actions_by_id[spec.id])
         room = win.screen().availableGeometry()  # a reading width, and never taller than the screen
-        self.resize(min(760, room.width() - 40), min(820, room.height() - 60))
+        self.edit_width = min(760, room.width() - 40)  # the source's 100-column lines fit
+        self.resize(self.edit_width, min(820, room.height() - 60))
         self.bind(win.session)
 
     def _button(self, text: str, name: str, slot, tip: str) -> QPushButton:
@@ -140,6 +139,10 @@ class GuidelinesWindow(QDialog):
         self.error = ""
         self.editor.setPlainText(self.current().text)
         self.pages.setCurrentWidget(self.editor)
+        if self.width() < self.edit_width:  # wide enough for the source's lines, right edge kept
+            right = self.frameGeometry().right()
+            self.resize(self.edit_width, self.height())
+            self.move(right - self.frameGeometry().width() + 1, self.y())
         self.editor.setFocus()
         self.refresh()
 
@@ -183,13 +186,19 @@ class GuidelinesWindow(QDialog):
 def show_guidelines(win) -> GuidelinesWindow:
     """Help ▸ Annotation Guidelines: show (or raise) the window."""
     window = getattr(win, "guidelines_window", None)
-    if window is None:
+    first = window is None
+    if first:
         window = win.guidelines_window = GuidelinesWindow(win)
     if window.isVisible():  # open behind the main window: bring it forward
         window.raise_()
         window.activateWindow()
     else:
         window.show()
+    if first:  # beside the work: over the inspectors, most of the article left free (after show:
+        # window managers centre a new dialog over its parent)
+        frame = win.frameGeometry()
+        window.resize(min(window.width(), max(520, int(frame.width() * 0.4))), window.height())
+        window.move(max(frame.right() - window.frameGeometry().width(), frame.left()), win.geometry().top())
     return window
 
 
