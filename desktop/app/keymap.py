@@ -83,7 +83,8 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("view.zoom_reset", ("Ctrl+0",), "actual size", WINDOW, request="zoom_reset"),
     # the window
     Binding("edit.find", ("Ctrl+F",), "find in the article", WINDOW),
-    Binding("find.next", ("Return",), "next match (Shift+Enter: previous; Esc closes the bar)", FIND),
+    Binding("find.next", ("Return",), "select the next match and give the article the keyboard (Shift+Enter: "
+            "previous; Ctrl+F, Enter: the one after; Esc in the bar closes it)", FIND),
     Binding("edit.find_project", ("Ctrl+Shift+F",), "search the whole project (full-text index)", WINDOW),
     Binding("nav.next_doc", ("Ctrl+PgDown",), "next article", WINDOW),
     Binding("nav.prev_doc", ("Ctrl+PgUp",), "previous article", WINDOW),

@@ -483,6 +483,6 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.article_room.state_to_save())  # not the collapsed docks
         self._set_session(None)
         super().closeEvent(event)

@@ -457,11 +457,17 @@ class ClaimsPanel(_LayerPanel):
         self._names_shown = False
         self.form.addRow("Claimant", self.claimant)
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Note (saved when you leave the field)")
+        self.note.setPlaceholderText("Note (Enter or leaving the field saves; Shift+Enter: new line)")
         self.note.setFixedHeight(60)
+        self.note.setTabChangesFocus(True)  # Tab is "next field", not a tab character
         self.note.installEventFilter(self)
+        self.note.textChanged.connect(self._note_edited)
         self.claimant.installEventFilter(self)  # its completer gets the names when it gets focus
         self.form.addRow("Note", self.note)
+        self.note_state = QLabel()  # "✓ saved" once the project holds what the field shows
+        self.note_state.setStyleSheet("color: palette(placeholder-text);")
+        self.form.addRow("", self.note_state)
+        self._note_claim: int | None = None  # the claim whose note the field shows
         self._sync()
 
     def set_claimant_names(self, names: list[str]) -> None:
@@ -493,6 +499,11 @@ class ClaimsPanel(_LayerPanel):
 
         if obj is self.note and event.type() == QEvent.Type.FocusOut:
             self._with_id(self._emit_note)
+        elif obj is self.note and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._with_id(self._emit_note)  # Enter saves (Shift+Enter is a new line)
+            return True
         elif obj is self.claimant and event.type() == QEvent.Type.FocusIn:
             self.claimant_names()
         return super().eventFilter(obj, event)
@@ -508,7 +519,10 @@ class ClaimsPanel(_LayerPanel):
         for name, combo in self.combos.items():
             combo.setCurrentIndex(max(combo.findData(claim.labels.get(name)) if claim else 0, 0))
         self.claimant.setText(claim.claimant or "" if claim else "")
-        if not self.note.hasFocus():
+        if self._note_claim != (claim.id if claim else None):
+            self._note_claim = claim.id if claim else None
+            self.note_state.clear()  # another claim: its saved mark is not this one's
+        if not self.note.hasFocus() and self.note.toPlainText() != (claim.note or "" if claim else ""):
             self.note.setPlainText(claim.note or "" if claim else "")
 
     def _emit_claimant(self) -> None:
@@ -516,7 +530,20 @@ class ClaimsPanel(_LayerPanel):
         if row is not None and (row["claim"].claimant or "") != self.claimant.text().strip():
             self.sig_claimant_requested.emit(self._item_id, self.claimant.text().strip())
 
+    def _stored_note(self, claim_id: int | None) -> str | None:
+        row = self.model.row_dict(self.model.row_of(claim_id)) if claim_id is not None else None
+        return (row["claim"].note or "") if row is not None else None
+
     def _emit_note(self, claim_id: int) -> None:
-        row = self.model.row_dict(self.model.row_of(claim_id))
-        if row is not None and (row["claim"].note or "") != self.note.toPlainText():
-            self.sig_note_requested.emit(claim_id, self.note.toPlainText())
+        """Ask to save the note, then say whether the project holds it (the request is handled at
+        once: the edit is applied and the model updated before ``emit`` returns)."""
+        text = self.note.toPlainText()
+        if self._stored_note(claim_id) not in (None, text):
+            self.sig_note_requested.emit(claim_id, text)
+            self.note_state.setText("✓ saved" if self._stored_note(claim_id) == text else "✗ not saved")
+        elif self._stored_note(claim_id) == text and text:
+            self.note_state.setText("✓ saved")
+
+    def _note_edited(self) -> None:
+        if self.note.hasFocus() and self._stored_note(self._item_id) != self.note.toPlainText():
+            self.note_state.setText("not saved yet (Enter saves)")
