@@ -75,6 +75,8 @@ ZOOM_IN = ActionSpec("view.zoom_in", "Zoom &In")
 ZOOM_OUT = ActionSpec("view.zoom_out", "Zoom &Out")
 ZOOM_RESET = ActionSpec("view.zoom_reset", "&Actual Size")
 
+GUIDELINES = ActionSpec("help.guidelines", "Annotation &Guidelines",
+                        tip="What counts as a quote, a speaker, a claim; the project's own copy, editable")
 SHORTCUTS = ActionSpec("help.shortcuts", "&Keyboard Shortcuts")
 ABOUT = ActionSpec("help.about", "&About Claimdesk")
 
@@ -87,7 +89,7 @@ MENUS: list[tuple[str, list[ActionSpec | None]]] = [
     ("&Navigate", [NEXT_SUGGESTION, PREV_SUGGESTION, None, NEXT_DOC, PREV_DOC, MARK_DONE, None, REVIEW_ENTITIES,
                    REVIEW_QUOTES, REVIEW_CLAIMS]),
     ("&View", [ZOOM_IN, ZOOM_OUT, ZOOM_RESET]),
-    ("&Help", [SHORTCUTS, ABOUT]),
+    ("&Help", [GUIDELINES, SHORTCUTS, ABOUT]),
 ]
 
 #: The toolbar, in order (None: a separator).

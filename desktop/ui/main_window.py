@@ -160,6 +160,9 @@ class MainWindow(GestureSlots, QMainWindow):
             self.meta_label.clear()
         self._update_progress()
         self._update_enabled()
+        from desktop.ui.guidelines import follow_session
+
+        follow_session(self)  # an open Help ▸ Annotation Guidelines shows this project's
 
     def _load_schema(self) -> None:
         labels = self.store.labels("entity")

@@ -8,7 +8,7 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.ui import actions as A
-from desktop.ui import delete_document, finding, jobs_bar, layout, settings_dialog, shortcuts
+from desktop.ui import delete_document, finding, guidelines, jobs_bar, layout, settings_dialog, shortcuts
 from desktop.ui.recent import update_recent_menu
 from desktop.ui.theme import icon
 
@@ -33,6 +33,7 @@ def build_actions(win) -> None:
         **{spec: (lambda layer=layer: win.toggle_reviewed(layer)) for spec, layer in A.REVIEW_ACTIONS.items()},
         A.ZOOM_IN: win.view.zoom_in, A.ZOOM_OUT: win.view.zoom_out, A.ZOOM_RESET: win.view.zoom_reset,
         A.SHORTCUTS: lambda: shortcuts.show_shortcuts(win), A.ABOUT: lambda: shortcuts.show_about(win),
+        A.GUIDELINES: lambda: guidelines.show_guidelines(win),
     }
     menubar = win.menuBar()
     for title, specs in A.MENUS:

@@ -15,6 +15,7 @@ def test_editable_install_finds_resources_and_seeds():
     from desktop.paths import resources_dir, seeds_dir
 
     assert (resources_dir() / "label_schema.json").is_file()
+    assert (resources_dir() / "guidelines" / "en.md").is_file()
     assert len(list(seeds_dir().glob("*.txt"))) == 5
 
 
@@ -29,6 +30,7 @@ def test_built_wheel_carries_resources_and_seeds(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "desktop/resources/label_schema.json" in names
     assert "desktop/resources/icons/claimdesk.svg" in names
+    assert "desktop/resources/guidelines/en.md" in names  # Help ▸ Annotation Guidelines
     assert "desktop/resources/lang/en/speech_verbs.txt" in names and "desktop/resources/lang/en/prep_content.tsv" in names
     assert "desktop/nlp/quotes/linking.py" in names  # the quote rules' stage modules
     assert sum(n.startswith("desktop/seeds/") and n.endswith(".txt") for n in names) == 5
