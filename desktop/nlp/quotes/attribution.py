@@ -10,6 +10,7 @@ from desktop.nlp.quotes.context import Attribution, _Ctx
 from desktop.nlp.quotes.lexicon import (
     CLAUSE_ONLY_VERBS,
     LABEL_STOPWORDS,
+    NOT_SOURCES,
     PARTICLE_VERBS,
     PERSONLIKE,
     PREP_CONTENT,
@@ -18,6 +19,7 @@ from desktop.nlp.quotes.lexicon import (
     lemma_of,
     light_verb,
     noun_cue,
+    noun_lemma,
 )
 from desktop.nlp.quotes.marks import _WORD_RE, ALL_MARKS, _strip
 from desktop.nlp.quotes.spans import _clean_token_span, _content_from_children, _np_span, _speaker_head
@@ -198,6 +200,8 @@ def _according_to(ctx: _Ctx, t: Any) -> Attribution | None:
         last = pc.right_edge
         speaker = (doc[to.i + 1].idx, last.idx + len(last.text))
     src = objs[0]
+    if noun_lemma(src.lower_) in NOT_SOURCES:
+        return None  # "according to a formula set by the state": nobody's words
     phrase_end = max(src.right_edge.i, to.right_edge.i)
     sent = t.sent
     a, b = sent.start, sent.end - 1

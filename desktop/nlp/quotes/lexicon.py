@@ -63,6 +63,7 @@ class Lexicon:
     label_stopwords: frozenset[str]
     speaker_labels: frozenset[str]
     message_nouns: frozenset[str]
+    not_sources: frozenset[str]
 
     @classmethod
     def load(cls, lang: str) -> Lexicon:
@@ -86,7 +87,7 @@ class Lexicon:
             person_pronouns=words("person_pronouns"), pronouns=words("pronouns"),
             first_person=words("first_person"), relative_pronouns=words("relative_pronouns"),
             label_stopwords=words("label_stopwords"), speaker_labels=words("speaker_labels"),
-            message_nouns=words("message_nouns"))
+            message_nouns=words("message_nouns"), not_sources=words("not_sources"))
 
 
 LANG_DIR = resources_dir() / "lang"
@@ -131,8 +132,21 @@ LABEL_STOPWORDS = ENGLISH.label_stopwords
 PERSONLIKE = ENGLISH.speaker_labels
 #: nouns for a message someone issues: "X issued a statement saying ..." (X speaks)
 MESSAGE_NOUNS = ENGLISH.message_nouns
+#: nouns after "according to" that are nobody's words: "according to a formula", "according to plan"
+NOT_SOURCES = ENGLISH.not_sources
 #: relative pronouns that can be a reporting verb's subject ("an economist who said")
 _RELATIVE = ENGLISH.relative_pronouns
+
+
+def noun_lemma(word: str) -> str:
+    """A lower-cased noun without a plural -s (-es, -ies) (a rough lemma for the word lists)."""
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "sses", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def noun_cue(word: str) -> bool:
