@@ -273,22 +273,6 @@ def mark_done(store: Store, doc_id: int | None, answer: str | None = None) -> Ge
     return Gesture((mark,), message="Article marked done")
 
 
-def step_suggestion(spans: Sequence[Any], current: Key | None, step: int) -> Key | None:
-    """The next (``step`` 1) or previous (-1) suggestion after ``current``, wrapping around; from
-    spans with ``key``, ``start``, ``end`` and ``suggested`` (the view's spans).  None: none left."""
-    suggestions = sorted((s for s in spans if s.suggested and s.key[0] in ("mention", "quote", "claim")),
-                         key=lambda s: (s.start, s.end))
-    if not suggestions:
-        return None
-    keys = [s.key for s in suggestions]
-    if current in keys:
-        return keys[(keys.index(current) + step) % len(keys)]
-    pos = next((s.start for s in spans if s.key == current), -1)
-    after = [i for i, s in enumerate(suggestions) if (s.start > pos if step > 0 else s.start < pos)]
-    index = (after[0] if step > 0 else after[-1]) if after else (0 if step > 0 else len(keys) - 1)
-    return keys[index]
-
-
 # Claims and quotes -------------------------------------------------------------------------------------
 
 

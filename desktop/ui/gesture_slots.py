@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from desktop.app import gestures, queries
 from desktop.app.session import Applied
 from desktop.core import edits
+from desktop.ui import tab_through
 from desktop.ui.panels import select_id
 
 
@@ -90,7 +91,7 @@ class GestureSlots:
         handler = {
             "delete": self.delete_selected, "accept": lambda: self.set_status_selected("accepted"),
             "reject": lambda: self.set_status_selected("rejected"), "accept_all": self.accept_all,
-            "next": lambda: self.step_suggestion(1), "prev": lambda: self.step_suggestion(-1),
+            "next": lambda: self.step_span(1), "prev": lambda: self.step_span(-1),
             "claim": self.new_claim, "quote": self.new_quote, "speaker": self.set_speaker, "cue": self.set_cue,
             "escape": self.cancel_pick,
         }.get(name)
@@ -140,12 +141,13 @@ class GestureSlots:
             gesture = gesture_for(answer)
         self.perform(gesture)
 
+    def step_span(self, step: int) -> None:
+        """Tab / Shift+Tab: the next or previous span of the layer being reviewed."""
+        tab_through.step(self, step)
+
     def step_suggestion(self, step: int, quiet: bool = False) -> None:
-        key = gestures.step_suggestion(self._spans, self.selected_key(), step)
-        if key is not None:
-            self.select_key(key)
-        elif not quiet:
-            self.statusBar().showMessage(gestures.NO_SUGGESTIONS, 3000)
+        """The next or previous suggestion of that layer (what accepting one moves on to)."""
+        tab_through.step(self, step, suggestions_only=True, quiet=quiet)
 
     def new_claim(self, sentence: bool = False) -> None:
         if self.doc_id is not None:
