@@ -20,6 +20,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from desktop.app.queries import speaker_types
 from desktop.app.session import Applied
 from desktop.core import edits
 from desktop.core.edits import Edit
@@ -336,6 +337,34 @@ def speaker_from_mention(store: Store, quote_id: int, mention_id: int) -> Gestur
     m = store.mention(mention_id)
     return Gesture((edits.EditQuote(quote_id, {"speaker": (m.start, m.end), "speaker_entity_id": m.entity_id}),),
                    select=("quote", quote_id), message="Speaker set")
+
+
+def new_speaker_entity(store: Store, doc_id: int | None, quote_id: int | None, selection: Selection | None,
+                       type_: str | None = None) -> Gesture:
+    """The speaker picker's "New entity from the selection": a canonical entity named by the selected
+    text, of ``type_``, with the selection as its mention and as the quote's speaker, as one undo
+    step (a live mention exactly at the selection is linked to it rather than doubled).  Without
+    ``type_`` it asks, offering :func:`~desktop.app.queries.speaker_types` (PERSON first)."""
+    if doc_id is None or quote_id is None:
+        return _say("Choose a quote first")
+    if not selection or selection[0] >= selection[1]:
+        return _say("Select the speaker's name in the article first")
+    name = " ".join(store.document(doc_id).text[selection[0]:selection[1]].split())
+    if not name:
+        return _say("Select the speaker's name in the article first")
+    if type_ is None:
+        return Gesture(ask=name, choices=speaker_types(store))
+    at = next((m for m in _overlapping_mentions(store, doc_id, selection) if (m.start, m.end) == tuple(selection)),
+              None)
+
+    def link(added: Applied) -> list[Edit]:
+        entity = added.ids("entities")[0]
+        mention: Edit = (edits.LinkMention(at.id, entity) if at is not None
+                         else edits.AddMention(doc_id, selection[0], selection[1], type_, entity_id=entity))
+        return [mention, edits.EditQuote(quote_id, {"speaker": tuple(selection)})]
+
+    return Gesture((edits.AddEntity(name, type_),), f"new speaker {name}", then=link, select=("quote", quote_id),
+                   caret=selection[1], message=f"{name} ({type_}) is a new entity and the quote's speaker")
 
 
 def add_fragment(store: Store, quote_id: int, selection: Selection | None) -> Gesture:

@@ -27,6 +27,7 @@ class GestureSlots:
         self.quotes_panel.sig_speaker_entity_requested.connect(
             lambda q, e: self.do(edits.EditQuote(q, {"speaker_entity_id": e})))
         self.quotes_panel.sig_pick_speaker_requested.connect(self.start_pick_speaker)
+        self.quotes_panel.sig_new_speaker_entity_requested.connect(self.new_speaker_entity)
         self.quotes_panel.sig_speaker_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "speaker"))
         self.quotes_panel.sig_cue_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "cue"))
         self.quotes_panel.sig_add_fragment_requested.connect(self.add_fragment)
@@ -178,6 +179,20 @@ class GestureSlots:
             self._quote_part_from_selection(quote_id, "speaker")
         else:
             self.start_pick_speaker(quote_id)
+
+    def new_speaker_entity(self, quote_id: int) -> None:
+        """The speaker picker's "New entity from the selection…": asks its type, then one step."""
+        if self.session is None:
+            return
+        selection = self.view.selection()
+        gesture = gestures.new_speaker_entity(self.store, self.doc_id, quote_id, selection)
+        if gesture.ask is not None:
+            type_, ok = QInputDialog.getItem(self, "New entity from the selection", f"Type of “{gesture.ask}”:",
+                                             list(gesture.choices), 0, False)
+            if not ok:
+                return
+            gesture = gestures.new_speaker_entity(self.store, self.doc_id, quote_id, selection, type_)
+        self.perform(gesture)
 
     def start_pick_speaker(self, quote_id: int) -> None:
         self._pick_speaker_for = quote_id

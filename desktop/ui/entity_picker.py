@@ -1,0 +1,170 @@
+"""The searchable entity picker: a combo box whose list is the project's entities as
+:func:`desktop.app.queries.entity_choices` orders them (people and organisations first, none
+merged away or empty), with type-ahead that matches any part of a name or alias in any case
+(a ``QCompleter`` in ``MatchContains`` mode over the same model), and the entries "no entity"
+and "New entity from the selection…" above them.
+
+:class:`EntityChoices` is the list model: a new list that differs from the shown one by one run of
+added or removed entities (an edit's new entity, a merge) announces just those rows; anything
+else resets the model.  Either way Qt builds no item per entity: the popup asks for the rows it
+shows.  :class:`EntityPicker` emits ``sig_chosen(id)`` for an entity (None: no entity) and
+``sig_new_requested()`` for "New entity from the selection…".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtWidgets import QComboBox, QCompleter
+
+from desktop.app.queries import EntityChoice
+
+NO_SPEAKER = "— no speaker entity —"
+NEW_ENTITY = "new"  # the item data of "New entity from the selection…"
+NEW_ENTITY_TEXT = "✚ New entity from the selection…"
+#: the role the type-ahead matches: the name and every alias
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class EntityChoices(QAbstractListModel):
+    """The picker's rows: ``head`` (fixed ``(data, text)`` entries), then one per entity."""
+
+    def __init__(self, parent=None, head: Sequence[tuple[object, str]] = ((None, NO_SPEAKER),)) -> None:
+        super().__init__(parent)
+        self._head = tuple(head)
+        self._items: list[EntityChoice] = []
+        self._rows: dict[int, int] | None = None  # entity id -> row, built when asked for
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
+        return 0 if parent.isValid() else len(self._head) + len(self._items)
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        row, head = index.row(), len(self._head)
+        if not index.isValid() or not 0 <= row < head + len(self._items):
+            return None
+        if row < head:
+            value, text = self._head[row]
+            return {Qt.ItemDataRole.DisplayRole: text, Qt.ItemDataRole.EditRole: text,
+                    Qt.ItemDataRole.UserRole: value}.get(role)  # SEARCH_ROLE: None, so typing never offers it
+        choice = self._items[row - head]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            return choice.text
+        if role == Qt.ItemDataRole.UserRole:
+            return choice.id
+        if role == SEARCH_ROLE:
+            return choice.search
+        if role == Qt.ItemDataRole.ToolTipRole and choice.aliases:
+            return "Also: " + ", ".join(choice.aliases)
+        return None
+
+    def items(self) -> list[tuple[int, str]]:
+        return [(c.id, c.text) for c in self._items]
+
+    def row_of(self, entity_id: int | None) -> int:
+        """The row showing ``entity_id`` (0, the first head entry, when it is not listed)."""
+        if entity_id is None:
+            return 0
+        if self._rows is None:
+            self._rows = {c.id: i + len(self._head) for i, c in enumerate(self._items)}
+        return self._rows.get(entity_id, 0)
+
+    def set_items(self, items: Sequence[EntityChoice]) -> None:
+        old, items = self._items, list(items)
+        if items == old:
+            return
+        self._rows = None
+        n = min(len(old), len(items))
+        head = 0
+        while head < n and old[head] == items[head]:
+            head += 1
+        tail = 0
+        while tail < n - head and old[-1 - tail] == items[-1 - tail]:
+            tail += 1
+        first = len(self._head) + head
+        if head + tail == len(old):  # a run inserted at ``head``
+            self.beginInsertRows(QModelIndex(), first, first + len(items) - tail - head - 1)
+            self._items = items
+            self.endInsertRows()
+        elif head + tail == len(items):  # a run removed at ``head``
+            self.beginRemoveRows(QModelIndex(), first, first + len(old) - tail - head - 1)
+            self._items = items
+            self.endRemoveRows()
+        else:
+            self.beginResetModel()
+            self._items = items
+            self.endResetModel()
+
+
+class _Completer(QCompleter):
+    """Type-ahead over the entities: matches the search role, writes the entry's shown text."""
+
+    def pathFromIndex(self, index: QModelIndex) -> str:  # noqa: N802 (Qt API)
+        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        """Return with nothing highlighted takes the first match ("lav", Return: Sergey Lavrov)."""
+        popup = self.popup()
+        if obj is popup and event.type() == QEvent.Type.KeyPress \
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) \
+                and not popup.currentIndex().isValid() and self.completionCount():
+            popup.setCurrentIndex(self.completionModel().index(0, 0))
+        return super().eventFilter(obj, event)
+
+
+class EntityPicker(QComboBox):
+    """An editable combo box: open it to scroll the list, or type part of a name or alias."""
+
+    sig_chosen = Signal(object)  # an entity id, or None for "no entity"
+    sig_new_requested = Signal()
+
+    def __init__(self, parent=None, head: Sequence[tuple[object, str]] = ((None, NO_SPEAKER),
+                                                                         (NEW_ENTITY, NEW_ENTITY_TEXT))) -> None:
+        super().__init__(parent)
+        self.choices = EntityChoices(self, head)
+        self.setModel(self.choices)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.view().setUniformItemSizes(True)  # the popup lays out only the rows it shows
+        self.lineEdit().setPlaceholderText("Type part of a name or alias…")
+        completer = _Completer(self.choices, self)
+        completer.setCompletionRole(SEARCH_ROLE)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(12)
+        self.setCompleter(completer)
+        self.activated.connect(self._activated)
+        self._shown: object = None  # the data of the entry the picker shows (restored after typing)
+        self.lineEdit().editingFinished.connect(self._restore)
+
+    @property
+    def shown(self) -> int | None:
+        """The entity the picker shows (None: "no entity")."""
+        return self._shown  # type: ignore[return-value]
+
+    def show_entity(self, entity_id: int | None) -> None:
+        """Show ``entity_id`` (or "no entity") without emitting."""
+        self._shown = entity_id
+        self.setCurrentIndex(self.choices.row_of(entity_id))
+
+    def _activated(self, row: int) -> None:
+        self._choose(self.itemData(row))
+
+    def _choose(self, value: object) -> None:
+        if value == NEW_ENTITY:
+            self.show_entity(self._shown)  # the entry is an action, not a value
+            self.sig_new_requested.emit()
+        elif value != self._shown:
+            self.show_entity(value)  # type: ignore[arg-type]
+            self.sig_chosen.emit(value)
+        else:
+            self.show_entity(value)  # type: ignore[arg-type]
+
+    def _restore(self) -> None:
+        """Typed text that chose nothing goes back to the entry shown (not while the type-ahead is
+        open: Return there chooses its entry)."""
+        if self.completer().popup().isVisible():
+            return
+        if self.lineEdit().text() != self.itemText(self.currentIndex()):
+            self.show_entity(self._shown)
