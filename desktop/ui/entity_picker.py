@@ -8,7 +8,8 @@ and "New entity from the selection…" above them.
 added or removed entities (an edit's new entity, a merge) announces just those rows; anything
 else resets the model.  Either way Qt builds no item per entity: the popup asks for the rows it
 shows.  :class:`EntityPicker` emits ``sig_chosen(id)`` for an entity (None: no entity) and
-``sig_new_requested()`` for "New entity from the selection…".
+``sig_new_requested()`` for "New entity from the selection…".  :func:`name_completer` is the same
+type-ahead for a field that takes a name (the claim's claimant).
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ NEW_ENTITY = "new"  # the item data of "New entity from the selection…"
 NEW_ENTITY_TEXT = "✚ New entity from the selection…"
 #: the role the type-ahead matches: the name and every alias
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 1
+#: the entity's name alone (what a free-text field that names an entity gets)
+NAME_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 class EntityChoices(QAbstractListModel):
@@ -54,12 +57,17 @@ class EntityChoices(QAbstractListModel):
             return choice.id
         if role == SEARCH_ROLE:
             return choice.search
+        if role == NAME_ROLE:
+            return choice.name
         if role == Qt.ItemDataRole.ToolTipRole and choice.aliases:
             return "Also: " + ", ".join(choice.aliases)
         return None
 
     def items(self) -> list[tuple[int, str]]:
         return [(c.id, c.text) for c in self._items]
+
+    def choices(self) -> list[EntityChoice]:
+        return list(self._items)
 
     def row_of(self, entity_id: int | None) -> int:
         """The row showing ``entity_id`` (0, the first head entry, when it is not listed)."""
@@ -97,10 +105,20 @@ class EntityChoices(QAbstractListModel):
 
 
 class _Completer(QCompleter):
-    """Type-ahead over the entities: matches the search role, writes the entry's shown text."""
+    """Type-ahead over the entities: matches any part of a name or alias, in any case, and writes
+    the entry's ``write_role`` (its shown text, or the name alone)."""
+
+    def __init__(self, model: EntityChoices, parent, write_role: int = Qt.ItemDataRole.DisplayRole) -> None:
+        super().__init__(model, parent)
+        self._write_role = write_role
+        self.setCompletionRole(SEARCH_ROLE)
+        self.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.setMaxVisibleItems(12)
 
     def pathFromIndex(self, index: QModelIndex) -> str:  # noqa: N802 (Qt API)
-        return str(index.data(Qt.ItemDataRole.DisplayRole) or "")
+        return str(index.data(self._write_role) or "")
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
         """Return with nothing highlighted takes the first match ("lav", Return: Sergey Lavrov)."""
@@ -127,13 +145,7 @@ class EntityPicker(QComboBox):
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.view().setUniformItemSizes(True)  # the popup lays out only the rows it shows
         self.lineEdit().setPlaceholderText("Type part of a name or alias…")
-        completer = _Completer(self.choices, self)
-        completer.setCompletionRole(SEARCH_ROLE)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setMaxVisibleItems(12)
-        self.setCompleter(completer)
+        self.setCompleter(_Completer(self.choices, self))
         self.activated.connect(self._activated)
         self._shown: object = None  # the data of the entry the picker shows (restored after typing)
         self.lineEdit().editingFinished.connect(self._restore)
@@ -168,3 +180,10 @@ class EntityPicker(QComboBox):
             return
         if self.lineEdit().text() != self.itemText(self.currentIndex()):
             self.show_entity(self._shown)
+
+
+def name_completer(parent) -> QCompleter:
+    """The picker's type-ahead for a free-text field that names an entity (the claimant): the same
+    entities in the same order, matched the same way, and choosing one writes its name.  Its
+    model is an :class:`EntityChoices` without head entries (``completer.model().set_items``)."""
+    return _Completer(EntityChoices(parent, head=()), parent, NAME_ROLE)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop.app.queries import EntityChoice
 from desktop.core.model import QUOTE_TYPES
-from desktop.ui.entity_picker import EntityPicker
+from desktop.ui.entity_picker import EntityPicker, name_completer
 from desktop.ui.models import ID_ROLE, SORT_ROLE, ClaimTableModel, EntityTableModel, QuoteTableModel
 
 
@@ -364,7 +364,7 @@ class ClaimsPanel(_LayerPanel):
         layout.addLayout(self.form)
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
-        self._claimant_names: list[str] = []
+        self._claimant_names: list[EntityChoice] = []
         self.set_label_sets({})
 
     def set_label_sets(self, sets: dict[str, list[str]], hotkeys: dict[tuple[str, str], str] | None = None) -> None:
@@ -400,29 +400,25 @@ class ClaimsPanel(_LayerPanel):
         self._note_claim: int | None = None  # the claim whose note the field shows
         self._sync()
 
-    def set_claimant_names(self, names: list[str]) -> None:
-        """The names the claimant field completes (the listed entities'); handed to its completer
-        when the field has focus, so an edit that adds an entity does not refill it every time."""
-        self._claimant_names = names
+    def set_claimant_names(self, choices: Sequence[EntityChoice]) -> None:
+        """The entities the claimant field completes (the listed ones, by any part of a name or
+        alias, as the speaker picker does); handed to its completer when the field has focus, so
+        an edit that adds an entity does not refill it every time."""
+        self._claimant_names = list(choices)
         self._names_shown = False
         if self.claimant.hasFocus():
             self.claimant_names()
 
     def claimant_names(self) -> list[str]:
         """The names the claimant field's completer offers (filled now if they changed)."""
-        from PySide6.QtWidgets import QCompleter
-
         completer = self.claimant.completer()
         if not self._names_shown:
-            names = self._claimant_names
-            if completer is None:  # made once per field; later lists replace its strings
-                completer = QCompleter(names, self.claimant)
-                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            if completer is None:  # made once per field; later lists move its rows
+                completer = name_completer(self.claimant)
                 self.claimant.setCompleter(completer)
-            else:
-                completer.model().setStringList(names)
+            completer.model().set_items(self._claimant_names)
             self._names_shown = True
-        return completer.model().stringList()
+        return [c.name for c in completer.model().choices()]
 
     def eventFilter(self, obj, event) -> bool:
         from PySide6.QtCore import QEvent

@@ -110,3 +110,25 @@ def test_new_entity_from_the_selection_sets_the_speaker_and_undoes_in_one_step(q
     assert picker.currentData() is None
     key(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.store.quote(quote).speaker_entity_id is not None
+
+
+@popup_ok
+def test_the_claimant_field_completes_the_same_way_and_writes_the_name(qtbot, window):
+    lavrov = _entity(window, "Sergey Lavrov", "PERSON", "Lavrov", 1, aliases=("Foreign Minister",))
+    _entity(window, "Ministry of Truth", "ORG", "Ukraine")
+    start, end = offsets(window, "What we expect is concrete answers to our concrete proposals")
+    claim = E.created_ids(window.do(E.AddClaim(window.doc_id, start, end)), "claims")[0]
+    window.select_key(("claim", claim))
+    field = window.claims_panel.claimant
+    field.setFocus()
+    qtbot.waitUntil(field.hasFocus)
+    qtbot.keyClicks(field, "minist")  # an alias of a person, and an organisation's name
+    completer = field.completer()
+    qtbot.waitUntil(completer.popup().isVisible)
+    assert [completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())] == \
+        ["Sergey Lavrov (PERSON)", "Ministry of Truth (ORG)"]
+    qtbot.keyClick(completer.popup(), Qt.Key.Key_Return)  # the first match writes its name
+    assert field.text() == "Sergey Lavrov"
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    c = window.store.claim(claim)
+    assert (c.claimant, c.claimant_entity_id) == ("Sergey Lavrov", lavrov)

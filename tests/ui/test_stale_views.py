@@ -150,7 +150,7 @@ def test_the_speaker_picker_follows_new_merged_and_renamed_entities(qtbot, windo
     field.setEnabled(True)
     field.setFocus()
     qtbot.waitUntil(lambda: field.completer() is not None)
-    assert field.completer().model().stringList() == [c.name for c in Q.entity_choices(store)]
+    assert window.claims_panel.claimant_names() == [c.name for c in Q.entity_choices(store)]
 
 
 def test_the_story_follows_mention_edits_in_any_article(qtbot, window):
