@@ -68,18 +68,20 @@ def step(spans: Sequence[Any], current: Key | None, cursor: int, direction: int,
     ``suggestions_only``, only model suggestions count (what accepting one moves on to)."""
     layer = layer_of(mode, current)
     kinds = LAYER_KEYS[layer]
-    candidates = sorted((sp for sp in spans if sp.key[0] in kinds and (sp.suggested or not suggestions_only)),
-                        key=_order)
-    if not candidates:
+    # (place in reading order, key) of each candidate: one pass, no sort (a Tab in an article of
+    # 10,000 spans reads them once)
+    places = [(_order(sp), sp.key) for sp in spans
+              if sp.key[0] in kinds and (sp.suggested or not suggestions_only)]
+    if not places:
         return Step(None, layer=layer)
-    ref = next((sp for sp in spans if current is not None and sp.key == current), None)
+    ref = next((sp for sp in spans if sp.key == current), None) if current is not None else None
     if ref is not None:
         at = _order(ref)
-        after = [sp for sp in candidates if _order(sp) > at]
-        before = [sp for sp in candidates if _order(sp) < at]
+        after = [p for p in places if p[0] > at]
+        before = [p for p in places if p[0] < at]
     else:
-        after = [sp for sp in candidates if sp.start >= cursor]
-        before = [sp for sp in candidates if sp.start < cursor]
+        after = [p for p in places if p[0][0] >= cursor]
+        before = [p for p in places if p[0][0] < cursor]
     if direction > 0:
-        return Step(after[0].key, layer=layer) if after else Step(candidates[0].key, True, layer)
-    return Step(before[-1].key, layer=layer) if before else Step(candidates[-1].key, True, layer)
+        return Step(min(after)[1], layer=layer) if after else Step(min(places)[1], True, layer)
+    return Step(max(before)[1], layer=layer) if before else Step(max(places)[1], True, layer)
