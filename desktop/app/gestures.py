@@ -389,6 +389,15 @@ def rename_entity(store: Store, entity_id: int, name: str | None = None) -> Gest
     return Gesture((edits.RenameEntity(entity_id, name),))
 
 
+def link_to_entity(store: Store, key: Key | None, entity_id: int | None) -> Gesture:
+    """Link the selected mention to the chosen canonical entity (it takes the entity's type)."""
+    if not key or key[0] != "mention":
+        return _say("Select a mention in the article first")
+    if entity_id is None or store.mention(key[1]).entity_id == entity_id:
+        return Gesture()
+    return Gesture((edits.LinkMention(key[1], entity_id),), select=key)
+
+
 def merge_entities(store: Store, ids: Sequence[int]) -> Gesture:
     """Merge the chosen entities into the one with the most mentions (the oldest on a tie)."""
     if len(ids) < 2:

@@ -9,7 +9,8 @@ added or removed entities (an edit's new entity, a merge) announces just those r
 else resets the model.  Either way Qt builds no item per entity: the popup asks for the rows it
 shows.  :class:`EntityPicker` emits ``sig_chosen(id)`` for an entity (None: no entity) and
 ``sig_new_requested()`` for "New entity from the selection…".  :func:`name_completer` is the same
-type-ahead for a field that takes a name (the claim's claimant).
+type-ahead for a field that takes a name (the claim's claimant), and :func:`choose_entity` the
+picker in a small dialog (link a mention to an entity).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QCompleter
+from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from desktop.app.queries import EntityChoice
 
@@ -70,12 +71,14 @@ class EntityChoices(QAbstractListModel):
         return list(self._items)
 
     def row_of(self, entity_id: int | None) -> int:
-        """The row showing ``entity_id`` (0, the first head entry, when it is not listed)."""
+        """The row showing ``entity_id`` (when it is not listed: 0, the first head entry, or -1,
+        none, without head entries)."""
+        missing = 0 if self._head else -1
         if entity_id is None:
-            return 0
+            return missing
         if self._rows is None:
             self._rows = {c.id: i + len(self._head) for i, c in enumerate(self._items)}
-        return self._rows.get(entity_id, 0)
+        return self._rows.get(entity_id, missing)
 
     def set_items(self, items: Sequence[EntityChoice]) -> None:
         old, items = self._items, list(items)
@@ -187,3 +190,28 @@ def name_completer(parent) -> QCompleter:
     entities in the same order, matched the same way, and choosing one writes its name.  Its
     model is an :class:`EntityChoices` without head entries (``completer.model().set_items``)."""
     return _Completer(EntityChoices(parent, head=()), parent, NAME_ROLE)
+
+
+def choose_entity(parent, choices: Sequence[EntityChoice], title: str, prompt: str,
+                  current: int | None = None) -> int | None:
+    """Ask for one of ``choices`` with the picker (typing "lav" and Return takes Sergey Lavrov):
+    the chosen entity's id, or None when cancelled."""
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    picker = EntityPicker(dialog, head=())
+    picker.choices.set_items(choices)
+    picker.setMinimumWidth(360)
+    picker.show_entity(current if any(c.id == current for c in choices) else None)
+    picker.sig_chosen.connect(lambda _e: dialog.accept())  # a type-ahead choice or a click in the list
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout = QVBoxLayout(dialog)
+    layout.addWidget(QLabel(prompt))
+    layout.addWidget(picker)
+    layout.addWidget(buttons)
+    picker.setFocus()
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    chosen = picker.currentData()
+    return chosen if isinstance(chosen, int) else None

@@ -14,6 +14,7 @@ from desktop.app import gestures, queries
 from desktop.app.session import Applied
 from desktop.core import edits
 from desktop.ui import tab_through
+from desktop.ui.entity_picker import choose_entity
 from desktop.ui.panels import select_id
 
 
@@ -226,6 +227,15 @@ class GestureSlots:
         name, ok = QInputDialog.getText(self, "Rename entity", "Name:", text=asked.ask or "")
         if ok:
             self.perform(gestures.rename_entity(self.store, entity_id, name))
+
+    def link_to_entity(self, mention_id: int) -> None:
+        """Link a mention to an entity chosen with the entity picker (its context menu)."""
+        if self.session is None:
+            return
+        m = self.store.mention(mention_id)
+        entity = choose_entity(self, self.listed_entities.choices or [], "Link to entity",
+                               f"Link “{self.text[m.start:m.end]}” to the entity:", m.entity_id)
+        self.perform(gestures.link_to_entity(self.store, ("mention", mention_id), entity))
 
     def merge_entities(self, ids: list[int]) -> None:
         self.perform(gestures.merge_entities(self.store, ids))

@@ -78,3 +78,19 @@ def test_new_entity_needs_a_quote_and_a_selection(session, hill):
     assert "Select" in G.new_speaker_entity(session.store, hill.id, quote, None).message
     assert "Select" in G.new_speaker_entity(session.store, hill.id, quote, (5, 5)).message
     assert Q.speaker_types(session.store)[:2] == ("PERSON", "ORG")
+
+
+def test_link_a_mention_to_the_chosen_entity(session, hill):
+    lavrov = _entity(session, hill, "Sergey Lavrov", "PERSON", "Lavrov", 1)
+    wrong = next(m for m in session.store.mentions(hill.id) if m.label == "ORG")  # the model's Sergey Lavrov
+    before = dump(session.store)
+    gesture = G.link_to_entity(session.store, ("mention", wrong.id), lavrov)
+    assert gesture.select == ("mention", wrong.id)
+    gesture.apply(session)
+    m = session.store.mention(wrong.id)
+    assert (m.entity_id, m.label) == (lavrov, "PERSON")
+    assert not G.link_to_entity(session.store, ("mention", wrong.id), lavrov)  # already linked
+    assert not G.link_to_entity(session.store, ("mention", wrong.id), None)  # cancelled
+    assert "mention" in G.link_to_entity(session.store, ("quote", 1), lavrov).message
+    session.undo()
+    assert dump(session.store) == before

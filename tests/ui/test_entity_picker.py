@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QDialog, QInputDialog
 
 from desktop.app import queries as Q
 from desktop.core import edits as E
+from desktop.ui import context_menu
+from desktop.ui.entity_picker import EntityPicker
 from tests.conftest import dump
 from tests.ui.test_main_window import key, offsets, undo
 
@@ -132,3 +134,36 @@ def test_the_claimant_field_completes_the_same_way_and_writes_the_name(qtbot, wi
     qtbot.keyClick(field, Qt.Key.Key_Return)
     c = window.store.claim(claim)
     assert (c.claimant, c.claimant_entity_id) == ("Sergey Lavrov", lavrov)
+
+
+@popup_ok
+def test_link_a_mention_to_an_entity_chosen_with_the_picker(qtbot, window, monkeypatch):
+    lavrov = _entity(window, "Sergey Lavrov", "PERSON", "Lavrov", 1)
+    wrong = next(m for m in window.store.mentions(window.doc_id)
+                 if (m.start, m.end) == offsets(window, "Sergey Lavrov"))  # the model's ORG
+    seen = []
+
+    def type_lav(dialog):  # the dialog, shown as exec() shows it, driven as a person would: "lav", Return
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        picker = dialog.findChild(EntityPicker)
+        seen.append(picker.currentText())
+        qtbot.waitUntil(picker.hasFocus)
+        qtbot.keyClicks(picker.lineEdit(), "lav")
+        qtbot.waitUntil(picker.completer().popup().isVisible)
+        qtbot.keyClick(picker.completer().popup(), Qt.Key.Key_Return)
+        return dialog.result()
+
+    monkeypatch.setattr(QDialog, "exec", type_lav)
+    window.select_key(("mention", wrong.id))
+    point = window.view.span_rects(("mention", wrong.id))[0].center().toPoint()
+    menu = context_menu.build_context_menu(window, point)
+    next(a for a in menu.actions() if a.text() == "Link to Entity…").trigger()
+    assert seen == [""]  # a suggestion has no entity yet: the picker opens empty
+    m = window.store.mention(wrong.id)
+    assert (m.entity_id, m.label) == (lavrov, "PERSON")  # it takes the entity's type
+    window.activateWindow()  # as the end of a real exec() gives the window back the keyboard
+    qtbot.waitUntil(window.isActiveWindow)
+    undo(qtbot, window)
+    m = window.store.mention(wrong.id)
+    assert (m.entity_id, m.label, m.prov.status) == (None, "ORG", "suggested")
