@@ -62,6 +62,7 @@ def listed_entities(store: Store) -> list[tuple[int, str]]:
 
 #: the entity types a picker lists first, in this order (speakers and claimants are people or bodies)
 PICKER_FIRST = ("PERSON", "ORG")
+_PICKER_RANK = {t: i for i, t in enumerate(PICKER_FIRST)}
 
 
 class EntityChoice(NamedTuple):
@@ -90,8 +91,7 @@ class EntityChoice(NamedTuple):
 def choice_order(type_: str, name: str, entity_id: int) -> tuple[int, str, str, int]:
     """Where an entity stands in a picker: people, then organisations, then the other types, each
     by name (case-insensitive), then id."""
-    rank = PICKER_FIRST.index(type_) if type_ in PICKER_FIRST else len(PICKER_FIRST)
-    return rank, name.casefold(), name, entity_id
+    return _PICKER_RANK.get(type_, len(PICKER_FIRST)), name.casefold(), name, entity_id
 
 
 def entity_choices(store: Store) -> list[EntityChoice]:

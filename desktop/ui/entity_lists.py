@@ -49,8 +49,11 @@ class ListedEntities:
         """Bring the lists up to date with ``model`` (None: no project); True if they changed."""
         ids = None if ids is None else list(ids)
         if model is None or ids is None or self.choices is None or len(ids) > _MOVE_AT_MOST:
-            choices = sorted((_choice(row) for row in (model.listed() if model is not None else [])), key=_place)
-            keys = [_place(c) for c in choices]
+            rows = model.listed() if model is not None else []
+            places = [choice_order(r["type"], r["name"], r["id"]) for r in rows]
+            order = sorted(range(len(rows)), key=places.__getitem__)
+            keys = [places[i] for i in order]
+            choices = [_choice(rows[i]) for i in order]
             listed = {c.id: c for c in choices}
         else:
             choices, keys, listed = list(self.choices), list(self._keys), dict(self._listed)
