@@ -150,13 +150,13 @@ class EntityPicker(QComboBox):
         self.lineEdit().setPlaceholderText("Type part of a name or alias…")
         self.setCompleter(_Completer(self.choices, self))
         self.activated.connect(self._activated)
-        self._shown: object = None  # the data of the entry the picker shows (restored after typing)
+        self._shown: int | None = None  # the entity the picker shows (restored after typing)
         self.lineEdit().editingFinished.connect(self._restore)
 
     @property
     def shown(self) -> int | None:
         """The entity the picker shows (None: "no entity")."""
-        return self._shown  # type: ignore[return-value]
+        return self._shown
 
     def show_entity(self, entity_id: int | None) -> None:
         """Show ``entity_id`` (or "no entity") without emitting."""
@@ -170,11 +170,12 @@ class EntityPicker(QComboBox):
         if value == NEW_ENTITY:
             self.show_entity(self._shown)  # the entry is an action, not a value
             self.sig_new_requested.emit()
-        elif value != self._shown:
-            self.show_entity(value)  # type: ignore[arg-type]
-            self.sig_chosen.emit(value)
-        else:
-            self.show_entity(value)  # type: ignore[arg-type]
+            return
+        entity_id = value if isinstance(value, int) else None
+        changed = entity_id != self._shown
+        self.show_entity(entity_id)
+        if changed:
+            self.sig_chosen.emit(entity_id)
 
     def _restore(self) -> None:
         """Typed text that chose nothing goes back to the entry shown (not while the type-ahead is

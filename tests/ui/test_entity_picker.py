@@ -129,11 +129,13 @@ def test_the_claimant_field_completes_the_same_way_and_writes_the_name(qtbot, wi
     qtbot.waitUntil(completer.popup().isVisible)
     assert [completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())] == \
         ["Sergey Lavrov (PERSON)", "Ministry of Truth (ORG)"]
+    depth = window.session.undo_stack.count()
     qtbot.keyClick(completer.popup(), Qt.Key.Key_Return)  # the first match writes its name
     assert field.text() == "Sergey Lavrov"
     qtbot.keyClick(field, Qt.Key.Key_Return)
     c = window.store.claim(claim)
     assert (c.claimant, c.claimant_entity_id) == ("Sergey Lavrov", lavrov)
+    assert window.session.undo_stack.count() == depth + 1  # the typed "minist" was never saved
 
 
 @popup_ok
