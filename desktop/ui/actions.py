@@ -58,8 +58,9 @@ SET_SPEAKER = ActionSpec("annotate.speaker", "Set &Speaker (in a quote: start; t
 SET_CUE = ActionSpec("annotate.cue", "Set C&ue from Selection")
 PREANNOTATE = ActionSpec("annotate.run_model", "&Pre-annotate Project with spaCy", icon="annotate")
 
-NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next Suggestion")
-PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous Suggestion")
+_TAB_TIP = "In reading order from the selected span or the cursor, through its layer (View ▸ Tab Through)"
+NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next in the Layer", tip=_TAB_TIP)
+PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous in the Layer", tip=_TAB_TIP)
 NEXT_DOC = ActionSpec("nav.next_doc", "&Next Article", icon="next-doc")
 PREV_DOC = ActionSpec("nav.prev_doc", "&Previous Article", icon="prev-doc")
 MARK_DONE = ActionSpec("nav.done", "Mark Article &Done", icon="done")

@@ -181,8 +181,8 @@ class MainWindow(GestureSlots, QMainWindow):
         """The speaker picker and the claimant completer, from the entity model (kept current by
         the change events); given the entities an event changed, only their entries move."""
         if self.listed_entities.update(self.entity_model if self.store else None, ids):
-            self.quotes_panel.set_entities(self.listed_entities.entries or [])
-            self.claims_panel.set_claimant_names(self.listed_entities.names)
+            self.quotes_panel.set_entities(self.listed_entities.choices or [])
+            self.claims_panel.set_claimant_names(self.listed_entities.choices or [])
 
     # Documents ----------------------------------------------------------------------------------------
 
