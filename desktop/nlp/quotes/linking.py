@@ -208,9 +208,12 @@ def _take_label_paragraphs(ctx: _Ctx, labels: list[Attribution], marks: list[Mar
     label_paras = set()
     for la in labels:
         label_paras.add(ctx.para_of(la.cue[0]))
-        for m in marks:
-            if _overlap((m.start, m.end), la.content[0]) and len(m.segments) <= 1:
-                m.used = True
+        taken = [m for m in marks if _overlap((m.start, m.end), la.content[0]) and len(m.segments) <= 1]
+        for m in taken:
+            m.used = True
+        if len(taken) == 1 and taken[0].start <= la.content[0][0] and la.content[0][1] <= taken[0].end:
+            # 'Biden: “We will not abandon our allies”': the label's text is all quoted
+            la.content, la.qtype, la.marks = list(taken[0].segments), "direct", taken
         results.append(la)
     return label_paras
 
