@@ -420,7 +420,9 @@ def _drop_reports_of_cue(results: list[Attribution], cue: Any, m: MarkQuote) -> 
 def _attribute_adjacent_cues(ctx: _Ctx, marks: list[MarkQuote], results: list[Attribution],
                              by_mark: dict[int, Attribution]) -> None:
     """Step 2: a free quote with a reporting clause right after or before it
-    (:func:`_adjacent_cue`) is a direct quote of that clause's speaker."""
+    (:func:`_adjacent_cue`) is a direct quote of that clause's speaker; the quote right after the
+    clause that follows such a quote, in its paragraph (“…?” Lee said. “…”), is its second fragment."""
+    by_cue: dict[int, Attribution] = {}
     for k, m in enumerate(marks):
         if m.used:
             continue
@@ -429,6 +431,14 @@ def _attribute_adjacent_cues(ctx: _Ctx, marks: list[MarkQuote], results: list[At
             continue
         cue, head = found
         m.used = True
+        first = by_cue.get(cue.i) if not isinstance(cue, _DashCue) else None
+        if (first is not None and first.marks and first.marks[-1].end <= cue.idx < m.start
+                and ctx.para_of(m.start) == ctx.para_of(first.marks[-1].end - 1)
+                and _gap_is_attribution(ctx, first.marks[-1].end, m.start, cue)):
+            first.content += list(m.segments)
+            first.marks.append(m)
+            by_mark[id(m)] = first
+            continue
         if isinstance(cue, _DashCue):
             speaker = _dash_speaker(ctx.doc, head)
         else:
@@ -446,6 +456,8 @@ def _attribute_adjacent_cues(ctx: _Ctx, marks: list[MarkQuote], results: list[At
             rule="adjacent_cue",
         )
         by_mark[id(m)] = att
+        if not isinstance(cue, _DashCue):
+            by_cue[cue.i] = att
         results.append(att)
 
 
