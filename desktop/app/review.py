@@ -127,10 +127,6 @@ def _single_items(store: Store) -> list[ReviewItem]:
 _Surface = tuple[int, int, int, str, str]
 
 
-def _by_start(row: tuple[int, int, int, str]) -> tuple[int, int]:
-    return row[1], row[0]
-
-
 def _bump(table: dict, key: str, what, n: int) -> None:
     counts = table.get(key)
     if counts is None:
@@ -219,7 +215,7 @@ class SurfaceIndex:
     def _surfaces(self, text: str, rows: Sequence[tuple[int, int, int, str]]) -> list[_Surface]:
         keys = self._keys
         out = []
-        for mid, start, end, label in sorted(rows, key=_by_start):
+        for mid, start, end, label in rows:
             raw = text[start:end]
             key = keys.get(raw)
             if key is None:
@@ -248,6 +244,7 @@ class SurfaceIndex:
                 items.append(ReviewItem(doc_id, start, ("mention", mid), end, "label-conflict",
                                         f"{label} here, mostly {top} elsewhere"))
         if items:
+            items.sort()
             self.doc_items[doc_id] = items
         else:
             self.doc_items.pop(doc_id, None)
@@ -292,7 +289,7 @@ class ReviewQueue:
                     self.surfaces.build(store)
                 self.by_kind[kind] = self.surfaces.items()  # (in reading order already)
             else:
-                self.by_kind[kind] = sorted(_QUERIES[kind](store), key=_position)
+                self.by_kind[kind] = sorted(_QUERIES[kind](store))
 
     def counts(self) -> dict[str, int]:
         return {k: len(self.by_kind.get(k, ())) for k in _KIND_IDS}
@@ -301,7 +298,7 @@ class ReviewQueue:
         """The items of ``kind``, or of every kind (in reading order)."""
         if kind is not None:
             return list(self.by_kind.get(kind, ()))
-        return sorted((item for items in self.by_kind.values() for item in items), key=_position)
+        return sorted(item for items in self.by_kind.values() for item in items)
 
 
 def review_queue(store: Store, kinds: Iterable[str] | None = None) -> ReviewQueue:
