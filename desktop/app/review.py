@@ -34,7 +34,7 @@ from desktop.core.entity_links import name_key
 from desktop.core.store import ChangeEvent, Store
 
 __all__ = ["KINDS", "SPEAKER_TYPES", "ReviewItem", "ReviewKind", "ReviewQueue", "SurfaceIndex", "kind_title",
-           "kinds_affected", "review_queue", "step", "with_texts"]
+           "kinds_affected", "review_queue", "step", "titles", "with_texts"]
 
 Key = tuple[str, int]
 

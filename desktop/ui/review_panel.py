@@ -2,7 +2,9 @@
 item (article, span text, why); Enter or a double-click opens the article and selects the span,
 F8 / Shift+F8 walk the queue across articles from the article and span shown.
 
-The queue is read when it is first needed (the dock shown, F8).  A change of the project marks
+The queue is read when it is first needed: in a background thread with its own read-only
+connection when the dock is shown (the label conflicts compare every mention's text: seconds on
+a 10,000-article project), at once when F8 needs it.  A change of the project marks
 only the kinds it can affect (:func:`desktop.app.review.kinds_affected`, and for the label
 conflicts the articles it names) and the queue is re-read once the edits pause (``DEBOUNCE_MS``),
 or at once when F8 needs it, never on every keystroke.
@@ -11,8 +13,9 @@ or at once when F8 needs it, never on every keystroke.
 from __future__ import annotations
 
 import bisect
+import threading
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -25,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app import review
-from desktop.core.store import ChangeEvent
+from desktop.core.store import ChangeEvent, Store
 from desktop.ui.layout import dock
 
 DEBOUNCE_MS = 600
@@ -86,14 +89,38 @@ class ReviewModel(QAbstractTableModel):
         return i if i < len(self.items) and self.items[i].position == item.position else -1
 
 
+class _Reader:
+    """The whole queue of the project at ``path``, read in a thread of its own through its own
+    read-only connection; ``done`` is emitted when it ends (``result`` or ``error`` set)."""
+
+    def __init__(self, path, done) -> None:
+        self.result: tuple[review.ReviewQueue, dict[int, str]] | None = None
+        self.error = ""
+        self.thread = threading.Thread(target=self._run, args=(path, done), name="review-queue", daemon=True)
+
+    def _run(self, path, done) -> None:
+        try:
+            with Store.open(path, readonly=True) as store:
+                queue = review.review_queue(store)
+                self.result = queue, review.titles(store, {it.doc_id for it in queue.items()})
+        except Exception as exc:  # noqa: BLE001 - said in the status bar; the next read is in the window
+            self.error = str(exc) or type(exc).__name__
+        finally:
+            done.emit(self)
+
+
 class ReviewPanel(QWidget):
     """The dock's widget; ``win`` is the main window (its store, article, selection)."""
+
+    sig_read = Signal(object)  # a background read (_Reader) ended; emitted from its thread
 
     def __init__(self, win) -> None:
         super().__init__()
         self.win = win
+        self._reader: _Reader | None = None
         self.queue = review.ReviewQueue()
         self._store = None
+        self._titles: dict[int, str] = {}
         self._dirty: set[str] | None = None  # kinds to re-read (None: all)
         self._dirty_docs: set[int] | None = set()  # articles whose surfaces changed (None: all)
         self.kinds = QListWidget()
@@ -134,6 +161,7 @@ class ReviewPanel(QWidget):
         self.timer.timeout.connect(self._on_timer)
         self.kinds.currentRowChanged.connect(lambda _row: self._show_rows())
         self.table.activated.connect(self._on_activated)
+        self.sig_read.connect(self._on_read)
 
     # The queue ---------------------------------------------------------------------------------
 
@@ -144,6 +172,7 @@ class ReviewPanel(QWidget):
     def reset(self) -> None:
         """A project was opened or closed: forget the queue (read again when needed)."""
         self.timer.stop()
+        self._drop_reader()
         self.queue, self._store, self._dirty, self._dirty_docs = review.ReviewQueue(), None, None, None
         self.model.set_items(None, [], {})
         self._show_counts()
@@ -165,20 +194,30 @@ class ReviewPanel(QWidget):
 
     def _on_timer(self) -> None:
         if self.isVisible():
-            self.ensure_fresh()
+            self.ensure_fresh(wait=False)
 
-    def ensure_fresh(self) -> None:
-        """Re-read what changed since the last read (everything the first time)."""
+    def ensure_fresh(self, wait: bool = True) -> None:
+        """Re-read what changed since the last read (everything the first time).  The whole queue
+        is read in a background thread unless ``wait`` (F8 needs it now); what changes meanwhile is
+        re-read when it lands."""
         store = self.win.store
         if store is None:
             return
         if store is not self._store:
+            self._drop_reader()
             self._store, self._dirty, self._dirty_docs = store, None, None
-            self.queue = review.ReviewQueue()
+            self.queue, self._titles = review.ReviewQueue(), {}
+        if self._reader is not None:
+            if not wait:
+                return
+            self._take_read()
         if self._dirty is not None and not self._dirty:
             return
         self.timer.stop()
         whole = self._dirty is None or ("label-conflict" in self._dirty and self._dirty_docs is None)
+        if whole and not wait:
+            self._start_reader(store)
+            return
         if whole:  # every mention's text is compared: a moment on a big project
             self.win.statusBar().showMessage("Reading the review queue…")
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -192,6 +231,38 @@ class ReviewPanel(QWidget):
         self._show_counts()
         self._show_rows()
 
+    def _start_reader(self, store) -> None:
+        self._reader = _Reader(store.path, self.sig_read)
+        self._dirty, self._dirty_docs = set(), set()  # what changes from now on is re-read after it
+        self.kinds.item(0).setText("All kinds (reading…)")
+        self._reader.thread.start()
+
+    def _on_read(self, reader: _Reader) -> None:
+        if reader is self._reader:  # (not one dropped since, nor one F8 already took)
+            self._take_read()
+            if self._dirty:
+                self.ensure_fresh(wait=True)  # the few kinds and articles changed while it read
+
+    def _take_read(self) -> None:
+        reader, self._reader = self._reader, None
+        if reader is None:
+            return
+        reader.thread.join()
+        if reader.result is None:  # it could not read (the message says why); read here next time
+            self._dirty, self._dirty_docs = None, None
+            self.win.statusBar().showMessage(f"The review queue could not be read: {reader.error}", 8000)
+            return
+        self.queue, titles = reader.result
+        self._titles.update(titles)
+        self._show_counts()
+        self._show_rows()
+
+    def _drop_reader(self) -> None:
+        """Wait for a background read to end and forget it (the project it read is gone)."""
+        reader, self._reader = self._reader, None
+        if reader is not None:
+            reader.thread.join()
+
     def _show_counts(self) -> None:
         counts = self.queue.counts() if self._store is not None else {}
         self.kinds.item(0).setText(f"All kinds ({sum(counts.values())})" if counts else "All kinds")
@@ -204,8 +275,10 @@ class ReviewPanel(QWidget):
             return
         current = self.current_item()
         items = self.queue.items(self.kind())
-        titles = review.titles(self._store, {it.doc_id for it in items})
-        self.model.set_items(self._store, items, titles)
+        missing = {it.doc_id for it in items} - self._titles.keys()
+        if missing:  # (titles never change; an article imported since is read now)
+            self._titles.update(review.titles(self._store, missing))
+        self.model.set_items(self._store, items, self._titles)
         if current is not None:
             self._select_row(current)
 
@@ -273,7 +346,7 @@ def install(win) -> ReviewPanel:
             sized.append(True)
             win.resizeDocks([win.docs_dock, win.review_dock], [1, 1], Qt.Orientation.Vertical)
         if visible:
-            panel.ensure_fresh()
+            panel.ensure_fresh(wait=False)
     win.review_dock.visibilityChanged.connect(on_visible)
     view_menu = next(a.menu() for a in win.menuBar().actions() if a.text() == "&View")
     view_menu.addAction(win.review_dock.toggleViewAction())
