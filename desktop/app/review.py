@@ -34,7 +34,7 @@ from desktop.core.entity_links import name_key
 from desktop.core.store import ChangeEvent, Store
 
 __all__ = ["KINDS", "SPEAKER_TYPES", "ReviewItem", "ReviewKind", "ReviewQueue", "SurfaceIndex", "kind_title",
-           "kinds_affected", "review_queue", "step", "titles", "with_texts"]
+           "changed_rows", "kinds_affected", "review_queue", "step", "titles", "with_texts"]
 
 Key = tuple[str, int]
 
@@ -84,43 +84,71 @@ class ReviewItem(NamedTuple):
 # The kinds ---------------------------------------------------------------------------------------
 
 
-def _speaker_items(store: Store) -> list[ReviewItem]:
+def _in(column: str, ids: Sequence[int] | None) -> str:
+    """`` AND column IN (?, …)`` for a chunk of ids, or nothing (every row)."""
+    return "" if ids is None else f" AND {column} IN ({', '.join('?' * len(ids))})"
+
+
+def _chunks(ids: Iterable[int] | None) -> Iterable[Sequence[int] | None]:
+    if ids is None:
+        yield None
+        return
+    wanted = sorted(set(ids))
+    for i in range(0, len(wanted), 500):
+        yield wanted[i:i + 500]
+
+
+def _speaker_items(store: Store, ids: Iterable[int] | None = None) -> list[ReviewItem]:
+    """Quotes (all, or those of ``ids``) whose speaker is not a PERSON or ORG entity."""
     marks = ", ".join("?" * len(SPEAKER_TYPES))
-    rows = store.conn.execute(
-        "SELECT q.id, q.doc_id, q.speaker_start, q.speaker_end, e.type, e.name FROM quotes q "
-        "LEFT JOIN entities e ON e.id = q.speaker_entity_id "
-        "WHERE q.status != 'rejected' AND q.speaker_start IS NOT NULL AND q.speaker_end > q.speaker_start "
-        f"AND (e.id IS NULL OR e.type NOT IN ({marks}))", SPEAKER_TYPES)
-    return [ReviewItem(doc_id, start, ("speaker", qid), end, "speaker-not-person-org",
-                       f"speaker is the {etype} entity “{name}”" if etype else "speaker is linked to no entity")
-            for qid, doc_id, start, end, etype, name in rows]
+    items = []
+    for chunk in _chunks(ids):
+        rows = store.conn.execute(
+            "SELECT q.id, q.doc_id, q.speaker_start, q.speaker_end, e.type, e.name FROM quotes q "
+            "LEFT JOIN entities e ON e.id = q.speaker_entity_id "
+            "WHERE q.status != 'rejected' AND q.speaker_start IS NOT NULL AND q.speaker_end > q.speaker_start "
+            f"AND (e.id IS NULL OR e.type NOT IN ({marks})){_in('q.id', chunk)}", (*SPEAKER_TYPES, *(chunk or ())))
+        items += [ReviewItem(doc_id, start, ("speaker", qid), end, "speaker-not-person-org",
+                             f"speaker is the {etype} entity “{name}”" if etype else "speaker is linked to no entity")
+                  for qid, doc_id, start, end, etype, name in rows]
+    return items
 
 
-def _no_speaker_items(store: Store) -> list[ReviewItem]:
-    rows = store.conn.execute(
-        "SELECT id, doc_id, json_extract(content, '$[0][0]'), json_extract(content, '$[#-1][1]') FROM quotes "
-        "WHERE status != 'rejected' AND speaker_start IS NULL")
-    return [ReviewItem(doc_id, int(start or 0), ("quote", qid), int(end or 0), "quote-no-speaker",
-                       "the quote has no speaker") for qid, doc_id, start, end in rows]
+def _no_speaker_items(store: Store, ids: Iterable[int] | None = None) -> list[ReviewItem]:
+    items = []
+    for chunk in _chunks(ids):
+        rows = store.conn.execute(
+            "SELECT id, doc_id, json_extract(content, '$[0][0]'), json_extract(content, '$[#-1][1]') FROM quotes "
+            f"WHERE status != 'rejected' AND speaker_start IS NULL{_in('id', chunk)}", chunk or ())
+        items += [ReviewItem(doc_id, int(start or 0), ("quote", qid), int(end or 0), "quote-no-speaker",
+                             "the quote has no speaker") for qid, doc_id, start, end in rows]
+    return items
 
 
-def _unlinked_items(store: Store) -> list[ReviewItem]:
-    rows = store.conn.execute('SELECT id, doc_id, start, "end", label, status FROM mentions '
-                              "WHERE entity_id IS NULL AND status != 'rejected'")
-    return [ReviewItem(doc_id, start, ("mention", mid), end, "mention-unlinked",
-                       f"{label} {'suggestion' if status == 'suggested' else 'mention'} linked to no entity")
-            for mid, doc_id, start, end, label, status in rows]
+def _unlinked_items(store: Store, ids: Iterable[int] | None = None) -> list[ReviewItem]:
+    items = []
+    for chunk in _chunks(ids):
+        rows = store.conn.execute('SELECT id, doc_id, start, "end", label, status FROM mentions '
+                                  f"WHERE entity_id IS NULL AND status != 'rejected'{_in('id', chunk)}", chunk or ())
+        items += [ReviewItem(doc_id, start, ("mention", mid), end, "mention-unlinked",
+                             f"{label} {'suggestion' if status == 'suggested' else 'mention'} linked to no entity")
+                  for mid, doc_id, start, end, label, status in rows]
+    return items
 
 
-def _single_items(store: Store) -> list[ReviewItem]:
-    rows = store.conn.execute(
-        'SELECT m.id, m.doc_id, m.start, m."end", e.name, e.type FROM '
-        "(SELECT entity_id, min(id) AS mid FROM mentions WHERE status != 'rejected' AND entity_id IS NOT NULL "
-        " GROUP BY entity_id HAVING count(*) = 1) one "
-        "JOIN mentions m ON m.id = one.mid JOIN entities e ON e.id = one.entity_id")
-    return [ReviewItem(doc_id, start, ("mention", mid), end, "single-mention",
-                       f"the {etype} entity “{name}” is mentioned once in the project")
-            for mid, doc_id, start, end, name, etype in rows]
+def _single_items(store: Store, ids: Iterable[int] | None = None) -> list[tuple[int, ReviewItem]]:
+    """Entities (all, or those of ``ids``) with one live mention: the entity and an item for that mention."""
+    items = []
+    for chunk in _chunks(ids):
+        rows = store.conn.execute(
+            'SELECT e.id, m.id, m.doc_id, m.start, m."end", e.name, e.type FROM '
+            "(SELECT entity_id, min(id) AS mid FROM mentions WHERE status != 'rejected' AND entity_id IS NOT NULL"
+            f"{_in('entity_id', chunk)} GROUP BY entity_id HAVING count(*) = 1) one "
+            "JOIN mentions m ON m.id = one.mid JOIN entities e ON e.id = one.entity_id", chunk or ())
+        items += [(eid, ReviewItem(doc_id, start, ("mention", mid), end, "single-mention",
+                                   f"the {etype} entity “{name}” is mentioned once in the project"))
+                  for eid, mid, doc_id, start, end, name, etype in rows]
+    return items
 
 
 #: a live mention in the index: (id, start, end, label, name_key of its text)
@@ -254,8 +282,23 @@ class SurfaceIndex:
         return [item for doc_id in sorted(self.doc_items) for item in self.doc_items[doc_id]]
 
 
-_QUERIES = {"speaker-not-person-org": _speaker_items, "quote-no-speaker": _no_speaker_items,
-            "mention-unlinked": _unlinked_items, "single-mention": _single_items}
+#: The kinds that are a property of single rows: their query, and the table whose written rows
+#: they re-read (the speakers also for the quotes of a written entity, whose type or name changed).
+_QUERIES = {"speaker-not-person-org": (_speaker_items, "quotes"), "quote-no-speaker": (_no_speaker_items, "quotes"),
+            "mention-unlinked": (_unlinked_items, "mentions")}
+
+#: What a change wrote, by table ("mentions", "quotes", "entities": for the entities, also those
+#: a written row pointed to before or after, :meth:`desktop.core.store.ChangeEvent.linked_rows`).
+Rows = dict[str, set[int]]
+
+
+def changed_rows(event: ChangeEvent) -> Rows | None:
+    """The rows ``event`` wrote that the queue depends on; None when it does not say."""
+    rows = {t: event.rows(t) for t in ("mentions", "quotes")}
+    rows["entities"] = event.linked_rows("entities")
+    if any(ids is None for ids in rows.values()):
+        return None
+    return {t: set(ids or ()) for t, ids in rows.items()}
 
 
 def _position(item: ReviewItem) -> tuple[int, int, Key]:
@@ -272,24 +315,63 @@ def kinds_affected(event: ChangeEvent) -> set[str]:
 
 @dataclass
 class ReviewQueue:
-    """The items of every kind, each kind in reading order; :meth:`refresh` redoes only the kinds
-    (and, for the label conflicts, the articles) a change names."""
+    """The items of every kind, each kind in reading order; :meth:`refresh` redoes only the kinds,
+    rows and articles a change names."""
 
     by_kind: dict[str, list[ReviewItem]] = field(default_factory=dict)
     surfaces: SurfaceIndex = field(default_factory=SurfaceIndex)
+    _single_of: dict[int, Key] = field(default_factory=dict)  # entity -> the key of its single mention
 
-    def refresh(self, store: Store, kinds: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None) -> None:
-        """Re-read ``kinds`` (default: all); the surfaces of the label conflicts only for ``doc_ids``
-        when given (and the index was built), else all of them."""
+    def refresh(self, store: Store, kinds: Iterable[str] | None = None, doc_ids: Iterable[int] | None = None,
+                rows: Rows | None = None) -> None:
+        """Re-read ``kinds`` (default: all): with ``rows`` (what a change wrote, :func:`changed_rows`)
+        only those rows of the kinds read before, and the surfaces of the label conflicts only for
+        ``doc_ids`` when given; else all of them."""
         for kind in _KIND_IDS if kinds is None else [k for k in _KIND_IDS if k in set(kinds)]:
+            known = kind in self.by_kind
             if kind == "label-conflict":
                 if doc_ids is not None and self.surfaces.built:
                     self.surfaces.update(store, doc_ids)
                 else:
                     self.surfaces.build(store)
                 self.by_kind[kind] = self.surfaces.items()  # (in reading order already)
+            elif kind == "single-mention":
+                self._refresh_single(store, rows["entities"] if rows is not None and known else None)
             else:
-                self.by_kind[kind] = sorted(_QUERIES[kind](store))
+                query, table = _QUERIES[kind]
+                if rows is None or not known:
+                    self.by_kind[kind] = sorted(query(store))
+                    continue
+                ids = set(rows[table])
+                if kind == "speaker-not-person-org":
+                    ids |= self._quotes_of(store, rows["entities"])
+                if ids:
+                    kept = [it for it in self.by_kind[kind] if it.key[1] not in ids]
+                    self.by_kind[kind] = sorted(kept + query(store, ids))
+
+    def _refresh_single(self, store: Store, entities: set[int] | None) -> None:
+        if entities is None:
+            found = _single_items(store)
+            self._single_of = {eid: it.key for eid, it in found}
+            self.by_kind["single-mention"] = sorted(it for _, it in found)
+            return
+        if not entities:
+            return
+        gone = {self._single_of.pop(eid) for eid in entities if eid in self._single_of}
+        found = _single_items(store, entities)
+        self._single_of.update((eid, it.key) for eid, it in found)
+        kept = [it for it in self.by_kind["single-mention"] if it.key not in gone]
+        self.by_kind["single-mention"] = sorted(kept + [it for _, it in found])
+
+    @staticmethod
+    def _quotes_of(store: Store, entities: set[int]) -> set[int]:
+        """The quotes whose speaker is one of ``entities`` (its type or name may have changed)."""
+        found: set[int] = set()
+        for chunk in _chunks(entities):
+            if chunk:
+                found.update(qid for (qid,) in store.conn.execute(
+                    f"SELECT id FROM quotes WHERE speaker_entity_id IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
 
     def counts(self) -> dict[str, int]:
         return {k: len(self.by_kind.get(k, ())) for k in _KIND_IDS}

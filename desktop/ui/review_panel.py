@@ -123,6 +123,7 @@ class ReviewPanel(QWidget):
         self._titles: dict[int, str] = {}
         self._dirty: set[str] | None = None  # kinds to re-read (None: all)
         self._dirty_docs: set[int] | None = set()  # articles whose surfaces changed (None: all)
+        self._dirty_rows: review.Rows | None = None  # the rows changes wrote (None: not known)
         self.kinds = QListWidget()
         self.kinds.setObjectName("reviewKinds")
         self.kinds.addItem("All kinds")
@@ -190,6 +191,12 @@ class ReviewPanel(QWidget):
             self._dirty_docs = None
         elif self._dirty_docs is not None:
             self._dirty_docs |= event.doc_ids
+        rows = review.changed_rows(event)
+        if rows is None:
+            self._dirty_rows = None
+        elif self._dirty_rows is not None:
+            for table, ids in rows.items():
+                self._dirty_rows.setdefault(table, set()).update(ids)
         self.timer.start()
 
     def _on_timer(self) -> None:
@@ -222,18 +229,23 @@ class ReviewPanel(QWidget):
             self.win.statusBar().showMessage("Reading the review queue…")
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            self.queue.refresh(store, self._dirty, self._dirty_docs)
+            self.queue.refresh(store, self._dirty, self._dirty_docs, self._complete_rows())
         finally:
             if whole:
                 QApplication.restoreOverrideCursor()
                 self.win.statusBar().clearMessage()
-        self._dirty, self._dirty_docs = set(), set()
+        self._dirty, self._dirty_docs, self._dirty_rows = set(), set(), {}
         self._show_counts()
         self._show_rows()
 
+    def _complete_rows(self) -> review.Rows | None:
+        if self._dirty_rows is None:
+            return None
+        return {t: set(self._dirty_rows.get(t, ())) for t in ("mentions", "quotes", "entities")}
+
     def _start_reader(self, store) -> None:
         self._reader = _Reader(store.path, self.sig_read)
-        self._dirty, self._dirty_docs = set(), set()  # what changes from now on is re-read after it
+        self._dirty, self._dirty_docs, self._dirty_rows = set(), set(), {}  # changes from now on: after it
         self.kinds.item(0).setText("All kinds (reading…)")
         self._reader.thread.start()
 
@@ -249,7 +261,7 @@ class ReviewPanel(QWidget):
             return
         reader.thread.join()
         if reader.result is None:  # it could not read (the message says why); read here next time
-            self._dirty, self._dirty_docs = None, None
+            self._dirty, self._dirty_docs, self._dirty_rows = None, None, None
             self.win.statusBar().showMessage(f"The review queue could not be read: {reader.error}", 8000)
             return
         self.queue, titles = reader.result

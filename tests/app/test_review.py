@@ -146,3 +146,45 @@ def test_step_walks_the_items_across_articles_and_wraps(store):
     assert review.step(lists, (b.id, second.start, ("mention", second.id)), 1).doc_id == hill.id  # wraps
     assert review.step(lists, (b.id, 0, None), -1).key == ("mention", first.id)
     assert review.step([[], []], (a.id, 0, None), 1) is None
+
+
+def test_refreshing_only_what_each_change_wrote_gives_the_queue_a_fresh_read_gives(store):
+    """The window's path: each change event names its rows; the queue re-reads only those (and the
+    kinds its tables can change) and must end equal to a fresh read after every step."""
+    a, b, c = docs(store)[1:4]
+    queue = review.review_queue(store)
+    events = []
+    store.subscribe(events.append)
+
+    def check():
+        for event in events:
+            queue.refresh(store, review.kinds_affected(event), event.doc_ids or None, review.changed_rows(event))
+        events.clear()
+        assert queue.by_kind == review.review_queue(store).by_kind
+
+    lav_a = mention(store, a, "Lavrov", "PERSON")
+    check()
+    mention(store, b, "Lavrov", "PERSON")
+    lav_c = mention(store, c, "Lavrov", "ORG")
+    geneva = mention(store, a, "Geneva", "GPE")
+    check()
+    E.apply(store, E.AddQuote(a.id, (span(a.text, "lowered expectations"),), speaker=(geneva.start, geneva.end)))
+    E.apply(store, E.AddQuote(a.id, (span(a.text, "the talks were only one step"),)))
+    check()
+    E.apply(store, E.RelabelMention(geneva.id, "PERSON"))  # the speaker becomes a PERSON entity
+    check()
+    E.apply(store, E.RelabelMention(lav_c.id, "PERSON"))
+    check()
+    E.apply(store, E.MergeEntities(store.mention(lav_a.id).entity_id, (store.mention(geneva.id).entity_id,)))
+    check()
+    E.apply(store, E.SetStatus("mentions", (lav_a.id,), "rejected"))
+    quote = next(q for q in store.quotes(a.id) if q.speaker is None)
+    E.apply(store, E.EditQuote(quote.id, {"speaker": span(a.text, "Russian Foreign Minister")}))
+    check()
+    hill = docs(store)[0]
+    E.apply(store, E.SetStatus("mentions", tuple(m.id for m in store.mentions(hill.id)), "accepted"))
+    check()
+    kremlin = mention(store, b, "Kremlin", "ORG")  # mentioned once: its name is in the reason
+    E.apply(store, E.RenameEntity(store.mention(kremlin.id).entity_id, "The Kremlin"))
+    check()
+    assert "“The Kremlin”" in next(it.why for it in queue.items("single-mention") if it.key == ("mention", kremlin.id))
