@@ -64,7 +64,7 @@ NEXT_DOC = ActionSpec("nav.next_doc", "&Next Article", icon="next-doc")
 PREV_DOC = ActionSpec("nav.prev_doc", "&Previous Article", icon="prev-doc")
 NEXT_REVIEW = ActionSpec("nav.next_review", "Next in the Re&view Queue",
                          tip="What most likely needs an editor, across articles (View ▸ Review lists it)")
-PREV_REVIEW = ActionSpec("nav.prev_review", "Previous in the Review &Queue")
+PREV_REVIEW = ActionSpec("nav.prev_review", "Previous in the Review Q&ueue")
 MARK_DONE = ActionSpec("nav.done", "Mark Article &Done", icon="done")
 _REVIEWED_TIP = ("An editor finished this layer of the article: exports treat its unannotated text as negative "
                  "examples, not as missing (an article marked done has every layer reviewed)")
