@@ -123,7 +123,7 @@ def test_the_review_dock_counts_kinds_and_enter_opens_an_item_even_when_filtered
     quote = window.store.quotes(doc2.id)[0].id
     panel = window.review_panel
     window.review_dock.show()
-    qtbot.waitUntil(lambda: panel.kinds.item(0).text() == "All kinds (4)")
+    qtbot.waitUntil(lambda: panel.kinds.item(0).text() == "All kinds (4)", timeout=30_000)
     assert panel.kinds.item(2).text() == "Quote without a speaker (1)"
     assert panel.kinds.item(3).text() == "Mention not linked to an entity (3)"
     panel.grab().save(str(tmp_path / "review-dock.png"))
@@ -143,7 +143,7 @@ def test_the_review_dock_counts_kinds_and_enter_opens_an_item_even_when_filtered
     # an edit refreshes the counts once the edits pause
     other = doc2.text.index("Blinken and Russian Foreign Minister")
     window.do(E.AddQuote(doc2.id, ((other, other + 7),)))
-    qtbot.waitUntil(lambda: panel.kinds.item(2).text() == "Quote without a speaker (2)")
+    qtbot.waitUntil(lambda: panel.kinds.item(2).text() == "Quote without a speaker (2)", timeout=30_000)
     assert panel.model.rowCount() == 2
 
 
