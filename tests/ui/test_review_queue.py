@@ -139,6 +139,11 @@ def test_the_review_dock_counts_kinds_and_enter_opens_an_item_even_when_filtered
     assert window.doc_id == doc2.id  # … and Enter shows and selects it all the same
     assert window.view.selected_key() == ("quote", quote)
     assert ("quote", quote) in shown(window)
+    window.show_document(window.store.documents()[0].id)  # elsewhere; a double-click opens it too
+    rect = panel.table.visualRect(panel.model.index(0, 1))
+    qtbot.mouseClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # a double-click's
+    qtbot.mouseDClick(panel.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # first press
+    assert (window.doc_id, window.view.selected_key()) == (doc2.id, ("quote", quote))
 
     # an edit refreshes the counts once the edits pause
     other = doc2.text.index("Blinken and Russian Foreign Minister")
