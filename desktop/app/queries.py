@@ -5,7 +5,11 @@
 - :class:`EntityStory`: "across the story", an entity's quotes in every article and where each
   article mentions it, kept per article so a change in a few articles re-reads only those;
 - :func:`listed_entities`, :func:`first_mention`, :func:`document_holdings`: the speaker picker,
-  "show the entity", and what deleting an article takes with it.
+  "show the entity", and what deleting an article takes with it;
+- :func:`entity_choices` (:class:`EntityChoice`, :func:`choice_order`) and :func:`speaker_types`:
+  what the entity picker offers and in which order (people and organisations first, then by name;
+  only entities with a live mention, so none merged away or left empty), what its type-ahead
+  matches (name and aliases), and the types a new entity from the selection can take.
 """
 
 from __future__ import annotations
@@ -16,8 +20,9 @@ from typing import NamedTuple
 
 from desktop.core.store import Store
 
-__all__ = ["EntityStory", "SearchHit", "StoryRow", "document_holdings", "first_mention", "listed_entities",
-           "search_hits", "word_offsets"]
+__all__ = ["PICKER_FIRST", "EntityChoice", "EntityStory", "SearchHit", "StoryRow", "choice_order",
+           "document_holdings", "entity_choices", "first_mention", "listed_entities", "search_hits",
+           "speaker_types", "word_offsets"]
 
 Key = tuple[str, int]
 
@@ -51,8 +56,55 @@ def word_offsets(text: str, query: str) -> tuple[int, int] | None:
 
 
 def listed_entities(store: Store) -> list[tuple[int, str]]:
-    """The entities a picker lists (those with a live mention): id and "name (TYPE)"."""
-    return [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+    """The entities a picker lists (:func:`entity_choices`): id and "name (TYPE)"."""
+    return [(c.id, c.text) for c in entity_choices(store)]
+
+
+#: the entity types a picker lists first, in this order (speakers and claimants are people or bodies)
+PICKER_FIRST = ("PERSON", "ORG")
+_PICKER_RANK = {t: i for i, t in enumerate(PICKER_FIRST)}
+
+
+class EntityChoice(NamedTuple):
+    """One entity a picker offers."""
+
+    id: int
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """What the picker shows: "Sergey Lavrov (PERSON)"."""
+        return f"{self.name} ({self.type})"
+
+    @property
+    def search(self) -> str:
+        """What typing matches, anywhere and in any case: the name and every alias."""
+        return " | ".join((self.name, *self.aliases))
+
+    def matches(self, typed: str) -> bool:
+        """Whether the picker's type-ahead offers it for ``typed`` (contained, case-insensitive)."""
+        return typed.casefold() in self.search.casefold()
+
+
+def choice_order(type_: str, name: str, entity_id: int) -> tuple[int, str, str, int]:
+    """Where an entity stands in a picker: people, then organisations, then the other types, each
+    by name (case-insensitive), then id."""
+    return _PICKER_RANK.get(type_, len(PICKER_FIRST)), name.casefold(), name, entity_id
+
+
+def entity_choices(store: Store) -> list[EntityChoice]:
+    """What an entity picker offers: every entity a live mention links to (merged-away entities are
+    gone, and one whose mentions were all rejected or moved is left out), in :func:`choice_order`."""
+    choices = [EntityChoice(e.id, e.name, e.type, tuple(e.aliases)) for e in store.entities()]
+    return sorted(choices, key=lambda c: choice_order(c.type, c.name, c.id))
+
+
+def speaker_types(store: Store) -> tuple[str, ...]:
+    """The entity labels a new entity from the selection can take, people and organisations first."""
+    names = [lab.name for lab in store.labels("entity")]
+    return tuple([t for t in PICKER_FIRST if t in names] + [n for n in names if n not in PICKER_FIRST])
 
 
 def first_mention(store: Store, entity_id: int) -> tuple[int, Key] | None:

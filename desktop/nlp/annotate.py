@@ -42,6 +42,7 @@ from desktop.nlp.entities import (
 )
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.preannotate import (
+    WorkerDied,
     annotate_in_workers,
     annotate_texts,
     failure_reason,
@@ -49,6 +50,7 @@ from desktop.nlp.preannotate import (
     provenance,
 )
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention
+from desktop.nlp.quotes.lexicon import lexicon_for
 
 GAZETTEER = "claimdesk_gazetteer"
 COMMIT_EVERY_DOCS = 16
@@ -150,6 +152,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     content = check_content_convention(content or store.meta("quote_content"))
     name = resolve_model(model or store.meta("model_name"))
     nlp = load_pipeline(name)
+    lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
     mid = provenance(model_id(nlp), content)
     report = AnnotateReport(model=mid)
     if force:
@@ -214,6 +217,9 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
                 if job.cancelled():
                     report.cancelled = True
                     break
+        except WorkerDied:
+            flush()  # what the other workers finished is kept
+            raise
         finally:
             results.close()  # stops the worker processes at once on a cancel or an error
         flush()

@@ -58,8 +58,9 @@ SET_SPEAKER = ActionSpec("annotate.speaker", "Set &Speaker (in a quote: start; t
 SET_CUE = ActionSpec("annotate.cue", "Set C&ue from Selection")
 PREANNOTATE = ActionSpec("annotate.run_model", "&Pre-annotate Project with spaCy", icon="annotate")
 
-NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next Suggestion")
-PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous Suggestion")
+_TAB_TIP = "In reading order from the selected span or the cursor, through its layer (View ▸ Tab Through)"
+NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next in the Layer", tip=_TAB_TIP)
+PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous in the Layer", tip=_TAB_TIP)
 NEXT_DOC = ActionSpec("nav.next_doc", "&Next Article", icon="next-doc")
 PREV_DOC = ActionSpec("nav.prev_doc", "&Previous Article", icon="prev-doc")
 NEXT_REVIEW = ActionSpec("nav.next_review", "Next in the Re&view Queue",
@@ -78,6 +79,8 @@ ZOOM_IN = ActionSpec("view.zoom_in", "Zoom &In")
 ZOOM_OUT = ActionSpec("view.zoom_out", "Zoom &Out")
 ZOOM_RESET = ActionSpec("view.zoom_reset", "&Actual Size")
 
+GUIDELINES = ActionSpec("help.guidelines", "Annotation &Guidelines",
+                        tip="What counts as a quote, a speaker, a claim; the project's own copy, editable")
 SHORTCUTS = ActionSpec("help.shortcuts", "&Keyboard Shortcuts")
 ABOUT = ActionSpec("help.about", "&About Claimdesk")
 
@@ -90,7 +93,7 @@ MENUS: list[tuple[str, list[ActionSpec | None]]] = [
     ("&Navigate", [NEXT_SUGGESTION, PREV_SUGGESTION, None, NEXT_DOC, PREV_DOC, MARK_DONE, None, REVIEW_ENTITIES,
                    REVIEW_QUOTES, REVIEW_CLAIMS, None, NEXT_REVIEW, PREV_REVIEW]),
     ("&View", [ZOOM_IN, ZOOM_OUT, ZOOM_RESET]),
-    ("&Help", [SHORTCUTS, ABOUT]),
+    ("&Help", [GUIDELINES, SHORTCUTS, ABOUT]),
 ]
 
 #: The toolbar, in order (None: a separator).

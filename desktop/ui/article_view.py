@@ -1460,6 +1460,10 @@ class ArticleView(QTextEdit):
                 event.accept()
                 return
             self._press_pos = event.position().toPoint()
+            cur = self.textCursor()
+            if cur.hasSelection() and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                cur.clearSelection()  # a press inside the selection starts a new one, not a text drag
+                self.setTextCursor(cur)
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802

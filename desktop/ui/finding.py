@@ -70,3 +70,6 @@ def connect(win) -> None:
     win.search_edit.returnPressed.connect(lambda: run_project_search(win))
     win.search_results.itemActivated.connect(lambda item: open_search_hit(win, item))
     win.search_results.itemClicked.connect(lambda item: open_search_hit(win, item))
+    from desktop.ui import find_focus  # where the keyboard goes after a find (Enter: the article)
+
+    find_focus.connect(win, find_next, open_search_hit)

@@ -165,6 +165,9 @@ class MainWindow(GestureSlots, QMainWindow):
             self.meta_label.clear()
         self._update_progress()
         self._update_enabled()
+        from desktop.ui.guidelines import follow_session
+
+        follow_session(self)  # an open Help ▸ Annotation Guidelines shows this project's
 
     def _load_schema(self) -> None:
         labels = self.store.labels("entity")
@@ -183,8 +186,8 @@ class MainWindow(GestureSlots, QMainWindow):
         """The speaker picker and the claimant completer, from the entity model (kept current by
         the change events); given the entities an event changed, only their entries move."""
         if self.listed_entities.update(self.entity_model if self.store else None, ids):
-            self.quotes_panel.set_entities(self.listed_entities.entries or [])
-            self.claims_panel.set_claimant_names(self.listed_entities.names)
+            self.quotes_panel.set_entities(self.listed_entities.choices or [])
+            self.claims_panel.set_claimant_names(self.listed_entities.choices or [])
 
     # Documents ----------------------------------------------------------------------------------------
 
@@ -486,6 +489,6 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.article_room.state_to_save())  # not the collapsed docks
         self._set_session(None)
         super().closeEvent(event)

@@ -344,7 +344,7 @@ class EntityTableModel(_RowsModel):
     @staticmethod
     def _row(e, counts: dict[int, int]) -> dict[str, Any]:
         return {"id": e.id, "name": e.name, "type": e.type, "aliases": ", ".join(e.aliases),
-                "mentions": counts.get(e.id, 0)}
+                "alias_names": tuple(e.aliases), "mentions": counts.get(e.id, 0)}
 
     def display(self, row, column, role):
         return (row["name"], row["type"], row["mentions"], row["aliases"])[column]
