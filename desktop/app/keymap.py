@@ -92,6 +92,9 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("nav.next_doc", ("Ctrl+PgDown",), "next article", WINDOW),
     Binding("nav.prev_doc", ("Ctrl+PgUp",), "previous article", WINDOW),
     Binding("nav.done", ("Ctrl+D",), "mark the article done", WINDOW),
+    Binding("nav.next_review", ("F8",), "next item of the review queue (View ▸ Review: what most likely needs an "
+            "editor), across articles from the span shown", WINDOW),
+    Binding("nav.prev_review", ("Shift+F8",), "previous item of the review queue", WINDOW),
     Binding("nav.review_entities", ("Ctrl+Shift+D",), "mark the article's entities reviewed, or not (Navigate "
             "▸ Mark … Reviewed: entities, quotes, claims; exports then treat unannotated text as negatives)",
             WINDOW),

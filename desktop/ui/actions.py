@@ -63,6 +63,9 @@ NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next in the Layer", tip=_TA
 PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous in the Layer", tip=_TAB_TIP)
 NEXT_DOC = ActionSpec("nav.next_doc", "&Next Article", icon="next-doc")
 PREV_DOC = ActionSpec("nav.prev_doc", "&Previous Article", icon="prev-doc")
+NEXT_REVIEW = ActionSpec("nav.next_review", "Next in the Re&view Queue",
+                         tip="What most likely needs an editor, across articles (View ▸ Review lists it)")
+PREV_REVIEW = ActionSpec("nav.prev_review", "Previous in the Review Q&ueue")
 MARK_DONE = ActionSpec("nav.done", "Mark Article &Done", icon="done")
 _REVIEWED_TIP = ("An editor finished this layer of the article: exports treat its unannotated text as negative "
                  "examples, not as missing (an article marked done has every layer reviewed)")
@@ -88,7 +91,7 @@ MENUS: list[tuple[str, list[ActionSpec | None]]] = [
                    SET_CUE, None,
                    PREANNOTATE]),
     ("&Navigate", [NEXT_SUGGESTION, PREV_SUGGESTION, None, NEXT_DOC, PREV_DOC, MARK_DONE, None, REVIEW_ENTITIES,
-                   REVIEW_QUOTES, REVIEW_CLAIMS]),
+                   REVIEW_QUOTES, REVIEW_CLAIMS, None, NEXT_REVIEW, PREV_REVIEW]),
     ("&View", [ZOOM_IN, ZOOM_OUT, ZOOM_RESET]),
     ("&Help", [GUIDELINES, SHORTCUTS, ABOUT]),
 ]

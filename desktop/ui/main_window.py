@@ -30,6 +30,8 @@ from desktop.ui.article_view import SpanItem
 from desktop.ui.entity_lists import ListedEntities
 from desktop.ui.gesture_slots import GestureSlots
 from desktop.ui.panels import select_id
+from desktop.ui.review_panel import install as install_review_panel
+from desktop.ui.span_filter import install as install_span_filter
 from desktop.ui.story import StoryView
 from desktop.ui.theme import ORG_NAME
 from desktop.ui.undo import ProjectSession
@@ -75,6 +77,8 @@ class MainWindow(GestureSlots, QMainWindow):
         menus.build_actions(self)
         layout.build_status_bar(self)
         layout.arrange_docks(self)
+        install_span_filter(self)  # View ▸ Show
+        install_review_panel(self)  # the Review dock, F8
         self._wire()
         self._restore_layout()
         self._update_enabled()
@@ -136,6 +140,7 @@ class MainWindow(GestureSlots, QMainWindow):
         store = session.store if session else None
         for model in (self.doc_model, self.entity_model, self.quote_model, self.claim_model):
             model.store = store
+        self.review_panel.reset()
         self.doc_model.reload()
         self.entity_model.reload()
         self.quote_model.set_document(None)
@@ -189,7 +194,7 @@ class MainWindow(GestureSlots, QMainWindow):
     @property
     def _spans(self) -> list[SpanItem]:
         """The spans the view shows (read by the gesture slots and the context menu)."""
-        return self.article_spans.items
+        return self.span_filter.shown(self.article_spans.items)
 
     def _on_doc_row(self, current, _previous) -> None:
         if not current.isValid() or self._syncing_doc_row:
@@ -236,7 +241,7 @@ class MainWindow(GestureSlots, QMainWindow):
                                            [q for q in quotes if q.prov.status != "rejected"],
                                            [c for c in claims if c.prov.status != "rejected"],
                                            self.store.mentions(doc_id, include_rejected=False))
-        self.view.set_document(doc.text, spans)
+        self.view.set_document(doc.text, self.span_filter.shown(spans, reread=True))
         self.view.setFocus()
         self._select_doc_row(doc_id)
         self._update_enabled()
@@ -284,6 +289,7 @@ class MainWindow(GestureSlots, QMainWindow):
         self.entity_model.on_change(event)
         self.quote_model.on_change(event)
         self.claim_model.on_change(event)
+        self.review_panel.on_change(event)
         if "labels" in event.tables:
             self._load_schema()
         # an entity is listed while a live mention links to it: the entity model knows which are,
@@ -315,10 +321,10 @@ class MainWindow(GestureSlots, QMainWindow):
             else:
                 patch = self.article_spans.patch(self.store, self.doc_id, self.text, self.label_colors, event)
                 if patch is None:
-                    self.view.set_spans(self.article_spans.rebuild(self.store, self.doc_id, self.text,
-                                                                   self.label_colors))
+                    self.view.set_spans(self.span_filter.shown(self.article_spans.rebuild(
+                        self.store, self.doc_id, self.text, self.label_colors), reread=True))
                 elif patch[0] or patch[1]:
-                    self.view.patch_spans(*patch)
+                    self.view.patch_spans(*self.span_filter.patch(*patch))
                 self.quotes_panel.show_quote(self.quotes_panel.quote_id())
                 self.claims_panel.show_claim(self.claims_panel.claim_id())
         if self.doc_id is None and self.doc_proxy.rowCount():

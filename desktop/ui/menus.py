@@ -39,6 +39,7 @@ def build_actions(win) -> None:
         A.PREANNOTATE: win.preannotate, A.NEXT_SUGGESTION: lambda: win.step_span(1),
         A.PREV_SUGGESTION: lambda: win.step_span(-1), A.NEXT_DOC: lambda: win.step_document(1),
         A.PREV_DOC: lambda: win.step_document(-1), A.MARK_DONE: win.mark_done,
+        A.NEXT_REVIEW: lambda: win.review_panel.step(1), A.PREV_REVIEW: lambda: win.review_panel.step(-1),
         **{spec: (lambda layer=layer: win.toggle_reviewed(layer)) for spec, layer in A.REVIEW_ACTIONS.items()},
         A.ZOOM_IN: win.view.zoom_in, A.ZOOM_OUT: win.view.zoom_out, A.ZOOM_RESET: win.view.zoom_reset,
         A.SHORTCUTS: lambda: shortcuts.show_shortcuts(win), A.ABOUT: lambda: shortcuts.show_about(win),
