@@ -25,6 +25,7 @@ from desktop.core import edits
 from desktop.core.edits import Edit
 from desktop.core.store import Store
 from desktop.core.text import QUOTE_MARKS
+from desktop.core.wording import plural
 
 Key = tuple[str, int]
 Selection = tuple[int, int]
@@ -435,4 +436,4 @@ def apply_to_identical(store: Store, key: Key | None) -> Gesture:
     batch = edits.apply_to_identical_mentions(store, key[1])
     if not batch:
         return _say("Every identical mention already agrees")
-    return Gesture(tuple(batch), "apply correction to identical mentions", message=f"Applied to {len(batch)} mentions")
+    return Gesture(tuple(batch), "apply correction to identical mentions", message=f"Applied to {plural(len(batch), 'mention')}")
