@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QListWidgetItem
 
 from desktop.app import queries
+from desktop.core.wording import plural
+from desktop.ui.search_results import HTML_ROLE, HitDelegate, hit_html, hit_text
 
 
 def show_find(win) -> None:
@@ -30,7 +33,7 @@ def find_next(win, step: int = 1) -> None:
         win.find_status.setText("not found")
         return
     count = hay.count(low)
-    win.find_status.setText(f"{count} match{'es' if count != 1 else ''}")
+    win.find_status.setText(f"{plural(count, 'match')}")
     win.view.set_selection(index, index + len(needle))
 
 
@@ -44,9 +47,11 @@ def show_project_search(win) -> None:
 def run_project_search(win) -> None:
     win.search_results.clear()
     hits = queries.search_hits(win.store, win.search_edit.text()) if win.store is not None else []
+    dark = win.search_results.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
     for hit in hits:
-        item = QListWidgetItem(f"{hit.title}\n{hit.snippet}")
+        item = QListWidgetItem(hit_text(hit))
         item.setData(Qt.ItemDataRole.UserRole, (hit.doc_id, hit.query))
+        item.setData(HTML_ROLE, hit_html(hit, dark))  # the title bold, the matches highlighted
         win.search_results.addItem(item)
     if not hits and win.search_edit.text().strip() and win.store is not None:
         win.search_results.addItem("No matches")
@@ -68,5 +73,7 @@ def connect(win) -> None:
     """Enter in the find bar and the search field; a click on a hit."""
     win.find_edit.returnPressed.connect(lambda: find_next(win, 1))
     win.search_edit.returnPressed.connect(lambda: run_project_search(win))
+    win.search_results.setItemDelegate(HitDelegate(win.search_results))
+    win.search_results.setWordWrap(True)
     win.search_results.itemActivated.connect(lambda item: open_search_hit(win, item))
     win.search_results.itemClicked.connect(lambda item: open_search_hit(win, item))

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 
 from desktop.core.store import ChangeEvent, Store
+from desktop.ui import review_marks
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -209,7 +210,14 @@ class DocumentTableModel(_RowsModel):
     columns = ("Outlet", "Title", "Date", "Status", "Left")
 
     def fetch(self):
-        return self.store.document_summaries()
+        return self._with_marks(self.store.document_summaries())
+
+    def _with_marks(self, rows: list[dict[str, Any]], doc_ids=None) -> list[dict[str, Any]]:
+        """The rows with the layers marked reviewed (``reviewed``), which the Status column shows."""
+        marked = self.store.marked_reviewed(doc_ids)
+        for row in rows:
+            row["reviewed"] = marked.get(row["id"], frozenset())
+        return rows
 
     def display(self, row, column, role):
         if column == 0:
@@ -219,7 +227,8 @@ class DocumentTableModel(_RowsModel):
         if column == 2:
             return row["published"] or ""
         if column == 3:
-            return STATUS_TEXT.get(row["status"], row["status"])
+            return (review_marks.list_tooltip if role == Qt.ItemDataRole.ToolTipRole else
+                    review_marks.list_status)(row["status"], row.get("reviewed", ()))
         return row["suggested"]
 
     def sort_key(self, row, column):
@@ -237,7 +246,7 @@ class DocumentTableModel(_RowsModel):
         if not event.doc_ids:
             self.reload()
             return
-        fresh = {r["id"]: r for r in self.store.document_summaries(event.doc_ids)}
+        fresh = {r["id"]: r for r in self._with_marks(self.store.document_summaries(event.doc_ids), event.doc_ids)}
         if any(self.row_of(d) < 0 for d in event.doc_ids) or len(fresh) != len(event.doc_ids):
             self.reload()  # documents were added or removed
             return
@@ -462,10 +471,24 @@ class QuoteTableModel(_DocumentLayerModel):
 
 
 class ClaimTableModel(_DocumentLayerModel):
-    columns = ("Claim", "Claimant", "Labels", "Status")
+    """The article's claims: text, claimant, a column per label set of the schema, status."""
+
+    columns: tuple[str, ...] = ("Claim", "Claimant", "Labels", "Status")
     tables = frozenset({"claims", "entities"})
 
     layer = "claims"
+    label_sets: tuple[str, ...] = ()  # none known yet: one Labels column with every value
+
+    def set_label_sets(self, names) -> None:
+        """One column per claim label set (the schema's, in its order), so every label shows."""
+        names = tuple(names)
+        if names == self.label_sets:
+            return
+        self.beginResetModel()
+        self.label_sets = names
+        sets = tuple(n.replace("_", " ").capitalize() for n in names) or ("Labels",)
+        self.columns = ("Claim", "Claimant", *sets, "Status")
+        self.endResetModel()
 
     def fetch_doc(self):
         claims = self._items if self._items is not None else self.store.claims(self.doc_id)
@@ -488,7 +511,18 @@ class ClaimTableModel(_DocumentLayerModel):
     def display(self, row, column, role):
         if column == 0:
             return row["text"] if role == Qt.ItemDataRole.ToolTipRole else snippet(row["text"], 70)
-        return (None, row["claimant"], row["labels"], row["status"])[column]
+        if column == 1:
+            return row["claimant"]
+        if column == len(self.columns) - 1:
+            return row["status"]
+        if not self.label_sets:
+            return row["labels"]
+        labels = row["claim"].labels
+        name = self.label_sets[column - 2]
+        if column == len(self.columns) - 2:  # the last set's column also shows labels of sets the schema lacks
+            extra = [f"{k}: {v}" for k, v in sorted(labels.items()) if k not in self.label_sets]
+            return ", ".join(([labels[name]] if name in labels else []) + extra)
+        return labels.get(name, "")
 
 
 def _read(get, row_id: int):
