@@ -401,8 +401,8 @@ class _Legend(QWidget):
         return [text for _, text, _ in self._items()]
 
     # (kind, text, colour)
-    def _items(self) -> list[tuple[str, str, str]]:
-        if self.claim_mode and self._claim_labels:
+    def _items(self, claims: bool | None = None) -> list[tuple[str, str, str]]:
+        if (self.claim_mode if claims is None else claims) and self._claim_labels:
             return [("heading", "Claim keys:", ""), *(("label", f"{hk} {name}", color)
                                                        for hk, name, color in self._claim_labels)]
         items = [("label", f"{hk} {name}" if hk else name, color) for hk, name, color in self._labels]
@@ -416,11 +416,11 @@ class _Legend(QWidget):
         ]
         return items
 
-    def _layout(self, width: int) -> tuple[list[tuple[QRectF, tuple[str, str, str]]], int]:
+    def _layout(self, width: int, claims: bool | None = None) -> tuple[list[tuple[QRectF, tuple[str, str, str]]], int]:
         fm = QFontMetricsF(self.font())
         x, y, row_h, gap = 6.0, 4.0, fm.height() + 6, 6.0
         out = []
-        for item in self._items():
+        for item in self._items(claims):
             w = fm.horizontalAdvance(item[1]) + 12 + (10 if item[0] == "claim" else 0)
             if x + w > width - 6 and x > 6:
                 x, y = 6.0, y + row_h + 4
@@ -429,7 +429,8 @@ class _Legend(QWidget):
         return out, int(y + row_h + 4)
 
     def _relayout(self) -> None:
-        _, h = self._layout(max(self.width(), 200))
+        # as tall as the taller of its two faces, so selecting a claim never moves the article
+        h = max(self._layout(max(self.width(), 200), claims)[1] for claims in (False, True))
         if h != self._height:
             self._height = h
             self.setFixedHeight(h)

@@ -19,6 +19,7 @@ from desktop import cli
 from desktop.core import edits as E
 from desktop.core.formats import default_output
 from desktop.core.wording import plural
+from desktop.ui.history_view import shown_texts
 from tests.conftest import SEEDS
 from tests.ui.test_export_dialog import answer_with
 
@@ -110,17 +111,24 @@ def test_ctrl_y_redoes_and_history_reads_as_sentences(qtbot, window, tmp_path, c
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     assert window.store.claim(claim).labels == {}
     assert window.actions_by_id["edit.redo"].text() == "&Redo label claim verdict misleading"
+    assert shown_texts(window.history_view)[-2:] == ["add claim", "Undone: label claim verdict misleading"]
     qtbot.keyClick(window.view, Qt.Key.Key_Y, CTRL)  # Ctrl+Y redoes, as Ctrl+Shift+Z does
     assert window.store.claim(claim).labels == {"verdict": "misleading"}
+    assert shown_texts(window.history_view)[-1] == "label claim verdict misleading"
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL | SHIFT)
     assert window.store.claim(claim).labels == {"verdict": "misleading"}
     window.do(E.EditClaim(claim, {"note": "ask the desk", "claimant": "Blinken"}))
     qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     qtbot.keyClick(window.view, Qt.Key.Key_Y, CTRL)
+    qtbot.keyClick(window.view, Qt.Key.Key_Z, CTRL)
     window.history_dock.show()
-    window.history_dock.grab().save(str(tmp_path / "history.png"))
-    summaries = [row["summary"] for row in reversed(window.store.history(limit=8))]
+    window.history_dock.raise_()
+    window.history_view.grab().save(str(tmp_path / "history.png"))
+    assert shown_texts(window.history_view)[-2:] == ["label claim verdict misleading",
+                                                     "Undone: change claim claimant and note"]
+    qtbot.keyClick(window.view, Qt.Key.Key_Y, CTRL)
+    summaries = [row["summary"] for row in reversed(window.store.history(limit=10))][:-2]
     assert summaries[-8:] == [
         "label claim verdict misleading", "Undo: label claim verdict misleading",
         "Redo: label claim verdict misleading", "Undo: label claim verdict misleading",
@@ -157,8 +165,10 @@ def test_the_legend_shows_the_claim_keys_while_a_claim_is_selected(qtbot, window
     legend = window.view.legend
     assert legend.texts()[:2] == ["1 PERSON", "2 ORG"] and not legend.claim_mode
     claim = add_claim(window)
+    height, top = legend.height(), window.view.geometry().top()
     window.select_key(("claim", claim))
     assert legend.claim_mode
+    assert (legend.height(), window.view.geometry().top()) == (height, top)  # the article does not move
     assert legend.texts()[0] == "Claim keys:"
     assert "4 true" in legend.texts() and "6 misleading" in legend.texts() and "1 PERSON" not in legend.texts()
     legend.grab().save(str(tmp_path / "legend_claim.png"))
