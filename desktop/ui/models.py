@@ -209,15 +209,29 @@ class DocumentTableModel(_RowsModel):
 
     columns = ("Outlet", "Title", "Date", "Status", "Left")
 
-    def fetch(self):
-        return self._with_marks(self.store.document_summaries())
+    def __init__(self, store: Store | None = None, parent=None):
+        super().__init__(store, parent)
+        # the layers marked reviewed, read per row the Status column shows (reading them for
+        # every document would read every text: the column is stored after it)
+        self._marks: dict[int, frozenset[str]] = {}
 
-    def _with_marks(self, rows: list[dict[str, Any]], doc_ids=None) -> list[dict[str, Any]]:
-        """The rows with the layers marked reviewed (``reviewed``), which the Status column shows."""
-        marked = self.store.marked_reviewed(doc_ids)
-        for row in rows:
-            row["reviewed"] = marked.get(row["id"], frozenset())
-        return rows
+    def fetch(self):
+        self._marks = {}
+        return self.store.document_summaries()
+
+    def marks(self, doc_id: int) -> frozenset[str]:
+        if doc_id not in self._marks and self.store is not None:
+            self._marks[doc_id] = self.store.marked_reviewed([doc_id]).get(doc_id, frozenset())
+        return self._marks.get(doc_id, frozenset())
+
+    def _marks_changed(self, doc_ids) -> set[int]:
+        """Re-read the marks of the rows shown so far among ``doc_ids``: those that changed."""
+        known = [d for d in doc_ids if d in self._marks]
+        fresh = self.store.marked_reviewed(known) if known else {}
+        changed = {d for d in known if fresh.get(d, frozenset()) != self._marks[d]}
+        for d in changed:
+            self._marks[d] = fresh.get(d, frozenset())
+        return changed
 
     def display(self, row, column, role):
         if column == 0:
@@ -228,12 +242,14 @@ class DocumentTableModel(_RowsModel):
             return row["published"] or ""
         if column == 3:
             return (review_marks.list_tooltip if role == Qt.ItemDataRole.ToolTipRole else
-                    review_marks.list_status)(row["status"], row.get("reviewed", ()))
+                    review_marks.list_status)(row["status"], self.marks(row["id"]))
         return row["suggested"]
 
     def sort_key(self, row, column):
         if column == 4:
             return int(row["suggested"])
+        if column == 3:
+            return STATUS_TEXT.get(row["status"], row["status"])
         return super().sort_key(row, column).lower() if column != 2 else row["published"] or ""
 
     def status(self, row: int) -> str | None:
@@ -246,13 +262,14 @@ class DocumentTableModel(_RowsModel):
         if not event.doc_ids:
             self.reload()
             return
-        fresh = {r["id"]: r for r in self._with_marks(self.store.document_summaries(event.doc_ids), event.doc_ids)}
+        fresh = {r["id"]: r for r in self.store.document_summaries(event.doc_ids)}
         if any(self.row_of(d) < 0 for d in event.doc_ids) or len(fresh) != len(event.doc_ids):
             self.reload()  # documents were added or removed
             return
+        marked = self._marks_changed(event.doc_ids) if "documents" in event.tables else set()
         for doc_id, new in fresh.items():
             i = self.row_of(doc_id)
-            if new != self._rows[i]:  # an edit often leaves the summary as it was
+            if new != self._rows[i] or doc_id in marked:  # an edit often leaves the summary as it was
                 self._rows[i] = new
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
 

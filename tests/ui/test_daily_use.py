@@ -18,6 +18,7 @@ from PySide6.QtGui import QDesktopServices
 from desktop import cli
 from desktop.core import edits as E
 from desktop.core.formats import default_output
+from desktop.core.store import Store
 from desktop.core.wording import plural
 from desktop.ui.history_view import shown_texts
 from tests.conftest import SEEDS
@@ -242,7 +243,6 @@ HOLD = ("import sys, time\nfrom desktop.core.store import Store\nstore = Store.o
 
 
 def test_a_second_window_on_an_open_project_names_who_holds_it(qtbot, project, tmp_path):
-    from desktop.ui.app import run
     from desktop.ui.main_window import MainWindow
 
     child = subprocess.Popen([sys.executable, "-c", HOLD, str(project)], stdout=subprocess.PIPE, text=True)
@@ -257,8 +257,10 @@ def test_a_second_window_on_an_open_project_names_who_holds_it(qtbot, project, t
         assert "is already open by" in box.text() and f"(pid {child.pid}) since " in box.text()
         assert win.session is None and str(win.open_error) == box.text()
         box.grab().save(str(tmp_path / "locked.png"))
-        with pytest.raises(Exception, match=rf"already open by .*\(pid {child.pid}\) since "):
-            run(project, screenshot=tmp_path / "shot.png")  # claimdesk open: the same line
+        shot = subprocess.run([sys.executable, "-m", "desktop", "open", str(project), "--screenshot",
+                               str(tmp_path / "shot.png")], capture_output=True, text=True, timeout=300)
+        assert shot.returncode == 1  # claimdesk open says the same line, not "could not be opened"
+        assert f"(pid {child.pid}) since " in shot.stderr and "could not be opened" not in shot.stderr
     finally:
         child.kill()
         child.wait()
@@ -320,3 +322,13 @@ def test_reviewed_layers_show_in_the_header_and_the_list_and_follow_undo(qtbot, 
     # a document marked done has every layer reviewed: "done" says it
     qtbot.keyClick(window.view, Qt.Key.Key_D, CTRL)
     assert window.meta_label.text().endswith("done") and status.data() == "done"
+
+
+def test_the_list_reads_reviewed_marks_only_for_the_rows_it_shows(qtbot, window, project, monkeypatch):
+    calls: list = []
+    real = Store.marked_reviewed
+    monkeypatch.setattr(Store, "marked_reviewed", lambda self, ids=None: calls.append(ids) or real(self, ids))
+    window.close_project()
+    assert window.open_project(project)
+    window.doc_table.viewport().repaint()
+    assert calls and all(ids is not None and len(list(ids)) == 1 for ids in calls)  # never every document
