@@ -20,7 +20,7 @@ from desktop.core.store import Store
 from desktop.core.wording import plural
 
 __all__ = ["EntityStory", "SearchHit", "StoryRow", "document_holdings", "first_mention", "listed_entities",
-           "document_title", "marked_snippet", "search_hits", "word_offsets"]
+           "search_hits", "word_offsets"]
 
 Key = tuple[str, int]
 

@@ -3,7 +3,7 @@
 The articles start at ``reviewed`` for the formats a model trains on and ``all`` for the others
 (:func:`desktop.app.export.default_documents`), and a note says, before the export runs, how many
 articles it will leave out as not reviewed; the summary after it (status bar) says it again.
-After the export, :func:`show_result` shows every note the CLI prints under the summary (per-claim
+After the export, :func:`show_notes` shows every note the CLI prints under the summary (per-claim
 missing ClaimReview properties, spaCy's tokens split and config path, ...); when a ClaimReview
 export skipped records because project settings are missing it says which, and offers File ▸
 Project Settings.
@@ -11,7 +11,7 @@ Project Settings.
 The output path follows the format and the split while the editor has not typed or browsed one; a
 typed path is kept whatever option changes.  The dialog remembers the last format and folder in the
 window's settings (``export/format``, ``export/folder``), and after the export
-:func:`show_result` says where the files went, with an Open Folder button
+:func:`show_notes` says where the files went, with an Open Folder button
 (``QDesktopServices.openUrl``).
 
 The formats, their menu text, descriptions and suggested output names come from the one registry,
@@ -246,7 +246,7 @@ def where(summary: ExportSummary) -> str:
     return f"Saved as {out}."
 
 
-def show_result(win, title: str, summary: ExportSummary) -> QMessageBox:
+def show_notes(win, title: str, summary: ExportSummary) -> QMessageBox:
     """The export's summary, every note line and where the files went, in a message that does not
     block the window, with an Open Folder button; with an Open Project Settings button when missing
     settings made a ClaimReview skip records."""

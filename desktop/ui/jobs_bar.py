@@ -95,9 +95,9 @@ def job_finished(win, title: str, result) -> None:
     exported = result is not None and hasattr(result, "line")
     win.statusBar().showMessage(f"{title}: {summary}", 0 if exported else 8000)  # kept while its box is read
     if exported:  # an export: where it went, and its notes (what the CLI prints under its summary)
-        from desktop.ui.export_dialog import show_result
+        from desktop.ui.export_dialog import show_notes
 
-        show_result(win, title, result)
+        show_notes(win, title, result)
     problems = getattr(result, "problems", None) or []
     if problems:
         notify(win, QMessageBox.Icon.Warning, f"{title}: {plural(len(problems), 'problem')}",

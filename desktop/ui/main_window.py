@@ -31,8 +31,6 @@ from desktop.ui.article_view import SpanItem
 from desktop.ui.entity_lists import ListedEntities
 from desktop.ui.gesture_slots import GestureSlots
 from desktop.ui.panels import select_id
-from desktop.ui.resume import remember_position, restore_position
-from desktop.ui.review_marks import meta_text
 from desktop.ui.story import StoryView
 from desktop.ui.theme import ORG_NAME
 from desktop.ui.undo import ProjectSession
@@ -133,7 +131,7 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def _set_session(self, session: ProjectSession | None) -> None:
         if self.session is not None:
-            remember_position(self)  # the article and position, for the next time it opens
+            recent.remember_position(self)  # the article and position, for the next time it opens
             self.jobs.cancel()
             self.jobs.wait()
             self.session.close()
@@ -157,7 +155,7 @@ class MainWindow(GestureSlots, QMainWindow):
             self._load_schema()
             self._refresh_entities_lists()
             menus.check_content(self, session.store.meta("quote_content"))
-            if not restore_position(self) and self.doc_proxy.rowCount():
+            if not recent.restore_position(self) and self.doc_proxy.rowCount():
                 self.doc_table.selectRow(0)
         else:
             self.history_view.setStack(None)
@@ -230,7 +228,7 @@ class MainWindow(GestureSlots, QMainWindow):
         self.text = doc.text
         self._lowered = None
         self.title_label.setText(doc.title or doc.ext_id)
-        self.meta_label.setText(meta_text(doc))
+        self.meta_label.setText(models.document_meta(doc))
         quotes, claims = self.store.quotes(doc_id), self.store.claims(doc_id)  # read once: the tables and the view
         self.quote_model.set_document(doc_id, doc.text, quotes)
         self.claim_model.set_document(doc_id, doc.text, claims)
@@ -302,7 +300,7 @@ class MainWindow(GestureSlots, QMainWindow):
             try:
                 if documents is None or self.doc_id in documents:  # else the document's row is as it was
                     doc = self.store.document(self.doc_id)
-                    self.meta_label.setText(meta_text(doc))
+                    self.meta_label.setText(models.document_meta(doc))
             except KeyError:  # the document was removed
                 self.doc_id = None
                 self.text, self._lowered = "", None

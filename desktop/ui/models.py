@@ -35,6 +35,11 @@ ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE, ID_ROLE})
 
 
+def document_meta(doc) -> str:
+    """The article header's line under the title: outlet · date · story · status · reviewed marks."""
+    return review_marks.meta_text(doc)
+
+
 def snippet(text: str, limit: int = 90) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
@@ -209,29 +214,8 @@ class DocumentTableModel(_RowsModel):
 
     columns = ("Outlet", "Title", "Date", "Status", "Left")
 
-    def __init__(self, store: Store | None = None, parent=None):
-        super().__init__(store, parent)
-        # the layers marked reviewed, read per row the Status column shows (reading them for
-        # every document would read every text: the column is stored after it)
-        self._marks: dict[int, frozenset[str]] = {}
-
     def fetch(self):
-        self._marks = {}
         return self.store.document_summaries()
-
-    def marks(self, doc_id: int) -> frozenset[str]:
-        if doc_id not in self._marks and self.store is not None:
-            self._marks[doc_id] = self.store.marked_reviewed([doc_id]).get(doc_id, frozenset())
-        return self._marks.get(doc_id, frozenset())
-
-    def _marks_changed(self, doc_ids) -> set[int]:
-        """Re-read the marks of the rows shown so far among ``doc_ids``: those that changed."""
-        known = [d for d in doc_ids if d in self._marks]
-        fresh = self.store.marked_reviewed(known) if known else {}
-        changed = {d for d in known if fresh.get(d, frozenset()) != self._marks[d]}
-        for d in changed:
-            self._marks[d] = fresh.get(d, frozenset())
-        return changed
 
     def display(self, row, column, role):
         if column == 0:
@@ -255,6 +239,30 @@ class DocumentTableModel(_RowsModel):
     def status(self, row: int) -> str | None:
         r = self.row_dict(row)
         return r["status"] if r else None
+
+    # The layers marked reviewed, read per row the Status column shows and kept per store (reading
+    # them for every document would read every text: the column is stored after it).
+    def _marks(self) -> dict[int, frozenset[str]]:
+        held = getattr(self, "_marks_held", None)
+        if held is None or held[0] is not self.store:
+            held = self._marks_held = (self.store, {})
+        return held[1]
+
+    def marks(self, doc_id: int) -> frozenset[str]:
+        marks = self._marks()
+        if doc_id not in marks and self.store is not None:
+            marks[doc_id] = self.store.marked_reviewed([doc_id]).get(doc_id, frozenset())
+        return marks.get(doc_id, frozenset())
+
+    def _marks_changed(self, doc_ids) -> set[int]:
+        """Re-read the marks of the rows shown so far among ``doc_ids``: those that changed."""
+        marks = self._marks()
+        known = [d for d in doc_ids if d in marks]
+        fresh = self.store.marked_reviewed(known) if known and self.store is not None else {}
+        changed = {d for d in known if fresh.get(d, frozenset()) != marks[d]}
+        for d in changed:
+            marks[d] = fresh.get(d, frozenset())
+        return changed
 
     def on_change(self, event: ChangeEvent) -> None:
         if self.store is None or not event.tables & {"documents", "mentions", "quotes", "claims"}:
