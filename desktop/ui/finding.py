@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QListWidgetItem
 
 from desktop.app import queries
 from desktop.core.wording import plural
-from desktop.ui.search_results import HTML_ROLE, HitDelegate, hit_html, hit_text
+from desktop.ui.search_results import HIT_ROLE, HitDelegate, hit_text
 
 
 def show_find(win) -> None:
@@ -47,11 +46,10 @@ def show_project_search(win) -> None:
 def run_project_search(win) -> None:
     win.search_results.clear()
     hits = queries.search_hits(win.store, win.search_edit.text()) if win.store is not None else []
-    dark = win.search_results.palette().color(QPalette.ColorRole.Base).lightnessF() < 0.5
     for hit in hits:
         item = QListWidgetItem(hit_text(hit))
         item.setData(Qt.ItemDataRole.UserRole, (hit.doc_id, hit.query))
-        item.setData(HTML_ROLE, hit_html(hit, dark))  # the title bold, the matches highlighted
+        item.setData(HIT_ROLE, hit)  # painted with the title bold and the matches highlighted
         win.search_results.addItem(item)
     if not hits and win.search_edit.text().strip() and win.store is not None:
         win.search_results.addItem("No matches")

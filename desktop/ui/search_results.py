@@ -2,7 +2,8 @@
 query's words highlighted (bold on a marker colour), not in the full-text index's [brackets].
 
 An item keeps its plain text for the list's own uses (type-ahead, accessibility, tests) and
-its rich form under :data:`HTML_ROLE`, which :class:`HitDelegate` paints."""
+its :class:`~desktop.app.queries.SearchHit` under :data:`HIT_ROLE`, which :class:`HitDelegate`
+paints in the colours of the palette it paints in (a theme switch applies at once)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,9 @@ from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleO
 
 from desktop.app.queries import SearchHit
 
-__all__ = ["HTML_ROLE", "HitDelegate", "hit_html", "hit_text"]
+__all__ = ["HIT_ROLE", "HitDelegate", "hit_html", "hit_text"]
 
-HTML_ROLE = Qt.ItemDataRole.UserRole + 7
+HIT_ROLE = Qt.ItemDataRole.UserRole + 7
 
 #: The highlight behind a matched word: (light theme, dark theme).
 MARK_COLORS = ("#ffe27a", "#806000")
@@ -39,16 +40,16 @@ def hit_html(hit: SearchHit, dark: bool = False) -> str:
 
 
 class HitDelegate(QStyledItemDelegate):
-    """Paints an item's :data:`HTML_ROLE` (word-wrapped to the list's width) where it has one."""
+    """Paints an item's :data:`HIT_ROLE` (word-wrapped to the list's width) where it has one."""
 
     def _document(self, option: QStyleOptionViewItem, index: QModelIndex) -> QTextDocument | None:
-        html = index.data(HTML_ROLE)
-        if not html:
+        hit = index.data(HIT_ROLE)
+        if not isinstance(hit, SearchHit):
             return None
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
         doc.setDocumentMargin(3)
-        doc.setHtml(html)
+        doc.setHtml(hit_html(hit, option.palette.color(QPalette.ColorRole.Base).lightnessF() < 0.5))
         doc.setTextWidth(max(option.rect.width(), 120))
         return doc
 

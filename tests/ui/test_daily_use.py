@@ -274,7 +274,7 @@ def test_search_hits_are_highlighted_and_titled(qtbot, window, tmp_path):
     qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
     results = window.search_results
     assert results.count() >= 1
-    from desktop.ui.search_results import HTML_ROLE
+    from desktop.ui.search_results import HIT_ROLE, hit_html
 
     titles = {r["id"]: r for r in window.store.document_summaries()}
     for i in range(results.count()):
@@ -287,7 +287,7 @@ def test_search_hits_are_highlighted_and_titled(qtbot, window, tmp_path):
         if row["ext_id"] == "wire-0042":
             assert listed == "Moscow wire: Lavrov [sic] spoke to reporters." and "[sic]" in text
         assert "[Lavrov]" not in text  # no brackets (the article's own [sic] stays)
-        html = item.data(HTML_ROLE)
+        html = hit_html(item.data(HIT_ROLE))
         assert "background-color" in html and ">Lavrov</span>" in html and html.startswith("<b>")
     results.resize(360, 400)
     window.search_dock.grab().save(str(tmp_path / "search.png"))
