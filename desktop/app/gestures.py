@@ -26,6 +26,7 @@ from desktop.core import edits
 from desktop.core.edits import Edit
 from desktop.core.store import Store
 from desktop.core.text import QUOTE_MARKS
+from desktop.core.wording import plural, plural_word
 
 Key = tuple[str, int]
 Selection = tuple[int, int]
@@ -230,8 +231,7 @@ def _pending(store: Store, doc_id: int, layers: Sequence[str]) -> list[edits.Edi
 
 def _ask_pending(batch: Sequence[edits.Edit], what: str) -> Gesture:
     count = sum(len(e.ids) for e in batch if isinstance(e, edits.SetStatus))
-    plural = "suggestion is" if count == 1 else "suggestions are"
-    return Gesture(ask=f"{count} {plural} still pending in {what}. Exports would leave them out, as "
+    return Gesture(ask=f"{plural(count, 'suggestion')} {plural_word(count, 'is')} still pending in {what}. Exports would leave them out, as "
                        f"if the model were wrong.", choices=(ACCEPT_PENDING, LEAVE_PENDING))
 
 
@@ -446,8 +446,8 @@ def label_all_occurrences(store: Store, text: str, selection: Selection | None, 
     batch = edits.label_all_occurrences(store, surface, label, entity_id)
     if not batch:
         return _say(f"No unlabelled occurrences of “{surface}”")
-    return Gesture(tuple(batch), f"label {len(batch)} occurrences of {surface}",
-                   message=f"Labelled {len(batch)} occurrences of “{surface}” as {label}")
+    return Gesture(tuple(batch), f"label {plural(len(batch), 'occurrence')} of {surface}",
+                   message=f"Labelled {plural(len(batch), 'occurrence')} of “{surface}” as {label}")
 
 
 def apply_to_identical(store: Store, key: Key | None) -> Gesture:
@@ -457,4 +457,4 @@ def apply_to_identical(store: Store, key: Key | None) -> Gesture:
     batch = edits.apply_to_identical_mentions(store, key[1])
     if not batch:
         return _say("Every identical mention already agrees")
-    return Gesture(tuple(batch), "apply correction to identical mentions", message=f"Applied to {len(batch)} mentions")
+    return Gesture(tuple(batch), "apply correction to identical mentions", message=f"Applied to {plural(len(batch), 'mention')}")

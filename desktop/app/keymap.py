@@ -99,7 +99,7 @@ KEYMAP: tuple[Binding, ...] = (
             "▸ Mark … Reviewed: entities, quotes, claims; exports then treat unannotated text as negatives)",
             WINDOW),
     Binding("edit.undo", ("Ctrl+Z",), "undo (everything in the session; Edit ▸ History lists the steps)", WINDOW),
-    Binding("edit.redo", ("Ctrl+Shift+Z",), "redo", WINDOW),
+    Binding("edit.redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo", WINDOW),
     Binding("edit.history", ("Ctrl+H",), "show the history of this session", WINDOW),
     Binding("annotate.run_model", ("Ctrl+R",), "pre-annotate the project with spaCy", WINDOW),
     Binding("file.new", ("Ctrl+N",), "new project", WINDOW),

@@ -15,6 +15,7 @@ from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argum
 from desktop.cli.progress import TerminalProgress
 from desktop.core.jobs import Job
 from desktop.core.store import Store
+from desktop.core.wording import plural
 
 
 def cmd_open(args: argparse.Namespace) -> int:
@@ -54,7 +55,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         annotate(path, model=None, processes=1, force=False)
     with Store.open(path, readonly=True) as store:
         info = project_info(store)
-    print(f"{info['documents']} documents, {info['entities']} entities, {info['quotes']} quotes, {info['claims']} claims")
+    print(f"{plural(info['documents'], 'document')}, {plural(info['entities'], 'entity')}, "
+          f"{plural(info['quotes'], 'quote')}, {plural(info['claims'], 'claim')}")
     return EXIT_OK
 
 

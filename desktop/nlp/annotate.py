@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.core import edits
+from desktop.core import edits, wording
 from desktop.core.interchange import EntityRecord
 from desktop.core.jobs import Job
 from desktop.core.store import Store
@@ -72,7 +72,7 @@ class AnnotateReport:
 
     def summary(self) -> str:
         """One line: "4 documents annotated with M (…), 0 already done; 1 failed: doc X (reason)"."""
-        text = (f"{self.annotated} document{'s' if self.annotated != 1 else ''} annotated with {self.model} "
+        text = (f"{wording.plural(self.annotated, 'document')} annotated with {self.model} "
                 f"({self.entities} entity and {self.quotes} quote suggestions), {self.skipped} already done")
         if self.failed:
             shown = ", ".join(f"doc {ext_id} ({reason})" for ext_id, reason in self.failed[:SHOW_FAILED])
@@ -174,7 +174,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
             report.failed.append((store.document_ext_id(doc_id) or str(doc_id), reason))
 
         def commit(batch: list[edits.ReplaceSuggestions]) -> None:
-            edits.apply_many(store, batch, f"pre-annotate {len(batch)} documents")
+            edits.apply_many(store, batch, f"pre-annotate {wording.plural(len(batch), 'document')}")
             report.annotated += len(batch)
             report.entities += sum(len(e.entities) for e in batch)
             report.quotes += sum(len(e.quotes) for e in batch)

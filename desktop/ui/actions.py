@@ -21,6 +21,15 @@ class ActionSpec:
         return shortcut(self.id)
 
     @property
+    def shortcuts(self) -> list[str]:
+        """Every key of a window-wide action (Ctrl+Shift+Z and Ctrl+Y redo); an article action's
+        other keys are the view's to claim, so it gets its first key only."""
+        b = binding(self.id)
+        if b is None or not b.keys:
+            return []
+        return list(b.keys) if b.where != ARTICLE else [b.keys[0]]
+
+    @property
     def in_article(self) -> bool:
         """Whether its keys act only while the article has focus (so typing in a field is safe)."""
         b = binding(self.id)

@@ -93,8 +93,12 @@ def run(project: str | os.PathLike | None, screenshot: str | os.PathLike | None 
     from desktop.ui.main_window import MainWindow
 
     window = MainWindow()
+    if project is not None and screenshot is None:
+        window.show()  # a project the window cannot open (another window holds it) is said in it
+        window.open_project(project)
+        return app.exec()
     if project is not None and not window.open_project(project):
-        raise ProjectError(f"{project}: could not be opened")
+        raise window.open_error or ProjectError(f"{project}: could not be opened")  # who holds it, say
     if screenshot is not None:
         window.resize(1500, 900)
         window.show()

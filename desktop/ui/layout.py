@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.paths import PROJECT_FILTER, project_file
+from desktop.ui import history_view
 from desktop.ui.article_view import ArticleView
 from desktop.ui.layout_guard import ArticleRoom, keep_title_column
 from desktop.ui.models import STATUS_TEXT
@@ -130,6 +131,7 @@ def build_docks(win) -> None:
     win.search_dock = dock(win, "Search", "dock.search", search, Qt.DockWidgetArea.LeftDockWidgetArea)
     win.history_view = QUndoView()
     win.history_view.setEmptyLabel("project opened")
+    history_view.install(win.history_view)  # undone steps read "Undone: …"
     win.history_dock = dock(win, "History", "dock.history", win.history_view, Qt.DockWidgetArea.RightDockWidgetArea)
 
 

@@ -22,6 +22,7 @@ from desktop.app import gestures
 from desktop.app.session import Applied, Session
 from desktop.core import edits
 from desktop.core.store import ChangeEvent, ProjectError, Store
+from desktop.core.wording import plural
 from desktop.paths import is_project_file
 from desktop.ui import actions as A
 from desktop.ui import context_menu, finding, jobs_bar, layout, menus, models, recent, theme
@@ -50,6 +51,7 @@ class MainWindow(GestureSlots, QMainWindow):
         self.session: ProjectSession | None = None
         self.doc_id: int | None = None
         self.document_error: ProjectError | None = None  # why the chosen article could not be shown
+        self.open_error: ProjectError | None = None  # why the last project could not be opened (who holds it)
         self.text = ""
         self._lowered: str | None = None  # self.text.lower(), for find; made on first use
         self._reselect_row = 0  # the row shown when the current article goes (a delete)
@@ -120,8 +122,10 @@ class MainWindow(GestureSlots, QMainWindow):
         try:
             session = start(path)
         except ProjectError as exc:
+            self.open_error = exc  # a locked project: "already open by … since …", as the CLI says
             self.notify(QMessageBox.Icon.Warning, problem, str(exc))
             return False
+        self.open_error = None
         self._set_session(ProjectSession(session, self))
         recent.remember_recent(self, str(Path(path).resolve()))
         return True
@@ -131,6 +135,7 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def _set_session(self, session: ProjectSession | None) -> None:
         if self.session is not None:
+            recent.remember_position(self)  # the article and position, for the next time it opens
             self.jobs.cancel()
             self.jobs.wait()
             self.session.close()
@@ -155,7 +160,7 @@ class MainWindow(GestureSlots, QMainWindow):
             self._load_schema()
             self._refresh_entities_lists()
             menus.check_content(self, session.store.meta("quote_content"))
-            if self.doc_proxy.rowCount():
+            if not recent.restore_position(self) and self.doc_proxy.rowCount():
                 self.doc_table.selectRow(0)
         else:
             self.history_view.setStack(None)
@@ -179,6 +184,7 @@ class MainWindow(GestureSlots, QMainWindow):
             act = self.label_menu.addAction(f"{lab.name}" + (f"\t{lab.hotkey}" if lab.hotkey else ""))
             act.triggered.connect(lambda _=False, name=lab.name: self.apply_label(name))
         self.claim_hotkeys = gestures.claim_hotkeys(self.store)
+        self.view.set_claim_hotkey_labels([(lab.hotkey, lab.name, lab.color) for lab in self.claim_hotkeys])
         self.claims_panel.set_label_sets(self.store.claim_label_sets(),
                                          {(lab.label_set, lab.name): lab.hotkey for lab in self.claim_hotkeys})
 
@@ -230,8 +236,7 @@ class MainWindow(GestureSlots, QMainWindow):
         self.text = doc.text
         self._lowered = None
         self.title_label.setText(doc.title or doc.ext_id)
-        bits = [b for b in (doc.source, doc.published, doc.story, doc.status.replace("_", " ")) if b]
-        self.meta_label.setText(" · ".join(bits))
+        self.meta_label.setText(models.document_meta(doc))
         quotes, claims = self.store.quotes(doc_id), self.store.claims(doc_id)  # read once: the tables and the view
         self.quote_model.set_document(doc_id, doc.text, quotes)
         self.claim_model.set_document(doc_id, doc.text, claims)
@@ -304,8 +309,7 @@ class MainWindow(GestureSlots, QMainWindow):
             try:
                 if documents is None or self.doc_id in documents:  # else the document's row is as it was
                     doc = self.store.document(self.doc_id)
-                    self.meta_label.setText(" · ".join(b for b in (doc.source, doc.published, doc.story,
-                                                                   doc.status.replace("_", " ")) if b))
+                    self.meta_label.setText(models.document_meta(doc))
             except KeyError:  # the document was removed
                 self.doc_id = None
                 self.text, self._lowered = "", None
@@ -338,7 +342,7 @@ class MainWindow(GestureSlots, QMainWindow):
             return
         counts = self.store.documents_by_status()
         total = sum(counts.values())
-        self.progress_label.setText(f"{counts['done']} of {total} articles done")
+        self.progress_label.setText(f"{counts['done']} of {plural(total, 'article')} done")
 
     def _update_enabled(self) -> None:
         has_project, has_doc = self.session is not None, self.doc_id is not None

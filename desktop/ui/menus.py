@@ -55,7 +55,7 @@ def build_actions(win) -> None:
             action = QAction(spec.text, win)
             action.setObjectName(spec.id)
             if spec.shortcut:
-                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcuts([QKeySequence(key) for key in spec.shortcuts])
             if spec.tip:
                 action.setStatusTip(spec.tip)
             if spec.icon:

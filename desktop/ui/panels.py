@@ -369,6 +369,12 @@ class ClaimsPanel(_LayerPanel):
 
     def set_label_sets(self, sets: dict[str, list[str]], hotkeys: dict[tuple[str, str], str] | None = None) -> None:
         hotkeys = hotkeys or {}
+        self.model.set_label_sets(sets)  # the table: a column per label set, each as wide as its labels
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos = {}
