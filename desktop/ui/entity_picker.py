@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
 from desktop.app.queries import EntityChoice
@@ -152,6 +152,12 @@ class EntityPicker(QComboBox):
         self.activated.connect(self._activated)
         self._shown: int | None = None  # the entity the picker shows (restored after typing)
         self.lineEdit().editingFinished.connect(self._restore)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """Clicking or tabbing into the picker selects what it shows, so typing replaces it (the
+        typed name, not "— no speaker entity —lav"); the combo box is its line edit's focus proxy."""
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self.lineEdit().selectAll)  # after the click that placed the cursor
 
     @property
     def shown(self) -> int | None:

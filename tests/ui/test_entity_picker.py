@@ -57,6 +57,28 @@ def test_typing_lav_offers_lavrov_first_and_return_makes_him_the_speaker(qtbot, 
 
 
 @popup_ok
+def test_clicking_into_the_picker_and_typing_replaces_what_it_shows(qtbot, window):
+    # under a real window, a click put the cursor after "— no speaker entity —" and "russia"
+    # was appended to it: no match, and Return chose nothing
+    russia = _entity(window, "Russia", "GPE", "Geneva")
+    quote = _quote(window)
+    picker = window.quotes_panel.entity
+    edit = picker.lineEdit()
+    assert edit.text() == "— no speaker entity —"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # focus events reach only the active window
+    edit.setFocus(Qt.FocusReason.MouseFocusReason)  # what the click does first
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton, pos=edit.rect().center())  # places the cursor
+    qtbot.waitUntil(lambda: edit.selectedText() == edit.text())
+    qtbot.keyClicks(edit, "russ")
+    assert edit.text() == "russ"
+    popup = picker.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert window.store.quote(quote).speaker_entity_id == russia
+
+
+@popup_ok
 def test_the_picker_matches_aliases_and_lists_only_live_entities_people_first(qtbot, window):
     kept = _entity(window, "Sergey Lavrov", "PERSON", "Lavrov", 1, aliases=("Foreign Minister",))
     window.merge_entities([kept, _entity(window, "Minister Lavrov", "PERSON", "Lavrov", 2)])
