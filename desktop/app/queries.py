@@ -35,9 +35,10 @@ def search_hits(store: Store, query: str) -> list[SearchHit]:
     query = query.strip()
     if not query:
         return []
-    titles = {r["id"]: r["title"] or r["ext_id"] for r in store.document_summaries()}
+    found = store.search(query)
+    titles = {r["id"]: r["title"] or r["ext_id"] for r in store.document_summaries({d for d, _ in found})}  # only the hits'
     return [SearchHit(doc_id, str(titles.get(doc_id, doc_id)), " ".join(snip.split()), query)
-            for doc_id, snip in store.search(query)]
+            for doc_id, snip in found]
 
 
 def word_offsets(text: str, query: str) -> tuple[int, int] | None:
