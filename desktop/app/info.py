@@ -7,7 +7,7 @@ from typing import Any
 
 from desktop.core.store import Store
 
-__all__ = ["document_entries", "project_info"]
+__all__ = ["document_entries", "document_lines", "project_info"]
 
 #: Documents read per page by :func:`document_entries`.
 PAGE = 5000
@@ -18,14 +18,37 @@ def document_entries(store: Store) -> Iterator[dict[str, Any]]:
     100,000 documents is never held as one list)."""
     after = None
     while True:
-        rows = store.document_summaries(after=after, limit=PAGE)
-        for row in rows:
-            yield {"id": row["id"], "ext_id": row["ext_id"], "title": row["title"], "source": row["source"],
-                   "published": row["published"], "url": row["url"], "story": row["story"], "status": row["status"],
-                   "chars": row["chars"], "lead": " ".join(row["lead"].split())[:70]}
+        rows = store.document_summaries(after=after, limit=PAGE, tuples=True)  # in Store.SUMMARY_FIELDS order
+        for doc_id, ext_id, title, source, url, published, story, status, chars, lead, _left in rows:
+            yield {"id": doc_id, "ext_id": ext_id, "title": title, "source": source, "published": published,
+                   "url": url, "story": story, "status": status, "chars": chars, "lead": " ".join(lead.split())[:70]}
         if len(rows) < PAGE:
             return
-        after = rows[-1]["id"]
+        after = rows[-1][0]
+
+
+def document_lines(store: Store) -> Iterator[str]:
+    """The :func:`document_entries` as JSON text, one per document (what ``info --json`` prints):
+    made by SQLite where it can (``Store.document_list_json``), else encoded here."""
+    import json
+    import sqlite3
+
+    from desktop.core.store import ProjectError
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    after = None
+    try:
+        while True:
+            rows = store.document_list_json(after=after, limit=PAGE)
+            for _doc_id, obj, lead in rows:
+                yield f'{obj[:-1]},"lead":{encode(" ".join(lead.split())[:70])}}}'
+            if len(rows) < PAGE:
+                return
+            after = rows[-1][0]
+    except (ProjectError, sqlite3.OperationalError):  # an older file read-only, an SQLite without JSON
+        if after is not None:
+            raise
+    yield from (encode(entry) for entry in document_entries(store))
 
 
 def project_info(store: Store, *, documents: bool = True) -> dict:

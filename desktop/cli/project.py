@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 
-from desktop.app.info import document_entries, project_info
+from desktop.app.info import document_lines, project_info
 from desktop.cli.common import EXIT_ERROR, EXIT_OK, add_command, add_project_argument, project_path
 from desktop.core.store import Store
 
@@ -23,7 +23,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     if args.json:  # streamed: one document a line, never the whole list in memory
         with Store.open(args.project, readonly=True) as store:
             head = json.dumps(project_info(store, documents=False), ensure_ascii=False, indent=2)
-            lines = (json.dumps(entry, ensure_ascii=False) for entry in document_entries(store))
+            lines = document_lines(store)
             sys.stdout.write(head[:-2] + ',\n  "document_list": [')
             for i, line in enumerate(lines):
                 sys.stdout.write(("\n    " if i == 0 else ",\n    ") + line)

@@ -4,8 +4,10 @@ an import, a bulk load and a migration; ``claimdesk check`` says when they do no
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
+from desktop.app.info import document_entries, document_lines
 from desktop.core import edits as E
 from desktop.core.invariants import check
 from desktop.core.jobs import import_into
@@ -86,10 +88,14 @@ def test_a_schema_7_file_gets_its_list_rows_when_migrated(tmp_path):
         assert old.schema_version == 7
         assert _listed(old) == {1: (29, "Lavrov met Blinken in Geneva.", 2)}
         assert check(old) == [] or all(v.rule != "document-stats" for v in check(old))
+        entries = list(document_entries(old))
+        assert [json.loads(line) for line in document_lines(old)] == entries  # info --json: encoded in Python
+        assert entries[0]["lead"] == "Lavrov met Blinken in Geneva." and entries[0]["chars"] == 29
     with Store.open(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         _same(store)
         assert _listed(store) == {1: (29, "Lavrov met Blinken in Geneva.", 2)}
+        assert [json.loads(line) for line in document_lines(store)] == entries  # made by SQLite, the same
     assert (tmp_path / "v7.claimdesk.schema7.bak").exists()
 
 

@@ -68,7 +68,7 @@ def test_p95_and_verdicts():
 @pytest.mark.slow
 def test_tiny_bench_run_reports_every_metric(tmp_path):
     cfg = BenchConfig(annotate_docs=3, large_docs=30, large_annotations=600, big_words=400, big_spans=40,
-                      switch_repeats=2, edit_repeats=2, search_repeats=1)
+                      switch_repeats=2, edit_repeats=2, search_repeats=1, scale_docs=60, import_docs=10)
     report = run_bench(cfg, workdir=tmp_path)
     assert list(report["results"]) == list(TARGETS)
     for key, value in report["results"].items():
