@@ -26,6 +26,13 @@ load are isolated):
   every 5 ms while it runs), ``export_spacy_peak_rss_mb`` (the same for the spaCy ``DocBin``
   export, ``--status all``, spaCy's import included; its time is in the raw figures).
 
+* A 100,000-document project (short articles, ~3 mentions each; ``BenchConfig.scale_docs``),
+  built the same way: ``open_100k_docs_s`` (the window, median of 3 opens in their own
+  processes), ``claimdesk info --json`` on it (raw figures), ``search_100k_docs_p95_ms``; and
+  ``import_10k_s``: 10,000 article files (``import_docs``) into a new project, median of 3, whose
+  3.5 s target is Label Studio's API import of the same texts as issue 13 measured it.  Wall and
+  CPU times and the load average are printed beside them (the machine may be shared).
+
 ``--quick`` annotates fewer texts (the large project keeps its full size).  A missed target is
 reported as missed; the benchmark never adapts to pass.
 """
