@@ -111,3 +111,25 @@ def test_project_search_ranks_the_newest_matches(qtbot, big_window, monkeypatch)
     texts = {win.search_results.item(i).text() for i in range(5)}
     assert all(any(f"Extra {i:02d}" in t for t in texts) for i in range(N_EXTRA - 5, N_EXTRA)), texts
     assert win.doc_model.rowCount() < win.store.document_count()  # titles read for the hits only
+
+
+def test_an_import_in_batches_from_the_window_lists_every_article(qtbot, big_window, tmp_path, monkeypatch):
+    from desktop.core import jobs
+
+    win, total = big_window
+    monkeypatch.setattr(jobs, "IMPORT_BATCH_DOCUMENTS", 2)
+    commits = []
+    real_commit = jobs._Batch.commit
+    monkeypatch.setattr(jobs._Batch, "commit", lambda self: (commits.append(self._tx is not None), real_commit(self))[1])
+    folder = tmp_path / "more"
+    folder.mkdir()
+    for i in range(5):
+        (folder / f"new{i}.txt").write_text(f"Lavrov and Blinken agreed on day {i} to keep talking.", encoding="utf-8")
+    with qtbot.waitSignal(win.jobs.sig_finished, timeout=60_000) as blocker:
+        assert win.import_paths([str(folder)])
+    report = blocker.args[1]
+    assert sorted(report.added) == [f"new{i}" for i in range(5)]
+    assert commits.count(True) == 3  # 2 + 2 + 1 documents a transaction
+    win.doc_model.fetch_all()
+    assert win.doc_model.rowCount() == total + 5
+    assert win.store.document_by_ext_id("new4") is not None
