@@ -121,9 +121,10 @@ def _s(n: int) -> str:
 
 #: An import commits its documents in batches: every this many documents, or sooner when a batch
 #: has been open :data:`IMPORT_BATCH_SECONDS` (one ``synchronous=FULL`` commit per document made
-#: an import of 10,000 articles wait on 10,000 disk flushes).
+#: an import of 10,000 articles wait on 10,000 disk flushes).  Short, since an open batch holds the
+#: project's write lock: an edit in the window meanwhile waits for it.
 IMPORT_BATCH_DOCUMENTS = 500
-IMPORT_BATCH_SECONDS = 1.0
+IMPORT_BATCH_SECONDS = 0.25
 
 
 class _Batch:
