@@ -106,11 +106,18 @@ def test_project_search_ranks_the_newest_matches(qtbot, big_window, monkeypatch)
     monkeypatch.setattr(Store, "SEARCH_CANDIDATES", 5)
     qtbot.keyClick(win.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     qtbot.keyClicks(win.search_edit, "officials geneva")
+    asked = []
+    summaries = win.store.document_summaries
+    monkeypatch.setattr(win.store, "document_summaries",
+                        lambda ids=None, **kw: (asked.append(sorted(ids) if ids is not None else kw.get("limit")),
+                                                           summaries(ids, **kw))[1])
     qtbot.keyClick(win.search_edit, Qt.Key.Key_Return)
+    monkeypatch.undo()
     assert win.search_results.count() == 5
     texts = {win.search_results.item(i).text() for i in range(5)}
     assert all(any(f"Extra {i:02d}" in t for t in texts) for i in range(N_EXTRA - 5, N_EXTRA)), texts
-    assert win.doc_model.rowCount() < win.store.document_count()  # titles read for the hits only
+    hits = sorted(win.search_results.item(i).data(Qt.ItemDataRole.UserRole)[0] for i in range(5))
+    assert asked[0] == hits and None not in asked  # the hits' titles; no read of every document's summary
 
 
 def test_an_import_in_batches_from_the_window_lists_every_article(qtbot, big_window, tmp_path, monkeypatch):
