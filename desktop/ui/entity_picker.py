@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
-from desktop.app.queries import EntityChoice
+from desktop.app.queries import EntityChoice, match_rank
 
 NO_SPEAKER = "— no speaker entity —"
 NEW_ENTITY = "new"  # the item data of "New entity from the selection…"
@@ -108,9 +108,9 @@ class EntityChoices(QAbstractListModel):
 
 
 class _Ranked(QSortFilterProxyModel):
-    """The picker's rows ordered for the typed text: the entities where it starts a word of the
-    name or an alias first ("russ": Russia before Liz Truss), then in the picker's order (people
-    and organisations first); the completer filters them."""
+    """The picker's rows ordered for the typed text (:func:`desktop.app.queries.match_rank`: the
+    whole name, a whole word, a start, then anywhere: "russ" lists Liz Truss last), then in the
+    picker's order (people and organisations first); the completer filters them."""
 
     def __init__(self, source: EntityChoices, parent) -> None:
         super().__init__(parent)
@@ -130,20 +130,11 @@ class _Ranked(QSortFilterProxyModel):
         self.invalidate()
         self.sort(0)
 
-    def _search(self, row: int) -> str:
-        return str(self.sourceModel().index(row, 0).data(SEARCH_ROLE) or "").lower()
-
     def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 (Qt API)
         return (self._rank(left.row()), left.row()) < (self._rank(right.row()), right.row())
 
     def _rank(self, row: int) -> int:
-        search, needle = self._search(row), self.needle
-        if not needle:
-            return 0
-        at = search.find(needle)
-        while at > 0 and search[at - 1].isalnum():
-            at = search.find(needle, at + 1)
-        return 0 if at >= 0 else 1
+        return match_rank(str(self.sourceModel().index(row, 0).data(SEARCH_ROLE) or ""), self.needle)
 
 
 class _Completer(QCompleter):

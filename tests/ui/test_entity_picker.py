@@ -48,7 +48,7 @@ def test_typing_lav_offers_lavrov_first_and_return_makes_him_the_speaker(qtbot, 
     popup = completer.popup()
     qtbot.waitUntil(popup.isVisible)
     shown = [completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())]
-    # where "lav" starts a word first, then people and organisations first
+    # where "lav" starts a word first (people and organisations first among them), then inside one
     assert shown == ["Sergey Lavrov (PERSON)", "Lavra Monastery (GPE)", "Slavic Congress (ORG)"]
     qtbot.keyClick(popup, Qt.Key.Key_Return)  # the first match
     assert window.store.quote(quote).speaker_entity_id == lavrov
