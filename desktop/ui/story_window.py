@@ -306,6 +306,7 @@ class StoryWindow(QWidget):
         for pick in self.side.pick:
             pick.currentIndexChanged.connect(lambda _i: self._show_side())
         self.table.clicked.connect(self.open_cell)
+        self.table.activated.connect(self.open_cell)  # Enter on a cell
         self.table.selectionModel().currentChanged.connect(lambda *_: (self._show_side(), self._enable()))
 
     def _build_table(self) -> QTableView:
@@ -521,7 +522,10 @@ def install(win) -> StoryWindow:
 
 
 def show(win) -> None:
+    """View ▸ Story View: show the window, or bring it forward when it is open behind the editor."""
     window = win.story_window
-    window.show()
-    window.raise_()
-    window.activateWindow()
+    if window.isVisible():
+        window.raise_()
+        window.activateWindow()
+    else:
+        window.show()
