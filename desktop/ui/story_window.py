@@ -203,7 +203,7 @@ class SideBySide(QWidget):
     def columns(self, table: st.StoryTable) -> tuple[int, int]:
         return tuple(table.column_of(p.currentData()) for p in self.pick)  # type: ignore[return-value]
 
-    def show(self, store: Store | None, table: st.StoryTable | None, rows: list[st.Row],  # noqa: C901
+    def show(self, store: Store | None, table: st.StoryTable | None, rows: list[st.Row],
              current: int) -> None:
         """Both texts with the rows' versions highlighted; scrolled to row ``current``'s versions."""
         if store is None or table is None or not table.columns:

@@ -137,3 +137,34 @@ def test_an_edit_re_reads_the_story_and_labelling_a_cluster_is_one_undo_step(qtb
     pending = [a for a in menu.actions() if a.objectName() in ("story.merge", "story.split", "story.dismiss")]
     assert len(pending) == 3 and not any(a.isEnabled() for a in pending)
     assert all("after the stored clusters land" in a.toolTip() for a in pending)
+
+
+def test_the_alignment_is_read_off_the_window_thread_once_the_edits_pause(qtbot, win, monkeypatch):
+    import threading
+
+    from desktop.app import story_table
+
+    reads = []
+    real = story_table.story_tables
+
+    def counted(store, story=None):
+        reads.append(threading.current_thread())
+        return real(store, story)
+    monkeypatch.setattr(story_table, "story_tables", counted)
+    sw = open_story_view(qtbot, win)
+    assert len(reads) == 1 and reads[0] is not threading.main_thread()
+    row = row_with(sw, STATEMENT)
+    quotes = [c.version.item_id for c in sw.model.rows[row].cells if c is not None]
+    for quote_id in quotes:  # two edits in a row: one read after them
+        assert win.do(E.DeleteQuote(quote_id)) is not None
+    qtbot.waitUntil(lambda: len(reads) == 2 and sw._reader is None, timeout=30_000)
+    qtbot.waitUntil(lambda: not any(c is not None and c.version.text.startswith(STATEMENT)
+                                    for r in sw.model.rows for c in r.cells), timeout=30_000)
+    sw.close()  # closed: a change waits for the view to open again
+    win.undo()
+    qtbot.wait(sw.timer.interval() + 200)
+    assert len(reads) == 2 and sw.stale
+    open_story_view(qtbot, win)
+    qtbot.waitUntil(lambda: len(reads) == 3 and sw._reader is None, timeout=30_000)
+    qtbot.mouseClick(sw.findChild(QCheckBox, "storyAcross"), Qt.MouseButton.LeftButton)  # one outlet's rows too
+    assert carriers(sw, row_with(sw, STATEMENT)) == ["AP"]  # the undo brought one of the two back
