@@ -8,7 +8,8 @@ which no dock beside the article has: :mod:`desktop.ui.layout_guard` keeps that 
   in the main window and selects it.
 * Side by side: two outlets' articles, every version of the rows shown highlighted (a version the
   other article also carries in a stronger colour), the selected row's two versions strongest;
-  selecting a row scrolls both texts to its versions.
+  selecting a row scrolls both texts to its versions, and clicking a highlighted version selects
+  its row (and scrolls the other text to it).
 * The alignment is computed in a thread of its own with its own read-only connection, so the
   window stays responsive; a change of the quotes, claims, entities or articles re-reads it once
   the edits pause (:data:`DEBOUNCE_MS`), and only while the view is open (else when it opens).
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractTableModel, QEvent, QModelIndex, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QPainter, QTextCharFormat, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -168,13 +169,18 @@ class _Reader:
 
 
 class SideBySide(QWidget):
-    """Two articles of the story, their versions highlighted and linked by row."""
+    """Two articles of the story, their versions highlighted and linked by row: a click on a
+    highlighted version asks for its row (``sig_row_clicked(row, side)``)."""
+
+    sig_row_clicked = Signal(int, int)
 
     def __init__(self) -> None:
         super().__init__()
         self.pick = (QComboBox(), QComboBox())
         self.texts = (QPlainTextEdit(), QPlainTextEdit())
         self.shown_docs: list[int | None] = [None, None]
+        self.marked: tuple[list[tuple[int, int, int]], list[tuple[int, int, int]]] = ([], [])  # (qt start, end, row)
+        self.hold: int | None = None  # the side just clicked: not scrolled under the pointer
         grid = QHBoxLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         for side, (pick, text) in enumerate(zip(self.pick, self.texts, strict=True)):
@@ -182,10 +188,21 @@ class SideBySide(QWidget):
             text.setObjectName(f"storySideText{side}")
             text.setReadOnly(True)
             text.setLineWrapMode(QPlainTextEdit.LineWrapMode.WidgetWidth)
+            text.viewport().installEventFilter(self)
             pane = QVBoxLayout()
             pane.addWidget(pick)
             pane.addWidget(text, 1)
             grid.addLayout(pane, 1)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt API)
+        if event.type() == QEvent.Type.MouseButtonRelease:
+            side = next((i for i, t in enumerate(self.texts) if t.viewport() is obj), None)
+            if side is not None:
+                pos = self.texts[side].cursorForPosition(event.position().toPoint()).position()
+                row = next((r for start, end, r in self.marked[side] if start <= pos < end), None)
+                if row is not None:
+                    self.sig_row_clicked.emit(row, side)
+        return False
 
     def set_columns(self, columns: tuple[st.Column, ...]) -> None:
         """Fill the two pickers (keeping the outlets picked when they are still in the story)."""
@@ -209,7 +226,7 @@ class SideBySide(QWidget):
         if store is None or table is None or not table.columns:
             for text in self.texts:
                 text.clear()
-            self.shown_docs = [None, None]
+            self.shown_docs, self.marked = [None, None], ([], [])
             return
         left, right = self.columns(table)
         links = st.side_by_side(rows, left, right)
@@ -221,6 +238,7 @@ class SideBySide(QWidget):
                 view.setPlainText(store.document_text(doc_id) or "" if doc_id is not None else "")
             body = view.toPlainText()
             marks = []
+            self.marked[side].clear()
             target = None
             for link in links:
                 cell = link.left if side == 0 else link.right
@@ -228,10 +246,11 @@ class SideBySide(QWidget):
                     continue
                 colour = CURRENT if link.row == current else LINKED if link.both else SINGLE
                 marks.append(self._mark(view, body, cell.version.start, cell.version.end, colour))
+                self.marked[side].append((marks[-1].cursor.selectionStart(), marks[-1].cursor.selectionEnd(), link.row))
                 if link.row == current:
                     target = cell.version.start
             view.setExtraSelections(marks)
-            if target is not None:
+            if target is not None and side != self.hold:
                 cursor = QTextCursor(view.document())
                 cursor.setPosition(qt_offset(body, target))
                 view.setTextCursor(cursor)
@@ -305,6 +324,7 @@ class StoryWindow(QWidget):
         self.across.toggled.connect(lambda _on: self._show_rows())
         for pick in self.side.pick:
             pick.currentIndexChanged.connect(lambda _i: self._show_side())
+        self.side.sig_row_clicked.connect(self._on_side_clicked)
         self.table.clicked.connect(self.open_cell)
         self.table.activated.connect(self.open_cell)  # Enter on a cell
         self.table.selectionModel().currentChanged.connect(lambda *_: (self._show_side(), self._enable()))
@@ -474,6 +494,19 @@ class StoryWindow(QWidget):
     def _show_side(self) -> None:
         table = self.current_table()
         self.side.show(self.win.store, table, self.model.rows, self.table.currentIndex().row())
+
+    def _on_side_clicked(self, row: int, side: int) -> None:
+        """A version clicked in a side text: its row selected, the other text scrolled to it."""
+        table = self.current_table()
+        if table is None:
+            return
+        column = self.side.columns(table)[side]
+        self.side.hold = side
+        try:
+            self.table.setCurrentIndex(self.model.index(row, column))
+            self.table.scrollTo(self.model.index(row, column))
+        finally:
+            self.side.hold = None
 
     # Acting ----------------------------------------------------------------------------------
 

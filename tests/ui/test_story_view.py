@@ -114,6 +114,16 @@ def test_side_by_side_scrolls_both_articles_to_the_row(qtbot, win):
         body = text.toPlainText()
         assert (qt_offset(body, version.start), qt_offset(body, version.end)) in marked
     assert [t.verticalScrollBar().value() for t in texts] != before
+    # linked the other way: a click on another row's version in the left text selects that row
+    start, end, other = next(m for m in sw.side.marked[0] if m[2] != row and sw.model.rows[m[2]].cells[3])
+    cursor = texts[0].textCursor()
+    cursor.setPosition(start + 1)
+    texts[0].setTextCursor(cursor)
+    texts[0].ensureCursorVisible()
+    qtbot.mouseClick(texts[0].viewport(), Qt.MouseButton.LeftButton, pos=texts[0].cursorRect().center())
+    assert sw.table.currentIndex().row() == other and sw.table.currentIndex().column() == 1
+    body = texts[1].toPlainText()
+    assert texts[1].textCursor().position() == qt_offset(body, sw.model.rows[other].cells[3].version.start)
 
 
 def test_an_edit_re_reads_the_story_and_labelling_a_cluster_is_one_undo_step(qtbot, win):
