@@ -345,9 +345,13 @@ class StoryWindow(QWidget):
         vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vertical.setDefaultSectionSize(fm.lineSpacing() * TEXT_LINES + fm.height() + 12)
         table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        table.customContextMenuRequested.connect(lambda point: self.build_context_menu(point).popup(
-            table.viewport().mapToGlobal(point)))
+        table.customContextMenuRequested.connect(self._popup_context_menu)
         return table
+
+    def _popup_context_menu(self, point) -> None:
+        menu = self.build_context_menu(point)
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # (its actions are the window's)
+        menu.popup(self.table.viewport().mapToGlobal(point))
 
     def _build_actions(self) -> None:
         self.act_open = QAction("&Open in Article", self)
