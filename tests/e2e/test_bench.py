@@ -108,5 +108,6 @@ def test_bench_is_a_claimdesk_command():
 def test_targets_are_the_documented_keys():
     assert set(TARGETS) == {"annotate_vs_raw_spacy", "processes2_vs_1", "open_project_s", "open_project_rss_mb",
                             "doc_switch_p95_ms", "edit_commit_p95_ms", "edit_roundtrip_p95_ms", "search_p95_ms", "export_jsonl_s",
-                            "export_peak_rss_mb", "export_spacy_peak_rss_mb"}
+                            "export_peak_rss_mb", "export_spacy_peak_rss_mb",
+                            "annotate_10k_docs_peak_rss_mb"}
     json.dumps(TARGETS)
