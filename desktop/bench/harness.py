@@ -13,6 +13,12 @@ load are isolated):
   the same loaded pipeline (:func:`desktop.nlp.pipeline.load_pipeline`: same components).  The
   model is loaded and warmed up before either clock starts.
 * ``processes2_vs_1``: annotate throughput with ``processes=2`` over ``processes=1``.
+  Both ratios are measured :func:`measure_annotate_ratios`'s way: the three sides alternated
+  (raw, 1, 2; then 2, 1, raw; ...) ``annotate_repeats`` times on ``annotate_docs / repeats`` texts,
+  a ratio per repeat, the median reported (min and max, and each run's wall and CPU seconds and
+  load average, in the raw figures and beside the table's line).
+* ``annotate_10k_docs_peak_rss_mb``: last, a child adds ``annotate_new_docs`` new articles to the
+  large project and annotates them (final entity linking included), sampling its resident memory.
 * A large project (10,000 documents, ~300,000 annotations, one 10,000-word article with 1,000
   annotations) is built once per run by bulk inserts straight into the tables (one transaction,
   the rows the store writes: provenance, ``annotated_model``, full-text index by the triggers)

@@ -274,8 +274,7 @@ def link_entities(store: Store, *, full: bool = False) -> int:
         total = _apply_link(store, edits.LinkEntities(tuple(_record(c, [kept[i] for i in c.members]) for c in linked),
                                                       docs=tuple(docs)))
     else:
-        total = _link_mentions(store, [(c, [kept[i] for i in c.members]) for c in linked])
-        total += _link_quotes(store, linked, kept, docs)
+        total = _link_in_chunks(store, linked, kept, docs)
     store.set_meta(LINKED_AT, started)
     return total
 
@@ -323,32 +322,29 @@ def _apply_link(store: Store, edit: edits.LinkEntities) -> int:
         return 0
 
 
-def _link_mentions(store: Store, clusters: list[tuple[Any, list[dict[str, Any]]]]) -> int:
-    """The clusters' links, in edits of at most LINK_CHUNK mentions (a bigger cluster is one edit)."""
-    total, chunk, size = 0, [], 0
-    for c, members in clusters:
-        if chunk and size + len(members) > LINK_CHUNK:
-            total += _apply_link(store, edits.LinkEntities(tuple(chunk), docs=()))
-            chunk, size = [], 0
-        chunk.append(_record(c, members))
-        size += len(members)
-    if chunk:
-        total += _apply_link(store, edits.LinkEntities(tuple(chunk), docs=()))
-    return total
+def _link_in_chunks(store: Store, clusters: list[Any], kept: list[dict[str, Any]], docs: list[int]) -> int:
+    """What one ``LinkEntities`` of ``clusters`` would do, in edits of at most LINK_CHUNK mentions.
 
-
-def _link_quotes(store: Store, clusters: list[Any], kept: list[dict[str, Any]], docs: list[int]) -> int:
-    """Link the untouched quotes of ``docs``, a group of documents (up to LINK_CHUNK mentions) per edit.
-
-    Each edit gets the clusters cut to the group's mentions, each with the entity it was linked to
-    above (a decided one, the editor's, or by name), so the quotes get the entity the whole cluster got.
+    First, in cluster order, each new entity is created (its cluster cut to its first mention) and
+    each editor's entity the clusters keep gets its type (cut to the editor's mentions), so entities
+    get the ids and types one edit gives them. Then document group by document group, each edit gets
+    the clusters cut to the group's mentions, each naming the entity it got, and links the group's
+    mentions and untouched quotes.
     """
+    chosen = [_editor_choice(c, kept) for c in clusters]
+    first = []
+    for c, entity_id in zip(clusters, chosen, strict=True):
+        if c.entity_id is None:  # a decided entity is used as it is
+            members = ([kept[i] for i in c.members if kept[i]["editor_link"] is not None] if entity_id is not None
+                       else [kept[c.members[0]]])
+            first.append(_record(c, members))
+    total = sum(_apply_link(store, edits.LinkEntities(chunk, docs=())) for chunk in _chunks(first))
     members_of: dict[int, list[tuple[int, int]]] = {}  # doc -> (cluster index, mention index)
     for ci, c in enumerate(clusters):
         for i in c.members:
             members_of.setdefault(kept[i]["doc_id"], []).append((ci, i))
-    chosen = [_editor_choice(c, kept) for c in clusters]
-    total, group, size = 0, [], 0
+    group: list[int] = []
+    size = 0
 
     def flush() -> int:
         cut: dict[int, list[dict[str, Any]]] = {}
@@ -369,6 +365,20 @@ def _link_quotes(store: Store, clusters: list[Any], kept: list[dict[str, Any]], 
     if group:
         total += flush()
     return total
+
+
+def _chunks(records: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], ...]]:
+    """Consecutive records, at most LINK_CHUNK mentions together (a bigger one alone)."""
+    chunk: list[dict[str, Any]] = []
+    size = 0
+    for rec in records:
+        if chunk and size + len(rec["mention_ids"]) > LINK_CHUNK:
+            yield tuple(chunk)
+            chunk, size = [], 0
+        chunk.append(rec)
+        size += len(rec["mention_ids"])
+    if chunk:
+        yield tuple(chunk)
 
 
 def _editor_choice(c: Any, kept: list[dict[str, Any]]) -> int | None:
