@@ -1735,8 +1735,9 @@ class LinkEntities(Edit):
         except InterchangeError as exc:
             raise EditError(f"link entities: {exc}") from None
 
-    def _rows(self, conn: Any, clusters: list[EntityRecord]) -> tuple[dict[int, dict[str, Any]], Any]:
+    def _rows(self, store: Store, clusters: list[EntityRecord]) -> tuple[dict[int, dict[str, Any]], Any]:
         """The live mentions the plan reads, by id, and a cursor over the untouched quotes it links."""
+        conn = store.conn
         untouched_quotes = "SELECT * FROM quotes WHERE status = 'suggested' AND annotator IS NULL AND origin = 'model'"
         if self.docs is None:
             rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
@@ -1745,7 +1746,8 @@ class LinkEntities(Edit):
             raise EditError("link entities: docs must be a list of document ids")
         ids = json.dumps([m for c in clusters for m in c.mention_ids])
         docs = json.dumps(list(self.docs))
-        rows = {r["id"]: dict(r) for r in conn.execute(
+        # SQLite's own UTF-8 decoder (Store._decoded, same errors): the checked one costs per value
+        rows = {r["id"]: dict(r) for r in store._decoded(
             "SELECT * FROM mentions WHERE status != 'rejected' AND (id IN (SELECT value FROM json_each(?)) "
             "OR doc_id IN (SELECT value FROM json_each(?))) ORDER BY id", (ids, docs))}
         return rows, conn.execute(untouched_quotes + " AND doc_id IN (SELECT value FROM json_each(?)) ORDER BY id",
@@ -1754,7 +1756,7 @@ class LinkEntities(Edit):
     def plan(self, p: Plan) -> None:
         clusters = self.records()
         conn = p.store.conn
-        rows, quotes = self._rows(conn, clusters)
+        rows, quotes = self._rows(p.store, clusters)
         for r in rows.values():
             # shared, not copied: the plan never changes a row in place (an update files a new
             # dict), so ``rows`` stays this plan's view before its changes
