@@ -10,8 +10,9 @@ Annotate ▸ Pre-annotate.  It
    place of its earlier untouched suggestions (:class:`desktop.core.edits.ReplaceSuggestions`),
    committing every few documents -- so Ctrl-C, a cancel or a crash loses at most the batch in
    flight, and the next run resumes where this one stopped;
-3. clusters all mentions of the project into canonical entities and links the untouched
-   suggestions and quote speakers to them (:class:`desktop.core.edits.LinkEntities`).
+3. clusters the mentions of the documents annotated since the last run (with the editor's own)
+   into canonical entities and links the untouched suggestions and quote speakers to them
+   (:class:`desktop.core.edits.LinkEntities`, in bounded chunks): see :func:`link_entities`.
 
 :func:`preannotate_texts` is the same without a project (``claimdesk preannotate``).
 """
@@ -236,11 +237,10 @@ def link_entities(store: Store, *, full: bool = False) -> int:
     none: the whole project, as ``full``) are the scope. Their live mentions are clustered with every
     mention an editor made, accepted or changed (so new mentions join the editor's entities) and the
     decided entities; suggestions linked by an earlier run keep their entities. Nothing annotated
-    since: nothing is read and nothing written. The links are applied in chunks of at most
-    :data:`LINK_CHUNK` mentions (one ``LinkEntities`` edit, one history row each, whole clusters
-    kept together), then the quotes document group by document group, so memory and each history row
-    stay bounded; a chunk interrupted by a crash is redone by the next run (``linked_at`` is set
-    last).
+    since: nothing is read and nothing written. Beyond :data:`LINK_CHUNK` mentions the links are
+    applied in several ``LinkEntities`` edits (one transaction and one history row each, see
+    :func:`_link_in_chunks`) with the same result as one, so memory and each history row stay
+    bounded; a link interrupted by a crash is finished by the next run (``linked_at`` is set last).
 
     An editor's merge, rename or split (the entity's ``decided`` flag) is never reversed: the
     decided entities (:meth:`Store.decided_entities`, live or not) go to
