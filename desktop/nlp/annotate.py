@@ -221,7 +221,10 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     finally:
         if GAZETTEER in nlp.pipe_names:
             nlp.remove_pipe(GAZETTEER)  # the pipeline is cached: leave it as loaded
-    report.linked = link_entities(store)
+    if not report.cancelled:
+        # a cancelled run leaves its documents to the next run's linking (they stay in its scope),
+        # so a cancelled and resumed run links exactly as one uninterrupted run
+        report.linked = link_entities(store)
     store.set_meta("model", mid)
     store.set_meta("model_name", name)
     store.set_meta("quote_content", content)
