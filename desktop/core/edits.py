@@ -1724,6 +1724,12 @@ class ReplaceSuggestions(Edit):
         return "pre-annotate document"
 
 
+def editor_entity(links: Sequence[int]) -> int:
+    """The entity a cluster whose mentions an editor linked (to ``links``, one per mention) keeps:
+    the most frequent, then the lowest id (:class:`LinkEntities`)."""
+    return max(set(links), key=lambda e: (links.count(e), -e))
+
+
 @_register
 @dataclass(frozen=True)
 class LinkEntities(Edit):
@@ -1739,9 +1745,14 @@ class LinkEntities(Edit):
     entity of the same name and type is reused or created.  Untouched suggestions get the
     cluster's entity and type (the project-wide majority label); untouched quotes get the entity of
     the mention their speaker (or the name it stands for) overlaps.
+
+    ``docs`` bounds the edit (incremental linking, in chunks): given, only the clusters' own
+    mentions and the live mentions of those documents are read, and only the untouched quotes of
+    those documents are linked (``()``: no quotes).  ``None`` (older history rows): the whole project.
     """
 
     clusters: tuple[dict[str, Any], ...]
+    docs: tuple[int, ...] | None = None
     kind: ClassVar[str] = "link_entities"
 
     def records(self) -> list[EntityRecord]:
@@ -1752,10 +1763,28 @@ class LinkEntities(Edit):
         except InterchangeError as exc:
             raise EditError(f"link entities: {exc}") from None
 
+    def _rows(self, store: Store, clusters: list[EntityRecord]) -> tuple[dict[int, dict[str, Any]], Any]:
+        """The live mentions the plan reads, by id, and a cursor over the untouched quotes it links."""
+        conn = store.conn
+        untouched_quotes = "SELECT * FROM quotes WHERE status = 'suggested' AND annotator IS NULL AND origin = 'model'"
+        if self.docs is None:
+            rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
+            return rows, conn.execute(untouched_quotes)
+        if any(type(d) is not int for d in self.docs):
+            raise EditError("link entities: docs must be a list of document ids")
+        ids = json.dumps([m for c in clusters for m in c.mention_ids])
+        docs = json.dumps(list(self.docs))
+        # SQLite's own UTF-8 decoder (Store._decoded, same errors): the checked one costs per value
+        rows = {r["id"]: dict(r) for r in store._decoded(
+            "SELECT * FROM mentions WHERE status != 'rejected' AND (id IN (SELECT value FROM json_each(?)) "
+            "OR doc_id IN (SELECT value FROM json_each(?))) ORDER BY id", (ids, docs))}
+        return rows, conn.execute(untouched_quotes + " AND doc_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                                  (docs,))
+
     def plan(self, p: Plan) -> None:
         clusters = self.records()
         conn = p.store.conn
-        rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
+        rows, quotes = self._rows(p.store, clusters)
         for r in rows.values():
             # shared, not copied: the plan never changes a row in place (an update files a new
             # dict), so ``rows`` stays this plan's view before its changes
@@ -1772,7 +1801,7 @@ class LinkEntities(Edit):
                 entity_id = cluster.entity_id
                 p.need("entities", entity_id)  # a decided entity: the editor's name and type
             elif editor_links:
-                entity_id = max(set(editor_links), key=lambda e: (editor_links.count(e), -e))
+                entity_id = editor_entity(editor_links)
                 entity = p.need("entities", entity_id)
                 editor_labels = {m["label"] for m in members if not _untouched(m)}
                 if editor_labels == {cluster.type} and entity["type"] != cluster.type:
@@ -1796,7 +1825,7 @@ class LinkEntities(Edit):
         by_doc: dict[int, list[dict[str, Any]]] = {}
         for m in rows.values():
             by_doc.setdefault(m["doc_id"], []).append(m)
-        for q in conn.execute("SELECT * FROM quotes WHERE status = 'suggested' AND annotator IS NULL AND origin = 'model'"):
+        for q in quotes:
             q = dict(q)
             p.seen("quotes", dict(q))
             start, end = (q["resolved_start"], q["resolved_end"]) if q["resolved_start"] is not None else (

@@ -1711,6 +1711,12 @@ class Store:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM documents WHERE annotated_model IS NOT ? ORDER BY id", (model,))]
 
+    def documents_annotated_since(self, since: str) -> list[int]:
+        """Ids of the documents a model annotated at or after ``since`` (an ISO timestamp as
+        :func:`now_iso` writes them): what entity linking has not seen yet."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE annotated_at >= ? ORDER BY id", (since,))]
+
     def annotated_count(self) -> int:
         """How many documents some model has annotated."""
         return self.conn.execute("SELECT count(*) FROM documents WHERE annotated_model IS NOT NULL").fetchone()[0]
@@ -1905,6 +1911,16 @@ class Store:
         return self.conn.execute(
             'SELECT id, doc_id, start, "end", label, entity_id, origin, status, annotator '
             "FROM mentions WHERE status != 'rejected' ORDER BY id").fetchall()
+
+    def link_mention_rows(self, doc_ids: Sequence[int]) -> Iterator[sqlite3.Row]:
+        """The mentions incremental entity linking reads, by id, as :meth:`live_mention_rows`
+        shapes them: every live mention of the documents ``doc_ids``, and every live mention an
+        editor made, accepted or changed anywhere (the editor's entities the new ones may join).
+        A cursor: rows are read as they are used."""
+        return self.conn.execute(
+            'SELECT id, doc_id, start, "end", label, entity_id, origin, status, annotator FROM mentions '
+            "WHERE status != 'rejected' AND (origin != 'model' OR status != 'suggested' OR annotator IS NOT NULL "
+            "OR doc_id IN (SELECT value FROM json_each(?))) ORDER BY id", (json.dumps(list(doc_ids)),))
 
     def mention_count(self, doc_id: int | None = None) -> int:
         """How many mention rows (any status) one document, or the project, has."""

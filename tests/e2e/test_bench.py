@@ -109,5 +109,6 @@ def test_targets_are_the_documented_keys():
     assert set(TARGETS) == {"annotate_vs_raw_spacy", "processes2_vs_1", "open_project_s", "open_project_rss_mb",
                             "doc_switch_p95_ms", "edit_commit_p95_ms", "edit_roundtrip_p95_ms", "search_p95_ms", "export_jsonl_s",
                             "export_peak_rss_mb", "export_spacy_peak_rss_mb",
-                            "open_100k_docs_s", "search_100k_docs_p95_ms", "import_10k_s"}
+                            "open_100k_docs_s", "search_100k_docs_p95_ms", "import_10k_s",
+                            "annotate_10k_docs_peak_rss_mb"}
     json.dumps(TARGETS)
