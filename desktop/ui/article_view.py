@@ -63,7 +63,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import NamedTuple
@@ -94,6 +94,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextEdi
 from desktop.app import keymap
 from desktop.core.text import sentence_spans as split_sentences
 from desktop.core.text import word_spans as token_spans
+from desktop.ui.span_table import SpanTable
 
 __all__ = [
     "KEYMAP",
@@ -155,6 +156,9 @@ DISPLAY_RUN = 2_000
 DISPLAY_PARAGRAPH = 10_000
 #: Longer articles are shown one part of about this many characters at a time.
 PART_CHARS = 500_000
+#: Span objects, hit-test and paint tables are built for the text on screen and this many
+#: characters either side of it (the rest when the view scrolls there, or is asked for a span).
+WINDOW_CHARS = 10_000
 
 # Runs and paragraphs that need a display break; anchored at their start so the scan is linear.
 _LONG_RUN_RE = re.compile(r"(?<!\S)\S{" + str(DISPLAY_RUN + 1) + ",}")
@@ -318,9 +322,13 @@ def display_breaks(text: str) -> list[int]:
     what is left of a paragraph longer than ``DISPLAY_PARAGRAPH`` is cut after its last space
     within that length (or at it, when there is none).  Ordinary articles get none.
     """
-    if ("\u2029" not in text and max(map(len, text.split("\n"))) <= DISPLAY_PARAGRAPH
-            and max(map(len, text.split()), default=0) <= DISPLAY_RUN):
-        return []  # the common case, without the regex scans (str.split() and \S agree on whitespace)
+    if "\u2029" not in text:
+        longest = max(map(len, text.split("\n")))
+        # the common case, without the regex scans: no paragraph longer than a run may be (and
+        # then none needs a break), else no run too long (str.split() and \S agree on whitespace)
+        if longest <= DISPLAY_RUN or (longest <= DISPLAY_PARAGRAPH
+                                      and max(map(len, text.split()), default=0) <= DISPLAY_RUN):
+            return []
     runs: list[int] = []
     for m in _LONG_RUN_RE.finditer(text):
         runs.extend(range(m.start() + DISPLAY_RUN, m.end(), DISPLAY_RUN))
@@ -547,8 +555,11 @@ class ArticleView(QTextEdit):
         self._extra_py: list[int] = []
         self._extra_qt: list[int] = []
         self._soft: list[int] = []  # offsets before which a display-only break is shown
-        self._spans: list[SpanItem] = []
-        self._by_key: dict[Key, SpanItem] = {}
+        # Every span of the article, by position and key, built into SpanItems on demand.  The
+        # tables below hold only the spans reaching _window (a Python range around what was last on
+        # screen, within the part shown; None: not built yet): _ensure_window builds them.
+        self._table = SpanTable(clean=self._clean)
+        self._window: tuple[int, int] | None = None
         self._linked_from: dict[Key, list[Key]] = {}  # speaker/cue key -> quotes linking to it
         self._pick: list[tuple[int, int, SpanItem]] = []  # (start, end, span) per part, by start
         self._pick_starts: list[int] = []
@@ -592,13 +603,13 @@ class ArticleView(QTextEdit):
 
     # Public API --------------------------------------------------------------------------------
 
-    def set_document(self, text: str, spans: Sequence[SpanItem]) -> None:
+    def set_document(self, text: str, spans: Sequence[SpanItem] | SpanTable) -> None:
         """Show a new article (resets scroll, selection and the selected span); a very long one
         from its first part."""
         self._text = text
         self._parts = part_starts(text)
         self._selected = None
-        self._spans = []  # the old article's highlights must not be applied to the new text
+        self._table = SpanTable(clean=self._clean)  # the old article's highlights must not be applied to the new text
         self._load_part(0)
         self.set_spans(spans)
         self.verticalScrollBar().setValue(0)
@@ -673,12 +684,15 @@ class ArticleView(QTextEdit):
             cur.insertText(shown[prev:])
         # No highlights of the old mapping while the scroll bar adjusts to the new document
         # (setDocument emits scroll changes before the entries are rebuilt).
-        self._entries, self._entry_starts, self._entry_maxlen = [], [], 0
+        self._clear_window()
         self._rect_cache, self._rect_key = {}, None
         old = self.document()
         self.setDocument(doc)
         if old is not None and shiboken6.isValid(old) and old.parent() is self:
-            old.deleteLater()
+            # now, not deleteLater(): until it is deleted, the old document goes on laying itself
+            # out in steps (QTextDocumentLayout's lazy layout timer), and a loop that only
+            # processes events (the bench, tests) never deletes it
+            shiboken6.delete(old)
         multi = len(self._parts) > 1
         if multi:
             self.parts_bar.set_part(index, len(self._parts), base, limit, len(text))
@@ -700,19 +714,69 @@ class ArticleView(QTextEdit):
             self.setViewportMargins(0, height, 0, 0)
         bar.setGeometry(r.x(), r.y(), width, height)
 
-    def set_spans(self, spans: Sequence[SpanItem]) -> None:
-        """Same text, annotations changed: keeps scroll position and text selection."""
-        n = len(self._text)
-        clean = []
-        for sp in spans:
-            if sp.fragments or not 0 <= sp.start < sp.end <= n:  # (most spans are fine as they are)
-                sp = self._clean(sp)
-                if sp is None:
-                    continue
-            clean.append(sp)
+    @property
+    def _by_key(self) -> Mapping[Key, SpanItem]:
+        """Every span by key (a span is built when it is first asked for)."""
+        return self._table.by_key
+
+    @property
+    def _spans(self) -> list[SpanItem]:
+        """Every span (all of them built, once per change)."""
+        return self._table.spans()
+
+    def set_spans(self, spans: Sequence[SpanItem] | SpanTable) -> None:
+        """Same text, annotations changed: keeps scroll position and text selection.
+
+        ``spans`` is a list of spans, or a :class:`~desktop.ui.span_table.SpanTable` (copied) whose
+        spans are built only when the view needs them: those near what is on screen, the one
+        asked for by key (``select_span``), all of them when ``_spans`` is read."""
+        if isinstance(spans, SpanTable):
+            self._table = spans.copy(clean=self._clean)
+        else:
+            self._table = SpanTable.of(spans, clean=self._clean)
         self.spans_rebuilt += 1
-        self._spans = clean
-        self._by_key = {sp.key: sp for sp in clean}
+        self._forget_gone()
+        self._rebuild_base()
+        self._update_highlights()
+
+    def patch_spans(self, changed: Sequence[SpanItem], removed: Iterable[Key] = ()) -> None:
+        """Same text, a few annotations changed: ``changed`` are added or replace the spans with
+        their keys, ``removed`` keys go.  Only those spans are redone (a long article's other
+        spans are not touched); the result is the same as :meth:`set_spans` with the full list.
+        """
+        gone = {sp.key for sp in changed} | set(removed)
+        self.spans_patched += len(gone)
+        if self._window is not None:
+            for key in gone:
+                old = self._table.built(key)
+                if old is not None:
+                    self._unindex(old)
+        self._table.patch(changed, removed)
+        if self._window is not None:
+            lo, hi = self._window
+            for sp in changed:
+                new = self._table.get(sp.key)
+                if new is not None and new.end > lo and new.start < hi:
+                    self._index(new)
+        self._forget_gone()
+        self._update_highlights()
+
+    def _clear_window(self) -> None:
+        """Forget the tables of the window (built again when next needed)."""
+        self._window = None
+        self._linked_from = {}
+        self._pick, self._pick_starts, self._pick_maxlen = [], [], 0
+        self._claims, self._claim_starts, self._claim_maxlen = [], [], 0
+        self._entries, self._entry_starts, self._entry_maxlen = [], [], 0
+
+    def _ensure_window(self, lo: int, hi: int) -> None:
+        """Build the hit-test and paint tables for the spans reaching the Python range [lo, hi)
+        and ``WINDOW_CHARS`` either side of it (within the part), unless they are built."""
+        w = self._window
+        if w is not None and w[0] <= lo and hi <= w[1]:
+            return
+        lo, hi = max(self._base, lo - WINDOW_CHARS), min(self._limit, max(hi, lo) + WINDOW_CHARS)
+        clean = self._table.overlapping(lo, hi)
         self._linked_from = {}
         for sp in clean:
             for k in sp.links:
@@ -725,28 +789,8 @@ class ArticleView(QTextEdit):
         self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=_claim_order)
         self._claim_starts = [c.start for c in self._claims]
         self._claim_maxlen = max((c.end - c.start for c in self._claims), default=0)
-        self._forget_gone()
-        self._rebuild_base()
-        self._update_highlights()
-
-    def patch_spans(self, changed: Sequence[SpanItem], removed: Iterable[Key] = ()) -> None:
-        """Same text, a few annotations changed: ``changed`` are added or replace the spans with
-        their keys, ``removed`` keys go.  Only those spans are redone (a long article's other
-        spans are not touched); the result is the same as :meth:`set_spans` with the full list.
-        """
-        news = [c for c in (self._clean(sp) for sp in changed) if c is not None]
-        gone = {sp.key for sp in changed} | set(removed)
-        self.spans_patched += len(gone)
-        for key in gone:
-            old = self._by_key.pop(key, None)
-            if old is not None:
-                self._unindex(old)
-        for sp in news:
-            self._by_key[sp.key] = sp
-            self._index(sp)
-        self._spans = list(self._by_key.values())
-        self._forget_gone()
-        self._update_highlights()
+        self._build_entries(clean)
+        self._window = (lo, hi)
 
     def _clean(self, sp: SpanItem) -> SpanItem | None:
         """The span clamped to the text; None when nothing of it is left."""
@@ -764,9 +808,9 @@ class ArticleView(QTextEdit):
         return sp
 
     def _forget_gone(self) -> None:
-        if self._selected not in self._by_key:
+        if self._selected is not None and self._selected not in self._by_key:
             self._selected = None
-        if self._hover not in self._by_key:
+        if self._hover is not None and self._hover not in self._by_key:
             self._hover = None
 
     def _index(self, sp: SpanItem) -> None:
@@ -1028,7 +1072,12 @@ class ArticleView(QTextEdit):
         return style
 
     def _rebuild_base(self) -> None:
-        """Paint entries (Qt range, paint order, key, style), sorted by start; built per set_spans
+        """The spans, the part shown or the styles changed: the window's tables are built again
+        when they are next needed (``_ensure_window``)."""
+        self._clear_window()
+
+    def _build_entries(self, spans: Sequence[SpanItem]) -> None:
+        """Paint entries (Qt range, paint order, key, style), sorted by start; built per window
         (``patch_spans`` inserts and removes single entries in the same order).
 
         A paint draws only the entries that reach the visible part (``_chosen``), from line
@@ -1037,7 +1086,7 @@ class ArticleView(QTextEdit):
         """
         entries: list[tuple[int, int, int, Key, _Style]] = []
         base, limit, extra, at = self._base, self._limit, self._extra_py, bisect.bisect_left
-        for sp in self._spans:
+        for sp in spans:
             if sp.layer == "claim":
                 continue
             if sp.fragments:
@@ -1110,6 +1159,7 @@ class ArticleView(QTextEdit):
     def _chosen(self, lo: int, hi: int) -> list[tuple[int, int, int, Key, _Style]]:
         """The paint entries reaching the Qt range [lo, hi), the selected span in its selected
         style, in paint order (layer, then start)."""
+        self._ensure_window(self._py(lo), self._py(hi))
         sel_key = self._selected
         i_lo = bisect.bisect_left(self._entry_starts, lo - self._entry_maxlen)
         i_hi = bisect.bisect_left(self._entry_starts, hi)
@@ -1210,7 +1260,7 @@ class ArticleView(QTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Backgrounds under the text, then Qt's text (and the text selection), then underlines
         and the overlay over it; all of it only for what is on screen."""
-        if not self._spans:
+        if not self._table:
             super().paintEvent(event)
             return
         qa, qb = self._visible_qt_range()
@@ -1328,8 +1378,11 @@ class ArticleView(QTextEdit):
         return [r for s, e in sp.parts() for r in self._rects_in(s, e, self._clip)] if sp else []
 
     def _partners(self, key: Key) -> list[Key]:
-        """Keys linked to ``key`` in either direction (links may be given on either side)."""
+        """Keys linked to ``key`` in either direction (links may be given on either side; from the
+        other side, for the spans of the window: the spans a table builds link both ways)."""
         sp = self._by_key.get(key)
+        if sp is not None and self._window is None:
+            self._ensure_window(sp.start, sp.end)
         out = list(sp.links) if sp else []
         out += [k for k in self._linked_from.get(key, []) if k not in out]
         return [k for k in out if k in self._by_key and k != key]
@@ -1404,6 +1457,7 @@ class ArticleView(QTextEdit):
         """Spans covering ``pos``, innermost (shortest) first."""
         if pos < 0:
             return []
+        self._ensure_window(pos, pos + 1)
         hi = bisect.bisect_right(self._pick_starts, pos)
         lo = bisect.bisect_left(self._pick_starts, pos - self._pick_maxlen)
         found = {sp.key: sp for s, e, sp in self._pick[lo:hi] if s <= pos < e}
