@@ -323,11 +323,11 @@ def display_breaks(text: str) -> list[int]:
     within that length (or at it, when there is none).  Ordinary articles get none.
     """
     if "\u2029" not in text:
-        longest = max(map(len, text.split("\n")))
-        # the common case, without the regex scans: no paragraph longer than a run may be (and
-        # then none needs a break), else no run too long (str.split() and \S agree on whitespace)
-        if longest <= DISPLAY_RUN or (longest <= DISPLAY_PARAGRAPH
-                                      and max(map(len, text.split()), default=0) <= DISPLAY_RUN):
+        # the common case, without the regex scans: no paragraph too long, and no run too long in
+        # the paragraphs longer than a run may be (str.split() and \S agree on whitespace)
+        long = [p for p in text.split("\n") if len(p) > DISPLAY_RUN]
+        if not long or (max(map(len, long)) <= DISPLAY_PARAGRAPH
+                        and all(max(map(len, p.split()), default=0) <= DISPLAY_RUN for p in long)):
             return []
     runs: list[int] = []
     for m in _LONG_RUN_RE.finditer(text):
