@@ -69,7 +69,7 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import shiboken6
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -158,7 +158,13 @@ DISPLAY_PARAGRAPH = 10_000
 PART_CHARS = 500_000
 #: Span objects, hit-test and paint tables are built for the text on screen and this many
 #: characters either side of it (the rest when the view scrolls there, or is asked for a span).
-WINDOW_CHARS = 10_000
+WINDOW_CHARS = 4_000
+#: A longer part is put into its QTextDocument this much first (a screen's worth and more: what
+#: setDocument costs grows with the text), the rest in steps of ``FILL_STEP`` characters when the
+#: event loop is idle (each step is laid out as it goes in), or at once when a selection, a span or
+#: its rectangles beyond what is filled are asked for.
+FIRST_FILL = 8_000
+FILL_STEP = 10_000
 
 # Runs and paragraphs that need a display break; anchored at their start so the scan is linear.
 _LONG_RUN_RE = re.compile(r"(?<!\S)\S{" + str(DISPLAY_RUN + 1) + ",}")
@@ -297,6 +303,15 @@ class _Tokens:
 def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
     """Snap a selection to whole tokens, trimming whitespace and punctuation around it."""
     return _Tokens(text).snap(start, end)
+
+
+def _fill_cut(text: str, size: int) -> int:
+    """Where the first fill step of ``text`` ends: after the first line break from ``size`` on (the
+    next step starts a paragraph, so the filled ones keep their layout), else at the end."""
+    if len(text) <= size:
+        return len(text)
+    k = text.find("\n", size)
+    return len(text) if k < 0 or k + 1 >= len(text) else k + 1
 
 
 def part_starts(text: str, size: int = PART_CHARS) -> list[int]:
@@ -574,7 +589,7 @@ class ArticleView(QTextEdit):
         self._styles: dict[tuple, _Style] = {}
         # line rectangles per Qt range, in document coordinates, for the layout _rect_key names
         self._rect_cache: dict[tuple[int, int], list[tuple[float, float, float, float, float]]] = {}
-        self._rect_key: tuple[int, float, float] | None = None
+        self._rect_key: tuple[int, float, float, int] | None = None
         self._selected: Key | None = None
         self._hover: Key | None = None
         self._last_emitted_sel: tuple[int, int] = (-1, -1)
@@ -598,6 +613,12 @@ class ArticleView(QTextEdit):
         self.legend.setFont(self._small_font())
         self.parts_bar = _PartsBar(self)
         self.parts_bar.hide()
+        # the part's text not yet in the document (a long part is filled in steps, see FIRST_FILL)
+        self._unfilled = ""
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.setInterval(0)
+        self._fill_timer.timeout.connect(self._fill_step)
         self.parts_bar.prev_button.clicked.connect(lambda: self.show_part(self._part - 1))
         self.parts_bar.next_button.clicked.connect(lambda: self.show_part(self._part + 1))
 
@@ -646,7 +667,9 @@ class ArticleView(QTextEdit):
         base = self._parts[index]
         limit = self._parts[index + 1] if index + 1 < len(self._parts) else len(text)
         part = text if (base, limit) == (0, len(text)) else text[base:limit]
-        astral = [m.start() + base for m in _ASTRAL_RE.finditer(part)] if not part.isascii() else []
+        # (the UTF-16 length says whether there are any, much faster than the regex finds none)
+        astral = [] if part.isascii() or len(part.encode("utf-16-le", "surrogatepass")) == 2 * len(part) else [
+            m.start() + base for m in _ASTRAL_RE.finditer(part)]
         breaks = [b + base for b in display_breaks(part)]
         self._part, self._base, self._limit, self._soft = index, base, limit, breaks
         self._extra_py = sorted(astral + [b - 1 for b in breaks]) if breaks else astral
@@ -669,8 +692,14 @@ class ArticleView(QTextEdit):
         cur = QTextCursor(doc)
         normal = self._paragraph_format()
         cur.setBlockFormat(normal)
+        self._fill_timer.stop()
+        self._unfilled = ""
         if not breaks:
-            cur.insertText(shown)
+            cut = _fill_cut(shown, FIRST_FILL)
+            cur.insertText(shown[:cut] if cut < len(shown) else shown)
+            if cut < len(shown):
+                self._unfilled = shown[cut:]
+                self._fill_timer.start()
         else:
             # a display-only break: a new paragraph without the gap after the one it ends
             soft = self._paragraph_format()
@@ -698,6 +727,34 @@ class ArticleView(QTextEdit):
             self.parts_bar.set_part(index, len(self._parts), base, limit, len(text))
         self.parts_bar.setVisible(multi)
         self._place_parts_bar()
+
+    def _fill_step(self) -> None:
+        """Put the next ``FILL_STEP`` characters of the part into the document (idle time)."""
+        rest = self._unfilled
+        if not rest:
+            return
+        cut = _fill_cut(rest, FILL_STEP)
+        self._unfilled = rest[cut:]
+        cur = QTextCursor(self.document())
+        cur.movePosition(QTextCursor.MoveOperation.End)
+        cur.insertText(rest[:cut])
+        if self._unfilled:
+            self._fill_timer.start()
+        else:
+            self.viewport().update()
+
+    def _fill(self, qpos: int | None = None) -> None:
+        """The part's text up to Qt position ``qpos`` (all of it when None) is in the document."""
+        if self._unfilled and (qpos is None or qpos > self.document().characterCount() - 1):
+            self._fill_timer.stop()
+            rest, self._unfilled = self._unfilled, ""
+            cur = QTextCursor(self.document())
+            cur.movePosition(QTextCursor.MoveOperation.End)
+            cur.insertText(rest)
+
+    def filled(self) -> bool:
+        """Whether the part shown is in the document whole (a long one is filled in steps)."""
+        return not self._unfilled
 
     def _place_parts_bar(self) -> None:
         """The parts bar sits above the text, as wide as it (the scroll bar stays beside the text)."""
@@ -882,6 +939,7 @@ class ArticleView(QTextEdit):
         In a long article the part holding ``start`` is shown (and the selection ends with it)."""
         self._show_part_of(max(0, start))
         end = min(end, self._limit)
+        self._fill(self._qt(max(start, end)))
         cur = QTextCursor(self.document())
         if end > start:
             cur.setPosition(self._qt(start))
@@ -942,6 +1000,7 @@ class ArticleView(QTextEdit):
         sp = self._by_key.get(key)  # type: ignore[arg-type]
         if sp is None:
             return []
+        self._fill(self._qt(sp.end))
         rects: list[QRectF] = []
         for s, e in sp.parts():
             rects += self._range_rects(self._qt(s), self._qt(e))
@@ -1191,9 +1250,9 @@ class ArticleView(QTextEdit):
         """The (start, end) Python ranges :meth:`highlights` draws, in paint order (tests)."""
         return [(h.start, h.end) for h in self.highlights()]
 
-    def _layout_key(self) -> tuple[int, float, float]:
+    def _layout_key(self) -> tuple[int, float, float, int]:
         doc = self.document()
-        return id(doc), doc.textWidth(), doc.defaultFont().pointSizeF()
+        return id(doc), doc.textWidth(), doc.defaultFont().pointSizeF(), len(self._unfilled)
 
     def _line_rects(self, qa: int, qb: int) -> list[tuple[float, float, float, float, float]]:
         """Document rectangles (x, y, width, height, baseline) of the Qt range [qa, qb), one per
@@ -1485,6 +1544,7 @@ class ArticleView(QTextEdit):
             return None
         sp = self._by_key[self._selected]
         s, e = self._preview or (sp.start, sp.end)
+        self._fill(self._qt(e))
         for which, pos in (("start", s), ("end", e)):
             cur = QTextCursor(self.document())
             cur.setPosition(self._qt(pos))
@@ -1494,6 +1554,7 @@ class ArticleView(QTextEdit):
         return None
 
     def _ensure_visible(self, sp: SpanItem) -> None:
+        self._fill(self._qt(sp.end))
         cur = QTextCursor(self.document())
         cur.setPosition(self._qt(sp.start))
         r = self.cursorRect(cur)
