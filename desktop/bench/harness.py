@@ -14,7 +14,7 @@ load are isolated):
   model is loaded and warmed up before either clock starts.
 * ``processes2_vs_1``: annotate throughput with ``processes=2`` over ``processes=1``.
 * A large project (10,000 documents, ~300,000 annotations, one 10,000-word article with 1,000
-  annotations) is built once per run by bulk inserts straight into the tables (one transaction,
+  annotations, one 100,000-word article with 10,000) is built once per run by bulk inserts straight into the tables (one transaction,
   the rows the store writes: provenance, ``annotated_model``, full-text index by the triggers)
   in a temporary folder, then:
   ``open_project_s`` / ``open_project_rss_mb`` (offscreen window: ``MainWindow.open_project``,
