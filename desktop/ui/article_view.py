@@ -852,6 +852,8 @@ class ArticleView(QTextEdit):
     def _clean(self, sp: SpanItem) -> SpanItem | None:
         """The span clamped to the text; None when nothing of it is left."""
         n = len(self._text)
+        if not sp.fragments and 0 <= sp.start < sp.end <= n:
+            return sp  # (most spans are fine as they are)
 
         def clamp(a: int, b: int) -> tuple[int, int]:
             return max(0, min(a, n)), max(0, min(b, n))
