@@ -28,6 +28,31 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(data / "config"))
 
 
+@pytest.fixture(scope="session")
+def annotated_seeds(tmp_path_factory):
+    """``copy(path)``: a copy at ``path`` of the seeds project made by ``claimdesk new``, ``import
+    seeds/`` and ``annotate`` (built once per session: each build loads spaCy and parses the
+    seeds). Returns ``path``."""
+    import shutil
+
+    from tests.e2e.test_cli import claimdesk
+
+    pristine = tmp_path_factory.mktemp("annotated-seeds") / "seeds.claimdesk"
+    env = {"CLAIMDESK_DATA_DIR": str(tmp_path_factory.mktemp("seeds-data")), "CLAIMDESK_ANNOTATOR": "tester"}
+    for args in (("new",), ("import", str(SEEDS)), ("annotate",)):
+        res = claimdesk(args[0], str(pristine), *args[1:], env_extra=env)
+        assert res.returncode == 0, res.stderr
+
+    def copy(path: Path) -> Path:
+        for suffix in ("", "-wal"):
+            source = Path(f"{pristine}{suffix}")
+            if source.exists():
+                shutil.copyfile(source, f"{path}{suffix}")
+        return path
+
+    return copy
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _empty_clipboard_at_exit():
     """Qt's offscreen platform crashes at exit (SIGSEGV, after every test passed) while the

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from desktop.core import edits
 from desktop.core.model import REVIEW_LAYERS, Document
 from desktop.core.store import ProjectError, Store
+from desktop.core.wording import plural
 
 __all__ = ["DeletedDocument", "UnknownDocumentError", "delete_documents", "find_document", "mark_reviewed",
            "set_status"]
@@ -73,9 +74,8 @@ def delete_documents(store: Store, refs: Iterable[str]) -> list[DeletedDocument]
         raise UnknownDocumentError(f"{store.path}: no document {', '.join(map(repr, unknown))} "
                                    "(ids as in 'claimdesk info'); nothing deleted")
     docs = list({doc.id: doc for doc in found.values() if doc is not None}.values())
-    noun = "document" if len(docs) == 1 else "documents"
     inverse = edits.apply_many(store, [edits.DeleteDocument(doc.id) for doc in docs],
-                               f"delete {len(docs)} {noun}")
+                               f"delete {plural(len(docs), 'document')}")
     deleted = {doc.id: DeletedDocument(doc) for doc in docs}
     for change in inverse.changes:  # the inverse re-inserts every row the deletion took
         if change.table != "documents" and change.after is not None:

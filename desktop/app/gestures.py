@@ -20,11 +20,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from desktop.app.queries import speaker_types
 from desktop.app.session import Applied
 from desktop.core import edits
 from desktop.core.edits import Edit
 from desktop.core.store import Store
 from desktop.core.text import QUOTE_MARKS
+from desktop.core.wording import plural, plural_word
 
 Key = tuple[str, int]
 Selection = tuple[int, int]
@@ -229,8 +231,7 @@ def _pending(store: Store, doc_id: int, layers: Sequence[str]) -> list[edits.Edi
 
 def _ask_pending(batch: Sequence[edits.Edit], what: str) -> Gesture:
     count = sum(len(e.ids) for e in batch if isinstance(e, edits.SetStatus))
-    plural = "suggestion is" if count == 1 else "suggestions are"
-    return Gesture(ask=f"{count} {plural} still pending in {what}. Exports would leave them out, as "
+    return Gesture(ask=f"{plural(count, 'suggestion')} {plural_word(count, 'is')} still pending in {what}. Exports would leave them out, as "
                        f"if the model were wrong.", choices=(ACCEPT_PENDING, LEAVE_PENDING))
 
 
@@ -271,22 +272,6 @@ def mark_done(store: Store, doc_id: int | None, answer: str | None = None) -> Ge
     if pending and answer == ACCEPT_PENDING:
         return Gesture((*pending, mark), "accept suggestions and mark article done", message="Article marked done")
     return Gesture((mark,), message="Article marked done")
-
-
-def step_suggestion(spans: Sequence[Any], current: Key | None, step: int) -> Key | None:
-    """The next (``step`` 1) or previous (-1) suggestion after ``current``, wrapping around; from
-    spans with ``key``, ``start``, ``end`` and ``suggested`` (the view's spans).  None: none left."""
-    suggestions = sorted((s for s in spans if s.suggested and s.key[0] in ("mention", "quote", "claim")),
-                         key=lambda s: (s.start, s.end))
-    if not suggestions:
-        return None
-    keys = [s.key for s in suggestions]
-    if current in keys:
-        return keys[(keys.index(current) + step) % len(keys)]
-    pos = next((s.start for s in spans if s.key == current), -1)
-    after = [i for i, s in enumerate(suggestions) if (s.start > pos if step > 0 else s.start < pos)]
-    index = (after[0] if step > 0 else after[-1]) if after else (0 if step > 0 else len(keys) - 1)
-    return keys[index]
 
 
 # Claims and quotes -------------------------------------------------------------------------------------
@@ -354,6 +339,34 @@ def speaker_from_mention(store: Store, quote_id: int, mention_id: int) -> Gestur
                    select=("quote", quote_id), message="Speaker set")
 
 
+def new_speaker_entity(store: Store, doc_id: int | None, quote_id: int | None, selection: Selection | None,
+                       type_: str | None = None) -> Gesture:
+    """The speaker picker's "New entity from the selection": a canonical entity named by the selected
+    text, of ``type_``, with the selection as its mention and as the quote's speaker, as one undo
+    step (a live mention exactly at the selection is linked to it rather than doubled).  Without
+    ``type_`` it asks, offering :func:`~desktop.app.queries.speaker_types` (PERSON first)."""
+    if doc_id is None or quote_id is None:
+        return _say("Choose a quote first")
+    if not selection or selection[0] >= selection[1]:
+        return _say("Select the speaker's name in the article first")
+    name = " ".join(store.document(doc_id).text[selection[0]:selection[1]].split())
+    if not name:
+        return _say("Select the speaker's name in the article first")
+    if type_ is None:
+        return Gesture(ask=name, choices=speaker_types(store))
+    at = next((m for m in _overlapping_mentions(store, doc_id, selection) if (m.start, m.end) == tuple(selection)),
+              None)
+
+    def link(added: Applied) -> list[Edit]:
+        entity = added.ids("entities")[0]
+        mention: Edit = (edits.LinkMention(at.id, entity) if at is not None
+                         else edits.AddMention(doc_id, selection[0], selection[1], type_, entity_id=entity))
+        return [mention, edits.EditQuote(quote_id, {"speaker": tuple(selection)})]
+
+    return Gesture((edits.AddEntity(name, type_),), f"new speaker {name}", then=link, select=("quote", quote_id),
+                   caret=selection[1], message=f"{name} ({type_}) is a new entity and the quote's speaker")
+
+
 def add_fragment(store: Store, quote_id: int, selection: Selection | None) -> Gesture:
     """The selection as one more content fragment of the quote."""
     if not selection:
@@ -374,6 +387,15 @@ def rename_entity(store: Store, entity_id: int, name: str | None = None) -> Gest
     if not name or name == entity.name:
         return Gesture()
     return Gesture((edits.RenameEntity(entity_id, name),))
+
+
+def link_to_entity(store: Store, key: Key | None, entity_id: int | None) -> Gesture:
+    """Link the selected mention to the chosen canonical entity (it takes the entity's type)."""
+    if not key or key[0] != "mention":
+        return _say("Select a mention in the article first")
+    if entity_id is None or store.mention(key[1]).entity_id == entity_id:
+        return Gesture()
+    return Gesture((edits.LinkMention(key[1], entity_id),), select=key)
 
 
 def merge_entities(store: Store, ids: Sequence[int]) -> Gesture:
@@ -424,8 +446,8 @@ def label_all_occurrences(store: Store, text: str, selection: Selection | None, 
     batch = edits.label_all_occurrences(store, surface, label, entity_id)
     if not batch:
         return _say(f"No unlabelled occurrences of “{surface}”")
-    return Gesture(tuple(batch), f"label {len(batch)} occurrences of {surface}",
-                   message=f"Labelled {len(batch)} occurrences of “{surface}” as {label}")
+    return Gesture(tuple(batch), f"label {plural(len(batch), 'occurrence')} of {surface}",
+                   message=f"Labelled {plural(len(batch), 'occurrence')} of “{surface}” as {label}")
 
 
 def apply_to_identical(store: Store, key: Key | None) -> Gesture:
@@ -435,4 +457,4 @@ def apply_to_identical(store: Store, key: Key | None) -> Gesture:
     batch = edits.apply_to_identical_mentions(store, key[1])
     if not batch:
         return _say("Every identical mention already agrees")
-    return Gesture(tuple(batch), "apply correction to identical mentions", message=f"Applied to {len(batch)} mentions")
+    return Gesture(tuple(batch), "apply correction to identical mentions", message=f"Applied to {plural(len(batch), 'mention')}")

@@ -53,9 +53,12 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("annotate.claim_label", (), "set the selected claim's label with that key (default schema: 1–3 "
             "check-worthy / not check-worthy / opinion; 4–7 true / false / misleading / unverifiable)", CLAIM,
             shown="1 … 9"),
-    Binding("nav.next_suggestion", ("Tab",), "next suggestion", request="next"),
-    Binding("nav.prev_suggestion", ("Shift+Tab",), "previous suggestion", request="prev"),
-    Binding("annotate.accept", ("Return", "Enter", "A"), "accept the selected suggestion (then go to the next)",
+    Binding("nav.next_suggestion", ("Tab",), "next annotation of the layer being reviewed, after the selected span "
+            "or the cursor (the selected span's layer, or View ▸ Tab Through; wraps at the article's end)",
+            request="next"),
+    Binding("nav.prev_suggestion", ("Shift+Tab",), "previous annotation of that layer, before the selected span "
+            "or the cursor", request="prev"),
+    Binding("annotate.accept", ("Return", "Enter", "A"), "accept the selected suggestion (then go to the layer's next suggestion)",
             request="accept"),
     Binding("annotate.reject", ("X", "R"), "reject the selected suggestion", request="reject"),
     Binding("annotate.accept_all", ("Ctrl+Shift+A",), "accept all suggestions in the article", WINDOW,
@@ -83,16 +86,20 @@ KEYMAP: tuple[Binding, ...] = (
     Binding("view.zoom_reset", ("Ctrl+0",), "actual size", WINDOW, request="zoom_reset"),
     # the window
     Binding("edit.find", ("Ctrl+F",), "find in the article", WINDOW),
-    Binding("find.next", ("Return",), "next match (Shift+Enter: previous; Esc closes the bar)", FIND),
+    Binding("find.next", ("Return",), "select the next match and give the article the keyboard (Shift+Enter: "
+            "previous; Ctrl+F, Enter: the one after; Esc in the bar closes it)", FIND),
     Binding("edit.find_project", ("Ctrl+Shift+F",), "search the whole project (full-text index)", WINDOW),
     Binding("nav.next_doc", ("Ctrl+PgDown",), "next article", WINDOW),
     Binding("nav.prev_doc", ("Ctrl+PgUp",), "previous article", WINDOW),
     Binding("nav.done", ("Ctrl+D",), "mark the article done", WINDOW),
+    Binding("nav.next_review", ("F8",), "next item of the review queue (View ▸ Review: what most likely needs an "
+            "editor), across articles from the span shown", WINDOW),
+    Binding("nav.prev_review", ("Shift+F8",), "previous item of the review queue", WINDOW),
     Binding("nav.review_entities", ("Ctrl+Shift+D",), "mark the article's entities reviewed, or not (Navigate "
             "▸ Mark … Reviewed: entities, quotes, claims; exports then treat unannotated text as negatives)",
             WINDOW),
     Binding("edit.undo", ("Ctrl+Z",), "undo (everything in the session; Edit ▸ History lists the steps)", WINDOW),
-    Binding("edit.redo", ("Ctrl+Shift+Z",), "redo", WINDOW),
+    Binding("edit.redo", ("Ctrl+Shift+Z", "Ctrl+Y"), "redo", WINDOW),
     Binding("edit.history", ("Ctrl+H",), "show the history of this session", WINDOW),
     Binding("annotate.run_model", ("Ctrl+R",), "pre-annotate the project with spaCy", WINDOW),
     Binding("file.new", ("Ctrl+N",), "new project", WINDOW),

@@ -1,23 +1,31 @@
 """What the editor's views show, read from the store (Qt-free, print-free).
 
-- :func:`search_hits`: the project search's results (article title, snippet, where the first
-  word of the query is in the text);
+- :func:`search_hits`: the project search's results (article title, snippet with where the query's
+  words are in it, where the first word of the query is in the text);
 - :class:`EntityStory`: "across the story", an entity's quotes in every article and where each
   article mentions it, kept per article so a change in a few articles re-reads only those;
 - :func:`listed_entities`, :func:`first_mention`, :func:`document_holdings`: the speaker picker,
-  "show the entity", and what deleting an article takes with it.
+  "show the entity", and what deleting an article takes with it;
+- :func:`entity_choices` (:class:`EntityChoice`, :func:`choice_order`) and :func:`speaker_types`:
+  what the entity picker offers and in which order (people and organisations first, then by name;
+  only entities with a live mention, so none merged away or left empty), what its type-ahead
+  matches (name and aliases), and the types a new entity from the selection can take.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from desktop.core.store import Store
+from desktop.core.wording import plural
 
-__all__ = ["EntityStory", "SearchHit", "StoryRow", "document_holdings", "first_mention", "listed_entities",
-           "search_hits", "word_offsets"]
+__all__ = ["PICKER_FIRST", "EntityChoice", "EntityStory", "SearchHit", "StoryRow", "choice_order",
+           "document_holdings", "entity_choices", "first_mention", "listed_entities", "search_hits",
+           "speaker_types", "word_offsets"]
 
 Key = tuple[str, int]
 
@@ -26,18 +34,65 @@ Key = tuple[str, int]
 class SearchHit:
     doc_id: int
     title: str
-    snippet: str  # on one line
+    snippet: str  # on one line, as the text has it (no match markers)
     query: str
+    marks: tuple[tuple[int, int], ...] = ()  # where the query's words are in ``snippet``
+
+
+def _folded(text: str) -> str:
+    """Text as the full-text index compares it (unicode61, diacritics removed, any case)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+_MARKED = re.compile(r"\[([^\[\]]+)\]")
+
+
+def marked_snippet(snippet: str, query: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """The index's snippet (matches in ``[`` ``]``) as plain text and the ranges of the matches.
+    A bracket the article itself holds stays: only a bracketed word of the query is a match."""
+    words = set(re.findall(r"\w+", _folded(query)))
+    out: list[str] = []
+    marks: list[tuple[int, int]] = []
+    at = length = 0
+    for m in _MARKED.finditer(snippet):
+        inner = m.group(1)
+        if not words & set(re.findall(r"\w+", _folded(inner))):
+            continue
+        out.append(snippet[at:m.start()])
+        length += m.start() - at
+        marks.append((length, length + len(inner)))
+        out.append(inner)
+        length += len(inner)
+        at = m.end()
+    out.append(snippet[at:])
+    return "".join(out), tuple(marks)
+
+
+def document_title(row: dict[str, Any], limit: int = 70) -> str:
+    """How the window names an article (the articles list too): its title, else its first line
+    (cut at ``limit`` with "…"), else its id."""
+    if row.get("title"):
+        return row["title"]
+    lead = (row.get("lead") or "").strip()
+    first = " ".join(lead.splitlines()[0].split()) if lead else ""
+    if len(first) > limit:
+        first = first[: limit - 1] + "…"
+    return first or row.get("ext_id") or str(row["id"])
 
 
 def search_hits(store: Store, query: str) -> list[SearchHit]:
-    """The project's articles matching ``query`` (full-text index), with their titles."""
+    """The project's articles matching ``query`` (full-text index), with their titles and where
+    the query's words are in each snippet."""
     query = query.strip()
     if not query:
         return []
-    titles = {r["id"]: r["title"] or r["ext_id"] for r in store.document_summaries()}
-    return [SearchHit(doc_id, str(titles.get(doc_id, doc_id)), " ".join(snip.split()), query)
-            for doc_id, snip in store.search(query)]
+    found = store.search(query)
+    titles = {r["id"]: document_title(r) for r in store.document_summaries([d for d, _ in found])} if found else {}
+    hits = []
+    for doc_id, snip in found:
+        text, marks = marked_snippet(" ".join(snip.split()), query)
+        hits.append(SearchHit(doc_id, titles.get(doc_id, str(doc_id)), text, query, marks))
+    return hits
 
 
 def word_offsets(text: str, query: str) -> tuple[int, int] | None:
@@ -51,8 +106,55 @@ def word_offsets(text: str, query: str) -> tuple[int, int] | None:
 
 
 def listed_entities(store: Store) -> list[tuple[int, str]]:
-    """The entities a picker lists (those with a live mention): id and "name (TYPE)"."""
-    return [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+    """The entities a picker lists (:func:`entity_choices`): id and "name (TYPE)"."""
+    return [(c.id, c.text) for c in entity_choices(store)]
+
+
+#: the entity types a picker lists first, in this order (speakers and claimants are people or bodies)
+PICKER_FIRST = ("PERSON", "ORG")
+_PICKER_RANK = {t: i for i, t in enumerate(PICKER_FIRST)}
+
+
+class EntityChoice(NamedTuple):
+    """One entity a picker offers."""
+
+    id: int
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """What the picker shows: "Sergey Lavrov (PERSON)"."""
+        return f"{self.name} ({self.type})"
+
+    @property
+    def search(self) -> str:
+        """What typing matches, anywhere and in any case: the name and every alias."""
+        return " | ".join((self.name, *self.aliases))
+
+    def matches(self, typed: str) -> bool:
+        """Whether the picker's type-ahead offers it for ``typed`` (contained, case-insensitive)."""
+        return typed.casefold() in self.search.casefold()
+
+
+def choice_order(type_: str, name: str, entity_id: int) -> tuple[int, str, str, int]:
+    """Where an entity stands in a picker: people, then organisations, then the other types, each
+    by name (case-insensitive), then id."""
+    return _PICKER_RANK.get(type_, len(PICKER_FIRST)), name.casefold(), name, entity_id
+
+
+def entity_choices(store: Store) -> list[EntityChoice]:
+    """What an entity picker offers: every entity a live mention links to (merged-away entities are
+    gone, and one whose mentions were all rejected or moved is left out), in :func:`choice_order`."""
+    choices = [EntityChoice(e.id, e.name, e.type, tuple(e.aliases)) for e in store.entities()]
+    return sorted(choices, key=lambda c: choice_order(c.type, c.name, c.id))
+
+
+def speaker_types(store: Store) -> tuple[str, ...]:
+    """The entity labels a new entity from the selection can take, people and organisations first."""
+    names = [lab.name for lab in store.labels("entity")]
+    return tuple([t for t in PICKER_FIRST if t in names] + [n for n in names if n not in PICKER_FIRST])
 
 
 def first_mention(store: Store, entity_id: int) -> tuple[int, Key] | None:
@@ -65,7 +167,7 @@ def document_holdings(store: Store, doc_id: int) -> str:
     """What an article holds, for "delete it?": "2 entity mentions, 1 quote" ("" for none)."""
     counts = [(len(store.mentions(doc_id)), "entity mention"), (len(store.quotes(doc_id)), "quote"),
               (len(store.claims(doc_id)), "claim")]
-    return ", ".join(f"{n} {what}{'s' if n != 1 else ''}" for n, what in counts if n)
+    return ", ".join(plural(n, what) for n, what in counts if n)
 
 
 # The entity across the story -----------------------------------------------------------------------
@@ -132,7 +234,7 @@ class EntityStory:
 
     def title(self) -> str:
         quotes = sum(len(rows[0]) for rows in self.per_doc.values())
-        return f"{self.name} — {quotes} quotes in {len(self.per_doc)} articles"
+        return f"{self.name} — {plural(quotes, 'quote')} in {plural(len(self.per_doc), 'article')}"
 
 
 def _story_rows(store: Store, doc_id: int, quotes: list, mentions: list) -> tuple[list[StoryRow], StoryRow | None]:
@@ -147,6 +249,6 @@ def _story_rows(store: Store, doc_id: int, quotes: list, mentions: list) -> tupl
         quote_rows.append(StoryRow(f"“{content[:160]}” — {outlet} ({q.type})", (doc_id, ("quote", q.id))))
     mention_row = None
     if mentions:
-        mention_row = StoryRow(f"{outlet}: {len(mentions)} mention{'s' if len(mentions) != 1 else ''}",
+        mention_row = StoryRow(f"{outlet}: {plural(len(mentions), 'mention')}",
                                (doc_id, ("mention", mentions[0].id)))
     return quote_rows, mention_row

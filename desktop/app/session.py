@@ -136,7 +136,7 @@ class Session:
         with self.store.transaction(label):
             head = edits.apply(self.store, first)
             rest = edits.apply_many(self.store, list(then(applied_from(head, first.describe()))), label)
-        inverse = edits.ChangeSet(rest.changes + head.changes, f"undo {label}")  # undo the later edits first
+        inverse = edits.ChangeSet(rest.changes + head.changes, edits.undo_label(label))  # the later edits first
         return self._push(label, inverse, None)
 
     def _push(self, label: str, inverse: edits.ChangeSet, merge_key: tuple | None) -> Applied:

@@ -18,6 +18,7 @@ from desktop.cli.common import (
 from desktop.cli.progress import TerminalProgress
 from desktop.core.jobs import Job
 from desktop.core.store import Store
+from desktop.core.wording import plural
 
 
 def annotate(project: Path | str, *, model: str | None, processes: int, force: bool,
@@ -62,7 +63,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
                                    job=Job(on_progress=TerminalProgress("annotating")), on_problem=show)
     except ModelNotFoundError as exc:
         raise CliError(str(exc).replace("\n", " ")) from None
-    print(f"wrote {result.documents} documents ({result.entities} entities, {result.quotes} quotes) "
+    print(f"wrote {plural(result.documents, 'document')} ({plural(result.entities, 'entity')}, "
+          f"{plural(result.quotes, 'quote')}) "
           f"to {args.output}")
     return EXIT_ERROR if result.problems and not result.documents else EXIT_OK
 

@@ -7,6 +7,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
+from desktop.core import wording
 from desktop.paths import ProjectNameError, find_project, project_file
 
 EXIT_OK, EXIT_ERROR, EXIT_INTERRUPTED = 0, 1, 130
@@ -45,5 +46,4 @@ def add_project_argument(p: argparse.ArgumentParser) -> None:
                    help="project file (the .claimdesk suffix may be left out)")
 
 
-def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+plural = wording.plural  # the one helper every count the faces print goes through

@@ -31,7 +31,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     print(report.summary())
     if report.failure:
         n = len(report.added)
-        saved = f"{n} document{'s' if n != 1 else ''} imported before it {'are' if n != 1 else 'is'} saved"
+        saved = f"{plural(n, 'document')} imported before it {'are' if n != 1 else 'is'} saved"
         if report.added:
             shown = ", ".join(printable(ext_id) for ext_id in report.added[:5])
             saved += f" ({shown}{f' and {n - 5} more' if n > 5 else ''})"

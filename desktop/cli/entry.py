@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop import __version__
-from desktop.cli import annotate, documents, labels, project, settings, window
+from desktop.cli import annotate, documents, labels, project, review, settings, stories, window
 from desktop.cli.common import EXIT_INTERRUPTED
 from desktop.cli.export import add_export_parser
 from desktop.cli.failures import (
@@ -50,6 +50,8 @@ def build_parser(commands: Sequence[AddCommand] = ()) -> argparse.ArgumentParser
     project.add_check(sub)
     documents.add_status(sub)
     documents.add_review(sub)
+    review.add_review_queue(sub)
+    stories.add_stories(sub)
     label_actions = labels.add_labels(sub)
     settings.add_settings(sub)
     documents.add_delete(sub)

@@ -15,16 +15,20 @@ from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argum
 from desktop.cli.progress import TerminalProgress
 from desktop.core.jobs import Job
 from desktop.core.store import Store
+from desktop.core.wording import plural
 
 
 def cmd_open(args: argparse.Namespace) -> int:
-    from desktop.ui.app import has_display, run
+    from desktop.ui.app import has_display, run, window_problem
 
     if args.screenshot is None and not has_display():
         raise CliError("no display found (DISPLAY/WAYLAND_DISPLAY unset); use --screenshot FILE.png, "
                        "or QT_QPA_PLATFORM=offscreen")
-    if args.screenshot is not None and not has_display():
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    problem = window_problem() if has_display() else None
+    if problem and args.screenshot is None:
+        raise CliError(f"{problem}; or use --screenshot FILE.png")
+    if args.screenshot is not None and (problem or not has_display()):
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"  # a screenshot needs no screen
     code = run(args.project, screenshot=args.screenshot)
     if args.screenshot is not None:
         print(f"screenshot: {args.screenshot}")
@@ -32,7 +36,7 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from desktop.ui.app import has_display
+    from desktop.ui.app import has_display, window_problem
 
     path = Path(args.project) if args.project else demo_project_path()
     demo = build_demo(path, rebuild=args.rebuild, job=Job(on_progress=TerminalProgress("annotating")))
@@ -41,16 +45,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if demo.problem:
         print(demo.problem, file=sys.stderr)
     print(f"demo project: {path}{' (built from the seeds)' if demo.built else ''}")
-    if args.open and has_display():
+    problem = window_problem() if args.open and has_display() else None
+    if args.open and has_display() and not problem:
         from desktop.ui.app import run
 
         return run(path)
     if args.open:
-        print("no display found (DISPLAY/WAYLAND_DISPLAY unset): running the headless pipeline instead")
+        print(f"{problem or 'no display found (DISPLAY/WAYLAND_DISPLAY unset)'}: running the headless pipeline instead")
         annotate(path, model=None, processes=1, force=False)
     with Store.open(path, readonly=True) as store:
         info = project_info(store)
-    print(f"{info['documents']} documents, {info['entities']} entities, {info['quotes']} quotes, {info['claims']} claims")
+    print(f"{plural(info['documents'], 'document')}, {plural(info['entities'], 'entity')}, "
+          f"{plural(info['quotes'], 'quote')}, {plural(info['claims'], 'claim')}")
     return EXIT_OK
 
 

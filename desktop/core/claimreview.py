@@ -63,6 +63,7 @@ from typing import Any
 
 from desktop.core.model import Claim, Document, Entity
 from desktop.core.settings import claimreview_url, web_url
+from desktop.core.wording import plural
 
 __all__ = [
     "GOOGLE_RECOMMENDED",
@@ -237,7 +238,7 @@ def summary_notes(checks: Sequence[ReviewCheck], unrated: int, settings: dict[st
     if partial:
         line += f", {partial} written without every recommended property"
     if unrated:
-        line += f"; {unrated} claim{'s' if unrated != 1 else ''} without a {VERDICT_SET} label not reviewed"
+        line += f"; {plural(unrated, 'claim')} without a {VERDICT_SET} label not reviewed"
     notes = [line]
     unset = [k for k in ("claimreview.url", "publisher.name", "publisher.url") if not settings.get(k)]
     if unset and checks:

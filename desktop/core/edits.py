@@ -47,6 +47,7 @@ from desktop.core.model import (
     parse_layers,
 )
 from desktop.core.store import EDITABLE_TABLES, Store, content_hash, now_iso
+from desktop.core.wording import plural
 
 
 class EditError(ValueError):
@@ -816,7 +817,7 @@ class MergeEntities(Edit):
         p.update("entities", self.target, aliases=_aliases(names, row["name"]), decided=1, updated_at=p.now)
 
     def describe(self) -> str:
-        return f"merge {len(self.others)} entities"
+        return f"merge {plural(len(self.others), 'entity')}"
 
 
 @_register
@@ -888,6 +889,19 @@ class DeleteEntity(Edit):
 
 
 _QUOTE_FIELDS = ("content", "speaker", "speaker_entity_id", "cue", "type", "speaker_resolved")
+#: How History names a quote's fields.
+_QUOTE_WORDS = {"content": "content", "speaker": "speaker", "speaker_entity_id": "speaker", "cue": "cue",
+                "type": "type", "speaker_resolved": "speaker"}
+
+
+def _field_words(fields: Iterable[str], words: dict[str, str]) -> str:
+    """The changed fields as words of a sentence: "speaker and cue", "extent, claimant and note"."""
+    order = list(words)
+    ranked = sorted(fields, key=lambda f: (order.index(f) if f in order else len(order), f))
+    named = list(dict.fromkeys(words.get(f, f.replace("_", " ")) for f in ranked))
+    if not named:
+        return "nothing"
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
 
 
 def _quote_values(p: Plan, doc_id: int, fields: dict[str, Any]) -> dict[str, Any]:
@@ -975,7 +989,7 @@ class EditQuote(Edit):
         p.touch("quotes", self.id, **values)
 
     def describe(self) -> str:
-        return "edit quote " + ", ".join(sorted(self.fields))
+        return "change quote " + _field_words(self.fields, _QUOTE_WORDS)
 
 
 @_register
@@ -994,6 +1008,9 @@ class DeleteQuote(Edit):
 # Claims ----------------------------------------------------------------------------------------------
 
 _CLAIM_FIELDS = ("start", "end", "claimant", "claimant_entity_id", "labels", "note")
+#: How History names a claim's fields (a sentence, not column names).
+_CLAIM_WORDS = {"start": "extent", "end": "extent", "claimant": "claimant", "claimant_entity_id": "claimant",
+                "labels": "labels", "note": "note"}
 
 
 def _claim_values(p: Plan, doc_id: int, row: dict[str, Any] | None, fields: dict[str, Any],
@@ -1068,7 +1085,7 @@ class EditClaim(Edit):
         p.touch("claims", self.id, **_claim_values(p, row["doc_id"], row, self.fields))
 
     def describe(self) -> str:
-        return "edit claim " + ", ".join(sorted(self.fields))
+        return "change claim " + _field_words(self.fields, _CLAIM_WORDS)
 
 
 @_register
@@ -1091,7 +1108,8 @@ class SetClaimLabel(Edit):
         p.touch("claims", self.id, **_claim_values(p, row["doc_id"], row, {"labels": labels}))
 
     def describe(self) -> str:
-        return f"label claim {self.label_set}: {self.value}"
+        return f"label claim {self.label_set} {self.value}" if self.value is not None else \
+            f"clear claim {self.label_set}"
 
 
 @_register
@@ -1449,13 +1467,23 @@ def _q(col: str) -> str:
     return f'"{col}"'
 
 
+def undo_label(label: str) -> str:
+    """What the inverse of a step called ``label`` is called, as History and ``claimdesk history``
+    show it: "Undo: label claim verdict misleading", and the inverse of that "Redo: …" (never
+    "undo undo …")."""
+    for this, other in (("Undo: ", "Redo: "), ("Redo: ", "Undo: ")):
+        if label.startswith(this):
+            return other + label[len(this):]
+    return "Undo: " + label
+
+
 def apply(store: Store, edit: Edit, *, record: bool = True) -> ChangeSet:
     """Apply ``edit`` in one transaction and return its inverse.
 
     Raises :class:`EditError` (and changes nothing) when the edit is invalid.
     """
     changes = _apply(store, edit, record)
-    return ChangeSet(tuple(changes), edit.describe()).inverse(f"undo {edit.describe()}")
+    return ChangeSet(tuple(changes), edit.describe()).inverse(undo_label(edit.describe()))
 
 
 def _apply(store: Store, edit: Edit, record: bool = True) -> list[RowChange]:
@@ -1492,7 +1520,7 @@ def apply_many(store: Store, edits: Sequence[Edit], label: str) -> ChangeSet:
     with store.transaction(label):
         for edit in edits:
             changes.extend(_apply(store, edit))
-    return ChangeSet(tuple(changes), label).inverse(f"undo {label}")
+    return ChangeSet(tuple(changes), label).inverse(undo_label(label))
 
 
 def _audit_row(change: RowChange) -> dict[str, Any]:
@@ -1880,7 +1908,8 @@ class EditLabel(Edit):
                         p.update("claims", cid, labels=json.dumps(parsed, ensure_ascii=False, sort_keys=True))
 
     def describe(self) -> str:
-        return "edit label " + ", ".join(sorted(self.fields))
+        return "change label " + _field_words(self.fields, {"name": "name", "color": "colour", "hotkey": "key",
+                                                            "description": "description"})
 
 
 @_register
@@ -1937,7 +1966,7 @@ class SetSetting(Edit):
             p.update("settings", row["id"], value=value)
 
     def describe(self) -> str:
-        return f"unset {self.key}" if self.value is None else f"set {self.key}"
+        return f"unset project setting {self.key}" if self.value is None else f"set project setting {self.key}"
 
 
 @_register

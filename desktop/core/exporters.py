@@ -217,6 +217,7 @@ from desktop.core.project_copy import META_KEYS, header_record, is_header
 from desktop.core.store import Store
 from desktop.core.text import token_sentences as sentences
 from desktop.core.text import tokenize
+from desktop.core.wording import plural
 
 try:
     import fcntl
@@ -282,19 +283,19 @@ class ExportSummary:
 
     def line(self) -> str:
         text = (
-            f"exported {self.documents} document{'s' if self.documents != 1 else ''}, "
-            f"{self.entities} entities, {self.quotes} quotes, {self.claims} claims; "
-            f"{self.adjusted} spans adjusted"
+            f"exported {plural(self.documents, 'document')}, "
+            f"{plural(self.entities, 'entity')}, {plural(self.quotes, 'quote')}, {plural(self.claims, 'claim')}; "
+            f"{plural(self.adjusted, 'span')} adjusted"
         )
         if self.dropped:
             text += f"; {self.dropped} overlapping entities left out of {'doc.ents' if self.format == 'spacy' else 'the tags'}"
         if self.left_out:
-            text += f"; {self.left_out} document{'s' if self.left_out != 1 else ''} left out (not reviewed)"
+            text += f"; {plural(self.left_out, 'document')} left out (not reviewed)"
         if self.missing:
-            text += (f"; {self.missing} document{'s' if self.missing != 1 else ''} with unreviewed layers "
+            text += (f"; {plural(self.missing, 'document')} with unreviewed layers "
                      "marked missing")
         if self.skipped:
-            text += f"; {self.skipped} record{'s' if self.skipped != 1 else ''} skipped (a required property missing, see the notes)"
+            text += f"; {plural(self.skipped, 'record')} skipped (a required property missing, see the notes)"
         if self.splits:
             text += " (" + ", ".join(f"{k} {v}" for k, v in self.splits.items()) + ")"
         return text

@@ -207,6 +207,7 @@ from desktop.core.model import (
 from desktop.core.prodigy import prodigy_documents
 from desktop.core.project_copy import HEADER_KEY, read_header
 from desktop.core.text import CLOSING_PUNCT, dateline
+from desktop.core.wording import plural
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -268,7 +269,7 @@ class Decoded:
         if not self.replaced:
             return None
         n = self.replaced
-        return (f"{n} character{'s' if n != 1 else ''} not valid UTF-8 replaced with U+FFFD "
+        return (f"{plural(n, 'character')} not valid UTF-8 replaced with U+FFFD "
                 f"(the first at byte {self.first_byte}, line {self.first_line})")
 
 
@@ -1302,7 +1303,7 @@ def _jsonl_lines(path: Path) -> Iterator[tuple[int, str | None, str | None, str 
                 else:
                     n = decoded.replaced
                     yield number, decoded.text, None, (
-                        f"{n} character{'s' if n != 1 else ''} not valid UTF-8 replaced with U+FFFD "
+                        f"{plural(n, 'character')} not valid UTF-8 replaced with U+FFFD "
                         f"(the first at {where})")
 
 

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from desktop.core.store import LIVE_ENTITY, Store
+from desktop.core.wording import plural
 
 
 @dataclass(frozen=True)
@@ -137,4 +138,4 @@ def summary(violations: list[Violation]) -> str:
         return "no problems found"
     by_rule = Counter(v.rule for v in violations)
     n = len(violations)
-    return f"{n} problem{'s' if n != 1 else ''}: " + ", ".join(f"{k} {r}" for r, k in sorted(by_rule.items()))
+    return f"{plural(n, 'problem')}: " + ", ".join(f"{k} {r}" for r, k in sorted(by_rule.items()))

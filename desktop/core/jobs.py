@@ -17,6 +17,7 @@ from desktop.core import edits, importers
 from desktop.core.importers import printable
 from desktop.core.model import ImportedDocument, ImportedProject, ImportProblem
 from desktop.core.store import ProjectError, Store
+from desktop.core.wording import plural
 
 
 class Cancelled(Exception):
@@ -87,7 +88,7 @@ class ImportReport:
         """``5 documents imported (1 renamed: id x already used → x~2); 2 skipped (same text
         already in the project); 1 error; 3 warnings``."""
         n = len(self.added)
-        text = f"{n} document{_s(n)} imported"
+        text = f"{plural(n, 'document')} imported"
         if self.renamed:
             pairs = ", ".join(f"{printable(r.asked)} → {printable(r.stored)}" for r in self.renamed[:3])
             more = f" and {len(self.renamed) - 3} more" if len(self.renamed) > 3 else ""
@@ -102,18 +103,14 @@ class ImportReport:
             why = ", ".join(reason if len(reasons) == 1 else f"{count} {reason}" for reason, count in reasons.items())
             parts.append(f"{len(self.skipped)} skipped ({why})")
         if self.problems:
-            parts.append(f"{len(self.problems)} error{_s(len(self.problems))}")
+            parts.append(plural(len(self.problems), "error"))
         if self.warnings:
-            parts.append(f"{len(self.warnings)} warning{_s(len(self.warnings))}")
+            parts.append(plural(len(self.warnings), "warning"))
         if self.cancelled:
             parts.append("cancelled")
         if self.failure:
             parts.append(f"stopped: {self.failure}")
         return "; ".join(parts)
-
-
-def _s(n: int) -> str:
-    return "" if n == 1 else "s"
 
 
 def import_into(store: Store, paths: Iterable[str | os.PathLike], *, story: str | None = None,

@@ -40,7 +40,7 @@ from __future__ import annotations
 from typing import Any
 
 from desktop.core.model import ImportedProject
-from desktop.core.settings import SETTINGS
+from desktop.core.settings import KEYS
 
 __all__ = ["HEADER_KEY", "HEADER_VERSION", "META_KEYS", "header_record", "is_header", "read_header"]
 
@@ -128,6 +128,6 @@ def read_header(record: dict[str, Any], path: str) -> tuple[ImportedProject | No
         labels=[dict(label) for label in body.get("labels", [])],
         entities=[{"name": e["name"].strip(), "type": e["type"], "aliases": list(e.get("aliases") or []),
                    "decided": bool(e.get("decided"))} for e in body.get("entities", [])],
-        settings={k: v for k, v in settings.items() if k in SETTINGS},
+        settings={k: v for k, v in settings.items() if k in KEYS},
         meta=meta,
     ), []

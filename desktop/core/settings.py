@@ -19,21 +19,34 @@ Keys
     project (``https://fullfact.org/check/{document}#claim-{claim}``).  Google requires this
     ``url`` on every ClaimReview, on the domain of the page that carries the markup.
 
-Every value is one line of text; the URLs must be ``http``/``https`` addresses with a host.
+``guidelines``
+    The project's own annotation guidelines, Markdown (Help ▸ Annotation Guidelines ▸ Edit…); unset,
+    the project uses the shipped ones (``resources/guidelines/en.md``, :mod:`desktop.app.guidelines`).
+    Like every setting it travels in the project file and in a JSONL copy of the project.
+
+Every value but the guidelines is one line of text; the URLs must be ``http``/``https`` addresses
+with a host.  The guidelines are any text (no NUL) up to :data:`GUIDELINES_MAX_CHARS`.
 """
 
 from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-__all__ = ["SETTINGS", "SettingError", "check_setting", "claimreview_url", "web_url"]
+__all__ = ["GUIDELINES", "GUIDELINES_MAX_CHARS", "KEYS", "SETTINGS", "SettingError", "check_setting",
+           "claimreview_url", "web_url"]
 
-#: Every known key and what it is (``claimdesk settings --help`` and the README list these).
+#: The one-line settings and what they are (``claimdesk settings --help`` and the README list these;
+#: a ClaimReview export needs all three).
 SETTINGS: dict[str, str] = {
     "publisher.name": "the organisation that publishes the fact checks (ClaimReview author)",
     "publisher.url": "its home page, an http(s) address (ClaimReview author url)",
     "claimreview.url": "the fact-check page address; {document} and {claim} are filled in (ClaimReview url)",
 }
+#: The key of the project's own annotation guidelines (Markdown, several lines; set from the window).
+GUIDELINES = "guidelines"
+GUIDELINES_MAX_CHARS = 1_000_000
+#: Every key a project may hold.
+KEYS: tuple[str, ...] = (*SETTINGS, GUIDELINES)
 _URL_KEYS = ("publisher.url", "claimreview.url")
 _PLACEHOLDERS = ("{document}", "{claim}")
 
@@ -58,11 +71,17 @@ def web_url(url: str | None) -> str | None:
 
 def check_setting(key: str, value: str) -> str:
     """The value to store for ``key`` (stripped), or :class:`SettingError`."""
-    if key not in SETTINGS:
+    if key not in KEYS:
         raise SettingError(f"unknown setting {key!r}; the settings are {', '.join(SETTINGS)}")
     if not isinstance(value, str) or not value.strip():
         raise SettingError(f"{key} needs a value (use --unset to remove it)")
     value = value.strip()
+    if key == GUIDELINES:
+        if "\x00" in value:
+            raise SettingError(f"{key} must not hold a NUL character")
+        if len(value) > GUIDELINES_MAX_CHARS:
+            raise SettingError(f"{key} is {len(value):,} characters; the most is {GUIDELINES_MAX_CHARS:,}")
+        return value
     if any(c in value for c in "\r\n\x00"):
         raise SettingError(f"{key} must be one line")
     if key in _URL_KEYS:

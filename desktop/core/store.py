@@ -1561,6 +1561,16 @@ class Store:
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
 
+    def marked_reviewed(self, doc_ids: Iterable[int] | None = None) -> dict[int, frozenset[str]]:
+        """The layers an editor marked reviewed, per document that has any (the articles list
+        shows them); all documents, or those of ``doc_ids``."""
+        sql, args = "SELECT id, reviewed_layers FROM documents WHERE reviewed_layers != ''", []
+        if doc_ids is not None:
+            ids = list(doc_ids)
+            sql += f" AND id IN ({', '.join('?' * len(ids))})"
+            args = ids
+        return {r[0]: parse_layers(r[1]) for r in self._decoded(sql, args, tuples=True)}
+
     def document_text(self, doc_id: int) -> str | None:
         """One document's text (None: no such document), without the rest of its row."""
         row = self._fetchone("SELECT text FROM documents WHERE id = ?", (doc_id,))

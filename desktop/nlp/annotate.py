@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from desktop.core import edits
+from desktop.core import edits, wording
 from desktop.core.interchange import EntityRecord
 from desktop.core.jobs import Job
 from desktop.core.store import Store
@@ -42,6 +42,7 @@ from desktop.nlp.entities import (
 )
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.preannotate import (
+    WorkerDied,
     annotate_in_workers,
     annotate_texts,
     failure_reason,
@@ -49,6 +50,7 @@ from desktop.nlp.preannotate import (
     provenance,
 )
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention
+from desktop.nlp.quotes.lexicon import lexicon_for
 
 GAZETTEER = "claimdesk_gazetteer"
 COMMIT_EVERY_DOCS = 16
@@ -70,7 +72,7 @@ class AnnotateReport:
 
     def summary(self) -> str:
         """One line: "4 documents annotated with M (…), 0 already done; 1 failed: doc X (reason)"."""
-        text = (f"{self.annotated} document{'s' if self.annotated != 1 else ''} annotated with {self.model} "
+        text = (f"{wording.plural(self.annotated, 'document')} annotated with {self.model} "
                 f"({self.entities} entity and {self.quotes} quote suggestions), {self.skipped} already done")
         if self.failed:
             shown = ", ".join(f"doc {ext_id} ({reason})" for ext_id, reason in self.failed[:SHOW_FAILED])
@@ -150,6 +152,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     content = check_content_convention(content or store.meta("quote_content"))
     name = resolve_model(model or store.meta("model_name"))
     nlp = load_pipeline(name)
+    lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
     mid = provenance(model_id(nlp), content)
     report = AnnotateReport(model=mid)
     if force:
@@ -171,7 +174,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
             report.failed.append((store.document_ext_id(doc_id) or str(doc_id), reason))
 
         def commit(batch: list[edits.ReplaceSuggestions]) -> None:
-            edits.apply_many(store, batch, f"pre-annotate {len(batch)} documents")
+            edits.apply_many(store, batch, f"pre-annotate {wording.plural(len(batch), 'document')}")
             report.annotated += len(batch)
             report.entities += sum(len(e.entities) for e in batch)
             report.quotes += sum(len(e.quotes) for e in batch)
@@ -214,6 +217,9 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
                 if job.cancelled():
                     report.cancelled = True
                     break
+        except WorkerDied:
+            flush()  # what the other workers finished is kept
+            raise
         finally:
             results.close()  # stops the worker processes at once on a cancel or an error
         flush()

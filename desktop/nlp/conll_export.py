@@ -73,6 +73,7 @@ from desktop.core.exporters import (
 from desktop.core.jobs import Job
 from desktop.core.store import Store
 from desktop.core.text import token_sentences, trimmed
+from desktop.core.wording import plural
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.language import Language
@@ -191,7 +192,7 @@ _SPLIT_NOTE = re.compile(r"(\d+) tokens? split at entity edges")
 
 
 def _split_note(n: int) -> str:
-    return f"{n} token{'s' if n != 1 else ''} split at entity edges"
+    return f"{plural(n, 'token')} split at entity edges"
 
 
 def conll_lines(cd: ConllDoc) -> Iterator[str]:

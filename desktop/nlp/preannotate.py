@@ -16,6 +16,8 @@ import multiprocessing
 import re
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +25,7 @@ from desktop.core.interchange import shift_quote_json
 from desktop.core.text import CLOSING_PUNCT, TERMINATORS
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
+from desktop.nlp.quotes.lexicon import lexicon_for
 
 ORIGIN = "model"
 STATUS = "suggested"
@@ -309,21 +312,38 @@ def annotate_in_workers(name: str, items: Iterable[tuple[str, Any]], *, processe
 
     feed = batches()
     options = {"content": content, "block_chars": block_chars, "finish": finish}
-    with multiprocessing.get_context().Pool(processes, initializer=_worker_init,
-                                            initargs=(name, setup, options)) as pool:
+    before = {p.pid for p in multiprocessing.active_children()}
+    pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(), initializer=_worker_init,
+                               initargs=(name, setup, options))
+    try:
         in_flight: deque = deque()
 
         def submit() -> None:
             batch = next(feed, None)
             if batch is not None:
-                in_flight.append(pool.apply_async(_worker_annotate, (batch,)))
+                in_flight.append(pool.submit(_worker_annotate, batch))
 
         for _ in range(2 * processes):
             submit()
         while in_flight:
-            results = in_flight.popleft().get()
+            try:
+                results = in_flight.popleft().result()
+            except BrokenProcessPool:
+                raise WorkerDied("a worker process died while annotating (killed, or out of memory); "
+                                 "what was annotated before it is saved: run the command again to go on") from None
             submit()
             yield from results
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for child in multiprocessing.active_children():  # a cancel stops the workers at once
+            if child.pid not in before:
+                child.terminate()
+                child.join(5)
+
+
+class WorkerDied(ChildProcessError):
+    """A worker process of :func:`annotate_in_workers` died (a kill, the out-of-memory killer):
+    the batches it held are not annotated; everything written before stays."""
 
 
 class DocumentFailed(ValueError):
@@ -353,6 +373,7 @@ def preannotate_records(
     """
     content = check_content_convention(content)
     nlp = load_pipeline(model)
+    lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
     mid = provenance(model_id(nlp), content)
     pending: deque[dict] = deque()
 

@@ -126,6 +126,7 @@ from desktop.core.interchange import (
 from desktop.core.jobs import Job
 from desktop.core.store import Store
 from desktop.core.text import trimmed
+from desktop.core.wording import plural
 from desktop.nlp.spacy_config import CorpusStats, suggester_coverage, training_config
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -462,10 +463,10 @@ def _finish(files: AtomicOutput, root: Path, summary: ExportSummary, stats: Corp
             folder: bool) -> None:
     """Count into the summary's notes and write the training config (before the output is committed)."""
     notes = summary.notes
-    notes.append(f"{stats.tokens_split} token{'s' if stats.tokens_split != 1 else ''} split at span edges "
+    notes.append(f"{plural(stats.tokens_split, 'token')} split at span edges "
                  "(every span keeps its exact boundaries)")
     if stats.unreviewed_entities:
-        notes.append(f"{stats.unreviewed_entities} document{'s' if stats.unreviewed_entities != 1 else ''} with "
+        notes.append(f"{plural(stats.unreviewed_entities, 'document')} with "
                      f"unreviewed entities: {stats.missing_tokens} tokens written as missing values, not O")
     target = Path(os.path.abspath(summary.out))
     if split_given:

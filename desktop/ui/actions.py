@@ -21,6 +21,15 @@ class ActionSpec:
         return shortcut(self.id)
 
     @property
+    def shortcuts(self) -> list[str]:
+        """Every key of a window-wide action (Ctrl+Shift+Z and Ctrl+Y redo); an article action's
+        other keys are the view's to claim, so it gets its first key only."""
+        b = binding(self.id)
+        if b is None or not b.keys:
+            return []
+        return list(b.keys) if b.where != ARTICLE else [b.keys[0]]
+
+    @property
     def in_article(self) -> bool:
         """Whether its keys act only while the article has focus (so typing in a field is safe)."""
         b = binding(self.id)
@@ -58,10 +67,14 @@ SET_SPEAKER = ActionSpec("annotate.speaker", "Set &Speaker (in a quote: start; t
 SET_CUE = ActionSpec("annotate.cue", "Set C&ue from Selection")
 PREANNOTATE = ActionSpec("annotate.run_model", "&Pre-annotate Project with spaCy", icon="annotate")
 
-NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next Suggestion")
-PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous Suggestion")
+_TAB_TIP = "In reading order from the selected span or the cursor, through its layer (View ▸ Tab Through)"
+NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next in the Layer", tip=_TAB_TIP)
+PREV_SUGGESTION = ActionSpec("nav.prev_suggestion", "Previous in the Layer", tip=_TAB_TIP)
 NEXT_DOC = ActionSpec("nav.next_doc", "&Next Article", icon="next-doc")
 PREV_DOC = ActionSpec("nav.prev_doc", "&Previous Article", icon="prev-doc")
+NEXT_REVIEW = ActionSpec("nav.next_review", "Next in the Re&view Queue",
+                         tip="What most likely needs an editor, across articles (View ▸ Review lists it)")
+PREV_REVIEW = ActionSpec("nav.prev_review", "Previous in the Review Q&ueue")
 MARK_DONE = ActionSpec("nav.done", "Mark Article &Done", icon="done")
 _REVIEWED_TIP = ("An editor finished this layer of the article: exports treat its unannotated text as negative "
                  "examples, not as missing (an article marked done has every layer reviewed)")
@@ -75,6 +88,8 @@ ZOOM_IN = ActionSpec("view.zoom_in", "Zoom &In")
 ZOOM_OUT = ActionSpec("view.zoom_out", "Zoom &Out")
 ZOOM_RESET = ActionSpec("view.zoom_reset", "&Actual Size")
 
+GUIDELINES = ActionSpec("help.guidelines", "Annotation &Guidelines",
+                        tip="What counts as a quote, a speaker, a claim; the project's own copy, editable")
 SHORTCUTS = ActionSpec("help.shortcuts", "&Keyboard Shortcuts")
 ABOUT = ActionSpec("help.about", "&About Claimdesk")
 
@@ -85,9 +100,9 @@ MENUS: list[tuple[str, list[ActionSpec | None]]] = [
                    SET_CUE, None,
                    PREANNOTATE]),
     ("&Navigate", [NEXT_SUGGESTION, PREV_SUGGESTION, None, NEXT_DOC, PREV_DOC, MARK_DONE, None, REVIEW_ENTITIES,
-                   REVIEW_QUOTES, REVIEW_CLAIMS]),
+                   REVIEW_QUOTES, REVIEW_CLAIMS, None, NEXT_REVIEW, PREV_REVIEW]),
     ("&View", [ZOOM_IN, ZOOM_OUT, ZOOM_RESET]),
-    ("&Help", [SHORTCUTS, ABOUT]),
+    ("&Help", [GUIDELINES, SHORTCUTS, ABOUT]),
 ]
 
 #: The toolbar, in order (None: a separator).

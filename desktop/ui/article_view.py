@@ -389,11 +389,14 @@ def _is_dark(palette: QPalette) -> bool:
 
 
 class _Legend(QWidget):
-    """A strip of label swatches with hotkeys and style samples; wraps to the widget width."""
+    """A strip of label swatches with hotkeys and style samples; wraps to the widget width.  While
+    a claim is selected it shows what the digits mean then: the claim labels and their keys."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._labels: list[tuple[str, str, str]] = []
+        self._claim_labels: list[tuple[str, str, str]] = []
+        self.claim_mode = False  # a claim is selected: the digits label it
         self._height = 0
         self.setObjectName("articleLegend")
         self._relayout()
@@ -403,8 +406,28 @@ class _Legend(QWidget):
         self._relayout()
         self.update()
 
+    def set_claim_labels(self, labels: list[tuple[str, str, str]]) -> None:
+        """(hotkey, "label set: name", colour) per claim label with a key."""
+        self._claim_labels = list(labels)
+        if self.claim_mode:
+            self._relayout()
+            self.update()
+
+    def show_claim_labels(self, on: bool) -> None:
+        if on != self.claim_mode:
+            self.claim_mode = on
+            self._relayout()
+            self.update()
+
+    def texts(self) -> list[str]:
+        """What the legend shows, item by item (for tests and the bench)."""
+        return [text for _, text, _ in self._items()]
+
     # (kind, text, colour)
-    def _items(self) -> list[tuple[str, str, str]]:
+    def _items(self, claims: bool | None = None) -> list[tuple[str, str, str]]:
+        if (self.claim_mode if claims is None else claims) and self._claim_labels:
+            return [("heading", "Claim keys:", ""), *(("label", f"{hk} {name}", color)
+                                                       for hk, name, color in self._claim_labels)]
         items = [("label", f"{hk} {name}" if hk else name, color) for hk, name, color in self._labels]
         items += [
             ("accepted", "accepted", "#4c78a8"),
@@ -416,11 +439,11 @@ class _Legend(QWidget):
         ]
         return items
 
-    def _layout(self, width: int) -> tuple[list[tuple[QRectF, tuple[str, str, str]]], int]:
+    def _layout(self, width: int, claims: bool | None = None) -> tuple[list[tuple[QRectF, tuple[str, str, str]]], int]:
         fm = QFontMetricsF(self.font())
         x, y, row_h, gap = 6.0, 4.0, fm.height() + 6, 6.0
         out = []
-        for item in self._items():
+        for item in self._items(claims):
             w = fm.horizontalAdvance(item[1]) + 12 + (10 if item[0] == "claim" else 0)
             if x + w > width - 6 and x > 6:
                 x, y = 6.0, y + row_h + 4
@@ -429,7 +452,8 @@ class _Legend(QWidget):
         return out, int(y + row_h + 4)
 
     def _relayout(self) -> None:
-        _, h = self._layout(max(self.width(), 200))
+        # as tall as the taller of its two faces, so selecting a claim never moves the article
+        h = max(self._layout(max(self.width(), 200), claims)[1] for claims in (False, True))
         if h != self._height:
             self._height = h
             self.setFixedHeight(h)
@@ -961,6 +985,18 @@ class ArticleView(QTextEdit):
         """The text cursor's offset in the document."""
         return self._py(self.textCursor().position())
 
+    def top_offset(self) -> int:
+        """The offset of the text at the top of the viewport (where the editor has scrolled to)."""
+        return self._py(self.cursorForPosition(QPoint(4, 4)).position())
+
+    def scroll_to_offset(self, pos: int) -> None:
+        """Scroll so that offset ``pos`` is at the top of the viewport (its part shown)."""
+        self._show_part_of(max(0, pos))
+        cur = QTextCursor(self.document())
+        cur.setPosition(self._qt(pos))
+        bar = self.verticalScrollBar()
+        bar.setValue(bar.value() + self.cursorRect(cur).top())
+
     def sentence_at_cursor(self) -> tuple[int, int]:
         """The sentence around the text cursor (or the selection start); (-1, -1) if none.
 
@@ -992,6 +1028,10 @@ class ArticleView(QTextEdit):
     def set_hotkey_labels(self, labels: list[tuple[str, str, str]]) -> None:
         """(hotkey, name, colour) per label, for the legend."""
         self.legend.set_labels(labels)
+
+    def set_claim_hotkey_labels(self, labels: list[tuple[str, str, str]]) -> None:
+        """(hotkey, text, colour) per claim label with a key: the legend while a claim is selected."""
+        self.legend.set_claim_labels(labels)
 
     def tooltip_at(self, pos: int) -> str:
         """Labels of the spans under ``pos``, innermost first, one a line."""
@@ -1211,6 +1251,7 @@ class ArticleView(QTextEdit):
 
     def _update_highlights(self) -> None:
         """The highlights changed: repaint (the paint picks what is on screen)."""
+        self.legend.show_claim_labels(isinstance(self._selected, tuple) and self._selected[0] == "claim")
         if self._batch_depth:
             self._batch_dirty = True
             return
@@ -1577,6 +1618,10 @@ class ArticleView(QTextEdit):
                 event.accept()
                 return
             self._press_pos = event.position().toPoint()
+            cur = self.textCursor()
+            if cur.hasSelection() and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+                cur.clearSelection()  # a press inside the selection starts a new one, not a text drag
+                self.setTextCursor(cur)
         super().mousePressEvent(event)
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802

@@ -46,6 +46,7 @@ def build_context_menu(win, point) -> QMenu:
                 act = relabel.addAction(f"{lab.name}" + (f"\t{lab.hotkey}" if lab.hotkey else ""))
                 act.triggered.connect(lambda _=False, n=lab.name, m=row_id: win.do(edits.RelabelMention(m, n)))
             menu.addSeparator()
+            menu.addAction("Link to Entity…", lambda m=row_id: win.link_to_entity(m))
             menu.addAction("Split off into a new entity…", win.split_mention)
             menu.addAction("Apply to identical mentions", win.apply_to_identical)
             menu.addAction("Label all occurrences in the project", win.label_all_occurrences)

@@ -6,6 +6,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QListWidgetItem
 
 from desktop.app import queries
+from desktop.core.wording import plural
+from desktop.ui.search_results import HIT_ROLE, HitDelegate, hit_text
 
 
 def show_find(win) -> None:
@@ -30,7 +32,7 @@ def find_next(win, step: int = 1) -> None:
         win.find_status.setText("not found")
         return
     count = hay.count(low)
-    win.find_status.setText(f"{count} match{'es' if count != 1 else ''}")
+    win.find_status.setText(f"{plural(count, 'match')}")
     win.view.set_selection(index, index + len(needle))
 
 
@@ -45,8 +47,9 @@ def run_project_search(win) -> None:
     win.search_results.clear()
     hits = queries.search_hits(win.store, win.search_edit.text()) if win.store is not None else []
     for hit in hits:
-        item = QListWidgetItem(f"{hit.title}\n{hit.snippet}")
+        item = QListWidgetItem(hit_text(hit))
         item.setData(Qt.ItemDataRole.UserRole, (hit.doc_id, hit.query))
+        item.setData(HIT_ROLE, hit)  # painted with the title bold and the matches highlighted
         win.search_results.addItem(item)
     if not hits and win.search_edit.text().strip() and win.store is not None:
         win.search_results.addItem("No matches")
@@ -68,5 +71,10 @@ def connect(win) -> None:
     """Enter in the find bar and the search field; a click on a hit."""
     win.find_edit.returnPressed.connect(lambda: find_next(win, 1))
     win.search_edit.returnPressed.connect(lambda: run_project_search(win))
+    win.search_results.setItemDelegate(HitDelegate(win.search_results))
+    win.search_results.setWordWrap(True)
     win.search_results.itemActivated.connect(lambda item: open_search_hit(win, item))
     win.search_results.itemClicked.connect(lambda item: open_search_hit(win, item))
+    from desktop.ui import find_focus  # where the keyboard goes after a find (Enter: the article)
+
+    find_focus.connect(win, find_next, open_search_hit)

@@ -13,6 +13,8 @@ from PySide6.QtWidgets import QInputDialog, QMessageBox
 from desktop.app import gestures, queries
 from desktop.app.session import Applied
 from desktop.core import edits
+from desktop.ui import tab_through
+from desktop.ui.entity_picker import choose_entity
 from desktop.ui.panels import select_id
 
 
@@ -26,6 +28,7 @@ class GestureSlots:
         self.quotes_panel.sig_speaker_entity_requested.connect(
             lambda q, e: self.do(edits.EditQuote(q, {"speaker_entity_id": e})))
         self.quotes_panel.sig_pick_speaker_requested.connect(self.start_pick_speaker)
+        self.quotes_panel.sig_new_speaker_entity_requested.connect(self.new_speaker_entity)
         self.quotes_panel.sig_speaker_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "speaker"))
         self.quotes_panel.sig_cue_from_selection_requested.connect(lambda q: self._quote_part_from_selection(q, "cue"))
         self.quotes_panel.sig_add_fragment_requested.connect(self.add_fragment)
@@ -90,7 +93,7 @@ class GestureSlots:
         handler = {
             "delete": self.delete_selected, "accept": lambda: self.set_status_selected("accepted"),
             "reject": lambda: self.set_status_selected("rejected"), "accept_all": self.accept_all,
-            "next": lambda: self.step_suggestion(1), "prev": lambda: self.step_suggestion(-1),
+            "next": lambda: self.step_span(1), "prev": lambda: self.step_span(-1),
             "claim": self.new_claim, "quote": self.new_quote, "speaker": self.set_speaker, "cue": self.set_cue,
             "escape": self.cancel_pick,
         }.get(name)
@@ -140,12 +143,13 @@ class GestureSlots:
             gesture = gesture_for(answer)
         self.perform(gesture)
 
+    def step_span(self, step: int) -> None:
+        """Tab / Shift+Tab: the next or previous span of the layer being reviewed."""
+        tab_through.step(self, step)
+
     def step_suggestion(self, step: int, quiet: bool = False) -> None:
-        key = gestures.step_suggestion(self._spans, self.selected_key(), step)
-        if key is not None:
-            self.select_key(key)
-        elif not quiet:
-            self.statusBar().showMessage(gestures.NO_SUGGESTIONS, 3000)
+        """The next or previous suggestion of that layer (what accepting one moves on to)."""
+        tab_through.step(self, step, suggestions_only=True, quiet=quiet)
 
     def new_claim(self, sentence: bool = False) -> None:
         if self.doc_id is not None:
@@ -176,6 +180,20 @@ class GestureSlots:
             self._quote_part_from_selection(quote_id, "speaker")
         else:
             self.start_pick_speaker(quote_id)
+
+    def new_speaker_entity(self, quote_id: int) -> None:
+        """The speaker picker's "New entity from the selection…": asks its type, then one step."""
+        if self.session is None:
+            return
+        selection = self.view.selection()
+        gesture = gestures.new_speaker_entity(self.store, self.doc_id, quote_id, selection)
+        if gesture.ask is not None:
+            type_, ok = QInputDialog.getItem(self, "New entity from the selection", f"Type of “{gesture.ask}”:",
+                                             list(gesture.choices), 0, False)
+            if not ok:
+                return
+            gesture = gestures.new_speaker_entity(self.store, self.doc_id, quote_id, selection, type_)
+        self.perform(gesture)
 
     def start_pick_speaker(self, quote_id: int) -> None:
         self._pick_speaker_for = quote_id
@@ -209,6 +227,15 @@ class GestureSlots:
         name, ok = QInputDialog.getText(self, "Rename entity", "Name:", text=asked.ask or "")
         if ok:
             self.perform(gestures.rename_entity(self.store, entity_id, name))
+
+    def link_to_entity(self, mention_id: int) -> None:
+        """Link a mention to an entity chosen with the entity picker (its context menu)."""
+        if self.session is None:
+            return
+        m = self.store.mention(mention_id)
+        entity = choose_entity(self, self.listed_entities.choices or [], "Link to entity",
+                               f"Link “{self.text[m.start:m.end]}” to the entity:", m.entity_id)
+        self.perform(gestures.link_to_entity(self.store, ("mention", mention_id), entity))
 
     def merge_entities(self, ids: list[int]) -> None:
         self.perform(gestures.merge_entities(self.store, ids))

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox
 
 from desktop.core.jobs import import_into
 from desktop.core.store import Store
+from desktop.core.wording import plural
 
 
 def import_files_dialog(win) -> None:
@@ -57,7 +58,7 @@ def export_dialog(win) -> None:
         return
     from desktop.ui.export_dialog import ExportDialog
 
-    win.export_dialog_widget = ExportDialog(win.session.path, win.jobs, win)
+    win.export_dialog_widget = ExportDialog(win.session.path, win.jobs, win, win.settings)
     win.export_dialog_widget.open()
 
 
@@ -91,15 +92,15 @@ def job_finished(win, title: str, result) -> None:
         summary = result.line()
     else:
         summary = str(result)
-    notes = getattr(result, "notes", None) if hasattr(result, "line") else None
-    win.statusBar().showMessage(f"{title}: {summary}", 0 if notes else 8000)  # kept while its notes are read
-    if notes:  # an export's notes: what the CLI prints under its summary
+    exported = result is not None and hasattr(result, "line")
+    win.statusBar().showMessage(f"{title}: {summary}", 0 if exported else 8000)  # kept while its box is read
+    if exported:  # an export: where it went, and its notes (what the CLI prints under its summary)
         from desktop.ui.export_dialog import show_notes
 
         show_notes(win, title, result)
     problems = getattr(result, "problems", None) or []
     if problems:
-        notify(win, QMessageBox.Icon.Warning, f"{title}: {len(problems)} problem(s)",
+        notify(win, QMessageBox.Icon.Warning, f"{title}: {plural(len(problems), 'problem')}",
                     "\n".join(str(p) for p in problems[:30]) +
                     (f"\n… and {len(problems) - 30} more" if len(problems) > 30 else ""))
 

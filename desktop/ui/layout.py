@@ -20,13 +20,16 @@ from PySide6.QtWidgets import (
     QListWidget,
     QProgressBar,
     QPushButton,
+    QSizePolicy,
     QUndoView,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop.paths import PROJECT_FILTER, project_file
+from desktop.ui import history_view
 from desktop.ui.article_view import ArticleView
+from desktop.ui.layout_guard import ArticleRoom, keep_title_column
 from desktop.ui.models import STATUS_TEXT
 from desktop.ui.panels import ClaimsPanel, EntitiesPanel, QuotesPanel, _table, fit_columns_when_reloaded
 
@@ -39,8 +42,13 @@ def build_central(win) -> None:
     win.title_label.setStyleSheet("font-size: 15pt; font-weight: 600; padding: 6px 4px 0 4px;")
     win.meta_label = QLabel()
     win.meta_label.setStyleSheet("color: palette(placeholder-text); padding: 0 4px 4px 4px;")
+    win.meta_label.setWordWrap(True)
+    for label in (win.title_label, win.meta_label):  # the header wraps; it never widens the article's column
+        policy = label.sizePolicy()
+        policy.setHorizontalPolicy(QSizePolicy.Policy.Ignored)
+        label.setSizePolicy(policy)
     win.find_bar = QWidget()
-    win.find_edit = QLineEdit(placeholderText="Find in article (Enter: next, Shift+Enter: previous, Esc: close)")
+    win.find_edit = QLineEdit(placeholderText="Find in article (Enter: go to the match; Ctrl+F, Enter: the next; Shift+Enter: previous)")
     win.find_edit.setClearButtonEnabled(True)
     win.find_status = QLabel()
     fb = QHBoxLayout(win.find_bar)
@@ -91,6 +99,7 @@ def build_docks(win) -> None:
     header.setResizeContentsPrecision(100)  # size columns from the visible rows, not all 10,000
     header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
     fit_columns_when_reloaded(win.doc_table, (0, 2, 3, 4), {3: list(STATUS_TEXT.values())})
+    keep_title_column(win.doc_table, 1, (0, 2))  # a long outlet or date never squeezes the Title away
     win.doc_table.setMinimumWidth(300)
     row = QHBoxLayout()
     row.addWidget(win.doc_filter, 1)
@@ -122,6 +131,7 @@ def build_docks(win) -> None:
     win.search_dock = dock(win, "Search", "dock.search", search, Qt.DockWidgetArea.LeftDockWidgetArea)
     win.history_view = QUndoView()
     win.history_view.setEmptyLabel("project opened")
+    history_view.install(win.history_view)  # undone steps read "Undone: …"
     win.history_dock = dock(win, "History", "dock.history", win.history_view, Qt.DockWidgetArea.RightDockWidgetArea)
 
 
@@ -134,6 +144,9 @@ def arrange_docks(win) -> None:
     win.search_dock.hide()  # shown below the articles by Ctrl+Shift+F
     win.quotes_dock.raise_()
     win.resizeDocks([win.docs_dock, win.quotes_dock], [440, 430], Qt.Orientation.Horizontal)
+    # too narrow for a readable article: the inspectors become tabs beside the article list
+    win.article_room = ArticleRoom(win, win.docs_dock,
+                                   (win.quotes_dock, win.claims_dock, win.entities_dock, win.history_dock))
 
 
 def build_status_bar(win) -> None:

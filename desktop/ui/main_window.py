@@ -22,6 +22,7 @@ from desktop.app import gestures
 from desktop.app.session import Applied, Session
 from desktop.core import edits
 from desktop.core.store import ChangeEvent, ProjectError, Store
+from desktop.core.wording import plural
 from desktop.paths import is_project_file
 from desktop.ui import actions as A
 from desktop.ui import context_menu, finding, jobs_bar, layout, menus, models, recent, theme
@@ -30,6 +31,8 @@ from desktop.ui.article_view import SpanItem
 from desktop.ui.entity_lists import ListedEntities
 from desktop.ui.gesture_slots import GestureSlots
 from desktop.ui.panels import select_id
+from desktop.ui.review_panel import install as install_review_panel
+from desktop.ui.span_filter import install as install_span_filter
 from desktop.ui.story import StoryView
 from desktop.ui.theme import ORG_NAME
 from desktop.ui.undo import ProjectSession
@@ -48,6 +51,7 @@ class MainWindow(GestureSlots, QMainWindow):
         self.session: ProjectSession | None = None
         self.doc_id: int | None = None
         self.document_error: ProjectError | None = None  # why the chosen article could not be shown
+        self.open_error: ProjectError | None = None  # why the last project could not be opened (who holds it)
         self.text = ""
         self._lowered: str | None = None  # self.text.lower(), for find; made on first use
         self._reselect_row = 0  # the row shown when the current article goes (a delete)
@@ -75,6 +79,8 @@ class MainWindow(GestureSlots, QMainWindow):
         menus.build_actions(self)
         layout.build_status_bar(self)
         layout.arrange_docks(self)
+        install_span_filter(self)  # View ▸ Show
+        install_review_panel(self)  # the Review dock, F8
         self._wire()
         self._restore_layout()
         self._update_enabled()
@@ -116,8 +122,10 @@ class MainWindow(GestureSlots, QMainWindow):
         try:
             session = start(path)
         except ProjectError as exc:
+            self.open_error = exc  # a locked project: "already open by … since …", as the CLI says
             self.notify(QMessageBox.Icon.Warning, problem, str(exc))
             return False
+        self.open_error = None
         self._set_session(ProjectSession(session, self))
         recent.remember_recent(self, str(Path(path).resolve()))
         return True
@@ -127,6 +135,7 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def _set_session(self, session: ProjectSession | None) -> None:
         if self.session is not None:
+            recent.remember_position(self)  # the article and position, for the next time it opens
             self.jobs.cancel()
             self.jobs.wait()
             self.session.close()
@@ -136,6 +145,7 @@ class MainWindow(GestureSlots, QMainWindow):
         store = session.store if session else None
         for model in (self.doc_model, self.entity_model, self.quote_model, self.claim_model):
             model.store = store
+        self.review_panel.reset()
         self.doc_model.reload()
         self.entity_model.reload()
         self.quote_model.set_document(None)
@@ -150,7 +160,7 @@ class MainWindow(GestureSlots, QMainWindow):
             self._load_schema()
             self._refresh_entities_lists()
             menus.check_content(self, session.store.meta("quote_content"))
-            if self.doc_proxy.rowCount():
+            if not recent.restore_position(self) and self.doc_proxy.rowCount():
                 self.doc_table.selectRow(0)
         else:
             self.history_view.setStack(None)
@@ -160,6 +170,9 @@ class MainWindow(GestureSlots, QMainWindow):
             self.meta_label.clear()
         self._update_progress()
         self._update_enabled()
+        from desktop.ui.guidelines import follow_session
+
+        follow_session(self)  # an open Help ▸ Annotation Guidelines shows this project's
 
     def _load_schema(self) -> None:
         labels = self.store.labels("entity")
@@ -171,6 +184,7 @@ class MainWindow(GestureSlots, QMainWindow):
             act = self.label_menu.addAction(f"{lab.name}" + (f"\t{lab.hotkey}" if lab.hotkey else ""))
             act.triggered.connect(lambda _=False, name=lab.name: self.apply_label(name))
         self.claim_hotkeys = gestures.claim_hotkeys(self.store)
+        self.view.set_claim_hotkey_labels([(lab.hotkey, lab.name, lab.color) for lab in self.claim_hotkeys])
         self.claims_panel.set_label_sets(self.store.claim_label_sets(),
                                          {(lab.label_set, lab.name): lab.hotkey for lab in self.claim_hotkeys})
 
@@ -178,15 +192,15 @@ class MainWindow(GestureSlots, QMainWindow):
         """The speaker picker and the claimant completer, from the entity model (kept current by
         the change events); given the entities an event changed, only their entries move."""
         if self.listed_entities.update(self.entity_model if self.store else None, ids):
-            self.quotes_panel.set_entities(self.listed_entities.entries or [])
-            self.claims_panel.set_claimant_names(self.listed_entities.names)
+            self.quotes_panel.set_entities(self.listed_entities.choices or [])
+            self.claims_panel.set_claimant_names(self.listed_entities.choices or [])
 
     # Documents ----------------------------------------------------------------------------------------
 
     @property
     def _spans(self) -> list[SpanItem]:
         """The spans the view shows (read by the gesture slots and the context menu)."""
-        return self.article_spans.items
+        return self.span_filter.shown(self.article_spans.items)
 
     def _on_doc_row(self, current, _previous) -> None:
         if not current.isValid() or self._syncing_doc_row:
@@ -222,8 +236,7 @@ class MainWindow(GestureSlots, QMainWindow):
         self.text = doc.text
         self._lowered = None
         self.title_label.setText(doc.title or doc.ext_id)
-        bits = [b for b in (doc.source, doc.published, doc.story, doc.status.replace("_", " ")) if b]
-        self.meta_label.setText(" · ".join(bits))
+        self.meta_label.setText(models.document_meta(doc))
         quotes, claims = self.store.quotes(doc_id), self.store.claims(doc_id)  # read once: the tables and the view
         self.quote_model.set_document(doc_id, doc.text, quotes)
         self.claim_model.set_document(doc_id, doc.text, claims)
@@ -233,7 +246,7 @@ class MainWindow(GestureSlots, QMainWindow):
                                            [q for q in quotes if q.prov.status != "rejected"],
                                            [c for c in claims if c.prov.status != "rejected"],
                                            self.store.mentions(doc_id, include_rejected=False))
-        self.view.set_document(doc.text, spans)
+        self.view.set_document(doc.text, self.span_filter.shown(spans, reread=True))
         self.view.setFocus()
         self._select_doc_row(doc_id)
         self._update_enabled()
@@ -281,6 +294,7 @@ class MainWindow(GestureSlots, QMainWindow):
         self.entity_model.on_change(event)
         self.quote_model.on_change(event)
         self.claim_model.on_change(event)
+        self.review_panel.on_change(event)
         if "labels" in event.tables:
             self._load_schema()
         # an entity is listed while a live mention links to it: the entity model knows which are,
@@ -295,8 +309,7 @@ class MainWindow(GestureSlots, QMainWindow):
             try:
                 if documents is None or self.doc_id in documents:  # else the document's row is as it was
                     doc = self.store.document(self.doc_id)
-                    self.meta_label.setText(" · ".join(b for b in (doc.source, doc.published, doc.story,
-                                                                   doc.status.replace("_", " ")) if b))
+                    self.meta_label.setText(models.document_meta(doc))
             except KeyError:  # the document was removed
                 self.doc_id = None
                 self.text, self._lowered = "", None
@@ -312,10 +325,10 @@ class MainWindow(GestureSlots, QMainWindow):
             else:
                 patch = self.article_spans.patch(self.store, self.doc_id, self.text, self.label_colors, event)
                 if patch is None:
-                    self.view.set_spans(self.article_spans.rebuild(self.store, self.doc_id, self.text,
-                                                                   self.label_colors))
+                    self.view.set_spans(self.span_filter.shown(self.article_spans.rebuild(
+                        self.store, self.doc_id, self.text, self.label_colors), reread=True))
                 elif patch[0] or patch[1]:
-                    self.view.patch_spans(*patch)
+                    self.view.patch_spans(*self.span_filter.patch(*patch))
                 self.quotes_panel.show_quote(self.quotes_panel.quote_id())
                 self.claims_panel.show_claim(self.claims_panel.claim_id())
         if self.doc_id is None and self.doc_proxy.rowCount():
@@ -329,7 +342,7 @@ class MainWindow(GestureSlots, QMainWindow):
             return
         counts = self.store.documents_by_status()
         total = sum(counts.values())
-        self.progress_label.setText(f"{counts['done']} of {total} articles done")
+        self.progress_label.setText(f"{counts['done']} of {plural(total, 'article')} done")
 
     def _update_enabled(self) -> None:
         has_project, has_doc = self.session is not None, self.doc_id is not None
@@ -480,6 +493,6 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
-        self.settings.setValue("window/state", self.saveState())
+        self.settings.setValue("window/state", self.article_room.state_to_save())  # not the collapsed docks
         self._set_session(None)
         super().closeEvent(event)

@@ -8,7 +8,16 @@ from PySide6.QtGui import QAction, QActionGroup, QKeySequence
 
 from desktop.nlp.quotes import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.ui import actions as A
-from desktop.ui import delete_document, finding, jobs_bar, layout, settings_dialog, shortcuts
+from desktop.ui import (
+    delete_document,
+    finding,
+    guidelines,
+    jobs_bar,
+    layout,
+    settings_dialog,
+    shortcuts,
+    tab_through,
+)
 from desktop.ui.recent import update_recent_menu
 from desktop.ui.theme import icon
 
@@ -27,12 +36,14 @@ def build_actions(win) -> None:
         A.ACCEPT_ALL: win.accept_all, A.DELETE: win.delete_selected, A.NEW_CLAIM: win.new_claim,
         A.CLAIM_SENTENCE: lambda: win.new_claim(sentence=True),
         A.NEW_QUOTE: win.new_quote, A.SET_SPEAKER: win.set_speaker, A.SET_CUE: win.set_cue,
-        A.PREANNOTATE: win.preannotate, A.NEXT_SUGGESTION: lambda: win.step_suggestion(1),
-        A.PREV_SUGGESTION: lambda: win.step_suggestion(-1), A.NEXT_DOC: lambda: win.step_document(1),
+        A.PREANNOTATE: win.preannotate, A.NEXT_SUGGESTION: lambda: win.step_span(1),
+        A.PREV_SUGGESTION: lambda: win.step_span(-1), A.NEXT_DOC: lambda: win.step_document(1),
         A.PREV_DOC: lambda: win.step_document(-1), A.MARK_DONE: win.mark_done,
+        A.NEXT_REVIEW: lambda: win.review_panel.step(1), A.PREV_REVIEW: lambda: win.review_panel.step(-1),
         **{spec: (lambda layer=layer: win.toggle_reviewed(layer)) for spec, layer in A.REVIEW_ACTIONS.items()},
         A.ZOOM_IN: win.view.zoom_in, A.ZOOM_OUT: win.view.zoom_out, A.ZOOM_RESET: win.view.zoom_reset,
         A.SHORTCUTS: lambda: shortcuts.show_shortcuts(win), A.ABOUT: lambda: shortcuts.show_about(win),
+        A.GUIDELINES: lambda: guidelines.show_guidelines(win),
     }
     menubar = win.menuBar()
     for title, specs in A.MENUS:
@@ -44,7 +55,7 @@ def build_actions(win) -> None:
             action = QAction(spec.text, win)
             action.setObjectName(spec.id)
             if spec.shortcut:
-                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcuts([QKeySequence(key) for key in spec.shortcuts])
             if spec.tip:
                 action.setStatusTip(spec.tip)
             if spec.icon:
@@ -67,6 +78,7 @@ def build_actions(win) -> None:
             build_content_menu(win, menu)
         if title == "&View":
             menu.addSeparator()
+            tab_through.build_menu(win, menu)
             theme_menu = menu.addMenu("&Theme")
             group = QActionGroup(win)
             current = win.settings.value("theme", "system")

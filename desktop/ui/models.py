@@ -24,6 +24,7 @@ from PySide6.QtCore import (
 )
 
 from desktop.core.store import ChangeEvent, Store
+from desktop.ui import review_marks
 
 _Index = QModelIndex | QPersistentModelIndex
 _NO_INDEX = QModelIndex()
@@ -32,6 +33,11 @@ STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done"}
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, SORT_ROLE, ID_ROLE})
+
+
+def document_meta(doc) -> str:
+    """The article header's line under the title: outlet · date · story · status · reviewed marks."""
+    return review_marks.meta_text(doc)
 
 
 def snippet(text: str, limit: int = 90) -> str:
@@ -219,17 +225,44 @@ class DocumentTableModel(_RowsModel):
         if column == 2:
             return row["published"] or ""
         if column == 3:
-            return STATUS_TEXT.get(row["status"], row["status"])
+            return (review_marks.list_tooltip if role == Qt.ItemDataRole.ToolTipRole else
+                    review_marks.list_status)(row["status"], self.marks(row["id"]))
         return row["suggested"]
 
     def sort_key(self, row, column):
         if column == 4:
             return int(row["suggested"])
+        if column == 3:
+            return STATUS_TEXT.get(row["status"], row["status"])
         return super().sort_key(row, column).lower() if column != 2 else row["published"] or ""
 
     def status(self, row: int) -> str | None:
         r = self.row_dict(row)
         return r["status"] if r else None
+
+    # The layers marked reviewed, read per row the Status column shows and kept per store (reading
+    # them for every document would read every text: the column is stored after it).
+    def _marks(self) -> dict[int, frozenset[str]]:
+        held = getattr(self, "_marks_held", None)
+        if held is None or held[0] is not self.store:
+            held = self._marks_held = (self.store, {})
+        return held[1]
+
+    def marks(self, doc_id: int) -> frozenset[str]:
+        marks = self._marks()
+        if doc_id not in marks and self.store is not None:
+            marks[doc_id] = self.store.marked_reviewed([doc_id]).get(doc_id, frozenset())
+        return marks.get(doc_id, frozenset())
+
+    def _marks_changed(self, doc_ids) -> set[int]:
+        """Re-read the marks of the rows shown so far among ``doc_ids``: those that changed."""
+        marks = self._marks()
+        known = [d for d in doc_ids if d in marks]
+        fresh = self.store.marked_reviewed(known) if known and self.store is not None else {}
+        changed = {d for d in known if fresh.get(d, frozenset()) != marks[d]}
+        for d in changed:
+            marks[d] = fresh.get(d, frozenset())
+        return changed
 
     def on_change(self, event: ChangeEvent) -> None:
         if self.store is None or not event.tables & {"documents", "mentions", "quotes", "claims"}:
@@ -241,9 +274,10 @@ class DocumentTableModel(_RowsModel):
         if any(self.row_of(d) < 0 for d in event.doc_ids) or len(fresh) != len(event.doc_ids):
             self.reload()  # documents were added or removed
             return
+        marked = self._marks_changed(event.doc_ids) if "documents" in event.tables else set()
         for doc_id, new in fresh.items():
             i = self.row_of(doc_id)
-            if new != self._rows[i]:  # an edit often leaves the summary as it was
+            if new != self._rows[i] or doc_id in marked:  # an edit often leaves the summary as it was
                 self._rows[i] = new
                 self.dataChanged.emit(self.index(i, 0), self.index(i, len(self.columns) - 1))
 
@@ -344,7 +378,7 @@ class EntityTableModel(_RowsModel):
     @staticmethod
     def _row(e, counts: dict[int, int]) -> dict[str, Any]:
         return {"id": e.id, "name": e.name, "type": e.type, "aliases": ", ".join(e.aliases),
-                "mentions": counts.get(e.id, 0)}
+                "alias_names": tuple(e.aliases), "mentions": counts.get(e.id, 0)}
 
     def display(self, row, column, role):
         return (row["name"], row["type"], row["mentions"], row["aliases"])[column]
@@ -462,10 +496,24 @@ class QuoteTableModel(_DocumentLayerModel):
 
 
 class ClaimTableModel(_DocumentLayerModel):
-    columns = ("Claim", "Claimant", "Labels", "Status")
+    """The article's claims: text, claimant, a column per label set of the schema, status."""
+
+    columns: tuple[str, ...] = ("Claim", "Claimant", "Labels", "Status")
     tables = frozenset({"claims", "entities"})
 
     layer = "claims"
+    label_sets: tuple[str, ...] = ()  # none known yet: one Labels column with every value
+
+    def set_label_sets(self, names) -> None:
+        """One column per claim label set (the schema's, in its order), so every label shows."""
+        names = tuple(names)
+        if names == self.label_sets:
+            return
+        self.beginResetModel()
+        self.label_sets = names
+        sets = tuple(n.replace("_", " ").capitalize() for n in names) or ("Labels",)
+        self.columns = ("Claim", "Claimant", *sets, "Status")
+        self.endResetModel()
 
     def fetch_doc(self):
         claims = self._items if self._items is not None else self.store.claims(self.doc_id)
@@ -488,7 +536,18 @@ class ClaimTableModel(_DocumentLayerModel):
     def display(self, row, column, role):
         if column == 0:
             return row["text"] if role == Qt.ItemDataRole.ToolTipRole else snippet(row["text"], 70)
-        return (None, row["claimant"], row["labels"], row["status"])[column]
+        if column == 1:
+            return row["claimant"]
+        if column == len(self.columns) - 1:
+            return row["status"]
+        if not self.label_sets:
+            return row["labels"]
+        labels = row["claim"].labels
+        name = self.label_sets[column - 2]
+        if column == len(self.columns) - 2:  # the last set's column also shows labels of sets the schema lacks
+            extra = [f"{k}: {v}" for k, v in sorted(labels.items()) if k not in self.label_sets]
+            return ", ".join(([labels[name]] if name in labels else []) + extra)
+        return labels.get(name, "")
 
 
 def _read(get, row_id: int):

@@ -8,10 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QCoreApplication,
     QEvent,
-    QModelIndex,
     QSortFilterProxyModel,
     Qt,
     Signal,
@@ -33,7 +31,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop.app.queries import EntityChoice
 from desktop.core.model import QUOTE_TYPES
+from desktop.ui.entity_picker import EntityPicker, name_completer
 from desktop.ui.models import ID_ROLE, SORT_ROLE, ClaimTableModel, EntityTableModel, QuoteTableModel
 
 
@@ -256,76 +256,13 @@ class _LayerPanel(QWidget):
             fn(self._item_id)
 
 
-NO_SPEAKER = "— no speaker entity —"
-
-
-class SpeakerChoices(QAbstractListModel):
-    """The speaker picker's items: "no speaker entity" (data None), then ``(id, text)`` of each
-    listed entity.  A new list that differs from the shown one by one run of added or removed
-    entities (an edit's new entity, a merge) announces just those rows; anything else resets the
-    model.  Either way Qt builds no item per entity: the picker asks for the rows it shows."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self._items: list[tuple[int, str]] = []
-        self._rows: dict[int, int] | None = None  # entity id -> row, built when asked for
-
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: B008, N802 (Qt API)
-        return 0 if parent.isValid() else len(self._items) + 1
-
-    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        row = index.row()
-        if not index.isValid() or not 0 <= row <= len(self._items):
-            return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
-            return NO_SPEAKER if row == 0 else self._items[row - 1][1]
-        if role == Qt.ItemDataRole.UserRole:
-            return None if row == 0 else self._items[row - 1][0]
-        return None
-
-    def items(self) -> list[tuple[int, str]]:
-        return list(self._items)
-
-    def row_of(self, entity_id: int | None) -> int:
-        """The row showing ``entity_id`` (0, "no speaker entity", when it is not listed)."""
-        if entity_id is None:
-            return 0
-        if self._rows is None:
-            self._rows = {eid: i + 1 for i, (eid, _) in enumerate(self._items)}
-        return self._rows.get(entity_id, 0)
-
-    def set_items(self, items: list[tuple[int, str]]) -> None:
-        old = self._items
-        if items == old:
-            return
-        self._rows = None
-        n = min(len(old), len(items))
-        head = 0
-        while head < n and old[head] == items[head]:
-            head += 1
-        tail = 0
-        while tail < n - head and old[-1 - tail] == items[-1 - tail]:
-            tail += 1
-        if head + tail == len(old):  # a run inserted at ``head``
-            self.beginInsertRows(QModelIndex(), head + 1, len(items) - tail)
-            self._items = list(items)
-            self.endInsertRows()
-        elif head + tail == len(items):  # a run removed at ``head``
-            self.beginRemoveRows(QModelIndex(), head + 1, len(old) - tail)
-            self._items = list(items)
-            self.endRemoveRows()
-        else:
-            self.beginResetModel()
-            self._items = list(items)
-            self.endResetModel()
-
-
 class QuotesPanel(_LayerPanel):
     """The document's quotes; the selected quote's type, speaker entity, speaker, cue, fragments."""
 
     sig_quote_selected = Signal(int)
     sig_type_requested = Signal(int, str)
     sig_speaker_entity_requested = Signal(int, object)  # quote id, entity id or None
+    sig_new_speaker_entity_requested = Signal(int)  # quote id: a new entity from the article's selection
     sig_pick_speaker_requested = Signal(int)
     sig_cue_from_selection_requested = Signal(int)
     sig_speaker_from_selection_requested = Signal(int)
@@ -338,12 +275,10 @@ class QuotesPanel(_LayerPanel):
         self.type = QComboBox()
         self.type.addItems(QUOTE_TYPES)
         self.type.activated.connect(lambda _i: self._emit_type())
-        self.entity = QComboBox()
-        self.entity.setEditable(False)
-        self.speakers = SpeakerChoices(self.entity)
-        self.entity.setModel(self.speakers)
-        self.entity.view().setUniformItemSizes(True)  # the popup lays out only the rows it shows
-        self.entity.activated.connect(lambda _i: self._emit_entity())
+        self.entity = EntityPicker()  # type-ahead over names and aliases; "New entity from the selection…"
+        self.speakers = self.entity.choices
+        self.entity.sig_chosen.connect(lambda e: self._with_id(lambda q: self.sig_speaker_entity_requested.emit(q, e)))
+        self.entity.sig_new_requested.connect(lambda: self._with_id(self.sig_new_speaker_entity_requested.emit))
         self.pick = QPushButton("Pick speaker (click a mention)")
         self.speaker_sel = QPushButton("Speaker ← selection")
         self.cue_sel = QPushButton("Cue ← selection")
@@ -371,18 +306,16 @@ class QuotesPanel(_LayerPanel):
         layout.addLayout(form)
         layout.addLayout(grid)
         layout.addLayout(grid2)
-        self._entities: list[tuple[int, str]] = []
         self._sync()
 
-    def set_entities(self, entities: list[tuple[int, str]]) -> None:
-        """The picker's entities, ``(id, text)`` in order; the chosen one stays chosen while listed."""
-        self._entities = entities
-        current = self.entity.currentData()
+    def set_entities(self, entities: Sequence[EntityChoice]) -> None:
+        """The picker's entities in order; the chosen one stays chosen while listed."""
+        current = self.entity.shown
         self.speakers.set_items(entities)
         self._select_entity(current)
 
     def _select_entity(self, entity_id) -> None:
-        self.entity.setCurrentIndex(self.speakers.row_of(entity_id))
+        self.entity.show_entity(entity_id)
 
     quote_id = _LayerPanel.current_id
     show_quote = _LayerPanel.show_item
@@ -398,9 +331,6 @@ class QuotesPanel(_LayerPanel):
 
     def _emit_type(self) -> None:
         self._with_id(lambda q: self.sig_type_requested.emit(q, self.type.currentText()))
-
-    def _emit_entity(self) -> None:
-        self._with_id(lambda q: self.sig_speaker_entity_requested.emit(q, self.entity.currentData()))
 
 
 class ClaimsPanel(_LayerPanel):
@@ -434,11 +364,17 @@ class ClaimsPanel(_LayerPanel):
         layout.addLayout(self.form)
         layout.addLayout(buttons)
         layout.addWidget(self.hint)
-        self._claimant_names: list[str] = []
+        self._claimant_names: list[EntityChoice] = []
         self.set_label_sets({})
 
     def set_label_sets(self, sets: dict[str, list[str]], hotkeys: dict[tuple[str, str], str] | None = None) -> None:
         hotkeys = hotkeys or {}
+        self.model.set_label_sets(sets)  # the table: a column per label set, each as wide as its labels
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, self.model.columnCount()):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         while self.form.rowCount():
             self.form.removeRow(0)
         self.combos = {}
@@ -457,42 +393,49 @@ class ClaimsPanel(_LayerPanel):
         self._names_shown = False
         self.form.addRow("Claimant", self.claimant)
         self.note = QPlainTextEdit()
-        self.note.setPlaceholderText("Note (saved when you leave the field)")
+        self.note.setPlaceholderText("Note (Enter or leaving the field saves; Shift+Enter: new line)")
         self.note.setFixedHeight(60)
+        self.note.setTabChangesFocus(True)  # Tab is "next field", not a tab character
         self.note.installEventFilter(self)
+        self.note.textChanged.connect(self._note_edited)
         self.claimant.installEventFilter(self)  # its completer gets the names when it gets focus
         self.form.addRow("Note", self.note)
+        self.note_state = QLabel()  # "✓ saved" once the project holds what the field shows
+        self.note_state.setStyleSheet("color: palette(placeholder-text);")
+        self.form.addRow("", self.note_state)
+        self._note_claim: int | None = None  # the claim whose note the field shows
         self._sync()
 
-    def set_claimant_names(self, names: list[str]) -> None:
-        """The names the claimant field completes (the listed entities'); handed to its completer
-        when the field has focus, so an edit that adds an entity does not refill it every time."""
-        self._claimant_names = names
+    def set_claimant_names(self, choices: Sequence[EntityChoice]) -> None:
+        """The entities the claimant field completes (the listed ones, by any part of a name or
+        alias, as the speaker picker does); handed to its completer when the field has focus, so
+        an edit that adds an entity does not refill it every time."""
+        self._claimant_names = list(choices)
         self._names_shown = False
         if self.claimant.hasFocus():
             self.claimant_names()
 
     def claimant_names(self) -> list[str]:
         """The names the claimant field's completer offers (filled now if they changed)."""
-        from PySide6.QtWidgets import QCompleter
-
         completer = self.claimant.completer()
         if not self._names_shown:
-            names = self._claimant_names
-            if completer is None:  # made once per field; later lists replace its strings
-                completer = QCompleter(names, self.claimant)
-                completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            if completer is None:  # made once per field; later lists move its rows
+                completer = name_completer(self.claimant)
                 self.claimant.setCompleter(completer)
-            else:
-                completer.model().setStringList(names)
+            completer.model().set_items(self._claimant_names)
             self._names_shown = True
-        return completer.model().stringList()
+        return [c.name for c in completer.model().choices()]
 
     def eventFilter(self, obj, event) -> bool:
         from PySide6.QtCore import QEvent
 
         if obj is self.note and event.type() == QEvent.Type.FocusOut:
             self._with_id(self._emit_note)
+        elif obj is self.note and event.type() == QEvent.Type.KeyPress and \
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
+                not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self._with_id(self._emit_note)  # Enter saves (Shift+Enter is a new line)
+            return True
         elif obj is self.claimant and event.type() == QEvent.Type.FocusIn:
             self.claimant_names()
         return super().eventFilter(obj, event)
@@ -508,7 +451,10 @@ class ClaimsPanel(_LayerPanel):
         for name, combo in self.combos.items():
             combo.setCurrentIndex(max(combo.findData(claim.labels.get(name)) if claim else 0, 0))
         self.claimant.setText(claim.claimant or "" if claim else "")
-        if not self.note.hasFocus():
+        if self._note_claim != (claim.id if claim else None):
+            self._note_claim = claim.id if claim else None
+            self.note_state.clear()  # another claim: its saved mark is not this one's
+        if not self.note.hasFocus() and self.note.toPlainText() != (claim.note or "" if claim else ""):
             self.note.setPlainText(claim.note or "" if claim else "")
 
     def _emit_claimant(self) -> None:
@@ -516,7 +462,20 @@ class ClaimsPanel(_LayerPanel):
         if row is not None and (row["claim"].claimant or "") != self.claimant.text().strip():
             self.sig_claimant_requested.emit(self._item_id, self.claimant.text().strip())
 
+    def _stored_note(self, claim_id: int | None) -> str | None:
+        row = self.model.row_dict(self.model.row_of(claim_id)) if claim_id is not None else None
+        return (row["claim"].note or "") if row is not None else None
+
     def _emit_note(self, claim_id: int) -> None:
-        row = self.model.row_dict(self.model.row_of(claim_id))
-        if row is not None and (row["claim"].note or "") != self.note.toPlainText():
-            self.sig_note_requested.emit(claim_id, self.note.toPlainText())
+        """Ask to save the note, then say whether the project holds it (the request is handled at
+        once: the edit is applied and the model updated before ``emit`` returns)."""
+        text = self.note.toPlainText()
+        if self._stored_note(claim_id) not in (None, text):
+            self.sig_note_requested.emit(claim_id, text)
+            self.note_state.setText("✓ saved" if self._stored_note(claim_id) == text else "✗ not saved")
+        elif self._stored_note(claim_id) == text and text:
+            self.note_state.setText("✓ saved")
+
+    def _note_edited(self) -> None:
+        if self.note.hasFocus() and self._stored_note(self._item_id) != self.note.toPlainText():
+            self.note_state.setText("not saved yet (Enter saves)")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from desktop.app import gestures as G
 from desktop.core import edits as E
 from tests.app.conftest import dump, span
@@ -126,16 +124,6 @@ def test_toggle_layer_reviewed_marks_then_unmarks_and_says_what_it_means(session
 def test_accept_goes_on_to_the_next_suggestion():
     assert G.set_status(("speaker", 3), "accepted").edits[0] == E.SetStatus("quotes", (3,), "accepted")
     assert G.set_status(("mention", 1), "accepted").advance and not G.set_status(("mention", 1), "rejected").advance
-
-
-def test_step_suggestion_wraps_around_in_text_order():
-    spans = [SimpleNamespace(key=("mention", i), start=s, end=s + 3, suggested=sug)
-             for i, s, sug in ((1, 30, True), (2, 10, True), (3, 20, False), (4, 40, True))]
-    assert G.step_suggestion(spans, None, 1) == ("mention", 2)
-    assert G.step_suggestion(spans, ("mention", 3), 1) == ("mention", 1)  # after a non-suggestion
-    assert G.step_suggestion(spans, ("mention", 4), 1) == ("mention", 2)  # wraps
-    assert G.step_suggestion(spans, ("mention", 2), -1) == ("mention", 4)
-    assert G.step_suggestion(spans[2:3], None, 1) is None
 
 
 def test_split_a_mention_without_an_entity_is_one_undo_step(session, hill):

@@ -23,7 +23,7 @@ def test_entity_story_reads_then_patches_the_changed_article(session, hill):
     entity = session.store.mention(lavrov.first("mentions")).entity_id
     story = Q.EntityStory()
     assert story.read(session.store, entity)
-    assert story.title() == "Lavrov — 0 quotes in 1 articles"
+    assert story.title() == "Lavrov — 0 quotes in 1 article"
     assert [r.target for r in story.rows()] == [(hill.id, ("mention", lavrov.first("mentions")))]
     quote = G.new_quote(hill.text, hill.id, span(hill.text, "We dont expect")).apply(session).first("quotes")
     session.do(E.EditQuote(quote, {"speaker_entity_id": entity}))
@@ -31,7 +31,7 @@ def test_entity_story_reads_then_patches_the_changed_article(session, hill):
     rows = story.rows()
     assert rows[0].target == (hill.id, ("quote", quote)) and rows[0].text.startswith("“We dont expect”")
     text, target = rows[1]  # rows unpack as (text, (doc_id, key)), as the dock lists them
-    assert text.endswith("1 mention") and story.title() == "Lavrov — 1 quotes in 1 articles"
+    assert text.endswith("1 mention") and story.title() == "Lavrov — 1 quote in 1 article"
     assert not story.read(session.store, 10_000) and story.rows() == []
 
 

@@ -11,18 +11,14 @@ from desktop.core import edits as E
 from desktop.core.exporters import CSV_FORMULA_STARTS
 from desktop.core.store import Store
 from tests.brat_rules import check_folder, read_text_as_brat, text_fields
-from tests.conftest import SEEDS
 from tests.e2e.test_cli import claimdesk
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def seeds_project(tmp_path_factory):
-    path = tmp_path_factory.mktemp("seeds") / "seeds.claimdesk"
-    claimdesk("new", str(path))
-    claimdesk("import", str(path), str(SEEDS))
-    assert claimdesk("annotate", str(path)).returncode == 0
+def seeds_project(tmp_path_factory, annotated_seeds):
+    path = annotated_seeds(tmp_path_factory.mktemp("seeds") / "seeds.claimdesk")
     with Store.open(path) as store:  # an editor's claim over a paragraph break, with a note starting "="
         doc = store.document_by_ext_id("000_4e8e7165941dcf45")
         s = doc.text.index("Russia has been amassing")

@@ -140,3 +140,37 @@ def test_label_schema_is_editable_per_project(tmp_path):
     assert ("verdict", "half true") in names and ("", "PER") in names and ("", "LAW") not in names
     bad = claimdesk("labels", str(project), "remove", "NOPE")
     assert bad.returncode == 1 and "no label 'NOPE'" in bad.stderr
+
+
+#: Runs the command line with Qt's X11 platform library failing to load the way it does on a
+#: machine without libxcb-cursor0 (the dynamic loader's own message), on a display that does not
+#: exist: if the check did not stop it, Qt would print a screenful and abort.
+_WITHOUT_XCB_CURSOR = """
+import ctypes, sys
+real = ctypes.CDLL
+def cdll(name, *a, **k):
+    if "XcbQpa" in str(name):
+        raise OSError("libxcb-cursor.so.0: cannot open shared object file: No such file or directory")
+    return real(name, *a, **k)
+ctypes.CDLL = cdll
+from desktop.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def without_xcb_cursor(*args: str) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if k not in ("QT_QPA_PLATFORM", "WAYLAND_DISPLAY")}
+    env["DISPLAY"] = ":97"
+    return subprocess.run([sys.executable, "-c", _WITHOUT_XCB_CURSOR, *args], capture_output=True, text=True,
+                          cwd=REPO, timeout=300, env=env)
+
+
+def test_open_without_the_x11_libraries_says_which_package_in_one_line(tmp_path):
+    project = tmp_path / "p.claimdesk"
+    claimdesk("new", str(project))
+    out = without_xcb_cursor("open", str(project))
+    assert out.returncode == 1, out.stderr
+    assert out.stderr.count("\n") == 1 and "Traceback" not in out.stderr
+    assert "libxcb-cursor.so.0" in out.stderr and "apt install libxcb-cursor0" in out.stderr
+    shot = tmp_path / "shot.png"  # a screenshot renders offscreen and needs no X11 library
+    assert without_xcb_cursor("open", str(project), "--screenshot", str(shot)).returncode == 0 and shot.exists()

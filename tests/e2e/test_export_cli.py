@@ -15,7 +15,8 @@ from desktop.core.store import Store
 from tests.conftest import REPO
 from tests.core.test_exporters import _strip_times, build_rich_project, edits_keep_timestamps
 
-SUMMARY = re.compile(r"^exported (\d+) documents?, (\d+) entities, (\d+) quotes, (\d+) claims; (\d+) spans adjusted",
+SUMMARY = re.compile(r"^exported (\d+) documents?, (\d+) entit(?:y|ies), (\d+) quotes?, (\d+) claims?; "
+                     r"(\d+) spans? adjusted",
                      re.M)
 
 

@@ -9,7 +9,6 @@ import json
 from desktop.cli import main
 from desktop.core import edits as E
 from desktop.core.store import Store
-from tests.conftest import SEEDS
 
 
 def _cli(*args) -> None:
@@ -42,11 +41,8 @@ def _editor_work(store: Store) -> dict:
     }
 
 
-def test_project_to_jsonl_to_project_is_identical_and_annotate_resurrects_nothing(tmp_path):
-    first, second = tmp_path / "first.claimdesk", tmp_path / "second.claimdesk"
-    _cli("new", first)
-    _cli("import", first, SEEDS)
-    _cli("annotate", first)
+def test_project_to_jsonl_to_project_is_identical_and_annotate_resurrects_nothing(tmp_path, annotated_seeds):
+    first, second = annotated_seeds(tmp_path / "first.claimdesk"), tmp_path / "second.claimdesk"
     with Store.open(first) as store:
         work = _editor_work(store)
         model = store.meta("model")

@@ -15,6 +15,7 @@ def test_editable_install_finds_resources_and_seeds():
     from desktop.paths import resources_dir, seeds_dir
 
     assert (resources_dir() / "label_schema.json").is_file()
+    assert (resources_dir() / "guidelines" / "en.md").is_file()
     assert len(list(seeds_dir().glob("*.txt"))) == 5
 
 
@@ -29,10 +30,14 @@ def test_built_wheel_carries_resources_and_seeds(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "desktop/resources/label_schema.json" in names
     assert "desktop/resources/icons/claimdesk.svg" in names
+    assert "desktop/resources/guidelines/en.md" in names  # Help ▸ Annotation Guidelines
+    assert "desktop/resources/lang/en/speech_verbs.txt" in names and "desktop/resources/lang/en/prep_content.tsv" in names
+    assert "desktop/nlp/quotes/linking.py" in names  # the quote rules' stage modules
     assert sum(n.startswith("desktop/seeds/") and n.endswith(".txt") for n in names) == 5
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from desktop.paths import resources_dir, seeds_dir; "
+            "from desktop.nlp.quotes.lexicon import ENGLISH; assert 'say' in ENGLISH.speech_verbs; "
             "print(resources_dir()); print(len(list(seeds_dir().glob('*.txt'))))")
     res = subprocess.run([sys.executable, "-c", code, str(unpacked)], capture_output=True, text=True,
                          cwd=tmp_path, timeout=120)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from desktop.app import queries as Q
 from desktop.core import edits as E
 from desktop.core.store import Store
+from desktop.ui.entity_picker import NEW_ENTITY, NEW_ENTITY_TEXT, NO_SPEAKER
 from tests.ui.conftest import HILL
 from tests.ui.test_main_window import click_span, key, mention_at, offsets, redo, undo
 
@@ -113,7 +115,7 @@ def test_the_speaker_picker_follows_new_merged_and_renamed_entities(qtbot, windo
         return [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())]
 
     def listed() -> list:
-        return [(None, "— no speaker entity —")] + [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+        return [(None, NO_SPEAKER), (NEW_ENTITY, NEW_ENTITY_TEXT)] + Q.listed_entities(store)
 
     lavrov = _entity(window, "Sergey Lavrov", "Sergey Lavrov")
     s, e = offsets(window, "What we expect is concrete answers to our concrete proposals")
@@ -148,7 +150,7 @@ def test_the_speaker_picker_follows_new_merged_and_renamed_entities(qtbot, windo
     field.setEnabled(True)
     field.setFocus()
     qtbot.waitUntil(lambda: field.completer() is not None)
-    assert field.completer().model().stringList() == [e.name for e in store.entities()]
+    assert window.claims_panel.claimant_names() == [c.name for c in Q.entity_choices(store)]
 
 
 def test_the_story_follows_mention_edits_in_any_article(qtbot, window):

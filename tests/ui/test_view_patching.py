@@ -13,10 +13,12 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 
+from desktop.app import queries as Q
 from desktop.core import edits as E
 from desktop.core.store import Store
 from desktop.ui.article_spans import ArticleSpans
 from desktop.ui.article_view import ArticleView
+from desktop.ui.entity_picker import NEW_ENTITY, NEW_ENTITY_TEXT, NO_SPEAKER
 from desktop.ui.models import ClaimTableModel, DocumentTableModel, EntityTableModel, QuoteTableModel
 from tests.ui.test_main_window import click_span, key, mention_at, offsets, redo, undo
 
@@ -88,12 +90,12 @@ def assert_fresh(window) -> None:
         mine_model = window.quote_model if layer is QuoteTableModel else window.claim_model
         assert rows(mine_model) == rows(model)
     # the speaker picker lists the live entities
-    assert window.listed_entities.entries == [(e.id, f"{e.name} ({e.type})") for e in store.entities()]
+    assert window.listed_entities.choices == Q.entity_choices(store)  # in the pickers' order
     combo = window.quotes_panel.entity  # and shows them (its model announces rows, never rebuilds)
     assert [(combo.itemData(i), combo.itemText(i)) for i in range(combo.count())] == \
-        [(None, "— no speaker entity —")] + window.listed_entities.entries
+        [(None, NO_SPEAKER), (NEW_ENTITY, NEW_ENTITY_TEXT)] + window.listed_entities.entries
     # and the claimant field completes their names (filled when the field gets focus)
-    assert window.claims_panel.claimant_names() == [e.name for e in store.entities()]
+    assert window.claims_panel.claimant_names() == [c.name for c in Q.entity_choices(store)]
 
 
 def test_gestures_undo_and_redo_leave_every_view_as_a_fresh_one(qtbot, window):

@@ -1,0 +1,359 @@
+"""The story view's alignment (issue 15): within a story (documents sharing ``Document.story``), the
+quotes are clustered into *statements* — the same thing said, in whatever words each outlet used —
+and the claims into *claim clusters*, each cluster holding at most one version per document, and
+each cluster is checked for the ways outlets disagree.
+
+Similarity is rapidfuzz's token measures on the normalised words (``token_set_ratio``, which
+scores a partial quote inside a longer paraphrase high, guarded by the share of content words the
+two have in common), raised a little when both are credited to the same canonical speaker and
+lowered when to different ones; no language model is needed. Versions are joined greedily, most
+similar pair first, never putting two versions from one document into a cluster.
+
+Flags, each naming the two versions it compares:
+
+* ``negation``: one version negates what the other affirms ("does rule out" / "does not rule out");
+* ``number``: the figures differ ("thousands" / "100,000", "more than" / "some");
+* ``speaker``: credited to different sources;
+* ``wording``: two direct quotes whose words differ beyond punctuation, case and spelling of
+  apostrophes;
+* ``omission``: one version leaves out much of what the other says;
+* ``type``: a direct quote in one outlet, a paraphrase in the other.
+
+Plain Python over the store's rows (no Qt, no spaCy): :func:`align_story` works on
+:class:`Version` lists, :func:`story_alignment` reads them from a project.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import snowballstemmer  # type: ignore[import-untyped]
+from rapidfuzz import fuzz
+
+from desktop.core.store import Store
+
+#: how similar (0..1) two versions must be to be the same statement: claims, which an editor marked
+#: as factual assertions, cluster more readily than every quote the model found
+THRESHOLDS = {"quote": 0.62, "claim": 0.5}
+#: what figures of the same thing add: two claims about how many troops are the same assertion
+FIGURE_WEIGHT = 0.3
+#: what the speaker adds to (same canonical speaker) or takes from (different ones) the similarity
+SPEAKER_WEIGHT = 0.08
+
+_WORD = re.compile(r"[\w’']+")
+_STOP = frozenset("""a an the of to in on at by for with from and or but that this these those is are was were be been
+it its as he she they we i you his her their our my your him them us me said says say told tell will would can could
+has have had do does did not no""".split())
+_NEGATION = frozenset("not n't no never none nobody nothing neither nor cannot without".split())
+_NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+                 "ten": 10, "eleven": 11, "twelve": 12, "twenty": 20, "fifty": 50, "hundred": 100, "thousand": 1000,
+                 "million": 10**6, "billion": 10**9, "dozen": 12}
+_VAGUE = frozenset("dozens hundreds thousands millions billions tens scores several many few".split())
+_APPROX = ("more than", "less than", "fewer than", "at least", "up to", "nearly", "almost", "about", "around",
+           "some", "roughly", "approximately", "an estimated", "over", "under")
+_NUMERAL = re.compile(r"\d[\d,.]*")
+_FIGURE = re.compile(r"\d{1,3}(?:,\d{3})+")
+
+
+@dataclass(frozen=True)
+class Version:
+    """One document's version of a statement: a quote or a claim."""
+
+    kind: str  # "quote" | "claim"
+    item_id: int
+    doc_id: int
+    doc: str  # the document's ext id
+    outlet: str | None
+    start: int  # the (first) content span in the document's text
+    end: int
+    text: str  # the content, fragments joined by " … "
+    speaker: str | None = None  # the canonical speaker's (or claimant's) name
+    speaker_entity_id: int | None = None
+    type: str | None = None  # a quote's direct / indirect / mixed
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "id": self.item_id, "doc": self.doc, "outlet": self.outlet, "start": self.start,
+                "end": self.end, "text": self.text, "speaker": self.speaker, "type": self.type}
+
+
+@dataclass(frozen=True)
+class Flag:
+    kind: str  # negation | number | speaker | wording | omission | type
+    members: tuple[int, int]  # indexes into the cluster's members
+    note: str
+
+
+@dataclass
+class Cluster:
+    id: int
+    kind: str
+    members: list[Version]
+    flags: list[Flag] = field(default_factory=list)
+
+    @property
+    def speaker_entity(self) -> str | None:
+        """The speaker most members credit (ties: the first member's)."""
+        names = [m.speaker for m in self.members if m.speaker]
+        return max(names, key=names.count) if names else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "kind": self.kind, "speaker_entity": self.speaker_entity,
+                "members": [m.to_json() for m in self.members],
+                "flags": [{"kind": f.kind, "members": list(f.members), "note": f.note} for f in self.flags]}
+
+
+@dataclass
+class Story:
+    id: str
+    documents: list[str]
+    clusters: list[Cluster]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "documents": self.documents, "clusters": [c.to_json() for c in self.clusters]}
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words, curly apostrophes straightened ("don’t" and "dont" stay apart)."""
+    return [w.replace("’", "'") for w in _WORD.findall(text.lower())]
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def content_words(text: str) -> frozenset[str]:
+    """The stems of the words that carry a statement (no function words, apostrophes dropped,
+    a figure one word): "amassed" and "amassing" -> "amass", "100,000" -> "100000"."""
+    plain = [w.replace("'", "") for w in _FIGURE.sub(lambda m: m.group().replace(",", ""), text.lower()).split()]
+    kept = [w.strip(".,;:!?()[]\"“”‘’«»—–-") for w in plain]
+    return frozenset(_STEMMER.stemWord(w) for w in kept if w and w not in _STOP and any(ch.isalnum() for ch in w))
+
+
+def weights(versions: Sequence[Version]) -> dict[str, float]:
+    """Inverse document frequency of each content word among ``versions``: the words every
+    outlet uses for the story ("Russia", "talks") weigh little, a statement's own words much."""
+    df: dict[str, int] = {}
+    for v in versions:
+        for w in content_words(v.text):
+            df[w] = df.get(w, 0) + 1
+    n = len(versions)
+    return {w: math.log((n + 1) / (k + 1)) + 1 for w, k in df.items()}
+
+
+def similarity(a: Version, b: Version, idf: dict[str, float] | None = None) -> float:
+    """0..1: how surely ``a`` and ``b`` are the same statement: the weighted share of the
+    shorter one's content words the other has, blended with their weighted Dice coefficient and
+    rapidfuzz's word-order measure, moved by the speakers."""
+    ca, cb = content_words(a.text), content_words(b.text)
+    shared = ca & cb
+    counted = quantified(a.text) & quantified(b.text)
+    if len(shared) < 2 or (len(shared) < min(3, len(ca), len(cb)) and not counted):
+        return 0.0
+
+    def mass(ws: frozenset[str]) -> float:
+        return sum((idf or {}).get(w, 1.0) for w in ws)
+
+    overlap = mass(shared) / min(mass(ca), mass(cb))
+    dice = 2 * mass(shared) / (mass(ca) + mass(cb))
+    order = fuzz.token_sort_ratio(" ".join(sorted(ca)), " ".join(sorted(cb))) / 100
+    score = 0.5 * overlap + 0.3 * dice + 0.2 * order
+    if counted:
+        score += FIGURE_WEIGHT  # figures of the same thing ("thousands of troops", "100,000 Russian troops")
+    if a.speaker_entity_id is not None and b.speaker_entity_id is not None:
+        score += SPEAKER_WEIGHT if a.speaker_entity_id == b.speaker_entity_id else -SPEAKER_WEIGHT
+    return max(0.0, min(1.0, score))
+
+
+def align_story(versions: Sequence[Version], threshold: float | None = None) -> list[Cluster]:
+    """Clusters of ``versions`` (of one kind), at most one version per document in each, in the
+    order of their first member; versions matching none are clusters of one. ``threshold``:
+    :data:`THRESHOLDS` of the versions' kind."""
+    if threshold is None:
+        threshold = THRESHOLDS[versions[0].kind] if versions else 1.0
+    idf = weights(versions)
+    pairs = sorted(((similarity(a, b, idf), i, j) for i, a in enumerate(versions) for j, b in enumerate(versions)
+                    if i < j and a.doc_id != b.doc_id), reverse=True)
+    group = list(range(len(versions)))
+    docs = [{v.doc_id} for v in versions]
+
+    def root(i: int) -> int:
+        while group[i] != i:
+            group[i] = group[group[i]]
+            i = group[i]
+        return i
+
+    for score, i, j in pairs:
+        if score < threshold:
+            break
+        ri, rj = root(i), root(j)
+        if ri != rj and not docs[ri] & docs[rj]:
+            group[rj] = ri
+            docs[ri] |= docs[rj]
+    members: dict[int, list[Version]] = {}
+    for i, v in enumerate(versions):
+        members.setdefault(root(i), []).append(v)
+    out = [Cluster(0, ms[0].kind, sorted(ms, key=lambda v: (v.doc, v.start))) for ms in members.values()]
+    out.sort(key=lambda c: (-len(c.members), c.members[0].doc, c.members[0].start))
+    for n, c in enumerate(out, 1):
+        c.id = n
+        c.flags = discrepancies(c.members)
+    return out
+
+
+def discrepancies(members: Sequence[Version]) -> list[Flag]:
+    """The flags between every two members of a cluster (see the module docstring)."""
+    flags = []
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            flags += _pair_flags(members[i], members[j], (i, j))
+    return flags
+
+
+def _pair_flags(a: Version, b: Version, ij: tuple[int, int]) -> list[Flag]:
+    out = []
+    wa, wb = words(a.text), words(b.text)
+    negated = _negated_words(wa) - _negated_words(wb), _negated_words(wb) - _negated_words(wa)
+    for (neg, pos), what in zip(((a, b), (b, a)), negated, strict=True):
+        shared = sorted(w for w in what if w in content_words(pos.text))
+        if shared:  # the same words, negated in one version only
+            out.append(Flag("negation", ij, f"{neg.doc} negates “{' '.join(shared)}”; {pos.doc} does not"))
+    qa, qb = quantities(a.text), quantities(b.text)
+    if qa and qb and qa != qb:
+        out.append(Flag("number", ij, f"{a.doc}: {', '.join(qa)}; {b.doc}: {', '.join(qb)}"))
+    if a.speaker and b.speaker and _name(a.speaker) != _name(b.speaker):
+        out.append(Flag("speaker", ij, f"{a.doc} credits {a.speaker}; {b.doc} credits {b.speaker}"))
+    if a.type and b.type and (a.type == "direct") != (b.type == "direct"):
+        out.append(Flag("type", ij, f"{a.doc}: {a.type}; {b.doc}: {b.type}"))
+    elif a.type == b.type == "direct" and _plain(wa) != _plain(wb):
+        out.append(Flag("wording", ij, _wording_note(a, b, wa, wb)))
+    ca, cb = set(wa) - _STOP, set(wb) - _STOP
+    short, long_ = (a, b) if len(ca) < len(cb) else (b, a)
+    if ca and cb and min(len(ca), len(cb)) / max(len(ca), len(cb)) < 0.5:
+        missing = max(len(ca), len(cb)) - len(ca & cb)
+        out.append(Flag("omission", ij, f"{short.doc} leaves out {missing} of the words {long_.doc} has"))
+    return out
+
+
+_CONTRACTED = re.compile(r"(?:do|does|did|is|are|was|were|wo|ca|could|should|would|has|have|had|must|need)n'?t")
+
+
+def _negated_words(ws: Sequence[str]) -> set[str]:
+    """The content word right after each negation ("not", "never", "don't", also "dont" typed
+    without its apostrophe): "does not rule out" -> {"rule"}."""
+    out = set()
+    for k, w in enumerate(ws):
+        if w in _NEGATION or _CONTRACTED.fullmatch(w):
+            nxt = next((x.replace("'", "") for x in ws[k + 1:k + 4] if x.replace("'", "") not in _STOP), None)
+            if nxt is not None:
+                out.add(nxt)
+    return out
+
+
+def _name(name: str) -> str:
+    return " ".join(words(name))
+
+
+def _plain(ws: list[str]) -> list[str]:
+    return [w.replace("'", "") for w in ws]
+
+
+def _wording_note(a: Version, b: Version, wa: list[str], wb: list[str]) -> str:
+    only_a = [w for w in _plain(wa) if w not in set(_plain(wb))][:4]
+    only_b = [w for w in _plain(wb) if w not in set(_plain(wa))][:4]
+    return f"{a.doc} has {' '.join(only_a) or '(nothing more)'}; {b.doc} has {' '.join(only_b) or '(nothing more)'}"
+
+
+def quantities(text: str) -> tuple[str, ...]:
+    """The figures a text gives, normalised and sorted: numbers ("100,000" -> "100000"), number
+    words ("three" -> "3"), vague amounts ("thousands"), each with the qualifier before it ("more
+    than 100000", "some 100000")."""
+    low = text.lower()
+    out = set()
+    for m in re.finditer(r"[\w’',.-]+", low):
+        token = m.group().strip(".,")
+        value = _number(token)
+        if value is None:
+            continue
+        before = low[max(0, m.start() - 16):m.start()].rstrip()
+        qualifier = next((q for q in _APPROX if before.endswith(q)), "")
+        out.add(f"{qualifier} {value}".strip())
+    return tuple(sorted(out))
+
+
+@lru_cache(maxsize=65536)
+def quantified(text: str) -> frozenset[str]:
+    """The stems of what a text counts: the two content words after each figure ("100,000
+    Russian troops" -> {"russian", "troop"}, "thousands of troops" -> {"troop"})."""
+    out: set[str] = set()
+    tokens = [t.strip(".,;:!?()\"“”«»") for t in _FIGURE.sub(lambda m: m.group().replace(",", ""), text.lower()).split()]
+    for k, token in enumerate(tokens):
+        if _number(token) is not None:
+            after = [t for t in tokens[k + 1:k + 4] if t and t not in _STOP and _number(t) is None][:2]
+            out |= {_STEMMER.stemWord(t) for t in after}
+    return frozenset(out)
+
+
+def _number(token: str) -> str | None:
+    if _NUMERAL.fullmatch(token) and any(ch.isdigit() for ch in token):
+        digits = token.replace(",", "")
+        return digits[:-2] if digits.endswith(".0") else digits
+    if token in _VAGUE:
+        return token
+    if token in _NUMBER_WORDS:
+        return str(_NUMBER_WORDS[token])
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# from a project
+
+
+def _content_text(text: str, spans: Sequence[Any]) -> str:
+    return " … ".join(text[s.start:s.end].strip() for s in spans)
+
+
+def story_versions(store: Store, doc_ids: Sequence[int]) -> tuple[list[Version], list[Version]]:
+    """The quotes and the claims of those documents (rejected ones left out) as versions."""
+    names: dict[int, str] = {}
+
+    def entity_name(entity_id: int | None) -> str | None:
+        if entity_id is None:
+            return None
+        if entity_id not in names:
+            names[entity_id] = store.entity(entity_id).name
+        return names[entity_id]
+
+    quotes, claims = [], []
+    for doc_id in doc_ids:
+        doc = store.document(doc_id)
+        for q in store.quotes(doc_id, include_rejected=False):
+            first = min(q.content, key=lambda s: s.start)
+            quotes.append(Version("quote", q.id, doc_id, doc.ext_id, doc.source, first.start, first.end,
+                                  _content_text(doc.text, sorted(q.content, key=lambda s: s.start)),
+                                  entity_name(q.speaker_entity_id), q.speaker_entity_id, q.type))
+        for c in store.claims(doc_id, include_rejected=False):
+            claims.append(Version("claim", c.id, doc_id, doc.ext_id, doc.source, c.start, c.end,
+                                  doc.text[c.start:c.end].strip(),
+                                  entity_name(c.claimant_entity_id) or c.claimant, c.claimant_entity_id, None))
+    return quotes, claims
+
+
+def story_alignment(store: Store, story: str | None = None) -> list[Story]:
+    """Every story of the project (or the one named ``story``) with its statements and claim
+    clusters; documents with no story are left out."""
+    by_story: dict[str, list[int]] = {}
+    for doc in store.documents():
+        if doc.story and (story is None or doc.story == story):
+            by_story.setdefault(doc.story, []).append(doc.id)
+    out = []
+    for name, doc_ids in sorted(by_story.items()):
+        quotes, claims = story_versions(store, doc_ids)
+        clusters = align_story(quotes) + align_story(claims)
+        for n, c in enumerate(clusters, 1):
+            c.id = n
+        out.append(Story(name, [store.document(d).ext_id for d in doc_ids], clusters))
+    return out

@@ -1,0 +1,362 @@
+"""Stage 2, attributions from the parse: reporting verbs, reporting nouns and light verbs ("expressed
+concern that"), "according to", "made (it) clear", and colon labels ("Name: text" transcripts and
+headlines, "X added:" before a quoted paragraph)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from desktop.nlp.quotes.context import Attribution, _Ctx
+from desktop.nlp.quotes.lexicon import (
+    CLAUSE_ONLY_VERBS,
+    LABEL_STOPWORDS,
+    NOT_SOURCES,
+    PARTICLE_VERBS,
+    PERSONLIKE,
+    PREP_CONTENT,
+    PRONOUNS_ANY,
+    SPEECH_VERBS,
+    lemma_of,
+    light_verb,
+    noun_cue,
+    noun_lemma,
+)
+from desktop.nlp.quotes.marks import _WORD_RE, ALL_MARKS, _strip
+from desktop.nlp.quotes.spans import _clean_token_span, _content_from_children, _np_span, _speaker_head
+
+
+def _find_attributions(ctx: _Ctx) -> list[Attribution]:
+    doc = ctx.doc
+    out: list[Attribution] = []
+    for t in doc:
+        low = t.lower_
+        if low == "according" and t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "to":
+            att = _according_to(ctx, t)
+            if att is not None:
+                out.append(att)
+            continue
+        if t.pos_ == "NOUN" and noun_cue(low):
+            att = _noun_cue(ctx, t)
+            if att is not None:
+                out.append(att)
+            continue
+        if t.pos_ not in ("VERB", "AUX") or not t.tag_.startswith("VB"):
+            continue
+        if low in ("make", "makes", "made", "making"):
+            att = _made_clear(ctx, t)
+            if att is not None:
+                out.append(att)
+            continue
+        att = _verb_attribution(ctx, t, low)
+        if att is not None:
+            out.append(att)
+    return out
+
+
+def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
+    """A reporting verb's attribution: its content (the first content rule that fits), speaker
+    and cue; None when ``t`` reports nothing."""
+    doc = ctx.doc
+    lemma = lemma_of(low)
+    if not lemma or t.dep_ in ("amod", "compound"):
+        return None
+    if lemma in PARTICLE_VERBS and not any(
+        c.dep_ in ("prt", "prep") and c.lower_ in (PARTICLE_VERBS[lemma], *PREP_CONTENT.get(lemma, ()))
+        for c in t.children
+    ):
+        return None  # "pointed at the door" is no report; "pointed out that ..." is
+    spans, root = _content_from_children(ctx, t, lemma)
+    if not spans:
+        return None
+    if lemma in CLAUSE_ONLY_VERBS and lemma not in SPEECH_VERBS and (root is None or root.dep_ != "ccomp"):
+        return None
+    content = _verb_content(ctx, t, spans)
+    if not content or sum(len(_WORD_RE.findall(ctx.text, a, b)) for a, b in content) < 2:
+        return None
+    if t.tag_ == "VBN" and t.dep_ in ("advcl", "ccomp", "dep") and t.head.i > t.i and not any(
+            c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "agent") for c in t.children):
+        # "Asked about the plan, Smith said ...": Smith was asked; the asker is not named
+        return None
+    head = _speaker_head(t)
+    if head is None and t.dep_ in ("ROOT", "conj", "ccomp") and t.i > 0:
+        # parser slips ("... of the Washington Post Trump said that"): the name before the verb
+        prev = doc[t.i - 1]
+        if prev.pos_ == "PROPN" or prev.lower_ in PRONOUNS_ANY - {"it", "me", "us", "him", "her", "them"}:
+            head = prev
+    cue_end = t
+    # phrasal cues: "called on", "called for", "pointed out", "warned of"
+    if t.i + 1 < len(doc) and doc[t.i + 1].dep_ in ("prt",) and doc[t.i + 1].head.i == t.i:
+        cue_end = doc[t.i + 1]
+    elif lemma in PREP_CONTENT and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in PREP_CONTENT[lemma]:
+        cue_end = doc[t.i + 1]
+    return Attribution(
+        cue=(t.idx, cue_end.idx + len(cue_end.text)),
+        speaker=_verb_speaker(ctx, t, head),
+        content=content,
+        cue_i=t.i,
+        speaker_i=head.i if head is not None else -1,
+        rule=f"verb/{ctx.content_rule}",
+    )
+
+
+def _verb_content(ctx: _Ctx, t: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The content spans (token spans cleaned, kept inside the verb's paragraph, with a word)."""
+    content = []
+    pi = ctx.para_of(t.idx)
+    ps, pe = ctx.paragraphs[pi] if pi >= 0 else (0, len(ctx.text))
+    for a, b in spans:
+        cs = _clean_token_span(ctx, a, b)
+        if cs is not None:
+            # the parser sometimes runs a sentence over a line break: stay in the paragraph
+            cs = _strip(ctx.text, max(cs[0], ps), min(cs[1], pe))
+        if cs is not None and cs[1] > cs[0] and _WORD_RE.search(ctx.text, cs[0], cs[1]):
+            content.append(cs)
+    return content
+
+
+def _verb_speaker(ctx: _Ctx, t: Any, head: Any | None) -> tuple[int, int] | None:
+    """The speaker's span for the subject ``head``; "an architect who said" keeps the relative
+    pronoun with its antecedent."""
+    speaker = _np_span(ctx, head) if head is not None else None
+    if speaker is not None and t.dep_ == "relcl" and head is not None and head.i == t.head.i:
+        for c in t.children:
+            if c.dep_ in ("nsubj", "nsubjpass") and c.tag_ in ("WP", "WDT") and c.i > head.i:
+                speaker = (speaker[0], c.idx + len(c.text))
+    return speaker
+
+
+def _noun_cue(ctx: _Ctx, t: Any) -> Attribution | None:
+    """"Donald Trump's claim that ...": the possessor is the speaker, the clause the content."""
+    doc = ctx.doc
+    poss = next((c for c in t.children if c.dep_ == "poss" and c.pos_ in ("PROPN", "NOUN")), None)
+    clause = next((c for c in t.children if c.dep_ in ("acl", "ccomp") and c.i > t.i), None)
+    if clause is None:
+        return None
+    if poss is None:
+        # "warnings from his lawyer that ...", "a statement by the ministry that ..."
+        for c in t.children:
+            if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i < clause.i:
+                poss = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("PROPN", "NOUN", "PRON")), None)
+                break
+    if poss is None and t.dep_ == "dobj" and light_verb(t.head.lower_) and t.head.pos_ == "VERB":
+        # "The governor expressed concern that ...": the subject of the light verb
+        poss = _speaker_head(t.head)
+    if poss is None:
+        return None
+    a = clause.left_edge.i
+    if doc[a].lower_ != "that":
+        return None
+    cs = _clean_token_span(ctx, a + 1, clause.right_edge.i)
+    if cs is None or len(_WORD_RE.findall(ctx.text, *cs)) < 2:
+        return None
+    # the speaker without its possessive ending
+    ps = _np_span(ctx, poss)
+    end = ps[1]
+    text = ctx.text
+    for suffix in ("'s", "’s", "'", "’"):
+        if text[ps[0]:end].endswith(suffix):
+            end -= len(suffix)
+            break
+    return Attribution(cue=(t.idx, t.idx + len(t.text)), speaker=(ps[0], end), content=[cs],
+                       cue_i=t.i, speaker_i=poss.i, rule="noun_cue")
+
+
+def _made_clear(ctx: _Ctx, t: Any) -> Attribution | None:
+    """"She made (it) clear that ...": a reporting phrase around an adjective."""
+    clear = next((c for c in t.children if c.lower_ == "clear" and c.i > t.i), None)
+    if clear is None:
+        return None
+    clause = None
+    for node in (clear, t):
+        for c in node.children:
+            if c.dep_ in ("ccomp", "advcl") and c.i > clear.i and c.left_edge.lower_ == "that":
+                clause = c
+                break
+        if clause is not None:
+            break
+    head = _speaker_head(t)
+    if clause is None or head is None:
+        return None
+    cs = _clean_token_span(ctx, clause.left_edge.i + 1, clause.right_edge.i)
+    if cs is None or len(_WORD_RE.findall(ctx.text, *cs)) < 2:
+        return None
+    return Attribution(cue=(t.idx, clear.idx + len(clear.text)), speaker=_np_span(ctx, head), content=[cs],
+                       cue_i=t.i, speaker_i=head.i, rule="made_clear")
+
+
+def _according_to(ctx: _Ctx, t: Any) -> Attribution | None:
+    """"According to the ministry, ...": the object of "to" is the speaker, the rest of the
+    sentence the content."""
+    doc = ctx.doc
+    to = doc[t.i + 1]
+    objs = [c for c in to.children if c.dep_ == "pobj"]
+    speaker = None
+    if not objs:
+        # "according to show insiders" parsed as a verb phrase: the words after "to"
+        pc = next((c for c in to.children if c.dep_ == "pcomp"), None)
+        if pc is None or pc.right_edge.i - to.i > 6 or any(tok.is_punct for tok in doc[to.i + 1:pc.right_edge.i + 1]):
+            return None
+        objs = [pc.right_edge]
+        last = pc.right_edge
+        speaker = (doc[to.i + 1].idx, last.idx + len(last.text))
+    src = objs[0]
+    if noun_lemma(src.lower_) in NOT_SOURCES:
+        return None  # "according to a formula set by the state": nobody's words
+    phrase_end = max(src.right_edge.i, to.right_edge.i)
+    sent = t.sent
+    a, b = sent.start, sent.end - 1
+    last = b
+    while last > a and (doc[last].is_space or doc[last].is_punct):
+        last -= 1
+    if t.i == a and phrase_end >= last:
+        # "According to X, the move reeks of ...", parsed as one noun phrase: the source ends
+        # at the first comma not opening an apposition ("X, a talk radio host, ...")
+        for k in range(src.i + 1, last):
+            if doc[k].text == "," and doc[k + 1].lower_ not in ("a", "an") and last - k > 2:
+                phrase_end = k
+                break
+    frags = []
+    if t.i > a:
+        frags.append((a, t.i - 1))
+    if phrase_end < b:
+        frags.append((phrase_end + 1, b))
+    content = []
+    for x, y in frags:
+        cs = _clean_token_span(ctx, x, y)
+        if cs is not None and len(_WORD_RE.findall(ctx.text, *cs)) >= 3:
+            content.append(cs)
+    if not content:
+        return None
+    return Attribution(
+        cue=(t.idx, to.idx + len(to.text)),
+        speaker=speaker or _np_span(ctx, src),
+        content=content,
+        cue_i=t.i,
+        speaker_i=src.i,
+        rule="according_to",
+    )
+
+
+_LABEL_RE = re.compile(
+    r"""[ \t\u00a0"“«„]*((?:[A-Z][\w.'’-]*|[A-Z]{2,})(?:[ \u00a0](?:[A-Z][\w.'’-]*|de|van|von|al|bin)){0,3})[ \t\u00a0]*:[ \t\u00a0]+(?=\S)"""
+)
+
+
+_STAGE_DIRECTION = re.compile(r"^\W*[(\[][^)\]]*[)\]]\W*$")
+_FOLLOW_LINE = re.compile(r"^\W*Follow\b.{0,80}\b(?:on|at) (?:Twitter|X|Facebook|Instagram)\b", re.I)
+
+
+_FUNCTION_WORDS = frozenset("a an the of over under to for in on at by with from and but or as".split())
+
+
+def _not_speech(segment: str) -> bool:
+    """A transcript's stage direction ("(CROSSTALK.)", "[APPLAUSE]") or a "Follow X on Twitter"
+    sign-off: text inside a transcript that no speaker said."""
+    return bool(_STAGE_DIRECTION.match(segment) or _FOLLOW_LINE.match(segment))
+
+
+def _label_attributions(ctx: _Ctx) -> list[Attribution]:
+    """Paragraphs opening with "Name: ..." (headlines, interviews, transcripts)."""
+    out = []
+    text = ctx.text
+    doc = ctx.doc
+    for ps, pe in ctx.paragraphs:
+        m = _LABEL_RE.match(text, ps, pe)
+        if not m:
+            continue
+        name = m.group(1)
+        if name.lower().split()[0] in LABEL_STOPWORDS or name.lower().split()[-1] in LABEL_STOPWORDS or len(name) < 2:
+            continue
+        ns, ne = m.start(1), m.end(1)
+        ti = ctx.token_at(ns)
+        toks = [tok for tok in doc[ti: ctx.token_at(ne - 1) + 1]]
+        if not toks:
+            continue
+        is_caps = name.replace(" ", "").replace(".", "").isupper()
+        is_named = any(ctx.ent_of.get(tok.i) is not None and ctx.ent_of[tok.i].label_ in PERSONLIKE for tok in toks)
+        headline = len(_WORD_RE.findall(text, ps, pe)) <= 25 and pe - m.end() > 10
+        title_case = all(tok.text[:1].isupper() for tok in toks)
+        # a name, not a title-case phrase ("Stealth Over Health: ...")
+        phrase = any(tok.lower_ in _FUNCTION_WORDS for tok in toks)
+        if not (is_caps or is_named or (not phrase and (all(tok.tag_ in ("NNP", "NNPS") for tok in toks)
+                                                         or (headline and title_case)))):
+            continue
+        colon = m.end() - 1
+        while text[colon] != ":":
+            colon -= 1
+        cs = _strip(text, m.end(), pe)
+        if len(_WORD_RE.findall(text, *cs)) < 3:
+            continue
+        out.append(Attribution(cue=(colon, colon + 1), speaker=(ns, ne), content=[cs], speaker_i=ti,
+                               rule="colon_label"))
+    return out
+
+
+
+
+def _overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
+
+
+def _inverted_cue(t: Any) -> bool:
+    """"Said Ellis: “…”": a sentence-initial reporting verb the parser made part of the name."""
+    return t.dep_ == "compound" and t.i == t.sent.start and t.is_title and t.head.pos_ == "PROPN"
+
+
+def _is_cue_token(t: Any) -> bool:
+    if t.pos_ not in ("VERB", "AUX") or not t.tag_.startswith("VB"):
+        return False
+    if t.dep_ in ("amod", "compound") and not _inverted_cue(t):
+        return False
+    if t.i > 0 and t.nbor(-1).text == "-":
+        return False  # "so-called"
+    return lemma_of(t.lower_) in SPEECH_VERBS
+
+
+def _colon_blocks(ctx: _Ctx, results: list[Attribution], inside_mark: Any) -> list[Attribution]:
+    """A paragraph that ends with a short reporting clause and a colon ("Limbaugh added:")
+    introduces the next paragraph as a direct quote, when that paragraph has no quotation
+    marks of its own; reports inside the block belong to the quoted words."""
+    doc, text = ctx.doc, ctx.text
+    out = []
+    for pi in range(len(ctx.paragraphs) - 1):
+        ps, pe = ctx.paragraphs[pi]
+        j = pe - 1
+        while j > ps and text[j] in " \t\r\u00a0":
+            j -= 1
+        if text[j] != ":":
+            continue
+        ns, ne = ctx.paragraphs[pi + 1]
+        ns, ne = _strip(text, ns, ne)
+        if ne <= ns or text[ns] in ALL_MARKS or inside_mark(ns) is not None or any(
+                ch in ALL_MARKS for ch in text[ns:ne][:1]):
+            continue
+        colon = ctx.token_at(j)
+        cue = None
+        seen = 0
+        for k in range(colon - 1, max(-1, colon - 8), -1):
+            tok = doc[k]
+            if tok.idx < ps:
+                break
+            if tok.is_punct or tok.is_space:
+                continue
+            seen += 1
+            if _is_cue_token(tok):
+                cue = tok
+                break
+            if seen > 3:
+                break
+        if cue is None or any(c.dep_ in ("ccomp", "dobj", "xcomp") and c.i < colon for c in cue.children if c.i > cue.i):
+            continue
+        head = _speaker_head(cue)
+        if head is None or head.i > colon:
+            continue
+        if len(_WORD_RE.findall(text, ns, ne)) < 4:
+            continue
+        for r in results:
+            if r.cue is not None and ns <= r.cue[0] < ne:
+                r.content = []  # a report inside the quoted block
+        out.append(Attribution(cue=(cue.idx, cue.idx + len(cue.text)), speaker=_np_span(ctx, head),
+                               content=[(ns, ne)], qtype="direct", cue_i=cue.i, speaker_i=head.i,
+                               rule="colon_block"))
+    return out

@@ -1,0 +1,716 @@
+"""Content and speaker span builders: the speaker's noun phrase, the reported content for a reporting
+verb (one rule per construction, tried in order), the trims of the narrator's words around it,
+and pronoun speakers resolved to a named antecedent."""
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from desktop.core.text import dateline
+from desktop.nlp.quotes.context import _Ctx
+from desktop.nlp.quotes.lexicon import (
+    _RELATIVE,
+    AS_ONLY_VERBS,
+    INFINITIVE_VERBS,
+    MESSAGE_NOUNS,
+    OBJECT_CONTENT_VERBS,
+    PARTICLE_VERBS,
+    PREP_CONTENT,
+    PRONOUNS_ANY,
+    PRONOUNS_PERSON,
+    SPEECH_VERBS,
+    lemma_of,
+)
+from desktop.nlp.quotes.marks import ALL_MARKS, _strip
+
+
+def _speaker_head(v: Any, depth: int = 0) -> Any | None:
+    """The token naming who performs the reporting act ``v``."""
+    subj = None
+    for c in v.children:
+        if c.dep_ in ("nsubj", "csubj") and c.i != v.i:
+            # two subjects happen with datelines ("GENEVA (AP) — Blinken warned"): the nearer wins
+            if subj is None or (c.i < v.i and c.i > subj.i):
+                subj = c
+    if subj is None:
+        for c in v.children:
+            if c.dep_ == "agent":
+                for p in c.children:
+                    if p.dep_ == "pobj":
+                        return p
+    if subj is None and any(c.dep_ in ("nsubjpass", "auxpass") for c in v.children):
+        return None  # "it is believed that ...": a passive with no agent names no source
+    if subj is not None and subj.is_upper and len(subj.text) > 1 and subj.i + 1 < len(subj.doc) and (
+            subj.doc[subj.i + 1].text in ("--", "—", "―", "–", "-", "(")):
+        # a dateline parsed as the subject ("WASHINGTON -- President Obama ... said"): the
+        # name hung on it is the speaker
+        subj = next((c for c in subj.children if c.dep_ == "appos" and c.i > subj.i + 1), None)
+        if subj is None:
+            return None
+    if subj is not None:
+        if subj.lower_ in _RELATIVE and v.dep_ == "relcl":
+            return v.head
+        if subj.tag_ in ("WP", "WDT"):
+            return None
+        return subj
+    return _speaker_up(v, depth) if depth < 3 else None
+
+
+def _speaker_up(v: Any, depth: int) -> Any | None:
+    """The speaker of a reporting verb with no subject of its own, from what it hangs on."""
+    dep = v.dep_
+    if dep == "relcl":
+        return v.head
+    if dep in ("conj", "xcomp", "advcl", "pcomp", "prep") or (dep == "acl" and v.tag_ == "VBG"):
+        head = v.head
+        if dep == "pcomp" or head.dep_ == "prep":  # quoted as saying / criticized for saying
+            head = head.head if head.dep_ == "prep" else head
+            if head.pos_ in ("VERB", "AUX"):
+                for c in head.children:
+                    if c.dep_ == "nsubjpass":
+                        return c
+        reporter = _reporter_of(v, head)
+        if reporter is not None:
+            return _speaker_head(reporter, depth + 1)
+        if head.pos_ in ("VERB", "AUX"):
+            return _speaker_head(head, depth + 1)
+        if (dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i < v.i
+                and any(c.dep_ == "ccomp" for c in v.children)):
+            if head.lower_ in MESSAGE_NOUNS and head.dep_ == "dobj" and head.head.pos_ == "VERB":
+                return _speaker_head(head.head, depth + 1) or head  # "X issued a statement saying"
+            return head  # "a sign saying that ...", "one saying that ..."
+    return None
+
+
+def _reporter_of(v: Any, head: Any) -> Any | None:
+    """The reporting verb whose report ``v`` continues although the parse hangs it inside the
+    reported clause ``head``: "said the talks had failed, adding that ..." (a participle),
+    "said the plan was sound and warned that ..." (a joined verb, see
+    :func:`_joined_report_verb`); None otherwise."""
+    if head.dep_ != "ccomp" or lemma_of(head.head.lower_) not in SPEECH_VERBS:
+        return None
+    outer = head.head
+    if v.tag_ == "VBG" and v.dep_ in ("advcl", "xcomp") and v.i > outer.i:
+        return outer
+    joined = _joined_report_verb(outer, head) if v.dep_ == "conj" else None
+    if joined is not None and joined.i == v.i:
+        return outer
+    return None
+
+
+_WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday yesterday today tonight".split())
+_SPEAKER_KEEP_RIGHT = frozenset({"compound", "flat", "nummod", "poss", "case", "amod", "nmod"})
+
+
+def _np_span(ctx: _Ctx, h: Any) -> tuple[int, int]:
+    """Character span of the noun phrase headed by ``h`` (titles kept; clauses cut)."""
+    doc = ctx.doc
+    start = h.left_edge.i
+    # do not run back over punctuation / quote marks at the phrase start
+    while start < h.i and (doc[start].is_punct or doc[start].is_space):
+        start += 1
+    for k in range(h.i - 1, start - 1, -1):
+        if "\n" in doc[k].text or "\n" in doc[k].whitespace_:
+            start = k + 1
+            break
+    k = start
+    while k < h.i:
+        # "Last week Stumpf said", "predictable - Donald J. Trump said": a time phrase or the
+        # words before a dash are the narrator's, not the speaker's name
+        if doc[k].dep_ == "npadvmod" and doc[k].right_edge.i < h.i:
+            start = k = doc[k].right_edge.i + 1
+        elif doc[k].text in ("-", "–", "—", "―") and doc[k].whitespace_ and k > 0 and doc[k - 1].whitespace_:
+            start = k = k + 1
+        else:
+            k += 1
+    end = h.i
+    for c in h.rights:
+        if c.dep_ == "punct" and c.text == "," and c.i == end + 1 and any(
+                g.dep_ == "appos" and g.left_edge.i == c.i + 1 for g in h.rights):
+            continue  # "the mayor, John Smith": the comma before an apposition
+        if c.dep_ in _SPEAKER_KEEP_RIGHT and c.i == end + 1:
+            end = c.right_edge.i
+        elif c.dep_ == "prep" and c.i == end + 1 and h.pos_ != "PROPN" and c.right_edge.i - h.i <= 6:
+            end = c.right_edge.i  # "Secretary of State Antony Blinken"
+        elif c.dep_ == "appos" and h.pos_ != "PROPN" and c.right_edge.i - h.i <= 8 and c.left_edge.i <= end + 2:
+            end = c.right_edge.i  # "the Kremlin spokesman, Dmitry Peskov"
+        else:
+            break
+    ent = ctx.ent_of.get(h.i)
+    if ent is not None:
+        start = min(start, ent.start)
+        end = max(end, ent.end - 1)
+    if end - start > 14:
+        start = max(start, h.i - 6)
+        end = min(end, h.i + 6)
+    while start < h.i and doc[start].tag_.startswith("VB") and lemma_of(doc[start].lower_) in SPEECH_VERBS:
+        start += 1  # "Said Ortega" tagged as one name
+    while end > start and (doc[end].is_punct or doc[end].is_space):
+        end -= 1
+    s = doc[start]
+    e = doc[end]
+    a, b = s.idx, e.idx + len(e.text)
+    # a possessive marker belongs to the noun phrase only in "the minister's", not as speaker
+    return a, b
+
+
+#: what a content rule decides: the token spans of the content (empty: "not a report") and the
+#: content's root token
+_Content = tuple[list[tuple[int, int]], Any]
+
+
+@dataclass
+class _VerbChildren:
+    """The children of a reporting verb that the content rules read (None when absent)."""
+
+    ccomp: Any = None  # the clausal complement: the reported clause
+    dobj: Any = None  # the direct object
+    xcomp: Any = None  # an infinitive or open complement
+    pcontent: Any = None  # a content preposition of PREP_CONTENT ("called for X")
+    as_prep: Any = None  # "described X as Y"
+    oprd: Any = None  # an object predicate ("called him a liar")
+
+
+def _later_ccomp_wins(doc: Any, v: Any, ccomp: Any | None, c: Any) -> bool:
+    """Whether clausal complement ``c`` of ``v`` replaces ``ccomp``, the one seen before it.
+
+    "...: Republicans said they ...", "..., her campaign disclosed that she ...": the clause
+    before the verb is the narrator's, the one after it is reported."""
+    return ccomp is None or (ccomp.i < v.i < c.i and (c.left_edge.lower_ == "that" or any(
+        doc[k].text in (":", ";") for k in range(ccomp.right_edge.i + 1, v.i))))
+
+
+def _advcl_role(lemma: str, c: Any, ch: _VerbChildren) -> str | None:
+    """The role adverbial clause ``c`` (after the reporting verb) really plays: "ccomp" or
+    "xcomp" when the parser slipped, None when it is an adverbial clause.
+
+    "tweeted that X was ..." and "said after the convention he would not accept ..." (its own
+    subject, no subordinator) are complement clauses; "tells them to go ..." is an infinitive."""
+    first = c.left_edge
+    if first.lower_ == "that" and ch.ccomp is None and first.dep_ in ("advmod", "mark", "nsubj"):
+        return "ccomp"
+    if (ch.ccomp is None and lemma in SPEECH_VERBS and c.tag_ != "VBG"
+            and not any(g.dep_ in ("mark", "advmod") and g.i < c.i and g.tag_ in ("IN", "WRB") for g in c.children)
+            and any(g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i for g in c.children)
+            and not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)):
+        return "ccomp"
+    if ch.xcomp is None and any(g.dep_ == "aux" and g.lower_ == "to" for g in c.lefts):
+        return "xcomp"
+    return None
+
+
+def _verb_children(doc: Any, v: Any, lemma: str) -> _VerbChildren:
+    """The complement, object, infinitive, content preposition, "as" and object predicate of
+    reporting verb ``v`` (the first of each, except for a later complement clause that wins)."""
+    ch = _VerbChildren()
+    for c in v.children:
+        d = c.dep_
+        if d == "ccomp":
+            if _later_ccomp_wins(doc, v, ch.ccomp, c):
+                ch.ccomp = c
+        elif d in ("dobj", "obj"):
+            if ch.dobj is None:
+                ch.dobj = c
+        elif d == "xcomp":
+            if ch.xcomp is None:
+                ch.xcomp = c
+        elif d == "advcl":
+            role = _advcl_role(lemma, c, ch) if c.i > v.i else None
+            if role == "ccomp":
+                ch.ccomp = c
+            elif role == "xcomp":
+                ch.xcomp = c
+        elif d == "oprd":
+            ch.oprd = c
+        elif d == "prep":
+            if c.lower_ == "as":
+                ch.as_prep = c
+            elif c.lower_ in PREP_CONTENT.get(lemma, ()):
+                ch.pcontent = c
+    return ch
+
+
+def _content_as_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"Turnout fell, as the mayor noted": the host clause around the "as" clause is the content
+    (see :func:`_as_clause_content`)."""
+    return _as_clause_content(v, lemma, ch.dobj, ch.ccomp)
+
+
+def _content_as_only(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """A verb that reports only in "as X put it" (AS_ONLY_VERBS) reports nothing otherwise."""
+    return ([], None) if lemma in AS_ONLY_VERBS else None
+
+
+def _content_what_said_was(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"What the minister said was that ...": the complement of the copula is the content."""
+    if not (v.dep_ == "csubj" and lemma in SPEECH_VERBS and v.head.lemma_ in ("be", "")
+            and v.head.lower_ in ("was", "is", "were", "are")
+            and any(c.dep_ == "dobj" and c.lower_ == "what" for c in v.children)):
+        return None
+    doc = ctx.doc
+    comp = next((c for c in v.head.children if c.dep_ in ("ccomp", "attr", "acomp") and c.i > v.head.i), None)
+    if comp is None:
+        return None
+    a = comp.left_edge.i
+    while a < comp.i and (doc[a].lower_ == "that" and doc[a].dep_ == "mark" or doc[a].is_punct):
+        a += 1
+    return [(a, comp.right_edge.i)], comp
+
+
+def _drop_clause_before_semicolon(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"X said Y; they only learned ...": a complement clause before the verb and a semicolon is
+    not reported (the later rules see no complement clause). Decides nothing itself."""
+    doc, ccomp = ctx.doc, ch.ccomp
+    if ccomp is not None and ccomp.i < v.i and any(doc[k].text == ";" for k in range(ccomp.right_edge.i + 1, v.i)):
+        ch.ccomp = None
+    return None
+
+
+def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
+    """First token of the reported clause ``ccomp``: no leading "that" mark or punctuation, and
+    no time phrase that belongs to the saying ("said after the convention he would ...",
+    "said Monday the city would appeal", AP style)."""
+    a = ccomp.left_edge.i
+    if ccomp.dep_ == "advcl":
+        subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is not None and subj.left_edge.i > a and doc[a].lower_ != "that":
+            a = subj.left_edge.i
+    if ccomp.i > v.i and a == v.i + 1 and doc[a].dep_ == "npadvmod" and (
+            doc[a].ent_type_ in ("DATE", "TIME") or doc[a].lower_ in _WEEKDAYS):
+        subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        if subj is not None and subj.left_edge.i == doc[a].right_edge.i + 1:
+            a = subj.left_edge.i
+    while a < ccomp.i and (doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "advmod") or doc[a].is_punct):
+        a += 1
+    return a
+
+
+def _joined_report_verb(v: Any, ccomp: Any) -> Any | None:
+    """"said he would order a review and warned against hackers": a verb joined to the reported
+    clause without a subject, in the reporting verb's tense and not in the clause's (or a
+    reporting verb with a clause of its own: "said the plan was sound and warned that ..."),
+    continues the report, not the reported words; that verb, if any."""
+    for c in ccomp.children:
+        if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ == v.tag_
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                and (c.tag_ != ccomp.tag_ or _reports_a_clause(c))):
+            return c
+    return None
+
+
+def _reports_a_clause(c: Any) -> bool:
+    """"... and warned that taxes could rise": a reporting verb with a clause of its own."""
+    return lemma_of(c.lower_) in SPEECH_VERBS and any(g.dep_ == "ccomp" for g in c.children)
+
+
+def _complement_end(doc: Any, v: Any, ccomp: Any, a: int) -> int:
+    """Last token of the reported clause ``ccomp`` starting at token ``a``: before the reporting
+    verb when the clause precedes it, before a verb that continues the report."""
+    b = ccomp.right_edge.i
+    if b >= v.i > a and ccomp.i < v.i:
+        b = v.i - 1
+    joined = _joined_report_verb(v, ccomp) if ccomp.i > v.i else None
+    if joined is not None:
+        k = joined.left_edge.i - 1
+        while k > a and (doc[k].dep_ == "cc" or doc[k].is_punct):
+            k -= 1
+        b = min(b, k)
+    return b
+
+
+def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """A complement clause is the content ("said (that) X")."""
+    ccomp = ch.ccomp
+    if ccomp is None or ccomp.i == v.i:
+        return None
+    a = _complement_start(ctx.doc, v, ccomp)
+    return [(a, _complement_end(ctx.doc, v, ccomp, a))], ccomp
+
+
+def _drop_addressee(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"he told me", "she told reporters": an addressee object is no content (the later rules
+    see no object). Decides nothing itself."""
+    dobj = ch.dobj
+    if dobj is not None and lemma in ("tell", "assure", "remind", "inform") and (
+            dobj.lower_ in PRONOUNS_ANY or dobj.lower_ in ("reporters", "journalists", "lawmakers", "supporters")):
+        ch.dobj = None
+    return None
+
+
+def _content_parenthetical(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The museum, Mr. Obama said, would make ...": the host clause is the content, in two
+    fragments around the reporting clause ("The difference now, he told me, is that ...": the
+    sentence root when the clause hangs on the subject)."""
+    if not (v.dep_ == "parataxis" and ch.dobj is None and ch.xcomp is None and lemma in SPEECH_VERBS):
+        return None
+    host = v.head
+    if host.pos_ not in ("VERB", "AUX"):
+        host = v.sent.root
+    return _around(host, v), host
+
+
+def _content_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """A passive with an agent: "The sanctions were announced by the Treasury", "... described
+    as useful by X": the passive subject (and the "as" phrase) is the content."""
+    agent = next((c for c in v.children if c.dep_ == "agent"), None)
+    subjpass = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
+    if agent is None or subjpass is None or lemma not in SPEECH_VERBS | OBJECT_CONTENT_VERBS:
+        return None
+    spans = [(subjpass.left_edge.i, subjpass.right_edge.i)]
+    if ch.as_prep is not None:
+        spans.append((ch.as_prep.left_edge.i, ch.as_prep.right_edge.i))
+    return spans, subjpass
+
+
+def _content_called_on(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"called on X to Y": from X to the end of the infinitive; without one, no report."""
+    if lemma != "call" or ch.pcontent is None or ch.pcontent.lower_ != "on":
+        return None
+    if ch.xcomp is not None:
+        return [(ch.pcontent.i + 1, ch.xcomp.right_edge.i)], ch.xcomp
+    return [], None
+
+
+def _content_infinitive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"urged X to ...", "vowed to ...": the infinitive (with the object before it) is the content."""
+    xcomp, dobj = ch.xcomp, ch.dobj
+    if xcomp is None or lemma not in INFINITIVE_VERBS or xcomp.i <= v.i:
+        return None
+    a = dobj.left_edge.i if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge.i
+    return [(a, xcomp.right_edge.i)], xcomp
+
+
+def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"called for X", "warned of X": the object of the content preposition. "blasted him for
+    not paying taxes": the target and the charge; "accused him of lying": the accusation alone,
+    as PARC and PolNeAR mark it."""
+    pcontent, dobj, xcomp = ch.pcontent, ch.dobj, ch.xcomp
+    if pcontent is None:
+        return None
+    o = next((c for c in pcontent.children if c.dep_ in ("pobj", "pcomp")), None)
+    if o is None:
+        return None
+    a = o.left_edge.i
+    if lemma in OBJECT_CONTENT_VERBS and lemma != "accuse" and dobj is not None and v.i < dobj.i < pcontent.i:
+        a = dobj.left_edge.i
+    return [(a, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
+
+
+def _content_accused_of(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"accused the opposition of lying" when the parse hangs "of" on the object: the object of
+    "of" is the content."""
+    dobj = ch.dobj
+    if lemma != "accuse" or dobj is None or dobj.i <= v.i:
+        return None
+    of = next((c for c in dobj.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+    obj = next((g for g in of.children if g.dep_ in ("pobj", "pcomp")), None) if of is not None else None
+    if obj is None:
+        return None
+    return [(obj.left_edge.i, obj.right_edge.i)], obj
+
+
+def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """Verbs whose object is the content (OBJECT_CONTENT_VERBS, "pointed out X"): the object and
+    any "as" phrase, object predicate or infinitive after it. "called a meeting", "described the
+    scene" (no "as", no predicate) are no report."""
+    dobj = ch.dobj
+    object_content = lemma in OBJECT_CONTENT_VERBS or (
+        lemma in PARTICLE_VERBS and any(c.dep_ == "prt" and c.lower_ == PARTICLE_VERBS[lemma] for c in v.children))
+    if not object_content or dobj is None or dobj.i <= v.i:
+        return None
+    end = dobj.right_edge.i
+    for extra in (ch.as_prep, ch.oprd, ch.xcomp):
+        if extra is not None and extra.i > dobj.i:
+            end = max(end, extra.right_edge.i)
+    if lemma in ("call", "describe", "label", "dub") and end == dobj.right_edge.i and not any(
+        tok.lower_ == "as" and tok.dep_ == "prep" for tok in dobj.rights
+    ):
+        return [], None
+    return [(dobj.left_edge.i, end)], dobj
+
+
+def _content_told_that(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"told a meeting of leaders that few people understood ...": the complement clause parsed
+    as a relative clause of the object, with a "that" mark, is the content (after "that")."""
+    if lemma not in ("tell", "inform", "assure", "remind", "warn", "promise") or ch.dobj is None:
+        return None
+    for tok in ch.dobj.subtree:
+        if tok.dep_ == "relcl" and tok.left_edge.lower_ == "that" and tok.left_edge.dep_ == "mark":
+            return [(tok.left_edge.i + 1, tok.right_edge.i)], tok
+    return None
+
+
+def _that_clause_in(c: Any) -> Any | None:
+    """The head of a "that" clause within the first words of phrase ``c`` whose "that" is a
+    complementizer (a mark, or a "subject" beside the clause's own subject), if any."""
+    for tok in c.subtree:
+        first = tok.left_edge
+        if (tok.dep_ not in ("relcl", "acl", "ccomp") or first.lower_ != "that" or first.i == tok.i
+                or not c.i < first.i <= c.i + 5):
+            continue
+        subjects = [g for g in tok.subtree if g.dep_ in ("nsubj", "nsubjpass") and g.i != first.i
+                    and g.head.i >= first.i]
+        if subjects and (first.dep_ in ("mark", "advmod") or first.dep_ in ("nsubj", "nsubjpass")):
+            return tok
+    return None
+
+
+def _content_that_after_phrase(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"reported at the time that X ...", "claimed without evidence that X ...", "argued in a
+    speech that X ...": the complement clause parsed as a clause of the phrase between is the
+    content (after "that")."""
+    if lemma not in SPEECH_VERBS or ch.ccomp is not None:
+        return None
+    for c in v.children:
+        if c.dep_ != "prep" or c.i < v.i:
+            continue
+        tok = _that_clause_in(c)
+        if tok is not None:
+            return [(tok.left_edge.i + 1, tok.right_edge.i)], tok
+    return None
+
+
+def _reporting_clause_extent(v: Any) -> tuple[int, int]:
+    """First and last token of the reporting clause of ``v``: its subject, the verb and the
+    modifiers right after it (", Stumpf explained earlier in the committee hearing, ",
+    ", he told me on Friday, ")."""
+    clause_start = min((c.left_edge.i for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), default=v.i)
+    clause_end = v.i
+    for c in v.rights:
+        if c.dep_ in ("npadvmod", "advmod", "prt", "prep", "dobj") and c.left_edge.i == clause_end + 1:
+            clause_end = c.right_edge.i
+    return clause_start, clause_end
+
+
+def _content_between_commas(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """", he said, ": a reporting clause between commas, with text on both sides in its sentence;
+    the rest of the sentence is the content, in two fragments."""
+    doc = ctx.doc
+    if lemma not in SPEECH_VERBS or ch.dobj is not None:
+        return None
+    clause_start, clause_end = _reporting_clause_extent(v)
+    if not (clause_start > 0 and clause_end + 1 < len(doc) and doc[clause_start - 1].text == ","
+            and doc[clause_end + 1].text == ","):
+        return None
+    sent = v.sent
+    spans = []
+    if sent.start <= clause_start - 2:
+        spans.append((sent.start, clause_start - 2))
+    if clause_end + 2 < sent.end:
+        spans.append((clause_end + 2, sent.end - 1))
+    return (spans, v) if len(spans) == 2 else None
+
+
+#: The content rules, in order: the first that decides (returns spans, empty for "no report")
+#: wins; the two "_drop" steps only take a child away from the rules after them.
+_CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None], ...] = (
+    _content_as_clause,
+    _content_as_only,
+    _content_what_said_was,
+    _drop_clause_before_semicolon,
+    _content_complement,
+    _drop_addressee,
+    _content_parenthetical,
+    _content_passive,
+    _content_called_on,
+    _content_infinitive,
+    _content_preposition,
+    _content_accused_of,
+    _content_object,
+    _content_told_that,
+    _content_that_after_phrase,
+    _content_between_commas,
+)
+
+
+def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[int, int]], Any | None]:
+    """Content span(s) of reporting verb ``v`` (token index pairs); also the content root token.
+
+    The first of :data:`_CONTENT_RULES` that decides gives them; none: no content."""
+    ch = _verb_children(ctx.doc, v, lemma)
+    for rule in _CONTENT_RULES:
+        found = rule(ctx, v, lemma, ch)
+        if found is not None:
+            ctx.content_rule = rule.__name__.lstrip("_")
+            return found
+    return [], None
+
+
+def _around(host: Any, v: Any, min_tokens: int = 1) -> list[tuple[int, int]]:
+    """Token spans of ``host``'s clause before and after the reporting clause ``v`` inside it
+    (each at least ``min_tokens`` long)."""
+    spans = []
+    if v.left_edge.i - host.left_edge.i >= min_tokens:
+        spans.append((host.left_edge.i, v.left_edge.i - 1))
+    if host.right_edge.i - v.right_edge.i >= min_tokens:
+        spans.append((v.right_edge.i + 1, host.right_edge.i))
+    return spans
+
+
+def _as_clause_content(v: Any, lemma: str, dobj: Any | None, ccomp: Any | None
+                       ) -> tuple[list[tuple[int, int]], Any] | None:
+    """"Turnout fell, as the mayor noted", "As The New Yorker put it, he is ...": the clause the
+    "as" clause hangs on is what the source said, around the "as" clause."""
+    if v.dep_ != "advcl" or ccomp is not None or not any(
+            c.dep_ == "mark" and c.lower_ == "as" and c.i < v.i for c in v.children):
+        return None
+    if lemma in AS_ONLY_VERBS:
+        if dobj is None or dobj.lower_ != "it":
+            return None
+    elif lemma not in SPEECH_VERBS or lemma in _NOT_AS_VERBS or dobj is not None:
+        return None  # "as regulars continued to ...", "as she asked ...": time, not source
+    if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
+        return None
+    host = v.head
+    if host.pos_ not in ("VERB", "AUX"):
+        return None
+    return _around(host, v, min_tokens=3), host  # "Yet, as X observed, ...": a lone connector is no content
+
+
+_NOT_AS_VERBS = frozenset("continue ask call question chant shout yell scream whisper mutter".split())
+
+
+def _clean_token_span(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
+    doc = ctx.doc
+    while a <= b and (doc[a].is_space or (doc[a].is_punct and doc[a].text not in ALL_MARKS)):
+        a += 1
+    while b >= a and (doc[b].is_space or (doc[b].is_punct and doc[b].text not in ALL_MARKS and doc[b].text not in ".?!")):
+        b -= 1
+    if b < a:
+        return None
+    s = doc[a].idx
+    e = doc[b].idx + len(doc[b].text)
+    return _strip(ctx.text, s, e)
+
+
+class _PronounResolver:
+    """Links he/she speakers to the nearest salient named person before them.
+
+    Candidates are person names (PERSON entities, or proper nouns spelled like a PERSON
+    entity elsewhere in the document) that are the subject of a main clause or the speaker of
+    a quote, outside quotation marks; a resolved pronoun speaker becomes a candidate in turn,
+    so "he said" chains follow the same person. Without a candidate, the nearest person
+    name before the pronoun is taken.
+    """
+
+    def __init__(self, ctx: _Ctx, in_marks: Any):
+        self.ctx = ctx
+        doc = ctx.doc
+        self.in_marks = in_marks
+        self.person_names = {
+            tok.text for ent in doc.ents if ent.label_ == "PERSON" for tok in ent if tok.pos_ == "PROPN"
+        }
+        self.cands: list[tuple[int, tuple[int, int]]] = []
+        for t in doc:
+            if t.dep_ not in ("nsubj", "nsubjpass"):
+                continue
+            head = t.head
+            main = head.dep_ == "ROOT" or (head.dep_ == "conj" and head.head.dep_ == "ROOT")
+            if main and self.person_like(t.i):
+                if not in_marks(t.idx):
+                    self.cands.append((t.idx, self.span(t.i)))
+
+    def person_like(self, i: int) -> bool:
+        ent = self.ctx.ent_of.get(i)
+        tok = self.ctx.doc[i]
+        if ent is not None and ent.label_ == "PERSON":
+            return True
+        return tok.pos_ == "PROPN" and tok.text in self.person_names
+
+    def span(self, i: int) -> tuple[int, int]:
+        ent = self.ctx.ent_of.get(i)
+        if ent is not None:
+            return ent.start_char, ent.end_char
+        tok = self.ctx.doc[i]
+        return tok.idx, tok.idx + len(tok.text)
+
+    def add(self, pos: int, span: tuple[int, int]) -> None:
+        bisect.insort(self.cands, (pos, span))
+
+    def resolve(self, pron_i: int) -> tuple[int, int] | None:
+        doc = self.ctx.doc
+        if doc[pron_i].lower_ not in PRONOUNS_PERSON:
+            return None
+        pos = doc[pron_i].idx
+        k = bisect.bisect_left(self.cands, (pos, (-1, -1))) - 1
+        if k >= 0 and pos - self.cands[k][0] < 3000:
+            return self.cands[k][1]
+        for i in range(pron_i - 1, max(-1, pron_i - 400), -1):
+            if self.person_like(i) and not self.in_marks(doc[i].idx):
+                return self.span(i)
+        return None
+
+
+_LEAD_CONNECTORS = frozenset("and but or so yet however also still meanwhile moreover plus".split())
+
+
+def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+    """A reported clause without the narrator's connector: "But the goal is ..." -> "the goal ...".
+
+    Drops a dateline ("WASHINGTON ― ", "GENEVA (AP) — ") and a leading coordinating conjunction
+    or connective adverb of the reported clause.
+    """
+    doc, text = ctx.doc, ctx.text
+    a, b = span
+    m = dateline(text, a, b)
+    if m and m.end() < b and (a == 0 or text[a - 1] == "\n"):
+        a = m.end()
+        span = (a, b)
+    i = ctx.token_at(a)
+    if i >= len(doc) or doc[i].idx != a:
+        return span
+    for _ in range(2):
+        t = doc[i]
+        if t.is_punct:
+            break
+        if (t.lower_ in _LEAD_CONNECTORS and t.pos_ in ("CCONJ", "ADV", "SCONJ") and i + 1 < len(doc)
+                and t.head.pos_ in ("VERB", "AUX") and t.head.i != i + 1):
+            j = i + 1
+            if doc[j].text == ",":
+                j += 1
+            if j < len(doc) and doc[j].idx < b and not doc[j].is_punct:
+                i = j
+                continue
+        break
+    if doc[i].idx == a:
+        return span
+    return _strip(text, doc[i].idx, b)
+
+
+def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+    """A reported clause without the narrator's comment after it.
+
+    Cuts a final non-restrictive relative clause (", which forced her to leave ...") and a
+    final participle clause (", implicitly putting his name on the line") that close the
+    content; quoted words in the tail keep it.
+    """
+    doc, text = ctx.doc, ctx.text
+    a, b = span
+    first = ctx.token_at(a)
+    last = ctx.token_at(b - 1)
+    for k in range(first + 2, last):
+        if doc[k].text == ";" and not any(ch in ALL_MARKS for ch in text[a:b]):
+            # "... was not intentional; they only learned on Friday ...": a semicolon ends the
+            # reported clause; the next one is the narrator's
+            if any(t.dep_ in ("nsubj", "nsubjpass") for t in doc[k + 1:last + 1]):
+                return _strip(text, a, doc[k].idx)
+        if doc[k].text != ",":
+            continue
+        j = k + 1
+        if doc[j].pos_ == "ADV" and j + 1 <= last:
+            j += 1
+        nxt = doc[j]
+        verb = None
+        if nxt.lower_ in ("which", "who") and nxt.head.dep_ == "relcl" and nxt.head.i > j:
+            verb = nxt.head
+        elif nxt.tag_ == "VBG" and nxt.dep_ in ("advcl", "acl", "xcomp", "conj") and nxt.head.i < k:
+            verb = nxt
+        if verb is None or verb.right_edge.i < last - 1:
+            continue
+        tail = text[doc[k].idx:b]
+        if any(ch in ALL_MARKS for ch in tail) or text[a:doc[k].idx].count(" ") < 2:
+            continue
+        return _strip(text, a, doc[k].idx)
+    return span

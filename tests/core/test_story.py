@@ -1,0 +1,110 @@
+"""Issue 15 (first part): the story alignment — the same statement across outlets, and the flags
+where they disagree — on made-up versions and on the pre-annotated seeds story."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop import cli
+from desktop.core import edits as E
+from desktop.core.store import Store
+from desktop.core.story import Version, align_story, quantities, story_alignment
+
+
+def v(doc: int, text: str, speaker_id: int | None = None, kind: str = "indirect") -> Version:
+    return Version("quote", doc, doc, f"d{doc}", f"outlet{doc}", 0, len(text), text,
+                   None if speaker_id is None else f"speaker{speaker_id}", speaker_id, kind)
+
+
+def flags(cluster) -> set[tuple[str, tuple[int, int]]]:
+    return {(f.kind, f.members) for f in cluster.flags}
+
+
+def test_a_negated_version_is_flagged_and_stays_in_the_cluster():
+    clusters = align_story([v(1, "He does rule out the idea of more direct dialogue between Biden and Putin", 7),
+                            v(2, "He does not rule out the idea of a direct dialogue between Biden and Putin", 7),
+                            v(3, "Prices of wheat went up in March across the region", 9)])
+    first = clusters[0]
+    assert [m.doc for m in first.members] == ["d1", "d2"] and len(clusters) == 2
+    assert flags(first) == {("negation", (0, 1))}
+    assert "d2 negates “rule”" in first.flags[0].note
+
+
+def test_figures_that_differ_are_flagged_number():
+    assert quantities("amassed more than 100,000 troops and thousands of tanks") == ("more than 100000", "thousands")
+    assert quantities("some 100,000 troops") == ("some 100000",) and quantities("no figure here") == ()
+    clusters = align_story([v(1, "Russia has amassed thousands of troops near the Ukrainian border"),
+                            v(2, "Russia has amassed more than 100,000 troops near the Ukrainian border"),
+                            v(3, "Russia has amassed more than 100,000 troops near the Ukrainian border")])
+    assert len(clusters) == 1
+    assert flags(clusters[0]) == {("number", (0, 1)), ("number", (0, 2))}  # d2 and d3 agree
+
+
+def test_speaker_type_wording_and_omission():
+    text = "We will not allow the bridge to close before the new one is finished next year"
+    clusters = align_story([v(1, text, 1, "direct"), v(2, text.replace("allow", "let"), 1, "direct"),
+                            v(3, text, 2, "indirect"), v(4, "We will not allow the bridge to close", 1, "direct")])
+    (c,) = clusters
+    got = flags(c)
+    assert ("wording", (0, 1)) in got and ("speaker", (0, 2)) in got and ("type", (0, 2)) in got
+    assert ("omission", (0, 3)) in got and ("wording", (0, 3)) in got
+    assert not any(kind == "negation" for kind, _ in got)  # every version says "not"
+
+
+def test_one_version_per_document_and_unrelated_quotes_apart():
+    same = "The talks were constructive and useful, the minister told reporters in Geneva"
+    clusters = align_story([v(1, same), Version("quote", 9, 1, "d1", None, 100, 180, same, None, None, "indirect"),
+                            v(2, same), v(3, "Nobody expects a breakthrough on the gas pipeline this winter")])
+    sizes = sorted(len(c.members) for c in clusters)
+    assert sizes == [1, 1, 2] and all(len({m.doc_id for m in c.members}) == len(c.members) for c in clusters)
+
+
+@pytest.fixture(scope="module")
+def seeds(tmp_path_factory, annotated_seeds):
+    path = annotated_seeds(tmp_path_factory.mktemp("story") / "seeds.claimdesk")
+    with Store.open(path) as store:  # an editor marks the troop figures as claims in four outlets
+        for ext_id, start in (("000_4e8e7165941dcf45", "Russia has been amassing"),
+                              ("001_b662277d12457799", "With more than 100,000"),
+                              ("002_7aa081e1965c350a", "Russia has dispatched"),
+                              ("003_f5573d1949718a5b", "With an estimated 100,000")):
+            doc = store.document_by_ext_id(ext_id)
+            s = doc.text.index(start)
+            end = min(doc.text.index(".", s) + 1, doc.text.index("\n", s) if "\n" in doc.text[s:] else len(doc.text))
+            E.apply(store, E.AddClaim(doc.id, s, end))
+    return path
+
+
+def test_the_seeds_statement_and_troop_figures(seeds):
+    with Store.open(seeds, readonly=True) as store:
+        (story,) = story_alignment(store)
+    assert len(story.documents) == 5
+    statement = next(c for c in story.clusters if c.kind == "quote" and any(
+        m.text.startswith("We don’t expect to resolve our differences") for m in c.members))
+    assert {m.doc[:3] for m in statement.members} == {"000", "001"}  # the two outlets that carry it
+    assert statement.speaker_entity == "Antony Blinken"
+    assert not statement.flags  # "dont" typed without its apostrophe is no other wording
+    troops = [c for c in story.clusters if c.kind == "claim"]
+    (cluster,) = [c for c in troops if len(c.members) > 1]
+    assert {m.doc[:3] for m in cluster.members} == {"000", "001", "002", "003"}
+    notes = " ".join(f.note for f in cluster.flags if f.kind == "number")
+    assert "thousands" in notes and "more than 100000" in notes and "some 100000" in notes
+
+
+def test_claimdesk_stories_prints_the_alignment(seeds, capsys):
+    assert cli.main(["stories", str(seeds), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    (story,) = out["stories"]
+    cluster = next(c for c in story["clusters"] if c["kind"] == "claim" and len(c["members"]) == 4)
+    assert {"id", "kind", "speaker_entity", "members", "flags"} <= set(cluster)
+    member = cluster["members"][0]
+    with Store.open(seeds, readonly=True) as store:
+        doc = store.document_by_ext_id(member["doc"])
+    assert doc.text[member["start"]:member["end"]].strip() == member["text"]
+    assert any(f["kind"] == "number" for f in cluster["flags"])
+    assert cli.main(["stories", str(seeds)]) == 0
+    text = capsys.readouterr().out
+    assert "5 articles" in text and "! number:" in text
+    assert cli.main(["stories", str(seeds), "--story", "no such story"]) == 1
+    assert "no documents in story 'no such story'" in capsys.readouterr().err
