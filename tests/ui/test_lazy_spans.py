@@ -159,3 +159,24 @@ def test_an_edit_of_a_span_never_built_patches_it(qtbot, long_window):
     assert ("mention", gone.id) not in view._by_key
     view.select_span(("mention", gone.id))
     assert view.selected_key() is None
+
+
+def test_the_claims_table_sizes_its_columns_from_the_rows_on_screen(qtbot, long_window, monkeypatch):
+    """A switch must not measure every claim of a long article (ResizeToContents read all 750 rows
+    of the 100,000-word article, several times each, on every switch)."""
+    win, long_id = long_window
+    panel = win.claims_panel
+    panel.table.show()
+    asked: set[int] = set()
+    display = type(win.claim_model).display
+
+    def counting(self, row, column, role):
+        asked.add(row["id"])
+        return display(self, row, column, role)
+
+    monkeypatch.setattr(type(win.claim_model), "display", counting)
+    switch_to(qtbot, win, long_id)
+    win.view.viewport().repaint()
+    qtbot.wait(10)
+    assert win.claim_model.rowCount() > 500
+    assert len(asked) < 200  # the rows a screen shows (and a few), not all of them
