@@ -1,0 +1,220 @@
+"""Issue 15, stored clusters: ``claimdesk stories --rebuild`` stores a story's alignment, the
+cluster edits (merge, split, dismiss a flag, label a claim cluster, a document's story) undo and
+redo exactly, a rebuild keeps the editor's decisions, and the rules about members hold."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from desktop import cli
+from desktop.core import edits as E
+from desktop.core.store import Store
+from desktop.core.story import story_alignment
+
+TABLES = ("story_clusters", "story_members", "story_flags", "claims", "quotes", "documents")
+
+
+def snapshot(store: Store) -> dict[str, list[tuple]]:
+    return {t: [tuple(r) for r in store.conn.execute(f"SELECT * FROM {t} ORDER BY id")] for t in TABLES}
+
+
+def roundtrip(store: Store, edit: E.Edit) -> E.ChangeSet:
+    """Apply ``edit``, undo it (the project is back row for row), redo it; returns its inverse."""
+    before = snapshot(store)
+    inverse = E.apply(store, edit)
+    after = snapshot(store)
+    assert after != before
+    redo = E.apply(store, inverse)
+    assert snapshot(store) == before
+    E.apply(store, redo)
+    assert snapshot(store) == after
+    return inverse
+
+
+@pytest.fixture
+def seeds(tmp_path, annotated_seeds):
+    path = annotated_seeds(tmp_path / "seeds.claimdesk")
+    with Store.open(path) as store:  # an editor marks the troop figures as claims in four outlets
+        for ext_id, start in (("000_4e8e7165941dcf45", "Russia has been amassing"),
+                              ("001_b662277d12457799", "With more than 100,000"),
+                              ("002_7aa081e1965c350a", "Russia has dispatched"),
+                              ("003_f5573d1949718a5b", "With an estimated 100,000")):
+            doc = store.document_by_ext_id(ext_id)
+            s = doc.text.index(start)
+            end = min(doc.text.index(".", s) + 1, doc.text.index("\n", s) if "\n" in doc.text[s:] else len(doc.text))
+            E.apply(store, E.AddClaim(doc.id, s, end))
+    return path
+
+
+def rebuilt(path, capsys=None) -> None:
+    assert cli.main(["stories", str(path), "--rebuild", "--json"]) == 0
+
+
+def cluster_of(story, kind: str, size: int | None = None, text: str | None = None):
+    return next(c for c in story.clusters if c.kind == kind and (size is None or len(c.members) == size)
+                and (text is None or any(m.text.startswith(text) for m in c.members)))
+
+
+STATEMENT = "We don’t expect to resolve our differences"
+
+
+def test_rebuild_stores_what_was_computed(seeds, capsys):
+    with Store.open(seeds, readonly=True) as store:
+        (computed,) = story_alignment(store)
+    assert not computed.stored
+    rebuilt(seeds)
+    captured = capsys.readouterr()
+    assert "aligning 5 articles" in captured.err and "stored" in captured.err
+    (shown,) = json.loads(captured.out)["stories"]
+    with Store.open(seeds, readonly=True) as store:
+        (story,) = story_alignment(store)
+        n = store.conn.execute("SELECT count(*) FROM story_clusters").fetchone()[0]
+    assert story.stored and n == len(story.clusters) == len(shown["clusters"])
+    assert all(c.stored for c in story.clusters)
+
+    def sets(s):
+        return sorted(sorted((m.kind, m.item_id) for m in c.members) for c in s.clusters)
+
+    assert sets(story) == sets(computed)
+    troops = cluster_of(story, "claim", 4)
+    assert any(f.kind == "number" and f.id is not None for f in troops.flags)
+    assert {m.doc[:3] for m in cluster_of(story, "quote", text=STATEMENT).members} == {"000", "001"}
+    # a second rebuild finds the same clusters: ids kept, nothing to change
+    assert cli.main(["stories", str(seeds), "--rebuild"]) == 0
+    assert "unchanged" in capsys.readouterr().err
+    with Store.open(seeds) as store:
+        assert [c.id for c in story_alignment(store)[0].clusters] == [c.id for c in story.clusters]
+        assert store.history(limit=1)[0]["kind"] == "store_story_clusters"
+
+
+def test_rebuild_is_one_undoable_edit(seeds):
+    with Store.open(seeds) as store:
+        from desktop.app.stories import rebuild_edit
+
+        doc_ids = [d.id for d in store.documents(story="seeds")] or [d.id for d in store.documents()]
+        story = store.document(doc_ids[0]).story
+        edit, _, across = rebuild_edit(store, story, doc_ids)
+        assert across >= 2
+        roundtrip(store, edit)
+
+
+def test_merge_split_dismiss_and_label_undo_exactly(seeds):
+    rebuilt(seeds)
+    with Store.open(seeds) as store:
+        (story,) = story_alignment(store)
+        troops = cluster_of(story, "claim", 4)
+        flag = next(f for f in troops.flags if f.kind == "number")
+        roundtrip(store, E.DismissFlag(flag.id))
+        (story,) = story_alignment(store)
+        troops = cluster_of(story, "claim", 4)
+        assert flag.id in {f.id for f in troops.dismissed} and flag.id not in {f.id for f in troops.flags}
+
+        moved = troops.members[-1]
+        roundtrip(store, E.SplitCluster(troops.id, (moved.item_id,)))
+        (story,) = story_alignment(store)
+        rest, alone = cluster_of(story, "claim", 3), next(
+            c for c in story.clusters if c.kind == "claim" and [m.item_id for m in c.members] == [moved.item_id])
+        assert rest.decided and alone.decided and not alone.flags
+        assert all(moved.item_id not in (rest.members[i].item_id for i in f.members) for f in rest.flags)
+
+        roundtrip(store, E.MergeClusters((rest.id, alone.id)))
+        (story,) = story_alignment(store)
+        merged = cluster_of(story, "claim", 4)
+        assert merged.id == rest.id and merged.decided
+        assert flag.id not in {f.id for f in merged.flags}  # the dismissed flag found again stays dismissed
+        assert any(f.kind == "number" for f in merged.flags + merged.dismissed)
+
+        store.conn.execute("SELECT 1")
+        sets = store.claim_label_sets()
+        label_set, value = next(iter(sets.items()))
+        inverse = roundtrip(store, E.LabelClusterClaims(label_set, value[0], cluster_id=merged.id))
+        assert len(store.history(limit=1)) == 1 and inverse.label.startswith("Undo: label cluster")
+        assert {store.claim(m.item_id).labels.get(label_set) for m in merged.members} == {value[0]}
+
+
+def test_refusals_say_why(seeds):
+    rebuilt(seeds)
+    with Store.open(seeds) as store:
+        (story,) = story_alignment(store)
+        troops = cluster_of(story, "claim", 4)
+        quote = cluster_of(story, "quote", text=STATEMENT)
+        with pytest.raises(E.EditError, match="not a claim cluster"):
+            E.apply(store, E.MergeClusters((troops.id, quote.id)))
+        with pytest.raises(E.EditError, match="one per article"):
+            other = next(c for c in story.clusters if c.kind == "quote" and c.id != quote.id
+                         and c.members[0].doc_id == quote.members[0].doc_id)
+            E.apply(store, E.MergeClusters((quote.id, other.id)))
+        with pytest.raises(E.EditError, match="splits nothing"):
+            E.apply(store, E.SplitCluster(troops.id, tuple(m.item_id for m in troops.members)))
+        with pytest.raises(E.EditError, match="no story flag"):
+            E.apply(store, E.DismissFlag(10**6))
+        with pytest.raises(E.EditError, match="holds quotes"):
+            E.apply(store, E.LabelClusterClaims("verdict", "false", cluster_id=quote.id))
+
+
+def test_a_rebuild_keeps_the_editors_decisions(seeds):
+    rebuilt(seeds)
+    with Store.open(seeds) as store:
+        (story,) = story_alignment(store)
+        troops = cluster_of(story, "claim", 4)
+        flag = next(f for f in troops.flags if f.kind == "number")
+        E.apply(store, E.DismissFlag(flag.id))
+        statement = cluster_of(story, "quote", text=STATEMENT)
+        E.apply(store, E.SplitCluster(statement.id, (statement.members[1].item_id,)))
+        lone = [c for c in story.clusters if c.kind == "quote" and len(c.members) == 1]
+        a, b = next((x, y) for x in lone for y in lone if x.members[0].doc_id != y.members[0].doc_id)
+        E.apply(store, E.MergeClusters((a.id, b.id)))  # two quotes the alignment keeps apart
+        before = snapshot(store)
+    rebuilt(seeds)
+    with Store.open(seeds) as store:
+        (story,) = story_alignment(store)
+        troops = cluster_of(story, "claim", 4)
+        assert flag.id in {f.id for f in troops.dismissed}
+        halves = [c for c in story.clusters if c.kind == "quote"
+                  and {m.item_id for m in c.members} & {m.item_id for m in statement.members}]
+        assert sorted(len(c.members) for c in halves) == [1, 1] and all(c.decided for c in halves)
+        merged = next(c for c in story.clusters if c.id == a.id)
+        assert {m.item_id for m in merged.members} == {a.members[0].item_id, b.members[0].item_id}
+        decided = [r for r in before["story_clusters"] if r[3]]
+        assert [r for r in snapshot(store)["story_clusters"] if r[3]] == decided
+
+
+def test_a_member_deleted_leaves_its_cluster(seeds):
+    rebuilt(seeds)
+    with Store.open(seeds) as store:
+        (story,) = story_alignment(store)
+        troops = cluster_of(story, "claim", 4)
+        gone = troops.members[0]
+        roundtrip(store, E.DeleteClaim(gone.item_id))
+        (story,) = story_alignment(store)
+        rest = cluster_of(story, "claim", 3)
+        assert rest.id == troops.id and gone.item_id not in {m.item_id for m in rest.members}
+        for m in rest.members[1:]:
+            E.apply(store, E.SetStatus("claims", (m.item_id,), "rejected"))
+        (story,) = story_alignment(store)
+        single = next(c for c in story.clusters if c.id == troops.id)
+        assert len(single.members) == 1 and not single.flags and not single.dismissed
+        assert store.conn.execute("SELECT count(*) FROM story_flags WHERE cluster_id = ?",
+                                  (troops.id,)).fetchone()[0] == 0
+        statement = cluster_of(story, "quote", text=STATEMENT)
+        roundtrip(store, E.DeleteDocument(statement.members[0].doc_id))
+        (story,) = story_alignment(store)
+        assert len(story.documents) == 4
+        assert not store.conn.execute("SELECT 1 FROM story_members WHERE doc_id = ?",
+                                      (statement.members[0].doc_id,)).fetchall()
+
+
+def test_a_document_leaving_its_story_leaves_the_clusters(seeds):
+    rebuilt(seeds)
+    with Store.open(seeds) as store:
+        (story,) = story_alignment(store)
+        statement = cluster_of(story, "quote", text=STATEMENT)
+        doc_id = statement.members[0].doc_id
+        roundtrip(store, E.SetDocumentStory(doc_id, None))
+        (story,) = story_alignment(store)
+        assert len(story.documents) == 4
+        assert not any(m.doc_id == doc_id for c in story.clusters for m in c.members)
+        with pytest.raises(E.NothingToChange):
+            E.apply(store, E.SetDocumentStory(doc_id, None))
