@@ -81,7 +81,6 @@ def rebuild(store: Store, story: str | None = None, progress: Callable[[str], No
 
 def apply_suggestions(store: Store, suggestions: Sequence[Suggestion]) -> edits.ChangeSet | None:
     """Put each suggested document in its story, as one step (None: nothing to apply)."""
-    todo = [edits.SetDocumentStory(s.doc_id, s.story) for s in suggestions]
-    if not todo:
+    if not suggestions:
         return None
-    return edits.apply_many(store, todo, f"put {len(todo)} documents in stories")
+    return edits.apply(store, edits.SetDocumentStories(tuple((s.doc_id, s.story) for s in suggestions)))

@@ -2317,6 +2317,22 @@ class SetDocumentStory(Edit):
 
 @_register
 @dataclass(frozen=True)
+class SetDocumentStories(Edit):
+    """:class:`SetDocumentStory` for several documents, as one step (suggested stories applied)."""
+
+    stories: tuple[tuple[int, str | None], ...]
+    kind: ClassVar[str] = "set_document_stories"
+
+    def plan(self, p: Plan) -> None:
+        for doc_id, story in self.stories:
+            SetDocumentStory(doc_id, story).plan(p)
+
+    def describe(self) -> str:
+        return f"put {plural(len(self.stories), 'document')} in stories"
+
+
+@_register
+@dataclass(frozen=True)
 class StoreStoryClusters(Edit):
     """Store a story's alignment (``claimdesk stories --rebuild``, computed by
     ``desktop.app.stories``): ``clusters`` are ``{"id": a stored cluster's id or None, "kind",

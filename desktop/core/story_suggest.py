@@ -4,14 +4,14 @@ articles it is most like, or documents without a story that are alike become a n
 Two documents are alike by three signals, none fitted to a corpus:
 
 * the canonical entities they mention (weighted by rarity across the project: every article names
-  "Russia", few name "Sergei Lavrov"), as a weighted Jaccard;
+  "Russia", few name "Sergei Lavrov"): the weighted share of the smaller set the other has;
 * their text: rapidfuzz's ``token_sort_ratio`` over the sorted stems of the title and lead (the
   first :data:`LEAD_CHARS` characters), which forgives a spelling or an inflection;
 * their dates: two documents published more than :data:`WINDOW_DAYS` apart are never alike (an
   undated document is judged by the other two).
 
-The score is the mean of the entity and text measures (the text alone when neither document has
-an entity yet); :data:`THRESHOLD` decides.  Candidates come from an inverted index (a shared
+The score is the mean of the entity and text measures (the text alone when either document has
+no entity yet); :data:`THRESHOLD` decides.  Candidates come from an inverted index (a shared
 entity or rare lead word), so a large project is not compared pair by pair.  Plain Python over the
 store (no Qt, no spaCy); ``desktop.app.stories.apply_suggestions`` turns suggestions into
 ``SetDocumentStory`` edits.
@@ -30,7 +30,7 @@ from desktop.core.store import Store
 from desktop.core.story import content_words
 
 #: how alike (0..1) a document must be to a story's article, or to another document, to be suggested
-THRESHOLD = 0.4
+THRESHOLD = 0.45
 #: documents published further apart than this are never the same story
 WINDOW_DAYS = 4
 #: how much of a text (after its title) the text measure reads
@@ -95,7 +95,7 @@ class _Scorer:
                 df_e[e] = df_e.get(e, 0) + 1
             for w in d.stems:
                 df_w[w] = df_w.get(w, 0) + 1
-        self.idf_e = {e: math.log((n + 1) / k) for e, k in df_e.items()}
+        self.idf_e = {e: math.log((n + 1) / (k + 1)) + 1 for e, k in df_e.items()}
         self.df_w = df_w
         self.by_entity: dict[int, list[_Doc]] = {}
         self.by_word: dict[str, list[_Doc]] = {}
@@ -121,11 +121,11 @@ class _Scorer:
         if a.day and b.day and abs((a.day - b.day).days) > WINDOW_DAYS:
             return 0.0
         text = fuzz.token_sort_ratio(a.lead, b.lead) / 100
-        if not a.entities and not b.entities:
+        if not a.entities or not b.entities:
             return text
         shared = sum(self.idf_e[e] for e in a.entities.keys() & b.entities.keys())
-        either = sum(self.idf_e[e] for e in a.entities.keys() | b.entities.keys())
-        return 0.5 * (shared / either if either else 0.0) + 0.5 * text
+        smaller = min(sum(self.idf_e[e] for e in d.entities) for d in (a, b))
+        return 0.5 * shared / smaller + 0.5 * text
 
 
 def suggest_stories(store: Store, threshold: float = THRESHOLD) -> list[Suggestion]:

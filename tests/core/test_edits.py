@@ -72,6 +72,7 @@ def all_edits(store, doc):
                         entities=({"name": "Antony Blinken", "type": "PERSON", "aliases": ["Tony"],
                                    "decided": True},), settings={"publisher.url": "https://factdesk.example/"}),
         E.SetDocumentStory(doc.id, "other talks"),
+        E.SetDocumentStories(((doc.id, None), (store.document_by_ext_id("talks-2").id, "other talks"))),
         E.StoreStoryClusters("talks", ({"id": None, "kind": "quote", "members": [quote.id], "flags": []},
                                        {"id": pair, "kind": "claim", "members": [claim.id, second],
                                         "flags": [["speaker", min(claim.id, second), max(claim.id, second), "x"]]})),
@@ -111,7 +112,7 @@ def test_every_edit_kind_is_covered(store, sample_doc):
     assert kinds - covered == set()
 
 
-@pytest.mark.parametrize("index", range(44))
+@pytest.mark.parametrize("index", range(45))
 def test_apply_then_inverse_restores_state(store, sample_doc, index):
     edit = all_edits(store, sample_doc)[index]
     before = dump(store)

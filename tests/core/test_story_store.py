@@ -218,3 +218,35 @@ def test_a_document_leaving_its_story_leaves_the_clusters(seeds):
         assert not any(m.doc_id == doc_id for c in story.clusters for m in c.members)
         with pytest.raises(E.NothingToChange):
             E.apply(store, E.SetDocumentStory(doc_id, None))
+
+
+def test_stories_suggested_for_documents_without_one(seeds, capsys):
+    with Store.open(seeds) as store:
+        docs = store.documents()
+        story = docs[0].story
+        for d in docs[:2]:
+            E.apply(store, E.SetDocumentStory(d.id, None))
+        E.apply(store, E.AddDocument("wheat", "Wheat prices rose again in March as farmers in Kansas counted the "
+                                     "cost of a dry winter, the agriculture department said.", published="2022-03-30"))
+    assert cli.main(["stories", str(seeds), "--suggest", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert {(s["doc"], s["story"], s["new"]) for s in out["suggestions"]} == {(d.ext_id, story, False) for d in docs[:2]}
+    assert cli.main(["stories", str(seeds), "--suggest", "--apply"]) == 0
+    assert "2 documents without a story" in capsys.readouterr().err
+    with Store.open(seeds) as store:
+        assert {d.story for d in store.documents() if d.ext_id != "wheat"} == {story}
+        assert store.document_by_ext_id("wheat").story is None
+        assert store.history(limit=1)[0]["summary"] == "put 2 documents in stories"  # one step
+        # every article out of its story: they are alike, so one new story is suggested for them
+        for d in docs:
+            E.apply(store, E.SetDocumentStory(d.id, None))
+        from desktop.app.stories import suggest_stories
+
+        suggested = suggest_stories(store)
+    assert {s.doc for s in suggested} == {d.ext_id for d in docs}
+    assert len({s.story for s in suggested}) == 1 and all(s.new for s in suggested)
+
+
+def test_apply_without_suggest_is_refused(seeds, capsys):
+    assert cli.main(["stories", str(seeds), "--apply"]) != 0
+    assert "give --suggest too" in capsys.readouterr().err
