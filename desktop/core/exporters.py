@@ -195,7 +195,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from desktop.core import claimreview, settings
+from desktop.core import claimreview, settings, story_export
 from desktop.core.annotation_tools import json_line
 from desktop.core.doccano import write_doccano, write_doccano_relations
 from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
@@ -1355,6 +1355,8 @@ _WRITERS: dict[str, PartWriter] = {
     "doccano-relations": write_doccano_relations,
     "csv": write_csv,
     "claimreview": write_claimreview,
+    "story": story_export.write_story,
+    "coverage": functools.partial(story_export.write_story_csv, cell=csv_cell),
 }
 
 

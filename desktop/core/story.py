@@ -456,16 +456,22 @@ def _stored_clusters(rows: Sequence[dict[str, Any]], versions: Sequence[Version]
 def story_documents(store: Store, story: str | None = None) -> dict[str, list[int]]:
     """The documents of every story (or of ``story``), by story name."""
     by_story: dict[str, list[int]] = {}
-    for doc in store.documents():
-        if doc.story and (story is None or doc.story == story):
-            by_story.setdefault(doc.story, []).append(doc.id)
+    sql = "SELECT id, story FROM documents WHERE story IS NOT NULL AND story != ''"
+    for doc_id, name in store.conn.execute(sql + (" AND story = ?" if story is not None else "") + " ORDER BY id",
+                                           (story,) if story is not None else ()):
+        by_story.setdefault(name, []).append(doc_id)
     return dict(sorted(by_story.items()))
 
 
-def story_title(store: Store, doc_ids: Sequence[int]) -> str | None:
-    """The title of the story's first article: the earliest published (undated ones last), then by id."""
-    docs = sorted((store.document(d) for d in doc_ids), key=lambda d: (d.published is None, d.published or "", d.ext_id))
-    return next((d.title for d in docs if d.title), None)
+def _about(store: Store, doc_ids: Sequence[int]) -> tuple[list[str], str | None]:
+    """The documents' ext ids, and the title of the story's first article: the earliest published
+    (undated ones last), then by id (the texts are not read)."""
+    marks = ",".join("?" * len(doc_ids))
+    rows = store.conn.execute(f"SELECT id, ext_id, title, published FROM documents WHERE id IN ({marks})",
+                              tuple(doc_ids)).fetchall()
+    ext = {r[0]: r[1] for r in rows}
+    first = sorted(rows, key=lambda r: (r[3] is None, r[3] or "", r[1]))
+    return [ext[d] for d in doc_ids], next((r[2] for r in first if r[2]), None)
 
 
 def story_alignment(store: Store, story: str | None = None) -> list[Story]:
@@ -483,6 +489,6 @@ def story_alignment(store: Store, story: str | None = None) -> list[Story]:
             clusters = align_story(quotes) + align_story(claims)
             for n, c in enumerate(clusters, 1):
                 c.id = n
-        out.append(Story(name, [store.document(d).ext_id for d in doc_ids], clusters, story_title(store, doc_ids),
-                         stored=bool(rows)))
+        ext_ids, title = _about(store, doc_ids)
+        out.append(Story(name, ext_ids, clusters, title, stored=bool(rows)))
     return out
