@@ -19,6 +19,7 @@ from desktop.bench.harness import (
     _p95,
     build_large_project,
     format_table,
+    measure_story_alignment,
     passes,
     run_bench,
     run_child,
@@ -108,5 +109,14 @@ def test_bench_is_a_claimdesk_command():
 def test_targets_are_the_documented_keys():
     assert set(TARGETS) == {"annotate_vs_raw_spacy", "processes2_vs_1", "open_project_s", "open_project_rss_mb",
                             "doc_switch_p95_ms", "edit_commit_p95_ms", "edit_roundtrip_p95_ms", "search_p95_ms", "export_jsonl_s",
-                            "export_peak_rss_mb", "export_spacy_peak_rss_mb"}
+                            "export_peak_rss_mb", "export_spacy_peak_rss_mb", "story_align_50_s"}
     json.dumps(TARGETS)
+
+
+def test_the_story_bench_aligns_a_story_of_varied_seed_articles(tmp_path):
+    result = measure_story_alignment(tmp_path, 6, seed=1)
+    assert result["articles"] == 6 and result["versions"] > 30 and result["across_outlets"] > 5
+    assert result["align_s"] > 0 and result["rebuild_s"] > 0
+    with Store.open(tmp_path / "story-6.claimdesk", readonly=True) as store:
+        assert store.document_count() == 6 and len({d.story for d in store.documents()}) == 1
+        assert store.conn.execute("SELECT count(*) FROM story_clusters").fetchone()[0] > 0
