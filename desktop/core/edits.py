@@ -2336,7 +2336,8 @@ class SetDocumentStories(Edit):
 class StoreStoryClusters(Edit):
     """Store a story's alignment (``claimdesk stories --rebuild``, computed by
     ``desktop.app.stories``): ``clusters`` are ``{"id": a stored cluster's id or None, "kind",
-    "members": [quote or claim ids], "flags": [[kind, first item, second item, note], ...]}``.
+    "members": [quote or claim ids], "flags": [[kind, first item, second item, note], ...]}``
+    (a JSONL copy's also say ``"decided"`` of a new cluster and ``dismissed`` after a flag's note).
 
     Stored clusters not named are removed, except the ones an editor decided, which stay as they
     are (a named decided cluster may only get its flags refreshed).  A flag an editor dismissed
@@ -2366,7 +2367,8 @@ class StoreStoryClusters(Edit):
         cids = []
         for c, (cid, items) in zip(self.clusters, plans, strict=True):
             if cid is None:
-                cid = p.insert("story_clusters", {"story": self.story, "kind": c["kind"], "decided": 0,
+                cid = p.insert("story_clusters", {"story": self.story, "kind": c["kind"],
+                                                  "decided": int(bool(c.get("decided"))),
                                                   "created_at": p.now, "updated_at": p.now})
             self._place(p, cid, c["kind"], items)
             cids.append(cid)
@@ -2408,11 +2410,11 @@ class StoreStoryClusters(Edit):
 
     def _flags(self, p: Plan, c: dict[str, Any], cid: int, dismissed: set[tuple[Any, ...]]) -> None:
         have = {(f["kind"], f["first_item"], f["second_item"]): f for f in _cluster_flags(p, cid)}
-        for kind, a, b, note in c.get("flags") or ():
+        for kind, a, b, note, *was_dismissed in c.get("flags") or ():
             row = have.pop((kind, a, b), None)
             if row is None:
-                p.insert("story_flags", {"cluster_id": cid, "kind": kind, "first_item": a, "second_item": b,
-                                         "note": note, "dismissed": int((kind, a, b) in dismissed)})
+                p.insert("story_flags", {"cluster_id": cid, "kind": kind, "first_item": a, "second_item": b, "note": note,
+                                         "dismissed": int((kind, a, b) in dismissed or any(was_dismissed))})
             else:
                 p.update("story_flags", row["id"], note=note)
         for row in have.values():

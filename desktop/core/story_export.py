@@ -31,9 +31,10 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from desktop.core.story import Cluster, Flag, Story, story_alignment
+from desktop.core.store import Store
+from desktop.core.story import Cluster, Flag, Story, has_stored_tables, story_alignment
 
-__all__ = ["story_records", "write_story", "write_story_csv"]
+__all__ = ["story_header", "story_records", "write_story", "write_story_csv"]
 
 _JOIN = " | "
 
@@ -111,3 +112,49 @@ def write_story_csv(ctx: Any, *, cell: Callable[[Any], Any] = lambda v: v) -> No
                 rows.writerow([cell(v) for v in (
                     s.id, c.id, c.kind, c.speaker_entity or "", len(c.members),
                     "; ".join(f.kind for f in c.flags), *(_JOIN.join(cells.get(o, [])) for o in outlets))])
+
+
+def story_header(store: Store, load: Callable[[int], Any]) -> list[dict[str, Any]]:
+    """The stored story clusters as the JSONL header carries them (:mod:`desktop.core.project_copy`):
+    members as ``[document id, index in its record's quotes or claims]``, over the versions ``load``
+    (the export's ``ExportSource.load``) gives; sorted, so a copy of a copy is byte-identical."""
+    if not has_stored_tables(store) or not store.conn.execute("SELECT 1 FROM story_clusters LIMIT 1").fetchone():
+        return []
+    index: dict[int, tuple[str, dict[tuple[str, int], int]]] = {}
+
+    def position(doc_id: int, kind: str, item: int) -> tuple[str, int] | None:
+        if doc_id not in index:
+            doc = load(doc_id)
+            at = {("quote", q.id): i for i, q in enumerate(doc.quotes)}
+            at.update({("claim", c.id): i for i, c in enumerate(doc.claims)})
+            index[doc_id] = (doc.doc.ext_id, at)
+        ext_id, at = index[doc_id]
+        k = at.get((kind, item))
+        return None if k is None else (ext_id, k)
+
+    clusters: dict[int, dict[str, Any]] = {}
+    for cid, story, kind, decided, doc_id, item in store.conn.execute(
+            "SELECT c.id, c.story, c.kind, c.decided, m.doc_id, coalesce(m.quote_id, m.claim_id) FROM story_clusters c "
+            "JOIN story_members m ON m.cluster_id = c.id ORDER BY c.id, m.id"):
+        c = clusters.setdefault(cid, {"story": story, "kind": kind, "decided": bool(decided), "items": {}})
+        at = position(doc_id, kind, item)
+        if at is not None:
+            c["items"][item] = at
+    flags: dict[int, list[Any]] = {}
+    for row in store.conn.execute("SELECT * FROM story_flags ORDER BY id"):
+        flags.setdefault(row["cluster_id"], []).append(dict(row))
+    out = []
+    for cid, c in clusters.items():
+        members = sorted(c["items"].values())
+        if not members:
+            continue
+        where = {c["items"][item]: item for item in c["items"]}
+        k = {where[m]: i for i, m in enumerate(members)}
+        kept = [{"kind": f["kind"], "members": sorted((k[f["first_item"]], k[f["second_item"]])), "note": f["note"],
+                 "dismissed": bool(f["dismissed"])} for f in flags.get(cid, [])
+                if f["first_item"] in k and f["second_item"] in k]
+        kept.sort(key=lambda f: (f["members"], f["kind"], f["note"]))
+        out.append({"story": c["story"], "kind": c["kind"], "decided": c["decided"],
+                    "members": [list(m) for m in members], "flags": kept})
+    out.sort(key=lambda c: (c["story"], c["kind"], c["members"]))
+    return out

@@ -299,3 +299,40 @@ def test_export_story_csv_is_a_coverage_matrix(seeds, tmp_path):
     assert "number" in troops[5] and sum(1 for cell in troops[6:] if cell) == 4
     statement = next(r for r in rows[1:] if any(cell.startswith(STATEMENT) for cell in r[6:]))
     assert sum(1 for cell in statement[6:] if cell) == 2 and statement[3] == "Antony Blinken"
+
+
+def _story_rows(path) -> list:
+    """The stored clusters as content: (story, kind, decided, members as (doc, kind, text), flags)."""
+    with Store.open(path, readonly=True) as store:
+        (story,) = story_alignment(store)
+        return sorted((story.id, c.kind, c.decided, tuple((m.doc, m.text) for m in c.members),
+                       tuple(sorted((f.kind, f.members, f.note) for f in c.flags)),
+                       tuple(sorted((f.kind, f.members, f.note) for f in c.dismissed)))
+                      for c in story.clusters)
+
+
+def test_the_jsonl_copy_carries_the_stored_clusters(seeds, tmp_path):
+    rebuilt(seeds)
+    with Store.open(seeds) as store:
+        (story,) = story_alignment(store)
+        troops = cluster_of(story, "claim", 4)
+        E.apply(store, E.DismissFlag(next(f for f in troops.flags if f.kind == "number").id))
+        statement = cluster_of(story, "quote", text=STATEMENT)
+        E.apply(store, E.SplitCluster(statement.id, (statement.members[1].item_id,)))
+    out, again = tmp_path / "copy.jsonl", tmp_path / "again.jsonl"
+    assert cli.main(["export", str(seeds), "--format", "jsonl", "-o", str(out), "--status", "all"]) == 0
+    header = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["claimdesk"]
+    assert any(c["decided"] for c in header["stories"])
+    assert any(f["dismissed"] for c in header["stories"] for f in c["flags"])
+    copy = tmp_path / "copy.claimdesk"
+    assert cli.main(["new", str(copy)]) == 0
+    assert cli.main(["import", str(copy), str(out)]) == 0
+    assert _story_rows(copy) == _story_rows(seeds)
+    with Store.open(copy, readonly=True) as store:
+        assert story_alignment(store)[0].stored
+    assert cli.main(["export", str(copy), "--format", "jsonl", "-o", str(again), "--status", "all"]) == 0
+    assert again.read_bytes() == out.read_bytes()
+    # an export of accepted work only: the model's quotes (and their clusters) stay behind
+    assert cli.main(["export", str(seeds), "--format", "jsonl", "-o", str(out), "--force"]) == 0
+    header = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["claimdesk"]
+    assert {c["kind"] for c in header["stories"]} == {"claim"}
