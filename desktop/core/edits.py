@@ -2405,6 +2405,8 @@ class StoreStoryClusters(Edit):
             for r in rows:
                 _drop_member(p, r)
             doc_id = p.need_ref(f"{kind}s", item)["doc_id"]
+            if p.need_ref("documents", doc_id)["story"] != self.story:
+                raise EditError(f"{kind} {item} is not in an article of story {self.story!r}")
             p.insert("story_members", {"cluster_id": cid, "doc_id": doc_id, "quote_id": item if kind == "quote" else None,
                                        "claim_id": item if kind == "claim" else None})
 

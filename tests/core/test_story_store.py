@@ -336,3 +336,24 @@ def test_the_jsonl_copy_carries_the_stored_clusters(seeds, tmp_path):
     assert cli.main(["export", str(seeds), "--format", "jsonl", "-o", str(out), "--force"]) == 0
     header = json.loads(out.read_text(encoding="utf-8").splitlines()[0])["claimdesk"]
     assert {c["kind"] for c in header["stories"]} == {"claim"}
+
+
+def test_check_finds_nothing_after_the_cluster_edits_and_reports_a_broken_cluster(seeds):
+    from desktop.core.invariants import check
+
+    rebuilt(seeds)
+    with Store.open(seeds) as store:
+        (story,) = story_alignment(store)
+        troops = cluster_of(story, "claim", 4)
+        E.apply(store, E.SplitCluster(troops.id, (troops.members[0].item_id,)))
+        E.apply(store, E.DeleteClaim(troops.members[1].item_id))
+        E.apply(store, E.SetDocumentStory(troops.members[2].doc_id, "elsewhere"))
+        assert [v for v in check(store) if v.rule == "story-cluster"] == []
+        member = store.conn.execute("SELECT id, doc_id FROM story_members WHERE claim_id = ?",
+                                    (troops.members[3].item_id,)).fetchone()
+        with store.transaction("break it"):  # raw SQL, as a damaged file might be
+            store.conn.execute("UPDATE documents SET story = 'other' WHERE id = ?", (member[1],))
+        found = [v for v in check(store) if v.rule == "story-cluster"]
+        members = {r[0] for r in store.conn.execute("SELECT id FROM story_members WHERE doc_id = ?", (member[1],))}
+    assert {(v.table, v.id) for v in found} == {("story_members", m) for m in members} and member[0] in members
+    assert all("its article is not in story" in v.message for v in found)
