@@ -103,7 +103,7 @@ def write_story_csv(ctx: Any, *, cell: Callable[[Any], Any] = lambda v: v) -> No
     outlets = sorted({m.outlet or m.doc for s in stories for c in s.clusters for m in c.members})
     with ctx.files.open(ctx.path, encoding="utf-8-sig") as fh:
         rows = csv.writer(fh, lineterminator="\r\n")
-        rows.writerow(["story", "cluster", "kind", "speaker_entity", "versions", "flags", *outlets])
+        rows.writerow([cell(v) for v in ("story", "cluster", "kind", "speaker_entity", "versions", "flags", *outlets)])
         for s in stories:
             for c in s.clusters:
                 cells: dict[str, list[str]] = {}
