@@ -26,10 +26,16 @@ load are isolated):
   every 5 ms while it runs), ``export_spacy_peak_rss_mb`` (the same for the spaCy ``DocBin``
   export, ``--status all``, spaCy's import included; its time is in the raw figures).
 
-``story_align_50_s``: :func:`desktop.core.story.story_alignment` over a story of 50 articles
-made from the seeds' paragraphs (:func:`build_story_project`: each article an ordered selection of
-them, its reporting sentences quotes, its other sentences with a figure claims); the raw figures
-give 5 articles too, and the time to store the alignment (``claimdesk stories --rebuild``).
+* A 100,000-document project (short articles, ~3 mentions each; ``BenchConfig.scale_docs``),
+  built the same way: ``open_100k_docs_s`` (the window, median of 3 opens in their own
+  processes), ``claimdesk info --json`` on it (raw figures), ``search_100k_docs_p95_ms``; and
+  ``import_10k_s``: 10,000 article files (``import_docs``) into a new project, median of 3, whose
+  3.5 s target is Label Studio's API import of the same texts as issue 13 measured it.  Wall and
+  CPU times and the load average are printed beside them (the machine may be shared).
+* ``story_align_50_s``: :func:`desktop.core.story.story_alignment` over a story of 50 articles
+  made from the seeds' paragraphs (:func:`build_story_project`: each article an ordered selection
+  of them, its reporting sentences quotes, its other sentences with a figure claims); the raw
+  figures give 5 articles too, and the time to store the alignment (``claimdesk stories --rebuild``).
 
 ``--quick`` annotates fewer texts (the large project keeps its full size).  A missed target is
 reported as missed; the benchmark never adapts to pass.
@@ -68,6 +74,9 @@ TARGETS: dict[str, tuple[str, float, str, str]] = {
     "export_jsonl_s": ("<=", 10, "s", "export the large project to jsonl"),
     "export_peak_rss_mb": ("<=", 300, "MB", "peak resident memory of the export process"),
     "export_spacy_peak_rss_mb": ("<=", 300, "MB", "peak resident memory of the spaCy DocBin export"),
+    "open_100k_docs_s": ("<=", 1.5, "s", "open the 100,000-document project until the window is interactive (median)"),
+    "search_100k_docs_p95_ms": ("<=", 100, "ms", "project-wide search in the 100,000-document project (p95)"),
+    "import_10k_s": ("<=", 3.5, "s", "import 10,000 article files into a new project (Label Studio's figure)"),
     "story_align_50_s": ("<=", 10, "s", "align a story of 50 articles: statements, claim clusters, flags"),
 }
 
@@ -86,6 +95,8 @@ class BenchConfig:
     switch_repeats: int = 25
     edit_repeats: int = 40
     search_repeats: int = 3
+    scale_docs: int = 100_000  # the bulk-built project of open_100k_docs_s and search_100k_docs_p95_ms
+    import_docs: int = 10_000  # import_10k_s
     seed: int = 0
     model: str | None = None
 
@@ -657,6 +668,149 @@ def first_open_seconds(path: Path, tmp: Path) -> float:
         shutil.rmtree(data, ignore_errors=True)
 
 
+# Scale: a 100,000-document project (opening, search) and an import of 10,000 files --------------------
+
+
+def build_scale_project(path: Path, n_docs: int, seed: int = 0, model: str = "en_core_web_sm 3.8.0") -> dict[str, Any]:
+    """A project of ``n_docs`` short articles (4-8 paragraphs, ~3 mentions each), by bulk inserts in
+    one transaction, as :func:`build_large_project` builds its project; what opening and searching
+    cost as the project grows, not as one article does."""
+    from desktop.core.store import Store, now_iso
+
+    t0 = time.perf_counter()
+    corpus, rng = Corpus(seed + 11), random.Random(seed + 12)
+    texts: list[str] = []
+    seen: set[str] = set()
+    while len(texts) < n_docs:
+        text = corpus.text(paragraphs=(4, 8))
+        if text not in seen:
+            seen.add(text)
+            texts.append(text)
+    del seen
+    now = now_iso()
+    statuses = ["new"] * 6 + ["in_progress"] * 3 + ["done"]
+    store = Store.create(path)
+    with store, store.transaction("bench: scale project"):
+        doc_ids = _insert_documents(store, [(t, rng.choice(statuses)) for t in texts], model=model)
+        entity_ids: dict[tuple[str, str], int] = {}
+        mentions = []
+        for doc_id, text in zip(doc_ids, texts, strict=True):
+            for m in _pick(list(_CAPS_RE.finditer(text)), 3, rng):
+                key = (m.group(0), _label_for(m.group(0), rng))
+                entity_id = entity_ids.setdefault(key, len(entity_ids) + 1)
+                mentions.append((doc_id, m.start(), m.end(), key[1], entity_id, *_prov(rng, model, now)))
+        store.bulk_insert("entities", ("id", "name", "type", "aliases", "created_at", "updated_at"),
+                          [(i, name, label, "[]", now, now) for (name, label), i in entity_ids.items()])
+        store.bulk_insert("mentions", ("doc_id", "start", "end", "label", "entity_id", "origin", "status", "annotator",
+                                       "model", "created_at", "updated_at"), mentions)
+        store.bulk_insert("meta", ("key", "value"), [("model", model), ("model_name", model.split()[0])], replace=True)
+        store.analyze()
+    return {"documents": n_docs, "mentions": len(mentions), "build_s": round(time.perf_counter() - t0, 1),
+            "file_mb": round(path.stat().st_size / 2**20, 1)}
+
+
+def child_open_window(args: dict[str, Any]) -> dict[str, Any]:
+    """Open a project in an offscreen window until it is interactive (as ``child_window`` does),
+    wall and CPU time."""
+    from desktop.ui.app import application
+    from desktop.ui.main_window import MainWindow
+
+    app = application()
+    window = MainWindow()
+    window.resize(1500, 900)
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+    t0, c0 = time.perf_counter(), time.process_time()
+    if not window.open_project(args["project"]):
+        raise BenchError("the window could not open the project")
+    if window.doc_id is None:
+        window.show_document(window.store.document_ids()[0])
+    app.processEvents()
+    window.repaint()
+    app.processEvents()
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    rows = window.doc_model.rowCount()
+    window.close()
+    return {"seconds": wall, "cpu_s": cpu, "list_rows": rows}
+
+
+def child_import(args: dict[str, Any]) -> dict[str, Any]:
+    """``claimdesk import`` of a folder into a new project, as the command runs it."""
+    from desktop.core.jobs import import_into
+    from desktop.core.store import Store
+
+    with Store.create(args["project"]) as store:
+        t0, c0 = time.perf_counter(), time.process_time()
+        report = import_into(store, [args["folder"]])
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    return {"seconds": wall, "cpu_s": cpu, "added": len(report.added), "problems": len(report.problems)}
+
+
+CHILDREN.update({"open_window": child_open_window, "import": child_import})
+
+
+def _spread(values: Sequence[float]) -> dict[str, float]:
+    ordered = sorted(values)
+    return {"min": round(ordered[0], 3), "median": round(ordered[len(ordered) // 2], 3)}
+
+
+def _load() -> float:
+    return round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else float("nan")
+
+
+def measure_scale(cfg: BenchConfig, tmp: Path, model: str, log: Callable[[str], None]) -> tuple[dict, dict]:
+    """``open_100k_docs_s`` (median of 3 window opens, each in its own process), ``info --json`` on
+    that project, ``search_100k_docs_p95_ms``, and ``import_10k_s`` (median of 3); wall and CPU
+    times and the load average beside each (the machine may be shared)."""
+    results: dict[str, float] = {}
+    log(f"building the scale project ({cfg.scale_docs} documents) ...")
+    path = tmp / "scale.claimdesk"
+    raw: dict[str, Any] = {"project": build_scale_project(path, cfg.scale_docs, cfg.seed, model)}
+    opens = [run_child("open_window", {"project": str(path)}, tmp) for _ in range(3)]
+    results["open_100k_docs_s"] = _spread([o["seconds"] for o in opens])["median"]
+    raw["open"] = {"wall_s": _spread([o["seconds"] for o in opens]), "cpu_s": _spread([o["cpu_s"] for o in opens]),
+                   "list_rows": opens[0]["list_rows"], "load": _load()}
+    infos = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "desktop", "info", "--json", str(path)], capture_output=True,
+                              env=_child_env(tmp), timeout=600)
+        if proc.returncode != 0:
+            raise BenchError(f"info --json failed: {(proc.stderr.strip().splitlines() or ['no output'])[-1]}")
+        infos.append(time.perf_counter() - t0)
+    raw["info_json"] = {"wall_s": _spread(infos), "load": _load()}
+    log("search (scale project) ...")
+    c0 = time.process_time()
+    times = measure_search(path, cfg.search_repeats)
+    results["search_100k_docs_p95_ms"] = _p95(times)
+    raw["search"] = {"queries": len(times), "median_ms": round(sorted(times)[len(times) // 2], 1),
+                     "cpu_s": round(time.process_time() - c0, 2), "load": _load()}
+    path.unlink(missing_ok=True)
+    log(f"import ({cfg.import_docs} files) ...")
+    folder = tmp / "import-texts"
+    folder.mkdir(exist_ok=True)
+    corpus = Corpus(cfg.seed + 21)
+    for i in range(cfg.import_docs):
+        place = PLACES[i % len(PLACES)].upper()
+        (folder / f"article_{i:05d}.txt").write_text(f"Synthetic article {i}\n\n{place} (Reuters) - " + corpus.text(),
+                                                    encoding="utf-8")
+    runs: list[dict[str, Any]] = []
+    for r in range(3):
+        if r and runs[0]["seconds"] > 30:  # a slow machine: one run keeps the quick bench a few minutes
+            break
+        target = tmp / f"import-{r}.claimdesk"
+        runs.append(run_child("import", {"project": str(target), "folder": str(folder)}, tmp))
+        if runs[-1]["added"] != cfg.import_docs:
+            raise BenchError(f"import added {runs[-1]['added']} of {cfg.import_docs} files")
+        target.unlink(missing_ok=True)
+    results["import_10k_s"] = _spread([x["seconds"] for x in runs])["median"]
+    raw["import"] = {"files": cfg.import_docs, "runs": len(runs), "wall_s": _spread([x["seconds"] for x in runs]),
+                     "cpu_s": _spread([x["cpu_s"] for x in runs]), "load": _load()}
+    shutil.rmtree(folder, ignore_errors=True)
+    return results, raw
+
+
 def machine_info() -> dict[str, Any]:
     import psutil
 
@@ -764,6 +918,8 @@ def run_bench(cfg: BenchConfig, *, log: Callable[[str], None] = lambda s: None,
                          "edit_commit_median_ms": sorted(win["edit_commit_ms"])[len(win["edit_commit_ms"]) // 2],
                          "edit_roundtrip_median_ms": sorted(win["edit_roundtrip_ms"])[len(win["edit_roundtrip_ms"]) // 2],
                          "edits_committed": win["edits_committed"], "edits_tried": win["edits_tried"]}
+        scale_results, raw["scale"] = measure_scale(cfg, tmp, rs["model"], log)  # 100,000 documents; import
+        results.update(scale_results)
     finally:
         if data_before is None:
             os.environ.pop("CLAIMDESK_DATA_DIR", None)

@@ -13,6 +13,8 @@ Rules (each violation names its rule):
   points to exists;
 * ``counts``: ``Store.counts()`` and ``Store.mention_counts()`` leave rejected annotations out
   (and canonical entities without a live mention);
+* ``document-stats``: the document list's maintained row per document (``document_stats``,
+  schema 8: length, lead, suggestions left) equals what the text and the annotations say;
 * ``story-cluster``: a stored story cluster (``claimdesk stories --rebuild``) has members; each is
   a live (not rejected) quote or claim of the cluster's kind, of a document in the cluster's
   story, no two from one document; each flag names two members of its cluster.
@@ -52,6 +54,7 @@ def check(store: Store) -> list[Violation]:
     out += _speakers(store)
     out += _dangling(store)
     out += _counts(store)
+    out += _document_stats(store)
     out += _story_clusters(store)
     return out
 
@@ -133,6 +136,27 @@ def _counts(store: Store) -> list[Violation]:
                         "AND status != 'rejected' GROUP BY entity_id"))
     if store.mention_counts() != per_entity:
         out.append(Violation("counts", "mentions", None, "mention_counts() includes rejected mentions"))
+    return out
+
+
+def _document_stats(store: Store) -> list[Violation]:
+    if store.schema_version < 8:  # an older file opened read-only has no maintained rows
+        return []
+    suggested = " + ".join(f"(SELECT count(*) FROM {t} WHERE doc_id = d.id AND status = 'suggested')"
+                           for t in ("mentions", "quotes", "claims"))
+    out = []
+    for doc_id, has, chars, lead, left, real_chars, real_lead, real_left in store.conn.execute(
+            f"SELECT d.id, s.doc_id IS NOT NULL, s.chars, s.lead, s.suggested, length(d.text), substr(d.text, 1, 160), "
+            f"{suggested} FROM documents d LEFT JOIN document_stats s ON s.doc_id = d.id ORDER BY d.id"):
+        if not has:
+            out.append(Violation("document-stats", "documents", doc_id, f"document {doc_id} has no list row"))
+        elif (chars, lead, left) != (real_chars, real_lead, real_left):
+            out.append(Violation("document-stats", "documents", doc_id,
+                                 f"document {doc_id}'s list row says {chars} characters and {left} suggestions left, "
+                                 f"it has {real_chars} and {real_left}" + ("" if lead == real_lead else " (lead differs)")))
+    for (doc_id,) in store.conn.execute(
+            "SELECT doc_id FROM document_stats WHERE doc_id NOT IN (SELECT id FROM documents) ORDER BY doc_id"):
+        out.append(Violation("document-stats", "documents", doc_id, f"a list row for document {doc_id}, which is gone"))
     return out
 
 

@@ -177,6 +177,26 @@ def similarity(a: Version, b: Version, idf: dict[str, float] | None = None) -> f
     return max(0.0, min(1.0, score))
 
 
+def candidate_pairs(versions: Sequence[Version]) -> list[tuple[int, int]]:
+    """The pairs of versions from different documents worth comparing: those that share a content
+    word no more than a quarter of the versions (at least 50) use — the others share nothing but
+    the story's own vocabulary. Sorted, ``i < j``."""
+    postings: dict[str, list[int]] = {}
+    for i, v in enumerate(versions):
+        for w in content_words(v.text):
+            postings.setdefault(w, []).append(i)
+    cap = max(50, len(versions) // 4)
+    found: set[tuple[int, int]] = set()
+    for ids in postings.values():
+        if len(ids) > cap:
+            continue
+        for x, i in enumerate(ids):
+            for j in ids[x + 1:]:
+                if versions[i].doc_id != versions[j].doc_id:
+                    found.add((i, j))
+    return sorted(found)
+
+
 def align_story(versions: Sequence[Version], threshold: float | None = None) -> list[Cluster]:
     """Clusters of ``versions`` (of one kind), at most one version per document in each, in the
     order of their first member; versions matching none are clusters of one. ``threshold``:
@@ -184,8 +204,8 @@ def align_story(versions: Sequence[Version], threshold: float | None = None) -> 
     if threshold is None:
         threshold = THRESHOLDS[versions[0].kind] if versions else 1.0
     idf = weights(versions)
-    pairs = sorted(((similarity(a, b, idf), i, j) for i, a in enumerate(versions) for j, b in enumerate(versions)
-                    if i < j and a.doc_id != b.doc_id), reverse=True)
+    scored = ((similarity(versions[i], versions[j], idf), i, j) for i, j in candidate_pairs(versions))
+    pairs = sorted((p for p in scored if p[0] >= threshold), reverse=True)
     group = list(range(len(versions)))
     docs = [{v.doc_id} for v in versions]
 

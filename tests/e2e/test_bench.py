@@ -69,7 +69,7 @@ def test_p95_and_verdicts():
 @pytest.mark.slow
 def test_tiny_bench_run_reports_every_metric(tmp_path):
     cfg = BenchConfig(annotate_docs=3, large_docs=30, large_annotations=600, big_words=400, big_spans=40,
-                      switch_repeats=2, edit_repeats=2, search_repeats=1)
+                      switch_repeats=2, edit_repeats=2, search_repeats=1, scale_docs=60, import_docs=10)
     report = run_bench(cfg, workdir=tmp_path)
     assert list(report["results"]) == list(TARGETS)
     for key, value in report["results"].items():
@@ -109,7 +109,9 @@ def test_bench_is_a_claimdesk_command():
 def test_targets_are_the_documented_keys():
     assert set(TARGETS) == {"annotate_vs_raw_spacy", "processes2_vs_1", "open_project_s", "open_project_rss_mb",
                             "doc_switch_p95_ms", "edit_commit_p95_ms", "edit_roundtrip_p95_ms", "search_p95_ms", "export_jsonl_s",
-                            "export_peak_rss_mb", "export_spacy_peak_rss_mb", "story_align_50_s"}
+                            "export_peak_rss_mb", "export_spacy_peak_rss_mb",
+                            "open_100k_docs_s", "search_100k_docs_p95_ms", "import_10k_s",
+                            "story_align_50_s"}
     json.dumps(TARGETS)
 
 
