@@ -39,6 +39,10 @@ load are isolated):
   ``import_10k_s``: 10,000 article files (``import_docs``) into a new project, median of 3, whose
   3.5 s target is Label Studio's API import of the same texts as issue 13 measured it.  Wall and
   CPU times and the load average are printed beside them (the machine may be shared).
+* ``story_align_50_s``: :func:`desktop.core.story.story_alignment` over a story of 50 articles
+  made from the seeds' paragraphs (:func:`build_story_project`: each article an ordered selection
+  of them, its reporting sentences quotes, its other sentences with a figure claims); the raw
+  figures give 5 articles too, and the time to store the alignment (``claimdesk stories --rebuild``).
 
 ``--quick`` annotates fewer texts (the large project keeps its full size).  A missed target is
 reported as missed; the benchmark never adapts to pass.
@@ -83,6 +87,7 @@ TARGETS: dict[str, tuple[str, float, str, str]] = {
     "import_10k_s": ("<=", 3.5, "s", "import 10,000 article files into a new project (Label Studio's figure)"),
     "annotate_10k_docs_peak_rss_mb": ("<=", 450, "MB",
                                       "peak resident memory annotating a few new articles into the large project"),
+    "story_align_50_s": ("<=", 10, "s", "align a story of 50 articles: statements, claim clusters, flags"),
 }
 
 
@@ -396,6 +401,81 @@ def add_long_article(path: Path, cfg: BenchConfig, model: str = "en_core_web_sm 
         store.bulk_insert("claims", ("doc_id", "start", "end", "claimant", "claimant_entity_id", "labels", "note",
                                      *prov_cols), claims)
     return doc_id
+
+
+# A story (issue 15) ----------------------------------------------------------------------------------
+
+_QUOTED_RE = re.compile(r"[“\"]|\b(?:said|says|told|added|warned|according to|stressed|insisted|declared|noted)\b")
+_FIGURE_RE = re.compile(r"\d|\b(?:thousands|hundreds|dozens)\b")
+
+
+def build_story_project(path: Path, articles: int, seed: int = 0) -> int:
+    """A project holding one story of ``articles`` articles, all made from the seeds' paragraphs
+    (as outlets report the same events: each article a different, ordered selection of them, a
+    word dropped here and there), with a quote for every sentence that quotes or reports speech and
+    a claim for every other sentence with a figure (bulk inserts). Returns the quotes and claims."""
+    from desktop.core.store import Store, now_iso
+
+    rng = random.Random(seed)
+    paragraphs = seed_paragraphs()
+    now = now_iso()
+    texts, seen = [], set()
+    while len(texts) < articles:
+        picked = sorted(rng.sample(range(len(paragraphs)), min(len(paragraphs), rng.randint(20, 32))))
+        lines = []
+        for k in picked:
+            words = paragraphs[k].split()
+            if len(words) > 12 and rng.random() < 0.3:
+                del words[rng.randrange(1, len(words) - 1)]
+            lines.append(" ".join(words))
+        text = "\n".join(lines) + "\n"
+        if text not in seen:
+            seen.add(text)
+            texts.append(text)
+    prov = ("model", "suggested", None, "bench", now, now)
+    with Store.create(path) as store, store.transaction("bench: story"):
+        doc_ids = _insert_documents(store, [(t, None) for t in texts], model="bench")
+        quotes, claims = [], []
+        for doc_id, text in zip(doc_ids, texts, strict=True):
+            for m in _SENT_RE.finditer(text):
+                s, e = m.start(), m.end()
+                if _QUOTED_RE.search(m.group()):
+                    kind = "direct" if "“" in m.group() else "indirect"
+                    quotes.append((doc_id, json.dumps([[s, e]]), None, None, None, None, None, kind, *prov))
+                elif _FIGURE_RE.search(m.group()):
+                    claims.append((doc_id, s, e, None, None, "{}", None, *prov))
+        cols = ("origin", "status", "annotator", "model", "created_at", "updated_at")
+        store.bulk_insert("quotes", ("doc_id", "content", "speaker_start", "speaker_end", "speaker_entity_id",
+                                     "cue_start", "cue_end", "type", *cols), quotes)
+        store.bulk_insert("claims", ("doc_id", "start", "end", "claimant", "claimant_entity_id", "labels", "note",
+                                     *cols), claims)
+    return len(quotes) + len(claims)
+
+
+def measure_story_alignment(tmp: Path, articles: int, seed: int = 0) -> dict[str, Any]:
+    """Seconds to align (``story_alignment``) a story of ``articles`` articles, and to store it
+    (``claimdesk stories --rebuild``'s edit); the best of two runs of each."""
+    from desktop.app.stories import rebuild
+    from desktop.core.store import Store
+    from desktop.core.story import content_words, quantified, story_alignment
+
+    path = tmp / f"story-{articles}.claimdesk"
+    versions = build_story_project(path, articles, seed)
+    align, store_s, clusters = [], [], 0
+    with Store.open(path) as store:
+        for _ in range(2):
+            content_words.cache_clear()
+            quantified.cache_clear()
+            t0 = time.perf_counter()
+            (story,) = story_alignment(store)
+            align.append(time.perf_counter() - t0)
+            clusters = sum(1 for c in story.clusters if len(c.members) > 1)
+        for _ in range(2):
+            t0 = time.perf_counter()
+            rebuild(store)
+            store_s.append(time.perf_counter() - t0)
+    return {"articles": articles, "versions": versions, "across_outlets": clusters, "align_s": min(align),
+            "rebuild_s": store_s[0], "rebuild_again_s": store_s[1]}
 
 
 # Children -------------------------------------------------------------------------------------------
@@ -905,6 +985,11 @@ def run_bench(cfg: BenchConfig, *, log: Callable[[str], None] = lambda s: None,
         raw["search"] = {"queries": len(st), "median_ms": sorted(st)[len(st) // 2], "max_ms": max(st)}
         # (after the exports and the search, whose figures stay those of the large project alone)
         long_doc_id = add_long_article(big.path, cfg, model=rs["model"])
+        log("story alignment: 5 and 50 articles ...")
+        stories = {n: measure_story_alignment(tmp, n, cfg.seed) for n in (5, 50)}
+        results["story_align_50_s"] = stories[50]["align_s"]
+        raw["story"] = {f"{k}_{n}": round(v, 3) if isinstance(v, float) else v
+                        for n, r in stories.items() for k, v in r.items() if k != "articles"}
         log("window: open, switch, edit ...")
         win = run_child("window", {"project": str(big.path), "big_doc_id": big.big_doc_id,
                                    "typical_doc_ids": big.typical_doc_ids, "switch_repeats": cfg.switch_repeats,

@@ -249,6 +249,8 @@ def _import_paths(store: Store, paths: Iterable[str | os.PathLike], story: str |
     total = importers.count_inputs(inputs)
     story = importers.printable(story) if story is not None else None
     done = 0
+    stories: list[ImportedProject] = []  # headers' story clusters, stored once the documents are in
+    stored_ids: dict[str, str] = {}  # a file's document id -> the id it has in the project
     for arg in inputs:
         folder_story = importers.printable(arg.name) if arg.is_dir() else None
         # Notes the importer gives before a document are about it: they count when it is imported
@@ -275,10 +277,12 @@ def _import_paths(store: Store, paths: Iterable[str | os.PathLike], story: str |
             if isinstance(item, ImportedProject):  # a Claimdesk export's header: before its documents
                 batch.commit()  # the header's edit is a transaction of its own
                 _take_project(store, item, report)
+                stories += [item] if item.stories else []
                 continue
             added = batch.add(item, story or item.story or folder_story, duplicate_id)  # ProjectError: stop
             if added:
                 report.warnings.extend(pending)
+                stored_ids[item.ext_id] = report.added[-1]
             pending, duplicate_id = [], None
             done += 1
             job.progress(min(done, total), total, item.ext_id)
@@ -286,6 +290,41 @@ def _import_paths(store: Store, paths: Iterable[str | os.PathLike], story: str |
         if job.cancelled():
             report.cancelled = True
             return
+    if stories:
+        batch.commit()  # the documents first: the clusters name their quotes and claims
+        for project in stories:
+            _take_stories(store, project, stored_ids, report)
+
+
+def _take_stories(store: Store, project: ImportedProject, stored_ids: dict[str, str], report: ImportReport) -> None:
+    """Store a JSONL header's story clusters over the documents this import added (members
+    elsewhere are left out); a story the project has stored clusters of keeps its own."""
+    items: dict[tuple[str, str], list[int]] = {}
+
+    def item_id(kind: str, ext_id: str, index: int) -> int | None:
+        key = (kind, ext_id)
+        if key not in items:
+            doc = store.document_by_ext_id(stored_ids[ext_id]) if ext_id in stored_ids else None
+            items[key] = [] if doc is None else [r[0] for r in store.conn.execute(
+                f"SELECT id FROM {kind}s WHERE doc_id = ? ORDER BY id", (doc.id,))]
+        return items[key][index] if index < len(items[key]) else None
+
+    by_story: dict[str, list[dict]] = {}
+    for c in project.stories:
+        ids = [item_id(c["kind"], ext_id, index) for ext_id, index in c["members"]]
+        members = [i for i in ids if i is not None]
+        flags = [[f["kind"], min(ids[a], ids[b]), max(ids[a], ids[b]), f.get("note", ""), bool(f.get("dismissed"))]
+                 for f in c.get("flags", []) for a, b in [f["members"]] if ids[a] is not None and ids[b] is not None]
+        if members:
+            by_story.setdefault(c["story"], []).append({"id": None, "kind": c["kind"], "decided": c.get("decided"),
+                                                        "members": members, "flags": flags})
+    for name, clusters in by_story.items():
+        if store.conn.execute("SELECT 1 FROM story_clusters WHERE story = ? LIMIT 1", (name,)).fetchone():
+            continue
+        try:
+            edits.apply(store, edits.StoreStoryClusters(name, tuple(clusters)))
+        except edits.EditError as exc:
+            report.problems.append(ImportProblem(project.path, f"project header: story {name!r}: {exc}", 1))
 
 
 def _take_project(store: Store, project: ImportedProject, report: ImportReport) -> None:

@@ -79,7 +79,8 @@ APPLICATION_ID = 0x436C6D64
 WAL_CHECKPOINT_PAGES = 128
 
 #: Tables whose rows edits change; each has an integer ``id`` primary key.
-EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels", "settings")
+EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels", "settings",
+                   "story_clusters", "story_members", "story_flags")
 
 
 class ProjectError(Exception):
@@ -348,8 +349,44 @@ CREATE TRIGGER documents_stats_ad AFTER DELETE ON documents BEGIN
 END;
 """ + "".join(_V8_LAYER.format(t=t) for t in ("mentions", "quotes", "claims"))
 
+# v9: a story's stored alignment (issue 15, desktop.core.story): its clusters (statements of
+# quotes, claim clusters; ``decided`` when an editor merged or split them, so a rebuild leaves
+# them as they are), their members (one quote or claim each, in at most one cluster) and the
+# flags between two members (their quote or claim ids), ``dismissed`` by an editor.
+_V9 = """
+CREATE TABLE story_clusters (
+    id INTEGER PRIMARY KEY,
+    story TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('quote', 'claim')),
+    decided INTEGER NOT NULL DEFAULT 0 CHECK (decided IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX story_clusters_story ON story_clusters(story);
+CREATE TABLE story_members (
+    id INTEGER PRIMARY KEY,
+    cluster_id INTEGER NOT NULL REFERENCES story_clusters(id),
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    quote_id INTEGER UNIQUE REFERENCES quotes(id),
+    claim_id INTEGER UNIQUE REFERENCES claims(id),
+    CHECK ((quote_id IS NULL) != (claim_id IS NULL))
+);
+CREATE INDEX story_members_cluster ON story_members(cluster_id);
+CREATE INDEX story_members_doc ON story_members(doc_id);
+CREATE TABLE story_flags (
+    id INTEGER PRIMARY KEY,
+    cluster_id INTEGER NOT NULL REFERENCES story_clusters(id),
+    kind TEXT NOT NULL,
+    first_item INTEGER NOT NULL,
+    second_item INTEGER NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    dismissed INTEGER NOT NULL DEFAULT 0 CHECK (dismissed IN (0, 1))
+);
+CREATE INDEX story_flags_cluster ON story_flags(cluster_id);
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

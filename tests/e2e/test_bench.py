@@ -20,6 +20,7 @@ from desktop.bench.harness import (
     add_long_article,
     build_large_project,
     format_table,
+    measure_story_alignment,
     passes,
     run_bench,
     run_child,
@@ -129,5 +130,14 @@ def test_targets_are_the_documented_keys():
                             "doc_switch_p95_ms", "doc_switch_100k_words_p95_ms", "edit_commit_p95_ms", "edit_roundtrip_p95_ms", "search_p95_ms", "export_jsonl_s",
                             "export_peak_rss_mb", "export_spacy_peak_rss_mb",
                             "open_100k_docs_s", "search_100k_docs_p95_ms", "import_10k_s",
-                            "annotate_10k_docs_peak_rss_mb"}
+                            "annotate_10k_docs_peak_rss_mb", "story_align_50_s"}
     json.dumps(TARGETS)
+
+
+def test_the_story_bench_aligns_a_story_of_varied_seed_articles(tmp_path):
+    result = measure_story_alignment(tmp_path, 6, seed=1)
+    assert result["articles"] == 6 and result["versions"] > 30 and result["across_outlets"] > 5
+    assert result["align_s"] > 0 and result["rebuild_s"] > 0
+    with Store.open(tmp_path / "story-6.claimdesk", readonly=True) as store:
+        assert store.document_count() == 6 and len({d.story for d in store.documents()}) == 1
+        assert store.conn.execute("SELECT count(*) FROM story_clusters").fetchone()[0] > 0
