@@ -15,6 +15,10 @@ clusters in rows, each cell one outlet's version (or none) with the flags that n
   row links them, so the window can highlight both texts and scroll both to a row's versions.
 * **Label once**: :func:`label_cluster` labels every claim of a claim cluster with one
   :class:`~desktop.core.edits.SetClaimLabel` each, as one undo step (a :class:`Gesture`).
+* **Editing clusters**: :func:`store_clusters` stores a story's alignment (so an editor can
+  change it), then :func:`merge_rows`, :func:`split_cell` and :func:`dismiss_cell` are the
+  stored clusters' edits (:class:`~desktop.core.edits.MergeClusters`, ``SplitCluster``,
+  ``DismissFlag``), each one undo step; the rules about what stays consistent are the edits'.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from desktop.app.gestures import Gesture
+from desktop.app.stories import rebuild_edit
 from desktop.core import edits
 from desktop.core.store import ChangeEvent, Store
 from desktop.core.story import Cluster, Flag, Story, Version, story_alignment
@@ -34,8 +39,8 @@ BADGE_ORDER = ("negation", "number", "speaker", "wording", "omission", "type")
 WATCHED_TABLES = frozenset({"quotes", "claims", "entities", "documents"})
 #: the longest column header (a title standing in for the outlet is cut to it)
 HEADER_CHARS = 32
-#: what merge / split / dismiss wait for (branch story-data stores the clusters as edits)
-PENDING_TIP = "after the stored clusters land"
+#: why merge / split / dismiss are off on a story whose clusters are only computed
+STORE_FIRST = "Store the story's clusters first (Store the Clusters, or claimdesk stories --rebuild)"
 
 
 @dataclass(frozen=True)
@@ -195,3 +200,50 @@ def label_cluster(store: Store, row: Row, label_set: str, value: str | None) -> 
     what = f"{label_set} {value}" if value is not None else f"no {label_set}"
     return Gesture(edits=tuple(todo), label=f"label {plural(len(todo), 'claim')} of {row.label} {what}",
                    message=f"{plural(len(todo), 'claim')} labelled {what}")
+
+
+def store_clusters(store: Store, table: StoryTable) -> Gesture:
+    """Store the story's alignment as it is shown, so merge, split and dismiss can change it (a
+    later rebuild keeps what an editor changed)."""
+    edit, _decided, across = rebuild_edit(store, table.story, [c.doc_id for c in table.columns])
+    return Gesture(edits=(edit,), label=f"store the clusters of {table.story}",
+                   message=f"{plural(len(edit.clusters), 'cluster')} stored, {across} across outlets")
+
+
+def _stored(rows: Sequence[Row]) -> str:
+    return "" if rows and all(r.cluster.stored for r in rows) else STORE_FIRST
+
+
+def merge_rows(rows: Sequence[Row]) -> Gesture:
+    """Merge the clusters of ``rows`` (two or more, of one kind) into the first."""
+    if len(rows) < 2:
+        return Gesture(message="Select two rows or more (Ctrl+click) to merge their clusters")
+    if problem := _stored(rows):
+        return Gesture(message=problem)
+    if len({r.cluster.kind for r in rows}) > 1:
+        return Gesture(message="A statement and a claim cluster cannot be merged")
+    return Gesture(edits=(edits.MergeClusters(tuple(r.cluster.id for r in rows)),),
+                   message=f"{plural(len(rows), 'cluster')} merged into {rows[0].label}")
+
+
+def split_cell(row: Row, cell: Cell | None) -> Gesture:
+    """Take the cell's version out of its cluster, into a cluster of its own."""
+    if cell is None:
+        return Gesture(message="Choose a cell (an outlet's version) to split off")
+    if problem := _stored([row]):
+        return Gesture(message=problem)
+    if len(row.cluster.members) < 2:
+        return Gesture(message="That version is the cluster's only one")
+    return Gesture(edits=(edits.SplitCluster(row.cluster.id, (cell.version.item_id,)),),
+                   message=f"{cell.version.outlet or cell.version.doc}'s version split off {row.label}")
+
+
+def dismiss_cell(row: Row, cell: Cell | None) -> Gesture:
+    """Dismiss the flags that name the cell's version (an editor judged them no discrepancy)."""
+    if cell is None or not cell.flags:
+        return Gesture(message="That cell has no flag to dismiss")
+    if problem := _stored([row]):
+        return Gesture(message=problem)
+    kinds = ", ".join(dict.fromkeys(f.kind for f in cell.flags))
+    return Gesture(edits=tuple(edits.DismissFlag(f.id) for f in cell.flags if f.id is not None),
+                   label=f"dismiss the {kinds} flag of {row.label}", message=f"{kinds} dismissed")

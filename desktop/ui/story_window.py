@@ -335,7 +335,7 @@ class StoryWindow(QWidget):
         table.setModel(self.model)
         table.setItemDelegate(BadgeDelegate(table))
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setWordWrap(True)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -360,16 +360,19 @@ class StoryWindow(QWidget):
         self.label_menu = QMenu("&Label the Cluster's Claims", self)
         self.label_menu.setObjectName("story.label_cluster")
         self.label_menu.setToolTipsVisible(True)
-        self.pending = []
-        for name, text in (("story.merge", "&Merge with Another Cluster…"), ("story.split", "S&plit the Cluster"),
-                           ("story.dismiss", "&Dismiss the Flag")):
+        self.edit_actions = []
+        for name, text, slot in (("story.store", "S&tore the Clusters", self.store_clusters),
+                                 ("story.merge", "&Merge the Selected Clusters", self.merge_selected),
+                                 ("story.split", "S&plit the Version Off", self.split_current),
+                                 ("story.dismiss", "&Dismiss the Flag", self.dismiss_current)):
             act = QAction(text, self)
             act.setObjectName(name)
-            act.setEnabled(False)
-            act.setToolTip(f"{text.replace('&', '').rstrip('…')}: {st.PENDING_TIP}")
-            act.setStatusTip(act.toolTip())
-            self.pending.append(act)
+            act.triggered.connect(slot)
+            self.edit_actions.append(act)
             self.actions_bar.addAction(act)
+        self.act_store = self.edit_actions[0]
+        self.act_store.setStatusTip("Store this story's alignment so its clusters can be merged, split and their flags "
+                                    "dismissed (a later rebuild keeps what an editor changed)")
 
     def build_context_menu(self, point) -> QMenu:
         index = self.table.indexAt(point)
@@ -381,7 +384,7 @@ class StoryWindow(QWidget):
         self._fill_label_menu()
         menu.addMenu(self.label_menu)
         menu.addSeparator()
-        for act in self.pending:
+        for act in self.edit_actions:
             menu.addAction(act)
         return menu
 
@@ -401,7 +404,16 @@ class StoryWindow(QWidget):
                 act.triggered.connect(lambda _=False, s=label_set, v=value: self.label_cluster(s, v))
 
     def _enable(self) -> None:
-        self.act_open.setEnabled(self.model.cell(self.table.currentIndex()) is not None)
+        cell = self.model.cell(self.table.currentIndex())
+        self.act_open.setEnabled(cell is not None)
+        row = self.current_row()
+        stored = row is not None and row.cluster.stored
+        self.act_store.setEnabled(self.current_table() is not None and not stored)
+        for act, ok in zip(self.edit_actions[1:], (stored and len(self.selected_rows()) > 1,
+                                                   stored and cell is not None and len(row.cluster.members) > 1,
+                                                   stored and cell is not None and bool(cell.flags)), strict=True):
+            act.setEnabled(ok)
+            act.setToolTip("" if stored else st.STORE_FIRST)
 
     # Reading ---------------------------------------------------------------------------------
 
@@ -533,6 +545,28 @@ class StoryWindow(QWidget):
         win.select_key(cell.key)
         if win.view.selected_key() != cell.key:
             win.statusBar().showMessage("That version has changed since the story was aligned", 5000)
+
+    def selected_rows(self) -> list[st.Row]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedIndexes()})
+        return [self.model.rows[r] for r in rows if r < len(self.model.rows)]
+
+    def store_clusters(self) -> None:
+        table, store = self.current_table(), self.win.store
+        if table is not None and store is not None:
+            self.win.perform(st.store_clusters(store, table))
+
+    def merge_selected(self) -> None:
+        self.win.perform(st.merge_rows(self.selected_rows()))
+
+    def split_current(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.win.perform(st.split_cell(row, self.model.cell(self.table.currentIndex())))
+
+    def dismiss_current(self) -> None:
+        row = self.current_row()
+        if row is not None:
+            self.win.perform(st.dismiss_cell(row, self.model.cell(self.table.currentIndex())))
 
     def label_cluster(self, label_set: str, value: str | None) -> None:
         row, store = self.current_row(), self.win.store

@@ -144,9 +144,59 @@ def test_an_edit_re_reads_the_story_and_labelling_a_cluster_is_one_undo_step(qtb
     assert all(win.store.claim(i).labels.get(label_set) == values[0] for i in ids)
     win.undo()
     assert not any(label_set in win.store.claim(i).labels for i in ids)
+    sw._enable()
     pending = [a for a in menu.actions() if a.objectName() in ("story.merge", "story.split", "story.dismiss")]
-    assert len(pending) == 3 and not any(a.isEnabled() for a in pending)
-    assert all("after the stored clusters land" in a.toolTip() for a in pending)
+    assert len(pending) == 3 and not any(a.isEnabled() for a in pending)  # computed clusters: store them first
+    assert all("Store the story's clusters first" in a.toolTip() for a in pending)
+
+
+def action(sw, name):
+    return next(a for a in sw.edit_actions if a.objectName() == name)
+
+
+def test_stored_clusters_merge_split_and_dismiss_each_as_one_undo_step(qtbot, win):
+    sw = open_story_view(qtbot, win)
+    troops = next(i for i, r in enumerate(sw.model.rows) if r.cluster.kind == "claim" and r.outlets == 4)
+    click_cell(qtbot, sw, troops, 0)
+    action(sw, "story.store").trigger()  # the computed alignment becomes the project's
+    qtbot.waitUntil(lambda: all(r.cluster.stored for r in sw.model.rows), timeout=30_000)
+    rows_before = len(sw.model.rows)
+
+    def troop_row():
+        return next(i for i, r in enumerate(sw.model.rows) if r.cluster.kind == "claim" and r.outlets >= 3)
+
+    # dismiss: the first outlet's troop figure is flagged `number`; the flag goes, and comes back on undo
+    t = troop_row()
+    click_cell(qtbot, sw, t, 0)
+    sw._enable()
+    assert "number" in sw.model.rows[t].cells[0].badges and action(sw, "story.dismiss").isEnabled()
+    action(sw, "story.dismiss").trigger()
+    qtbot.waitUntil(lambda: "number" not in (sw.model.rows[troop_row()].cells[0].badges), timeout=30_000)
+    win.undo()
+    qtbot.waitUntil(lambda: "number" in sw.model.rows[troop_row()].cells[0].badges, timeout=30_000)
+    # split: the first outlet's version leaves the cluster for one of its own
+    t = troop_row()
+    click_cell(qtbot, sw, t, 0)
+    sw._enable()
+    action(sw, "story.split").trigger()
+    qtbot.waitUntil(lambda: len(sw.model.rows) == rows_before + 1, timeout=30_000)
+    assert sw.model.rows[troop_row()].outlets == 3
+    # merge: select the split-off row and the cluster, merge them back (one step), undo
+    alone = next(i for i, r in enumerate(sw.model.rows) if r.cluster.kind == "claim" and r.outlets == 1
+                 and r.cells[0] is not None and r.cells[0].version.text.startswith("Russia has been amassing"))
+    sw.table.clearSelection()
+    sel = sw.table.selectionModel()
+    from PySide6.QtCore import QItemSelectionModel
+    for r in (troop_row(), alone):
+        sel.select(sw.model.index(r, 0), QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows)
+    sw.table.setCurrentIndex(sw.model.index(troop_row(), 1))
+    sw._enable()
+    assert action(sw, "story.merge").isEnabled()
+    action(sw, "story.merge").trigger()
+    qtbot.waitUntil(lambda: len(sw.model.rows) == rows_before, timeout=30_000)
+    assert sw.model.rows[troop_row()].outlets == 4
+    win.undo()
+    qtbot.waitUntil(lambda: len(sw.model.rows) == rows_before + 1, timeout=30_000)
 
 
 def test_the_alignment_is_read_off_the_window_thread_once_the_edits_pause(qtbot, win, monkeypatch):
