@@ -296,8 +296,16 @@ _V7 = """
 CREATE TABLE settings (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL);
 """
 
+# v8: a model's confidence in each of its quote and claim suggestions, in [0, 1] (``score``;
+# NULL for what an editor made or an import gave none): the review queue's "least sure" and
+# "check-worthy sentences" order by it (desktop.nlp.quotes.confidence, desktop.nlp.checkworthy).
+_V8_SCORES = """
+ALTER TABLE quotes ADD COLUMN score REAL;
+ALTER TABLE claims ADD COLUMN score REAL;
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8_SCORES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -836,7 +844,18 @@ def row_to_quote(row: sqlite3.Row) -> Quote:
         speaker_resolved=_span(row["resolved_start"], row["resolved_end"]),
         type=row["type"],
         prov=_prov(row),
+        score=_score(row, "quotes"),
     )
+
+
+def _score(row: sqlite3.Row, table: str) -> float | None:
+    """A row's ``score`` (schema 8): None, or a number in [0, 1]; anything else is damage."""
+    value = row["score"] if "score" in row.keys() else None
+    if value is None:
+        return None
+    if type(value) not in (float, int) or not 0 <= value <= 1:
+        raise DamagedRowError(table, row["id"], "score", "is not a number between 0 and 1")
+    return float(value)
 
 
 def row_to_claim(row: sqlite3.Row) -> Claim:
@@ -846,6 +865,7 @@ def row_to_claim(row: sqlite3.Row) -> Claim:
         id=row["id"], doc_id=row["doc_id"], start=row["start"], end=row["end"],
         claimant=row["claimant"], claimant_entity_id=row["claimant_entity_id"],
         labels=_json(row, "claims", "labels", dict), note=row["note"], prov=_prov(row),
+        score=_score(row, "claims"),
     )
 
 
