@@ -25,6 +25,7 @@ from desktop.core.interchange import shift_quote_json
 from desktop.core.text import CLOSING_PUNCT, TERMINATORS
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
+from desktop.nlp.quotes.confidence import score_quotes
 from desktop.nlp.quotes.lexicon import lexicon_for
 
 ORIGIN = "model"
@@ -52,7 +53,10 @@ def annotate_doc(doc: Any, content: str = DEFAULT_CONTENT) -> tuple[list[dict], 
         for e in doc.ents
     ]
     quotes = []
-    for q in extract_quotes(doc, content):
+    rules: list[str] = []
+    found = extract_quotes(doc, content, rules=rules)
+    score_quotes(doc, found, rules)  # each quote's confidence (desktop.nlp.quotes.confidence)
+    for q in found:
         q["origin"] = ORIGIN
         q["status"] = STATUS
         quotes.append(q)
