@@ -1758,7 +1758,8 @@ class ReplaceSuggestions(Edit):
         # quote, whole): writing them a second time cost as much as the rows.  Rows recorded
         # before this hold the whole edit (history reads either).
         return {"kind": self.kind, "doc_id": self.doc_id, "model": self.model,
-                "entities": len(self.entities), "quotes": len(self.quotes), "claims": len(self.claims)}
+                "entities": len(self.entities), "quotes": len(self.quotes),
+                **({"claims": len(self.claims)} if self.claims else {})}
 
     def describe(self) -> str:
         return "pre-annotate document"
