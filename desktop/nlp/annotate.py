@@ -27,9 +27,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core import edits, wording
+from desktop.core import settings as project_settings
 from desktop.core.interchange import EntityRecord
 from desktop.core.jobs import Job
-from desktop.core import settings as project_settings
 from desktop.core.store import Store
 from desktop.nlp.entities import (
     DecidedEntity,
