@@ -65,3 +65,14 @@ def test_label_studio_predictions_and_prodigy_meta_carry_the_scores(project, tmp
     assert sorted(claims, key=lambda s: s or 0) == [None, 0.81]
     quote_spans = [s for t in tasks if t["meta"].get("layer") == "quotes" for s in t["spans"] if "quote_type" in s]
     assert [s["score"] for s in quote_spans] == [0.07]
+
+
+def test_the_csv_tables_end_with_the_score(project, tmp_path):
+    import csv
+
+    out = tmp_path / "p.csv"
+    assert main(["export", str(project), "-f", "csv", "-o", str(out), "--status", "all"]) == 0
+    claims = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    quotes = list(csv.DictReader((tmp_path / "p_quotes.csv").open(encoding="utf-8-sig")))
+    assert sorted((c["origin"], c["score"]) for c in claims) == [("editor", ""), ("model", "0.81")]
+    assert [q["score"] for q in quotes] == ["0.07"]
