@@ -49,7 +49,7 @@ SETTINGS: dict[str, str] = {
 }
 #: The key of the claim suggestions' threshold, and its value when unset.
 CLAIM_THRESHOLD = "claims.threshold"
-DEFAULT_CLAIM_THRESHOLD = 0.5
+DEFAULT_CLAIM_THRESHOLD = 0.6
 #: The key of the project's own annotation guidelines (Markdown, several lines; set from the window).
 GUIDELINES = "guidelines"
 GUIDELINES_MAX_CHARS = 1_000_000

@@ -58,7 +58,7 @@ def test_the_dock_orders_check_worthy_sentences_by_score_and_uncertainty_and_f8_
     assert f8() == ("claim", ids[words[0]])
     assert f8() == ("claim", ids[words[1]])  # round again
 
-    panel.order.setCurrentIndex(2)  # by uncertainty: closest to the threshold (0.5 unset) first
+    panel.order.setCurrentIndex(2)  # by uncertainty: closest to the threshold (unset: 0.6) first
     assert listed() == [ids[words[0]], ids[words[2]], ids[words[1]]]
     window.do(E.SetSetting("claims.threshold", "0.9"))
     panel.order.setCurrentIndex(1)
