@@ -24,7 +24,7 @@ from desktop.core.store import Store
 from desktop.core.wording import plural
 
 __all__ = ["PICKER_FIRST", "EntityChoice", "EntityStory", "SearchHit", "StoryRow", "choice_order",
-           "document_holdings", "entity_choices", "first_mention", "listed_entities", "search_hits",
+           "document_holdings", "entity_choices", "first_mention", "listed_entities", "match_rank", "search_hits",
            "speaker_types", "word_offsets"]
 
 Key = tuple[str, int]
@@ -136,6 +136,28 @@ class EntityChoice(NamedTuple):
     def matches(self, typed: str) -> bool:
         """Whether the picker's type-ahead offers it for ``typed`` (contained, case-insensitive)."""
         return typed.casefold() in self.search.casefold()
+
+
+def match_rank(search: str, typed: str) -> int:
+    """How well ``typed`` matches an entity's ``search`` text (:attr:`EntityChoice.search`), best
+    first: 0 the whole name or an alias, 1 a whole word of one, 2 the start of a word, 3 anywhere
+    ("russia": Russia 0, Disrupt Russia 1; "russ": Russia, Disrupt Russia 2, Liz Truss 3). The
+    picker lists matches by rank, then in :func:`choice_order` (people and organisations first)."""
+    needle = typed.strip().casefold()
+    if not needle:
+        return 0
+    best = 4
+    for part in search.casefold().split(" | "):
+        words = re.findall(r"\w+", part)
+        if part == needle:
+            return 0
+        if needle in words:
+            best = min(best, 1)
+        elif part.startswith(needle) or any(w.startswith(needle) for w in words):
+            best = min(best, 2)
+        elif needle in part:
+            best = min(best, 3)
+    return best
 
 
 def choice_order(type_: str, name: str, entity_id: int) -> tuple[int, str, str, int]:

@@ -16,8 +16,9 @@ for the label conflicts, which compare the mentions' surfaces):
 - ``check-worthy``: a claim suggestion (a sentence pre-annotation scored at least the project's
   ``claims.threshold``, :mod:`desktop.nlp.checkworthy`).
 
-Rejected rows never count, and entities merged away (removed by the merge, their mentions moved
-to the target) are not listed.
+Rejected rows never count; the two quote kinds leave out the quotes an editor made or accepted
+(setting the speaker to "Russia" is the editor's decision, so the item leaves the queue); entities
+merged away (removed by the merge, their mentions moved to the target) are not listed.
 
 Ordering (:data:`ORDERS`, :func:`ordered`): reading order by default; ``score`` puts the least
 sure quotes and the most check-worthy sentences first; ``uncertainty`` puts first the scores
@@ -119,6 +120,10 @@ def _chunks(ids: Iterable[int] | None) -> Iterable[Sequence[int] | None]:
         yield wanted[i:i + 500]
 
 
+#: a quote no editor decided: a model's suggestion, or an imported one (not one an editor made or accepted)
+_UNDECIDED = "({t}status = 'suggested' OR ({t}origin = 'import' AND {t}status = 'accepted'))"
+
+
 def _speaker_items(store: Store, ids: Iterable[int] | None = None) -> list[ReviewItem]:
     """Quotes (all, or those of ``ids``) whose speaker is not a PERSON or ORG entity."""
     marks = ", ".join("?" * len(SPEAKER_TYPES))
@@ -127,7 +132,7 @@ def _speaker_items(store: Store, ids: Iterable[int] | None = None) -> list[Revie
         rows = store.conn.execute(
             "SELECT q.id, q.doc_id, q.speaker_start, q.speaker_end, e.type, e.name FROM quotes q "
             "LEFT JOIN entities e ON e.id = q.speaker_entity_id "
-            "WHERE q.status != 'rejected' AND q.speaker_start IS NOT NULL AND q.speaker_end > q.speaker_start "
+            f"WHERE {_UNDECIDED.format(t='q.')} AND q.speaker_start IS NOT NULL AND q.speaker_end > q.speaker_start "
             f"AND (e.id IS NULL OR e.type NOT IN ({marks})){_in('q.id', chunk)}", (*SPEAKER_TYPES, *(chunk or ())))
         items += [ReviewItem(doc_id, start, ("speaker", qid), end, "speaker-not-person-org",
                              f"speaker is the {etype} entity “{name}”" if etype else "speaker is linked to no entity")
@@ -140,7 +145,7 @@ def _no_speaker_items(store: Store, ids: Iterable[int] | None = None) -> list[Re
     for chunk in _chunks(ids):
         rows = store.conn.execute(
             "SELECT id, doc_id, json_extract(content, '$[0][0]'), json_extract(content, '$[#-1][1]') FROM quotes "
-            f"WHERE status != 'rejected' AND speaker_start IS NULL{_in('id', chunk)}", chunk or ())
+            f"WHERE {_UNDECIDED.format(t='')} AND speaker_start IS NULL{_in('id', chunk)}", chunk or ())
         items += [ReviewItem(doc_id, int(start or 0), ("quote", qid), int(end or 0), "quote-no-speaker",
                              "the quote has no speaker") for qid, doc_id, start, end in rows]
     return items

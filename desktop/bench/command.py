@@ -21,7 +21,8 @@ def add_bench_parser(subparsers) -> None:
                    help="annotate fewer texts (about five minutes on two cores); the large project keeps its size")
     p.add_argument("--json", action="store_true",
                    help="print one JSON object: metric -> number (details go to stderr)")
-    p.add_argument("--docs", type=int, metavar="N", help="how many synthetic texts to annotate (default 2500, quick 900)")
+    p.add_argument("--docs", type=int, metavar="N", help="how many synthetic texts to annotate (default 2500, quick 900), split over 3 alternated "
+                        "repeats of raw spaCy and annotate")
     p.add_argument("--model", help="spaCy pipeline (default: as claimdesk annotate)")
     p.add_argument("--seed", type=int, default=0, help="seed of the synthetic corpus (default 0)")
     p.set_defaults(func=cmd_bench)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
-from desktop.app.info import project_info
+from desktop.app.info import document_lines, project_info
 from desktop.cli.common import EXIT_ERROR, EXIT_OK, add_command, add_project_argument, project_path
 from desktop.core.store import Store
 
@@ -19,11 +20,17 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
+    if args.json:  # streamed: one document a line, never the whole list in memory
+        with Store.open(args.project, readonly=True) as store:
+            head = json.dumps(project_info(store, documents=False), ensure_ascii=False, indent=2)
+            lines = document_lines(store)
+            sys.stdout.write(head[:-2] + ',\n  "document_list": [')
+            for i, line in enumerate(lines):
+                sys.stdout.write(("\n    " if i == 0 else ",\n    ") + line)
+            sys.stdout.write("\n  ]\n}\n")
+        return EXIT_OK
     with Store.open(args.project, readonly=True) as store:
         info = project_info(store)
-    if args.json:
-        print(json.dumps(info, ensure_ascii=False, indent=2))
-        return EXIT_OK
     print(f"{info['project']}  (schema {info['schema_version']}, model {info['model'] or 'none yet'})")
     st = info["documents_by_status"]
     print(f"documents: {info['documents']}  (new {st['new']}, in progress {st['in_progress']}, done {st['done']})")

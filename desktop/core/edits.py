@@ -623,6 +623,8 @@ class AddMention(Edit):
 
 def _delete_annotation(p: Plan, table: str, row_id: int) -> None:
     row = p.need(table, row_id)
+    if table in ("quotes", "claims"):
+        _leave_clusters(p, table, [row_id])
     if row["origin"] == "model":
         p.touch(table, row_id, status="rejected")
     else:
@@ -1042,7 +1044,7 @@ def _claim_values(p: Plan, doc_id: int, row: dict[str, Any] | None, fields: dict
 
 
 def _score_column(item: dict[str, Any], where: str) -> dict[str, Any]:
-    """The ``score`` column of a quote or claim dict that carries one (schema 8), checked by the
+    """The ``score`` column of a quote or claim dict that carries one (schema 10), checked by the
     interchange codec; nothing for one without (an editor's, an old file's)."""
     problem = score_problem(item, where)
     if problem is not None:
@@ -1060,6 +1062,7 @@ def _replace_claim_suggestions(p: Plan, doc_id: int, model: str, claims: tuple[d
         row = dict(row)
         p.seen("claims", row)
         if _untouched(row):
+            _leave_clusters(p, "claims", [row["id"]])  # a suggestion replaced leaves its story cluster
             p.delete("claims", row["id"])
         elif row["status"] == "rejected":
             rejected.add((row["start"], row["end"]))
@@ -1180,6 +1183,8 @@ class SetStatus(Edit):
             raise EditError(f"status must be one of {', '.join(STATUSES)}, not {self.status!r}")
         if not self.ids:
             raise EditError("nothing selected")
+        if self.status == "rejected" and self.layer in ("quotes", "claims"):
+            _leave_clusters(p, self.layer, dict.fromkeys(self.ids))
         for row_id in dict.fromkeys(self.ids):
             p.touch(self.layer, row_id, status=self.status)
             if self.layer == "mentions":
@@ -1375,6 +1380,9 @@ class DeleteDocument(Edit):
 
     def plan(self, p: Plan) -> None:
         p.need("documents", self.doc_id)
+        for table in ("quotes", "claims"):  # they leave their story clusters first
+            _leave_clusters(p, table, [r[0] for r in p.store.conn.execute(
+                f"SELECT id FROM {table} WHERE doc_id = ? ORDER BY id", (self.doc_id,))])
         for table in ("mentions", "quotes", "claims"):
             rows = p.store.conn.execute(f"SELECT id FROM {table} WHERE doc_id = ? ORDER BY id", (self.doc_id,))
             for (row_id,) in rows.fetchall():
@@ -1727,6 +1735,7 @@ class ReplaceSuggestions(Edit):
             row = dict(row)
             p.seen("quotes", row)
             if _untouched(row):
+                _leave_clusters(p, "quotes", [row["id"]])  # a suggestion replaced leaves its story cluster
                 p.delete("quotes", row["id"])
             elif row["status"] == "rejected":
                 rejected_q.add(tuple(_quote_spans(p.store, row)))
@@ -1765,6 +1774,12 @@ class ReplaceSuggestions(Edit):
         return "pre-annotate document"
 
 
+def editor_entity(links: Sequence[int]) -> int:
+    """The entity a cluster whose mentions an editor linked (to ``links``, one per mention) keeps:
+    the most frequent, then the lowest id (:class:`LinkEntities`)."""
+    return max(set(links), key=lambda e: (links.count(e), -e))
+
+
 @_register
 @dataclass(frozen=True)
 class LinkEntities(Edit):
@@ -1780,9 +1795,14 @@ class LinkEntities(Edit):
     entity of the same name and type is reused or created.  Untouched suggestions get the
     cluster's entity and type (the project-wide majority label); untouched quotes get the entity of
     the mention their speaker (or the name it stands for) overlaps.
+
+    ``docs`` bounds the edit (incremental linking, in chunks): given, only the clusters' own
+    mentions and the live mentions of those documents are read, and only the untouched quotes of
+    those documents are linked (``()``: no quotes).  ``None`` (older history rows): the whole project.
     """
 
     clusters: tuple[dict[str, Any], ...]
+    docs: tuple[int, ...] | None = None
     kind: ClassVar[str] = "link_entities"
 
     def records(self) -> list[EntityRecord]:
@@ -1793,10 +1813,28 @@ class LinkEntities(Edit):
         except InterchangeError as exc:
             raise EditError(f"link entities: {exc}") from None
 
+    def _rows(self, store: Store, clusters: list[EntityRecord]) -> tuple[dict[int, dict[str, Any]], Any]:
+        """The live mentions the plan reads, by id, and a cursor over the untouched quotes it links."""
+        conn = store.conn
+        untouched_quotes = "SELECT * FROM quotes WHERE status = 'suggested' AND annotator IS NULL AND origin = 'model'"
+        if self.docs is None:
+            rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
+            return rows, conn.execute(untouched_quotes)
+        if any(type(d) is not int for d in self.docs):
+            raise EditError("link entities: docs must be a list of document ids")
+        ids = json.dumps([m for c in clusters for m in c.mention_ids])
+        docs = json.dumps(list(self.docs))
+        # SQLite's own UTF-8 decoder (Store._decoded, same errors): the checked one costs per value
+        rows = {r["id"]: dict(r) for r in store._decoded(
+            "SELECT * FROM mentions WHERE status != 'rejected' AND (id IN (SELECT value FROM json_each(?)) "
+            "OR doc_id IN (SELECT value FROM json_each(?))) ORDER BY id", (ids, docs))}
+        return rows, conn.execute(untouched_quotes + " AND doc_id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                                  (docs,))
+
     def plan(self, p: Plan) -> None:
         clusters = self.records()
         conn = p.store.conn
-        rows = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM mentions WHERE status != 'rejected'")}
+        rows, quotes = self._rows(p.store, clusters)
         for r in rows.values():
             # shared, not copied: the plan never changes a row in place (an update files a new
             # dict), so ``rows`` stays this plan's view before its changes
@@ -1813,7 +1851,7 @@ class LinkEntities(Edit):
                 entity_id = cluster.entity_id
                 p.need("entities", entity_id)  # a decided entity: the editor's name and type
             elif editor_links:
-                entity_id = max(set(editor_links), key=lambda e: (editor_links.count(e), -e))
+                entity_id = editor_entity(editor_links)
                 entity = p.need("entities", entity_id)
                 editor_labels = {m["label"] for m in members if not _untouched(m)}
                 if editor_labels == {cluster.type} and entity["type"] != cluster.type:
@@ -1837,7 +1875,7 @@ class LinkEntities(Edit):
         by_doc: dict[int, list[dict[str, Any]]] = {}
         for m in rows.values():
             by_doc.setdefault(m["doc_id"], []).append(m)
-        for q in conn.execute("SELECT * FROM quotes WHERE status = 'suggested' AND annotator IS NULL AND origin = 'model'"):
+        for q in quotes:
             q = dict(q)
             p.seen("quotes", dict(q))
             start, end = (q["resolved_start"], q["resolved_end"]) if q["resolved_start"] is not None else (
@@ -2085,6 +2123,382 @@ class ImportProject(Edit):
 
     def describe(self) -> str:
         return "import project schema and entities"
+
+
+# Story clusters (issue 15) ------------------------------------------------------------------------------
+#
+# A story's stored alignment (``story_clusters``, ``story_members``, ``story_flags``; see
+# ``desktop.core.story``).  The rules every edit keeps:
+#
+# * a quote or claim is a member of at most one cluster, of the story its document is in; one that
+#   is deleted, rejected or whose document leaves the story leaves its cluster (with the flags
+#   naming it); a cluster left with no member is removed, one left with one member is a single
+#   version (no flags);
+# * a cluster holds at most one version per document;
+# * an editor's merge or split marks the clusters ``decided``: a rebuild (``StoreStoryClusters``)
+#   keeps them as the editor left them, and a flag dismissed by an editor stays dismissed when a
+#   rebuild or a merge finds it again (the same kind between the same two members).
+
+_MEMBER_COLUMN = {"quote": "quote_id", "claim": "claim_id", "quotes": "quote_id", "claims": "claim_id"}
+
+
+def _member_item(row: dict[str, Any]) -> int:
+    return row["quote_id"] if row["quote_id"] is not None else row["claim_id"]
+
+
+def _has_story_rows(p: Plan) -> bool:
+    return bool(p.planned_ids("story_members") or p.stored_any("story_members"))
+
+
+def _cluster_members(p: Plan, cluster_id: int) -> list[dict[str, Any]]:
+    """The cluster's member rows as this plan leaves them so far, by id."""
+    ids = _planned_ids(p, "story_members", "SELECT id FROM story_members WHERE cluster_id = ?", (cluster_id,))
+    rows = [p.row("story_members", i) for i in ids]
+    return [r for r in rows if r is not None and r["cluster_id"] == cluster_id]
+
+
+def _cluster_flags(p: Plan, cluster_id: int) -> list[dict[str, Any]]:
+    ids = _planned_ids(p, "story_flags", "SELECT id FROM story_flags WHERE cluster_id = ?", (cluster_id,))
+    rows = [p.row("story_flags", i) for i in ids]
+    return [r for r in rows if r is not None and r["cluster_id"] == cluster_id]
+
+
+def _leave_clusters(p: Plan, table: str, item_ids: Iterable[int]) -> None:
+    """Those quotes (``table="quotes"``) or claims leave their story clusters (see above)."""
+    if not _has_story_rows(p):
+        return
+    column = _MEMBER_COLUMN[table]
+    for item_id in item_ids:
+        ids = _planned_ids(p, "story_members", f"SELECT id FROM story_members WHERE {column} = ?", (item_id,))
+        for mid in ids:
+            row = p.row("story_members", mid)
+            if row is not None and row[column] == item_id:
+                _drop_member(p, row)
+
+
+def _drop_member(p: Plan, member: dict[str, Any]) -> None:
+    cluster_id, item = member["cluster_id"], _member_item(member)
+    for f in _cluster_flags(p, cluster_id):
+        if item in (f["first_item"], f["second_item"]):
+            p.delete("story_flags", f["id"])
+    p.delete("story_members", member["id"])
+    if not _cluster_members(p, cluster_id):
+        p.delete("story_clusters", cluster_id)
+
+
+def _reflag(p: Plan, cluster_id: int, carried: Sequence[dict[str, Any]]) -> None:
+    """Give the cluster the flags its members have now: a ``carried`` flag row (of this cluster or
+    of one merged into it) found again is kept, dismissed or not, the others are removed."""
+    from desktop.core.story import flag_rows, versions_of
+
+    cluster = p.need_ref("story_clusters", cluster_id)
+    items = [_member_item(m) for m in _cluster_members(p, cluster_id)]
+    wanted = flag_rows(versions_of(p.store, cluster["kind"], items))
+    rows = [p.peek("story_flags", f["id"]) for f in carried]
+    have = {(f["kind"], f["first_item"], f["second_item"]): f for f in rows if f is not None}
+    for kind, a, b, note in wanted:
+        row = have.pop((kind, a, b), None)
+        if row is None:
+            p.insert("story_flags", {"cluster_id": cluster_id, "kind": kind, "first_item": a, "second_item": b,
+                                     "note": note, "dismissed": 0})
+        else:
+            p.update("story_flags", row["id"], cluster_id=cluster_id, note=note)
+    for row in have.values():  # found no more (a flag of another cluster is that one's to keep)
+        if row["cluster_id"] == cluster_id:
+            p.delete("story_flags", row["id"])
+
+
+def _need_cluster(p: Plan, cluster_id: Any) -> dict[str, Any]:
+    try:
+        return p.need("story_clusters", cluster_id)
+    except EditError:
+        raise EditError(f"no story cluster with id {cluster_id!r}") from None
+
+
+def _check_one_per_document(p: Plan, cluster_id: int, incoming: Sequence[dict[str, Any]]) -> None:
+    docs = {m["doc_id"] for m in _cluster_members(p, cluster_id)}
+    clash = sorted(docs & {m["doc_id"] for m in incoming})
+    if clash:
+        ext = p.need_ref("documents", clash[0])["ext_id"]
+        raise EditError(f"cluster {cluster_id} already has a version from {ext}; a cluster holds one per article")
+
+
+@_register
+@dataclass(frozen=True)
+class MergeClusters(Edit):
+    """Merge story clusters (of one story and kind) into the first: its members and flags join it,
+    the others are removed, and it is the editor's decision (a rebuild keeps it)."""
+
+    ids: tuple[int, ...]
+    kind: ClassVar[str] = "merge_clusters"
+
+    def plan(self, p: Plan) -> None:
+        ids = list(dict.fromkeys(self.ids))
+        if len(ids) < 2:
+            raise EditError("choose two or more clusters to merge")
+        target = _need_cluster(p, ids[0])
+        carried = _cluster_flags(p, target["id"])
+        for other_id in ids[1:]:
+            other = _need_cluster(p, other_id)
+            if (other["story"], other["kind"]) != (target["story"], target["kind"]):
+                raise EditError(f"cluster {other_id} is not a {target['kind']} cluster of story {target['story']!r}")
+            members = _cluster_members(p, other_id)
+            _check_one_per_document(p, target["id"], members)
+            for m in members:
+                p.update("story_members", m["id"], cluster_id=target["id"])
+            flags = _cluster_flags(p, other_id)
+            for f in flags:
+                p.update("story_flags", f["id"], cluster_id=target["id"])
+            carried += flags
+            p.delete("story_clusters", other_id)
+        p.update("story_clusters", target["id"], decided=1, updated_at=p.now)
+        _reflag(p, target["id"], carried)
+
+    def describe(self) -> str:
+        return f"merge {plural(len(set(self.ids)), 'cluster')}"
+
+
+@_register
+@dataclass(frozen=True)
+class SplitCluster(Edit):
+    """Move members (their quote or claim ids) out of a story cluster: into cluster ``into`` (of the
+    same story and kind), or into a new cluster.  Both are the editor's decision then."""
+
+    id: int
+    items: tuple[int, ...]
+    into: int | None = None
+    kind: ClassVar[str] = "split_cluster"
+
+    def plan(self, p: Plan) -> None:
+        source = _need_cluster(p, self.id)
+        members = _cluster_members(p, self.id)
+        moved = [m for m in members if _member_item(m) in set(self.items)]
+        missing = sorted(set(self.items) - {_member_item(m) for m in moved})
+        if missing or not moved:
+            raise EditError(f"{source['kind']} {missing[0] if missing else '(none)'} is not in cluster {self.id}")
+        if self.into is None:
+            if len(moved) == len(members):
+                raise EditError(f"moving every member out of cluster {self.id} splits nothing")
+            target = p.insert("story_clusters", {"story": source["story"], "kind": source["kind"], "decided": 1,
+                                                 "created_at": p.now, "updated_at": p.now})
+        else:
+            into = _need_cluster(p, self.into)
+            if (into["story"], into["kind"]) != (source["story"], source["kind"]) or into["id"] == self.id:
+                raise EditError(f"cluster {self.into} is not another {source['kind']} cluster of story "
+                                f"{source['story']!r}")
+            _check_one_per_document(p, into["id"], moved)
+            target = into["id"]
+            p.update("story_clusters", target, decided=1, updated_at=p.now)
+        carried = _cluster_flags(p, self.id) + (_cluster_flags(p, self.into) if self.into is not None else [])
+        items = {_member_item(m) for m in moved}
+        for m in moved:
+            p.update("story_members", m["id"], cluster_id=target)
+        for f in _cluster_flags(p, self.id):  # a flag between two moved members moves with them
+            if {f["first_item"], f["second_item"]} <= items:
+                p.update("story_flags", f["id"], cluster_id=target)
+        if len(moved) == len(members):
+            p.delete("story_clusters", self.id)
+        else:
+            p.update("story_clusters", self.id, decided=1, updated_at=p.now)
+            _reflag(p, self.id, carried)
+        _reflag(p, target, carried)
+
+    def describe(self) -> str:
+        return "split cluster" if self.into is None else f"move {plural(len(self.items), 'version')} to another cluster"
+
+
+@_register
+@dataclass(frozen=True)
+class DismissFlag(Edit):
+    """Dismiss a discrepancy flag of a story cluster (or, ``dismissed=False``, bring it back)."""
+
+    id: int
+    dismissed: bool = True
+    kind: ClassVar[str] = "dismiss_flag"
+
+    def plan(self, p: Plan) -> None:
+        try:
+            row = p.need("story_flags", self.id)
+        except EditError:
+            raise EditError(f"no story flag with id {self.id!r}") from None
+        p.update("story_flags", row["id"], dismissed=int(bool(self.dismissed)))
+        p.update("story_clusters", row["cluster_id"], updated_at=p.now)
+
+    def describe(self) -> str:
+        return "dismiss flag" if self.dismissed else "restore flag"
+
+
+@_register
+@dataclass(frozen=True)
+class LabelClusterClaims(Edit):
+    """Label a claim once for its whole cluster: :class:`SetClaimLabel` on every claim of the story
+    cluster ``cluster_id`` (or of ``claim_ids``, a computed cluster's), as one step."""
+
+    label_set: str
+    value: str | None
+    cluster_id: int | None = None
+    claim_ids: tuple[int, ...] = ()
+    kind: ClassVar[str] = "label_cluster_claims"
+
+    def plan(self, p: Plan) -> None:
+        ids = list(self.claim_ids)
+        if self.cluster_id is not None:
+            cluster = _need_cluster(p, self.cluster_id)
+            if cluster["kind"] != "claim":
+                raise EditError(f"cluster {self.cluster_id} holds quotes, not claims")
+            ids += [_member_item(m) for m in _cluster_members(p, self.cluster_id)]
+        if not ids:
+            raise EditError("no claims to label")
+        for claim_id in dict.fromkeys(ids):
+            SetClaimLabel(claim_id, self.label_set, self.value).plan(p)
+
+    def describe(self) -> str:
+        what = f"label cluster's claims {self.label_set} {self.value}"
+        return what if self.value is not None else f"clear cluster's claims {self.label_set}"
+
+
+@_register
+@dataclass(frozen=True)
+class SetDocumentStory(Edit):
+    """Put a document in a story (or, ``story=None``, in none); its quotes and claims leave the
+    clusters of the story it was in."""
+
+    doc_id: int
+    story: str | None
+    kind: ClassVar[str] = "set_document_story"
+
+    def plan(self, p: Plan) -> None:
+        row = p.need("documents", self.doc_id)
+        story = self.story.strip() if isinstance(self.story, str) else None
+        if self.story is not None and not story:
+            raise EditError("a story needs a name")
+        if story == row["story"]:
+            return
+        if _has_story_rows(p):
+            for mid in _planned_ids(p, "story_members", "SELECT id FROM story_members WHERE doc_id = ?",
+                                    (self.doc_id,)):
+                member = p.row("story_members", mid)
+                if member is not None and member["doc_id"] == self.doc_id:
+                    _drop_member(p, member)
+        p.update("documents", self.doc_id, story=story, updated_at=p.now)
+
+    def describe(self) -> str:
+        return f"put document in story {self.story}" if self.story else "take document out of its story"
+
+
+@_register
+@dataclass(frozen=True)
+class SetDocumentStories(Edit):
+    """:class:`SetDocumentStory` for several documents, as one step (suggested stories applied)."""
+
+    stories: tuple[tuple[int, str | None], ...]
+    kind: ClassVar[str] = "set_document_stories"
+
+    def plan(self, p: Plan) -> None:
+        for doc_id, story in self.stories:
+            SetDocumentStory(doc_id, story).plan(p)
+
+    def describe(self) -> str:
+        return f"put {plural(len(self.stories), 'document')} in stories"
+
+
+@_register
+@dataclass(frozen=True)
+class StoreStoryClusters(Edit):
+    """Store a story's alignment (``claimdesk stories --rebuild``, computed by
+    ``desktop.app.stories``): ``clusters`` are ``{"id": a stored cluster's id or None, "kind",
+    "members": [quote or claim ids], "flags": [[kind, first item, second item, note], ...]}``
+    (a JSONL copy's also say ``"decided"`` of a new cluster and ``dismissed`` after a flag's note).
+
+    Stored clusters not named are removed, except the ones an editor decided, which stay as they
+    are (a named decided cluster may only get its flags refreshed).  A flag an editor dismissed
+    stays dismissed where it is found again."""
+
+    story: str
+    clusters: tuple[dict[str, Any], ...]
+    kind: ClassVar[str] = "store_story_clusters"
+
+    def plan(self, p: Plan) -> None:
+        conn = p.store.conn
+        stored = {r["id"]: dict(r) for r in conn.execute("SELECT * FROM story_clusters WHERE story = ?", (self.story,))}
+        named = {c["id"] for c in self.clusters if c.get("id") is not None}
+        dismissed = set()
+        for cid in stored:
+            for f in _cluster_flags(p, cid):
+                if f["dismissed"]:
+                    dismissed.add((f["kind"], f["first_item"], f["second_item"]))
+        for cid, row in stored.items():  # clusters no longer found: removed (an editor's stay)
+            if cid not in named and not row["decided"]:
+                for f in _cluster_flags(p, cid):
+                    p.delete("story_flags", f["id"])
+                for m in _cluster_members(p, cid):
+                    p.delete("story_members", m["id"])
+                p.delete("story_clusters", cid)
+        plans = [self._members(p, c, stored) for c in self.clusters]
+        cids = []
+        for c, (cid, items) in zip(self.clusters, plans, strict=True):
+            if cid is None:
+                cid = p.insert("story_clusters", {"story": self.story, "kind": c["kind"],
+                                                  "decided": int(bool(c.get("decided"))),
+                                                  "created_at": p.now, "updated_at": p.now})
+            self._place(p, cid, c["kind"], items)
+            cids.append(cid)
+        for c, cid in zip(self.clusters, cids, strict=True):
+            self._flags(p, c, cid, dismissed)
+
+    def _members(self, p: Plan, c: dict[str, Any], stored: dict[int, dict[str, Any]]) -> tuple[int | None, list[int]]:
+        """The cluster's id (None: new) and items; members leaving a named cluster are removed here."""
+        if c.get("kind") not in ("quote", "claim"):
+            raise EditError(f"a story cluster is of quotes or claims, not {c.get('kind')!r}")
+        items = [int(i) for i in c.get("members") or ()]
+        cid = c.get("id")
+        if cid is None:
+            return None, items
+        if cid not in stored:
+            raise EditError(f"no cluster {cid} in story {self.story!r}")
+        if not items:
+            raise EditError(f"cluster {cid} would have no member")
+        have = {_member_item(m): m for m in _cluster_members(p, cid)}
+        if stored[cid]["decided"] and set(have) != set(items):
+            raise EditError(f"cluster {cid} is an editor's decision; a rebuild does not change its members")
+        for item, m in have.items():
+            if item not in items:
+                _drop_member(p, m)
+        return cid, items
+
+    def _place(self, p: Plan, cid: int, kind: str, items: list[int]) -> None:
+        column = _MEMBER_COLUMN[kind]
+        for item in items:
+            ids = _planned_ids(p, "story_members", f"SELECT id FROM story_members WHERE {column} = ?", (item,))
+            rows = [r for r in (p.row("story_members", i) for i in ids) if r is not None and r[column] == item]
+            if rows and rows[0]["cluster_id"] == cid:
+                continue
+            for r in rows:
+                _drop_member(p, r)
+            doc_id = p.need_ref(f"{kind}s", item)["doc_id"]
+            if p.need_ref("documents", doc_id)["story"] != self.story:
+                raise EditError(f"{kind} {item} is not in an article of story {self.story!r}")
+            p.insert("story_members", {"cluster_id": cid, "doc_id": doc_id, "quote_id": item if kind == "quote" else None,
+                                       "claim_id": item if kind == "claim" else None})
+
+    def _flags(self, p: Plan, c: dict[str, Any], cid: int, dismissed: set[tuple[Any, ...]]) -> None:
+        have = {(f["kind"], f["first_item"], f["second_item"]): f for f in _cluster_flags(p, cid)}
+        for kind, a, b, note, *was_dismissed in c.get("flags") or ():
+            row = have.pop((kind, a, b), None)
+            if row is None:
+                p.insert("story_flags", {"cluster_id": cid, "kind": kind, "first_item": a, "second_item": b, "note": note,
+                                         "dismissed": int((kind, a, b) in dismissed or any(was_dismissed))})
+            else:
+                p.update("story_flags", row["id"], note=note)
+        for row in have.values():
+            p.delete("story_flags", row["id"])
+
+    def describe(self) -> str:
+        return f"align story {self.story}"
+
+    def history_json(self) -> dict[str, Any]:
+        # the rows in the history's ``changes`` say all of it
+        return {"kind": self.kind, "story": self.story, "clusters": len(self.clusters)}
 
 
 # What an applied edit created ----------------------------------------------------------------------------

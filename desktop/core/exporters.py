@@ -195,7 +195,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import IO, Any
 
-from desktop.core import claimreview, settings
+from desktop.core import claimreview, settings, story_export
 from desktop.core.annotation_tools import json_line
 from desktop.core.doccano import write_doccano, write_doccano_relations
 from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
@@ -995,9 +995,10 @@ def jsonl_record(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
     return record
 
 
-def project_header(store: Store) -> dict[str, Any]:
+def project_header(store: Store, source: ExportSource | None = None) -> dict[str, Any]:
     """The JSONL header line's object: label schema, canonical entities (live or decided) with
-    aliases and decisions, settings, model and quote convention (:mod:`desktop.core.project_copy`)."""
+    aliases and decisions, settings, model and quote convention, and the stored story clusters over
+    the versions ``source`` exports (:mod:`desktop.core.project_copy`)."""
     entities = {e.id: e for e in store.entities()}
     for e in store.decided_entities():
         entities.setdefault(e.id, e)
@@ -1005,11 +1006,12 @@ def project_header(store: Store) -> dict[str, Any]:
         labels=store.label_rows(),
         entities=[{"name": e.name, "type": e.type, "aliases": list(e.aliases), "decided": e.decided}
                   for e in entities.values()],
-        settings=store.settings(), meta={k: store.meta(k) for k in META_KEYS})
+        settings=store.settings(), meta={k: store.meta(k) for k in META_KEYS},
+        stories=story_export.story_header(store, (source or ExportSource(store)).load))
 
 
 def write_jsonl(ctx: PartContext) -> None:
-    header: dict[str, Any] | None = project_header(ctx.source.store)
+    header: dict[str, Any] | None = project_header(ctx.source.store, ctx.source)
     with ctx.files.open(ctx.path) as fh:
         for item in ctx.docs:
             record = jsonl_record(item, ctx.source)
@@ -1357,6 +1359,8 @@ _WRITERS: dict[str, PartWriter] = {
     "doccano-relations": write_doccano_relations,
     "csv": write_csv,
     "claimreview": write_claimreview,
+    "story": story_export.write_story,
+    "coverage": functools.partial(story_export.write_story_csv, cell=csv_cell),
 }
 
 

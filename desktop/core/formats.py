@@ -99,6 +99,10 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
                  "One row per claim, and a second file (_quotes.csv) with one row per quote."),
     ExportFormat("claimreview", "ClaimReview JSON-LD", ".jsonld",
                  "schema.org ClaimReview for claims that have a verdict.", splits=False),
+    ExportFormat("story", "Story alignment JSON", ".json",
+                 "Each story's statements and claim clusters across outlets, with their flags.", splits=False),
+    ExportFormat("coverage", "Story coverage CSV", ".csv",
+                 "A coverage matrix: one row per story cluster, one column per outlet.", splits=False),
 )}
 
 #: Format ids in the order every face lists them.

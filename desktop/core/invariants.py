@@ -12,7 +12,12 @@ Rules (each violation names its rule):
 * ``dangling-reference``: every document, entity (mention, quote speaker, claim claimant) a row
   points to exists;
 * ``counts``: ``Store.counts()`` and ``Store.mention_counts()`` leave rejected annotations out
-  (and canonical entities without a live mention).
+  (and canonical entities without a live mention);
+* ``document-stats``: the document list's maintained row per document (``document_stats``,
+  schema 8: length, lead, suggestions left) equals what the text and the annotations say;
+* ``story-cluster``: a stored story cluster (``claimdesk stories --rebuild``) has members; each is
+  a live (not rejected) quote or claim of the cluster's kind, of a document in the cluster's
+  story, no two from one document; each flag names two members of its cluster.
 
 Read-only; one pass of a few queries over the project.
 """
@@ -49,6 +54,8 @@ def check(store: Store) -> list[Violation]:
     out += _speakers(store)
     out += _dangling(store)
     out += _counts(store)
+    out += _document_stats(store)
+    out += _story_clusters(store)
     return out
 
 
@@ -129,6 +136,56 @@ def _counts(store: Store) -> list[Violation]:
                         "AND status != 'rejected' GROUP BY entity_id"))
     if store.mention_counts() != per_entity:
         out.append(Violation("counts", "mentions", None, "mention_counts() includes rejected mentions"))
+    return out
+
+
+def _document_stats(store: Store) -> list[Violation]:
+    if store.schema_version < 8:  # an older file opened read-only has no maintained rows
+        return []
+    suggested = " + ".join(f"(SELECT count(*) FROM {t} WHERE doc_id = d.id AND status = 'suggested')"
+                           for t in ("mentions", "quotes", "claims"))
+    out = []
+    for doc_id, has, chars, lead, left, real_chars, real_lead, real_left in store.conn.execute(
+            f"SELECT d.id, s.doc_id IS NOT NULL, s.chars, s.lead, s.suggested, length(d.text), substr(d.text, 1, 160), "
+            f"{suggested} FROM documents d LEFT JOIN document_stats s ON s.doc_id = d.id ORDER BY d.id"):
+        if not has:
+            out.append(Violation("document-stats", "documents", doc_id, f"document {doc_id} has no list row"))
+        elif (chars, lead, left) != (real_chars, real_lead, real_left):
+            out.append(Violation("document-stats", "documents", doc_id,
+                                 f"document {doc_id}'s list row says {chars} characters and {left} suggestions left, "
+                                 f"it has {real_chars} and {real_left}" + ("" if lead == real_lead else " (lead differs)")))
+    for (doc_id,) in store.conn.execute(
+            "SELECT doc_id FROM document_stats WHERE doc_id NOT IN (SELECT id FROM documents) ORDER BY doc_id"):
+        out.append(Violation("document-stats", "documents", doc_id, f"a list row for document {doc_id}, which is gone"))
+    return out
+
+
+def _story_clusters(store: Store) -> list[Violation]:
+    if not store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_members'").fetchone():
+        return []  # a file read as it is, from before the story tables
+    q = store.conn.execute
+    out = [Violation("story-cluster", "story_clusters", cid, f"story cluster {cid} has no member")
+           for (cid,) in q("SELECT id FROM story_clusters c WHERE NOT EXISTS "
+                           "(SELECT 1 FROM story_members m WHERE m.cluster_id = c.id) ORDER BY id")]
+    for table, column, kind in (("quotes", "quote_id", "quote"), ("claims", "claim_id", "claim")):
+        for mid, cid, item, why in q(
+                f"SELECT m.id, m.cluster_id, m.{column}, CASE WHEN c.kind != '{kind}' THEN 'a {kind} in a ' || c.kind "
+                f"|| ' cluster' WHEN x.id IS NULL THEN 'not in the project' WHEN x.status = 'rejected' THEN 'rejected' "
+                f"WHEN x.doc_id != m.doc_id THEN 'of another document' WHEN coalesce(d.story, '') != c.story "
+                f"THEN 'its article is not in story ' || c.story END AS why FROM story_members m "
+                f"JOIN story_clusters c ON c.id = m.cluster_id LEFT JOIN {table} x ON x.id = m.{column} "
+                f"LEFT JOIN documents d ON d.id = m.doc_id WHERE m.{column} IS NOT NULL AND why IS NOT NULL "
+                f"ORDER BY m.id"):
+            out.append(Violation("story-cluster", "story_members", mid, f"{kind} {item} of story cluster {cid}: {why}"))
+    for cid, doc_id in q("SELECT cluster_id, doc_id FROM story_members GROUP BY cluster_id, doc_id "
+                         "HAVING count(*) > 1 ORDER BY cluster_id"):
+        out.append(Violation("story-cluster", "story_clusters", cid, f"story cluster {cid} has two versions "
+                             f"from document {doc_id}"))
+    for fid, cid in q("SELECT f.id, f.cluster_id FROM story_flags f WHERE "
+                      "(SELECT count(*) FROM story_members m WHERE m.cluster_id = f.cluster_id "
+                      "AND coalesce(m.quote_id, m.claim_id) IN (f.first_item, f.second_item)) < 2 ORDER BY f.id"):
+        out.append(Violation("story-cluster", "story_flags", fid, f"flag {fid} of story cluster {cid} does not "
+                             "name two of its members"))
     return out
 
 

@@ -230,6 +230,8 @@ class ImportedProject:
     entities: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, str] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    #: stored story clusters (``desktop.core.project_copy``), applied after the documents
+    stories: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

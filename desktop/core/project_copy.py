@@ -11,7 +11,11 @@ no documents is that field on a line of its own)::
                                "hotkey": "1", "description": "..."}, ...],
                    "entities": [{"name": "Associated Press", "type": "ORG", "aliases": ["AP"],
                                  "decided": true}, ...],
-                   "settings": {"publisher.name": "...", ...}}}
+                   "settings": {"publisher.name": "...", ...},
+                   "stories": [{"story": "seeds", "kind": "quote", "decided": false,
+                                "members": [["000_...", 3], ["001_...", 0]],
+                                "flags": [{"kind": "wording", "members": [0, 1], "note": "...",
+                                           "dismissed": false}]}, ...]}}
 
 It rides on a document so that every line stays a document for readers that expect one (a
 dataset loader ignores one more column).  Each document record may also carry ``"rejected":
@@ -25,7 +29,12 @@ its progress.
 ``labels`` is the label schema in its order; ``entities`` every canonical entity that a live
 mention links to, and every decided one (an editor's merge, rename or split), sorted by type and
 name, with all aliases; ``model``/``model_name``/``quote_content`` are the project's (left out
-when never set); ``settings`` the project settings (:mod:`desktop.core.settings`).
+when never set); ``settings`` the project settings (:mod:`desktop.core.settings`); ``stories``
+(only when the project stored any) the stored story clusters (:mod:`desktop.core.story`), each
+member a document id and the index of the quote or claim in that document's record (``quotes`` or
+``claims``: a member whose version is not exported is left out, with its flags), each flag naming
+two members by index; ``claimdesk import`` stores them once the documents are in (a story that
+already has stored clusters in the project keeps its own).
 
 Files without it (older exports, hand-written JSONL) import as before.  ``claimdesk import``
 applies it before the first document with :class:`desktop.core.edits.ImportProject`: missing
@@ -53,7 +62,7 @@ _LABEL_KEYS = ("layer", "label_set", "name", "color", "hotkey", "description")
 
 
 def header_record(*, labels: list[dict[str, Any]], entities: list[dict[str, Any]], settings: dict[str, str],
-                  meta: dict[str, str | None]) -> dict[str, Any]:
+                  meta: dict[str, str | None], stories: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """The header line's object (keys in a fixed order, so exports are byte-identical)."""
     body: dict[str, Any] = {"version": HEADER_VERSION}
     body.update({k: meta[k] for k in META_KEYS if meta.get(k)})
@@ -62,6 +71,8 @@ def header_record(*, labels: list[dict[str, Any]], entities: list[dict[str, Any]
                          "decided": bool(e.get("decided"))}
                         for e in sorted(entities, key=lambda e: (e["type"], e["name"]))]
     body["settings"] = dict(sorted(settings.items()))
+    if stories:
+        body["stories"] = stories
     return {HEADER_KEY: body}
 
 
@@ -105,6 +116,30 @@ def _entity_problems(entities: Any) -> list[str]:
     return problems
 
 
+def _index(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
+
+
+def _story_problems(stories: Any) -> list[str]:
+    if not isinstance(stories, list):
+        return ["claimdesk.stories must be a list"]
+    problems = []
+    for i, c in enumerate(stories):
+        where = f"claimdesk.stories[{i}]"
+        if not isinstance(c, dict) or not isinstance(c.get("story"), str) or c.get("kind") not in ("quote", "claim") \
+                or not isinstance(c.get("decided", False), bool):
+            problems.append(f"{where} must be an object with a story, a kind (quote or claim) and decided")
+        elif not isinstance(c.get("members"), list) or not all(
+                isinstance(m, list) and len(m) == 2 and isinstance(m[0], str) and _index(m[1]) for m in c["members"]):
+            problems.append(f"{where}.members must be [document id, index] pairs")
+        elif not isinstance(c.get("flags", []), list) or not all(
+                isinstance(f, dict) and isinstance(f.get("kind"), str) and isinstance(f.get("note", ""), str)
+                and isinstance(f.get("members"), list) and len(f["members"]) == 2
+                and all(_index(k) and k < len(c["members"]) for k in f["members"]) for f in c.get("flags", [])):
+            problems.append(f"{where}.flags must name a kind, a note and two of its members")
+    return problems
+
+
 def read_header(record: dict[str, Any], path: str) -> tuple[ImportedProject | None, list[str]]:
     """A header line's object as an :class:`ImportedProject`, or None and one line per problem."""
     body = record[HEADER_KEY]
@@ -115,6 +150,7 @@ def read_header(record: dict[str, Any], path: str) -> tuple[ImportedProject | No
         return None, [f"claimdesk.version {version!r} is not one this Claimdesk reads (up to {HEADER_VERSION})"]
     problems = _label_problems(body.get("labels", []))
     problems += _entity_problems(body.get("entities", []))
+    problems += _story_problems(body.get("stories", []))
     settings = body.get("settings", {})
     if not isinstance(settings, dict) or not all(isinstance(v, str) for v in settings.values()):
         problems.append("claimdesk.settings must be an object of strings")
@@ -130,4 +166,5 @@ def read_header(record: dict[str, Any], path: str) -> tuple[ImportedProject | No
                    "decided": bool(e.get("decided"))} for e in body.get("entities", [])],
         settings={k: v for k, v in settings.items() if k in KEYS},
         meta=meta,
+        stories=[dict(c) for c in body.get("stories", [])],
     ), []

@@ -9,8 +9,8 @@
   version, advanced by the forward migrations in :data:`MIGRATIONS`.  Before migrating an older
   file a backup copy is written beside it; a file whose tables do not match its version is refused.
 * Opening checks the file read-only first (is it SQLite, is it ours, is it too new, does
-  ``PRAGMA quick_check`` pass, left out for a file byte for byte one that passed it before:
-  :class:`_CheckedFile`) and refuses with a one-line :class:`ProjectError` without touching the
+  ``PRAGMA quick_check`` pass, left out for a file that passed it before and was changed since
+  only by Claimdesk: :class:`_CheckedFile`) and refuses with a one-line :class:`ProjectError` without touching the
   file when any check fails.  Every stored value is checked as it is read (text is
   UTF-8, JSON parses, types are right): damage ``quick_check`` cannot see is a one-line
   :class:`DamagedRowError` naming the table and row.
@@ -49,9 +49,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import sqlite_utils
+from typing import TYPE_CHECKING, Any
 
 from desktop import __version__
 from desktop.core.interchange import InterchangeError, content_from_pairs
@@ -69,6 +67,9 @@ from desktop.core.model import (
 from desktop.paths import PROJECT_SUFFIX as SUFFIX  # the one project-suffix rule is in desktop.paths
 from desktop.paths import resources_dir
 
+if TYPE_CHECKING:
+    import sqlite_utils  # imported when first used (Store.db): with numpy it costs 0.3 s per command
+
 #: ``PRAGMA application_id``: the bytes "Clmd".
 APPLICATION_ID = 0x436C6D64
 
@@ -78,7 +79,8 @@ APPLICATION_ID = 0x436C6D64
 WAL_CHECKPOINT_PAGES = 128
 
 #: Tables whose rows edits change; each has an integer ``id`` primary key.
-EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels", "settings")
+EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels", "settings",
+                   "story_clusters", "story_members", "story_flags")
 
 
 class ProjectError(Exception):
@@ -296,16 +298,103 @@ _V7 = """
 CREATE TABLE settings (id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, value TEXT NOT NULL);
 """
 
-# v8: a model's confidence in each of its quote and claim suggestions, in [0, 1] (``score``;
+# v8: what the document list shows of each document, maintained by triggers instead of computed
+# on every open (``length(text)`` and ``substr(text, ...)`` read every text; three correlated
+# counts per document read every annotation): its length, its first 160 characters and how many
+# of its annotations are suggestions left.  One row per document, kept in step with ``documents``,
+# ``mentions``, ``quotes`` and ``claims`` by every write (edits, undo, imports, bulk loads alike);
+# ``claimdesk check`` compares it with the counts themselves (``document-stats``).  Derived data,
+# not project data: no edit writes it and it is not in EDITABLE_TABLES.  The index ``documents_list``
+# covers the list's other columns, so listing 100,000 documents reads neither texts nor their pages.
+_V8_LAYER = """
+CREATE TRIGGER {t}_stats_ai AFTER INSERT ON {t} WHEN new.status = 'suggested' BEGIN
+    UPDATE document_stats SET suggested = suggested + 1 WHERE doc_id = new.doc_id;
+END;
+CREATE TRIGGER {t}_stats_ad AFTER DELETE ON {t} WHEN old.status = 'suggested' BEGIN
+    UPDATE document_stats SET suggested = suggested - 1 WHERE doc_id = old.doc_id;
+END;
+CREATE TRIGGER {t}_stats_au AFTER UPDATE OF status, doc_id ON {t}
+WHEN (old.status = 'suggested' OR new.status = 'suggested')
+     AND (old.status IS NOT new.status OR old.doc_id IS NOT new.doc_id) BEGIN
+    UPDATE document_stats SET suggested = suggested - 1 WHERE doc_id = old.doc_id AND old.status = 'suggested';
+    UPDATE document_stats SET suggested = suggested + 1 WHERE doc_id = new.doc_id AND new.status = 'suggested';
+END;
+"""
+_V8_SUGGESTED = "(SELECT count(*) FROM {t} WHERE doc_id = {d} AND status = 'suggested')"
+_V8 = """
+CREATE INDEX documents_list ON documents(id, ext_id, title, source, url, published, story, status);
+CREATE TABLE document_stats (
+    doc_id INTEGER PRIMARY KEY,
+    chars INTEGER NOT NULL,
+    lead TEXT NOT NULL,
+    suggested INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO document_stats (doc_id, chars, lead, suggested)
+SELECT d.id, length(d.text), substr(d.text, 1, 160), 0 FROM documents d;
+""" + "".join(f"""
+UPDATE document_stats SET suggested = suggested + s.n
+FROM (SELECT doc_id, count(*) AS n FROM {t} WHERE status = 'suggested' GROUP BY doc_id) AS s
+WHERE document_stats.doc_id = s.doc_id;
+""" for t in ("mentions", "quotes", "claims")) + """
+CREATE TRIGGER documents_stats_ai AFTER INSERT ON documents BEGIN
+    INSERT OR REPLACE INTO document_stats (doc_id, chars, lead, suggested)
+    VALUES (new.id, length(new.text), substr(new.text, 1, 160), """ + " + ".join(
+    _V8_SUGGESTED.format(t=t, d="new.id") for t in ("mentions", "quotes", "claims")) + """);
+END;
+CREATE TRIGGER documents_stats_au AFTER UPDATE OF text ON documents BEGIN
+    UPDATE document_stats SET chars = length(new.text), lead = substr(new.text, 1, 160) WHERE doc_id = new.id;
+END;
+CREATE TRIGGER documents_stats_ad AFTER DELETE ON documents BEGIN
+    DELETE FROM document_stats WHERE doc_id = old.id;
+END;
+""" + "".join(_V8_LAYER.format(t=t) for t in ("mentions", "quotes", "claims"))
+
+# v9: a story's stored alignment (issue 15, desktop.core.story): its clusters (statements of
+# quotes, claim clusters; ``decided`` when an editor merged or split them, so a rebuild leaves
+# them as they are), their members (one quote or claim each, in at most one cluster) and the
+# flags between two members (their quote or claim ids), ``dismissed`` by an editor.
+_V9 = """
+CREATE TABLE story_clusters (
+    id INTEGER PRIMARY KEY,
+    story TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('quote', 'claim')),
+    decided INTEGER NOT NULL DEFAULT 0 CHECK (decided IN (0, 1)),
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX story_clusters_story ON story_clusters(story);
+CREATE TABLE story_members (
+    id INTEGER PRIMARY KEY,
+    cluster_id INTEGER NOT NULL REFERENCES story_clusters(id),
+    doc_id INTEGER NOT NULL REFERENCES documents(id),
+    quote_id INTEGER UNIQUE REFERENCES quotes(id),
+    claim_id INTEGER UNIQUE REFERENCES claims(id),
+    CHECK ((quote_id IS NULL) != (claim_id IS NULL))
+);
+CREATE INDEX story_members_cluster ON story_members(cluster_id);
+CREATE INDEX story_members_doc ON story_members(doc_id);
+CREATE TABLE story_flags (
+    id INTEGER PRIMARY KEY,
+    cluster_id INTEGER NOT NULL REFERENCES story_clusters(id),
+    kind TEXT NOT NULL,
+    first_item INTEGER NOT NULL,
+    second_item INTEGER NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    dismissed INTEGER NOT NULL DEFAULT 0 CHECK (dismissed IN (0, 1))
+);
+CREATE INDEX story_flags_cluster ON story_flags(cluster_id);
+"""
+
+# v10: a model's confidence in each of its quote and claim suggestions, in [0, 1] (``score``;
 # NULL for what an editor made or an import gave none): the review queue's "least sure" and
 # "check-worthy sentences" order by it (desktop.nlp.quotes.confidence, desktop.nlp.checkworthy).
-_V8_SCORES = """
+_V10_SCORES = """
 ALTER TABLE quotes ADD COLUMN score REAL;
 ALTER TABLE claims ADD COLUMN score REAL;
 """
 
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8_SCORES]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10_SCORES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -849,7 +938,7 @@ def row_to_quote(row: sqlite3.Row) -> Quote:
 
 
 def _score(row: sqlite3.Row, table: str) -> float | None:
-    """A row's ``score`` (schema 8): None, or a number in [0, 1]; anything else is damage."""
+    """A row's ``score`` (schema 10): None, or a number in [0, 1]; anything else is damage."""
     value = row["score"] if "score" in row.keys() else None
     if value is None:
         return None
@@ -934,12 +1023,13 @@ def _text_factory(project: str) -> Callable[[bytes], str]:
 # The store ---------------------------------------------------------------------------------------------
 
 
-def _check_file(path: Path) -> None:
-    """Refuse, with a one-line message, anything that is not a healthy Claimdesk project.
+def _check_file(path: Path) -> _CheckedFile:
+    """Refuse, with a one-line message, anything that is not a healthy Claimdesk project; returns
+    what the file looked like when the check began (:attr:`_CheckedFile.before`).
 
     Uses a read-only connection, so the file is never modified (it may be on read-only media).
-    ``PRAGMA quick_check`` is left out only when the file is, byte for byte, one that passed it
-    before (:class:`_CheckedFile`).
+    ``PRAGMA quick_check`` is left out only when the file is the one that passed it before
+    (:class:`_CheckedFile`).
     """
     name = path.name
     if not path.exists():
@@ -990,6 +1080,7 @@ def _check_file(path: Path) -> None:
         conn.close()
     if passed:
         seen.record()
+    return seen
 
 
 #: Where the records of files that passed ``PRAGMA quick_check`` are kept (one small JSON file per
@@ -1003,32 +1094,48 @@ def _checked_dir() -> Path:
     return Path(os.environ.get("CLAIMDESK_DATA_DIR") or user_data_dir("claimdesk", appauthor=False)) / CHECKED_DIR
 
 
-def _crc32(path: Path) -> int | None:
+#: What :func:`_sample_crc32` reads: the first and last :data:`_SAMPLE_EDGE` bytes (SQLite's header,
+#: the schema and the pages written last) and :data:`_SAMPLE_PAGES` pages spread evenly between.
+_SAMPLE_EDGE = 1 << 16
+_SAMPLE_PAGES = 64
+_PAGE = 4096
+
+
+def _sample_crc32(path: Path) -> int | None:
+    """CRC-32 of a fixed sample of the file (about 0.4 MB whatever its size; all of a small file)."""
     import zlib
 
-    crc = 0
     try:
         with open(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
-                crc = zlib.crc32(chunk, crc)
+            size = os.fstat(fh.fileno()).st_size
+            if size <= 2 * _SAMPLE_EDGE + _SAMPLE_PAGES * _PAGE:
+                return zlib.crc32(fh.read())
+            spots = [0, *(_SAMPLE_EDGE + (size - 2 * _SAMPLE_EDGE) * i // _SAMPLE_PAGES // _PAGE * _PAGE
+                          for i in range(_SAMPLE_PAGES)), size - _SAMPLE_EDGE]
+            crc = zlib.crc32(size.to_bytes(8, "little"))
+            for i, at in enumerate(spots):
+                fh.seek(at)
+                crc = zlib.crc32(fh.read(_SAMPLE_EDGE if i in (0, len(spots) - 1) else _PAGE), crc)
     except OSError:
         return None
     return crc
 
 
 class _CheckedFile:
-    """Whether a project file is, byte for byte, one that passed ``PRAGMA quick_check``, and the
-    record that says so.
+    """Whether a project file is, as far as a cheap look can tell, the very file that passed
+    ``PRAGMA quick_check``, and the record that says so.
 
-    ``quick_check`` reads every page (0.6 s for a 120 MB project); the record lets an unchanged
-    file skip it.  It holds the file's identity and timestamps (``st_dev``, ``st_ino``, size,
-    ``mtime_ns``, ``ctime_ns``: a cheap first test) and the CRC-32 of its whole content, which
-    is computed again on every open (0.08 s for 120 MB): a file is taken as checked only when its
-    bytes are those that passed, whatever its timestamps say (a change within one clock tick, a
-    restored mtime).  No record is used or written while a ``-wal`` is beside the file (changes
-    not in it, or another connection open).  Records are written after a full check that found the
-    file healthy and unchanged throughout, and by a writer's :meth:`Store.close` (which checks the
-    file it leaves, see there).  A record that cannot be read or written only costs a full check.
+    ``quick_check`` reads every page (0.6 s for a 120 MB project, seconds for a gigabyte); the
+    record lets an unchanged file skip it, so opening costs the same whatever the project's size.
+    It holds the file's identity and times (``st_dev``, ``st_ino``, size, ``mtime_ns`` and
+    ``ctime_ns``, which no program can set back: any write, and even restoring the mtime, moves
+    it) and the CRC-32 of a fixed sample of the content (:func:`_sample_crc32`: SQLite's header and
+    schema, the last pages and pages spread between, about 0.4 MB). No record is used or written
+    while a ``-wal`` or ``-journal`` is beside the file (changes not in it, or another connection
+    open).  Records are written after a full check that found the file healthy and unchanged
+    throughout, and by a writer's :meth:`Store.close` (which checks the file it leaves, see
+    there).  A record that cannot be read or written only costs a full check; so does a record of
+    an older Claimdesk (which summed the whole file).
     """
 
     def __init__(self, path: Path):
@@ -1056,25 +1163,25 @@ class _CheckedFile:
             return False
         try:
             record = json.loads(self._record_path().read_text(encoding="utf-8"))
-            stat, crc, where = tuple(record["stat"]), record["crc32"], record["path"]
+            stat, crc, where = tuple(record["stat"]), record["sample_crc32"], record["path"]
         except (OSError, ValueError, KeyError, TypeError):
             return False
         if where != os.fsdecode(self.real) or stat != self.before:
             return False
-        return _crc32(self.real) == crc and self._stat() == self.before
+        return _sample_crc32(self.real) == crc and self._stat() == self.before
 
     def record(self) -> None:
         """Note that the file passed ``quick_check`` (if nothing changed it meanwhile)."""
         if self.before is None:
             return
-        crc = _crc32(self.real)
+        crc = _sample_crc32(self.real)
         if crc is None or self._stat() != self.before:
             return
         target = self._record_path()
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             tmp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}")
-            tmp.write_text(json.dumps({"path": os.fsdecode(self.real), "stat": list(self.before), "crc32": crc,
+            tmp.write_text(json.dumps({"path": os.fsdecode(self.real), "stat": list(self.before), "sample_crc32": crc,
                                        "checked_at": now_iso()}), encoding="utf-8")
             os.replace(tmp, target)
         except (OSError, ValueError):  # a read-only or full home folder: the next open checks in full
@@ -1168,7 +1275,7 @@ class Store:
         self.path = path
         self.conn = conn
         self._closed = False  # close() closes conn once; the closed connection stays (a typed attribute)
-        self.db = sqlite_utils.Database(conn)
+        self._db: sqlite_utils.Database | None = None  # made on first use: importing it and its plugin scan cost 0.5 s
         self.readonly = readonly
         self.annotator = annotator or default_annotator()
         self._lock = lock
@@ -1179,11 +1286,22 @@ class Store:
         self._entity_label_names: tuple[list[Label] | None, list[str]] | None = None
         self._entities_cache: tuple[tuple[int, int], list[Entity]] | None = None
         self._doc_cache: dict[tuple[str, int, bool], tuple[tuple[int, int], list[Any]]] = {}
+        self.schema_version: int = conn.execute("PRAGMA user_version").fetchone()[0]  # read-only opens keep older ones
+        self._verified = False  # opened for writing a file that passed the check (see _check_on_close)
         self._checkpointer = None if readonly else _Checkpointer.start_for(self._db_path)
         if self._checkpointer is not None:
             # a store dropped without close() (or still open at exit) does not leave its thread
             # running C code while the interpreter shuts down
             weakref.finalize(self, self._checkpointer.stop)
+
+    @property
+    def db(self) -> sqlite_utils.Database:
+        """The connection as a ``sqlite_utils.Database`` (bulk inserts)."""
+        if self._db is None:
+            import sqlite_utils
+
+            self._db = sqlite_utils.Database(self.conn)
+        return self._db
 
     # Opening and closing -----------------------------------------------------------------------
 
@@ -1239,12 +1357,14 @@ class Store:
         """Open a project: for reading (``readonly``, no lock, works on read-only files, folders and
         media) or for writing (takes the single-writer lock; migrates an older schema)."""
         path = Path(path)
-        _check_file(path)
+        checked = _check_file(path)
         if readonly:
             return cls(path, _connect_readonly(path), readonly=True, lock=None, annotator=annotator)
         lock = _WriterLock.acquire(path)
         conn = store = None
         try:
+            # the file this writer now holds is the one just checked (nobody wrote in between)
+            verified = checked.before is not None and _CheckedFile(lock.db_path).before == checked.before
             if not os.access(lock.db_path, os.W_OK):
                 raise ReadOnlyProjectError(f"{path}: read-only file; it can be read (info, export) but not changed")
             conn = _connect(lock.db_path)
@@ -1258,6 +1378,7 @@ class Store:
                         backup.path.unlink(missing_ok=True)
                     raise
             store = cls(path, conn, readonly=False, lock=lock, annotator=annotator)
+            store._verified = verified
             if store.meta("app_version") != __version__:
                 try:
                     store.set_meta("app_version", __version__)
@@ -1294,11 +1415,18 @@ class Store:
             self._lock = None
 
     def _check_on_close(self) -> None:
-        """A writer's last close checks the file it leaves (still holding the writer lock), so that
-        the next open, if the file is then still byte for byte the same, can skip ``quick_check``
-        (see :class:`_CheckedFile`).  Skipped while a ``-wal`` is still beside the file (another
-        connection has it open); a problem found here is left for the next open to report."""
+        """A writer's last close records the file it leaves as checked (still holding the writer
+        lock), so that the next open, if the file is then still the same, can skip ``quick_check``
+        (see :class:`_CheckedFile`).  A file that passed the check when this writer opened it was
+        changed since only by Claimdesk, under the lock: it is recorded as it is, without reading
+        it all again (a close after edits costs no more than one without).  Any other (a new
+        project: ``_verified`` unset) is checked in full first.  Skipped while a
+        ``-wal`` is still beside the file (another connection has it open); a problem found here is
+        left for the next open to report."""
         if Path(f"{self._db_path}-wal").exists():
+            return
+        if self._verified:
+            _CheckedFile(self._db_path).record()
             return
         try:
             _check_file(self._db_path)
@@ -1557,26 +1685,61 @@ class Store:
         row = self.conn.execute("SELECT * FROM documents WHERE content_hash = ?", (digest,)).fetchone()
         return None if row is None else row_to_document(row)
 
-    def document_summaries(self, doc_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
-        """Document list rows without the text: metadata, status and suggestions left."""
-        # Correlated counts: each is an index lookup on (doc_id, status), so asking for one
-        # document costs one document, not a pass over every annotation of the project.
-        sql = (
-            "SELECT d.id, d.ext_id, d.title, d.source, d.url, d.published, d.story, d.status, length(d.text) AS chars, "
-            "substr(d.text, 1, 160) AS lead, "
-            "(SELECT count(*) FROM mentions WHERE doc_id = d.id AND status = 'suggested') "
-            "+ (SELECT count(*) FROM quotes WHERE doc_id = d.id AND status = 'suggested') "
-            "+ (SELECT count(*) FROM claims WHERE doc_id = d.id AND status = 'suggested') AS suggested "
-            "FROM documents d"
-        )
+    def document_summaries(self, doc_ids: Iterable[int] | None = None, *, after: int | None = None,
+                           limit: int | None = None, tuples: bool = False) -> list[Any]:
+        """Document list rows without the text: metadata, status and suggestions left.  ``doc_ids``:
+        only those documents; ``after`` / ``limit``: a page of the list by id (the rows with an id
+        above ``after``, at most ``limit`` of them), so a long list can be read as it is shown."""
+        if self.schema_version >= 8:  # the maintained row of document_stats (schema 8): no text is read
+            sql = ("SELECT d.id, d.ext_id, d.title, d.source, d.url, d.published, d.story, d.status, "
+                   "coalesce(s.chars, 0) AS chars, coalesce(s.lead, '') AS lead, coalesce(s.suggested, 0) AS suggested "
+                   "FROM documents d LEFT JOIN document_stats s ON s.doc_id = d.id")
+        else:  # an older file opened read-only: correlated counts, each an index lookup on (doc_id, status)
+            sql = (
+                "SELECT d.id, d.ext_id, d.title, d.source, d.url, d.published, d.story, d.status, length(d.text) AS chars, "
+                "substr(d.text, 1, 160) AS lead, "
+                "(SELECT count(*) FROM mentions WHERE doc_id = d.id AND status = 'suggested') "
+                "+ (SELECT count(*) FROM quotes WHERE doc_id = d.id AND status = 'suggested') "
+                "+ (SELECT count(*) FROM claims WHERE doc_id = d.id AND status = 'suggested') AS suggested "
+                "FROM documents d"
+            )
+        where: list[str] = []
         args: list[Any] = []
         if doc_ids is not None:
             ids = list(doc_ids)
-            sql += f" WHERE d.id IN ({', '.join('?' * len(ids))})"
-            args = ids
-        names = ("id", "ext_id", "title", "source", "url", "published", "story", "status", "chars", "lead",
-                 "suggested")
-        return [dict(zip(names, r, strict=True)) for r in self._decoded(sql + " ORDER BY d.id", args, tuples=True)]
+            where.append(f"d.id IN ({', '.join('?' * len(ids))})")
+            args += ids
+        if after is not None:
+            where.append("d.id > ?")
+            args.append(after)
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY d.id"
+        if limit is not None:
+            sql += " LIMIT ?"
+            args.append(limit)
+        names = self.SUMMARY_FIELDS
+        if tuples:  # plain tuples in the order of SUMMARY_FIELDS (a long listing builds no dicts)
+            return list(self._decoded(sql, args, tuples=True))
+        return [dict(zip(names, r, strict=True)) for r in self._decoded(sql, args, tuples=True)]
+
+    def document_list_json(self, *, after: int | None = None, limit: int = 5000) -> list[tuple[int, str, str]]:
+        """A page of the project's document list as ``(id, json, lead)``: ``json`` is the object of
+        ``id, ext_id, title, source, published, url, story, status, chars`` made by SQLite's own
+        ``json_object`` (C: a listing of 100,000 documents builds no Python dicts), ``lead`` the
+        first 160 characters of the text.  Schema 8 (an older file: ``document_summaries``)."""
+        if self.schema_version < 8:
+            raise ProjectError(f"{self.path.name}: schema {self.schema_version} has no document list rows")
+        sql = ("SELECT d.id, json_object('id', d.id, 'ext_id', d.ext_id, 'title', d.title, 'source', d.source, "
+               "'published', d.published, 'url', d.url, 'story', d.story, 'status', d.status, "
+               "'chars', coalesce(s.chars, 0)), coalesce(s.lead, '') "
+               "FROM documents d LEFT JOIN document_stats s ON s.doc_id = d.id"
+               + (" WHERE d.id > ?" if after is not None else "") + " ORDER BY d.id LIMIT ?")
+        return list(self._decoded(sql, ([after] if after is not None else []) + [limit], tuples=True))
+
+    #: The fields of a :meth:`document_summaries` row.
+    SUMMARY_FIELDS = ("id", "ext_id", "title", "source", "url", "published", "story", "status", "chars", "lead",
+                      "suggested")
 
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -1604,6 +1767,12 @@ class Store:
         """Ids of the documents whose ``annotated_model`` is not ``model`` (never annotated included)."""
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM documents WHERE annotated_model IS NOT ? ORDER BY id", (model,))]
+
+    def documents_annotated_since(self, since: str) -> list[int]:
+        """Ids of the documents a model annotated at or after ``since`` (an ISO timestamp as
+        :func:`now_iso` writes them): what entity linking has not seen yet."""
+        return [r[0] for r in self.conn.execute(
+            "SELECT id FROM documents WHERE annotated_at >= ? ORDER BY id", (since,))]
 
     def annotated_count(self) -> int:
         """How many documents some model has annotated."""
@@ -1800,6 +1969,16 @@ class Store:
             'SELECT id, doc_id, start, "end", label, entity_id, origin, status, annotator '
             "FROM mentions WHERE status != 'rejected' ORDER BY id").fetchall()
 
+    def link_mention_rows(self, doc_ids: Sequence[int]) -> Iterator[sqlite3.Row]:
+        """The mentions incremental entity linking reads, by id, as :meth:`live_mention_rows`
+        shapes them: every live mention of the documents ``doc_ids``, and every live mention an
+        editor made, accepted or changed anywhere (the editor's entities the new ones may join).
+        A cursor: rows are read as they are used."""
+        return self.conn.execute(
+            'SELECT id, doc_id, start, "end", label, entity_id, origin, status, annotator FROM mentions '
+            "WHERE status != 'rejected' AND (origin != 'model' OR status != 'suggested' OR annotator IS NOT NULL "
+            "OR doc_id IN (SELECT value FROM json_each(?))) ORDER BY id", (json.dumps(list(doc_ids)),))
+
     def mention_count(self, doc_id: int | None = None) -> int:
         """How many mention rows (any status) one document, or the project, has."""
         if doc_id is None:
@@ -1880,18 +2059,37 @@ class Store:
         rows = self.conn.execute(sql + " ORDER BY id DESC LIMIT ?", [*args, limit])
         return [_history_row(r) for r in rows]
 
+    #: How many matching documents :meth:`search` ranks at most: the newest ones (highest ids).
+    SEARCH_CANDIDATES = 2000
+
     def search(self, query: str, limit: int = 200) -> list[tuple[int, str]]:
-        """Project-wide full-text search; returns ``(doc_id, snippet)`` best first."""
+        """Project-wide full-text search; returns ``(doc_id, snippet)`` best first.
+
+        Ranking (bm25) costs per matching document, and a common word matches every one, so only a
+        bounded set is ranked: all matches while there are at most :data:`SEARCH_CANDIDATES`,
+        else the newest that many (the ``rowid`` of the last of them, found from the index without
+        ranking, bounds the ranked query).  A search stays as fast at 100,000 documents as at
+        2,000; snippets are made only for the ``limit`` rows returned."""
         words = [w for w in query.replace('"', " ").split() if w]
         if not words:
             return []
         match = " ".join(f'"{w}"' for w in words)
+        floor = self.conn.execute(
+            "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rowid DESC LIMIT 1 OFFSET ?",
+            (match, self.SEARCH_CANDIDATES - 1)).fetchone()
+        bound, args = ("", (match, limit)) if floor is None else (" AND rowid >= ?", (match, floor[0], limit))
         rows = self.conn.execute(
             "SELECT rowid, snippet(documents_fts, 1, '[', ']', '…', 12) FROM documents_fts "
-            "WHERE documents_fts MATCH ? ORDER BY rank LIMIT ?",
-            (match, limit),
-        )
+            f"WHERE documents_fts MATCH ?{bound} ORDER BY rank LIMIT ?", args)
         return [(r[0], r[1]) for r in rows]
+
+    def search_count(self, query: str) -> int:
+        """How many documents match ``query`` (all of them, ranked or not; cheap: no ranking)."""
+        words = [w for w in query.replace('"', " ").split() if w]
+        if not words:
+            return 0
+        match = " ".join(f'"{w}"' for w in words)
+        return self.conn.execute("SELECT count(*) FROM documents_fts WHERE documents_fts MATCH ?", (match,)).fetchone()[0]
 
     # Bulk loading --------------------------------------------------------------------------------------
 

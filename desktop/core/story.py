@@ -85,6 +85,7 @@ class Flag:
     kind: str  # negation | number | speaker | wording | omission | type
     members: tuple[int, int]  # indexes into the cluster's members
     note: str
+    id: int | None = None  # the stored flag's id (``DismissFlag`` takes it); None when computed
 
 
 @dataclass
@@ -93,6 +94,11 @@ class Cluster:
     kind: str
     members: list[Version]
     flags: list[Flag] = field(default_factory=list)
+    #: stored (``claimdesk stories --rebuild``): ``id`` is the ``story_clusters`` row the cluster
+    #: edits take; computed ones are numbered 1.. and cannot be edited
+    stored: bool = False
+    decided: bool = False  # an editor merged or split it: a rebuild leaves it as it is
+    dismissed: list[Flag] = field(default_factory=list)  # flags an editor dismissed (not in ``flags``)
 
     @property
     def speaker_entity(self) -> str | None:
@@ -111,9 +117,12 @@ class Story:
     id: str
     documents: list[str]
     clusters: list[Cluster]
+    title: str | None = None  # the title of its first article (earliest published, then by id)
+    stored: bool = False  # its clusters are the stored ones (see :func:`story_alignment`)
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "documents": self.documents, "clusters": [c.to_json() for c in self.clusters]}
+        return {"id": self.id, "title": self.title, "documents": self.documents,
+                "clusters": [c.to_json() for c in self.clusters]}
 
 
 def words(text: str) -> list[str]:
@@ -168,6 +177,26 @@ def similarity(a: Version, b: Version, idf: dict[str, float] | None = None) -> f
     return max(0.0, min(1.0, score))
 
 
+def candidate_pairs(versions: Sequence[Version]) -> list[tuple[int, int]]:
+    """The pairs of versions from different documents worth comparing: those that share a content
+    word no more than a quarter of the versions (at least 50) use — the others share nothing but
+    the story's own vocabulary. Sorted, ``i < j``."""
+    postings: dict[str, list[int]] = {}
+    for i, v in enumerate(versions):
+        for w in content_words(v.text):
+            postings.setdefault(w, []).append(i)
+    cap = max(50, len(versions) // 4)
+    found: set[tuple[int, int]] = set()
+    for ids in postings.values():
+        if len(ids) > cap:
+            continue
+        for x, i in enumerate(ids):
+            for j in ids[x + 1:]:
+                if versions[i].doc_id != versions[j].doc_id:
+                    found.add((i, j))
+    return sorted(found)
+
+
 def align_story(versions: Sequence[Version], threshold: float | None = None) -> list[Cluster]:
     """Clusters of ``versions`` (of one kind), at most one version per document in each, in the
     order of their first member; versions matching none are clusters of one. ``threshold``:
@@ -175,8 +204,8 @@ def align_story(versions: Sequence[Version], threshold: float | None = None) -> 
     if threshold is None:
         threshold = THRESHOLDS[versions[0].kind] if versions else 1.0
     idf = weights(versions)
-    pairs = sorted(((similarity(a, b, idf), i, j) for i, a in enumerate(versions) for j, b in enumerate(versions)
-                    if i < j and a.doc_id != b.doc_id), reverse=True)
+    scored = ((similarity(versions[i], versions[j], idf), i, j) for i, j in candidate_pairs(versions))
+    pairs = sorted((p for p in scored if p[0] >= threshold), reverse=True)
     group = list(range(len(versions)))
     docs = [{v.doc_id} for v in versions]
 
@@ -316,44 +345,170 @@ def _content_text(text: str, spans: Sequence[Any]) -> str:
     return " … ".join(text[s.start:s.end].strip() for s in spans)
 
 
-def story_versions(store: Store, doc_ids: Sequence[int]) -> tuple[list[Version], list[Version]]:
-    """The quotes and the claims of those documents (rejected ones left out) as versions."""
-    names: dict[int, str] = {}
+class _Names:
+    """Entity names by id, each read once."""
 
-    def entity_name(entity_id: int | None) -> str | None:
+    def __init__(self, store: Store):
+        self.store = store
+        self.names: dict[int, str] = {}
+
+    def __call__(self, entity_id: int | None) -> str | None:
         if entity_id is None:
             return None
-        if entity_id not in names:
-            names[entity_id] = store.entity(entity_id).name
-        return names[entity_id]
+        if entity_id not in self.names:
+            self.names[entity_id] = self.store.entity(entity_id).name
+        return self.names[entity_id]
 
+
+def _quote_version(doc: Any, q: Any, names: _Names) -> Version:
+    content = sorted(q.content, key=lambda s: s.start)
+    return Version("quote", q.id, doc.id, doc.ext_id, doc.source, content[0].start, content[0].end,
+                   _content_text(doc.text, content), names(q.speaker_entity_id), q.speaker_entity_id, q.type)
+
+
+def _claim_version(doc: Any, c: Any, names: _Names) -> Version:
+    return Version("claim", c.id, doc.id, doc.ext_id, doc.source, c.start, c.end, doc.text[c.start:c.end].strip(),
+                   names(c.claimant_entity_id) or c.claimant, c.claimant_entity_id, None)
+
+
+def story_versions(store: Store, doc_ids: Sequence[int]) -> tuple[list[Version], list[Version]]:
+    """The quotes and the claims of those documents (rejected ones left out) as versions."""
+    names = _Names(store)
     quotes, claims = [], []
     for doc_id in doc_ids:
         doc = store.document(doc_id)
-        for q in store.quotes(doc_id, include_rejected=False):
-            first = min(q.content, key=lambda s: s.start)
-            quotes.append(Version("quote", q.id, doc_id, doc.ext_id, doc.source, first.start, first.end,
-                                  _content_text(doc.text, sorted(q.content, key=lambda s: s.start)),
-                                  entity_name(q.speaker_entity_id), q.speaker_entity_id, q.type))
-        for c in store.claims(doc_id, include_rejected=False):
-            claims.append(Version("claim", c.id, doc_id, doc.ext_id, doc.source, c.start, c.end,
-                                  doc.text[c.start:c.end].strip(),
-                                  entity_name(c.claimant_entity_id) or c.claimant, c.claimant_entity_id, None))
+        quotes += [_quote_version(doc, q, names) for q in store.quotes(doc_id, include_rejected=False) if q.content]
+        claims += [_claim_version(doc, c, names) for c in store.claims(doc_id, include_rejected=False)]
     return quotes, claims
+
+
+def versions_of(store: Store, kind: str, item_ids: Sequence[int]) -> list[Version]:
+    """The versions of those quotes (``kind="quote"``) or claims, in the order given; rejected
+    ones and ones no longer in the project are left out."""
+    names = _Names(store)
+    docs: dict[int, Any] = {}
+    out = []
+    for item_id in item_ids:
+        row = store.conn.execute(f"SELECT doc_id, status FROM {kind}s WHERE id = ?", (item_id,)).fetchone()
+        if row is None or row[1] == "rejected":
+            continue
+        if row[0] not in docs:
+            docs[row[0]] = store.document(row[0])
+        doc = docs[row[0]]
+        if kind == "quote":
+            q = store.quote(item_id)
+            if q.content:
+                out.append(_quote_version(doc, q, names))
+        else:
+            out.append(_claim_version(doc, store.claim(item_id), names))
+    return out
+
+
+def ordered(members: Sequence[Version]) -> list[Version]:
+    """A cluster's members in the order every face shows them: by document, then offset."""
+    return sorted(members, key=lambda v: (v.doc, v.start))
+
+
+def flag_rows(members: Sequence[Version]) -> list[tuple[str, int, int, str]]:
+    """The flags between a cluster's members as stored: ``(kind, first item id, second item id,
+    note)``, the lower item id first (so a flag keeps its identity whatever the members' order)."""
+    ms = ordered(members)
+    out = []
+    for f in discrepancies(ms):
+        a, b = ms[f.members[0]].item_id, ms[f.members[1]].item_id
+        out.append((f.kind, min(a, b), max(a, b), f.note))
+    return out
+
+
+def has_stored_tables(store: Store) -> bool:
+    """Whether the file has the story tables (a read-only open of an older schema does not)."""
+    return store.conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'story_clusters'").fetchone() is not None
+
+
+def stored_cluster_rows(store: Store, story: str) -> list[dict[str, Any]]:
+    """The stored clusters of ``story``: ``{"id", "kind", "decided", "members": [item ids],
+    "flags": [flag rows]}``, by id."""
+    if not has_stored_tables(store):
+        return []
+    clusters = {r["id"]: {**dict(r), "members": [], "flags": []} for r in store.conn.execute(
+        "SELECT id, kind, decided FROM story_clusters WHERE story = ? ORDER BY id", (story,))}
+    if not clusters:
+        return []
+    marks = ",".join("?" * len(clusters))
+    for r in store.conn.execute(f"SELECT cluster_id, coalesce(quote_id, claim_id) FROM story_members "
+                                f"WHERE cluster_id IN ({marks}) ORDER BY id", tuple(clusters)):
+        clusters[r[0]]["members"].append(r[1])
+    for r in store.conn.execute(f"SELECT * FROM story_flags WHERE cluster_id IN ({marks}) ORDER BY id",
+                                tuple(clusters)):
+        clusters[r["cluster_id"]]["flags"].append(dict(r))
+    return list(clusters.values())
+
+
+def _stored_clusters(rows: Sequence[dict[str, Any]], versions: Sequence[Version]) -> list[Cluster]:
+    """Clusters from the stored rows over the story's live versions; a version no stored cluster
+    holds (a quote added since the rebuild) is a cluster of one, numbered after the stored ones."""
+    by_item = {(v.kind, v.item_id): v for v in versions}
+    placed: set[tuple[str, int]] = set()
+    out = []
+    for row in rows:
+        members = ordered([by_item[(row["kind"], i)] for i in row["members"] if (row["kind"], i) in by_item])
+        placed |= {(m.kind, m.item_id) for m in members}
+        if not members:
+            continue
+        index = {m.item_id: k for k, m in enumerate(members)}
+        live: list[Flag] = []
+        dismissed: list[Flag] = []
+        for f in row["flags"]:
+            if f["first_item"] in index and f["second_item"] in index:
+                i, j = sorted((index[f["first_item"]], index[f["second_item"]]))
+                (dismissed if f["dismissed"] else live).append(Flag(f["kind"], (i, j), f["note"], f["id"]))
+        out.append(Cluster(row["id"], row["kind"], members, live, stored=True, decided=bool(row["decided"]),
+                           dismissed=dismissed))
+    out.sort(key=lambda c: (c.kind != "quote", -len(c.members), c.members[0].doc, c.members[0].start))
+    top = max((c.id for c in out), default=0)
+    for v in versions:
+        if (v.kind, v.item_id) not in placed:
+            top += 1
+            out.append(Cluster(top, v.kind, [v]))
+    return out
+
+
+def story_documents(store: Store, story: str | None = None) -> dict[str, list[int]]:
+    """The documents of every story (or of ``story``), by story name."""
+    by_story: dict[str, list[int]] = {}
+    sql = "SELECT id, story FROM documents WHERE story IS NOT NULL AND story != ''"
+    for doc_id, name in store.conn.execute(sql + (" AND story = ?" if story is not None else "") + " ORDER BY id",
+                                           (story,) if story is not None else ()):
+        by_story.setdefault(name, []).append(doc_id)
+    return dict(sorted(by_story.items()))
+
+
+def _about(store: Store, doc_ids: Sequence[int]) -> tuple[list[str], str | None]:
+    """The documents' ext ids, and the title of the story's first article: the earliest published
+    (undated ones last), then by id (the texts are not read)."""
+    marks = ",".join("?" * len(doc_ids))
+    rows = store.conn.execute(f"SELECT id, ext_id, title, published FROM documents WHERE id IN ({marks})",
+                              tuple(doc_ids)).fetchall()
+    ext = {r[0]: r[1] for r in rows}
+    first = sorted(rows, key=lambda r: (r[3] is None, r[3] or "", r[1]))
+    return [ext[d] for d in doc_ids], next((r[2] for r in first if r[2]), None)
 
 
 def story_alignment(store: Store, story: str | None = None) -> list[Story]:
     """Every story of the project (or the one named ``story``) with its statements and claim
-    clusters; documents with no story are left out."""
-    by_story: dict[str, list[int]] = {}
-    for doc in store.documents():
-        if doc.story and (story is None or doc.story == story):
-            by_story.setdefault(doc.story, []).append(doc.id)
+    clusters; documents with no story are left out.  A story with stored clusters (``claimdesk
+    stories --rebuild``, then the editor's merges, splits and dismissals) shows those; any other
+    is computed on demand."""
     out = []
-    for name, doc_ids in sorted(by_story.items()):
+    for name, doc_ids in story_documents(store, story).items():
         quotes, claims = story_versions(store, doc_ids)
-        clusters = align_story(quotes) + align_story(claims)
-        for n, c in enumerate(clusters, 1):
-            c.id = n
-        out.append(Story(name, [store.document(d).ext_id for d in doc_ids], clusters))
+        rows = stored_cluster_rows(store, name)
+        if rows:
+            clusters = _stored_clusters(rows, quotes + claims)
+        else:
+            clusters = align_story(quotes) + align_story(claims)
+            for n, c in enumerate(clusters, 1):
+                c.id = n
+        ext_ids, title = _about(store, doc_ids)
+        out.append(Story(name, ext_ids, clusters, title, stored=bool(rows)))
     return out

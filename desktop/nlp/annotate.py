@@ -10,8 +10,9 @@ Annotate ▸ Pre-annotate.  It
    place of its earlier untouched suggestions (:class:`desktop.core.edits.ReplaceSuggestions`),
    committing every few documents -- so Ctrl-C, a cancel or a crash loses at most the batch in
    flight, and the next run resumes where this one stopped;
-3. clusters all mentions of the project into canonical entities and links the untouched
-   suggestions and quote speakers to them (:class:`desktop.core.edits.LinkEntities`).
+3. clusters the mentions of the documents annotated since the last run (with the editor's own)
+   into canonical entities and links the untouched suggestions and quote speakers to them
+   (:class:`desktop.core.edits.LinkEntities`, in bounded chunks): see :func:`link_entities`.
 
 :func:`preannotate_texts` is the same without a project (``claimdesk preannotate``).
 """
@@ -30,7 +31,7 @@ from desktop.core import edits, wording
 from desktop.core import settings as project_settings
 from desktop.core.interchange import EntityRecord
 from desktop.core.jobs import Job
-from desktop.core.store import Store
+from desktop.core.store import Store, now_iso
 from desktop.nlp.entities import (
     DecidedEntity,
     MentionIn,
@@ -233,7 +234,10 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     finally:
         if GAZETTEER in nlp.pipe_names:
             nlp.remove_pipe(GAZETTEER)  # the pipeline is cached: leave it as loaded
-    report.linked = link_entities(store)
+    if not report.cancelled:
+        # a cancelled run leaves its documents to the next run's linking (they stay in its scope),
+        # so a cancelled and resumed run links exactly as one uninterrupted run
+        report.linked = link_entities(store)
     store.set_meta("model", mid)
     store.set_meta("model_name", name)
     store.set_meta("quote_content", content)
@@ -241,8 +245,18 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     return report
 
 
-def link_entities(store: Store) -> int:
-    """Cluster the project's mentions into canonical entities and link untouched suggestions.
+def link_entities(store: Store, *, full: bool = False) -> int:
+    """Cluster the mentions that changed since the last run into canonical entities and link the
+    untouched suggestions (and the untouched quotes of their documents).
+
+    Incremental: the documents a model annotated since the last link (the ``linked_at`` meta value;
+    none: the whole project, as ``full``) are the scope. Their live mentions are clustered with every
+    mention an editor made, accepted or changed (so new mentions join the editor's entities) and the
+    decided entities; suggestions linked by an earlier run keep their entities. Nothing annotated
+    since: nothing is read and nothing written. Beyond :data:`LINK_CHUNK` mentions the links are
+    applied in several ``LinkEntities`` edits (one transaction and one history row each, see
+    :func:`_link_in_chunks`) with the same result as one, so memory and each history row stay
+    bounded; a link interrupted by a crash is finished by the next run (``linked_at`` is set last).
 
     An editor's merge, rename or split (the entity's ``decided`` flag) is never reversed: the
     decided entities (:meth:`Store.decided_entities`, live or not) go to
@@ -250,13 +264,45 @@ def link_entities(store: Store) -> int:
     linked to one stays with it, and :class:`~desktop.core.edits.LinkEntities` uses them as they are
     (see there for the rules).  Returns how many rows changed.
     """
+    started = now_iso()
+    since = None if full else store.meta(LINKED_AT)
+    if since is None:
+        docs = store.document_ids()
+        rows: list[Any] = store.live_mention_rows()
+    else:
+        docs = store.documents_annotated_since(since)
+        if not docs:
+            return 0
+        rows = list(store.link_mention_rows(docs))
     entities = store.entities()
     names = {e.id: e.name for e in entities}
     decided_rows = store.decided_entities()
     names.update((e.id, e.name) for e in decided_rows)
     decided = [DecidedEntity(e.id, e.name, e.type, e.aliases) for e in decided_rows]
     decided_ids = {d.id for d in decided}
-    rows = store.live_mention_rows()
+    mentions, kept = _mentions_in(store, rows, names, decided_ids)
+    del rows
+    clusters = cluster_entities(mentions, decided)
+    in_scope = set(docs)
+    # the payload's keys are the interchange codec's (desktop.core.interchange.EntityRecord)
+    linked = [c for c in clusters if any(kept[i]["doc_id"] in in_scope for i in c.members)]
+    if sum(len(c.members) for c in linked) <= LINK_CHUNK:  # one edit, one history row
+        total = _apply_link(store, edits.LinkEntities(tuple(_record(c, [kept[i] for i in c.members]) for c in linked),
+                                                      docs=tuple(docs)))
+    else:
+        total = _link_in_chunks(store, linked, kept, docs)
+    store.set_meta(LINKED_AT, started)
+    return total
+
+
+LINKED_AT = "linked_at"  #: meta key: when entity linking last started (the next run's scope)
+LINK_CHUNK = 5000  #: mentions per LinkEntities edit (one transaction, one history row)
+
+
+def _mentions_in(store: Store, rows: Iterable[Any], names: dict[int, str], decided_ids: set[int]
+                 ) -> tuple[list[MentionIn], list[dict[str, Any]]]:
+    """The mentions clustering sees, and for each the few columns linking needs."""
+    rows = list(rows)
     # each document's text is read once (not once per mention: a long document has many)
     by_doc: dict[int, list[int]] = {}
     for i, r in enumerate(rows):
@@ -266,7 +312,7 @@ def link_entities(store: Store) -> int:
         text = store.document_text(doc_id)
         for i in members if text is not None else ():
             surfaces[i] = text[rows[i]["start"]:rows[i]["end"]]
-    mentions, ids = [], []
+    mentions, kept = [], []
     for r, surface in zip(rows, surfaces, strict=True):
         if surface is None:
             continue  # a mention of no document
@@ -276,15 +322,87 @@ def link_entities(store: Store) -> int:
             origin="editor" if touched else "model", status="accepted" if touched else "suggested",
             entity=names.get(r["entity_id"]) if touched else None,
             decided=r["entity_id"] if r["entity_id"] in decided_ids else None))
-        ids.append(r["id"])
-    clusters = cluster_entities(mentions, decided)
-    # the payload's keys are the interchange codec's (desktop.core.interchange.EntityRecord)
-    payload = tuple(EntityRecord(c.name, c.type, tuple(c.aliases), tuple(ids[i] for i in c.members),
-                                 c.entity_id).to_json() for c in clusters)
+        kept.append({"id": r["id"], "doc_id": r["doc_id"], "editor_link": r["entity_id"] if touched else None})
+    return mentions, kept
+
+
+def _record(c: Any, members: list[dict[str, Any]], entity_id: int | None = None) -> dict[str, Any]:
+    return EntityRecord(c.name, c.type, tuple(c.aliases), tuple(m["id"] for m in members),
+                        entity_id if entity_id is not None else c.entity_id).to_json()
+
+
+def _apply_link(store: Store, edit: edits.LinkEntities) -> int:
     try:
-        return edits.apply_counted(store, edits.LinkEntities(payload))
+        return edits.apply_counted(store, edit)
     except edits.NothingToChange:
         return 0
+
+
+def _link_in_chunks(store: Store, clusters: list[Any], kept: list[dict[str, Any]], docs: list[int]) -> int:
+    """What one ``LinkEntities`` of ``clusters`` would do, in edits of at most LINK_CHUNK mentions.
+
+    First, in cluster order, each new entity is created (its cluster cut to its first mention) and
+    each editor's entity the clusters keep gets its type (cut to the editor's mentions), so entities
+    get the ids and types one edit gives them. Then document group by document group, each edit gets
+    the clusters cut to the group's mentions, each naming the entity it got, and links the group's
+    mentions and untouched quotes.
+    """
+    chosen = [_editor_choice(c, kept) for c in clusters]
+    first = []
+    for c, entity_id in zip(clusters, chosen, strict=True):
+        if c.entity_id is None:  # a decided entity is used as it is
+            members = ([kept[i] for i in c.members if kept[i]["editor_link"] is not None] if entity_id is not None
+                       else [kept[c.members[0]]])
+            first.append(_record(c, members))
+    total = sum(_apply_link(store, edits.LinkEntities(chunk, docs=())) for chunk in _chunks(first))
+    members_of: dict[int, list[tuple[int, int]]] = {}  # doc -> (cluster index, mention index)
+    for ci, c in enumerate(clusters):
+        for i in c.members:
+            members_of.setdefault(kept[i]["doc_id"], []).append((ci, i))
+    group: list[int] = []
+    size = 0
+
+    def flush() -> int:
+        cut: dict[int, list[dict[str, Any]]] = {}
+        for doc_id in group:
+            for ci, i in members_of.get(doc_id, ()):
+                cut.setdefault(ci, []).append(kept[i])
+        payload = tuple(_record(clusters[ci], sorted(ms, key=lambda m: m["id"]), chosen[ci])
+                        for ci, ms in sorted(cut.items()))
+        return _apply_link(store, edits.LinkEntities(payload, docs=tuple(group)))
+
+    for doc_id in docs:
+        n = len(members_of.get(doc_id, ()))
+        if group and size + n > LINK_CHUNK:
+            total += flush()
+            group, size = [], 0
+        group.append(doc_id)
+        size += n
+    if group:
+        total += flush()
+    return total
+
+
+def _chunks(records: list[dict[str, Any]]) -> Iterator[tuple[dict[str, Any], ...]]:
+    """Consecutive records, at most LINK_CHUNK mentions together (a bigger one alone)."""
+    chunk: list[dict[str, Any]] = []
+    size = 0
+    for rec in records:
+        if chunk and size + len(rec["mention_ids"]) > LINK_CHUNK:
+            yield tuple(chunk)
+            chunk, size = [], 0
+        chunk.append(rec)
+        size += len(rec["mention_ids"])
+    if chunk:
+        yield tuple(chunk)
+
+
+def _editor_choice(c: Any, kept: list[dict[str, Any]]) -> int | None:
+    """The editor's entity a cluster keeps (see LinkEntities), or None (decided, or by name)."""
+    if c.entity_id is not None:
+        return None
+    links = [kept[i]["editor_link"] for i in c.members if kept[i]["editor_link"] is not None]
+    return edits.editor_entity(links) if links else None
 
 
 def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = None, processes: int = 1,

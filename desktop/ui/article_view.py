@@ -63,13 +63,13 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 import shiboken6
-from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -94,6 +94,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QTextEdi
 from desktop.app import keymap
 from desktop.core.text import sentence_spans as split_sentences
 from desktop.core.text import word_spans as token_spans
+from desktop.ui.span_table import SpanTable
 
 __all__ = [
     "KEYMAP",
@@ -155,6 +156,15 @@ DISPLAY_RUN = 2_000
 DISPLAY_PARAGRAPH = 10_000
 #: Longer articles are shown one part of about this many characters at a time.
 PART_CHARS = 500_000
+#: Span objects, hit-test and paint tables are built for the text on screen and this many
+#: characters either side of it (the rest when the view scrolls there, or is asked for a span).
+WINDOW_CHARS = 4_000
+#: A longer part is put into its QTextDocument this much first (a screen's worth and more: what
+#: setDocument costs grows with the text), the rest in steps of ``FILL_STEP`` characters when the
+#: event loop is idle (each step is laid out as it goes in), or at once when a selection, a span or
+#: its rectangles beyond what is filled are asked for.
+FIRST_FILL = 8_000
+FILL_STEP = 10_000
 
 # Runs and paragraphs that need a display break; anchored at their start so the scan is linear.
 _LONG_RUN_RE = re.compile(r"(?<!\S)\S{" + str(DISPLAY_RUN + 1) + ",}")
@@ -295,6 +305,15 @@ def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
     return _Tokens(text).snap(start, end)
 
 
+def _fill_cut(text: str, size: int) -> int:
+    """Where the first fill step of ``text`` ends: after the first line break from ``size`` on (the
+    next step starts a paragraph, so the filled ones keep their layout), else at the end."""
+    if len(text) <= size:
+        return len(text)
+    k = text.find("\n", size)
+    return len(text) if k < 0 or k + 1 >= len(text) else k + 1
+
+
 def part_starts(text: str, size: int = PART_CHARS) -> list[int]:
     """Where each part of a long text starts (``[0]`` for a text of at most ``size`` characters).
 
@@ -318,9 +337,13 @@ def display_breaks(text: str) -> list[int]:
     what is left of a paragraph longer than ``DISPLAY_PARAGRAPH`` is cut after its last space
     within that length (or at it, when there is none).  Ordinary articles get none.
     """
-    if ("\u2029" not in text and max(map(len, text.split("\n"))) <= DISPLAY_PARAGRAPH
-            and max(map(len, text.split()), default=0) <= DISPLAY_RUN):
-        return []  # the common case, without the regex scans (str.split() and \S agree on whitespace)
+    if "\u2029" not in text:
+        # the common case, without the regex scans: no paragraph too long, and no run too long in
+        # the paragraphs longer than a run may be (str.split() and \S agree on whitespace)
+        long = [p for p in text.split("\n") if len(p) > DISPLAY_RUN]
+        if not long or (max(map(len, long)) <= DISPLAY_PARAGRAPH
+                        and all(max(map(len, p.split()), default=0) <= DISPLAY_RUN for p in long)):
+            return []
     runs: list[int] = []
     for m in _LONG_RUN_RE.finditer(text):
         runs.extend(range(m.start() + DISPLAY_RUN, m.end(), DISPLAY_RUN))
@@ -571,8 +594,11 @@ class ArticleView(QTextEdit):
         self._extra_py: list[int] = []
         self._extra_qt: list[int] = []
         self._soft: list[int] = []  # offsets before which a display-only break is shown
-        self._spans: list[SpanItem] = []
-        self._by_key: dict[Key, SpanItem] = {}
+        # Every span of the article, by position and key, built into SpanItems on demand.  The
+        # tables below hold only the spans reaching _window (a Python range around what was last on
+        # screen, within the part shown; None: not built yet): _ensure_window builds them.
+        self._table = SpanTable(clean=self._clean)
+        self._window: tuple[int, int] | None = None
         self._linked_from: dict[Key, list[Key]] = {}  # speaker/cue key -> quotes linking to it
         self._pick: list[tuple[int, int, SpanItem]] = []  # (start, end, span) per part, by start
         self._pick_starts: list[int] = []
@@ -587,7 +613,7 @@ class ArticleView(QTextEdit):
         self._styles: dict[tuple, _Style] = {}
         # line rectangles per Qt range, in document coordinates, for the layout _rect_key names
         self._rect_cache: dict[tuple[int, int], list[tuple[float, float, float, float, float]]] = {}
-        self._rect_key: tuple[int, float, float] | None = None
+        self._rect_key: tuple[int, float, float, int] | None = None
         self._selected: Key | None = None
         self._hover: Key | None = None
         self._last_emitted_sel: tuple[int, int] = (-1, -1)
@@ -611,18 +637,24 @@ class ArticleView(QTextEdit):
         self.legend.setFont(self._small_font())
         self.parts_bar = _PartsBar(self)
         self.parts_bar.hide()
+        # the part's text not yet in the document (a long part is filled in steps, see FIRST_FILL)
+        self._unfilled = ""
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.setInterval(0)
+        self._fill_timer.timeout.connect(self._fill_step)
         self.parts_bar.prev_button.clicked.connect(lambda: self.show_part(self._part - 1))
         self.parts_bar.next_button.clicked.connect(lambda: self.show_part(self._part + 1))
 
     # Public API --------------------------------------------------------------------------------
 
-    def set_document(self, text: str, spans: Sequence[SpanItem]) -> None:
+    def set_document(self, text: str, spans: Sequence[SpanItem] | SpanTable) -> None:
         """Show a new article (resets scroll, selection and the selected span); a very long one
         from its first part."""
         self._text = text
         self._parts = part_starts(text)
         self._selected = None
-        self._spans = []  # the old article's highlights must not be applied to the new text
+        self._table = SpanTable(clean=self._clean)  # the old article's highlights must not be applied to the new text
         self._load_part(0)
         self.set_spans(spans)
         self.verticalScrollBar().setValue(0)
@@ -659,7 +691,9 @@ class ArticleView(QTextEdit):
         base = self._parts[index]
         limit = self._parts[index + 1] if index + 1 < len(self._parts) else len(text)
         part = text if (base, limit) == (0, len(text)) else text[base:limit]
-        astral = [m.start() + base for m in _ASTRAL_RE.finditer(part)] if not part.isascii() else []
+        # (the UTF-16 length says whether there are any, much faster than the regex finds none)
+        astral = [] if part.isascii() or len(part.encode("utf-16-le", "surrogatepass")) == 2 * len(part) else [
+            m.start() + base for m in _ASTRAL_RE.finditer(part)]
         breaks = [b + base for b in display_breaks(part)]
         self._part, self._base, self._limit, self._soft = index, base, limit, breaks
         self._extra_py = sorted(astral + [b - 1 for b in breaks]) if breaks else astral
@@ -682,8 +716,14 @@ class ArticleView(QTextEdit):
         cur = QTextCursor(doc)
         normal = self._paragraph_format()
         cur.setBlockFormat(normal)
+        self._fill_timer.stop()
+        self._unfilled = ""
         if not breaks:
-            cur.insertText(shown)
+            cut = _fill_cut(shown, FIRST_FILL)
+            cur.insertText(shown[:cut] if cut < len(shown) else shown)
+            if cut < len(shown):
+                self._unfilled = shown[cut:]
+                self._fill_timer.start()
         else:
             # a display-only break: a new paragraph without the gap after the one it ends
             soft = self._paragraph_format()
@@ -697,17 +737,48 @@ class ArticleView(QTextEdit):
             cur.insertText(shown[prev:])
         # No highlights of the old mapping while the scroll bar adjusts to the new document
         # (setDocument emits scroll changes before the entries are rebuilt).
-        self._entries, self._entry_starts, self._entry_maxlen = [], [], 0
+        self._clear_window()
         self._rect_cache, self._rect_key = {}, None
         old = self.document()
         self.setDocument(doc)
         if old is not None and shiboken6.isValid(old) and old.parent() is self:
-            old.deleteLater()
+            # now, not deleteLater(): until it is deleted, the old document goes on laying itself
+            # out in steps (QTextDocumentLayout's lazy layout timer), and a loop that only
+            # processes events (the bench, tests) never deletes it
+            shiboken6.delete(old)
         multi = len(self._parts) > 1
         if multi:
             self.parts_bar.set_part(index, len(self._parts), base, limit, len(text))
         self.parts_bar.setVisible(multi)
         self._place_parts_bar()
+
+    def _fill_step(self) -> None:
+        """Put the next ``FILL_STEP`` characters of the part into the document (idle time)."""
+        rest = self._unfilled
+        if not rest:
+            return
+        cut = _fill_cut(rest, FILL_STEP)
+        self._unfilled = rest[cut:]
+        cur = QTextCursor(self.document())
+        cur.movePosition(QTextCursor.MoveOperation.End)
+        cur.insertText(rest[:cut])
+        if self._unfilled:
+            self._fill_timer.start()
+        else:
+            self.viewport().update()
+
+    def _fill(self, qpos: int | None = None) -> None:
+        """The part's text up to Qt position ``qpos`` (all of it when None) is in the document."""
+        if self._unfilled and (qpos is None or qpos > self.document().characterCount() - 1):
+            self._fill_timer.stop()
+            rest, self._unfilled = self._unfilled, ""
+            cur = QTextCursor(self.document())
+            cur.movePosition(QTextCursor.MoveOperation.End)
+            cur.insertText(rest)
+
+    def filled(self) -> bool:
+        """Whether the part shown is in the document whole (a long one is filled in steps)."""
+        return not self._unfilled
 
     def _place_parts_bar(self) -> None:
         """The parts bar sits above the text, as wide as it (the scroll bar stays beside the text)."""
@@ -724,19 +795,69 @@ class ArticleView(QTextEdit):
             self.setViewportMargins(0, height, 0, 0)
         bar.setGeometry(r.x(), r.y(), width, height)
 
-    def set_spans(self, spans: Sequence[SpanItem]) -> None:
-        """Same text, annotations changed: keeps scroll position and text selection."""
-        n = len(self._text)
-        clean = []
-        for sp in spans:
-            if sp.fragments or not 0 <= sp.start < sp.end <= n:  # (most spans are fine as they are)
-                sp = self._clean(sp)
-                if sp is None:
-                    continue
-            clean.append(sp)
+    @property
+    def _by_key(self) -> Mapping[Key, SpanItem]:
+        """Every span by key (a span is built when it is first asked for)."""
+        return self._table.by_key
+
+    @property
+    def _spans(self) -> list[SpanItem]:
+        """Every span (all of them built, once per change)."""
+        return self._table.spans()
+
+    def set_spans(self, spans: Sequence[SpanItem] | SpanTable) -> None:
+        """Same text, annotations changed: keeps scroll position and text selection.
+
+        ``spans`` is a list of spans, or a :class:`~desktop.ui.span_table.SpanTable` (copied) whose
+        spans are built only when the view needs them: those near what is on screen, the one
+        asked for by key (``select_span``), all of them when ``_spans`` is read."""
+        if isinstance(spans, SpanTable):
+            self._table = spans.copy(clean=self._clean)
+        else:
+            self._table = SpanTable.of(spans, clean=self._clean)
         self.spans_rebuilt += 1
-        self._spans = clean
-        self._by_key = {sp.key: sp for sp in clean}
+        self._forget_gone()
+        self._rebuild_base()
+        self._update_highlights()
+
+    def patch_spans(self, changed: Sequence[SpanItem], removed: Iterable[Key] = ()) -> None:
+        """Same text, a few annotations changed: ``changed`` are added or replace the spans with
+        their keys, ``removed`` keys go.  Only those spans are redone (a long article's other
+        spans are not touched); the result is the same as :meth:`set_spans` with the full list.
+        """
+        gone = {sp.key for sp in changed} | set(removed)
+        self.spans_patched += len(gone)
+        if self._window is not None:
+            for key in gone:
+                old = self._table.built(key)
+                if old is not None:
+                    self._unindex(old)
+        self._table.patch(changed, removed)
+        if self._window is not None:
+            lo, hi = self._window
+            for sp in changed:
+                new = self._table.get(sp.key)
+                if new is not None and new.end > lo and new.start < hi:
+                    self._index(new)
+        self._forget_gone()
+        self._update_highlights()
+
+    def _clear_window(self) -> None:
+        """Forget the tables of the window (built again when next needed)."""
+        self._window = None
+        self._linked_from = {}
+        self._pick, self._pick_starts, self._pick_maxlen = [], [], 0
+        self._claims, self._claim_starts, self._claim_maxlen = [], [], 0
+        self._entries, self._entry_starts, self._entry_maxlen = [], [], 0
+
+    def _ensure_window(self, lo: int, hi: int) -> None:
+        """Build the hit-test and paint tables for the spans reaching the Python range [lo, hi)
+        and ``WINDOW_CHARS`` either side of it (within the part), unless they are built."""
+        w = self._window
+        if w is not None and w[0] <= lo and hi <= w[1]:
+            return
+        lo, hi = max(self._base, lo - WINDOW_CHARS), min(self._limit, max(hi, lo) + WINDOW_CHARS)
+        clean = self._table.overlapping(lo, hi)
         self._linked_from = {}
         for sp in clean:
             for k in sp.links:
@@ -749,32 +870,14 @@ class ArticleView(QTextEdit):
         self._claims = sorted((sp for sp in clean if sp.layer == "claim"), key=_claim_order)
         self._claim_starts = [c.start for c in self._claims]
         self._claim_maxlen = max((c.end - c.start for c in self._claims), default=0)
-        self._forget_gone()
-        self._rebuild_base()
-        self._update_highlights()
-
-    def patch_spans(self, changed: Sequence[SpanItem], removed: Iterable[Key] = ()) -> None:
-        """Same text, a few annotations changed: ``changed`` are added or replace the spans with
-        their keys, ``removed`` keys go.  Only those spans are redone (a long article's other
-        spans are not touched); the result is the same as :meth:`set_spans` with the full list.
-        """
-        news = [c for c in (self._clean(sp) for sp in changed) if c is not None]
-        gone = {sp.key for sp in changed} | set(removed)
-        self.spans_patched += len(gone)
-        for key in gone:
-            old = self._by_key.pop(key, None)
-            if old is not None:
-                self._unindex(old)
-        for sp in news:
-            self._by_key[sp.key] = sp
-            self._index(sp)
-        self._spans = list(self._by_key.values())
-        self._forget_gone()
-        self._update_highlights()
+        self._build_entries(clean)
+        self._window = (lo, hi)
 
     def _clean(self, sp: SpanItem) -> SpanItem | None:
         """The span clamped to the text; None when nothing of it is left."""
         n = len(self._text)
+        if not sp.fragments and 0 <= sp.start < sp.end <= n:
+            return sp  # (most spans are fine as they are)
 
         def clamp(a: int, b: int) -> tuple[int, int]:
             return max(0, min(a, n)), max(0, min(b, n))
@@ -788,9 +891,9 @@ class ArticleView(QTextEdit):
         return sp
 
     def _forget_gone(self) -> None:
-        if self._selected not in self._by_key:
+        if self._selected is not None and self._selected not in self._by_key:
             self._selected = None
-        if self._hover not in self._by_key:
+        if self._hover is not None and self._hover not in self._by_key:
             self._hover = None
 
     def _index(self, sp: SpanItem) -> None:
@@ -862,6 +965,7 @@ class ArticleView(QTextEdit):
         In a long article the part holding ``start`` is shown (and the selection ends with it)."""
         self._show_part_of(max(0, start))
         end = min(end, self._limit)
+        self._fill(self._qt(max(start, end)))
         cur = QTextCursor(self.document())
         if end > start:
             cur.setPosition(self._qt(start))
@@ -938,6 +1042,7 @@ class ArticleView(QTextEdit):
         sp = self._by_key.get(key)  # type: ignore[arg-type]
         if sp is None:
             return []
+        self._fill(self._qt(sp.end))
         rects: list[QRectF] = []
         for s, e in sp.parts():
             rects += self._range_rects(self._qt(s), self._qt(e))
@@ -1068,7 +1173,12 @@ class ArticleView(QTextEdit):
         return style
 
     def _rebuild_base(self) -> None:
-        """Paint entries (Qt range, paint order, key, style), sorted by start; built per set_spans
+        """The spans, the part shown or the styles changed: the window's tables are built again
+        when they are next needed (``_ensure_window``)."""
+        self._clear_window()
+
+    def _build_entries(self, spans: Sequence[SpanItem]) -> None:
+        """Paint entries (Qt range, paint order, key, style), sorted by start; built per window
         (``patch_spans`` inserts and removes single entries in the same order).
 
         A paint draws only the entries that reach the visible part (``_chosen``), from line
@@ -1077,7 +1187,7 @@ class ArticleView(QTextEdit):
         """
         entries: list[tuple[int, int, int, Key, _Style]] = []
         base, limit, extra, at = self._base, self._limit, self._extra_py, bisect.bisect_left
-        for sp in self._spans:
+        for sp in spans:
             if sp.layer == "claim":
                 continue
             if sp.fragments:
@@ -1151,6 +1261,7 @@ class ArticleView(QTextEdit):
     def _chosen(self, lo: int, hi: int) -> list[tuple[int, int, int, Key, _Style]]:
         """The paint entries reaching the Qt range [lo, hi), the selected span in its selected
         style, in paint order (layer, then start)."""
+        self._ensure_window(self._py(lo), self._py(hi))
         sel_key = self._selected
         i_lo = bisect.bisect_left(self._entry_starts, lo - self._entry_maxlen)
         i_hi = bisect.bisect_left(self._entry_starts, hi)
@@ -1182,9 +1293,9 @@ class ArticleView(QTextEdit):
         """The (start, end) Python ranges :meth:`highlights` draws, in paint order (tests)."""
         return [(h.start, h.end) for h in self.highlights()]
 
-    def _layout_key(self) -> tuple[int, float, float]:
+    def _layout_key(self) -> tuple[int, float, float, int]:
         doc = self.document()
-        return id(doc), doc.textWidth(), doc.defaultFont().pointSizeF()
+        return id(doc), doc.textWidth(), doc.defaultFont().pointSizeF(), len(self._unfilled)
 
     def _line_rects(self, qa: int, qb: int) -> list[tuple[float, float, float, float, float]]:
         """Document rectangles (x, y, width, height, baseline) of the Qt range [qa, qb), one per
@@ -1251,7 +1362,7 @@ class ArticleView(QTextEdit):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         """Backgrounds under the text, then Qt's text (and the text selection), then underlines
         and the overlay over it; all of it only for what is on screen."""
-        if not self._spans:
+        if not self._table:
             super().paintEvent(event)
             return
         qa, qb = self._visible_qt_range()
@@ -1369,8 +1480,11 @@ class ArticleView(QTextEdit):
         return [r for s, e in sp.parts() for r in self._rects_in(s, e, self._clip)] if sp else []
 
     def _partners(self, key: Key) -> list[Key]:
-        """Keys linked to ``key`` in either direction (links may be given on either side)."""
+        """Keys linked to ``key`` in either direction (links may be given on either side; from the
+        other side, for the spans of the window: the spans a table builds link both ways)."""
         sp = self._by_key.get(key)
+        if sp is not None and self._window is None:
+            self._ensure_window(sp.start, sp.end)
         out = list(sp.links) if sp else []
         out += [k for k in self._linked_from.get(key, []) if k not in out]
         return [k for k in out if k in self._by_key and k != key]
@@ -1445,6 +1559,7 @@ class ArticleView(QTextEdit):
         """Spans covering ``pos``, innermost (shortest) first."""
         if pos < 0:
             return []
+        self._ensure_window(pos, pos + 1)
         hi = bisect.bisect_right(self._pick_starts, pos)
         lo = bisect.bisect_left(self._pick_starts, pos - self._pick_maxlen)
         found = {sp.key: sp for s, e, sp in self._pick[lo:hi] if s <= pos < e}
@@ -1472,6 +1587,7 @@ class ArticleView(QTextEdit):
             return None
         sp = self._by_key[self._selected]
         s, e = self._preview or (sp.start, sp.end)
+        self._fill(self._qt(e))
         for which, pos in (("start", s), ("end", e)):
             cur = QTextCursor(self.document())
             cur.setPosition(self._qt(pos))
@@ -1481,6 +1597,7 @@ class ArticleView(QTextEdit):
         return None
 
     def _ensure_visible(self, sp: SpanItem) -> None:
+        self._fill(self._qt(sp.end))
         cur = QTextCursor(self.document())
         cur.setPosition(self._qt(sp.start))
         r = self.cursorRect(cur)

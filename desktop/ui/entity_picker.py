@@ -17,10 +17,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QCompleter, QDialog, QDialogButtonBox, QLabel, QVBoxLayout
 
-from desktop.app.queries import EntityChoice
+from desktop.app.queries import EntityChoice, match_rank
 
 NO_SPEAKER = "— no speaker entity —"
 NEW_ENTITY = "new"  # the item data of "New entity from the selection…"
@@ -107,18 +107,55 @@ class EntityChoices(QAbstractListModel):
             self.endResetModel()
 
 
+class _Ranked(QSortFilterProxyModel):
+    """The picker's rows ordered for the typed text (:func:`desktop.app.queries.match_rank`: the
+    whole name, a whole word, a start, then anywhere: "russ" lists Liz Truss last), then in the
+    picker's order (people and organisations first); the completer filters them."""
+
+    def __init__(self, source: EntityChoices, parent) -> None:
+        super().__init__(parent)
+        self.setSourceModel(source)
+        self.needle = ""
+        self.setDynamicSortFilter(False)
+
+    def set_items(self, items: Sequence[EntityChoice]) -> None:
+        """The entities to rank (the source model's, :meth:`EntityChoices.set_items`)."""
+        self.sourceModel().set_items(items)
+
+    def choices(self) -> list[EntityChoice]:
+        return self.sourceModel().choices()
+
+    def set_needle(self, text: str) -> None:
+        self.needle = text.strip().lower()
+        self.invalidate()
+        self.sort(0)
+
+    def lessThan(self, left: QModelIndex, right: QModelIndex) -> bool:  # noqa: N802 (Qt API)
+        return (self._rank(left.row()), left.row()) < (self._rank(right.row()), right.row())
+
+    def _rank(self, row: int) -> int:
+        return match_rank(str(self.sourceModel().index(row, 0).data(SEARCH_ROLE) or ""), self.needle)
+
+
 class _Completer(QCompleter):
-    """Type-ahead over the entities: matches any part of a name or alias, in any case, and writes
-    the entry's ``write_role`` (its shown text, or the name alone)."""
+    """Type-ahead over the entities (:class:`_Ranked`): matches any part of a name or alias, in any
+    case, word starts first, and writes the entry's ``write_role`` (its shown text, or the name alone)."""
 
     def __init__(self, model: EntityChoices, parent, write_role: int = Qt.ItemDataRole.DisplayRole) -> None:
-        super().__init__(model, parent)
+        self.ranked = _Ranked(model, parent)
+        super().__init__(self.ranked, parent)
         self._write_role = write_role
         self.setCompletionRole(SEARCH_ROLE)
         self.setFilterMode(Qt.MatchFlag.MatchContains)
         self.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.setMaxVisibleItems(12)
+
+    def splitPath(self, path: str) -> list[str]:  # noqa: N802 (Qt API)
+        """Every keystroke: order the entities for the typed text, then filter as usual."""
+        if path.strip().lower() != self.ranked.needle:
+            self.ranked.set_needle(path)
+        return super().splitPath(path)
 
     def pathFromIndex(self, index: QModelIndex) -> str:  # noqa: N802 (Qt API)
         return str(index.data(self._write_role) or "")
@@ -152,6 +189,12 @@ class EntityPicker(QComboBox):
         self.activated.connect(self._activated)
         self._shown: int | None = None  # the entity the picker shows (restored after typing)
         self.lineEdit().editingFinished.connect(self._restore)
+
+    def focusInEvent(self, event) -> None:  # noqa: N802 (Qt API)
+        """Clicking or tabbing into the picker selects what it shows, so typing replaces it (the
+        typed name, not "— no speaker entity —lav"); the combo box is its line edit's focus proxy."""
+        super().focusInEvent(event)
+        QTimer.singleShot(0, self.lineEdit().selectAll)  # after the click that placed the cursor
 
     @property
     def shown(self) -> int | None:

@@ -34,6 +34,7 @@ from desktop.ui.panels import select_id
 from desktop.ui.review_panel import install as install_review_panel
 from desktop.ui.span_filter import install as install_span_filter
 from desktop.ui.story import StoryView
+from desktop.ui.story_window import install as install_story_window
 from desktop.ui.theme import ORG_NAME
 from desktop.ui.undo import ProjectSession
 from desktop.ui.workers import JobRunner
@@ -81,6 +82,7 @@ class MainWindow(GestureSlots, QMainWindow):
         layout.arrange_docks(self)
         install_span_filter(self)  # View ▸ Show
         install_review_panel(self)  # the Review dock, F8
+        install_story_window(self)  # View ▸ Story View
         self._wire()
         self._restore_layout()
         self._update_enabled()
@@ -146,6 +148,7 @@ class MainWindow(GestureSlots, QMainWindow):
         for model in (self.doc_model, self.entity_model, self.quote_model, self.claim_model):
             model.store = store
         self.review_panel.reset()
+        self.story_window.reset()
         self.doc_model.reload()
         self.entity_model.reload()
         self.quote_model.set_document(None)
@@ -372,6 +375,7 @@ class MainWindow(GestureSlots, QMainWindow):
 
     def _on_story_change(self, event: ChangeEvent) -> None:
         self.story.on_change(event)
+        self.story_window.on_change(event)
 
     def show_entity_story(self, entity_id: int | None, changed_docs: Iterable[int] | None = None) -> None:
         self.story.show(entity_id, changed_docs)

@@ -210,12 +210,65 @@ class _RowsModel(QAbstractTableModel):
 
 
 class DocumentTableModel(_RowsModel):
-    """The document list: outlet, title, date, status, suggestions left."""
+    """The document list: outlet, title, date, status, suggestions left.
+
+    Filled lazily, a page of :data:`PAGE` rows (by id) at a time: the view asks for more
+    (``canFetchMore``/``fetchMore``) as it scrolls to the end, so opening a project of 100,000
+    documents reads one page.  Whatever needs every row loads the rest first: sorting by a
+    column, a status or text filter (:class:`DocumentFilterModel`), and finding a document's row
+    (:meth:`row_of`, which reads up to that document)."""
 
     columns = ("Outlet", "Title", "Date", "Status", "Left")
 
+    #: Rows read per page.
+    PAGE = 1000
+
+    def __init__(self, store: Store | None = None, parent=None):
+        super().__init__(store, parent)
+        self._more = False  # rows after the last one loaded may exist
+
     def fetch(self):
-        return self.store.document_summaries()
+        # as many rows as are loaded (at least a page), so a reload keeps what the view scrolled to
+        limit = max(self.PAGE, len(self._rows))
+        rows = self.store.document_summaries(limit=limit)
+        self._more = len(rows) == limit
+        return rows
+
+    def reload(self) -> None:
+        if self.store is None:
+            self._more = False
+        super().reload()
+
+    def canFetchMore(self, parent: _Index = _NO_INDEX) -> bool:
+        return not parent.isValid() and self._more and self.store is not None
+
+    def fetchMore(self, parent: _Index = _NO_INDEX) -> None:
+        if self.canFetchMore(parent):
+            self._fetch_page(self.PAGE)
+
+    def _fetch_page(self, limit: int | None) -> None:
+        """Append the next ``limit`` rows (None: all the rest)."""
+        after = self._rows[-1]["id"] if self._rows else None
+        rows = self.store.document_summaries(after=after, limit=limit)
+        self._more = limit is not None and len(rows) == limit
+        if rows:
+            self._pos = None
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
+            self._rows.extend(rows)
+            self.endInsertRows()
+
+    def fetch_all(self) -> None:
+        """Load every row not loaded yet (sorting and filtering need them all)."""
+        if self.canFetchMore():
+            self._fetch_page(None)
+
+    def row_of(self, row_id: int) -> int:
+        row = super().row_of(row_id)
+        if row < 0 and self._more and self._rows and row_id > self._rows[-1]["id"]:
+            while row < 0 and self.canFetchMore() and row_id > self._rows[-1]["id"]:
+                self._fetch_page(self.PAGE)
+                row = super().row_of(row_id)
+        return row
 
     def display(self, row, column, role):
         if column == 0:
@@ -270,8 +323,13 @@ class DocumentTableModel(_RowsModel):
         if not event.doc_ids:
             self.reload()
             return
-        fresh = {r["id"]: r for r in self.store.document_summaries(event.doc_ids)}
-        if any(self.row_of(d) < 0 for d in event.doc_ids) or len(fresh) != len(event.doc_ids):
+        doc_ids = event.doc_ids
+        if self._more and self._rows:  # documents past the loaded rows are read when the view gets there
+            doc_ids = frozenset(d for d in doc_ids if d <= self._rows[-1]["id"])
+            if not doc_ids:
+                return
+        fresh = {r["id"]: r for r in self.store.document_summaries(doc_ids)}
+        if any(_RowsModel.row_of(self, d) < 0 for d in doc_ids) or len(fresh) != len(doc_ids):
             self.reload()  # documents were added or removed
             return
         marked = self._marks_changed(event.doc_ids) if "documents" in event.tables else set()
@@ -292,6 +350,16 @@ class DocumentFilterModel(QSortFilterProxyModel):
         self._status: str | None = None
         self._text = ""
 
+    def _load_all(self) -> None:
+        model = self.sourceModel()
+        if isinstance(model, DocumentTableModel):
+            model.fetch_all()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if column >= 0:  # a sorted list is sorted over every document, not the loaded ones
+            self._load_all()
+        super().sort(column, order)
+
     def _refilter(self, change) -> None:
         if hasattr(self, "beginFilterChange"):  # Qt >= 6.9
             self.beginFilterChange()
@@ -302,9 +370,13 @@ class DocumentFilterModel(QSortFilterProxyModel):
             self.invalidateRowsFilter()
 
     def set_status_filter(self, status: str | None) -> None:
+        if status:  # a filter looks through every document
+            self._load_all()
         self._refilter(lambda: setattr(self, "_status", status or None))
 
     def set_text_filter(self, text: str) -> None:
+        if text.strip():
+            self._load_all()
         self._refilter(lambda: setattr(self, "_text", text.strip().lower()))
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole):

@@ -373,6 +373,7 @@ class ClaimsPanel(_LayerPanel):
         header = self.table.horizontalHeader()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setResizeContentsPrecision(0)  # the rows on screen: not every claim of a long article per switch
         for column in range(1, self.model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         while self.form.rowCount():

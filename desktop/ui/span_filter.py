@@ -49,7 +49,8 @@ class SpanFilter:
         """The spans of ``items`` the filter lets through (``items`` itself for "everything");
         ``reread``: the rows may have changed (a rebuild), read their provenance again."""
         if self.mode == "all":
-            return items if isinstance(items, list) else list(items)
+            # (a list, or the window's SpanTable as it is: its spans are built when the view needs them)
+            return items if isinstance(items, list) or hasattr(items, "overlapping") else list(items)  # type: ignore[return-value]
         if reread or self._facts_doc != self.win.doc_id:
             self._facts, self._facts_doc = {}, None
         self._read_facts()

@@ -94,3 +94,15 @@ def test_link_a_mention_to_the_chosen_entity(session, hill):
     assert "mention" in G.link_to_entity(session.store, ("quote", 1), lavrov).message
     session.undo()
     assert dump(session.store) == before
+
+
+def test_the_picker_ranks_whole_names_and_words_before_parts():
+    from desktop.app.queries import match_rank
+
+    def rank(name, *aliases):
+        return match_rank(" | ".join((name, *aliases)), "russ")
+
+    assert rank("Russ") == 0 and rank("Jane Russ") == 1 and rank("Russia") == 2
+    assert rank("Disrupt Russia") == 2 and rank("Liz Truss") == 3 and rank("Lavrov") == 4
+    assert match_rank("Russia | Russian Federation", "russia") == 0 and match_rank("Sergey Lavrov", "") == 0
+    assert match_rank("Sergey Lavrov | Foreign Minister", "minister") == 1

@@ -38,9 +38,10 @@ def test_quote_speakers_that_are_not_people_or_organisations_and_quotes_without_
     blinken = mention(store, doc, "Antony Blinken", "PERSON")
     geneva = mention(store, doc, "Geneva", "GPE")
     content = span(doc.text, "a weekslong standoff over Ukraine")
-    E.apply(store, E.AddQuote(doc.id, (content,), speaker=(blinken.start, blinken.end)))
-    E.apply(store, E.AddQuote(doc.id, (span(doc.text, "lowered expectations"),), speaker=(geneva.start, geneva.end)))
-    E.apply(store, E.AddQuote(doc.id, (span(doc.text, "the talks were only one step"),)))
+    E.apply(store, E.AddQuote(doc.id, (content,), speaker=(blinken.start, blinken.end), origin="import"))
+    E.apply(store, E.AddQuote(doc.id, (span(doc.text, "lowered expectations"),), speaker=(geneva.start, geneva.end),
+                              origin="import"))
+    E.apply(store, E.AddQuote(doc.id, (span(doc.text, "the talks were only one step"),), origin="import"))
     quotes = {q.content[0].start: q for q in store.quotes(doc.id)}
     by_geneva, without = quotes[span(doc.text, "lowered expectations")[0]], quotes[span(doc.text, "the talks")[0]]
 
@@ -168,8 +169,9 @@ def test_refreshing_only_what_each_change_wrote_gives_the_queue_a_fresh_read_giv
     lav_c = mention(store, c, "Lavrov", "ORG")
     geneva = mention(store, a, "Geneva", "GPE")
     check()
-    E.apply(store, E.AddQuote(a.id, (span(a.text, "lowered expectations"),), speaker=(geneva.start, geneva.end)))
-    E.apply(store, E.AddQuote(a.id, (span(a.text, "the talks were only one step"),)))
+    E.apply(store, E.AddQuote(a.id, (span(a.text, "lowered expectations"),), speaker=(geneva.start, geneva.end),
+                              origin="import"))
+    E.apply(store, E.AddQuote(a.id, (span(a.text, "the talks were only one step"),), origin="import"))
     check()
     E.apply(store, E.RelabelMention(geneva.id, "PERSON"))  # the speaker becomes a PERSON entity
     check()
@@ -188,3 +190,21 @@ def test_refreshing_only_what_each_change_wrote_gives_the_queue_a_fresh_read_giv
     E.apply(store, E.RenameEntity(store.mention(kremlin.id).entity_id, "The Kremlin"))
     check()
     assert "“The Kremlin”" in next(it.why for it in queue.items("single-mention") if it.key == ("mention", kremlin.id))
+
+
+def test_a_quote_an_editor_decided_leaves_the_queue(tmp_path):
+    # under a real window, setting a quote's speaker to the GPE "Russia" left it in the queue for ever
+    store = Store.create(tmp_path / "p.claimdesk")
+    doc = store.document(E.created_ids(E.apply(store, E.AddDocument("d", "Russia denied it. It said the talks were useless.")),
+                                       "documents")[0])
+    russia = E.created_ids(E.apply(store, E.AddEntity("Russia", "GPE")), "entities")[0]
+    s = doc.text.index("It said")
+    E.apply(store, E.ReplaceSuggestions(doc.id, "m", (), ({"content": [{"start": s + 8, "end": len(doc.text) - 1}],
+                                                          "speaker": {"start": s, "end": s + 2}, "cue": None,
+                                                          "type": "indirect"},)))
+    (quote,) = store.quotes(doc.id)
+    assert [i.key for i in review.review_queue(store).items()] == [("speaker", quote.id)]
+    E.apply(store, E.EditQuote(quote.id, {"speaker_entity_id": russia}))  # the editor's choice
+    assert store.quote(quote.id).prov.status == "accepted"
+    assert [i.key for i in review.review_queue(store).items() if i.kind.startswith(("speaker", "quote"))] == []
+    store.close()

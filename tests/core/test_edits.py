@@ -27,6 +27,7 @@ def all_edits(store, doc):
     m_model, m_import, quote, claim, ent = _ids(store, doc)
     other = E.apply(store, E.AddEntity("Blinken", "PERSON"))  # a second entity to merge/link
     other_id = other.changes[0].id
+    pair, lone, solo, flag, second = _story(store, doc, claim)
     return [
         E.AddMention(doc.id, 66, 79, "PERSON"),
         E.DeleteMention(m_model.id),
@@ -70,7 +71,35 @@ def all_edits(store, doc):
         E.ImportProject(labels=({"layer": "entity", "label_set": "", "name": "WORK", "color": "#00aa00"},),
                         entities=({"name": "Antony Blinken", "type": "PERSON", "aliases": ["Tony"],
                                    "decided": True},), settings={"publisher.url": "https://factdesk.example/"}),
+        E.SetDocumentStory(doc.id, "other talks"),
+        E.SetDocumentStories(((doc.id, None), (store.document_by_ext_id("talks-2").id, "other talks"))),
+        E.StoreStoryClusters("talks", ({"id": None, "kind": "quote", "members": [quote.id], "flags": []},
+                                       {"id": pair, "kind": "claim", "members": [claim.id, second],
+                                        "flags": [["speaker", min(claim.id, second), max(claim.id, second), "x"]]})),
+        E.SplitCluster(pair, (second,)),
+        E.SplitCluster(pair, (claim.id,), into=lone),
+        E.MergeClusters((lone, solo)),
+        E.DismissFlag(flag),
+        E.LabelClusterClaims("verdict", "true", cluster_id=pair),
     ]
+
+
+def _story(store, doc, claim):
+    """The sample document and a second one in story "talks", with stored clusters: the two
+    documents' first claims together (a flag between them), each one's other claim alone."""
+    E.apply(store, E.AddDocument("talks-2", "Lavrov said the talks were useful. Blinken said they were frank.",
+                                 story="talks", claims=({"start": 0, "end": 34}, {"start": 35, "end": 64})))
+    E.apply(store, E.SetDocumentStory(doc.id, "talks"))
+    own = E.created_ids(E.apply(store, E.AddClaim(doc.id, 0, 23)), "claims")[0]
+    first, second = (c.id for c in store.claims(store.document_by_ext_id("talks-2").id))
+    a, b = min(claim.id, first), max(claim.id, first)
+    E.apply(store, E.StoreStoryClusters("talks", (
+        {"id": None, "kind": "claim", "members": [claim.id, first], "flags": [["number", a, b, "n"]]},
+        {"id": None, "kind": "claim", "members": [second], "flags": []},
+        {"id": None, "kind": "claim", "members": [own], "flags": []})))
+    pair, lone, solo = (r[0] for r in store.conn.execute("SELECT id FROM story_clusters ORDER BY id"))
+    (flag,) = (r[0] for r in store.conn.execute("SELECT id FROM story_flags"))
+    return pair, lone, solo, flag, first
 
 
 def _label_id(store, name):
@@ -83,7 +112,7 @@ def test_every_edit_kind_is_covered(store, sample_doc):
     assert kinds - covered == set()
 
 
-@pytest.mark.parametrize("index", range(34))
+@pytest.mark.parametrize("index", range(45))
 def test_apply_then_inverse_restores_state(store, sample_doc, index):
     edit = all_edits(store, sample_doc)[index]
     before = dump(store)

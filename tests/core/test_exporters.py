@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from desktop.core import edits, exporters
 from desktop.core.exporters import ExportError, export_project, tokenize
+from desktop.core.formats import FORMATS
 from desktop.core.jobs import Job, import_into
 from desktop.core.store import Store
 
@@ -456,7 +457,7 @@ def test_every_format_is_deterministic(rich, tmp_path, fmt):
     assert not [p for p in (tmp_path / "a").rglob("*") if p.name.endswith((".part", ".old"))]
 
 
-@pytest.mark.parametrize("fmt", [f for f in exporters.CORE_FORMATS if f != "claimreview"])
+@pytest.mark.parametrize("fmt", [f for f in exporters.CORE_FORMATS if FORMATS[f].splits])
 def test_split_is_deterministic_and_partitions_documents(store, tmp_path, fmt):
     build_rich_project(store, extra_plain=17)
     a = export_project(store, fmt, tmp_path / "a", split="80/10/10", seed=7)
@@ -583,7 +584,8 @@ def test_export_streams_documents_one_at_a_time(rich, tmp_path, monkeypatch):
         loaded.clear()
         (tmp_path / fmt).mkdir()
         export_project(rich, fmt, tmp_path / fmt / "out")
-        assert len(loaded) == 3 == len(set(loaded)), fmt
+        aligned = 1 if fmt in ("story", "coverage") else 0  # the story's one article is read again, to align it
+        assert len(loaded) == 3 + aligned and len(set(loaded)) == 3, fmt
 
 
 # Tokens ------------------------------------------------------------------------------------------------

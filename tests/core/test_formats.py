@@ -18,13 +18,13 @@ REPO = Path(__file__).resolve().parents[2]
 
 def test_the_registry_is_complete_and_consistent():
     assert FORMAT_NAMES == ("jsonl", "spacy", "conll", "conllu", "brat", "prodigy", "label-studio", "doccano",
-                            "doccano-relations", "csv", "claimreview")
+                            "doccano-relations", "csv", "claimreview", "story", "coverage")
     for spec in FORMATS.values():
         assert spec.folder == (spec.suffix == ""), spec.name
         assert spec.title and spec.description and "\n" not in spec.description, spec.name
         assert spec.suffix == "" or re.fullmatch(r"\.[a-z]+", spec.suffix), spec.name
     assert FORMATS["claimreview"].suffix == ".jsonld"  # JSON-LD's own suffix, everywhere
-    assert [f for f in FORMAT_NAMES if not FORMATS[f].splits] == ["claimreview"]
+    assert [f for f in FORMAT_NAMES if not FORMATS[f].splits] == ["claimreview", "story", "coverage"]
     # every format but spaCy's and the CoNLL ones is written by core, and core writes exactly those
     assert exporters.CORE_FORMATS == tuple(f for f in FORMAT_NAMES if f not in ("spacy", "conll", "conllu"))
     assert exporters.FORMATS == FORMAT_NAMES

@@ -240,7 +240,7 @@ LABELS = ("PERSON", "ORG", "GPE")
 
 @st.composite
 def gesture_specs(draw):
-    return draw(st.lists(st.tuples(st.integers(0, 20), st.integers(0, 10_000), st.integers(0, 10_000),
+    return draw(st.lists(st.tuples(st.integers(0, 25), st.integers(0, 10_000), st.integers(0, 10_000),
                                    st.sampled_from(LABELS)), min_size=1, max_size=10))
 
 
@@ -253,6 +253,7 @@ def _gesture(store, doc_id, spec):
     quotes = [q.id for q in store.quotes(doc_id)]
     entities = [e.id for e in store.entities()]
     same_type = [e.id for e in store.entities() if e.type == label]
+    clusters = [r[0] for r in store.conn.execute("SELECT id FROM story_clusters ORDER BY id")]
 
     def pick(xs, k=a):
         return xs[k % len(xs)] if xs else 9999
@@ -281,7 +282,34 @@ def _gesture(store, doc_id, spec):
         lambda: E.SetLayerReviewed(doc_id, ("entities", "quotes", "claims")[a % 3], bool(b % 2)),
         lambda: E.ImportProject(entities=({"name": "Sergey Lavrov" if b % 2 else f"Name {b % 5}", "type": label,
                                            "aliases": [f"Alias {a % 3}", "Lavrov"], "decided": bool(a % 2)},)),
+        lambda: E.SetDocumentStory(pick(store.document_ids(), b), "talks" if a % 3 else None),
+        lambda: _store_story(store),
+        lambda: E.MergeClusters((pick(clusters), pick(clusters, b))),
+        lambda: E.SplitCluster(pick(clusters), (pick(_cluster_items(store, pick(clusters)), b),)),
+        lambda: E.DismissFlag(pick([r[0] for r in store.conn.execute("SELECT id FROM story_flags ORDER BY id")]),
+                              bool(b % 2)),
     ][op]()
+
+
+def _cluster_items(store, cluster_id):
+    return [r[0] for r in store.conn.execute(
+        "SELECT coalesce(quote_id, claim_id) FROM story_members WHERE cluster_id = ? ORDER BY id", (cluster_id,))]
+
+
+def _store_story(store):
+    """Story "talks" stored: each live quote and claim of its articles a cluster, the first two
+    quotes of two articles one cluster with a flag between them."""
+    docs = [d.id for d in store.documents(story="talks")]
+    quotes = [(q.doc_id, q.id) for d in docs for q in store.quotes(d, include_rejected=False)]
+    claims = [c.id for d in docs for c in store.claims(d, include_rejected=False)]
+    pair = next(((a, b) for a in quotes for b in quotes if a[0] < b[0]), None)
+    clusters = [{"id": None, "kind": "claim", "members": [c], "flags": []} for c in claims]
+    if pair:
+        a, b = sorted((pair[0][1], pair[1][1]))
+        clusters.append({"id": None, "kind": "quote", "members": [a, b], "flags": [["wording", a, b, "x"]]})
+    clusters += [{"id": None, "kind": "quote", "members": [q], "flags": []} for _, q in quotes
+                 if not pair or q not in (pair[0][1], pair[1][1])]
+    return E.StoreStoryClusters("talks", tuple(clusters))
 
 
 def _import(n, label):

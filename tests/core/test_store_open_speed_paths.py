@@ -52,6 +52,21 @@ def test_an_unchanged_project_is_not_checked_again(tmp_path, quick_checks):
     assert quick_checks == []
 
 
+def test_edits_by_claimdesk_cost_no_full_check(tmp_path, quick_checks):
+    """A writer that opened a checked file changed it only under its lock: its close records the
+    file without reading it all again, and the next open skips the check too."""
+    path = tmp_path / "p.claimdesk"
+    _project(path)
+    quick_checks.clear()
+    with Store.open(path) as store:
+        edits.apply(store, edits.AddDocument(ext_id="more", text="Lavrov met Blinken again."))
+    with Store.open(path, readonly=True) as store:
+        assert store.document_count() == 2
+    with Store.open(path) as store:
+        assert store.document_count() == 2
+    assert quick_checks == []
+
+
 def test_a_project_changed_by_another_program_is_checked_again(tmp_path, quick_checks):
     path = tmp_path / "p.claimdesk"
     _project(path)
@@ -120,17 +135,18 @@ def test_an_unreadable_record_costs_only_a_full_check(tmp_path, quick_checks):
 # Reads that decode in C -----------------------------------------------------------------------------
 
 
-def _garble(path, find: bytes, replace: bytes) -> None:
+def _garble(path, find: bytes, replace: bytes, count: int = 1) -> None:
     data = path.read_bytes()
     assert data.count(find) >= 1, find
-    path.write_bytes(data.replace(find, replace, 1))
+    path.write_bytes(data.replace(find, replace, count))
 
 
 def test_summaries_of_a_damaged_title_give_one_line(tmp_path):
     path = tmp_path / "p.claimdesk"
     with Store.create(path) as store:
         edits.apply(store, edits.AddDocument(ext_id="d1", text="Some text here.", title="Geneva talks"))
-    _garble(path, b"Geneva talks", b"G\xffneva talks")
+    # every copy: the row's, and the list index's (documents_list, schema 8), which summaries read
+    _garble(path, b"Geneva talks", b"G\xffneva talks", -1)
     with Store.open(path, readonly=True) as store:
         with pytest.raises(DamagedProjectError) as info:
             store.document_summaries()

@@ -17,12 +17,15 @@ from desktop.bench.harness import (
     BenchConfig,
     Corpus,
     _p95,
+    add_long_article,
     build_large_project,
     format_table,
+    measure_story_alignment,
     passes,
     run_bench,
     run_child,
 )
+from desktop.core import invariants
 from desktop.core.store import Store
 from tests.conftest import REPO
 
@@ -59,6 +62,22 @@ def test_large_project_rows_are_what_the_store_reads(tmp_path):
         assert store.search(doc.text.split()[5])
 
 
+def test_the_long_article_is_added_with_its_annotations(tmp_path):
+    cfg = BenchConfig(large_docs=10, large_annotations=300, big_words=300, big_spans=20, long_words=3000,
+                      long_spans=300)
+    big = build_large_project(tmp_path / "large.claimdesk", cfg)
+    doc_id = add_long_article(big.path, cfg)
+    with Store.open(big.path) as store:
+        assert store.integrity_check() == ["ok"] and store.document_count() == 11
+        doc = store.document(doc_id)
+        assert len(doc.text.split()) >= 3000
+        mentions, quotes, claims = store.mentions(doc_id), store.quotes(doc_id), store.claims(doc_id)
+        assert (len(mentions), len(quotes), len(claims)) == (256, 22, 22)
+        assert all(0 <= m.start < m.end <= len(doc.text) and m.entity_id is not None for m in mentions)
+        assert all(q.speaker is None or q.speaker.end <= len(doc.text) for q in quotes)
+        assert not invariants.check(store)  # the rows keep the store's rules
+
+
 def test_p95_and_verdicts():
     assert _p95(list(range(1, 101))) == 95
     assert passes("annotate_vs_raw_spacy", 0.9) and not passes("annotate_vs_raw_spacy", 0.8)
@@ -68,7 +87,8 @@ def test_p95_and_verdicts():
 @pytest.mark.slow
 def test_tiny_bench_run_reports_every_metric(tmp_path):
     cfg = BenchConfig(annotate_docs=3, large_docs=30, large_annotations=600, big_words=400, big_spans=40,
-                      switch_repeats=2, edit_repeats=2, search_repeats=1)
+                      long_words=1000, long_spans=100, switch_repeats=2, edit_repeats=2, search_repeats=1,
+                      scale_docs=60, import_docs=10)
     report = run_bench(cfg, workdir=tmp_path)
     assert list(report["results"]) == list(TARGETS)
     for key, value in report["results"].items():
@@ -107,6 +127,17 @@ def test_bench_is_a_claimdesk_command():
 
 def test_targets_are_the_documented_keys():
     assert set(TARGETS) == {"annotate_vs_raw_spacy", "processes2_vs_1", "open_project_s", "open_project_rss_mb",
-                            "doc_switch_p95_ms", "edit_commit_p95_ms", "edit_roundtrip_p95_ms", "search_p95_ms", "export_jsonl_s",
-                            "export_peak_rss_mb", "export_spacy_peak_rss_mb"}
+                            "doc_switch_p95_ms", "doc_switch_100k_words_p95_ms", "edit_commit_p95_ms", "edit_roundtrip_p95_ms", "search_p95_ms", "export_jsonl_s",
+                            "export_peak_rss_mb", "export_spacy_peak_rss_mb",
+                            "open_100k_docs_s", "search_100k_docs_p95_ms", "import_10k_s",
+                            "annotate_10k_docs_peak_rss_mb", "story_align_50_s"}
     json.dumps(TARGETS)
+
+
+def test_the_story_bench_aligns_a_story_of_varied_seed_articles(tmp_path):
+    result = measure_story_alignment(tmp_path, 6, seed=1)
+    assert result["articles"] == 6 and result["versions"] > 30 and result["across_outlets"] > 5
+    assert result["align_s"] > 0 and result["rebuild_s"] > 0
+    with Store.open(tmp_path / "story-6.claimdesk", readonly=True) as store:
+        assert store.document_count() == 6 and len({d.story for d in store.documents()}) == 1
+        assert store.conn.execute("SELECT count(*) FROM story_clusters").fetchone()[0] > 0

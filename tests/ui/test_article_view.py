@@ -615,6 +615,7 @@ def test_long_document_loads_and_scrolls(qtbot):
     assert 0 < len(v.highlights()) < len(spans)
     v.viewport().repaint()
     assert 0 < v.rects_measured < len(spans) // 2
+    qtbot.waitUntil(v.filled)  # the rest of the text goes into the document when the loop is idle
     bar = v.verticalScrollBar()
     bar.setValue(bar.maximum())
     last = spans[-1]

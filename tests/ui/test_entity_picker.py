@@ -48,12 +48,36 @@ def test_typing_lav_offers_lavrov_first_and_return_makes_him_the_speaker(qtbot, 
     popup = completer.popup()
     qtbot.waitUntil(popup.isVisible)
     shown = [completer.completionModel().index(r, 0).data() for r in range(completer.completionCount())]
-    assert shown == ["Sergey Lavrov (PERSON)", "Slavic Congress (ORG)", "Lavra Monastery (GPE)"]
+    # where "lav" starts a word first (people and organisations first among them), then inside one
+    assert shown == ["Sergey Lavrov (PERSON)", "Lavra Monastery (GPE)", "Slavic Congress (ORG)"]
     qtbot.keyClick(popup, Qt.Key.Key_Return)  # the first match
     assert window.store.quote(quote).speaker_entity_id == lavrov
     assert picker.currentText() == "Sergey Lavrov (PERSON)"
     undo(qtbot, window)
     assert window.store.quote(quote).speaker_entity_id is None
+
+
+@popup_ok
+def test_clicking_into_the_picker_and_typing_replaces_what_it_shows(qtbot, window):
+    # under a real window, a click put the cursor after "— no speaker entity —" and "russia"
+    # was appended to it: no match, and Return chose nothing
+    _entity(window, "Liz Truss", "PERSON", "Blinken", 1)  # "russ" inside a person's name
+    russia = _entity(window, "Russia", "GPE", "Geneva")
+    quote = _quote(window)
+    picker = window.quotes_panel.entity
+    edit = picker.lineEdit()
+    assert edit.text() == "— no speaker entity —"
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # focus events reach only the active window
+    edit.setFocus(Qt.FocusReason.MouseFocusReason)  # what the click does first
+    qtbot.mouseClick(edit, Qt.MouseButton.LeftButton, pos=edit.rect().center())  # places the cursor
+    qtbot.waitUntil(lambda: edit.selectedText() == edit.text())
+    qtbot.keyClicks(edit, "russ")
+    assert edit.text() == "russ"
+    popup = picker.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert window.store.quote(quote).speaker_entity_id == russia
 
 
 @popup_ok

@@ -93,7 +93,7 @@ def test_f8_walks_the_review_queue_across_articles_and_follows_edits(qtbot, wind
     hill = window.doc_id
     doc2 = window.store.documents()[1]
     start, end = (doc2.text.index("the talks were only one step"),) * 2
-    window.do(E.AddQuote(doc2.id, ((start, start + 28),)))  # a quote without a speaker, in the next article
+    window.do(E.AddQuote(doc2.id, ((start, start + 28),), origin="import"))  # no speaker, in the next article
     quote = window.store.quotes(doc2.id)[0].id
     key(qtbot, window, Qt.Key.Key_Escape)
 
@@ -119,7 +119,7 @@ def test_f8_walks_the_review_queue_across_articles_and_follows_edits(qtbot, wind
 def test_the_review_dock_counts_kinds_and_enter_opens_an_item_even_when_filtered(qtbot, window, tmp_path):
     doc2 = window.store.documents()[1]
     start = doc2.text.index("the talks were only one step")
-    window.do(E.AddQuote(doc2.id, ((start, start + 28),)))
+    window.do(E.AddQuote(doc2.id, ((start, start + 28),), origin="import"))
     quote = window.store.quotes(doc2.id)[0].id
     panel = window.review_panel
     window.review_dock.show()
@@ -147,7 +147,7 @@ def test_the_review_dock_counts_kinds_and_enter_opens_an_item_even_when_filtered
 
     # an edit refreshes the counts once the edits pause
     other = doc2.text.index("Blinken and Russian Foreign Minister")
-    window.do(E.AddQuote(doc2.id, ((other, other + 7),)))
+    window.do(E.AddQuote(doc2.id, ((other, other + 7),), origin="import"))
     qtbot.waitUntil(lambda: panel.kinds.item(2).text() == "Quote without a speaker (2)", timeout=30_000)
     assert panel.model.rowCount() == 2
 

@@ -26,8 +26,11 @@ pytestmark = pytest.mark.gui
 
 
 def view_state(view: ArticleView) -> dict:
-    """Everything the view draws and hit-tests from, in a comparable form."""
+    """Everything the view draws and hit-tests from, in a comparable form (the tables of the
+    window around what is on screen: what a paint or a click there builds first)."""
+    painted = view.highlights()
     return {
+        "window": view._window,
         "spans": {sp.key: sp for sp in view._spans},
         "by_key": dict(view._by_key),
         "pick": [(s, e, sp.key) for s, e, sp in view._pick],
@@ -38,7 +41,7 @@ def view_state(view: ArticleView) -> dict:
         "entry_starts": list(view._entry_starts),
         "linked_from": {k: sorted(v) for k, v in view._linked_from.items()},
         # what a paint draws now: ranges, keys, colours and underline styles, in paint order
-        "painted": view.highlights(),
+        "painted": painted,
         # and where: the line rectangles of every span (those painted before come from the cache)
         "rects": {k: view.span_rects(k) for k in view._by_key},
     }
