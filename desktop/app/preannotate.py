@@ -19,6 +19,7 @@ from pathlib import Path
 from desktop.core.jobs import Job
 from desktop.core.model import ImportProblem
 from desktop.core.oserrors import os_problem
+from desktop.core.settings import DEFAULT_CLAIM_THRESHOLD
 from desktop.core.store import ProjectError
 
 __all__ = ["PreannotateError", "PreannotateResult", "check_output", "is_preannotate_output",
@@ -36,15 +37,18 @@ class PreannotateResult:
     entities: int
     quotes: int
     problems: int  #: inputs not read (warnings not counted)
+    claims: int = 0  #: claim suggestions (sentences scored at least the threshold)
 
 
 def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force: bool = False,
                       model: str | None = None, processes: int = 1, batch_size: int = 16,
                       content: str | None = None, job: Job | None = None,
-                      on_problem: Callable[[ImportProblem], None] = lambda problem: None) -> PreannotateResult:
+                      on_problem: Callable[[ImportProblem], None] = lambda problem: None,
+                      claim_threshold: float | None = DEFAULT_CLAIM_THRESHOLD) -> PreannotateResult:
     """Pre-annotate the texts in ``inputs`` into ``output``.  The output is checked and the model
     found (``ModelNotFoundError``) before anything is read; each input that cannot be read (or
-    reads with a warning) goes to ``on_problem`` and the others go on."""
+    reads with a warning) goes to ``on_problem`` and the others go on. Each record gets ``claims``:
+    its sentences scored at least ``claim_threshold`` check-worthy (None: no claims)."""
     from desktop.core import importers
     from desktop.nlp.annotate import preannotate_texts
     from desktop.nlp.pipeline import resolve_model
@@ -64,7 +68,7 @@ def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force
     if not records:
         raise PreannotateError("no documents to annotate")
     out = preannotate_texts(records, model=model, processes=processes, batch_size=batch_size, content=content,
-                            job=job)
+                            job=job, claim_threshold=claim_threshold)
     existed = out_path.exists()
     try:
         write_jsonl_atomically(out_path, out)
@@ -73,7 +77,8 @@ def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force
         raise PreannotateError(f"{out_path}: cannot write the results ({os_problem(exc)}); "
                                f"nothing was written{kept}") from exc
     return PreannotateResult(path=out_path, documents=len(out), entities=sum(len(r["entities"]) for r in out),
-                             quotes=sum(len(r["quotes"]) for r in out), problems=problems)
+                             quotes=sum(len(r["quotes"]) for r in out), problems=problems,
+                             claims=sum(len(r.get("claims", ())) for r in out))
 
 
 #: A first line longer than this is not read whole to see whose file it is (it is not ours).
@@ -84,8 +89,8 @@ _PREANNOTATE_KEYS = frozenset({"id", "text", "entities", "quotes", "model"})
 def is_preannotate_output(path: Path) -> bool:
     """Is ``path`` empty, or what ``claimdesk preannotate`` writes?  Its first line is then an
     interchange record with exactly the keys preannotate writes (``id``, ``text``, ``entities``,
-    ``quotes``, ``model`` and maybe ``meta``; no ``claims``, which an export has) and only model
-    suggestions (origin ``model``, status ``suggested``) in its layers."""
+    ``quotes``, ``model`` and maybe ``meta`` and ``claims``) and only model suggestions (origin
+    ``model``, status ``suggested``) in its layers."""
     try:
         if not path.is_file():
             return False
@@ -96,9 +101,9 @@ def is_preannotate_output(path: Path) -> bool:
         rec = json.loads(line)
     except (OSError, ValueError):
         return False
-    if not isinstance(rec, dict) or not _PREANNOTATE_KEYS <= set(rec) <= _PREANNOTATE_KEYS | {"meta"}:
+    if not isinstance(rec, dict) or not _PREANNOTATE_KEYS <= set(rec) <= _PREANNOTATE_KEYS | {"meta", "claims"}:
         return False
-    layers = rec["entities"], rec["quotes"]
+    layers = rec["entities"], rec["quotes"], rec.get("claims", [])
     return isinstance(rec["model"], str) and all(isinstance(layer, list) for layer in layers) and all(
         isinstance(a, dict) and a.get("origin") == "model" and a.get("status") == "suggested"
         for layer in layers for a in layer)

@@ -10,12 +10,20 @@ for the label conflicts, which compare the mentions' surfaces):
 - ``label-conflict``: the same surface (compared by :func:`desktop.core.entity_links.name_key`)
   labelled differently in different articles: the mentions whose label is not the surface's most
   common one;
-- ``single-mention``: a canonical entity with one live mention in the whole project.
+- ``single-mention``: a canonical entity with one live mention in the whole project;
+- ``least-sure``: a quote suggestion the model scored below :data:`SURE` (its ``score``, the
+  calibrated chance it is right end to end, :mod:`desktop.nlp.quotes.confidence`);
+- ``check-worthy``: a claim suggestion (a sentence pre-annotation scored at least the project's
+  ``claims.threshold``, :mod:`desktop.nlp.checkworthy`).
 
 Rejected rows never count; the two quote kinds leave out the quotes an editor made or accepted
-(setting the speaker to "Russia" is the editor's decision, so the item leaves the queue); entities merged away (removed by the merge, their mentions moved
-to the target) are not listed.  The model's confidence is not stored, so "suggestions the model
-is least sure of" is not a kind yet.
+(setting the speaker to "Russia" is the editor's decision, so the item leaves the queue); entities
+merged away (removed by the merge, their mentions moved to the target) are not listed.
+
+Ordering (:data:`ORDERS`, :func:`ordered`): reading order by default; ``score`` puts the least
+sure quotes and the most check-worthy sentences first; ``uncertainty`` puts first the scores
+closest to the decision (the claim threshold for claims, an even chance for quotes), as active
+learning does, so each label an editor gives teaches the most.
 
 :class:`ReviewQueue` keeps the items per kind, so a change refreshes only the kinds it can affect
 (:func:`kinds_affected`), and the surfaces of the label conflicts per article
@@ -34,7 +42,7 @@ from typing import NamedTuple
 from desktop.core.entity_links import name_key
 from desktop.core.store import ChangeEvent, Store
 
-__all__ = ["KINDS", "SPEAKER_TYPES", "ReviewItem", "ReviewKind", "ReviewQueue", "SurfaceIndex", "kind_title",
+__all__ = ["KINDS", "ORDERS", "SPEAKER_TYPES", "SURE", "ordered", "ReviewItem", "ReviewKind", "ReviewQueue", "SurfaceIndex", "kind_title",
            "changed_rows", "kinds_affected", "review_queue", "step", "titles", "with_texts"]
 
 Key = tuple[str, int]
@@ -57,7 +65,15 @@ KINDS: tuple[ReviewKind, ...] = (
     ReviewKind("mention-unlinked", "Mention not linked to an entity", frozenset({"mentions"})),
     ReviewKind("label-conflict", "Same text, another label elsewhere", frozenset({"mentions"})),
     ReviewKind("single-mention", "Entity with one mention", frozenset({"mentions", "entities"})),
+    ReviewKind("least-sure", "Quotes the model is least sure of", frozenset({"quotes"})),
+    ReviewKind("check-worthy", "Check-worthy sentences", frozenset({"claims"})),
 )
+#: a quote suggestion scored at least this is right nine times in ten (calibrated on held-out news)
+SURE = 0.9
+#: how a kind's items can be ordered (see the module docstring)
+ORDERS = ("reading", "score", "uncertainty")
+#: the kinds whose items put the highest score first when ordered by score
+_HIGH_FIRST = frozenset({"check-worthy"})
 _KIND_IDS = tuple(k.id for k in KINDS)
 
 
@@ -76,10 +92,15 @@ class ReviewItem(NamedTuple):
     kind: str
     why: str
     text: str = ""  # the span's text, once :func:`with_texts` read it
+    score: float | None = None  # the model's score of the suggestion (least-sure, check-worthy)
 
     @property
     def position(self) -> tuple[int, int, Key]:
         return self.doc_id, self.start, self.key
+
+    @property
+    def layer(self) -> str:
+        return self.key[0]
 
 
 # The kinds ---------------------------------------------------------------------------------------
@@ -154,6 +175,54 @@ def _single_items(store: Store, ids: Iterable[int] | None = None) -> list[tuple[
                                    f"the {etype} entity “{name}” is mentioned once in the project"))
                   for eid, mid, doc_id, start, end, name, etype in rows]
     return items
+
+
+def _least_sure_items(store: Store, ids: Iterable[int] | None = None) -> list[ReviewItem]:
+    """Quote suggestions (all, or those of ``ids``) scored below :data:`SURE`."""
+    items = []
+    for chunk in _chunks(ids):
+        rows = store.conn.execute(
+            "SELECT id, doc_id, json_extract(content, '$[0][0]'), json_extract(content, '$[#-1][1]'), type, score "
+            f"FROM quotes WHERE status = 'suggested' AND score IS NOT NULL AND score < ?{_in('id', chunk)}",
+            (SURE, *(chunk or ())))
+        items += [ReviewItem(doc_id, int(start or 0), ("quote", qid), int(end or 0), "least-sure",
+                             f"{qtype} quote, {score:.0%} likely right", score=float(score))
+                  for qid, doc_id, start, end, qtype, score in rows]
+    return items
+
+
+def _check_worthy_items(store: Store, ids: Iterable[int] | None = None) -> list[ReviewItem]:
+    """Claim suggestions (all, or those of ``ids``) with a check-worthiness score."""
+    items = []
+    for chunk in _chunks(ids):
+        rows = store.conn.execute(
+            'SELECT id, doc_id, start, "end", claimant, score FROM claims '
+            f"WHERE status = 'suggested' AND score IS NOT NULL{_in('id', chunk)}", chunk or ())
+        items += [ReviewItem(doc_id, start, ("claim", cid), end, "check-worthy",
+                             f"check-worthy {score:.2f}" + (f", said by {claimant}" if claimant else ""),
+                             score=float(score))
+                  for cid, doc_id, start, end, claimant, score in rows]
+    return items
+
+
+def ordered(items: Sequence[ReviewItem], order: str = "reading", threshold: float = 0.5) -> list[ReviewItem]:
+    """``items`` in ``order`` (:data:`ORDERS`): reading order; by score (the least sure quotes, the
+    most check-worthy claims first); or by uncertainty (closest to ``threshold`` for claims, to 0.5
+    for quotes, first). Items without a score keep reading order after the scored ones."""
+    if order not in ORDERS:
+        raise ValueError(f"unknown order {order!r}; the orders are {', '.join(ORDERS)}")
+    if order == "reading":
+        return sorted(items)
+
+    def rank(item: ReviewItem) -> tuple[int, float, tuple[int, int, Key]]:
+        if item.score is None:
+            return 1, 0.0, item.position
+        if order == "score":
+            return 0, -item.score if item.kind in _HIGH_FIRST else item.score, item.position
+        middle = threshold if item.layer == "claim" else 0.5
+        return 0, abs(item.score - middle), item.position
+
+    return sorted(items, key=rank)
 
 
 #: a live mention in the index: (id, start, end, label, name_key of its text)
@@ -290,7 +359,8 @@ class SurfaceIndex:
 #: The kinds that are a property of single rows: their query, and the table whose written rows
 #: they re-read (the speakers also for the quotes of a written entity, whose type or name changed).
 _QUERIES = {"speaker-not-person-org": (_speaker_items, "quotes"), "quote-no-speaker": (_no_speaker_items, "quotes"),
-            "mention-unlinked": (_unlinked_items, "mentions")}
+            "mention-unlinked": (_unlinked_items, "mentions"), "least-sure": (_least_sure_items, "quotes"),
+            "check-worthy": (_check_worthy_items, "claims")}
 
 #: What a change wrote, by table ("mentions", "quotes", "entities": for the entities, also those
 #: a written row pointed to before or after, :meth:`desktop.core.store.ChangeEvent.linked_rows`).
@@ -299,7 +369,7 @@ Rows = dict[str, set[int]]
 
 def changed_rows(event: ChangeEvent) -> Rows | None:
     """The rows ``event`` wrote that the queue depends on; None when it does not say."""
-    rows = {t: event.rows(t) for t in ("mentions", "quotes")}
+    rows = {t: event.rows(t) for t in ("mentions", "quotes", "claims")}
     rows["entities"] = event.linked_rows("entities")
     if any(ids is None for ids in rows.values()):
         return None

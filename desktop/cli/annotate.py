@@ -17,6 +17,7 @@ from desktop.cli.common import (
 )
 from desktop.cli.progress import TerminalProgress
 from desktop.core.jobs import Job
+from desktop.core.settings import DEFAULT_CLAIM_THRESHOLD
 from desktop.core.store import Store
 from desktop.core.wording import plural
 
@@ -60,11 +61,13 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
     try:
         result = preannotate_files(args.inputs, args.output, force=args.force, model=args.model,
                                    processes=args.processes, batch_size=args.batch_size, content=args.content,
-                                   job=Job(on_progress=TerminalProgress("annotating")), on_problem=show)
+                                   job=Job(on_progress=TerminalProgress("annotating")), on_problem=show,
+                                   claim_threshold=None if args.no_claims else args.claim_threshold)
     except ModelNotFoundError as exc:
         raise CliError(str(exc).replace("\n", " ")) from None
+    claims = "" if args.no_claims else f", {plural(result.claims, 'claim')}"
     print(f"wrote {plural(result.documents, 'document')} ({plural(result.entities, 'entity')}, "
-          f"{plural(result.quotes, 'quote')}) "
+          f"{plural(result.quotes, 'quote')}{claims}) "
           f"to {args.output}")
     return EXIT_ERROR if result.problems and not result.documents else EXIT_OK
 
@@ -93,6 +96,20 @@ def add_preannotate(sub) -> None:
     p.add_argument("--processes", type=int, default=1, help="worker processes for parsing (default 1)")
     p.add_argument("--batch-size", type=int, default=16, help="documents per spaCy batch (default 16)")
     add_content_argument(p, "clause")
+    p.add_argument("--claim-threshold", type=_unit_float, default=DEFAULT_CLAIM_THRESHOLD, metavar="SCORE",
+                   help="write as claims the sentences scored at least this check-worthy, 0 to 1 "
+                        f"(default {DEFAULT_CLAIM_THRESHOLD}; 0: every sentence, ranked by its score)")
+    p.add_argument("--no-claims", action="store_true", help="write no claim suggestions")
+
+
+def _unit_float(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"must be a number from 0 to 1, not {value!r}")
+    return number
 
 
 def add_annotate(sub) -> None:

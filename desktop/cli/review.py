@@ -8,6 +8,7 @@ import json
 
 from desktop.app import review
 from desktop.cli.common import EXIT_OK, add_command, add_project_argument
+from desktop.core.settings import CLAIM_THRESHOLD, claim_threshold
 from desktop.core.store import Store
 
 
@@ -17,14 +18,16 @@ def cmd_review_queue(args: argparse.Namespace) -> int:
     kinds = [args.kind] if args.kind else None
     with Store.open(args.project, readonly=True) as store:
         queue = review.review_queue(store, kinds)
-        items = review.with_texts(store, queue.items())
+        threshold = claim_threshold(store.settings().get(CLAIM_THRESHOLD))
+        items = review.with_texts(store, review.ordered(queue.items(), args.order, threshold))
         titles = review.titles(store, {it.doc_id for it in items})
         ext_ids = {d: store.document_ext_id(d) for d in titles}
     counts = {k: n for k, n in queue.counts().items() if kinds is None or k in kinds}
     if args.json:
         print(json.dumps({"counts": counts, "items": [
             {"kind": it.kind, "document": ext_ids[it.doc_id], "doc_id": it.doc_id, "title": titles[it.doc_id],
-             "layer": it.key[0], "id": it.key[1], "start": it.start, "end": it.end, "text": it.text, "why": it.why}
+             "layer": it.key[0], "id": it.key[1], "start": it.start, "end": it.end, "text": it.text, "why": it.why,
+             **({"score": it.score} if it.score is not None else {})}
             for it in items]}, ensure_ascii=False, indent=2))
         return EXIT_OK
     for kind, n in counts.items():
@@ -39,7 +42,11 @@ def add_review_queue(sub) -> None:
     p = add_command(sub, "review-queue", cmd_review_queue,
                     "list what most likely needs an editor across the project (speakers that are not a PERSON or "
                     "ORG, quotes without a speaker, unlinked mentions, the same text labelled differently in other "
-                    "articles, entities mentioned once), with counts per kind")
+                    "articles, entities mentioned once, quotes the model is least sure of, check-worthy sentences), "
+                    "with counts per kind")
     add_project_argument(p)
     p.add_argument("--kind", choices=[k.id for k in review.KINDS], help="only this kind")
     p.add_argument("--json", action="store_true", help="print JSON: the counts per kind and the items")
+    p.add_argument("--order", choices=review.ORDERS, default="reading",
+                   help="reading order (default); score: the least sure quotes and the most check-worthy sentences "
+                        "first; uncertainty: the scores closest to the threshold first")

@@ -7,7 +7,7 @@ import json
 
 from desktop.app.settings import set_setting
 from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argument
-from desktop.core.settings import GUIDELINES, KEYS, SETTINGS
+from desktop.core.settings import CLAIM_THRESHOLD, GUIDELINES, KEYS, SETTINGS
 from desktop.core.store import Store
 
 
@@ -46,7 +46,9 @@ def add_settings(sub) -> None:
                     "ClaimReview exports)")
     add_project_argument(p)
     p.add_argument("key", nargs="?", metavar="KEY",
-                   help=f"a setting ({keys}; {GUIDELINES}: the project's own annotation guidelines, Markdown)")
+                   help=f"a setting ({keys}; {CLAIM_THRESHOLD}: the check-worthiness score, 0 to 1, a sentence "
+                        f"needs to be suggested as a claim; {GUIDELINES}: the project's own annotation guidelines, "
+                        "Markdown)")
     p.add_argument("value", nargs="?", metavar="VALUE", help="its new value (leave out to show it)")
     p.add_argument("--unset", metavar="KEY", help="remove the setting KEY")
     p.add_argument("--json", action="store_true", help="print the settings as JSON")

@@ -35,6 +35,7 @@ from desktop.core.interchange import (
     as_pair,
     content_to_pairs,
     quote_from_json,
+    score_problem,
 )
 from desktop.core.model import (
     DOC_STATUSES,
@@ -1042,6 +1043,41 @@ def _claim_values(p: Plan, doc_id: int, row: dict[str, Any] | None, fields: dict
     return out
 
 
+def _score_column(item: dict[str, Any], where: str) -> dict[str, Any]:
+    """The ``score`` column of a quote or claim dict that carries one (schema 10), checked by the
+    interchange codec; nothing for one without (an editor's, an old file's)."""
+    problem = score_problem(item, where)
+    if problem is not None:
+        raise EditError(problem)
+    return {} if item.get("score") is None else {"score": float(item["score"])}
+
+
+def _replace_claim_suggestions(p: Plan, doc_id: int, model: str, claims: tuple[dict[str, Any], ...]) -> None:
+    """:class:`ReplaceSuggestions`' claims: the document's untouched claim suggestions are
+    deleted, and each new one (``{"start", "end", "claimant"?, "score"}``) inserted as a model
+    suggestion unless it overlaps a kept (accepted or editor-made) claim or repeats a rejected one."""
+    kept = _SpanIndex()
+    rejected: set[tuple[int, int]] = set()
+    for row in p.store.conn.execute("SELECT * FROM claims WHERE doc_id = ?", (doc_id,)).fetchall():
+        row = dict(row)
+        p.seen("claims", row)
+        if _untouched(row):
+            _leave_clusters(p, "claims", [row["id"]])  # a suggestion replaced leaves its story cluster
+            p.delete("claims", row["id"])
+        elif row["status"] == "rejected":
+            rejected.add((row["start"], row["end"]))
+        else:
+            kept.add(row["start"], row["end"])
+    for i, c in enumerate(claims):
+        start, end = _span_pair(c)
+        if (start, end) in rejected or kept.overlaps(start, end):
+            continue
+        values = _claim_values(p, doc_id, None, {"start": start, "end": end, "claimant": c.get("claimant")})
+        kept.add(start, end)
+        p.insert("claims", {"doc_id": doc_id, **values, **p.provenance("model", "suggested", model),
+                            **_score_column(c, f"document {doc_id}: claims[{i}]")})
+
+
 @_register
 @dataclass(frozen=True)
 class AddClaim(Edit):
@@ -1290,8 +1326,9 @@ class AddDocument(Edit):
             values = _quote_values(p, doc_id, {
                 **quote.edit_fields(),
                 "speaker_entity_id": entity_for(speaker_entity, label_of.get(speaker_entity, "PERSON"))})
-            p.insert("quotes", {"doc_id": doc_id, **values, **_imported_prov(p, q, self.default_origin)})
-        for c in self.claims:
+            p.insert("quotes", {"doc_id": doc_id, **values, **_imported_prov(p, q, self.default_origin),
+                                **_score_column(q, f"{self.ext_id}: quotes[{i}]")})
+        for i, c in enumerate(self.claims):
             start, end = _span_pair(c)
             claimant = c.get("claimant")
             claimant_entity = p.store.entity_by_name(claimant) if isinstance(claimant, str) and claimant else None
@@ -1299,7 +1336,8 @@ class AddDocument(Edit):
                 "start": start, "end": end, "labels": c.get("labels") or {}, "claimant": claimant,
                 "note": c.get("note"), "claimant_entity_id": claimant_entity.id if claimant_entity else None,
             }, allow_new_labels=True)
-            p.insert("claims", {"doc_id": doc_id, **values, **_imported_prov(p, c, self.default_origin)})
+            p.insert("claims", {"doc_id": doc_id, **values, **_imported_prov(p, c, self.default_origin),
+                                **_score_column(c, f"{self.ext_id}: claims[{i}]")})
 
     def describe(self) -> str:
         return f"add document {self.ext_id}"
@@ -1661,6 +1699,7 @@ class ReplaceSuggestions(Edit):
     model: str
     entities: tuple[dict[str, Any], ...] = ()
     quotes: tuple[dict[str, Any], ...] = ()
+    claims: tuple[dict[str, Any], ...] = ()  # check-worthy sentences (_replace_claim_suggestions)
     kind: ClassVar[str] = "replace_suggestions"
 
     def plan(self, p: Plan) -> None:
@@ -1718,7 +1757,9 @@ class ReplaceSuggestions(Edit):
                                                                                values["speaker_end"]), stored_at)
             for s, e in content:
                 kept_q.add(s, e)
-            p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance("model", "suggested", self.model)})
+            p.insert("quotes", {"doc_id": self.doc_id, **values, **p.provenance("model", "suggested", self.model),
+                                **_score_column(q, f"document {self.doc_id}: quotes[{i}]")})
+        _replace_claim_suggestions(p, self.doc_id, self.model, self.claims)
         p.update("documents", self.doc_id, annotated_model=self.model, annotated_at=p.now)
 
     def history_json(self) -> dict[str, Any]:
@@ -1726,7 +1767,8 @@ class ReplaceSuggestions(Edit):
         # quote, whole): writing them a second time cost as much as the rows.  Rows recorded
         # before this hold the whole edit (history reads either).
         return {"kind": self.kind, "doc_id": self.doc_id, "model": self.model,
-                "entities": len(self.entities), "quotes": len(self.quotes)}
+                "entities": len(self.entities), "quotes": len(self.quotes),
+                **({"claims": len(self.claims)} if self.claims else {})}
 
     def describe(self) -> str:
         return "pre-annotate document"

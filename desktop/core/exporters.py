@@ -1235,9 +1235,9 @@ def _json_array(fh: IO, records: Iterable[Any], *, script_safe: bool = False) ->
 # CSV -------------------------------------------------------------------------------------------------
 
 CLAIM_COLUMNS_HEAD = ("document", "outlet", "date", "title", "claim", "claimant")
-CLAIM_COLUMNS_TAIL = ("note", "status", "origin", "annotator", "start", "end")
+CLAIM_COLUMNS_TAIL = ("note", "status", "origin", "annotator", "start", "end", "score")
 QUOTE_COLUMNS = ("document", "outlet", "date", "speaker", "speaker_resolved", "speaker_entity", "cue", "type",
-                 "content", "status", "origin", "annotator", "start", "end")
+                 "content", "status", "origin", "annotator", "start", "end", "score")
 FRAGMENT_JOINER = " … "
 
 
@@ -1285,7 +1285,8 @@ def write_csv(ctx: PartContext, *, formulas: bool = False) -> None:
                 claims_out.writerow([
                     doc.ext_id, doc.source or "", doc.published or "", doc.title or "", text[c.start : c.end],
                     ctx.source.claimant(c) or "", *(c.labels.get(s, "") for s in label_sets), c.note or "",
-                    c.prov.status, c.prov.origin, c.prov.annotator or "", c.start, c.end])
+                    c.prov.status, c.prov.origin, c.prov.annotator or "", c.start, c.end,
+                    "" if c.score is None else c.score])
             for q in item.quotes:
                 quotes_out.writerow([
                     doc.ext_id, doc.source or "", doc.published or "",
@@ -1294,7 +1295,8 @@ def write_csv(ctx: PartContext, *, formulas: bool = False) -> None:
                     ctx.source.name(q.speaker_entity_id) or "",
                     q.cue.text(text) if q.cue else "", q.type,
                     FRAGMENT_JOINER.join(s.text(text) for s in q.content),
-                    q.prov.status, q.prov.origin, q.prov.annotator or "", q.content[0].start, q.content[-1].end])
+                    q.prov.status, q.prov.origin, q.prov.annotator or "", q.content[0].start, q.content[-1].end,
+                    "" if q.score is None else q.score])
             _count(ctx.summary, item)
 
 

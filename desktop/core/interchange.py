@@ -10,9 +10,12 @@ them back), keys in this order:
 * mention: ``{"start", "end", "label", "entity", <provenance>}``
 * quote: ``{"content": [span, ...], "speaker": span | null, "speaker_resolved": span | null,
   "speaker_entity": name | null, "cue": span | null, "type": "direct" | "indirect" | "mixed",
-  <provenance>}``; ``content`` holds the quote's fragments in text order (a quote interrupted by
+  <provenance>, "score"?}``; ``content`` holds the quote's fragments in text order (a quote interrupted by
   its attribution has two)
-* claim: ``{"start", "end", "claimant", "labels": {set: label}, "note", <provenance>}``
+* claim: ``{"start", "end", "claimant", "labels": {set: label}, "note", <provenance>, "score"?}``
+* ``score`` (quotes and claims): the model's confidence in a suggestion (a quote right end-to-end,
+  a sentence check-worthy), a number in [0, 1]; written only when there is one (an editor's
+  annotation has none), read back when present (null or absent: none)
 * entity (pre-annotation's clusters, the ``LinkEntities`` payload): ``{"name", "type",
   "aliases": [...], "mention_ids": [...], "entity_id"?}``
 * a span is ``{"start": int, "end": int}``, code-point offsets into the text, end exclusive;
@@ -73,6 +76,7 @@ __all__ = [
     "quote_to_json",
     "quote_suggestion_json",
     "quote_to_pairs",
+    "score_problem",
     "shift_quote_json",
     "span_from_json",
     "span_problem",
@@ -219,6 +223,25 @@ def _object_problem(item: Any, where: str) -> str | None:
     return None if isinstance(item, Mapping) else f"{where} must be an object"
 
 
+def score_problem(item: Mapping[str, Any], where: str) -> str | None:
+    """What is wrong with a dict's ``score`` (absent, null or a number in [0, 1]), or None."""
+    value = item.get("score")
+    if value is None or (type(value) in (int, float) and 0 <= value <= 1):
+        return None
+    return f"{where}.score must be a number between 0 and 1 or null"
+
+
+def _score_of(item: Mapping[str, Any]) -> float | None:
+    value = item.get("score")
+    return None if value is None else float(value)
+
+
+def _with_score(out: dict[str, Any], score: float | None) -> dict[str, Any]:
+    if score is not None:
+        out["score"] = score
+    return out
+
+
 # Mentions ------------------------------------------------------------------------------------------
 
 
@@ -277,6 +300,7 @@ class QuoteRecord:
     cue: Span | None = None
     type: str = "direct"
     prov: ProvRecord = field(default_factory=ProvRecord)
+    score: float | None = None
 
     @property
     def fragments(self) -> tuple[Span, ...]:
@@ -285,7 +309,7 @@ class QuoteRecord:
     @classmethod
     def from_model(cls, quote: Quote, entity_name: Callable[[int | None], str | None]) -> QuoteRecord:
         return cls(tuple(quote.content), quote.speaker, quote.speaker_resolved, entity_name(quote.speaker_entity_id),
-                   quote.cue, quote.type, ProvRecord.from_model(quote.prov))
+                   quote.cue, quote.type, ProvRecord.from_model(quote.prov), quote.score)
 
     def edit_fields(self) -> dict[str, Any]:
         """The fields the quote edits take (``content`` as sorted ``(start, end)`` pairs, spans
@@ -311,6 +335,8 @@ def quote_problems(item: Any, where: str = "quote", length: int | None = None) -
         problems.append(problem)
     if "type" in item and item["type"] not in QUOTE_TYPES:
         problems.append(f"{where}.type must be one of {', '.join(QUOTE_TYPES)}")
+    if (problem := score_problem(item, where)) is not None:
+        problems.append(problem)
     return problems + prov_problems(item, where)
 
 
@@ -326,13 +352,14 @@ def quote_from_json(item: Any, where: str = "quote", length: int | None = None) 
         cue=_optional_span(item.get("cue"), f"{where}.cue", length),
         type=item.get("type") or "direct",
         prov=ProvRecord.from_json(item),
+        score=_score_of(item),
     )
 
 
 def quote_to_json(q: QuoteRecord) -> dict[str, Any]:
-    return {"content": [span_to_json(s) for s in q.content], "speaker": span_to_json(q.speaker),
-            "speaker_resolved": span_to_json(q.speaker_resolved), "speaker_entity": q.speaker_entity,
-            "cue": span_to_json(q.cue), "type": q.type, **q.prov.to_json()}
+    return _with_score({"content": [span_to_json(s) for s in q.content], "speaker": span_to_json(q.speaker),
+                        "speaker_resolved": span_to_json(q.speaker_resolved), "speaker_entity": q.speaker_entity,
+                        "cue": span_to_json(q.cue), "type": q.type, **q.prov.to_json()}, q.score)
 
 
 def quote_suggestion_json(q: QuoteRecord) -> dict[str, Any]:
@@ -344,14 +371,15 @@ def quote_suggestion_json(q: QuoteRecord) -> dict[str, Any]:
                            "cue": span_to_json(q.cue), "type": q.type}
     if q.speaker_resolved is not None:
         out["speaker_resolved"] = span_to_json(q.speaker_resolved)
-    return out
+    return _with_score(out, q.score)
 
 
 def quote_to_pairs(q: QuoteRecord, ident: str) -> dict[str, Any]:
     """The pairs form of a quote (``ident``: its ``q1``, ``q2``...); ``content`` in the record's order."""
-    return {"id": ident, "content": content_to_pairs(q.content), "speaker": span_to_pair(q.speaker),
-            "speaker_resolved": span_to_pair(q.speaker_resolved), "cue": span_to_pair(q.cue), "type": q.type,
-            "speaker_entity": q.speaker_entity, **q.prov.to_json(PAIR_PROV_KEYS)}
+    return _with_score({"id": ident, "content": content_to_pairs(q.content), "speaker": span_to_pair(q.speaker),
+                        "speaker_resolved": span_to_pair(q.speaker_resolved), "cue": span_to_pair(q.cue),
+                        "type": q.type, "speaker_entity": q.speaker_entity, **q.prov.to_json(PAIR_PROV_KEYS)},
+                       q.score)
 
 
 def shift_quote_json(item: dict[str, Any], by: int) -> None:
@@ -378,11 +406,13 @@ class ClaimRecord:
     labels: Mapping[str, str] = field(default_factory=dict)
     note: str | None = None
     prov: ProvRecord = field(default_factory=ProvRecord)
+    score: float | None = None
 
     @classmethod
     def from_model(cls, claim: Claim, claimant: str | None) -> ClaimRecord:
         """``claimant``: what the export names (the claimant's text, else its entity's name)."""
-        return cls(claim.start, claim.end, claimant, dict(claim.labels), claim.note, ProvRecord.from_model(claim.prov))
+        return cls(claim.start, claim.end, claimant, dict(claim.labels), claim.note, ProvRecord.from_model(claim.prov),
+                   claim.score)
 
 
 def claim_problems(item: Any, where: str = "claim", length: int | None = None) -> list[str]:
@@ -394,24 +424,26 @@ def claim_problems(item: Any, where: str = "claim", length: int | None = None) -
     if labels is not None and not (isinstance(labels, Mapping)
                                    and all(isinstance(k, str) and isinstance(v, str) for k, v in labels.items())):
         problems.append(f"{where}.labels must map label set names to label names (strings)")
+    if (problem := score_problem(item, where)) is not None:
+        problems.append(problem)
     return problems + prov_problems(item, where)
 
 
 def claim_from_json(item: Any, where: str = "claim", length: int | None = None) -> ClaimRecord:
     _raise_first(claim_problems(item, where, length))
     return ClaimRecord(item["start"], item["end"], item.get("claimant"), dict(item.get("labels") or {}),
-                       item.get("note"), ProvRecord.from_json(item))
+                       item.get("note"), ProvRecord.from_json(item), _score_of(item))
 
 
 def claim_to_json(c: ClaimRecord) -> dict[str, Any]:
-    return {"start": c.start, "end": c.end, "claimant": c.claimant, "labels": dict(sorted(c.labels.items())),
-            "note": c.note, **c.prov.to_json()}
+    return _with_score({"start": c.start, "end": c.end, "claimant": c.claimant,
+                        "labels": dict(sorted(c.labels.items())), "note": c.note, **c.prov.to_json()}, c.score)
 
 
 def claim_to_pairs(c: ClaimRecord, ident: str) -> dict[str, Any]:
     """The pairs form of a claim (``ident``: its ``c1``, ``c2``...); ``labels`` sorted by set."""
-    return {"id": ident, "start": c.start, "end": c.end, "labels": dict(sorted(c.labels.items())),
-            "claimant": c.claimant, "note": c.note, **c.prov.to_json(PAIR_PROV_KEYS)}
+    return _with_score({"id": ident, "start": c.start, "end": c.end, "labels": dict(sorted(c.labels.items())),
+                        "claimant": c.claimant, "note": c.note, **c.prov.to_json(PAIR_PROV_KEYS)}, c.score)
 
 
 # Entities (pre-annotation's clusters) -----------------------------------------------------------------------

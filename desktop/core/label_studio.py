@@ -151,6 +151,14 @@ def label_studio_config(source: ToolSource) -> str:
         "\n".join(out) + "\n"
 
 
+def _scored(region: dict[str, Any], score: float | None) -> dict[str, Any]:
+    """A result region with the model's ``score`` (Label Studio shows it, and orders by the
+    prediction's mean score) when it has one."""
+    if score is not None:
+        region["score"] = score
+    return region
+
+
 def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
     text = item.text
     accepted: list[dict[str, Any]] = []  # editor work of a reviewed layer: the annotation
@@ -188,7 +196,7 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
         out = bucket(q.prov, "quotes")
         rid = f"q{i}"
         first = q.content[0]
-        out.append(region(rid, "parts", first, "Quote"))
+        out.append(_scored(region(rid, "parts", first, "Quote"), q.score))
         out.append(per_region(rid, "quote_type", first, "choices", [q.type]))
         name = source.name(q.speaker_entity_id)
         if name:
@@ -208,7 +216,7 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
     for i, c in enumerate(item.claims, start=1):
         out = bucket(c.prov, "claims")
         rid = f"c{i}"
-        out.append(region(rid, "parts", c.span, "Claim"))
+        out.append(_scored(region(rid, "parts", c.span, "Claim"), c.score))
         for label_set, value in sorted(c.labels.items()):
             out.append(per_region(rid, _ls_safe_name(label_set), c.span, "choices", [value]))
         claimant = source.claimant(c)
@@ -229,7 +237,9 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
     if unreviewed:
         predictions.append({"model_version": UNREVIEWED_VERSION, "result": unreviewed})
     if suggested:
-        predictions.append({"model_version": "; ".join(sorted(models)), "result": suggested})
+        scores = [r["score"] for r in suggested if "score" in r]
+        predictions.append({"model_version": "; ".join(sorted(models)), "result": suggested,
+                            **({"score": round(sum(scores) / len(scores), 4)} if scores else {})})
     if predictions:
         task["predictions"] = predictions
     return task

@@ -142,6 +142,9 @@ class Quote:
     prov: Provenance = field(default_factory=Provenance)
     #: The named mention a pronoun speaker stands for ("he" -> "Antony Blinken"), if any.
     speaker_resolved: Span | None = None
+    #: The model's confidence that the suggestion is right end-to-end, in [0, 1]; None for an
+    #: editor's quote (or an import that gave none).
+    score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -155,6 +158,8 @@ class Claim:
     labels: dict[str, str] = field(default_factory=dict)
     note: str | None = None
     prov: Provenance = field(default_factory=Provenance)
+    #: The model's check-worthiness score of the sentence, in [0, 1]; None for an editor's claim.
+    score: float | None = None
 
     @property
     def span(self) -> Span:

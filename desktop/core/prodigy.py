@@ -126,6 +126,8 @@ def _quote_task(item: ToolDoc, source: ToolSource, tokens: _Tokens, meta: dict[s
             continue
         head = fragments[0]
         head["quote_type"] = q.type
+        if q.score is not None:  # the model's confidence (Prodigy keeps extra span keys)
+            head["score"] = q.score
         if (name := source.name(q.speaker_entity_id)) is not None:
             head["speaker_entity"] = name
         parts = [(f, "continues") for f in fragments[1:]]
@@ -151,6 +153,8 @@ def _claim_tasks(item: ToolDoc, source: ToolSource, meta: dict[str, Any]) -> Ite
             claim_meta["claimant"] = claimant
         if c.note:
             claim_meta["note"] = c.note
+        if c.score is not None:  # check-worthiness (Prodigy shows meta.score)
+            claim_meta["score"] = c.score
         if c.prov.status == "suggested":
             claim_meta["source"] = c.prov.model or "model"
         text = item.text[c.start:c.end]

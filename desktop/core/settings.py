@@ -19,6 +19,11 @@ Keys
     project (``https://fullfact.org/check/{document}#claim-{claim}``).  Google requires this
     ``url`` on every ClaimReview, on the domain of the page that carries the markup.
 
+``claims.threshold``
+    The check-worthiness score (0 to 1) a sentence needs to become a claim suggestion when the
+    project is pre-annotated (:mod:`desktop.nlp.checkworthy`); unset, :data:`DEFAULT_CLAIM_THRESHOLD`.
+    1 suggests no claims; 0 suggests every sentence.
+
 ``guidelines``
     The project's own annotation guidelines, Markdown (Help ▸ Annotation Guidelines ▸ Edit…); unset,
     the project uses the shipped ones (``resources/guidelines/en.md``, :mod:`desktop.app.guidelines`).
@@ -32,8 +37,8 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-__all__ = ["GUIDELINES", "GUIDELINES_MAX_CHARS", "KEYS", "SETTINGS", "SettingError", "check_setting",
-           "claimreview_url", "web_url"]
+__all__ = ["CLAIM_THRESHOLD", "DEFAULT_CLAIM_THRESHOLD", "GUIDELINES", "GUIDELINES_MAX_CHARS", "KEYS", "SETTINGS",
+           "SettingError", "check_setting", "claim_threshold", "claimreview_url", "web_url"]
 
 #: The one-line settings and what they are (``claimdesk settings --help`` and the README list these;
 #: a ClaimReview export needs all three).
@@ -42,11 +47,14 @@ SETTINGS: dict[str, str] = {
     "publisher.url": "its home page, an http(s) address (ClaimReview author url)",
     "claimreview.url": "the fact-check page address; {document} and {claim} are filled in (ClaimReview url)",
 }
+#: The key of the claim suggestions' threshold, and its value when unset.
+CLAIM_THRESHOLD = "claims.threshold"
+DEFAULT_CLAIM_THRESHOLD = 0.6
 #: The key of the project's own annotation guidelines (Markdown, several lines; set from the window).
 GUIDELINES = "guidelines"
 GUIDELINES_MAX_CHARS = 1_000_000
 #: Every key a project may hold.
-KEYS: tuple[str, ...] = (*SETTINGS, GUIDELINES)
+KEYS: tuple[str, ...] = (*SETTINGS, CLAIM_THRESHOLD, GUIDELINES)
 _URL_KEYS = ("publisher.url", "claimreview.url")
 _PLACEHOLDERS = ("{document}", "{claim}")
 
@@ -84,6 +92,14 @@ def check_setting(key: str, value: str) -> str:
         return value
     if any(c in value for c in "\r\n\x00"):
         raise SettingError(f"{key} must be one line")
+    if key == CLAIM_THRESHOLD:
+        try:
+            number = float(value)
+        except ValueError:
+            number = -1.0
+        if not 0 <= number <= 1:
+            raise SettingError(f"{key} must be a number from 0 to 1, not {value!r}")
+        return value
     if key in _URL_KEYS:
         probe = value
         for placeholder in _PLACEHOLDERS:
@@ -99,3 +115,12 @@ def claimreview_url(pattern: str | None, document: str, claim: int) -> str | Non
         return None
     url = pattern.replace("{document}", quote(document, safe="")).replace("{claim}", str(claim))
     return web_url(url)
+
+
+def claim_threshold(value: str | None) -> float:
+    """The claim suggestions' threshold from the stored ``claims.threshold`` (None: the default)."""
+    try:
+        number = float(value) if value is not None else DEFAULT_CLAIM_THRESHOLD
+    except ValueError:
+        return DEFAULT_CLAIM_THRESHOLD
+    return number if 0 <= number <= 1 else DEFAULT_CLAIM_THRESHOLD

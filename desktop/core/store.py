@@ -385,8 +385,16 @@ CREATE TABLE story_flags (
 CREATE INDEX story_flags_cluster ON story_flags(cluster_id);
 """
 
+# v10: a model's confidence in each of its quote and claim suggestions, in [0, 1] (``score``;
+# NULL for what an editor made or an import gave none): the review queue's "least sure" and
+# "check-worthy sentences" order by it (desktop.nlp.quotes.confidence, desktop.nlp.checkworthy).
+_V10_SCORES = """
+ALTER TABLE quotes ADD COLUMN score REAL;
+ALTER TABLE claims ADD COLUMN score REAL;
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10_SCORES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -925,7 +933,18 @@ def row_to_quote(row: sqlite3.Row) -> Quote:
         speaker_resolved=_span(row["resolved_start"], row["resolved_end"]),
         type=row["type"],
         prov=_prov(row),
+        score=_score(row, "quotes"),
     )
+
+
+def _score(row: sqlite3.Row, table: str) -> float | None:
+    """A row's ``score`` (schema 10): None, or a number in [0, 1]; anything else is damage."""
+    value = row["score"] if "score" in row.keys() else None
+    if value is None:
+        return None
+    if type(value) not in (float, int) or not 0 <= value <= 1:
+        raise DamagedRowError(table, row["id"], "score", "is not a number between 0 and 1")
+    return float(value)
 
 
 def row_to_claim(row: sqlite3.Row) -> Claim:
@@ -935,6 +954,7 @@ def row_to_claim(row: sqlite3.Row) -> Claim:
         id=row["id"], doc_id=row["doc_id"], start=row["start"], end=row["end"],
         claimant=row["claimant"], claimant_entity_id=row["claimant_entity_id"],
         labels=_json(row, "claims", "labels", dict), note=row["note"], prov=_prov(row),
+        score=_score(row, "claims"),
     )
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.core import edits, wording
+from desktop.core import settings as project_settings
 from desktop.core.interchange import EntityRecord
 from desktop.core.jobs import Job
 from desktop.core.store import Store, now_iso
@@ -46,6 +47,7 @@ from desktop.nlp.preannotate import (
     WorkerDied,
     annotate_in_workers,
     annotate_texts,
+    claims_above,
     failure_reason,
     preannotate_records,
     provenance,
@@ -66,6 +68,7 @@ class AnnotateReport:
     skipped: int = 0
     entities: int = 0
     quotes: int = 0
+    claims: int = 0
     linked: int = 0
     cancelled: bool = False
     #: ``(document ext_id, reason)`` of each document that could not be annotated (left unmarked)
@@ -74,7 +77,8 @@ class AnnotateReport:
     def summary(self) -> str:
         """One line: "4 documents annotated with M (…), 0 already done; 1 failed: doc X (reason)"."""
         text = (f"{wording.plural(self.annotated, 'document')} annotated with {self.model} "
-                f"({self.entities} entity and {self.quotes} quote suggestions), {self.skipped} already done")
+                f"({self.entities} entity, {self.quotes} quote and {self.claims} claim suggestions), "
+                f"{self.skipped} already done")
         if self.failed:
             shown = ", ".join(f"doc {ext_id} ({reason})" for ext_id, reason in self.failed[:SHOW_FAILED])
             more = len(self.failed) - SHOW_FAILED
@@ -156,6 +160,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
     mid = provenance(model_id(nlp), content)
     report = AnnotateReport(model=mid)
+    threshold = project_settings.claim_threshold(store.settings().get(project_settings.CLAIM_THRESHOLD))
     if force:
         todo = store.document_ids()
     else:
@@ -179,6 +184,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
             report.annotated += len(batch)
             report.entities += sum(len(e.entities) for e in batch)
             report.quotes += sum(len(e.quotes) for e in batch)
+            report.claims += sum(len(e.claims) for e in batch)
 
         def flush() -> None:
             nonlocal last_commit
@@ -211,7 +217,8 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
                     fail(result.key, result.error)  # left unmarked: the next run tries it again
                 else:
                     pending.append(edits.ReplaceSuggestions(result.key, mid, tuple(result.entities),
-                                                            tuple(result.quotes)))
+                                                            tuple(result.quotes),
+                                                            tuple(claims_above(result.claims, threshold))))
                 if len(pending) >= COMMIT_EVERY_DOCS or time.monotonic() - last_commit > COMMIT_EVERY_SECONDS:
                     flush()
                 job.progress(report.annotated + len(report.failed) + len(pending), total, str(result.key))
@@ -400,8 +407,8 @@ def _editor_choice(c: Any, kept: list[dict[str, Any]]) -> int | None:
 
 def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = None, processes: int = 1,
                       batch_size: int = 16, job: Job | None = None, content: str = DEFAULT_CONTENT,
-                      block_chars: int | None = None, on_failure: Callable[[Any, str], None] | None = None
-                      ) -> list[dict[str, Any]]:
+                      block_chars: int | None = None, on_failure: Callable[[Any, str], None] | None = None,
+                      claim_threshold: float | None = None) -> list[dict[str, Any]]:
     """Interchange records with entity and quote suggestions, canonical entities filled in.
 
     Canonical entities are clustered across all the records, so they are kept in memory. A record
@@ -414,7 +421,7 @@ def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = 
     for rec in preannotate_records(records, model=model, processes=processes, batch_size=batch_size,
                                    progress=lambda n: job.progress(n, len(records), ""), cancel=job.cancelled,
                                    content=content, block_chars=block_chars,
-                                   on_failure=on_failure or _print_failure):
+                                   on_failure=on_failure or _print_failure, claim_threshold=claim_threshold):
         out.append(rec)
     return canonicalize_records(out)
 

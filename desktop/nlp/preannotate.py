@@ -23,8 +23,10 @@ from typing import Any
 
 from desktop.core.interchange import shift_quote_json
 from desktop.core.text import CLOSING_PUNCT, TERMINATORS
+from desktop.nlp.checkworthy import claim_suggestions
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
+from desktop.nlp.quotes.confidence import score_quotes
 from desktop.nlp.quotes.lexicon import lexicon_for
 
 ORIGIN = "model"
@@ -52,7 +54,10 @@ def annotate_doc(doc: Any, content: str = DEFAULT_CONTENT) -> tuple[list[dict], 
         for e in doc.ents
     ]
     quotes = []
-    for q in extract_quotes(doc, content):
+    rules: list[str] = []
+    found = extract_quotes(doc, content, rules=rules)
+    score_quotes(doc, found, rules)  # each quote's confidence (desktop.nlp.quotes.confidence)
+    for q in found:
         q["origin"] = ORIGIN
         q["status"] = STATUS
         quotes.append(q)
@@ -109,6 +114,17 @@ def _shift_suggestions(entities: list[dict], quotes: list[dict], by: int) -> Non
         shift_quote_json(q, by)
 
 
+def claims_above(claims: list[dict], threshold: float) -> list[dict]:
+    """The claim suggestions scored at least ``threshold``, as model suggestions."""
+    return [{**c, "origin": ORIGIN, "status": STATUS} for c in claims if c["score"] >= threshold]
+
+
+def _shift_claims(claims: list[dict], by: int) -> None:
+    for c in claims:
+        c["start"] += by
+        c["end"] += by
+
+
 # Annotating a stream of texts -------------------------------------------------------------------------
 
 
@@ -120,6 +136,8 @@ class Annotated:
     entities: list[dict] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
     error: str | None = None
+    #: every sentence as a claim suggestion with its check-worthiness (desktop.nlp.checkworthy)
+    claims: list[dict] = field(default_factory=list)
 
 
 def failure_reason(exc: BaseException) -> str:
@@ -143,6 +161,7 @@ class _Doc:
     entities: list[dict] = field(default_factory=list)
     quotes: list[dict] = field(default_factory=list)
     error: str | None = None
+    claims: list[dict] = field(default_factory=list)
 
 
 def annotate_texts(nlp: Any, items: Iterable[tuple[str, Any]], *, content: str = DEFAULT_CONTENT,
@@ -238,8 +257,11 @@ class _Annotator:
         if doc.error is None:
             try:
                 entities, quotes = annotate_doc(parsed, self.content)
+                claims = claim_suggestions(parsed, quotes)
                 if start:
                     _shift_suggestions(entities, quotes, start)
+                    _shift_claims(claims, start)
+                doc.claims += claims
                 doc.entities += entities
                 doc.quotes += quotes
             except Exception as exc:
@@ -267,7 +289,7 @@ class _Annotator:
             if doc.error is not None:
                 yield Annotated(doc.key, error=doc.error)
             else:
-                yield Annotated(doc.key, doc.entities, doc.quotes)
+                yield Annotated(doc.key, doc.entities, doc.quotes, claims=doc.claims)
 
 
 # Worker processes: each parses *and* applies the rules, and sends back only the small suggestion
@@ -361,6 +383,7 @@ def preannotate_records(
     content: str = DEFAULT_CONTENT,
     block_chars: int | None = None,
     on_failure: Callable[[Any, str], None] | None = None,
+    claim_threshold: float | None = None,
 ) -> Iterator[dict]:
     """Parse each record's ``text`` and yield an interchange dict per record, in input order.
 
@@ -370,6 +393,8 @@ def preannotate_records(
     ``block_chars`` (default :data:`BLOCK_CHARS`) is annotated in blocks, offsets into the whole
     text. A record that cannot be annotated (its parse or the rules fail) is left out and
     ``on_failure(id, reason)`` called; without ``on_failure``, :class:`DocumentFailed` is raised.
+    With ``claim_threshold``, each dict has ``claims`` too: the sentences scored at least that
+    check-worthy (:mod:`desktop.nlp.checkworthy`), as model suggestions with their ``score``.
     """
     content = check_content_convention(content)
     nlp = load_pipeline(model)
@@ -406,6 +431,8 @@ def preannotate_records(
                     out["meta"] = rec["meta"]
                 out["entities"] = result.entities
                 out["quotes"] = result.quotes
+                if claim_threshold is not None:
+                    out["claims"] = claims_above(result.claims, claim_threshold)
                 out["model"] = mid
                 yield out
             if progress is not None:

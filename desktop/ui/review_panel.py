@@ -19,6 +19,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QComboBox,
     QHeaderView,
     QLabel,
     QListWidget,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop.app import review
+from desktop.core.settings import CLAIM_THRESHOLD, claim_threshold
 from desktop.core.store import ChangeEvent, Store
 from desktop.ui.layout import dock
 
@@ -44,6 +46,7 @@ class ReviewModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.items: list[review.ReviewItem] = []
+        self.order = "reading"  # how the items are ordered (review.ORDERS)
         self.titles: dict[int, str] = {}
         self.store = None
         self._texts: dict[int, str] = {}
@@ -85,6 +88,8 @@ class ReviewModel(QAbstractTableModel):
         return shown if len(shown) <= 120 else shown[:119] + "…"
 
     def row_of(self, item: review.ReviewItem) -> int:
+        if self.order != "reading":  # ordered by score: not sorted by position
+            return next((i for i, it in enumerate(self.items) if it.position == item.position), -1)
         i = bisect.bisect_left(self.items, item.position, key=lambda it: it.position)
         return i if i < len(self.items) and self.items[i].position == item.position else -1
 
@@ -131,6 +136,11 @@ class ReviewPanel(QWidget):
             self.kinds.addItem(kind.title)
         self.kinds.setMaximumHeight(self.kinds.sizeHintForRow(0) * (len(review.KINDS) + 1) + 6)
         self.kinds.setCurrentRow(0)
+        self.order = QComboBox()  # review.ORDERS: reading order, by score, by uncertainty
+        self.order.setObjectName("reviewOrder")
+        self.order.addItems(["Reading order", "By score (least sure, most check-worthy first)",
+                             "By uncertainty (closest to the threshold first)"])
+        self.order.setToolTip("How the items are listed and F8 walks them")
         self.model = ReviewModel()
         self.table = QTableView()
         self.table.setObjectName("reviewTable")
@@ -154,6 +164,7 @@ class ReviewPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.kinds)
+        layout.addWidget(self.order)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.hint)
         self.timer = QTimer(self)
@@ -161,6 +172,7 @@ class ReviewPanel(QWidget):
         self.timer.setInterval(DEBOUNCE_MS)
         self.timer.timeout.connect(self._on_timer)
         self.kinds.currentRowChanged.connect(lambda _row: self._show_rows())
+        self.order.currentIndexChanged.connect(lambda _i: self._show_rows())
         self.table.activated.connect(self._on_activated)
         self.sig_read.connect(self._on_read)
 
@@ -241,7 +253,7 @@ class ReviewPanel(QWidget):
     def _complete_rows(self) -> review.Rows | None:
         if self._dirty_rows is None:
             return None
-        return {t: set(self._dirty_rows.get(t, ())) for t in ("mentions", "quotes", "entities")}
+        return {t: set(self._dirty_rows.get(t, ())) for t in ("mentions", "quotes", "claims", "entities")}
 
     def _start_reader(self, store) -> None:
         self._reader = _Reader(store.path, self.sig_read)
@@ -286,7 +298,10 @@ class ReviewPanel(QWidget):
         if self._store is None:
             return
         current = self.current_item()
-        items = self.queue.items(self.kind())
+        order = review.ORDERS[max(0, self.order.currentIndex())]
+        threshold = claim_threshold(self._store.settings().get(CLAIM_THRESHOLD)) if order == "uncertainty" else 0.5
+        items = review.ordered(self.queue.items(self.kind()), order, threshold)
+        self.model.order = order
         missing = {it.doc_id for it in items} - self._titles.keys()
         if missing:  # (titles never change; an article imported since is read now)
             self._titles.update(review.titles(self._store, missing))
@@ -309,11 +324,21 @@ class ReviewPanel(QWidget):
         key = win.view.selected_key() if win.doc_id is not None else None
         start = next((sp.start for sp in win.article_spans.items if sp.key == key), -1) if key is not None else -1
         position = (win.doc_id if win.doc_id is not None else -1, start, key if start >= 0 else None)
-        item = review.step([self.model.items], position, direction)
+        item = review.step([self.model.items], position, direction) if self.model.order == "reading" \
+            else self._next_row(direction)
         if item is None:
             win.statusBar().showMessage("The review queue is empty", 4000)
             return
         self.open(item)
+
+    def _next_row(self, direction: int) -> review.ReviewItem | None:
+        """The item after (before) the selected row, in the order shown, wrapping around."""
+        items = self.model.items
+        if not items:
+            return None
+        current = self.current_item()
+        row = self.model.row_of(current) if current is not None else -1
+        return items[(row + direction) % len(items)] if row >= 0 else items[0 if direction > 0 else -1]
 
     def open(self, item: review.ReviewItem) -> None:
         """Show the item's article and select its span (shown even when View ▸ Show hides it)."""

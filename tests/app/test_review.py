@@ -117,7 +117,7 @@ def test_counts_per_kind_and_a_refresh_of_a_few_articles_equals_a_fresh_read(sto
     a, b, c = docs(store)[1:4]
     queue = review.review_queue(store)
     assert queue.counts() == {"speaker-not-person-org": 0, "quote-no-speaker": 0, "mention-unlinked": 3,
-                              "label-conflict": 0, "single-mention": 0}
+                              "label-conflict": 0, "single-mention": 0, "least-sure": 0, "check-worthy": 0}
     mention(store, a, "Lavrov", "PERSON")
     mention(store, b, "Lavrov", "PERSON")
     mention(store, c, "Lavrov", "ORG")
@@ -125,7 +125,7 @@ def test_counts_per_kind_and_a_refresh_of_a_few_articles_equals_a_fresh_read(sto
     fresh = review.review_queue(store)
     assert queue.by_kind == fresh.by_kind
     assert queue.counts() == {"speaker-not-person-org": 0, "quote-no-speaker": 0, "mention-unlinked": 3,
-                              "label-conflict": 1, "single-mention": 1}
+                              "label-conflict": 1, "single-mention": 1, "least-sure": 0, "check-worthy": 0}
     mention(store, c, "Lavrov", "PERSON", nth=1)  # c: one of each now, the ORG still the odd one
     mention(store, c, "Lavrov", "ORG", nth=2)
     mention(store, c, "Lavrov", "ORG", nth=3)  # ORG is the most common label now: the PERSONs are odd

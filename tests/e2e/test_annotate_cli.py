@@ -104,7 +104,10 @@ def test_annotate_project_keeps_editor_changes_and_resumes(tmp_path):
                        for m in after.values())
         for qid, q in quotes_before.items():
             assert store.quote(qid) == q
-        assert len(store.claims(doc.id)) == 1
+        claims = store.claims(doc.id)  # the editor's claim kept; claim suggestions only elsewhere
+        assert [(c.start, c.end, c.prov.origin) for c in claims if c.prov.origin != "model"] == [(0, 40, "editor")]
+        assert all(c.start >= 40 and c.prov.status == "suggested" and 0 <= c.score <= 1
+                   for c in claims if c.prov.origin == "model")
 
 
 def test_one_correction_improves_the_remaining_suggestions(tmp_path):

@@ -56,9 +56,11 @@ def test_project_to_jsonl_to_project_is_identical_and_annotate_resurrects_nothin
     assert any(label["name"] == "EVENT_X" and label["color"] == "#123456" for label in project["labels"])
     merged = next(e for e in project["entities"] if e["name"] == work["target"])
     assert merged["decided"] is True and work["merged"] in merged["aliases"]
-    assert project["settings"] == {"publisher.name": "Fact Desk"}
+    assert project["settings"] == {"claims.threshold": "1", "publisher.name": "Fact Desk"}
     assert all("claimdesk" not in r for r in records[1:])
     assert sum(len(r.get("rejected", {}).get("entities", [])) for r in records) >= 3
+    scores = sorted(q["score"] for r in records for q in r.get("quotes", []) if "score" in q)
+    assert scores and all(0 <= s <= 1 for s in scores)  # each model quote's confidence travels
 
     _cli("new", second)
     _cli("import", second, a)
@@ -70,7 +72,11 @@ def test_project_to_jsonl_to_project_is_identical_and_annotate_resurrects_nothin
     with Store.open(second) as store:
         assert store.meta("model") == model
         assert [sorted(d.marked_reviewed) for d in store.documents()][:2] == [[], ["entities"]]
-        assert store.settings() == {"publisher.name": "Fact Desk"}
+        # (the seeds fixture sets the claims' threshold)
+        assert store.settings() == {"claims.threshold": "1", "publisher.name": "Fact Desk"}
+        assert sorted(q.score for q in store.quotes() if q.score is not None and q.prov.status == "suggested") \
+            == sorted(q["score"] for r in records for q in r.get("quotes", [])
+                      if "score" in q and q["status"] == "suggested")
         copied = store.entity_by_name(work["target"])
         assert copied.decided and work["merged"] in copied.aliases
 

@@ -16,6 +16,7 @@ import pytest
 
 from desktop import cli
 from desktop.core import edits as E
+from desktop.core.settings import DEFAULT_CLAIM_THRESHOLD
 from desktop.core.store import Store
 from desktop.nlp import preannotate as P
 from desktop.nlp.entities import canonicalize_records
@@ -61,19 +62,24 @@ def _shift(rec: dict, by: int) -> dict:
         if "speaker_resolved" in q:
             q["speaker_resolved"] = span(q["speaker_resolved"])
         quotes.append(q)
-    return {"entities": [span(e) for e in rec["entities"]], "quotes": quotes}
+    out = {"entities": [span(e) for e in rec["entities"]], "quotes": quotes}
+    if "claims" in rec:
+        out["claims"] = [span(c) for c in rec["claims"]]
+    return out
 
 
 def _expected_for_copies(copies: int) -> dict:
     """What annotating each copy on its own gives, shifted to where the copy is in the long text:
     the blocks are exactly the copies (each ends with its blank line, the last without)."""
     alone = {r["id"]: r for r in P.preannotate_records(
-        [{"id": "mid", "text": ARTICLE + SEP}, {"id": "last", "text": ARTICLE}], model=MODEL)}
-    out = {"entities": [], "quotes": []}
+        [{"id": "mid", "text": ARTICLE + SEP}, {"id": "last", "text": ARTICLE}], model=MODEL,
+        claim_threshold=DEFAULT_CLAIM_THRESHOLD)}
+    out: dict = {"entities": [], "quotes": [], "claims": []}
     for k in range(copies):
         part = _shift(alone["last" if k == copies - 1 else "mid"], k * PERIOD)
         out["entities"] += part["entities"]
         out["quotes"] += part["quotes"]
+        out["claims"] += part["claims"]  # the claim suggestions, mapped back like the rest
     return out
 
 
@@ -120,6 +126,7 @@ def test_long_document_offsets_map_back_to_the_whole_text(nlp):
     expected = _expected_for_copies(copies)
     assert rec["entities"] == expected["entities"]
     assert rec["quotes"] == expected["quotes"]
+    assert "claims" not in rec  # none asked for
     _check_spans_inside(text, rec)
     # the pronoun speaker of the last copy is resolved to a name in the last copy
     last = [q for q in rec["quotes"] if q.get("speaker_resolved") and q["speaker"]["start"] >= (copies - 1) * PERIOD]
@@ -280,7 +287,7 @@ def test_preannotate_a_document_over_max_length(tmp_path, capsys, small_max_leng
     assert long_rec["text"] == long_text(copies)
     # what the records give when the long one is annotated copy by copy, then put through the
     # same cross-record step as the CLI's (canonical entities, their types, cleaned spans)
-    short = list(P.preannotate_records([records[0], records[2]], model=MODEL))
+    short = list(P.preannotate_records([records[0], records[2]], model=MODEL, claim_threshold=DEFAULT_CLAIM_THRESHOLD))
     expected = canonicalize_records([short[0], {**long_rec, **_expected_for_copies(copies)}, short[1]])
     assert out == expected
     _check_spans_inside(long_rec["text"], long_rec)
