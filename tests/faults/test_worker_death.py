@@ -55,8 +55,12 @@ def test_a_killed_worker_ends_annotate_with_one_line_and_a_rerun_goes_on(tmp_pat
     errors = [line for line in out.stderr.splitlines() if not line.startswith("annotating:")]  # progress
     assert len(errors) == 1 and "Traceback" not in out.stderr, out.stderr
     assert errors[0].startswith(f"claimdesk: error: {project}: a worker process died"), errors
-    assert _annotated(project) == names[:16]  # the first batch, finished before, is kept
+    # the first batch is kept when it finished before the other worker died; when it was still
+    # running, the broken pool fails it too (a busy machine): nothing half-written either way
+    done = _annotated(project)
+    assert done in ([], names[:16]), done
     again = _annotate(project, kill=False)
     assert again.returncode == 0, again.stderr
-    assert "24 documents annotated" in again.stdout and "16 already done" in again.stdout, again.stdout
+    assert (f"{40 - len(done)} documents annotated" in again.stdout
+            and (not done or "16 already done" in again.stdout)), again.stdout
     assert _annotated(project) == names
