@@ -36,7 +36,7 @@ from desktop.core.wording import plural
 #: the order badges are shown in a cell (the kinds of :class:`desktop.core.story.Flag`)
 BADGE_ORDER = ("negation", "number", "speaker", "wording", "omission", "type")
 #: the tables whose change can change a story's alignment (what the view re-reads after)
-WATCHED_TABLES = frozenset({"quotes", "claims", "entities", "documents"})
+WATCHED_TABLES = frozenset({"quotes", "claims", "entities", "documents", "story_clusters", "story_members", "story_flags"})
 #: the longest column header (a title standing in for the outlet is cut to it)
 HEADER_CHARS = 32
 #: why merge / split / dismiss are off on a story whose clusters are only computed

@@ -328,6 +328,7 @@ class StoryWindow(QWidget):
         self.table.clicked.connect(self.open_cell)
         self.table.activated.connect(self.open_cell)  # Enter on a cell
         self.table.selectionModel().currentChanged.connect(lambda *_: (self._show_side(), self._enable()))
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._enable())  # Ctrl+click: merge
 
     def _build_table(self) -> QTableView:
         table = QTableView()
