@@ -55,6 +55,25 @@ def annotated_seeds(tmp_path_factory):
     return copy
 
 
+#: the seeds' four troop-figure sentences (issue 15's "number" discrepancy): (article, start)
+TROOP_SENTENCES = (("000_4e8e7165941dcf45", "Russia has been amassing"), ("001_b662277d12457799", "With more than 100,000"),
+                   ("002_7aa081e1965c350a", "Russia has dispatched"), ("003_f5573d1949718a5b", "With an estimated 100,000"))
+
+
+def mark_troop_claims(path: Path) -> Path:
+    """An editor marks the troop-figure sentences as claims in four outlets of the seeds project."""
+    from desktop.core import edits as E
+    from desktop.core.store import Store
+
+    with Store.open(path) as store:
+        for ext_id, start in TROOP_SENTENCES:
+            doc = store.document_by_ext_id(ext_id)
+            s = doc.text.index(start)
+            end = min(doc.text.index(".", s) + 1, doc.text.index("\n", s) if "\n" in doc.text[s:] else len(doc.text))
+            E.apply(store, E.AddClaim(doc.id, s, end))
+    return path
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _empty_clipboard_at_exit():
     """Qt's offscreen platform crashes at exit (SIGSEGV, after every test passed) while the

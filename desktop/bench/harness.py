@@ -336,14 +336,7 @@ def build_large_project(path: Path, cfg: BenchConfig, model: str = "en_core_web_
                 else:
                     labels = {"checkworthiness": rng.choice(("check-worthy", "not check-worthy", "opinion"))}
                     claims.append((doc_id, s, e, None, None, json.dumps(labels), None, *_prov(rng, model, now)))
-        store.bulk_insert("entities", ("id", "name", "type", "aliases", "created_at", "updated_at"),
-                          [(i, name, label, "[]", now, now) for (name, label), i in entity_ids.items()])
-        prov_cols = ("origin", "status", "annotator", "model", "created_at", "updated_at")
-        store.bulk_insert("mentions", ("doc_id", "start", "end", "label", "entity_id", *prov_cols), mentions)
-        store.bulk_insert("quotes", ("doc_id", "content", "speaker_start", "speaker_end", "speaker_entity_id",
-                                     "cue_start", "cue_end", "type", *prov_cols), quotes)
-        store.bulk_insert("claims", ("doc_id", "start", "end", "claimant", "claimant_entity_id", "labels", "note",
-                                     *prov_cols), claims)
+        _insert_annotations(store, entity_ids, mentions, quotes, claims, now)
         store.bulk_insert("meta", ("key", "value"), [("model", model), ("model_name", model.split()[0]),
                                                      ("linked_at", now_iso())], replace=True)
         store.analyze()
@@ -354,6 +347,19 @@ def build_large_project(path: Path, cfg: BenchConfig, model: str = "en_core_web_
                         big_doc_id=big_id, big_words=len(texts[big_index].split()),
                         big_spans=cfg.big_spans, typical_doc_ids=typical,
                         build_s=time.perf_counter() - t0, size_mb=path.stat().st_size / 2**20)
+
+
+def _insert_annotations(store: Any, entity_ids: dict[tuple[str, str], int], mentions: list, quotes: list,
+                        claims: list, now: str) -> None:
+    """Bulk-insert the built entities and annotation rows (the large project, the long article)."""
+    store.bulk_insert("entities", ("id", "name", "type", "aliases", "created_at", "updated_at"),
+                      [(i, name, label, "[]", now, now) for (name, label), i in entity_ids.items()])
+    prov_cols = ("origin", "status", "annotator", "model", "created_at", "updated_at")
+    store.bulk_insert("mentions", ("doc_id", "start", "end", "label", "entity_id", *prov_cols), mentions)
+    store.bulk_insert("quotes", ("doc_id", "content", "speaker_start", "speaker_end", "speaker_entity_id",
+                                 "cue_start", "cue_end", "type", *prov_cols), quotes)
+    store.bulk_insert("claims", ("doc_id", "start", "end", "claimant", "claimant_entity_id", "labels", "note",
+                                 *prov_cols), claims)
 
 
 def add_long_article(path: Path, cfg: BenchConfig, model: str = "en_core_web_sm 3.8.0") -> int:
@@ -392,14 +398,7 @@ def add_long_article(path: Path, cfg: BenchConfig, model: str = "en_core_web_sm 
             else:
                 labels = {"checkworthiness": rng.choice(("check-worthy", "not check-worthy", "opinion"))}
                 claims.append((doc_id, s, e, None, None, json.dumps(labels), None, *_prov(rng, model, now)))
-        store.bulk_insert("entities", ("id", "name", "type", "aliases", "created_at", "updated_at"),
-                          [(i, name, label, "[]", now, now) for (name, label), i in entity_ids.items()])
-        prov_cols = ("origin", "status", "annotator", "model", "created_at", "updated_at")
-        store.bulk_insert("mentions", ("doc_id", "start", "end", "label", "entity_id", *prov_cols), mentions)
-        store.bulk_insert("quotes", ("doc_id", "content", "speaker_start", "speaker_end", "speaker_entity_id",
-                                     "cue_start", "cue_end", "type", *prov_cols), quotes)
-        store.bulk_insert("claims", ("doc_id", "start", "end", "claimant", "claimant_entity_id", "labels", "note",
-                                     *prov_cols), claims)
+        _insert_annotations(store, entity_ids, mentions, quotes, claims, now)
     return doc_id
 
 
@@ -620,32 +619,44 @@ def _p95(values: Sequence[float]) -> float:
     return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
 
 
+def _shown_window(main_window: Any) -> tuple[Any, Any]:
+    """The application and an empty main window, shown and settled (the window children's start)."""
+    from desktop.ui.app import application
+
+    app = application()
+    window = main_window()
+    window.resize(1500, 900)
+    window.show()
+    for _ in range(3):
+        app.processEvents()
+    return app, window
+
+
+def _open_until_interactive(app: Any, window: Any, project: str, what: str) -> None:
+    """Open ``project`` in ``window`` and paint its first article: what "interactive" means."""
+    if not window.open_project(project):
+        raise BenchError(f"the window could not open {what}")
+    if window.doc_id is None:
+        window.show_document(window.store.document_ids()[0])
+    app.processEvents()
+    window.repaint()
+    app.processEvents()
+
+
 def child_window(args: dict[str, Any]) -> dict[str, Any]:
     import psutil
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
     from desktop.core.store import Store
-    from desktop.ui.app import application
     from desktop.ui.main_window import MainWindow
 
-    app = application()
-    window = MainWindow()
-    window.resize(1500, 900)
-    window.show()
-    for _ in range(3):
-        app.processEvents()
+    app, window = _shown_window(MainWindow)
     rss_before = psutil.Process().memory_info().rss / 2**20
 
     # open the project until the window is interactive
     t0 = time.perf_counter()
-    if not window.open_project(args["project"]):
-        raise BenchError("the window could not open the large project")
-    if window.doc_id is None:
-        window.show_document(window.store.document_ids()[0])
-    app.processEvents()
-    window.repaint()
-    app.processEvents()
+    _open_until_interactive(app, window, args["project"], "the large project")
     open_s = time.perf_counter() - t0
     rss = psutil.Process().memory_info().rss / 2**20
 
@@ -822,23 +833,11 @@ def build_scale_project(path: Path, n_docs: int, seed: int = 0, model: str = "en
 def child_open_window(args: dict[str, Any]) -> dict[str, Any]:
     """Open a project in an offscreen window until it is interactive (as ``child_window`` does),
     wall and CPU time."""
-    from desktop.ui.app import application
     from desktop.ui.main_window import MainWindow
 
-    app = application()
-    window = MainWindow()
-    window.resize(1500, 900)
-    window.show()
-    for _ in range(3):
-        app.processEvents()
+    app, window = _shown_window(MainWindow)
     t0, c0 = time.perf_counter(), time.process_time()
-    if not window.open_project(args["project"]):
-        raise BenchError("the window could not open the project")
-    if window.doc_id is None:
-        window.show_document(window.store.document_ids()[0])
-    app.processEvents()
-    window.repaint()
-    app.processEvents()
+    _open_until_interactive(app, window, args["project"], "the project")
     wall, cpu = time.perf_counter() - t0, time.process_time() - c0
     rows = window.doc_model.rowCount()
     window.close()

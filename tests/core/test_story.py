@@ -8,9 +8,9 @@ import json
 import pytest
 
 from desktop import cli
-from desktop.core import edits as E
 from desktop.core.store import Store
 from desktop.core.story import Version, align_story, quantities, story_alignment
+from tests.conftest import mark_troop_claims
 
 
 def v(doc: int, text: str, speaker_id: int | None = None, kind: str = "indirect") -> Version:
@@ -64,16 +64,7 @@ def test_one_version_per_document_and_unrelated_quotes_apart():
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory, annotated_seeds):
     path = annotated_seeds(tmp_path_factory.mktemp("story") / "seeds.claimdesk")
-    with Store.open(path) as store:  # an editor marks the troop figures as claims in four outlets
-        for ext_id, start in (("000_4e8e7165941dcf45", "Russia has been amassing"),
-                              ("001_b662277d12457799", "With more than 100,000"),
-                              ("002_7aa081e1965c350a", "Russia has dispatched"),
-                              ("003_f5573d1949718a5b", "With an estimated 100,000")):
-            doc = store.document_by_ext_id(ext_id)
-            s = doc.text.index(start)
-            end = min(doc.text.index(".", s) + 1, doc.text.index("\n", s) if "\n" in doc.text[s:] else len(doc.text))
-            E.apply(store, E.AddClaim(doc.id, s, end))
-    return path
+    return mark_troop_claims(path)  # an editor marks the troop figures as claims in four outlets
 
 
 def test_the_seeds_statement_and_troop_figures(seeds):

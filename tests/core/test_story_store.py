@@ -12,6 +12,7 @@ from desktop import cli
 from desktop.core import edits as E
 from desktop.core.store import Store
 from desktop.core.story import story_alignment
+from tests.conftest import mark_troop_claims
 
 TABLES = ("story_clusters", "story_members", "story_flags", "claims", "quotes", "documents")
 
@@ -36,16 +37,7 @@ def roundtrip(store: Store, edit: E.Edit) -> E.ChangeSet:
 @pytest.fixture
 def seeds(tmp_path, annotated_seeds):
     path = annotated_seeds(tmp_path / "seeds.claimdesk")
-    with Store.open(path) as store:  # an editor marks the troop figures as claims in four outlets
-        for ext_id, start in (("000_4e8e7165941dcf45", "Russia has been amassing"),
-                              ("001_b662277d12457799", "With more than 100,000"),
-                              ("002_7aa081e1965c350a", "Russia has dispatched"),
-                              ("003_f5573d1949718a5b", "With an estimated 100,000")):
-            doc = store.document_by_ext_id(ext_id)
-            s = doc.text.index(start)
-            end = min(doc.text.index(".", s) + 1, doc.text.index("\n", s) if "\n" in doc.text[s:] else len(doc.text))
-            E.apply(store, E.AddClaim(doc.id, s, end))
-    return path
+    return mark_troop_claims(path)  # an editor marks the troop figures as claims in four outlets
 
 
 def rebuilt(path) -> None:

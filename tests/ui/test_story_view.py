@@ -9,23 +9,15 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QCheckBox
 
 from desktop.core import edits as E
-from desktop.core.store import Store
 from desktop.ui.story_window import BADGES_ROLE, KEY_ROLE, qt_offset
+from tests.conftest import mark_troop_claims
 
 STATEMENT = "We don’t expect to resolve our differences"
-TROOPS = (("000_4e8e7165941dcf45", "Russia has been amassing"), ("001_b662277d12457799", "With more than 100,000"),
-          ("002_7aa081e1965c350a", "Russia has dispatched"), ("003_f5573d1949718a5b", "With an estimated 100,000"))
 
 
 @pytest.fixture(scope="module")
 def seeds_with_claims(tmp_path_factory, annotated_seeds):
-    path = annotated_seeds(tmp_path_factory.mktemp("story-view") / "seeds.claimdesk")
-    with Store.open(path) as store:
-        for ext_id, start in TROOPS:
-            doc = store.document_by_ext_id(ext_id)
-            s = doc.text.index(start)
-            E.apply(store, E.AddClaim(doc.id, s, doc.text.index(".", s) + 1))
-    return path
+    return mark_troop_claims(annotated_seeds(tmp_path_factory.mktemp("story-view") / "seeds.claimdesk"))
 
 
 @pytest.fixture
