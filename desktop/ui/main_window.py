@@ -406,6 +406,12 @@ class MainWindow(GestureSlots, QMainWindow):
         if key is None:
             return
         layer, row_id = key
+        # the forms show the selected span's quote or claim, or none: never the one selected before
+        # (editing a form left over from another span changed that other quote)
+        if layer not in ("quote", "speaker", "cue") and self.quotes_panel.current_id() is not None:
+            self.quotes_panel.show_quote(None)
+        if layer != "claim" and self.claims_panel.current_id() is not None:
+            self.claims_panel.show_claim(None)
         if layer in ("quote", "speaker", "cue"):
             self.quotes_panel.show_quote(row_id)
             self.quotes_dock.raise_()

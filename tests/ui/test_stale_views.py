@@ -76,6 +76,24 @@ def test_switching_articles_resets_the_quote_form(qtbot, window):
     assert panel.entity.currentIndex() == 0 and panel.type.currentText() == ""
 
 
+def test_selecting_a_mention_after_a_quote_leaves_no_quote_form_behind(qtbot, window):
+    # under a real window, F8 from a quote to a mention kept the quote selected in the Quotes dock
+    # with its form enabled: a speaker chosen there changed the quote the editor had left
+    store = window.store
+    s, e = offsets(window, "What we expect is concrete answers to our concrete proposals")
+    quote = E.created_ids(E.apply(store, E.AddQuote(window.doc_id, ((s, e),), type="direct")), "quotes")[0]
+    click_span(qtbot, window, ("quote", quote))
+    panel = window.quotes_panel
+    assert panel.quote_id() == quote and panel.entity.isEnabled()
+    mention = next(m for m in store.mentions(window.doc_id) if m.prov.status != "rejected" and (m.end <= s or m.start >= e))
+    click_span(qtbot, window, ("mention", mention.id))
+    assert window.view.selected_key() == ("mention", mention.id)
+    assert panel.quote_id() is None and not panel.entity.isEnabled()
+    assert not panel.table.selectionModel().hasSelection()
+    click_span(qtbot, window, ("quote", quote))  # and back
+    assert panel.quote_id() == quote and panel.entity.isEnabled()
+
+
 def test_a_merge_updates_the_story_and_the_speaker_picker(qtbot, window):
     store = window.store
     kept = _entity(window, "Sergey Lavrov", "Sergey Lavrov")
