@@ -24,7 +24,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -1052,25 +1052,34 @@ def _score_column(item: dict[str, Any], where: str) -> dict[str, Any]:
     return {} if item.get("score") is None else {"score": float(item["score"])}
 
 
+def _clear_suggestions(p: Plan, table: str, doc_id: int, spans: Callable[[dict[str, Any]], tuple[tuple[int, int], ...]]
+                       ) -> tuple[_SpanIndex, set[tuple[tuple[int, int], ...]]]:
+    """Before :class:`ReplaceSuggestions` writes a layer's new suggestions: the document's untouched
+    ones are deleted (leaving their story clusters); returns the spans of the rows that stay (an
+    index the new ones may not overlap) and the ``spans`` of the rejected ones (never resurrected)."""
+    kept, rejected = _SpanIndex(), set()
+    for row in p.store.conn.execute(f"SELECT * FROM {table} WHERE doc_id = ?", (doc_id,)).fetchall():
+        row = dict(row)
+        p.seen(table, row)
+        if _untouched(row):
+            _leave_clusters(p, table, [row["id"]])  # a suggestion replaced leaves its story cluster
+            p.delete(table, row["id"])
+        elif row["status"] == "rejected":
+            rejected.add(spans(row))
+        else:
+            for s, e in spans(row):
+                kept.add(s, e)
+    return kept, rejected
+
+
 def _replace_claim_suggestions(p: Plan, doc_id: int, model: str, claims: tuple[dict[str, Any], ...]) -> None:
     """:class:`ReplaceSuggestions`' claims: the document's untouched claim suggestions are
     deleted, and each new one (``{"start", "end", "claimant"?, "score"}``) inserted as a model
     suggestion unless it overlaps a kept (accepted or editor-made) claim or repeats a rejected one."""
-    kept = _SpanIndex()
-    rejected: set[tuple[int, int]] = set()
-    for row in p.store.conn.execute("SELECT * FROM claims WHERE doc_id = ?", (doc_id,)).fetchall():
-        row = dict(row)
-        p.seen("claims", row)
-        if _untouched(row):
-            _leave_clusters(p, "claims", [row["id"]])  # a suggestion replaced leaves its story cluster
-            p.delete("claims", row["id"])
-        elif row["status"] == "rejected":
-            rejected.add((row["start"], row["end"]))
-        else:
-            kept.add(row["start"], row["end"])
+    kept, rejected = _clear_suggestions(p, "claims", doc_id, lambda row: ((row["start"], row["end"]),))
     for i, c in enumerate(claims):
         start, end = _span_pair(c)
-        if (start, end) in rejected or kept.overlaps(start, end):
+        if ((start, end),) in rejected or kept.overlaps(start, end):
             continue
         values = _claim_values(p, doc_id, None, {"start": start, "end": end, "claimant": c.get("claimant")})
         kept.add(start, end)
@@ -1729,19 +1738,7 @@ class ReplaceSuggestions(Edit):
             kept.add(start, end)
             p.insert("mentions", {"doc_id": self.doc_id, "start": start, "end": end, "label": ent["label"],
                                   "entity_id": None, **p.provenance("model", "suggested", self.model)})
-        kept_q = _SpanIndex()
-        rejected_q: set[tuple[tuple[int, int], ...]] = set()
-        for row in conn.execute("SELECT * FROM quotes WHERE doc_id = ?", (self.doc_id,)).fetchall():
-            row = dict(row)
-            p.seen("quotes", row)
-            if _untouched(row):
-                _leave_clusters(p, "quotes", [row["id"]])  # a suggestion replaced leaves its story cluster
-                p.delete("quotes", row["id"])
-            elif row["status"] == "rejected":
-                rejected_q.add(tuple(_quote_spans(p.store, row)))
-            else:
-                for s, e in _quote_spans(p.store, row):
-                    kept_q.add(s, e)
+        kept_q, rejected_q = _clear_suggestions(p, "quotes", self.doc_id, lambda row: tuple(_quote_spans(p.store, row)))
         for i, q in enumerate(self.quotes):
             if not q.get("content"):
                 continue
