@@ -11,7 +11,9 @@ similar pair first, never putting two versions from one document into a cluster.
 
 Flags, each naming the two versions it compares:
 
-* ``negation``: one version negates what the other affirms ("does rule out" / "does not rule out");
+* ``negation``: one version negates what the other affirms ("does rule out" / "does not rule out"),
+  or one holds open what the other shuts ("is on the table" / "does rule out", the stance phrases of
+  ``resources/lang/en/stance.tsv``);
 * ``number``: the figures differ ("thousands" / "100,000", "more than" / "some");
 * ``speaker``: credited to different sources;
 * ``wording``: two direct quotes whose words differ beyond punctuation, case and spelling of
@@ -35,6 +37,7 @@ import snowballstemmer  # type: ignore[import-untyped]
 from rapidfuzz import fuzz
 
 from desktop.core.store import Store
+from desktop.paths import resources_dir
 
 #: how similar (0..1) two versions must be to be the same statement: claims, which an editor marked
 #: as factual assertions, cluster more readily than every quote the model found
@@ -250,6 +253,8 @@ def _pair_flags(a: Version, b: Version, ij: tuple[int, int]) -> list[Flag]:
         shared = sorted(w for w in what if w in content_words(pos.text))
         if shared:  # the same words, negated in one version only
             out.append(Flag("negation", ij, f"{neg.doc} negates “{' '.join(shared)}”; {pos.doc} does not"))
+    if not any(f.kind == "negation" for f in out):
+        out += _stance_flags(a, b, ij)
     qa, qb = quantities(a.text), quantities(b.text)
     if qa and qb and qa != qb:
         out.append(Flag("number", ij, f"{a.doc}: {', '.join(qa)}; {b.doc}: {', '.join(qb)}"))
@@ -280,6 +285,51 @@ def _negated_words(ws: Sequence[str]) -> set[str]:
             if nxt is not None:
                 out.add(nxt)
     return out
+
+
+@lru_cache(maxsize=1)
+def _stance_phrases() -> tuple[tuple[tuple[str, ...], int], ...]:
+    """``resources/lang/en/stance.tsv`` as (stems, +1 for / -1 against), longest phrase first."""
+    out = []
+    for line in (resources_dir() / "lang" / "en" / "stance.tsv").read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            polarity, phrase = line.split("\t", 1)
+            out.append((tuple(_STEMMER.stemWords(phrase.split())), 1 if polarity == "for" else -1))
+    return tuple(sorted(out, key=lambda p: -len(p[0])))
+
+
+def stances(text: str) -> dict[int, str]:
+    """The stances a version takes, each with the words that take it: ``{+1: "on the table"}``
+    for "a meeting is on the table", ``{-1: "rule out"}`` for "he does rule out a meeting",
+    ``{+1: "not rule out"}`` for "he does not rule out a meeting" (a negation up to three words
+    before a phrase turns it over)."""
+    ws = words(text)
+    stems = _STEMMER.stemWords([w.replace("'", "") for w in ws])
+    out: dict[int, str] = {}
+    k = 0
+    while k < len(ws):
+        hit = next(((p, pol) for p, pol in _stance_phrases() if tuple(stems[k:k + len(p)]) == p), None)
+        if hit is None:
+            k += 1
+            continue
+        phrase, polarity = hit
+        said = " ".join(ws[k:k + len(phrase)])
+        if any(w in _NEGATION or _CONTRACTED.fullmatch(w) for w in ws[max(0, k - 3):k]):
+            polarity, said = -polarity, f"not {said}"
+        out.setdefault(polarity, said)
+        k += len(phrase)
+    return out
+
+
+def _stance_flags(a: Version, b: Version, ij: tuple[int, int]) -> list[Flag]:
+    """``negation`` when one version only holds open what the other only shuts."""
+    sa, sb = stances(a.text), stances(b.text)
+    if len(sa) != 1 or len(sb) != 1 or set(sa) == set(sb):
+        return []
+    (pa, wa), (pb, wb) = next(iter(sa.items())), next(iter(sb.items()))
+    (against, w_against), (for_, w_for) = ((a, wa), (b, wb)) if pa < 0 else ((b, wb), (a, wa))
+    return [Flag("negation", ij, f"{against.doc} shuts it (“{w_against}”); {for_.doc} holds it open (“{w_for}”)")]
 
 
 def _name(name: str) -> str:

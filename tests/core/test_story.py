@@ -9,7 +9,7 @@ import pytest
 
 from desktop import cli
 from desktop.core.store import Store
-from desktop.core.story import Version, align_story, quantities, story_alignment
+from desktop.core.story import Version, align_story, quantities, stances, story_alignment
 from tests.conftest import mark_troop_claims
 
 
@@ -30,6 +30,22 @@ def test_a_negated_version_is_flagged_and_stays_in_the_cluster():
     assert [m.doc for m in first.members] == ["d1", "d2"] and len(clusters) == 2
     assert flags(first) == {("negation", (0, 1))}
     assert "d2 negates “rule”" in first.flags[0].note
+
+
+def test_holding_open_what_another_version_shuts_is_flagged_negation():
+    assert stances("he does rule out the idea of more direct dialogue") == {-1: "rule out"}
+    assert stances("a meeting is also on the table") == {1: "on the table"}
+    assert stances("he does not rule out a meeting") == {1: "not rule out"}
+    assert stances("they are not willing to meet") == {-1: "not willing"} and stances("talks went on") == {}
+    clusters = align_story([v(1, "He said a meeting between Biden and Putin in Geneva is also on the table", 7),
+                            v(2, "He ruled out a meeting between Biden and Putin in Geneva", 7),
+                            v(3, "He would welcome a meeting between Biden and Putin in Geneva", 7)])
+    (c,) = clusters
+    assert flags(c) == {("negation", (0, 1)), ("negation", (1, 2))}  # d1 and d3 agree
+    assert "d2 shuts it (“ruled out”); d1 holds it open (“on the table”)" in [f.note for f in c.flags]
+    both = align_story([v(1, "He does not rule out the idea of a meeting between Biden and Putin", 7),
+                        v(2, "He does rule out the idea of a meeting between Biden and Putin", 7)])
+    assert [f.kind for f in both[0].flags] == ["negation"]  # one flag, not one per way of seeing it
 
 
 def test_figures_that_differ_are_flagged_number():
@@ -81,6 +97,10 @@ def test_the_seeds_statement_and_troop_figures(seeds):
     assert {m.doc[:3] for m in cluster.members} == {"000", "001", "002", "003"}
     notes = " ".join(f.note for f in cluster.flags if f.kind == "number")
     assert "thousands" in notes and "more than 100000" in notes and "some 100000" in notes
+    # one outlet wrote Blinken "does rule out" more dialogue; another has the meeting "on the table"
+    ruled_out = next(c for c in story.clusters if c.kind == "quote" and any(
+        "does rule out the idea" in m.text for m in c.members))
+    assert [(f.kind, "rule out" in f.note) for f in ruled_out.flags] == [("negation", True)]
 
 
 def test_claimdesk_stories_prints_the_alignment(seeds, capsys):
