@@ -23,6 +23,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import IO, Any, Protocol
 
+from desktop.core.interchange import score_problem
 from desktop.core.model import Claim, Document, Mention, Quote
 
 __all__ = [
@@ -176,6 +177,13 @@ def int_field(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ToolRecordError(f"{where} must be an integer")
     return value
+
+
+def score_field(item: Mapping[str, Any], where: str) -> float | None:
+    """The model's confidence an export wrote on a region, span or meta (``score``), None if absent."""
+    if (problem := score_problem(item, where)) is not None:
+        raise ToolRecordError(problem)
+    return None if item.get("score") is None else float(item["score"])
 
 
 def str_field(value: Any, where: str) -> str:

@@ -66,6 +66,7 @@ from desktop.core.annotation_tools import (
     int_field,
     json_array,
     meta_of,
+    score_field,
     str_field,
 )
 from desktop.core.interchange import (
@@ -271,8 +272,9 @@ _RELATION_BY_TARGET = {"Speaker": "speaker", "Cue": "cue", "Quote": "continues",
 
 
 class _Region:
-    def __init__(self, rid: str, start: int, end: int, label: str):
+    def __init__(self, rid: str, start: int, end: int, label: str, score: float | None = None):
         self.id, self.start, self.end, self.label = rid, start, end, label
+        self.score = score  # a prediction region's model confidence (Claimdesk writes it on quotes and claims)
         self.extras: dict[str, list[str]] = {}  # per-region choices / textareas, by from_name
 
     @property
@@ -299,7 +301,7 @@ def _region(r: Mapping[str, Any], where: str, text: str, number: int) -> _Region
         raise ToolRecordError(f"{where}.value.labels must hold one label")
     rid = r.get("id")
     return _Region(str(rid) if isinstance(rid, (str, int)) else f"region-{number}", start, end,
-                   str_field(labels[0], f"{where}.value.labels[0]"))
+                   str_field(labels[0], f"{where}.value.labels[0]"), score_field(r, where))
 
 
 def _extra_values(r: Mapping[str, Any], where: str) -> list[str]:
@@ -384,7 +386,8 @@ class _Results:
             record = QuoteRecord(content=tuple(sorted(quote["content"], key=lambda s: (s.start, s.end))),
                                  speaker=quote.get("speaker"), speaker_resolved=quote.get("speaker_resolved"),
                                  speaker_entity=region.extra("speaker_entity"),
-                                 cue=quote.get("cue"), type=qtype if qtype in QUOTE_TYPES else "direct")
+                                 cue=quote.get("cue"), type=qtype if qtype in QUOTE_TYPES else "direct",
+                                 score=region.score)
             out.append(quote_to_json(record) | self.prov)
         return out
 
@@ -395,7 +398,8 @@ class _Results:
                 continue
             labels = {label_sets.get(name, name): values[0] for name, values in region.extras.items()
                       if name not in ("claimant", "note") and values}
-            record = ClaimRecord(region.start, region.end, region.extra("claimant"), labels, region.extra("note"))
+            record = ClaimRecord(region.start, region.end, region.extra("claimant"), labels, region.extra("note"),
+                                 score=region.score)
             out.append(claim_to_json(record) | self.prov)
         return out
 

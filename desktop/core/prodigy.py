@@ -58,6 +58,7 @@ from desktop.core.annotation_tools import (
     int_field,
     json_line,
     meta_of,
+    score_field,
     str_field,
     token_range,
 )
@@ -321,7 +322,7 @@ class _Gathered:
 
             record = QuoteRecord(content=tuple(Span(*f) for f in sorted(quote["content"])), speaker=part("speaker"),
                                  speaker_resolved=part("speaker_resolved"), speaker_entity=entity, cue=part("cue"),
-                                 type=qtype)
+                                 type=qtype, score=score_field(span, "the quote's span"))
             self.quotes.append(quote_to_json(record) | _prov(span))
 
     def add_claim_task(self, number: int, task: Mapping[str, Any]) -> None:
@@ -342,7 +343,8 @@ class _Gathered:
                 claim = by_span.get((s, e))
                 if claim is None:
                     record = ClaimRecord(s, e, meta.get("claimant") if isinstance(meta.get("claimant"), str) else None,
-                                         {}, meta.get("note") if isinstance(meta.get("note"), str) else None)
+                                         {}, meta.get("note") if isinstance(meta.get("note"), str) else None,
+                                         score=score_field(meta, "meta"))
                     claim = by_span[(s, e)] = claim_to_json(record) | _prov(meta)
                     self.claims.append(claim)
                 if "accept" in task:

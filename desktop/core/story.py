@@ -327,7 +327,7 @@ def _stance_flags(a: Version, b: Version, ij: tuple[int, int]) -> list[Flag]:
     sa, sb = stances(a.text), stances(b.text)
     if len(sa) != 1 or len(sb) != 1 or set(sa) == set(sb):
         return []
-    (pa, wa), (pb, wb) = next(iter(sa.items())), next(iter(sb.items()))
+    (pa, wa), wb = next(iter(sa.items())), next(iter(sb.values()))
     (against, w_against), (for_, w_for) = ((a, wa), (b, wb)) if pa < 0 else ((b, wb), (a, wa))
     return [Flag("negation", ij, f"{against.doc} shuts it (“{w_against}”); {for_.doc} holds it open (“{w_for}”)")]
 

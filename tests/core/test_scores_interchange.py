@@ -76,3 +76,33 @@ def test_the_csv_tables_end_with_the_score(project, tmp_path):
     quotes = list(csv.DictReader((tmp_path / "p_quotes.csv").open(encoding="utf-8-sig")))
     assert sorted((c["origin"], c["score"]) for c in claims) == [("editor", ""), ("model", "0.81")]
     assert [q["score"] for q in quotes] == ["0.07"]
+
+
+@pytest.mark.parametrize("fmt,name", [("label-studio", "ls.json"), ("prodigy", "pg.jsonl")])
+def test_label_studio_and_prodigy_exports_import_back_with_their_scores(project, tmp_path, fmt, name):
+    out, copy = tmp_path / name, tmp_path / "copy.claimdesk"
+    assert main(["export", str(project), "-f", fmt, "-o", str(out), "--status", "all"]) == 0
+    assert main(["new", str(copy)]) == 0
+    assert main(["import", str(copy), str(out)]) == 0
+    with Store.open(copy, readonly=True) as store:
+        assert [q.score for q in store.quotes()] == [0.07]
+        # the editor's claim comes back as imported work (Label Studio's annotations), still with no score
+        assert sorted((c.prov.status, c.score) for c in store.claims()) == [("accepted", None), ("suggested", 0.81)]
+
+
+def test_a_label_studio_region_with_a_bad_score_is_named_and_the_rest_imports(project, tmp_path, capsys):
+    ls, copy = tmp_path / "ls.json", tmp_path / "copy.claimdesk"
+    assert main(["export", str(project), "-f", "label-studio", "-o", str(ls), "--status", "all"]) == 0
+    (task,) = json.loads(ls.read_text(encoding="utf-8"))
+    second = json.loads(json.dumps(task))
+    second["data"]["doc_id"] = "other"
+    for r in next(p for p in task["predictions"] if p["model_version"] == "m 1")["result"]:
+        if "score" in r:
+            r["score"] = 7
+    ls.write_text(json.dumps([task, second]), encoding="utf-8")
+    assert main(["new", str(copy)]) == 0
+    assert main(["import", str(copy), str(ls)]) == 0  # the other task went in
+    err = capsys.readouterr().err
+    assert "ls.json: Label Studio task 1: predictions[1].result[0].score must be a number between 0 and 1" in err
+    with Store.open(copy, readonly=True) as store:
+        assert [d.ext_id for d in store.documents()] == ["other"]
