@@ -1,6 +1,7 @@
-"""File ▸ Project Settings: the publisher and fact-check page address a ClaimReview export needs.
+"""File ▸ Project Settings: the publisher and fact-check page address a ClaimReview export needs,
+and the check-worthiness score a sentence needs to be suggested as a claim.
 
-The same three settings as ``claimdesk settings`` (:mod:`desktop.core.settings`), checked by the
+The same settings as ``claimdesk settings`` (:mod:`desktop.core.settings`), checked by the
 same rules (:func:`desktop.app.settings.setting_edits`): an invalid value shows its one-line error
 here and changes nothing; OK applies what changed as ONE step through the window's session, so
 Ctrl+Z undoes it and History lists it.  A blank field removes the setting.
@@ -12,10 +13,11 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QL
 
 from desktop.app.settings import setting_edits
 from desktop.core import edits
+from desktop.core.settings import CLAIM_THRESHOLD, DEFAULT_CLAIM_THRESHOLD
 from desktop.ui.dialogs import fit_height
 from desktop.ui.undo import ProjectSession
 
-#: The fields, in order: (key, label, help under the field, placeholder).
+#: The ClaimReview fields, in order: (key, label, help under the field, placeholder).
 FIELDS: tuple[tuple[str, str, str, str], ...] = (
     ("publisher.name", "Publisher name",
      "The organisation that publishes the fact checks: each ClaimReview's author.", "Full Fact"),
@@ -25,6 +27,14 @@ FIELDS: tuple[tuple[str, str, str, str], ...] = (
      "The address of the page that publishes a claim's fact check. {document} is replaced by the "
      "article's id and {claim} by the claim's number, e.g. https://fullfact.org/check/{document}#claim-{claim}. "
      "Google requires it on every ClaimReview.", "https://fullfact.org/check/{document}#claim-{claim}"),
+)
+
+#: The claim suggestion fields, after a heading of their own.
+SUGGESTION_FIELDS: tuple[tuple[str, str, str, str], ...] = (
+    (CLAIM_THRESHOLD, "Claim threshold",
+     "The check-worthiness score, from 0 to 1, a sentence needs to be suggested as a claim when articles are "
+     f"pre-annotated from now on (Annotate); lower suggests more sentences. Blank: {DEFAULT_CLAIM_THRESHOLD}.",
+     f"{DEFAULT_CLAIM_THRESHOLD} (the default)"),
 )
 
 #: The label of the undo step (Edit ▸ Undo, History).
@@ -38,11 +48,17 @@ class SettingsDialog(QDialog):
         self.session = session
         current = session.store.settings()
         self.fields: dict[str, QLineEdit] = {}
-        intro = QLabel("What a ClaimReview export (File ▸ Export Dataset…) publishes about this project; "
-                       "without all three every ClaimReview record is skipped. Leave a field blank to remove it.")
+        intro = QLabel("What a ClaimReview export (File ▸ Export Dataset…) publishes about this project "
+                       "(without all three every ClaimReview record is skipped), and which sentences pre-annotation "
+                       "suggests as claims. Leave a field blank to remove it.")
         intro.setWordWrap(True)
         form = QFormLayout()
-        for key, label, help_text, placeholder in FIELDS:
+        for key, label, help_text, placeholder in (*FIELDS, ("", "Claim suggestions", "", ""), *SUGGESTION_FIELDS):
+            if not key:  # a heading
+                heading = QLabel(f"<b>{label}</b>")
+                heading.setObjectName("settings.heading")
+                form.addRow(heading)
+                continue
             field = QLineEdit(current.get(key, ""))
             field.setObjectName(f"settings.{key}")
             field.setPlaceholderText(placeholder)

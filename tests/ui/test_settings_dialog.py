@@ -50,7 +50,7 @@ def test_the_three_settings_are_one_undo_step_in_history(qtbot, window):
     window.actions_by_id["edit.redo"].trigger()
     assert window.store.settings() == SETTINGS
     dialog = open_settings(window)  # shows what is set; a blank field removes it, one step again
-    assert {key: field.text() for key, field in dialog.fields.items()} == SETTINGS
+    assert {key: field.text() for key, field in dialog.fields.items() if field.text()} == SETTINGS
     dialog.fields["publisher.name"].clear()
     click_ok(qtbot, dialog)
     assert "publisher.name" not in window.store.settings() and stack.count() == steps + 2
@@ -119,3 +119,20 @@ def test_export_notes_are_shown_and_missing_settings_lead_to_the_dialog(qtbot, w
     assert box.isVisible() and box.informativeText().startswith("claimreview: 1 written, 0 skipped")
     assert box.findChild(type(box.buttons()[0]), "export.notes.settings") is None
     assert "Project Settings" not in box.informativeText()
+
+
+def test_the_claim_threshold_is_set_checked_and_undone_here(qtbot, window):
+    steps = window.session.undo_stack.count()
+    dialog = open_settings(window)
+    field = dialog.fields["claims.threshold"]
+    assert field.text() == "" and "0.6" in field.placeholderText()
+    type_into(qtbot, dialog, {"claims.threshold": "1.5"})
+    click_ok(qtbot, dialog)
+    assert dialog.isVisible() and "claims.threshold must be a number from 0 to 1" in dialog.error.text()
+    assert "claims.threshold" not in window.store.settings()
+    type_into(qtbot, dialog, {"claims.threshold": "0.45"})
+    click_ok(qtbot, dialog)
+    assert not dialog.isVisible() and window.store.settings() == {"claims.threshold": "0.45"}
+    assert window.session.undo_stack.count() == steps + 1
+    window.actions_by_id["edit.undo"].trigger()
+    assert window.store.settings() == {}
