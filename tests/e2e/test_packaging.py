@@ -37,7 +37,7 @@ def test_built_wheel_carries_resources_and_seeds(tmp_path):
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     code = ("import sys; sys.path.insert(0, sys.argv[1]); from desktop.paths import resources_dir, seeds_dir; "
-            "from desktop.nlp.quotes.lexicon import ENGLISH; assert 'say' in ENGLISH.speech_verbs; "
+            "from desktop.nlp.quotes.lexicon import lexicon_for; assert 'say' in lexicon_for('en').speech_verbs; "
             "print(resources_dir()); print(len(list(seeds_dir().glob('*.txt'))))")
     res = subprocess.run([sys.executable, "-c", code, str(unpacked)], capture_output=True, text=True,
                          cwd=tmp_path, timeout=120)

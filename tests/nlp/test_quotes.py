@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from desktop.nlp.quotes import MarkQuote, extract_quotes, find_mark_quotes, lemma_of
+from desktop.nlp.quotes import MarkQuote, extract_quotes, find_mark_quotes
+from desktop.nlp.quotes.lexicon import lexicon_for
 from tests.nlp.seed_quotes_gold import SEED_CASES, SYNTHETIC_CASES, QuoteCase
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -142,6 +143,7 @@ def test_markquote_is_plain_data():
 
 
 def test_lemma_of_reporting_verbs():
+    lemma_of = lexicon_for("en").lemma_of
     assert lemma_of("said") == "say"
     assert lemma_of("warned") == "warn"
     assert lemma_of("described") == "describe"

@@ -74,7 +74,6 @@ from desktop.nlp.quotes.conventions import (
     _parc_convention,
     check_content_convention,
 )
-from desktop.nlp.quotes.lexicon import lemma_of
 from desktop.nlp.quotes.linking import (
     _attribute_adjacent_cues,
     _join_quote_before_cue,
@@ -125,4 +124,4 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT, *, rules: list[str]
     return _output_quotes(ctx, results, inside_mark, rules)
 
 
-__all__ = ['CONTENT_CONVENTIONS', 'DEFAULT_CONTENT', 'MarkQuote', 'check_content_convention', 'extract_quotes', 'find_mark_quotes', 'lemma_of']
+__all__ = ['CONTENT_CONVENTIONS', 'DEFAULT_CONTENT', 'MarkQuote', 'check_content_convention', 'extract_quotes', 'find_mark_quotes']

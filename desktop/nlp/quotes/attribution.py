@@ -7,20 +7,7 @@ import re
 from typing import Any
 
 from desktop.nlp.quotes.context import Attribution, _Ctx
-from desktop.nlp.quotes.lexicon import (
-    CLAUSE_ONLY_VERBS,
-    LABEL_STOPWORDS,
-    NOT_SOURCES,
-    PARTICLE_VERBS,
-    PERSONLIKE,
-    PREP_CONTENT,
-    PRONOUNS_ANY,
-    SPEECH_VERBS,
-    lemma_of,
-    light_verb,
-    noun_cue,
-    noun_lemma,
-)
+from desktop.nlp.quotes.lexicon import noun_lemma
 from desktop.nlp.quotes.marks import _WORD_RE, ALL_MARKS, _strip
 from desktop.nlp.quotes.spans import _clean_token_span, _content_from_children, _np_span, _speaker_head
 
@@ -35,7 +22,7 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
             if att is not None:
                 out.append(att)
             continue
-        if t.pos_ == "NOUN" and noun_cue(low):
+        if t.pos_ == "NOUN" and ctx.lex.noun_cue(low):
             att = _noun_cue(ctx, t)
             if att is not None:
                 out.append(att)
@@ -57,18 +44,18 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
     """A reporting verb's attribution: its content (the first content rule that fits), speaker
     and cue; None when ``t`` reports nothing."""
     doc = ctx.doc
-    lemma = lemma_of(low)
+    lemma = ctx.lex.lemma_of(low)
     if not lemma or t.dep_ in ("amod", "compound"):
         return None
-    if lemma in PARTICLE_VERBS and not any(
-        c.dep_ in ("prt", "prep") and c.lower_ in (PARTICLE_VERBS[lemma], *PREP_CONTENT.get(lemma, ()))
+    if lemma in ctx.lex.particle_verbs and not any(
+        c.dep_ in ("prt", "prep") and c.lower_ in (ctx.lex.particle_verbs[lemma], *ctx.lex.prep_content.get(lemma, ()))
         for c in t.children
     ):
         return None  # "pointed at the door" is no report; "pointed out that ..." is
     spans, root = _content_from_children(ctx, t, lemma)
     if not spans:
         return None
-    if lemma in CLAUSE_ONLY_VERBS and lemma not in SPEECH_VERBS and (root is None or root.dep_ != "ccomp"):
+    if lemma in ctx.lex.clause_only_verbs and lemma not in ctx.lex.speech_verbs and (root is None or root.dep_ != "ccomp"):
         return None
     content = _verb_content(ctx, t, spans)
     if not content or sum(len(_WORD_RE.findall(ctx.text, a, b)) for a, b in content) < 2:
@@ -77,17 +64,17 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
             c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "agent") for c in t.children):
         # "Asked about the plan, Smith said ...": Smith was asked; the asker is not named
         return None
-    head = _speaker_head(t)
+    head = _speaker_head(ctx, t)
     if head is None and t.dep_ in ("ROOT", "conj", "ccomp") and t.i > 0:
         # parser slips ("... of the Washington Post Trump said that"): the name before the verb
         prev = doc[t.i - 1]
-        if prev.pos_ == "PROPN" or prev.lower_ in PRONOUNS_ANY - {"it", "me", "us", "him", "her", "them"}:
+        if prev.pos_ == "PROPN" or prev.lower_ in ctx.lex.pronouns - {"it", "me", "us", "him", "her", "them"}:
             head = prev
     cue_end = t
     # phrasal cues: "called on", "called for", "pointed out", "warned of"
     if t.i + 1 < len(doc) and doc[t.i + 1].dep_ in ("prt",) and doc[t.i + 1].head.i == t.i:
         cue_end = doc[t.i + 1]
-    elif lemma in PREP_CONTENT and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in PREP_CONTENT[lemma]:
+    elif lemma in ctx.lex.prep_content and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in ctx.lex.prep_content[lemma]:
         cue_end = doc[t.i + 1]
     return Attribution(
         cue=(t.idx, cue_end.idx + len(cue_end.text)),
@@ -138,9 +125,9 @@ def _noun_cue(ctx: _Ctx, t: Any) -> Attribution | None:
             if c.dep_ == "prep" and c.lower_ in ("from", "by") and c.i < clause.i:
                 poss = next((g for g in c.children if g.dep_ == "pobj" and g.pos_ in ("PROPN", "NOUN", "PRON")), None)
                 break
-    if poss is None and t.dep_ == "dobj" and light_verb(t.head.lower_) and t.head.pos_ == "VERB":
+    if poss is None and t.dep_ == "dobj" and ctx.lex.light_verb(t.head.lower_) and t.head.pos_ == "VERB":
         # "The governor expressed concern that ...": the subject of the light verb
-        poss = _speaker_head(t.head)
+        poss = _speaker_head(ctx, t.head)
     if poss is None:
         return None
     a = clause.left_edge.i
@@ -174,7 +161,7 @@ def _made_clear(ctx: _Ctx, t: Any) -> Attribution | None:
                 break
         if clause is not None:
             break
-    head = _speaker_head(t)
+    head = _speaker_head(ctx, t)
     if clause is None or head is None:
         return None
     cs = _clean_token_span(ctx, clause.left_edge.i + 1, clause.right_edge.i)
@@ -200,7 +187,7 @@ def _according_to(ctx: _Ctx, t: Any) -> Attribution | None:
         last = pc.right_edge
         speaker = (doc[to.i + 1].idx, last.idx + len(last.text))
     src = objs[0]
-    if noun_lemma(src.lower_) in NOT_SOURCES:
+    if noun_lemma(src.lower_) in ctx.lex.not_sources:
         return None  # "according to a formula set by the state": nobody's words
     phrase_end = max(src.right_edge.i, to.right_edge.i)
     sent = t.sent
@@ -265,7 +252,7 @@ def _label_attributions(ctx: _Ctx) -> list[Attribution]:
         if not m:
             continue
         name = m.group(1)
-        if name.lower().split()[0] in LABEL_STOPWORDS or name.lower().split()[-1] in LABEL_STOPWORDS or len(name) < 2:
+        if name.lower().split()[0] in ctx.lex.label_stopwords or name.lower().split()[-1] in ctx.lex.label_stopwords or len(name) < 2:
             continue
         ns, ne = m.start(1), m.end(1)
         ti = ctx.token_at(ns)
@@ -273,7 +260,7 @@ def _label_attributions(ctx: _Ctx) -> list[Attribution]:
         if not toks:
             continue
         is_caps = name.replace(" ", "").replace(".", "").isupper()
-        is_named = any(ctx.ent_of.get(tok.i) is not None and ctx.ent_of[tok.i].label_ in PERSONLIKE for tok in toks)
+        is_named = any(ctx.ent_of.get(tok.i) is not None and ctx.ent_of[tok.i].label_ in ctx.lex.speaker_labels for tok in toks)
         headline = len(_WORD_RE.findall(text, ps, pe)) <= 25 and pe - m.end() > 10
         title_case = all(tok.text[:1].isupper() for tok in toks)
         # a name, not a title-case phrase ("Stealth Over Health: ...")
@@ -303,14 +290,14 @@ def _inverted_cue(t: Any) -> bool:
     return t.dep_ == "compound" and t.i == t.sent.start and t.is_title and t.head.pos_ == "PROPN"
 
 
-def _is_cue_token(t: Any) -> bool:
+def _is_cue_token(ctx: _Ctx, t: Any) -> bool:
     if t.pos_ not in ("VERB", "AUX") or not t.tag_.startswith("VB"):
         return False
     if t.dep_ in ("amod", "compound") and not _inverted_cue(t):
         return False
     if t.i > 0 and t.nbor(-1).text == "-":
         return False  # "so-called"
-    return lemma_of(t.lower_) in SPEECH_VERBS
+    return ctx.lex.lemma_of(t.lower_) in ctx.lex.speech_verbs
 
 
 def _colon_blocks(ctx: _Ctx, results: list[Attribution], inside_mark: Any) -> list[Attribution]:
@@ -341,14 +328,14 @@ def _colon_blocks(ctx: _Ctx, results: list[Attribution], inside_mark: Any) -> li
             if tok.is_punct or tok.is_space:
                 continue
             seen += 1
-            if _is_cue_token(tok):
+            if _is_cue_token(ctx, tok):
                 cue = tok
                 break
             if seen > 3:
                 break
         if cue is None or any(c.dep_ in ("ccomp", "dobj", "xcomp") and c.i < colon for c in cue.children if c.i > cue.i):
             continue
-        head = _speaker_head(cue)
+        head = _speaker_head(ctx, cue)
         if head is None or head.i > colon:
             continue
         if len(_WORD_RE.findall(text, ns, ne)) < 4:

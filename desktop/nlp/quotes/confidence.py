@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from desktop.nlp.quotes.lexicon import _RELATIVE, PRONOUNS_ANY
+from desktop.nlp.quotes.lexicon import lexicon_for
 
 __all__ = ["SPEAKER_KINDS", "quote_score", "score_quotes", "speaker_kind"]
 
@@ -58,7 +58,8 @@ def speaker_kind(doc: Any, quote: dict[str, Any]) -> str:
         return "none"
     root = span.root
     low = root.lower_
-    if root.pos_ == "PRON" or low in PRONOUNS_ANY or (len(span) == 1 and low in _RELATIVE):
+    lex = lexicon_for(doc.lang_)
+    if root.pos_ == "PRON" or low in lex.pronouns or (len(span) == 1 and low in lex.relative_pronouns):
         return "resolved" if quote.get("speaker_resolved") else "unresolved"
     if any(t.ent_type_ in _NAMED_TYPES for t in span) or root.pos_ == "PROPN":
         return "named"

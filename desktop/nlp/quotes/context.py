@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.nlp.quotes.lexicon import Lexicon, lexicon_for
 from desktop.nlp.quotes.marks import MarkQuote
 
 
@@ -24,10 +25,12 @@ class Attribution:
 
 
 class _Ctx:
-    """Per-document lookups shared by the rules."""
+    """Per-document lookups shared by the rules, and the lexicon of the document's language
+    (``doc.lang_``; :class:`~desktop.nlp.quotes.lexicon.UnsupportedLanguage` when there is none)."""
 
     def __init__(self, doc: Any):
         self.doc = doc
+        self.lex: Lexicon = lexicon_for(doc.lang_)
         self.text = doc.text
         self.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []
         text = self.text

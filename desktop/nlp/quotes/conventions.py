@@ -3,7 +3,6 @@ content from the complementizer, a relative pronoun as the speaker)."""
 from __future__ import annotations
 
 from desktop.nlp.quotes.context import Attribution, _Ctx
-from desktop.nlp.quotes.lexicon import _RELATIVE
 from desktop.nlp.quotes.marks import _strip
 
 #: How far reported content reaches (see CONTENT_CONVENTIONS); "clause" is the default.
@@ -46,7 +45,7 @@ def _relative_speaker(ctx: _Ctx, r: Attribution) -> None:
     resolved to its antecedent ("an architect") the way "he said" is."""
     doc = ctx.doc
     cue = doc[r.cue_i]
-    rel = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in _RELATIVE
+    rel = next((c for c in cue.children if c.dep_ in ("nsubj", "nsubjpass") and c.lower_ in ctx.lex.relative_pronouns
                 and c.tag_ in ("WP", "WDT")), None)
     if rel is None or not (r.speaker[0] <= rel.idx < r.speaker[1]) or rel.idx == r.speaker[0]:
         return

@@ -2,12 +2,15 @@
 the lemmatizer for a verb read without its parse (the pipeline runs without spaCy's lemmatizer)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
 from desktop.nlp.pipeline import ModelNotFoundError
 from desktop.paths import resources_dir
+
+#: word forms remembered per lexicon by :meth:`Lexicon.lemma_of` / :meth:`Lexicon.light_verb`
+_CACHE_SIZE = 8192
 
 
 class UnsupportedLanguage(ModelNotFoundError):
@@ -64,6 +67,37 @@ class Lexicon:
     speaker_labels: frozenset[str]
     message_nouns: frozenset[str]
     not_sources: frozenset[str]
+    #: every verb lemma the rules know (the verb lists and the preposition-content verbs)
+    all_verbs: frozenset[str] = field(init=False, repr=False)
+    _lemmas: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
+    _light: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "all_verbs", frozenset(
+            self.speech_verbs | self.clause_only_verbs | self.object_content_verbs | self.infinitive_verbs
+            | self.as_only_verbs | set(self.prep_content)))
+
+    def lemma_of(self, word: str) -> str:
+        """A reporting-verb lemma for a lower-cased word form ('' when it is not one we know)."""
+        lemma = self._lemmas.get(word)
+        if lemma is None:
+            if len(self._lemmas) >= _CACHE_SIZE:
+                self._lemmas.clear()
+            lemma = self._lemmas[word] = _lemma_in(word, self.all_verbs, self.irregular)
+        return lemma
+
+    def light_verb(self, word: str) -> bool:
+        """Whether a lower-cased verb form is one of :attr:`light_verbs` (any inflection)."""
+        light = self._light.get(word)
+        if light is None:
+            if len(self._light) >= _CACHE_SIZE:
+                self._light.clear()
+            light = self._light[word] = _lemma_in(word, self.light_verbs, self.irregular) in self.light_verbs
+        return light
+
+    def noun_cue(self, word: str) -> bool:
+        """Whether a lower-cased noun is a reporting noun of :attr:`noun_cues` or its plural in -s."""
+        return word in self.noun_cues or (word.endswith("s") and word[:-1] in self.noun_cues)
 
     @classmethod
     def load(cls, lang: str) -> Lexicon:
@@ -91,51 +125,13 @@ class Lexicon:
 
 
 LANG_DIR = resources_dir() / "lang"
-#: the rules read English today; :func:`lexicon_for` refuses any other language
-ENGLISH = Lexicon.load("en")
 
 
+@cache
 def lexicon_for(lang: str) -> Lexicon:
-    """The lexicon for a pipeline's ``lang`` (``doc.lang_``), or :class:`UnsupportedLanguage`."""
-    if lang == ENGLISH.lang:
-        return ENGLISH
-    return Lexicon.load(lang)  # raises: the rules read only English
-
-
-#: reporting verbs whose clausal complement is what was said (lemmas)
-SPEECH_VERBS = ENGLISH.speech_verbs
-#: belief / evidence verbs: they report content only with a clausal complement
-CLAUSE_ONLY_VERBS = ENGLISH.clause_only_verbs
-#: verbs whose object (+ "as" / object predicate / infinitive) is the content without a clause
-OBJECT_CONTENT_VERBS = ENGLISH.object_content_verbs
-#: verbs taking an infinitive content: "urged X to ...", "vowed to ..."
-INFINITIVE_VERBS = ENGLISH.infinitive_verbs
-#: preposition content: "called for X", "warned of X", "asked for X"
-PREP_CONTENT = ENGLISH.prep_content
-#: nouns that report content in a "that" clause: "Trump's claim that ..." (singular lemmas)
-NOUN_CUES = ENGLISH.noun_cues
-#: verbs that put a reporting noun forward: "expressed concern that ...", "issued a warning that ..."
-LIGHT_VERBS = ENGLISH.light_verbs
-_IRREGULAR = ENGLISH.irregular
-#: verbs that report only with a particle: "pointed out that ..."
-PARTICLE_VERBS = ENGLISH.particle_verbs
-#: verbs that report only in "as X put it"
-AS_ONLY_VERBS = ENGLISH.as_only_verbs
-
-_ALL_VERBS = (SPEECH_VERBS | CLAUSE_ONLY_VERBS | OBJECT_CONTENT_VERBS | INFINITIVE_VERBS | AS_ONLY_VERBS
-              | set(PREP_CONTENT))
-
-PRONOUNS_PERSON = ENGLISH.person_pronouns
-PRONOUNS_ANY = ENGLISH.pronouns
-FIRST_PERSON = ENGLISH.first_person
-LABEL_STOPWORDS = ENGLISH.label_stopwords
-PERSONLIKE = ENGLISH.speaker_labels
-#: nouns for a message someone issues: "X issued a statement saying ..." (X speaks)
-MESSAGE_NOUNS = ENGLISH.message_nouns
-#: nouns after "according to" that are nobody's words: "according to a formula", "according to plan"
-NOT_SOURCES = ENGLISH.not_sources
-#: relative pronouns that can be a reporting verb's subject ("an economist who said")
-_RELATIVE = ENGLISH.relative_pronouns
+    """The lexicon for a pipeline's ``lang`` (``doc.lang_``), read once; :class:`UnsupportedLanguage`
+    when there is none (a refusal is not remembered: a folder added later is found)."""
+    return Lexicon.load(lang)
 
 
 def noun_lemma(word: str) -> str:
@@ -149,30 +145,13 @@ def noun_lemma(word: str) -> str:
     return word
 
 
-def noun_cue(word: str) -> bool:
-    """Whether a lower-cased noun is a reporting noun of :data:`NOUN_CUES` or its plural in -s."""
-    return word in NOUN_CUES or (word.endswith("s") and word[:-1] in NOUN_CUES)
-
-
-@lru_cache(maxsize=1024)
-def light_verb(word: str) -> bool:
-    """Whether a lower-cased verb form is one of :data:`LIGHT_VERBS` (any inflection)."""
-    return _lemma_in(word, LIGHT_VERBS) in LIGHT_VERBS
-
-
-@lru_cache(maxsize=8192)
-def lemma_of(word: str) -> str:
-    """A reporting-verb lemma for a lower-cased word form ('' when it is not one we know)."""
-    return _lemma_in(word, _ALL_VERBS)
-
-
-def _lemma_in(word: str, lemmas: frozenset[str] | set[str]) -> str:
+def _lemma_in(word: str, lemmas: frozenset[str] | set[str], irregular: dict[str, str]) -> str:
     """The lemma in ``lemmas`` a lower-cased word form inflects (regular -s, -es, -ies, -ed,
     -ing forms, or an irregular one), '' when none."""
     if word in lemmas:
         return word
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
+    if word in irregular:
+        return irregular[word]
     candidates: list[str] = []
     if word.endswith("ies"):
         candidates.append(word[:-3] + "y")

@@ -10,7 +10,6 @@ from typing import Any
 from desktop.core.text import DOUBLE_CLOSERS
 from desktop.nlp.quotes.attribution import _inverted_cue, _is_cue_token, _not_speech, _overlap
 from desktop.nlp.quotes.context import Attribution, _Ctx
-from desktop.nlp.quotes.lexicon import PRONOUNS_ANY, lemma_of
 from desktop.nlp.quotes.marks import _WORD_RE, MarkQuote, _strip
 from desktop.nlp.quotes.spans import _np_span, _speaker_head
 
@@ -56,10 +55,10 @@ def _cue_after(ctx: _Ctx, q: MarkQuote, next_start: int) -> tuple[Any, Any | Non
             break
         if not t.is_punct and not t.is_space:
             seen += 1
-            if _is_cue_token(t):
-                if _has_own_content(t, q):
+            if _is_cue_token(ctx, t):
+                if _has_own_content(ctx, t, q):
                     return None
-                head = _speaker_head(t)
+                head = _speaker_head(ctx, t)
                 if head is None:
                     # fallback: a name or pronoun right next to the verb
                     for k in (t.i + 1, t.i - 1):
@@ -71,9 +70,9 @@ def _cue_after(ctx: _Ctx, q: MarkQuote, next_start: int) -> tuple[Any, Any | Non
     return None
 
 
-def _has_own_content(t: Any, q: MarkQuote) -> bool:
+def _has_own_content(ctx: _Ctx, t: Any, q: MarkQuote) -> bool:
     """Whether reporting verb ``t`` already has a clausal complement outside quote ``q``."""
-    addressee = lemma_of(t.lower_) in ("tell", "ask", "inform", "assure", "remind", "advise", "warn")
+    addressee = ctx.lex.lemma_of(t.lower_) in ("tell", "ask", "inform", "assure", "remind", "advise", "warn")
     for c in t.children:
         if c.dep_ in ("ccomp", "xcomp") or (c.dep_ == "dobj" and not addressee):
             a = c.left_edge.idx
@@ -104,14 +103,14 @@ def _cue_before(ctx: _Ctx, q: MarkQuote) -> tuple[Any, Any | None] | None:
             break
         if not t.is_punct and not t.is_space:
             seen += 1
-            if _is_cue_token(t):
-                if _has_own_content(t, q) and not colon_intro:
+            if _is_cue_token(ctx, t):
+                if _has_own_content(ctx, t, q) and not colon_intro:
                     return None
                 if not colon_intro and text[t.idx + len(t.text):start].strip(" ,\u00a0") not in ("",) and seen > 4:
                     return None
                 if _inverted_cue(t):
                     return t, t.head
-                return t, _speaker_head(t)
+                return t, _speaker_head(ctx, t)
         i -= 1
     return None
 
@@ -138,7 +137,7 @@ def _speaker_outside(ctx: _Ctx, cue: Any, head: Any | None, spans: list[tuple[in
             tok = doc[k]
             if inside(tok) or "\n" in tok.text or tok.ent_type_ in ("DATE", "TIME", "CARDINAL", "ORDINAL"):
                 continue
-            if tok.pos_ == "PROPN" or (tok.pos_ == "PRON" and tok.lower_ in PRONOUNS_ANY and tok.lower_ != "it"):
+            if tok.pos_ == "PROPN" or (tok.pos_ == "PRON" and tok.lower_ in ctx.lex.pronouns and tok.lower_ != "it"):
                 ent = ctx.ent_of.get(k)
                 return doc[ent.end - 1] if ent is not None else tok
     # “…,” Flynn, a top adviser, said: the first name before the cue, past an apposition
@@ -409,11 +408,11 @@ def _cue_speaker(ctx: _Ctx, cue: Any, head: Any | None) -> tuple[int, int] | Non
     return speaker
 
 
-def _drop_reports_of_cue(results: list[Attribution], cue: Any, m: MarkQuote) -> None:
+def _drop_reports_of_cue(ctx: _Ctx, results: list[Attribution], cue: Any, m: MarkQuote) -> None:
     """An indirect attribution from step 1 with the same cue as quote ``m`` is replaced by the
     quote (its content emptied), unless the cue has its own content ("X will win, Kall said: “...”")."""
     for r in results:
-        if r.cue_i == cue.i and not r.marks and r.qtype == "indirect" and not _has_own_content(cue, m):
+        if r.cue_i == cue.i and not r.marks and r.qtype == "indirect" and not _has_own_content(ctx, cue, m):
             r.content = []
 
 
@@ -444,7 +443,7 @@ def _attribute_adjacent_cues(ctx: _Ctx, marks: list[MarkQuote], results: list[At
         else:
             head = _speaker_outside(ctx, cue, head, m.segments)
             speaker = _cue_speaker(ctx, cue, head)
-        _drop_reports_of_cue(results, cue, m)
+        _drop_reports_of_cue(ctx, results, cue, m)
         att = Attribution(
             cue=(cue.idx, cue.idx + len(cue.text)),
             speaker=speaker,

@@ -5,7 +5,6 @@ from __future__ import annotations
 from desktop.core.interchange import QuoteRecord, quote_suggestion_json
 from desktop.core.model import Span
 from desktop.nlp.quotes.context import Attribution, _Ctx
-from desktop.nlp.quotes.lexicon import _RELATIVE, PRONOUNS_ANY
 from desktop.nlp.quotes.linking import _InsideMark
 from desktop.nlp.quotes.spans import _PronounResolver
 
@@ -24,7 +23,7 @@ def _resolve_speaker(ctx: _Ctx, resolver: _PronounResolver, r: Attribution) -> t
     for the next pronouns, as does a person-like named speaker; None when there is none."""
     if r.speaker_i >= 0 and r.speaker is not None:
         tok = ctx.doc[r.speaker_i]
-        if tok.pos_ == "PRON" or tok.lower_ in PRONOUNS_ANY or (tok.lower_ in _RELATIVE and r.resolved):
+        if tok.pos_ == "PRON" or tok.lower_ in ctx.lex.pronouns or (tok.lower_ in ctx.lex.relative_pronouns and r.resolved):
             res = r.resolved or resolver.resolve(r.speaker_i)
             if res is not None:
                 r.resolved = res

@@ -10,23 +10,10 @@ from typing import Any
 
 from desktop.core.text import dateline
 from desktop.nlp.quotes.context import _Ctx
-from desktop.nlp.quotes.lexicon import (
-    _RELATIVE,
-    AS_ONLY_VERBS,
-    INFINITIVE_VERBS,
-    MESSAGE_NOUNS,
-    OBJECT_CONTENT_VERBS,
-    PARTICLE_VERBS,
-    PREP_CONTENT,
-    PRONOUNS_ANY,
-    PRONOUNS_PERSON,
-    SPEECH_VERBS,
-    lemma_of,
-)
 from desktop.nlp.quotes.marks import ALL_MARKS, _strip
 
 
-def _speaker_head(v: Any, depth: int = 0) -> Any | None:
+def _speaker_head(ctx: _Ctx, v: Any, depth: int = 0) -> Any | None:
     """The token naming who performs the reporting act ``v``."""
     subj = None
     for c in v.children:
@@ -50,15 +37,15 @@ def _speaker_head(v: Any, depth: int = 0) -> Any | None:
         if subj is None:
             return None
     if subj is not None:
-        if subj.lower_ in _RELATIVE and v.dep_ == "relcl":
+        if subj.lower_ in ctx.lex.relative_pronouns and v.dep_ == "relcl":
             return v.head
         if subj.tag_ in ("WP", "WDT"):
             return None
         return subj
-    return _speaker_up(v, depth) if depth < 3 else None
+    return _speaker_up(ctx, v, depth) if depth < 3 else None
 
 
-def _speaker_up(v: Any, depth: int) -> Any | None:
+def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
     """The speaker of a reporting verb with no subject of its own, from what it hangs on."""
     dep = v.dep_
     if dep == "relcl":
@@ -71,30 +58,30 @@ def _speaker_up(v: Any, depth: int) -> Any | None:
                 for c in head.children:
                     if c.dep_ == "nsubjpass":
                         return c
-        reporter = _reporter_of(v, head)
+        reporter = _reporter_of(ctx, v, head)
         if reporter is not None:
-            return _speaker_head(reporter, depth + 1)
+            return _speaker_head(ctx, reporter, depth + 1)
         if head.pos_ in ("VERB", "AUX"):
-            return _speaker_head(head, depth + 1)
+            return _speaker_head(ctx, head, depth + 1)
         if (dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i < v.i
                 and any(c.dep_ == "ccomp" for c in v.children)):
-            if head.lower_ in MESSAGE_NOUNS and head.dep_ == "dobj" and head.head.pos_ == "VERB":
-                return _speaker_head(head.head, depth + 1) or head  # "X issued a statement saying"
+            if head.lower_ in ctx.lex.message_nouns and head.dep_ == "dobj" and head.head.pos_ == "VERB":
+                return _speaker_head(ctx, head.head, depth + 1) or head  # "X issued a statement saying"
             return head  # "a sign saying that ...", "one saying that ..."
     return None
 
 
-def _reporter_of(v: Any, head: Any) -> Any | None:
+def _reporter_of(ctx: _Ctx, v: Any, head: Any) -> Any | None:
     """The reporting verb whose report ``v`` continues although the parse hangs it inside the
     reported clause ``head``: "said the talks had failed, adding that ..." (a participle),
     "said the plan was sound and warned that ..." (a joined verb, see
     :func:`_joined_report_verb`); None otherwise."""
-    if head.dep_ != "ccomp" or lemma_of(head.head.lower_) not in SPEECH_VERBS:
+    if head.dep_ != "ccomp" or ctx.lex.lemma_of(head.head.lower_) not in ctx.lex.speech_verbs:
         return None
     outer = head.head
     if v.tag_ == "VBG" and v.dep_ in ("advcl", "xcomp") and v.i > outer.i:
         return outer
-    joined = _joined_report_verb(outer, head) if v.dep_ == "conj" else None
+    joined = _joined_report_verb(ctx, outer, head) if v.dep_ == "conj" else None
     if joined is not None and joined.i == v.i:
         return outer
     return None
@@ -145,7 +132,7 @@ def _np_span(ctx: _Ctx, h: Any) -> tuple[int, int]:
     if end - start > 14:
         start = max(start, h.i - 6)
         end = min(end, h.i + 6)
-    while start < h.i and doc[start].tag_.startswith("VB") and lemma_of(doc[start].lower_) in SPEECH_VERBS:
+    while start < h.i and doc[start].tag_.startswith("VB") and ctx.lex.lemma_of(doc[start].lower_) in ctx.lex.speech_verbs:
         start += 1  # "Said Ortega" tagged as one name
     while end > start and (doc[end].is_punct or doc[end].is_space):
         end -= 1
@@ -168,7 +155,7 @@ class _VerbChildren:
     ccomp: Any = None  # the clausal complement: the reported clause
     dobj: Any = None  # the direct object
     xcomp: Any = None  # an infinitive or open complement
-    pcontent: Any = None  # a content preposition of PREP_CONTENT ("called for X")
+    pcontent: Any = None  # a content preposition of ctx.lex.prep_content ("called for X")
     as_prep: Any = None  # "described X as Y"
     oprd: Any = None  # an object predicate ("called him a liar")
 
@@ -182,7 +169,7 @@ def _later_ccomp_wins(doc: Any, v: Any, ccomp: Any | None, c: Any) -> bool:
         doc[k].text in (":", ";") for k in range(ccomp.right_edge.i + 1, v.i))))
 
 
-def _advcl_role(lemma: str, c: Any, ch: _VerbChildren) -> str | None:
+def _advcl_role(ctx: _Ctx, lemma: str, c: Any, ch: _VerbChildren) -> str | None:
     """The role adverbial clause ``c`` (after the reporting verb) really plays: "ccomp" or
     "xcomp" when the parser slipped, None when it is an adverbial clause.
 
@@ -191,7 +178,7 @@ def _advcl_role(lemma: str, c: Any, ch: _VerbChildren) -> str | None:
     first = c.left_edge
     if first.lower_ == "that" and ch.ccomp is None and first.dep_ in ("advmod", "mark", "nsubj"):
         return "ccomp"
-    if (ch.ccomp is None and lemma in SPEECH_VERBS and c.tag_ != "VBG"
+    if (ch.ccomp is None and lemma in ctx.lex.speech_verbs and c.tag_ != "VBG"
             and not any(g.dep_ in ("mark", "advmod") and g.i < c.i and g.tag_ in ("IN", "WRB") for g in c.children)
             and any(g.dep_ in ("nsubj", "nsubjpass") and g.i < c.i for g in c.children)
             and not any(g.dep_ == "aux" and g.lower_ == "to" for g in c.children)):
@@ -201,14 +188,14 @@ def _advcl_role(lemma: str, c: Any, ch: _VerbChildren) -> str | None:
     return None
 
 
-def _verb_children(doc: Any, v: Any, lemma: str) -> _VerbChildren:
+def _verb_children(ctx: _Ctx, v: Any, lemma: str) -> _VerbChildren:
     """The complement, object, infinitive, content preposition, "as" and object predicate of
     reporting verb ``v`` (the first of each, except for a later complement clause that wins)."""
     ch = _VerbChildren()
     for c in v.children:
         d = c.dep_
         if d == "ccomp":
-            if _later_ccomp_wins(doc, v, ch.ccomp, c):
+            if _later_ccomp_wins(ctx.doc, v, ch.ccomp, c):
                 ch.ccomp = c
         elif d in ("dobj", "obj"):
             if ch.dobj is None:
@@ -217,7 +204,7 @@ def _verb_children(doc: Any, v: Any, lemma: str) -> _VerbChildren:
             if ch.xcomp is None:
                 ch.xcomp = c
         elif d == "advcl":
-            role = _advcl_role(lemma, c, ch) if c.i > v.i else None
+            role = _advcl_role(ctx, lemma, c, ch) if c.i > v.i else None
             if role == "ccomp":
                 ch.ccomp = c
             elif role == "xcomp":
@@ -227,7 +214,7 @@ def _verb_children(doc: Any, v: Any, lemma: str) -> _VerbChildren:
         elif d == "prep":
             if c.lower_ == "as":
                 ch.as_prep = c
-            elif c.lower_ in PREP_CONTENT.get(lemma, ()):
+            elif c.lower_ in ctx.lex.prep_content.get(lemma, ()):
                 ch.pcontent = c
     return ch
 
@@ -235,17 +222,17 @@ def _verb_children(doc: Any, v: Any, lemma: str) -> _VerbChildren:
 def _content_as_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """"Turnout fell, as the mayor noted": the host clause around the "as" clause is the content
     (see :func:`_as_clause_content`)."""
-    return _as_clause_content(v, lemma, ch.dobj, ch.ccomp)
+    return _as_clause_content(ctx, v, lemma, ch.dobj, ch.ccomp)
 
 
 def _content_as_only(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
-    """A verb that reports only in "as X put it" (AS_ONLY_VERBS) reports nothing otherwise."""
-    return ([], None) if lemma in AS_ONLY_VERBS else None
+    """A verb that reports only in "as X put it" (ctx.lex.as_only_verbs) reports nothing otherwise."""
+    return ([], None) if lemma in ctx.lex.as_only_verbs else None
 
 
 def _content_what_said_was(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """"What the minister said was that ...": the complement of the copula is the content."""
-    if not (v.dep_ == "csubj" and lemma in SPEECH_VERBS and v.head.lemma_ in ("be", "")
+    if not (v.dep_ == "csubj" and lemma in ctx.lex.speech_verbs and v.head.lemma_ in ("be", "")
             and v.head.lower_ in ("was", "is", "were", "are")
             and any(c.dep_ == "dobj" and c.lower_ == "what" for c in v.children)):
         return None
@@ -287,7 +274,7 @@ def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
     return a
 
 
-def _joined_report_verb(v: Any, ccomp: Any) -> Any | None:
+def _joined_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
     """"said he would order a review and warned against hackers": a verb joined to the reported
     clause without a subject, in the reporting verb's tense and not in the clause's (or a
     reporting verb with a clause of its own: "said the plan was sound and warned that ..."),
@@ -295,26 +282,26 @@ def _joined_report_verb(v: Any, ccomp: Any) -> Any | None:
     for c in ccomp.children:
         if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ == v.tag_
                 and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
-                and (c.tag_ != ccomp.tag_ or _reports_a_clause(c))):
+                and (c.tag_ != ccomp.tag_ or _reports_a_clause(ctx, c))):
             return c
     return None
 
 
-def _reports_a_clause(c: Any) -> bool:
+def _reports_a_clause(ctx: _Ctx, c: Any) -> bool:
     """"... and warned that taxes could rise": a reporting verb with a clause of its own."""
-    return lemma_of(c.lower_) in SPEECH_VERBS and any(g.dep_ == "ccomp" for g in c.children)
+    return ctx.lex.lemma_of(c.lower_) in ctx.lex.speech_verbs and any(g.dep_ == "ccomp" for g in c.children)
 
 
-def _complement_end(doc: Any, v: Any, ccomp: Any, a: int) -> int:
+def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
     """Last token of the reported clause ``ccomp`` starting at token ``a``: before the reporting
     verb when the clause precedes it, before a verb that continues the report."""
     b = ccomp.right_edge.i
     if b >= v.i > a and ccomp.i < v.i:
         b = v.i - 1
-    joined = _joined_report_verb(v, ccomp) if ccomp.i > v.i else None
+    joined = _joined_report_verb(ctx, v, ccomp) if ccomp.i > v.i else None
     if joined is not None:
         k = joined.left_edge.i - 1
-        while k > a and (doc[k].dep_ == "cc" or doc[k].is_punct):
+        while k > a and (ctx.doc[k].dep_ == "cc" or ctx.doc[k].is_punct):
             k -= 1
         b = min(b, k)
     return b
@@ -326,7 +313,7 @@ def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
     if ccomp is None or ccomp.i == v.i:
         return None
     a = _complement_start(ctx.doc, v, ccomp)
-    return [(a, _complement_end(ctx.doc, v, ccomp, a))], ccomp
+    return [(a, _complement_end(ctx, v, ccomp, a))], ccomp
 
 
 def _drop_addressee(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
@@ -334,7 +321,7 @@ def _drop_addressee(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
     see no object). Decides nothing itself."""
     dobj = ch.dobj
     if dobj is not None and lemma in ("tell", "assure", "remind", "inform") and (
-            dobj.lower_ in PRONOUNS_ANY or dobj.lower_ in ("reporters", "journalists", "lawmakers", "supporters")):
+            dobj.lower_ in ctx.lex.pronouns or dobj.lower_ in ("reporters", "journalists", "lawmakers", "supporters")):
         ch.dobj = None
     return None
 
@@ -343,7 +330,7 @@ def _content_parenthetical(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
     """"The museum, Mr. Obama said, would make ...": the host clause is the content, in two
     fragments around the reporting clause ("The difference now, he told me, is that ...": the
     sentence root when the clause hangs on the subject)."""
-    if not (v.dep_ == "parataxis" and ch.dobj is None and ch.xcomp is None and lemma in SPEECH_VERBS):
+    if not (v.dep_ == "parataxis" and ch.dobj is None and ch.xcomp is None and lemma in ctx.lex.speech_verbs):
         return None
     host = v.head
     if host.pos_ not in ("VERB", "AUX"):
@@ -356,7 +343,7 @@ def _content_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conte
     as useful by X": the passive subject (and the "as" phrase) is the content."""
     agent = next((c for c in v.children if c.dep_ == "agent"), None)
     subjpass = next((c for c in v.children if c.dep_ == "nsubjpass"), None)
-    if agent is None or subjpass is None or lemma not in SPEECH_VERBS | OBJECT_CONTENT_VERBS:
+    if agent is None or subjpass is None or lemma not in ctx.lex.speech_verbs | ctx.lex.object_content_verbs:
         return None
     spans = [(subjpass.left_edge.i, subjpass.right_edge.i)]
     if ch.as_prep is not None:
@@ -376,7 +363,7 @@ def _content_called_on(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Con
 def _content_infinitive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """"urged X to ...", "vowed to ...": the infinitive (with the object before it) is the content."""
     xcomp, dobj = ch.xcomp, ch.dobj
-    if xcomp is None or lemma not in INFINITIVE_VERBS or xcomp.i <= v.i:
+    if xcomp is None or lemma not in ctx.lex.infinitive_verbs or xcomp.i <= v.i:
         return None
     a = dobj.left_edge.i if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge.i
     return [(a, xcomp.right_edge.i)], xcomp
@@ -393,7 +380,7 @@ def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _C
     if o is None:
         return None
     a = o.left_edge.i
-    if lemma in OBJECT_CONTENT_VERBS and lemma != "accuse" and dobj is not None and v.i < dobj.i < pcontent.i:
+    if lemma in ctx.lex.object_content_verbs and lemma != "accuse" and dobj is not None and v.i < dobj.i < pcontent.i:
         a = dobj.left_edge.i
     return [(a, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
 
@@ -412,12 +399,12 @@ def _content_accused_of(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
 
 
 def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
-    """Verbs whose object is the content (OBJECT_CONTENT_VERBS, "pointed out X"): the object and
+    """Verbs whose object is the content (ctx.lex.object_content_verbs, "pointed out X"): the object and
     any "as" phrase, object predicate or infinitive after it. "called a meeting", "described the
     scene" (no "as", no predicate) are no report."""
     dobj = ch.dobj
-    object_content = lemma in OBJECT_CONTENT_VERBS or (
-        lemma in PARTICLE_VERBS and any(c.dep_ == "prt" and c.lower_ == PARTICLE_VERBS[lemma] for c in v.children))
+    object_content = lemma in ctx.lex.object_content_verbs or (
+        lemma in ctx.lex.particle_verbs and any(c.dep_ == "prt" and c.lower_ == ctx.lex.particle_verbs[lemma] for c in v.children))
     if not object_content or dobj is None or dobj.i <= v.i:
         return None
     end = dobj.right_edge.i
@@ -461,7 +448,7 @@ def _content_that_after_phrase(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren)
     """"reported at the time that X ...", "claimed without evidence that X ...", "argued in a
     speech that X ...": the complement clause parsed as a clause of the phrase between is the
     content (after "that")."""
-    if lemma not in SPEECH_VERBS or ch.ccomp is not None:
+    if lemma not in ctx.lex.speech_verbs or ch.ccomp is not None:
         return None
     for c in v.children:
         if c.dep_ != "prep" or c.i < v.i:
@@ -488,7 +475,7 @@ def _content_between_commas(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) ->
     """", he said, ": a reporting clause between commas, with text on both sides in its sentence;
     the rest of the sentence is the content, in two fragments."""
     doc = ctx.doc
-    if lemma not in SPEECH_VERBS or ch.dobj is not None:
+    if lemma not in ctx.lex.speech_verbs or ch.dobj is not None:
         return None
     clause_start, clause_end = _reporting_clause_extent(v)
     if not (clause_start > 0 and clause_end + 1 < len(doc) and doc[clause_start - 1].text == ","
@@ -529,7 +516,7 @@ def _content_from_children(ctx: _Ctx, v: Any, lemma: str) -> tuple[list[tuple[in
     """Content span(s) of reporting verb ``v`` (token index pairs); also the content root token.
 
     The first of :data:`_CONTENT_RULES` that decides gives them; none: no content."""
-    ch = _verb_children(ctx.doc, v, lemma)
+    ch = _verb_children(ctx, v, lemma)
     for rule in _CONTENT_RULES:
         found = rule(ctx, v, lemma, ch)
         if found is not None:
@@ -549,17 +536,17 @@ def _around(host: Any, v: Any, min_tokens: int = 1) -> list[tuple[int, int]]:
     return spans
 
 
-def _as_clause_content(v: Any, lemma: str, dobj: Any | None, ccomp: Any | None
+def _as_clause_content(ctx: _Ctx, v: Any, lemma: str, dobj: Any | None, ccomp: Any | None
                        ) -> tuple[list[tuple[int, int]], Any] | None:
     """"Turnout fell, as the mayor noted", "As The New Yorker put it, he is ...": the clause the
     "as" clause hangs on is what the source said, around the "as" clause."""
     if v.dep_ != "advcl" or ccomp is not None or not any(
             c.dep_ == "mark" and c.lower_ == "as" and c.i < v.i for c in v.children):
         return None
-    if lemma in AS_ONLY_VERBS:
+    if lemma in ctx.lex.as_only_verbs:
         if dobj is None or dobj.lower_ != "it":
             return None
-    elif lemma not in SPEECH_VERBS or lemma in _NOT_AS_VERBS or dobj is not None:
+    elif lemma not in ctx.lex.speech_verbs or lemma in _NOT_AS_VERBS or dobj is not None:
         return None  # "as regulars continued to ...", "as she asked ...": time, not source
     if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
         return None
@@ -631,7 +618,7 @@ class _PronounResolver:
 
     def resolve(self, pron_i: int) -> tuple[int, int] | None:
         doc = self.ctx.doc
-        if doc[pron_i].lower_ not in PRONOUNS_PERSON:
+        if doc[pron_i].lower_ not in self.ctx.lex.person_pronouns:
             return None
         pos = doc[pron_i].idx
         k = bisect.bisect_left(self.cands, (pos, (-1, -1))) - 1

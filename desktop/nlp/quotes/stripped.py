@@ -6,7 +6,6 @@ from typing import Any
 
 from desktop.nlp.quotes.attribution import _is_cue_token
 from desktop.nlp.quotes.context import Attribution, _Ctx
-from desktop.nlp.quotes.lexicon import FIRST_PERSON
 from desktop.nlp.quotes.linking import _InsideMark
 from desktop.nlp.quotes.marks import _STRIP_CHARS, _strip
 from desktop.nlp.quotes.spans import _trim_lead, _trim_tail
@@ -60,11 +59,11 @@ def _stripped_mark_cleanup(ctx: _Ctx, results: list[Attribution]) -> None:
             if nxt.start_char >= pe or nxt.start == sent.start:
                 break
             words = [t for t in nxt if not t.is_punct and not t.is_space]
-            if len(words) < 2 or any(_is_cue_token(t) for t in nxt):
+            if len(words) < 2 or any(_is_cue_token(ctx, t) for t in nxt):
                 break
             root = nxt.root
             low = {t.lower_ for t in words}
-            speechlike = bool(low & (FIRST_PERSON | {"you", "your"})) or root.tag_ in ("VBZ", "VBP", "MD") or any(
+            speechlike = bool(low & (ctx.lex.first_person | {"you", "your"})) or root.tag_ in ("VBZ", "VBP", "MD") or any(
                 c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP", "MD") for c in root.children)
             if not speechlike:
                 break
@@ -101,7 +100,7 @@ def _first_person_lead(ctx: _Ctx, sent: Any, ps: int, a: int, inside_mark: _Insi
         if prev_sent.start_char < ps or inside_mark(prev_sent.start_char) is not None:
             break
         pw = {t.lower_ for t in prev_sent}
-        if not (pw & FIRST_PERSON) or any(_is_cue_token(t) for t in prev_sent):
+        if not (pw & ctx.lex.first_person) or any(_is_cue_token(ctx, t) for t in prev_sent):
             break
         new_a = prev_sent.start_char
         sent = prev_sent
@@ -123,7 +122,7 @@ def _extend_stripped_quote(ctx: _Ctx, att: Attribution, inside_mark: _InsideMark
     if sent.start_char < a - 2 and text[sent.start_char:a].strip(" ,\u00a0\"“”‘’"):
         return
     words = {t.lower_ for t in doc[ti:ctx.token_at(att.content[0][1] - 1) + 1]}
-    if words & FIRST_PERSON:
+    if words & ctx.lex.first_person:
         att.qtype = "direct"
     new_a = _first_person_lead(ctx, sent, ps, a, inside_mark)
     if new_a < a:
