@@ -305,7 +305,11 @@ class StoryWindow(QWidget):
         top.addWidget(self.only_flagged)
         top.addWidget(self.across)
         top.addWidget(self.summary, 1)
-        top.addWidget(self.actions_bar)
+        # the cluster edits on a row of their own: beside the filters they overflowed behind a »
+        # at 1,300 pixels and under
+        edits_row = QHBoxLayout()
+        edits_row.addWidget(self.actions_bar)
+        edits_row.addStretch(1)
         split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.side)
@@ -314,6 +318,7 @@ class StoryWindow(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(top)
+        layout.addLayout(edits_row)
         layout.addWidget(split, 1)
         self.resize(1280, 820)
         self.timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)

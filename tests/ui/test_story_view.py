@@ -222,3 +222,11 @@ def test_the_alignment_is_read_off_the_window_thread_once_the_edits_pause(qtbot,
     qtbot.waitUntil(lambda: len(reads) == 3 and sw._reader is None, timeout=30_000)
     qtbot.mouseClick(sw.findChild(QCheckBox, "storyAcross"), Qt.MouseButton.LeftButton)  # one outlet's rows too
     assert carriers(sw, row_with(sw, STATEMENT)) == ["AP"]  # the undo brought one of the two back
+
+
+def test_every_cluster_edit_shows_on_the_bar_at_the_windows_size(qtbot, win):
+    sw = open_story_view(qtbot, win)
+    sw.resize(1024, 700)  # the smallest window the editor supports
+    qtbot.wait(50)
+    hidden = [a.text() for a in sw.edit_actions if not sw.actions_bar.widgetForAction(a).isVisible()]
+    assert hidden == []  # none behind the toolbar's » extension
