@@ -288,15 +288,24 @@ def _negated_words(ws: Sequence[str]) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _stance_phrases() -> tuple[tuple[tuple[str, ...], int], ...]:
-    """``resources/lang/en/stance.tsv`` as (stems, +1 for / -1 against), longest phrase first."""
+def _stance_phrases() -> tuple[tuple[tuple[frozenset[str], ...], int], ...]:
+    """``resources/lang/en/stance.tsv`` as (the forms each word may take, +1 for / -1 against),
+    longest phrase first."""
     out = []
     for line in (resources_dir() / "lang" / "en" / "stance.tsv").read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
-            polarity, phrase = line.split("\t", 1)
-            out.append((tuple(_STEMMER.stemWords(phrase.split())), 1 if polarity == "for" else -1))
+            polarity, phrase, *verb = line.split("\t")
+            first, *rest = phrase.split()
+            forms = (_verb_forms(first) if verb else frozenset({first}), *(frozenset({w}) for w in rest))
+            out.append((forms, 1 if polarity == "for" else -1))
     return tuple(sorted(out, key=lambda p: -len(p[0])))
+
+
+def _verb_forms(verb: str) -> frozenset[str]:
+    """A regular verb's forms: "rule" -> rule, rules, ruled, ruling; "veto" -> vetoes, vetoed."""
+    stem = verb[:-1] if verb.endswith("e") else verb
+    return frozenset({verb, verb + "s", verb + "es", stem + "ed", stem + "ing"})
 
 
 def stances(text: str) -> dict[int, str]:
@@ -304,12 +313,12 @@ def stances(text: str) -> dict[int, str]:
     for "a meeting is on the table", ``{-1: "rule out"}`` for "he does rule out a meeting",
     ``{+1: "not rule out"}`` for "he does not rule out a meeting" (a negation up to three words
     before a phrase turns it over)."""
-    ws = words(text)
-    stems = _STEMMER.stemWords([w.replace("'", "") for w in ws])
+    ws = [w.replace("'", "") for w in words(text)]
     out: dict[int, str] = {}
     k = 0
     while k < len(ws):
-        hit = next(((p, pol) for p, pol in _stance_phrases() if tuple(stems[k:k + len(p)]) == p), None)
+        hit = next(((p, pol) for p, pol in _stance_phrases()
+                    if len(ws) - k >= len(p) and all(w in forms for w, forms in zip(ws[k:], p, strict=False))), None)
         if hit is None:
             k += 1
             continue

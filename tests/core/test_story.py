@@ -36,7 +36,10 @@ def test_holding_open_what_another_version_shuts_is_flagged_negation():
     assert stances("he does rule out the idea of more direct dialogue") == {-1: "rule out"}
     assert stances("a meeting is also on the table") == {1: "on the table"}
     assert stances("he does not rule out a meeting") == {1: "not rule out"}
-    assert stances("they are not willing to meet") == {-1: "not willing"} and stances("talks went on") == {}
+    assert stances("they are not willing to meet") == {-1: "not willing to"} and stances("talks went on") == {}
+    # no stance: "will" is no "willing", troops preparing to invade take none, a denied fact is no proposal
+    assert stances("warned that tough actions will be taken") == stances("Moscow is preparing to invade") == {}
+    assert stances("although Russia denies this") == {}
     clusters = align_story([v(1, "He said a meeting between Biden and Putin in Geneva is also on the table", 7),
                             v(2, "He ruled out a meeting between Biden and Putin in Geneva", 7),
                             v(3, "He would welcome a meeting between Biden and Putin in Geneva", 7)])
@@ -97,6 +100,7 @@ def test_the_seeds_statement_and_troop_figures(seeds):
     assert {m.doc[:3] for m in cluster.members} == {"000", "001", "002", "003"}
     notes = " ".join(f.note for f in cluster.flags if f.kind == "number")
     assert "thousands" in notes and "more than 100000" in notes and "some 100000" in notes
+    assert {f.kind for f in cluster.flags} == {"number"}
     # one outlet wrote Blinken "does rule out" more dialogue; another has the meeting "on the table"
     ruled_out = next(c for c in story.clusters if c.kind == "quote" and any(
         "does rule out the idea" in m.text for m in c.members))
