@@ -123,3 +123,31 @@ def test_claimdesk_stories_prints_the_alignment(seeds, capsys):
     assert "5 articles" in text and "! number:" in text
     assert cli.main(["stories", str(seeds), "--story", "no such story"]) == 1
     assert "no documents in story 'no such story'" in capsys.readouterr().err
+
+
+def test_the_seeds_with_the_quotes_corrected_by_hand(tmp_path, annotated_seeds):
+    """An editor accepts every quote and gives "The Russian envoy also said his country “never”
+    threatened…" its right speaker (the model linked the envoy to the NORP "Russian"): the
+    alignment reads the editor's work, the speaker flag between that version and "According to
+    Lavrov, Russian officials have never threatened…" goes, and the rest stands."""
+    from desktop.core import edits as E
+
+    path = mark_troop_claims(annotated_seeds(tmp_path / "seeds.claimdesk"))
+    with Store.open(path) as store:
+        E.apply(store, E.SetStatus("quotes", tuple(q.id for q in store.quotes(include_rejected=False)), "accepted"))
+        envoy = next(q for q in store.quotes() if store.document(q.doc_id).text[
+            q.content[0].start:q.content[0].end].startswith("his country “never” threatened"))
+        lavrov = next(e for e in store.entities() if e.name == "Sergey Lavrov")
+        assert envoy.speaker_entity_id != lavrov.id
+        E.apply(store, E.EditQuote(envoy.id, {"speaker_entity_id": lavrov.id}))
+        (story,) = story_alignment(store)
+    never = next(c for c in story.clusters if any(m.text.startswith("his country “never”") for m in c.members))
+    assert len(never.members) == 2 and never.speaker_entity == "Sergey Lavrov"
+    assert "speaker" not in {f.kind for f in never.flags}
+    statement = next(c for c in story.clusters if any(
+        m.text.startswith("We don’t expect to resolve our differences") for m in c.members))
+    assert {m.doc[:3] for m in statement.members} == {"000", "001"} and not statement.flags
+    ruled_out = next(c for c in story.clusters if any("does rule out the idea" in m.text for m in c.members))
+    assert [f.kind for f in ruled_out.flags] == ["negation"]
+    (troops,) = [c for c in story.clusters if c.kind == "claim" and len(c.members) > 1]
+    assert {f.kind for f in troops.flags} == {"number"}
