@@ -958,6 +958,51 @@ def row_to_claim(row: sqlite3.Row) -> Claim:
     )
 
 
+_CLAIM_COLUMNS = ('id, doc_id, start, "end", claimant, claimant_entity_id, labels, note, origin, status, annotator, '
+                  'model, created_at, updated_at')
+_CLAIM_TYPES: tuple[tuple[str, Any], ...] = (
+    ("id", int), ("doc_id", int), ("start", int), ("end", int), ("claimant", _OPT_STR), ("claimant_entity_id", _OPT_INT),
+    ("labels", object), ("note", _OPT_STR), *_PROV_TYPES.items())
+
+
+def _claims_from(rows: Iterable[tuple], scored: bool) -> list[Claim]:
+    """Claims from ``_CLAIM_COLUMNS`` tuples (and ``score`` last when ``scored``), checked as
+    :func:`row_to_claim` checks them (types by row shape); each distinct ``labels`` text is decoded
+    once (a long article's claims share a handful) and every claim gets its own copy of the dict;
+    one :class:`Provenance` is shared by the rows that have the same."""
+    good = _GOOD_SHAPES.setdefault("claims#tuple", set())
+    decoded: dict[Any, dict[str, Any]] = {}
+    provs: dict[tuple, Provenance] = {}
+    out = []
+    for row in rows:
+        shape = tuple(map(type, row))
+        if shape not in good:
+            for (column, kind), value in zip(_CLAIM_TYPES, row, strict=False):
+                if not isinstance(value, kind) or (isinstance(value, bool) and kind is not object):
+                    raise DamagedRowError("claims", row[0], column, f"holds {type(value).__name__}, not "
+                                          f"{getattr(kind, '__name__', 'the right type')}")
+            if len(good) < 256:
+                good.add(shape)
+        raw = row[6]
+        labels = decoded.get(raw) if isinstance(raw, str) else None
+        if labels is None:
+            labels = _json({"id": row[0], "labels": raw}, "claims", "labels", dict)
+            if isinstance(raw, str):
+                decoded[raw] = labels
+        score = None
+        if scored and row[14] is not None:
+            score = row[14]
+            if type(score) not in (float, int) or not 0 <= score <= 1:
+                raise DamagedRowError("claims", row[0], "score", "is not a number between 0 and 1")
+            score = float(score)
+        key = row[8:14]
+        prov = provs.get(key)
+        if prov is None:
+            prov = provs[key] = Provenance(*key)
+        out.append(Claim(row[0], row[1], row[2], row[3], row[4], row[5], dict(labels), row[7], prov, score))
+    return out
+
+
 def row_to_entity(row: sqlite3.Row) -> Entity:
     _typed(row, "entities", {"id": int, "name": str, "type": str, "decided": int})
     decided = bool(row["decided"])
@@ -1818,8 +1863,10 @@ class Store:
         return list(rows)
 
     def claims(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Claim]:
-        sql, args = self._layer_sql("claims", doc_id, include_rejected, "start, id")
-        return [row_to_claim(r) for r in self._decoded(sql, args)]
+        scored = self.schema_version >= 10  # (score: schema 10; a read-only open keeps older files)
+        sql, args = self._layer_sql("claims", doc_id, include_rejected, "start, id",
+                                    _CLAIM_COLUMNS + (", score" if scored else ""))
+        return _claims_from(self._decoded(sql, args, tuples=True), scored)
 
     @staticmethod
     def _layer_sql(table: str, doc_id: int | None, include_rejected: bool, order: str,

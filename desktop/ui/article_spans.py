@@ -13,6 +13,7 @@ costs, it returns ``None`` and the window rebuilds.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from operator import attrgetter
 from typing import Any
 
 from desktop.core.store import ChangeEvent, Store
@@ -21,6 +22,7 @@ from desktop.ui.span_table import Entry, SpanTable
 from desktop.ui.theme import CLAIM_COLOR, speaker_color
 
 _LAYERS = ("mention", "quote", "claim")
+_START, _END, _ID = attrgetter("start"), attrgetter("end"), attrgetter("id")
 _QUOTE_LANES = ("quote", "speaker", "cue")
 
 
@@ -83,9 +85,9 @@ class ArticleSpans:
         self.table = SpanTable(build)
         for lane, entries in _entries(quotes, claims, ()).items():
             self.table.add_lane(lane, *_columns(entries))
-        mentions = list(mentions)  # the most by far: parallel lists, without a tuple per row
-        self.table.add_lane("mention", [m.start for m in mentions], [m.end for m in mentions],
-                            [("mention", m.id) for m in mentions], mentions)
+        mentions = list(mentions)  # the most by far: parallel lists, without a tuple per row (nor a key)
+        self.table.add_layer_lane("mention", list(map(_START, mentions)), list(map(_END, mentions)),
+                                  list(map(_ID, mentions)), mentions)
         return self.table
 
     def patch(self, store: Store, doc_id: int, text: str, label_colors: Mapping[str, str],

@@ -330,6 +330,18 @@ def part_starts(text: str, size: int = PART_CHARS) -> list[int]:
     return starts
 
 
+def _no_long_run(paragraph: str) -> bool:
+    """Whether ``paragraph`` has no run of more than ``DISPLAY_RUN`` characters without a space.
+
+    Such a run holds a whole block of ``DISPLAY_RUN // 2`` characters that starts at a multiple of
+    it, so when every such block has a space (a few ``in`` tests, no list of words) there is none;
+    otherwise the words are measured."""
+    step = DISPLAY_RUN // 2
+    if all(" " in paragraph[i : i + step] for i in range(0, len(paragraph) - step + 1, step)):
+        return True
+    return max(map(len, paragraph.split()), default=0) <= DISPLAY_RUN
+
+
 def display_breaks(text: str) -> list[int]:
     """Offsets in ``text`` before which the view shows a display-only paragraph break.
 
@@ -341,8 +353,7 @@ def display_breaks(text: str) -> list[int]:
         # the common case, without the regex scans: no paragraph too long, and no run too long in
         # the paragraphs longer than a run may be (str.split() and \S agree on whitespace)
         long = [p for p in text.split("\n") if len(p) > DISPLAY_RUN]
-        if not long or (max(map(len, long)) <= DISPLAY_PARAGRAPH
-                        and all(max(map(len, p.split()), default=0) <= DISPLAY_RUN for p in long)):
+        if not long or (max(map(len, long)) <= DISPLAY_PARAGRAPH and all(map(_no_long_run, long))):
             return []
     runs: list[int] = []
     for m in _LONG_RUN_RE.finditer(text):

@@ -546,14 +546,14 @@ class QuoteTableModel(_DocumentLayerModel):
         return self._rows_of([q for q in (_read(self.store.quote, i) for i in ids) if q and q.doc_id == self.doc_id])
 
     def _rows_of(self, quotes) -> list[dict[str, Any]]:
+        """A row per quote: what it shows that is not the quote's own (the speaker's name), and
+        the quote; its text is cut when a cell shows it (a long article has hundreds of quotes
+        and a screen shows a few)."""
         names = self.store.entity_names(q.speaker_entity_id for q in quotes)
-        rows = []
-        for q in quotes:
-            speaker = names.get(q.speaker_entity_id) or (q.speaker.text(self.text) if q.speaker else "—")
-            rows.append({"id": q.id, "speaker": speaker, "type": q.type, "status": q.prov.status,
-                         "content": " … ".join(snippet(f.text(self.text), 200) for f in q.content),
-                         "start": q.content[0].start, "quote": q})
-        return rows
+        text = self.text
+        return [{"id": q.id, "speaker": names.get(q.speaker_entity_id) or (
+                    text[q.speaker.start:q.speaker.end] if q.speaker else "—"),
+                 "start": q.content[0].start, "quote": q} for q in quotes]
 
     def row_order(self, row):
         return row["start"], row["id"]
@@ -561,10 +561,18 @@ class QuoteTableModel(_DocumentLayerModel):
     def entity_of(self, row):
         return row["quote"].speaker_entity_id
 
+    def content(self, row) -> str:
+        """The quote's text as its cell's tooltip shows it (each fragment cut at 200 characters)."""
+        return " … ".join(snippet(f.text(self.text), 200) for f in row["quote"].content)
+
     def display(self, row, column, role):
         if column == 3:
-            return row["content"] if role == Qt.ItemDataRole.ToolTipRole else snippet(row["content"], 80)
-        return (row["speaker"], row["type"], row["status"])[column]
+            content = self.content(row)
+            return content if role == Qt.ItemDataRole.ToolTipRole else snippet(content, 80)
+        if column == 0:
+            return row["speaker"]
+        q = row["quote"]
+        return q.type if column == 1 else q.prov.status
 
 
 class ClaimTableModel(_DocumentLayerModel):
@@ -594,10 +602,11 @@ class ClaimTableModel(_DocumentLayerModel):
     def fetch_ids(self, ids):
         return [self._row(c) for c in (_read(self.store.claim, i) for i in ids) if c and c.doc_id == self.doc_id]
 
-    def _row(self, c) -> dict[str, Any]:
-        return {"id": c.id, "text": c.span.text(self.text), "claimant": c.claimant or "",
-                "labels": ", ".join(f"{v}" for _, v in sorted(c.labels.items())), "status": c.prov.status,
-                "claim": c}
+    @staticmethod
+    def _row(c) -> dict[str, Any]:
+        # what a cell shows is made from the claim when the cell is shown (a long article has
+        # hundreds of claims and a screen shows a few)
+        return {"id": c.id, "claim": c}
 
     def row_order(self, row):
         return row["claim"].start, row["id"]
@@ -606,15 +615,17 @@ class ClaimTableModel(_DocumentLayerModel):
         return row["claim"].claimant_entity_id
 
     def display(self, row, column, role):
+        claim = row["claim"]
         if column == 0:
-            return row["text"] if role == Qt.ItemDataRole.ToolTipRole else snippet(row["text"], 70)
+            text = self.text[claim.start:claim.end]
+            return text if role == Qt.ItemDataRole.ToolTipRole else snippet(text, 70)
         if column == 1:
-            return row["claimant"]
+            return claim.claimant or ""
         if column == len(self.columns) - 1:
-            return row["status"]
+            return claim.prov.status
         if not self.label_sets:
-            return row["labels"]
-        labels = row["claim"].labels
+            return ", ".join(f"{v}" for _, v in sorted(claim.labels.items()))
+        labels = claim.labels
         name = self.label_sets[column - 2]
         if column == len(self.columns) - 2:  # the last set's column also shows labels of sets the schema lacks
             extra = [f"{k}: {v}" for k, v in sorted(labels.items()) if k not in self.label_sets]

@@ -326,7 +326,7 @@ class QuotesPanel(_LayerPanel):
             w.setEnabled(row is not None)
         # With no quote chosen (another article, a deleted quote) the form shows nothing, not the
         # previous quote's values.
-        self.type.setCurrentIndex(self.type.findText(row["type"]) if row is not None else -1)
+        self.type.setCurrentIndex(self.type.findText(row["quote"].type) if row is not None else -1)
         self._select_entity(row["quote"].speaker_entity_id if row is not None else None)
 
     def _emit_type(self) -> None:

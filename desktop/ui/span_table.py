@@ -34,17 +34,42 @@ __all__ = ["BUILT", "SpanTable"]
 
 
 class _Lane:
-    """One lane: parallel lists by start (``starts`` sorted), ``maxlen`` an upper bound of end - start."""
+    """One lane: parallel lists by start (``starts`` sorted), ``maxlen`` an upper bound of end - start.
 
-    __slots__ = ("ends", "keys", "maxlen", "payloads", "starts")
+    A lane of one layer's rows may be given their ids instead of their keys (``layer``, ``ids``):
+    the ``(layer, id)`` keys are then made when first needed (a long article's 8,500 mention keys
+    cost a switch more than its spans near the screen do)."""
 
-    def __init__(self, starts: list[int], ends: list[int], keys: list[Key], payloads: list[Any]) -> None:
+    __slots__ = ("_ids", "_keys", "ends", "layer", "maxlen", "payloads", "starts")
+
+    def __init__(self, starts: list[int], ends: list[int], keys: list[Key] | None, payloads: list[Any],
+                 layer: str = "", ids: list[int] | None = None) -> None:
         if starts != sorted(starts):  # (rows come by position: the common case costs one pass)
             order = sorted(range(len(starts)), key=lambda i: (starts[i], ends[i]))
             starts, ends = [starts[i] for i in order], [ends[i] for i in order]
-            keys, payloads = [keys[i] for i in order], [payloads[i] for i in order]
-        self.starts, self.ends, self.keys, self.payloads = starts, ends, keys, payloads
+            payloads = [payloads[i] for i in order]
+            if keys is not None:
+                keys = [keys[i] for i in order]
+            if ids is not None:
+                ids = [ids[i] for i in order]
+        self.starts, self.ends, self.payloads = starts, ends, payloads
+        self._keys, self.layer, self._ids = keys, layer, ids
         self.maxlen = max(map(operator.sub, ends, starts), default=0)
+
+    @property
+    def keys(self) -> list[Key]:
+        if self._keys is None:
+            layer = self.layer
+            self._keys = [(layer, i) for i in self._ids or ()]
+            self._ids = None
+        return self._keys
+
+    def key(self, i: int) -> Key:
+        """The key of entry ``i`` (without making the others)."""
+        return self._keys[i] if self._keys is not None else (self.layer, self._ids[i])  # type: ignore[index]
+
+    def __len__(self) -> int:
+        return len(self.starts)
 
     @classmethod
     def of(cls, entries: Sequence[Entry]) -> _Lane:
@@ -56,8 +81,10 @@ class _Lane:
 
     def copy(self) -> _Lane:
         lane = _Lane.__new__(_Lane)
-        lane.starts, lane.ends, lane.keys, lane.payloads = list(self.starts), list(self.ends), list(self.keys), list(self.payloads)
-        lane.maxlen = self.maxlen
+        lane.starts, lane.ends, lane.payloads = list(self.starts), list(self.ends), list(self.payloads)
+        lane._keys = list(self._keys) if self._keys is not None else None
+        lane._ids = list(self._ids) if self._ids is not None else None
+        lane.layer, lane.maxlen = self.layer, self.maxlen
         return lane
 
     def insert(self, en: Entry) -> None:
@@ -69,11 +96,12 @@ class _Lane:
         self.maxlen = max(self.maxlen, en[1] - en[0])
 
     def remove(self, key: Key) -> bool:
+        keys = self.keys
         try:
-            i = self.keys.index(key)
+            i = keys.index(key)
         except ValueError:
             return False
-        del self.starts[i], self.ends[i], self.keys[i], self.payloads[i]  # maxlen stays an upper bound
+        del self.starts[i], self.ends[i], keys[i], self.payloads[i]  # maxlen stays an upper bound
         return True
 
     def overlapping(self, lo: int, hi: int) -> list[int]:
@@ -116,6 +144,12 @@ class SpanTable:
         self._lanes[name] = _Lane(starts, ends, keys, payloads)
         self._where, self._all = None, None
 
+    def add_layer_lane(self, name: str, starts: list[int], ends: list[int], ids: list[int], payloads: list[Any]) -> None:
+        """:meth:`add_lane` for rows of one layer, given their ids: the keys are ``(name, id)``,
+        made only when something needs them all (a lookup by key, a patch, the whole list)."""
+        self._lanes[name] = _Lane(starts, ends, None, payloads, name, ids)
+        self._where, self._all = None, None
+
     def copy(self, clean: Callable[[Any], Any] | None = None) -> SpanTable:
         """The same lanes (copied, so patching one leaves the other), with its own built spans."""
         table = SpanTable(self._build, clean if clean is not None else self._clean)
@@ -130,7 +164,7 @@ class SpanTable:
 
     def entry_count(self) -> int:
         """How many keys the lanes hold (without building them)."""
-        return sum(len(lane.keys) for lane in self._lanes.values())
+        return sum(map(len, self._lanes.values()))
 
     def lane_entries(self, name: str) -> list[Entry]:
         """The entries of one lane, by start (empty when there is none)."""
@@ -195,7 +229,7 @@ class SpanTable:
         return len(self.spans())
 
     def __bool__(self) -> bool:
-        return any(lane.keys for lane in self._lanes.values())
+        return any(map(len, self._lanes.values()))
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.spans())
@@ -216,15 +250,15 @@ class SpanTable:
         for name, lane in self._lanes.items():
             found = lane.overlapping(lo, hi)
             self._make_missing(name, lane, found)
-            keys = lane.keys
-            out += [sp for sp in (self._built.get(keys[i]) for i in found) if sp is not None]
+            key = lane.key
+            out += [sp for sp in (self._built.get(key(i)) for i in found) if sp is not None]
         return out
 
     def _make_missing(self, name: str, lane: _Lane, indexes: Iterable[int]) -> None:
-        built, keys = self._built, lane.keys
-        todo = [i for i in indexes if keys[i] not in built]
+        built, key = self._built, lane.key
+        todo = [i for i in indexes if key(i) not in built]
         if todo:
-            self._make(name, [lane.payloads[i] for i in todo], [keys[i] for i in todo])
+            self._make(name, [lane.payloads[i] for i in todo], [key(i) for i in todo])
 
     # Changing -----------------------------------------------------------------------------------
 
