@@ -181,7 +181,7 @@ def speaker_types(store: Store) -> tuple[str, ...]:
 
 def first_mention(store: Store, entity_id: int) -> tuple[int, Key] | None:
     """The article and key of the entity's first live mention."""
-    m = next((m for m in store.mentions(include_rejected=False) if m.entity_id == entity_id), None)
+    m = store.first_entity_mention(entity_id)
     return (m.doc_id, ("mention", m.id)) if m else None
 
 
@@ -210,7 +210,9 @@ class EntityStory:
     per_doc: dict[int, tuple[list[StoryRow], StoryRow | None]] = field(default_factory=dict)
 
     def read(self, store: Store, entity_id: int | None) -> bool:
-        """Read the whole story of ``entity_id``; False (and an empty story) if there is no such entity."""
+        """Read the whole story of ``entity_id``; False (and an empty story) if there is no such entity.
+        Only the entity's own rows are read (by its index): its quotes, and per article its first
+        mention and how many it has (counted by SQLite), not the project's every mention."""
         self.entity_id, self.per_doc, self.name = None, {}, ""
         if entity_id is None:
             return False
@@ -219,14 +221,7 @@ class EntityStory:
         except KeyError:
             return False
         self.entity_id, self.name = entity_id, entity.name
-        found: dict[int, tuple[list, list]] = {}
-        for q in store.quotes(include_rejected=False):
-            if q.speaker_entity_id == entity_id:
-                found.setdefault(q.doc_id, ([], []))[0].append(q)
-        for m in store.mentions(include_rejected=False):
-            if m.entity_id == entity_id:
-                found.setdefault(m.doc_id, ([], []))[1].append(m)
-        self.per_doc = {doc_id: _story_rows(store, doc_id, *rows) for doc_id, rows in found.items()}
+        self.per_doc = _story_of(store, entity_id, None)
         return True
 
     def update(self, store: Store, changed_docs: Iterable[int]) -> bool:
@@ -237,16 +232,11 @@ class EntityStory:
             self.name = store.entity(self.entity_id).name
         except KeyError:
             return False
-        entity_id = self.entity_id
-        for doc_id in changed_docs:
-            if store.document_summaries([doc_id]):
-                quotes = [q for q in store.quotes(doc_id, include_rejected=False) if q.speaker_entity_id == entity_id]
-                mentions = [m for m in store.mentions(doc_id, include_rejected=False) if m.entity_id == entity_id]
-            else:  # the article was deleted
-                quotes, mentions = [], []
+        changed = set(changed_docs)
+        for doc_id in changed:
             self.per_doc.pop(doc_id, None)
-            if quotes or mentions:
-                self.per_doc[doc_id] = _story_rows(store, doc_id, quotes, mentions)
+        if changed:  # (a deleted article has no rows left: it is gone from the story)
+            self.per_doc.update(_story_of(store, self.entity_id, changed))
         return True
 
     def rows(self) -> list[StoryRow]:
@@ -259,18 +249,33 @@ class EntityStory:
         return f"{self.name} — {plural(quotes, 'quote')} in {plural(len(self.per_doc), 'article')}"
 
 
-def _story_rows(store: Store, doc_id: int, quotes: list, mentions: list) -> tuple[list[StoryRow], StoryRow | None]:
-    """One article's part of the story: a row per quote, one row for its mentions."""
-    summary = (store.document_summaries([doc_id]) or [{}])[0]
+def _story_of(store: Store, entity_id: int, doc_ids: set[int] | None) -> dict[int, tuple[list[StoryRow], StoryRow | None]]:
+    """The story rows of the articles that hold the entity (of ``doc_ids`` only, if given)."""
+    quotes: dict[int, list] = {}
+    for q in store.entity_quotes(entity_id, doc_ids):
+        quotes.setdefault(q.doc_id, []).append(q)
+    mentions = {doc_id: (first, n) for doc_id, first, n in store.entity_mention_docs(entity_id, doc_ids)}
+    docs = sorted(quotes.keys() | mentions.keys())
+    summaries = {}
+    for chunk in range(0, len(docs), 500):
+        summaries.update((r["id"], r) for r in store.document_summaries(docs[chunk:chunk + 500]))
+    return {doc_id: _story_rows(store, doc_id, summaries.get(doc_id, {}), quotes.get(doc_id, []),
+                                mentions.get(doc_id)) for doc_id in docs}
+
+
+def _story_rows(store: Store, doc_id: int, summary: dict[str, Any], quotes: list,
+                mentions: tuple[int, int] | None) -> tuple[list[StoryRow], StoryRow | None]:
+    """One article's part of the story: a row per quote, one row for its mentions (``mentions``:
+    the first one's id and how many)."""
     outlet = summary.get("source") or " ".join((summary.get("title") or summary.get("lead")
                                                 or summary.get("ext_id") or "").split())[:40]
-    text = store.document(doc_id).text if quotes else ""
+    text = (store.document_text(doc_id) or "") if quotes else ""
     quote_rows = []
     for q in quotes:
         content = " … ".join(" ".join(f.text(text).split()) for f in q.content)
         quote_rows.append(StoryRow(f"“{content[:160]}” — {outlet} ({q.type})", (doc_id, ("quote", q.id))))
     mention_row = None
     if mentions:
-        mention_row = StoryRow(f"{outlet}: {plural(len(mentions), 'mention')}",
-                               (doc_id, ("mention", mentions[0].id)))
+        first, n = mentions
+        mention_row = StoryRow(f"{outlet}: {plural(n, 'mention')}", (doc_id, ("mention", first)))
     return quote_rows, mention_row

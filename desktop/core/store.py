@@ -2040,6 +2040,43 @@ class Store:
         )
         return dict(rows.fetchall())
 
+    # One entity's rows (the "across the story" list, "show the entity"): by its index, never the
+    # project's every mention or quote.
+
+    def entity_quotes(self, entity_id: int, doc_ids: Iterable[int] | None = None) -> list[Quote]:
+        """The live quotes whose speaker is ``entity_id`` (those of ``doc_ids`` only, if given), by
+        document and id."""
+        sql = "SELECT * FROM quotes WHERE speaker_entity_id = ? AND status != 'rejected'{docs} ORDER BY doc_id, id"
+        return [row_to_quote(r) for part_sql, args in self._doc_chunks(sql, [entity_id], doc_ids)
+                for r in self._decoded(part_sql, args)]
+
+    def entity_mention_docs(self, entity_id: int, doc_ids: Iterable[int] | None = None) -> list[tuple[int, int, int]]:
+        """Per document with a live mention of ``entity_id`` (of ``doc_ids`` only, if given):
+        ``(doc_id, id of its first such mention in reading order, how many it has)``, by document;
+        counted by SQLite."""
+        sql = ("SELECT doc_id, id, n FROM (SELECT doc_id, id, count(*) OVER (PARTITION BY doc_id) AS n, "
+               'row_number() OVER (PARTITION BY doc_id ORDER BY start, "end", id) AS k FROM mentions '
+               "WHERE entity_id = ? AND status != 'rejected'{docs}) WHERE k = 1 ORDER BY doc_id")
+        return [tuple(r) for part_sql, args in self._doc_chunks(sql, [entity_id], doc_ids)
+                for r in self.conn.execute(part_sql, args)]
+
+    def first_entity_mention(self, entity_id: int) -> Mention | None:
+        """The first live mention of ``entity_id`` (by document, then reading order), or None."""
+        row = self._fetchone("SELECT * FROM mentions WHERE entity_id = ? AND status != 'rejected' "
+                             'ORDER BY doc_id, start, "end", id LIMIT 1', (entity_id,))
+        return None if row is None else row_to_mention(row)
+
+    @staticmethod
+    def _doc_chunks(sql: str, args: list[Any], doc_ids: Iterable[int] | None,
+                    size: int = 500) -> list[tuple[str, list[Any]]]:
+        """``sql`` (its ``{docs}`` the filter by document) once for every document, or once per
+        ``size`` of ``doc_ids`` (SQLite bounds the parameters of a statement)."""
+        if doc_ids is None:
+            return [(sql.format(docs=""), args)]
+        ids = sorted(set(doc_ids))
+        return [(sql.format(docs=f" AND doc_id IN ({', '.join('?' * len(ids[i:i + size]))})"), [*args, *ids[i:i + size]])
+                for i in range(0, len(ids), size)]
+
     def _one(self, table: str, row_id: int) -> sqlite3.Row:
         row = self._fetchone(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
         if row is None:
@@ -2185,7 +2222,7 @@ class Store:
 for _name in ("meta", "label_rows", "labels", "documents", "document", "document_by_ext_id",
               "document_by_hash", "document_summaries", "mentions", "quotes", "claims", "mention", "quote",
               "claim", "entity", "entities", "entity_by_name", "counts", "history", "search", "row",
-              "document_text", "live_mention_rows"):
+              "document_text", "live_mention_rows", "entity_quotes", "first_entity_mention"):
     setattr(Store, _name, _named(getattr(Store, _name)))
 del _name
 
