@@ -1842,13 +1842,13 @@ class Store:
         return read() if doc_id is None else self._per_document(("quotes", doc_id, include_rejected), read)
 
     #: How many (layer, document) reads :meth:`_per_document` keeps.
-    PER_DOCUMENT_CACHED = 8
+    PER_DOCUMENT_CACHED = 12
 
     def _per_document(self, what: tuple[str, int, bool], read: Callable[[], list[Any]]) -> list[Any]:
         """``read()``, or the list it gave last time if the database has not changed since: ``PRAGMA
         data_version`` moves when another connection commits, ``total_changes`` when this one writes;
         inside a transaction nothing is kept.  Only for lists of immutable values (mentions, quotes;
-        not claims, whose ``labels`` is a dict)."""
+        claims are copied on the way out, their ``labels`` being a dict)."""
         if self.conn.in_transaction:
             return read()
         key = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
@@ -1863,10 +1863,19 @@ class Store:
         return list(rows)
 
     def claims(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Claim]:
+        """A document's (or the project's) claims by position.  A document's are kept as
+        :meth:`mentions` are; each ask gets claims of its own (their ``labels`` dicts are copies)."""
         scored = self.schema_version >= 10  # (score: schema 10; a read-only open keeps older files)
-        sql, args = self._layer_sql("claims", doc_id, include_rejected, "start, id",
-                                    _CLAIM_COLUMNS + (", score" if scored else ""))
-        return _claims_from(self._decoded(sql, args, tuples=True), scored)
+
+        def read() -> list[Claim]:
+            sql, args = self._layer_sql("claims", doc_id, include_rejected, "start, id",
+                                        _CLAIM_COLUMNS + (", score" if scored else ""))
+            return _claims_from(self._decoded(sql, args, tuples=True), scored)
+
+        if doc_id is None:
+            return read()
+        return [Claim(c.id, c.doc_id, c.start, c.end, c.claimant, c.claimant_entity_id, dict(c.labels), c.note,
+                      c.prov, c.score) for c in self._per_document(("claims", doc_id, include_rejected), read)]
 
     @staticmethod
     def _layer_sql(table: str, doc_id: int | None, include_rejected: bool, order: str,

@@ -605,6 +605,7 @@ class ArticleView(QTextEdit):
         self._extra_py: list[int] = []
         self._extra_qt: list[int] = []
         self._soft: list[int] = []  # offsets before which a display-only break is shown
+        self._marks: dict[tuple[int, str], tuple[list[int], list[int]]] = {}  # see _offset_marks
         # Every span of the article, by position and key, built into SpanItems on demand.  The
         # tables below hold only the spans reaching _window (a Python range around what was last on
         # screen, within the part shown; None: not built yet): _ensure_window builds them.
@@ -702,10 +703,7 @@ class ArticleView(QTextEdit):
         base = self._parts[index]
         limit = self._parts[index + 1] if index + 1 < len(self._parts) else len(text)
         part = text if (base, limit) == (0, len(text)) else text[base:limit]
-        # (the UTF-16 length says whether there are any, much faster than the regex finds none)
-        astral = [] if part.isascii() or len(part.encode("utf-16-le", "surrogatepass")) == 2 * len(part) else [
-            m.start() + base for m in _ASTRAL_RE.finditer(part)]
-        breaks = [b + base for b in display_breaks(part)]
+        astral, breaks = self._offset_marks(part, base)
         self._part, self._base, self._limit, self._soft = index, base, limit, breaks
         self._extra_py = sorted(astral + [b - 1 for b in breaks]) if breaks else astral
         self._extra_qt = [] if breaks else [p - base + i for i, p in enumerate(astral)]
@@ -762,6 +760,26 @@ class ArticleView(QTextEdit):
             self.parts_bar.set_part(index, len(self._parts), base, limit, len(text))
         self.parts_bar.setVisible(multi)
         self._place_parts_bar()
+
+    #: How many parts' offset marks (:meth:`_offset_marks`) the view keeps: switching back and
+    #: forth between articles finds them again.
+    MARKS_KEPT = 4
+
+    def _offset_marks(self, part: str, base: int) -> tuple[list[int], list[int]]:
+        """Where a part's Python offsets and Qt positions part (characters outside the BMP) and
+        where display-only breaks go, as offsets into the text: scans of the whole part (a long
+        article's first part is half a million characters), so kept for the last few parts."""
+        key = (base, part)
+        found = self._marks.pop(key, None)
+        if found is None:
+            # (the UTF-16 length says whether there are any, much faster than the regex finds none)
+            astral = [] if part.isascii() or len(part.encode("utf-16-le", "surrogatepass")) == 2 * len(part) else [
+                m.start() + base for m in _ASTRAL_RE.finditer(part)]
+            found = (astral, [b + base for b in display_breaks(part)])
+        self._marks[key] = found  # most recent last
+        while len(self._marks) > self.MARKS_KEPT:
+            del self._marks[next(iter(self._marks))]
+        return list(found[0]), list(found[1])
 
     def _fill_step(self) -> None:
         """Put the next ``FILL_STEP`` characters of the part into the document (idle time)."""

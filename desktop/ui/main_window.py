@@ -12,6 +12,7 @@ pieces live beside it: ``layout.py`` (the widgets and docks), ``menus.py`` (menu
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -41,6 +42,18 @@ from desktop.ui.workers import JobRunner
 
 APP_NAME, app_icon, apply_theme = theme.APP_NAME, theme.app_icon, theme.apply_theme  # for ui/app.py
 __all__ = ["APP_NAME", "ORG_NAME", "MainWindow", "app_icon", "apply_theme"]
+
+
+def settle_garbage_collector() -> None:
+    """What a project's opening made stays (the articles list, the entities, the window's own
+    objects): moved out of the garbage collector's sight (``gc.freeze``), so that its full
+    collections, which come every few document switches, scan only what was made since (a full
+    collection of an open 10,000-document project took ~40 ms, a switch's whole budget).  The
+    previous opening's objects are given back first (``gc.unfreeze``) and collected, so a closed
+    project's cycles are not kept."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 class MainWindow(GestureSlots, QMainWindow):
@@ -173,6 +186,7 @@ class MainWindow(GestureSlots, QMainWindow):
             self.meta_label.clear()
         self._update_progress()
         self._update_enabled()
+        settle_garbage_collector()
         from desktop.ui.guidelines import follow_session
 
         follow_session(self)  # an open Help ▸ Annotation Guidelines shows this project's
