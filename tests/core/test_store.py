@@ -262,3 +262,35 @@ def test_lock_is_released_when_the_holder_dies(tmp_path):
 
 def test_locked_error_is_a_project_error():
     assert issubclass(ProjectLockedError, ProjectError)
+
+
+
+def test_a_documents_claims_are_decoded_once_per_labels_text_and_kept_until_a_write(store, sample_doc, monkeypatch):
+    """A long article's 750 claims share a handful of ``labels`` texts: each distinct one is
+    decoded once, every claim still gets a dict of its own, and the document's claims are kept
+    until the project changes (a document switch reads them every time)."""
+    import json
+
+    from desktop.core.store import row_to_claim
+
+    doc = sample_doc.id
+    for i in range(30):
+        E.apply(store, E.AddClaim(doc, i, i + 1, labels={"checkworthiness": ("opinion", "check-worthy")[i % 2]}))
+    rows = [row_to_claim(r) for r in store.conn.execute("SELECT * FROM claims WHERE doc_id = ? ORDER BY start, id",
+                                                        (doc,))]
+    loads, decoded = json.loads, []
+
+    def counting(text, *args, **kwargs):
+        decoded.append(text)
+        return loads(text, *args, **kwargs)
+
+    monkeypatch.setattr(json, "loads", counting)
+    claims = store.claims(doc)
+    assert claims == rows and len(claims) == 31
+    assert len(decoded) == 2  # "opinion" (the sample's claim too) and "check-worthy"
+    assert len({id(c.labels) for c in claims}) == 31  # each claim its own dict
+    claims[0].labels["verdict"] = "false"  # (changing one changes no other, nor what is kept)
+    again = store.claims(doc)
+    assert len(decoded) == 2 and again == rows  # kept: nothing read or decoded again
+    E.apply(store, E.SetClaimLabel(rows[1].id, "verdict", "true"))
+    assert store.claims(doc)[1].labels == {**rows[1].labels, "verdict": "true"}  # a write is seen

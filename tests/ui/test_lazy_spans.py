@@ -180,3 +180,41 @@ def test_the_claims_table_sizes_its_columns_from_the_rows_on_screen(qtbot, long_
     qtbot.wait(10)
     assert win.claim_model.rowCount() > 500
     assert len(asked) < 200  # the rows a screen shows (and a few), not all of them
+
+
+def test_a_switch_makes_the_quote_cells_on_screen_and_scans_a_part_once(qtbot, long_window, monkeypatch):
+    """The quotes table makes a cell's text when the cell is shown (not a snippet of each of 750
+    quotes per switch), and switching back to the long article finds its part's offset marks
+    (display-only breaks, characters outside the BMP: scans of half a million characters) again."""
+    from desktop.ui import article_view
+    from desktop.ui.models import QuoteTableModel, snippet
+
+    win, long_id = long_window
+    win.quotes_panel.table.show()
+    made: set[int] = set()
+    content = QuoteTableModel.content
+
+    def counting(self, row):
+        made.add(row["id"])
+        return content(self, row)
+
+    scans = []
+    breaks = article_view.display_breaks
+    monkeypatch.setattr(QuoteTableModel, "content", counting)
+    monkeypatch.setattr(article_view, "display_breaks", lambda text: scans.append(len(text)) or breaks(text))
+    short = win.doc_id
+    switch_to(qtbot, win, long_id)
+    win.view.viewport().repaint()
+    qtbot.wait(10)
+    assert win.quote_model.rowCount() > 500
+    assert len(made) < 200  # the rows a screen shows (and a few)
+    long_scans = [n for n in scans if n > 100_000]
+    assert len(long_scans) == 1
+    for _ in range(2):
+        win.show_document(short)
+        win.show_document(long_id)
+    assert [n for n in scans if n > 100_000] == long_scans  # found again, not scanned again
+    row = win.quote_model.row_of(win.quote_model.row_id(0))
+    quote = win.quote_model.row_dict(row)["quote"]
+    shown = win.quote_model.index(row, 3).data(Qt.ItemDataRole.ToolTipRole)
+    assert shown == " … ".join(snippet(win.text[f.start:f.end], 200) for f in quote.content)
