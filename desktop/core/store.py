@@ -1003,6 +1003,15 @@ def _claims_from(rows: Iterable[tuple], scored: bool) -> list[Claim]:
     return out
 
 
+def _claim_copy(claim: Claim) -> Claim:
+    """The same claim with a ``labels`` dict of its own (a kept claim is never handed out)."""
+    copy = object.__new__(Claim)
+    fields = copy.__dict__
+    fields.update(claim.__dict__)
+    fields["labels"] = dict(claim.labels)
+    return copy
+
+
 def row_to_entity(row: sqlite3.Row) -> Entity:
     _typed(row, "entities", {"id": int, "name": str, "type": str, "decided": int})
     decided = bool(row["decided"])
@@ -1717,10 +1726,15 @@ class Store:
         return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
 
     def document(self, doc_id: int) -> Document:
-        row = self._fetchone("SELECT * FROM documents WHERE id = ?", (doc_id,))
-        if row is None:
-            raise KeyError(f"no document {doc_id}")
-        return row_to_document(row)
+        """One document (kept, as a document's mentions are, until the database changes: the window
+        reads the shown article's on every switch, and a long one's text is a megabyte)."""
+        def read() -> list[Document]:
+            row = self._fetchone("SELECT * FROM documents WHERE id = ?", (doc_id,))
+            if row is None:
+                raise KeyError(f"no document {doc_id}")
+            return [row_to_document(row)]
+
+        return self._per_document(("document", doc_id, True), read)[0]
 
     def document_by_ext_id(self, ext_id: str) -> Document | None:
         row = self.conn.execute("SELECT * FROM documents WHERE ext_id = ?", (ext_id,)).fetchone()
@@ -1835,14 +1849,27 @@ class Store:
 
         return read() if doc_id is None else self._per_document(("mentions", doc_id, include_rejected), read)
 
+    def mention_columns(self, doc_id: int, *, include_rejected: bool = False
+                        ) -> tuple[list[int], list[int], list[int], list[Mention]]:
+        """A document's mentions as :meth:`mentions` gives them, with their starts, ends and ids as
+        lists of their own (new lists on every ask, made once while the database does not change):
+        what the window's span table takes, without a pass over a long article's 8,500 mentions."""
+        def read() -> list[Any]:
+            rows = self.mentions(doc_id, include_rejected=include_rejected)
+            return [[m.start for m in rows], [m.end for m in rows], [m.id for m in rows], rows]
+
+        columns = self._per_document(("mention_columns", doc_id, include_rejected), read)
+        return list(columns[0]), list(columns[1]), list(columns[2]), list(columns[3])
+
     def quotes(self, doc_id: int | None = None, *, include_rejected: bool = True) -> list[Quote]:
         def read() -> list[Quote]:
             return [row_to_quote(r) for r in self._decoded(*self._layer_sql("quotes", doc_id, include_rejected, "id"))]
 
         return read() if doc_id is None else self._per_document(("quotes", doc_id, include_rejected), read)
 
-    #: How many (layer, document) reads :meth:`_per_document` keeps.
-    PER_DOCUMENT_CACHED = 12
+    #: How many (layer, document) reads :meth:`_per_document` keeps (a switch reads five of an article:
+    #: its row, quotes, claims, mentions and their columns; so the last eight articles).
+    PER_DOCUMENT_CACHED = 40
 
     def _per_document(self, what: tuple[str, int, bool], read: Callable[[], list[Any]]) -> list[Any]:
         """``read()``, or the list it gave last time if the database has not changed since: ``PRAGMA
@@ -1874,8 +1901,7 @@ class Store:
 
         if doc_id is None:
             return read()
-        return [Claim(c.id, c.doc_id, c.start, c.end, c.claimant, c.claimant_entity_id, dict(c.labels), c.note,
-                      c.prov, c.score) for c in self._per_document(("claims", doc_id, include_rejected), read)]
+        return [_claim_copy(c) for c in self._per_document(("claims", doc_id, include_rejected), read)]
 
     @staticmethod
     def _layer_sql(table: str, doc_id: int | None, include_rejected: bool, order: str,

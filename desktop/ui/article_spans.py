@@ -70,11 +70,12 @@ class ArticleSpans:
     def rebuild(self, store: Store, doc_id: int, text: str, label_colors: Mapping[str, str],
                 quotes: Sequence[Any] | None = None, claims: Sequence[Any] | None = None,
                 mentions: Sequence[Any] | None = None) -> SpanTable:
-        """All the spans of the article (its live rows, read unless given), to be built on demand."""
-        if quotes is None or claims is None or mentions is None:
+        """All the spans of the article (its live rows, read unless given), to be built on demand.
+        The mentions, the most by far, go in as the store's columns (``Store.mention_columns``)
+        when they are not given: parallel lists, without a tuple per row (nor a key)."""
+        if quotes is None or claims is None:
             quotes = store.quotes(doc_id, include_rejected=False)
             claims = store.claims(doc_id, include_rejected=False)
-            mentions = store.mentions(doc_id, include_rejected=False)
 
         def build(lane: str, rows: list[Any]) -> list[SpanItem]:
             if lane in _QUOTE_LANES:
@@ -85,9 +86,12 @@ class ArticleSpans:
         self.table = SpanTable(build)
         for lane, entries in _entries(quotes, claims, ()).items():
             self.table.add_lane(lane, *_columns(entries))
-        mentions = list(mentions)  # the most by far: parallel lists, without a tuple per row (nor a key)
-        self.table.add_layer_lane("mention", list(map(_START, mentions)), list(map(_END, mentions)),
-                                  list(map(_ID, mentions)), mentions)
+        if mentions is None:
+            starts, ends, ids, rows = store.mention_columns(doc_id, include_rejected=False)
+        else:
+            rows = list(mentions)
+            starts, ends, ids = list(map(_START, rows)), list(map(_END, rows)), list(map(_ID, rows))
+        self.table.add_layer_lane("mention", starts, ends, ids, rows)
         return self.table
 
     def patch(self, store: Store, doc_id: int, text: str, label_colors: Mapping[str, str],

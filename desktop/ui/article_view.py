@@ -305,13 +305,15 @@ def snap_to_tokens(text: str, start: int, end: int) -> tuple[int, int] | None:
     return _Tokens(text).snap(start, end)
 
 
-def _fill_cut(text: str, size: int) -> int:
-    """Where the first fill step of ``text`` ends: after the first line break from ``size`` on (the
-    next step starts a paragraph, so the filled ones keep their layout), else at the end."""
-    if len(text) <= size:
-        return len(text)
-    k = text.find("\n", size)
-    return len(text) if k < 0 or k + 1 >= len(text) else k + 1
+def _fill_cut(text: str, size: int, start: int = 0, end: int | None = None) -> int:
+    """Where a fill step of ``text[start:end]`` ends (an offset into ``text``): after the first line
+    break from ``size`` characters on (the next step starts a paragraph, so the filled ones keep
+    their layout), else at the end."""
+    end = len(text) if end is None else end
+    if end - start <= size:
+        return end
+    k = text.find("\n", start + size, end)
+    return end if k < 0 or k + 1 >= end else k + 1
 
 
 def part_starts(text: str, size: int = PART_CHARS) -> list[int]:
@@ -605,7 +607,7 @@ class ArticleView(QTextEdit):
         self._extra_py: list[int] = []
         self._extra_qt: list[int] = []
         self._soft: list[int] = []  # offsets before which a display-only break is shown
-        self._marks: dict[tuple[int, str], tuple[list[int], list[int]]] = {}  # see _offset_marks
+        self._marks: dict[tuple[int, int, str], tuple[list[int], list[int]]] = {}  # see _offset_marks
         # Every span of the article, by position and key, built into SpanItems on demand.  The
         # tables below hold only the spans reaching _window (a Python range around what was last on
         # screen, within the part shown; None: not built yet): _ensure_window builds them.
@@ -649,8 +651,9 @@ class ArticleView(QTextEdit):
         self.legend.setFont(self._small_font())
         self.parts_bar = _PartsBar(self)
         self.parts_bar.hide()
-        # the part's text not yet in the document (a long part is filled in steps, see FIRST_FILL)
-        self._unfilled = ""
+        # the part's text not yet in the document, as (source, start, end): a long part is filled in
+        # steps (see FIRST_FILL), read from the text by offsets
+        self._unfilled: tuple[str, int, int] = ("", 0, 0)
         self._fill_timer = QTimer(self)
         self._fill_timer.setSingleShot(True)
         self._fill_timer.setInterval(0)
@@ -702,8 +705,7 @@ class ArticleView(QTextEdit):
         text = self._text
         base = self._parts[index]
         limit = self._parts[index + 1] if index + 1 < len(self._parts) else len(text)
-        part = text if (base, limit) == (0, len(text)) else text[base:limit]
-        astral, breaks = self._offset_marks(part, base)
+        astral, breaks = self._offset_marks(text, base, limit)
         self._part, self._base, self._limit, self._soft = index, base, limit, breaks
         self._extra_py = sorted(astral + [b - 1 for b in breaks]) if breaks else astral
         self._extra_qt = [] if breaks else [p - base + i for i, p in enumerate(astral)]
@@ -715,7 +717,12 @@ class ArticleView(QTextEdit):
         self._preview = None
         self._last_emitted_sel = (-1, -1)
         # QTextDocument treats "\r" (and "\r\n") as paragraph breaks: keep offsets one-to-one.
-        shown = part.replace("\r\n", " \n").replace("\r", "\n") if "\r" in part else part
+        # The part is read from the text by offsets (src[at:end]): a long part is not copied.
+        if text.find("\r", base, limit) >= 0:
+            src = text[base:limit].replace("\r\n", " \n").replace("\r", "\n")
+            at, end = 0, len(src)
+        else:
+            src, at, end = text, base, limit
         # Fill a fresh document before attaching it: no relayout per change, and the block format
         # (line height, paragraph spacing) is set once and inherited by every paragraph.
         doc = QTextDocument(self)
@@ -726,24 +733,24 @@ class ArticleView(QTextEdit):
         normal = self._paragraph_format()
         cur.setBlockFormat(normal)
         self._fill_timer.stop()
-        self._unfilled = ""
+        self._unfilled = ("", 0, 0)
         if not breaks:
-            cut = _fill_cut(shown, FIRST_FILL)
-            cur.insertText(shown[:cut] if cut < len(shown) else shown)
-            if cut < len(shown):
-                self._unfilled = shown[cut:]
+            cut = _fill_cut(src, FIRST_FILL, at, end)
+            cur.insertText(src[at:cut])
+            if cut < end:
+                self._unfilled = (src, cut, end)
                 self._fill_timer.start()
         else:
             # a display-only break: a new paragraph without the gap after the one it ends
             soft = self._paragraph_format()
             soft.setBottomMargin(0)
-            prev = 0
+            prev = at
             for b in breaks:
-                cur.insertText(shown[prev : b - base])
+                cur.insertText(src[prev : at + b - base])
                 cur.setBlockFormat(soft)
                 cur.insertBlock(normal)
-                prev = b - base
-            cur.insertText(shown[prev:])
+                prev = at + b - base
+            cur.insertText(src[prev:end])
         # No highlights of the old mapping while the scroll bar adjusts to the new document
         # (setDocument emits scroll changes before the entries are rebuilt).
         self._clear_window()
@@ -765,13 +772,16 @@ class ArticleView(QTextEdit):
     #: forth between articles finds them again.
     MARKS_KEPT = 4
 
-    def _offset_marks(self, part: str, base: int) -> tuple[list[int], list[int]]:
-        """Where a part's Python offsets and Qt positions part (characters outside the BMP) and
-        where display-only breaks go, as offsets into the text: scans of the whole part (a long
-        article's first part is half a million characters), so kept for the last few parts."""
-        key = (base, part)
+    def _offset_marks(self, text: str, base: int, limit: int) -> tuple[list[int], list[int]]:
+        """Where the Python offsets and Qt positions of the part ``text[base:limit]`` part
+        (characters outside the BMP) and where display-only breaks go, as offsets into the text:
+        scans of the whole part (a long article's first part is half a million characters), so
+        kept for the last few parts (by the whole text: the store gives the same string back while
+        the project does not change, and a string keeps its hash)."""
+        key = (base, limit, text)
         found = self._marks.pop(key, None)
         if found is None:
+            part = text if (base, limit) == (0, len(text)) else text[base:limit]
             # (the UTF-16 length says whether there are any, much faster than the regex finds none)
             astral = [] if part.isascii() or len(part.encode("utf-16-le", "surrogatepass")) == 2 * len(part) else [
                 m.start() + base for m in _ASTRAL_RE.finditer(part)]
@@ -783,31 +793,32 @@ class ArticleView(QTextEdit):
 
     def _fill_step(self) -> None:
         """Put the next ``FILL_STEP`` characters of the part into the document (idle time)."""
-        rest = self._unfilled
-        if not rest:
+        src, at, end = self._unfilled
+        if at >= end:
             return
-        cut = _fill_cut(rest, FILL_STEP)
-        self._unfilled = rest[cut:]
+        cut = _fill_cut(src, FILL_STEP, at, end)
+        self._unfilled = (src, cut, end) if cut < end else ("", 0, 0)
         cur = QTextCursor(self.document())
         cur.movePosition(QTextCursor.MoveOperation.End)
-        cur.insertText(rest[:cut])
-        if self._unfilled:
+        cur.insertText(src[at:cut])
+        if cut < end:
             self._fill_timer.start()
         else:
             self.viewport().update()
 
     def _fill(self, qpos: int | None = None) -> None:
         """The part's text up to Qt position ``qpos`` (all of it when None) is in the document."""
-        if self._unfilled and (qpos is None or qpos > self.document().characterCount() - 1):
+        src, at, end = self._unfilled
+        if at < end and (qpos is None or qpos > self.document().characterCount() - 1):
             self._fill_timer.stop()
-            rest, self._unfilled = self._unfilled, ""
+            self._unfilled = ("", 0, 0)
             cur = QTextCursor(self.document())
             cur.movePosition(QTextCursor.MoveOperation.End)
-            cur.insertText(rest)
+            cur.insertText(src[at:end])
 
     def filled(self) -> bool:
         """Whether the part shown is in the document whole (a long one is filled in steps)."""
-        return not self._unfilled
+        return self._unfilled[1] >= self._unfilled[2]
 
     def _place_parts_bar(self) -> None:
         """The parts bar sits above the text, as wide as it (the scroll bar stays beside the text)."""
@@ -1324,7 +1335,7 @@ class ArticleView(QTextEdit):
 
     def _layout_key(self) -> tuple[int, float, float, int]:
         doc = self.document()
-        return id(doc), doc.textWidth(), doc.defaultFont().pointSizeF(), len(self._unfilled)
+        return id(doc), doc.textWidth(), doc.defaultFont().pointSizeF(), self._unfilled[2] - self._unfilled[1]
 
     def _line_rects(self, qa: int, qb: int) -> list[tuple[float, float, float, float, float]]:
         """Document rectangles (x, y, width, height, baseline) of the Qt range [qa, qb), one per

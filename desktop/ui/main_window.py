@@ -261,8 +261,7 @@ class MainWindow(GestureSlots, QMainWindow):
         self.claims_panel.show_claim(None)
         spans = self.article_spans.rebuild(self.store, doc_id, doc.text, self.label_colors,
                                            [q for q in quotes if q.prov.status != "rejected"],
-                                           [c for c in claims if c.prov.status != "rejected"],
-                                           self.store.mentions(doc_id, include_rejected=False))
+                                           [c for c in claims if c.prov.status != "rejected"])
         self.view.set_document(doc.text, self.span_filter.shown(spans, reread=True))
         self.view.setFocus()
         self._select_doc_row(doc_id)
