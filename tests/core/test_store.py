@@ -294,3 +294,21 @@ def test_a_documents_claims_are_decoded_once_per_labels_text_and_kept_until_a_wr
     assert len(decoded) == 2 and again == rows  # kept: nothing read or decoded again
     E.apply(store, E.SetClaimLabel(rows[1].id, "verdict", "true"))
     assert store.claims(doc)[1].labels == {**rows[1].labels, "verdict": "true"}  # a write is seen
+
+
+def test_a_documents_row_and_mention_columns_are_kept_until_a_write(store, sample_doc):
+    """What a switch reads of an article: its row (a long one's text is a megabyte) and its mentions'
+    starts, ends and ids as lists the window's span table takes over (new lists on every ask)."""
+    doc = sample_doc.id
+    assert store.document(doc) is store.document(doc)  # kept: not read again
+    starts, ends, ids, rows = store.mention_columns(doc)
+    live = store.mentions(doc, include_rejected=False)
+    assert (starts, ends, ids, rows) == ([m.start for m in live], [m.end for m in live], [m.id for m in live], live)
+    starts.append(999)  # (the caller's own lists: changing them changes nothing kept)
+    assert store.mention_columns(doc)[0] == [m.start for m in live]
+    E.apply(store, E.AddMention(doc, 0, 3, "ORG"))
+    assert len(store.mention_columns(doc)[2]) == len(live) + 1  # a write is seen
+    E.apply(store, E.SetDocumentStatus(doc, "done"))
+    assert store.document(doc).status == "done"
+    with pytest.raises(KeyError):
+        store.document(10_000)
