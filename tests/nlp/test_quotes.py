@@ -596,6 +596,18 @@ def test_parc_convention_relative_pronoun_speaker(nlp):
     assert parc and parc[0][1:] == ("who", "an economist")
 
 
+@pytest.mark.slow
+def test_parc_convention_does_not_nest_reports(nlp):
+    # PARC and PolNeAR annotate the outer report only: "he thought ..." is part of what he said
+    text = "The senator said he thought that the vote would be close."
+    assert [q[0] for q in _quotes(nlp, text)] == [["he thought that the vote would be close"],
+                                                  ["the vote would be close"]]
+    assert [q[0] for q in _quotes(nlp, text, "parc")] == [["he thought that the vote would be close"]]
+    # reports side by side are both kept
+    two = "The senator said the vote would be close. Her aide said it would not."
+    assert len(_quotes(nlp, two, "parc")) == 2
+
+
 def test_unknown_content_convention_is_refused():
     from desktop.nlp.quotes import check_content_convention
 

@@ -2,13 +2,15 @@
 content from the complementizer, a relative pronoun as the speaker)."""
 from __future__ import annotations
 
+
 from desktop.nlp.quotes.context import Attribution, _Ctx
 from desktop.nlp.quotes.marks import _strip
 
 #: How far reported content reaches (see CONTENT_CONVENTIONS); "clause" is the default.
 CONTENT_CONVENTIONS = {
     "clause": "the reported words alone: no leading \"that\" or narrator's connector (\"But ...\")",
-    "parc": "PARC/PolNeAR spans: the complementizer \"that\" is part of the content",
+    "parc": "PARC/PolNeAR spans: the complementizer \"that\" is part of the content, and a report"
+            " inside another report's content is part of it, not a quote of its own",
 }
 DEFAULT_CONTENT = "clause"
 
@@ -57,10 +59,23 @@ def _relative_speaker(ctx: _Ctx, r: Attribution) -> None:
     r.speaker_i = rel.i
 
 
+def _nested(results: list[Attribution]) -> set[int]:
+    """The attributions (by index) whose cue lies inside another attribution's content: "said he
+    thought that X", "the statement noted they had said ..."."""
+    spans = [(a, b, n) for n, r in enumerate(results)
+             if r.cue is not None and (r.speaker is not None or r.qtype != "indirect") for a, b in r.content]
+    return {n for n, r in enumerate(results)
+            if r.cue is not None and any(a <= r.cue[0] and r.cue[1] <= b and m != n for a, b, m in spans)}
+
+
 def _parc_convention(ctx: _Ctx, results: list[Attribution]) -> None:
     """The "parc" content convention: content starts at the complementizer ('said that “…”'
-    too, which makes a direct quote mixed: the "that" is the narrator's, unquoted), and a
-    relative pronoun is the speaker (:func:`_relative_speaker`)."""
+    too, which makes a direct quote mixed: the "that" is the narrator's, unquoted), a
+    relative pronoun is the speaker (:func:`_relative_speaker`), and attributions do not nest:
+    a report inside another one's content ("said he thought that X") is part of that content,
+    not a quote of its own (PARC and PolNeAR annotate the outer report only)."""
+    nested = _nested(results)
+    results[:] = [r for n, r in enumerate(results) if n not in nested]
     for r in results:
         if r.content and r.cue_i >= 0:
             first = _with_complementizer(ctx, r.content[0])
