@@ -361,13 +361,25 @@ def _join_quote_before_cue(ctx: _Ctx, by_mark: dict[int, Attribution], marks: li
         cue = doc[att.cue_i]
         if (prev.used or not prev.end <= cue.idx or ctx.para_of(prev.start) != ctx.para_of(first.start)
                 or "," not in text[prev.end - 2:prev.end + 1]  # “…,” or “…”,
-                or not _gap_is_attribution(ctx, prev.end, first.start, cue)):
+                or not _gap_is_attribution(ctx, prev.end, first.start, cue) or _names_a_work(ctx, prev)):
             continue
         prev.used = True
         att.marks.insert(0, prev)
         att.content = list(prev.segments) + att.content
         if att.qtype == "mixed":
             att.qtype = "direct" if all(inside_mark(f[0]) is not None for f in att.content) else "mixed"
+
+
+def _names_a_work(ctx: _Ctx, m: MarkQuote) -> bool:
+    """“…” that names a show, a book or an article rather than quoting words: title case, or the
+    object of a preposition or a possessor ('a broadcast of “Fox News Sunday,”', "his book,
+    ''Make Your Kid a Millionaire,''")."""
+    if m.words <= 8 and _title_like(ctx.text, m):
+        return True
+    i = ctx.token_at(m.start)
+    while i > 0 and ctx.doc[i - 1].idx >= m.start - 1 and ctx.doc[i - 1].is_punct:
+        i -= 1  # the opening mark (and a comma before it)
+    return i > 0 and ctx.doc[i - 1].tag_ in ("IN", "POS")
 
 
 def _adjacent_cue(ctx: _Ctx, marks: list[MarkQuote], k: int) -> tuple[Any, Any] | None:

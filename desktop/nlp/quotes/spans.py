@@ -143,6 +143,9 @@ def _np_span(ctx: _Ctx, h: Any) -> tuple[int, int]:
     return a, b
 
 
+#: the relative words that stand for the object before its verb ("what X called Y")
+_RELATIVE_OBJECTS = frozenset({"what", "which", "that", "whom"})
+
 #: what a content rule decides: the token spans of the content (empty: "not a report") and the
 #: content's root token
 _Content = tuple[list[tuple[int, int]], Any]
@@ -210,6 +213,8 @@ def _verb_children(ctx: _Ctx, v: Any, lemma: str) -> _VerbChildren:
             elif role == "xcomp":
                 ch.xcomp = c
         elif d == "oprd":
+            if ch.oprd is not None and ch.dobj is None and ch.oprd.i < c.i and v.dep_ != "acl":
+                ch.dobj = ch.oprd  # "called Trump a liar" parsed with two predicates: the first is the object
             ch.oprd = c
         elif d == "prep":
             if c.lower_ == "as":
@@ -398,6 +403,23 @@ def _content_accused_of(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
     return [(obj.left_edge.i, obj.right_edge.i)], obj
 
 
+def _content_relative_predicate(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"an explosion that the mayor described as “an intentional act”", "what analysts called
+    age-old tactics": when the object of a verb that reports its object is a relative word
+    before it, the "as" phrase or object predicate after the verb is the content."""
+    if lemma not in OBJECT_CONTENT_VERBS:
+        return None
+    rel = ch.dobj
+    if rel is None or rel.i > v.i or rel.lower_ not in _RELATIVE_OBJECTS:
+        return None
+    pred = ch.oprd
+    if ch.as_prep is not None and ch.as_prep.i > v.i:
+        pred = next((g for g in ch.as_prep.children if g.dep_ in ("pobj", "pcomp")), None)
+    if pred is None or not v.i < pred.left_edge.i <= v.i + 3:
+        return None  # a predicate far from its verb is a misparse
+    return [(pred.left_edge.i, pred.right_edge.i)], pred
+
+
 def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """Verbs whose object is the content (ctx.lex.object_content_verbs, "pointed out X"): the object and
     any "as" phrase, object predicate or infinitive after it. "called a meeting", "described the
@@ -490,6 +512,23 @@ def _content_between_commas(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) ->
     return (spans, v) if len(spans) == 2 else None
 
 
+def _content_before_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"People like Scott, he said.": a reporting clause that closes its sentence after a comma,
+    with no complement or object of its own, reports the words before the comma (the parser
+    hangs a verbless fragment there, not a clause)."""
+    doc = ctx.doc
+    if lemma not in SPEECH_VERBS or ch.dobj is not None or ch.ccomp is not None or v.dep_ != "ROOT":
+        return None
+    clause_start, clause_end = _reporting_clause_extent(v)
+    sent = v.sent
+    last = sent.end - 1
+    while last > clause_end and doc[last].is_punct and doc[last].text not in (":", ","):
+        last -= 1
+    if last != clause_end or clause_start - 2 < sent.start + 1 or doc[clause_start - 1].text != ",":
+        return None
+    return [(sent.start, clause_start - 2)], v
+
+
 #: The content rules, in order: the first that decides (returns spans, empty for "no report")
 #: wins; the two "_drop" steps only take a child away from the rules after them.
 _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None], ...] = (
@@ -505,10 +544,12 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_infinitive,
     _content_preposition,
     _content_accused_of,
+    _content_relative_predicate,
     _content_object,
     _content_told_that,
     _content_that_after_phrase,
     _content_between_commas,
+    _content_before_clause,
 )
 
 
