@@ -2,7 +2,6 @@
 content from the complementizer, a relative pronoun as the speaker)."""
 from __future__ import annotations
 
-
 from desktop.nlp.quotes.context import Attribution, _Ctx
 from desktop.nlp.quotes.marks import _strip
 
