@@ -276,7 +276,81 @@ def _label_attributions(ctx: _Ctx) -> list[Attribution]:
             continue
         out.append(Attribution(cue=(colon, colon + 1), speaker=(ns, ne), content=[cs], speaker_i=ti,
                                rule="colon_label"))
+    labelled = {ctx.para_of(a.cue[0]) for a in out if a.cue is not None}
+    for pi, (ps, pe) in enumerate(ctx.paragraphs):
+        if pi not in labelled and _title_case_headline(ctx, ps, pe):
+            att = _headline_colon(ctx, ps, pe) or _headline_verb(ctx, ps, pe)
+            if att is not None:
+                out.append(att)
     return out
+
+
+def _title_case_headline(ctx: _Ctx, ps: int, pe: int) -> bool:
+    """A short paragraph in title case with a quotation in it ("Mayor Lee Vows To ‘Rebuild Every
+    Home’"): a headline that quotes someone."""
+    text = ctx.text
+    words = _WORD_RE.findall(text, ps, pe)
+    if not 4 <= len(words) <= 20 or not _quotes_in(ctx, ps, pe):
+        return False
+    content_words = [w for w in words if w.lower() not in _FUNCTION_WORDS]
+    return sum(w[:1].isupper() or w[:1].isdigit() for w in content_words) >= 0.8 * len(content_words)
+
+
+def _quotes_in(ctx: _Ctx, a: int, b: int) -> bool:
+    """Whether a quotation (paired marks, ``ctx.mark_spans``) lies between characters ``a`` and ``b``."""
+    return any(a <= s and e <= b + 1 for s, e in ctx.mark_spans)
+
+
+def _headline_speaker(ctx: _Ctx, a: int, b: int) -> tuple[int, Any] | None:
+    """The first person-like named entity between characters ``a`` and ``b``: (its end, the entity)."""
+    for tok in ctx.doc[ctx.token_at(a): ctx.token_at(max(a, b - 1)) + 1]:
+        ent = ctx.ent_of.get(tok.i)
+        if ent is not None and ent.label_ in PERSONLIKE and a <= ent.start_char and ent.end_char <= b:
+            return ent.end_char, ent
+    return None
+
+
+def _headline_colon(ctx: _Ctx, ps: int, pe: int) -> Attribution | None:
+    """"Merkel on the Refugee Crisis: ‘We Can Do This’", "A Warning From Warren Buffett: Markets Are
+    ‘Overpriced’": a title-case headline whose words after a colon hold a quotation is what the
+    person named before the colon said."""
+    text = ctx.text
+    colon = text.find(":", ps, pe)
+    if colon < 0 or len(_WORD_RE.findall(text, ps, colon)) > 8 or not _quotes_in(ctx, colon, pe):
+        return None
+    found = _headline_speaker(ctx, ps, colon)
+    cs = _strip(text, colon + 1, pe)
+    if found is None or len(_WORD_RE.findall(text, *cs)) < 2:
+        return None
+    ent = found[1]
+    return Attribution(cue=(colon, colon + 1), speaker=(ent.start_char, ent.end_char), content=[cs],
+                       qtype="mixed", speaker_i=ent.root.i, rule="headline")
+
+
+def _headline_verb(ctx: _Ctx, ps: int, pe: int) -> Attribution | None:
+    """"Senator Ortiz Slams Budget Deal As A ‘Betrayal’", "Union Leaders Call Pay Offer ‘An
+    Insult’": a title-case headline that opens with its subject (up to five capitalized words,
+    naming someone) and a verb, with a quotation after the verb; the words after the verb are the
+    subject's."""
+    doc, text = ctx.doc, ctx.text
+    first = ctx.token_at(ps)
+    for k in range(first + 1, min(first + 6, len(doc))):
+        tok = doc[k]
+        if tok.idx >= pe or not tok.text[:1].isupper():
+            return None
+        if tok.tag_ in ("VBZ", "VBD", "VBP") and lemma_of(tok.lower_) not in ("be", "have", "do"):
+            break
+    else:
+        return None
+    subject = (doc[first].idx, tok.idx - 1)
+    cs = _strip(text, tok.idx + len(tok.text), pe)
+    if not _quotes_in(ctx, cs[0] - 1, pe) or len(_WORD_RE.findall(text, *cs)) < 2:
+        return None
+    if _headline_speaker(ctx, *subject) is None and not any(
+            doc[i].tag_.startswith("NN") and doc[i].lower_ not in NOT_SOURCES for i in range(first, k)):
+        return None
+    return Attribution(cue=(tok.idx, tok.idx + len(tok.text)), speaker=_strip(text, *subject), content=[cs],
+                       qtype="mixed", cue_i=tok.i, speaker_i=tok.i - 1, rule="headline")
 
 
 

@@ -60,7 +60,7 @@ def _relative_speaker(ctx: _Ctx, r: Attribution) -> None:
 
 def _nested(results: list[Attribution]) -> set[int]:
     """The attributions (by index) whose cue lies inside another attribution's content: "said he
-    thought that X", "the statement noted they had said ..."."""
+    thought that X", "the report noted they had promised that ..."."""
     spans = [(a, b, n) for n, r in enumerate(results)
              if r.cue is not None and (r.speaker is not None or r.qtype != "indirect") for a, b in r.content]
     return {n for n, r in enumerate(results)

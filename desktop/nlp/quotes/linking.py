@@ -372,8 +372,8 @@ def _join_quote_before_cue(ctx: _Ctx, by_mark: dict[int, Attribution], marks: li
 
 def _names_a_work(ctx: _Ctx, m: MarkQuote) -> bool:
     """“…” that names a show, a book or an article rather than quoting words: title case, or the
-    object of a preposition or a possessor ('a broadcast of “Fox News Sunday,”', "his book,
-    ''Make Your Kid a Millionaire,''")."""
+    object of a preposition or a possessor ('an interview on “Morning Report,”', "her memoir,
+    ''The Long Road Home,''")."""
     if m.words <= 8 and _title_like(ctx.text, m):
         return True
     i = ctx.token_at(m.start)

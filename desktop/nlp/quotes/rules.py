@@ -12,6 +12,8 @@ from typing import Any
 from desktop.nlp.quotes.attribution import (
     _according_to,
     _colon_blocks,
+    _headline_colon,
+    _headline_verb,
     _label_attributions,
     _made_clear,
     _noun_cue,
@@ -39,6 +41,8 @@ def _rules() -> dict[str, Rule]:
               Rule("according_to", "attribution", _what(_according_to)),
               Rule("colon_label", "attribution", _what(_label_attributions)),
               Rule("colon_block", "attribution", _what(_colon_blocks)),
+              Rule("headline", "attribution", _what(_headline_colon) + "; " + _what(_headline_verb)[:1].lower()
+                   + _what(_headline_verb)[1:]),
               Rule("adjacent_cue", "linking", _what(_attribute_adjacent_cues)),
               Rule("quote_paragraph", "linking", _what(_quote_paragraphs)),
               Rule("quote_without_source", "linking", "a long quote that is its whole paragraph, with no speaker")]

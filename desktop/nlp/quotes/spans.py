@@ -404,8 +404,8 @@ def _content_accused_of(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
 
 
 def _content_relative_predicate(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
-    """"an explosion that the mayor described as “an intentional act”", "what analysts called
-    age-old tactics": when the object of a verb that reports its object is a relative word
+    """"a device that the chief described as “a crude bomb”", "what critics called a giveaway":
+    when the object of a verb that reports its object is a relative word
     before it, the "as" phrase or object predicate after the verb is the content."""
     if lemma not in OBJECT_CONTENT_VERBS:
         return None
@@ -513,7 +513,7 @@ def _content_between_commas(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) ->
 
 
 def _content_before_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
-    """"People like Scott, he said.": a reporting clause that closes its sentence after a comma,
+    """"A shameful day for the city, she told reporters.": a reporting clause that closes its sentence after a comma,
     with no complement or object of its own, reports the words before the comma (the parser
     hangs a verbless fragment there, not a clause)."""
     doc = ctx.doc
