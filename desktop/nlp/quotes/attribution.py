@@ -285,6 +285,9 @@ def _label_attributions(ctx: _Ctx) -> list[Attribution]:
     return out
 
 
+_AUXILIARIES = frozenset("is are was were has have had does do did".split())
+
+
 def _title_case_headline(ctx: _Ctx, ps: int, pe: int) -> bool:
     """A short paragraph in title case with a quotation in it ("Mayor Lee Vows To ‘Rebuild Every
     Home’"): a headline that quotes someone."""
@@ -305,7 +308,7 @@ def _headline_speaker(ctx: _Ctx, a: int, b: int) -> tuple[int, Any] | None:
     """The first person-like named entity between characters ``a`` and ``b``: (its end, the entity)."""
     for tok in ctx.doc[ctx.token_at(a): ctx.token_at(max(a, b - 1)) + 1]:
         ent = ctx.ent_of.get(tok.i)
-        if ent is not None and ent.label_ in PERSONLIKE and a <= ent.start_char and ent.end_char <= b:
+        if ent is not None and ent.label_ in ctx.lex.speaker_labels and a <= ent.start_char and ent.end_char <= b:
             return ent.end_char, ent
     return None
 
@@ -338,7 +341,7 @@ def _headline_verb(ctx: _Ctx, ps: int, pe: int) -> Attribution | None:
         tok = doc[k]
         if tok.idx >= pe or not tok.text[:1].isupper():
             return None
-        if tok.tag_ in ("VBZ", "VBD", "VBP") and lemma_of(tok.lower_) not in ("be", "have", "do"):
+        if tok.tag_ in ("VBZ", "VBD", "VBP") and tok.lower_ not in _AUXILIARIES:
             break
     else:
         return None
@@ -347,7 +350,7 @@ def _headline_verb(ctx: _Ctx, ps: int, pe: int) -> Attribution | None:
     if not _quotes_in(ctx, cs[0] - 1, pe) or len(_WORD_RE.findall(text, *cs)) < 2:
         return None
     if _headline_speaker(ctx, *subject) is None and not any(
-            doc[i].tag_.startswith("NN") and doc[i].lower_ not in NOT_SOURCES for i in range(first, k)):
+            doc[i].tag_.startswith("NN") and noun_lemma(doc[i].lower_) not in ctx.lex.not_sources for i in range(first, k)):
         return None
     return Attribution(cue=(tok.idx, tok.idx + len(tok.text)), speaker=_strip(text, *subject), content=[cs],
                        qtype="mixed", cue_i=tok.i, speaker_i=tok.i - 1, rule="headline")

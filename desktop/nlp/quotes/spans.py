@@ -50,6 +50,8 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
     dep = v.dep_
     if dep == "relcl":
         return v.head
+    if dep == "ccomp" and _second_report(ctx, v):
+        return _speaker_head(ctx, v.head, depth + 1)
     if dep in ("conj", "xcomp", "advcl", "pcomp", "prep") or (dep == "acl" and v.tag_ == "VBG"):
         head = v.head
         if dep == "pcomp" or head.dep_ == "prep":  # quoted as saying / criticized for saying
@@ -69,6 +71,17 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
                 return _speaker_head(ctx, head.head, depth + 1) or head  # "X issued a statement saying"
             return head  # "a sign saying that ...", "one saying that ..."
     return None
+
+
+def _second_report(ctx: _Ctx, v: Any) -> bool:
+    """"She said the plan was flawed and warned that it would fail", parsed as two complements of
+    "said": the second, a reporting verb in the same tense with no subject after "and", is a
+    second report by the same speaker."""
+    head = v.head
+    return (v.i > head.i and v.tag_ == head.tag_ and ctx.lex.lemma_of(v.lower_) in ctx.lex.speech_verbs
+            and ctx.lex.lemma_of(head.lower_) in ctx.lex.speech_verbs
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in v.children)
+            and v.i > 0 and v.doc[v.left_edge.i - 1].dep_ == "cc")
 
 
 def _reporter_of(ctx: _Ctx, v: Any, head: Any) -> Any | None:
@@ -309,6 +322,9 @@ def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
         while k > a and (ctx.doc[k].dep_ == "cc" or ctx.doc[k].is_punct):
             k -= 1
         b = min(b, k)
+    doc = ctx.doc
+    while b > a and (doc[b].dep_ == "cc" or (doc[b].is_punct and doc[b].text in (",", ";"))) and doc[b].head.i < b:
+        b -= 1  # "said the plan was flawed and | warned ...": a dangling conjunction is the narrator's
     return b
 
 
@@ -407,7 +423,7 @@ def _content_relative_predicate(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren
     """"a device that the chief described as “a crude bomb”", "what critics called a giveaway":
     when the object of a verb that reports its object is a relative word
     before it, the "as" phrase or object predicate after the verb is the content."""
-    if lemma not in OBJECT_CONTENT_VERBS:
+    if lemma not in ctx.lex.object_content_verbs:
         return None
     rel = ch.dobj
     if rel is None or rel.i > v.i or rel.lower_ not in _RELATIVE_OBJECTS:
@@ -517,7 +533,7 @@ def _content_before_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
     with no complement or object of its own, reports the words before the comma (the parser
     hangs a verbless fragment there, not a clause)."""
     doc = ctx.doc
-    if lemma not in SPEECH_VERBS or ch.dobj is not None or ch.ccomp is not None or v.dep_ != "ROOT":
+    if lemma not in ctx.lex.speech_verbs or ch.dobj is not None or ch.ccomp is not None or v.dep_ != "ROOT":
         return None
     clause_start, clause_end = _reporting_clause_extent(v)
     sent = v.sent
