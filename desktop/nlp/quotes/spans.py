@@ -287,6 +287,9 @@ def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
         subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass", "expl")), None)
         if subj is not None and subj.left_edge.i == doc[a].right_edge.i + 1:
             a = subj.left_edge.i
+    if ccomp.i > v.i and a < v.i and doc[a].tag_ in ("WDT", "WP") and doc[a].head.i == ccomp.i:
+        a = v.i + 1  # "donations, which he said were ...", "what the senators said was ...": the
+        # relative word is the narrator's, the report starts after the verb
     while a < ccomp.i and (doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "advmod") or doc[a].is_punct):
         a += 1
     return a
