@@ -26,7 +26,8 @@ How it works, in three passes (the stages are the package's modules: :mod:`.mark
    reporting clause; "Trump's claim that ..." (a reporting noun with a possessor, a "from"/"by"
    source, or the subject of a light verb: "expressed concern that ...") counts too, and so do
    "made (it) clear that ...", "What X said was ...", "pointed out ...", "blasted X for Y" and
-   "a banner saying that ...". "Name: text" paragraphs (headlines, transcripts), "“…” ― Name"
+   "a banner saying that ...". "Name: text" paragraphs (headlines, transcripts), title-case headlines that quote someone
+   ("Senator Ortiz Slams Deal As A ‘Betrayal’"), "“…” ― Name"
    lines and a paragraph introduced by "X added:" at the end of the one before are attributions.
    A report inside a quotation belongs to the quoted words and is not output separately;
    an indirect report that names no source (passive without agent, "Asked about X, ...") is
@@ -45,8 +46,9 @@ How it works, in three passes (the stages are the package's modules: :mod:`.mark
 
 Two *content conventions* (``extract_quotes(doc, content=...)``): "clause" (the default) gives the
 reported words alone, without the complementizer; "parc" follows PARC 3.0 and PolNeAR, whose
-content spans start at "that" ("said that “…”" too) and whose speaker in "an economist who
-said ..." is the relative pronoun, resolved to its antecedent like "he". Dataset builders who
+content spans start at "that" ("said that “…”" too), whose speaker in "an economist who
+said ..." is the relative pronoun, resolved to its antecedent like "he", and whose attributions
+do not nest (a report inside another report's content is part of it). Dataset builders who
 train or evaluate on those corpora choose "parc"; everything else is the same in both.
 
 Transcripts: a stage direction ("(CROSSTALK.)") or a "Follow X on Twitter" sign-off is no one's
