@@ -729,9 +729,10 @@ def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
 def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     """A reported clause without the narrator's comment after it.
 
-    Cuts a final non-restrictive relative clause (", which forced her to leave ...") and a
-    final participle clause (", implicitly putting his name on the line") that close the
-    content; quoted words in the tail keep it.
+    Cuts a final non-restrictive relative clause (", which forced her to leave ..."), a final
+    participle clause (", implicitly putting his name on the line") and a final concession
+    (", although critics disagree", ", even though ...") that close the content; quoted
+    words in the tail keep it.
     """
     doc, text = ctx.doc, ctx.text
     a, b = span
@@ -754,6 +755,8 @@ def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
             verb = nxt.head
         elif nxt.tag_ == "VBG" and nxt.dep_ in ("advcl", "acl", "xcomp", "conj") and nxt.head.i < k:
             verb = nxt
+        elif nxt.lower_ in ("although", "though") and nxt.dep_ == "mark" and nxt.head.i > j:
+            verb = nxt.head
         if verb is None or verb.right_edge.i < last - 1:
             continue
         tail = text[doc[k].idx:b]
