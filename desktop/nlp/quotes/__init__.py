@@ -105,7 +105,7 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT, *, rules: list[str]
     parc = check_content_convention(content) == "parc"
     ctx = _Ctx(doc)
     marks = find_mark_quotes(ctx.text, ctx.paragraphs)
-    ctx.mark_spans = [(m.start, m.end) for m in marks]
+    ctx.mark_spans = sorted((m.start, m.end) for m in marks)
     atts = _find_attributions(ctx)
     labels = _label_attributions(ctx)
     results: list[Attribution] = []

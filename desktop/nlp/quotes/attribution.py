@@ -3,6 +3,7 @@ concern that"), "according to", "made (it) clear", and colon labels ("Name: text
 headlines, "X added:" before a quoted paragraph)."""
 from __future__ import annotations
 
+import bisect
 import re
 from typing import Any
 
@@ -300,8 +301,10 @@ def _title_case_headline(ctx: _Ctx, ps: int, pe: int) -> bool:
 
 
 def _quotes_in(ctx: _Ctx, a: int, b: int) -> bool:
-    """Whether a quotation (paired marks, ``ctx.mark_spans``) lies between characters ``a`` and ``b``."""
-    return any(a <= s and e <= b + 1 for s, e in ctx.mark_spans)
+    """Whether a quotation (paired marks, ``ctx.mark_spans``, in text order) lies between
+    characters ``a`` and ``b``: the first one that starts at ``a`` or later ends by ``b``."""
+    k = bisect.bisect_left(ctx.mark_spans, (a, -1))
+    return k < len(ctx.mark_spans) and ctx.mark_spans[k][1] <= b + 1
 
 
 def _headline_speaker(ctx: _Ctx, a: int, b: int) -> tuple[int, Any] | None:

@@ -44,7 +44,7 @@ class _Ctx:
             paras.append((start, len(text)))
         self.paragraphs = [p for p in paras if text[p[0]:p[1]].strip()]
         self.para_starts = [p[0] for p in self.paragraphs]
-        self.mark_spans: list[tuple[int, int]] = []
+        self.mark_spans: list[tuple[int, int]] = []  # the quotation marks' spans, in text order
         self.content_rule = ""  # the content rule that decided last (spans._content_from_children)
         self.ent_of: dict[int, Any] = {}
         for ent in doc.ents:
