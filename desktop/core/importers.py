@@ -865,8 +865,11 @@ def _walk(folder: Path) -> Iterator[Input]:
             if not _is_hidden(path) and (item := _walked_file(path, real_root, names, real_folder, shown_folder)):
                 found.append((path, item))
 
+    prefix = "" if str(folder) == "." else os.path.join(str(folder), "")  # before every path the walk gives
+
     def key(entry: tuple[Path, Input]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        parts = entry[0].relative_to(folder).parts
+        text = str(entry[0])  # relative_to, without building paths: a folder of 10,000 files sorts at once
+        parts = tuple(text[len(prefix):].split(os.sep)) if text.startswith(prefix) else entry[0].relative_to(folder).parts
         return tuple(part.casefold() for part in parts), parts
 
     for _, item in sorted(found, key=key):
