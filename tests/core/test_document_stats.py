@@ -141,4 +141,5 @@ def test_the_list_lines_are_the_entries_whatever_the_whitespace(store):
     assert [e["lead"] for e in entries][:2] == ["Plain words on one line.", "Title line GENEVA (Reuters) - Officials "
                                                 "met on Friday to talk about th"]
     assert entries[3]["lead"] == "Ends with blanks" and entries[6]["lead"] == "x" * 70
+    assert [e["lead"] for e in entries] == [" ".join(text[:160].split())[:70] for text in LEADS]
 
