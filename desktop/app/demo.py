@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from desktop.core.jobs import Job, import_into
 from desktop.core.store import ProjectError, Store, now_iso, writer_lock
+
+if TYPE_CHECKING:
+    from desktop.core.jobs import Job
 
 __all__ = ["DEMO_MARK", "DEMO_STORY", "DemoBuild", "build_demo", "demo_project_path", "user_data_folder"]
 
@@ -91,6 +94,8 @@ def build_demo(path: Path, rebuild: bool = False, *, job: Job | None = None) -> 
         with Store.create(path) as store:
             with store.transaction("mark the demo project"):
                 store.set_meta(DEMO_MARK, now_iso())
+            from desktop.core.jobs import import_into  # not for the command line's log path
+
             report = import_into(store, [seeds_dir()], story=DEMO_STORY)
             if report.problems:
                 raise ProjectError(f"demo project: {report.problems[0]}")

@@ -5,12 +5,14 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from desktop.core.exporters import ExportSource, ExportSummary
-from desktop.core.formats import ExportError, export_format
-from desktop.core.jobs import Job
+from desktop.core.formats import TAG_SCHEMES, ExportError, export_format
 from desktop.core.store import Store
-from desktop.nlp.conll_export import SCHEMES as TAG_SCHEMES  # no spaCy at import
+
+if TYPE_CHECKING:  # imported where used: the command line builds its parser from this module alone
+    from desktop.core.exporters import ExportSummary
+    from desktop.core.jobs import Job
 
 __all__ = ["TAGGED_FORMATS", "TAG_SCHEMES", "TRAINING_FORMATS", "default_documents", "export", "exporter",
            "left_out"]
@@ -35,6 +37,8 @@ def default_documents(fmt: str) -> str:
 def left_out(store: Store, fmt: str, documents: str) -> tuple[int, int]:
     """What an export of ``fmt`` with the selection ``documents`` will write, before it runs:
     ``(documents written, documents left out as not reviewed)`` (the Export dialog says it)."""
+    from desktop.core.exporters import ExportSource
+
     selected = ExportSource(store, documents=documents).doc_ids()
     if fmt in TAGGED_FORMATS:  # they write only documents whose entities are reviewed
         reviewed = {r[0] for r in store.conn.execute(

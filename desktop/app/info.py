@@ -11,6 +11,8 @@ __all__ = ["document_entries", "document_lines", "project_info"]
 
 #: Documents read per page by :func:`document_entries`.
 PAGE = 5000
+#: Characters of a document's text its entry's ``lead`` shows.
+LEAD = 70
 
 
 def document_entries(store: Store) -> Iterator[dict[str, Any]]:
@@ -21,10 +23,18 @@ def document_entries(store: Store) -> Iterator[dict[str, Any]]:
         rows = store.document_summaries(after=after, limit=PAGE, tuples=True)  # in Store.SUMMARY_FIELDS order
         for doc_id, ext_id, title, source, url, published, story, status, chars, lead, _left in rows:
             yield {"id": doc_id, "ext_id": ext_id, "title": title, "source": source, "published": published,
-                   "url": url, "story": story, "status": status, "chars": chars, "lead": " ".join(lead.split())[:70]}
+                   "url": url, "story": story, "status": status, "chars": chars, "lead": _lead(lead)}
         if len(rows) < PAGE:
             return
         after = rows[-1][0]
+
+
+def _lead(text: str) -> str:
+    """The first :data:`LEAD` characters of ``text`` on one line (each run of whitespace one space).
+    The words of a prefix of the text are a prefix of its words, so when the first 80 characters
+    give enough, the rest is not split."""
+    line = " ".join(text[:80].split())
+    return (line if len(line) >= LEAD else " ".join(text.split()))[:LEAD]
 
 
 def document_lines(store: Store) -> Iterator[str]:
@@ -32,6 +42,7 @@ def document_lines(store: Store) -> Iterator[str]:
     made by SQLite where it can (``Store.document_list_json``), else encoded here."""
     import json
     import sqlite3
+    from json.encoder import encode_basestring  # what the encoder below does to a str, called directly
 
     from desktop.core.store import ProjectError
 
@@ -40,8 +51,7 @@ def document_lines(store: Store) -> Iterator[str]:
     try:
         while True:
             rows = store.document_list_json(after=after, limit=PAGE)
-            for _doc_id, obj, lead in rows:
-                yield f'{obj[:-1]},"lead":{encode(" ".join(lead.split())[:70])}}}'
+            yield from [f'{obj[:-1]},"lead":{encode_basestring(_lead(lead))}}}' for _doc_id, obj, lead in rows]
             if len(rows) < PAGE:
                 return
             after = rows[-1][0]

@@ -16,7 +16,6 @@ from desktop.cli.common import (
     add_project_argument,
 )
 from desktop.cli.progress import TerminalProgress
-from desktop.core.jobs import Job
 from desktop.core.settings import DEFAULT_CLAIM_THRESHOLD
 from desktop.core.store import Store
 from desktop.core.wording import plural
@@ -26,6 +25,7 @@ def annotate(project: Path | str, *, model: str | None, processes: int, force: b
              content: str | None = None) -> int:
     """Pre-annotate ``project`` with a progress bar and print the summary (also ``demo --open``
     without a display)."""
+    from desktop.core.jobs import Job
     from desktop.nlp.annotate import annotate_project
     from desktop.nlp.pipeline import ModelNotFoundError
 
@@ -53,6 +53,7 @@ def cmd_annotate(args: argparse.Namespace) -> int:
 def cmd_preannotate(args: argparse.Namespace) -> int:
     """See :mod:`desktop.app.preannotate`: what ``-o`` may be, and how it is written."""
     from desktop.app.preannotate import preannotate_files
+    from desktop.core.jobs import Job
     from desktop.nlp.pipeline import ModelNotFoundError
 
     def show(problem) -> None:
@@ -73,7 +74,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
 
 
 def add_content_argument(parser: argparse.ArgumentParser, default: str) -> None:
-    from desktop.nlp.quotes import CONTENT_CONVENTIONS
+    from desktop.nlp.content_conventions import CONTENT_CONVENTIONS  # not the quote rules
 
     parser.add_argument(
         "--content", choices=list(CONTENT_CONVENTIONS), default=None,

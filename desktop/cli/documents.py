@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from desktop.app.documents import delete_documents, mark_reviewed, set_status
 from desktop.cli.common import EXIT_ERROR, EXIT_OK, CliError, add_command, add_project_argument, plural
 from desktop.cli.progress import TerminalProgress
-from desktop.core.jobs import Job, import_into
 from desktop.core.model import REVIEW_LAYERS
 from desktop.core.store import Store
 
@@ -20,6 +18,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     rest go on.  When the project cannot be written (a full disk) the import stops with one last
     line saying how many documents were saved before it."""
     from desktop.core.importers import printable
+    from desktop.core.jobs import Job, import_into
 
     with Store.open(args.project) as store:
         report = import_into(store, args.paths, story=args.story,
@@ -42,6 +41,8 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from desktop.app.documents import set_status
+
     with Store.open(args.project) as store:
         doc = set_status(store, args.document, args.status)
     print(f"{doc.ext_id}: {args.status}")
@@ -50,6 +51,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_review(args: argparse.Namespace) -> int:
     """Mark layers of a document reviewed (or not, ``--clear``); prints what is reviewed now."""
+    from desktop.app.documents import mark_reviewed
+
     with Store.open(args.project) as store:
         doc = mark_reviewed(store, args.document, args.layer or REVIEW_LAYERS, reviewed=not args.clear)
     reviewed = [layer for layer in REVIEW_LAYERS if layer in doc.reviewed]
@@ -61,6 +64,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_delete(args: argparse.Namespace) -> int:
     """Delete documents with everything that belongs to them (final from the command line, where
     there is no undo); see :func:`desktop.app.documents.delete_documents`."""
+    from desktop.app.documents import delete_documents
+
     with Store.open(args.project) as store:
         deleted = delete_documents(store, args.documents)
     for d in deleted:

@@ -33,9 +33,7 @@ from collections.abc import Sequence
 from desktop.app.export import TAG_SCHEMES, TAGGED_FORMATS, TRAINING_FORMATS, default_documents, export
 from desktop.cli.common import add_project_argument
 from desktop.cli.progress import TerminalProgress
-from desktop.core.exporters import DOCUMENT_CHOICES
-from desktop.core.formats import FORMAT_NAMES, ExportError, format_help
-from desktop.core.jobs import Job
+from desktop.core.formats import DOCUMENT_CHOICES, FORMAT_NAMES, ExportError, format_help
 from desktop.core.store import ProjectError, Store
 from desktop.paths import find_project
 
@@ -85,6 +83,12 @@ def _add_arguments(p: argparse.ArgumentParser) -> None:
                         "which holds a .claimdesk-export marker; never a folder of other files)")
 
 
+def _job():
+    from desktop.core.jobs import Job
+
+    return Job(on_progress=TerminalProgress("exporting"))
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if getattr(args, "seed", 0) and not getattr(args, "split", None):
         print("note: --seed only matters with --split", file=sys.stderr)
@@ -102,7 +106,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                              split=args.split, seed=args.seed, model=args.model, overwrite=args.force,
                              scheme=getattr(args, "tags", None),
                              csv_formulas=getattr(args, "csv_formulas", False),
-                             job=Job(on_progress=TerminalProgress("exporting")))
+                             job=_job())
         except OSError as exc:  # writing is handled where it happens; this is the last resort
             raise ExportError(f"{exc.filename or args.out}: {(exc.strerror or str(exc)).lower()}") from None
     print(summary.line())

@@ -16,12 +16,16 @@ from pathlib import Path
 from desktop import __version__
 from desktop.app.demo import demo_project_path, user_data_folder
 from desktop.cli.common import EXIT_BROKEN_PIPE, EXIT_BUG, EXIT_ERROR, CliError
-from desktop.core import edits
 from desktop.core.oserrors import os_problem
 from desktop.core.store import ProjectError
 
-#: Expected problems: their message is the line.
-EXPECTED = (CliError, ProjectError, edits.EditError)
+
+def _expected() -> tuple[type[BaseException], ...]:
+    """The failures that are expected problems: their message is the line (exit 1)."""
+    from desktop.core.edits import EditError  # loaded when something failed, not by every command
+
+    return (CliError, ProjectError, EditError)
+
 
 def _sqlite_problem(exc: sqlite3.Error) -> str:
     text = str(exc)
@@ -50,7 +54,7 @@ def _file_of(args: argparse.Namespace) -> str | None:
 
 def failure_line(exc: BaseException, args: argparse.Namespace) -> tuple[str, int]:
     """The one line (without ``claimdesk: error:``) and the exit status for a failure."""
-    if isinstance(exc, EXPECTED):
+    if isinstance(exc, _expected()):
         return _one_line(str(exc)), EXIT_ERROR
     if isinstance(exc, OSError):
         name = exc.filename if exc.filename is not None else _file_of(args)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop.app.labels import add_label, edit_label, remove_label
 from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argument
 from desktop.core.store import Store
 
 
 def cmd_labels(args: argparse.Namespace) -> int:
+    from desktop.app.labels import add_label, edit_label, remove_label
+
     if args.action is None:
         with Store.open(args.project, readonly=True) as store:
             rows = store.label_rows()

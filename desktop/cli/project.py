@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import sys
 
@@ -25,8 +26,11 @@ def cmd_info(args: argparse.Namespace) -> int:
             head = json.dumps(project_info(store, documents=False), ensure_ascii=False, indent=2)
             lines = document_lines(store)
             sys.stdout.write(head[:-2] + ',\n  "document_list": [')
-            for i, line in enumerate(lines):
-                sys.stdout.write(("\n    " if i == 0 else ",\n    ") + line)
+            first = next(lines, None)
+            if first is not None:
+                sys.stdout.write("\n    " + first)
+                while page := list(itertools.islice(lines, 1000)):  # one write a thousand lines
+                    sys.stdout.write(",\n    " + ",\n    ".join(page))
             sys.stdout.write("\n  ]\n}\n")
         return EXIT_OK
     with Store.open(args.project, readonly=True) as store:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 
-from desktop.app.settings import set_setting
 from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argument
 from desktop.core.settings import CLAIM_THRESHOLD, GUIDELINES, KEYS, SETTINGS
 from desktop.core.store import Store
 
 
 def cmd_settings(args: argparse.Namespace) -> int:
+    from desktop.app.settings import set_setting
+
     if args.unset is not None:
         if args.key is not None:
             raise CliError("give KEY VALUE or --unset KEY, not both")

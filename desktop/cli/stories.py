@@ -10,10 +10,8 @@ import argparse
 import json
 import sys
 
-from desktop.app import stories as app_stories
 from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argument
 from desktop.core.store import Store
-from desktop.core.story import story_alignment
 from desktop.core.wording import plural
 
 
@@ -21,6 +19,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
     """Text: per story, each cluster of two or more versions (outlet, speaker, words) and its
     flags; ``--all`` lists single versions too. ``--json``: ``{"stories": [...]}`` (the format of
     ``desktop.core.story.Story.to_json``)."""
+    from desktop.app import stories as app_stories
+    from desktop.core.story import story_alignment
+
     if args.apply and not args.suggest:
         raise CliError("--apply applies the suggestions: give --suggest too")
     if args.suggest:
@@ -56,6 +57,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 def _suggest(args: argparse.Namespace) -> int:
     """The suggested stories (``--json``: ``{"suggestions": [...]}``); ``--apply`` puts them in, one step."""
+    from desktop.app import stories as app_stories
+
     with Store.open(args.project, readonly=not args.apply) as store:
         suggestions = app_stories.suggest_stories(store)
         if args.apply:

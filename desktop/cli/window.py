@@ -8,12 +8,11 @@ import os
 import sys
 from pathlib import Path
 
-from desktop.app.demo import build_demo, demo_project_path
+from desktop.app.demo import demo_project_path
 from desktop.app.info import project_info
 from desktop.cli.annotate import annotate
 from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argument
 from desktop.cli.progress import TerminalProgress
-from desktop.core.jobs import Job
 from desktop.core.store import Store
 from desktop.core.wording import plural
 
@@ -36,6 +35,8 @@ def cmd_open(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    from desktop.app.demo import build_demo
+    from desktop.core.jobs import Job
     from desktop.ui.app import has_display, window_problem
 
     path = Path(args.project) if args.project else demo_project_path()

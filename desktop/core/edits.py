@@ -107,9 +107,9 @@ _ENTITY_LINKS = {"mentions": "entity_id", "quotes": "speaker_entity_id", "claims
 class Plan:
     """What an edit sees while planning: the store, the clock, the annotator, fresh ids."""
 
-    def __init__(self, store: Store):
+    def __init__(self, store: Store, now: str | None = None):
         self.store = store
-        self.now = now_iso()
+        self.now = now or now_iso()
         self.annotator = store.annotator
         self.changes: list[RowChange] = []
         self._next_ids: dict[str, int] = {}
@@ -1285,7 +1285,7 @@ class AddDocument(Edit):
             raise EditError(f"{self.ext_id}: empty document")
         if self.status not in DOC_STATUSES:
             raise EditError(f"document status must be one of {', '.join(DOC_STATUSES)}, not {self.status!r}")
-        digest = content_hash(self.text)
+        digest = self.digest
         dup = p.store.document_by_hash(digest)
         if dup is not None:
             raise DuplicateDocumentError(f"{self.ext_id}: same text as document {dup.ext_id!r} already in the project")
@@ -1348,13 +1348,18 @@ class AddDocument(Edit):
             p.insert("claims", {"doc_id": doc_id, **values, **_imported_prov(p, c, self.default_origin),
                                 **_score_column(c, f"{self.ext_id}: claims[{i}]")})
 
+    @functools.cached_property
+    def digest(self) -> str:
+        """The text's :func:`~desktop.core.store.content_hash` (once: the plan and the history both need it)."""
+        return content_hash(self.text)
+
     def describe(self) -> str:
         return f"add document {self.ext_id}"
 
     def to_json(self) -> dict[str, Any]:
         # The audit trail keeps the text's hash, not the text (which the document row holds).
         data = super().to_json()
-        data["text"] = {"sha256": content_hash(self.text), "chars": len(self.text)}
+        data["text"] = {"sha256": self.digest, "chars": len(self.text)}
         return data
 
 
@@ -1419,11 +1424,8 @@ def _write(store: Store, change: RowChange, check: bool = True) -> None:
     if change.after is None:
         conn.execute(f"DELETE FROM {change.table} WHERE id = ?", (change.id,))
     elif change.before is None:
-        cols = list(change.after)
-        conn.execute(
-            f"INSERT INTO {change.table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})",
-            [change.after[c] for c in cols],
-        )
+        columns = tuple(change.after)
+        conn.execute(_insert_sql(change.table, columns), [change.after[c] for c in columns])
     else:
         changed = change.changed
         if changed:
@@ -1447,7 +1449,7 @@ def _write_run(store: Store, key: tuple[Any, ...], run: list[RowChange]) -> None
         return
     kind, table, cols = key
     if kind == "insert":
-        sql = f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+        sql = _insert_sql(table, cols)
         values = [[c.after[col] for col in cols] for c in run if c.after is not None]
     else:
         sql = f"UPDATE {table} SET {', '.join(f'{_q(c)} = ?' for c in cols)} WHERE id = ?"
@@ -1521,6 +1523,11 @@ def _q(col: str) -> str:
     return f'"{col}"'
 
 
+@functools.lru_cache(maxsize=256)
+def _insert_sql(table: str, cols: tuple[str, ...]) -> str:
+    return f"INSERT INTO {table} ({', '.join(_q(c) for c in cols)}) VALUES ({', '.join('?' * len(cols))})"
+
+
 def undo_label(label: str) -> str:
     """What the inverse of a step called ``label`` is called, as History and ``claimdesk history``
     show it: "Undo: label claim verdict misleading", and the inverse of that "Redo: …" (never
@@ -1588,25 +1595,110 @@ def _audit_row(change: RowChange) -> dict[str, Any]:
     def slim(row):
         if row is None or change.table != "documents" or not isinstance(row.get("text"), str):
             return row
-        return {**row, "text": {"sha256": content_hash(row["text"]), "chars": len(row["text"])}}
+        text = row["text"]
+        digest = row.get("content_hash") if before is None or after is None else None  # a whole row: its own
+        return {**row, "text": {"sha256": digest if isinstance(digest, str) else content_hash(text), "chars": len(text)}}
 
     return {"table": change.table, "id": change.id, "before": slim(before), "after": slim(after)}
 
 
 def _record(store: Store, p: Plan, edit: Edit) -> None:
-    doc_ids = {c.doc_id for c in p.changes if c.doc_id is not None}
-    store.ensure_annotator(p.annotator)
     if isinstance(edit, ChangeSet):  # undo/redo: the rows are in ``changes`` below
         edit_json = {"kind": "changes", "label": edit.label, "rows": len(edit.changes)}
     else:
         edit_json = edit.history_json()
+    _write_history(store, p.now, p.annotator, edit.kind, edit.describe(), edit_json, p.changes)
+
+
+def _write_history(store: Store, now: str, annotator: str, kind: str, summary: str, edit_json: dict[str, Any],
+                 changes: Sequence[RowChange]) -> None:
+    doc_ids = {c.doc_id for c in changes if c.doc_id is not None}
+    store.ensure_annotator(annotator)
     store.conn.execute(
         "INSERT INTO history (at, annotator, kind, summary, doc_id, edit, changes) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        (p.now, p.annotator, edit.kind, edit.describe(), doc_ids.pop() if len(doc_ids) == 1 else None,
+        (now, annotator, kind, summary, doc_ids.pop() if len(doc_ids) == 1 else None,
          json.dumps(edit_json, ensure_ascii=False, default=list),
-         json.dumps([_audit_row(c) for c in p.changes], ensure_ascii=False)),
+         json.dumps([_audit_row(c) for c in changes], ensure_ascii=False)),
     )
     store.touched("history")
+
+
+class Batch:
+    """Edits applied one after another inside the caller's open transaction and recorded as one
+    history row: an import's batch of :class:`AddDocument` edits (``kind`` ``add_documents``).
+
+    Each edit is planned and written before the next one is planned, so it sees the rows of those
+    before it (the same text, an id already taken, an entity one of them made).  An edit that is
+    refused (:class:`EditError`, or a value SQLite cannot store) leaves nothing: its plan fails
+    before anything is written, and an edit of more than one statement is written inside a
+    savepoint.  The others go on.  :meth:`record` writes the history row (a batch of one edit
+    writes exactly the row :func:`apply` would), and :meth:`inverse` undoes the whole batch, row
+    for row, as one step."""
+
+    kind: ClassVar[str] = "add_documents"
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.edits: list[Edit] = []
+        self.changes: list[RowChange] = []
+        self._now = now_iso()  # one time for the batch, as for one edit
+
+    def apply(self, edit: Edit) -> ChangeSet:
+        """Plan and write ``edit``; its inverse (as :func:`apply` returns it)."""
+        import sqlite3
+
+        store = self.store
+        if not store.conn.in_transaction:
+            raise EditError("a batch of edits is written inside the caller's transaction")
+        p = Plan(store, self._now)
+        edit.plan(p)
+        if not p.changes:
+            raise NothingToChange(f"{edit.describe()}: nothing to change")
+        several = len(p.changes) > 1  # one row is one statement, which SQLite undoes by itself
+        if several:
+            store.conn.execute("SAVEPOINT batch_edit")
+        try:
+            _write_all(store, p)
+        except BaseException as exc:
+            if several:
+                try:
+                    store.conn.execute("ROLLBACK TO batch_edit")
+                    store.conn.execute("RELEASE batch_edit")
+                except sqlite3.Error:
+                    pass  # SQLite already rolled the whole transaction back (a full disk)
+            if isinstance(exc, sqlite3.IntegrityError):
+                raise EditError(f"{edit.describe()}: {exc}") from None
+            raise
+        if several:
+            store.conn.execute("RELEASE batch_edit")
+        self.edits.append(edit)
+        self.changes.extend(p.changes)
+        return ChangeSet(tuple(p.changes), edit.describe()).inverse(undo_label(edit.describe()))
+
+    def describe(self) -> str:
+        if len(self.edits) == 1:
+            return self.edits[0].describe()
+        names = [c.after["ext_id"] for c in self.changes if c.table == "documents" and c.after is not None]
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        return f"add {plural(len(names), 'document')}" + (f": {shown}" if names else "")
+
+    def record(self) -> None:
+        """Write the batch's history row (nothing for an empty batch); inside the transaction."""
+        if not self.edits:
+            return
+        if len(self.edits) == 1:
+            edit = self.edits[0]
+            kind, edit_json = edit.kind, edit.history_json()
+        else:
+            # As for ReplaceSuggestions: the audit rows hold every row written, so the edit is
+            # only what was asked (each edit's kind and description: "add document a01").
+            kind, edit_json = self.kind, {"kind": self.kind, "edits": [e.describe() for e in self.edits]}
+        _write_history(self.store, self._now, self.store.annotator, kind, self.describe(), edit_json, self.changes)
+
+    def inverse(self) -> ChangeSet:
+        """The whole batch's undo, one step."""
+        label = self.describe()
+        return ChangeSet(tuple(self.changes), label).inverse(undo_label(label))
 
 
 # Project-wide corrections ------------------------------------------------------------------------------

@@ -198,7 +198,14 @@ from typing import IO, Any
 from desktop.core import claimreview, settings, story_export
 from desktop.core.annotation_tools import json_line
 from desktop.core.doccano import write_doccano, write_doccano_relations
-from desktop.core.formats import FORMAT_NAMES, ExportError, export_format, output_path, part_path
+from desktop.core.formats import (
+    DOCUMENT_CHOICES,
+    FORMAT_NAMES,
+    ExportError,
+    export_format,
+    output_path,
+    part_path,
+)
 from desktop.core.formats import FORMATS as FORMAT_SPECS
 from desktop.core.interchange import (
     ClaimRecord,
@@ -250,9 +257,6 @@ FORMATS: tuple[str, ...] = FORMAT_NAMES
 CORE_FORMATS: tuple[str, ...] = tuple(f.name for f in FORMAT_SPECS.values() if f.exporter == f"{__name__}:export_project")
 SPLIT_NAMES: tuple[str, ...] = ("train", "dev", "test")
 STATUS_CHOICES = ("accepted", "all")
-#: ``reviewed``: documents with at least one reviewed layer (done, or a layer marked finished);
-#: ``done``: documents marked done; ``all``: every document.
-DOCUMENT_CHOICES = ("reviewed", "done", "all")
 
 # Summary ------------------------------------------------------------------------------------------
 

@@ -27,7 +27,9 @@ from pathlib import Path
 from desktop.core.store import ProjectError
 
 __all__ = [
+    "DOCUMENT_CHOICES",
     "FORMATS",
+    "TAG_SCHEMES",
     "FORMAT_NAMES",
     "ExportError",
     "ExportFormat",
@@ -37,6 +39,12 @@ __all__ = [
     "output_path",
     "part_path",
 ]
+
+#: ``reviewed``: documents with at least one reviewed layer (done, or a layer marked finished);
+#: ``done``: documents marked done; ``all``: every document.
+DOCUMENT_CHOICES = ("reviewed", "done", "all")
+#: The tag schemes of the CoNLL formats (:mod:`desktop.nlp.conll_export`).
+TAG_SCHEMES = ("iob", "biluo")
 
 
 class ExportError(ProjectError, ValueError):

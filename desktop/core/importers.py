@@ -171,7 +171,7 @@ import json
 import os
 import re
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeGuard
@@ -214,6 +214,7 @@ __all__ = [
     "MAX_PROBLEMS_PER_FILE",
     "SUPPORTED_SUFFIXES",
     "ImportResult",
+    "Input",
     "count_inputs",
     "Decoded",
     "decode_bytes",
@@ -221,7 +222,9 @@ __all__ = [
     "host_of",
     "parse_date",
     "printable",
+    "plan_inputs",
     "read_file",
+    "read_inputs",
     "read_paths",
 ]
 
@@ -283,6 +286,10 @@ def _utf8_with_replacement(data: bytes, start: int = 0) -> Decoded | None:
     when the data is UTF-8 that a few bad bytes spoil; None when it does not look like UTF-8 at
     all (fewer valid multi-byte UTF-8 characters than bad bytes: another encoding, or binary)."""
     body = data[start:] if start else data
+    try:
+        return Decoded(body.decode("utf-8"), "utf-8")  # the usual case: one strict decode
+    except UnicodeDecodeError:
+        pass
     escaped = body.decode("utf-8", "surrogateescape")  # each bad byte becomes one lone surrogate
     valid = len(body.decode("utf-8", "ignore"))
     bad_bytes = len(escaped) - valid
@@ -397,6 +404,8 @@ def decode_bytes(data: bytes) -> str:
 def _check_textual(text: str) -> None:
     if "\x00" in text:
         raise ValueError("looks like binary data (contains NUL characters)")
+    if _CONTROL_RE.search(text) is None:
+        return
     controls = len(_CONTROL_RE.findall(text))
     if controls > 1 + len(text) // 1000:
         raise ValueError(f"looks like binary data ({controls} control characters)")
@@ -612,7 +621,8 @@ def _title_candidate(line: str) -> str | None:
 
 def _text_metadata(text: str) -> dict[str, str]:
     """title / published / url / source / story from a plain text's first lines."""
-    lines = _LINE_SPLIT_RE.split(text[:8192])
+    head = text[:8192]
+    lines = head.split("\n") if "\r" not in head else _LINE_SPLIT_RE.split(head)  # the same lines; split is faster
     found: dict[str, str] = {}
     title: tuple[int, str, str] | None = None  # line index, title, kind
     confirmed = False
@@ -675,8 +685,9 @@ def _first_nonblank(lines: list[str]) -> int:
 
 
 @dataclass(frozen=True)
-class _Input:
-    """One unit of work: a file (or a brat pair) and how to read it."""
+class Input:
+    """One unit of work of an import: a file (or a brat pair) and how to read it
+    (:func:`plan_inputs` finds them, :func:`read_inputs` reads them)."""
 
     path: Path
     kind: str  # txt | html | jsonl | brat | missing | unsupported | unreadable | skipped
@@ -709,6 +720,8 @@ def printable(name: str) -> str:
 def _is_hidden(path: Path) -> bool:
     if path.name.startswith("."):
         return True
+    if not _HIDDEN_ATTRIBUTE:  # only Windows marks files hidden otherwise
+        return False
     try:
         attributes = getattr(path.stat(), "st_file_attributes", 0)
     except OSError:
@@ -716,9 +729,17 @@ def _is_hidden(path: Path) -> bool:
     return bool(attributes & getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0))
 
 
-def _sibling(path: Path, suffix: str) -> Path | None:
-    for candidate in (path.with_suffix(suffix), path.with_suffix(suffix.upper())):
-        if candidate.is_file():
+_HIDDEN_ATTRIBUTE = getattr(stat, "FILE_ATTRIBUTE_HIDDEN", 0)
+
+
+def _sibling(path: Path, suffix: str, names: frozenset[str] | None = None) -> Path | None:
+    """``path`` with ``suffix`` (or in capitals) when that is a file; ``names``: the names in its
+    folder, when known (a folder's walk), so most files cost no look-up."""
+    stem = path.name[: len(path.name) - len(path.suffix)]
+    for name in (stem + suffix, stem + suffix.upper()):
+        if names is not None and name not in names:
+            continue
+        if (candidate := path.with_name(name)).is_file():
             return candidate
     return None
 
@@ -728,25 +749,29 @@ def _key(path: Path) -> str:
     return os.path.normcase(os.path.realpath(path))
 
 
-def _classify(path: Path, explicit: bool) -> _Input | None:
+def _classify(path: Path, explicit: bool, key: str | None = None, names: frozenset[str] | None = None) -> Input | None:
+    """How to read ``path`` (None: not a file to import); ``key``, when the caller knows it, is
+    its :func:`_key`, and ``names`` the names in its folder."""
     suffix = path.suffix.lower()
-    key = _key(path)
+    if suffix not in SUPPORTED_SUFFIXES and not explicit:
+        return None
+    key = key if key is not None else _key(path)
     if suffix == ".txt":
-        ann = _sibling(path, ".ann")
+        ann = _sibling(path, ".ann", names)
         if ann is not None:
-            return _Input(ann, "brat", _key(ann))
-        return _Input(path, "txt", key)
+            return Input(ann, "brat", _key(ann))
+        return Input(path, "txt", key)
     if suffix == ".ann":
-        return _Input(path, "brat", key)
+        return Input(path, "brat", key)
     if suffix in (".html", ".htm"):
-        return _Input(path, "html", key)
+        return Input(path, "html", key)
     if suffix == ".jsonl":
-        return _Input(path, "jsonl", key)
+        return Input(path, "jsonl", key)
     if suffix == ".json":
-        return _Input(path, "label-studio", key)
+        return Input(path, "label-studio", key)
     if explicit:
         shown = printable(suffix) or "(no suffix)"
-        return _Input(
+        return Input(
             path,
             "unsupported",
             key,
@@ -777,17 +802,49 @@ def _inside(path: str, folder: str) -> bool:
         return False
 
 
-def _walk(folder: Path) -> Iterator[_Input]:
+def _walked_file(path: Path, real_root: str, names: frozenset[str], real_folder: str,
+                 shown_folder: str) -> Input | None:
+    """What to do with a file a folder's walk found (None: not a file to import)."""
+    try:
+        mode: int | None = os.lstat(path).st_mode
+    except OSError:
+        mode = None
+    link = mode is None or stat.S_ISLNK(mode)
+    item = _classify(path, False, None if link else os.path.normcase(os.path.join(real_root, path.name)), names)
+    if item is None:
+        return None
+    try:
+        if link:
+            mode = os.lstat(path).st_mode
+            target = os.path.realpath(path)
+            if not _inside(target, real_folder):
+                item = Input(path, "skipped", os.path.normcase(os.path.abspath(path)),
+                              f"symbolic link to {printable(target)}, outside {shown_folder}; "
+                              "not read", "link outside the folder")
+            mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return Input(path, "unreadable", _key(path), "symbolic link to a file that does not exist")
+    except OSError as exc:
+        return Input(path, "unreadable", _key(path), f"cannot access: {exc.strerror or exc}")
+    assert mode is not None
+    if item.kind != "skipped" and (kind := _file_kind(mode)) is not None:
+        item = Input(path, "skipped", _key(path), f"is {kind}, not a regular file; not read", "not a regular file")
+    return item
+
+
+def _walk(folder: Path) -> Iterator[Input]:
     """What to read under ``folder``, sorted by relative path; hidden files and folders and
     unknown suffixes left out.  Only regular files are read: a named pipe, socket or device with
     a supported suffix is skipped with a message, and so is a symbolic link to a file or folder
     outside ``folder`` (a link inside it is read once, as its target).  Unreadable folders are
     reported."""
     failures: list[OSError] = []
-    found: list[tuple[Path, _Input]] = []
+    found: list[tuple[Path, Input]] = []
     real_folder = os.path.realpath(folder)
     shown_folder = _where(folder)
     for root, dirs, files in os.walk(folder, onerror=failures.append):
+        real_root = os.path.realpath(root)  # a file that is not a link is real_root/name: one look-up a folder
+        names = frozenset(files)
         kept = []
         for name in dirs:
             path = Path(root, name)
@@ -796,7 +853,7 @@ def _walk(folder: Path) -> Iterator[_Input]:
             if path.is_symlink():  # not followed by the walk; say so when it leads outside
                 target = os.path.realpath(path)
                 if not _inside(target, real_folder):
-                    found.append((path, _Input(
+                    found.append((path, Input(
                         path, "skipped", os.path.normcase(os.path.abspath(path)),
                         f"symbolic link to the folder {printable(target)}, outside {shown_folder}; "
                         "not read", "link outside the folder")))
@@ -805,42 +862,24 @@ def _walk(folder: Path) -> Iterator[_Input]:
         dirs[:] = kept
         for name in files:
             path = Path(root, name)
-            if _is_hidden(path):
-                continue
-            item = _classify(path, explicit=False)
-            if item is None:
-                continue
-            try:
-                mode = os.lstat(path).st_mode
-                if stat.S_ISLNK(mode):
-                    target = os.path.realpath(path)
-                    if not _inside(target, real_folder):
-                        item = _Input(path, "skipped", os.path.normcase(os.path.abspath(path)),
-                                      f"symbolic link to {printable(target)}, outside {shown_folder}; "
-                                      "not read", "link outside the folder")
-                    mode = os.stat(path).st_mode
-            except FileNotFoundError:
-                item = _Input(path, "unreadable", _key(path), "symbolic link to a file that does not exist")
-            except OSError as exc:
-                item = _Input(path, "unreadable", _key(path), f"cannot access: {exc.strerror or exc}")
-            else:
-                if item.kind != "skipped" and (kind := _file_kind(mode)) is not None:
-                    item = _Input(path, "skipped", _key(path), f"is {kind}, not a regular file; not read",
-                                  "not a regular file")
-            found.append((path, item))
+            if not _is_hidden(path) and (item := _walked_file(path, real_root, names, real_folder, shown_folder)):
+                found.append((path, item))
 
-    def key(entry: tuple[Path, _Input]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        parts = entry[0].relative_to(folder).parts
+    prefix = "" if str(folder) == "." else os.path.join(str(folder), "")  # before every path the walk gives
+
+    def key(entry: tuple[Path, Input]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        text = str(entry[0])  # relative_to, without building paths: a folder of 10,000 files sorts at once
+        parts = tuple(text[len(prefix):].split(os.sep)) if text.startswith(prefix) else entry[0].relative_to(folder).parts
         return tuple(part.casefold() for part in parts), parts
 
     for _, item in sorted(found, key=key):
         yield item
     for error in failures:
         where = Path(error.filename or folder)
-        yield _Input(where, "unreadable", str(where), f"folder cannot be read: {error.strerror or error}")
+        yield Input(where, "unreadable", str(where), f"folder cannot be read: {error.strerror or error}")
 
 
-def _plan(paths: Iterable[PathLike]) -> Iterator[_Input]:
+def _plan(paths: Iterable[PathLike]) -> Iterator[Input]:
     seen: set[str] = set()
     if isinstance(paths, (str, bytes, os.PathLike)):
         paths = [paths]
@@ -851,15 +890,15 @@ def _plan(paths: Iterable[PathLike]) -> Iterator[_Input]:
             exists = is_dir or path.exists()
             mode = None if is_dir or not exists else path.stat().st_mode  # a named link is followed
         except OSError as exc:
-            yield _Input(path, "unreadable", str(path), f"cannot access: {exc.strerror or exc}")
+            yield Input(path, "unreadable", str(path), f"cannot access: {exc.strerror or exc}")
             continue
         if not exists:
-            yield _Input(path, "missing", str(path), "file not found")
+            yield Input(path, "missing", str(path), "file not found")
             continue
         if is_dir:
-            candidates: Iterator[_Input | None] = _walk(path)
+            candidates: Iterator[Input | None] = _walk(path)
         elif mode is not None and (kind := _file_kind(mode)) is not None:
-            candidates = iter([_Input(path, "unreadable", _key(path), f"is {kind}, not a regular file; not read")])
+            candidates = iter([Input(path, "unreadable", _key(path), f"is {kind}, not a regular file; not read")])
         else:
             candidates = iter([_classify(path, explicit=True)])
         for item in candidates:
@@ -874,25 +913,154 @@ def count_inputs(paths: Iterable[PathLike]) -> int:
     return sum(1 for _ in _plan(paths))
 
 
+def plan_inputs(paths: Iterable[PathLike]) -> list[Input]:
+    """What :func:`read_paths` reads, in its order (folders walked once, each file once)."""
+    return list(_plan(paths))
+
+
+#: Inputs of these kinds hold one document each and are read in a worker pool when there are many;
+#: JSONL and Label Studio files (many documents) stream in the importing process.
+_POOLED_KINDS = frozenset({"txt", "html", "brat"})
+#: Fewer pooled inputs than this are read in the importing process (starting workers costs more).
+POOL_MIN_INPUTS = 200
+#: Inputs a worker reads per task, and tasks in flight per worker (bounds what waits in memory).
+POOL_CHUNK = 128
+_POOL_AHEAD = 3
+
+
 def read_paths(
     paths: Iterable[PathLike],
     *,
     cancel: Callable[[], bool] | None = None,
     progress: Callable[[int, int], None] | None = None,
     text_only: bool = False,
+    workers: int = 0,
 ) -> Iterator[ImportResult]:
     """Read files and folders; yield documents and problems.  Never raises for a bad file.
 
     ``text_only``: JSONL annotations are dropped unread (for pre-annotation, where input lines
-    need only ``id`` and ``text``).
+    need only ``id`` and ``text``).  ``workers``: see :func:`read_inputs`.
     """
-    plan = list(_plan(paths))
-    for done, item in enumerate(plan):
-        if cancel is not None and cancel():
-            return
-        yield from _read_input(item, text_only)
-        if progress is not None:
-            progress(done + 1, len(plan))
+    yield from read_inputs(plan_inputs(paths), cancel=cancel, progress=progress, text_only=text_only,
+                           workers=workers)
+
+
+def read_inputs(
+    inputs: Sequence[Input],
+    *,
+    cancel: Callable[[], bool] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    text_only: bool = False,
+    workers: int = 0,
+) -> Iterator[ImportResult]:
+    """Read planned inputs in order; yield documents and problems.  Never raises for a bad file.
+
+    ``workers``: with at least :data:`POOL_MIN_INPUTS` one-document files (text, HTML, brat),
+    those are read, decoded and their metadata parsed in a pool of that many processes, a few
+    chunks ahead, and yielded here in order; everything else is read in this process.  A worker
+    that dies (a crash in a parser) costs only speed: what it had not returned is read here.
+    """
+    items = list(inputs)
+    pooled = sum(1 for item in items if item.kind in _POOLED_KINDS)
+    if workers < 1 or pooled < POOL_MIN_INPUTS:
+        segments: Iterator[tuple[list[Input], Any]] = ((items[i : i + 1], None) for i in range(len(items)))
+        yield from _read_segments(segments, len(items), cancel, progress, text_only)
+        return
+    yield from _read_pooled(items, workers, cancel, progress, text_only)
+
+
+def _read_pooled(items: list[Input], workers: int, cancel: Callable[[], bool] | None,
+                 progress: Callable[[int, int], None] | None, text_only: bool) -> Iterator[ImportResult]:
+    """:func:`read_inputs` with a pool of ``workers`` processes.  They are started the way the
+    pre-annotation's are (the platform's default: a fork on Linux, so nothing is imported again),
+    each watching that this process is alive (a fork shares the project's lock: a worker left
+    behind by a killed import would keep the project locked).  A cancel or an error stops them
+    at once; at the end they have nothing left to do."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    before = {p.pid for p in multiprocessing.active_children()}
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(), initializer=_worker_start,
+                               initargs=(os.getpid(),))
+    finished = False
+    try:
+        yield from _read_segments(_submitted(pool, items, workers, text_only), len(items), cancel, progress,
+                                  text_only)
+        finished = True
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=True)
+        if not finished:
+            for child in multiprocessing.active_children():
+                if child.pid not in before:
+                    child.terminate()
+                    child.join(5)
+
+
+def _worker_start(parent: int) -> None:
+    """A reading worker leaves as soon as the importing process is gone (killed)."""
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="claimdesk-import-watch", daemon=True).start()
+
+
+def _submitted(pool: Any, items: list[Input], workers: int, text_only: bool) -> Iterator[tuple[list[Input], Any]]:
+    """``(segment, future)`` in input order: runs of pooled inputs cut in chunks and sent to
+    ``pool`` ahead of the reader (``future`` None: read here), at most a few per worker ahead."""
+    from collections import deque
+
+    def segments() -> Iterator[tuple[list[Input], bool]]:
+        run: list[Input] = []
+        for item in items:
+            if item.kind in _POOLED_KINDS:
+                run.append(item)
+                if len(run) == POOL_CHUNK:
+                    yield run, True
+                    run = []
+                continue
+            if run:
+                yield run, True
+                run = []
+            yield [item], False
+        if run:
+            yield run, True
+
+    ahead: deque[tuple[list[Input], Any]] = deque()
+    source = segments()
+    limit = _POOL_AHEAD * workers
+    for segment, send in source:
+        ahead.append((segment, pool.submit(_read_chunk, segment, text_only) if send else None))
+        while len(ahead) > limit:
+            yield ahead.popleft()
+    yield from ahead
+
+
+def _read_chunk(items: list[Input], text_only: bool) -> list[list[ImportResult]]:
+    """A worker's task: each input's results."""
+    return [list(_read_input(item, text_only)) for item in items]
+
+
+def _read_segments(segments: Iterable[tuple[list[Input], Any]], total: int, cancel: Callable[[], bool] | None,
+                   progress: Callable[[int, int], None] | None, text_only: bool) -> Iterator[ImportResult]:
+    done = 0
+    for segment, future in segments:
+        try:
+            results: Iterable[Iterable[ImportResult]] = (future.result() if future is not None else
+                                                        (_read_input(item, text_only) for item in segment))
+        except Exception:  # a worker died (BrokenProcessPool), or its results could not come back: read here
+            results = (_read_input(item, text_only) for item in segment)
+        for found in results:  # (read here: only as this loop gets to it)
+            if cancel is not None and cancel():
+                return
+            yield from found
+            done += 1
+            if progress is not None:
+                progress(done, total)
 
 
 def read_file(path: PathLike) -> Iterator[ImportResult]:
@@ -920,7 +1088,7 @@ def _name_is_utf8(path: Path) -> bool:
     return True
 
 
-def _read_input(item: _Input, text_only: bool = False) -> Iterator[ImportResult]:
+def _read_input(item: Input, text_only: bool = False) -> Iterator[ImportResult]:
     readers = {"txt": _read_txt, "html": _read_html, "jsonl": _read_jsonl, "brat": _read_brat,
                "label-studio": _read_label_studio}
     reader = readers.get(item.kind)

@@ -8,7 +8,6 @@ Qt signal.  Nothing here imports Qt or spaCy.
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -122,47 +121,37 @@ class ImportReport:
 #: project's write lock: an edit in the window meanwhile waits for it.
 IMPORT_BATCH_DOCUMENTS = 500
 IMPORT_BATCH_SECONDS = 0.25
+#: Processes that read, decode and parse the files of a large import (one-document files, at least
+#: :data:`~desktop.core.importers.POOL_MIN_INPUTS` of them), while this process only writes.
+IMPORT_WORKERS = min(2, os.cpu_count() or 1)
 
 
 class _Batch:
     """The open transaction of an import's current batch of documents.
 
-    Each document is added inside a savepoint, so one that is refused leaves nothing behind and
-    the rest of the batch goes on.  When the batch cannot be written (a full disk), it is rolled
-    back and its documents are added again one transaction each, as an import without batches
-    would, until one fails: every document that fits is saved, and ``report.added`` only ever names
-    documents that are saved.  ``failed`` is then the document the failure is about."""
+    The batch's documents are written one after another (:class:`~desktop.core.edits.Batch`: a
+    refused one leaves nothing and the rest of the batch goes on), indexed for search together
+    just before the commit (:meth:`~desktop.core.store.Store.defer_search_index`), and recorded as
+    one history row.  When the batch cannot be written (a full disk), it is rolled back and its
+    documents are added again one transaction each, as an import without batches would, until one
+    fails: every document that fits is saved, and ``report.added`` only ever names documents that
+    are saved.  ``failed`` is then the document the failure is about."""
 
     def __init__(self, store: Store, report: ImportReport):
         self.store, self.report = store, report
         self.failed: ImportedDocument | None = None
         self._tx: Any = None
+        self._edits = edits.Batch(store)
         self._items: list[tuple[ImportedDocument, str | None, ImportProblem | None]] = []
         self._started = 0.0
         self._marks = (0, 0, 0)
 
     def add(self, doc: ImportedDocument, story: str | None, duplicate_id: ImportProblem | None) -> bool:
-        if self._tx is None:
-            self._tx = self.store.transaction("import")
-            self._tx.__enter__()
-            self._items, self._started = [], time.monotonic()
-            self._marks = (len(self.report.added), len(self.report.renamed), len(self.report.skipped))
-        self._items.append((doc, story, duplicate_id))
-        conn = self.store.conn
         try:
-            conn.execute("SAVEPOINT import_document")
-            try:
-                added = _add(self.store, doc, story, self.report, duplicate_id)
-            except BaseException:
-                try:
-                    conn.execute("ROLLBACK TO import_document")
-                except sqlite3.Error:
-                    pass  # SQLite already rolled the whole transaction back (a full disk)
-                raise
-            else:
-                if not added:  # refused: whatever it wrote before it was refused goes (nothing, mostly)
-                    conn.execute("ROLLBACK TO import_document")
-                conn.execute("RELEASE import_document")
+            if self._tx is None:
+                self._open()
+            self._items.append((doc, story, duplicate_id))
+            added = _add(self._edits.apply, doc, story, self.report, duplicate_id)
         except BaseException as exc:
             if self._abort(exc) is None:
                 raise
@@ -171,11 +160,24 @@ class _Batch:
             self.commit()
         return added
 
+    def _open(self) -> None:
+        self._tx = self.store.transaction("import")
+        self._tx.__enter__()
+        self._items, self._started = [], time.monotonic()
+        self._marks = (len(self.report.added), len(self.report.renamed), len(self.report.skipped))
+        self._edits = edits.Batch(self.store)
+        self.store.defer_search_index()
+
     def commit(self) -> None:
         tx, self._tx = self._tx, None
         if tx is None:
             return
         try:
+            try:
+                    self._edits.record()
+            except BaseException as exc:
+                tx.__exit__(type(exc), exc, exc.__traceback__)  # rolled back; raises (a ProjectError, mostly)
+                raise
             tx.__exit__(None, None, None)
         except ProjectError:
             self._forget()
@@ -205,9 +207,13 @@ class _Batch:
         failure (``failed`` names its document).  Returns whether the last one was added."""
         items, self._items = self._items, []
         added = False
+
+        def apply(edit: edits.Edit) -> edits.ChangeSet:
+            return edits.apply(self.store, edit)
+
         for doc, story, duplicate_id in items:
             self.failed = doc
-            added = _add(self.store, doc, story, self.report, duplicate_id)  # a ProjectError stops here
+            added = _add(apply, doc, story, self.report, duplicate_id)  # a ProjectError stops here
         self.failed = None
         return added
 
@@ -218,8 +224,8 @@ class _Batch:
 
 def import_into(store: Store, paths: Iterable[str | os.PathLike], *, story: str | None = None,
                 job: Job | None = None) -> ImportReport:
-    """Import files and folders into ``store``, in batches of documents (one transaction each,
-    :data:`IMPORT_BATCH_DOCUMENTS`; each document in a savepoint of its own).
+    """Import files and folders into ``store``, in batches of documents (one transaction and one
+    history row each, :data:`IMPORT_BATCH_DOCUMENTS`; a refused document leaves nothing).
 
     A document keeps the story its file names (JSONL ``meta.story``); otherwise ``story``, or the
     name of the folder it was found by.  Same text as a document already in the project: skipped.
@@ -246,18 +252,19 @@ def import_into(store: Store, paths: Iterable[str | os.PathLike], *, story: str 
 def _import_paths(store: Store, paths: Iterable[str | os.PathLike], story: str | None, job: Job,
                   report: ImportReport, batch: _Batch) -> None:
     inputs = [Path(os.fsdecode(p)) for p in paths]
-    total = importers.count_inputs(inputs)
+    plans = [importers.plan_inputs([arg]) for arg in inputs]  # each folder walked once
+    total = sum(len(plan) for plan in plans)
     story = importers.printable(story) if story is not None else None
     done = 0
     stories: list[ImportedProject] = []  # headers' story clusters, stored once the documents are in
     stored_ids: dict[str, str] = {}  # a file's document id -> the id it has in the project
-    for arg in inputs:
+    for arg, plan in zip(inputs, plans, strict=True):
         folder_story = importers.printable(arg.name) if arg.is_dir() else None
         # Notes the importer gives before a document are about it: they count when it is imported
         # and are dropped when it is not (its skip or error line says what happened instead).
         pending: list[ImportProblem] = []
         duplicate_id: ImportProblem | None = None  # JSONL: this file used the next document's id before
-        for item in importers.read_paths([arg], cancel=job.cancelled):
+        for item in importers.read_inputs(plan, cancel=job.cancelled, workers=IMPORT_WORKERS):
             if job.cancelled():
                 report.cancelled = True
                 report.warnings.extend(pending)
@@ -343,13 +350,14 @@ def _take_project(store: Store, project: ImportedProject, report: ImportReport) 
             store.set_meta(key, value)
 
 
-def _add(store: Store, doc: ImportedDocument, story: str | None, report: ImportReport,
-         duplicate_id: ImportProblem | None = None) -> bool:
-    """Add one document; False when it was not added (same text already there, or refused)."""
+def _add(apply: Callable[[edits.Edit], edits.ChangeSet], doc: ImportedDocument, story: str | None,
+         report: ImportReport, duplicate_id: ImportProblem | None = None) -> bool:
+    """Add one document with ``apply`` (the batch's, or :func:`~desktop.core.edits.apply`); False
+    when it was not added (same text already there, or refused)."""
     where = doc.path or doc.ext_id
     line = duplicate_id.line if duplicate_id is not None else None
     try:
-        inverse = edits.apply(store, edits.AddDocument.from_imported(doc, story=story))
+        inverse = apply(edits.AddDocument.from_imported(doc, story=story))
     except edits.DuplicateDocumentError as exc:
         report.skipped.append(ImportProblem(where, str(exc).split(": ", 1)[-1], line, severity="warning",
                                             kind="skipped", reason=SAME_TEXT))

@@ -70,6 +70,7 @@ from desktop.core.exporters import (
     non_overlapping,
     run_export,
 )
+from desktop.core.formats import TAG_SCHEMES
 from desktop.core.jobs import Job
 from desktop.core.store import Store
 from desktop.core.text import token_sentences, trimmed
@@ -81,7 +82,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["SCHEMES", "ConllDoc", "conll_doc", "conll_lines", "conllu_lines", "export_conll", "export_conllu"]
 
 #: Tag schemes: IOB2 (``B-``/``I-``/``O``) and BILUO.
-SCHEMES = ("iob", "biluo")
+SCHEMES = TAG_SCHEMES
 DOCSTART = "-DOCSTART- -X- O O"
 _WHITE = re.compile(r"\s+")
 

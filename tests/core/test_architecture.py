@@ -47,6 +47,26 @@ def test_importing_the_app_layer_and_the_command_line_loads_neither_qt_nor_spacy
     assert _loaded("desktop.app desktop.cli") == []
 
 
+def test_info_loads_only_what_it_shows(tmp_path):
+    """``claimdesk info`` (the window's and scripts' quick look at a project) reads the project and
+    prints: it loads neither the edits, the importers and exporters, the story alignment nor the
+    quote rules (each costs its import, and, where bytecode is not cached, its compile)."""
+    project = tmp_path / "p.claimdesk"
+    code = (
+        "import sys\n"
+        "from desktop.__main__ import main\n"
+        f"main(['new', {str(project)!r}]); main(['info', '--json', {str(project)!r}])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('desktop.core.', 'desktop.nlp.', 'desktop.app.'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert out.returncode == 0, out.stderr
+    loaded = set(eval(out.stdout.strip().splitlines()[-1]))  # a printed list of names
+    heavy = {"desktop.core.edits", "desktop.core.jobs", "desktop.core.importers", "desktop.core.exporters",
+             "desktop.core.story", "desktop.nlp.quotes", "desktop.app.stories", "desktop.app.documents"}
+    assert loaded & heavy == set()
+    assert "desktop.app.info" in loaded
+
+
 def test_the_app_layer_never_prints():
     # app/ returns what happened (summaries, problems) and each face shows it its own way
     import ast

@@ -118,3 +118,28 @@ def test_document_summaries_pages_by_id(store):
     rest = store.document_summaries(after=first[-1]["id"])
     assert [r["id"] for r in first + rest] == ids
     assert store.document_summaries(ids[1:2]) == [store.document_summaries()[1]]
+
+
+LEADS = [
+    "Plain words on one line.",
+    "Title line\n\nGENEVA (Reuters) - Officials met on Friday to talk about the border and more besides that.",
+    "  \t Leading blanks,\r\ntabs\tand   runs     of spaces" + " " * 300 + "after a long run",
+    "Ends with blanks   \n\n",
+    "A no-break\xa0space and a line\u2028separator, an ideographic\u3000space and a \x1cfile separator.",
+    "“Curly quotes”, accents (café, Zürich) and an emoji 🙂 on the first line " + "word " * 30,
+    "x" * 200,
+]
+
+
+def test_the_list_lines_are_the_entries_whatever_the_whitespace(store):
+    from desktop.core import edits as E
+
+    for i, text in enumerate(LEADS):
+        E.apply(store, E.AddDocument(f"d{i}", text))
+    entries = list(document_entries(store))
+    assert [json.loads(line) for line in document_lines(store)] == entries
+    assert [e["lead"] for e in entries][:2] == ["Plain words on one line.", "Title line GENEVA (Reuters) - Officials "
+                                                "met on Friday to talk about th"]
+    assert entries[3]["lead"] == "Ends with blanks" and entries[6]["lead"] == "x" * 70
+    assert [e["lead"] for e in entries] == [" ".join(text[:160].split())[:70] for text in LEADS]
+

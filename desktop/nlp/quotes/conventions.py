@@ -2,16 +2,9 @@
 content from the complementizer, a relative pronoun as the speaker)."""
 from __future__ import annotations
 
+from desktop.nlp.content_conventions import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.nlp.quotes.context import Attribution, _Ctx
 from desktop.nlp.quotes.marks import _strip
-
-#: How far reported content reaches (see CONTENT_CONVENTIONS); "clause" is the default.
-CONTENT_CONVENTIONS = {
-    "clause": "the reported words alone: no leading \"that\" or narrator's connector (\"But ...\")",
-    "parc": "PARC/PolNeAR spans: the complementizer \"that\" is part of the content, and a report"
-            " inside another report's content is part of it, not a quote of its own",
-}
-DEFAULT_CONTENT = "clause"
 
 
 def check_content_convention(name: str | None) -> str:

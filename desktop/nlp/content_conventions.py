@@ -1,0 +1,13 @@
+"""The names of the quote content conventions (:mod:`desktop.nlp.quotes.conventions` applies them),
+in a module of their own so that the command line builds ``--content`` without loading the
+quote rules."""
+
+from __future__ import annotations
+
+#: How far reported content reaches; "clause" is the default.
+CONTENT_CONVENTIONS = {
+    "clause": "the reported words alone: no leading \"that\" or narrator's connector (\"But ...\")",
+    "parc": "PARC/PolNeAR spans: the complementizer \"that\" is part of the content, and a report"
+            " inside another report's content is part of it, not a quote of its own",
+}
+DEFAULT_CONTENT = "clause"
