@@ -7,7 +7,7 @@ from typing import Any
 
 from desktop.core.store import Store
 
-__all__ = ["document_entries", "document_lines", "project_info"]
+__all__ = ["claims_model_info", "document_entries", "document_lines", "project_info"]
 
 #: Documents read per page by :func:`document_entries`.
 PAGE = 5000
@@ -61,6 +61,18 @@ def document_lines(store: Store) -> Iterator[str]:
     yield from (encode(entry) for entry in document_entries(store))
 
 
+def claims_model_info(store: Store) -> dict[str, Any] | None:
+    """The current claims model's name, date and provenance (its documents counted, not listed),
+    or None: claim suggestions come from the cold start."""
+    rows = [r for r in store.model_rows("claims") if r["current"]]
+    if not rows:
+        return None
+    row = rows[-1]
+    prov = dict(row["provenance"])
+    prov["documents"] = len(prov.get("documents") or ())
+    return {"name": row["name"], "created_at": row["created_at"], "bytes": row["size"], "provenance": prov}
+
+
 def project_info(store: Store, *, documents: bool = True) -> dict:
     """The project's path, schema and app version, model, counts (``Store.counts``) and one entry per
     document under ``document_list`` (id, ext_id, title, source, published, url, story, status,
@@ -69,6 +81,7 @@ def project_info(store: Store, *, documents: bool = True) -> dict:
     info = {"project": str(store.path), "schema_version": int(store.meta("schema_version", "0")),
             "app_version": store.meta("app_version"), "model": store.meta("model")}
     info.update(store.counts())
+    info["claims_model"] = claims_model_info(store)
     if documents:
         info["document_list"] = list(document_entries(store))
     return info

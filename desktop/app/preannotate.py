@@ -44,17 +44,20 @@ def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force
                       model: str | None = None, processes: int = 1, batch_size: int = 16,
                       content: str | None = None, job: Job | None = None,
                       on_problem: Callable[[ImportProblem], None] = lambda problem: None,
-                      claim_threshold: float | None = DEFAULT_CLAIM_THRESHOLD) -> PreannotateResult:
+                      claim_threshold: float | None = DEFAULT_CLAIM_THRESHOLD,
+                      claims_model: str | os.PathLike | None = None) -> PreannotateResult:
     """Pre-annotate the texts in ``inputs`` into ``output``.  The output is checked and the model
     found (``ModelNotFoundError``) before anything is read; each input that cannot be read (or
     reads with a warning) goes to ``on_problem`` and the others go on. Each record gets ``claims``:
-    its sentences scored at least ``claim_threshold`` check-worthy (None: no claims)."""
+    its sentences scored at least ``claim_threshold`` check-worthy (None: no claims), scored by the
+    current trained model of the project ``claims_model`` (default: the cold start)."""
     from desktop.core import importers
     from desktop.nlp.annotate import preannotate_texts
     from desktop.nlp.pipeline import resolve_model
 
     out_path = check_output(Path(output), inputs, force=force)  # before any slow work
     resolve_model(model)
+    scorer = project_claims_scorer(claims_model) if claims_model is not None else None
     records, problems = [], 0
     for item in importers.read_paths(inputs, text_only=True):
         if isinstance(item, ImportProblem):
@@ -68,7 +71,7 @@ def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force
     if not records:
         raise PreannotateError("no documents to annotate")
     out = preannotate_texts(records, model=model, processes=processes, batch_size=batch_size, content=content,
-                            job=job, claim_threshold=claim_threshold)
+                            job=job, claim_threshold=claim_threshold, scorer=scorer)
     existed = out_path.exists()
     try:
         write_jsonl_atomically(out_path, out)
@@ -79,6 +82,20 @@ def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force
     return PreannotateResult(path=out_path, documents=len(out), entities=sum(len(r["entities"]) for r in out),
                              quotes=sum(len(r["quotes"]) for r in out), problems=problems,
                              claims=sum(len(r.get("claims", ())) for r in out))
+
+
+def project_claims_scorer(project: str | os.PathLike):
+    """The claims scorer of ``project``'s current trained model (read-only); a project without one
+    is a one-line ``PreannotateError``."""
+    from desktop.core.store import Store
+    from desktop.nlp.claims_model import load_scorer
+
+    with Store.open(project, readonly=True) as store:
+        current = store.current_model("claims")
+        if current is None:
+            raise PreannotateError(f"{store.path.name}: no trained claims model (claimdesk train); "
+                                   "leave out --claims-model for the cold start")
+        return load_scorer(current.data, current.name)
 
 
 #: A first line longer than this is not read whole to see whose file it is (it is not ours).

@@ -19,6 +19,7 @@ from desktop.cli.progress import TerminalProgress
 from desktop.core.settings import DEFAULT_CLAIM_THRESHOLD
 from desktop.core.store import Store
 from desktop.core.wording import plural
+from desktop.paths import find_project
 
 
 def annotate(project: Path | str, *, model: str | None, processes: int, force: bool,
@@ -63,7 +64,8 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
         result = preannotate_files(args.inputs, args.output, force=args.force, model=args.model,
                                    processes=args.processes, batch_size=args.batch_size, content=args.content,
                                    job=Job(on_progress=TerminalProgress("annotating")), on_problem=show,
-                                   claim_threshold=None if args.no_claims else args.claim_threshold)
+                                   claim_threshold=None if args.no_claims else args.claim_threshold,
+                                   claims_model=args.claims_model)
     except ModelNotFoundError as exc:
         raise CliError(str(exc).replace("\n", " ")) from None
     claims = "" if args.no_claims else f", {plural(result.claims, 'claim')}"
@@ -101,6 +103,9 @@ def add_preannotate(sub) -> None:
                    help="write as claims the sentences scored at least this check-worthy, 0 to 1 "
                         f"(default {DEFAULT_CLAIM_THRESHOLD}; 0: every sentence, ranked by its score)")
     p.add_argument("--no-claims", action="store_true", help="write no claim suggestions")
+    p.add_argument("--claims-model", metavar="PROJECT", type=lambda value: str(find_project(value)),
+                   help="score the claims with this project's trained model (claimdesk train) instead of the "
+                        "cold start")
 
 
 def _unit_float(value: str) -> float:

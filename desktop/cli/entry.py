@@ -1,7 +1,7 @@
 """The ``claimdesk`` parser and :func:`main`: parse, run one command, end a failure as one line.
 
 Each command lives in a module of its own (``project``, ``documents``, ``labels``, ``settings``, ``annotate``,
-``export``, ``window``) as a ``cmd_*`` function over :mod:`desktop.app` plus an ``add_*`` that
+``train``, ``export``, ``window``) as a ``cmd_*`` function over :mod:`desktop.app` plus an ``add_*`` that
 registers it.  A tool above the command line (the bench) adds its commands through
 ``commands``: it registers itself, and the command line never imports it.
 """
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from desktop import __version__
-from desktop.cli import annotate, documents, labels, project, review, settings, stories, window
+from desktop.cli import annotate, documents, labels, project, review, settings, stories, train, window
 from desktop.cli.common import EXIT_INTERRUPTED
 from desktop.cli.export import add_export_parser
 from desktop.cli.failures import (
@@ -58,6 +58,7 @@ def build_parser(commands: Sequence[AddCommand] = ()) -> argparse.ArgumentParser
     project.add_history(sub)
     annotate.add_preannotate(sub)
     annotate.add_annotate(sub)
+    train.add_train(sub)
     add_export_parser(sub)
     window.add_open(sub)
     window.add_demo(sub)

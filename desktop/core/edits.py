@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1075,7 +1076,9 @@ def _clear_suggestions(p: Plan, table: str, doc_id: int, spans: Callable[[dict[s
 def _replace_claim_suggestions(p: Plan, doc_id: int, model: str, claims: tuple[dict[str, Any], ...]) -> None:
     """:class:`ReplaceSuggestions`' claims: the document's untouched claim suggestions are
     deleted, and each new one (``{"start", "end", "claimant"?, "score"}``) inserted as a model
-    suggestion unless it overlaps a kept (accepted or editor-made) claim or repeats a rejected one."""
+    suggestion unless it overlaps a kept (accepted or editor-made) claim or repeats a rejected one.
+    A claim dict's ``model`` (the check-worthiness scorer that scored it: "cold-start" or a trained
+    model's name) is its recorded model; without one, the edit's."""
     kept, rejected = _clear_suggestions(p, "claims", doc_id, lambda row: ((row["start"], row["end"]),))
     for i, c in enumerate(claims):
         start, end = _span_pair(c)
@@ -1083,7 +1086,9 @@ def _replace_claim_suggestions(p: Plan, doc_id: int, model: str, claims: tuple[d
             continue
         values = _claim_values(p, doc_id, None, {"start": start, "end": end, "claimant": c.get("claimant")})
         kept.add(start, end)
-        p.insert("claims", {"doc_id": doc_id, **values, **p.provenance("model", "suggested", model),
+        scorer = c.get("model")
+        p.insert("claims", {"doc_id": doc_id, **values,
+                            **p.provenance("model", "suggested", scorer if isinstance(scorer, str) and scorer else model),
                             **_score_column(c, f"document {doc_id}: claims[{i}]")})
 
 
@@ -1593,6 +1598,10 @@ def _audit_row(change: RowChange) -> dict[str, Any]:
         before, after = {c: before.get(c) for c in cols}, {c: after[c] for c in cols}
 
     def slim(row):
+        if row is not None and change.table == "models" and isinstance(row.get("data"), bytes):
+            # a stored model's bytes (megabytes) are kept as their hash: the row holds them
+            data = row["data"]
+            return {**row, "data": {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}}
         if row is None or change.table != "documents" or not isinstance(row.get("text"), str):
             return row
         text = row["text"]
@@ -1861,6 +1870,47 @@ class ReplaceSuggestions(Edit):
 
     def describe(self) -> str:
         return "pre-annotate document"
+
+
+@_register
+@dataclass(frozen=True)
+class StoreModel(Edit):
+    """Store a trained model in the project and make it the current one of its kind (the one
+    pre-annotation uses), in place of the earlier current one, which stays stored (undo makes it
+    current again). ``provenance`` is JSON-ready (training data, documents, scores before and after);
+    ``name`` is what every suggestion the model makes records as its model."""
+
+    kind_of_model: str
+    name: str
+    data: bytes
+    provenance: dict[str, Any] = field(default_factory=dict)
+    kind: ClassVar[str] = "store_model"
+
+    def plan(self, p: Plan) -> None:
+        if self.kind_of_model not in MODEL_KINDS:
+            raise EditError(f"unknown model kind {self.kind_of_model!r}; one of {', '.join(MODEL_KINDS)}")
+        if not isinstance(self.data, bytes) or not self.data:
+            raise EditError("store model: no model bytes")
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise EditError("store model: the model needs a name")
+        for (row_id,) in p.store.conn.execute("SELECT id FROM models WHERE kind = ? AND current = 1",
+                                              (self.kind_of_model,)).fetchall():
+            p.update("models", row_id, current=0)
+        p.insert("models", {"kind": self.kind_of_model, "name": self.name, "current": 1, "data": self.data,
+                            "provenance": json.dumps(self.provenance, ensure_ascii=False, sort_keys=True),
+                            "created_at": p.now})
+
+    def history_json(self) -> dict[str, Any]:
+        # the bytes are in the models row (the audit row keeps their hash)
+        return {"kind": self.kind, "kind_of_model": self.kind_of_model, "name": self.name,
+                "bytes": len(self.data), "provenance": self.provenance}
+
+    def describe(self) -> str:
+        return f"store {self.kind_of_model} model {self.name}"
+
+
+#: What the ``models`` table may hold: "claims", the check-worthiness classifier (``claimdesk train``).
+MODEL_KINDS = ("claims",)
 
 
 def editor_entity(links: Sequence[int]) -> int:

@@ -80,7 +80,7 @@ WAL_CHECKPOINT_PAGES = 128
 
 #: Tables whose rows edits change; each has an integer ``id`` primary key.
 EDITABLE_TABLES = ("documents", "entities", "mentions", "quotes", "claims", "labels", "settings",
-                   "story_clusters", "story_members", "story_flags")
+                   "story_clusters", "story_members", "story_flags", "models")
 
 
 class ProjectError(Exception):
@@ -393,8 +393,27 @@ ALTER TABLE quotes ADD COLUMN score REAL;
 ALTER TABLE claims ADD COLUMN score REAL;
 """
 
+# v11: models the editors' labels trained (``claimdesk train``, desktop.nlp.claims_model), stored in
+# the project so the file alone reproduces its suggestions: ``kind`` ("claims": the check-worthiness
+# text classifier), ``name`` (the id each suggestion it makes records: "textcat-" and the start of the
+# SHA-256 of ``data``), ``data`` (the model's bytes), ``provenance`` (JSON: training data size,
+# documents, scores before and after), ``current`` (at most one current model per kind: the one
+# pre-annotation uses). Written by the ``StoreModel`` edit like any other project data.
+_V11_MODELS = """
+CREATE TABLE models (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    name TEXT NOT NULL,
+    current INTEGER NOT NULL DEFAULT 0 CHECK (current IN (0, 1)),
+    provenance TEXT NOT NULL DEFAULT '{}',
+    data BLOB NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE UNIQUE INDEX models_current ON models(kind) WHERE current = 1;
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10_SCORES]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10_SCORES, _V11_MODELS]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -1013,6 +1032,24 @@ def _claim_copy(claim: Claim) -> Claim:
     fields.update(claim.__dict__)
     fields["labels"] = dict(claim.labels)
     return copy
+
+
+@dataclass(frozen=True)
+class StoredModel:
+    """A model stored in the project (schema 11, ``models``): see :meth:`Store.current_model`."""
+
+    id: int
+    kind: str
+    name: str  #: what its suggestions record as their model ("textcat-1a2b3c4d5e")
+    data: bytes
+    provenance: dict[str, Any]
+    created_at: str
+
+
+def row_to_model(row: sqlite3.Row, store: Store) -> StoredModel:
+    _typed(row, "models", {"id": int, "kind": str, "name": str, "data": bytes, "created_at": str})
+    return StoredModel(id=row["id"], kind=row["kind"], name=row["name"], data=bytes(row["data"]),
+                       provenance=store.stored_json(row, "models", "provenance", dict), created_at=row["created_at"])
 
 
 def row_to_entity(row: sqlite3.Row) -> Entity:
@@ -1648,6 +1685,25 @@ class Store:
         with self.transaction():
             self.conn.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
             self.touched("meta")
+
+    def current_model(self, kind: str) -> StoredModel | None:
+        """The project's current model of ``kind`` ("claims"), bytes included, or None (none
+        trained yet, or an older file opened read-only)."""
+        try:
+            row = self._fetchone("SELECT * FROM models WHERE kind = ? AND current = 1", (kind,))
+        except sqlite3.OperationalError:
+            return None
+        return None if row is None else row_to_model(row, self)
+
+    def model_rows(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """Every stored model (or those of ``kind``), oldest first, without their bytes."""
+        try:
+            rows = self.conn.execute(
+                "SELECT id, kind, name, current, provenance, length(data) AS size, created_at FROM models"
+                + (" WHERE kind = ?" if kind else "") + " ORDER BY id", (kind,) if kind else ()).fetchall()
+        except sqlite3.OperationalError:
+            return []
+        return [{**dict(r), "provenance": self.stored_json(r, "models", "provenance", dict)} for r in rows]
 
     def settings(self) -> dict[str, str]:
         """The project's settings (``claimdesk settings``, :mod:`desktop.core.settings`), by key;

@@ -32,6 +32,7 @@ from desktop.core import settings as project_settings
 from desktop.core.interchange import EntityRecord
 from desktop.core.jobs import Job
 from desktop.core.store import Store, now_iso
+from desktop.nlp.claims_model import ClaimScorer, load_scorer
 from desktop.nlp.entities import (
     DecidedEntity,
     MentionIn,
@@ -86,6 +87,12 @@ class AnnotateReport:
         if self.cancelled:
             text += "; cancelled: run again to resume"
         return text
+
+
+def claims_scorer(store: Store) -> ClaimScorer:
+    """What scores a project's claim suggestions: its current trained model, else the cold start."""
+    current = store.current_model("claims")
+    return load_scorer(current.data, current.name) if current is not None else ClaimScorer()
 
 
 def _editor_entities(store: Store) -> list[tuple[str, str, list[str]]]:
@@ -158,7 +165,8 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     name = resolve_model(model or store.meta("model_name"))
     nlp = load_pipeline(name)
     lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
-    mid = provenance(model_id(nlp), content)
+    scorer = claims_scorer(store)
+    mid = provenance(model_id(nlp), content, scorer.name)
     report = AnnotateReport(model=mid)
     threshold = project_settings.claim_threshold(store.settings().get(project_settings.CLAIM_THRESHOLD))
     if force:
@@ -206,11 +214,12 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
         finish = functools.partial(_clean, rules)
         if processes == 1 or len(todo) <= 1:
             results = annotate_texts(nlp, _texts(store, todo), content=content, batch_size=batch_size,
-                                     block_chars=block_chars, finish=finish)
+                                     block_chars=block_chars, finish=finish, scorer=scorer)
         else:
             results = annotate_in_workers(name, _texts(store, todo), processes=processes,
                                           batch_size=max(1, batch_size), content=content, block_chars=block_chars,
-                                          finish=finish, setup=functools.partial(_add_gazetteer, patterns))
+                                          finish=finish, setup=functools.partial(_add_gazetteer, patterns),
+                                          scorer=scorer)
         try:
             for result in results:
                 if result.error is not None:
@@ -408,7 +417,7 @@ def _editor_choice(c: Any, kept: list[dict[str, Any]]) -> int | None:
 def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = None, processes: int = 1,
                       batch_size: int = 16, job: Job | None = None, content: str = DEFAULT_CONTENT,
                       block_chars: int | None = None, on_failure: Callable[[Any, str], None] | None = None,
-                      claim_threshold: float | None = None) -> list[dict[str, Any]]:
+                      claim_threshold: float | None = None, scorer: ClaimScorer | None = None) -> list[dict[str, Any]]:
     """Interchange records with entity and quote suggestions, canonical entities filled in.
 
     Canonical entities are clustered across all the records, so they are kept in memory. A record
@@ -421,7 +430,8 @@ def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = 
     for rec in preannotate_records(records, model=model, processes=processes, batch_size=batch_size,
                                    progress=lambda n: job.progress(n, len(records), ""), cancel=job.cancelled,
                                    content=content, block_chars=block_chars,
-                                   on_failure=on_failure or _print_failure, claim_threshold=claim_threshold):
+                                   on_failure=on_failure or _print_failure, claim_threshold=claim_threshold,
+                                   scorer=scorer):
         out.append(rec)
     return canonicalize_records(out)
 

