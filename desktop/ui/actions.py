@@ -66,6 +66,9 @@ SET_SPEAKER = ActionSpec("annotate.speaker", "Set &Speaker (in a quote: start; t
                          icon="speaker")
 SET_CUE = ActionSpec("annotate.cue", "Set C&ue from Selection")
 PREANNOTATE = ActionSpec("annotate.run_model", "&Pre-annotate Project with spaCy", icon="annotate")
+TRAIN = ActionSpec("annotate.train", "&Train Claim Suggestions…",
+                   tip="Learn check-worthy sentences from the claims of the articles marked done; the new model "
+                       "replaces the current one only when it scores better on held-out articles")
 
 _TAB_TIP = "In reading order from the selected span or the cursor, through its layer (View ▸ Tab Through)"
 NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next in the Layer", tip=_TAB_TIP)
@@ -98,7 +101,7 @@ MENUS: list[tuple[str, list[ActionSpec | None]]] = [
     ("&Edit", [UNDO, REDO, HISTORY, None, FIND, FIND_PROJECT, None, DELETE_DOC, None, SCHEMA]),
     ("&Annotate", [ACCEPT, REJECT, ACCEPT_ALL, DELETE, None, NEW_CLAIM, CLAIM_SENTENCE, NEW_QUOTE, SET_SPEAKER,
                    SET_CUE, None,
-                   PREANNOTATE]),
+                   PREANNOTATE, TRAIN]),
     ("&Navigate", [NEXT_SUGGESTION, PREV_SUGGESTION, None, NEXT_DOC, PREV_DOC, MARK_DONE, None, REVIEW_ENTITIES,
                    REVIEW_QUOTES, REVIEW_CLAIMS, None, NEXT_REVIEW, PREV_REVIEW]),
     ("&View", [ZOOM_IN, ZOOM_OUT, ZOOM_RESET]),

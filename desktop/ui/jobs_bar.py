@@ -1,4 +1,4 @@
-"""Long work in the background: import, pre-annotate, export, with the status bar's progress
+"""Long work in the background: import, pre-annotate, train, export, with the status bar's progress
 and Cancel, and what each job reports when it ends."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from desktop.app.train import TrainResult
 from desktop.core.jobs import import_into
 from desktop.core.store import Store
 from desktop.core.wording import plural
@@ -53,6 +54,35 @@ def preannotate(win) -> None:
     win.jobs.start("Pre-annotating", job_fn)
 
 
+def train(win) -> None:
+    """Annotate ▸ Train Claim Suggestions…: train in the background (progress, Cancel); when done,
+    the new model is stored as one undo step (if it scored better) and a message shows the figures
+    and the current model's provenance (:func:`train_finished`)."""
+    if win.session is None:
+        return
+    from desktop.app.train import train_claims
+
+    project = win.session.path
+
+    def job_fn(job):
+        with Store.open(project) as store:
+            return train_claims(store, job=job)
+
+    win.jobs.start("Training", job_fn)
+
+
+def train_finished(win, result) -> None:
+    """Store a finished training's model through the window's session (undoable) and say what happened."""
+    from desktop.app.info import claims_model_info
+    from desktop.app.train import model_line
+
+    if result.edit is not None:
+        win.do(result.edit)
+    current = model_line(claims_model_info(win.store)) if win.session is not None else ""
+    notify(win, QMessageBox.Icon.Information, "Train Claim Suggestions",
+           f"{result.summary()}\n\nClaim suggestions now: {current}")
+
+
 def export_dialog(win) -> None:
     if win.session is None:
         return
@@ -92,7 +122,10 @@ def job_finished(win, title: str, result) -> None:
         summary = result.line()
     else:
         summary = str(result)
+    if isinstance(result, TrainResult):
+        train_finished(win, result)  # a training: its model is stored here, as an undo step
     exported = result is not None and hasattr(result, "line")
+    summary = "; ".join(summary.splitlines())  # the status bar shows one line
     win.statusBar().showMessage(f"{title}: {summary}", 0 if exported else 8000)  # kept while its box is read
     if exported:  # an export: where it went, and its notes (what the CLI prints under its summary)
         from desktop.ui.export_dialog import show_notes

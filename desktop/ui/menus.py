@@ -36,7 +36,7 @@ def build_actions(win) -> None:
         A.ACCEPT_ALL: win.accept_all, A.DELETE: win.delete_selected, A.NEW_CLAIM: win.new_claim,
         A.CLAIM_SENTENCE: lambda: win.new_claim(sentence=True),
         A.NEW_QUOTE: win.new_quote, A.SET_SPEAKER: win.set_speaker, A.SET_CUE: win.set_cue,
-        A.PREANNOTATE: win.preannotate, A.NEXT_SUGGESTION: lambda: win.step_span(1),
+        A.PREANNOTATE: win.preannotate, A.TRAIN: lambda: jobs_bar.train(win), A.NEXT_SUGGESTION: lambda: win.step_span(1),
         A.PREV_SUGGESTION: lambda: win.step_span(-1), A.NEXT_DOC: lambda: win.step_document(1),
         A.PREV_DOC: lambda: win.step_document(-1), A.MARK_DONE: win.mark_done,
         A.NEXT_REVIEW: lambda: win.review_panel.step(1), A.PREV_REVIEW: lambda: win.review_panel.step(-1),

@@ -1,0 +1,62 @@
+"""Annotate ▸ Train Claim Suggestions… in the window: in the background, with progress and Cancel;
+the new model is one undo step and the message shows the figures and the model's provenance."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtGui import QAction
+
+from desktop.core.store import Store
+from tests.nlp.test_train import TALK, TARIFFS, _project
+
+pytestmark = [pytest.mark.gui, pytest.mark.slow]
+
+
+@pytest.fixture
+def labelled_window(qtbot, tmp_path):
+    from desktop.ui.main_window import MainWindow
+
+    path = _project(tmp_path, "tariffs", TARIFFS, TALK)
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(win)
+    win.resize(1400, 900)
+    assert win.open_project(path)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_train_runs_in_the_background_and_its_model_is_one_undo_step(qtbot, labelled_window, tmp_path):
+    win = labelled_window
+    progress = []
+    win.jobs.sig_progress.connect(lambda done, total, msg: progress.append((done, total)))
+    with qtbot.waitSignal(win.jobs.sig_finished, timeout=300_000) as blocker:
+        win.findChild(QAction, "annotate.train").trigger()
+        assert win.job_cancel.isVisible() and win.job_label.text() == "Training"
+    result = blocker.args[1]
+    assert result.replaced and progress and progress[-1][0] == progress[-1][1]
+    model = win.store.current_model("claims")
+    assert model is not None and model.name == result.name
+    text = win.last_message.text()
+    assert "before" in text and "after" in text and f"Claim suggestions now: {model.name}, trained" in text
+    assert "Training: trained on 64 sentences" in win.statusBar().currentMessage()
+    win.last_message.adjustSize()
+    win.last_message.grab().save(str(tmp_path / "train_message.png"))
+    win.grab().save(str(tmp_path / "train_window.png"))
+
+    win.undo()  # the stored model is one step: undo goes back to the cold start
+    assert win.store.current_model("claims") is None
+    win.redo()
+    assert win.store.current_model("claims").name == model.name
+
+
+def test_a_cancelled_training_stores_nothing(qtbot, labelled_window):
+    win = labelled_window
+    with qtbot.waitSignal(win.jobs.sig_finished, timeout=300_000) as blocker:
+        win.findChild(QAction, "annotate.train").trigger()
+        win.job_cancel.click()
+    assert blocker.args[1] is None
+    assert "cancelled" in win.statusBar().currentMessage()
+    with Store.open(win.session.path, readonly=True) as store:
+        assert store.current_model("claims") is None
