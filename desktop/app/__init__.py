@@ -16,4 +16,6 @@ show them.  It sits above :mod:`desktop.nlp` and :mod:`desktop.core` and below `
 - :mod:`desktop.app.preannotate`: files in, pre-annotated JSONL out, and what it refuses to
   write over.
 - :mod:`desktop.app.demo`: the demo project built from the bundled seeds.
+- :mod:`desktop.app.train`: ``claimdesk train`` and Annotate ▸ Train: the claims model learned from
+  the editors' labels, stored only when it scores better on held-out documents.
 """
