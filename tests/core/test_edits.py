@@ -81,6 +81,7 @@ def all_edits(store, doc):
         E.MergeClusters((lone, solo)),
         E.DismissFlag(flag),
         E.LabelClusterClaims("verdict", "true", cluster_id=pair),
+        E.StoreModel("claims", "textcat-test", b"\x00model bytes", {"sentences": 3}),
     ]
 
 
@@ -112,7 +113,7 @@ def test_every_edit_kind_is_covered(store, sample_doc):
     assert kinds - covered == set()
 
 
-@pytest.mark.parametrize("index", range(45))
+@pytest.mark.parametrize("index", range(46))
 def test_apply_then_inverse_restores_state(store, sample_doc, index):
     edit = all_edits(store, sample_doc)[index]
     before = dump(store)
