@@ -6,8 +6,9 @@ from collections.abc import Iterator
 from typing import Any
 
 from desktop.core.store import Store
+from desktop.core.wording import plural
 
-__all__ = ["claims_model_info", "document_entries", "document_lines", "project_info"]
+__all__ = ["claims_model_info", "document_entries", "document_lines", "model_line", "project_info"]
 
 #: Documents read per page by :func:`document_entries`.
 PAGE = 5000
@@ -71,6 +72,19 @@ def claims_model_info(store: Store) -> dict[str, Any] | None:
     prov = dict(row["provenance"])
     prov["documents"] = len(prov.get("documents") or ())
     return {"name": row["name"], "created_at": row["created_at"], "bytes": row["size"], "provenance": prov}
+
+
+def model_line(info: dict[str, Any] | None) -> str:
+    """One line about the current claims model (:func:`desktop.app.info.claims_model_info`) for
+    ``claimdesk info`` and the window: name, date, data, figures."""
+    if info is None:
+        return "cold start (no model trained: claimdesk train)"
+    prov = info["provenance"]
+    return (f"{info['name']}, trained {info['created_at'][:16].replace('T', ' ')} on "
+            f"{plural(int(prov.get('sentences', 0)), 'sentence')} ({prov.get('check_worthy', 0)} check-worthy) of "
+            f"{plural(int(prov.get('documents', 0)), 'document')}; MAP on "
+            f"{plural(int(prov.get('heldout', 0)), 'held-out document')}: {prov.get('map_before', 0):.3f} "
+            f"({prov.get('before_model', 'cold-start')}) before, {prov.get('map_after', 0):.3f} after")
 
 
 def project_info(store: Store, *, documents: bool = True) -> dict:

@@ -20,7 +20,7 @@ from desktop.core.jobs import Cancelled, Job
 from desktop.core.store import ProjectError, Store
 from desktop.core.wording import plural
 
-__all__ = ["TrainError", "TrainResult", "apply_training", "model_line", "train_claims"]
+__all__ = ["TrainError", "TrainResult", "apply_training", "train_claims"]
 
 MIN_DOCUMENTS = 2
 
@@ -135,16 +135,3 @@ def train_claims(store: Store, *, job: Job | None = None, model: str | None = No
 def apply_training(store: Store, result: TrainResult) -> edits.ChangeSet | None:
     """Store the result's model (when it scored better); returns the inverse (undo)."""
     return edits.apply(store, result.edit) if result.edit is not None else None
-
-
-def model_line(info: dict[str, Any] | None) -> str:
-    """One line about the current claims model (:func:`desktop.app.info.claims_model_info`) for
-    ``claimdesk info`` and the window: name, date, data, figures."""
-    if info is None:
-        return "cold start (no model trained: claimdesk train)"
-    prov = info["provenance"]
-    return (f"{info['name']}, trained {info['created_at'][:16].replace('T', ' ')} on "
-            f"{plural(int(prov.get('sentences', 0)), 'sentence')} ({prov.get('check_worthy', 0)} check-worthy) of "
-            f"{plural(int(prov.get('documents', 0)), 'document')}; MAP on "
-            f"{plural(int(prov.get('heldout', 0)), 'held-out document')}: {prov.get('map_before', 0):.3f} "
-            f"({prov.get('before_model', 'cold-start')}) before, {prov.get('map_after', 0):.3f} after")

@@ -7,8 +7,7 @@ import itertools
 import json
 import sys
 
-from desktop.app.info import document_lines, project_info
-from desktop.app.train import model_line
+from desktop.app.info import document_lines, model_line, project_info
 from desktop.cli.common import EXIT_ERROR, EXIT_OK, add_command, add_project_argument, project_path
 from desktop.core.store import Store
 

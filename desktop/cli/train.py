@@ -6,12 +6,12 @@ import argparse
 
 from desktop.cli.common import EXIT_OK, CliError, add_command, add_project_argument
 from desktop.cli.progress import TerminalProgress
-from desktop.core.jobs import Job
 from desktop.core.store import Store
 
 
 def cmd_train(args: argparse.Namespace) -> int:
     from desktop.app.train import apply_training, train_claims
+    from desktop.core.jobs import Job
     from desktop.nlp.pipeline import ModelNotFoundError
 
     with Store.open(args.project) as store:

@@ -73,8 +73,7 @@ def train(win) -> None:
 
 def train_finished(win, result) -> None:
     """Store a finished training's model through the window's session (undoable) and say what happened."""
-    from desktop.app.info import claims_model_info
-    from desktop.app.train import model_line
+    from desktop.app.info import claims_model_info, model_line
 
     if result.edit is not None:
         win.do(result.edit)
