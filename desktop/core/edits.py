@@ -275,11 +275,14 @@ def _text_len(plan: Plan, doc_id: int) -> int:
 
 
 def _check_span(plan: Plan, doc_id: int, start: Any, end: Any, what: str = "span") -> None:
-    n = _text_len(plan, doc_id)
+    text = plan.need_ref("documents", doc_id)["text"]
+    n = len(text)
     if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, end)):
         raise EditError(f"{what} offsets must be integers, got {start!r}..{end!r}")
     if not 0 <= start < end <= n:
         raise EditError(f"{what} {start}..{end} is not inside document {doc_id} (0..{n}) or is empty")
+    if text[start:end].isspace():  # no tool reads a span of blanks; spaCy's exports would refuse it
+        raise EditError(f"{what} {start}..{end} holds only white space")
 
 
 def _check_entity_label(plan: Plan, label: str, *, allow_new: bool = False) -> None:

@@ -479,3 +479,15 @@ def test_renaming_a_label_carries_its_annotations(store, sample_doc):
     E.apply(store, E.EditLabel(_label_id(store, "opinion"), {"name": "view"}))
     assert store.claims()[0].labels == {"checkworthiness": "view"}
     assert "view" in store.claim_label_sets()["checkworthiness"]
+
+
+def test_a_span_of_only_white_space_is_refused_and_nothing_changes(store, sample_doc):
+    """Found by the random-gesture invariant test: a selection of one blank became a mention."""
+    blank, doc = SAMPLE.index(" "), sample_doc.id
+    before = dump(store)
+    for edit in (E.AddMention(doc, blank, blank + 1, "PERSON"), E.AddClaim(doc, blank, blank + 1),
+                 E.AddQuote(doc, ((blank, blank + 1),))):
+        with pytest.raises(E.EditError, match=rf"{blank}\.\.{blank + 1} holds only white space"):
+            E.apply(store, edit)
+    assert dump(store) == before
+    E.apply(store, E.AddMention(doc, blank - 1, blank + 1, "PERSON"))  # a word and a blank is still a span
