@@ -189,7 +189,7 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
     for i, m in enumerate(item.mentions, start=1):
         out = bucket(m.prov, "entities")
         rid = f"e{i}"
-        out.append(region(rid, "ner", m.span, m.label))
+        out.append(_scored(region(rid, "ner", m.span, m.label), m.score))
         name = source.name(m.entity_id)
         if name:
             out.append(per_region(rid, "entity", m.span, "textarea", [name]))

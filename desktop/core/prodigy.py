@@ -184,6 +184,8 @@ def prodigy_tasks(item: ToolDoc, source: ToolSource, summary: ToolSummary | None
             span["entity"] = name
         if m.prov.status == "suggested":
             span["source"] = m.prov.model or "model"
+        if m.score is not None:  # the model's confidence in the span and label
+            span["score"] = m.score
         spans.append(span)
     suggested = any(m.prov.status == "suggested" for m in item.mentions)
     tasks = [_answer({"text": item.text, "tokens": tokens.json, "spans": spans, "meta": meta},
