@@ -205,7 +205,7 @@ def _least_sure_mentions(store: Store, ids: Iterable[int] | None = None) -> list
             f"WHERE status = 'suggested' AND score IS NOT NULL AND score < ?{_in('id', chunk)}",
             (SURE_MENTION, *(chunk or ())))
         items += [ReviewItem(doc_id, start, ("mention", mid), end, "least-sure",
-                             f"{label} entity, {score:.0%} by the model", score=float(score))
+                             f"{label} entity, model confidence {score:.0%}", score=float(score))
                   for mid, doc_id, start, end, label, score in rows]
     return items
 

@@ -109,7 +109,7 @@ def test_the_least_sure_kind_lists_unsure_entity_suggestions_and_follows_decisio
     with Store.open(project) as store:
         queue = review.review_queue(store)
         (item,) = queue.items("least-sure")  # 0.98 is sure (>= review.SURE_MENTION), Monday has no score
-        assert item.key[0] == "mention" and item.score == 0.42 and "GPE entity, 42% by the model" in item.why
+        assert item.key[0] == "mention" and item.score == 0.42 and "GPE entity, model confidence 42%" in item.why
         seen = []
         store.subscribe(seen.append)
         E.apply(store, E.SetStatus("mentions", (item.key[1],), "accepted"))
