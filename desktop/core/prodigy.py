@@ -286,7 +286,8 @@ class _Gathered:
             elif (s, e, label) not in earlier:
                 here.add((s, e, label))
                 entity = span.get("entity") if isinstance(span.get("entity"), str) else None
-                self.entities.append(mention_to_json(MentionRecord(s, e, label, entity)) | _prov(span))
+                record = MentionRecord(s, e, label, entity, score=score_field(span, f"spans[{i}]"))
+                self.entities.append(mention_to_json(record) | _prov(span))
         self.seen = earlier | here
         self._add_quotes(task.get("relations") or [], quote_spans, len(text))
 

@@ -103,6 +103,12 @@ def test_jsonl_label_studio_and_prodigy_exports_carry_the_mention_scores(project
              for s in t["spans"]]
     assert sorted((TEXT[s["start"]:s["end"]], s.get("score")) for s in spans) == [
         ("Kyiv", 0.42), ("Monday", None), ("Olena Kovalenko", 0.98), ("Prices", None)]
+    for export in (ls, pg):  # and importing either reads them back
+        again = tmp_path / f"again-{export.stem}.claimdesk"
+        assert main(["new", str(again)]) == 0 and main(["import", str(again), str(export)]) == 0
+        with Store.open(again, readonly=True) as store:
+            assert sorted((TEXT[m.start:m.end], m.score) for m in store.mentions()) == [
+                ("Kyiv", 0.42), ("Monday", None), ("Olena Kovalenko", 0.98), ("Prices", None)], export
 
 
 def test_the_least_sure_kind_lists_unsure_entity_suggestions_and_follows_decisions(project):
