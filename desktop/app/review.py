@@ -12,7 +12,9 @@ for the label conflicts, which compare the mentions' surfaces):
   common one;
 - ``single-mention``: a canonical entity with one live mention in the whole project;
 - ``least-sure``: a quote suggestion the model scored below :data:`SURE` (its ``score``, the
-  calibrated chance it is right end to end, :mod:`desktop.nlp.quotes.confidence`);
+  calibrated chance it is right end to end, :mod:`desktop.nlp.quotes.confidence`), and an entity
+  suggestion scored below :data:`SURE_MENTION` (the recognizer's own probability of its span and
+  label, :mod:`desktop.nlp.ner_scores`);
 - ``check-worthy``: a claim suggestion (a sentence pre-annotation scored at least the project's
   ``claims.threshold``, :mod:`desktop.nlp.checkworthy`).
 
@@ -35,7 +37,7 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -65,11 +67,14 @@ KINDS: tuple[ReviewKind, ...] = (
     ReviewKind("mention-unlinked", "Mention not linked to an entity", frozenset({"mentions"})),
     ReviewKind("label-conflict", "Same text, another label elsewhere", frozenset({"mentions"})),
     ReviewKind("single-mention", "Entity with one mention", frozenset({"mentions", "entities"})),
-    ReviewKind("least-sure", "Quotes the model is least sure of", frozenset({"quotes"})),
+    ReviewKind("least-sure", "Quotes and entities the model is least sure of", frozenset({"quotes", "mentions"})),
     ReviewKind("check-worthy", "Check-worthy sentences", frozenset({"claims"})),
 )
 #: a quote suggestion scored at least this is right nine times in ten (calibrated on held-out news)
 SURE = 0.9
+#: an entity suggestion scored below this is listed (the recognizer's probability, not calibrated:
+#: about a quarter of en_core_web_sm's entities in news fall below it, a twentieth below 0.5)
+SURE_MENTION = 0.9
 #: how a kind's items can be ordered (see the module docstring)
 ORDERS = ("reading", "score", "uncertainty")
 #: the kinds whose items put the highest score first when ordered by score
@@ -188,6 +193,20 @@ def _least_sure_items(store: Store, ids: Iterable[int] | None = None) -> list[Re
         items += [ReviewItem(doc_id, int(start or 0), ("quote", qid), int(end or 0), "least-sure",
                              f"{qtype} quote, {score:.0%} likely right", score=float(score))
                   for qid, doc_id, start, end, qtype, score in rows]
+    return items
+
+
+def _least_sure_mentions(store: Store, ids: Iterable[int] | None = None) -> list[ReviewItem]:
+    """Entity suggestions (all, or those of ``ids``) scored below :data:`SURE_MENTION`."""
+    items = []
+    for chunk in _chunks(ids):
+        rows = store.conn.execute(
+            'SELECT id, doc_id, start, "end", label, score FROM mentions '
+            f"WHERE status = 'suggested' AND score IS NOT NULL AND score < ?{_in('id', chunk)}",
+            (SURE_MENTION, *(chunk or ())))
+        items += [ReviewItem(doc_id, start, ("mention", mid), end, "least-sure",
+                             f"{label} entity, model confidence {score:.0%}", score=float(score))
+                  for mid, doc_id, start, end, label, score in rows]
     return items
 
 
@@ -356,11 +375,15 @@ class SurfaceIndex:
         return [item for doc_id in sorted(self.doc_items) for item in self.doc_items[doc_id]]
 
 
-#: The kinds that are a property of single rows: their query, and the table whose written rows
-#: they re-read (the speakers also for the quotes of a written entity, whose type or name changed).
-_QUERIES = {"speaker-not-person-org": (_speaker_items, "quotes"), "quote-no-speaker": (_no_speaker_items, "quotes"),
-            "mention-unlinked": (_unlinked_items, "mentions"), "least-sure": (_least_sure_items, "quotes"),
-            "check-worthy": (_check_worthy_items, "claims")}
+#: The kinds that are a property of single rows: per kind, each query, the table whose written
+#: rows it re-reads, and the layer of the keys of its items (the speakers also for the quotes of a
+#: written entity, whose type or name changed).
+_QUERIES: dict[str, tuple[tuple[Callable[..., list[ReviewItem]], str, str], ...]] = {
+    "speaker-not-person-org": ((_speaker_items, "quotes", "speaker"),),
+    "quote-no-speaker": ((_no_speaker_items, "quotes", "quote"),),
+    "mention-unlinked": ((_unlinked_items, "mentions", "mention"),),
+    "least-sure": ((_least_sure_items, "quotes", "quote"), (_least_sure_mentions, "mentions", "mention")),
+    "check-worthy": ((_check_worthy_items, "claims", "claim"),)}
 
 #: What a change wrote, by table ("mentions", "quotes", "entities": for the entities, also those
 #: a written row pointed to before or after, :meth:`desktop.core.store.ChangeEvent.linked_rows`).
@@ -413,16 +436,16 @@ class ReviewQueue:
             elif kind == "single-mention":
                 self._refresh_single(store, rows["entities"] if rows is not None and known else None)
             else:
-                query, table = _QUERIES[kind]
                 if rows is None or not known:
-                    self.by_kind[kind] = sorted(query(store))
+                    self.by_kind[kind] = sorted(it for query, _, _ in _QUERIES[kind] for it in query(store))
                     continue
-                ids = set(rows[table])
-                if kind == "speaker-not-person-org":
-                    ids |= self._quotes_of(store, rows["entities"])
-                if ids:
-                    kept = [it for it in self.by_kind[kind] if it.key[1] not in ids]
-                    self.by_kind[kind] = sorted(kept + query(store, ids))
+                for query, table, layer in _QUERIES[kind]:
+                    ids = set(rows[table])
+                    if kind == "speaker-not-person-org":
+                        ids |= self._quotes_of(store, rows["entities"])
+                    if ids:
+                        kept = [it for it in self.by_kind[kind] if it.key[0] != layer or it.key[1] not in ids]
+                        self.by_kind[kind] = sorted(kept + query(store, ids))
 
     def _refresh_single(self, store: Store, entities: set[int] | None) -> None:
         if entities is None:

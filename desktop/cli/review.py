@@ -42,11 +42,11 @@ def add_review_queue(sub) -> None:
     p = add_command(sub, "review-queue", cmd_review_queue,
                     "list what most likely needs an editor across the project (speakers that are not a PERSON or "
                     "ORG, quotes without a speaker, unlinked mentions, the same text labelled differently in other "
-                    "articles, entities mentioned once, quotes the model is least sure of, check-worthy sentences), "
-                    "with counts per kind")
+                    "articles, entities mentioned once, quotes and entities the model is least sure of, check-worthy "
+                    "sentences), with counts per kind")
     add_project_argument(p)
     p.add_argument("--kind", choices=[k.id for k in review.KINDS], help="only this kind")
     p.add_argument("--json", action="store_true", help="print JSON: the counts per kind and the items")
     p.add_argument("--order", choices=review.ORDERS, default="reading",
-                   help="reading order (default); score: the least sure quotes and the most check-worthy sentences "
-                        "first; uncertainty: the scores closest to the threshold first")
+                   help="reading order (default); score: the least sure quotes and entities and the most "
+                        "check-worthy sentences first; uncertainty: the scores closest to the threshold first")

@@ -1048,8 +1048,8 @@ def _claim_values(p: Plan, doc_id: int, row: dict[str, Any] | None, fields: dict
 
 
 def _score_column(item: dict[str, Any], where: str) -> dict[str, Any]:
-    """The ``score`` column of a quote or claim dict that carries one (schema 10), checked by the
-    interchange codec; nothing for one without (an editor's, an old file's)."""
+    """The ``score`` column of a mention, quote or claim dict that carries one (schema 10; 12 for
+    mentions), checked by the interchange codec; nothing for one without (an editor's, an old file's)."""
     problem = score_problem(item, where)
     if problem is not None:
         raise EditError(problem)
@@ -1335,7 +1335,8 @@ class AddDocument(Edit):
             label_of[ent.get("entity")] = label
             mid = p.insert("mentions", {"doc_id": doc_id, "start": start, "end": end, "label": label,
                                         "entity_id": entity_for(ent.get("entity"), label),
-                                        **_imported_prov(p, ent, self.default_origin)})
+                                        **_imported_prov(p, ent, self.default_origin),
+                                        **_score_column(ent, f"{self.ext_id}: entity {start}..{end}")})
             _link_mention(p, mid)  # an accepted mention without an entity name gets one by its text
         for i, q in enumerate(self.quotes):
             quote = _quote_record(q, f"{self.ext_id}: quotes[{i}]")
@@ -1841,7 +1842,8 @@ class ReplaceSuggestions(Edit):
             _check_entity_label(p, ent["label"], allow_new=True)
             kept.add(start, end)
             p.insert("mentions", {"doc_id": self.doc_id, "start": start, "end": end, "label": ent["label"],
-                                  "entity_id": None, **p.provenance("model", "suggested", self.model)})
+                                  "entity_id": None, **p.provenance("model", "suggested", self.model),
+                                  **_score_column(ent, f"document {self.doc_id}: entity {start}..{end}")})
         kept_q, rejected_q = _clear_suggestions(p, "quotes", self.doc_id, lambda row: tuple(_quote_spans(p.store, row)))
         for i, q in enumerate(self.quotes):
             if not q.get("content"):

@@ -7,14 +7,14 @@ knows their keys, fills their defaults and says what is wrong with a malformed o
 The interchange dicts (DESIGN.md; the ``jsonl`` export writes them, ``claimdesk import`` reads
 them back), keys in this order:
 
-* mention: ``{"start", "end", "label", "entity", <provenance>}``
+* mention: ``{"start", "end", "label", "entity", <provenance>, "score"?}``
 * quote: ``{"content": [span, ...], "speaker": span | null, "speaker_resolved": span | null,
   "speaker_entity": name | null, "cue": span | null, "type": "direct" | "indirect" | "mixed",
   <provenance>, "score"?}``; ``content`` holds the quote's fragments in text order (a quote interrupted by
   its attribution has two)
 * claim: ``{"start", "end", "claimant", "labels": {set: label}, "note", <provenance>, "score"?}``
-* ``score`` (quotes and claims): the model's confidence in a suggestion (a quote right end-to-end,
-  a sentence check-worthy), a number in [0, 1]; written only when there is one (an editor's
+* ``score`` (mentions, quotes and claims): the model's confidence in a suggestion (an entity's
+  span and label, a quote right end-to-end, a sentence check-worthy), a number in [0, 1]; written only when there is one (an editor's
   annotation has none), read back when present (null or absent: none)
 * entity (pre-annotation's clusters, the ``LinkEntities`` payload): ``{"name", "type",
   "aliases": [...], "mention_ids": [...], "entity_id"?}``
@@ -27,7 +27,7 @@ The same shapes travel in one more dress, the *pairs* form the spaCy export keep
 lists, provenance without its timestamps (:data:`PAIR_PROV_KEYS`), keys in the order that export
 has always written them:
 
-* mention: ``{"id", "start", "end", "label", "entity", <provenance>}``
+* mention: ``{"id", "start", "end", "label", "entity", <provenance>, "score"?}``
 * quote: ``{"id", "content": [[start, end], ...], "speaker", "speaker_resolved", "cue", "type",
   "speaker_entity", <provenance>}``
 * claim: ``{"id", "start", "end", "labels", "claimant", "note", <provenance>}``
@@ -252,11 +252,12 @@ class MentionRecord:
     label: str
     entity: str | None = None
     prov: ProvRecord = field(default_factory=ProvRecord)
+    score: float | None = None
 
     @classmethod
     def from_model(cls, mention: Mention, entity_name: Callable[[int | None], str | None]) -> MentionRecord:
         return cls(mention.start, mention.end, mention.label, entity_name(mention.entity_id),
-                   ProvRecord.from_model(mention.prov))
+                   ProvRecord.from_model(mention.prov), mention.score)
 
 
 def mention_problems(item: Any, where: str = "mention", length: int | None = None) -> list[str]:
@@ -267,22 +268,26 @@ def mention_problems(item: Any, where: str = "mention", length: int | None = Non
         problems.append(f"{where}.label must be a non-empty string")
     if (problem := _optional_str_problem(item, "entity", where)) is not None:
         problems.append(problem)
+    if (problem := score_problem(item, where)) is not None:
+        problems.append(problem)
     return problems + prov_problems(item, where)
 
 
 def mention_from_json(item: Any, where: str = "mention", length: int | None = None) -> MentionRecord:
     _raise_first(mention_problems(item, where, length))
-    return MentionRecord(item["start"], item["end"], item["label"], item.get("entity"), ProvRecord.from_json(item))
+    return MentionRecord(item["start"], item["end"], item["label"], item.get("entity"), ProvRecord.from_json(item),
+                         _score_of(item))
 
 
 def mention_to_json(m: MentionRecord) -> dict[str, Any]:
-    return {"start": m.start, "end": m.end, "label": m.label, "entity": m.entity, **m.prov.to_json()}
+    return _with_score({"start": m.start, "end": m.end, "label": m.label, "entity": m.entity, **m.prov.to_json()},
+                       m.score)
 
 
 def mention_to_pairs(m: MentionRecord, ident: str) -> dict[str, Any]:
     """The pairs form of a mention (``ident``: its ``e1``, ``e2``...)."""
-    return {"id": ident, "start": m.start, "end": m.end, "label": m.label, "entity": m.entity,
-            **m.prov.to_json(PAIR_PROV_KEYS)}
+    return _with_score({"id": ident, "start": m.start, "end": m.end, "label": m.label, "entity": m.entity,
+                        **m.prov.to_json(PAIR_PROV_KEYS)}, m.score)
 
 
 # Quotes ---------------------------------------------------------------------------------------------

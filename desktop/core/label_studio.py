@@ -189,7 +189,7 @@ def label_studio_task(item: ToolDoc, source: ToolSource) -> dict[str, Any]:
     for i, m in enumerate(item.mentions, start=1):
         out = bucket(m.prov, "entities")
         rid = f"e{i}"
-        out.append(region(rid, "ner", m.span, m.label))
+        out.append(_scored(region(rid, "ner", m.span, m.label), m.score))
         name = source.name(m.entity_id)
         if name:
             out.append(per_region(rid, "entity", m.span, "textarea", [name]))
@@ -274,7 +274,7 @@ _RELATION_BY_TARGET = {"Speaker": "speaker", "Cue": "cue", "Quote": "continues",
 class _Region:
     def __init__(self, rid: str, start: int, end: int, label: str, score: float | None = None):
         self.id, self.start, self.end, self.label = rid, start, end, label
-        self.score = score  # a prediction region's model confidence (Claimdesk writes it on quotes and claims)
+        self.score = score  # a prediction region's model confidence (Claimdesk writes it on every suggestion)
         self.extras: dict[str, list[str]] = {}  # per-region choices / textareas, by from_name
 
     @property
@@ -364,7 +364,7 @@ class _Results:
         return head, child, _relation_kind(r, child, at)
 
     def entities(self) -> list[dict[str, Any]]:
-        return [mention_to_json(MentionRecord(r.start, r.end, r.label, r.extra("entity"))) | self.prov
+        return [mention_to_json(MentionRecord(r.start, r.end, r.label, r.extra("entity"), score=r.score)) | self.prov
                 for r in self.regions.values() if r.label not in _PART_LABELS]
 
     def quotes(self) -> list[dict[str, Any]]:

@@ -122,6 +122,7 @@ class Mention:
     label: str
     entity_id: int | None = None
     prov: Provenance = field(default_factory=Provenance)
+    score: float | None = None  # the model's confidence in a suggestion's span and label, in [0, 1]
 
     @property
     def span(self) -> Span:

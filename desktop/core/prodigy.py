@@ -184,6 +184,8 @@ def prodigy_tasks(item: ToolDoc, source: ToolSource, summary: ToolSummary | None
             span["entity"] = name
         if m.prov.status == "suggested":
             span["source"] = m.prov.model or "model"
+        if m.score is not None:  # the model's confidence in the span and label
+            span["score"] = m.score
         spans.append(span)
     suggested = any(m.prov.status == "suggested" for m in item.mentions)
     tasks = [_answer({"text": item.text, "tokens": tokens.json, "spans": spans, "meta": meta},
@@ -284,7 +286,8 @@ class _Gathered:
             elif (s, e, label) not in earlier:
                 here.add((s, e, label))
                 entity = span.get("entity") if isinstance(span.get("entity"), str) else None
-                self.entities.append(mention_to_json(MentionRecord(s, e, label, entity)) | _prov(span))
+                record = MentionRecord(s, e, label, entity, score=score_field(span, f"spans[{i}]"))
+                self.entities.append(mention_to_json(record) | _prov(span))
         self.seen = earlier | here
         self._add_quotes(task.get("relations") or [], quote_spans, len(text))
 

@@ -412,8 +412,15 @@ CREATE TABLE models (
 CREATE UNIQUE INDEX models_current ON models(kind) WHERE current = 1;
 """
 
+# v12: the model's confidence in each of its entity suggestions, in [0, 1] (``score``, as for
+# quotes and claims; NULL for an editor's mention, an import without one, or a model that gives
+# none): the review queue's "least sure" kind takes the unsure ones (desktop.nlp.ner_scores).
+_V12_MENTION_SCORES = """
+ALTER TABLE mentions ADD COLUMN score REAL;
+"""
+
 #: Forward migrations: ``MIGRATIONS[i]`` takes a file from schema ``i`` to ``i + 1``.
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10_SCORES, _V11_MODELS]
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10_SCORES, _V11_MODELS, _V12_MENTION_SCORES]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -904,14 +911,15 @@ def row_to_mention(row: sqlite3.Row) -> Mention:
                              "entity_id": _OPT_INT, **_PROV_TYPES})
     return Mention(
         id=row["id"], doc_id=row["doc_id"], start=row["start"], end=row["end"], label=row["label"],
-        entity_id=row["entity_id"], prov=_prov(row),
+        entity_id=row["entity_id"], prov=_prov(row), score=_score(row, "mentions"),
     )
 
 
-_MENTION_COLUMNS = 'id, doc_id, start, "end", label, entity_id, origin, status, annotator, model, created_at, updated_at'
+_MENTION_COLUMNS = ('id, doc_id, start, "end", label, entity_id, origin, status, annotator, model, created_at, '
+                    'updated_at, score')
 _MENTION_TYPES: tuple[tuple[str, Any], ...] = (
     ("id", int), ("doc_id", int), ("start", int), ("end", int), ("label", str), ("entity_id", _OPT_INT),
-    *_PROV_TYPES.items())
+    *_PROV_TYPES.items(), ("score", (float, int, type(None))))
 
 
 def _mentions_from(rows: Iterable[tuple]) -> list[Mention]:
@@ -929,11 +937,15 @@ def _mentions_from(rows: Iterable[tuple]) -> list[Mention]:
                                           f"{getattr(kind, '__name__', 'the right type')}")
             if len(good) < 256:
                 good.add(shape)
-        key = row[6:]
+        key = row[6:12]
         prov = provs.get(key)
         if prov is None:
             prov = provs[key] = Provenance(*key)
-        out.append(Mention(row[0], row[1], row[2], row[3], row[4], row[5], prov))
+        score = row[12]
+        if score is not None and not 0 <= score <= 1:
+            raise DamagedRowError("mentions", row[0], "score", "is not a number between 0 and 1")
+        out.append(Mention(row[0], row[1], row[2], row[3], row[4], row[5], prov,
+                           None if score is None else float(score)))
     return out
 
 

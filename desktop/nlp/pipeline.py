@@ -83,6 +83,9 @@ def load_pipeline(name: str | None = None) -> Language:
             _register_newline_component()
             if "parser" in nlp.pipe_names and NEWLINE_COMPONENT not in nlp.pipe_names:
                 nlp.add_pipe(NEWLINE_COMPONENT, before="parser")
+            from desktop.nlp.ner_scores import install
+
+            install(nlp)  # the same entities, each with the model's score (desktop/nlp/ner_scores.py)
             # keep the package name the pipeline was loaded from, for model_id()
             nlp.meta.setdefault("claimdesk_package", resolved)
             _cache[resolved] = nlp

@@ -25,6 +25,7 @@ from desktop.core.interchange import shift_quote_json
 from desktop.core.text import CLOSING_PUNCT, TERMINATORS
 from desktop.nlp.checkworthy import claim_suggestions
 from desktop.nlp.claims_model import COLD_START, ClaimScorer
+from desktop.nlp.ner_scores import SCORES_KEY
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.quotes import DEFAULT_CONTENT, check_content_convention, extract_quotes
 from desktop.nlp.quotes.confidence import score_quotes
@@ -52,10 +53,15 @@ def annotate_doc(doc: Any, content: str = DEFAULT_CONTENT) -> tuple[list[dict], 
 
     ``content`` is the quote content convention (see :data:`desktop.nlp.quotes.CONTENT_CONVENTIONS`).
     """
-    entities = [
-        {"start": e.start_char, "end": e.end_char, "label": e.label_, "origin": ORIGIN, "status": STATUS}
-        for e in doc.ents
-    ]
+    scores = doc.user_data.get(SCORES_KEY) or {}  # the recognizer's, where it gives them (ner_scores)
+    entities = []
+    for e in doc.ents:
+        ent: dict[str, Any] = {"start": e.start_char, "end": e.end_char, "label": e.label_, "origin": ORIGIN,
+                               "status": STATUS}
+        score = scores.get((e.start_char, e.end_char, e.label_))
+        if score is not None:
+            ent["score"] = score
+        entities.append(ent)
     quotes = []
     rules: list[str] = []
     found = extract_quotes(doc, content, rules=rules)

@@ -25,7 +25,7 @@ def test_review_queue_lists_counts_and_items_and_filters_by_kind(tmp_path, capsy
                        "     3  Mention not linked to an entity (mention-unlinked)",
                        "     0  Same text, another label elsewhere (label-conflict)",
                        "     1  Entity with one mention (single-mention)",
-                       "     0  Quotes the model is least sure of (least-sure)",
+                       "     0  Quotes and entities the model is least sure of (least-sure)",
                        "     0  Check-worthy sentences (check-worthy)"]
     out = out[:5] + out[7:]
     assert out[5].startswith("mention-unlinked\t[1] Blinken Lavrov meet") and "“Antony Blinken”" in out[5]

@@ -68,3 +68,23 @@ def test_the_dock_orders_check_worthy_sentences_by_score_and_uncertainty_and_f8_
     window.do(E.SetStatus("claims", (ids[words[1]],), "accepted"))  # an editor's decision: no longer an item
     qtbot.waitUntil(lambda: panel.kinds.item(row).text() == "Check-worthy sentences (2)", timeout=30_000)
     assert ids[words[1]] not in listed()
+
+
+def test_the_least_sure_kind_lists_unsure_entity_suggestions_and_f8_selects_them(qtbot, window, tmp_path):
+    doc = window.store.document(window.doc_id)
+    words = [w for w in doc.text.split() if w.isalpha() and w[0].isupper()][:2]
+    spans = [(doc.text.index(w), doc.text.index(w) + len(w)) for w in words]
+    window.do(E.ReplaceSuggestions(doc.id, "m 1", entities=(
+        {"start": spans[0][0], "end": spans[0][1], "label": "ORG", "score": 0.31},
+        {"start": spans[1][0], "end": spans[1][1], "label": "GPE", "score": 0.97})))
+    key(qtbot, window, Qt.Key.Key_Escape)
+    panel = window.review_panel
+    window.review_dock.show()
+    row = 1 + next(i for i, k in enumerate(review.KINDS) if k.id == "least-sure")
+    qtbot.waitUntil(lambda: panel.kinds.item(row).text().endswith("least sure of (1)"), timeout=30_000)
+    panel.kinds.setCurrentRow(row)
+    (item,) = [panel.model.items[i] for i in range(panel.model.rowCount())]
+    assert item.key[0] == "mention" and item.score == 0.31 and "ORG entity, model confidence 31%" in item.why
+    panel.grab().save(str(tmp_path / "review-least-sure.png"))
+    qtbot.keyClick(window.view, Qt.Key.Key_F8)
+    assert window.view.selected_key() == item.key

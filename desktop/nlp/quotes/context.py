@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.nlp.quotes.labels import clearnlp_view
 from desktop.nlp.quotes.lexicon import Lexicon, lexicon_for
 from desktop.nlp.quotes.marks import MarkQuote
 
@@ -26,11 +27,12 @@ class Attribution:
 
 class _Ctx:
     """Per-document lookups shared by the rules, and the lexicon of the document's language
-    (``doc.lang_``; :class:`~desktop.nlp.quotes.lexicon.UnsupportedLanguage` when there is none)."""
+    (``doc.lang_``; :class:`~desktop.nlp.quotes.lexicon.UnsupportedLanguage` when there is none).
+    ``doc`` is the document in ClearNLP labels (:func:`~desktop.nlp.quotes.labels.clearnlp_view`)."""
 
     def __init__(self, doc: Any):
-        self.doc = doc
         self.lex: Lexicon = lexicon_for(doc.lang_)
+        self.doc = clearnlp_view(doc)  # a UD-labelled parse read with the labels the rules test
         self.text = doc.text
         self.tok_starts = doc.to_array("IDX").tolist() if len(doc) else []
         text = self.text
