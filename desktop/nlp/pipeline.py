@@ -71,11 +71,14 @@ def _missing_message(first: str) -> str:
     return f"{first} Installed pipelines: {listed}. {INSTALL_HINT}"
 
 
-def load_pipeline(name: str | None = None) -> Language:
-    """Load (once per process) the resolved pipeline, without components the rules don't use."""
+def load_pipeline(name: str | None = None, *, scored_entities: bool = True) -> Language:
+    """Load (once per process) the resolved pipeline, without components the rules don't use.
+    ``scored_entities=False`` keeps spaCy's own recognizer (no entity scores): the bench's raw
+    side, so the cost of scoring shows in ``annotate_vs_raw_spacy``."""
     resolved = resolve_model(name)
+    key = resolved if scored_entities else f"{resolved} (spaCy's recognizer)"
     with _lock:
-        nlp = _cache.get(resolved)
+        nlp = _cache.get(key)
         if nlp is None:
             import spacy
 
@@ -83,12 +86,13 @@ def load_pipeline(name: str | None = None) -> Language:
             _register_newline_component()
             if "parser" in nlp.pipe_names and NEWLINE_COMPONENT not in nlp.pipe_names:
                 nlp.add_pipe(NEWLINE_COMPONENT, before="parser")
-            from desktop.nlp.ner_scores import install
+            if scored_entities:
+                from desktop.nlp.ner_scores import install
 
-            install(nlp)  # the same entities, each with the model's score (desktop/nlp/ner_scores.py)
+                install(nlp)  # the same entities, each with the model's score (desktop/nlp/ner_scores.py)
             # keep the package name the pipeline was loaded from, for model_id()
             nlp.meta.setdefault("claimdesk_package", resolved)
-            _cache[resolved] = nlp
+            _cache[key] = nlp
         return nlp
 
 

@@ -62,3 +62,15 @@ def test_a_doc_from_elsewhere_has_no_scores_and_its_entities_none():
     doc.ents = [doc.char_span(0, 4, label="GPE")]
     entities, _ = annotate_doc(doc)
     assert entities == [{"start": 0, "end": 4, "label": "GPE", "origin": "model", "status": "suggested"}]
+
+
+def test_the_benchs_raw_side_keeps_spacys_own_recognizer():
+    """annotate_vs_raw_spacy compares against stock spaCy, so what scoring costs is counted."""
+    from desktop.nlp.pipeline import load_pipeline
+
+    stock, scored = load_pipeline(None, scored_entities=False), load_pipeline(None)
+    assert stock is not scored and load_pipeline(None) is scored
+    assert type(stock.get_pipe("ner")).__name__ == "EntityRecognizer"
+    assert type(scored.get_pipe("ner")).__name__ != "EntityRecognizer"
+    text = "Antony Blinken met Sergey Lavrov in Geneva on Friday."
+    assert [(e.text, e.label_) for e in stock(text).ents] == [(e.text, e.label_) for e in scored(text).ents]
