@@ -275,7 +275,7 @@ def test_a_documents_claims_are_decoded_once_per_labels_text_and_kept_until_a_wr
 
     doc = sample_doc.id
     for i in range(30):
-        E.apply(store, E.AddClaim(doc, i, i + 1, labels={"checkworthiness": ("opinion", "check-worthy")[i % 2]}))
+        E.apply(store, E.AddClaim(doc, i, i + 2, labels={"checkworthiness": ("opinion", "check-worthy")[i % 2]}))
     rows = [row_to_claim(r) for r in store.conn.execute("SELECT * FROM claims WHERE doc_id = ? ORDER BY start, id",
                                                         (doc,))]
     loads, decoded = json.loads, []
