@@ -460,7 +460,7 @@ def measure_story_alignment(tmp: Path, articles: int, seed: int = 0) -> dict[str
     (``claimdesk stories --rebuild``'s edit); the best of two runs of each."""
     from desktop.app.stories import rebuild
     from desktop.core.store import Store
-    from desktop.core.story import content_words, quantified, story_alignment
+    from desktop.core.story import content_words, quantified, stances, story_alignment
 
     path = tmp / f"story-{articles}.claimdesk"
     versions = build_story_project(path, articles, seed)
@@ -469,6 +469,7 @@ def measure_story_alignment(tmp: Path, articles: int, seed: int = 0) -> dict[str
         for _ in range(2):
             content_words.cache_clear()
             quantified.cache_clear()
+            stances.cache_clear()
             t0 = time.perf_counter()
             (story,) = story_alignment(store)
             align.append(time.perf_counter() - t0)

@@ -288,18 +288,19 @@ def _negated_words(ws: Sequence[str]) -> set[str]:
 
 
 @lru_cache(maxsize=1)
-def _stance_phrases() -> tuple[tuple[tuple[frozenset[str], ...], int], ...]:
-    """``resources/lang/en/stance.tsv`` as (the forms each word may take, +1 for / -1 against),
-    longest phrase first."""
-    out = []
+def _stance_phrases() -> dict[str, tuple[tuple[tuple[frozenset[str], ...], int], ...]]:
+    """``resources/lang/en/stance.tsv`` by each form of a phrase's first word: (the forms each
+    further word may take, +1 for / -1 against), longest phrase first."""
+    by_first: dict[str, list[tuple[tuple[frozenset[str], ...], int]]] = {}
     for line in (resources_dir() / "lang" / "en" / "stance.tsv").read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
         if line:
             polarity, phrase, *verb = line.split("\t")
             first, *rest = phrase.split()
-            forms = (_verb_forms(first) if verb else frozenset({first}), *(frozenset({w}) for w in rest))
-            out.append((forms, 1 if polarity == "for" else -1))
-    return tuple(sorted(out, key=lambda p: -len(p[0])))
+            tail = tuple(frozenset({w}) for w in rest)
+            for form in _verb_forms(first) if verb else (first,):
+                by_first.setdefault(form, []).append((tail, 1 if polarity == "for" else -1))
+    return {w: tuple(sorted(ps, key=lambda p: -len(p[0]))) for w, ps in by_first.items()}
 
 
 def _verb_forms(verb: str) -> frozenset[str]:
@@ -308,26 +309,30 @@ def _verb_forms(verb: str) -> frozenset[str]:
     return frozenset({verb, verb + "s", verb + "es", stem + "ed", stem + "ing"})
 
 
+@lru_cache(maxsize=65536)
 def stances(text: str) -> dict[int, str]:
     """The stances a version takes, each with the words that take it: ``{+1: "on the table"}``
     for "a meeting is on the table", ``{-1: "rule out"}`` for "he does rule out a meeting",
     ``{+1: "not rule out"}`` for "he does not rule out a meeting" (a negation up to three words
-    before a phrase turns it over)."""
+    before a phrase turns it over). Kept per text (a version meets every other of its cluster):
+    don't change what it returns."""
     ws = [w.replace("'", "") for w in words(text)]
+    phrases = _stance_phrases()
     out: dict[int, str] = {}
     k = 0
     while k < len(ws):
-        hit = next(((p, pol) for p, pol in _stance_phrases()
-                    if len(ws) - k >= len(p) and all(w in forms for w, forms in zip(ws[k:], p, strict=False))), None)
+        hit = next(((1 + len(tail), pol) for tail, pol in phrases.get(ws[k], ())
+                    if len(ws) - k > len(tail) and all(w in forms for w, forms in zip(ws[k + 1:], tail, strict=False))),
+                   None)
         if hit is None:
             k += 1
             continue
-        phrase, polarity = hit
-        said = " ".join(ws[k:k + len(phrase)])
+        n, polarity = hit
+        said = " ".join(ws[k:k + n])
         if any(w in _NEGATION or _CONTRACTED.fullmatch(w) for w in ws[max(0, k - 3):k]):
             polarity, said = -polarity, f"not {said}"
         out.setdefault(polarity, said)
-        k += len(phrase)
+        k += n
     return out
 
 
