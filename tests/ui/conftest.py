@@ -14,16 +14,21 @@ def project(tmp_path):
     return seeded_project(tmp_path / "story.claimdesk")
 
 
-@pytest.fixture
-def window(qtbot, project, tmp_path):
+def open_window(qtbot, tmp_path, project, size=(1400, 900)):
+    """A main window with its own settings file, on ``project``, shown and exposed."""
     from desktop.ui.main_window import MainWindow
 
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(settings)
+    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
     qtbot.addWidget(win)
-    win.resize(1400, 900)
+    win.resize(*size)
     assert win.open_project(project)
     win.show()
     qtbot.waitExposed(win)
+    return win
+
+
+@pytest.fixture
+def window(qtbot, project, tmp_path):
+    win = open_window(qtbot, tmp_path, project)
     win.show_document(win.store.document_by_ext_id(HILL).id)
     return win

@@ -5,31 +5,25 @@ need; the project search ranks a bounded set of matches (driven through the real
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 
 from desktop.core import edits as E
 from desktop.core.store import Store
 from desktop.ui import models
+from tests.ui.conftest import open_window
 
 N_EXTRA = 60
 
 
 @pytest.fixture
 def big_window(qtbot, project, tmp_path, monkeypatch):
-    from desktop.ui.main_window import MainWindow
-
     monkeypatch.setattr(models.DocumentTableModel, "PAGE", 20)
     with Store.open(project) as store:
         for i in range(N_EXTRA):
             E.apply(store, E.AddDocument(ext_id=f"extra-{i:02d}", text=f"Officials in Geneva met on day {i}.",
                                          title=f"Extra {i:02d}", source="wire.example"))
         total = store.document_count()
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(1200, 800)
-    assert win.open_project(project)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, tmp_path, project, size=(1200, 800))
     return win, total
 
 

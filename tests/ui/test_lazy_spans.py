@@ -9,10 +9,11 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 
 from desktop.bench.harness import BenchConfig, add_long_article, build_large_project
 from desktop.core import edits as E
+from tests.ui.conftest import open_window
 
 pytestmark = pytest.mark.gui
 
@@ -32,17 +33,10 @@ def long_project_file(tmp_path_factory):
 
 @pytest.fixture
 def long_window(qtbot, long_project_file, tmp_path):
-    from desktop.ui.main_window import MainWindow
-
     source, long_id = long_project_file
     path = tmp_path / "long.claimdesk"
     shutil.copy(source, path)
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    assert win.open_project(path)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, tmp_path, path)
     assert win.doc_id != long_id  # the first article is a short one
     return win, long_id
 

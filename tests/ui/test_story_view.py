@@ -5,12 +5,13 @@ opens the span, side-by-side reading, the re-read after an edit, labelling a cla
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 
 from desktop.core import edits as E
 from desktop.ui.story_window import BADGES_ROLE, KEY_ROLE, qt_offset
 from tests.conftest import mark_troop_claims
+from tests.ui.conftest import open_window
 
 STATEMENT = "We don’t expect to resolve our differences"
 
@@ -24,16 +25,9 @@ def seeds_with_claims(tmp_path_factory, annotated_seeds):
 def win(qtbot, tmp_path, seeds_with_claims):
     import shutil
 
-    from desktop.ui.main_window import MainWindow
-
     path = tmp_path / "seeds.claimdesk"
     shutil.copyfile(seeds_with_claims, path)
-    w = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(w)
-    w.resize(1400, 900)
-    assert w.open_project(path)
-    w.show()
-    qtbot.waitExposed(w)
+    w = open_window(qtbot, tmp_path, path)
     return w
 
 

@@ -4,26 +4,19 @@ the new model is one undo step and the message shows the figures and the model's
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 from PySide6.QtGui import QAction
 
 from desktop.core.store import Store
 from tests.nlp.test_train import TALK, TARIFFS, _project
+from tests.ui.conftest import open_window
 
 pytestmark = [pytest.mark.gui, pytest.mark.slow]
 
 
 @pytest.fixture
 def labelled_window(qtbot, tmp_path):
-    from desktop.ui.main_window import MainWindow
-
     path = _project(tmp_path, "tariffs", TARIFFS, TALK)
-    win = MainWindow(QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(win)
-    win.resize(1400, 900)
-    assert win.open_project(path)
-    win.show()
-    qtbot.waitExposed(win)
+    win = open_window(qtbot, tmp_path, path)
     return win
 
 
