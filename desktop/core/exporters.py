@@ -209,10 +209,9 @@ from desktop.core.formats import (
 from desktop.core.formats import FORMATS as FORMAT_SPECS
 from desktop.core.interchange import (
     ClaimRecord,
-    MentionRecord,
     QuoteRecord,
     claim_to_json,
-    mention_to_json,
+    mention_model_to_json,
     quote_to_json,
 )
 from desktop.core.jobs import Job
@@ -320,6 +319,10 @@ class ExportDoc:
     #: document is done, else those marked finished.  A format writes an unreviewed layer's
     #: unannotated text as missing (or leaves it out), never as negative examples.
     reviewed: frozenset[str] = frozenset()
+    #: The annotations an editor rejected (the JSONL's tombstones), read with the others.
+    rejected_mentions: tuple[Mention, ...] = ()
+    rejected_quotes: tuple[Quote, ...] = ()
+    rejected_claims: tuple[Claim, ...] = ()
 
     @property
     def text(self) -> str:
@@ -343,9 +346,6 @@ class ExportDoc:
             cuts.update((c.start, c.end))
         return cuts
 
-
-_ANY_REJECTED = " UNION ALL ".join(f"SELECT 1 FROM (SELECT 1 FROM {t} WHERE doc_id = ? AND status = 'rejected' LIMIT 1)"
-                                 for t in ("mentions", "quotes", "claims")) + " LIMIT 1"
 
 
 class ExportSource:
@@ -390,27 +390,27 @@ class ExportSource:
         return self.store.document_count() - selected
 
     def load(self, doc_id: int) -> ExportDoc:
+        """A document with its selected annotations and, apart, those an editor rejected: each
+        layer read once."""
         keep = self.statuses
         doc = self.store.document(doc_id)
+        mentions, quotes, claims = self.store.mentions(doc_id), self.store.quotes(doc_id), self.store.claims(doc_id)
         return ExportDoc(
             doc=doc,
             reviewed=doc.reviewed,
-            mentions=tuple(m for m in self.store.mentions(doc_id) if m.prov.status in keep),
-            quotes=tuple(q for q in self.store.quotes(doc_id) if q.prov.status in keep),
-            claims=tuple(c for c in self.store.claims(doc_id) if c.prov.status in keep),
+            mentions=tuple(m for m in mentions if m.prov.status in keep),
+            quotes=tuple(q for q in quotes if q.prov.status in keep),
+            claims=tuple(c for c in claims if c.prov.status in keep),
+            rejected_mentions=tuple(m for m in mentions if m.prov.status == "rejected"),
+            rejected_quotes=tuple(q for q in quotes if q.prov.status == "rejected"),
+            rejected_claims=tuple(c for c in claims if c.prov.status == "rejected"),
         )
 
-    def rejected(self, doc: Document) -> ExportDoc:
-        """The document with only the annotations an editor rejected (the JSONL's tombstones); one
-        indexed look-up (``*_doc_status``) for the many documents that have none."""
-        if not self.store.conn.execute(_ANY_REJECTED, (doc.id, doc.id, doc.id)).fetchone():
-            return ExportDoc(doc=doc, mentions=(), quotes=(), claims=())
-        return ExportDoc(
-            doc=doc,
-            mentions=tuple(m for m in self.store.mentions(doc.id) if m.prov.status == "rejected"),
-            quotes=tuple(q for q in self.store.quotes(doc.id) if q.prov.status == "rejected"),
-            claims=tuple(c for c in self.store.claims(doc.id) if c.prov.status == "rejected"),
-        )
+    @staticmethod
+    def rejected(item: ExportDoc) -> ExportDoc:
+        """The document with only the annotations an editor rejected (the JSONL's tombstones)."""
+        return ExportDoc(doc=item.doc, mentions=item.rejected_mentions, quotes=item.rejected_quotes,
+                         claims=item.rejected_claims)
 
     def name(self, entity_id: int | None) -> str | None:
         return None if entity_id is None else self.names.get(entity_id)
@@ -980,7 +980,7 @@ class PartContext:
 
 def _layers(item: ExportDoc, source: ExportSource) -> dict[str, list[dict[str, Any]]]:
     # the shapes and their keys are the interchange codec's (desktop.core.interchange)
-    return {"entities": [mention_to_json(MentionRecord.from_model(m, source.name)) for m in item.mentions],
+    return {"entities": [mention_model_to_json(m, source.name) for m in item.mentions],
             "quotes": [quote_to_json(QuoteRecord.from_model(q, source.name)) for q in item.quotes],
             "claims": [claim_to_json(ClaimRecord.from_model(c, source.claimant(c))) for c in item.claims]}
 
@@ -993,7 +993,7 @@ def jsonl_record(item: ExportDoc, source: ExportSource) -> dict[str, Any]:
     if doc.marked_reviewed:  # the layers an editor marked finished travel too (project_copy)
         record["meta"]["reviewed"] = sorted(doc.marked_reviewed)
     record.update(_layers(item, source))
-    rejected = {k: v for k, v in _layers(source.rejected(doc), source).items() if v}
+    rejected = {k: v for k, v in _layers(source.rejected(item), source).items() if v}
     if rejected:
         record["rejected"] = rejected
     return record
@@ -1379,7 +1379,16 @@ def run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartW
     ``folder=True``: the output is a folder even without a split (brat always is; a large spaCy
     export can be), committed as one unit like every folder export.
     """
-    job = job or Job()
+    with store.snapshot():  # one state of the project, however long the export takes
+        return _run_export(store, fmt, out, write_part, status=status, documents=documents, split=split,
+                           seed=seed, job=job or Job(), overwrite=overwrite, finish=finish, summary=summary,
+                           folder=folder)
+
+
+def _run_export(store: Store, fmt: str, out: str | os.PathLike, write_part: PartWriter, *, status: str,
+                documents: str, split: str | Sequence[float] | None, seed: int, job: Job, overwrite: bool,
+                finish: Callable[[AtomicOutput, Path, bool, ExportSource], None] | None,
+                summary: ExportSummary | None, folder: bool) -> ExportSummary:
     source = ExportSource(store, status=status, documents=documents)
     ratios = parse_split(split)
     spec = export_format(fmt)

@@ -1391,7 +1391,8 @@ class Store:
         self._labels_cache: list[Label] | None = None
         self._entity_label_names: tuple[list[Label] | None, list[str]] | None = None
         self._entities_cache: tuple[tuple[int, int], list[Entity]] | None = None
-        self._doc_cache: dict[tuple[str, int, bool], tuple[tuple[int, int], list[Any]]] = {}
+        self._doc_cache: dict[tuple[str, int, bool], tuple[tuple[Any, ...], list[Any]]] = {}
+        self._in_snapshot = False  # inside snapshot(): the per-document cache needs no checks
         self.schema_version: int = conn.execute("PRAGMA user_version").fetchone()[0]  # read-only opens keep older ones
         self._verified = False  # opened for writing a file that passed the check (see _check_on_close)
         self._checkpointer = None if readonly else _Checkpointer.start_for(self._db_path)
@@ -1546,6 +1547,27 @@ class Store:
         self.close()
 
     # Transactions and change events ---------------------------------------------------------------
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one state of the project: a read transaction (another connection's
+        commits stay unseen until it ends; the write-ahead log is checkpointed only up to it
+        meanwhile).  What an export reads, so a file written while an editor works in the window
+        holds one state, not half of an edit; its reads also skip the per-document cache's checks
+        (see :meth:`_per_document`).  Inside a transaction already, it changes nothing."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN DEFERRED")
+        self._doc_cache.clear()
+        self._in_snapshot = True
+        try:
+            yield
+        finally:
+            self._in_snapshot = False
+            self._doc_cache.clear()
+            if self.conn.in_transaction:
+                self.conn.execute("COMMIT")  # a read transaction: nothing to write
 
     @contextmanager
     def transaction(self, summary: str = "") -> Iterator[sqlite3.Connection]:
@@ -1949,9 +1971,12 @@ class Store:
         data_version`` moves when another connection commits, ``total_changes`` when this one writes;
         inside a transaction nothing is kept.  Only for lists of immutable values (mentions, quotes;
         claims are copied on the way out, their ``labels`` being a dict)."""
-        if self.conn.in_transaction:
+        if self._in_snapshot:  # nothing changes until it ends (a write inside one cannot begin)
+            key: tuple[Any, ...] = ("snapshot",)
+        elif self.conn.in_transaction:
             return read()
-        key = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
+        else:
+            key = (self.conn.execute("PRAGMA data_version").fetchone()[0], self.conn.total_changes)
         cache = self._doc_cache
         if cache and next(iter(cache.values()))[0] != key:
             cache.clear()

@@ -211,6 +211,29 @@ def _jsonl_round_trip(store: Store, tmp_path: Path) -> tuple[bytes, bytes]:
     return first.read_bytes(), second.read_bytes()
 
 
+def test_an_export_holds_one_state_of_the_project_while_the_editor_keeps_working(rich, tmp_path):
+    """The window exports from a connection of its own while the editor edits: an edit committed
+    after the export began shows in none of its documents, before or after the document it was
+    on (without a snapshot the documents read after the edit would hold it)."""
+    doc_ids = [store_doc.id for store_doc in rich.documents()]
+    plain = rich.document_by_ext_id("plain")
+    reader = Store.open(rich.path, readonly=True)
+
+    def edit_meanwhile(done: int, total: int, message: str) -> None:
+        if done == 1:  # the first document is written; the others are still to be read
+            edits.apply(rich, edits.AddMention(plain.id, 0, 5, "ORG"))
+            edits.apply(rich, edits.AddDocument(ext_id="late", text="A late article."))
+
+    try:
+        export_project(reader, "jsonl", tmp_path / "out.jsonl", status="all", job=Job(on_progress=edit_meanwhile))
+    finally:
+        reader.close()
+    lines = read_lines(tmp_path / "out.jsonl")
+    assert [line["id"] for line in lines] == [rich.document(d).ext_id for d in doc_ids]
+    assert next(line for line in lines if line["id"] == "plain")["entities"] == []
+    assert len(rich.mentions(plain.id)) == 1  # the edit itself landed
+
+
 def test_jsonl_import_export_round_trip_keeps_everything_but_timestamps(rich, tmp_path):
     a, b = _jsonl_round_trip(rich, tmp_path)
     ra, rb = read_lines(tmp_path / "first.jsonl"), read_lines(tmp_path / "second.jsonl")
