@@ -237,7 +237,7 @@ class Evaluation:
     """What :func:`evaluate` measured on the held-out documents."""
 
     before: float  #: MAP of the current scorer
-    after: float  #: MAP of the best blend
+    after: float  #: MAP of the blend, each fold scored with the weight the other folds chose
     weight: float  #: the best blend's weight of the learned probability (0: the cold start alone)
     heldout: int  #: documents scored (those with a check-worthy sentence count in the MAP)
     folds: int
@@ -266,10 +266,22 @@ def evaluate(sentences: Sequence[LabelledSentence], heldout: Sequence[Any], curr
         progress(k, k)
     cold = [s.cold for s in tested]
     before = mean_average_precision(tested, current.scores([s.text for s in tested], cold))
-    by_weight = {}
-    for w in WEIGHTS:
-        scores = [w * learned[(s.doc, s.index)] + (1 - w) * s.cold for s in tested]
-        by_weight[str(w)] = mean_average_precision(tested, scores)
-    best = max(WEIGHTS, key=lambda w: (by_weight[str(w)], -w))  # a tie goes to the least learned
-    return Evaluation(before=before, after=by_weight[str(best)], weight=best, heldout=len(keys), folds=k,
-                      by_weight=by_weight)
+
+    def blended(w: float, part: Sequence[LabelledSentence]) -> float:
+        return mean_average_precision(part, [w * learned[(s.doc, s.index)] + (1 - w) * s.cold for s in part])
+
+    def best_weight(part: Sequence[LabelledSentence]) -> float:
+        return max(WEIGHTS, key=lambda w: (blended(w, part), -w))  # a tie goes to the least learned
+
+    by_weight = {str(w): blended(w, tested) for w in WEIGHTS}
+    best = best_weight(tested)  # what the stored model uses
+    # ``after`` must not be the best of several tries on the documents it reports: each fold is
+    # scored with the weight the other folds chose (with one fold there are no others)
+    scores: dict[tuple[Any, int], float] = {}
+    for f in range(k):
+        test = [s for s in tested if fold_of[s.doc] == f]
+        others = [s for s in tested if fold_of[s.doc] != f]
+        w = best_weight(others) if others else best
+        scores.update({(s.doc, s.index): w * learned[(s.doc, s.index)] + (1 - w) * s.cold for s in test})
+    after = mean_average_precision(tested, [scores[(s.doc, s.index)] for s in tested])
+    return Evaluation(before=before, after=after, weight=best, heldout=len(keys), folds=k, by_weight=by_weight)
