@@ -33,7 +33,7 @@ def test_train_runs_in_the_background_and_its_model_is_one_undo_step(qtbot, labe
     assert model is not None and model.name == result.name
     text = win.last_message.text()
     assert "before" in text and "after" in text and f"Claim suggestions now: {model.name}, trained" in text
-    assert "Training: trained on 64 sentences" in win.statusBar().currentMessage()
+    assert "Training: claims: trained on 64 sentences" in win.statusBar().currentMessage()
     win.last_message.adjustSize()
     win.last_message.grab().save(str(tmp_path / "train_message.png"))
     win.grab().save(str(tmp_path / "train_window.png"))
