@@ -230,8 +230,10 @@ def _heldout(docs: list[Any], gold: dict[int, list], trained: set[str]) -> list[
     return candidates[:max(1, len(candidates) // HELDOUT_EVERY)] if candidates else []
 
 
-def train_ner(store: Store, *, job: Job | None = None, model: str | None = None) -> NerTrainResult:
-    """Fine-tune the entity recognizer on the project's reviewed entities (see the module docstring).
+def train_ner(store: Store, *, job: Job | None = None, model: str | None = None,
+              epochs: int | None = None) -> NerTrainResult:
+    """Fine-tune the entity recognizer on the project's reviewed entities (see the module docstring):
+    at most ``epochs`` epochs (default :data:`desktop.nlp.ner_model.EPOCHS`).
 
     Raises :class:`TrainError` when fewer than two documents have reviewed entities, they hold fewer
     than :data:`MIN_MENTIONS` entities, or every one trained the current model already; ``Cancelled``
@@ -258,7 +260,8 @@ def train_ner(store: Store, *, job: Job | None = None, model: str | None = None)
         raise TrainError(f"{store.path.name}: every document with reviewed entities trained {current.name} already; "
                          "review more documents, then train again")
     base = resolve_model(model or store.meta("model_name"))
-    steps = 2 * nm.EPOCHS + 3
+    epochs = epochs or nm.EPOCHS
+    steps = 2 * epochs + 3
     job.progress(0, steps, "entities: reading the reviewed documents")
     labels = frozenset(store.entity_labels())
     held_ids = {d.id for d in held}
@@ -278,16 +281,16 @@ def train_ner(store: Store, *, job: Job | None = None, model: str | None = None)
         rehearsal = nm.rehearsal_units(stock, _rehearsal_texts(store, {d.id for d in docs}, len(train_units)),
                                        train_units + held_units, limit=len(train_units) + len(held_units))
         job.progress(1, steps, "entities: training and testing on held-out documents")
-        tuned = nm.fine_tune(base, train_units, held_units, rehearsal, labels, cancelled=job.cancelled,
+        tuned = nm.fine_tune(base, train_units, held_units, rehearsal, labels, epochs=epochs, cancelled=job.cancelled,
                              progress=lambda n, _: job.progress(1 + n, steps, f"entities: epoch {n}"))
         result = NerTrainResult(before=before, after=tuned.scores, before_model=before_model,
                                 sentences=len(train_units) + len(held_units), entities=mentions, documents=len(docs),
                                 heldout=len(held), rehearsal=len(rehearsal), epochs=tuned.epochs, seconds=0.0)
         if tuned.scores.get("f", 0.0) > before.get("f", 0.0):
-            job.progress(nm.EPOCHS + 1, steps, "entities: training on every reviewed document")
+            job.progress(epochs + 1, steps, "entities: training on every reviewed document")
             final = nm.fine_tune(base, train_units + held_units, [], rehearsal, labels, epochs=tuned.epochs,
                                  fixed_epochs=True, cancelled=job.cancelled,
-                                 progress=lambda n, _: job.progress(nm.EPOCHS + 1 + n, steps, "entities: final model"))
+                                 progress=lambda n, _: job.progress(epochs + 1 + n, steps, "entities: final model"))
             data = nm.pack(final.nlp, model_id(stock))
             result.seconds = round(time.monotonic() - started, 1)
             provenance: dict[str, Any] = {
@@ -317,7 +320,7 @@ class TrainReport:
     """What :func:`train_models` did: a result per kind that trained, why each other one did not."""
 
     results: list[TrainResult | NerTrainResult] = field(default_factory=list)
-    problems: list[tuple[str, str]] = field(default_factory=list)  #: ``(kind, message)``
+    not_trained: list[tuple[str, str]] = field(default_factory=list)  #: ``(kind, why)``: too little data
 
     @property
     def edits(self) -> list[edits.StoreModel]:
@@ -327,10 +330,11 @@ class TrainReport:
     def replaced(self) -> bool:
         return bool(self.edits)
 
-    def summary(self) -> str:
-        lines = [r.summary() for r in self.results]
-        lines += [f"{_KIND_NAMES[kind]}: not trained: {message}" for kind, message in self.problems]
-        return "\n".join(lines)
+    def summary(self, between: str = "\n") -> str:
+        """Each kind's lines (its figures and what happened, or why it did not train), ``between`` them."""
+        blocks = [r.summary() for r in self.results]
+        blocks += [f"{_KIND_NAMES[kind]}: not trained: {message}" for kind, message in self.not_trained]
+        return between.join(blocks)
 
 
 _KIND_NAMES = {"claims": "claims", "ner": "entities"}
@@ -348,6 +352,6 @@ def train_models(store: Store, kinds: Sequence[str] = KINDS, *, job: Job | None 
         try:
             report.results.append(trainers[kind](store, job=job, model=model))
         except TrainError as exc:
-            report.problems.append((kind, str(exc)))
+            report.not_trained.append((kind, str(exc)))
         job.check()
     return report

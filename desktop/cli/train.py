@@ -22,11 +22,11 @@ def cmd_train(args: argparse.Namespace) -> int:
         except ModelNotFoundError as exc:
             raise CliError(str(exc).replace("\n", " ")) from None
         apply_training(store, report)
-    if not report.results and len(report.problems) == 1:
-        raise CliError(report.problems[0][1])  # the one kind asked for could not train
+    if not report.results and len(report.not_trained) == 1:
+        raise CliError(report.not_trained[0][1])  # the one kind asked for could not train
     for result in report.results:
         print(result.summary())
-    for kind, message in report.problems:
+    for kind, message in report.not_trained:
         print(f"claimdesk: {'claims' if kind == 'claims' else 'entities'} not trained: {message}", file=sys.stderr)
     return EXIT_OK if report.results else EXIT_ERROR
 

@@ -33,7 +33,6 @@ from desktop.core.interchange import EntityRecord
 from desktop.core.jobs import Job
 from desktop.core.store import Store, now_iso
 from desktop.nlp.claims_model import ClaimScorer, load_scorer
-from desktop.nlp.ner_model import NerModel
 from desktop.nlp.entities import (
     DecidedEntity,
     MentionIn,
@@ -44,6 +43,7 @@ from desktop.nlp.entities import (
     gazetteer_patterns,
     name_key,
 )
+from desktop.nlp.ner_weights import NerModel
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.preannotate import (
     WorkerDied,

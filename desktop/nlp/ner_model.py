@@ -36,10 +36,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.nlp.ner_weights import NerModel, NerTrainingError, apply_to
+
 __all__ = ["EPOCHS", "NerModel", "NerTrainingError", "Unit", "apply_to", "fine_tune", "model_name", "ner_only",
            "other_labels_missing", "pack", "predict", "rehearsal_units", "score", "sentence_units"]
 
-EPOCHS = 6  #: at most this many passes over the gold sentences
+EPOCHS = 4  #: at most this many passes over the gold sentences
 PATIENCE = 1  #: epochs without a better held-out F1 before stopping
 SEED = 0
 DROP = 0.1
@@ -49,21 +51,8 @@ MODEL_PREFIX = "ner-"
 Span = tuple[int, int, str]
 
 
-class NerTrainingError(ValueError):
-    """The pipeline's recognizer cannot be fine-tuned alone, or a stored model does not fit it."""
-
-
 class TrainingCancelled(Exception):
     """The training was cancelled (nothing stored)."""
-
-
-@dataclass(frozen=True)
-class NerModel:
-    """A stored entity model: what :func:`desktop.nlp.pipeline.load_pipeline` takes as ``ner=``
-    (picklable: worker processes load it themselves)."""
-
-    name: str
-    data: bytes
 
 
 @dataclass(frozen=True)
@@ -79,12 +68,18 @@ class Unit:
 # Sentences --------------------------------------------------------------------------------------------
 
 
-def _splitter(lang: str) -> Any:
-    import spacy
+_splitters: dict[str, Any] = {}
 
-    nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
-    return nlp
+
+def _splitter(lang: str) -> Any:
+    """A blank ``lang`` pipeline with spaCy's rule-based sentencizer (made once per language)."""
+    if lang not in _splitters:
+        import spacy
+
+        nlp = spacy.blank(lang)
+        nlp.add_pipe("sentencizer")
+        _splitters[lang] = nlp
+    return _splitters[lang]
 
 
 def _breaks(splitter: Any, text: str) -> list[int]:
@@ -126,16 +121,20 @@ def sentence_units(docs: Iterable[tuple[Any, str, Sequence[Span]]], lang: str = 
 # Pipelines --------------------------------------------------------------------------------------------
 
 
+_others: dict[str, list[str]] = {}  #: per pipeline, its components but ner (loaded once to learn them)
+
+
 def ner_only(name: str, model: NerModel | None = None) -> Any:
     """The pipeline ``name`` with nothing but its tokenizer and ``ner`` (``model``'s, when given)."""
     import spacy
 
-    nlp = spacy.load(name)
-    if "ner" not in nlp.pipe_names:
-        raise NerTrainingError(f"spaCy pipeline {name} has no entity recognizer (ner) to fine-tune")
-    _check_own_tok2vec(nlp, name)
-    for other in [p for p in nlp.component_names if p != "ner"]:
-        nlp.remove_pipe(other)
+    if name not in _others:
+        full = spacy.load(name)
+        if "ner" not in full.pipe_names:
+            raise NerTrainingError(f"spaCy pipeline {name} has no entity recognizer (ner) to fine-tune")
+        _check_own_tok2vec(full, name)
+        _others[name] = [p for p in full.component_names if p != "ner"]
+    nlp = spacy.load(name, exclude=_others[name])
     nlp.meta.setdefault("claimdesk_package", name)  # what model_id() names
     if model is not None:
         apply_to(nlp, model.data)
@@ -164,20 +163,6 @@ def pack(nlp: Any, base: str) -> bytes:
 
 def model_name(data: bytes) -> str:
     return MODEL_PREFIX + hashlib.sha256(data).hexdigest()[:10]
-
-
-def apply_to(nlp: Any, data: bytes) -> None:
-    """Put the stored ``ner`` of ``data`` in place of ``nlp``'s (same name and place)."""
-    import srsly
-    from thinc.api import Config
-
-    packed = srsly.msgpack_loads(data)
-    config = Config().from_str(packed["config"])["ner"]
-    try:
-        nlp.replace_pipe("ner", "ner", config=dict(config))
-        nlp.get_pipe("ner").from_bytes(zlib.decompress(packed["bytes"]), exclude=["vocab"])
-    except (ValueError, KeyError) as exc:
-        raise NerTrainingError(f"the stored entity model does not fit this pipeline: {exc}") from None
 
 
 # Predict and score ------------------------------------------------------------------------------------

@@ -88,9 +88,9 @@ def load_pipeline(name: str | None = None, *, scored_entities: bool = True, ner:
 
             nlp = spacy.load(resolved, disable=list(DISABLED_COMPONENTS))
             if ner is not None:
-                from desktop.nlp.ner_model import apply_to
+                from desktop.nlp.ner_weights import apply_to
 
-                apply_to(nlp, ner.data)  # the project's fine-tuned recognizer (desktop/nlp/ner_model.py)
+                apply_to(nlp, ner.data)  # the project's fine-tuned recognizer (desktop/nlp/ner_weights.py)
             _register_newline_component()
             if "parser" in nlp.pipe_names and NEWLINE_COMPONENT not in nlp.pipe_names:
                 nlp.add_pipe(NEWLINE_COMPONENT, before="parser")

@@ -81,7 +81,7 @@ def train_finished(win, report) -> None:
     claims = model_line(claims_model_info(win.store)) if win.session is not None else ""
     entities = ner_model_line(ner_model_info(win.store)) if win.session is not None else ""
     notify(win, QMessageBox.Icon.Information, "Train Suggestions",
-           f"{report.summary()}\n\nClaim suggestions now: {claims}\n\nEntity suggestions now: {entities}")
+           f"{report.summary(between=chr(10) * 2)}\n\nClaim suggestions now: {claims}\n\nEntity suggestions now: {entities}")
 
 
 def export_dialog(win) -> None:
