@@ -8,11 +8,14 @@ import zlib
 from dataclasses import dataclass
 from typing import Any
 
+from desktop.core.store import ProjectError
+
 __all__ = ["NerModel", "NerTrainingError", "apply_to"]
 
 
-class NerTrainingError(ValueError):
-    """The pipeline's recognizer cannot be fine-tuned alone, or a stored model does not fit it."""
+class NerTrainingError(ProjectError):
+    """The pipeline's recognizer cannot be fine-tuned alone, or a stored model does not fit it
+    (one line for the user)."""
 
 
 @dataclass(frozen=True)

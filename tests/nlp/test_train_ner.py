@@ -104,6 +104,12 @@ def test_the_scored_recognizer_finds_what_the_fine_tuned_greedy_one_finds(traine
         assert set(a.user_data[SCORES_KEY]) == set(ents)
     stock = load_pipeline(None)
     assert stock is not scored and type(stock.get_pipe("ner")).__name__ == "ScoredEntityRecognizer"
+    # only the recognizer changed: every other component is the stock one, byte for byte
+    assert stock.pipe_names == scored.pipe_names
+    for name in stock.pipe_names:
+        if name not in ("ner", "claimdesk_newline_sentences"):
+            assert stock.get_pipe(name).to_bytes(exclude=["vocab"]) == scored.get_pipe(name).to_bytes(exclude=["vocab"])
+    assert stock.get_pipe("ner").model.to_bytes() != scored.get_pipe("ner").model.to_bytes()
 
 
 def test_a_recognizer_that_is_not_better_is_not_stored(tmp_path, capsys):
