@@ -75,7 +75,7 @@ def load_pipeline(name: str | None = None, *, scored_entities: bool = True, ner:
     """Load (once per process) the resolved pipeline, without components the rules don't use.
     ``scored_entities=False`` keeps spaCy's own recognizer (no entity scores): the bench's raw
     side, so the cost of scoring shows in ``annotate_vs_raw_spacy``. ``ner`` (a
-    :class:`desktop.nlp.ner_model.NerModel`: a project's fine-tuned recognizer) replaces the
+    :class:`desktop.nlp.ner_weights.NerModel`: a project's fine-tuned recognizer) replaces the
     pipeline's ``ner`` before it is scored."""
     resolved = resolve_model(name)
     key = resolved if scored_entities else f"{resolved} (spaCy's recognizer)"
@@ -100,6 +100,9 @@ def load_pipeline(name: str | None = None, *, scored_entities: bool = True, ner:
                 install(nlp)  # the same entities, each with the model's score (desktop/nlp/ner_scores.py)
             # keep the package name the pipeline was loaded from, for model_id()
             nlp.meta.setdefault("claimdesk_package", resolved)
+            if ner is not None:  # one fine-tuned pipeline kept per package: a newer model replaces the older
+                for old in [k for k in _cache if k.startswith(f"{resolved} +ner ")]:
+                    del _cache[old]
             _cache[key] = nlp
         return nlp
 
