@@ -10,7 +10,9 @@ The model (:func:`fine_tune`): the base pipeline's ``ner`` (``en_core_web_sm``'s
 ``tok2vec``, so only that component is trained; a pipeline whose ``ner`` listens to a shared
 ``tok2vec`` is refused), starting from the base model's weights each time, new labels added,
 trained with a fixed seed for at most :data:`EPOCHS` epochs, stopping when the F1 on the held-out
-documents has fallen below its best for :data:`PATIENCE` epoch (a tie keeps training: a surer model). Against forgetting, each epoch mixes in
+documents has stayed below its best for :data:`PATIENCE` epoch (a tie keeps training: a surer
+model), the best epoch's weights kept. Words the stock recognizer gives a label the project does
+not have (:func:`other_labels_missing`) are left missing. Against forgetting, each epoch mixes in
 *rehearsal* sentences (as spaCy's documentation describes): sentences of documents nobody
 reviewed (topped up from the bundled seed articles) labelled with the base model's own
 predictions, as many as the gold sentences; a predicted entity whose words the editors labelled
@@ -42,7 +44,7 @@ __all__ = ["EPOCHS", "NerModel", "NerTrainingError", "Unit", "apply_to", "fine_t
            "other_labels_missing", "pack", "predict", "rehearsal_units", "score", "sentence_units"]
 
 EPOCHS = 4  #: at most this many passes over the gold sentences
-PATIENCE = 1  #: epochs without a better held-out F1 before stopping
+PATIENCE = 1  #: epochs below the best held-out F1 before stopping
 SEED = 0
 DROP = 0.1
 BATCH = 16
