@@ -8,7 +8,8 @@ from typing import Any
 from desktop.core.store import Store
 from desktop.core.wording import plural
 
-__all__ = ["claims_model_info", "document_entries", "document_lines", "model_line", "project_info"]
+__all__ = ["claims_model_info", "document_entries", "document_lines", "model_line", "ner_model_info", "ner_model_line",
+           "project_info"]
 
 #: Documents read per page by :func:`document_entries`.
 PAGE = 5000
@@ -62,16 +63,40 @@ def document_lines(store: Store) -> Iterator[str]:
     yield from (encode(entry) for entry in document_entries(store))
 
 
-def claims_model_info(store: Store) -> dict[str, Any] | None:
-    """The current claims model's name, date and provenance (its documents counted, not listed),
-    or None: claim suggestions come from the cold start."""
-    rows = [r for r in store.model_rows("claims") if r["current"]]
+def claims_model_info(store: Store, kind: str = "claims") -> dict[str, Any] | None:
+    """The current claims model's (or ``kind``'s) name, date and provenance (its documents counted,
+    not listed), or None: claim suggestions come from the cold start."""
+    rows = [r for r in store.model_rows(kind) if r["current"]]
     if not rows:
         return None
     row = rows[-1]
     prov = dict(row["provenance"])
     prov["documents"] = len(prov.get("documents") or ())
+    prov.pop("heldout_documents", None)
     return {"name": row["name"], "created_at": row["created_at"], "bytes": row["size"], "provenance": prov}
+
+
+def ner_model_info(store: Store) -> dict[str, Any] | None:
+    """The current fine-tuned entity model's name, date and provenance, or None: entity suggestions
+    come from the pipeline's own recognizer."""
+    return claims_model_info(store, "ner")
+
+
+def ner_model_line(info: dict[str, Any] | None) -> str:
+    """One line about the current entity model (:func:`ner_model_info`) for ``claimdesk info`` and
+    the window: name, date, data, figures."""
+    if info is None:
+        return "the pipeline's recognizer (none fine-tuned: claimdesk train)"
+    prov = info["provenance"]
+
+    def figures(when: str) -> str:
+        return " / ".join(f"{float(prov.get(f'{m}_{when}', 0)):.3f}" for m in ("f", "p", "r"))
+
+    return (f"{info['name']}, trained {info['created_at'][:16].replace('T', ' ')} on "
+            f"{plural(int(prov.get('sentences', 0)), 'sentence')} ({plural(int(prov.get('entities', 0)), 'entity')}) of "
+            f"{plural(int(prov.get('documents', 0)), 'document')}, {info['bytes'] / 1e6:.1f} MB; F1 / P / R on "
+            f"{plural(int(prov.get('heldout', 0)), 'held-out document')}: {figures('before')} "
+            f"({prov.get('before_model', 'the pipeline')}) before, {figures('after')} after")
 
 
 def model_line(info: dict[str, Any] | None) -> str:
@@ -96,6 +121,7 @@ def project_info(store: Store, *, documents: bool = True) -> dict:
             "app_version": store.meta("app_version"), "model": store.meta("model")}
     info.update(store.counts())
     info["claims_model"] = claims_model_info(store)
+    info["ner_model"] = ner_model_info(store)
     if documents:
         info["document_list"] = list(document_entries(store))
     return info

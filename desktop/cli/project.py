@@ -7,7 +7,7 @@ import itertools
 import json
 import sys
 
-from desktop.app.info import document_lines, model_line, project_info
+from desktop.app.info import document_lines, model_line, ner_model_line, project_info
 from desktop.cli.common import EXIT_ERROR, EXIT_OK, add_command, add_project_argument, project_path
 from desktop.core.store import Store
 
@@ -42,6 +42,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"entities: {info['entities']} ({labels}); canonical entities: {info['canonical_entities']}")
     print(f"quotes: {info['quotes']}; claims: {info['claims']}")
     print(f"claim suggestions: {model_line(info['claims_model'])}")
+    print(f"entity suggestions: {ner_model_line(info['ner_model'])}")
     for doc in info["document_list"]:
         print(f"  [{doc['id']}] {doc['published'] or '----------'}  {doc['source'] or '-':<14}  "
               f"{doc['status']:<11} {doc['title'] or doc['lead']}")

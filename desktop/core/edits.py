@@ -1914,8 +1914,9 @@ class StoreModel(Edit):
         return f"store {self.kind_of_model} model {self.name}"
 
 
-#: What the ``models`` table may hold: "claims", the check-worthiness classifier (``claimdesk train``).
-MODEL_KINDS = ("claims",)
+#: What the ``models`` table may hold (``claimdesk train``): "claims", the check-worthiness classifier;
+#: "ner", the fine-tuned entity recognizer (desktop.nlp.ner_model).
+MODEL_KINDS = ("claims", "ner")
 
 
 def editor_entity(links: Sequence[int]) -> int:

@@ -43,6 +43,7 @@ from desktop.nlp.entities import (
     gazetteer_patterns,
     name_key,
 )
+from desktop.nlp.ner_weights import NerModel
 from desktop.nlp.pipeline import load_pipeline, model_id, resolve_model
 from desktop.nlp.preannotate import (
     WorkerDied,
@@ -93,6 +94,12 @@ def claims_scorer(store: Store) -> ClaimScorer:
     """What scores a project's claim suggestions: its current trained model, else the cold start."""
     current = store.current_model("claims")
     return load_scorer(current.data, current.name) if current is not None else ClaimScorer()
+
+
+def project_ner(store: Store) -> NerModel | None:
+    """The project's current fine-tuned entity recognizer (``claimdesk train``), or None: the pipeline's own."""
+    current = store.current_model("ner")
+    return NerModel(current.name, current.data) if current is not None else None
 
 
 def _editor_entities(store: Store) -> list[tuple[str, str, list[str]]]:
@@ -163,10 +170,11 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
     job = job or Job()
     content = check_content_convention(content or store.meta("quote_content"))
     name = resolve_model(model or store.meta("model_name"))
-    nlp = load_pipeline(name)
+    ner = project_ner(store)
+    nlp = load_pipeline(name, ner=ner)
     lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
     scorer = claims_scorer(store)
-    mid = provenance(model_id(nlp), content, scorer.name)
+    mid = provenance(model_id(nlp), content, scorer.name, ner.name if ner is not None else None)
     report = AnnotateReport(model=mid)
     threshold = project_settings.claim_threshold(store.settings().get(project_settings.CLAIM_THRESHOLD))
     if force:
@@ -219,7 +227,7 @@ def annotate_project(store: Store, *, model: str | None = None, processes: int =
             results = annotate_in_workers(name, _texts(store, todo), processes=processes,
                                           batch_size=max(1, batch_size), content=content, block_chars=block_chars,
                                           finish=finish, setup=functools.partial(_add_gazetteer, patterns),
-                                          scorer=scorer)
+                                          scorer=scorer, ner=ner)
         try:
             for result in results:
                 if result.error is not None:
@@ -417,8 +425,10 @@ def _editor_choice(c: Any, kept: list[dict[str, Any]]) -> int | None:
 def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = None, processes: int = 1,
                       batch_size: int = 16, job: Job | None = None, content: str = DEFAULT_CONTENT,
                       block_chars: int | None = None, on_failure: Callable[[Any, str], None] | None = None,
-                      claim_threshold: float | None = None, scorer: ClaimScorer | None = None) -> list[dict[str, Any]]:
-    """Interchange records with entity and quote suggestions, canonical entities filled in.
+                      claim_threshold: float | None = None, scorer: ClaimScorer | None = None,
+                      ner: NerModel | None = None) -> list[dict[str, Any]]:
+    """Interchange records with entity and quote suggestions, canonical entities filled in
+    (``ner``: a project's fine-tuned recognizer finds the entities).
 
     Canonical entities are clustered across all the records, so they are kept in memory. A record
     that cannot be annotated is left out and ``on_failure(id, reason)`` called (default: one line
@@ -431,7 +441,7 @@ def preannotate_texts(records: Iterable[dict[str, Any]], *, model: str | None = 
                                    progress=lambda n: job.progress(n, len(records), ""), cancel=job.cancelled,
                                    content=content, block_chars=block_chars,
                                    on_failure=on_failure or _print_failure, claim_threshold=claim_threshold,
-                                   scorer=scorer):
+                                   scorer=scorer, ner=ner):
         out.append(rec)
     return canonicalize_records(out)
 

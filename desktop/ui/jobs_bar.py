@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from desktop.app.train import TrainResult
+from desktop.app.train import TrainReport
 from desktop.core.jobs import import_into
 from desktop.core.store import Store
 from desktop.core.wording import plural
@@ -55,31 +55,33 @@ def preannotate(win) -> None:
 
 
 def train(win) -> None:
-    """Annotate ▸ Train Claim Suggestions…: train in the background (progress, Cancel); when done,
-    the new model is stored as one undo step (if it scored better) and a message shows the figures
-    and the current model's provenance (:func:`train_finished`)."""
+    """Annotate ▸ Train Suggestions…: train the claims model and the entity recognizer in the
+    background (progress, Cancel); when done, the new models are stored as one undo step (those
+    that scored better) and a message shows the figures and the current models' provenance
+    (:func:`train_finished`)."""
     if win.session is None:
         return
-    from desktop.app.train import train_claims
+    from desktop.app.train import train_models
 
     project = win.session.path
 
     def job_fn(job):
         with Store.open(project) as store:
-            return train_claims(store, job=job)
+            return train_models(store, job=job)
 
     win.jobs.start("Training", job_fn)
 
 
-def train_finished(win, result) -> None:
-    """Store a finished training's model through the window's session (undoable) and say what happened."""
-    from desktop.app.info import claims_model_info, model_line
+def train_finished(win, report) -> None:
+    """Store a finished training's models through the window's session (one undo step) and say what happened."""
+    from desktop.app.info import claims_model_info, model_line, ner_model_info, ner_model_line
 
-    if result.edit is not None:
-        win.do(result.edit)
-    current = model_line(claims_model_info(win.store)) if win.session is not None else ""
-    notify(win, QMessageBox.Icon.Information, "Train Claim Suggestions",
-           f"{result.summary()}\n\nClaim suggestions now: {current}")
+    if report.edits and win.session is not None:
+        win.session.do_many(report.edits, "store trained models")
+    claims = model_line(claims_model_info(win.store)) if win.session is not None else ""
+    entities = ner_model_line(ner_model_info(win.store)) if win.session is not None else ""
+    notify(win, QMessageBox.Icon.Information, "Train Suggestions",
+           f"{report.summary(between=chr(10) * 2)}\n\nClaim suggestions now: {claims}\n\nEntity suggestions now: {entities}")
 
 
 def export_dialog(win) -> None:
@@ -121,7 +123,7 @@ def job_finished(win, title: str, result) -> None:
         summary = result.line()
     else:
         summary = str(result)
-    if isinstance(result, TrainResult):
+    if isinstance(result, TrainReport):
         train_finished(win, result)  # a training: its model is stored here, as an undo step
     exported = result is not None and hasattr(result, "line")
     summary = "; ".join(summary.splitlines())  # the status bar shows one line

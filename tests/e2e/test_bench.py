@@ -130,7 +130,8 @@ def test_targets_are_the_documented_keys():
                             "doc_switch_p95_ms", "doc_switch_100k_words_p95_ms", "edit_commit_p95_ms", "edit_roundtrip_p95_ms", "search_p95_ms", "export_jsonl_s",
                             "export_peak_rss_mb", "export_spacy_peak_rss_mb",
                             "open_100k_docs_s", "search_100k_docs_p95_ms", "import_10k_s",
-                            "annotate_10k_docs_peak_rss_mb", "story_align_50_s", "train_claims_300_s"}
+                            "annotate_10k_docs_peak_rss_mb", "story_align_50_s", "train_claims_300_s",
+                            "train_ner_300_s"}
     json.dumps(TARGETS)
 
 
@@ -141,6 +142,15 @@ def test_the_training_bench_trains_and_stores_a_model(tmp_path):
     result = measure_training(tmp_path, 300)
     assert result["sentences"] >= 250 and result["check_worthy"] > 0 and result["seconds"] > 0
     assert result["stored"] and result["map_after"] > result["map_before"]
+
+
+@pytest.mark.slow
+def test_the_entity_training_bench_trains_and_stores_a_model(tmp_path):
+    from desktop.bench.harness import measure_ner_training
+
+    result = measure_ner_training(tmp_path, 40, epochs=1)
+    assert result["sentences"] >= 30 and result["entities"] > 0 and result["seconds"] > 0
+    assert result["stored"] and result["f_after"] > result["f_before"] and result["model_bytes"] > 0
 
 
 def test_the_story_bench_aligns_a_story_of_varied_seed_articles(tmp_path):

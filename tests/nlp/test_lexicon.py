@@ -86,7 +86,7 @@ def test_annotating_with_a_french_pipeline_stops_before_any_work(tmp_path, capsy
     import spacy
 
     french = spacy.blank("fr")
-    monkeypatch.setattr("desktop.nlp.preannotate.load_pipeline", lambda name=None: french)
+    monkeypatch.setattr("desktop.nlp.preannotate.load_pipeline", lambda name=None, **options: french)
     src = tmp_path / "in.txt"
     src.write_text("« Nous allons gagner », a déclaré le maire.", encoding="utf-8")
     out = tmp_path / "out.jsonl"
