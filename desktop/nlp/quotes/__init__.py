@@ -103,7 +103,7 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT, *, rules: list[str]
     given, gets the name of the rule behind each quote (:data:`.rules.RULES`), in the same order.
     """
     parc = check_content_convention(content) == "parc"
-    ctx = _Ctx(doc)
+    ctx = _Ctx(doc, parc)
     marks = find_mark_quotes(ctx.text, ctx.paragraphs)
     ctx.mark_spans = sorted((m.start, m.end) for m in marks)
     atts = _find_attributions(ctx)

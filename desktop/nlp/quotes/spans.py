@@ -331,6 +331,27 @@ def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
     return b
 
 
+def _content_intention(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The campaign plans to ...", "she refuses to ...": under the parc convention, the infinitive
+    of a verb of intention or desire (ctx.lex.intention_verbs) is the content.
+
+    PARC and PolNeAR count an intention as an attribution; the clause convention reports speech,
+    so there a verb that is only a verb of intention reports nothing ("expects that ..." and
+    "hopes that ..." are beliefs, left to the complement rule under both)."""
+    if lemma not in ctx.lex.intention_verbs:
+        return None
+    xcomp = ch.xcomp
+    if ctx.parc and xcomp is not None and xcomp.i > v.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in xcomp.children):
+        end = xcomp.right_edge.i
+        for c in v.rights:
+            # "wants to triple X, grow Y and create Z": the parse hangs the other infinitives on the verb
+            if c.dep_ == "conj" and c.i > end and c.tag_ == "VB" and v.tag_ != "VB" and not any(
+                    g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+                end = c.right_edge.i
+        return [(xcomp.left_edge.i, end)], xcomp
+    return ([], None) if lemma in ctx.lex.parc_only else None
+
+
 def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """A complement clause is the content ("said (that) X")."""
     ccomp = ch.ccomp
@@ -338,6 +359,33 @@ def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
         return None
     a = _complement_start(ctx.doc, v, ccomp)
     return [(a, _complement_end(ctx, v, ccomp, a))], ccomp
+
+
+def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The union endorsed the senator", "polls show her ahead": under the parc convention, the
+    object of a verb of stance or evidence (ctx.lex.stance_object_verbs) is the content, with an
+    object predicate or infinitive after it.
+
+    PARC and PolNeAR count a stance or a finding as an attribution; the clause convention
+    reports speech, so there such a verb reports nothing ("shows that ..." is a finding under
+    both, left to the complement rule before this one)."""
+    if lemma not in ctx.lex.stance_object_verbs:
+        return None
+    dobj = ch.dobj
+    if ctx.parc and dobj is not None and dobj.i > v.i and dobj.pos_ in ("NOUN", "PROPN", "PRON"):
+        # the object without what a comma adds to it ("endorsed Trump, who says ...")
+        doc = ctx.doc
+        end = next((k - 1 for k in range(dobj.i + 1, dobj.right_edge.i + 1) if doc[k].text == ","), dobj.right_edge.i)
+        for c in v.rights:
+            # and the predicate the verb takes after it: "show Clinton with a lead ...", "showing
+            # her ahead", "endorsed her for president" (not a time: "endorsed Trump during ...")
+            if c.i <= end:
+                continue
+            if not (c.dep_ in ("oprd", "acomp", "advmod", "xcomp") or c.dep_ == "prep" and c.lower_ in ("with", "for")):
+                break
+            end = c.right_edge.i
+        return [(dobj.left_edge.i, end)], dobj
+    return ([], None) if lemma in ctx.lex.parc_only else None
 
 
 def _drop_addressee(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
@@ -555,7 +603,9 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_as_only,
     _content_what_said_was,
     _drop_clause_before_semicolon,
+    _content_intention,
     _content_complement,
+    _content_stance_object,
     _drop_addressee,
     _content_parenthetical,
     _content_passive,
