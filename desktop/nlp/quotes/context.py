@@ -12,7 +12,9 @@ from desktop.nlp.quotes.lexicon import Lexicon, lexicon_for
 from desktop.nlp.quotes.marks import MarkQuote
 
 #: the content rules that report under the "parc" convention only (intentions, stances, findings)
-PARC_RULES = frozenset({"content_intention", "content_stance_object"})
+PARC_RULES = frozenset({"content_intention", "content_stance_object", "content_raised_passive"})
+#: the rule whose attributions have no source (PARC's "X is expected to ..."), output all the same
+SOURCELESS_RULE = "verb/content_raised_passive"
 
 
 @dataclass

@@ -331,6 +331,24 @@ def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
     return b
 
 
+def _content_raised_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The vote is expected to pass", "he is considered a moderate": under the parc convention,
+    the passive of a verb of belief or report (ctx.lex.raising_verbs) with no agent is an
+    attribution with no source, its subject and its infinitive (or predicate) the two fragments.
+
+    The clause convention (and this one, for the other verbs) leaves a report without a source
+    out; a verb of this list that is in no other reports nothing there."""
+    if lemma not in ctx.lex.raising_verbs:
+        return None
+    subj = next((c for c in v.children if c.dep_ == "nsubjpass" and c.i < v.i), None)
+    pred = ch.xcomp if ch.xcomp is not None and any(g.dep_ == "aux" and g.lower_ == "to" for g in ch.xcomp.children) else ch.oprd
+    if (ctx.parc and v.tag_ == "VBN" and subj is not None and pred is not None and pred.i > v.i
+            and subj.lower_ != "there"
+            and not any(c.dep_ == "agent" for c in v.children) and any(c.dep_ == "auxpass" for c in v.children)):
+        return [(subj.left_edge.i, subj.right_edge.i), (pred.left_edge.i, pred.right_edge.i)], pred
+    return ([], None) if lemma in ctx.lex.parc_only else None
+
+
 def _content_intention(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """"The campaign plans to ...", "she refuses to ...": under the parc convention, the infinitive
     of a verb of intention or desire (ctx.lex.intention_verbs) is the content.
@@ -341,7 +359,8 @@ def _content_intention(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Con
     if lemma not in ctx.lex.intention_verbs:
         return None
     xcomp = ch.xcomp
-    if ctx.parc and xcomp is not None and xcomp.i > v.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in xcomp.children):
+    if (ctx.parc and xcomp is not None and xcomp.i > v.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in xcomp.children)
+            and not any(c.dep_ == "auxpass" for c in v.children)):
         end = xcomp.right_edge.i
         for c in v.rights:
             # "wants to triple X, grow Y and create Z": the parse hangs the other infinitives on the verb
@@ -603,6 +622,7 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_as_only,
     _content_what_said_was,
     _drop_clause_before_semicolon,
+    _content_raised_passive,
     _content_intention,
     _content_complement,
     _content_stance_object,
