@@ -12,9 +12,11 @@ from desktop.nlp.quotes.lexicon import Lexicon, lexicon_for
 from desktop.nlp.quotes.marks import MarkQuote
 
 #: the content rules that report under the "parc" convention only (intentions, stances, findings)
-PARC_RULES = frozenset({"content_intention", "content_stance_object", "content_raised_passive"})
-#: the rule whose attributions have no source (PARC's "X is expected to ..."), output all the same
-SOURCELESS_RULE = "verb/content_raised_passive"
+PARC_RULES = frozenset({"content_intention", "content_stance_object", "content_raised_passive",
+                        "content_charged_passive"})
+#: the rules whose attributions have no source (PARC's "X is expected to ...", "X was accused of
+#: ..."), output all the same
+SOURCELESS_RULES = frozenset({"verb/content_raised_passive", "verb/content_charged_passive"})
 
 
 @dataclass

@@ -340,13 +340,34 @@ def _content_raised_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) ->
     out; a verb of this list that is in no other reports nothing there."""
     if lemma not in ctx.lex.raising_verbs:
         return None
-    subj = next((c for c in v.children if c.dep_ == "nsubjpass" and c.i < v.i), None)
+    subj = _sourceless_passive_subject(ctx, v)
     pred = ch.xcomp if ch.xcomp is not None and any(g.dep_ == "aux" and g.lower_ == "to" for g in ch.xcomp.children) else ch.oprd
-    if (ctx.parc and v.tag_ == "VBN" and subj is not None and pred is not None and pred.i > v.i
-            and subj.lower_ != "there"
-            and not any(c.dep_ == "agent" for c in v.children) and any(c.dep_ == "auxpass" for c in v.children)):
+    if subj is not None and pred is not None and pred.i > v.i:
         return [(subj.left_edge.i, subj.right_edge.i), (pred.left_edge.i, pred.right_edge.i)], pred
     return ([], None) if lemma in ctx.lex.parc_only else None
+
+
+def _sourceless_passive_subject(ctx: _Ctx, v: Any) -> Any | None:
+    """Under the parc convention, the subject of ``v`` when it is a passive with no agent."""
+    subj = next((c for c in v.children if c.dep_ == "nsubjpass" and c.i < v.i), None)
+    if (ctx.parc and v.tag_ == "VBN" and subj is not None and subj.lower_ != "there"
+            and not any(c.dep_ == "agent" for c in v.children) and any(c.dep_ == "auxpass" for c in v.children)):
+        return subj
+    return None
+
+
+def _content_charged_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The agency was accused of hiding the figures", "they have been criticized for being slow":
+    under the parc convention, the passive with no agent of a verb that reports a charge through
+    its preposition (ctx.lex.prep_content, the verbs whose object is the content) is an
+    attribution with no source: the one charged, and the charge."""
+    if lemma not in ctx.lex.object_content_verbs or ch.pcontent is None:
+        return None
+    subj = _sourceless_passive_subject(ctx, v)
+    o = next((c for c in ch.pcontent.children if c.dep_ in ("pobj", "pcomp")), None)
+    if subj is None or o is None or ch.pcontent.i < v.i:
+        return None
+    return [(subj.left_edge.i, subj.right_edge.i), (o.left_edge.i, o.right_edge.i)], o
 
 
 def _content_intention(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
@@ -623,6 +644,7 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_what_said_was,
     _drop_clause_before_semicolon,
     _content_raised_passive,
+    _content_charged_passive,
     _content_intention,
     _content_complement,
     _content_stance_object,
