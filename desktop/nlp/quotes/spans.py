@@ -360,12 +360,18 @@ def _content_charged_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -
     """"The agency was accused of hiding the figures", "they have been criticized for being slow":
     under the parc convention, the passive with no agent of a verb that reports a charge through
     its preposition (ctx.lex.prep_content, the verbs whose object is the content) is an
-    attribution with no source: the one charged, and the charge."""
-    if lemma not in ctx.lex.object_content_verbs or ch.pcontent is None:
+    attribution with no source: the one charged, and the charge. So is "X was described as Y",
+    "X was dubbed Y" (the "as" phrase or the predicate)."""
+    if lemma not in ctx.lex.object_content_verbs:
         return None
     subj = _sourceless_passive_subject(ctx, v)
-    o = next((c for c in ch.pcontent.children if c.dep_ in ("pobj", "pcomp")), None)
-    if subj is None or o is None or ch.pcontent.i < v.i:
+    o = None
+    for prep in (ch.pcontent, ch.as_prep):
+        if o is None and prep is not None and prep.i > v.i:
+            o = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    if o is None and ch.oprd is not None and ch.oprd.i > v.i:
+        o = ch.oprd
+    if subj is None or o is None:
         return None
     return [(subj.left_edge.i, subj.right_edge.i), (o.left_edge.i, o.right_edge.i)], o
 
