@@ -48,8 +48,12 @@ Two *content conventions* (``extract_quotes(doc, content=...)``): "clause" (the 
 reported words alone, without the complementizer; "parc" follows PARC 3.0 and PolNeAR, whose
 content spans start at "that" ("said that “…”" too), whose speaker in "an economist who
 said ..." is the relative pronoun, resolved to its antecedent like "he", and whose attributions
-do not nest (a report inside another report's content is part of it). Dataset builders who
-train or evaluate on those corpora choose "parc"; everything else is the same in both.
+do not nest (a report inside another report's content is part of it). "parc" also attributes
+what PARC counts besides speech (the rules of :data:`.context.PARC_RULES`): an intention's
+infinitive ("plans to ...", "refuses to ..."), a stance's or finding's object ("endorsed X",
+"polls show X"), and passives that name no source, output without a speaker ("X is expected to
+...", "X was accused of ..."). Dataset builders who train or evaluate on those corpora choose
+"parc"; everything else is the same in both.
 
 Transcripts: a stage direction ("(CROSSTALK.)") or a "Follow X on Twitter" sign-off is no one's
 speech and does not continue the previous speaker; a headline's "Name:" label must look like a

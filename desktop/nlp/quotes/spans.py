@@ -414,8 +414,10 @@ def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
 
     PARC and PolNeAR count a stance or a finding as an attribution; the clause convention
     reports speech, so there such a verb reports nothing ("shows that ..." is a finding under
-    both, left to the complement rule before this one)."""
+    parc, left to the complement rule after this one)."""
     if lemma not in ctx.lex.stance_object_verbs:
+        return None
+    if ctx.parc and ch.ccomp is not None:
         return None
     dobj = ch.dobj
     if ctx.parc and dobj is not None and dobj.i > v.i and dobj.pos_ in ("NOUN", "PROPN", "PRON"):
@@ -652,8 +654,8 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_raised_passive,
     _content_charged_passive,
     _content_intention,
-    _content_complement,
     _content_stance_object,
+    _content_complement,
     _drop_addressee,
     _content_parenthetical,
     _content_passive,
