@@ -725,3 +725,16 @@ def test_day_after_the_verb_is_the_reports_and_apposition_names_the_speaker(nlp)
         "Monday was the worst day of his life"]
     assert _quotes(nlp, "“We will appeal,” said the mayor, John Smith.")[0][1] == "the mayor, John Smith"
     assert _quotes(nlp, "The mayor, John Smith, said the city would appeal.")[0][1] == "The mayor, John Smith"
+
+
+@pytest.mark.slow
+def test_speech_acts_whose_object_is_the_content(nlp):
+    # echo, reference, defend, tout: the object is what was said (object_content_verbs)
+    for text, content, speaker in (
+        ("Several mayors echoed her concerns about the new tax.", "her concerns about the new tax", "Several mayors"),
+        ("In its new video, the campaign referenced the senator's vote on the bridge.", "the senator's vote on the bridge",
+         "the campaign"),
+        ("The governor defended his handling of the storm.", "his handling of the storm", "The governor"),
+        ("Both candidates touted their experience in government.", "their experience in government", "Both candidates"),
+    ):
+        assert _quotes(nlp, text) == [([content], speaker, None)], text
