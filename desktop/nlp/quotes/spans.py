@@ -555,6 +555,16 @@ def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
     return [(dobj.left_edge.i, end)], dobj
 
 
+def _content_gerund(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"proposed dropping the tax", "denied taking the money": a gerund right after a verb whose
+    object is the content (ctx.lex.object_content_verbs) is the content."""
+    xcomp = ch.xcomp
+    if (lemma not in ctx.lex.object_content_verbs or ch.dobj is not None or xcomp is None or xcomp.tag_ != "VBG"
+            or not v.i < xcomp.left_edge.i <= v.i + 2):
+        return None
+    return [(xcomp.left_edge.i, xcomp.right_edge.i)], xcomp
+
+
 def _content_told_that(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """"told a meeting of leaders that few people understood ...": the complement clause parsed
     as a relative clause of the object, with a "that" mark, is the content (after "that")."""
@@ -665,6 +675,7 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_accused_of,
     _content_relative_predicate,
     _content_object,
+    _content_gerund,
     _content_told_that,
     _content_that_after_phrase,
     _content_between_commas,
