@@ -395,6 +395,8 @@ def _content_intention(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Con
                     g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
                 end = c.right_edge.i
         return [(xcomp.left_edge.i, end)], xcomp
+    if ctx.parc and ch.ccomp is not None:
+        return None  # "decided that she should ...": the complement rule's
     return ([], None) if lemma in ctx.lex.parc_only else None
 
 
