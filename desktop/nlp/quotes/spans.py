@@ -331,6 +331,17 @@ def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
     return b
 
 
+def _infinitives_end(v: Any, xcomp: Any) -> int:
+    """The last token of infinitive ``xcomp`` of ``v`` and of the infinitives joined to it: in
+    "wants to triple X, grow Y and create Z" the parse hangs the others on the verb."""
+    end = xcomp.right_edge.i
+    for c in v.rights:
+        if c.dep_ == "conj" and c.i > end and c.tag_ == "VB" and v.tag_ != "VB" and not any(
+                g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+            end = c.right_edge.i
+    return end
+
+
 def _content_raised_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """"The vote is expected to pass", "he is considered a moderate": under the parc convention,
     the passive of a verb of belief or report (ctx.lex.raising_verbs) with no agent is an
@@ -388,13 +399,7 @@ def _content_intention(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Con
     xcomp = ch.xcomp
     if (ctx.parc and xcomp is not None and xcomp.i > v.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in xcomp.children)
             and not any(c.dep_ == "auxpass" for c in v.children)):
-        end = xcomp.right_edge.i
-        for c in v.rights:
-            # "wants to triple X, grow Y and create Z": the parse hangs the other infinitives on the verb
-            if c.dep_ == "conj" and c.i > end and c.tag_ == "VB" and v.tag_ != "VB" and not any(
-                    g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
-                end = c.right_edge.i
-        return [(xcomp.left_edge.i, end)], xcomp
+        return [(xcomp.left_edge.i, _infinitives_end(v, xcomp))], xcomp
     if ctx.parc and ch.ccomp is not None:
         return None  # "decided that she should ...": the complement rule's
     return ([], None) if lemma in ctx.lex.parc_only else None
@@ -488,7 +493,7 @@ def _content_infinitive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
     if xcomp is None or lemma not in ctx.lex.infinitive_verbs or xcomp.i <= v.i:
         return None
     a = dobj.left_edge.i if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge.i
-    return [(a, xcomp.right_edge.i)], xcomp
+    return [(a, _infinitives_end(v, xcomp))], xcomp
 
 
 def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
