@@ -577,6 +577,9 @@ def test_parc_convention_keeps_the_complementizer(nlp):
     assert _quotes(nlp, text, "parc")[0][0] == ["that the talks would resume in Geneva next week"]
     mixed = "The minister said that “the talks will resume” in Geneva next week."
     assert _quotes(nlp, mixed, "parc")[0][0] == ["that “the talks will resume” in Geneva next week"]
+    doubled = "The report also points out that ''the penalties are far too light'' for the companies that break the rules."
+    assert _quotes(nlp, doubled, "parc")[0][0] == [
+        "that ''the penalties are far too light'' for the companies that break the rules"]  # two apostrophes
     # a quotation after "that" is direct in the clause convention, mixed with the complementizer
     whole = "The minister said that “the talks will resume in Geneva next week.”"
     clause, parc = extract_quotes(nlp(whole))[0], extract_quotes(nlp(whole), "parc")[0]

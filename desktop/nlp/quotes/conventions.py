@@ -22,7 +22,7 @@ def _with_complementizer(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     text, doc = ctx.text, ctx.doc
     a = span[0]
     k = a
-    while k > 0 and text[k - 1] in " \t\u00a0,“\"‘«„":
+    while k > 0 and text[k - 1] in " \t\u00a0,“\"‘«„'":  # also the '' of "that ''..."
         k -= 1
     if k < 4 or text[k - 4:k].lower() != "that" or (k > 4 and text[k - 5].isalnum()):
         return span
