@@ -739,5 +739,9 @@ def test_speech_acts_whose_object_is_the_content(nlp):
          "the campaign"),
         ("The governor defended his handling of the storm.", "his handling of the storm", "The governor"),
         ("Both candidates touted their experience in government.", "their experience in government", "Both candidates"),
+        ("The senator mocked the new budget plan.", "the new budget plan", "The senator"),
+        ("The governor exhorted voters to turn out early.", "voters to turn out early", "The governor"),
+        ("The minister scoffed that the report was a work of fiction.", "the report was a work of fiction",
+         "The minister"),
     ):
         assert _quotes(nlp, text) == [([content], speaker, None)], text
