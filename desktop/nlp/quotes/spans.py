@@ -399,7 +399,8 @@ def _content_intention(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Con
     xcomp = ch.xcomp
     if (ctx.parc and xcomp is not None and xcomp.i > v.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in xcomp.children)
             and not any(c.dep_ == "auxpass" for c in v.children)):
-        return [(xcomp.left_edge.i, _infinitives_end(v, xcomp))], xcomp
+        # "the obligations that the company was seeking to shed": the relative word is the narrator's
+        return [(max(xcomp.left_edge.i, v.i + 1), _infinitives_end(v, xcomp))], xcomp
     if ctx.parc and ch.ccomp is not None:
         return None  # "decided that she should ...": the complement rule's
     return ([], None) if lemma in ctx.lex.parc_only else None
