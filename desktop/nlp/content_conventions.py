@@ -7,7 +7,10 @@ from __future__ import annotations
 #: How far reported content reaches; "clause" is the default.
 CONTENT_CONVENTIONS = {
     "clause": "the reported words alone: no leading \"that\" or narrator's connector (\"But ...\")",
-    "parc": "PARC/PolNeAR spans: the complementizer \"that\" is part of the content, and a report"
-            " inside another report's content is part of it, not a quote of its own",
+    "parc": "PARC/PolNeAR spans: the complementizer \"that\" is part of the content, a report"
+            " inside another report's content is part of it, not a quote of its own, and what PARC"
+            " counts besides speech is attributed too: intentions (\"plans to ...\"), stances and"
+            " findings (\"endorsed X\", \"polls show X\"), passives with no source (\"X is"
+            " expected to ...\", \"X was accused of ...\")",
 }
 DEFAULT_CONTENT = "clause"

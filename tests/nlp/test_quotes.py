@@ -577,6 +577,9 @@ def test_parc_convention_keeps_the_complementizer(nlp):
     assert _quotes(nlp, text, "parc")[0][0] == ["that the talks would resume in Geneva next week"]
     mixed = "The minister said that “the talks will resume” in Geneva next week."
     assert _quotes(nlp, mixed, "parc")[0][0] == ["that “the talks will resume” in Geneva next week"]
+    doubled = "The report also points out that ''the penalties are far too light'' for the companies that break the rules."
+    assert _quotes(nlp, doubled, "parc")[0][0] == [
+        "that ''the penalties are far too light'' for the companies that break the rules"]  # two apostrophes
     # a quotation after "that" is direct in the clause convention, mixed with the complementizer
     whole = "The minister said that “the talks will resume in Geneva next week.”"
     clause, parc = extract_quotes(nlp(whole))[0], extract_quotes(nlp(whole), "parc")[0]
@@ -725,3 +728,20 @@ def test_day_after_the_verb_is_the_reports_and_apposition_names_the_speaker(nlp)
         "Monday was the worst day of his life"]
     assert _quotes(nlp, "“We will appeal,” said the mayor, John Smith.")[0][1] == "the mayor, John Smith"
     assert _quotes(nlp, "The mayor, John Smith, said the city would appeal.")[0][1] == "The mayor, John Smith"
+
+
+@pytest.mark.slow
+def test_speech_acts_whose_object_is_the_content(nlp):
+    # echo, reference, defend, tout: the object is what was said (object_content_verbs)
+    for text, content, speaker in (
+        ("Several mayors echoed her concerns about the new tax.", "her concerns about the new tax", "Several mayors"),
+        ("In its new video, the campaign referenced the senator's vote on the bridge.", "the senator's vote on the bridge",
+         "the campaign"),
+        ("The governor defended his handling of the storm.", "his handling of the storm", "The governor"),
+        ("Both candidates touted their experience in government.", "their experience in government", "Both candidates"),
+        ("The senator mocked the new budget plan.", "the new budget plan", "The senator"),
+        ("The governor exhorted voters to turn out early.", "voters to turn out early", "The governor"),
+        ("The minister scoffed that the report was a work of fiction.", "the report was a work of fiction",
+         "The minister"),
+    ):
+        assert _quotes(nlp, text) == [([content], speaker, None)], text

@@ -31,7 +31,7 @@ How it works, in three passes (the stages are the package's modules: :mod:`.mark
    lines and a paragraph introduced by "X added:" at the end of the one before are attributions.
    A report inside a quotation belongs to the quoted words and is not output separately;
    an indirect report that names no source (passive without agent, "Asked about X, ...") is
-   not a quote. Reported content leaves out the narrator's words around it: the leading "that"
+   not a quote (except PARC's sourceless passives under "parc", below). Reported content leaves out the narrator's words around it: the leading "that"
    or connector ("But ..."), a final ", which ..." or participle clause, and a verb joined to
    the clause in the reporting verb's tense ("said he would X and warned ...").
 3. *Linking*: a quoted span inside an attribution's content makes it direct (the content is the
@@ -48,8 +48,12 @@ Two *content conventions* (``extract_quotes(doc, content=...)``): "clause" (the 
 reported words alone, without the complementizer; "parc" follows PARC 3.0 and PolNeAR, whose
 content spans start at "that" ("said that “…”" too), whose speaker in "an economist who
 said ..." is the relative pronoun, resolved to its antecedent like "he", and whose attributions
-do not nest (a report inside another report's content is part of it). Dataset builders who
-train or evaluate on those corpora choose "parc"; everything else is the same in both.
+do not nest (a report inside another report's content is part of it). "parc" also attributes
+what PARC counts besides speech (the rules of :data:`.context.PARC_RULES`): an intention's
+infinitive ("plans to ...", "refuses to ..."), a stance's or finding's object ("endorsed X",
+"polls show X"), and passives that name no source, output without a speaker ("X is expected to
+...", "X was accused of ..."). Dataset builders who train or evaluate on those corpora choose
+"parc"; everything else is the same in both.
 
 Transcripts: a stage direction ("(CROSSTALK.)") or a "Follow X on Twitter" sign-off is no one's
 speech and does not continue the previous speaker; a headline's "Name:" label must look like a
@@ -103,7 +107,7 @@ def extract_quotes(doc: Any, content: str = DEFAULT_CONTENT, *, rules: list[str]
     given, gets the name of the rule behind each quote (:data:`.rules.RULES`), in the same order.
     """
     parc = check_content_convention(content) == "parc"
-    ctx = _Ctx(doc)
+    ctx = _Ctx(doc, parc)
     marks = find_mark_quotes(ctx.text, ctx.paragraphs)
     ctx.mark_spans = sorted((m.start, m.end) for m in marks)
     atts = _find_attributions(ctx)

@@ -7,7 +7,7 @@ import bisect
 import re
 from typing import Any
 
-from desktop.nlp.quotes.context import Attribution, _Ctx
+from desktop.nlp.quotes.context import PARC_RULES, Attribution, _Ctx
 from desktop.nlp.quotes.lexicon import noun_lemma
 from desktop.nlp.quotes.marks import _WORD_RE, ALL_MARKS, _strip
 from desktop.nlp.quotes.spans import _clean_token_span, _content_from_children, _np_span, _speaker_head
@@ -56,10 +56,13 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
     spans, root = _content_from_children(ctx, t, lemma)
     if not spans:
         return None
-    if lemma in ctx.lex.clause_only_verbs and lemma not in ctx.lex.speech_verbs and (root is None or root.dep_ != "ccomp"):
+    if (lemma in ctx.lex.clause_only_verbs and lemma not in ctx.lex.speech_verbs and (root is None or root.dep_ != "ccomp")
+            and ctx.content_rule not in PARC_RULES):
         return None
     content = _verb_content(ctx, t, spans)
-    if not content or sum(len(_WORD_RE.findall(ctx.text, a, b)) for a, b in content) < 2:
+    # "Cruz endorsed Trump": a name is a stance's whole object
+    min_words = 1 if ctx.content_rule == "content_stance_object" and root is not None and root.pos_ == "PROPN" else 2
+    if not content or sum(len(_WORD_RE.findall(ctx.text, a, b)) for a, b in content) < min_words:
         return None
     if t.tag_ == "VBN" and t.dep_ in ("advcl", "ccomp", "dep") and t.head.i > t.i and not any(
             c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "agent") for c in t.children):

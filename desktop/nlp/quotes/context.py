@@ -11,6 +11,13 @@ from desktop.nlp.quotes.labels import clearnlp_view
 from desktop.nlp.quotes.lexicon import Lexicon, lexicon_for
 from desktop.nlp.quotes.marks import MarkQuote
 
+#: the content rules that report under the "parc" convention only (intentions, stances, findings)
+PARC_RULES = frozenset({"content_intention", "content_stance_object", "content_raised_passive",
+                        "content_charged_passive"})
+#: the rules whose attributions have no source (PARC's "X is expected to ...", "X was accused of
+#: ..."), output all the same
+SOURCELESS_RULES = frozenset({"verb/content_raised_passive", "verb/content_charged_passive"})
+
 
 @dataclass
 class Attribution:
@@ -30,7 +37,8 @@ class _Ctx:
     (``doc.lang_``; :class:`~desktop.nlp.quotes.lexicon.UnsupportedLanguage` when there is none).
     ``doc`` is the document in ClearNLP labels (:func:`~desktop.nlp.quotes.labels.clearnlp_view`)."""
 
-    def __init__(self, doc: Any):
+    def __init__(self, doc: Any, parc: bool = False):
+        self.parc = parc  # the "parc" content convention: intentions are attributions too
         self.lex: Lexicon = lexicon_for(doc.lang_)
         self.doc = clearnlp_view(doc)  # a UD-labelled parse read with the labels the rules test
         self.text = doc.text

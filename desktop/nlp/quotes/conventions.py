@@ -3,7 +3,7 @@ content from the complementizer, a relative pronoun as the speaker)."""
 from __future__ import annotations
 
 from desktop.nlp.content_conventions import CONTENT_CONVENTIONS, DEFAULT_CONTENT
-from desktop.nlp.quotes.context import Attribution, _Ctx
+from desktop.nlp.quotes.context import PARC_RULES, Attribution, _Ctx
 from desktop.nlp.quotes.marks import _strip
 
 
@@ -22,7 +22,7 @@ def _with_complementizer(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     text, doc = ctx.text, ctx.doc
     a = span[0]
     k = a
-    while k > 0 and text[k - 1] in " \t\u00a0,“\"‘«„":
+    while k > 0 and text[k - 1] in " \t\u00a0,“\"‘«„'":  # also the '' of "that ''..."
         k -= 1
     if k < 4 or text[k - 4:k].lower() != "that" or (k > 4 and text[k - 5].isalnum()):
         return span
@@ -53,9 +53,12 @@ def _relative_speaker(ctx: _Ctx, r: Attribution) -> None:
 
 def _nested(results: list[Attribution]) -> set[int]:
     """The attributions (by index) whose cue lies inside another attribution's content: "said he
-    thought that X", "the report noted they had promised that ..."."""
+    thought that X", "the report noted they had promised that ...". An intention's infinitive or
+    a stance's object (:data:`.context.PARC_RULES`: "plans to call on X to ...") holds its
+    reports: PolNeAR annotates those."""
     spans = [(a, b, n) for n, r in enumerate(results)
-             if r.cue is not None and (r.speaker is not None or r.qtype != "indirect") for a, b in r.content]
+             if r.cue is not None and (r.speaker is not None or r.qtype != "indirect") and r.rule.removeprefix("verb/") not in PARC_RULES
+             for a, b in r.content]
     return {n for n, r in enumerate(results)
             if r.cue is not None and any(a <= r.cue[0] and r.cue[1] <= b and m != n for a, b, m in spans)}
 

@@ -53,6 +53,9 @@ class Lexicon:
     clause_only_verbs: frozenset[str]
     object_content_verbs: frozenset[str]
     infinitive_verbs: frozenset[str]
+    intention_verbs: frozenset[str]  # reported under the "parc" convention only (wants to ...)
+    stance_object_verbs: frozenset[str]  # the same (endorsed X, polls show X)
+    raising_verbs: frozenset[str]  # the same, in the passive with no source (X is expected to ...)
     as_only_verbs: frozenset[str]
     noun_cues: frozenset[str]
     light_verbs: frozenset[str]
@@ -69,13 +72,21 @@ class Lexicon:
     not_sources: frozenset[str]
     #: every verb lemma the rules know (the verb lists and the preposition-content verbs)
     all_verbs: frozenset[str] = field(init=False, repr=False)
+    #: the verbs of the three "parc" lists that are in no other verb list: they report nothing
+    #: under the clause convention
+    parc_only: frozenset[str] = field(init=False, repr=False)
     _lemmas: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
     _light: dict[str, bool] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "all_verbs", frozenset(
             self.speech_verbs | self.clause_only_verbs | self.object_content_verbs | self.infinitive_verbs
-            | self.as_only_verbs | set(self.prep_content)))
+            | self.intention_verbs | self.stance_object_verbs | self.raising_verbs | self.as_only_verbs
+            | set(self.prep_content)))
+        parc = self.intention_verbs | self.stance_object_verbs | self.raising_verbs
+        object.__setattr__(self, "parc_only", frozenset(parc - (
+            self.speech_verbs | self.clause_only_verbs | self.object_content_verbs | self.infinitive_verbs
+            | self.as_only_verbs | set(self.prep_content))))
 
     def lemma_of(self, word: str) -> str:
         """A reporting-verb lemma for a lower-cased word form ('' when it is not one we know)."""
@@ -114,6 +125,8 @@ class Lexicon:
         return cls(
             lang=lang, speech_verbs=words("speech_verbs"), clause_only_verbs=words("clause_only_verbs"),
             object_content_verbs=words("object_content_verbs"), infinitive_verbs=words("infinitive_verbs"),
+            intention_verbs=words("intention_verbs"), stance_object_verbs=words("stance_object_verbs"),
+            raising_verbs=words("raising_verbs"),
             as_only_verbs=words("as_only_verbs"), noun_cues=words("noun_cues"), light_verbs=words("light_verbs"),
             prep_content={k: set(v.split()) for k, v in _pairs(folder / "prep_content.tsv")},
             particle_verbs=dict(_pairs(folder / "particle_verbs.tsv")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desktop.core.interchange import QuoteRecord, quote_suggestion_json
 from desktop.core.model import Span
-from desktop.nlp.quotes.context import Attribution, _Ctx
+from desktop.nlp.quotes.context import SOURCELESS_RULES, Attribution, _Ctx
 from desktop.nlp.quotes.linking import _InsideMark
 from desktop.nlp.quotes.spans import _PronounResolver
 
@@ -45,7 +45,7 @@ def _output_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: _InsideMa
     seen = set()
     results.sort(key=lambda r: r.content[0][0] if r.content else -1)
     for r in results:
-        if not r.content or (r.speaker is None and r.qtype == "indirect"):
+        if not r.content or (r.speaker is None and r.qtype == "indirect" and r.rule not in SOURCELESS_RULES):
             continue
         key = (tuple(r.content), r.speaker)
         if key in seen:

@@ -331,6 +331,81 @@ def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
     return b
 
 
+def _infinitives_end(v: Any, xcomp: Any) -> int:
+    """The last token of infinitive ``xcomp`` of ``v`` and of the infinitives joined to it: in
+    "wants to triple X, grow Y and create Z" the parse hangs the others on the verb."""
+    end = xcomp.right_edge.i
+    for c in v.rights:
+        if c.dep_ == "conj" and c.i > end and c.tag_ == "VB" and v.tag_ != "VB" and not any(
+                g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+            end = c.right_edge.i
+    return end
+
+
+def _content_raised_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The vote is expected to pass", "he is considered a moderate": under the parc convention,
+    the passive of a verb of belief or report (ctx.lex.raising_verbs) with no agent is an
+    attribution with no source, its subject and its infinitive (or predicate) the two fragments.
+
+    The clause convention (and this one, for the other verbs) leaves a report without a source
+    out; a verb of this list that is in no other reports nothing there."""
+    if lemma not in ctx.lex.raising_verbs:
+        return None
+    subj = _sourceless_passive_subject(ctx, v)
+    pred = ch.xcomp if ch.xcomp is not None and any(g.dep_ == "aux" and g.lower_ == "to" for g in ch.xcomp.children) else ch.oprd
+    if subj is not None and pred is not None and pred.i > v.i:
+        return [(subj.left_edge.i, subj.right_edge.i), (pred.left_edge.i, pred.right_edge.i)], pred
+    return ([], None) if lemma in ctx.lex.parc_only else None
+
+
+def _sourceless_passive_subject(ctx: _Ctx, v: Any) -> Any | None:
+    """Under the parc convention, the subject of ``v`` when it is a passive with no agent."""
+    subj = next((c for c in v.children if c.dep_ == "nsubjpass" and c.i < v.i), None)
+    if (ctx.parc and v.tag_ == "VBN" and subj is not None and subj.lower_ != "there"
+            and not any(c.dep_ == "agent" for c in v.children) and any(c.dep_ == "auxpass" for c in v.children)):
+        return subj
+    return None
+
+
+def _content_charged_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The agency was accused of hiding the figures", "they have been criticized for being slow":
+    under the parc convention, the passive with no agent of a verb that reports a charge through
+    its preposition (ctx.lex.prep_content, the verbs whose object is the content) is an
+    attribution with no source: the one charged, and the charge. So is "X was described as Y",
+    "X was dubbed Y" (the "as" phrase or the predicate)."""
+    if lemma not in ctx.lex.object_content_verbs:
+        return None
+    subj = _sourceless_passive_subject(ctx, v)
+    o = None
+    for prep in (ch.pcontent, ch.as_prep):
+        if o is None and prep is not None and prep.i > v.i:
+            o = next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+    if o is None and ch.oprd is not None and ch.oprd.i > v.i:
+        o = ch.oprd
+    if subj is None or o is None:
+        return None
+    return [(subj.left_edge.i, subj.right_edge.i), (o.left_edge.i, o.right_edge.i)], o
+
+
+def _content_intention(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The campaign plans to ...", "she refuses to ...": under the parc convention, the infinitive
+    of a verb of intention or desire (ctx.lex.intention_verbs) is the content.
+
+    PARC and PolNeAR count an intention as an attribution; the clause convention reports speech,
+    so there a verb that is only a verb of intention reports nothing ("expects that ..." and
+    "hopes that ..." are beliefs, left to the complement rule under both)."""
+    if lemma not in ctx.lex.intention_verbs:
+        return None
+    xcomp = ch.xcomp
+    if (ctx.parc and xcomp is not None and xcomp.i > v.i and any(g.dep_ == "aux" and g.lower_ == "to" for g in xcomp.children)
+            and not any(c.dep_ == "auxpass" for c in v.children)):
+        # "the obligations that the company was seeking to shed": the relative word is the narrator's
+        return [(max(xcomp.left_edge.i, v.i + 1), _infinitives_end(v, xcomp))], xcomp
+    if ctx.parc and ch.ccomp is not None:
+        return None  # "decided that she should ...": the complement rule's
+    return ([], None) if lemma in ctx.lex.parc_only else None
+
+
 def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """A complement clause is the content ("said (that) X")."""
     ccomp = ch.ccomp
@@ -338,6 +413,35 @@ def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
         return None
     a = _complement_start(ctx.doc, v, ccomp)
     return [(a, _complement_end(ctx, v, ccomp, a))], ccomp
+
+
+def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"The union endorsed the senator", "polls show her ahead": under the parc convention, the
+    object of a verb of stance or evidence (ctx.lex.stance_object_verbs) is the content, with an
+    object predicate or infinitive after it.
+
+    PARC and PolNeAR count a stance or a finding as an attribution; the clause convention
+    reports speech, so there such a verb reports nothing ("shows that ..." is a finding under
+    parc, left to the complement rule after this one)."""
+    if lemma not in ctx.lex.stance_object_verbs:
+        return None
+    if ctx.parc and ch.ccomp is not None:
+        return None
+    dobj = ch.dobj
+    if ctx.parc and dobj is not None and dobj.i > v.i and dobj.pos_ in ("NOUN", "PROPN", "PRON"):
+        # the object without what a comma adds to it ("endorsed Trump, who says ...")
+        doc = ctx.doc
+        end = next((k - 1 for k in range(dobj.i + 1, dobj.right_edge.i + 1) if doc[k].text == ","), dobj.right_edge.i)
+        for c in v.rights:
+            # and the predicate the verb takes after it: "show Clinton with a lead ...", "showing
+            # her ahead", "endorsed her for president" (not a time: "endorsed Trump during ...")
+            if c.i <= end:
+                continue
+            if not (c.dep_ in ("oprd", "acomp", "advmod", "xcomp") or c.dep_ == "prep" and c.lower_ in ("with", "for")):
+                break
+            end = c.right_edge.i
+        return [(dobj.left_edge.i, end)], dobj
+    return ([], None) if lemma in ctx.lex.parc_only else None
 
 
 def _drop_addressee(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
@@ -390,7 +494,7 @@ def _content_infinitive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
     if xcomp is None or lemma not in ctx.lex.infinitive_verbs or xcomp.i <= v.i:
         return None
     a = dobj.left_edge.i if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge.i
-    return [(a, xcomp.right_edge.i)], xcomp
+    return [(a, _infinitives_end(v, xcomp))], xcomp
 
 
 def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
@@ -457,6 +561,16 @@ def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
     ):
         return [], None
     return [(dobj.left_edge.i, end)], dobj
+
+
+def _content_gerund(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"proposed dropping the tax", "denied taking the money": a gerund right after a verb whose
+    object is the content (ctx.lex.object_content_verbs) is the content."""
+    xcomp = ch.xcomp
+    if (lemma not in ctx.lex.object_content_verbs or ch.dobj is not None or xcomp is None or xcomp.tag_ != "VBG"
+            or not v.i < xcomp.left_edge.i <= v.i + 2):
+        return None
+    return [(xcomp.left_edge.i, xcomp.right_edge.i)], xcomp
 
 
 def _content_told_that(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
@@ -555,6 +669,10 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_as_only,
     _content_what_said_was,
     _drop_clause_before_semicolon,
+    _content_raised_passive,
+    _content_charged_passive,
+    _content_intention,
+    _content_stance_object,
     _content_complement,
     _drop_addressee,
     _content_parenthetical,
@@ -565,6 +683,7 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_accused_of,
     _content_relative_predicate,
     _content_object,
+    _content_gerund,
     _content_told_that,
     _content_that_after_phrase,
     _content_between_commas,

@@ -2,7 +2,8 @@
 (``cases/*.jsonl``, one case a line: ``rule``, ``text``, and ``quotes``, every quote the text
 must give, in order: content fragments, speaker, cue, type, and ``by``, the rule that must make
 it when not the case's own — a rule that only rules something out shows its effect on another).
-One parametrized test runs them all, with the default content convention."""
+One parametrized test runs them all, with the default content convention unless the case names
+another (``convention``: "parc" for the attributions only that convention makes)."""
 
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ def test_case(nlp, file, line, case):
     rules: list[str] = []
     found = [{"content": [_text(text, f) for f in q["content"]], "speaker": _text(text, q["speaker"]),
               "cue": _text(text, q["cue"]), "type": q["type"], "by": rule}
-             for q, rule in zip(extract_quotes(nlp(text), rules=rules), rules, strict=True)]
+             for q, rule in zip(extract_quotes(nlp(text), case.get("convention", "clause"), rules=rules), rules, strict=True)]
     expected = [{**q, "by": q.get("by", case["rule"])} for q in case["quotes"]]
     assert found == expected, f"{file}:{line}: {text!r}"
 
