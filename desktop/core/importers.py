@@ -1513,6 +1513,7 @@ def _read_jsonl(path: Path, text_only: bool = False) -> Iterator[ImportResult]:
         else:
             seen_ids[document.ext_id] = number
         documents += 1
+        document.line = number
         yield document
 
     for number, line, problem, replaced in _jsonl_lines(path):

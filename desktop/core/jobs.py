@@ -355,7 +355,7 @@ def _add(apply: Callable[[edits.Edit], edits.ChangeSet], doc: ImportedDocument, 
     """Add one document with ``apply`` (the batch's, or :func:`~desktop.core.edits.apply`); False
     when it was not added (same text already there, or refused)."""
     where = doc.path or doc.ext_id
-    line = duplicate_id.line if duplicate_id is not None else None
+    line = duplicate_id.line if duplicate_id is not None else doc.line
     try:
         inverse = apply(edits.AddDocument.from_imported(doc, story=story))
     except edits.DuplicateDocumentError as exc:

@@ -213,6 +213,8 @@ class ImportedDocument:
     status: str = "new"
     #: Layers an editor marked finished (interchange ``meta.reviewed``, :data:`REVIEW_LAYERS`).
     reviewed: tuple[str, ...] = ()
+    #: The line of ``path`` it came from (a JSONL record), for a refusal's message.
+    line: int | None = None
 
 
 @dataclass

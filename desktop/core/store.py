@@ -1922,11 +1922,16 @@ class Store:
         return [r[0] for r in self.conn.execute(
             "SELECT id FROM documents WHERE annotated_model IS NOT ? ORDER BY id", (model,))]
 
-    def documents_annotated_since(self, since: str) -> list[int]:
-        """Ids of the documents a model annotated at or after ``since`` (an ISO timestamp as
-        :func:`now_iso` writes them): what entity linking has not seen yet."""
+    def documents_annotated_after(self, after: str) -> list[int]:
+        """Ids of the documents a model annotated after ``after`` (an ISO timestamp as
+        :func:`now_iso` writes them, e.g. :meth:`last_annotated_at` when entity linking last ran):
+        what entity linking has not seen yet."""
         return [r[0] for r in self.conn.execute(
-            "SELECT id FROM documents WHERE annotated_at >= ? ORDER BY id", (since,))]
+            "SELECT id FROM documents WHERE annotated_at > ? ORDER BY id", (after,))]
+
+    def last_annotated_at(self) -> str | None:
+        """When a model last annotated a document of the project (None: never)."""
+        return self.conn.execute("SELECT max(annotated_at) FROM documents").fetchone()[0]
 
     def annotated_count(self) -> int:
         """How many documents some model has annotated."""

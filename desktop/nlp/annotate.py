@@ -281,13 +281,15 @@ def link_entities(store: Store, *, full: bool = False) -> int:
     linked to one stays with it, and :class:`~desktop.core.edits.LinkEntities` uses them as they are
     (see there for the rules).  Returns how many rows changed.
     """
-    started = now_iso()
+    # the newest annotation this run covers, not the clock: a document annotated in the same
+    # millisecond as the clock read would count as new again next time
+    started = store.last_annotated_at() or now_iso()
     since = None if full else store.meta(LINKED_AT)
     if since is None:
         docs = store.document_ids()
         rows: list[Any] = store.live_mention_rows()
     else:
-        docs = store.documents_annotated_since(since)
+        docs = store.documents_annotated_after(since)
         if not docs:
             return 0
         rows = list(store.link_mention_rows(docs))
@@ -312,7 +314,7 @@ def link_entities(store: Store, *, full: bool = False) -> int:
     return total
 
 
-LINKED_AT = "linked_at"  #: meta key: when entity linking last started (the next run's scope)
+LINKED_AT = "linked_at"  #: meta key: the newest annotation entity linking last covered (the next run's scope)
 LINK_CHUNK = 5000  #: mentions per LinkEntities edit (one transaction, one history row)
 
 

@@ -171,6 +171,8 @@ def jsonl_lines(draw):
         elif kind == "invalid UTF-8":
             raw = raw.replace(b'"text": "', b'"text": "\xff\xfe', 1) if b'"text": "' in raw else b"\xff" + raw
         lines.append(raw)
+        if kind == "good" and not text[start:end].strip():
+            kind = "span of only white space"  # refused for every layer (core.edits._check_span)
         if kind == "good":
             good[ident] = text
         else:

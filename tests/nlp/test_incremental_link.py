@@ -75,6 +75,26 @@ def test_nothing_annotated_since_the_last_link_reads_nothing(store, monkeypatch)
     assert (_rows(store), _last_history_id(store)) == before
 
 
+def test_an_article_annotated_in_the_millisecond_linking_starts_is_not_linked_again(store, monkeypatch):
+    """On a fast machine the last article's commit and the start of the linking can share a
+    millisecond: the next run must still link only what is new since."""
+    import desktop.core.edits as edits_module
+    import desktop.nlp.annotate as annotate_module
+
+    frozen = "2026-01-01T00:00:00.000Z"
+    for module in (edits_module, annotate_module):
+        monkeypatch.setattr(module, "now_iso", lambda: frozen)
+    _add(store, FIRST)
+    annotate_project(store)  # every timestamp the same millisecond
+    monkeypatch.undo()
+    mark = _last_history_id(store)
+    _add(store, LATER)
+    annotate_project(store)
+    docs = _mention_docs(store)
+    sent = [m for row in _link_rows(store, mark) for c in row["clusters"] for m in c["mention_ids"]]
+    assert sent and {docs[m] for m in sent} <= {"c", "d"}
+
+
 def test_new_articles_link_only_their_own_mentions(store):
     _add(store, FIRST)
     annotate_project(store)
