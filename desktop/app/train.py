@@ -278,8 +278,9 @@ def train_ner(store: Store, *, job: Job | None = None, model: str | None = None,
         before = nm.score(before_nlp, held_units, labels)
         before_model = current.name if current is not None else model_id(stock)
         job.check()
-        rehearsal = nm.rehearsal_units(stock, _rehearsal_texts(store, {d.id for d in docs}, len(train_units)),
-                                       train_units + held_units, limit=len(train_units) + len(held_units))
+        wanted = round(nm.REHEARSAL * (len(train_units) + len(held_units)))
+        rehearsal = nm.rehearsal_units(stock, _rehearsal_texts(store, {d.id for d in docs}, wanted),
+                                       train_units + held_units, limit=wanted)
         job.progress(1, steps, "entities: training and testing on held-out documents")
         tuned = nm.fine_tune(base, train_units, held_units, rehearsal, labels, epochs=epochs, cancelled=job.cancelled,
                              progress=lambda n, _: job.progress(1 + n, steps, f"entities: epoch {n}"))

@@ -119,6 +119,7 @@ class BenchConfig:
     import_docs: int = 10_000  # import_10k_s
     annotate_repeats: int = 3  # raw spaCy and annotate alternated, each side this often (annotate_docs split)
     annotate_new_docs: int = 5  # new articles annotated into the large project
+    ner_train_sentences: int = 300  # train_ner_300_s
     seed: int = 0
     model: str | None = None
 
@@ -1075,8 +1076,8 @@ def run_bench(cfg: BenchConfig, *, log: Callable[[str], None] = lambda s: None,
         tr = measure_training(tmp, 300, cfg.seed)
         results["train_claims_300_s"] = tr["seconds"]
         raw["train"] = tr
-        log("claimdesk train --ner on 300 labelled sentences ...")
-        tn = measure_ner_training(tmp, 300, cfg.seed)
+        log(f"claimdesk train --ner on {cfg.ner_train_sentences} labelled sentences ...")
+        tn = measure_ner_training(tmp, cfg.ner_train_sentences, cfg.seed)
         results["train_ner_300_s"] = tn["seconds"]
         raw["train_ner"] = tn
         log("window: open, switch, edit ...")
