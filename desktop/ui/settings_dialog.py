@@ -1,5 +1,7 @@
 """File ▸ Project Settings: the publisher and fact-check page address a ClaimReview export needs,
-and the check-worthiness score a sentence needs to be suggested as a claim.
+the check-worthiness score a sentence needs to be suggested as a claim, and (read only) the models
+the project's suggestions come from: the trained claim classifier and entity recognizer with
+their provenance (``claimdesk train``), or the cold start and the pipeline's own recognizer.
 
 The same settings as ``claimdesk settings`` (:mod:`desktop.core.settings`), checked by the
 same rules (:func:`desktop.app.settings.setting_edits`): an invalid value shows its one-line error
@@ -9,8 +11,10 @@ Ctrl+Z undoes it and History lists it.  A blank field removes the setting.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from desktop.app.info import claims_model_info, model_line, ner_model_info, ner_model_line
 from desktop.app.settings import setting_edits
 from desktop.core import edits
 from desktop.core.settings import CLAIM_THRESHOLD, DEFAULT_CLAIM_THRESHOLD
@@ -70,6 +74,22 @@ class SettingsDialog(QDialog):
             form.addRow(label, field)
             form.addRow("", note)
             self.fields[key] = field
+        heading = QLabel("<b>Trained models</b>")
+        heading.setObjectName("settings.heading")
+        form.addRow(heading)
+        store = session.store
+        for name, label, line in (("claims", "Claim suggestions", model_line(claims_model_info(store))),
+                                  ("ner", "Entity suggestions", ner_model_line(ner_model_info(store)))):
+            shown = QLabel(line)
+            shown.setObjectName(f"settings.model.{name}")
+            shown.setWordWrap(True)
+            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(label, shown)
+        note = QLabel("Annotate ▸ Train Suggestions… trains them on the reviewed documents; Edit ▸ Undo takes a "
+                      "stored model back.")
+        note.setWordWrap(True)
+        note.setStyleSheet("color: palette(placeholder-text);")
+        form.addRow("", note)
         self.error = QLabel()
         self.error.setObjectName("settings.error")
         self.error.setWordWrap(True)

