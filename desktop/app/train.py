@@ -43,8 +43,28 @@ class TrainError(ProjectError):
     """Not enough labelled work to train on, or nothing new since the current model."""
 
 
+class _Outcome:
+    """What a training result says of its model: ``edit`` stores it (None: it did not score better)."""
+
+    edit: edits.StoreModel | None
+    before_model: str
+
+    @property
+    def replaced(self) -> bool:
+        return self.edit is not None
+
+    @property
+    def name(self) -> str | None:
+        return self.edit.name if self.edit is not None else None
+
+    def _outcome(self, head: str, stored: str, suggestions: str) -> str:
+        if self.edit is not None:
+            return f"{head}\nstored {stored} {self.edit.name}: {suggestions} suggestions use it from the next annotate"
+        return f"{head}\nnot better: kept {self.before_model}"
+
+
 @dataclass
-class TrainResult:
+class TrainResult(_Outcome):
     before: float  #: MAP of the current scorer on the held-out documents
     after: float  #: MAP of the new model there
     before_model: str  #: "cold-start" or the current model's name
@@ -58,23 +78,13 @@ class TrainResult:
     by_weight: dict[str, float] = field(default_factory=dict)
     kind = "claims"
 
-    @property
-    def replaced(self) -> bool:
-        return self.edit is not None
-
-    @property
-    def name(self) -> str | None:
-        return self.edit.name if self.edit is not None else None
-
     def summary(self) -> str:
         """Two lines: the figures, and what happened to the model."""
         head = (f"claims: trained on {plural(self.sentences, 'sentence')} ({self.check_worthy} check-worthy) of "
                 f"{plural(self.documents, 'labelled document')} in {self.seconds:.1f} s; MAP on "
                 f"{plural(self.heldout, 'held-out document')}: before {self.before:.3f} ({self.before_model}), "
                 f"after {self.after:.3f}")
-        if self.edit is not None:
-            return f"{head}\nstored model {self.edit.name}: claim suggestions use it from the next annotate"
-        return f"{head}\nnot better: kept {self.before_model}"
+        return self._outcome(head, "model", "claim")
 
 
 def _accepted_spans(store: Store, doc_id: int) -> list[tuple[int, int]]:
@@ -161,7 +171,7 @@ def _figures(scores: dict[str, float]) -> str:
 
 
 @dataclass
-class NerTrainResult:
+class NerTrainResult(_Outcome):
     before: dict[str, float]  #: entity F1 ("f"), precision ("p"), recall ("r") of the current NER, held out
     after: dict[str, float]  #: the same of the fine-tuned one
     before_model: str  #: the current NER: the project's model, or the pipeline's ("en_core_web_sm 3.8.0")
@@ -175,23 +185,13 @@ class NerTrainResult:
     edit: edits.StoreModel | None = None  #: what stores the new model (None: it is not better)
     kind = "ner"
 
-    @property
-    def replaced(self) -> bool:
-        return self.edit is not None
-
-    @property
-    def name(self) -> str | None:
-        return self.edit.name if self.edit is not None else None
-
     def summary(self) -> str:
         """Two lines: the figures, and what happened to the model."""
         head = (f"entities: trained on {plural(self.sentences, 'sentence')} ({plural(self.entities, 'entity')}) of "
                 f"{plural(self.documents, 'reviewed document')} in {self.seconds:.1f} s; F1 / P / R on "
                 f"{plural(self.heldout, 'held-out document')}: before {_figures(self.before)} ({self.before_model}), "
                 f"after {_figures(self.after)}")
-        if self.edit is not None:
-            return f"{head}\nstored entity model {self.edit.name}: entity suggestions use it from the next annotate"
-        return f"{head}\nnot better: kept {self.before_model}"
+        return self._outcome(head, "entity model", "entity")
 
 
 def _gold_spans(store: Store, doc_id: int) -> list[tuple[int, int, str]]:

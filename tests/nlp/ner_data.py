@@ -61,6 +61,12 @@ def ner_project(tmp_path, name: str = "planet", reviewed: int = 6, unreviewed: i
     rng = random.Random(seed)
     records = [record(f"{name}-{i}", rng, reviewed=True, sentences=sentences) for i in range(reviewed)]
     records += [record(f"{name}-new-{i}", rng, reviewed=False, sentences=sentences) for i in range(unreviewed)]
+    return project_from_records(tmp_path, name, records)
+
+
+def project_from_records(tmp_path, name: str, records: list[dict]):
+    """A project made as a user makes one: ``claimdesk new``, then ``claimdesk import`` of the
+    records as interchange JSONL."""
     src = tmp_path / f"{name}.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     path = tmp_path / f"{name}.claimdesk"

@@ -12,6 +12,7 @@ import pytest
 from desktop.cli import main
 from desktop.core import edits as E
 from desktop.core.store import Store
+from tests.nlp.ner_data import project_from_records
 
 pytestmark = pytest.mark.slow
 
@@ -54,12 +55,7 @@ def _project(tmp_path, name: str, positive: list[str], negative: list[str], labe
     rng = random.Random(7)
     records = [_record(f"{name}-{i}", rng, positive, negative, labelled=True) for i in range(labelled)]
     records += [_record(f"{name}-new-{i}", rng, positive, negative, labelled=False) for i in range(unlabelled)]
-    src = tmp_path / f"{name}.jsonl"
-    src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    path = tmp_path / f"{name}.claimdesk"
-    assert main(["new", str(path)]) == 0
-    assert main(["import", str(path), str(src)]) == 0
-    return path
+    return project_from_records(tmp_path, name, records)
 
 
 def _claims_of(path, ext_id):
