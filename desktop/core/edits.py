@@ -1882,8 +1882,10 @@ class ReplaceSuggestions(Edit):
 class StoreModel(Edit):
     """Store a trained model in the project and make it the current one of its kind (the one
     pre-annotation uses), in place of the earlier current one, which stays stored (undo makes it
-    current again). ``provenance`` is JSON-ready (training data, documents, scores before and after);
-    ``name`` is what every suggestion the model makes records as its model."""
+    current again). Models of the kind older than that one are deleted: a recognizer is megabytes,
+    and a project trained every day would otherwise grow by one each time (SQLite reuses the freed
+    pages); undo puts them back. ``provenance`` is JSON-ready (training data, documents, scores
+    before and after); ``name`` is what every suggestion the model makes records as its model."""
 
     kind_of_model: str
     name: str
@@ -1898,9 +1900,12 @@ class StoreModel(Edit):
             raise EditError("store model: no model bytes")
         if not isinstance(self.name, str) or not self.name.strip():
             raise EditError("store model: the model needs a name")
-        for (row_id,) in p.store.conn.execute("SELECT id FROM models WHERE kind = ? AND current = 1",
-                                              (self.kind_of_model,)).fetchall():
-            p.update("models", row_id, current=0)
+        for row_id, current in p.store.conn.execute("SELECT id, current FROM models WHERE kind = ?",
+                                                    (self.kind_of_model,)).fetchall():
+            if current:
+                p.update("models", row_id, current=0)  # the one before: kept
+            else:
+                p.delete("models", row_id)  # older than that
         p.insert("models", {"kind": self.kind_of_model, "name": self.name, "current": 1, "data": self.data,
                             "provenance": json.dumps(self.provenance, ensure_ascii=False, sort_keys=True),
                             "created_at": p.now})

@@ -152,3 +152,19 @@ def test_store_model_is_an_edit_undo_makes_the_earlier_model_current_again(tmp_p
         assert store.current_model("claims").data == b"\x00second"
         with pytest.raises(E.EditError):
             E.apply(store, E.StoreModel("nonsense", "x", b"x"))
+
+
+def test_a_project_keeps_the_current_model_and_the_one_before_it_and_undo_brings_older_ones_back(tmp_path):
+    """A project trained again and again does not grow by a model each time (a recognizer is
+    megabytes); undoing a training restores exactly what was there."""
+    with Store.create(tmp_path / "m.claimdesk") as store:
+        E.apply(store, E.StoreModel("ner", "ner-other-kind", b"ner", {}))
+        for name in ("first", "second", "third"):
+            undo = E.apply(store, E.StoreModel("claims", f"textcat-{name}", name.encode() * 1000, {}))
+        rows = store.model_rows("claims")
+        assert [(r["name"], r["current"]) for r in rows] == [("textcat-second", 0), ("textcat-third", 1)]
+        assert [r["name"] for r in store.model_rows("ner")] == ["ner-other-kind"]  # other kinds untouched
+        E.apply(store, undo)
+        assert [(r["name"], r["current"]) for r in store.model_rows("claims")] == [
+            ("textcat-first", 0), ("textcat-second", 1)]
+        assert store.current_model("claims").data == b"second" * 1000
