@@ -232,9 +232,15 @@ def _verb_children(ctx: _Ctx, v: Any, lemma: str) -> _VerbChildren:
         elif d == "prep":
             if c.lower_ == "as":
                 ch.as_prep = c
-            elif c.lower_ in ctx.lex.prep_content.get(lemma, ()):
-                ch.pcontent = c
+            elif ch.pcontent is None and c.lower_ in ctx.lex.prep_content.get(lemma, ()) and not _time_phrase(c):
+                ch.pcontent = c  # "called for more investment on Thursday": "on Thursday" is the saying's time
     return ch
+
+
+def _time_phrase(prep: Any) -> bool:
+    """Whether preposition ``prep`` governs only a date or time ("on Thursday", "on May 3")."""
+    obj = next((g for g in prep.children if g.dep_ in ("pobj", "pcomp")), None)
+    return obj is not None and (obj.ent_type_ in ("DATE", "TIME") or obj.lower_ in _WEEKDAYS)
 
 
 def _content_as_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
