@@ -418,7 +418,27 @@ def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
     if ccomp is None or ccomp.i == v.i:
         return None
     a = _complement_start(ctx.doc, v, ccomp)
+    subj = _object_as_subject(v, lemma, ch.dobj, ccomp)
+    if subj is not None and subj.left_edge.i < a:
+        a = subj.left_edge.i
     return [(a, _complement_end(ctx, v, ccomp, a))], ccomp
+
+
+_ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "remind", "warn", "promise", "ask", "convince", "persuade"})
+
+
+def _object_as_subject(v: Any, lemma: str, dobj: Any, ccomp: Any) -> Any | None:
+    """"seemed to think the outreach to voters was phony" parsed with "the outreach" as the verb's
+    object, "to voters" hung on the verb and a clause with no subject after them: the object is the clause's subject
+    (a verb that takes an addressee and a clause, "told reporters ...", keeps its object out)."""
+    if dobj is None or lemma in _ADDRESSEE_VERBS or not v.i < dobj.i < ccomp.i:
+        return None
+    between = {t.i for c in v.children if c.dep_ == "prep" and dobj.i < c.i < ccomp.i for t in c.subtree}
+    if any(i not in between for i in range(dobj.right_edge.i + 1, ccomp.left_edge.i)):
+        return None  # only the object's own phrases between it and the clause ("to voters")
+    if any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "mark") for g in ccomp.children):
+        return None
+    return dobj
 
 
 def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
