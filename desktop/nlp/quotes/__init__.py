@@ -51,8 +51,9 @@ said ..." is the relative pronoun, resolved to its antecedent like "he", and who
 do not nest (a report inside another report's content is part of it). "parc" also attributes
 what PARC counts besides speech (the rules of :data:`.context.PARC_RULES`): an intention's
 infinitive ("plans to ...", "refuses to ..."), a stance's or finding's object ("endorsed X",
-"polls show X"), and passives that name no source, output without a speaker ("X is expected to
-...", "X was accused of ..."). Dataset builders who train or evaluate on those corpora choose
+"polls show X"), passives that name no source, output without a speaker ("X is expected to
+...", "X was accused of ..."), and a label in quotation marks that any verb gives its object
+("pounded X as a “con artist”", rule ``quoted_label``). Dataset builders who train or evaluate on those corpora choose
 "parc"; everything else is the same in both.
 
 Transcripts: a stage direction ("(CROSSTALK.)") or a "Follow X on Twitter" sign-off is no one's

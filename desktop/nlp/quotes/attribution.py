@@ -36,9 +36,40 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
                 out.append(att)
             continue
         att = _verb_attribution(ctx, t, low)
+        if att is None and ctx.parc and not ctx.lex.lemma_of(low):
+            att = _quoted_label(ctx, t)
         if att is not None:
             out.append(att)
     return out
+
+
+def _quoted_label(ctx: _Ctx, t: Any) -> Attribution | None:
+    """"Reid pounded Trump as a “con artist”", "Japan branded the North an “outlaw nation”":
+    under the parc convention, any verb whose object is followed by an "as" phrase or an object
+    predicate in quotation marks attributes that label; the object, the label and the rest of the
+    verb's phrase are the content, the verb's subject the speaker.
+
+    The quotation marks are the evidence that the label is the subject's words and not the
+    narrator's, so the verb need be in no list ("admires X as a “strong leader”")."""
+    dobj = next((c for c in t.children if c.dep_ in ("dobj", "obj") and c.i > t.i), None)
+    if dobj is None:
+        return None
+    # the label: an "as" phrase, an object predicate, or a second object ("branded X an “outlaw”")
+    label = next((c for c in t.children if c.i > dobj.i and (
+        c.dep_ == "oprd" or c.dep_ == "prep" and c.lower_ == "as"
+        or c.dep_ in ("dobj", "obj") and c.left_edge.i == dobj.right_edge.i + 1)), None)
+    if label is None or not any(tok.is_quote or tok.text in ALL_MARKS for tok in label.subtree):
+        return None
+    head = _speaker_head(ctx, t)
+    if head is None:
+        return None
+    # the rest of the verb's phrase too ("as “The Comeback Kid” for the business success he ...")
+    end = max(c.right_edge.i for c in t.rights if c.dep_ not in ("punct", "cc", "conj"))
+    cs = _clean_token_span(ctx, dobj.left_edge.i, end)
+    if cs is None:
+        return None
+    return Attribution(cue=(t.idx, t.idx + len(t.text)), speaker=_np_span(ctx, head), content=[cs],
+                       cue_i=t.i, speaker_i=head.i, rule="quoted_label")
 
 
 def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:

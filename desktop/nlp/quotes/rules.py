@@ -17,6 +17,7 @@ from desktop.nlp.quotes.attribution import (
     _label_attributions,
     _made_clear,
     _noun_cue,
+    _quoted_label,
 )
 from desktop.nlp.quotes.linking import _attribute_adjacent_cues, _quote_paragraphs
 from desktop.nlp.quotes.spans import _CONTENT_RULES
@@ -39,6 +40,7 @@ def _rules() -> dict[str, Rule]:
                   "the first that decides wins", _what(fn)) for fn in _CONTENT_RULES]
     found += [Rule("noun_cue", "attribution", _what(_noun_cue)), Rule("made_clear", "attribution", _what(_made_clear)),
               Rule("according_to", "attribution", _what(_according_to)),
+              Rule("quoted_label", "attribution", _what(_quoted_label)),
               Rule("colon_label", "attribution", _what(_label_attributions)),
               Rule("colon_block", "attribution", _what(_colon_blocks)),
               Rule("headline", "attribution", _what(_headline_colon) + "; " + _what(_headline_verb)[:1].lower()
