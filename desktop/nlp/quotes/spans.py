@@ -772,9 +772,14 @@ def _clean_token_span(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
         b -= 1
     if b < a:
         return None
+    if b + 1 < len(doc) and not doc[b].whitespace_ and doc[b + 1].lower_.replace("’", "'") in _CLITICS:
+        b += 1  # "those who don’t": the parse may hang a curly "n’t" on another verb, as punctuation
     s = doc[a].idx
     e = doc[b].idx + len(doc[b].text)
     return _strip(ctx.text, s, e)
+
+
+_CLITICS = frozenset({"n't", "'s", "'re", "'ve", "'ll", "'d", "'m"})
 
 
 class _PronounResolver:
