@@ -105,7 +105,7 @@ def dumps(record: Any) -> str:
     bits, a string holding a lone surrogate, which then fails as it always did)."""
     try:
         return orjson.dumps(record, option=orjson.OPT_NON_STR_KEYS).decode()
-    except (orjson.JSONEncodeError, TypeError):
+    except orjson.JSONEncodeError:  # a TypeError
         return json.dumps(record, ensure_ascii=False, separators=(",", ":"))
 
 

@@ -190,7 +190,7 @@ class ProvRecord:
     def from_model(cls, prov: Provenance) -> ProvRecord:
         """The record of a provenance; one record per distinct provenance (a document's mentions
         mostly share one), so an export converts each once."""
-        return _prov_record(prov) if cls is ProvRecord else cls(*_prov_fields(prov))
+        return _prov_record(prov)
 
     @classmethod
     def from_json(cls, item: Mapping[str, Any]) -> ProvRecord:
@@ -207,13 +207,9 @@ class ProvRecord:
         return tuple((k, getattr(self, k)) for k in PROV_KEYS)
 
 
-def _prov_fields(prov: Provenance) -> tuple[Any, ...]:
-    return prov.origin, prov.status, prov.annotator, prov.model, prov.created_at, prov.updated_at
-
-
 @functools.lru_cache(maxsize=4096)
 def _prov_record(prov: Provenance) -> ProvRecord:
-    return ProvRecord(*_prov_fields(prov))
+    return ProvRecord(prov.origin, prov.status, prov.annotator, prov.model, prov.created_at, prov.updated_at)
 
 
 def _optional_str_problem(item: Mapping[str, Any], key: str, where: str) -> str | None:

@@ -1974,8 +1974,9 @@ class Store:
     def _per_document(self, what: tuple[str, int, bool], read: Callable[[], list[Any]]) -> list[Any]:
         """``read()``, or the list it gave last time if the database has not changed since: ``PRAGMA
         data_version`` moves when another connection commits, ``total_changes`` when this one writes;
-        inside a transaction nothing is kept.  Only for lists of immutable values (mentions, quotes;
-        claims are copied on the way out, their ``labels`` being a dict)."""
+        inside a write transaction nothing is kept, inside :meth:`snapshot` everything is.  Only for
+        lists of immutable values (mentions, quotes; claims are copied on the way out, their
+        ``labels`` being a dict)."""
         if self._in_snapshot:  # nothing changes until it ends (a write inside one cannot begin)
             key: tuple[Any, ...] = ("snapshot",)
         elif self.conn.in_transaction:
