@@ -108,6 +108,7 @@ def scored_recognizer(ner: Any) -> Any:
     scored = ScoredEntityRecognizer(ner.vocab, ner.model, name=ner.name, moves=ner.moves,
                                     update_with_oracle_cut_size=cfg.get("update_with_oracle_cut_size", 100),
                                     incorrect_spans_key=cfg.get("incorrect_spans_key"), scorer=ner.scorer)
+    scored.cfg = dict(cfg)  # the constructor keeps the moves object in cfg, which to_bytes cannot write
     scored._class_index = None
     scored._steps = None
     return scored

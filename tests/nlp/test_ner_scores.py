@@ -74,3 +74,18 @@ def test_the_benchs_raw_side_keeps_spacys_own_recognizer():
     assert type(scored.get_pipe("ner")).__name__ != "EntityRecognizer"
     text = "Antony Blinken met Sergey Lavrov in Geneva on Friday."
     assert [(e.text, e.label_) for e in stock(text).ents] == [(e.text, e.label_) for e in scored(text).ents]
+
+
+def test_the_scored_pipeline_saves_like_the_stock_one_and_loads_back(nlp, tmp_path):
+    """nlp.to_bytes / to_disk (what spaCy's packaging and an editor's own scripts call) used to
+    raise: the scored recognizer's cfg held the transition system, which is not JSON."""
+    import spacy
+
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert type(loaded.get_pipe("ner")).__name__ == "EntityRecognizer"
+    assert loaded.get_pipe("ner").cfg == nlp.get_pipe("ner").cfg
+    for ours, theirs in zip(nlp.pipe(TEXTS), loaded.pipe(TEXTS), strict=True):
+        assert [(e.start_char, e.end_char, e.label_) for e in ours.ents] == \
+               [(e.start_char, e.end_char, e.label_) for e in theirs.ents]
+    assert nlp.get_pipe("ner").to_bytes(exclude=["vocab"])
