@@ -124,23 +124,23 @@ def train_claims(store: Store, *, job: Job | None = None, model: str | None = No
                          "review more documents, then train again")
     nlp = load_pipeline(model or store.meta("model_name"))
     steps = len(docs) + 2
-    job.progress(0, steps, "reading the labelled documents")
+    job.progress(0, steps, "claims: reading the labelled documents")
     sentences = labelled_sentences(nlp, ((d.id, d.text, _accepted_spans(store, d.id)) for d in docs),
-                                   progress=lambda n: job.progress(n, steps, "reading the labelled documents"),
+                                   progress=lambda n: job.progress(n, steps, "claims: reading the labelled documents"),
                                    cancelled=job.cancelled)
     job.check()
     positives = sum(1 for s in sentences if s.label)
     if not positives:
         raise TrainError(f"{store.path.name}: no check-worthy sentence among the {plural(len(docs), 'reviewed document')}: "
                          "accept or add the claims, then train again")
-    job.progress(steps - 2, steps, "training and testing on held-out documents")
+    job.progress(steps - 2, steps, "claims: training and testing on held-out documents")
     try:
         ev = evaluate(sentences, heldout, scorer, nlp.lang, cancelled=job.cancelled)
         result = TrainResult(before=ev.before, after=ev.after, before_model=scorer.name, sentences=len(sentences),
                              check_worthy=positives, documents=len(docs), heldout=ev.heldout, seconds=0.0,
                              weight=ev.weight, by_weight=ev.by_weight)
         if ev.after > ev.before and ev.weight > 0:
-            job.progress(steps - 1, steps, "training on every labelled document")
+            job.progress(steps - 1, steps, "claims: training on every labelled document")
             data = pack(train_textcat(sentences, nlp.lang, cancelled=job.cancelled), ev.weight)
             result.seconds = round(time.monotonic() - started, 1)
             provenance: dict[str, Any] = {
@@ -349,10 +349,11 @@ def train_models(store: Store, kinds: Sequence[str] = KINDS, *, job: Job | None 
     job = job or Job()
     report = TrainReport()
     trainers = {"claims": train_claims, "ner": train_ner}
-    for kind in kinds:
+    for k, kind in enumerate(kinds):
         try:
-            report.results.append(trainers[kind](store, job=job, model=model))
+            report.results.append(trainers[kind](store, job=job.part(k, len(kinds)), model=model))
         except TrainError as exc:
             report.not_trained.append((kind, str(exc)))
         job.check()
+    job.progress(1, 1, "done")  # full even when the last kind had too little data to train
     return report

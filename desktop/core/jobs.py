@@ -44,6 +44,17 @@ class Job:
         if self.cancelled():
             raise Cancelled()
 
+    def part(self, index: int, count: int) -> Job:
+        """The job for the ``index``-th of ``count`` consecutive stages of this one: its progress lands
+        in that stage's share of one bar (in hundredths of a stage), so the bar does not start
+        again from empty at each stage; cancelling this job cancels it."""
+
+        def on_progress(done: int, total: int, message: str) -> None:
+            share = min(done, total) * 100 // total if total > 0 else 0
+            self.progress(index * 100 + share, count * 100, message)
+
+        return Job(on_progress, self.cancelled)
+
 
 @dataclass(frozen=True)
 class Renamed:

@@ -94,6 +94,7 @@ def export_dialog(win) -> None:
 
 
 def job_started(win, title: str) -> None:
+    win.job_title = title
     win.job_label.setText(title)
     win.job_progress.setRange(0, 0)
     for w in (win.job_label, win.job_progress, win.job_cancel):
@@ -103,7 +104,10 @@ def job_started(win, title: str) -> None:
 def job_progress(win, done: int, total: int, message: str) -> None:
     win.job_progress.setRange(0, max(total, 1))
     win.job_progress.setValue(done)
-    win.job_progress.setFormat(f"{done}/{total}")
+    win.job_progress.setFormat("%p%")  # a share, not a count: a training's stages are not documents
+    if message:  # what the job is at: the document's id, or a training's stage
+        title = getattr(win, "job_title", "")
+        win.job_label.setText(f"{title}: {message[:60]}" if title else message[:60])
     now = time.monotonic()
     if win.session is not None and now - win._last_refresh > 1.0:
         win._last_refresh = now

@@ -51,9 +51,14 @@ def test_train_trains_both_and_one_undo_step_takes_both_back(qtbot, tmp_path):
     path = ner_project(tmp_path, reviewed=3, unreviewed=1, sentences=4)  # claims and entities reviewed
     win = open_window(qtbot, tmp_path, path)
     assert win.findChild(QAction, "annotate.train").text() == "&Train Suggestions (Claims and Entities)…"
+    shares, labels = [], []
+    win.jobs.sig_progress.connect(lambda done, total, msg: (shares.append(done / total), labels.append(win.job_label.text())))
     with qtbot.waitSignal(win.jobs.sig_finished, timeout=300_000) as blocker:
         win.findChild(QAction, "annotate.train").trigger()
     report = blocker.args[1]
+    assert shares == sorted(shares) and shares[-1] == 1  # one bar for both: it never starts again from empty
+    assert any(t.startswith("Training: claims: ") for t in labels) and any(t.startswith("Training: entities: ") for t in labels)
+    assert any(s < 0.5 for s in shares) and any(0.5 <= s < 1 for s in shares)
     assert [r.kind for r in report.results] == ["claims", "ner"]
     ner = win.store.current_model("ner")
     assert ner is not None and ner.name == report.results[1].name
