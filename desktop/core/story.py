@@ -245,30 +245,40 @@ def discrepancies(members: Sequence[Version]) -> list[Flag]:
     return flags
 
 
+def _called(a: Version, b: Version) -> dict[int, str]:
+    """What a flag's note calls each of two versions: its outlet (the document's ext id when it
+    has none, or beside it when both come from the same outlet), keyed by ``id(version)``."""
+    na, nb = a.outlet or a.doc, b.outlet or b.doc
+    if na == nb:
+        na, nb = f"{na} ({a.doc})", f"{nb} ({b.doc})"
+    return {id(a): na, id(b): nb}
+
+
 def _pair_flags(a: Version, b: Version, ij: tuple[int, int]) -> list[Flag]:
     out = []
+    n = _called(a, b)
     wa, wb = words(a.text), words(b.text)
     negated = _negated_words(wa) - _negated_words(wb), _negated_words(wb) - _negated_words(wa)
     for (neg, pos), what in zip(((a, b), (b, a)), negated, strict=True):
         shared = sorted(w for w in what if w in content_words(pos.text))
         if shared:  # the same words, negated in one version only
-            out.append(Flag("negation", ij, f"{neg.doc} negates “{' '.join(shared)}”; {pos.doc} does not"))
+            out.append(Flag("negation", ij, f"{n[id(neg)]} negates “{' '.join(shared)}”; {n[id(pos)]} does not"))
     if not any(f.kind == "negation" for f in out):
-        out += _stance_flags(a, b, ij)
+        out += _stance_flags(a, b, ij, n)
     qa, qb = quantities(a.text), quantities(b.text)
     if qa and qb and qa != qb:
-        out.append(Flag("number", ij, f"{a.doc}: {', '.join(qa)}; {b.doc}: {', '.join(qb)}"))
+        out.append(Flag("number", ij, f"{n[id(a)]}: {', '.join(qa)}; {n[id(b)]}: {', '.join(qb)}"))
     if a.speaker and b.speaker and _name(a.speaker) != _name(b.speaker):
-        out.append(Flag("speaker", ij, f"{a.doc} credits {a.speaker}; {b.doc} credits {b.speaker}"))
+        out.append(Flag("speaker", ij, f"{n[id(a)]} credits {a.speaker}; {n[id(b)]} credits {b.speaker}"))
     if a.type and b.type and (a.type == "direct") != (b.type == "direct"):
-        out.append(Flag("type", ij, f"{a.doc}: {a.type}; {b.doc}: {b.type}"))
+        out.append(Flag("type", ij, f"{n[id(a)]}: {a.type}; {n[id(b)]}: {b.type}"))
     elif a.type == b.type == "direct" and _plain(wa) != _plain(wb):
-        out.append(Flag("wording", ij, _wording_note(a, b, wa, wb)))
+        out.append(Flag("wording", ij, _wording_note(a, b, wa, wb, n)))
     ca, cb = set(wa) - _STOP, set(wb) - _STOP
     short, long_ = (a, b) if len(ca) < len(cb) else (b, a)
     if ca and cb and min(len(ca), len(cb)) / max(len(ca), len(cb)) < 0.5:
         missing = max(len(ca), len(cb)) - len(ca & cb)
-        out.append(Flag("omission", ij, f"{short.doc} leaves out {missing} of the words {long_.doc} has"))
+        out.append(Flag("omission", ij, f"{n[id(short)]} leaves out {missing} of the words {n[id(long_)]} has"))
     return out
 
 
@@ -336,14 +346,14 @@ def stances(text: str) -> dict[int, str]:
     return out
 
 
-def _stance_flags(a: Version, b: Version, ij: tuple[int, int]) -> list[Flag]:
+def _stance_flags(a: Version, b: Version, ij: tuple[int, int], n: dict[int, str]) -> list[Flag]:
     """``negation`` when one version only holds open what the other only shuts."""
     sa, sb = stances(a.text), stances(b.text)
     if len(sa) != 1 or len(sb) != 1 or set(sa) == set(sb):
         return []
     (pa, wa), wb = next(iter(sa.items())), next(iter(sb.values()))
     (against, w_against), (for_, w_for) = ((a, wa), (b, wb)) if pa < 0 else ((b, wb), (a, wa))
-    return [Flag("negation", ij, f"{against.doc} shuts it (“{w_against}”); {for_.doc} holds it open (“{w_for}”)")]
+    return [Flag("negation", ij, f"{n[id(against)]} shuts it (“{w_against}”); {n[id(for_)]} holds it open (“{w_for}”)")]
 
 
 def _name(name: str) -> str:
@@ -354,10 +364,10 @@ def _plain(ws: list[str]) -> list[str]:
     return [w.replace("'", "") for w in ws]
 
 
-def _wording_note(a: Version, b: Version, wa: list[str], wb: list[str]) -> str:
+def _wording_note(a: Version, b: Version, wa: list[str], wb: list[str], n: dict[int, str]) -> str:
     only_a = [w for w in _plain(wa) if w not in set(_plain(wb))][:4]
     only_b = [w for w in _plain(wb) if w not in set(_plain(wa))][:4]
-    return f"{a.doc} has {' '.join(only_a) or '(nothing more)'}; {b.doc} has {' '.join(only_b) or '(nothing more)'}"
+    return f"{n[id(a)]} has {' '.join(only_a) or '(nothing more)'}; {n[id(b)]} has {' '.join(only_b) or '(nothing more)'}"
 
 
 def quantities(text: str) -> tuple[str, ...]:

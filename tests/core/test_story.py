@@ -9,7 +9,7 @@ import pytest
 
 from desktop import cli
 from desktop.core.store import Store
-from desktop.core.story import Version, align_story, quantities, stances, story_alignment
+from desktop.core.story import Version, align_story, discrepancies, quantities, stances, story_alignment
 from tests.conftest import mark_troop_claims
 
 
@@ -29,7 +29,7 @@ def test_a_negated_version_is_flagged_and_stays_in_the_cluster():
     first = clusters[0]
     assert [m.doc for m in first.members] == ["d1", "d2"] and len(clusters) == 2
     assert flags(first) == {("negation", (0, 1))}
-    assert "d2 negates “rule”" in first.flags[0].note
+    assert "outlet2 negates “rule”" in first.flags[0].note  # a note names the outlet
 
 
 def test_holding_open_what_another_version_shuts_is_flagged_negation():
@@ -45,7 +45,7 @@ def test_holding_open_what_another_version_shuts_is_flagged_negation():
                             v(3, "He would welcome a meeting between Biden and Putin in Geneva", 7)])
     (c,) = clusters
     assert flags(c) == {("negation", (0, 1)), ("negation", (1, 2))}  # d1 and d3 agree
-    assert "d2 shuts it (“ruled out”); d1 holds it open (“on the table”)" in [f.note for f in c.flags]
+    assert "outlet2 shuts it (“ruled out”); outlet1 holds it open (“on the table”)" in [f.note for f in c.flags]
     both = align_story([v(1, "He does not rule out the idea of a meeting between Biden and Putin", 7),
                         v(2, "He does rule out the idea of a meeting between Biden and Putin", 7)])
     assert [f.kind for f in both[0].flags] == ["negation"]  # one flag, not one per way of seeing it
@@ -151,3 +151,12 @@ def test_the_seeds_with_the_quotes_corrected_by_hand(tmp_path, annotated_seeds):
     assert [f.kind for f in ruled_out.flags] == ["negation"]
     (troops,) = [c for c in story.clusters if c.kind == "claim" and len(c.members) > 1]
     assert {f.kind for f in troops.flags} == {"number"}
+
+
+def test_a_note_names_the_outlet_and_tells_two_articles_of_one_outlet_apart():
+    a = Version("quote", 1, 1, "000_a", "BBC News", 0, 40, "More than 100,000 troops are at the border", "Blinken")
+    b = Version("quote", 2, 2, "001_b", "BBC News", 0, 40, "More than 70,000 troops are at the border", "Blinken")
+    c = Version("quote", 3, 3, "002_c", None, 0, 40, "More than 90,000 troops are at the border", "Blinken")
+    notes = {f.members: f.note for f in discrepancies([a, b, c]) if f.kind == "number"}
+    assert notes[(0, 1)] == "BBC News (000_a): more than 100000; BBC News (001_b): more than 70000"
+    assert notes[(0, 2)] == "BBC News: more than 100000; 002_c: more than 90000"  # no outlet: its id
