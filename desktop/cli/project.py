@@ -7,7 +7,7 @@ import itertools
 import json
 import sys
 
-from desktop.app.info import document_lines, model_line, ner_model_line, project_info
+from desktop.app.info import document_entries, document_lines, model_line, ner_model_line, project_info
 from desktop.cli.common import EXIT_ERROR, EXIT_OK, add_command, add_project_argument, project_path
 from desktop.core.store import Store
 
@@ -18,6 +18,10 @@ def cmd_new(args: argparse.Namespace) -> int:
     Store.create(path).close()
     print(f"created {path}")
     return EXIT_OK
+
+
+#: documents ``info`` lists without ``--all``
+LISTED = 50
 
 
 def cmd_info(args: argparse.Namespace) -> int:
@@ -34,7 +38,10 @@ def cmd_info(args: argparse.Namespace) -> int:
             sys.stdout.write("\n  ]\n}\n")
         return EXIT_OK
     with Store.open(args.project, readonly=True) as store:
-        info = project_info(store)
+        info = project_info(store, documents=False)
+        shown = list(itertools.islice(document_entries(store), None if args.all else LISTED + 1))
+    if len(shown) > LISTED and not args.all:
+        shown = shown[:LISTED]
     print(f"{info['project']}  (schema {info['schema_version']}, model {info['model'] or 'none yet'})")
     st = info["documents_by_status"]
     print(f"documents: {info['documents']}  (new {st['new']}, in progress {st['in_progress']}, done {st['done']})")
@@ -43,9 +50,11 @@ def cmd_info(args: argparse.Namespace) -> int:
     print(f"quotes: {info['quotes']}; claims: {info['claims']}")
     print(f"claim suggestions: {model_line(info['claims_model'])}")
     print(f"entity suggestions: {ner_model_line(info['ner_model'])}")
-    for doc in info["document_list"]:
+    for doc in shown:
         print(f"  [{doc['id']}] {doc['published'] or '----------'}  {doc['source'] or '-':<14}  "
               f"{doc['status']:<11} {doc['title'] or doc['lead']}")
+    if len(shown) < info["documents"]:
+        print(f"  … and {info['documents'] - len(shown):,} more (--all lists every document, --json gives them as data)")
     return EXIT_OK
 
 
@@ -83,7 +92,9 @@ def add_new(sub) -> None:
 def add_info(sub) -> None:
     p = add_command(sub, "info", cmd_info, "show what a project holds (documents, annotations, progress)")
     add_project_argument(p)
-    p.add_argument("--json", action="store_true", help="print JSON (documents count, counts by status and label, ...)")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON (documents count, counts by status and label, ..., and every document)")
+    p.add_argument("--all", action="store_true", help=f"list every document (without it: the first {LISTED})")
 
 
 def add_check(sub) -> None:

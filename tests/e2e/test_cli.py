@@ -174,3 +174,20 @@ def test_open_without_the_x11_libraries_says_which_package_in_one_line(tmp_path)
     assert "libxcb-cursor.so.0" in out.stderr and "apt install libxcb-cursor0" in out.stderr
     shot = tmp_path / "shot.png"  # a screenshot renders offscreen and needs no X11 library
     assert without_xcb_cursor("open", str(project), "--screenshot", str(shot)).returncode == 0 and shot.exists()
+
+
+def test_info_lists_the_first_fifty_documents_and_all_of_them_on_request(tmp_path):
+    from desktop.core import edits
+    from desktop.core.store import Store
+
+    project = tmp_path / "many.claimdesk"
+    with Store.create(project) as store:
+        edits.apply_many(store, [edits.AddDocument(f"d{i}", f"Article {i} text.", title=f"Title {i}") for i in range(62)],
+                         "add")
+    lines = claimdesk("info", str(project)).stdout.splitlines()
+    listed = [line for line in lines if line.startswith("  [")]
+    assert len(listed) == 50 and listed[-1].endswith("Title 49")
+    assert lines[-1] == "  … and 12 more (--all lists every document, --json gives them as data)"
+    listed = [line for line in claimdesk("info", str(project), "--all").stdout.splitlines() if line.startswith("  [")]
+    assert len(listed) == 62 and listed[-1].endswith("Title 61")
+    assert len(json.loads(claimdesk("info", str(project), "--json").stdout)["document_list"]) == 62
