@@ -10,8 +10,9 @@ step); otherwise nothing is to be stored and the current model (or the cold star
 cold start.
 
 :func:`train_ner` does the same for the entity recognizer (:mod:`desktop.nlp.ner_model`): documents
-whose entities are reviewed, some held out, the pipeline's ``ner`` fine-tuned on the others and
-scored (entity F1 / P / R) against the current one (the project's model, else the pipeline's own);
+whose entities are reviewed, some held out (in a small project, every new one, in folds:
+:func:`cross_epochs`), the pipeline's ``ner`` fine-tuned on the others and scored (entity F1 / P / R)
+against the current one (the project's model, else the pipeline's own);
 when it is better it is trained again on every reviewed document and its :class:`NerTrainResult`
 carries the ``StoreModel`` edit (kind "ner"). :func:`train_models` runs both (or the kinds asked
 for) and collects, per kind, its result or why it could not train (:class:`TrainReport`).
@@ -37,6 +38,7 @@ MIN_DOCUMENTS = 2
 MIN_MENTIONS = 5  #: gold entities needed to fine-tune the recognizer
 KINDS = ("claims", "ner")  #: what ``claimdesk train`` trains, in this order
 HELDOUT_EVERY = 4  #: about one in this many candidate documents is held out for the entity figures
+FOLDS = 4  #: fewer held-out documents than this: the entity figures come from this many folds
 
 
 class TrainError(ProjectError):
@@ -183,14 +185,16 @@ class NerTrainResult(_Outcome):
     epochs: int
     seconds: float
     edit: edits.StoreModel | None = None  #: what stores the new model (None: it is not better)
+    folds: int = 1  #: more than one: the figures are the mean over folds of the ``heldout`` documents
     kind = "ner"
 
     def summary(self) -> str:
         """Two lines: the figures, and what happened to the model."""
+        on = (plural(self.heldout, "held-out document") if self.folds == 1 else
+              f"{plural(self.heldout, 'document')} in {self.folds} folds (each held out in turn, mean)")
         head = (f"entities: trained on {plural(self.sentences, 'sentence')} ({plural(self.entities, 'entity')}) of "
                 f"{plural(self.documents, 'reviewed document')} in {self.seconds:.1f} s; F1 / P / R on "
-                f"{plural(self.heldout, 'held-out document')}: before {_figures(self.before)} ({self.before_model}), "
-                f"after {_figures(self.after)}")
+                f"{on}: before {_figures(self.before)} ({self.before_model}), after {_figures(self.after)}")
         return self._outcome(head, "entity model", "entity")
 
 
@@ -230,6 +234,63 @@ def _heldout(docs: list[Any], gold: dict[int, list], trained: set[str]) -> list[
     return candidates[:max(1, len(candidates) // HELDOUT_EVERY)] if candidates else []
 
 
+def _folds(docs: list[Any], gold: dict[int, list], trained: set[str], held: list[Any]) -> list[list[Any]]:
+    """The documents the figures are measured on, in folds. Enough held out (:data:`FOLDS` or more
+    documents): that one set. Fewer, as in a project just begun: every document the current model
+    did not train on, in up to :data:`FOLDS` folds, each trained on the others in turn, so the
+    figures rest on all of them rather than on one or two."""
+    candidates = sorted((d for d in docs if d.ext_id not in trained),
+                        key=lambda d: (not gold[d.id], hashlib.sha256(d.ext_id.encode()).hexdigest()))
+    if len(held) >= FOLDS or len(candidates) < 2:
+        return [held]
+    k = min(FOLDS, len(candidates))
+    return [candidates[i::k] for i in range(k)]
+
+
+def _mean(scores: Sequence[dict[str, float]]) -> dict[str, float]:
+    return {key: round(sum(s.get(key, 0.0) for s in scores) / len(scores), 4) for key in ("f", "p", "r")}
+
+
+def cross_epochs(by_fold: Sequence[Sequence[float]]) -> tuple[list[int], int]:
+    """For each fold, the epoch (from 1) whose F1, averaged over the *other* folds, is best (a tie:
+    the later, surer one), so no fold's figure is chosen on that fold; and the epoch best over all
+    of them, which the stored model trains for. One fold: its own best epoch."""
+    def best(rows: Sequence[Sequence[float]]) -> int:
+        n = min(len(r) for r in rows)
+        means = [sum(r[e] for r in rows) / len(rows) for e in range(n)]
+        return max(range(n), key=lambda e: (means[e], e)) + 1
+
+    if len(by_fold) == 1:
+        return [best(by_fold)], best(by_fold)
+    return [best([r for j, r in enumerate(by_fold) if j != i]) for i in range(len(by_fold))], best(by_fold)
+
+
+def _held_out_figures(base: str, splits: Sequence[tuple[list[Any], list[Any]]], rehearsal: list[Any],
+                      labels: frozenset[str], epochs: int, job: Job, steps: int
+                      ) -> tuple[dict[str, float], int, list[float]]:
+    """Fine-tune once per split (train, test), every epoch scored on its test documents: the
+    figures after (each fold at the epoch :func:`cross_epochs` chose for it, averaged over the
+    folds), the epochs the stored model trains for, and the mean F1 by epoch. One split keeps the
+    single held-out set's early stopping."""
+    from desktop.nlp import ner_model as nm
+
+    runs = []
+    for k, (train, test) in enumerate(splits):
+        at, which = 1 + k * epochs, f", fold {k + 1} of {len(splits)}" if len(splits) > 1 else ""
+
+        def progress(n: int, _: int, at: int = at, which: str = which) -> None:
+            job.progress(at + n, steps, f"entities: epoch {n}{which}")
+
+        runs.append(nm.fine_tune(base, train, test, rehearsal, labels, epochs=epochs, cancelled=job.cancelled,
+                                 patience=nm.PATIENCE if len(splits) == 1 else None, progress=progress))
+    if len(runs) == 1:
+        return runs[0].scores, runs[0].epochs, runs[0].by_epoch
+    chosen, final = cross_epochs([r.by_epoch for r in runs])
+    after = _mean([r.scores_by_epoch[e - 1] for r, e in zip(runs, chosen, strict=True)])
+    n = min(len(r.by_epoch) for r in runs)
+    return after, final, [round(sum(r.by_epoch[e] for r in runs) / len(runs), 4) for e in range(n)]
+
+
 def train_ner(store: Store, *, job: Job | None = None, model: str | None = None,
               epochs: int | None = None) -> NerTrainResult:
     """Fine-tune the entity recognizer on the project's reviewed entities (see the module docstring):
@@ -261,46 +322,52 @@ def train_ner(store: Store, *, job: Job | None = None, model: str | None = None,
                          "review more documents, then train again")
     base = resolve_model(model or store.meta("model_name"))
     epochs = epochs or nm.EPOCHS
-    steps = 2 * epochs + 3
+    folds = _folds(docs, gold, trained, held)
+    steps = len(folds) * epochs + epochs + 2
     job.progress(0, steps, "entities: reading the reviewed documents")
     labels = frozenset(store.entity_labels())
-    held_ids = {d.id for d in held}
-    train_units = nm.sentence_units((d.id, d.text, gold[d.id]) for d in docs if d.id not in held_ids)
-    held_units = nm.sentence_units((d.id, d.text, gold[d.id]) for d in held)
-    if not any(u.spans for u in train_units):
-        raise TrainError(f"{store.path.name}: the documents left to train on (all but {plural(len(held), 'held-out one')}) "
-                         "hold no accepted entity; review more documents, then train again")
     try:
         stock = nm.ner_only(base)
-        train_units = nm.other_labels_missing(stock, train_units, labels)
-        held_units = nm.other_labels_missing(stock, held_units, labels)
+        every = nm.other_labels_missing(stock, nm.sentence_units((d.id, d.text, gold[d.id]) for d in docs), labels)
+        splits = []
+        for fold in folds:
+            ids = {d.id for d in fold}
+            train = [u for u in every if u.doc not in ids]
+            if any(u.spans for u in train):
+                splits.append((train, [u for u in every if u.doc in ids], fold))
+        if not splits:
+            raise TrainError(f"{store.path.name}: the documents left to train on (all but "
+                             f"{plural(len(held), 'held-out one')}) hold no accepted entity; review more documents, "
+                             "then train again")
         before_nlp = nm.ner_only(base, current) if current is not None else stock
-        before = nm.score(before_nlp, held_units, labels)
+        before = _mean([nm.score(before_nlp, test, labels) for _, test, _ in splits])
         before_model = current.name if current is not None else model_id(stock)
         job.check()
-        wanted = round(nm.REHEARSAL * (len(train_units) + len(held_units)))
-        rehearsal = nm.rehearsal_units(stock, _rehearsal_texts(store, {d.id for d in docs}, wanted),
-                                       train_units + held_units, limit=wanted)
+        wanted = round(nm.REHEARSAL * len(every))
+        rehearsal = nm.rehearsal_units(stock, _rehearsal_texts(store, {d.id for d in docs}, wanted), every,
+                                       limit=wanted)
         job.progress(1, steps, "entities: training and testing on held-out documents")
-        tuned = nm.fine_tune(base, train_units, held_units, rehearsal, labels, epochs=epochs, cancelled=job.cancelled,
-                             progress=lambda n, _: job.progress(1 + n, steps, f"entities: epoch {n}"))
-        result = NerTrainResult(before=before, after=tuned.scores, before_model=before_model,
-                                sentences=len(train_units) + len(held_units), entities=mentions, documents=len(docs),
-                                heldout=len(held), rehearsal=len(rehearsal), epochs=tuned.epochs, seconds=0.0)
-        if tuned.scores.get("f", 0.0) > before.get("f", 0.0):
-            job.progress(epochs + 1, steps, "entities: training on every reviewed document")
-            final = nm.fine_tune(base, train_units + held_units, [], rehearsal, labels, epochs=tuned.epochs,
-                                 fixed_epochs=True, cancelled=job.cancelled,
-                                 progress=lambda n, _: job.progress(epochs + 1 + n, steps, "entities: final model"))
+        after, best_epochs, by_epoch = _held_out_figures(base, [(train, test) for train, test, _ in splits], rehearsal,
+                                                         labels, epochs, job, steps)
+        scored = sorted({d.ext_id for _, _, fold in splits for d in fold})
+        result = NerTrainResult(before=before, after=after, before_model=before_model, sentences=len(every),
+                                entities=mentions, documents=len(docs), heldout=len(scored), rehearsal=len(rehearsal),
+                                epochs=best_epochs, seconds=0.0, folds=len(splits))
+        if after.get("f", 0.0) > before.get("f", 0.0):
+            start = steps - epochs - 1
+            job.progress(start, steps, "entities: training on every reviewed document")
+            final = nm.fine_tune(base, every, [], rehearsal, labels, epochs=best_epochs, fixed_epochs=True,
+                                 cancelled=job.cancelled,
+                                 progress=lambda n, _: job.progress(start + n, steps, "entities: final model"))
             data = nm.pack(final.nlp, model_id(stock))
             result.seconds = round(time.monotonic() - started, 1)
             provenance: dict[str, Any] = {
                 "kind": f"ner fine-tuned from {model_id(stock)}", "pipeline": model_id(stock),
                 "sentences": result.sentences, "entities": mentions, "documents": sorted(d.ext_id for d in docs),
-                "heldout": len(held), "heldout_documents": sorted(d.ext_id for d in held),
+                "heldout": len(scored), "heldout_documents": scored, "folds": len(splits),
                 "f_before": before["f"], "p_before": before["p"], "r_before": before["r"],
-                "f_after": tuned.scores["f"], "p_after": tuned.scores["p"], "r_after": tuned.scores["r"],
-                "f_by_epoch": tuned.by_epoch, "before_model": before_model, "epochs": tuned.epochs,
+                "f_after": after["f"], "p_after": after["p"], "r_after": after["r"],
+                "f_by_epoch": by_epoch, "before_model": before_model, "epochs": best_epochs,
                 "rehearsal": len(rehearsal), "labels": sorted(final.nlp.get_pipe("ner").labels),
                 "seconds": result.seconds}
             result.edit = edits.StoreModel("ner", nm.model_name(data), data, provenance)
@@ -355,5 +422,6 @@ def train_models(store: Store, kinds: Sequence[str] = KINDS, *, job: Job | None 
         except TrainError as exc:
             report.not_trained.append((kind, str(exc)))
         job.check()
-    job.progress(1, 1, "done")  # full even when the last kind had too little data to train
+    if report.results:  # full even when the last kind had too little data to train
+        job.progress(100 * len(kinds), 100 * len(kinds), "done")
     return report

@@ -11,7 +11,8 @@ The model (:func:`fine_tune`): the base pipeline's ``ner`` (``en_core_web_sm``'s
 ``tok2vec`` is refused), starting from the base model's weights each time, new labels added,
 trained with a fixed seed for at most :data:`EPOCHS` epochs, stopping when the F1 on the held-out
 documents has stayed below its best for :data:`PATIENCE` epoch (a tie keeps training: a surer
-model), the best epoch's weights kept, with a small learning rate (:data:`LEARN_RATE`). Words the stock recognizer gives a label the project does
+model; ``patience=None``, as the folds of a small project use, scores every epoch), the best
+epoch's weights kept, with a small learning rate (:data:`LEARN_RATE`). Words the stock recognizer gives a label the project does
 not have (:func:`other_labels_missing`) are left missing. Against forgetting, each epoch mixes in
 *rehearsal* sentences (as spaCy's documentation describes): sentences of documents nobody
 reviewed (topped up from the bundled seed articles) labelled with the base model's own
@@ -35,7 +36,7 @@ import hashlib
 import random
 import zlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from desktop.nlp.ner_weights import NerModel, NerTrainingError, apply_to
@@ -258,15 +259,15 @@ class FineTuned:
     scores: dict[str, float]  #: on the held-out sentences after the best epoch (empty without any)
     epochs: int  #: the best epoch
     by_epoch: list[float]
-
+    scores_by_epoch: list[dict[str, float]] = field(default_factory=list)  #: F1 / P / R after each epoch
 
 def fine_tune(name: str, train: Sequence[Unit], heldout: Sequence[Unit], rehearsal: Sequence[Unit],
               labels: frozenset[str], *, epochs: int = EPOCHS, seed: int = SEED, fixed_epochs: bool = False,
-              cancelled: Callable[[], bool] | None = None,
+              patience: int | None = PATIENCE, cancelled: Callable[[], bool] | None = None,
               progress: Callable[[int, int], None] | None = None) -> FineTuned:
     """``name``'s ``ner`` trained on ``train`` (and ``rehearsal``) from its own weights: at most
     ``epochs`` epochs, the best on ``heldout`` kept (all ``epochs`` when ``fixed_epochs`` or no
-    held-out sentences). Deterministic for a seed."""
+    held-out sentences; every epoch scored when ``patience`` is None). Deterministic for a seed."""
     from spacy.util import fix_random_seed, minibatch
 
     fix_random_seed(seed)
@@ -279,7 +280,7 @@ def fine_tune(name: str, train: Sequence[Unit], heldout: Sequence[Unit], rehears
     optimizer = nlp.resume_training()
     if LEARN_RATE is not None:
         optimizer.learn_rate = LEARN_RATE
-    best, best_bytes, best_epoch, by_epoch = -1.0, None, 0, []
+    best, best_bytes, best_epoch, by_epoch, scores_by_epoch = -1.0, None, 0, [], []
     for epoch in range(1, epochs + 1):
         batch_items = gold + silver
         rng.shuffle(batch_items)
@@ -292,13 +293,14 @@ def fine_tune(name: str, train: Sequence[Unit], heldout: Sequence[Unit], rehears
         if fixed_epochs or not heldout:
             best_epoch = epoch
             continue
-        f = score(nlp, heldout, labels)["f"]
+        scores_by_epoch.append(score(nlp, heldout, labels))
+        f = scores_by_epoch[-1]["f"]
         by_epoch.append(f)
         if f >= best:  # a tie goes to the longer trained (surer) model
             best, best_epoch, best_bytes = f, epoch, ner.to_bytes(exclude=["vocab"])
-        elif epoch - best_epoch >= PATIENCE:
+        elif patience is not None and epoch - best_epoch >= patience:
             break
     if best_bytes is not None:
         ner.from_bytes(best_bytes, exclude=["vocab"])
     scores = score(nlp, heldout, labels) if heldout else {}
-    return FineTuned(nlp, scores, best_epoch, by_epoch)
+    return FineTuned(nlp, scores, best_epoch, by_epoch, scores_by_epoch)

