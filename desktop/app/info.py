@@ -82,6 +82,13 @@ def ner_model_info(store: Store) -> dict[str, Any] | None:
     return claims_model_info(store, "ner")
 
 
+def scored_on(heldout: int, folds: int = 1) -> str:
+    """What entity figures were measured on: "2 held-out documents", or "6 documents in 4 folds (...)"."""
+    if folds <= 1:
+        return plural(heldout, "held-out document")
+    return f"{plural(heldout, 'document')} in {folds} folds (each held out in turn, mean)"
+
+
 def ner_model_line(info: dict[str, Any] | None) -> str:
     """One line about the current entity model (:func:`ner_model_info`) for ``claimdesk info`` and
     the window: name, date, data, figures."""
@@ -95,7 +102,7 @@ def ner_model_line(info: dict[str, Any] | None) -> str:
     return (f"{info['name']}, trained {info['created_at'][:16].replace('T', ' ')} on "
             f"{plural(int(prov.get('sentences', 0)), 'sentence')} ({plural(int(prov.get('entities', 0)), 'entity')}) of "
             f"{plural(int(prov.get('documents', 0)), 'document')}, {info['bytes'] / 1e6:.1f} MB; F1 / P / R on "
-            f"{plural(int(prov.get('heldout', 0)), 'held-out document')}: {figures('before')} "
+            f"{scored_on(int(prov.get('heldout', 0)), int(prov.get('folds', 1)))}: {figures('before')} "
             f"({prov.get('before_model', 'the pipeline')}) before, {figures('after')} after")
 
 

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from desktop.app.info import scored_on
 from desktop.core import edits
 from desktop.core.jobs import Cancelled, Job
 from desktop.core.store import ProjectError, Store
@@ -190,8 +191,7 @@ class NerTrainResult(_Outcome):
 
     def summary(self) -> str:
         """Two lines: the figures, and what happened to the model."""
-        on = (plural(self.heldout, "held-out document") if self.folds == 1 else
-              f"{plural(self.heldout, 'document')} in {self.folds} folds (each held out in turn, mean)")
+        on = scored_on(self.heldout, self.folds)
         head = (f"entities: trained on {plural(self.sentences, 'sentence')} ({plural(self.entities, 'entity')}) of "
                 f"{plural(self.documents, 'reviewed document')} in {self.seconds:.1f} s; F1 / P / R on "
                 f"{on}: before {_figures(self.before)} ({self.before_model}), after {_figures(self.after)}")
