@@ -77,6 +77,7 @@ class Version:
     speaker: str | None = None  # the canonical speaker's (or claimant's) name
     speaker_entity_id: int | None = None
     type: str | None = None  # a quote's direct / indirect / mixed
+    title: str | None = None  # the document's title (a note names a document with no outlet by it)
 
     def to_json(self) -> dict[str, Any]:
         return {"kind": self.kind, "id": self.item_id, "doc": self.doc, "outlet": self.outlet, "start": self.start,
@@ -246,12 +247,18 @@ def discrepancies(members: Sequence[Version]) -> list[Flag]:
 
 
 def _called(a: Version, b: Version) -> dict[int, str]:
-    """What a flag's note calls each of two versions: its outlet (the document's ext id when it
-    has none, or beside it when both come from the same outlet), keyed by ``id(version)``."""
-    na, nb = a.outlet or a.doc, b.outlet or b.doc
+    """What a flag's note calls each of two versions, as the story view heads its column: its
+    outlet, else the start of its title, else the document's ext id (the ext id beside it when
+    both are called the same), keyed by ``id(version)``."""
+    na, nb = _document_name(a), _document_name(b)
     if na == nb:
         na, nb = f"{na} ({a.doc})", f"{nb} ({b.doc})"
     return {id(a): na, id(b): nb}
+
+
+def _document_name(v: Version, most: int = 32) -> str:
+    name = (v.outlet or v.title or "").strip() or v.doc
+    return name if len(name) <= most else name[:most - 1].rstrip() + "…"
 
 
 def _pair_flags(a: Version, b: Version, ij: tuple[int, int]) -> list[Flag]:
@@ -437,12 +444,12 @@ class _Names:
 def _quote_version(doc: Any, q: Any, names: _Names) -> Version:
     content = sorted(q.content, key=lambda s: s.start)
     return Version("quote", q.id, doc.id, doc.ext_id, doc.source, content[0].start, content[0].end,
-                   _content_text(doc.text, content), names(q.speaker_entity_id), q.speaker_entity_id, q.type)
+                   _content_text(doc.text, content), names(q.speaker_entity_id), q.speaker_entity_id, q.type, doc.title)
 
 
 def _claim_version(doc: Any, c: Any, names: _Names) -> Version:
     return Version("claim", c.id, doc.id, doc.ext_id, doc.source, c.start, c.end, doc.text[c.start:c.end].strip(),
-                   names(c.claimant_entity_id) or c.claimant, c.claimant_entity_id, None)
+                   names(c.claimant_entity_id) or c.claimant, c.claimant_entity_id, None, doc.title)
 
 
 def story_versions(store: Store, doc_ids: Sequence[int]) -> tuple[list[Version], list[Version]]:

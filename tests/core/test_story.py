@@ -157,6 +157,9 @@ def test_a_note_names_the_outlet_and_tells_two_articles_of_one_outlet_apart():
     a = Version("quote", 1, 1, "000_a", "BBC News", 0, 40, "More than 100,000 troops are at the border", "Blinken")
     b = Version("quote", 2, 2, "001_b", "BBC News", 0, 40, "More than 70,000 troops are at the border", "Blinken")
     c = Version("quote", 3, 3, "002_c", None, 0, 40, "More than 90,000 troops are at the border", "Blinken")
-    notes = {f.members: f.note for f in discrepancies([a, b, c]) if f.kind == "number"}
+    d = Version("quote", 4, 4, "003_d", None, 0, 40, "More than 80,000 troops are at the border", "Blinken",
+                title="Blinken and Lavrov exchange frank views in Geneva")
+    notes = {f.members: f.note for f in discrepancies([a, b, c, d]) if f.kind == "number"}
     assert notes[(0, 1)] == "BBC News (000_a): more than 100000; BBC News (001_b): more than 70000"
-    assert notes[(0, 2)] == "BBC News: more than 100000; 002_c: more than 90000"  # no outlet: its id
+    assert notes[(0, 2)] == "BBC News: more than 100000; 002_c: more than 90000"  # no outlet, no title: its id
+    assert notes[(2, 3)] == "002_c: more than 90000; Blinken and Lavrov exchange fra…: more than 80000"
