@@ -30,7 +30,7 @@ from desktop.app.gestures import Gesture
 from desktop.app.stories import rebuild_edit
 from desktop.core import edits
 from desktop.core.store import ChangeEvent, Store
-from desktop.core.story import Cluster, Flag, Story, Version, story_alignment
+from desktop.core.story import NAME_CHARS, Cluster, Flag, Story, Version, document_name, story_alignment
 from desktop.core.wording import plural
 
 #: the order badges are shown in a cell (the kinds of :class:`desktop.core.story.Flag`)
@@ -38,7 +38,7 @@ BADGE_ORDER = ("negation", "number", "speaker", "wording", "omission", "type")
 #: the tables whose change can change a story's alignment (what the view re-reads after)
 WATCHED_TABLES = frozenset({"quotes", "claims", "entities", "documents", "story_clusters", "story_members", "story_flags"})
 #: the longest column header (a title standing in for the outlet is cut to it)
-HEADER_CHARS = 32
+HEADER_CHARS = NAME_CHARS
 #: why merge / split / dismiss are off on a story whose clusters are only computed
 STORE_FIRST = "Store the story's clusters first (Store the Clusters, or claimdesk stories --rebuild)"
 
@@ -117,13 +117,9 @@ class StoryTable:
 
 def columns_of(store: Store, documents: Sequence[str]) -> tuple[Column, ...]:
     docs = [d for d in (store.document_by_ext_id(ext) for ext in documents) if d is not None]
-    heads = [_short((d.source or d.title or d.ext_id).strip()) or d.ext_id for d in docs]
+    heads = [document_name(d.source, d.title, d.ext_id) for d in docs]
     return tuple(Column(d.id, d.ext_id, f"{h} ({d.ext_id})" if heads.count(h) > 1 else h, d.title or d.ext_id)
                  for d, h in zip(docs, heads, strict=True))
-
-
-def _short(text: str, most: int = HEADER_CHARS) -> str:
-    return text if len(text) <= most else text[:most - 1].rstrip() + "…"
 
 
 def rows_of(story: Story, columns: Sequence[Column]) -> tuple[Row, ...]:

@@ -256,9 +256,19 @@ def _called(a: Version, b: Version) -> dict[int, str]:
     return {id(a): na, id(b): nb}
 
 
-def _document_name(v: Version, most: int = 32) -> str:
-    name = (v.outlet or v.title or "").strip() or v.doc
+#: how long a document's name (:func:`document_name`) may be
+NAME_CHARS = 32
+
+
+def document_name(outlet: str | None, title: str | None, ext_id: str, most: int = NAME_CHARS) -> str:
+    """What the story view and its notes call a document: its outlet, else its title (cut to
+    ``most`` characters), else its ext id."""
+    name = (outlet or title or "").strip() or ext_id
     return name if len(name) <= most else name[:most - 1].rstrip() + "…"
+
+
+def _document_name(v: Version) -> str:
+    return document_name(v.outlet, v.title, v.doc)
 
 
 def _pair_flags(a: Version, b: Version, ij: tuple[int, int]) -> list[Flag]:
