@@ -876,13 +876,21 @@ def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     return _strip(text, doc[i].idx, b)
 
 
-def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+#: the content rules whose content is a reported clause ("said (that) X"): under the parc
+#: convention its final relative, participle or concessive clause is part of it
+_CLAUSE_RULES = frozenset({"verb/content_complement", "verb/content_told_that", "verb/content_that_after_phrase"})
+
+
+def _trim_tail(ctx: _Ctx, span: tuple[int, int], cues: list[int] | None = None) -> tuple[int, int]:
     """A reported clause without the narrator's comment after it.
 
     Cuts a final non-restrictive relative clause (", which forced her to leave ..."), a final
     participle clause (", implicitly putting his name on the line") and a final concession
     (", although critics disagree", ", even though ...") that close the content; quoted
-    words in the tail keep it.
+    words in the tail keep it. With ``cues`` (the parc convention, for a reported clause: PARC
+    and PolNeAR end the content at the end of the clause, "said the museum would put it in
+    context, allowing people to see ..."), it cuts only a tail that holds one of these cue
+    offsets: another report (", though she noted ...", ", arguing that ...") is its own.
     """
     doc, text = ctx.doc, ctx.text
     a, b = span
@@ -912,5 +920,8 @@ def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
         tail = text[doc[k].idx:b]
         if any(ch in ALL_MARKS for ch in tail) or text[a:doc[k].idx].count(" ") < 2:
             continue
+        if cues is not None and not any(doc[k].idx <= c < b for c in cues) and not (
+                nxt.lower_ == "who" and doc[k - 1].pos_ == "PROPN"):
+            continue  # ", who ..." after a name is the narrator's introduction of the person
         return _strip(text, a, doc[k].idx)
     return span
