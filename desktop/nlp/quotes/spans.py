@@ -843,11 +843,13 @@ class _PronounResolver:
 _LEAD_CONNECTORS = frozenset("and but or so yet however also still meanwhile moreover plus".split())
 
 
-def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+def _trim_lead(ctx: _Ctx, span: tuple[int, int], keep_conjunction: bool = False) -> tuple[int, int]:
     """A reported clause without the narrator's connector: "But the goal is ..." -> "the goal ...".
 
     Drops a dateline ("WASHINGTON ― ", "GENEVA (AP) — ") and a leading coordinating conjunction
-    or connective adverb of the reported clause.
+    or connective adverb of the reported clause; with ``keep_conjunction`` (the parc convention,
+    for a reported clause: PARC and PolNeAR start "But the plan is flawed, she said" at "But")
+    the conjunction stays, a connective adverb ("However, ...") still goes.
     """
     doc, text = ctx.doc, ctx.text
     a, b = span
@@ -861,6 +863,8 @@ def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     for _ in range(2):
         t = doc[i]
         if t.is_punct:
+            break
+        if keep_conjunction and t.pos_ == "CCONJ":
             break
         if (t.lower_ in _LEAD_CONNECTORS and t.pos_ in ("CCONJ", "ADV", "SCONJ") and i + 1 < len(doc)
                 and t.head.pos_ in ("VERB", "AUX") and t.head.i != i + 1):

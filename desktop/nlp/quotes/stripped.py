@@ -148,4 +148,4 @@ def _trim_reported_content(ctx: _Ctx, results: list[Attribution], inside_mark: _
     for r in results:
         if r.qtype != "direct" and r.content and r.cue_i >= 0:
             keep = cues if ctx.parc and r.rule in _CLAUSE_RULES else None
-            r.content = [f if inside_mark(f[0]) is not None else _trim_tail(ctx, _trim_lead(ctx, f), keep) for f in r.content]
+            r.content = [f if inside_mark(f[0]) is not None else _trim_tail(ctx, _trim_lead(ctx, f, ctx.parc and r.rule == "verb/content_complement"), keep) for f in r.content]
