@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from desktop.nlp.content_conventions import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.nlp.quotes.context import PARC_RULES, Attribution, _Ctx
-from desktop.nlp.quotes.marks import _strip
+from desktop.nlp.quotes.marks import ALL_MARKS, _strip
 
 
 def check_content_convention(name: str | None) -> str:
@@ -63,14 +63,48 @@ def _nested(results: list[Attribution]) -> set[int]:
             if r.cue is not None and any(a <= r.cue[0] and r.cue[1] <= b and m != n for a, b, m in spans)}
 
 
+def _quoted_tail(ctx: _Ctx, r: Attribution, others: list[tuple[int, int]]) -> None:
+    """PARC convention: "said there is a “deep gap between the parties,” when it comes to pay",
+    "claimed fraud is “a big problem” but “nobody talks about it”": a reported clause that stops
+    before the end of its sentence, where the rest holds words in quotation marks and no cue,
+    runs to the end of the sentence (the quoted words are the same speaker's, the parse only hung
+    them elsewhere). ``others``: the other attributions' content spans, which the rest must not
+    touch."""
+    doc, text = ctx.doc, ctx.text
+    a, b = r.content[-1]
+    if r.cue is None or a < r.cue[1] or not b:
+        return
+    last = ctx.token_at(b - 1)
+    sent = doc[last].sent
+    k = sent.end - 1
+    while k > last and (doc[k].is_punct or doc[k].is_space) and doc[k].text not in ALL_MARKS:
+        k -= 1
+    if k <= last + 1:
+        return
+    end = doc[k].idx + len(doc[k].text)
+    if not any(b <= s < end for s, _ in ctx.mark_spans) or any(s < end and b < e for s, e in others):
+        return
+    tail = doc[last + 1:k + 1]
+    if any(t.text == ";" or (t.pos_ in ("VERB", "AUX") and ctx.lex.lemma_of(t.lower_)) or ctx.lex.noun_cue(t.lower_)
+           for t in tail):
+        return
+    r.content[-1] = _strip(text, a, end)
+    if r.qtype == "indirect":
+        r.qtype = "mixed"
+
+
 def _parc_convention(ctx: _Ctx, results: list[Attribution]) -> None:
     """The "parc" content convention: content starts at the complementizer ('said that “…”'
     too, which makes a direct quote mixed: the "that" is the narrator's, unquoted), a
     relative pronoun is the speaker (:func:`_relative_speaker`), and attributions do not nest:
     a report inside another one's content ("said he thought that X") is part of that content,
-    not a quote of its own (PARC and PolNeAR annotate the outer report only)."""
+    not a quote of its own (PARC and PolNeAR annotate the outer report only); a reported
+    clause runs on over quoted words later in its sentence (:func:`_quoted_tail`)."""
     nested = _nested(results)
     results[:] = [r for n, r in enumerate(results) if n not in nested]
+    for n, r in enumerate(results):
+        if r.content and r.cue_i >= 0 and r.qtype != "direct" and r.rule.startswith("verb/"):
+            _quoted_tail(ctx, r, [f for m, o in enumerate(results) if m != n for f in o.content])
     for r in results:
         if r.content and r.cue_i >= 0:
             first = _with_complementizer(ctx, r.content[0])
