@@ -515,11 +515,23 @@ def _content_called_on(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Con
 
 
 def _content_infinitive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
-    """"urged X to ...", "vowed to ...": the infinitive (with the object before it) is the content."""
+    """"urged X to ...", "vowed to ...": the infinitive (with the object before it) is the content;
+    so is "called on X to ...", "called for X to ..." with X, the object of the verb's content
+    preposition (ctx.lex.prep_content) before the infinitive, however the parse hangs it (a
+    particle "on", a "for" that marks the infinitive's subject)."""
     xcomp, dobj = ch.xcomp, ch.dobj
     if xcomp is None or lemma not in ctx.lex.infinitive_verbs or xcomp.i <= v.i:
         return None
+    doc = ctx.doc
     a = dobj.left_edge.i if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge.i
+    if dobj is None or dobj.i > xcomp.i:
+        for c in v.children:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None) if c.dep_ in ("prep", "prt") else None
+            if (obj is not None and v.i < c.i < xcomp.i and c.lower_ in ctx.lex.prep_content.get(lemma, ())
+                    and not _time_phrase(c)):
+                a = obj.left_edge.i
+    if doc[a].dep_ == "mark" and doc[a].lower_ == "for" and doc[a].head.i == xcomp.i and a + 1 < xcomp.i:
+        a += 1
     return [(a, _infinitives_end(v, xcomp))], xcomp
 
 
