@@ -538,7 +538,8 @@ def _content_infinitive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
 def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """"called for X", "warned of X": the object of the content preposition. "blasted him for
     not paying taxes": the target and the charge; "accused him of lying": the accusation alone,
-    as PARC and PolNeAR mark it."""
+    as PARC and PolNeAR mark it; "asked her about the budget": the topic alone (the one asked is
+    an addressee, not part of what is asked)."""
     pcontent, dobj, xcomp = ch.pcontent, ch.dobj, ch.xcomp
     if pcontent is None:
         return None
@@ -546,7 +547,8 @@ def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _C
     if o is None:
         return None
     a = o.left_edge.i
-    if lemma in ctx.lex.object_content_verbs and lemma != "accuse" and dobj is not None and v.i < dobj.i < pcontent.i:
+    if (lemma in ctx.lex.object_content_verbs and lemma != "accuse" and lemma not in _ADDRESSEE_VERBS
+            and dobj is not None and v.i < dobj.i < pcontent.i):
         a = dobj.left_edge.i
     return [(a, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
 
