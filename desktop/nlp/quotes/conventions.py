@@ -66,7 +66,8 @@ def _nested(results: list[Attribution]) -> set[int]:
 def _quoted_tail(ctx: _Ctx, r: Attribution, others: list[tuple[int, int]]) -> None:
     """PARC convention: "said there is a “deep gap between the parties,” when it comes to pay",
     "claimed fraud is “a big problem” but “nobody talks about it”": a reported clause that stops
-    before the end of its sentence, where the rest holds words in quotation marks and no cue,
+    before the end of its sentence, where the rest holds words in quotation marks and no cue
+    outside them ("... tired of hearing “they said this, they said that”" is quoted),
     runs to the end of the sentence (the quoted words are the same speaker's, the parse only hung
     them elsewhere). ``others``: the other attributions' content spans, which the rest must not
     touch."""
@@ -82,9 +83,12 @@ def _quoted_tail(ctx: _Ctx, r: Attribution, others: list[tuple[int, int]]) -> No
     if k <= last + 1:
         return
     end = doc[k].idx + len(doc[k].text)
-    if not any(b <= s < end for s, _ in ctx.mark_spans) or any(s < end and b < e for s, e in others):
+    if any(s < end and b < e for s, e in others):
         return
-    tail = doc[last + 1:k + 1]
+    quoted = [(s, e) for s, e in ctx.mark_spans if b <= s < end]
+    if not quoted:
+        return
+    tail = [t for t in doc[last + 1:k + 1] if not any(s <= t.idx < e for s, e in quoted)]  # a cue in quotation marks is quoted
     if any(t.text == ";" or (t.pos_ in ("VERB", "AUX") and ctx.lex.lemma_of(t.lower_)) or ctx.lex.noun_cue(t.lower_)
            for t in tail):
         return
