@@ -419,6 +419,8 @@ def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
         return None
     a = _complement_start(ctx.doc, v, ccomp)
     subj = _object_as_subject(v, lemma, ch.dobj, ccomp)
+    if subj is None and ctx.parc:
+        subj = _object_before_clause(v, lemma, ch.dobj, ccomp)
     if subj is not None and subj.left_edge.i < a:
         a = subj.left_edge.i
     return [(a, _complement_end(ctx, v, ccomp, a))], ccomp
@@ -438,6 +440,19 @@ def _object_as_subject(v: Any, lemma: str, dobj: Any, ccomp: Any) -> Any | None:
         return None  # only the object's own phrases between it and the clause ("to voters")
     if any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "mark") for g in ccomp.children):
         return None
+    return dobj
+
+
+def _object_before_clause(v: Any, lemma: str, dobj: Any, ccomp: Any) -> Any | None:
+    """Parc convention: "echoed statements by the mayor that ...", "believed the polls that
+    showed him ahead": a noun object right before the clause (the clause its complement or
+    relative clause, hung on the verb) is part of the content, as PolNeAR marks it; an
+    addressee ("told reporters that ...") is not."""
+    if dobj is None or lemma in _ADDRESSEE_VERBS or not v.i < dobj.i < ccomp.i or dobj.pos_ not in ("NOUN", "PROPN"):
+        return None
+    between = {t.i for c in v.children if c.dep_ == "npadvmod" and dobj.i < c.i < ccomp.i for t in c.subtree}
+    if any(i not in between for i in range(dobj.right_edge.i + 1, ccomp.left_edge.i)):
+        return None  # only a time phrase between them ("statements by X last week that ...")
     return dobj
 
 
