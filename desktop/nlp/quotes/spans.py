@@ -282,16 +282,17 @@ def _drop_clause_before_semicolon(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildr
 def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
     """First token of the reported clause ``ccomp``: no leading "that" mark or punctuation, and
     no time phrase that belongs to the saying ("said after the convention he would ...",
-    "said Monday the city would appeal", AP style)."""
+    "said Monday the city would appeal", AP style; "told supporters this weekend he would ...")."""
     a = ccomp.left_edge.i
     if ccomp.dep_ == "advcl":
         subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None and subj.left_edge.i > a and doc[a].lower_ != "that":
             a = subj.left_edge.i
-    if ccomp.i > v.i and a == v.i + 1 and doc[a].dep_ == "npadvmod" and (
-            doc[a].ent_type_ in ("DATE", "TIME") or doc[a].lower_ in _WEEKDAYS):
+    obj_end = max((c.right_edge.i for c in v.children if c.dep_ == "dobj" and v.i < c.i < a), default=v.i)
+    when = _time_at(doc, a) if ccomp.i > v.i and a == obj_end + 1 else None
+    if when is not None:
         subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-        if subj is not None and subj.left_edge.i == doc[a].right_edge.i + 1:
+        if subj is not None and subj.left_edge.i == when.right_edge.i + 1:
             a = subj.left_edge.i
     if ccomp.i > v.i and a < v.i and doc[a].tag_ in ("WDT", "WP") and doc[a].head.i == ccomp.i:
         a = v.i + 1  # "donations, which he said were ...", "what the senators said was ...": the
@@ -299,6 +300,16 @@ def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
     while a < ccomp.i and (doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "advmod") or doc[a].is_punct):
         a += 1
     return a
+
+
+def _time_at(doc: Any, a: int) -> Any | None:
+    """The head of a time phrase ("Monday", "this weekend") that starts at token ``a``, or None."""
+    t = doc[a]
+    if t.dep_ != "npadvmod" and t.head.dep_ == "npadvmod" and t.head.left_edge.i == a:
+        t = t.head
+    if t.dep_ == "npadvmod" and (t.ent_type_ in ("DATE", "TIME") or t.lower_ in _WEEKDAYS):
+        return t
+    return None
 
 
 def _joined_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
