@@ -934,7 +934,9 @@ def _trim_tail(ctx: _Ctx, span: tuple[int, int], cues: list[int] | None = None) 
     words in the tail keep it. With ``cues`` (the parc convention, for a reported clause: PARC
     and PolNeAR end the content at the end of the clause, "said the museum would put it in
     context, allowing people to see ..."), it cuts only a tail that holds one of these cue
-    offsets: another report (", though she noted ...", ", arguing that ...") is its own.
+    offsets: another report (", though she noted ...", ", arguing that ...") is its own, and a
+    participle after an adverb (", implicitly putting ...", ", quietly ending ...") is the
+    narrator's reading of the report.
     """
     doc, text = ctx.doc, ctx.text
     a, b = span
@@ -965,7 +967,8 @@ def _trim_tail(ctx: _Ctx, span: tuple[int, int], cues: list[int] | None = None) 
         if any(ch in ALL_MARKS for ch in tail) or text[a:doc[k].idx].count(" ") < 2:
             continue
         if cues is not None and not any(doc[k].idx <= c < b for c in cues) and not (
-                nxt.lower_ == "who" and doc[k - 1].pos_ == "PROPN"):
-            continue  # ", who ..." after a name is the narrator's introduction of the person
+                nxt.lower_ == "who" and doc[k - 1].pos_ == "PROPN") and not (j > k + 1 and nxt.tag_ == "VBG"):
+            continue  # ", who ..." after a name is the narrator's introduction of the person, and
+            # ", implicitly putting ..." the narrator's reading of the report
         return _strip(text, a, doc[k].idx)
     return span
