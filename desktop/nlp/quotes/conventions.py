@@ -2,6 +2,8 @@
 content from the complementizer, a relative pronoun as the speaker)."""
 from __future__ import annotations
 
+from typing import Any
+
 from desktop.nlp.content_conventions import CONTENT_CONVENTIONS, DEFAULT_CONTENT
 from desktop.nlp.quotes.context import PARC_RULES, Attribution, _Ctx
 from desktop.nlp.quotes.marks import ALL_MARKS, _strip
@@ -91,11 +93,22 @@ def _quoted_tail(ctx: _Ctx, r: Attribution, others: list[tuple[int, int]]) -> No
         return
     tail = [t for t in doc[last + 1:k + 1] if not any(s <= t.idx < e for s, e in quoted)]  # a cue in quotation marks is quoted
     if any(t.text == ";" or (t.pos_ in ("VERB", "AUX") and ctx.lex.lemma_of(t.lower_)) or ctx.lex.noun_cue(t.lower_)
-           for t in tail):
+           or _main_clause_subject(t) for t in tail):
         return
     r.content[-1] = _strip(text, a, end)
     if r.qtype == "indirect":
         r.qtype = "mixed"
+
+
+def _main_clause_subject(t: Any) -> bool:
+    """Whether ``t`` is the subject of a clause of its own that no subordinator introduces
+    (",” she was “whisked off ...”": the narrator goes on; "if they were taxed" does not count)."""
+    if t.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    verb = t.head
+    finite = verb.tag_ in ("VBD", "VBZ", "VBP") or any(
+        g.dep_ in ("aux", "auxpass") and g.tag_ in ("VBD", "VBZ", "VBP", "MD") for g in verb.children)
+    return finite and not any(g.dep_ == "mark" for g in verb.children)
 
 
 _TIME_PREPOSITIONS = frozenset({"during", "after", "before", "since", "until", "while", "when", "at"})
