@@ -808,8 +808,9 @@ def _clean_token_span(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
     doc = ctx.doc
     while a <= b and (doc[a].is_space or (doc[a].is_punct and doc[a].text not in ALL_MARKS)):
         a += 1
-    while b >= a and (doc[b].is_space or (doc[b].is_punct and doc[b].text not in ALL_MARKS and doc[b].text not in ".?!")):
-        b -= 1
+    while b >= a and (doc[b].is_space or (doc[b].is_punct and doc[b].text not in ALL_MARKS and doc[b].text not in ".?!")
+                      or (doc[b].pos_ == "CCONJ" and b > a)):
+        b -= 1  # nor a conjunction left dangling where the parse cut a coordination ("to threaten X or")
     if b < a:
         return None
     if b + 1 < len(doc) and not doc[b].whitespace_ and doc[b + 1].lower_.replace("’", "'") in _CLITICS:
