@@ -486,10 +486,12 @@ def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
         end = next((k - 1 for k in range(dobj.i + 1, dobj.right_edge.i + 1) if doc[k].text == ","), dobj.right_edge.i)
         for c in v.rights:
             # and the predicate the verb takes after it: "show Clinton with a lead ...", "showing
-            # her ahead", "endorsed her for president" (not a time: "endorsed Trump during ...")
+            # her ahead by four points", "endorsed her for president", "endorsed her in the race"
+            # (not a time: "endorsed Trump during ...", "in March")
             if c.i <= end:
                 continue
-            if not (c.dep_ in ("oprd", "acomp", "advmod", "xcomp") or c.dep_ == "prep" and c.lower_ in ("with", "for")):
+            if not (c.dep_ in ("oprd", "acomp", "advmod", "xcomp")
+                    or c.dep_ == "prep" and c.lower_ in ("with", "for", "in", "by") and not _time_phrase(c)):
                 break
             end = c.right_edge.i
         return [(dobj.left_edge.i, end)], dobj
