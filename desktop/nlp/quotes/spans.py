@@ -490,9 +490,9 @@ def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
             # (not a time: "endorsed Trump during ...", "in March")
             if c.i <= end:
                 continue
-            if not (c.dep_ in ("oprd", "acomp", "advmod", "xcomp")
+            if c.left_edge.i != end + 1 or not (c.dep_ in ("oprd", "acomp", "advmod", "xcomp")
                     or c.dep_ == "prep" and c.lower_ in ("with", "for", "in", "by") and not _time_phrase(c)):
-                break
+                break  # right after the object: a phrase after a comma ("..., a kind of détente") is not
             end = c.right_edge.i
         return [(dobj.left_edge.i, end)], dobj
     return ([], None) if lemma in ctx.lex.parc_only else None
