@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.core.text import dateline
 from desktop.nlp.quotes.context import _Ctx
+from desktop.nlp.quotes.lexicon import noun_lemma
 from desktop.nlp.quotes.marks import ALL_MARKS, _strip
 
 
@@ -628,7 +629,33 @@ def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
         tok.lower_ == "as" and tok.dep_ == "prep" for tok in dobj.rights
     ):
         return [], None
+    if ctx.parc:
+        end = _object_phrases_end(ctx, v, end)
     return [(dobj.left_edge.i, end)], dobj
+
+
+#: prepositions of a time, a place or an addressee, not of what is reported
+_CIRCUMSTANCE_PREPOSITIONS = frozenset({"during", "after", "before", "since", "until", "while", "when", "at", "as", "on", "to"})
+#: where a report is made ("in a ruling", "in an interview"), with the message nouns
+_MEDIA = frozenset({"ruling", "interview", "speech", "op-ed", "article", "column", "book", "memoir", "hearing"})
+
+
+def _object_phrases_end(ctx: _Ctx, v: Any, end: int) -> int:
+    """Parc convention: "questioned Europe's reliance on the United States for defense", "cited
+    his endorsements from 88 generals": the prepositional phrases the verb takes right after
+    its object are part of the content, as PolNeAR marks it; a time or place ("at a rally",
+    "on Tuesday", "during the debate"), the addressee ("to me"), where the report was made ("in
+    a ruling", "in early-morning tweets") and a phrase with a cue of its own are not."""
+    for c in v.rights:
+        if c.i <= end:
+            continue
+        obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if (c.dep_ != "prep" or c.left_edge.i != end + 1 or c.lower_ in _CIRCUMSTANCE_PREPOSITIONS or _time_phrase(c)
+                or obj is None or noun_lemma(obj.lower_) in _MEDIA or noun_lemma(obj.lower_) in ctx.lex.message_nouns
+                or any(t.pos_ in ("VERB", "AUX") and ctx.lex.lemma_of(t.lower_) for t in c.subtree)):
+            break
+        end = c.right_edge.i
+    return end
 
 
 def _content_gerund(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
