@@ -435,7 +435,31 @@ def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
         subj = _object_before_clause(v, lemma, ch.dobj, ccomp)
     if subj is not None and subj.left_edge.i < a:
         a = subj.left_edge.i
-    return [(a, _complement_end(ctx, v, ccomp, a))], ccomp
+    b = _complement_end(ctx, v, ccomp, a)
+    if ctx.parc and ccomp.i > v.i:
+        b = _modal_conjunct_end(ctx, v, b)
+    return [(a, b)], ccomp
+
+
+def _modal_conjunct_end(ctx: _Ctx, v: Any, b: int) -> int:
+    """Parc convention: "says the cut would depress revenue at first, but would add $84 billion
+    later": a verb with a modal and no subject, joined to the reporting verb right after the
+    reported clause, goes on with the reported clause (the narrator's own sentence would not
+    take a modal there); one that reports a clause ("... and would add that ...") or holds a
+    cue does not. The new last token, else ``b``."""
+    doc = ctx.doc
+    for c in v.rights:
+        if c.i <= b or c.dep_ != "conj":
+            continue
+        k = b + 1
+        while k < c.left_edge.i and (doc[k].text == "," or doc[k].dep_ == "cc"):
+            k += 1
+        if (k != c.left_edge.i or any(g.dep_ in ("nsubj", "nsubjpass", "expl", "ccomp") for g in c.children)
+                or not any(g.dep_ == "aux" and g.tag_ == "MD" for g in c.children)
+                or any(t.i != c.i and t.pos_ in ("VERB", "AUX") and ctx.lex.lemma_of(t.lower_) for t in c.subtree)):
+            return b
+        return c.right_edge.i
+    return b
 
 
 _ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "remind", "warn", "promise", "ask", "convince", "persuade"})
