@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.core.text import dateline
 from desktop.nlp.quotes.context import _Ctx
+from desktop.nlp.quotes.lexicon import noun_lemma
 from desktop.nlp.quotes.marks import ALL_MARKS, _strip
 
 
@@ -282,16 +283,17 @@ def _drop_clause_before_semicolon(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildr
 def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
     """First token of the reported clause ``ccomp``: no leading "that" mark or punctuation, and
     no time phrase that belongs to the saying ("said after the convention he would ...",
-    "said Monday the city would appeal", AP style)."""
+    "said Monday the city would appeal", AP style; "told supporters this weekend he would ...")."""
     a = ccomp.left_edge.i
     if ccomp.dep_ == "advcl":
         subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass")), None)
         if subj is not None and subj.left_edge.i > a and doc[a].lower_ != "that":
             a = subj.left_edge.i
-    if ccomp.i > v.i and a == v.i + 1 and doc[a].dep_ == "npadvmod" and (
-            doc[a].ent_type_ in ("DATE", "TIME") or doc[a].lower_ in _WEEKDAYS):
+    obj_end = max((c.right_edge.i for c in v.children if c.dep_ == "dobj" and v.i < c.i < a), default=v.i)
+    when = _time_at(doc, a) if ccomp.i > v.i and a == obj_end + 1 else None
+    if when is not None:
         subj = next((g for g in ccomp.children if g.dep_ in ("nsubj", "nsubjpass", "expl")), None)
-        if subj is not None and subj.left_edge.i == doc[a].right_edge.i + 1:
+        if subj is not None and subj.left_edge.i == when.right_edge.i + 1:
             a = subj.left_edge.i
     if ccomp.i > v.i and a < v.i and doc[a].tag_ in ("WDT", "WP") and doc[a].head.i == ccomp.i:
         a = v.i + 1  # "donations, which he said were ...", "what the senators said was ...": the
@@ -299,6 +301,16 @@ def _complement_start(doc: Any, v: Any, ccomp: Any) -> int:
     while a < ccomp.i and (doc[a].lower_ == "that" and doc[a].dep_ in ("mark", "advmod") or doc[a].is_punct):
         a += 1
     return a
+
+
+def _time_at(doc: Any, a: int) -> Any | None:
+    """The head of a time phrase ("Monday", "this weekend") that starts at token ``a``, or None."""
+    t = doc[a]
+    if t.dep_ != "npadvmod" and t.head.dep_ == "npadvmod" and t.head.left_edge.i == a:
+        t = t.head
+    if t.dep_ == "npadvmod" and (t.ent_type_ in ("DATE", "TIME") or t.lower_ in _WEEKDAYS):
+        return t
+    return None
 
 
 def _joined_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
@@ -419,9 +431,35 @@ def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
         return None
     a = _complement_start(ctx.doc, v, ccomp)
     subj = _object_as_subject(v, lemma, ch.dobj, ccomp)
+    if subj is None and ctx.parc:
+        subj = _object_before_clause(v, lemma, ch.dobj, ccomp)
     if subj is not None and subj.left_edge.i < a:
         a = subj.left_edge.i
-    return [(a, _complement_end(ctx, v, ccomp, a))], ccomp
+    b = _complement_end(ctx, v, ccomp, a)
+    if ctx.parc and ccomp.i > v.i:
+        b = _modal_conjunct_end(ctx, v, b)
+    return [(a, b)], ccomp
+
+
+def _modal_conjunct_end(ctx: _Ctx, v: Any, b: int) -> int:
+    """Parc convention: "says the cut would depress revenue at first, but would add $84 billion
+    later": a verb with a modal and no subject, joined to the reporting verb right after the
+    reported clause, goes on with the reported clause (the narrator's own sentence would not
+    take a modal there); one that reports a clause ("... and would add that ...") or holds a
+    cue does not. The new last token, else ``b``."""
+    doc = ctx.doc
+    for c in v.rights:
+        if c.i <= b or c.dep_ != "conj":
+            continue
+        k = b + 1
+        while k < c.left_edge.i and (doc[k].text == "," or doc[k].dep_ == "cc"):
+            k += 1
+        if (k != c.left_edge.i or any(g.dep_ in ("nsubj", "nsubjpass", "expl", "ccomp") for g in c.children)
+                or not any(g.dep_ == "aux" and g.tag_ == "MD" for g in c.children)
+                or any(t.i != c.i and t.pos_ in ("VERB", "AUX") and ctx.lex.lemma_of(t.lower_) for t in c.subtree)):
+            return b
+        return c.right_edge.i
+    return b
 
 
 _ADDRESSEE_VERBS = frozenset({"tell", "inform", "assure", "remind", "warn", "promise", "ask", "convince", "persuade"})
@@ -438,6 +476,19 @@ def _object_as_subject(v: Any, lemma: str, dobj: Any, ccomp: Any) -> Any | None:
         return None  # only the object's own phrases between it and the clause ("to voters")
     if any(g.dep_ in ("nsubj", "nsubjpass", "expl", "csubj", "mark") for g in ccomp.children):
         return None
+    return dobj
+
+
+def _object_before_clause(v: Any, lemma: str, dobj: Any, ccomp: Any) -> Any | None:
+    """Parc convention: "echoed statements by the mayor that ...", "believed the polls that
+    showed him ahead": a noun object right before the clause (the clause its complement or
+    relative clause, hung on the verb) is part of the content, as PolNeAR marks it; an
+    addressee ("told reporters that ...") is not."""
+    if dobj is None or lemma in _ADDRESSEE_VERBS or not v.i < dobj.i < ccomp.i or dobj.pos_ not in ("NOUN", "PROPN"):
+        return None
+    between = {t.i for c in v.children if c.dep_ == "npadvmod" and dobj.i < c.i < ccomp.i for t in c.subtree}
+    if any(i not in between for i in range(dobj.right_edge.i + 1, ccomp.left_edge.i)):
+        return None  # only a time phrase between them ("statements by X last week that ...")
     return dobj
 
 
@@ -460,11 +511,13 @@ def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
         end = next((k - 1 for k in range(dobj.i + 1, dobj.right_edge.i + 1) if doc[k].text == ","), dobj.right_edge.i)
         for c in v.rights:
             # and the predicate the verb takes after it: "show Clinton with a lead ...", "showing
-            # her ahead", "endorsed her for president" (not a time: "endorsed Trump during ...")
+            # her ahead by four points", "endorsed her for president", "endorsed her in the race"
+            # (not a time: "endorsed Trump during ...", "in March")
             if c.i <= end:
                 continue
-            if not (c.dep_ in ("oprd", "acomp", "advmod", "xcomp") or c.dep_ == "prep" and c.lower_ in ("with", "for")):
-                break
+            if c.left_edge.i != end + 1 or not (c.dep_ in ("oprd", "acomp", "advmod", "xcomp")
+                    or c.dep_ == "prep" and c.lower_ in ("with", "for", "in", "by") and not _time_phrase(c)):
+                break  # right after the object: a phrase after a comma ("..., a kind of détente") is not
             end = c.right_edge.i
         return [(dobj.left_edge.i, end)], dobj
     return ([], None) if lemma in ctx.lex.parc_only else None
@@ -515,18 +568,31 @@ def _content_called_on(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Con
 
 
 def _content_infinitive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
-    """"urged X to ...", "vowed to ...": the infinitive (with the object before it) is the content."""
+    """"urged X to ...", "vowed to ...": the infinitive (with the object before it) is the content;
+    so is "called on X to ...", "called for X to ..." with X, the object of the verb's content
+    preposition (ctx.lex.prep_content) before the infinitive, however the parse hangs it (a
+    particle "on", a "for" that marks the infinitive's subject)."""
     xcomp, dobj = ch.xcomp, ch.dobj
     if xcomp is None or lemma not in ctx.lex.infinitive_verbs or xcomp.i <= v.i:
         return None
+    doc = ctx.doc
     a = dobj.left_edge.i if dobj is not None and dobj.i < xcomp.i else xcomp.left_edge.i
+    if dobj is None or dobj.i > xcomp.i:
+        for c in v.children:
+            obj = next((g for g in c.children if g.dep_ == "pobj"), None) if c.dep_ in ("prep", "prt") else None
+            if (obj is not None and v.i < c.i < xcomp.i and c.lower_ in ctx.lex.prep_content.get(lemma, ())
+                    and not _time_phrase(c)):
+                a = obj.left_edge.i
+    if doc[a].dep_ == "mark" and doc[a].lower_ == "for" and doc[a].head.i == xcomp.i and a + 1 < xcomp.i:
+        a += 1
     return [(a, _infinitives_end(v, xcomp))], xcomp
 
 
 def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
     """"called for X", "warned of X": the object of the content preposition. "blasted him for
     not paying taxes": the target and the charge; "accused him of lying": the accusation alone,
-    as PARC and PolNeAR mark it."""
+    as PARC and PolNeAR mark it; "asked her about the budget": the topic alone (the one asked is
+    an addressee, not part of what is asked)."""
     pcontent, dobj, xcomp = ch.pcontent, ch.dobj, ch.xcomp
     if pcontent is None:
         return None
@@ -534,7 +600,8 @@ def _content_preposition(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _C
     if o is None:
         return None
     a = o.left_edge.i
-    if lemma in ctx.lex.object_content_verbs and lemma != "accuse" and dobj is not None and v.i < dobj.i < pcontent.i:
+    if (lemma in ctx.lex.object_content_verbs and lemma != "accuse" and lemma not in _ADDRESSEE_VERBS
+            and dobj is not None and v.i < dobj.i < pcontent.i):
         a = dobj.left_edge.i
     return [(a, max(o.right_edge.i, xcomp.right_edge.i if xcomp is not None else 0))], o
 
@@ -586,7 +653,33 @@ def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
         tok.lower_ == "as" and tok.dep_ == "prep" for tok in dobj.rights
     ):
         return [], None
+    if ctx.parc:
+        end = _object_phrases_end(ctx, v, end)
     return [(dobj.left_edge.i, end)], dobj
+
+
+#: prepositions of a time, a place or an addressee, not of what is reported
+_CIRCUMSTANCE_PREPOSITIONS = frozenset({"during", "after", "before", "since", "until", "while", "when", "at", "as", "on", "to"})
+#: where a report is made ("in a ruling", "in an interview"), with the message nouns
+_MEDIA = frozenset({"ruling", "interview", "speech", "op-ed", "article", "column", "book", "memoir", "hearing"})
+
+
+def _object_phrases_end(ctx: _Ctx, v: Any, end: int) -> int:
+    """Parc convention: "questioned Europe's reliance on the United States for defense", "cited
+    his endorsements from 88 generals": the prepositional phrases the verb takes right after
+    its object are part of the content, as PolNeAR marks it; a time or place ("at a rally",
+    "on Tuesday", "during the debate"), the addressee ("to me"), where the report was made ("in
+    a ruling", "in early-morning tweets") and a phrase with a cue of its own are not."""
+    for c in v.rights:
+        if c.i <= end:
+            continue
+        obj = next((g for g in c.children if g.dep_ == "pobj"), None)
+        if (c.dep_ != "prep" or c.left_edge.i != end + 1 or c.lower_ in _CIRCUMSTANCE_PREPOSITIONS or _time_phrase(c)
+                or obj is None or noun_lemma(obj.lower_) in _MEDIA or noun_lemma(obj.lower_) in ctx.lex.message_nouns
+                or any(t.pos_ in ("VERB", "AUX") and ctx.lex.lemma_of(t.lower_) for t in c.subtree)):
+            break
+        end = c.right_edge.i
+    return end
 
 
 def _content_gerund(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
@@ -768,8 +861,9 @@ def _clean_token_span(ctx: _Ctx, a: int, b: int) -> tuple[int, int] | None:
     doc = ctx.doc
     while a <= b and (doc[a].is_space or (doc[a].is_punct and doc[a].text not in ALL_MARKS)):
         a += 1
-    while b >= a and (doc[b].is_space or (doc[b].is_punct and doc[b].text not in ALL_MARKS and doc[b].text not in ".?!")):
-        b -= 1
+    while b >= a and (doc[b].is_space or (doc[b].is_punct and doc[b].text not in ALL_MARKS and doc[b].text not in ".?!")
+                      or (doc[b].pos_ == "CCONJ" and b > a)):
+        b -= 1  # nor a conjunction left dangling where the parse cut a coordination ("to threaten X or")
     if b < a:
         return None
     if b + 1 < len(doc) and not doc[b].whitespace_ and doc[b + 1].lower_.replace("’", "'") in _CLITICS:
@@ -843,11 +937,13 @@ class _PronounResolver:
 _LEAD_CONNECTORS = frozenset("and but or so yet however also still meanwhile moreover plus".split())
 
 
-def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+def _trim_lead(ctx: _Ctx, span: tuple[int, int], keep_conjunction: bool = False) -> tuple[int, int]:
     """A reported clause without the narrator's connector: "But the goal is ..." -> "the goal ...".
 
     Drops a dateline ("WASHINGTON ― ", "GENEVA (AP) — ") and a leading coordinating conjunction
-    or connective adverb of the reported clause.
+    or connective adverb of the reported clause; with ``keep_conjunction`` (the parc convention,
+    for a reported clause: PARC and PolNeAR start "But the plan is flawed, she said" at "But")
+    the conjunction stays, a connective adverb ("However, ...") still goes.
     """
     doc, text = ctx.doc, ctx.text
     a, b = span
@@ -861,6 +957,8 @@ def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     for _ in range(2):
         t = doc[i]
         if t.is_punct:
+            break
+        if keep_conjunction and t.pos_ == "CCONJ":
             break
         if (t.lower_ in _LEAD_CONNECTORS and t.pos_ in ("CCONJ", "ADV", "SCONJ") and i + 1 < len(doc)
                 and t.head.pos_ in ("VERB", "AUX") and t.head.i != i + 1):
@@ -876,13 +974,23 @@ def _trim_lead(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     return _strip(text, doc[i].idx, b)
 
 
-def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
+#: the content rules whose content is a reported clause ("said (that) X"): under the parc
+#: convention its final relative, participle or concessive clause is part of it
+_CLAUSE_RULES = frozenset({"verb/content_complement", "verb/content_told_that", "verb/content_that_after_phrase"})
+
+
+def _trim_tail(ctx: _Ctx, span: tuple[int, int], cues: list[int] | None = None) -> tuple[int, int]:
     """A reported clause without the narrator's comment after it.
 
     Cuts a final non-restrictive relative clause (", which forced her to leave ..."), a final
     participle clause (", implicitly putting his name on the line") and a final concession
     (", although critics disagree", ", even though ...") that close the content; quoted
-    words in the tail keep it.
+    words in the tail keep it. With ``cues`` (the parc convention, for a reported clause: PARC
+    and PolNeAR end the content at the end of the clause, "said the museum would put it in
+    context, allowing people to see ..."), it cuts only a tail that holds one of these cue
+    offsets: another report (", though she noted ...", ", arguing that ...") is its own, and a
+    participle after an adverb (", implicitly putting ...", ", quietly ending ...") is the
+    narrator's reading of the report.
     """
     doc, text = ctx.doc, ctx.text
     a, b = span
@@ -912,5 +1020,9 @@ def _trim_tail(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
         tail = text[doc[k].idx:b]
         if any(ch in ALL_MARKS for ch in tail) or text[a:doc[k].idx].count(" ") < 2:
             continue
+        if cues is not None and not any(doc[k].idx <= c < b for c in cues) and not (
+                nxt.lower_ == "who" and doc[k - 1].pos_ == "PROPN") and not (j > k + 1 and nxt.tag_ == "VBG"):
+            continue  # ", who ..." after a name is the narrator's introduction of the person, and
+            # ", implicitly putting ..." the narrator's reading of the report
         return _strip(text, a, doc[k].idx)
     return span

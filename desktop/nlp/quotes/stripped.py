@@ -8,7 +8,7 @@ from desktop.nlp.quotes.attribution import _is_cue_token
 from desktop.nlp.quotes.context import Attribution, _Ctx
 from desktop.nlp.quotes.linking import _InsideMark
 from desktop.nlp.quotes.marks import _STRIP_CHARS, _strip
-from desktop.nlp.quotes.spans import _trim_lead, _trim_tail
+from desktop.nlp.quotes.spans import _CLAUSE_RULES, _trim_lead, _trim_tail
 
 
 def _trailing(att: Attribution) -> bool:
@@ -144,6 +144,8 @@ def _trim_reported_content(ctx: _Ctx, results: list[Attribution], inside_mark: _
     """Reported (not direct) content leaves out the narrator's words at its ends
     (:func:`_trim_lead`, :func:`_trim_tail`), except fragments starting in quotation marks;
     transcript labels (no cue token) are left alone."""
+    cues = [r.cue[0] for r in results if r.cue is not None]
     for r in results:
         if r.qtype != "direct" and r.content and r.cue_i >= 0:
-            r.content = [f if inside_mark(f[0]) is not None else _trim_tail(ctx, _trim_lead(ctx, f)) for f in r.content]
+            keep = cues if ctx.parc and r.rule in _CLAUSE_RULES else None
+            r.content = [f if inside_mark(f[0]) is not None else _trim_tail(ctx, _trim_lead(ctx, f, ctx.parc and r.rule == "verb/content_complement"), keep) for f in r.content]
