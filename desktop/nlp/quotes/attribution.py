@@ -100,6 +100,8 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
         # "Asked about the plan, Smith said ...": Smith was asked; the asker is not named
         return None
     head = _speaker_head(ctx, t)
+    if ctx.parc and ctx.content_rule == "content_complement":
+        content = _relative_fragment(ctx, t, head, content) + content
     if head is None and t.dep_ in ("ROOT", "conj", "ccomp") and t.i > 0:
         # parser slips ("... of the Washington Post Trump said that"): the name before the verb
         prev = doc[t.i - 1]
@@ -119,6 +121,19 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
         speaker_i=head.i if head is not None else -1,
         rule=f"verb/{ctx.content_rule}",
     )
+
+
+def _relative_fragment(ctx: _Ctx, t: Any, head: Any | None, content: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """PARC convention: "the fire, which officials said began in a storage room", "what the
+    auditors said was a giveaway": the relative pronoun that opens the reporting clause belongs to
+    the reported clause (its subject or object, moved before the speaker), so it is a content
+    fragment of its own, as PolNeAR marks it; the speaker ("an economist who said") is not one."""
+    rel = t.left_edge
+    if rel.i >= t.i or rel.tag_ not in ("WDT", "WP") or rel.head.i == t.i and rel.dep_ in ("nsubj", "nsubjpass"):
+        return []
+    if head is not None and head.left_edge.i <= rel.i or content and content[0][0] <= rel.idx:
+        return []
+    return [(rel.idx, rel.idx + len(rel.text))]
 
 
 def _verb_content(ctx: _Ctx, t: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
