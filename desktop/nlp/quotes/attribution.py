@@ -40,7 +40,31 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
             att = _quoted_label(ctx, t)
         if att is not None:
             out.append(att)
+    _cut_before_relative_reports(ctx, out)
     return out
+
+
+def _cut_before_relative_reports(ctx: _Ctx, atts: list[Attribution]) -> None:
+    """"He criticized rival bidders for their offers, which he said were tied to favors": a report
+    in a non-restrictive relative clause (", which/who X said ...") that ends another report's
+    content is a report of its own, about the words before it; that content stops at the comma,
+    as PARC and PolNeAR mark it, and the relative clause's report is not nested in it."""
+    doc = ctx.doc
+    for att in atts:
+        if att.cue_i < 0 or doc[att.cue_i].dep_ not in ("relcl", "ccomp", "advcl"):
+            continue
+        rel = doc[att.cue_i]
+        first = rel.left_edge
+        if first.lower_ not in ctx.lex.relative_pronouns or first.i == 0 or doc[first.i - 1].text != ",":
+            continue
+        comma = doc[first.i - 1].idx
+        end = rel.right_edge.idx + len(rel.right_edge.text)
+        for other in atts:
+            if other is att:
+                continue
+            for n, (a, b) in enumerate(other.content):
+                if a < comma < att.cue[0] < b <= end + 1:
+                    other.content[n] = _strip(ctx.text, a, comma)
 
 
 def _quoted_label(ctx: _Ctx, t: Any) -> Attribution | None:
