@@ -54,6 +54,12 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
         return _speaker_head(ctx, v.head, depth + 1)
     if dep in ("conj", "xcomp", "advcl", "pcomp", "prep") or (dep == "acl" and v.tag_ == "VBG"):
         head = v.head
+        if dep == "xcomp" and v.tag_ == "VB" and head.pos_ in ("VERB", "AUX"):
+            # "forced the banker to admit that ...", "asked the witness to explain": the object
+            # of the verb the infinitive hangs on is who reports, not that verb's subject
+            obj = next((c for c in head.children if c.dep_ == "dobj" and head.i < c.i < v.i), None)
+            if obj is not None:
+                return obj
         if dep == "pcomp" or head.dep_ == "prep":  # quoted as saying / criticized for saying
             head = head.head if head.dep_ == "prep" else head
             if head.pos_ in ("VERB", "AUX"):
