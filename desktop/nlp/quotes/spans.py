@@ -321,8 +321,22 @@ def _joined_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
 
 
 def _reports_a_clause(ctx: _Ctx, c: Any) -> bool:
-    """"... and warned that taxes could rise": a reporting verb with a clause of its own."""
-    return ctx.lex.lemma_of(c.lower_) in ctx.lex.speech_verbs and any(g.dep_ == "ccomp" for g in c.children)
+    """"... and warned that taxes could rise", "... and urged voters to stay home": a reporting
+    verb with a clause (or, for a verb of :attr:`infinitive_verbs`, an infinitive) of its own."""
+    lemma = ctx.lex.lemma_of(c.lower_)
+    return (lemma in ctx.lex.speech_verbs and any(g.dep_ == "ccomp" for g in c.children)
+            or lemma in ctx.lex.infinitive_verbs and any(g.dep_ == "xcomp" and g.i > c.i for g in c.children))
+
+
+def _embedded_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
+    """"says Ortiz promised to stay and said she would run": a reporting verb joined to the
+    reported clause in the clause's tense, with a clause of its own and no subject, is a report
+    by the clause's subject; it ends the reported words (PARC and PolNeAR do not nest reports)."""
+    for c in ccomp.children:
+        if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ != v.tag_
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) and _reports_a_clause(ctx, c)):
+            return c
+    return None
 
 
 def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
@@ -331,7 +345,7 @@ def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
     b = ccomp.right_edge.i
     if b >= v.i > a and ccomp.i < v.i:
         b = v.i - 1
-    joined = _joined_report_verb(ctx, v, ccomp) if ccomp.i > v.i else None
+    joined = _joined_report_verb(ctx, v, ccomp) or _embedded_report_verb(ctx, v, ccomp) if ccomp.i > v.i else None
     if joined is not None:
         k = joined.left_edge.i - 1
         while k > a and (ctx.doc[k].dep_ == "cc" or ctx.doc[k].is_punct):
