@@ -10,6 +10,7 @@ from typing import Any
 
 from desktop.core.text import dateline
 from desktop.nlp.quotes.context import _Ctx
+from desktop.nlp.quotes.lexicon import noun_lemma
 from desktop.nlp.quotes.marks import ALL_MARKS, _strip
 
 
@@ -55,8 +56,10 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
     if dep in ("conj", "xcomp", "advcl", "pcomp", "prep") or (dep == "acl" and v.tag_ == "VBG"):
         head = v.head
         if dep == "xcomp" and v.tag_ == "VB" and head.pos_ in ("VERB", "AUX"):
-            # "forced the banker to admit that ...", "asked the witness to explain": the object
-            # of the verb the infinitive hangs on is who reports, not that verb's subject
+            # "forced the banker to admit that ...": the object of the verb the infinitive hangs
+            # on is who reports, not that verb's subject; after a reporting verb ("urged members
+            # to reject the offer", "asked the witness to explain") the infinitive is what was
+            # asked for, and no one has reported it yet
             obj = next((c for c in head.children if c.dep_ == "dobj" and head.i < c.i < v.i), None)
             if obj is not None:
                 return obj
@@ -71,11 +74,12 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
             return _speaker_head(ctx, reporter, depth + 1)
         if head.pos_ in ("VERB", "AUX"):
             return _speaker_head(ctx, head, depth + 1)
-        if (dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i < v.i
-                and any(c.dep_ == "ccomp" for c in v.children)):
-            if head.lower_ in ctx.lex.message_nouns and head.dep_ == "dobj" and head.head.pos_ == "VERB":
-                return _speaker_head(ctx, head.head, depth + 1) or head  # "X issued a statement saying"
-            return head  # "a sign saying that ...", "one saying that ..."
+        if dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i < v.i:
+            if noun_lemma(head.lower_) in ctx.lex.message_nouns and head.dep_ == "dobj" and head.head.pos_ == "VERB":
+                # "X issued a statement saying ...", "... a statement calling the vote a violation"
+                return _speaker_head(ctx, head.head, depth + 1) or head
+            if any(c.dep_ == "ccomp" for c in v.children):
+                return head  # "a sign saying that ...", "one saying that ..."
     return None
 
 
