@@ -62,7 +62,7 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
             # asked for, and no one has reported it yet
             obj = next((c for c in head.children if c.dep_ == "dobj" and head.i < c.i < v.i), None)
             if obj is not None:
-                return obj
+                return None if ctx.lex.lemma_of(head.lower_) else obj
         if dep == "pcomp" or head.dep_ == "prep":  # quoted as saying / criticized for saying
             head = head.head if head.dep_ == "prep" else head
             if head.pos_ in ("VERB", "AUX"):
