@@ -714,6 +714,26 @@ def _content_before_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
 
 #: The content rules, in order: the first that decides (returns spans, empty for "no report")
 #: wins; the two "_drop" steps only take a child away from the rules after them.
+def _content_said_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"has said the same thing", "said as much", "hasn't said much about the plan": under the
+    parc convention, the noun phrase a verb of saying (ctx.lex.said_object_verbs) takes as its
+    object is what was said, as PARC and PolNeAR mark it; the last rule, for what no other one
+    took. Not a pronoun ("said it"), nor what a comma adds to the object."""
+    if not ctx.parc or lemma not in ctx.lex.said_object_verbs or ch.ccomp is not None or ch.xcomp is not None:
+        return None
+    obj = ch.dobj
+    if obj is None:
+        obj = next((c for c in v.rights if c.dep_ == "advmod" and c.lower_ == "much"
+                    and any(g.lower_ == "as" for g in c.lefts)), None)
+    if obj is None or obj.i <= v.i or obj.pos_ == "VERB" or obj.lower_ in ctx.lex.pronouns:
+        return None
+    if obj.dep_ == "advmod":
+        return [(obj.left_edge.i, obj.i)], obj
+    # the object without what a comma adds to it ("the same thing, including ...")
+    end = next((k - 1 for k in range(obj.i + 1, obj.right_edge.i + 1) if ctx.doc[k].text == ","), obj.right_edge.i)
+    return [(obj.left_edge.i, end)], obj
+
+
 _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None], ...] = (
     _content_as_clause,
     _content_as_only,
@@ -738,6 +758,7 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_that_after_phrase,
     _content_between_commas,
     _content_before_clause,
+    _content_said_object,
 )
 
 
