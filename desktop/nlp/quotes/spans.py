@@ -796,7 +796,7 @@ def _as_clause_content(ctx: _Ctx, v: Any, lemma: str, dobj: Any | None, ccomp: A
     if lemma in ctx.lex.as_only_verbs:
         if dobj is None or dobj.lower_ != "it":
             return None
-    elif lemma not in ctx.lex.speech_verbs or lemma in _NOT_AS_VERBS or dobj is not None:
+    elif not (lemma in ctx.lex.speech_verbs or _with_particle(ctx, v, lemma)) or lemma in _NOT_AS_VERBS or dobj is not None:
         return None  # "as regulars continued to ...", "as she asked ...": time, not source
     if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
         return None
@@ -804,6 +804,12 @@ def _as_clause_content(ctx: _Ctx, v: Any, lemma: str, dobj: Any | None, ccomp: A
     if host.pos_ not in ("VERB", "AUX"):
         return None
     return _around(host, v, min_tokens=3), host  # "Yet, as X observed, ...": a lone connector is no content
+
+
+def _with_particle(ctx: _Ctx, v: Any, lemma: str) -> bool:
+    """Whether ``v`` is a verb of ctx.lex.particle_verbs with its particle ("as she pointed out")."""
+    return lemma in ctx.lex.particle_verbs and any(
+        c.dep_ == "prt" and c.lower_ == ctx.lex.particle_verbs[lemma] for c in v.children)
 
 
 _NOT_AS_VERBS = frozenset("continue ask call question chant shout yell scream whisper mutter".split())
