@@ -478,6 +478,12 @@ def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
     if ctx.parc and ch.ccomp is not None:
         return None
     dobj = ch.dobj
+    subjpass = next((c for c in v.children if c.dep_ == "nsubjpass" and c.i < v.i), None)
+    if ctx.parc and subjpass is not None and any(c.dep_ == "agent" for c in v.children):
+        # "the senator has been endorsed by dozens of papers": the passive subject, by the agent
+        # (not what a comma puts before it)
+        a = max([subjpass.left_edge.i] + [k + 1 for k in range(subjpass.left_edge.i, subjpass.i) if ctx.doc[k].text == ","])
+        return [(a, subjpass.right_edge.i)], subjpass
     if ctx.parc and dobj is not None and dobj.i > v.i and dobj.pos_ in ("NOUN", "PROPN", "PRON"):
         # the object without what a comma adds to it ("endorsed Trump, who says ...")
         doc = ctx.doc
