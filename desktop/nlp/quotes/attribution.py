@@ -48,19 +48,27 @@ def _cut_before_relative_reports(ctx: _Ctx, atts: list[Attribution]) -> None:
     """"He criticized rival bidders for their offers, which he said were tied to favors": a report
     in a non-restrictive relative clause (", which/who X said ...") that ends another report's
     content is a report of its own, about the words before it; that content stops at the comma,
-    as PARC and PolNeAR mark it, and the relative clause's report is not nested in it."""
+    as PARC and PolNeAR mark it, and the relative clause's report is not nested in it. So does a
+    participle that continues the same speaker's report ("told the audience that she believes
+    X, saying that Y") when the parse hangs it inside the reported clause."""
     doc = ctx.doc
     for att in atts:
-        if att.cue_i < 0 or doc[att.cue_i].dep_ not in ("relcl", "ccomp", "advcl"):
+        if att.cue_i < 0:
             continue
         rel = doc[att.cue_i]
         first = rel.left_edge
-        if first.lower_ not in ctx.lex.relative_pronouns or first.i == 0 or doc[first.i - 1].text != ",":
+        if first.i == 0 or doc[first.i - 1].text != ",":
+            continue
+        if rel.dep_ in ("relcl", "ccomp", "advcl") and first.lower_ in ctx.lex.relative_pronouns:
+            same_speaker = False
+        elif rel.dep_ in ("advcl", "xcomp") and rel.tag_ == "VBG" and first.i == rel.i and att.speaker is not None:
+            same_speaker = True
+        else:
             continue
         comma = doc[first.i - 1].idx
         end = rel.right_edge.idx + len(rel.right_edge.text)
         for other in atts:
-            if other is att:
+            if other is att or same_speaker and other.speaker != att.speaker:
                 continue
             for n, (a, b) in enumerate(other.content):
                 if a < comma < att.cue[0] < b <= end + 1:
