@@ -38,6 +38,8 @@ def _speaker_head(ctx: _Ctx, v: Any, depth: int = 0) -> Any | None:
         if subj is None:
             return None
     if subj is not None:
+        if subj.lower_ in ("'s", "’s") and subj.i > 0 and subj.doc[subj.i - 1].lower_ == "let":
+            return None  # "let's say you think ...": a suggestion to the reader, no one's report
         if subj.lower_ in ctx.lex.relative_pronouns and v.dep_ == "relcl":
             return v.head
         if subj.tag_ in ("WP", "WDT"):
