@@ -122,6 +122,8 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
     if (lemma in ctx.lex.clause_only_verbs and lemma not in ctx.lex.speech_verbs and (root is None or root.dep_ != "ccomp")
             and ctx.content_rule not in PARC_RULES):
         return None
+    if _predicate_of_head(t, root) and ctx.content_rule == "content_complement":
+        return None
     content = _verb_content(ctx, t, spans)
     # "Cruz endorsed Trump": a name is a stance's whole object
     min_words = 1 if ctx.content_rule == "content_stance_object" and root is not None and root.pos_ == "PROPN" else 2
@@ -153,6 +155,16 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
         speaker_i=head.i if head is not None else -1,
         rule=f"verb/{ctx.content_rule}",
     )
+
+
+def _predicate_of_head(t: Any, root: Any | None) -> bool:
+    """"Everything the mayor says is a lie", parsed with "is a lie" as what "says" reports: a
+    clause with no subject after a relative clause's verb is the predicate of the noun the
+    relative clause hangs on, not a reported clause (which has its subject, or the relative
+    pronoun: "the fire, which officials said began ...")."""
+    return (t.dep_ == "relcl" and root is not None and root.dep_ == "ccomp" and root.head.i == t.i
+            and t.left_edge.tag_ not in ("WDT", "WP") and root.tag_ in ("VBZ", "VBD", "VBP")
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in root.children))
 
 
 def _relative_fragment(ctx: _Ctx, t: Any, head: Any | None, content: list[tuple[int, int]]) -> list[tuple[int, int]]:
