@@ -14,7 +14,7 @@ from desktop.paths import resources_dir
 LANG = resources_dir() / "lang"
 #: the lists whose entries are lemmas (the others are word forms, labels or tables)
 LEMMA_LISTS = ("speech_verbs", "clause_only_verbs", "object_content_verbs", "infinitive_verbs", "intention_verbs",
-               "stance_object_verbs", "raising_verbs", "as_only_verbs", "noun_cues", "light_verbs", "message_nouns", "not_sources")
+               "stance_object_verbs", "raising_verbs", "said_object_verbs", "as_only_verbs", "noun_cues", "light_verbs", "message_nouns", "not_sources")
 
 
 def _entries(path) -> list[str]:

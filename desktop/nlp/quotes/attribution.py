@@ -40,7 +40,39 @@ def _find_attributions(ctx: _Ctx) -> list[Attribution]:
             att = _quoted_label(ctx, t)
         if att is not None:
             out.append(att)
+    _cut_before_relative_reports(ctx, out)
     return out
+
+
+def _cut_before_relative_reports(ctx: _Ctx, atts: list[Attribution]) -> None:
+    """"He criticized rival bidders for their offers, which he said were tied to favors": a report
+    in a non-restrictive relative clause (", which/who X said ...") that ends another report's
+    content is a report of its own, about the words before it; that content stops at the comma,
+    as PARC and PolNeAR mark it, and the relative clause's report is not nested in it. So does a
+    participle that continues the same speaker's report ("told the audience that she believes
+    X, saying that Y") when the parse hangs it inside the reported clause."""
+    doc = ctx.doc
+    for att in atts:
+        if att.cue_i < 0:
+            continue
+        rel = doc[att.cue_i]
+        first = rel.left_edge
+        if first.i == 0 or doc[first.i - 1].text != ",":
+            continue
+        if rel.dep_ in ("relcl", "ccomp", "advcl") and first.lower_ in ctx.lex.relative_pronouns:
+            same_speaker = False
+        elif rel.dep_ in ("advcl", "xcomp") and rel.tag_ == "VBG" and first.i == rel.i and att.speaker is not None:
+            same_speaker = True
+        else:
+            continue
+        comma = doc[first.i - 1].idx
+        end = rel.right_edge.idx + len(rel.right_edge.text)
+        for other in atts:
+            if other is att or same_speaker and other.speaker != att.speaker:
+                continue
+            for n, (a, b) in enumerate(other.content):
+                if a < comma < att.cue[0] < b <= end + 1:
+                    other.content[n] = _strip(ctx.text, a, comma)
 
 
 def _quoted_label(ctx: _Ctx, t: Any) -> Attribution | None:
@@ -90,6 +122,8 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
     if (lemma in ctx.lex.clause_only_verbs and lemma not in ctx.lex.speech_verbs and (root is None or root.dep_ != "ccomp")
             and ctx.content_rule not in PARC_RULES):
         return None
+    if _predicate_of_head(t, root) and ctx.content_rule == "content_complement":
+        return None
     content = _verb_content(ctx, t, spans)
     # "Cruz endorsed Trump": a name is a stance's whole object
     min_words = 1 if ctx.content_rule == "content_stance_object" and root is not None and root.pos_ == "PROPN" else 2
@@ -100,6 +134,8 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
         # "Asked about the plan, Smith said ...": Smith was asked; the asker is not named
         return None
     head = _speaker_head(ctx, t)
+    if ctx.parc and ctx.content_rule == "content_complement":
+        content = _relative_fragment(ctx, t, head, content) + content
     if head is None and t.dep_ in ("ROOT", "conj", "ccomp") and t.i > 0:
         # parser slips ("... of the Washington Post Trump said that"): the name before the verb
         prev = doc[t.i - 1]
@@ -119,6 +155,29 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
         speaker_i=head.i if head is not None else -1,
         rule=f"verb/{ctx.content_rule}",
     )
+
+
+def _predicate_of_head(t: Any, root: Any | None) -> bool:
+    """"Everything the mayor says is a lie", parsed with "is a lie" as what "says" reports: a
+    clause with no subject after a relative clause's verb is the predicate of the noun the
+    relative clause hangs on, not a reported clause (which has its subject, or the relative
+    pronoun: "the fire, which officials said began ...")."""
+    return (t.dep_ == "relcl" and root is not None and root.dep_ == "ccomp" and root.head.i == t.i
+            and t.left_edge.tag_ not in ("WDT", "WP") and root.tag_ in ("VBZ", "VBD", "VBP")
+            and not any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl") for c in root.children))
+
+
+def _relative_fragment(ctx: _Ctx, t: Any, head: Any | None, content: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """PARC convention: "the fire, which officials said began in a storage room", "what the
+    auditors said was a giveaway": the relative pronoun that opens the reporting clause belongs to
+    the reported clause (its subject or object, moved before the speaker), so it is a content
+    fragment of its own, as PolNeAR marks it; the speaker ("an economist who said") is not one."""
+    rel = t.left_edge
+    if rel.i >= t.i or rel.tag_ not in ("WDT", "WP") or rel.head.i == t.i and rel.dep_ in ("nsubj", "nsubjpass"):
+        return []
+    if head is not None and head.left_edge.i <= rel.i or content and content[0][0] <= rel.idx:
+        return []
+    return [(rel.idx, rel.idx + len(rel.text))]
 
 
 def _verb_content(ctx: _Ctx, t: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -62,8 +62,12 @@ def _nested(results: list[Attribution]) -> set[int]:
     spans = [(a, b, n) for n, r in enumerate(results)
              if r.cue is not None and (r.speaker is not None or r.qtype != "indirect") and r.rule.removeprefix("verb/") not in PARC_RULES
              for a, b in r.content]
-    return {n for n, r in enumerate(results)
-            if r.cue is not None and any(a <= r.cue[0] and r.cue[1] <= b and m != n for a, b, m in spans)}
+    holders = {n: {m for a, b, m in spans if a <= r.cue[0] and r.cue[1] <= b and m != n}
+               for n, r in enumerate(results) if r.cue is not None}
+    # "X would see Y, according to Z": "according to" holds the verbs of the sentence around it
+    # (its content by construction), and is not held back by one of them
+    return {n for n, held_by in holders.items() if held_by and not (
+        results[n].rule == "according_to" and all(n in holders.get(m, ()) for m in held_by))}
 
 
 def _quoted_tail(ctx: _Ctx, r: Attribution, others: list[tuple[int, int]]) -> None:

@@ -56,6 +56,7 @@ class Lexicon:
     intention_verbs: frozenset[str]  # reported under the "parc" convention only (wants to ...)
     stance_object_verbs: frozenset[str]  # the same (endorsed X, polls show X)
     raising_verbs: frozenset[str]  # the same, in the passive with no source (X is expected to ...)
+    said_object_verbs: frozenset[str]  # the same: a noun-phrase object of saying (said the same thing)
     as_only_verbs: frozenset[str]
     noun_cues: frozenset[str]
     light_verbs: frozenset[str]
@@ -81,9 +82,9 @@ class Lexicon:
     def __post_init__(self) -> None:
         object.__setattr__(self, "all_verbs", frozenset(
             self.speech_verbs | self.clause_only_verbs | self.object_content_verbs | self.infinitive_verbs
-            | self.intention_verbs | self.stance_object_verbs | self.raising_verbs | self.as_only_verbs
-            | set(self.prep_content)))
-        parc = self.intention_verbs | self.stance_object_verbs | self.raising_verbs
+            | self.intention_verbs | self.stance_object_verbs | self.raising_verbs | self.said_object_verbs
+            | self.as_only_verbs | set(self.prep_content)))
+        parc = self.intention_verbs | self.stance_object_verbs | self.raising_verbs | self.said_object_verbs
         object.__setattr__(self, "parc_only", frozenset(parc - (
             self.speech_verbs | self.clause_only_verbs | self.object_content_verbs | self.infinitive_verbs
             | self.as_only_verbs | set(self.prep_content))))
@@ -126,7 +127,7 @@ class Lexicon:
             lang=lang, speech_verbs=words("speech_verbs"), clause_only_verbs=words("clause_only_verbs"),
             object_content_verbs=words("object_content_verbs"), infinitive_verbs=words("infinitive_verbs"),
             intention_verbs=words("intention_verbs"), stance_object_verbs=words("stance_object_verbs"),
-            raising_verbs=words("raising_verbs"),
+            raising_verbs=words("raising_verbs"), said_object_verbs=words("said_object_verbs"),
             as_only_verbs=words("as_only_verbs"), noun_cues=words("noun_cues"), light_verbs=words("light_verbs"),
             prep_content={k: set(v.split()) for k, v in _pairs(folder / "prep_content.tsv")},
             particle_verbs=dict(_pairs(folder / "particle_verbs.tsv")),

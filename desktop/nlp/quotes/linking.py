@@ -518,7 +518,8 @@ def _last_quoted_speaker(results: list[Attribution], pos: int) -> Attribution | 
 def _quote_paragraphs(ctx: _Ctx, marks: list[MarkQuote], results: list[Attribution]) -> None:
     """Step 3: a free quote that is its whole paragraph continues the speaker of the quote in
     the paragraph before (3 words or more); else, of 8 words or more, it is a quote with no
-    speaker. Shorter free quotes (scare quotes, titles) are no quotes."""
+    speaker, except under the parc convention: a PARC attribution has a cue, and this one has
+    neither cue nor source. Shorter free quotes (scare quotes, titles) are no quotes."""
     text = ctx.text
     results.sort(key=lambda r: r.content[0][0] if r.content else -1)
     for m in marks:
@@ -535,7 +536,7 @@ def _quote_paragraphs(ctx: _Ctx, marks: list[MarkQuote], results: list[Attributi
                             speaker_i=prev.speaker_i, marks=[m], resolved=prev.resolved,
                             rule="quote_paragraph")
             )
-        elif m.words >= 8 and whole_para:
+        elif m.words >= 8 and whole_para and not ctx.parc:
             m.used = True
             results.append(Attribution(cue=None, speaker=None, content=list(m.segments), qtype="direct", marks=[m],
                                        rule="quote_without_source"))

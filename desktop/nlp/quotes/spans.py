@@ -38,6 +38,8 @@ def _speaker_head(ctx: _Ctx, v: Any, depth: int = 0) -> Any | None:
         if subj is None:
             return None
     if subj is not None:
+        if subj.lower_ in ("'s", "’s") and subj.i > 0 and subj.doc[subj.i - 1].lower_ == "let":
+            return None  # "let's say you think ...": a suggestion to the reader, no one's report
         if subj.lower_ in ctx.lex.relative_pronouns and v.dep_ == "relcl":
             return v.head
         if subj.tag_ in ("WP", "WDT"):
@@ -55,6 +57,14 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
         return _speaker_head(ctx, v.head, depth + 1)
     if dep in ("conj", "xcomp", "advcl", "pcomp", "prep") or (dep == "acl" and v.tag_ == "VBG"):
         head = v.head
+        if dep == "xcomp" and v.tag_ == "VB" and head.pos_ in ("VERB", "AUX"):
+            # "forced the banker to admit that ...": the object of the verb the infinitive hangs
+            # on is who reports, not that verb's subject; after a reporting verb ("urged members
+            # to reject the offer", "asked the witness to explain") the infinitive is what was
+            # asked for, and no one has reported it yet
+            obj = next((c for c in head.children if c.dep_ == "dobj" and head.i < c.i < v.i), None)
+            if obj is not None:
+                return None if ctx.lex.lemma_of(head.lower_) else obj
         if dep == "pcomp" or head.dep_ == "prep":  # quoted as saying / criticized for saying
             head = head.head if head.dep_ == "prep" else head
             if head.pos_ in ("VERB", "AUX"):
@@ -66,11 +76,12 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
             return _speaker_head(ctx, reporter, depth + 1)
         if head.pos_ in ("VERB", "AUX"):
             return _speaker_head(ctx, head, depth + 1)
-        if (dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i < v.i
-                and any(c.dep_ == "ccomp" for c in v.children)):
-            if head.lower_ in ctx.lex.message_nouns and head.dep_ == "dobj" and head.head.pos_ == "VERB":
-                return _speaker_head(ctx, head.head, depth + 1) or head  # "X issued a statement saying"
-            return head  # "a sign saying that ...", "one saying that ..."
+        if dep == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON") and head.i < v.i:
+            if noun_lemma(head.lower_) in ctx.lex.message_nouns and head.dep_ == "dobj" and head.head.pos_ == "VERB":
+                # "X issued a statement saying ...", "... a statement calling the vote a violation"
+                return _speaker_head(ctx, head.head, depth + 1) or head
+            if any(c.dep_ == "ccomp" for c in v.children):
+                return head  # "a sign saying that ...", "one saying that ..."
     return None
 
 
@@ -327,8 +338,22 @@ def _joined_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
 
 
 def _reports_a_clause(ctx: _Ctx, c: Any) -> bool:
-    """"... and warned that taxes could rise": a reporting verb with a clause of its own."""
-    return ctx.lex.lemma_of(c.lower_) in ctx.lex.speech_verbs and any(g.dep_ == "ccomp" for g in c.children)
+    """"... and warned that taxes could rise", "... and urged voters to stay home": a reporting
+    verb with a clause (or, for a verb of :attr:`infinitive_verbs`, an infinitive) of its own."""
+    lemma = ctx.lex.lemma_of(c.lower_)
+    return (lemma in ctx.lex.speech_verbs and any(g.dep_ == "ccomp" for g in c.children)
+            or lemma in ctx.lex.infinitive_verbs and any(g.dep_ == "xcomp" and g.i > c.i for g in c.children))
+
+
+def _embedded_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
+    """"says Ortiz promised to stay and said she would run": a reporting verb joined to the
+    reported clause in the clause's tense, with a clause of its own and no subject, is a report
+    by the clause's subject; it ends the reported words (PARC and PolNeAR do not nest reports)."""
+    for c in ccomp.children:
+        if (c.dep_ == "conj" and c.i > ccomp.i and c.pos_ == "VERB" and c.tag_ != v.tag_
+                and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children) and _reports_a_clause(ctx, c)):
+            return c
+    return None
 
 
 def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
@@ -337,7 +362,7 @@ def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
     b = ccomp.right_edge.i
     if b >= v.i > a and ccomp.i < v.i:
         b = v.i - 1
-    joined = _joined_report_verb(ctx, v, ccomp) if ccomp.i > v.i else None
+    joined = _joined_report_verb(ctx, v, ccomp) or _embedded_report_verb(ctx, v, ccomp) if ccomp.i > v.i else None
     if joined is not None:
         k = joined.left_edge.i - 1
         while k > a and (ctx.doc[k].dep_ == "cc" or ctx.doc[k].is_punct):
@@ -505,6 +530,12 @@ def _content_stance_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
     if ctx.parc and ch.ccomp is not None:
         return None
     dobj = ch.dobj
+    subjpass = next((c for c in v.children if c.dep_ == "nsubjpass" and c.i < v.i), None)
+    if ctx.parc and subjpass is not None and any(c.dep_ == "agent" for c in v.children):
+        # "the senator has been endorsed by dozens of papers": the passive subject, by the agent
+        # (not what a comma puts before it)
+        a = max([subjpass.left_edge.i] + [k + 1 for k in range(subjpass.left_edge.i, subjpass.i) if ctx.doc[k].text == ","])
+        return [(a, subjpass.right_edge.i)], subjpass
     if ctx.parc and dobj is not None and dobj.i > v.i and dobj.pos_ in ("NOUN", "PROPN", "PRON"):
         # the object without what a comma adds to it ("endorsed Trump, who says ...")
         doc = ctx.doc
@@ -783,6 +814,26 @@ def _content_before_clause(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
 
 #: The content rules, in order: the first that decides (returns spans, empty for "no report")
 #: wins; the two "_drop" steps only take a child away from the rules after them.
+def _content_said_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
+    """"has said the same thing", "said as much", "hasn't said much about the plan": under the
+    parc convention, the noun phrase a verb of saying (ctx.lex.said_object_verbs) takes as its
+    object is what was said, as PARC and PolNeAR mark it; the last rule, for what no other one
+    took. Not a pronoun ("said it"), nor what a comma adds to the object."""
+    if not ctx.parc or lemma not in ctx.lex.said_object_verbs or ch.ccomp is not None or ch.xcomp is not None:
+        return None
+    obj = ch.dobj
+    if obj is None:
+        obj = next((c for c in v.rights if c.dep_ == "advmod" and c.lower_ == "much"
+                    and any(g.lower_ == "as" for g in c.lefts)), None)
+    if obj is None or obj.i <= v.i or obj.pos_ == "VERB" or obj.lower_ in ctx.lex.pronouns:
+        return None
+    if obj.dep_ == "advmod":
+        return [(obj.left_edge.i, obj.i)], obj
+    # the object without what a comma adds to it ("the same thing, including ...")
+    end = next((k - 1 for k in range(obj.i + 1, obj.right_edge.i + 1) if ctx.doc[k].text == ","), obj.right_edge.i)
+    return [(obj.left_edge.i, end)], obj
+
+
 _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None], ...] = (
     _content_as_clause,
     _content_as_only,
@@ -807,6 +858,7 @@ _CONTENT_RULES: tuple[Callable[[_Ctx, Any, str, _VerbChildren], _Content | None]
     _content_that_after_phrase,
     _content_between_commas,
     _content_before_clause,
+    _content_said_object,
 )
 
 
@@ -844,7 +896,7 @@ def _as_clause_content(ctx: _Ctx, v: Any, lemma: str, dobj: Any | None, ccomp: A
     if lemma in ctx.lex.as_only_verbs:
         if dobj is None or dobj.lower_ != "it":
             return None
-    elif lemma not in ctx.lex.speech_verbs or lemma in _NOT_AS_VERBS or dobj is not None:
+    elif not (lemma in ctx.lex.speech_verbs or _with_particle(ctx, v, lemma)) or lemma in _NOT_AS_VERBS or dobj is not None:
         return None  # "as regulars continued to ...", "as she asked ...": time, not source
     if not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children):
         return None
@@ -852,6 +904,12 @@ def _as_clause_content(ctx: _Ctx, v: Any, lemma: str, dobj: Any | None, ccomp: A
     if host.pos_ not in ("VERB", "AUX"):
         return None
     return _around(host, v, min_tokens=3), host  # "Yet, as X observed, ...": a lone connector is no content
+
+
+def _with_particle(ctx: _Ctx, v: Any, lemma: str) -> bool:
+    """Whether ``v`` is a verb of ctx.lex.particle_verbs with its particle ("as she pointed out")."""
+    return lemma in ctx.lex.particle_verbs and any(
+        c.dep_ == "prt" and c.lower_ == ctx.lex.particle_verbs[lemma] for c in v.children)
 
 
 _NOT_AS_VERBS = frozenset("continue ask call question chant shout yell scream whisper mutter".split())

@@ -137,6 +137,8 @@ def _extend_stripped_quotes(ctx: _Ctx, results: list[Attribution], inside_mark: 
     for att in results:
         if att.marks or not att.content or att.cue is None or att.content[0][1] > att.cue[0]:
             continue
+        if att.rule in ("verb/content_passive", "verb/content_stance_object"):
+            continue  # a passive's subject ("X was endorsed by Y") is its content whole
         _extend_stripped_quote(ctx, att, inside_mark)
 
 

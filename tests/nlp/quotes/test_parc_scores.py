@@ -21,8 +21,14 @@ def test_a_sourceless_passive_is_scored_by_its_rule_and_a_speakerless_quote_is_n
               "the region and every public service that supports them.”")
     rules: list[str] = []
     quotes = extract_quotes(doc, "parc", rules=rules)
-    assert rules == ["verb/content_raised_passive", "quote_without_source"]
-    assert [q["speaker"] for q in quotes] == [None, None]
-    passive, unattributed = (quote_score(doc, q, r) for q, r in zip(quotes, rules, strict=True))
+    # under parc a quote with neither cue nor source is no attribution; the clause convention keeps it
+    assert rules == ["verb/content_raised_passive"]
+    assert [q["speaker"] for q in quotes] == [None]
+    clause_rules: list[str] = []
+    clause_quotes = extract_quotes(doc, "clause", rules=clause_rules)
+    assert clause_rules == ["quote_without_source"]
+    assert [q["speaker"] for q in clause_quotes] == [None]
+    passive = quote_score(doc, quotes[0], rules[0])
+    unattributed = quote_score(doc, clause_quotes[0], clause_rules[0])
     assert passive == pytest.approx(0.70)
     assert unattributed < 0.5
