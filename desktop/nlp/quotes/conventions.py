@@ -32,8 +32,10 @@ def _with_complementizer(ctx: _Ctx, span: tuple[int, int]) -> tuple[int, int]:
     i = ctx.token_at(k - 4)
     if doc[i].idx != k - 4 or doc[i].lower_ != "that" or doc[i].sent.start_char > k - 4:
         return span
-    if i > 0 and doc[i - 1].lower_ in ("so", "such", "now", "given", "except", "in"):
-        return span  # "so that", "now that": a subordinator of the narrator's sentence
+    if i > 0 and doc[i - 1].lower_ in ("so", "such", "now", "given", "except", "in") and not (
+            doc[i - 1].lower_ == "now" and doc[i - 1].dep_ in ("pobj", "pcomp")):
+        return span  # "so that", "now that": a subordinator of the narrator's sentence ("heard
+        # by now that X", "until now": "now" is a preposition's object, the "that" the report's)
     return (k - 4, span[1])
 
 
