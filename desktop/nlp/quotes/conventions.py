@@ -168,9 +168,10 @@ def _parc_convention(ctx: _Ctx, results: list[Attribution]) -> None:
             _quoted_tail(ctx, r, others)
     for r in results:
         if r.content and r.cue_i >= 0:
-            first = _with_complementizer(ctx, r.content[0])
-            if first != r.content[0] and r.qtype == "direct":
-                r.qtype = "mixed"
-            r.content[0] = first
+            for n, frag in enumerate(r.content):  # each fragment: "which he believed that X"
+                first = _with_complementizer(ctx, frag)
+                if first != frag and r.qtype == "direct":
+                    r.qtype = "mixed"
+                r.content[n] = first
         if r.speaker is not None and r.cue_i >= 0:
             _relative_speaker(ctx, r)
