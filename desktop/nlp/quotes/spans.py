@@ -684,11 +684,20 @@ def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
         tok.lower_ == "as" and tok.dep_ == "prep" for tok in dobj.rights
     ):
         return [], None
+    start = dobj.left_edge.i
     if ctx.parc:
         end = _object_phrases_end(ctx, v, end)
-    return [(dobj.left_edge.i, end)], dobj
+        if (lemma in ("call", "dub", "label") and dobj.lower_ in _PERSONAL_OBJECTS and ch.oprd is not None
+                and ch.oprd.left_edge.i == dobj.i + 1):
+            start = ch.oprd.left_edge.i  # "called him “a genius”": the name given is the content, as
+            # PolNeAR marks it; a person named by a pronoun is no part of it ("called the plan a sham",
+            # "called them a sham" keep it)
+    return [(start, end)], dobj
 
 
+#: the pronouns of a person a verb of naming takes as object ("called him a liar"; "call them
+#: reckless" may be of things: "the plans")
+_PERSONAL_OBJECTS = frozenset({"him", "her", "me", "us"})
 #: prepositions of a time, a place or an addressee, not of what is reported
 _CIRCUMSTANCE_PREPOSITIONS = frozenset({"during", "after", "before", "since", "until", "while", "when", "at", "as", "on", "to"})
 #: where a report is made ("in a ruling", "in an interview"), with the message nouns
