@@ -379,10 +379,22 @@ def _infinitives_end(v: Any, xcomp: Any) -> int:
     "wants to triple X, grow Y and create Z" the parse hangs the others on the verb."""
     end = xcomp.right_edge.i
     for c in v.rights:
-        if c.dep_ == "conj" and c.i > end and c.tag_ == "VB" and v.tag_ != "VB" and not any(
-                g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
+        if c.i > end and _bare_infinitive(v, c) and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children):
             end = c.right_edge.i
+            while end > c.i and c.doc[end].is_punct:
+                end -= 1  # the sentence's full stop hung on the last verb
     return end
+
+
+def _bare_infinitive(v: Any, c: Any) -> bool:
+    """Whether ``c``, joined to verb ``v``, is an infinitive of the reported plan: a base form
+    ("pledged to meet and exceed", "planned to buy the bridge, then sell it": "sell" hangs loose
+    with ", then"); a present-tense tag after a verb in another tense is a base form mis-tagged
+    ("declined to punish X or even blame it"): the narrator's verb would share the tense."""
+    if c.dep_ not in ("conj", "dep") or (c.dep_ == "dep" and c.doc[c.i - 1].lower_ != "then"
+                                          and c.doc[c.i - 1].dep_ != "cc"):
+        return False
+    return (c.tag_ == "VB" and v.tag_ != "VB") or (c.tag_ == "VBP" and v.tag_ in ("VBD", "VBZ", "VBN", "VBG"))
 
 
 def _content_raised_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
