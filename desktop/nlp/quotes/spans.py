@@ -472,6 +472,9 @@ def _content_complement(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Co
         subj = _object_before_clause(v, lemma, ch.dobj, ccomp)
     if subj is not None and subj.left_edge.i < a:
         a = subj.left_edge.i
+    if ctx.parc and ch.dobj is not None and v.i < ch.dobj.i < a and ctx.doc[a - 1].text == ":":
+        a = ch.dobj.left_edge.i  # "suggested a simpler way to save: open an account early": the
+        # object the colon spells out is reported with it
     b = _complement_end(ctx, v, ccomp, a)
     if ctx.parc and ccomp.i > v.i:
         b = _modal_conjunct_end(ctx, v, b)
