@@ -342,7 +342,9 @@ def _reports_a_clause(ctx: _Ctx, c: Any) -> bool:
     verb with a clause (or, for a verb of :attr:`infinitive_verbs`, an infinitive) of its own."""
     lemma = ctx.lex.lemma_of(c.lower_)
     return (lemma in ctx.lex.speech_verbs and any(g.dep_ == "ccomp" for g in c.children)
-            or lemma in ctx.lex.infinitive_verbs and any(g.dep_ == "xcomp" and g.i > c.i for g in c.children))
+            or lemma in ctx.lex.infinitive_verbs and any(g.dep_ == "xcomp" and g.i > c.i for g in c.children)
+            or lemma in ("call", "describe", "label", "dub") and any(g.dep_ == "dobj" for g in c.children)
+            and any(g.dep_ == "oprd" or g.dep_ == "prep" and g.lower_ == "as" for g in c.children))
 
 
 def _embedded_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
