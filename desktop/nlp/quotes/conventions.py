@@ -129,7 +129,11 @@ def _after_closing_mark(ctx: _Ctx, r: Attribution, others: list[tuple[int, int]]
     :func:`_quoted_tail`."""
     doc, text = ctx.doc, ctx.text
     a, b = r.content[-1]
-    if r.cue is None or a < r.cue[1] or not any(e == b for _, e in ctx.mark_spans):
+    if r.cue is None or a < r.cue[1]:
+        return
+    # the content may stop before the closing mark ("the test “a clear breach”" without the ”)
+    b = next((e for _, e in ctx.mark_spans if e == b or (e == b + 1 and text[b] in ALL_MARKS)), None)
+    if b is None:
         return
     i = ctx.token_at(b)
     if i < len(doc) and doc[i].idx < b:
