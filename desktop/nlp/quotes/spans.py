@@ -1021,6 +1021,28 @@ class _PronounResolver:
 _LEAD_CONNECTORS = frozenset("and but or so yet however also still meanwhile moreover plus".split())
 
 
+#: connective phrases that open the narrator's sentence, not the reported clause ("In addition,
+#: the campaign plans ..., a spokesman announced")
+_LEAD_PHRASES = tuple(tuple(p.split()) for p in (
+    "in addition", "for example", "for instance", "in fact", "as it stands", "by contrast", "in contrast",
+    "conversely", "additionally", "furthermore", "nonetheless", "nevertheless", "likewise", "similarly"))
+
+
+def _lead_phrase_end(doc: Any, i: int, b: int) -> int:
+    """The first token after a connective that opens a content at token ``i`` and ends with a
+    comma: a phrase of :data:`_LEAD_PHRASES`, "As for X," or "X aside," ("Details aside, the
+    plan ..."); ``i`` when there is none, or nothing follows it in the content (before ``b``)."""
+    words = [t.lower_ for t in doc[i:i + 6]]
+    end = next((i + len(p) for p in _LEAD_PHRASES if tuple(words[:len(p)]) == p), None)
+    if end is None and words[:2] == ["as", "for"] or len(words) > 1 and "aside" in words[1:4]:
+        end = next((k for k in range(i + 2, min(i + 6, len(doc))) if doc[k].text == ","), None)
+        if end is not None and words[:2] != ["as", "for"] and doc[end - 1].lower_ != "aside":
+            end = None
+    if end is None or end >= len(doc) or doc[end].text != "," or end + 1 >= len(doc) or doc[end + 1].idx >= b:
+        return i
+    return end + 1
+
+
 def _trim_lead(ctx: _Ctx, span: tuple[int, int], keep_conjunction: bool = False) -> tuple[int, int]:
     """A reported clause without the narrator's connector: "But the goal is ..." -> "the goal ...".
 
@@ -1038,6 +1060,7 @@ def _trim_lead(ctx: _Ctx, span: tuple[int, int], keep_conjunction: bool = False)
     i = ctx.token_at(a)
     if i >= len(doc) or doc[i].idx != a:
         return span
+    i = _lead_phrase_end(doc, i, b)
     for _ in range(2):
         t = doc[i]
         if t.is_punct:
