@@ -358,12 +358,33 @@ def _embedded_report_verb(ctx: _Ctx, v: Any, ccomp: Any) -> Any | None:
     return None
 
 
+def _loose_clause_end(ctx: _Ctx, v: Any, b: int) -> int:
+    """"said he wants to repeal provisions in the code that govern how ...", "said she had a source
+    who told her the mayor hadn't paid": a second complement clause the parse hangs on the
+    reporting verb right after the first one ends, with a relative word for its subject or no
+    subject at all, is a relative clause (or the complement of a verb) inside the first; the
+    reported clause runs on over it. The new last token, else ``b``."""
+    doc = ctx.doc
+    for c in v.rights:
+        if c.dep_ != "ccomp" or c.i <= b:
+            continue
+        if c.left_edge.i != b + 1 or doc[b].is_punct or doc[b + 1].is_punct or doc[b].pos_ == "CCONJ" or _reports_a_clause(ctx, c):
+            return b  # "said the plan was flawed and warned that ...": the narrator's next report
+        subj = next((g for g in c.children if g.dep_ in ("nsubj", "nsubjpass", "expl")), None)
+        if subj is not None and not (subj.i == b + 1 and subj.tag_ in ("WDT", "WP")):
+            return b
+        return c.right_edge.i
+    return b
+
+
 def _complement_end(ctx: _Ctx, v: Any, ccomp: Any, a: int) -> int:
     """Last token of the reported clause ``ccomp`` starting at token ``a``: before the reporting
     verb when the clause precedes it, before a verb that continues the report."""
     b = ccomp.right_edge.i
     if b >= v.i > a and ccomp.i < v.i:
         b = v.i - 1
+    if ccomp.i > v.i:
+        b = _loose_clause_end(ctx, v, b)
     joined = _joined_report_verb(ctx, v, ccomp) or _embedded_report_verb(ctx, v, ccomp) if ccomp.i > v.i else None
     if joined is not None:
         k = joined.left_edge.i - 1
