@@ -792,6 +792,10 @@ def _content_between_commas(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) ->
         spans.append((sent.start, clause_start - 2))
     if clause_end + 2 < sent.end:
         spans.append((clause_end + 2, sent.end - 1))
+    if len(spans) == 2 and v.dep_ == "relcl" and doc[clause_start].tag_ == "WP":
+        # "..., featuring the singer Ana Ruiz, who joked of the stadium, “...”": the words before
+        # the relative clause are the narrator's, about its antecedent; only what follows is said
+        return spans[1:], v
     return (spans, v) if len(spans) == 2 else None
 
 
