@@ -573,7 +573,27 @@ def _content_parenthetical(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
     host = v.head
     if host.pos_ not in ("VERB", "AUX"):
         host = v.sent.root
-    return _around(host, v), host
+    return _relative_conjunct(ctx, v, _around(host, v)), host
+
+
+def _relative_conjunct(ctx: _Ctx, v: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"Mr. Lowe, who works for the agency and, Ms. Park said, has lately seemed friendly": a
+    reporting clause right after the "and" of a relative clause reports that clause's second
+    conjunct; the main clause and the first conjunct before it are the narrator's. The relative
+    pronoun stays as a fragment under parc (PolNeAR marks it, as in "which officials said ..."),
+    nothing of it under the default convention."""
+    if len(spans) != 2:
+        return spans
+    doc = ctx.doc
+    k = v.left_edge.i - 1
+    while k > spans[0][0] and doc[k].text == ",":
+        k -= 1
+    if doc[k].lower_ not in ("and", "but"):
+        return spans
+    rel = next((r for r in range(k - 1, spans[0][0], -1) if doc[r].tag_ in ("WP", "WDT") and doc[r - 1].text == ","), None)
+    if rel is None or doc[rel].head.dep_ != "relcl" or doc[k].head.i != doc[rel].head.i:
+        return spans
+    return ([(rel, rel)] if ctx.parc else []) + spans[1:]
 
 
 def _content_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
