@@ -223,6 +223,8 @@ def _verb_children(ctx: _Ctx, v: Any, lemma: str) -> _VerbChildren:
     for c in v.children:
         d = c.dep_
         if d == "ccomp":
+            if c.i > v.i and _adverbial_mark(c):
+                continue  # "said before he died": a time or reason clause, not what was said
             if _later_ccomp_wins(ctx.doc, v, ch.ccomp, c):
                 ch.ccomp = c
         elif d in ("dobj", "obj"):
@@ -247,6 +249,18 @@ def _verb_children(ctx: _Ctx, v: Any, lemma: str) -> _VerbChildren:
             elif ch.pcontent is None and c.lower_ in ctx.lex.prep_content.get(lemma, ()) and not _time_phrase(c):
                 ch.pcontent = c  # "called for more investment on Thursday": "on Thursday" is the saying's time
     return ch
+
+
+#: Subordinators that open an adverbial clause, never a reported one ("if"/"whether" can: "asked if").
+_ADVERBIAL_MARKS = frozenset(("before", "after", "until", "till", "because", "since", "while", "although",
+                              "though", "unless", "once", "whereas"))
+
+
+def _adverbial_mark(c: Any) -> bool:
+    """Whether clause ``c`` opens with an adverbial subordinator, which the parser sometimes hangs
+    on a reporting verb as its complement ("as the man said before he died")."""
+    first = c.left_edge
+    return first.dep_ == "mark" and first.head.i == c.i and first.lower_ in _ADVERBIAL_MARKS
 
 
 def _time_phrase(prep: Any) -> bool:
