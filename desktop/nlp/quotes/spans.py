@@ -718,9 +718,33 @@ def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
         tok.lower_ == "as" and tok.dep_ == "prep" for tok in dobj.rights
     ):
         return [], None
+    end = _label_end(ctx, dobj.i, end)
     if ctx.parc:
         end = _object_phrases_end(ctx, v, end)
     return [(dobj.left_edge.i, end)], dobj
+
+
+def _label_end(ctx: _Ctx, a: int, end: int) -> int:
+    """"blasted the plan as a “disaster” during a rally in Ohio", "dismissed the town as the
+    “middle of nowhere” -- a phrase that ...": the label in quotation marks that the "as" phrase
+    (or predicate) gives the object ends the content when a time, a place or the narrator's
+    dash comment follows its closing mark ("hailed him as “the Builder” for the bridge" goes
+    on: "for" is part of the label's phrase). Token ``a`` is where the label phrase may start."""
+    doc = ctx.doc
+    lo, hi = doc[a].idx, doc[end].idx + len(doc[end].text)
+    for _, e in ctx.mark_spans:
+        if not lo < e < hi:
+            continue
+        k = ctx.token_at(e)
+        while k <= end and (doc[k].idx < e or all(ch in ALL_MARKS for ch in doc[k].text)):
+            k += 1
+        if k > end or k <= a:
+            continue
+        t = doc[k]
+        if (t.text in ("--", "—", "–") or t.lower_ in ("during", "after", "before", "at", "while", "when")
+                or t.ent_type_ in ("DATE", "TIME") or t.lower_ in _WEEKDAYS):
+            return k - 1
+    return end
 
 
 #: prepositions of a time, a place or an addressee, not of what is reported
