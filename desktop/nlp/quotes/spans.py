@@ -850,6 +850,11 @@ def _content_between_commas(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) ->
         spans.append((sent.start, clause_start - 2))
     if clause_end + 2 < sent.end:
         spans.append((clause_end + 2, sent.end - 1))
+    first = doc[sent.start]
+    if len(spans) == 2 and first.tag_ == "VBN" and first.dep_ == "advcl" and first.head.i == v.i:
+        # "Asked to describe the device, the chief said, “...”": the question put to the
+        # speaker, not their words
+        return spans[1:], v
     if len(spans) == 2 and v.dep_ == "relcl" and doc[clause_start].tag_ == "WP":
         # "..., featuring the singer Ana Ruiz, who joked of the stadium, “...”": the words before
         # the relative clause are the narrator's, about its antecedent; only what follows is said
