@@ -225,6 +225,8 @@ def _verb_children(ctx: _Ctx, v: Any, lemma: str) -> _VerbChildren:
         if d == "ccomp":
             if c.i > v.i and _adverbial_mark(c):
                 continue  # "said before he died": a time or reason clause, not what was said
+            if c.i < v.i and _lead_in_before_colon(ctx.doc, v, c):
+                continue
             if _later_ccomp_wins(ctx.doc, v, ch.ccomp, c):
                 ch.ccomp = c
         elif d in ("dobj", "obj"):
@@ -261,6 +263,16 @@ def _adverbial_mark(c: Any) -> bool:
     on a reporting verb as its complement ("as the man said before he died")."""
     first = c.left_edge
     return first.dep_ == "mark" and first.head.i == c.i and first.lower_ in _ADVERBIAL_MARKS
+
+
+def _lead_in_before_colon(doc: Any, v: Any, c: Any) -> bool:
+    """"We have seen this before: the rebels declared war ...", "The choice is stark: voters
+    said ...": a clause before a colon that comes before the reporting verb is the narrator's
+    lead-in, not what the verb reports; a quoted one ("“The plan is dead”: the mayor said it
+    again") still is."""
+    a, b = c.left_edge.i, c.right_edge.i
+    return any(doc[k].text == ":" for k in range(b + 1, v.i)) and not any(
+        doc[k].text in ALL_MARKS for k in range(max(a - 1, 0), min(b + 2, len(doc))))
 
 
 def _time_phrase(prep: Any) -> bool:
