@@ -111,6 +111,8 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
     lemma = ctx.lex.lemma_of(low)
     if not lemma or t.dep_ in ("amod", "compound"):
         return None
+    if t.head.lower_ == "without" and t.head.head.lower_ in ("go", "goes", "went", "going", "gone"):
+        return None  # "It goes without saying that ...": an idiom, no one reports anything
     if lemma in ctx.lex.particle_verbs and not any(
         c.dep_ in ("prt", "prep") and c.lower_ in (ctx.lex.particle_verbs[lemma], *ctx.lex.prep_content.get(lemma, ()))
         for c in t.children
