@@ -271,7 +271,7 @@ def _lead_in_before_colon(doc: Any, v: Any, c: Any) -> bool:
     lead-in, not what the verb reports; a quoted one ("“The plan is dead”: the mayor said it
     again") still is."""
     a, b = c.left_edge.i, c.right_edge.i
-    return any(doc[k].text == ":" for k in range(b + 1, v.i)) and not any(
+    return (doc[b].text == ":" or any(doc[k].text == ":" for k in range(b + 1, v.i))) and not any(
         doc[k].text in ALL_MARKS for k in range(max(a - 1, 0), min(b + 2, len(doc))))
 
 
