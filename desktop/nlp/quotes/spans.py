@@ -63,6 +63,10 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
             # to reject the offer", "asked the witness to explain") the infinitive is what was
             # asked for, and no one has reported it yet
             obj = next((c for c in head.children if c.dep_ == "dobj" and head.i < c.i < v.i), None)
+            if obj is not None and noun_lemma(obj.lower_) in ctx.lex.message_nouns:
+                # "used harsh language to denounce ...", "issued a statement to announce ...":
+                # who used the message reports, not the message
+                return _speaker_head(ctx, head, depth + 1)
             if obj is not None:
                 return None if ctx.lex.lemma_of(head.lower_) else obj
         if dep == "pcomp" or head.dep_ == "prep":  # quoted as saying / criticized for saying
