@@ -31,7 +31,7 @@ How it works, in three passes (the stages are the package's modules: :mod:`.mark
    lines and a paragraph introduced by "X added:" at the end of the one before are attributions.
    A report inside a quotation belongs to the quoted words and is not output separately;
    an indirect report that names no source (passive without agent, "Asked about X, ...") is
-   not a quote (except PARC's sourceless passives under "parc", below). Reported content leaves out the narrator's words around it: the leading "that"
+   not a quote (except PARC's sourceless passives and a fronted "Asked about X," question under "parc", below). Reported content leaves out the narrator's words around it: the leading "that"
    or connector ("But ..."), a final ", which ..." or participle clause, and a verb joined to
    the clause in the reporting verb's tense ("said he would X and warned ...").
 3. *Linking*: a quoted span inside an attribution's content makes it direct (the content is the

@@ -111,6 +111,8 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
     lemma = ctx.lex.lemma_of(low)
     if not lemma or t.dep_ in ("amod", "compound"):
         return None
+    if t.head.lower_ == "without" and t.head.head.lower_ in ("go", "goes", "went", "going", "gone"):
+        return None  # "It goes without saying that ...": an idiom, no one reports anything
     if lemma in ctx.lex.particle_verbs and not any(
         c.dep_ in ("prt", "prep") and c.lower_ in (ctx.lex.particle_verbs[lemma], *ctx.lex.prep_content.get(lemma, ()))
         for c in t.children
@@ -132,7 +134,7 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
     if t.tag_ == "VBN" and t.dep_ in ("advcl", "ccomp", "dep") and t.head.i > t.i and not any(
             c.dep_ in ("nsubj", "nsubjpass", "auxpass", "aux", "agent") for c in t.children):
         # "Asked about the plan, Smith said ...": Smith was asked; the asker is not named
-        return None
+        return _fronted_question(ctx, t, lemma, content)
     head = _speaker_head(ctx, t)
     if ctx.parc and ctx.content_rule == "content_complement":
         content = _relative_fragment(ctx, t, head, content) + content
@@ -155,6 +157,18 @@ def _verb_attribution(ctx: _Ctx, t: Any, low: str) -> Attribution | None:
         speaker_i=head.i if head is not None else -1,
         rule=f"verb/{ctx.content_rule}",
     )
+
+
+def _fronted_question(ctx: _Ctx, t: Any, lemma: str, content: list[tuple[int, int]]) -> Attribution | None:
+    """"Asked about the mayor's plan, Ms. Cole said ...": under parc, the question put to the
+    speaker is an attribution of its own, with no source (the asker is not named), as PARC and
+    PolNeAR mark it; the "clause" convention has no quote there."""
+    if not ctx.parc or lemma != "ask" or t.i != t.sent.start:
+        return None
+    doc = ctx.doc
+    cue_end = doc[t.i + 1] if t.i + 1 < len(doc) and doc[t.i + 1].lower_ == "about" else t
+    return Attribution(cue=(t.idx, cue_end.idx + len(cue_end.text)), speaker=None, content=content, cue_i=t.i,
+                       rule="asked_fronted")
 
 
 def _predicate_of_head(t: Any, root: Any | None) -> bool:

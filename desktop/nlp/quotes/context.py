@@ -16,7 +16,7 @@ PARC_RULES = frozenset({"content_intention", "content_stance_object", "content_r
                         "content_charged_passive"})
 #: the rules whose attributions have no source (PARC's "X is expected to ...", "X was accused of
 #: ..."), output all the same
-SOURCELESS_RULES = frozenset({"verb/content_raised_passive", "verb/content_charged_passive"})
+SOURCELESS_RULES = frozenset({"verb/content_raised_passive", "verb/content_charged_passive", "asked_fronted"})
 
 
 @dataclass

@@ -12,6 +12,7 @@ from typing import Any
 from desktop.nlp.quotes.attribution import (
     _according_to,
     _colon_blocks,
+    _fronted_question,
     _headline_colon,
     _headline_verb,
     _label_attributions,
@@ -41,6 +42,7 @@ def _rules() -> dict[str, Rule]:
     found += [Rule("noun_cue", "attribution", _what(_noun_cue)), Rule("made_clear", "attribution", _what(_made_clear)),
               Rule("according_to", "attribution", _what(_according_to)),
               Rule("quoted_label", "attribution", _what(_quoted_label)),
+              Rule("asked_fronted", "attribution", _what(_fronted_question)),
               Rule("colon_label", "attribution", _what(_label_attributions)),
               Rule("colon_block", "attribution", _what(_colon_blocks)),
               Rule("headline", "attribution", _what(_headline_colon) + "; " + _what(_headline_verb)[:1].lower()

@@ -63,6 +63,10 @@ def _speaker_up(ctx: _Ctx, v: Any, depth: int) -> Any | None:
             # to reject the offer", "asked the witness to explain") the infinitive is what was
             # asked for, and no one has reported it yet
             obj = next((c for c in head.children if c.dep_ == "dobj" and head.i < c.i < v.i), None)
+            if obj is not None and noun_lemma(obj.lower_) in ctx.lex.message_nouns:
+                # "used harsh language to denounce ...", "issued a statement to announce ...":
+                # who used the message reports, not the message
+                return _speaker_head(ctx, head, depth + 1)
             if obj is not None:
                 return None if ctx.lex.lemma_of(head.lower_) else obj
         if dep == "pcomp" or head.dep_ == "prep":  # quoted as saying / criticized for saying
@@ -223,6 +227,10 @@ def _verb_children(ctx: _Ctx, v: Any, lemma: str) -> _VerbChildren:
     for c in v.children:
         d = c.dep_
         if d == "ccomp":
+            if c.i > v.i and _adverbial_mark(c):
+                continue  # "said before he died": a time or reason clause, not what was said
+            if c.i < v.i and _lead_in_before_colon(ctx.doc, v, c):
+                continue
             if _later_ccomp_wins(ctx.doc, v, ch.ccomp, c):
                 ch.ccomp = c
         elif d in ("dobj", "obj"):
@@ -247,6 +255,28 @@ def _verb_children(ctx: _Ctx, v: Any, lemma: str) -> _VerbChildren:
             elif ch.pcontent is None and c.lower_ in ctx.lex.prep_content.get(lemma, ()) and not _time_phrase(c):
                 ch.pcontent = c  # "called for more investment on Thursday": "on Thursday" is the saying's time
     return ch
+
+
+#: Subordinators that open an adverbial clause, never a reported one ("if"/"whether" can: "asked if").
+_ADVERBIAL_MARKS = frozenset(("before", "after", "until", "till", "because", "since", "while", "although",
+                              "though", "unless", "once", "whereas"))
+
+
+def _adverbial_mark(c: Any) -> bool:
+    """Whether clause ``c`` opens with an adverbial subordinator, which the parser sometimes hangs
+    on a reporting verb as its complement ("as the man said before he died")."""
+    first = c.left_edge
+    return first.dep_ == "mark" and first.head.i == c.i and first.lower_ in _ADVERBIAL_MARKS
+
+
+def _lead_in_before_colon(doc: Any, v: Any, c: Any) -> bool:
+    """"We have seen this before: the rebels declared war ...", "The choice is stark: voters
+    said ...": a clause before a colon that comes before the reporting verb is the narrator's
+    lead-in, not what the verb reports; a quoted one ("“The plan is dead”: the mayor said it
+    again") still is."""
+    a, b = c.left_edge.i, c.right_edge.i
+    return (doc[b].text == ":" or any(doc[k].text == ":" for k in range(b + 1, v.i))) and not any(
+        doc[k].text in ALL_MARKS for k in range(max(a - 1, 0), min(b + 2, len(doc))))
 
 
 def _time_phrase(prep: Any) -> bool:
@@ -611,7 +641,27 @@ def _content_parenthetical(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> 
     host = v.head
     if host.pos_ not in ("VERB", "AUX"):
         host = v.sent.root
-    return _around(host, v), host
+    return _relative_conjunct(ctx, v, _around(host, v)), host
+
+
+def _relative_conjunct(ctx: _Ctx, v: Any, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """"Mr. Lowe, who works for the agency and, Ms. Park said, has lately seemed friendly": a
+    reporting clause right after the "and" of a relative clause reports that clause's second
+    conjunct; the main clause and the first conjunct before it are the narrator's. The relative
+    pronoun stays as a fragment under parc (PolNeAR marks it, as in "which officials said ..."),
+    nothing of it under the default convention."""
+    if len(spans) != 2:
+        return spans
+    doc = ctx.doc
+    k = v.left_edge.i - 1
+    while k > spans[0][0] and doc[k].text == ",":
+        k -= 1
+    if doc[k].lower_ not in ("and", "but"):
+        return spans
+    rel = next((r for r in range(k - 1, spans[0][0], -1) if doc[r].tag_ in ("WP", "WDT") and doc[r - 1].text == ","), None)
+    if rel is None or doc[rel].head.dep_ != "relcl" or doc[k].head.i != doc[rel].head.i:
+        return spans
+    return ([(rel, rel)] if ctx.parc else []) + spans[1:]
 
 
 def _content_passive(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Content | None:
@@ -723,6 +773,7 @@ def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
     ):
         return [], None
     start = dobj.left_edge.i
+    end = _label_end(ctx, dobj.i, end)
     if ctx.parc:
         end = _object_phrases_end(ctx, v, end)
         if (lemma in ("call", "dub", "label") and dobj.lower_ in _PERSONAL_OBJECTS and ch.oprd is not None
@@ -736,6 +787,29 @@ def _content_object(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) -> _Conten
 #: the pronouns of a person a verb of naming takes as object ("called him a liar"; "call them
 #: reckless" may be of things: "the plans")
 _PERSONAL_OBJECTS = frozenset({"him", "her", "me", "us"})
+def _label_end(ctx: _Ctx, a: int, end: int) -> int:
+    """"blasted the plan as a “disaster” during a rally in Ohio", "dismissed the town as the
+    “middle of nowhere” -- a phrase that ...": the label in quotation marks that the "as" phrase
+    (or predicate) gives the object ends the content when a time, a place or the narrator's
+    dash comment follows its closing mark ("hailed him as “the Builder” for the bridge" goes
+    on: "for" is part of the label's phrase). Token ``a`` is where the label phrase may start."""
+    doc = ctx.doc
+    lo, hi = doc[a].idx, doc[end].idx + len(doc[end].text)
+    for _, e in ctx.mark_spans:
+        if not lo < e < hi:
+            continue
+        k = ctx.token_at(e)
+        while k <= end and (doc[k].idx < e or all(ch in ALL_MARKS for ch in doc[k].text)):
+            k += 1
+        if k > end or k <= a:
+            continue
+        t = doc[k]
+        if (t.text in ("--", "—", "–") or t.lower_ in ("during", "after", "before", "at", "while", "when")
+                or t.ent_type_ in ("DATE", "TIME") or t.lower_ in _WEEKDAYS):
+            return k - 1
+    return end
+
+
 #: prepositions of a time, a place or an addressee, not of what is reported
 _CIRCUMSTANCE_PREPOSITIONS = frozenset({"during", "after", "before", "since", "until", "while", "when", "at", "as", "on", "to"})
 #: where a report is made ("in a ruling", "in an interview"), with the message nouns
@@ -839,6 +913,15 @@ def _content_between_commas(ctx: _Ctx, v: Any, lemma: str, ch: _VerbChildren) ->
         spans.append((sent.start, clause_start - 2))
     if clause_end + 2 < sent.end:
         spans.append((clause_end + 2, sent.end - 1))
+    first = doc[sent.start]
+    if len(spans) == 2 and first.tag_ == "VBN" and first.dep_ == "advcl" and first.head.i == v.i:
+        # "Asked to describe the device, the chief said, “...”": the question put to the
+        # speaker, not their words
+        return spans[1:], v
+    if len(spans) == 2 and v.dep_ == "relcl" and doc[clause_start].tag_ == "WP":
+        # "..., featuring the singer Ana Ruiz, who joked of the stadium, “...”": the words before
+        # the relative clause are the narrator's, about its antecedent; only what follows is said
+        return spans[1:], v
     return (spans, v) if len(spans) == 2 else None
 
 
