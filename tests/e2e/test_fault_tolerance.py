@@ -378,8 +378,11 @@ def test_ctrl_c_during_parallel_annotate_leaves_no_workers_and_resumes(tmp_path)
     assert claimdesk("new", str(project)).returncode == 0
     _corpus_files(tmp_path / "in", 30)
     assert "30 documents imported" in claimdesk("import", str(project), str(tmp_path / "in")).stdout
+    # a shell starts a background job (``make test &``, a CI runner's) with SIGINT ignored, and the
+    # child would inherit that: here Ctrl+C does what it does in a terminal
     child = subprocess.Popen([sys.executable, "-m", "desktop", "annotate", str(project), "--processes", "2"],
-                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env())
+                             cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=_env(),
+                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     workers: list[psutil.Process] = []
     try:
         for line in child.stderr:
