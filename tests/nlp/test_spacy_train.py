@@ -83,8 +83,8 @@ def build_edge_project(store: Store, padding: int = 0) -> dict[str, int]:
     ids = {d["ext_id"]: d["id"] for d in store.document_summaries()}
     berlin = next(m for m in store.mentions(ids["edge/reviewed"]) if t[m.start:m.end] == "Berlinbefore")
     start = t.index("Berlinbefore")
-    edits.apply(store, edits.ResizeMention(berlin.id, start, start + len("Berlin")))  # the editor's fix
-    edits.apply(store, edits.SetStatus("mentions", (berlin.id,), "accepted"))
+    edits.apply(store, edits.ResizeMention(berlin.id, start, start + len("Berlin")))  # the editor's fix accepts it
+    assert next(m for m in store.mentions(ids["edge/reviewed"]) if m.id == berlin.id).prov.status == "accepted"
     for ext_id, doc_id in ids.items():
         if ext_id != "edge/unreviewed":
             edits.apply(store, edits.SetDocumentStatus(doc_id, "done"))
