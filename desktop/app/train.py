@@ -229,9 +229,15 @@ def _rehearsal_texts(store: Store, reviewed: set[int], enough: int) -> list[Any]
 def _heldout(docs: list[Any], gold: dict[int, list], trained: set[str]) -> list[Any]:
     """About one in :data:`HELDOUT_EVERY` of the documents the current model did not train on (those
     with entities first), chosen by a hash of their ids (the same every run)."""
-    candidates = sorted((d for d in docs if d.ext_id not in trained),
-                        key=lambda d: (not gold[d.id], hashlib.sha256(d.ext_id.encode()).hexdigest()))
+    candidates = _candidates(docs, gold, trained)
     return candidates[:max(1, len(candidates) // HELDOUT_EVERY)] if candidates else []
+
+
+def _candidates(docs: list[Any], gold: dict[int, list], trained: set[str]) -> list[Any]:
+    """The documents the current model did not train on, those with entities first, then by a
+    hash of their ids (the same every run)."""
+    return sorted((d for d in docs if d.ext_id not in trained),
+                  key=lambda d: (not gold[d.id], hashlib.sha256(d.ext_id.encode()).hexdigest()))
 
 
 def _folds(docs: list[Any], gold: dict[int, list], trained: set[str], held: list[Any]) -> list[list[Any]]:
@@ -239,8 +245,7 @@ def _folds(docs: list[Any], gold: dict[int, list], trained: set[str], held: list
     documents): that one set. Fewer, as in a project just begun: every document the current model
     did not train on, in up to :data:`FOLDS` folds, each trained on the others in turn, so the
     figures rest on all of them rather than on one or two."""
-    candidates = sorted((d for d in docs if d.ext_id not in trained),
-                        key=lambda d: (not gold[d.id], hashlib.sha256(d.ext_id.encode()).hexdigest()))
+    candidates = _candidates(docs, gold, trained)
     if len(held) >= FOLDS or len(candidates) < 2:
         return [held]
     k = min(FOLDS, len(candidates))
