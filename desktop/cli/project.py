@@ -39,9 +39,7 @@ def cmd_info(args: argparse.Namespace) -> int:
         return EXIT_OK
     with Store.open(args.project, readonly=True) as store:
         info = project_info(store, documents=False)
-        shown = list(itertools.islice(document_entries(store), None if args.all else LISTED + 1))
-    if len(shown) > LISTED and not args.all:
-        shown = shown[:LISTED]
+        shown = list(itertools.islice(document_entries(store), None if args.all else LISTED))
     print(f"{info['project']}  (schema {info['schema_version']}, model {info['model'] or 'none yet'})")
     st = info["documents_by_status"]
     print(f"documents: {info['documents']}  (new {st['new']}, in progress {st['in_progress']}, done {st['done']})")
